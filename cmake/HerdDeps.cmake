@@ -1,0 +1,11 @@
+# The required dependencies, by the names checked in research/FEASIBILITY.md §1.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(MPI REQUIRED COMPONENTS C)
+pkg_check_modules(HWLOC REQUIRED IMPORTED_TARGET hwloc)
+pkg_check_modules(MUNGE REQUIRED IMPORTED_TARGET munge)
+pkg_check_modules(PMIX REQUIRED IMPORTED_TARGET pmix)
+pkg_check_modules(CRYPTO REQUIRED IMPORTED_TARGET libcrypto)
+find_package(Boost 1.74 REQUIRED COMPONENTS serialization)
+find_package(cppzmq REQUIRED)
+find_package(GTest REQUIRED)

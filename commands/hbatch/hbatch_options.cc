@@ -1,0 +1,313 @@
+// herd hbatch — option table, value parsing and option precedence.
+#include "commands/hbatch/hbatch_options.h"
+
+#include <getopt.h>
+
+#include "commands/lib/cli.h"
+#include "common/base/hostlist.h"
+#include "common/base/strings.h"
+#include "common/config/config.h"
+
+namespace herd::hbatch {
+namespace {
+
+// Long-only options get values above the char range.
+enum LongOnly : int {
+  kNtasksPerNode = 256,
+  kMem,
+  kMemPerCpu,
+  kExport,
+  kParsable,
+  kExclusive,
+  kRequeue,
+  kNoRequeue,
+  kNice,
+  kWrap,
+};
+
+constexpr char kShortOpts[] = "J:p:N:n:c:t:o:e:D:Hw:x:C:QhV";
+
+const struct option kLongOpts[] = {
+    {"job-name", required_argument, nullptr, 'J'},
+    {"partition", required_argument, nullptr, 'p'},
+    {"nodes", required_argument, nullptr, 'N'},
+    {"ntasks", required_argument, nullptr, 'n'},
+    {"cpus-per-task", required_argument, nullptr, 'c'},
+    {"ntasks-per-node", required_argument, nullptr, kNtasksPerNode},
+    {"mem", required_argument, nullptr, kMem},
+    {"mem-per-cpu", required_argument, nullptr, kMemPerCpu},
+    {"time", required_argument, nullptr, 't'},
+    {"output", required_argument, nullptr, 'o'},
+    {"error", required_argument, nullptr, 'e'},
+    {"chdir", required_argument, nullptr, 'D'},
+    {"export", required_argument, nullptr, kExport},
+    {"hold", no_argument, nullptr, 'H'},
+    {"parsable", no_argument, nullptr, kParsable},
+    {"nodelist", required_argument, nullptr, 'w'},
+    {"exclude", required_argument, nullptr, 'x'},
+    {"exclusive", optional_argument, nullptr, kExclusive},
+    {"requeue", no_argument, nullptr, kRequeue},
+    {"no-requeue", no_argument, nullptr, kNoRequeue},
+    {"constraint", required_argument, nullptr, 'C'},
+    {"nice", optional_argument, nullptr, kNice},
+    {"quiet", no_argument, nullptr, 'Q'},
+    {"wrap", required_argument, nullptr, kWrap},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {nullptr, 0, nullptr, 0},
+};
+
+// Slurm's nice range.
+constexpr int64_t kMaxNice = 2147483645;
+
+Result<uint64_t> ParseMemOption(const std::string& option, const std::string& value) {
+  auto mb = ParseMemoryMb(Trim(value));
+  if (!mb.ok()) return InvalidArgument(option + ": " + mb.error().message());
+  return *mb;
+}
+
+Status CheckHostlist(const std::string& option, const std::string& value) {
+  auto hosts = ExpandHostlist(value);
+  if (!hosts.ok())
+    return InvalidArgument(option + ": invalid node list: " + hosts.error().message());
+  if (hosts->empty()) return InvalidArgument(option + ": empty node list");
+  return Status::Ok();
+}
+
+Status Apply(int opt, const char* arg, HbatchOptions* o) {
+  const std::string v = arg != nullptr ? arg : "";
+  switch (opt) {
+    case 'J':
+      o->job_name = v;
+      break;
+    case 'p':
+      o->partition = Trim(v);
+      break;
+    case 'N': {
+      HERD_ASSIGN_OR_RETURN(o->nodes, ParseNodeCount(v));
+      break;
+    }
+    case 'n': {
+      HERD_ASSIGN_OR_RETURN(o->ntasks, cli::ParseCount("--ntasks", v, false));
+      break;
+    }
+    case 'c': {
+      HERD_ASSIGN_OR_RETURN(o->cpus_per_task, cli::ParseCount("--cpus-per-task", v, false));
+      break;
+    }
+    case kNtasksPerNode: {
+      HERD_ASSIGN_OR_RETURN(o->ntasks_per_node, cli::ParseCount("--ntasks-per-node", v, false));
+      break;
+    }
+    case kMem: {
+      HERD_ASSIGN_OR_RETURN(o->mem_mb, ParseMemOption("--mem", v));
+      break;
+    }
+    case kMemPerCpu: {
+      HERD_ASSIGN_OR_RETURN(o->mem_per_cpu_mb, ParseMemOption("--mem-per-cpu", v));
+      break;
+    }
+    case 't': {
+      auto t = ParseTimeLimit(Trim(v));
+      if (!t.ok()) return InvalidArgument("--time: " + t.error().message());
+      // As in Slurm, a time limit of zero asks for no limit.
+      o->time_limit_s = *t == 0 ? -1 : *t;
+      break;
+    }
+    case 'o':
+      o->output = v;
+      break;
+    case 'e':
+      o->error = v;
+      break;
+    case 'D':
+      o->chdir = v;
+      break;
+    case kExport:
+      o->export_spec = v;
+      break;
+    case 'H':
+      o->hold = true;
+      break;
+    case kParsable:
+      o->parsable = true;
+      break;
+    case 'w': {
+      HERD_RETURN_IF_ERROR(CheckHostlist("--nodelist", v));
+      o->nodelist = v;
+      break;
+    }
+    case 'x': {
+      HERD_RETURN_IF_ERROR(CheckHostlist("--exclude", v));
+      o->exclude = v;
+      break;
+    }
+    case kExclusive:
+      if (arg != nullptr) {
+        return InvalidArgument("--exclusive=" + v + " is not supported (use --exclusive)");
+      }
+      o->exclusive = true;
+      break;
+    case kRequeue:
+      o->requeue = true;
+      break;
+    case kNoRequeue:
+      o->requeue = false;
+      break;
+    case 'C': {
+      HERD_ASSIGN_OR_RETURN(o->constraints, ParseConstraint(v));
+      break;
+    }
+    case kNice: {
+      if (arg == nullptr) {
+        o->nice = 100;  // Slurm's default adjustment for a bare --nice
+        break;
+      }
+      auto n = ParseInt(Trim(v));
+      if (!n.ok() || *n > kMaxNice || *n < -kMaxNice) {
+        return InvalidArgument("invalid --nice value '" + v + "'");
+      }
+      o->nice = static_cast<int32_t>(*n);
+      break;
+    }
+    case 'Q':
+      o->quiet = true;
+      break;
+    case kWrap:
+      o->wrap = v;
+      break;
+    case 'h':
+      o->help = true;
+      break;
+    case 'V':
+      o->version = true;
+      break;
+    default:
+      return cli::UsageError("unexpected option");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::pair<uint32_t, uint32_t>> ParseNodeCount(const std::string& text) {
+  const std::string t = Trim(text);
+  const size_t dash = t.find('-');
+  if (dash == std::string::npos) {
+    HERD_ASSIGN_OR_RETURN(uint32_t n, cli::ParseCount("--nodes", t, false));
+    return std::make_pair(n, 0u);
+  }
+  HERD_ASSIGN_OR_RETURN(uint32_t lo, cli::ParseCount("--nodes", t.substr(0, dash), false));
+  HERD_ASSIGN_OR_RETURN(uint32_t hi, cli::ParseCount("--nodes", t.substr(dash + 1), false));
+  if (hi < lo) return InvalidArgument("invalid node count '" + text + "': maximum below minimum");
+  return std::make_pair(lo, hi == lo ? 0u : hi);
+}
+
+Result<std::vector<std::string>> ParseConstraint(const std::string& text) {
+  std::vector<std::string> features;
+  std::string cur;
+  auto bad = [&text](const std::string& why) {
+    return InvalidArgument("Invalid feature specification '" + text + "': " + why);
+  };
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : '&';
+    if (c == '&' || c == ',') {
+      std::string f = Trim(cur);
+      if (f.empty()) return bad("empty feature");
+      features.push_back(f);
+      cur.clear();
+    } else if (c == '|' || c == '[' || c == ']' || c == '(' || c == ')' || c == '*' || c == '!') {
+      return bad(std::string("'") + c + "' is not supported (features can only be ANDed)");
+    } else {
+      cur += c;
+    }
+  }
+  return features;
+}
+
+Status ParseHbatchOptions(const std::vector<std::string>& args, HbatchOptions* out,
+                          std::vector<std::string>* positional) {
+  return cli::RunGetopt(
+      "hbatch", args, kShortOpts, kLongOpts, /*stop_at_positional=*/true,
+      [out](int opt, const char* arg) { return Apply(opt, arg, out); }, positional);
+}
+
+Status CheckOptionSource(const HbatchOptions& o) {
+  if (o.mem_mb && o.mem_per_cpu_mb) {
+    return InvalidArgument("--mem and --mem-per-cpu are mutually exclusive");
+  }
+  return Status::Ok();
+}
+
+void MergeOptions(const HbatchOptions& over, HbatchOptions* base) {
+  auto take = [](const auto& from, auto& to) {
+    if (from) to = from;
+  };
+  take(over.job_name, base->job_name);
+  take(over.partition, base->partition);
+  take(over.nodes, base->nodes);
+  take(over.ntasks, base->ntasks);
+  take(over.cpus_per_task, base->cpus_per_task);
+  take(over.ntasks_per_node, base->ntasks_per_node);
+  if (over.mem_mb || over.mem_per_cpu_mb) {
+    base->mem_mb = over.mem_mb;
+    base->mem_per_cpu_mb = over.mem_per_cpu_mb;
+  }
+  take(over.time_limit_s, base->time_limit_s);
+  take(over.output, base->output);
+  take(over.error, base->error);
+  take(over.chdir, base->chdir);
+  take(over.export_spec, base->export_spec);
+  take(over.nodelist, base->nodelist);
+  take(over.exclude, base->exclude);
+  take(over.constraints, base->constraints);
+  take(over.nice, base->nice);
+  take(over.hold, base->hold);
+  take(over.exclusive, base->exclusive);
+  take(over.requeue, base->requeue);
+  take(over.parsable, base->parsable);
+  take(over.quiet, base->quiet);
+  take(over.wrap, base->wrap);
+  base->help = base->help || over.help;
+  base->version = base->version || over.version;
+}
+
+std::string HbatchUsage() {
+  return R"(Usage: hbatch [OPTIONS...] script [args...]
+       hbatch [OPTIONS...] --wrap="command"
+Submit a batch script to herd. Options may also be given in the script on
+"#HERD" or "#SBATCH" lines before its first command; the command line wins.
+
+  -J, --job-name=name         name of the job (default: script file name)
+  -p, --partition=partition   partition to run in (default: the default one)
+  -N, --nodes=N[-M]           number of nodes (minimum, optionally a maximum)
+  -n, --ntasks=ntasks         number of tasks
+  -c, --cpus-per-task=ncpus   cpus per task
+      --ntasks-per-node=n     tasks per node
+      --mem=size[K|M|G|T]     memory per node (default unit MB)
+      --mem-per-cpu=size      memory per allocated cpu
+  -t, --time=time             time limit: min, min:sec, h:min:sec, d-h, d-h:min,
+                              d-h:min:sec, UNLIMITED
+  -o, --output=pattern        stdout file (%j job id, %x name, %u user, %N node)
+  -e, --error=pattern         stderr file (default: same as --output)
+  -D, --chdir=directory       working directory of the job
+      --export=ALL|NONE|list  environment passed to the job (default ALL);
+                              a list "VAR1,VAR2=value" exports only those
+                              unless it contains ALL
+  -H, --hold                  submit the job held
+  -w, --nodelist=hosts        nodes the job must run on
+  -x, --exclude=hosts         nodes the job must not run on
+      --exclusive             do not share nodes with other jobs
+      --requeue, --no-requeue whether the job may be requeued
+  -C, --constraint=list       required node features, joined by '&' or ','
+      --nice[=value]          lower the job's priority
+      --wrap="command"        run command in a generated /bin/sh script
+      --parsable              print only the job id
+  -Q, --quiet                 print nothing but errors
+
+  -h, --help                  show this help
+  -V, --version               show the version
+)";
+}
+
+}  // namespace herd::hbatch

@@ -1,0 +1,178 @@
+// herd hcancel — option parsing, signal names, result messages.
+#include "commands/hcancel/hcancel_options.h"
+
+#include <getopt.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "commands/lib/cli.h"
+#include "common/base/strings.h"
+
+namespace herd::hcancel {
+namespace {
+
+enum LongOnly : int { kMe = 256 };
+
+constexpr char kShortOpts[] = "s:u:p:t:n:QvhV";
+
+const struct option kLongOpts[] = {
+    {"signal", required_argument, nullptr, 's'},
+    {"user", required_argument, nullptr, 'u'},
+    {"me", no_argument, nullptr, kMe},
+    {"partition", required_argument, nullptr, 'p'},
+    {"state", required_argument, nullptr, 't'},
+    {"name", required_argument, nullptr, 'n'},
+    {"jobname", required_argument, nullptr, 'n'},
+    {"quiet", no_argument, nullptr, 'Q'},
+    {"verbose", no_argument, nullptr, 'v'},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {nullptr, 0, nullptr, 0},
+};
+
+struct SignalName {
+  const char* name;
+  int number;
+};
+const SignalName kSignals[] = {
+    {"HUP", SIGHUP},       {"INT", SIGINT},   {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"BUS", SIGBUS},     {"FPE", SIGFPE},
+    {"KILL", SIGKILL},     {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},   {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE},     {"ALRM", SIGALRM}, {"TERM", SIGTERM},   {"CHLD", SIGCHLD},
+    {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},
+    {"TTOU", SIGTTOU},     {"URG", SIGURG},   {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},
+    {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+    {"PWR", SIGPWR},       {"SYS", SIGSYS},
+};
+
+Result<std::string> UserName(uid_t uid) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return std::string(found->pw_name);
+  }
+  return NotFound("cannot find the name of uid " + std::to_string(uid));
+}
+
+Status Apply(int opt, const char* arg, HcancelOptions* o) {
+  const std::string v = arg != nullptr ? arg : "";
+  switch (opt) {
+    case 's': {
+      HERD_ASSIGN_OR_RETURN(o->signal, ParseSignal(v));
+      break;
+    }
+    case 'u':
+      for (const std::string& u : cli::SplitList(v)) o->filter.users.push_back(u);
+      break;
+    case kMe: {
+      HERD_ASSIGN_OR_RETURN(std::string name, UserName(getuid()));
+      o->filter.users.push_back(name);
+      break;
+    }
+    case 'p':
+      for (const std::string& p : cli::SplitList(v)) o->filter.partitions.push_back(p);
+      break;
+    case 't':
+      for (const std::string& s : cli::SplitList(v)) {
+        proto::JobState st;
+        if (!proto::ParseJobState(s, &st)) return InvalidArgument("Invalid job state: " + s);
+        o->filter.states.push_back(st);
+      }
+      break;
+    case 'n':
+      for (const std::string& n : cli::SplitList(v)) o->filter.names.push_back(n);
+      break;
+    case 'Q':
+      o->quiet = true;
+      break;
+    case 'v':
+      o->verbose = true;
+      break;
+    case 'h':
+      o->help = true;
+      break;
+    case 'V':
+      o->version = true;
+      break;
+    default:
+      return cli::UsageError("unexpected option");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int32_t> ParseSignal(const std::string& text) {
+  const std::string t = Trim(text);
+  if (auto n = ParseUint(t, 64); n.ok()) {
+    if (*n == 0) return InvalidArgument("Unknown job signal: " + text);
+    return static_cast<int32_t>(*n);
+  }
+  std::string name = ToUpper(t);
+  if (StartsWith(name, "SIG")) name = name.substr(3);
+  for (const SignalName& s : kSignals) {
+    if (name == s.name) return s.number;
+  }
+  return InvalidArgument("Unknown job signal: " + text);
+}
+
+Result<HcancelOptions> ParseHcancelArgs(const std::vector<std::string>& args) {
+  HcancelOptions o;
+  std::vector<std::string> positional;
+  HERD_RETURN_IF_ERROR(cli::RunGetopt(
+      "hcancel", args, kShortOpts, kLongOpts, /*stop_at_positional=*/false,
+      [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &positional));
+  if (o.help || o.version) return o;
+  HERD_ASSIGN_OR_RETURN(o.filter.job_ids, cli::ParseJobIdList(positional));
+  const proto::JobFilter& f = o.filter;
+  if (f.job_ids.empty() && f.users.empty() && f.partitions.empty() && f.states.empty() &&
+      f.names.empty()) {
+    return InvalidArgument("No job identification provided");
+  }
+  return o;
+}
+
+Outcome DescribeResults(const std::vector<proto::JobActionResult>& results,
+                        const HcancelOptions& opts) {
+  Outcome out;
+  for (const proto::JobActionResult& r : results) {
+    const std::string id = std::to_string(r.job_id);
+    if (r.code == 0) {
+      if (opts.verbose) {
+        out.info.push_back(opts.signal == 0
+                               ? "Terminating job " + id
+                               : "Signal " + std::to_string(opts.signal) + " to job " + id);
+      }
+      continue;
+    }
+    // -Q: a job that already ended is not worth an error.
+    if (opts.quiet && r.code == static_cast<int32_t>(Code::kFailedPrecondition)) continue;
+    const std::string msg = r.message.empty() ? "error" : r.message;
+    out.errors.push_back("Kill job error on job id " + id + ": " + msg);
+    out.exit_code = 1;
+  }
+  return out;
+}
+
+std::string HcancelUsage() {
+  return R"(Usage: hcancel [OPTIONS...] [job_id...]
+Cancel herd jobs, or send them a signal.
+
+  -s, --signal=name|number   send this signal instead of cancelling (USR1, SIGUSR1, 10)
+  -u, --user=user_list       jobs of these users
+      --me                   jobs of the current user
+  -p, --partition=list       jobs in these partitions
+  -t, --state=list           jobs in these states (PENDING, RUNNING, ... or PD, R)
+  -n, --name=name_list       jobs with these names
+  -Q, --quiet                no error for jobs that already ended
+  -v, --verbose              report every job acted on
+
+  -h, --help                 show this help
+  -V, --version              show the version
+)";
+}
+
+}  // namespace herd::hcancel

@@ -1,0 +1,36 @@
+// herd hcancel — cancel or signal jobs (scancel's interface). Options and messages:
+// hcancel_options.cc. Prints nothing on success.
+#include <cstdio>
+
+#include "commands/hcancel/hcancel_options.h"
+#include "commands/lib/cli.h"
+#include "commands/lib/client.h"
+
+namespace {
+constexpr char kCmd[] = "hcancel";
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace herd;
+  auto opts = hcancel::ParseHcancelArgs(cli::Args(argc, argv));
+  if (!opts.ok()) return cli::ReportStatus(kCmd, opts.error());
+  if (opts->help) {
+    std::fputs(hcancel::HcancelUsage().c_str(), stdout);
+    return 0;
+  }
+  if (opts->version) {
+    std::printf("%s\n", cli::kVersionString);
+    return 0;
+  }
+  auto client = cli::Client::Create();
+  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  proto::CancelJobsRequest req;
+  req.filter = opts->filter;
+  req.signal = opts->signal;
+  auto reply = (*client)->Call<proto::CancelJobsReply>(req);
+  if (!reply.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(reply.error()).message());
+  const hcancel::Outcome out = hcancel::DescribeResults(reply->results, *opts);
+  for (const std::string& line : out.info) std::fprintf(stderr, "%s: %s\n", kCmd, line.c_str());
+  for (const std::string& line : out.errors) cli::ReportError(kCmd, line);
+  return out.exit_code;
+}

@@ -1,0 +1,161 @@
+// herd hcontrol — scontrol-style records.
+#include "commands/hcontrol/hcontrol_format.h"
+
+#include <grp.h>
+
+#include "commands/lib/timefmt.h"
+#include "common/base/hostlist.h"
+#include "common/base/strings.h"
+
+namespace herd::hcontrol {
+namespace {
+
+using proto::JobInfo;
+using proto::JobState;
+
+std::string Kv(const std::string& key, const std::string& value) { return key + "=" + value; }
+
+std::string OrNull(const std::string& s) { return s.empty() ? "(null)" : s; }
+
+std::string GroupName(uint32_t gid) {
+  struct group gr {};
+  struct group* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getgrgid_r(static_cast<gid_t>(gid), &gr, buf.data(), buf.size(), &found) == 0 &&
+      found != nullptr) {
+    return found->gr_name;
+  }
+  return std::to_string(gid);
+}
+
+std::string Memory(uint64_t mb) { return mb == 0 ? "0" : std::to_string(mb) + "M"; }
+
+}  // namespace
+
+std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, bool oneliner) {
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += oneliner ? " " : "\n   ";
+    out += Join(lines[i], " ");
+  }
+  out += oneliner ? "\n" : "\n\n";
+  return out;
+}
+
+std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner) {
+  const std::string user = j.user.empty() ? std::to_string(j.uid) : j.user;
+  std::string end = cli::FormatTimestamp(j.end_time);
+  if (j.end_time <= 0 && j.start_time > 0 && j.time_limit_s >= 0) {
+    end = cli::FormatTimestamp(j.start_time + j.time_limit_s);  // expected end
+  }
+  std::vector<std::vector<std::string>> lines = {
+      {Kv("JobId", std::to_string(j.job_id)), Kv("JobName", j.name)},
+      {Kv("UserId", user + "(" + std::to_string(j.uid) + ")"),
+       Kv("GroupId", GroupName(j.gid) + "(" + std::to_string(j.gid) + ")")},
+      {Kv("Priority", std::to_string(j.priority)), Kv("Account", "(null)")},
+      {Kv("JobState", proto::JobStateName(j.state)),
+       Kv("Reason", j.reason.empty() ? "None" : j.reason), Kv("Dependency", "(null)")},
+      {Kv("Restarts", std::to_string(j.restarts)), Kv("BatchFlag", "1"),
+       Kv("ExitCode", std::to_string(j.exit_code) + ":" + std::to_string(j.exit_signal))},
+      {Kv("RunTime", cli::FormatRunTime(cli::JobElapsed(j, now))),
+       Kv("TimeLimit", cli::FormatRunTime(j.time_limit_s < 0 ? -1 : j.time_limit_s))},
+      {Kv("SubmitTime", cli::FormatTimestamp(j.submit_time)),
+       Kv("EligibleTime", cli::FormatTimestamp(j.submit_time))},
+      {Kv("StartTime", cli::FormatTimestamp(j.start_time)), Kv("EndTime", end)},
+      {Kv("Partition", OrNull(j.partition))},
+      {Kv("NodeList", j.state == JobState::kPending ? "(null)" : OrNull(j.nodelist))},
+  };
+  if (!j.batch_host.empty()) lines.push_back({Kv("BatchHost", j.batch_host)});
+  lines.push_back({Kv("NumNodes", std::to_string(j.num_nodes)),
+                   Kv("NumCPUs", std::to_string(j.num_cpus)),
+                   Kv("NumTasks", std::to_string(j.num_tasks)),
+                   Kv("CPUs/Task", std::to_string(j.cpus_per_task))});
+  lines.push_back({Kv("MinCPUsNode", std::to_string(j.cpus_per_task)),
+                   Kv("MinMemoryNode", Memory(j.mem_mb)), Kv("MinTmpDiskNode", "0")});
+  lines.push_back({Kv("Command", OrNull(j.command))});
+  lines.push_back({Kv("WorkDir", OrNull(j.work_dir))});
+  lines.push_back({Kv("StdErr", OrNull(j.stderr_path))});
+  lines.push_back({Kv("StdIn", "/dev/null")});
+  lines.push_back({Kv("StdOut", OrNull(j.stdout_path))});
+  return RenderRecord(lines, oneliner);
+}
+
+std::string NodeStateFull(const proto::NodeInfo& n) {
+  std::string s;
+  switch (n.state) {
+    case proto::NodeState::kIdle:
+      s = "IDLE";
+      break;
+    case proto::NodeState::kMixed:
+      s = "MIXED";
+      break;
+    case proto::NodeState::kAllocated:
+      s = "ALLOCATED";
+      break;
+    case proto::NodeState::kDown:
+      s = "DOWN";
+      break;
+    case proto::NodeState::kUnknown:
+      s = "UNKNOWN";
+      break;
+  }
+  if (n.drain) s += "+DRAIN";
+  if (!n.responding) s += "+NOT_RESPONDING";
+  return s;
+}
+
+std::string FormatNode(const proto::NodeInfo& n, bool oneliner) {
+  const std::string features = n.features.empty() ? "(null)" : Join(n.features, ",");
+  std::vector<std::vector<std::string>> lines = {
+      {Kv("NodeName", n.name), Kv("CoresPerSocket", std::to_string(n.cores_per_socket))},
+      {Kv("CPUAlloc", std::to_string(n.alloc_cpus)), Kv("CPUTot", std::to_string(n.cpus))},
+      {Kv("AvailableFeatures", features)},
+      {Kv("ActiveFeatures", features)},
+      {Kv("NodeAddr", n.addr.empty() ? n.name : n.addr), Kv("NodeHostName", n.name),
+       Kv("Version", n.version.empty() ? "N/A" : n.version)},
+      {Kv("RealMemory", std::to_string(n.memory_mb)),
+       Kv("AllocMem", std::to_string(n.alloc_mem_mb)), Kv("Sockets", std::to_string(n.sockets))},
+      {Kv("State", NodeStateFull(n)), Kv("ThreadsPerCore", std::to_string(n.threads_per_core))},
+      {Kv("Partitions", n.partitions.empty() ? "(null)" : Join(n.partitions, ","))},
+      {Kv("BootTime", cli::FormatTimestamp(n.boot_time, "None")),
+       Kv("LastHeartbeat", cli::FormatTimestamp(n.last_heartbeat, "None"))},
+  };
+  if (!n.hw.topology.empty()) lines.push_back({Kv("Topology", n.hw.topology)});
+  if (!n.reason.empty()) {
+    std::string reason = Kv("Reason", n.reason);
+    if (n.reason_time > 0) reason += " [" + cli::FormatTimestamp(n.reason_time) + "]";
+    lines.push_back({reason});
+  }
+  return RenderRecord(lines, oneliner);
+}
+
+std::string FormatPartition(const proto::PartitionInfo& p, bool oneliner) {
+  const std::string nodes = p.nodes.empty() ? "(null)" : CompressHostlist(p.nodes);
+  std::vector<std::vector<std::string>> lines = {
+      {Kv("PartitionName", p.name)},
+      {Kv("AllowGroups", "ALL"), Kv("AllowAccounts", "ALL"), Kv("AllowQos", "ALL")},
+      {Kv("Default", p.is_default ? "YES" : "NO")},
+      {Kv("DefaultTime", p.default_time_s < 0 ? "NONE" : cli::FormatRunTime(p.default_time_s)),
+       Kv("MaxNodes", p.max_nodes == 0 ? "UNLIMITED" : std::to_string(p.max_nodes)),
+       Kv("MaxTime", cli::FormatRunTime(p.max_time_s < 0 ? -1 : p.max_time_s)),
+       Kv("MinNodes", "0")},
+      {Kv("Nodes", nodes)},
+      {Kv("State", p.state.empty() ? "UP" : p.state), Kv("TotalCPUs", std::to_string(p.total_cpus)),
+       Kv("TotalNodes", std::to_string(p.nodes.size()))},
+  };
+  return RenderRecord(lines, oneliner);
+}
+
+std::string FormatConfig(const std::vector<std::string>& lines, int64_t now) {
+  std::string out = "Configuration data as of " + cli::FormatTimestamp(now, "Unknown") + "\n";
+  for (const std::string& l : lines) out += l + "\n";
+  return out;
+}
+
+std::string PingLine(size_t index, size_t total, const std::string& name, bool up) {
+  std::string role = "primary";
+  if (index > 0) role = total > 2 ? "backup" + std::to_string(index) : "backup";
+  return "Controller(" + role + ") at " + name + " is " + (up ? "UP" : "DOWN");
+}
+
+}  // namespace herd::hcontrol

@@ -1,0 +1,30 @@
+// herd hcontrol — records as scontrol prints them: "Key=Value" pairs, a few per line, the
+// lines after the first indented by three spaces and a blank line after each record
+// (or everything on one line with --oneliner); plus the ping lines.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/proto/types.h"
+
+namespace herd::hcontrol {
+
+// Lines of "Key=Value" words -> the record text (ends with "\n", and an empty line when
+// not one-line).
+std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, bool oneliner);
+
+std::string FormatJob(const proto::JobInfo& job, int64_t now, bool oneliner);
+std::string FormatNode(const proto::NodeInfo& node, bool oneliner);
+std::string FormatPartition(const proto::PartitionInfo& p, bool oneliner);
+// "Configuration data as of <time>" then the controller's "Key = Value" lines.
+std::string FormatConfig(const std::vector<std::string>& lines, int64_t now);
+
+// scontrol's node state: "IDLE", "MIXED+DRAIN", "DOWN+NOT_RESPONDING", ...
+std::string NodeStateFull(const proto::NodeInfo& n);
+
+// "Controller(primary) at ctl1 is UP" (backup, or backup<N> when there are several).
+std::string PingLine(size_t index, size_t total, const std::string& name, bool up);
+
+}  // namespace herd::hcontrol

@@ -1,0 +1,219 @@
+// herd hcontrol — command-line parsing.
+#include "commands/hcontrol/hcontrol_options.h"
+
+#include <getopt.h>
+
+#include "commands/lib/cli.h"
+#include "common/base/hostlist.h"
+#include "common/base/strings.h"
+
+namespace herd::hcontrol {
+namespace {
+
+constexpr char kShortOpts[] = "ohV";
+
+const struct option kLongOpts[] = {
+    {"oneliner", no_argument, nullptr, 'o'},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {nullptr, 0, nullptr, 0},
+};
+
+bool OneOf(const std::string& word, std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    if (EqualsIgnoreCase(word, n)) return true;
+  }
+  return false;
+}
+
+Result<Entity> ParseEntity(const std::string& word) {
+  if (OneOf(word, {"job", "jobs", "jobid"})) return Entity::kJob;
+  if (OneOf(word, {"node", "nodes", "nodename"})) return Entity::kNode;
+  if (OneOf(word, {"partition", "partitions", "partitionname", "part"})) {
+    return Entity::kPartition;
+  }
+  if (OneOf(word, {"config", "configuration"})) return Entity::kConfig;
+  return InvalidArgument("invalid entity: " + word + " for keyword: show");
+}
+
+// show ENTITY [NAME] (also ENTITY=NAME).
+Status ParseShow(const std::vector<std::string>& words, HcontrolCommand* c) {
+  if (words.empty()) return InvalidArgument("too few arguments for keyword: show");
+  std::string entity_word = words[0];
+  std::vector<std::string> rest(words.begin() + 1, words.end());
+  if (const size_t eq = entity_word.find('='); eq != std::string::npos) {
+    rest.insert(rest.begin(), entity_word.substr(eq + 1));
+    entity_word = entity_word.substr(0, eq);
+  }
+  HERD_ASSIGN_OR_RETURN(c->entity, ParseEntity(entity_word));
+  if (rest.size() > 1) return InvalidArgument("too many arguments for keyword: show");
+  c->verb = Verb::kShow;
+  if (rest.empty()) return Status::Ok();
+  c->name = rest[0];
+  if (c->entity == Entity::kConfig) {
+    return InvalidArgument("too many arguments for keyword: show");
+  }
+  if (c->entity == Entity::kJob) {
+    auto id = ParseUint(c->name);
+    if (!id.ok() || *id == 0) return NotFound("Invalid job id specified");
+    c->job_id = *id;
+  }
+  return Status::Ok();
+}
+
+struct KeyValue {
+  std::string key;  // as written
+  std::string value;
+};
+
+Result<std::vector<KeyValue>> SplitPairs(const std::vector<std::string>& words) {
+  std::vector<KeyValue> out;
+  for (const std::string& w : words) {
+    const size_t eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) return InvalidArgument("Invalid input: " + w);
+    out.push_back({w.substr(0, eq), w.substr(eq + 1)});
+  }
+  return out;
+}
+
+Status ParseNodeUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
+  proto::UpdateNodeRequest& r = c->node_update;
+  bool has_reason = false;
+  for (const KeyValue& kv : pairs) {
+    if (OneOf(kv.key, {"NodeName", "Node", "NodeNames"})) {
+      auto names = ExpandHostlist(Trim(kv.value));
+      if (!names.ok() || names->empty()) {
+        return InvalidArgument("Invalid node name specified: " + kv.value);
+      }
+      r.names.insert(r.names.end(), names->begin(), names->end());
+    } else if (OneOf(kv.key, {"State"})) {
+      const std::string s = ToUpper(Trim(kv.value));
+      if (!OneOf(s, {"DRAIN", "RESUME", "DOWN", "IDLE"})) {
+        return InvalidArgument("Invalid node state specified: " + kv.value +
+                               " (valid: DRAIN, RESUME, DOWN, IDLE)");
+      }
+      r.state = s;
+    } else if (OneOf(kv.key, {"Reason"})) {
+      r.reason = kv.value;
+      has_reason = !Trim(kv.value).empty();
+    } else {
+      return InvalidArgument("Update of this parameter is not supported: " + kv.key + "=" +
+                             kv.value);
+    }
+  }
+  if ((r.state == "DRAIN" || r.state == "DOWN") && !has_reason) {
+    return InvalidArgument(
+        "You must specify a reason when DOWNING or DRAINING a node. Request denied");
+  }
+  if (r.state.empty() && !has_reason) return InvalidArgument("No changes specified");
+  c->verb = Verb::kUpdateNode;
+  return Status::Ok();
+}
+
+Status ParsePartitionUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
+  proto::UpdatePartitionRequest& r = c->partition_update;
+  for (const KeyValue& kv : pairs) {
+    if (OneOf(kv.key, {"PartitionName", "Partition"})) {
+      r.name = Trim(kv.value);
+      if (r.name.empty()) return InvalidArgument("Invalid partition name specified");
+    } else if (OneOf(kv.key, {"State"})) {
+      const std::string s = ToUpper(Trim(kv.value));
+      if (!OneOf(s, {"UP", "DOWN", "DRAIN", "INACTIVE"})) {
+        return InvalidArgument("Invalid partition state specified: " + kv.value +
+                               " (valid: UP, DOWN, DRAIN, INACTIVE)");
+      }
+      r.state = s;
+    } else {
+      return InvalidArgument("Update of this parameter is not supported: " + kv.key + "=" +
+                             kv.value);
+    }
+  }
+  if (r.state.empty()) return InvalidArgument("No changes specified");
+  c->verb = Verb::kUpdatePartition;
+  return Status::Ok();
+}
+
+Status ParseUpdate(const std::vector<std::string>& words, HcontrolCommand* c) {
+  if (words.empty()) return InvalidArgument("too few arguments for keyword: update");
+  HERD_ASSIGN_OR_RETURN(std::vector<KeyValue> pairs, SplitPairs(words));
+  for (const KeyValue& kv : pairs) {
+    if (OneOf(kv.key, {"NodeName", "Node", "NodeNames"})) return ParseNodeUpdate(pairs, c);
+    if (OneOf(kv.key, {"PartitionName", "Partition"})) return ParsePartitionUpdate(pairs, c);
+  }
+  return InvalidArgument("No valid entity in update command (use NodeName= or PartitionName=)");
+}
+
+}  // namespace
+
+Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) {
+  HcontrolCommand c;
+  std::vector<std::string> words;
+  HERD_RETURN_IF_ERROR(cli::RunGetopt(
+      "hcontrol", args, kShortOpts, kLongOpts, /*stop_at_positional=*/true,
+      [&c](int opt, const char*) {
+        switch (opt) {
+          case 'o':
+            c.oneliner = true;
+            break;
+          case 'h':
+            c.help = true;
+            break;
+          case 'V':
+            c.version = true;
+            break;
+          default:
+            return cli::UsageError("unexpected option");
+        }
+        return Status::Ok();
+      },
+      &words));
+  if (c.help || c.version) return c;
+  if (words.empty()) return cli::UsageError("no command given");
+  const std::string verb = words[0];
+  const std::vector<std::string> rest(words.begin() + 1, words.end());
+  if (OneOf(verb, {"show"})) {
+    HERD_RETURN_IF_ERROR(ParseShow(rest, &c));
+  } else if (OneOf(verb, {"update"})) {
+    HERD_RETURN_IF_ERROR(ParseUpdate(rest, &c));
+  } else if (OneOf(verb, {"hold", "release"})) {
+    if (rest.empty()) return InvalidArgument("Invalid job id specified");
+    HERD_ASSIGN_OR_RETURN(c.job_ids, cli::ParseJobIdList(rest));
+    if (c.job_ids.empty()) return InvalidArgument("Invalid job id specified");
+    c.verb = OneOf(verb, {"hold"}) ? Verb::kHold : Verb::kRelease;
+  } else if (OneOf(verb, {"ping"})) {
+    if (!rest.empty()) return InvalidArgument("too many arguments for keyword: ping");
+    c.verb = Verb::kPing;
+  } else if (OneOf(verb, {"help"})) {
+    c.help = true;
+  } else if (OneOf(verb, {"version"})) {
+    c.version = true;
+  } else {
+    return InvalidArgument("invalid keyword: " + verb);
+  }
+  return c;
+}
+
+std::string HcontrolUsage() {
+  return R"(Usage: hcontrol [OPTIONS...] COMMAND
+View and change the state of a herd cluster.
+
+Commands:
+  show job [JOBID]                     jobs (finished ones still remembered too)
+  show node [NAME]                     nodes
+  show partition [NAME]                partitions
+  show config                          the controller's configuration
+  update NodeName=HOSTLIST State=DRAIN|RESUME|DOWN|IDLE [Reason="text"]
+                                       (DRAIN and DOWN need a Reason)
+  update PartitionName=NAME State=UP|DOWN|DRAIN|INACTIVE
+  hold JOBID[,JOBID...]                keep pending jobs from starting
+  release JOBID[,JOBID...]             let held jobs start
+  ping                                 is each controller up?
+
+Options:
+  -o, --oneliner                       one line per record
+  -h, --help                           show this help
+  -V, --version                        show the version
+)";
+}
+
+}  // namespace herd::hcontrol

@@ -1,0 +1,40 @@
+// herd hcontrol — its command line (scontrol's): global options, then one command:
+// show job|node|partition|config [NAME], update NodeName=... | PartitionName=...,
+// hold|release JOBIDS, ping. Keys and words are case-insensitive; everything is checked
+// here, before the controller is asked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/base/status.h"
+#include "common/proto/messages.h"
+
+namespace herd::hcontrol {
+
+enum class Verb { kNone, kShow, kUpdateNode, kUpdatePartition, kHold, kRelease, kPing };
+enum class Entity { kJob, kNode, kPartition, kConfig };
+
+struct HcontrolCommand {
+  Verb verb = Verb::kNone;
+  // show
+  Entity entity = Entity::kJob;
+  std::string name;     // empty: all
+  uint64_t job_id = 0;  // show job ID
+  // update
+  proto::UpdateNodeRequest node_update;
+  proto::UpdatePartitionRequest partition_update;
+  // hold / release
+  std::vector<uint64_t> job_ids;
+  // global options
+  bool oneliner = false;
+  bool help = false;
+  bool version = false;
+};
+
+Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args);
+
+std::string HcontrolUsage();
+
+}  // namespace herd::hcontrol

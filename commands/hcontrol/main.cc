@@ -1,0 +1,191 @@
+// herd hcontrol — view and change cluster state (scontrol's interface). Parsing:
+// hcontrol_options.cc; records: hcontrol_format.cc. This file runs the one command.
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "commands/hcontrol/hcontrol_format.h"
+#include "commands/hcontrol/hcontrol_options.h"
+#include "commands/lib/cli.h"
+#include "commands/lib/client.h"
+#include "common/base/hostlist.h"
+
+namespace {
+
+constexpr char kCmd[] = "hcontrol";
+
+using herd::Code;
+using herd::Status;
+using herd::cli::Client;
+using herd::hcontrol::HcontrolCommand;
+namespace proto = herd::proto;
+
+int Fail(const Status& st) {
+  return herd::cli::ReportError(kCmd, herd::cli::DescribeCallError(st).message());
+}
+
+int ShowJobs(Client& client, const HcontrolCommand& c) {
+  proto::QueryJobsRequest req;
+  req.filter.include_finished = true;
+  if (c.job_id != 0) req.filter.job_ids.push_back(c.job_id);
+  auto reply = client.Call<proto::QueryJobsReply>(req);
+  const bool one = c.job_id != 0;
+  if (one && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->jobs.empty())) {
+    return herd::cli::ReportError(kCmd, "Invalid job id specified");
+  }
+  if (!reply.ok()) return Fail(reply.error());
+  if (reply->jobs.empty()) {
+    std::printf("No jobs in the system\n");
+    return 0;
+  }
+  int shown = 0;
+  for (const proto::JobInfo& j : reply->jobs) {
+    if (one && j.job_id != c.job_id) continue;
+    std::fputs(herd::hcontrol::FormatJob(j, reply->now, c.oneliner).c_str(), stdout);
+    ++shown;
+  }
+  if (one && shown == 0) return herd::cli::ReportError(kCmd, "Invalid job id specified");
+  return 0;
+}
+
+int ShowNodes(Client& client, const HcontrolCommand& c) {
+  proto::QueryNodesRequest req;
+  if (!c.name.empty()) {
+    auto names = herd::ExpandHostlist(c.name);
+    if (!names.ok()) return herd::cli::ReportError(kCmd, "Node " + c.name + " not found");
+    req.names = *names;
+  }
+  auto reply = client.Call<proto::QueryNodesReply>(req);
+  const bool named = !c.name.empty();
+  if (named && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->nodes.empty())) {
+    return herd::cli::ReportError(kCmd, "Node " + c.name + " not found");
+  }
+  if (!reply.ok()) return Fail(reply.error());
+  if (reply->nodes.empty()) {
+    std::printf("No nodes in the system\n");
+    return 0;
+  }
+  int shown = 0;
+  for (const proto::NodeInfo& n : reply->nodes) {
+    if (named && std::find(req.names.begin(), req.names.end(), n.name) == req.names.end()) {
+      continue;
+    }
+    std::fputs(herd::hcontrol::FormatNode(n, c.oneliner).c_str(), stdout);
+    ++shown;
+  }
+  if (named && shown == 0) return herd::cli::ReportError(kCmd, "Node " + c.name + " not found");
+  return 0;
+}
+
+int ShowPartitions(Client& client, const HcontrolCommand& c) {
+  proto::QueryPartitionsRequest req;
+  if (!c.name.empty()) req.names.push_back(c.name);
+  auto reply = client.Call<proto::QueryPartitionsReply>(req);
+  const bool named = !c.name.empty();
+  if (named &&
+      (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->partitions.empty())) {
+    return herd::cli::ReportError(kCmd, "Partition " + c.name + " not found");
+  }
+  if (!reply.ok()) return Fail(reply.error());
+  if (reply->partitions.empty()) {
+    std::printf("No partitions in the system\n");
+    return 0;
+  }
+  int shown = 0;
+  for (const proto::PartitionInfo& p : reply->partitions) {
+    if (named && p.name != c.name) continue;
+    std::fputs(herd::hcontrol::FormatPartition(p, c.oneliner).c_str(), stdout);
+    ++shown;
+  }
+  if (named && shown == 0)
+    return herd::cli::ReportError(kCmd, "Partition " + c.name + " not found");
+  return 0;
+}
+
+int ShowConfig(Client& client) {
+  auto reply = client.Call<proto::QueryConfigReply>(proto::QueryConfigRequest{});
+  if (!reply.ok()) return Fail(reply.error());
+  std::fputs(herd::hcontrol::FormatConfig(reply->lines, std::time(nullptr)).c_str(), stdout);
+  return 0;
+}
+
+int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
+  proto::HoldJobsRequest req;
+  req.filter.job_ids = c.job_ids;
+  req.hold = hold;
+  auto reply = client.Call<proto::CancelJobsReply>(req);
+  if (!reply.ok()) return Fail(reply.error());
+  int rc = 0;
+  for (const proto::JobActionResult& r : reply->results) {
+    if (r.code == 0) continue;
+    rc = herd::cli::ReportError(
+        kCmd, (r.message.empty() ? "error" : r.message) + " for job " + std::to_string(r.job_id));
+  }
+  return rc;
+}
+
+// Asks every controller on its own: which ones answer.
+int Ping(Client& client) {
+  const auto& addrs = client.addresses();
+  const auto& ctls = client.config().controllers;
+  bool any_up = false;
+  for (size_t i = 0; i < addrs.size(); ++i) {
+    herd::net::Caller one({addrs[i]}, client.auth());
+    auto reply = one.Call<proto::StatusReply>(proto::PingRequest{}, client.timeout());
+    const bool up = reply.ok();
+    any_up = any_up || up;
+    const std::string name = i < ctls.size() ? ctls[i].name : addrs[i];
+    std::printf("%s\n", herd::hcontrol::PingLine(i, addrs.size(), name, up).c_str());
+  }
+  return any_up ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace herd;
+  auto cmd = hcontrol::ParseHcontrolArgs(cli::Args(argc, argv));
+  if (!cmd.ok()) return cli::ReportStatus(kCmd, cmd.error());
+  if (cmd->help) {
+    std::fputs(hcontrol::HcontrolUsage().c_str(), stdout);
+    return 0;
+  }
+  if (cmd->version) {
+    std::printf("%s\n", cli::kVersionString);
+    return 0;
+  }
+  auto client = cli::Client::Create();
+  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  Client& c = **client;
+  switch (cmd->verb) {
+    case hcontrol::Verb::kShow:
+      switch (cmd->entity) {
+        case hcontrol::Entity::kJob:
+          return ShowJobs(c, *cmd);
+        case hcontrol::Entity::kNode:
+          return ShowNodes(c, *cmd);
+        case hcontrol::Entity::kPartition:
+          return ShowPartitions(c, *cmd);
+        case hcontrol::Entity::kConfig:
+          return ShowConfig(c);
+      }
+      break;
+    case hcontrol::Verb::kUpdateNode: {
+      auto r = c.Call<proto::StatusReply>(cmd->node_update);
+      return r.ok() ? 0 : Fail(r.error());
+    }
+    case hcontrol::Verb::kUpdatePartition: {
+      auto r = c.Call<proto::StatusReply>(cmd->partition_update);
+      return r.ok() ? 0 : Fail(r.error());
+    }
+    case hcontrol::Verb::kHold:
+      return HoldOrRelease(c, *cmd, true);
+    case hcontrol::Verb::kRelease:
+      return HoldOrRelease(c, *cmd, false);
+    case hcontrol::Verb::kPing:
+      return Ping(c);
+    case hcontrol::Verb::kNone:
+      break;
+  }
+  return cli::ReportError(kCmd, "no command given");
+}

@@ -1,0 +1,41 @@
+// herd hinfo — show partitions and nodes (sinfo's interface). Options: hinfo_options.cc;
+// printing: hinfo_format.cc. This file asks the controller and prints.
+#include <cstdio>
+
+#include "commands/hinfo/hinfo_format.h"
+#include "commands/hinfo/hinfo_options.h"
+#include "commands/lib/cli.h"
+#include "commands/lib/client.h"
+
+namespace {
+constexpr char kCmd[] = "hinfo";
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace herd;
+  auto opts = hinfo::ParseHinfoArgs(cli::Args(argc, argv));
+  if (!opts.ok()) return cli::ReportStatus(kCmd, opts.error());
+  if (opts->help) {
+    std::fputs(hinfo::HinfoUsage().c_str(), stdout);
+    return 0;
+  }
+  if (opts->version) {
+    std::printf("%s\n", cli::kVersionString);
+    return 0;
+  }
+  // A bad format is reported before the controller is asked.
+  auto check = hinfo::RenderInfo({}, {}, *opts);
+  if (!check.ok()) return cli::ReportError(kCmd, check.error().message());
+
+  auto client = cli::Client::Create();
+  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  auto parts = (*client)->Call<proto::QueryPartitionsReply>(proto::QueryPartitionsRequest{});
+  if (!parts.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(parts.error()).message());
+  auto nodes = (*client)->Call<proto::QueryNodesReply>(proto::QueryNodesRequest{});
+  if (!nodes.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(nodes.error()).message());
+
+  auto out = hinfo::RenderInfo(parts->partitions, nodes->nodes, *opts);
+  if (!out.ok()) return cli::ReportError(kCmd, out.error().message());
+  std::fputs(out->c_str(), stdout);
+  return 0;
+}

@@ -1,0 +1,230 @@
+// herd hqueue — job fields, tables and JSON.
+#include "commands/hqueue/hqueue_format.h"
+
+#include <grp.h>
+
+#include "commands/lib/json.h"
+#include "commands/lib/table.h"
+#include "commands/lib/timefmt.h"
+#include "common/config/config.h"
+
+namespace herd::hqueue {
+namespace {
+
+using proto::JobInfo;
+using proto::JobState;
+
+std::string OrNone(const std::string& s) { return s.empty() ? "None" : s; }
+
+std::string GroupName(uint32_t gid) {
+  struct group gr {};
+  struct group* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getgrgid_r(static_cast<gid_t>(gid), &gr, buf.data(), buf.size(), &found) == 0 &&
+      found != nullptr) {
+    return found->gr_name;
+  }
+  return std::to_string(gid);
+}
+
+// squeue shows "(Reason)" instead of the nodes for jobs that are waiting or that ended
+// for a reason worth reading.
+bool ShowsReason(JobState s) {
+  return s == JobState::kPending || s == JobState::kFailed || s == JobState::kTimeout ||
+         s == JobState::kOutOfMemory;
+}
+
+std::string EndField(const JobInfo& job) {
+  if (job.end_time > 0) return cli::FormatTimestamp(job.end_time);
+  if (job.start_time > 0 && job.time_limit_s >= 0) {
+    return cli::FormatTimestamp(job.start_time + job.time_limit_s);
+  }
+  return "N/A";
+}
+
+std::string TimeLeft(const JobInfo& job, int64_t now) {
+  if (job.time_limit_s < 0) return "UNLIMITED";
+  if (proto::IsFinished(job.state)) return "0:00";
+  const int64_t left = job.time_limit_s - cli::JobElapsed(job, now);
+  return FormatDuration(left > 0 ? left : 0);
+}
+
+}  // namespace
+
+const std::map<char, std::string>& JobTitles() {
+  static const std::map<char, std::string> kTitles = {
+      {'A', "JOBID"},
+      {'a', "ACCOUNT"},
+      {'B', "EXEC_HOST"},
+      {'b', "TRES_PER_NODE"},
+      {'C', "CPUS"},
+      {'c', "MIN_CPUS"},
+      {'D', "NODES"},
+      {'e', "END_TIME"},
+      {'G', "GROUP"},
+      {'g', "GROUP"},
+      {'i', "JOBID"},
+      {'j', "NAME"},
+      {'L', "TIME_LEFT"},
+      {'l', "TIME_LIMIT"},
+      {'M', "TIME"},
+      {'m', "MIN_MEMORY"},
+      {'N', "NODELIST"},
+      {'o', "COMMAND"},
+      {'P', "PARTITION"},
+      {'Q', "PRIORITY"},
+      {'R', "NODELIST(REASON)"},
+      {'r', "REASON"},
+      {'S', "START_TIME"},
+      {'T', "STATE"},
+      {'t', "ST"},
+      {'U', "UID"},
+      {'u', "USER"},
+      {'V', "SUBMIT_TIME"},
+      {'Z', "WORK_DIR"},
+  };
+  return kTitles;
+}
+
+std::string JobField(char code, const JobInfo& job, int64_t now) {
+  switch (code) {
+    case 'A':
+    case 'i':
+      return std::to_string(job.job_id);
+    case 'a':
+      return "(null)";
+    case 'B':
+      return job.batch_host.empty() ? "n/a" : job.batch_host;
+    case 'b':
+      return "N/A";
+    case 'C':
+      return std::to_string(job.num_cpus);
+    case 'c':
+      return std::to_string(job.cpus_per_task);
+    case 'D':
+      return std::to_string(job.num_nodes);
+    case 'e':
+      return EndField(job);
+    case 'G':
+      return std::to_string(job.gid);
+    case 'g':
+      return GroupName(job.gid);
+    case 'j':
+      return job.name;
+    case 'L':
+      return TimeLeft(job, now);
+    case 'l':
+      return FormatDuration(job.time_limit_s < 0 ? -1 : job.time_limit_s);
+    case 'M':
+      return FormatDuration(cli::JobElapsed(job, now));
+    case 'm':
+      return job.mem_mb == 0 ? "0" : std::to_string(job.mem_mb) + "M";
+    case 'N':
+      return job.state == JobState::kPending ? "" : job.nodelist;
+    case 'o':
+      return job.command;
+    case 'P':
+      return job.partition;
+    case 'Q':
+      return std::to_string(job.priority);
+    case 'R':
+      return ShowsReason(job.state) ? "(" + OrNone(job.reason) + ")" : job.nodelist;
+    case 'r':
+      return OrNone(job.reason);
+    case 'S':
+      return cli::FormatTimestamp(job.start_time, "N/A");
+    case 'T':
+      return proto::JobStateName(job.state);
+    case 't':
+      return proto::JobStateShort(job.state);
+    case 'U':
+      return std::to_string(job.uid);
+    case 'u':
+      return job.user;
+    case 'V':
+      return cli::FormatTimestamp(job.submit_time, "N/A");
+    case 'Z':
+      return job.work_dir;
+    default:
+      return "";
+  }
+}
+
+Result<std::string> RenderJobs(const std::vector<JobInfo>& jobs, int64_t now,
+                               const std::string& format, bool header) {
+  auto fmt = cli::TableFormat::Parse(format, JobTitles());
+  if (!fmt.ok()) return InvalidArgument("Invalid job format: " + fmt.error().message());
+  const std::vector<char> codes = fmt->codes();
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(jobs.size());
+  for (const JobInfo& job : jobs) {
+    std::vector<std::string> cells;
+    cells.reserve(codes.size());
+    for (char c : codes) cells.push_back(JobField(c, job, now));
+    rows.push_back(std::move(cells));
+  }
+  return fmt->Render(rows, header);
+}
+
+std::string JobsJson(const std::vector<JobInfo>& jobs, int64_t now) {
+  cli::JsonWriter w;
+  auto str = [&w](const char* key, const std::string& v) {
+    w.Key(key);
+    w.String(v);
+  };
+  auto num = [&w](const char* key, int64_t v) {
+    w.Key(key);
+    w.Int(v);
+  };
+  w.BeginObject();
+  num("now", now);
+  w.Key("jobs");
+  w.BeginArray();
+  for (const JobInfo& j : jobs) {
+    w.BeginObject();
+    w.Key("job_id");
+    w.Uint(j.job_id);
+    str("name", j.name);
+    str("user_name", j.user);
+    num("user_id", j.uid);
+    num("group_id", j.gid);
+    str("partition", j.partition);
+    str("job_state", proto::JobStateName(j.state));
+    str("state_reason", OrNone(j.reason));
+    num("priority", j.priority);
+    str("nodes", j.nodelist);
+    num("node_count", j.num_nodes);
+    num("cpus", j.num_cpus);
+    num("cpus_per_task", j.cpus_per_task);
+    num("tasks", j.num_tasks);
+    w.Key("memory_per_node");
+    w.Uint(j.mem_mb);
+    w.Key("time_limit");
+    if (j.time_limit_s < 0) {
+      w.Null();
+    } else {
+      w.Int((j.time_limit_s + 59) / 60);
+    }
+    num("time_limit_seconds", j.time_limit_s);
+    num("submit_time", j.submit_time);
+    num("start_time", j.start_time);
+    num("end_time", j.end_time);
+    num("elapsed", cli::JobElapsed(j, now));
+    num("exit_code", j.exit_code);
+    num("exit_signal", j.exit_signal);
+    w.Key("held");
+    w.Bool(j.held);
+    num("restarts", j.restarts);
+    str("batch_host", j.batch_host);
+    str("work_dir", j.work_dir);
+    str("standard_output", j.stdout_path);
+    str("standard_error", j.stderr_path);
+    str("command", j.command);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return w.str();
+}
+
+}  // namespace herd::hqueue

@@ -1,0 +1,182 @@
+// herd hqueue — option parsing and job selection.
+#include "commands/hqueue/hqueue_options.h"
+
+#include <getopt.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "commands/lib/cli.h"
+#include "common/base/strings.h"
+
+namespace herd::hqueue {
+namespace {
+
+enum LongOnly : int { kJson = 256, kHelp, kMe };
+
+constexpr char kShortOpts[] = "u:p:t:j:n:o:hlV";
+
+const struct option kLongOpts[] = {
+    {"user", required_argument, nullptr, 'u'},
+    {"me", no_argument, nullptr, kMe},
+    {"partition", required_argument, nullptr, 'p'},
+    {"states", required_argument, nullptr, 't'},
+    {"jobs", required_argument, nullptr, 'j'},
+    {"name", required_argument, nullptr, 'n'},
+    {"format", required_argument, nullptr, 'o'},
+    {"noheader", no_argument, nullptr, 'h'},
+    {"long", no_argument, nullptr, 'l'},
+    {"json", no_argument, nullptr, kJson},
+    {"help", no_argument, nullptr, kHelp},
+    {"version", no_argument, nullptr, 'V'},
+    {nullptr, 0, nullptr, 0},
+};
+
+// A user name, or a uid turned into its name; unknown users are an error, as in squeue.
+Result<std::string> ResolveUser(const std::string& text) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return std::string(found->pw_name);
+  }
+  auto uid = ParseUint(text, UINT32_MAX);
+  if (uid.ok() && getpwuid_r(static_cast<uid_t>(*uid), &pw, buf.data(), buf.size(), &found) == 0 &&
+      found != nullptr) {
+    return std::string(found->pw_name);
+  }
+  return InvalidArgument("Invalid user: " + text);
+}
+
+Status AddStates(const std::string& list, HqueueOptions* o) {
+  for (const std::string& item : cli::SplitList(list)) {
+    if (EqualsIgnoreCase(item, "all")) {
+      o->all_states = true;
+      continue;
+    }
+    proto::JobState st;
+    if (!proto::ParseJobState(item, &st)) {
+      return InvalidArgument("Invalid job state specified: " + item);
+    }
+    o->filter.states.push_back(st);
+  }
+  return Status::Ok();
+}
+
+Status Apply(int opt, const char* arg, HqueueOptions* o) {
+  const std::string v = arg != nullptr ? arg : "";
+  switch (opt) {
+    case 'u':
+      for (const std::string& u : cli::SplitList(v)) {
+        HERD_ASSIGN_OR_RETURN(std::string name, ResolveUser(u));
+        o->filter.users.push_back(name);
+      }
+      break;
+    case kMe: {
+      HERD_ASSIGN_OR_RETURN(std::string name, ResolveUser(std::to_string(getuid())));
+      o->filter.users.push_back(name);
+      break;
+    }
+    case 'p':
+      for (const std::string& p : cli::SplitList(v)) o->filter.partitions.push_back(p);
+      break;
+    case 't':
+      HERD_RETURN_IF_ERROR(AddStates(v, o));
+      break;
+    case 'j': {
+      HERD_ASSIGN_OR_RETURN(std::vector<uint64_t> ids, cli::ParseJobIdList({v}));
+      o->filter.job_ids.insert(o->filter.job_ids.end(), ids.begin(), ids.end());
+      break;
+    }
+    case 'n':
+      for (const std::string& n : cli::SplitList(v)) o->filter.names.push_back(n);
+      break;
+    case 'o':
+      o->format = v;
+      break;
+    case 'h':
+      o->noheader = true;
+      break;
+    case 'l':
+      o->long_format = true;
+      break;
+    case kJson:
+      o->json = true;
+      break;
+    case kHelp:
+      o->help = true;
+      break;
+    case 'V':
+      o->version = true;
+      break;
+    default:
+      return cli::UsageError("unexpected option");
+  }
+  return Status::Ok();
+}
+
+template <class T>
+bool Contains(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+Result<HqueueOptions> ParseHqueueArgs(const std::vector<std::string>& args) {
+  HqueueOptions o;
+  std::vector<std::string> positional;
+  HERD_RETURN_IF_ERROR(cli::RunGetopt(
+      "hqueue", args, kShortOpts, kLongOpts, /*stop_at_positional=*/false,
+      [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &positional));
+  if (o.help || o.version) return o;
+  if (!positional.empty()) return cli::UsageError("unrecognized argument '" + positional[0] + "'");
+  if (o.all_states) {
+    o.filter.states.clear();  // "all" covers every state
+    o.filter.include_finished = true;
+  } else {
+    for (proto::JobState st : o.filter.states) {
+      if (proto::IsFinished(st)) o.filter.include_finished = true;
+    }
+  }
+  return o;
+}
+
+bool JobSelected(const proto::JobInfo& job, const HqueueOptions& o) {
+  const proto::JobFilter& f = o.filter;
+  if (!f.states.empty()) {
+    if (!Contains(f.states, job.state)) return false;
+  } else if (!o.all_states && proto::IsFinished(job.state)) {
+    return false;
+  }
+  if (!f.job_ids.empty() && !Contains(f.job_ids, job.job_id)) return false;
+  if (!f.users.empty() && !Contains(f.users, job.user)) return false;
+  if (!f.partitions.empty() && !Contains(f.partitions, job.partition)) return false;
+  if (!f.names.empty() && !Contains(f.names, job.name)) return false;
+  return true;
+}
+
+std::string HqueueUsage() {
+  return R"(Usage: hqueue [OPTIONS...]
+Show the jobs in the herd queue.
+
+  -u, --user=user_list       jobs of these users (names or uids)
+      --me                   jobs of the current user
+  -p, --partition=list       jobs in these partitions
+  -t, --states=list          jobs in these states (PD,R,CD,... or full names, or all);
+                             default: pending, running, suspended, completing
+  -j, --jobs=job_id_list     these jobs
+  -n, --name=name_list       jobs with these names
+  -o, --format=format        output format, e.g. "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
+                             codes: %i %j %u %t %T %M %l %L %D %R %P %N %C %c %r %S %e %V
+                                    %Z %o %Q %a %m %b %A %U %G %g %B
+  -l, --long                 long format (full state, time limit)
+  -h, --noheader             no header line
+      --json                 JSON output {"jobs":[...]}
+
+      --help                 show this help
+  -V, --version              show the version
+)";
+}
+
+}  // namespace herd::hqueue

@@ -1,0 +1,33 @@
+// herd hqueue — its options (squeue's): which jobs to ask for and how to print them, and
+// the client-side state rule (only pending/running/suspended/completing jobs unless
+// states are asked for explicitly or with "all").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/base/status.h"
+#include "common/proto/messages.h"
+
+namespace herd::hqueue {
+
+struct HqueueOptions {
+  proto::JobFilter filter;
+  bool all_states = false;  // -t all
+  std::string format;       // -o; empty: the default (or long) format
+  bool noheader = false;
+  bool json = false;
+  bool long_format = false;
+  bool help = false;
+  bool version = false;
+};
+
+Result<HqueueOptions> ParseHqueueArgs(const std::vector<std::string>& args);
+
+// Whether hqueue shows `job` (the controller filters too; this keeps the output right
+// whatever it sends back).
+bool JobSelected(const proto::JobInfo& job, const HqueueOptions& opts);
+
+std::string HqueueUsage();
+
+}  // namespace herd::hqueue

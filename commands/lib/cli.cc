@@ -1,0 +1,135 @@
+// herd commands — option parsing and error printing shared by every command.
+#include "commands/lib/cli.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "common/base/strings.h"
+
+namespace herd::cli {
+namespace {
+
+// The long options whose names start with `name` (for "ambiguous" messages).
+int CountPrefixMatches(const struct option* longopts, const std::string& name) {
+  int n = 0;
+  for (const struct option* o = longopts; o != nullptr && o->name != nullptr; ++o) {
+    if (std::strncmp(o->name, name.c_str(), name.size()) == 0) ++n;
+  }
+  return n;
+}
+
+// "--job-name=x" -> "--job-name".
+std::string LongName(const std::string& word) { return word.substr(0, word.find('=')); }
+
+}  // namespace
+
+Status UsageError(std::string message) { return Unsupported(std::move(message)); }
+
+bool IsUsageError(const Status& st) { return st.code() == Code::kUnsupported; }
+
+int ReportError(const std::string& cmd, const std::string& message) {
+  std::fprintf(stderr, "%s: error: %s\n", cmd.c_str(), message.c_str());
+  return 1;
+}
+
+int ReportStatus(const std::string& cmd, const Status& st) {
+  if (IsUsageError(st)) {
+    std::fprintf(stderr, "%s: %s\nTry \"%s --help\" for more information\n", cmd.c_str(),
+                 st.message().c_str(), cmd.c_str());
+    return 1;
+  }
+  return ReportError(cmd, st.message());
+}
+
+Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
+                 const std::string& shortopts, const struct option* longopts,
+                 bool stop_at_positional, const OptionHandler& handler,
+                 std::vector<std::string>* positional) {
+  // getopt_long permutes the pointer array, never the strings: keep both alive here.
+  std::vector<std::string> storage;
+  storage.reserve(args.size() + 1);
+  storage.push_back(cmd);
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& s : storage) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  const int argc = static_cast<int>(storage.size());
+
+  // '+': stop at the first non-option; ':': report a missing argument as ':'.
+  const std::string optstring = std::string(stop_at_positional ? "+:" : ":") + shortopts;
+  optind = 0;  // full re-initialisation (glibc), so every call starts afresh
+  opterr = 0;
+  while (true) {
+    int index = -1;
+    const int c = getopt_long(argc, argv.data(), optstring.c_str(), longopts, &index);
+    if (c == -1) break;
+    // The word that was being parsed when getopt stopped (valid for long options).
+    const std::string word = (optind >= 1 && optind <= argc) ? argv[optind - 1] : "";
+    if (c == ':') {
+      if (StartsWith(word, "--")) {
+        return UsageError("option '" + LongName(word) + "' requires an argument");
+      }
+      return UsageError(std::string("option requires an argument -- '") +
+                        static_cast<char>(optopt) + "'");
+    }
+    if (c == '?') {
+      if (optopt != 0 && !StartsWith(word, "--")) {
+        return UsageError(std::string("invalid option -- '") + static_cast<char>(optopt) + "'");
+      }
+      if (optopt != 0) {
+        return UsageError("option '" + LongName(word) + "' doesn't allow an argument");
+      }
+      const std::string name = LongName(word);
+      if (StartsWith(name, "--") && CountPrefixMatches(longopts, name.substr(2)) > 1) {
+        return UsageError("option '" + name + "' is ambiguous");
+      }
+      return UsageError("unrecognized option '" + word + "'");
+    }
+    HERD_RETURN_IF_ERROR(handler(c, optarg));
+  }
+  for (int i = optind; i < argc; ++i) positional->push_back(argv[i]);
+  return Status::Ok();
+}
+
+std::vector<std::string> Args(int argc, char** argv) {
+  std::vector<std::string> out;
+  for (int i = 1; i < argc; ++i) out.emplace_back(argv[i]);
+  return out;
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  for (const std::string& part : Split(text, ',')) {
+    std::string t = Trim(part);
+    if (!t.empty()) out.push_back(t);
+  }
+  return out;
+}
+
+Result<uint32_t> ParseCount(const std::string& option, const std::string& value, bool allow_zero) {
+  auto n = ParseUint(Trim(value), UINT32_MAX);
+  if (!n.ok()) return InvalidArgument("invalid numeric value '" + value + "' for " + option);
+  if (*n == 0 && !allow_zero) {
+    return InvalidArgument("invalid value '" + value + "' for " + option + ": must be at least 1");
+  }
+  return static_cast<uint32_t>(*n);
+}
+
+Result<uint64_t> ParseJobId(const std::string& text) {
+  auto n = ParseUint(text);
+  if (!n.ok() || *n == 0) return InvalidArgument("Invalid job id " + text);
+  return *n;
+}
+
+Result<std::vector<uint64_t>> ParseJobIdList(const std::vector<std::string>& words) {
+  std::vector<uint64_t> ids;
+  for (const std::string& w : words) {
+    for (const std::string& item : Split(w, ',')) {
+      HERD_ASSIGN_OR_RETURN(uint64_t id, ParseJobId(Trim(item)));
+      ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
+}  // namespace herd::cli

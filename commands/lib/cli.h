@@ -1,0 +1,58 @@
+// herd commands — the command-line plumbing every command shares: option parsing through
+// getopt_long with Slurm-style messages, the one-line error printer ("<cmd>: error: ..."),
+// the version string and small list/number parsers for option values.
+#pragma once
+
+#include <getopt.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/base/status.h"
+
+namespace herd::cli {
+
+inline constexpr char kVersionString[] = "herd 0.1.0";
+
+// A usage error (unknown option, missing argument): printed as
+// "<cmd>: <message>" + "Try \"<cmd> --help\" for more information". Every other error is
+// printed as "<cmd>: error: <message>". Usage errors travel as kUnsupported.
+Status UsageError(std::string message);
+bool IsUsageError(const Status& st);
+
+// Prints "<cmd>: error: <message>" on stderr; returns the exit code 1.
+int ReportError(const std::string& cmd, const std::string& message);
+// Prints a usage error or a plain error, as its kind asks; returns 1.
+int ReportStatus(const std::string& cmd, const Status& st);
+
+// Called once per option with getopt's return value and its argument (nullptr when the
+// option takes none or an optional one was not given).
+using OptionHandler = std::function<Status(int opt, const char* arg)>;
+
+// Runs getopt_long over `args` (argv without argv[0]). `shortopts` is a plain optstring
+// ("J:p:N:"); with `stop_at_positional` parsing ends at the first non-option (the rest,
+// e.g. a script and its arguments, go to `positional` untouched); otherwise options and
+// positional arguments may be mixed. Not reentrant (getopt's globals), like getopt itself.
+Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
+                 const std::string& shortopts, const struct option* longopts,
+                 bool stop_at_positional, const OptionHandler& handler,
+                 std::vector<std::string>* positional);
+
+// argv[1..argc) as strings.
+std::vector<std::string> Args(int argc, char** argv);
+
+// "a,b,,c" -> {"a","b","c"} (blanks trimmed, empties dropped).
+std::vector<std::string> SplitList(const std::string& text);
+
+// A whole-string decimal count for option `option` ("--nodes"); zero refused unless
+// allowed. Errors read "invalid numeric value 'x' for --nodes".
+Result<uint32_t> ParseCount(const std::string& option, const std::string& value, bool allow_zero);
+
+// A job id "123" (step and array forms are refused): "Invalid job id <text>".
+Result<uint64_t> ParseJobId(const std::string& text);
+// "1,2 3" style lists, already split by the shell into `words`.
+Result<std::vector<uint64_t>> ParseJobIdList(const std::vector<std::string>& words);
+
+}  // namespace herd::cli

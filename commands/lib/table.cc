@@ -1,0 +1,130 @@
+// herd commands — format-string parsing and table rendering for hqueue and hinfo.
+#include "commands/lib/table.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace herd::cli {
+
+std::string Justify(const std::string& value, size_t width, bool right) {
+  if (width == 0) return value;
+  std::string v = value.size() > width ? value.substr(0, width) : value;
+  const std::string pad(width - v.size(), ' ');
+  return right ? pad + v : v + pad;
+}
+
+Result<TableFormat> TableFormat::Parse(const std::string& spec,
+                                       const std::map<char, std::string>& titles) {
+  TableFormat f;
+  f.titles_ = titles;
+  std::string literal;
+  auto flush_literal = [&]() {
+    if (literal.empty()) return;
+    FormatField lit;
+    lit.literal = literal;
+    f.fields_.push_back(lit);
+    literal.clear();
+  };
+  size_t i = 0;
+  while (i < spec.size()) {
+    if (spec[i] != '%') {
+      literal += spec[i++];
+      continue;
+    }
+    const size_t start = i++;
+    if (i < spec.size() && spec[i] == '%') {
+      literal += '%';
+      ++i;
+      continue;
+    }
+    FormatField field;
+    field.is_code = true;
+    for (; i < spec.size(); ++i) {
+      if (spec[i] == '.') {
+        field.right = true;
+      } else if (spec[i] == '-') {
+        field.right = false;
+      } else if (spec[i] == '#') {
+        field.auto_width = true;
+      } else {
+        break;
+      }
+    }
+    while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) {
+      field.width = field.width * 10 + static_cast<size_t>(spec[i] - '0');
+      if (field.width > kMaxWidth) {
+        return InvalidArgument("format width too large in '" + spec.substr(start) + "'");
+      }
+      ++i;
+    }
+    if (i >= spec.size()) {
+      return InvalidArgument("incomplete format specification '" + spec.substr(start) + "'");
+    }
+    field.code = spec[i++];
+    if (titles.count(field.code) == 0) {
+      return InvalidArgument("invalid format specification '" + spec.substr(start, i - start) +
+                             "'");
+    }
+    flush_literal();
+    f.fields_.push_back(field);
+  }
+  flush_literal();
+  return f;
+}
+
+std::vector<char> TableFormat::codes() const {
+  std::vector<char> out;
+  for (const FormatField& f : fields_) {
+    if (f.is_code) out.push_back(f.code);
+  }
+  return out;
+}
+
+std::string TableFormat::Render(const std::vector<std::vector<std::string>>& rows,
+                                bool header) const {
+  // Final width of every code field ('#' fields grow to the widest value or title).
+  std::vector<size_t> widths;
+  size_t col = 0;
+  for (const FormatField& f : fields_) {
+    if (!f.is_code) continue;
+    size_t w = f.width;
+    if (f.auto_width) {
+      auto t = titles_.find(f.code);
+      if (header && t != titles_.end()) w = std::max(w, t->second.size());
+      for (const auto& row : rows) {
+        if (col < row.size()) w = std::max(w, row[col].size());
+      }
+    }
+    widths.push_back(w);
+    ++col;
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    size_t c = 0;
+    for (const FormatField& f : fields_) {
+      if (!f.is_code) {
+        out += f.literal;
+        continue;
+      }
+      const std::string& v = c < cells.size() ? cells[c] : std::string();
+      out += Justify(v, widths[c], f.right);
+      ++c;
+    }
+    out += '\n';
+    return out;
+  };
+  std::string out;
+  if (header) {
+    std::vector<std::string> titles;
+    for (const FormatField& f : fields_) {
+      if (!f.is_code) continue;
+      auto t = titles_.find(f.code);
+      titles.push_back(t != titles_.end() ? t->second : std::string());
+    }
+    out += line(titles);
+  }
+  for (const auto& row : rows) out += line(row);
+  return out;
+}
+
+}  // namespace herd::cli

@@ -1,0 +1,97 @@
+// herd commands — tests of the shared option plumbing (commands/lib/cli.h).
+#include "commands/lib/cli.h"
+
+#include <gtest/gtest.h>
+
+namespace herd::cli {
+namespace {
+
+const struct option kOpts[] = {
+    {"name", required_argument, nullptr, 'n'},
+    {"flag", no_argument, nullptr, 'f'},
+    {"exclude", required_argument, nullptr, 'x'},
+    {"exclusive", no_argument, nullptr, 'X'},
+    {nullptr, 0, nullptr, 0},
+};
+
+Status Getopt(const std::vector<std::string>& args, bool stop, std::vector<std::string>* seen,
+              std::vector<std::string>* positional) {
+  return RunGetopt(
+      "cmd", args, "n:fx:X", kOpts, stop,
+      [seen](int opt, const char* arg) {
+        seen->push_back(std::string(1, static_cast<char>(opt)) + "=" + (arg ? arg : ""));
+        return Status::Ok();
+      },
+      positional);
+}
+
+TEST(RunGetopt, ParsesShortLongAndPositional) {
+  std::vector<std::string> seen, pos;
+  ASSERT_TRUE(Getopt({"-n", "a", "--flag", "file", "--name=b"}, false, &seen, &pos).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"n=a", "f=", "n=b"}));
+  EXPECT_EQ(pos, (std::vector<std::string>{"file"}));
+}
+
+TEST(RunGetopt, StopsAtFirstPositionalWhenAsked) {
+  std::vector<std::string> seen, pos;
+  ASSERT_TRUE(Getopt({"-f", "script.sh", "-n", "x"}, true, &seen, &pos).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"f="}));
+  EXPECT_EQ(pos, (std::vector<std::string>{"script.sh", "-n", "x"}));
+}
+
+TEST(RunGetopt, UnknownLongOptionIsAUsageError) {
+  std::vector<std::string> seen, pos;
+  Status st = Getopt({"--bogus"}, false, &seen, &pos);
+  EXPECT_TRUE(IsUsageError(st));
+  EXPECT_EQ(st.message(), "unrecognized option '--bogus'");
+}
+
+TEST(RunGetopt, OtherUsageErrors) {
+  std::vector<std::string> seen, pos;
+  EXPECT_EQ(Getopt({"-z"}, false, &seen, &pos).message(), "invalid option -- 'z'");
+  EXPECT_EQ(Getopt({"-n"}, false, &seen, &pos).message(), "option requires an argument -- 'n'");
+  EXPECT_EQ(Getopt({"--name"}, false, &seen, &pos).message(),
+            "option '--name' requires an argument");
+  EXPECT_EQ(Getopt({"--flag=1"}, false, &seen, &pos).message(),
+            "option '--flag' doesn't allow an argument");
+  EXPECT_EQ(Getopt({"--exclu"}, false, &seen, &pos).message(), "option '--exclu' is ambiguous");
+}
+
+TEST(RunGetopt, CanRunRepeatedly) {
+  for (int i = 0; i < 3; ++i) {
+    std::vector<std::string> seen, pos;
+    ASSERT_TRUE(Getopt({"-f", "x"}, false, &seen, &pos).ok());
+    EXPECT_EQ(seen.size(), 1u);
+    EXPECT_EQ(pos.size(), 1u);
+  }
+}
+
+TEST(Values, SplitListTrimsAndDropsEmpty) {
+  EXPECT_EQ(SplitList(" a, b,,c "), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(SplitList("").empty());
+}
+
+TEST(Values, ParseCount) {
+  EXPECT_EQ(*ParseCount("--nodes", "4", false), 4u);
+  EXPECT_FALSE(ParseCount("--nodes", "0", false).ok());
+  EXPECT_EQ(*ParseCount("--nodes", "0", true), 0u);
+  auto bad = ParseCount("--ntasks", "abc", false);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(), "invalid numeric value 'abc' for --ntasks");
+  EXPECT_FALSE(ParseCount("--ntasks", "-1", false).ok());
+  EXPECT_FALSE(ParseCount("--ntasks", "99999999999", false).ok());
+}
+
+TEST(Values, JobIds) {
+  auto ids = ParseJobIdList({"1,2", "3"});
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(*ids, (std::vector<uint64_t>{1, 2, 3}));
+  auto bad = ParseJobIdList({"12x"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(), "Invalid job id 12x");
+  EXPECT_FALSE(ParseJobId("0").ok());
+  EXPECT_FALSE(ParseJobId("").ok());
+}
+
+}  // namespace
+}  // namespace herd::cli

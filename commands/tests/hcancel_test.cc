@@ -1,0 +1,81 @@
+// herd hcancel — tests of option parsing, signals and per-job result messages.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "commands/hcancel/hcancel_options.h"
+#include "commands/lib/cli.h"
+
+namespace herd::hcancel {
+namespace {
+
+TEST(HcancelArgs, IdsAndFilters) {
+  auto o = ParseHcancelArgs({"12", "13,14", "-s", "USR1", "-p", "debug", "-n", "x", "-t", "PD"});
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  EXPECT_EQ(o->filter.job_ids, (std::vector<uint64_t>{12, 13, 14}));
+  EXPECT_EQ(o->signal, SIGUSR1);
+  EXPECT_EQ(o->filter.partitions, (std::vector<std::string>{"debug"}));
+  EXPECT_EQ(o->filter.names, (std::vector<std::string>{"x"}));
+  EXPECT_EQ(o->filter.states, (std::vector<proto::JobState>{proto::JobState::kPending}));
+  auto u = ParseHcancelArgs({"-u", "alice"});
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->filter.users, (std::vector<std::string>{"alice"}));
+}
+
+TEST(HcancelArgs, Errors) {
+  EXPECT_EQ(ParseHcancelArgs({}).error().message(), "No job identification provided");
+  EXPECT_EQ(ParseHcancelArgs({"12a"}).error().message(), "Invalid job id 12a");
+  EXPECT_EQ(ParseHcancelArgs({"-s", "FOO", "1"}).error().message(), "Unknown job signal: FOO");
+  EXPECT_FALSE(ParseHcancelArgs({"-t", "weird", "1"}).ok());
+  auto bad = ParseHcancelArgs({"--x"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(cli::IsUsageError(bad.error()));
+  EXPECT_EQ(bad.error().message(), "unrecognized option '--x'");
+  EXPECT_TRUE(ParseHcancelArgs({"--help"})->help);
+  EXPECT_TRUE(ParseHcancelArgs({"-V"})->version);
+}
+
+TEST(Signals, NamesAndNumbers) {
+  EXPECT_EQ(*ParseSignal("SIGUSR1"), SIGUSR1);
+  EXPECT_EQ(*ParseSignal("usr1"), SIGUSR1);
+  EXPECT_EQ(*ParseSignal("10"), 10);
+  EXPECT_EQ(*ParseSignal("KILL"), SIGKILL);
+  EXPECT_EQ(*ParseSignal("sigterm"), SIGTERM);
+  EXPECT_FALSE(ParseSignal("0").ok());
+  EXPECT_FALSE(ParseSignal("65").ok());
+  EXPECT_FALSE(ParseSignal("").ok());
+  EXPECT_FALSE(ParseSignal("SIG").ok());
+}
+
+TEST(Results, Messages) {
+  HcancelOptions o;
+  std::vector<proto::JobActionResult> r(3);
+  r[0].job_id = 1;
+  r[1].job_id = 2;
+  r[1].code = static_cast<int32_t>(Code::kNotFound);
+  r[1].message = "Invalid job id specified";
+  r[2].job_id = 3;
+  r[2].code = static_cast<int32_t>(Code::kFailedPrecondition);
+  r[2].message = "Job/step already completing or completed";
+  Outcome out = DescribeResults(r, o);
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_EQ(out.errors,
+            (std::vector<std::string>{
+                "Kill job error on job id 2: Invalid job id specified",
+                "Kill job error on job id 3: Job/step already completing or completed"}));
+  EXPECT_TRUE(out.info.empty());
+
+  o.quiet = true;
+  out = DescribeResults(r, o);
+  EXPECT_EQ(out.errors.size(), 1u);
+
+  o.quiet = false;
+  o.verbose = true;
+  o.signal = 10;
+  out = DescribeResults({r[0]}, o);
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.info, (std::vector<std::string>{"Signal 10 to job 1"}));
+}
+
+}  // namespace
+}  // namespace herd::hcancel

@@ -1,0 +1,175 @@
+// herd hcontrol — tests of command parsing and scontrol-style records.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include "commands/hcontrol/hcontrol_format.h"
+#include "commands/hcontrol/hcontrol_options.h"
+#include "commands/lib/cli.h"
+
+namespace herd::hcontrol {
+namespace {
+
+std::string ErrorOf(const std::vector<std::string>& args) {
+  auto c = ParseHcontrolArgs(args);
+  return c.ok() ? "" : c.error().message();
+}
+
+TEST(HcontrolArgs, Show) {
+  auto c = ParseHcontrolArgs({"show", "job", "5"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->verb, Verb::kShow);
+  EXPECT_EQ(c->entity, Entity::kJob);
+  EXPECT_EQ(c->job_id, 5u);
+  EXPECT_EQ(ParseHcontrolArgs({"SHOW", "Nodes"})->entity, Entity::kNode);
+  EXPECT_EQ(ParseHcontrolArgs({"show", "partition", "debug"})->name, "debug");
+  EXPECT_EQ(ParseHcontrolArgs({"show", "PartitionName=debug"})->name, "debug");
+  EXPECT_EQ(ParseHcontrolArgs({"show", "jobid=7"})->job_id, 7u);
+  EXPECT_EQ(ParseHcontrolArgs({"show", "config"})->entity, Entity::kConfig);
+  EXPECT_TRUE(ParseHcontrolArgs({"-o", "show", "job"})->oneliner);
+  EXPECT_EQ(ErrorOf({"show", "job", "abc"}), "Invalid job id specified");
+  EXPECT_EQ(ErrorOf({"show", "widgets"}), "invalid entity: widgets for keyword: show");
+  EXPECT_NE(ErrorOf({"show"}), "");
+  EXPECT_NE(ErrorOf({"show", "job", "1", "2"}), "");
+  EXPECT_EQ(ErrorOf({"frobnicate"}), "invalid keyword: frobnicate");
+}
+
+TEST(HcontrolArgs, UpdateNode) {
+  auto c = ParseHcontrolArgs({"update", "NodeName=n[1-2]", "State=drain", "Reason=disk dead"});
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_EQ(c->verb, Verb::kUpdateNode);
+  EXPECT_EQ(c->node_update.names, (std::vector<std::string>{"n1", "n2"}));
+  EXPECT_EQ(c->node_update.state, "DRAIN");
+  EXPECT_EQ(c->node_update.reason, "disk dead");
+  auto r = ParseHcontrolArgs({"update", "node=n1", "state=RESUME"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->node_update.state, "RESUME");
+  const std::string denied =
+      "You must specify a reason when DOWNING or DRAINING a node. Request denied";
+  EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "State=DRAIN"}), denied);
+  EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "State=down", "Reason="}), denied);
+  EXPECT_NE(ErrorOf({"update", "NodeName=n1", "State=sleepy"}), "");
+  EXPECT_NE(ErrorOf({"update", "NodeName=n[1-", "State=IDLE"}), "");
+  EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "Weight=3"}),
+            "Update of this parameter is not supported: Weight=3");
+  EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "junk"}), "Invalid input: junk");
+  EXPECT_NE(ErrorOf({"update", "State=IDLE"}), "");
+  EXPECT_NE(ErrorOf({"update"}), "");
+}
+
+TEST(HcontrolArgs, UpdatePartition) {
+  auto c = ParseHcontrolArgs({"update", "PartitionName=debug", "State=inactive"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->verb, Verb::kUpdatePartition);
+  EXPECT_EQ(c->partition_update.name, "debug");
+  EXPECT_EQ(c->partition_update.state, "INACTIVE");
+  EXPECT_NE(ErrorOf({"update", "PartitionName=debug", "State=open"}), "");
+  EXPECT_NE(ErrorOf({"update", "PartitionName=debug"}), "");
+}
+
+TEST(HcontrolArgs, HoldReleasePingAndUsage) {
+  auto h = ParseHcontrolArgs({"hold", "1,2", "3"});
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->verb, Verb::kHold);
+  EXPECT_EQ(h->job_ids, (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(ParseHcontrolArgs({"release", "4"})->verb, Verb::kRelease);
+  EXPECT_NE(ErrorOf({"hold"}), "");
+  EXPECT_NE(ErrorOf({"release", "x"}), "");
+  EXPECT_EQ(ParseHcontrolArgs({"ping"})->verb, Verb::kPing);
+  EXPECT_TRUE(ParseHcontrolArgs({"-h"})->help);
+  EXPECT_TRUE(ParseHcontrolArgs({"--version"})->version);
+  auto none = ParseHcontrolArgs({});
+  ASSERT_FALSE(none.ok());
+  EXPECT_TRUE(cli::IsUsageError(none.error()));
+  auto bad = ParseHcontrolArgs({"--bogus", "ping"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(), "unrecognized option '--bogus'");
+}
+
+TEST(HcontrolFormat, Record) {
+  EXPECT_EQ(RenderRecord({{"A=1", "B=2"}, {"C=3"}}, false), "A=1 B=2\n   C=3\n\n");
+  EXPECT_EQ(RenderRecord({{"A=1", "B=2"}, {"C=3"}}, true), "A=1 B=2 C=3\n");
+}
+
+TEST(HcontrolFormat, Job) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  proto::JobInfo j;
+  j.job_id = 5;
+  j.name = "x";
+  j.user = "root";
+  j.state = proto::JobState::kCompleted;
+  j.submit_time = 1795681800;
+  j.start_time = 1795681800;
+  j.end_time = 1795681865;
+  j.time_limit_s = -1;
+  j.partition = "debug";
+  j.nodelist = "n1";
+  j.batch_host = "n1";
+  j.num_nodes = 1;
+  j.num_cpus = 2;
+  j.num_tasks = 1;
+  j.exit_code = 3;
+  j.work_dir = "/w";
+  j.stdout_path = "/w/herd-5.out";
+  const std::string s = FormatJob(j, 1795690000, false);
+  EXPECT_EQ(s.substr(0, 20), "JobId=5 JobName=x\n  ");
+  EXPECT_NE(s.find("   UserId=root(0) GroupId="), std::string::npos);
+  EXPECT_NE(s.find("JobState=COMPLETED Reason=None"), std::string::npos);
+  EXPECT_NE(s.find("RunTime=00:01:05 TimeLimit=UNLIMITED"), std::string::npos);
+  EXPECT_NE(s.find("SubmitTime=2026-11-26T08:30:00"), std::string::npos);
+  EXPECT_NE(s.find("EndTime=2026-11-26T08:31:05"), std::string::npos);
+  EXPECT_NE(s.find("NodeList=n1\n   BatchHost=n1"), std::string::npos);
+  EXPECT_NE(s.find("NumNodes=1 NumCPUs=2 NumTasks=1 CPUs/Task=1"), std::string::npos);
+  EXPECT_NE(s.find("ExitCode=3:0"), std::string::npos);
+  EXPECT_NE(s.find("StdOut=/w/herd-5.out"), std::string::npos);
+  EXPECT_NE(s.find("StdErr=(null)"), std::string::npos);
+  EXPECT_EQ(s.substr(s.size() - 2), "\n\n");
+
+  proto::JobInfo p;
+  p.job_id = 6;
+  p.state = proto::JobState::kPending;
+  p.reason = "Priority";
+  const std::string ps = FormatJob(p, 0, true);
+  EXPECT_NE(ps.find("StartTime=Unknown EndTime=Unknown"), std::string::npos);
+  EXPECT_NE(ps.find("NodeList=(null)"), std::string::npos);
+  EXPECT_EQ(ps.find("BatchHost"), std::string::npos);
+  EXPECT_EQ(ps.find('\n'), ps.size() - 1);
+}
+
+TEST(HcontrolFormat, NodePartitionConfigPing) {
+  proto::NodeInfo n;
+  n.name = "n1";
+  n.state = proto::NodeState::kIdle;
+  n.drain = true;
+  n.responding = false;
+  n.reason = "maint";
+  EXPECT_EQ(NodeStateFull(n), "IDLE+DRAIN+NOT_RESPONDING");
+  const std::string ns = FormatNode(n, false);
+  EXPECT_EQ(ns.substr(0, 12), "NodeName=n1 ");
+  EXPECT_NE(ns.find("State=IDLE+DRAIN+NOT_RESPONDING"), std::string::npos);
+  EXPECT_NE(ns.find("Reason=maint"), std::string::npos);
+
+  proto::PartitionInfo p;
+  p.name = "debug";
+  p.is_default = true;
+  p.state = "UP";
+  p.max_time_s = 3600;
+  p.nodes = {"n1", "n2"};
+  const std::string s = FormatPartition(p, false);
+  EXPECT_NE(s.find("PartitionName=debug\n"), std::string::npos);
+  EXPECT_NE(s.find("Default=YES"), std::string::npos);
+  EXPECT_NE(s.find("MaxTime=01:00:00"), std::string::npos);
+  EXPECT_NE(s.find("Nodes=n[1-2]"), std::string::npos);
+  EXPECT_NE(s.find("State=UP TotalCPUs=0 TotalNodes=2"), std::string::npos);
+
+  EXPECT_EQ(FormatConfig({"MinJobAge = 300"}, 0),
+            "Configuration data as of Unknown\nMinJobAge = 300\n");
+  EXPECT_EQ(PingLine(0, 2, "ctl1", true), "Controller(primary) at ctl1 is UP");
+  EXPECT_EQ(PingLine(1, 2, "ctl2", false), "Controller(backup) at ctl2 is DOWN");
+  EXPECT_EQ(PingLine(2, 3, "ctl3", true), "Controller(backup2) at ctl3 is UP");
+}
+
+}  // namespace
+}  // namespace herd::hcontrol

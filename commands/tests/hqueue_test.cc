@@ -1,0 +1,168 @@
+// herd hqueue — tests of option parsing, job selection, fields, tables and JSON.
+#include <gtest/gtest.h>
+
+#include "commands/hqueue/hqueue_format.h"
+#include "commands/hqueue/hqueue_options.h"
+#include "commands/lib/cli.h"
+
+namespace herd::hqueue {
+namespace {
+
+using proto::JobInfo;
+using proto::JobState;
+
+JobInfo Running() {
+  JobInfo j;
+  j.job_id = 12;
+  j.name = "train";
+  j.user = "alice";
+  j.partition = "debug";
+  j.state = JobState::kRunning;
+  j.start_time = 1000;
+  j.submit_time = 900;
+  j.time_limit_s = 3600;
+  j.num_nodes = 2;
+  j.num_cpus = 8;
+  j.nodelist = "n[1-2]";
+  return j;
+}
+
+JobInfo Pending() {
+  JobInfo j;
+  j.job_id = 13;
+  j.name = "a_really_long_job_name";
+  j.user = "bob";
+  j.partition = "long_partition";
+  j.state = JobState::kPending;
+  j.reason = "Resources";
+  j.time_limit_s = -1;
+  j.num_nodes = 1;
+  j.nodelist = "n3";
+  return j;
+}
+
+TEST(HqueueArgs, Filters) {
+  auto o = ParseHqueueArgs({"-u", "root", "-p", "a,b", "-j", "1,2", "-n", "x", "-h"});
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  EXPECT_EQ(o->filter.users, (std::vector<std::string>{"root"}));
+  EXPECT_EQ(o->filter.partitions, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(o->filter.job_ids, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(o->filter.names, (std::vector<std::string>{"x"}));
+  EXPECT_TRUE(o->noheader);
+  EXPECT_FALSE(o->filter.include_finished);
+  EXPECT_TRUE(ParseHqueueArgs({"--help"})->help);
+  EXPECT_TRUE(ParseHqueueArgs({"-V"})->version);
+}
+
+TEST(HqueueArgs, UidBecomesName) {
+  auto o = ParseHqueueArgs({"--user=0"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->filter.users, (std::vector<std::string>{"root"}));
+  EXPECT_EQ(ParseHqueueArgs({"-u", "no_such_user_zz"}).error().message(),
+            "Invalid user: no_such_user_zz");
+}
+
+TEST(HqueueArgs, States) {
+  auto all = ParseHqueueArgs({"-t", "all"});
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->all_states);
+  EXPECT_TRUE(all->filter.include_finished);
+  EXPECT_TRUE(all->filter.states.empty());
+
+  auto some = ParseHqueueArgs({"--states=pd,RUNNING"});
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(some->filter.states, (std::vector<JobState>{JobState::kPending, JobState::kRunning}));
+  EXPECT_FALSE(some->filter.include_finished);
+
+  auto done = ParseHqueueArgs({"-t", "CD,f"});
+  ASSERT_TRUE(done.ok());
+  EXPECT_TRUE(done->filter.include_finished);
+
+  EXPECT_EQ(ParseHqueueArgs({"-t", "bogus"}).error().message(),
+            "Invalid job state specified: bogus");
+  EXPECT_FALSE(ParseHqueueArgs({"-j", "x"}).ok());
+  EXPECT_TRUE(cli::IsUsageError(ParseHqueueArgs({"--nope"}).error()));
+  EXPECT_TRUE(cli::IsUsageError(ParseHqueueArgs({"stray"}).error()));
+}
+
+TEST(HqueueSelect, DefaultHidesFinishedJobs) {
+  HqueueOptions o;
+  JobInfo j = Running();
+  EXPECT_TRUE(JobSelected(j, o));
+  j.state = JobState::kCompleting;
+  EXPECT_TRUE(JobSelected(j, o));
+  j.state = JobState::kCompleted;
+  EXPECT_FALSE(JobSelected(j, o));
+  o.all_states = true;
+  EXPECT_TRUE(JobSelected(j, o));
+  o.all_states = false;
+  o.filter.states = {JobState::kCompleted};
+  EXPECT_TRUE(JobSelected(j, o));
+  j.state = JobState::kRunning;
+  EXPECT_FALSE(JobSelected(j, o));
+  o.filter.states.clear();
+  o.filter.users = {"bob"};
+  EXPECT_FALSE(JobSelected(j, o));
+}
+
+TEST(HqueueFormat, DefaultLooksLikeSqueue) {
+  auto t = RenderJobs({Running(), Pending()}, 1125, kDefaultFormat, true);
+  ASSERT_TRUE(t.ok()) << t.error().message();
+  EXPECT_EQ(*t,
+            "             JOBID PARTITION     NAME     USER ST       TIME  NODES NODELIST(REASON)\n"
+            "                12     debug    train    alice  R       2:05      2 n[1-2]\n"
+            "                13 long_part a_really      bob PD       0:00      1 (Resources)\n");
+}
+
+TEST(HqueueFormat, Fields) {
+  const JobInfo r = Running();
+  EXPECT_EQ(JobField('l', r, 0), "1:00:00");
+  EXPECT_EQ(JobField('l', Pending(), 0), "UNLIMITED");
+  EXPECT_EQ(JobField('L', r, 1600), "50:00");
+  EXPECT_EQ(JobField('T', r, 0), "RUNNING");
+  EXPECT_EQ(JobField('t', Pending(), 0), "PD");
+  EXPECT_EQ(JobField('N', Pending(), 0), "");
+  EXPECT_EQ(JobField('N', r, 0), "n[1-2]");
+  EXPECT_EQ(JobField('C', r, 0), "8");
+  EXPECT_EQ(JobField('r', r, 0), "None");
+  EXPECT_EQ(JobField('M', r, 1000 + 86400 + 5), "1-00:00:05");
+  JobInfo f = r;
+  f.state = JobState::kFailed;
+  f.reason = "NonZeroExitCode";
+  f.end_time = 1010;
+  EXPECT_EQ(JobField('R', f, 5000), "(NonZeroExitCode)");
+  EXPECT_EQ(JobField('M', f, 5000), "0:10");
+  JobInfo c = r;
+  c.state = JobState::kCompleted;
+  c.end_time = 1010;
+  EXPECT_EQ(JobField('R', c, 5000), "n[1-2]");
+  EXPECT_EQ(JobField('S', Pending(), 0), "N/A");
+}
+
+TEST(HqueueFormat, CustomAndBadFormats) {
+  auto t = RenderJobs({Running()}, 1000, "%i|%T|%u", false);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t, "12|RUNNING|alice\n");
+  auto bad = RenderJobs({}, 0, "%i %y", true);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(), "Invalid job format: invalid format specification '%y'");
+  EXPECT_EQ(*RenderJobs({}, 0, kDefaultFormat, false), "");
+}
+
+TEST(HqueueJson, Document) {
+  JobInfo j = Running();
+  j.name = "we\"ird\nname";
+  const std::string json = JobsJson({j, Pending()}, 1100);
+  EXPECT_NE(json.find("\"jobs\": ["), std::string::npos);
+  EXPECT_NE(json.find("\"job_id\": 12,"), std::string::npos);
+  EXPECT_NE(json.find("\"name\": \"we\\\"ird\\nname\""), std::string::npos);
+  EXPECT_NE(json.find("\"job_state\": \"RUNNING\""), std::string::npos);
+  EXPECT_NE(json.find("\"time_limit\": 60,"), std::string::npos);
+  EXPECT_NE(json.find("\"time_limit\": null,"), std::string::npos);
+  EXPECT_NE(json.find("\"elapsed\": 100,"), std::string::npos);
+  EXPECT_NE(json.find("\"state_reason\": \"Resources\""), std::string::npos);
+  EXPECT_EQ(JobsJson({}, 5), "{\n  \"now\": 5,\n  \"jobs\": []\n}\n");
+}
+
+}  // namespace
+}  // namespace herd::hqueue

@@ -1,0 +1,114 @@
+// herd — the cluster configuration (herd.conf): Slurm-like "Key=Value" lines.
+//
+// Keys are case-insensitive. '#' starts a comment. A NodeName= or PartitionName= line
+// defines one node set or partition with the other keys on the same line. Every error
+// names the file, the line number and the key. Loading is pure: no daemon state.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/base/status.h"
+
+namespace herd {
+
+struct ControllerAddr {
+  std::string name;  // "ctl1"
+  std::string host;  // address to connect/bind: "127.0.0.1"
+  uint16_t port = 0;
+};
+
+struct NodeConfig {
+  std::string name;          // one node, expanded from the NodeName hostlist
+  std::string addr;          // NodeAddr (default: the name)
+  uint16_t port = 0;         // from Port= (a single port, or a range matched in order)
+  uint32_t cpus = 1;         // CPUs (default Sockets*CoresPerSocket*ThreadsPerCore)
+  uint32_t sockets = 1;
+  uint32_t cores_per_socket = 1;
+  uint32_t threads_per_core = 1;
+  uint64_t real_memory_mb = 1;  // RealMemory
+  std::vector<std::string> features;  // Features=ib,eth
+  std::string gres;                   // Gres= as given
+  uint32_t weight = 1;
+};
+
+enum class PartitionState { kUp, kDown, kDrain, kInactive };
+
+struct PartitionConfig {
+  std::string name;
+  std::vector<std::string> nodes;  // expanded
+  bool is_default = false;
+  int64_t max_time_s = -1;        // -1 = INFINITE
+  int64_t default_time_s = -1;    // DefaultTime; -1 = use MaxTime
+  PartitionState state = PartitionState::kUp;
+  uint32_t max_nodes = 0;         // 0 = unlimited
+  uint32_t priority = 1;
+};
+
+struct ClusterConfig {
+  std::string source_path;               // the file it was read from
+  std::string cluster_name = "herd";     // ClusterName
+  std::vector<ControllerAddr> controllers;  // ControllerHost=name(addr:port), in order
+  uint16_t controller_port = 6817;       // ControllerPort: default port for ControllerHost
+  std::string witness;                   // WitnessHost=name(addr:port), optional
+  std::string state_dir = "/var/spool/herd/ctld";   // StateDir
+  std::string spool_dir = "/var/spool/herd/%n";     // SpoolDir (%n = node name)
+  std::string log_dir;                   // LogDir; empty = stderr
+  std::string auth_type = "auth/munge";  // AuthType
+  std::string auth_socket;               // AuthSocket: munged socket; empty = default
+  std::string scheduler_type = "sched/fifo";
+  std::string select_type = "select/cores";
+  std::string mpi_default = "mpi/none";
+  std::string hardware_source = "hwloc";  // HardwareSource=hwloc|config
+  std::string admin_user = "root";        // AdminUser: may do what root may
+  uint32_t heartbeat_interval_s = 5;      // HeartbeatInterval
+  uint32_t node_timeout_s = 30;           // NodeTimeout (Slurm: SlurmdTimeout)
+  uint32_t min_job_age_s = 300;           // MinJobAge
+  uint32_t kill_wait_s = 30;              // KillWait: SIGTERM -> SIGKILL grace
+  uint32_t checkpoint_interval_s = 60;    // CheckpointInterval
+  uint32_t return_to_service = 1;         // ReturnToService 0|1|2 (as Slurm)
+  uint64_t def_mem_per_cpu_mb = 0;        // DefMemPerCPU; 0 = memory not reserved by default
+  uint32_t max_job_count = 100000;        // MaxJobCount
+  bool job_requeue = true;                // JobRequeue
+  uint32_t message_timeout_s = 10;        // MessageTimeout
+  std::vector<NodeConfig> nodes;          // in file order
+  std::vector<PartitionConfig> partitions;
+  // Every accepted key=value as written (last wins), for `hcontrol show config`.
+  std::map<std::string, std::string> raw;
+
+  const NodeConfig* FindNode(const std::string& name) const;
+  const PartitionConfig* FindPartition(const std::string& name) const;
+  const PartitionConfig* DefaultPartition() const;
+};
+
+// Reads and validates a file. Errors: "<file>:<line>: <Key>: <what is wrong>".
+Result<ClusterConfig> LoadConfig(const std::string& path);
+// Same, from text already in memory (`origin` is used in messages).
+Result<ClusterConfig> ParseConfig(const std::string& text, const std::string& origin);
+
+// The path commands and daemons use: $HERD_CONF, else /etc/herd/herd.conf.
+std::string DefaultConfigPath();
+
+// Time strings as Slurm accepts them: "minutes", "minutes:seconds", "hours:minutes:seconds",
+// "days-hours", "days-hours:minutes", "days-hours:minutes:seconds", "INFINITE"/"UNLIMITED"
+// (-> -1). Returns seconds.
+Result<int64_t> ParseTimeLimit(const std::string& text);
+// Seconds -> "D-HH:MM:SS" / "HH:MM:SS" / "MM:SS" as squeue prints; -1 -> "UNLIMITED".
+std::string FormatDuration(int64_t seconds);
+// Memory sizes: "2000" (MB), "2G", "512M", "1T", "100K" -> MB (rounded up).
+Result<uint64_t> ParseMemoryMb(const std::string& text);
+// A TCP port, 1-65535.
+Result<uint16_t> ParsePort(const std::string& text);
+// "name(addr:port)", "name(addr)", "name([v6addr]:port)" or "name", as ControllerHost and
+// WitnessHost take them: host defaults to name, port to `default_port` (0 = not given).
+Result<ControllerAddr> ParseHostAddr(const std::string& text, uint16_t default_port);
+// Applies one global key as a herd.conf line would (the key matched case-insensitively;
+// ControllerHost appends; `raw` is not touched) and stores the key's canonical spelling in
+// `*canonical`. Errors carry no file or line: kNotFound for a key that is not global,
+// kInvalidArgument for a bad value.
+Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                      std::string* canonical);
+
+}  // namespace herd

@@ -1,0 +1,298 @@
+// herd — value parsers of herd.conf: time limits, memory sizes, ports, host specs and the
+// typed global keys; duration printing, the default config path, the ClusterConfig lookups.
+#include "common/config/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/base/strings.h"
+
+namespace herd {
+namespace {
+
+// The longest finite time limit: Slurm's largest finite value, 0xfffffffe minutes. Keeping
+// limits this small lets callers add them to a wall-clock time without overflow.
+constexpr uint64_t kMaxTimeLimitS = 0xfffffffeULL * 60;
+
+Status BadTime(const std::string& text, const std::string& what) {
+  return InvalidArgument("invalid time '" + text + "': " + what);
+}
+
+// Global keys by value type; the rest are handled one by one in ApplyGlobalKey().
+struct TextKey {
+  const char* name;
+  std::string ClusterConfig::*field;
+  bool required;
+};
+const TextKey kTextKeys[] = {
+    {"ClusterName", &ClusterConfig::cluster_name, true},
+    {"StateDir", &ClusterConfig::state_dir, true},
+    {"SpoolDir", &ClusterConfig::spool_dir, true},
+    {"LogDir", &ClusterConfig::log_dir, false},
+    {"AuthType", &ClusterConfig::auth_type, true},
+    {"AuthSocket", &ClusterConfig::auth_socket, false},
+    {"SchedulerType", &ClusterConfig::scheduler_type, true},
+    {"SelectType", &ClusterConfig::select_type, true},
+    {"MpiDefault", &ClusterConfig::mpi_default, true},
+    {"AdminUser", &ClusterConfig::admin_user, true},
+};
+struct U32Key {
+  const char* name;
+  uint32_t ClusterConfig::*field;
+  uint32_t min, max;
+};
+const U32Key kU32Keys[] = {
+    {"HeartbeatInterval", &ClusterConfig::heartbeat_interval_s, 1, UINT32_MAX},
+    {"NodeTimeout", &ClusterConfig::node_timeout_s, 1, UINT32_MAX},
+    {"MinJobAge", &ClusterConfig::min_job_age_s, 0, UINT32_MAX},
+    {"KillWait", &ClusterConfig::kill_wait_s, 0, UINT32_MAX},
+    {"CheckpointInterval", &ClusterConfig::checkpoint_interval_s, 1, UINT32_MAX},
+    {"ReturnToService", &ClusterConfig::return_to_service, 0, 2},
+    {"MaxJobCount", &ClusterConfig::max_job_count, 1, UINT32_MAX},
+    {"MessageTimeout", &ClusterConfig::message_timeout_s, 1, UINT32_MAX},
+};
+const char* const kOtherGlobalKeys[] = {"ControllerHost", "ControllerPort", "WitnessHost",
+                                        "HardwareSource", "DefMemPerCPU",   "JobRequeue"};
+
+// The canonical spelling of a global key, or "" when `key` is not one.
+std::string CanonicalGlobal(const std::string& key) {
+  for (const TextKey& k : kTextKeys) {
+    if (EqualsIgnoreCase(key, k.name)) return k.name;
+  }
+  for (const U32Key& k : kU32Keys) {
+    if (EqualsIgnoreCase(key, k.name)) return k.name;
+  }
+  for (const char* k : kOtherGlobalKeys) {
+    if (EqualsIgnoreCase(key, k)) return k;
+  }
+  return "";
+}
+
+Result<uint32_t> ParseU32(const std::string& v, uint32_t min, uint32_t max) {
+  HERD_ASSIGN_OR_RETURN(uint64_t n, ParseUint(v, UINT32_MAX));
+  if (n < min) return InvalidArgument("must be at least " + std::to_string(min));
+  if (n > max) return InvalidArgument("must be at most " + std::to_string(max));
+  return static_cast<uint32_t>(n);
+}
+
+}  // namespace
+
+Result<int64_t> ParseTimeLimit(const std::string& text) {
+  if (EqualsIgnoreCase(text, "INFINITE") || EqualsIgnoreCase(text, "UNLIMITED")) return -1;
+  if (text.empty()) return BadTime(text, "empty");
+  std::string clock = text;
+  bool has_days = false;
+  uint64_t days = 0;
+  size_t dash = text.find('-');
+  if (dash != std::string::npos) {
+    if (dash == 0) return BadTime(text, "negative or missing days");
+    auto d = ParseUint(text.substr(0, dash), kMaxTimeLimitS);
+    if (!d) return BadTime(text, d.error().message());
+    days = *d;
+    has_days = true;
+    clock = text.substr(dash + 1);
+  }
+  std::vector<std::string> parts = Split(clock, ':', /*keep_empty=*/true);
+  if (parts.size() > 3) return BadTime(text, "too many ':' fields");
+  std::vector<uint64_t> v;
+  for (const std::string& p : parts) {
+    auto n = ParseUint(p, kMaxTimeLimitS);
+    if (!n) return BadTime(text, n.error().message());
+    v.push_back(*n);
+  }
+  // Seconds in each field, by form: with days "H[:M[:S]]", else "M", "M:S" or "H:M:S".
+  uint64_t h = 0, m = 0, s = 0;
+  if (has_days) {
+    h = v[0];
+    if (v.size() > 1) m = v[1];
+    if (v.size() > 2) s = v[2];
+    if (h >= 24) return BadTime(text, "hours must be below 24 after days");
+  } else if (v.size() == 1) {
+    m = v[0];
+  } else if (v.size() == 2) {
+    m = v[0];
+    s = v[1];
+  } else {
+    h = v[0];
+    m = v[1];
+    s = v[2];
+  }
+  const bool minutes_leading = !has_days && v.size() <= 2;
+  if (!minutes_leading && m >= 60) return BadTime(text, "minutes must be below 60");
+  if (v.size() > 1 && s >= 60) return BadTime(text, "seconds must be below 60");
+  // Every field is at most kMaxTimeLimitS (< 2^38), so this sum cannot overflow.
+  uint64_t total = days * 86400 + h * 3600 + m * 60 + s;
+  if (total > kMaxTimeLimitS) return BadTime(text, "too large");
+  return static_cast<int64_t>(total);
+}
+
+std::string FormatDuration(int64_t seconds) {
+  if (seconds == -1) return "UNLIMITED";
+  if (seconds < 0) return "INVALID";
+  const long long d = seconds / 86400;
+  const long long h = seconds / 3600 % 24;
+  const long long m = seconds / 60 % 60;
+  const long long s = seconds % 60;
+  char buf[64];
+  if (d > 0) {
+    std::snprintf(buf, sizeof buf, "%lld-%02lld:%02lld:%02lld", d, h, m, s);
+  } else if (h > 0) {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", h, m, s);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", m, s);
+  }
+  return buf;
+}
+
+Result<uint64_t> ParseMemoryMb(const std::string& text) {
+  auto bad = [&text](const std::string& what) {
+    return InvalidArgument("invalid memory size '" + text + "': " + what);
+  };
+  if (text.empty()) return bad("empty");
+  std::string digits = text;
+  char unit = 'M';
+  if (std::isalpha(static_cast<unsigned char>(text.back()))) {
+    unit = static_cast<char>(std::toupper(static_cast<unsigned char>(text.back())));
+    digits.pop_back();
+  }
+  uint64_t factor = 1;  // MB per unit; K is handled by division
+  switch (unit) {
+    case 'K':
+    case 'M':
+      break;
+    case 'G':
+      factor = 1024;
+      break;
+    case 'T':
+      factor = 1024 * 1024;
+      break;
+    default:
+      return bad("unknown unit (use K, M, G or T)");
+  }
+  auto n = ParseUint(digits, UINT64_MAX / factor);
+  if (!n) return bad(n.error().message());
+  if (unit == 'K') return *n / 1024 + (*n % 1024 != 0 ? 1 : 0);
+  return *n * factor;
+}
+
+Result<uint16_t> ParsePort(const std::string& text) {
+  auto n = ParseUint(text);
+  if (!n || *n == 0 || *n > 65535) {
+    return InvalidArgument("port must be a number 1-65535, got '" + text + "'");
+  }
+  return static_cast<uint16_t>(*n);
+}
+
+Result<ControllerAddr> ParseHostAddr(const std::string& text, uint16_t default_port) {
+  const Status bad = InvalidArgument("'" + text + "' is not name, name(addr) or name(addr:port)");
+  ControllerAddr a;
+  a.port = default_port;
+  const size_t open = text.find('(');
+  if (open == std::string::npos) {
+    if (text.empty() || text.find_first_of("):,[]") != std::string::npos) return bad;
+    a.name = a.host = text;
+    return a;
+  }
+  if (open == 0 || text.back() != ')') return bad;
+  a.name = text.substr(0, open);
+  const std::string inner = text.substr(open + 1, text.size() - open - 2);
+  std::string port;
+  bool has_port = false;
+  if (!inner.empty() && inner[0] == '[') {  // "[v6addr]" or "[v6addr]:port"
+    const size_t close = inner.find(']');
+    if (close == std::string::npos) return bad;
+    a.host = inner.substr(1, close - 1);
+    const std::string rest = inner.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') return bad;
+    has_port = !rest.empty();
+    if (has_port) port = rest.substr(1);
+  } else if (std::count(inner.begin(), inner.end(), ':') == 1) {
+    a.host = inner.substr(0, inner.find(':'));
+    port = inner.substr(inner.find(':') + 1);
+    has_port = true;
+  } else {
+    a.host = inner;  // no port, or a bare IPv6 address
+  }
+  if (a.host.empty() || a.name.find_first_of("():,[]") != std::string::npos ||
+      a.host.find_first_of("()") != std::string::npos) {
+    return bad;
+  }
+  if (has_port) {
+    auto p = ParsePort(port);
+    if (!p) return p.error();
+    a.port = *p;
+  }
+  return a;
+}
+
+Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                      std::string* canonical) {
+  ClusterConfig& c = *config;
+  const std::string& v = value;
+  *canonical = CanonicalGlobal(key);
+  const std::string& k = *canonical;
+  if (k.empty()) return NotFound("unknown key '" + key + "'");
+  for (const TextKey& t : kTextKeys) {
+    if (k != t.name) continue;
+    if (t.required && v.empty()) return InvalidArgument("must not be empty");
+    c.*t.field = v;
+    return Status::Ok();
+  }
+  for (const U32Key& u : kU32Keys) {
+    if (k != u.name) continue;
+    HERD_ASSIGN_OR_RETURN(c.*u.field, ParseU32(v, u.min, u.max));
+    return Status::Ok();
+  }
+  if (k == "ControllerHost") {
+    HERD_ASSIGN_OR_RETURN(ControllerAddr a, ParseHostAddr(v, 0));
+    c.controllers.push_back(std::move(a));
+  } else if (k == "ControllerPort") {
+    HERD_ASSIGN_OR_RETURN(c.controller_port, ParsePort(v));
+  } else if (k == "WitnessHost") {
+    if (!v.empty()) HERD_RETURN_IF_ERROR(ParseHostAddr(v, 0).error());
+    c.witness = v;
+  } else if (k == "HardwareSource") {
+    const std::string lower = ToLower(v);
+    if (lower != "hwloc" && lower != "config") {
+      return InvalidArgument("must be hwloc or config, got '" + v + "'");
+    }
+    c.hardware_source = lower;
+  } else if (k == "DefMemPerCPU") {
+    HERD_ASSIGN_OR_RETURN(c.def_mem_per_cpu_mb, ParseMemoryMb(v));
+  } else if (k == "JobRequeue") {
+    if (v != "0" && v != "1") return InvalidArgument("must be 0 or 1, got '" + v + "'");
+    c.job_requeue = v == "1";
+  }
+  return Status::Ok();
+}
+
+std::string DefaultConfigPath() {
+  const char* env = std::getenv("HERD_CONF");
+  if (env != nullptr && *env != '\0') return env;
+  return "/etc/herd/herd.conf";
+}
+
+const NodeConfig* ClusterConfig::FindNode(const std::string& name) const {
+  for (const NodeConfig& n : nodes) {
+    if (n.name == name) return &n;
+  }
+  return nullptr;
+}
+
+const PartitionConfig* ClusterConfig::FindPartition(const std::string& name) const {
+  for (const PartitionConfig& p : partitions) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+const PartitionConfig* ClusterConfig::DefaultPartition() const {
+  for (const PartitionConfig& p : partitions) {
+    if (p.is_default) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace herd

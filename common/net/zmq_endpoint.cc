@@ -1,0 +1,127 @@
+// herd — ZeroMQ transport.
+#include "common/net/zmq_endpoint.h"
+
+namespace herd::net {
+namespace {
+
+void CommonOptions(zmq::socket_t& s) {
+  s.set(zmq::sockopt::linger, 0);
+  // Refuse frames larger than any valid message before they are allocated.
+  s.set(zmq::sockopt::maxmsgsize,
+        static_cast<int64_t>(proto::kEnvelopeSize + proto::kMaxAuthBytes + proto::kMaxBodyBytes));
+}
+
+}  // namespace
+
+zmq::context_t& Context() {
+  static zmq::context_t* ctx = new zmq::context_t(1);  // never destroyed: daemons exit
+  return *ctx;
+}
+
+std::string TcpAddress(const std::string& host, uint16_t port) {
+  return "tcp://" + host + ":" + std::to_string(port);
+}
+
+Result<std::unique_ptr<RpcServer>> RpcServer::Bind(const std::string& address) {
+  try {
+    zmq::socket_t s(Context(), zmq::socket_type::router);
+    CommonOptions(s);
+    s.set(zmq::sockopt::rcvhwm, 100000);
+    s.set(zmq::sockopt::sndhwm, 100000);
+    s.bind(address);
+    return std::unique_ptr<RpcServer>(new RpcServer(std::move(s)));
+  } catch (const zmq::error_t& e) {
+    return Unavailable("cannot listen on " + address + ": " + e.what());
+  }
+}
+
+Result<Incoming> RpcServer::TryRecv() {
+  try {
+    zmq::message_t id;
+    if (!sock_.recv(id, zmq::recv_flags::dontwait)) return NotFound("no message");
+    Incoming in;
+    in.peer.assign(static_cast<const char*>(id.data()), id.size());
+    // A DEALER peer sends exactly one frame after the routing id; anything else is
+    // drained and refused.
+    int parts = 0;
+    while (sock_.get(zmq::sockopt::rcvmore)) {
+      zmq::message_t part;
+      if (!sock_.recv(part, zmq::recv_flags::none)) break;
+      if (parts++ == 0) in.bytes.assign(static_cast<const char*>(part.data()), part.size());
+    }
+    if (parts != 1) return InvalidArgument("expected one frame, got " + std::to_string(parts));
+    return in;
+  } catch (const zmq::error_t& e) {
+    return Internal(std::string("receive failed: ") + e.what());
+  }
+}
+
+void RpcServer::Send(const std::string& peer, const std::string& bytes) {
+  try {
+    sock_.send(zmq::buffer(peer), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t&) {
+    // The peer is gone or its queue is full: the reply is dropped, the client retries.
+  }
+}
+
+RpcClient::RpcClient(const std::string& address)
+    : address_(address), sock_(Context(), zmq::socket_type::dealer) {
+  CommonOptions(sock_);
+  sock_.set(zmq::sockopt::immediate, 0);
+  sock_.connect(address_);
+}
+
+void RpcClient::Reset() {
+  sock_ = zmq::socket_t(Context(), zmq::socket_type::dealer);
+  CommonOptions(sock_);
+  sock_.connect(address_);
+}
+
+Status RpcClient::Send(const std::string& bytes) {
+  try {
+    auto r = sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+    if (!r) return Unavailable("send queue to " + address_ + " is full");
+    return Status::Ok();
+  } catch (const zmq::error_t& e) {
+    return Unavailable("cannot send to " + address_ + ": " + e.what());
+  }
+}
+
+Result<proto::Frame> RpcClient::TryRecv() {
+  try {
+    zmq::message_t m;
+    if (!sock_.recv(m, zmq::recv_flags::dontwait)) return NotFound("no reply");
+    return proto::DecodeFrame(m.data(), m.size());
+  } catch (const zmq::error_t& e) {
+    return Internal(std::string("receive failed: ") + e.what());
+  }
+}
+
+Result<proto::Frame> RpcClient::WaitReply(uint64_t request_id,
+                                          std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    zmq::pollitem_t item{sock_.handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      zmq::poll(&item, 1, left);
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      return Internal(std::string("poll failed: ") + e.what());
+    }
+    if (!(item.revents & ZMQ_POLLIN)) continue;
+    auto f = TryRecv();
+    if (!f.ok()) {
+      if (f.error().code() == Code::kNotFound) continue;
+      return f.error();
+    }
+    if (f->request_id == request_id) return f;
+  }
+  return DeadlineExceeded("no answer from " + address_ + " within " +
+                          std::to_string(timeout.count()) + " ms");
+}
+
+}  // namespace herd::net

@@ -1,0 +1,68 @@
+// herd — ZeroMQ transport. Servers bind a ROUTER; clients connect a DEALER. Every socket
+// has linger=0. Messages are single frames (envelope + credential + body); the ROUTER
+// adds the peer's routing id in front, which the server hands back to reply.
+//
+// Not thread-safe: a socket belongs to the thread that made it (the daemon's loop).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "common/base/status.h"
+#include "common/proto/envelope.h"
+
+namespace herd::net {
+
+// The process-wide ZeroMQ context.
+zmq::context_t& Context();
+
+// "tcp://127.0.0.1:6817" from host and port.
+std::string TcpAddress(const std::string& host, uint16_t port);
+
+struct Incoming {
+  std::string peer;   // routing id, opaque
+  std::string bytes;  // the raw frame, not yet decoded
+};
+
+class RpcServer {
+ public:
+  // Binds `address` ("tcp://*:6817"). kUnavailable if the address is in use.
+  static Result<std::unique_ptr<RpcServer>> Bind(const std::string& address);
+
+  // One message if one is waiting; kNotFound when none; other errors are logged by callers.
+  Result<Incoming> TryRecv();
+  // Sends `bytes` to `peer`. A peer that went away is not an error (the reply is dropped).
+  void Send(const std::string& peer, const std::string& bytes);
+  zmq::socket_t& socket() { return sock_; }
+
+ private:
+  explicit RpcServer(zmq::socket_t s) : sock_(std::move(s)) {}
+  zmq::socket_t sock_;
+};
+
+// A connection to one server. Replies are matched to requests by request id; late replies
+// to earlier (timed-out) requests are discarded.
+class RpcClient {
+ public:
+  explicit RpcClient(const std::string& address);
+  const std::string& address() const { return address_; }
+
+  // Sends one frame without waiting (the reply, if any, is read by TryRecv/Recv).
+  Status Send(const std::string& bytes);
+  // Waits up to `timeout` for the reply whose request id is `request_id`.
+  Result<proto::Frame> WaitReply(uint64_t request_id, std::chrono::milliseconds timeout);
+  // A reply if one is waiting (any request id).
+  Result<proto::Frame> TryRecv();
+  zmq::socket_t& socket() { return sock_; }
+  // Drops the connection and makes a fresh socket (pending output is discarded).
+  void Reset();
+
+ private:
+  std::string address_;
+  zmq::socket_t sock_;
+};
+
+}  // namespace herd::net

@@ -1,0 +1,324 @@
+// herd — every message on the wire. Each struct names its MsgType; numbers are never
+// reused. Requests carry a MUNGE credential in the envelope; replies do not.
+// Protocol rules: doc/protocol.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/proto/types.h"
+
+namespace herd::proto {
+
+enum class MsgType : uint16_t {
+  kInvalid = 0,
+  // Generic reply: status code + message (errors, plain acknowledgments).
+  kStatusReply = 1,
+  kUnsupportedReply = 2,
+  // Commands -> controller.
+  kSubmitJobRequest = 100,
+  kSubmitJobReply = 101,
+  kCancelJobsRequest = 102,
+  kCancelJobsReply = 103,
+  kQueryJobsRequest = 104,
+  kQueryJobsReply = 105,
+  kQueryNodesRequest = 106,
+  kQueryNodesReply = 107,
+  kQueryPartitionsRequest = 108,
+  kQueryPartitionsReply = 109,
+  kQueryConfigRequest = 110,
+  kQueryConfigReply = 111,
+  kUpdateNodeRequest = 112,
+  kUpdatePartitionRequest = 113,
+  kHoldJobsRequest = 114,  // hold and release
+  kPingRequest = 115,
+  // Node daemons and step daemons -> controller.
+  kRegisterNodeRequest = 200,
+  kRegisterNodeReply = 201,
+  kHeartbeatRequest = 202,
+  kStepCompleteRequest = 203,
+  // Controller -> node daemon.
+  kLaunchBatchRequest = 300,
+  kSignalJobRequest = 301,
+  kTerminateJobRequest = 302,
+};
+
+const char* MsgTypeName(MsgType t);
+
+struct StatusReply {
+  static constexpr MsgType kType = MsgType::kStatusReply;
+  int32_t code = 0;  // herd::Code
+  std::string message;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& code& message;
+  }
+};
+
+struct SubmitJobRequest {
+  static constexpr MsgType kType = MsgType::kSubmitJobRequest;
+  JobSpec spec;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& spec;
+  }
+};
+
+struct SubmitJobReply {
+  static constexpr MsgType kType = MsgType::kSubmitJobReply;
+  uint64_t job_id = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id;
+  }
+};
+
+// Job selection shared by cancel, hold/release and queries. Empty fields match all.
+struct JobFilter {
+  std::vector<uint64_t> job_ids;
+  std::vector<std::string> users;       // user names
+  std::vector<std::string> partitions;
+  std::vector<JobState> states;
+  std::vector<std::string> names;
+  bool include_finished = false;        // queries: show finished jobs still remembered
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_ids& users& partitions& states& names& include_finished;
+  }
+};
+
+struct CancelJobsRequest {
+  static constexpr MsgType kType = MsgType::kCancelJobsRequest;
+  JobFilter filter;
+  int32_t signal = 0;  // 0 = cancel (terminate); otherwise deliver this signal only
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& filter& signal;
+  }
+};
+
+// Per-job outcome of cancel / hold / release.
+struct JobActionResult {
+  uint64_t job_id = 0;
+  int32_t code = 0;
+  std::string message;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& code& message;
+  }
+};
+
+struct CancelJobsReply {
+  static constexpr MsgType kType = MsgType::kCancelJobsReply;
+  std::vector<JobActionResult> results;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& results;
+  }
+};
+
+struct HoldJobsRequest {
+  static constexpr MsgType kType = MsgType::kHoldJobsRequest;
+  JobFilter filter;
+  bool hold = true;  // false = release
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& filter& hold;
+  }
+};
+
+struct QueryJobsRequest {
+  static constexpr MsgType kType = MsgType::kQueryJobsRequest;
+  JobFilter filter;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& filter;
+  }
+};
+
+struct QueryJobsReply {
+  static constexpr MsgType kType = MsgType::kQueryJobsReply;
+  std::vector<JobInfo> jobs;
+  int64_t now = 0;  // controller's time, for elapsed-time columns
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& jobs& now;
+  }
+};
+
+struct QueryNodesRequest {
+  static constexpr MsgType kType = MsgType::kQueryNodesRequest;
+  std::vector<std::string> names;  // empty = all
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& names;
+  }
+};
+
+struct QueryNodesReply {
+  static constexpr MsgType kType = MsgType::kQueryNodesReply;
+  std::vector<NodeInfo> nodes;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& nodes;
+  }
+};
+
+struct QueryPartitionsRequest {
+  static constexpr MsgType kType = MsgType::kQueryPartitionsRequest;
+  std::vector<std::string> names;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& names;
+  }
+};
+
+struct QueryPartitionsReply {
+  static constexpr MsgType kType = MsgType::kQueryPartitionsReply;
+  std::vector<PartitionInfo> partitions;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& partitions;
+  }
+};
+
+struct QueryConfigRequest {
+  static constexpr MsgType kType = MsgType::kQueryConfigRequest;
+  template <class A>
+  void serialize(A&, unsigned) {}
+};
+
+struct QueryConfigReply {
+  static constexpr MsgType kType = MsgType::kQueryConfigReply;
+  std::vector<std::string> lines;  // "Key = Value", sorted
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& lines;
+  }
+};
+
+struct PingRequest {
+  static constexpr MsgType kType = MsgType::kPingRequest;
+  template <class A>
+  void serialize(A&, unsigned) {}
+};
+
+// hcontrol update node=... state=drain|resume|down|idle reason=...
+struct UpdateNodeRequest {
+  static constexpr MsgType kType = MsgType::kUpdateNodeRequest;
+  std::vector<std::string> names;
+  std::string state;   // "DRAIN", "RESUME", "DOWN", "IDLE"; empty = reason only
+  std::string reason;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& names& state& reason;
+  }
+};
+
+struct UpdatePartitionRequest {
+  static constexpr MsgType kType = MsgType::kUpdatePartitionRequest;
+  std::string name;
+  std::string state;   // UP, DOWN, DRAIN, INACTIVE
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name& state;
+  }
+};
+
+struct RegisterNodeRequest {
+  static constexpr MsgType kType = MsgType::kRegisterNodeRequest;
+  std::string name;
+  HwInventory hw;
+  std::vector<StepRef> steps;  // what this node has running or finished-unacknowledged
+  int64_t boot_time = 0;       // herdd start time
+  std::string version;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name& hw& steps& boot_time& version;
+  }
+};
+
+struct RegisterNodeReply {
+  static constexpr MsgType kType = MsgType::kRegisterNodeReply;
+  // Steps the node reported that the controller does not know as running there: the
+  // node kills them.
+  std::vector<StepRef> kill;
+  // Finished steps the controller has now recorded: the node forgets them.
+  std::vector<StepRef> acked;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& kill& acked;
+  }
+};
+
+struct HeartbeatRequest {
+  static constexpr MsgType kType = MsgType::kHeartbeatRequest;
+  std::string name;
+  uint64_t seq = 0;
+  int64_t boot_time = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name& seq& boot_time;
+  }
+};
+
+// From herdstepd (or herdd on its behalf) when a step has ended. Resent until the reply.
+struct StepCompleteRequest {
+  static constexpr MsgType kType = MsgType::kStepCompleteRequest;
+  std::string node;
+  StepRef step;           // finished=true, wait_status set
+  int64_t end_time = 0;
+  std::string message;    // e.g. "cannot open output file ..." when the launch failed
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& node& step& end_time& message;
+  }
+};
+
+// Controller -> herdd of the job's first node: run the batch script.
+struct LaunchBatchRequest {
+  static constexpr MsgType kType = MsgType::kLaunchBatchRequest;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  JobSpec spec;                 // script, env, patterns, work dir
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::string user;
+  std::string partition;
+  std::vector<NodeAlloc> alloc; // all nodes of the job, first = batch host
+  std::string nodelist;         // hostlist of alloc
+  int64_t time_limit_s = -1;
+  std::string controller_addr;  // "tcp://host:port" the step daemon reports to
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& spec& uid& gid& user& partition& alloc& nodelist& time_limit_s;
+    ar& controller_addr;
+  }
+};
+
+struct SignalJobRequest {
+  static constexpr MsgType kType = MsgType::kSignalJobRequest;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  int32_t signal = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& signal;
+  }
+};
+
+// End every process of the job on this node: SIGTERM (or SIGCONT+SIGTERM), KillWait
+// seconds, then SIGKILL. The step then reports completion as usual.
+struct TerminateJobRequest {
+  static constexpr MsgType kType = MsgType::kTerminateJobRequest;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  uint32_t kill_wait_s = 30;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& kill_wait_s;
+  }
+};
+
+}  // namespace herd::proto

@@ -1,0 +1,399 @@
+// herd — tests of herd.conf parsing (common/config/config.cc): a full good config and every
+// error path, each checked for its "<origin>:<line>: <Key>:" prefix.
+#include "common/config/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "common/base/strings.h"
+
+namespace herd {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+using ::testing::StartsWith;
+
+// The smallest valid file: one controller.
+const char kCtl[] = "ControllerHost=ctl1\n";
+
+ClusterConfig Parse(const std::string& text) {
+  auto r = ParseConfig(text, "t.conf");
+  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  return r.ok() ? std::move(r).value() : ClusterConfig{};
+}
+
+// The error message of a file that must not parse.
+std::string Error(const std::string& text) {
+  auto r = ParseConfig(text, "t.conf");
+  EXPECT_FALSE(r.ok()) << "parsed:\n" << text;
+  if (r.ok()) return "";
+  EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
+  return r.error().message();
+}
+
+// The error message of kCtl followed by `body`.
+std::string CtlError(const std::string& body) { return Error(kCtl + body); }
+
+// One line per controller, node or partition holding every field, to compare them at once.
+std::string Describe(const ControllerAddr& a) {
+  return a.name + " " + a.host + ":" + std::to_string(a.port);
+}
+
+std::string Describe(const NodeConfig& n) {
+  return n.name + " " + n.addr + ":" + std::to_string(n.port) + " cpus=" + std::to_string(n.cpus) +
+         " " + std::to_string(n.sockets) + "x" + std::to_string(n.cores_per_socket) + "x" +
+         std::to_string(n.threads_per_core) + " mem=" + std::to_string(n.real_memory_mb) +
+         " features=" + Join(n.features, ",") + " gres=" + n.gres +
+         " weight=" + std::to_string(n.weight);
+}
+
+std::string Describe(const PartitionConfig& p) {
+  const char* states[] = {"UP", "DOWN", "DRAIN", "INACTIVE"};
+  return p.name + " " + Join(p.nodes, ",") + (p.is_default ? " default" : " -") +
+         " max=" + std::to_string(p.max_time_s) + " def=" + std::to_string(p.default_time_s) + " " +
+         states[static_cast<int>(p.state)] + " nodes=" + std::to_string(p.max_nodes) +
+         " prio=" + std::to_string(p.priority);
+}
+
+const char kFull[] = R"(# A complete herd.conf.
+ClusterName=alpha
+ControllerHost=ctl1(10.0.0.1:7001)   # explicit port
+ControllerHost=ctl2(10.0.0.2)        # port from ControllerPort, which comes later
+controllerhost=ctl3
+ControllerPort=7000
+WitnessHost=w1(10.0.0.9:7100)
+StateDir="/var/lib/herd state"  SpoolDir=/var/spool/herd/%n
+LogDir=/var/log/herd
+AuthType=auth/munge AuthSocket=/run/munge/munge.socket.2
+SchedulerType=sched/backfill SelectType=select/cores MpiDefault=mpi/pmix
+HardwareSource=CONFIG AdminUser=hpcadmin
+HeartbeatInterval=3 NodeTimeout=20 MinJobAge=60 KillWait=10 CheckpointInterval=30
+ReturnToService=2 DefMemPerCPU=1G MaxJobCount=5000 JobRequeue=0 MessageTimeout=15
+
+NodeName=n[1-4] NodeAddr=10.1.0.[1-4] Port=7010-7013 Sockets=2 CoresPerSocket=8 )"
+                     R"(ThreadsPerCore=2 RealMemory=64G Features=ib,avx512 Gres=gpu:2 Weight=10
+NodeName=big1 CPUs=128 RealMemory=1000000 Port=7020
+PartitionName=batch Nodes=n[1-4] Default=YES MaxTime=1-00:00:00 DefaultTime=30 State=UP )"
+                     R"(MaxNodes=4 PriorityTier=5
+PartitionName=all Nodes=ALL MaxTime=UNLIMITED State=drain Priority=2
+PartitionName=late Nodes=late[1-2] State=INACTIVE MaxNodes=UNLIMITED
+NodeName=late[1-2] CPUs=4 Sockets=1 CoresPerSocket=4 ThreadsPerCore=1
+)";
+
+TEST(ParseConfig, FullConfig) {
+  ClusterConfig c = Parse(kFull);
+  EXPECT_EQ(c.source_path, "t.conf");
+  EXPECT_EQ(c.cluster_name, "alpha");
+  ASSERT_EQ(c.controllers.size(), 3u);
+  EXPECT_EQ(Describe(c.controllers[0]), "ctl1 10.0.0.1:7001");
+  EXPECT_EQ(Describe(c.controllers[1]), "ctl2 10.0.0.2:7000");
+  EXPECT_EQ(Describe(c.controllers[2]), "ctl3 ctl3:7000");
+  EXPECT_EQ(c.witness, "w1(10.0.0.9:7100)");
+  using Strings = std::vector<std::string>;
+  EXPECT_EQ(
+      (Strings{c.state_dir, c.spool_dir, c.log_dir, c.auth_type, c.auth_socket, c.scheduler_type,
+               c.select_type, c.mpi_default, c.hardware_source, c.admin_user}),
+      (Strings{"/var/lib/herd state", "/var/spool/herd/%n", "/var/log/herd", "auth/munge",
+               "/run/munge/munge.socket.2", "sched/backfill", "select/cores", "mpi/pmix", "config",
+               "hpcadmin"}));
+  EXPECT_THAT((std::vector<uint32_t>{c.heartbeat_interval_s, c.node_timeout_s, c.min_job_age_s,
+                                     c.kill_wait_s, c.checkpoint_interval_s, c.return_to_service,
+                                     c.max_job_count, c.message_timeout_s}),
+              ElementsAre(3u, 20u, 60u, 10u, 30u, 2u, 5000u, 15u));
+  EXPECT_EQ(c.def_mem_per_cpu_mb, 1024u);
+  EXPECT_FALSE(c.job_requeue);
+
+  ASSERT_EQ(c.nodes.size(), 7u);
+  ASSERT_NE(c.FindNode("n3"), nullptr);
+  EXPECT_EQ(Describe(*c.FindNode("n3")),
+            "n3 10.1.0.3:7012 cpus=32 2x8x2 mem=65536 features=ib,avx512 gres=gpu:2 weight=10");
+  ASSERT_NE(c.FindNode("big1"), nullptr);
+  EXPECT_EQ(Describe(*c.FindNode("big1")),
+            "big1 big1:7020 cpus=128 128x1x1 mem=1000000 features= gres= weight=1");
+  EXPECT_EQ(Describe(c.nodes[5]), "late1 late1:0 cpus=4 1x4x1 mem=1 features= gres= weight=1");
+  EXPECT_EQ(c.FindNode("n9"), nullptr);
+  EXPECT_EQ(c.nodes[6].name, "late2");
+
+  ASSERT_EQ(c.partitions.size(), 3u);
+  ASSERT_NE(c.FindPartition("batch"), nullptr);
+  EXPECT_EQ(c.DefaultPartition(), c.FindPartition("batch"));
+  EXPECT_EQ(Describe(c.partitions[0]),
+            "batch n1,n2,n3,n4 default max=86400 def=1800 UP nodes=4 prio=5");
+  EXPECT_EQ(Describe(c.partitions[1]),
+            "all n1,n2,n3,n4,big1,late1,late2 - max=-1 def=-1 DRAIN nodes=0 prio=2");
+  EXPECT_EQ(Describe(c.partitions[2]), "late late1,late2 - max=-1 def=-1 INACTIVE nodes=0 prio=1");
+  EXPECT_EQ(c.FindPartition("nope"), nullptr);
+
+  // Every global key once, as written; nothing from NodeName/PartitionName lines.
+  EXPECT_EQ(c.raw.size(), 24u);
+  EXPECT_EQ(c.raw.at("ControllerHost"), "ctl1(10.0.0.1:7001),ctl2(10.0.0.2),ctl3");
+  EXPECT_EQ(
+      c.raw.at("StateDir") + "|" + c.raw.at("HardwareSource") + "|" + c.raw.at("DefMemPerCPU"),
+      "/var/lib/herd state|CONFIG|1G");
+}
+
+// `raw` plus the NodeName/PartitionName lines must reproduce the same configuration.
+TEST(ParseConfig, RoundTripThroughRaw) {
+  ClusterConfig a = Parse(kFull);
+  std::string text;
+  for (const auto& [key, value] : a.raw) {
+    for (const std::string& v : Split(value, key == "ControllerHost" ? ',' : '\n')) {
+      text += key + "=\"" + v + "\"\n";
+    }
+  }
+  for (const std::string& line : Split(kFull, '\n')) {
+    if (herd::StartsWith(line, "NodeName=") || herd::StartsWith(line, "PartitionName=")) {
+      text += line + "\n";
+    }
+  }
+  ClusterConfig b = Parse(text);
+  EXPECT_EQ(a.raw, b.raw);
+  ASSERT_EQ(a.controllers.size(), b.controllers.size());
+  for (size_t i = 0; i < a.controllers.size(); ++i) {
+    EXPECT_EQ(Describe(a.controllers[i]), Describe(b.controllers[i]));
+  }
+  EXPECT_EQ(a.def_mem_per_cpu_mb, b.def_mem_per_cpu_mb);
+  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  for (size_t i = 0; i < a.nodes.size(); ++i) EXPECT_EQ(Describe(a.nodes[i]), Describe(b.nodes[i]));
+  ASSERT_EQ(a.partitions.size(), b.partitions.size());
+  for (size_t i = 0; i < a.partitions.size(); ++i) {
+    EXPECT_EQ(Describe(a.partitions[i]), Describe(b.partitions[i]));
+  }
+}
+
+TEST(ParseConfig, MinimalFileKeepsDefaults) {
+  ClusterConfig c = Parse(kCtl);
+  ASSERT_EQ(c.controllers.size(), 1u);
+  EXPECT_EQ(c.controllers[0].port, 6817);
+  EXPECT_EQ(c.cluster_name, "herd");
+  EXPECT_EQ(c.node_timeout_s, ClusterConfig().node_timeout_s);
+  EXPECT_TRUE(c.nodes.empty());
+  EXPECT_EQ(c.DefaultPartition(), nullptr);
+  EXPECT_THAT(c.raw, ElementsAre(Pair("ControllerHost", "ctl1")));
+}
+
+TEST(ParseConfig, CommentsBlankLinesQuotesAndCrLf) {
+  ClusterConfig c = Parse(
+      "   # only a comment\r\n\r\n\t\nControllerHost=ctl1#trailing\r\n"
+      "ClusterName=\"has # hash\" # comment\nLogDir=\"\"\nNodeName=n1 Gres=\"\"\n");
+  EXPECT_EQ(c.cluster_name, "has # hash");
+  EXPECT_EQ(c.controllers[0].name, "ctl1");
+  EXPECT_EQ(c.log_dir, "");
+  ASSERT_EQ(c.nodes.size(), 1u);
+}
+
+TEST(ParseConfig, KeysAreCaseInsensitiveAndLastGlobalWins) {
+  ClusterConfig c = Parse(
+      "controllerhost=ctl1 CLUSTERNAME=x\nClusterName=y\nnodename=n1 cpus=2\n"
+      "partitionname=p NODES=all DEFAULT=yes state=Up\n");
+  EXPECT_EQ(c.cluster_name, "y");
+  EXPECT_EQ(c.raw.at("ClusterName"), "y");
+  EXPECT_EQ(c.nodes[0].cpus, 2u);
+  EXPECT_EQ(c.nodes[0].sockets, 2u);  // CPUs alone: single-core sockets, as Slurm
+  EXPECT_TRUE(c.partitions[0].is_default);
+}
+
+TEST(ParseConfig, NodeDefaultsSharedPortAndAddrDerivedCpus) {
+  ClusterConfig c = Parse(std::string(kCtl) +
+                          "NodeName=a[1-2] Port=7000\nNodeName=b[1-2] NodeAddr=10.0.0.5 "
+                          "Port=7001-7002\nNodeName=c1\nNodeName=c2 Sockets=2 CoresPerSocket=4\n");
+  ASSERT_EQ(c.nodes.size(), 6u);
+  EXPECT_EQ(Describe(c.nodes[1]), "a2 a2:7000 cpus=1 1x1x1 mem=1 features= gres= weight=1");
+  EXPECT_EQ(Describe(c.nodes[2]), "b1 10.0.0.5:7001 cpus=1 1x1x1 mem=1 features= gres= weight=1");
+  EXPECT_EQ(Describe(c.nodes[3]), "b2 10.0.0.5:7002 cpus=1 1x1x1 mem=1 features= gres= weight=1");
+  EXPECT_EQ(Describe(c.nodes[4]), "c1 c1:0 cpus=1 1x1x1 mem=1 features= gres= weight=1");
+  EXPECT_EQ(Describe(c.nodes[5]), "c2 c2:0 cpus=8 2x4x1 mem=1 features= gres= weight=1");
+}
+
+TEST(ParseConfig, LoadConfigReadsFile) {
+  char dir[] = "/tmp/herd_config_test.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/herd.conf";
+  std::ofstream(path) << kCtl << "Bogus=1\n";
+  auto bad = LoadConfig(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(), path + ":2: Bogus: unknown key");
+  std::ofstream(path) << kFull;
+  auto good = LoadConfig(path);
+  ASSERT_TRUE(good.ok()) << good.error().ToString();
+  EXPECT_EQ(good->source_path, path);
+  ::unlink(path.c_str());
+  ::rmdir(dir);
+  auto missing = LoadConfig(path);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), Code::kNotFound);
+}
+
+TEST(ParseConfig, ShippedExampleIsValid) {
+  // This file sits in common/tests/; the example is etc/herd.conf.example at the top.
+  std::string path = __FILE__;
+  path = path.substr(0, path.rfind("common/tests/")) + "etc/herd.conf.example";
+  if (!std::ifstream(path).good()) GTEST_SKIP() << "source tree not found at " << path;
+  auto r = LoadConfig(path);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->nodes.size(), 4u);
+  ASSERT_NE(r->DefaultPartition(), nullptr);
+  EXPECT_EQ(r->DefaultPartition()->name, "batch");
+  EXPECT_EQ(r->nodes[3].addr, "10.0.1.4");
+}
+
+// ---- errors: each names origin, line and key ----
+
+TEST(ConfigErrors, UnknownKey) {
+  EXPECT_EQ(CtlError("\nFrobnicate=1\n"), "t.conf:3: Frobnicate: unknown key");
+  EXPECT_EQ(CtlError("NodeName=n1 Bogus=2\n"), "t.conf:2: Bogus: unknown key on a NodeName line");
+  EXPECT_EQ(CtlError("PartitionName=p Nodes=ALL CPUs=2\n"),
+            "t.conf:2: CPUs: unknown key on a PartitionName line");
+  EXPECT_EQ(CtlError("CPUs=4\n"), "t.conf:2: CPUs: only valid on a NodeName line");
+  EXPECT_EQ(CtlError("MaxTime=4\n"), "t.conf:2: MaxTime: only valid on a PartitionName line");
+  EXPECT_EQ(CtlError("ClusterName=x NodeName=n1\n"),
+            "t.conf:2: NodeName: must be the first key on its line");
+  EXPECT_EQ(CtlError("NodeName=n1 ClusterName=x\n"),
+            "t.conf:2: ClusterName: unknown key on a NodeName line");
+}
+
+TEST(ConfigErrors, MalformedLines) {
+  EXPECT_EQ(Error("ControllerHost ctl1\n"), "t.conf:1: ControllerHost: expected Key=Value");
+  EXPECT_EQ(CtlError("ClusterName=x junk\n"), "t.conf:2: junk: expected Key=Value");
+  EXPECT_EQ(CtlError("=x\n"), "t.conf:2: =: missing key before '='");
+  EXPECT_EQ(CtlError("ClusterName=\"abc\n"), "t.conf:2: ClusterName: unterminated '\"'");
+  EXPECT_EQ(CtlError("ClusterName=\"a\"b\n"), "t.conf:2: ClusterName: text after closing '\"'");
+  EXPECT_EQ(CtlError("ClusterName=a\"b\"\n"),
+            "t.conf:2: ClusterName: '\"' inside an unquoted value");
+}
+
+// The value checks of each global key are tested in values_test.cc; these show the prefix.
+TEST(ConfigErrors, BadNumbers) {
+  EXPECT_EQ(CtlError("HeartbeatInterval=abc\n"),
+            "t.conf:2: HeartbeatInterval: not a number: 'abc'");
+  EXPECT_EQ(CtlError("ReturnToService=3\n"), "t.conf:2: ReturnToService: must be at most 2");
+  EXPECT_THAT(CtlError("NodeName=n1 CPUs=0\n"), StartsWith("t.conf:2: CPUs: must be at least 1"));
+  EXPECT_THAT(CtlError("NodeName=n1 Weight=x\n"), StartsWith("t.conf:2: Weight: "));
+  EXPECT_EQ(CtlError("NodeName=n1 RealMemory=0\n"), "t.conf:2: RealMemory: must be at least 1 MB");
+  EXPECT_THAT(CtlError("NodeName=n1 RealMemory=1Q\n"), StartsWith("t.conf:2: RealMemory: "));
+  EXPECT_THAT(CtlError("NodeName=n1 Sockets=4294967295 CoresPerSocket=2\n"),
+              StartsWith("t.conf:2: CPUs: "));
+}
+
+TEST(ConfigErrors, Ports) {
+  EXPECT_THAT(Error("ControllerPort=0\n" + std::string(kCtl)),
+              StartsWith("t.conf:1: ControllerPort: port must be"));
+  EXPECT_THAT(Error("ControllerHost=c(h:0)\n"), StartsWith("t.conf:1: ControllerHost: port"));
+  EXPECT_THAT(CtlError("NodeName=n1 Port=0\n"), StartsWith("t.conf:2: Port: "));
+  EXPECT_THAT(CtlError("NodeName=n1 Port=70000\n"), StartsWith("t.conf:2: Port: "));
+  EXPECT_EQ(CtlError("NodeName=n[1-2] Port=7002-7001\n"),
+            "t.conf:2: Port: reversed port range '7002-7001'");
+  EXPECT_EQ(CtlError("NodeName=n1 Port=1-2-3\n"), "t.conf:2: Port: '1-2-3' is not N or N-M");
+}
+
+TEST(ConfigErrors, PortRangeCount) {
+  EXPECT_EQ(CtlError("NodeName=n[1-3] Port=7000-7001\n"),
+            "t.conf:2: Port: range has 2 ports for 3 nodes");
+  EXPECT_EQ(CtlError("NodeName=n1 Port=7000-7001\n"),
+            "t.conf:2: Port: range has 2 ports for 1 nodes");
+}
+
+TEST(ConfigErrors, NodeAddrCount) {
+  EXPECT_EQ(CtlError("NodeName=n[1-3] NodeAddr=h[1-2]\n"),
+            "t.conf:2: NodeAddr: 2 addresses for 3 nodes");
+}
+
+TEST(ConfigErrors, SameAddressAndPort) {
+  EXPECT_EQ(CtlError("NodeName=n[1-2] NodeAddr=127.0.0.1 Port=7000\n"),
+            "t.conf:2: Port: node 'n2' has the same address and port as 'n1'");
+}
+
+TEST(ConfigErrors, CpusDisagreeWithTopology) {
+  EXPECT_EQ(CtlError("NodeName=n1 CPUs=8 Sockets=2 CoresPerSocket=2\n"),
+            "t.conf:2: CPUs: CPUs=8 differs from Sockets*CoresPerSocket*ThreadsPerCore=4");
+}
+
+TEST(ConfigErrors, BadHostlist) {
+  EXPECT_THAT(CtlError("NodeName=n[1-\n"), StartsWith("t.conf:2: NodeName: hostlist 'n[1-': "));
+  EXPECT_THAT(CtlError("NodeName=n[5-3]\n"), HasSubstr("reversed range"));
+  EXPECT_THAT(CtlError("PartitionName=p Nodes=n[x]\n"), StartsWith("t.conf:2: Nodes: hostlist"));
+  EXPECT_THAT(CtlError("NodeName=n1 NodeAddr=a,,b\n"), StartsWith("t.conf:2: NodeAddr: hostlist"));
+}
+
+TEST(ConfigErrors, DuplicateNode) {
+  EXPECT_EQ(CtlError("NodeName=n[1-3]\n\nNodeName=n3\n"),
+            "t.conf:4: NodeName: node 'n3' is already defined at line 2");
+  EXPECT_EQ(CtlError("NodeName=n1,n1\n"),
+            "t.conf:2: NodeName: node 'n1' is already defined at line 2");
+}
+
+TEST(ConfigErrors, DuplicateKeyOnOneLine) {
+  EXPECT_EQ(CtlError("NodeName=n1 CPUs=1 cpus=2\n"), "t.conf:2: CPUs: given twice");
+  EXPECT_EQ(CtlError("NodeName=n1 nodename=n2\n"), "t.conf:2: NodeName: given twice");
+  EXPECT_EQ(CtlError("PartitionName=p Nodes=ALL Priority=1 PriorityTier=2\n"),
+            "t.conf:2: PriorityTier: given twice");
+}
+
+TEST(ConfigErrors, UndefinedPartitionNode) {
+  EXPECT_EQ(CtlError("NodeName=n[1-2]\nPartitionName=p Nodes=n[1-3]\n"),
+            "t.conf:3: Nodes: node 'n3' is not defined");
+  EXPECT_EQ(CtlError("NodeName=n[1-2]\nPartitionName=p Nodes=n1,n1\n"),
+            "t.conf:3: Nodes: node 'n1' is listed twice");
+}
+
+// The error of a file defining node n1 and, on line 3, partition p with Nodes=n1 and `keys`.
+std::string PartitionError(const std::string& keys) {
+  return CtlError("NodeName=n1\nPartitionName=p Nodes=n1 " + keys + "\n");
+}
+
+TEST(ConfigErrors, PartitionProblems) {
+  EXPECT_EQ(CtlError("NodeName=n1\nPartitionName=p Nodes=n1\nPartitionName=p Nodes=n1\n"),
+            "t.conf:4: PartitionName: partition 'p' is already defined at line 3");
+  EXPECT_EQ(CtlError("PartitionName=p\n"), "t.conf:2: Nodes: missing (give a hostlist or ALL)");
+  EXPECT_EQ(CtlError("PartitionName=\"\" Nodes=ALL\n"),
+            "t.conf:2: PartitionName: bad partition name ''");
+  EXPECT_EQ(PartitionError("Default=maybe"), "t.conf:3: Default: must be YES or NO, got 'maybe'");
+  EXPECT_EQ(PartitionError("State=OPEN"),
+            "t.conf:3: State: must be UP, DOWN, DRAIN or INACTIVE, got 'OPEN'");
+  EXPECT_EQ(PartitionError("MaxNodes=0"), "t.conf:3: MaxNodes: must be at least 1");
+  EXPECT_EQ(PartitionError("MaxTime=10 DefaultTime=20"),
+            "t.conf:3: DefaultTime: longer than MaxTime");
+}
+
+TEST(ConfigErrors, TwoDefaults) {
+  EXPECT_EQ(CtlError("NodeName=n1\nPartitionName=a Nodes=n1 Default=YES\n"
+                     "PartitionName=b Nodes=n1 Default=YES\n"),
+            "t.conf:4: Default: partition 'a' is already the default");
+}
+
+TEST(ConfigErrors, BadTimeString) {
+  EXPECT_EQ(PartitionError("MaxTime=1:2:3:4"),
+            "t.conf:3: MaxTime: invalid time '1:2:3:4': too many ':' fields");
+  EXPECT_THAT(PartitionError("DefaultTime=soon"),
+              StartsWith("t.conf:3: DefaultTime: invalid time 'soon'"));
+}
+
+TEST(ConfigErrors, NoController) {
+  EXPECT_EQ(Error(""), "t.conf:0: ControllerHost: at least one ControllerHost is required");
+  EXPECT_EQ(Error("ClusterName=x\nNodeName=n1\n"),
+            "t.conf:0: ControllerHost: at least one ControllerHost is required");
+}
+
+TEST(ConfigErrors, BadController) {
+  EXPECT_THAT(Error("ControllerHost=c(\n"), StartsWith("t.conf:1: ControllerHost: 'c(' is not"));
+  EXPECT_EQ(Error("ControllerHost=c\n\nControllerHost=c(h)\n"),
+            "t.conf:3: ControllerHost: 'c' is listed twice");
+  EXPECT_THAT(CtlError("WitnessHost=w(\n"), StartsWith("t.conf:2: WitnessHost: "));
+}
+
+TEST(ConfigErrors, NodeTimeoutNotAboveHeartbeat) {
+  EXPECT_EQ(CtlError("NodeTimeout=5\n"),
+            "t.conf:2: NodeTimeout: NodeTimeout (5) must be longer than HeartbeatInterval (5)");
+  EXPECT_EQ(CtlError("HeartbeatInterval=40\n"),
+            "t.conf:2: HeartbeatInterval: NodeTimeout (30) must be longer than "
+            "HeartbeatInterval (40)");
+}
+
+}  // namespace
+}  // namespace herd

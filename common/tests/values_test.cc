@@ -1,0 +1,241 @@
+// herd — tests of the herd.conf value parsers: time limits, durations, memory sizes, ports,
+// host specs, the global keys and the default config path (common/config/config_values.cc).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "common/config/config.h"
+
+namespace herd {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+int64_t Time(const std::string& text) {
+  auto r = ParseTimeLimit(text);
+  EXPECT_TRUE(r.ok()) << text << ": " << r.error().ToString();
+  return r.ok() ? *r : -2;
+}
+
+TEST(ParseTimeLimit, Minutes) {
+  EXPECT_EQ(Time("0"), 0);
+  EXPECT_EQ(Time("5"), 300);
+  EXPECT_EQ(Time("90"), 5400);
+}
+
+TEST(ParseTimeLimit, MinutesSeconds) {
+  EXPECT_EQ(Time("5:30"), 330);
+  EXPECT_EQ(Time("90:00"), 5400);  // the leading field may exceed 59
+}
+
+TEST(ParseTimeLimit, HoursMinutesSeconds) {
+  EXPECT_EQ(Time("1:00:00"), 3600);
+  EXPECT_EQ(Time("2:03:04"), 7384);
+  EXPECT_EQ(Time("48:00:00"), 172800);
+}
+
+TEST(ParseTimeLimit, DayForms) {
+  EXPECT_EQ(Time("2-3"), 2 * 86400 + 3 * 3600);
+  EXPECT_EQ(Time("2-3:04"), 2 * 86400 + 3 * 3600 + 4 * 60);
+  EXPECT_EQ(Time("2-03:04:05"), 2 * 86400 + 3 * 3600 + 4 * 60 + 5);
+  EXPECT_EQ(Time("0-0:0:1"), 1);
+}
+
+TEST(ParseTimeLimit, Unlimited) {
+  EXPECT_EQ(Time("INFINITE"), -1);
+  EXPECT_EQ(Time("UNLIMITED"), -1);
+  EXPECT_EQ(Time("infinite"), -1);
+  EXPECT_EQ(Time("Unlimited"), -1);
+}
+
+TEST(ParseTimeLimit, Errors) {
+  for (const char* bad : {"",           "-5",
+                          "-1",         "abc",
+                          "5m",         "1:2:3:4",
+                          "1-2:3:4:5",  "1:",
+                          ":1",         "1::2",
+                          "1-",         "-",
+                          "1-2-3",      "1:60",
+                          "1:60:00",    "1:00:60",
+                          "1-24",       "1-1:60",
+                          " 5",         "5 ",
+                          "+5",         "99999999999999999999",
+                          "4294967295", "100000000-0"}) {
+    auto r = ParseTimeLimit(bad);
+    EXPECT_FALSE(r.ok()) << "'" << bad << "' parsed as " << (r.ok() ? *r : 0);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
+      EXPECT_THAT(r.error().message(), HasSubstr("invalid time"));
+    }
+  }
+}
+
+TEST(ParseTimeLimit, LargestFiniteValue) { EXPECT_EQ(Time("4294967294"), 4294967294LL * 60); }
+
+TEST(FormatDuration, SqueueStyle) {
+  EXPECT_EQ(FormatDuration(0), "0:00");
+  EXPECT_EQ(FormatDuration(5), "0:05");
+  EXPECT_EQ(FormatDuration(65), "1:05");
+  EXPECT_EQ(FormatDuration(3599), "59:59");
+  EXPECT_EQ(FormatDuration(3600), "1:00:00");
+  EXPECT_EQ(FormatDuration(86399), "23:59:59");
+  EXPECT_EQ(FormatDuration(86400), "1-00:00:00");
+  EXPECT_EQ(FormatDuration(2 * 86400 + 3 * 3600 + 4 * 60 + 5), "2-03:04:05");
+  EXPECT_EQ(FormatDuration(-1), "UNLIMITED");
+  EXPECT_EQ(FormatDuration(-7), "INVALID");
+}
+
+TEST(FormatDuration, RoundTripsThroughParse) {
+  for (int64_t s : {0LL, 59LL, 3600LL, 7384LL, 2LL * 86400 + 11045}) {
+    EXPECT_EQ(Time(FormatDuration(s)), s) << FormatDuration(s);
+  }
+}
+
+uint64_t Mem(const std::string& text) {
+  auto r = ParseMemoryMb(text);
+  EXPECT_TRUE(r.ok()) << text << ": " << r.error().ToString();
+  return r.ok() ? *r : 0;
+}
+
+TEST(ParseMemoryMb, Units) {
+  EXPECT_EQ(Mem("2000"), 2000u);
+  EXPECT_EQ(Mem("0"), 0u);
+  EXPECT_EQ(Mem("512M"), 512u);
+  EXPECT_EQ(Mem("512m"), 512u);
+  EXPECT_EQ(Mem("2G"), 2048u);
+  EXPECT_EQ(Mem("2g"), 2048u);
+  EXPECT_EQ(Mem("1T"), 1048576u);
+  EXPECT_EQ(Mem("1t"), 1048576u);
+}
+
+TEST(ParseMemoryMb, KilobytesRoundUp) {
+  EXPECT_EQ(Mem("1024K"), 1u);
+  EXPECT_EQ(Mem("1025K"), 2u);
+  EXPECT_EQ(Mem("100k"), 1u);
+  EXPECT_EQ(Mem("0K"), 0u);
+}
+
+TEST(ParseMemoryMb, Errors) {
+  for (const char* bad : {"", "G", "abc", "2X", "2GB", "1.5G", "-1", " 2", "2 G",
+                          "18446744073709551616", "18014398509481984G", "17592186044416T"}) {
+    auto r = ParseMemoryMb(bad);
+    EXPECT_FALSE(r.ok()) << "'" << bad << "' parsed as " << (r.ok() ? *r : 0);
+  }
+}
+
+TEST(ParsePort, Range) {
+  ASSERT_TRUE(ParsePort("1").ok());
+  EXPECT_EQ(*ParsePort("6817"), 6817);
+  EXPECT_EQ(*ParsePort("65535"), 65535);
+  for (const char* bad : {"0", "65536", "", "x", "-1", "99999999999999999999"}) {
+    EXPECT_FALSE(ParsePort(bad).ok()) << bad;
+  }
+}
+
+TEST(ParseHostAddr, Forms) {
+  auto a = ParseHostAddr("ctl1(10.0.0.1:7000)", 6817);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->name, "ctl1");
+  EXPECT_EQ(a->host, "10.0.0.1");
+  EXPECT_EQ(a->port, 7000);
+  a = ParseHostAddr("ctl1(10.0.0.1)", 6817);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host, "10.0.0.1");
+  EXPECT_EQ(a->port, 6817);
+  a = ParseHostAddr("ctl1", 0);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->name, "ctl1");
+  EXPECT_EQ(a->host, "ctl1");
+  EXPECT_EQ(a->port, 0);
+  a = ParseHostAddr("ctl1([::1]:7000)", 0);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host, "::1");
+  EXPECT_EQ(a->port, 7000);
+  a = ParseHostAddr("ctl1(fe80::1)", 5);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host, "fe80::1");
+  EXPECT_EQ(a->port, 5);
+}
+
+TEST(ParseHostAddr, Errors) {
+  for (const char* bad : {"", "(a)", "c(", "c()", "c(a:)", "c(a:0)", "c(a:70000)", "c(a:x)",
+                          "c(a)x", "c:1", "c([::1]x)", "c([::1]", "a,b"}) {
+    EXPECT_FALSE(ParseHostAddr(bad, 0).ok()) << bad;
+  }
+}
+
+// The bare message ApplyGlobalKey gives for a bad value; herd.conf adds "<file>:<line>: <Key>: ".
+std::string GlobalError(const std::string& key, const std::string& value) {
+  ClusterConfig c;
+  std::string canonical;
+  Status st = ApplyGlobalKey(&c, key, value, &canonical);
+  EXPECT_FALSE(st.ok()) << key << "=" << value;
+  EXPECT_EQ(st.code(), Code::kInvalidArgument) << key << "=" << value;
+  return st.message();
+}
+
+TEST(ApplyGlobalKey, SetsFieldAndReportsCanonicalKey) {
+  ClusterConfig c;
+  std::string canonical;
+  ASSERT_TRUE(ApplyGlobalKey(&c, "heartbeatINTERVAL", "7", &canonical).ok());
+  EXPECT_EQ(canonical, "HeartbeatInterval");
+  EXPECT_EQ(c.heartbeat_interval_s, 7u);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "ControllerHost", "a(h:9)", &canonical).ok());
+  ASSERT_TRUE(ApplyGlobalKey(&c, "ControllerHost", "b", &canonical).ok());
+  ASSERT_EQ(c.controllers.size(), 2u);
+  EXPECT_EQ(c.controllers[1].port, 0);  // resolved to ControllerPort by ParseConfig
+  EXPECT_TRUE(c.raw.empty());
+  Status st = ApplyGlobalKey(&c, "NoSuchKey", "1", &canonical);
+  EXPECT_EQ(st.code(), Code::kNotFound);
+  EXPECT_EQ(canonical, "");
+}
+
+TEST(ApplyGlobalKey, BadValues) {
+  EXPECT_THAT(GlobalError("HeartbeatInterval", "abc"), StartsWith("not a number"));
+  EXPECT_EQ(GlobalError("HeartbeatInterval", "0"), "must be at least 1");
+  EXPECT_EQ(GlobalError("NodeTimeout", "0"), "must be at least 1");
+  EXPECT_THAT(GlobalError("MaxJobCount", "99999999999"), StartsWith("number too large"));
+  EXPECT_EQ(GlobalError("MaxJobCount", "0"), "must be at least 1");
+  EXPECT_EQ(GlobalError("ReturnToService", "3"), "must be at most 2");
+  GlobalError("MessageTimeout", "-1");
+  GlobalError("CheckpointInterval", "0");
+  GlobalError("KillWait", "");
+  GlobalError("MinJobAge", "1m");
+  EXPECT_THAT(GlobalError("DefMemPerCPU", "lots"), StartsWith("invalid memory size"));
+  EXPECT_EQ(GlobalError("JobRequeue", "yes"), "must be 0 or 1, got 'yes'");
+  EXPECT_EQ(GlobalError("HardwareSource", "magic"), "must be hwloc or config, got 'magic'");
+  for (const char* key : {"ClusterName", "StateDir", "SpoolDir", "AuthType", "SchedulerType",
+                          "SelectType", "MpiDefault", "AdminUser"}) {
+    EXPECT_EQ(GlobalError(key, ""), "must not be empty") << key;
+  }
+  EXPECT_THAT(GlobalError("ControllerPort", "0"), StartsWith("port must be"));
+  EXPECT_THAT(GlobalError("ControllerPort", "65536"), StartsWith("port must be"));
+  EXPECT_THAT(GlobalError("ControllerHost", "c(h:x)"), StartsWith("port must be"));
+  EXPECT_THAT(GlobalError("ControllerHost", ""), HasSubstr("is not name"));
+  EXPECT_THAT(GlobalError("WitnessHost", "w("), HasSubstr("is not name"));
+}
+
+TEST(ApplyGlobalKey, OptionalTextMayBeEmpty) {
+  ClusterConfig c;
+  std::string canonical;
+  for (const char* key : {"LogDir", "AuthSocket", "WitnessHost"}) {
+    EXPECT_TRUE(ApplyGlobalKey(&c, key, "", &canonical).ok()) << key;
+  }
+}
+
+TEST(DefaultConfigPath, EnvironmentOverride) {
+  const char* old = std::getenv("HERD_CONF");
+  const std::string saved = old ? old : "";
+  ::setenv("HERD_CONF", "/tmp/x/herd.conf", 1);
+  EXPECT_EQ(DefaultConfigPath(), "/tmp/x/herd.conf");
+  ::setenv("HERD_CONF", "", 1);
+  EXPECT_EQ(DefaultConfigPath(), "/etc/herd/herd.conf");
+  ::unsetenv("HERD_CONF");
+  EXPECT_EQ(DefaultConfigPath(), "/etc/herd/herd.conf");
+  if (old) ::setenv("HERD_CONF", saved.c_str(), 1);
+}
+
+}  // namespace
+}  // namespace herd

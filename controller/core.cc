@@ -1,0 +1,249 @@
+// herd — controller core: recovery, dispatch, the durable flush, node messages.
+#include "controller/core.h"
+
+#include <pwd.h>
+
+#include "common/base/log.h"
+
+namespace herd::ctld {
+
+using proto::Frame;
+using proto::MsgType;
+
+ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateStore& store,
+                               BlobStore& blobs, Authenticator& auth, std::string self_addr)
+    : config_(config),
+      clock_(clock),
+      store_(store),
+      blobs_(blobs),
+      auth_(auth),
+      self_addr_(std::move(self_addr)),
+      state_(config) {
+  struct passwd pw, *res = nullptr;
+  char buf[4096];
+  if (getpwnam_r(config.admin_user.c_str(), &pw, buf, sizeof buf, &res) == 0 && res != nullptr) {
+    admin_uid_ = pw.pw_uid;
+  }
+  started_ms_ = clock_.MonotonicMs();
+  last_tick_ms_ = started_ms_;
+  last_checkpoint_ms_ = started_ms_;
+}
+
+bool ControllerCore::IsAdmin(uint32_t uid) const { return uid == 0 || uid == admin_uid_; }
+
+std::string ControllerCore::UserName(uint32_t uid) {
+  auto it = user_names_.find(uid);
+  if (it != user_names_.end()) return it->second;
+  struct passwd pw, *res = nullptr;
+  char buf[4096];
+  std::string name = std::to_string(uid);
+  if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res != nullptr) name = pw.pw_name;
+  user_names_[uid] = name;
+  return name;
+}
+
+Status ControllerCore::Recover() {
+  auto rec = store_.Load();
+  if (!rec.ok()) return rec.error();
+  if (!rec->checkpoint.empty()) HERD_RETURN_IF_ERROR(state_.Restore(rec->checkpoint));
+  size_t skipped = 0;
+  for (const auto& r : rec->records) {
+    Status s = state_.ApplyRecord(r.type, r.body);
+    if (!s.ok()) {
+      if (s.code() == Code::kDataLoss || s.code() == Code::kInvalidArgument) {
+        return DataLoss("journal record " + std::to_string(r.seq) + ": " + s.message());
+      }
+      skipped++;
+      continue;
+    }
+    if (r.type == static_cast<uint16_t>(EventType::kJobSubmitted)) {
+      auto e = proto::DecodeBodyAs<JobSubmitted>(r.body, "JobSubmitted");
+      const Job* j = e.ok() ? state_.FindJob(e->job.id) : nullptr;
+      if (j != nullptr && !proto::IsFinished(j->state) && !blobs_.Exists(j->id)) {
+        Status w = blobs_.Write(j->id, {e->job.spec.script, e->job.spec.argv, e->job.spec.env});
+        if (!w.ok()) HERD_LOG(Error) << "cannot rewrite job blob: " << w.ToString();
+      }
+    }
+  }
+  size_t pending = 0, running = 0;
+  for (const auto& [id, j] : state_.jobs()) {
+    if (j.state == JobState::kPending) pending++;
+    if (j.state == JobState::kRunning) running++;
+  }
+  HERD_LOG(Info) << "recovered: checkpoint " << (rec->checkpoint.empty() ? "none" : "loaded")
+                 << ", " << rec->records.size() << " journal records (" << skipped
+                 << " not applicable), " << (rec->torn_tail ? "torn tail dropped, " : "")
+                 << pending << " pending and " << running << " running jobs";
+  for (auto& n : state_.nodes()) n.last_heard_ms = clock_.MonotonicMs();
+  need_schedule_ = true;
+  return Status::Ok();
+}
+
+template <class E>
+Status ControllerCore::Emit(const E& e) {
+  HERD_RETURN_IF_ERROR(state_.Apply(e));
+  store_.Append(static_cast<uint16_t>(E::kType), proto::EncodeBody(e));
+  return Status::Ok();
+}
+
+// Explicit instantiations for the handler files.
+template Status ControllerCore::Emit(const JobSubmitted&);
+template Status ControllerCore::Emit(const JobStarted&);
+template Status ControllerCore::Emit(const JobEnded&);
+template Status ControllerCore::Emit(const JobRequeued&);
+template Status ControllerCore::Emit(const JobHold&);
+template Status ControllerCore::Emit(const JobKillIntent&);
+template Status ControllerCore::Emit(const NodeUpdated&);
+template Status ControllerCore::Emit(const PartitionUpdated&);
+
+void ControllerCore::HandleRequest(const std::string& peer, const std::string& bytes) {
+  auto f = proto::DecodeFrame(bytes.data(), bytes.size());
+  if (!f.ok()) {
+    HERD_LOG(Warning) << "dropping a malformed message (" << bytes.size()
+                      << " bytes): " << f.error().message();
+    return;
+  }
+  Frame reply;
+  if (!proto::SupportedVersion(*f)) {
+    HERD_LOG(Warning) << "refusing protocol version " << f->version;
+    reply.type = MsgType::kUnsupportedReply;
+  } else {
+    auto who = auth_.Verify(f->auth, f->body);
+    if (!who.ok()) {
+      HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f->type) << ": "
+                        << who.error().message();
+      reply = proto::MakeStatusFrame(who.error(), 0);
+    } else {
+      reply = Dispatch(*who, *f);
+    }
+  }
+  reply.request_id = f->request_id;
+  reply.epoch = epoch_;
+  replies_.push_back({peer, proto::EncodeFrame(reply)});
+}
+
+Frame ControllerCore::Dispatch(const Identity& who, const Frame& f) {
+  switch (f.type) {
+    case MsgType::kSubmitJobRequest: return Submit(who, f);
+    case MsgType::kCancelJobsRequest: return Cancel(who, f);
+    case MsgType::kHoldJobsRequest: return Hold(who, f);
+    case MsgType::kQueryJobsRequest: return QueryJobs(f);
+    case MsgType::kQueryNodesRequest: return QueryNodes(f);
+    case MsgType::kQueryPartitionsRequest: return QueryPartitions(f);
+    case MsgType::kQueryConfigRequest: return QueryConfig();
+    case MsgType::kUpdateNodeRequest: return UpdateNode(who, f);
+    case MsgType::kUpdatePartitionRequest: return UpdatePartition(who, f);
+    case MsgType::kPingRequest: return proto::MakeStatusFrame(Status::Ok(), 0);
+    case MsgType::kRegisterNodeRequest: return Register(who, f);
+    case MsgType::kHeartbeatRequest: return Heartbeat(who, f);
+    case MsgType::kStepCompleteRequest: return StepComplete(who, f);
+    default:
+      HERD_LOG(Warning) << "refusing unexpected message type " << static_cast<int>(f.type);
+      return proto::MakeStatusFrame(
+          Unsupported(std::string("message type not handled here: ") + proto::MsgTypeName(f.type)),
+          0);
+  }
+}
+
+void ControllerCore::Queue(size_t node, MsgType type, uint64_t job_id, uint32_t run_seq,
+                           std::string body) {
+  Outgoing o;
+  o.node = node;
+  o.type = type;
+  o.job_id = job_id;
+  o.run_seq = run_seq;
+  o.body = std::move(body);
+  o.next_try_ms = 0;
+  outbox_[next_request_id_++] = std::move(o);
+}
+
+void ControllerCore::DropOutgoingFor(uint64_t job_id) {
+  for (auto it = outbox_.begin(); it != outbox_.end();) {
+    it = it->second.job_id == job_id ? outbox_.erase(it) : std::next(it);
+  }
+}
+
+std::vector<OutMsg> ControllerCore::DueMessages() {
+  std::vector<OutMsg> out;
+  int64_t now = clock_.MonotonicMs();
+  std::map<uint64_t, Outgoing> resent;
+  for (auto it = outbox_.begin(); it != outbox_.end();) {
+    Outgoing& o = it->second;
+    const NodeRecord& n = state_.nodes()[o.node];
+    if (o.next_try_ms > now || !n.registered) {
+      ++it;
+      continue;
+    }
+    Frame f;
+    f.type = o.type;
+    f.request_id = next_request_id_++;
+    f.epoch = epoch_;
+    f.body = o.body;
+    auto cred = auth_.Sign(f.body);
+    if (!cred.ok()) {
+      HERD_LOG(Error) << "cannot sign a message to " << n.name << ": " << cred.error().message();
+      ++it;
+      continue;
+    }
+    f.auth = std::move(*cred);
+    out.push_back({o.node, proto::EncodeFrame(f)});
+    o.attempts++;
+    o.next_try_ms = now + 2000;
+    resent[f.request_id] = std::move(o);
+    it = outbox_.erase(it);
+  }
+  outbox_.merge(resent);
+  return out;
+}
+
+void ControllerCore::HandleNodeReply(size_t node, const std::string& bytes) {
+  auto f = proto::DecodeFrame(bytes.data(), bytes.size());
+  if (!f.ok()) {
+    HERD_LOG(Warning) << "malformed answer from node " << state_.NodeConf(node).name;
+    return;
+  }
+  auto it = outbox_.find(f->request_id);
+  if (it == outbox_.end() || it->second.node != node) return;  // late answer to a resend
+  Outgoing out = std::move(it->second);
+  outbox_.erase(it);
+  OnNodeAnswer(out, proto::ReplyStatus(*f));
+}
+
+void ControllerCore::Tick() {
+  int64_t now = clock_.MonotonicMs();
+  if (now - last_tick_ms_ < 1000) return;
+  last_tick_ms_ = now;
+  CheckNodeTimeouts();
+  CheckTimeLimits();
+  ForgetOldJobs();
+}
+
+FlushResult ControllerCore::Flush() {
+  FlushResult r;
+  if (need_schedule_) {
+    need_schedule_ = false;
+    SchedulePass pass = Schedule(
+        state_, [this](const Job& job, std::vector<NodeAlloc> alloc) {
+          return StartJob(job, std::move(alloc));
+        });
+    reasons_ = std::move(pass.reasons);
+  }
+  r.status = store_.Commit();
+  if (!r.status.ok()) return r;  // nothing may be acknowledged
+  r.replies = std::move(replies_);
+  replies_.clear();
+  r.node_messages = DueMessages();
+  return r;
+}
+
+Status ControllerCore::MaybeCheckpoint(bool force) {
+  int64_t now = clock_.MonotonicMs();
+  bool due = store_.RecordsSinceCheckpoint() > 0 &&
+             (now - last_checkpoint_ms_ >= int64_t{config_.checkpoint_interval_s} * 1000 ||
+              store_.RecordsSinceCheckpoint() >= 50000);
+  if (!force && !due) return Status::Ok();
+  last_checkpoint_ms_ = now;
+  return store_.Checkpoint(state_.Snapshot());
+}
+
+}  // namespace herd::ctld

@@ -1,0 +1,144 @@
+// herd — the controller core: requests in, replies and node messages out, state changed
+// only through journaled events. It touches no socket and no wall clock of its own: the
+// server loop (server.h) feeds it bytes and sends what it returns; tests drive it with a
+// ManualClock and a memory store.
+//
+// Per loop iteration the server calls HandleRequest() for every waiting request and
+// HandleNodeReply() for every node answer, then Tick(), then Flush(): Flush schedules,
+// commits the journal (one fdatasync for the whole batch) and only then hands out the
+// replies and node messages, so nothing is acknowledged or launched before it is durable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/auth/auth.h"
+#include "common/base/clock.h"
+#include "common/config/config.h"
+#include "common/proto/codec.h"
+#include "controller/sched/scheduler.h"
+#include "controller/state/cluster_state.h"
+#include "controller/store/blob_store.h"
+#include "controller/store/state_store.h"
+
+namespace herd::ctld {
+
+struct OutMsg {
+  size_t node = 0;    // index into config.nodes
+  std::string bytes;  // a signed frame
+};
+
+struct Reply {
+  std::string peer;   // routing id from the server
+  std::string bytes;  // a frame
+};
+
+struct FlushResult {
+  Status status;                // non-OK: the journal could not be made durable
+  std::vector<Reply> replies;
+  std::vector<OutMsg> node_messages;
+};
+
+class ControllerCore {
+ public:
+  ControllerCore(const ClusterConfig& config, Clock& clock, StateStore& store, BlobStore& blobs,
+                 Authenticator& auth, std::string self_addr);
+
+  // Loads checkpoint + journal. kDataLoss on corruption (the controller must not start).
+  Status Recover();
+
+  // One request from `peer`. Its reply is queued until Flush().
+  void HandleRequest(const std::string& peer, const std::string& bytes);
+  // One answer from node `node` to a message sent to it.
+  void HandleNodeReply(size_t node, const std::string& bytes);
+  // Timers: node timeouts, time limits, forgetting old jobs, resending node messages.
+  void Tick();
+  FlushResult Flush();
+  // Writes a checkpoint when due (or now when forced).
+  Status MaybeCheckpoint(bool force);
+
+  const ClusterState& state() const { return state_; }
+  uint64_t epoch() const { return epoch_; }
+
+  // Exposed for tests.
+  bool IsAdmin(uint32_t uid) const;
+
+ private:
+  struct Outgoing {
+    size_t node = 0;
+    proto::MsgType type = proto::MsgType::kInvalid;
+    uint64_t job_id = 0;
+    uint32_t run_seq = 0;
+    std::string body;
+    int64_t next_try_ms = 0;
+    uint32_t attempts = 0;
+  };
+
+  // Dispatch (core.cc).
+  proto::Frame Dispatch(const Identity& who, const proto::Frame& f);
+  template <class E>
+  Status Emit(const E& e);
+  void Queue(size_t node, proto::MsgType type, uint64_t job_id, uint32_t run_seq,
+             std::string body);
+  void DropOutgoingFor(uint64_t job_id);
+  std::vector<OutMsg> DueMessages();
+  std::string UserName(uint32_t uid);
+
+  // Jobs (job_handlers.cc).
+  proto::Frame Submit(const Identity& who, const proto::Frame& f);
+  proto::Frame Cancel(const Identity& who, const proto::Frame& f);
+  proto::Frame Hold(const Identity& who, const proto::Frame& f);
+  proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
+  Status EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
+                       const std::string& message);
+  Status StartJob(const Job& job, std::vector<NodeAlloc> alloc);
+  void SendLaunch(const Job& job);
+  void TerminateOnNodes(const Job& job, const std::string& except_node);
+  void FailJobsOnNode(const std::string& node, const std::string& why);
+  std::vector<const Job*> Select(const proto::JobFilter& filter) const;
+  void CheckTimeLimits();
+  void ForgetOldJobs();
+
+  // Nodes (node_handlers.cc).
+  proto::Frame Register(const Identity& who, const proto::Frame& f);
+  proto::Frame Heartbeat(const Identity& who, const proto::Frame& f);
+  proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
+  proto::Frame UpdatePartition(const Identity& who, const proto::Frame& f);
+  void CheckNodeTimeouts();
+  void OnNodeAnswer(const Outgoing& out, const Status& st);
+
+  // Queries (query_handlers.cc).
+  proto::Frame QueryJobs(const proto::Frame& f);
+  proto::Frame QueryNodes(const proto::Frame& f);
+  proto::Frame QueryPartitions(const proto::Frame& f);
+  proto::Frame QueryConfig();
+  proto::JobInfo ToInfo(const Job& j) const;
+  proto::NodeInfo ToInfo(size_t index) const;
+
+  const ClusterConfig& config_;
+  Clock& clock_;
+  StateStore& store_;
+  BlobStore& blobs_;
+  Authenticator& auth_;
+  std::string self_addr_;  // where step daemons report, "tcp://host:port"
+  ClusterState state_;
+  uint64_t epoch_ = 1;
+  uint32_t admin_uid_ = 0;
+  bool need_schedule_ = true;
+  int64_t started_ms_ = 0;
+  int64_t last_tick_ms_ = 0;
+  int64_t last_checkpoint_ms_ = 0;
+  uint64_t next_request_id_ = 1;
+  std::vector<Reply> replies_;
+  std::map<uint64_t, Outgoing> outbox_;  // by request id of the last send
+  std::set<uint64_t> launch_acked_;      // jobs whose launch a node confirmed
+  std::unordered_map<uint64_t, std::string> reasons_;  // pending reasons, last pass
+  std::unordered_map<uint32_t, std::string> user_names_;
+};
+
+}  // namespace herd::ctld

@@ -1,0 +1,420 @@
+// herd — controller core: job requests (submit, cancel, hold/release) and completions.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <csignal>
+
+#include "common/base/hostlist.h"
+#include "common/base/log.h"
+#include "common/base/strings.h"
+#include "controller/core.h"
+#include "controller/sched/placement.h"
+
+namespace herd::ctld {
+
+using proto::Frame;
+using proto::MsgType;
+
+namespace {
+
+Frame Error(const Status& s) { return proto::MakeStatusFrame(s, 0); }
+
+// Validates the parts of a request that do not depend on the cluster.
+Status CheckSpec(const JobSpec& spec) {
+  if (spec.script.empty()) return InvalidArgument("Batch script is empty");
+  if (!StartsWith(spec.script, "#!")) {
+    return InvalidArgument("Batch script does not start with #! (an interpreter line)");
+  }
+  if (spec.cpus_per_task == 0) return InvalidArgument("Invalid cpus-per-task: 0");
+  if (spec.max_nodes > 0 && spec.max_nodes < spec.min_nodes) {
+    return InvalidArgument("Invalid node count range: maximum below minimum");
+  }
+  if (spec.mem_per_node_mb > 0 && spec.mem_per_cpu_mb > 0) {
+    return InvalidArgument("--mem and --mem-per-cpu are mutually exclusive");
+  }
+  if (spec.time_limit_s < -2) return InvalidArgument("Invalid time limit");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
+  auto req = proto::DecodeBody<proto::SubmitJobRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  JobSpec& spec = req->spec;
+  Status ok = CheckSpec(spec);
+  if (!ok.ok()) return Error(ok);
+
+  size_t live = 0;
+  for (const auto& [id, j] : state_.jobs()) live += proto::IsFinished(j.state) ? 0 : 1;
+  if (live >= config_.max_job_count) {
+    return Error(ResourceExhausted("Resource temporarily unavailable: MaxJobCount (" +
+                                   std::to_string(config_.max_job_count) + ") reached"));
+  }
+
+  const PartitionConfig* part = spec.partition.empty()
+                                    ? config_.DefaultPartition()
+                                    : config_.FindPartition(spec.partition);
+  if (part == nullptr) {
+    return Error(InvalidArgument(spec.partition.empty()
+                                     ? "No partition specified or system default partition"
+                                     : "invalid partition name specified: " + spec.partition));
+  }
+  if (state_.PartitionState(part->name) == "INACTIVE" ||
+      state_.PartitionState(part->name) == "DRAIN") {
+    return Error(FailedPrecondition("Partition " + part->name + " is not accepting jobs (" +
+                                    state_.PartitionState(part->name) + ")"));
+  }
+
+  Job job;
+  job.id = state_.next_job_id();
+  job.uid = who.uid;
+  job.gid = who.gid;
+  job.user = UserName(who.uid);
+  job.partition = part->name;
+  int64_t limit = spec.time_limit_s;
+  if (limit == -2) limit = part->default_time_s != -1 ? part->default_time_s : part->max_time_s;
+  if (limit == 0) limit = -1;  // as Slurm: a zero limit means none
+  if (part->max_time_s >= 0 && (limit < 0 || limit > part->max_time_s)) {
+    return Error(InvalidArgument(
+        "Requested time limit is invalid (missing or exceeds some limit): partition " +
+        part->name + " allows at most " + FormatDuration(part->max_time_s)));
+  }
+  job.time_limit_s = limit;
+  job.submit_time = clock_.NowSeconds();
+  job.hold = spec.hold ? HoldKind::kUser : HoldKind::kNone;
+  if (spec.name.empty()) spec.name = "wrap";
+  job.spec = spec;
+  job.priority = JobPriority(job);
+
+  auto fits = PlaceJob(state_, job, PlaceMode::kEver);
+  if (!fits.ok()) return Error(fits.error());
+
+  JobSubmitted e;
+  e.job = std::move(job);
+  Status s = Emit(e);
+  if (!s.ok()) return Error(Internal("cannot record the job: " + s.message()));
+  Status w = blobs_.Write(e.job.id, {e.job.spec.script, e.job.spec.argv, e.job.spec.env});
+  if (!w.ok()) HERD_LOG(Error) << "job " << e.job.id << ": blob write failed: " << w.ToString();
+  need_schedule_ = true;
+  proto::SubmitJobReply rep;
+  rep.job_id = e.job.id;
+  return proto::MakeFrame(rep, 0);
+}
+
+std::vector<const Job*> ControllerCore::Select(const proto::JobFilter& fl) const {
+  std::vector<const Job*> out;
+  auto match = [&](const Job& j) {
+    if (!fl.users.empty() &&
+        std::find(fl.users.begin(), fl.users.end(), j.user) == fl.users.end() &&
+        std::find(fl.users.begin(), fl.users.end(), std::to_string(j.uid)) == fl.users.end()) {
+      return false;
+    }
+    if (!fl.partitions.empty() &&
+        std::find(fl.partitions.begin(), fl.partitions.end(), j.partition) == fl.partitions.end())
+      return false;
+    if (!fl.names.empty() &&
+        std::find(fl.names.begin(), fl.names.end(), j.spec.name) == fl.names.end())
+      return false;
+    if (!fl.states.empty() &&
+        std::find(fl.states.begin(), fl.states.end(), j.state) == fl.states.end())
+      return false;
+    return true;
+  };
+  if (!fl.job_ids.empty()) {
+    for (uint64_t id : fl.job_ids) {
+      const Job* j = state_.FindJob(id);
+      if (j != nullptr && match(*j)) out.push_back(j);
+    }
+    return out;
+  }
+  for (const auto& [id, j] : state_.jobs()) {
+    if (match(j)) out.push_back(&j);
+  }
+  return out;
+}
+
+Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
+  auto req = proto::DecodeBody<proto::CancelJobsRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  const proto::JobFilter& fl = req->filter;
+  if (fl.job_ids.empty() && fl.users.empty() && fl.partitions.empty() && fl.names.empty() &&
+      fl.states.empty()) {
+    return Error(InvalidArgument("No job identification provided"));
+  }
+  if (req->signal < 0 || req->signal >= NSIG) return Error(InvalidArgument("Invalid signal"));
+  proto::CancelJobsReply rep;
+  std::set<uint64_t> seen;
+  for (const Job* j : Select(fl)) {
+    seen.insert(j->id);
+    proto::JobActionResult r;
+    r.job_id = j->id;
+    if (proto::IsFinished(j->state)) {
+      if (!fl.job_ids.empty()) {
+        r.code = static_cast<int32_t>(Code::kFailedPrecondition);
+        r.message = "Job/step already completing or completed";
+        rep.results.push_back(r);
+      }
+      continue;
+    }
+    if (j->uid != who.uid && !IsAdmin(who.uid)) {
+      r.code = static_cast<int32_t>(Code::kPermissionDenied);
+      r.message = "Access/permission denied";
+      HERD_LOG(Warning) << "uid " << who.uid << " may not cancel job " << j->id << " of "
+                        << j->user;
+      rep.results.push_back(r);
+      continue;
+    }
+    Status s;
+    if (j->state == JobState::kPending) {
+      if (req->signal != 0) {
+        s = FailedPrecondition("Job is pending execution");
+      } else {
+        JobEnded e;
+        e.job_id = j->id;
+        e.state = JobState::kCancelled;
+        e.end_time = clock_.NowSeconds();
+        e.reason = "Cancelled by " + UserName(who.uid);
+        uint64_t id = j->id;
+        s = Emit(e);
+        if (s.ok()) blobs_.Remove(id);
+      }
+    } else if (req->signal != 0) {
+      proto::SignalJobRequest sig;
+      sig.job_id = j->id;
+      sig.run_seq = j->run_seq;
+      sig.signal = req->signal;
+      for (const auto& a : j->alloc) {
+        int idx = state_.NodeIndex(a.node);
+        if (idx >= 0) {
+          Queue(static_cast<size_t>(idx), MsgType::kSignalJobRequest, j->id, j->run_seq,
+                proto::EncodeBody(sig));
+        }
+      }
+    } else {
+      if (j->intent == KillIntent::kNone) {
+        JobKillIntent e;
+        e.job_id = j->id;
+        e.intent = KillIntent::kCancelled;
+        s = Emit(e);
+      }
+      if (s.ok()) TerminateOnNodes(*j, "");
+    }
+    r.code = static_cast<int32_t>(s.code());
+    r.message = s.message();
+    if (!s.ok() || !fl.job_ids.empty()) rep.results.push_back(r);
+  }
+  for (uint64_t id : fl.job_ids) {
+    if (!seen.count(id)) {
+      proto::JobActionResult r;
+      r.job_id = id;
+      r.code = static_cast<int32_t>(Code::kNotFound);
+      r.message = "Invalid job id specified";
+      rep.results.push_back(r);
+    }
+  }
+  need_schedule_ = true;
+  return proto::MakeFrame(rep, 0);
+}
+
+Frame ControllerCore::Hold(const Identity& who, const Frame& f) {
+  auto req = proto::DecodeBody<proto::HoldJobsRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  if (req->filter.job_ids.empty()) return Error(InvalidArgument("No job identification provided"));
+  proto::CancelJobsReply rep;
+  for (uint64_t id : req->filter.job_ids) {
+    proto::JobActionResult r;
+    r.job_id = id;
+    const Job* j = state_.FindJob(id);
+    Status s;
+    if (j == nullptr) {
+      s = NotFound("Invalid job id specified");
+    } else if (j->uid != who.uid && !IsAdmin(who.uid)) {
+      s = PermissionDenied("Access/permission denied");
+    } else if (j->state != JobState::kPending) {
+      s = FailedPrecondition("Job is no longer pending execution");
+    } else if (!req->hold && j->hold == HoldKind::kAdmin && !IsAdmin(who.uid)) {
+      s = PermissionDenied("Job was held by an administrator; only an administrator may release it");
+    } else {
+      JobHold e;
+      e.job_id = id;
+      e.hold = !req->hold ? HoldKind::kNone : IsAdmin(who.uid) ? HoldKind::kAdmin : HoldKind::kUser;
+      s = Emit(e);
+    }
+    r.code = static_cast<int32_t>(s.code());
+    r.message = s.message();
+    rep.results.push_back(r);
+  }
+  need_schedule_ = true;
+  return proto::MakeFrame(rep, 0);
+}
+
+Status ControllerCore::StartJob(const Job& job, std::vector<NodeAlloc> alloc) {
+  JobStarted e;
+  e.job_id = job.id;
+  e.run_seq = job.run_seq + 1;
+  e.start_time = clock_.NowSeconds();
+  e.alloc = std::move(alloc);
+  HERD_RETURN_IF_ERROR(Emit(e));
+  SendLaunch(*state_.FindJob(job.id));
+  return Status::Ok();
+}
+
+void ControllerCore::SendLaunch(const Job& job) {
+  if (job.alloc.empty()) return;
+  int idx = state_.NodeIndex(job.alloc.front().node);
+  if (idx < 0) return;
+  auto blob = blobs_.Read(job.id);
+  proto::LaunchBatchRequest req;
+  req.job_id = job.id;
+  req.run_seq = job.run_seq;
+  req.spec = job.spec;
+  if (blob.ok()) {
+    req.spec.script = std::move(blob->script);
+    req.spec.argv = std::move(blob->argv);
+    req.spec.env = std::move(blob->env);
+  } else {
+    HERD_LOG(Error) << "job " << job.id << ": script unavailable: " << blob.error().message();
+  }
+  req.uid = job.uid;
+  req.gid = job.gid;
+  req.user = job.user;
+  req.partition = job.partition;
+  req.alloc = job.alloc;
+  std::vector<std::string> names;
+  for (const auto& a : job.alloc) names.push_back(a.node);
+  req.nodelist = CompressHostlist(names);
+  req.time_limit_s = job.time_limit_s;
+  req.controller_addr = self_addr_;
+  Queue(static_cast<size_t>(idx), MsgType::kLaunchBatchRequest, job.id, job.run_seq,
+        proto::EncodeBody(req));
+}
+
+void ControllerCore::TerminateOnNodes(const Job& job, const std::string& except_node) {
+  proto::TerminateJobRequest t;
+  t.job_id = job.id;
+  t.run_seq = job.run_seq;
+  t.kill_wait_s = config_.kill_wait_s;
+  for (const auto& a : job.alloc) {
+    if (a.node == except_node) continue;
+    int idx = state_.NodeIndex(a.node);
+    if (idx < 0) continue;
+    Queue(static_cast<size_t>(idx), MsgType::kTerminateJobRequest, job.id, job.run_seq,
+          proto::EncodeBody(t));
+  }
+}
+
+Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
+                                     const std::string& message) {
+  JobEnded e;
+  e.job_id = job.id;
+  e.wait_status = wait_status;
+  e.end_time = end_time > 0 ? end_time : clock_.NowSeconds();
+  switch (job.intent) {
+    case KillIntent::kCancelled: e.state = JobState::kCancelled; break;
+    case KillIntent::kTimeout: e.state = JobState::kTimeout; break;
+    case KillIntent::kNodeFail: e.state = JobState::kNodeFail; break;
+    case KillIntent::kNone:
+      if (message == "OUT_OF_MEMORY") {
+        e.state = JobState::kOutOfMemory;
+      } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && message.empty()) {
+        e.state = JobState::kCompleted;
+      } else {
+        e.state = JobState::kFailed;
+      }
+  }
+  e.reason = message;
+  if (e.reason.empty() && e.state == JobState::kFailed) e.reason = "NonZeroExitCode";
+  uint64_t id = job.id;
+  HERD_RETURN_IF_ERROR(Emit(e));
+  blobs_.Remove(id);
+  DropOutgoingFor(id);
+  launch_acked_.erase(id);
+  need_schedule_ = true;
+  return Status::Ok();
+}
+
+Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
+  if (!IsAdmin(who.uid)) return Error(PermissionDenied("only node daemons report steps"));
+  auto req = proto::DecodeBody<proto::StepCompleteRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  const Job* j = state_.FindJob(req->step.job_id);
+  if (j == nullptr) return Error(NotFound("no such job"));
+  if (j->state != JobState::kRunning || j->run_seq != req->step.run_seq) {
+    return Error(FailedPrecondition("stale completion for job " + std::to_string(j->id)));
+  }
+  if (j->alloc.empty() || j->alloc.front().node != req->node) {
+    return Error(FailedPrecondition("job " + std::to_string(j->id) + " does not run on " +
+                                    req->node));
+  }
+  Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message);
+  return proto::MakeStatusFrame(s, 0);
+}
+
+void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& why) {
+  std::vector<uint64_t> ids;
+  for (const auto& [id, j] : state_.jobs()) {
+    if (j.state != JobState::kRunning) continue;
+    for (const auto& a : j.alloc) {
+      if (a.node == node) ids.push_back(id);
+    }
+  }
+  for (uint64_t id : ids) {
+    const Job old = *state_.FindJob(id);  // its allocation, for the terminate messages
+    DropOutgoingFor(id);
+    launch_acked_.erase(id);
+    if (config_.job_requeue && old.spec.requeue) {
+      JobRequeued e;
+      e.job_id = id;
+      e.reason = why;
+      Status s = Emit(e);
+      HERD_LOG(Info) << "job " << id << " requeued: " << why << (s.ok() ? "" : s.ToString());
+    } else {
+      JobKillIntent k;
+      k.job_id = id;
+      k.intent = KillIntent::kNodeFail;
+      (void)Emit(k);
+      (void)EndRunningJob(*state_.FindJob(id), 0, 0, why);
+    }
+    // The processes of the old run on the surviving nodes must go.
+    TerminateOnNodes(old, node);
+  }
+  need_schedule_ = true;
+}
+
+void ControllerCore::CheckTimeLimits() {
+  int64_t now = clock_.NowSeconds();
+  std::vector<uint64_t> over;
+  for (const auto& [id, j] : state_.jobs()) {
+    if (j.state == JobState::kRunning && j.intent == KillIntent::kNone && j.time_limit_s > 0 &&
+        now >= j.start_time + j.time_limit_s) {
+      over.push_back(id);
+    }
+  }
+  for (uint64_t id : over) {
+    JobKillIntent e;
+    e.job_id = id;
+    e.intent = KillIntent::kTimeout;
+    if (Emit(e).ok()) {
+      HERD_LOG(Info) << "job " << id << " reached its time limit";
+      TerminateOnNodes(*state_.FindJob(id), "");
+    }
+  }
+}
+
+void ControllerCore::ForgetOldJobs() {
+  int64_t now = clock_.NowSeconds();
+  std::vector<uint64_t> old;
+  for (const auto& [id, j] : state_.jobs()) {
+    if (proto::IsFinished(j.state) && j.end_time + config_.min_job_age_s <= now) {
+      old.push_back(id);
+    }
+  }
+  for (uint64_t id : old) {
+    state_.Forget(id);
+    blobs_.Remove(id);
+    reasons_.erase(id);
+  }
+}
+
+}  // namespace herd::ctld

@@ -1,0 +1,101 @@
+// herd — herdctld: the controller daemon.
+//   herdctld [--conf FILE] [--name CTL]
+#include <getopt.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#include "common/base/fs.h"
+#include "common/base/log.h"
+#include "controller/server.h"
+#include "controller/store/file_state_store.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+int Fail(const std::string& msg) {
+  std::fprintf(stderr, "herdctld: error: %s\n", msg.c_str());
+  return 1;
+}
+
+void Usage() {
+  std::printf(
+      "Usage: herdctld [--conf FILE] [--name NAME]\n"
+      "  --conf FILE  configuration (default: $HERD_CONF or /etc/herd/herd.conf)\n"
+      "  --name NAME  which ControllerHost entry this is (default: the first)\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace herd;
+  std::string conf_path = DefaultConfigPath();
+  std::string name;
+  static const option kOpts[] = {{"conf", required_argument, nullptr, 'f'},
+                                 {"name", required_argument, nullptr, 'n'},
+                                 {"help", no_argument, nullptr, 'h'},
+                                 {"version", no_argument, nullptr, 'V'},
+                                 {nullptr, 0, nullptr, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "f:n:hV", kOpts, nullptr)) != -1) {
+    switch (c) {
+      case 'f': conf_path = optarg; break;
+      case 'n': name = optarg; break;
+      case 'h': Usage(); return 0;
+      case 'V': std::printf("herd 0.1.0\n"); return 0;
+      default: return Fail("bad arguments (see --help)");
+    }
+  }
+  if (optind < argc) return Fail(std::string("unexpected argument: ") + argv[optind]);
+
+  auto cfg = LoadConfig(conf_path);
+  if (!cfg.ok()) return Fail(cfg.error().message());
+  const ControllerAddr* self = nullptr;
+  for (const auto& ctl : cfg->controllers) {
+    if (name.empty() || ctl.name == name) {
+      self = &ctl;
+      break;
+    }
+  }
+  if (self == nullptr) return Fail("no ControllerHost named '" + name + "' in " + conf_path);
+
+  SetLogComponent("herdctld(" + self->name + ")");
+  if (!cfg->log_dir.empty()) {
+    (void)MakeDirs(cfg->log_dir, 0755);
+    std::string log = cfg->log_dir + "/herdctld-" + self->name + ".log";
+    if (!SetLogFile(log)) return Fail("cannot open log file " + log);
+  }
+
+  auto store = ctld::FileStateStore::Open(cfg->state_dir);
+  if (!store.ok()) return Fail(store.error().message());
+  ctld::BlobStore blobs(cfg->state_dir + "/jobs");
+  if (Status s = blobs.Init(); !s.ok()) return Fail(s.message());
+  auto auth = MakeMungeAuth(cfg->auth_socket);
+  SystemClock clock;
+  std::string addr = net::TcpAddress(self->host, self->port);
+  ctld::ControllerCore core(*cfg, clock, **store, blobs, *auth, addr);
+  if (Status s = core.Recover(); !s.ok()) return Fail("cannot recover state: " + s.message());
+
+  auto rpc = net::RpcServer::Bind(addr);
+  if (!rpc.ok()) return Fail(rpc.error().message());
+
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSignal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  HERD_LOG(Info) << "herdctld " << self->name << " serving on " << addr << " (cluster "
+                 << cfg->cluster_name << ", " << cfg->nodes.size() << " nodes)";
+  ctld::Server server(*cfg, core, std::move(*rpc));
+  Status s = server.Run(g_stop);
+  HERD_LOG(Info) << "herdctld stopping: " << s.ToString();
+  return s.ok() ? 0 : 1;
+}

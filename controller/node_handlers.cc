@@ -1,0 +1,216 @@
+// herd — controller core: node registration, heartbeats, node health, admin updates of
+// nodes and partitions, and the answers nodes give to launch/signal/terminate.
+#include <algorithm>
+
+#include "common/base/log.h"
+#include "common/base/strings.h"
+#include "controller/core.h"
+
+namespace herd::ctld {
+
+using proto::Frame;
+using proto::MsgType;
+
+namespace {
+Frame Error(const Status& s) { return proto::MakeStatusFrame(s, 0); }
+}  // namespace
+
+Frame ControllerCore::Register(const Identity& who, const Frame& f) {
+  if (!IsAdmin(who.uid)) return Error(PermissionDenied("only node daemons register"));
+  auto req = proto::DecodeBody<proto::RegisterNodeRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  int idx = state_.NodeIndex(req->name);
+  if (idx < 0) return Error(NotFound("node " + req->name + " is not in the configuration"));
+  const size_t index = static_cast<size_t>(idx);
+  NodeRecord& n = state_.nodes()[index];
+  const NodeConfig& nc = state_.NodeConf(index);
+  n.registered = true;
+  n.last_heard_ms = clock_.MonotonicMs();
+  n.last_heartbeat = clock_.NowSeconds();
+  n.boot_time = req->boot_time;
+  n.hw = req->hw;
+  n.version = req->version;
+  HERD_LOG(Info) << "node " << n.name << " registered: " << req->hw.cpus << " cpus, "
+                 << req->hw.memory_mb << " MB, " << req->steps.size() << " steps";
+
+  // A node with less hardware than configured is drained (as Slurm does).
+  std::string low;
+  if (req->hw.cpus < nc.cpus) low = "Low CPUs";
+  if (req->hw.memory_mb < nc.real_memory_mb) low = "Low RealMemory";
+  if (!low.empty() && !n.drain) {
+    NodeUpdated e{n.name, n.admin_down, n.down_not_responding, true,
+                  low + " (found " + std::to_string(req->hw.cpus) + " cpus, " +
+                      std::to_string(req->hw.memory_mb) + " MB)",
+                  clock_.NowSeconds()};
+    (void)Emit(e);
+  }
+  if (n.admin_down && n.down_not_responding && config_.return_to_service >= 1) {
+    NodeUpdated e{n.name, false, false, n.drain, n.drain ? n.reason : "", clock_.NowSeconds()};
+    (void)Emit(e);
+    HERD_LOG(Info) << "node " << n.name << " returned to service";
+  }
+
+  proto::RegisterNodeReply rep;
+  std::set<uint64_t> reported;
+  for (const auto& st : req->steps) {
+    const Job* j = state_.FindJob(st.job_id);
+    bool current = j != nullptr && j->state == JobState::kRunning && j->run_seq == st.run_seq &&
+                   std::any_of(j->alloc.begin(), j->alloc.end(),
+                               [&](const NodeAlloc& a) { return a.node == n.name; });
+    if (st.finished) {
+      if (current && j->alloc.front().node == n.name) {
+        (void)EndRunningJob(*j, st.wait_status, 0, "");
+      }
+      rep.acked.push_back(st);
+    } else if (current) {
+      reported.insert(st.job_id);
+      launch_acked_.insert(st.job_id);
+    } else {
+      HERD_LOG(Info) << "node " << n.name << " runs unknown step of job " << st.job_id << "."
+                     << st.run_seq << ": it will be killed";
+      rep.kill.push_back(st);
+    }
+  }
+  // Batch jobs the node should be running but does not report.
+  std::vector<uint64_t> lost;
+  for (const auto& [id, j] : state_.jobs()) {
+    if (j.state != JobState::kRunning || j.alloc.empty() || j.alloc.front().node != n.name)
+      continue;
+    if (reported.count(id)) continue;
+    if (launch_acked_.count(id)) {
+      lost.push_back(id);
+    } else {
+      bool queued = std::any_of(outbox_.begin(), outbox_.end(), [&](const auto& kv) {
+        return kv.second.job_id == id && kv.second.type == MsgType::kLaunchBatchRequest;
+      });
+      if (!queued) SendLaunch(j);  // never confirmed: (re)send; the node launches once
+    }
+  }
+  for (uint64_t id : lost) {
+    HERD_LOG(Warning) << "job " << id << " is no longer running on " << n.name;
+    const Job* j = state_.FindJob(id);
+    (void)EndRunningJob(*j, 0, 0, "batch step lost on " + n.name);
+  }
+  // Messages waiting for this node go now.
+  for (auto& [rid, o] : outbox_) {
+    if (o.node == index) o.next_try_ms = 0;
+  }
+  need_schedule_ = true;
+  return proto::MakeFrame(rep, 0);
+}
+
+Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
+  if (!IsAdmin(who.uid)) return Error(PermissionDenied("only node daemons send heartbeats"));
+  auto req = proto::DecodeBody<proto::HeartbeatRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  NodeRecord* n = state_.FindNode(req->name);
+  if (n == nullptr) return Error(NotFound("node " + req->name + " is not in the configuration"));
+  if (!n->registered || n->boot_time != req->boot_time) {
+    return Error(NotFound("node " + req->name + " must register"));
+  }
+  n->last_heard_ms = clock_.MonotonicMs();
+  n->last_heartbeat = clock_.NowSeconds();
+  return proto::MakeStatusFrame(Status::Ok(), 0);
+}
+
+void ControllerCore::CheckNodeTimeouts() {
+  int64_t now = clock_.MonotonicMs();
+  int64_t limit = int64_t{config_.node_timeout_s} * 1000;
+  for (size_t i = 0; i < state_.nodes().size(); ++i) {
+    NodeRecord& n = state_.nodes()[i];
+    if (now - n.last_heard_ms <= limit) continue;
+    bool has_jobs = n.jobs > 0;
+    if (!n.registered && !has_jobs) continue;  // never seen since start, nothing on it
+    if (n.registered) HERD_LOG(Warning) << "node " << n.name << " is not responding";
+    n.registered = false;
+    if (!n.admin_down) {
+      NodeUpdated e{n.name, true, true, n.drain, "Not responding", clock_.NowSeconds()};
+      (void)Emit(e);
+    }
+    if (has_jobs) FailJobsOnNode(n.name, "NodeFail: " + n.name + " not responding");
+    n.last_heard_ms = now;  // do not repeat every tick
+  }
+}
+
+Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
+  if (!IsAdmin(who.uid)) return Error(PermissionDenied("Access/permission denied"));
+  auto req = proto::DecodeBody<proto::UpdateNodeRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  if (req->names.empty()) return Error(InvalidArgument("no node given"));
+  std::string state = ToUpper(req->state);
+  if (!state.empty() && state != "DRAIN" && state != "RESUME" && state != "DOWN" &&
+      state != "IDLE" && state != "UNDRAIN") {
+    return Error(InvalidArgument("Invalid node state specified: " + req->state));
+  }
+  if ((state == "DRAIN" || state == "DOWN") && req->reason.empty()) {
+    return Error(InvalidArgument(
+        "You must specify a reason when DOWNING or DRAINING a node. Request denied"));
+  }
+  for (const auto& name : req->names) {
+    if (state_.FindNode(name) == nullptr) return Error(NotFound("Invalid node name specified: " + name));
+  }
+  for (const auto& name : req->names) {
+    const NodeRecord* n = state_.FindNode(name);
+    NodeUpdated e{name, n->admin_down, n->down_not_responding, n->drain, n->reason,
+                  clock_.NowSeconds()};
+    if (state == "DRAIN") {
+      e.drain = true;
+    } else if (state == "DOWN") {
+      e.down = true;
+      e.down_not_responding = false;
+    } else if (state == "RESUME" || state == "IDLE" || state == "UNDRAIN") {
+      e.drain = false;
+      if (state != "UNDRAIN") e.down = e.down_not_responding = false;
+    }
+    if (!req->reason.empty()) e.reason = req->reason;
+    if (!e.drain && !e.down) e.reason.clear();
+    Status s = Emit(e);
+    if (!s.ok()) return Error(s);
+    HERD_LOG(Info) << "node " << name << " updated: state=" << (state.empty() ? "-" : state)
+                   << " reason=" << e.reason;
+    if (state == "DOWN") FailJobsOnNode(name, "NodeDown: " + req->reason);
+  }
+  need_schedule_ = true;
+  return proto::MakeStatusFrame(Status::Ok(), 0);
+}
+
+Frame ControllerCore::UpdatePartition(const Identity& who, const Frame& f) {
+  if (!IsAdmin(who.uid)) return Error(PermissionDenied("Access/permission denied"));
+  auto req = proto::DecodeBody<proto::UpdatePartitionRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  if (state_.PartitionState(req->name).empty()) {
+    return Error(NotFound("Invalid partition name specified: " + req->name));
+  }
+  std::string st = ToUpper(req->state);
+  if (st != "UP" && st != "DOWN" && st != "DRAIN" && st != "INACTIVE") {
+    return Error(InvalidArgument("Invalid partition state: " + req->state));
+  }
+  PartitionUpdated e{req->name, st};
+  Status s = Emit(e);
+  if (!s.ok()) return Error(s);
+  HERD_LOG(Info) << "partition " << req->name << " set " << st;
+  need_schedule_ = true;
+  return proto::MakeStatusFrame(Status::Ok(), 0);
+}
+
+void ControllerCore::OnNodeAnswer(const Outgoing& out, const Status& st) {
+  const std::string& node = state_.NodeConf(out.node).name;
+  if (out.type == MsgType::kLaunchBatchRequest) {
+    const Job* j = state_.FindJob(out.job_id);
+    if (j == nullptr || j->state != JobState::kRunning || j->run_seq != out.run_seq) return;
+    if (st.ok()) {
+      launch_acked_.insert(out.job_id);
+      return;
+    }
+    HERD_LOG(Error) << "launch of job " << out.job_id << " on " << node
+                    << " failed: " << st.message();
+    (void)EndRunningJob(*j, 1 << 8, 0, "launch failed on " + node + ": " + st.message());
+    return;
+  }
+  if (!st.ok() && st.code() != Code::kNotFound) {
+    HERD_LOG(Warning) << proto::MsgTypeName(out.type) << " for job " << out.job_id << " on "
+                      << node << " failed: " << st.message();
+  }
+}
+
+}  // namespace herd::ctld

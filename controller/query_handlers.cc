@@ -1,0 +1,180 @@
+// herd — controller core: read-only queries (jobs, nodes, partitions, configuration).
+#include <sys/wait.h>
+
+#include <algorithm>
+
+#include "common/base/hostlist.h"
+#include "controller/core.h"
+
+namespace herd::ctld {
+
+using proto::Frame;
+
+proto::JobInfo ControllerCore::ToInfo(const Job& j) const {
+  proto::JobInfo i;
+  i.job_id = j.id;
+  i.name = j.spec.name;
+  i.uid = j.uid;
+  i.gid = j.gid;
+  i.user = j.user;
+  i.partition = j.partition;
+  i.state = j.state;
+  if (j.state == JobState::kPending) {
+    auto it = reasons_.find(j.id);
+    i.reason = it != reasons_.end() ? it->second : "None";
+    if (j.hold == HoldKind::kUser) i.reason = "JobHeldUser";
+    if (j.hold == HoldKind::kAdmin) i.reason = "JobHeldAdmin";
+  } else {
+    i.reason = j.reason.empty() ? "None" : j.reason;
+  }
+  i.priority = j.hold != HoldKind::kNone ? 0 : j.priority;
+  i.submit_time = j.submit_time;
+  i.start_time = j.start_time;
+  i.end_time = j.end_time;
+  i.time_limit_s = j.time_limit_s;
+  i.cpus_per_task = j.spec.cpus_per_task;
+  i.alloc = j.alloc;
+  std::vector<std::string> names;
+  uint32_t tasks = 0, cpus = 0;
+  uint64_t mem = 0;
+  for (const auto& a : j.alloc) {
+    names.push_back(a.node);
+    tasks += a.tasks;
+    cpus += static_cast<uint32_t>(a.cpus.size());
+    mem = std::max(mem, a.mem_mb);
+  }
+  if (!j.alloc.empty()) {
+    i.nodelist = CompressHostlist(names);
+    i.num_nodes = static_cast<uint32_t>(j.alloc.size());
+    i.num_tasks = tasks;
+    i.num_cpus = cpus;
+    i.mem_mb = mem;
+    i.batch_host = j.alloc.front().node;
+  } else {
+    i.nodelist = j.spec.nodelist;
+    i.num_nodes = std::max<uint32_t>(1, j.spec.min_nodes);
+    i.num_tasks = j.spec.num_tasks > 0 ? j.spec.num_tasks : i.num_nodes;
+    i.num_cpus = i.num_tasks * std::max<uint32_t>(1, j.spec.cpus_per_task);
+    i.mem_mb = j.spec.mem_per_node_mb;
+  }
+  i.exit_code = WIFEXITED(j.wait_status) ? WEXITSTATUS(j.wait_status) : 0;
+  i.exit_signal = WIFSIGNALED(j.wait_status) ? WTERMSIG(j.wait_status) : 0;
+  i.held = j.hold != HoldKind::kNone;
+  i.restarts = j.restarts;
+  i.work_dir = j.spec.work_dir;
+  i.stdout_path = j.spec.stdout_pattern.empty() ? "herd-%j.out" : j.spec.stdout_pattern;
+  i.stderr_path = j.spec.stderr_pattern.empty() ? i.stdout_path : j.spec.stderr_pattern;
+  i.command = j.spec.name;
+  return i;
+}
+
+Frame ControllerCore::QueryJobs(const Frame& f) {
+  auto req = proto::DecodeBody<proto::QueryJobsRequest>(f.body);
+  if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
+  const proto::JobFilter& fl = req->filter;
+  bool finished_wanted = fl.include_finished || !fl.job_ids.empty() ||
+                         std::any_of(fl.states.begin(), fl.states.end(), proto::IsFinished);
+  proto::QueryJobsReply rep;
+  rep.now = clock_.NowSeconds();
+  for (const Job* j : Select(fl)) {
+    if (proto::IsFinished(j->state) && !finished_wanted) continue;
+    rep.jobs.push_back(ToInfo(*j));
+  }
+  return proto::MakeFrame(rep, 0);
+}
+
+proto::NodeInfo ControllerCore::ToInfo(size_t index) const {
+  const NodeRecord& n = state_.nodes()[index];
+  const NodeConfig& c = state_.NodeConf(index);
+  proto::NodeInfo i;
+  i.name = n.name;
+  i.cpus = c.cpus;
+  i.alloc_cpus = c.cpus - state_.FreeCpus(n);
+  i.memory_mb = c.real_memory_mb;
+  i.alloc_mem_mb = n.mem_used_mb;
+  if (n.admin_down) {
+    i.state = proto::NodeState::kDown;
+  } else if (n.jobs > 0) {
+    i.state = i.alloc_cpus >= c.cpus ? proto::NodeState::kAllocated : proto::NodeState::kMixed;
+  } else if (n.registered) {
+    i.state = proto::NodeState::kIdle;
+  } else {
+    i.state = proto::NodeState::kUnknown;
+  }
+  i.drain = n.drain;
+  i.responding = n.registered;
+  i.reason = n.reason;
+  i.reason_time = n.reason_time;
+  i.addr = c.addr;
+  i.port = c.port;
+  i.sockets = c.sockets;
+  i.cores_per_socket = c.cores_per_socket;
+  i.threads_per_core = c.threads_per_core;
+  i.features = c.features;
+  for (const auto& p : config_.partitions) {
+    if (std::find(p.nodes.begin(), p.nodes.end(), n.name) != p.nodes.end()) {
+      i.partitions.push_back(p.name);
+    }
+  }
+  i.hw = n.hw;
+  i.last_heartbeat = n.last_heartbeat;
+  i.boot_time = n.boot_time;
+  i.version = n.version;
+  return i;
+}
+
+Frame ControllerCore::QueryNodes(const Frame& f) {
+  auto req = proto::DecodeBody<proto::QueryNodesRequest>(f.body);
+  if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
+  proto::QueryNodesReply rep;
+  if (req->names.empty()) {
+    for (size_t i = 0; i < state_.nodes().size(); ++i) rep.nodes.push_back(ToInfo(i));
+  } else {
+    for (const auto& name : req->names) {
+      int idx = state_.NodeIndex(name);
+      if (idx < 0) return proto::MakeStatusFrame(NotFound("Node " + name + " not found"), 0);
+      rep.nodes.push_back(ToInfo(static_cast<size_t>(idx)));
+    }
+  }
+  return proto::MakeFrame(rep, 0);
+}
+
+Frame ControllerCore::QueryPartitions(const Frame& f) {
+  auto req = proto::DecodeBody<proto::QueryPartitionsRequest>(f.body);
+  if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
+  proto::QueryPartitionsReply rep;
+  for (const auto& p : config_.partitions) {
+    if (!req->names.empty() &&
+        std::find(req->names.begin(), req->names.end(), p.name) == req->names.end()) {
+      continue;
+    }
+    proto::PartitionInfo i;
+    i.name = p.name;
+    i.is_default = p.is_default;
+    i.state = state_.PartitionState(p.name);
+    i.max_time_s = p.max_time_s;
+    i.default_time_s = p.default_time_s;
+    i.nodes = p.nodes;
+    i.max_nodes = p.max_nodes;
+    for (const auto& n : p.nodes) {
+      if (const NodeConfig* nc = config_.FindNode(n)) i.total_cpus += nc->cpus;
+    }
+    rep.partitions.push_back(std::move(i));
+  }
+  if (!req->names.empty() && rep.partitions.empty()) {
+    return proto::MakeStatusFrame(NotFound("Partition " + req->names.front() + " not found"), 0);
+  }
+  return proto::MakeFrame(rep, 0);
+}
+
+Frame ControllerCore::QueryConfig() {
+  proto::QueryConfigReply rep;
+  for (const auto& [k, v] : config_.raw) rep.lines.push_back(k + " = " + v);
+  rep.lines.push_back("ConfigFile = " + config_.source_path);
+  rep.lines.push_back("ControllerEpoch = " + std::to_string(epoch_));
+  rep.lines.push_back("NextJobId = " + std::to_string(state_.next_job_id()));
+  std::sort(rep.lines.begin(), rep.lines.end());
+  return proto::MakeFrame(rep, 0);
+}
+
+}  // namespace herd::ctld

@@ -1,0 +1,178 @@
+// herd — placement (select/cores).
+#include "controller/sched/placement.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/base/hostlist.h"
+
+namespace herd::ctld {
+namespace {
+
+struct Candidate {
+  size_t index;
+  uint32_t free_cpus;
+  uint64_t free_mem;
+  uint32_t capacity;  // tasks that fit
+};
+
+bool HasFeatures(const NodeConfig& nc, const std::vector<std::string>& want) {
+  for (const auto& f : want) {
+    if (std::find(nc.features.begin(), nc.features.end(), f) == nc.features.end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool NodeUsable(const NodeRecord& n) {
+  return n.registered && !n.admin_down && !n.drain;
+}
+
+uint64_t JobMemOnNode(const ClusterConfig& cfg, const JobSpec& spec, uint32_t cpus) {
+  if (spec.mem_per_node_mb > 0) return spec.mem_per_node_mb;
+  if (spec.mem_per_cpu_mb > 0) return spec.mem_per_cpu_mb * cpus;
+  return cfg.def_mem_per_cpu_mb * cpus;
+}
+
+Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job,
+                                        PlaceMode mode) {
+  const ClusterConfig& cfg = state.config();
+  const JobSpec& spec = job.spec;
+  const PartitionConfig* part = cfg.FindPartition(job.partition);
+  if (part == nullptr) return FailedPrecondition("invalid partition name specified");
+  const bool ever = mode == PlaceMode::kEver;
+  auto never = [&](const std::string& why) -> Status {
+    return FailedPrecondition("Requested node configuration is not available (" + why + ")");
+  };
+  const Status not_now = ResourceExhausted("Resources");
+
+  std::set<std::string> required, excluded;
+  if (!spec.nodelist.empty()) {
+    auto r = ExpandHostlist(spec.nodelist);
+    if (!r.ok()) return InvalidArgument("invalid node list: " + r.error().message());
+    required.insert(r->begin(), r->end());
+  }
+  if (!spec.exclude.empty()) {
+    auto r = ExpandHostlist(spec.exclude);
+    if (!r.ok()) return InvalidArgument("invalid excluded node list: " + r.error().message());
+    excluded.insert(r->begin(), r->end());
+  }
+  for (const auto& name : required) {
+    if (std::find(part->nodes.begin(), part->nodes.end(), name) == part->nodes.end()) {
+      return never("node " + name + " is not in partition " + part->name);
+    }
+    if (excluded.count(name)) return never("node " + name + " is both required and excluded");
+  }
+
+  const uint32_t cpt = std::max<uint32_t>(1, spec.cpus_per_task);
+  const uint32_t min_nodes = std::max<uint32_t>(
+      {spec.min_nodes, 1u, static_cast<uint32_t>(required.size()),
+       (spec.ntasks_per_node > 0 && spec.num_tasks > 0)
+           ? (spec.num_tasks + spec.ntasks_per_node - 1) / spec.ntasks_per_node
+           : 1u});
+  uint32_t max_nodes = spec.max_nodes > 0 ? spec.max_nodes
+                       : spec.min_nodes > 0 ? std::max(spec.min_nodes, min_nodes)
+                                            : UINT32_MAX;
+  if (max_nodes < min_nodes) return never("node count range is empty");
+  uint32_t ntasks = spec.num_tasks;
+  if (ntasks == 0) {
+    ntasks = spec.ntasks_per_node > 0 ? spec.ntasks_per_node * min_nodes : min_nodes;
+  }
+  if (ntasks < min_nodes) return never("fewer tasks than nodes");
+  if (part->max_nodes > 0 && min_nodes > part->max_nodes) {
+    return never("partition " + part->name + " allows at most " +
+                 std::to_string(part->max_nodes) + " nodes");
+  }
+
+  // Candidates in partition order, required nodes first.
+  std::vector<Candidate> cands;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& name : part->nodes) {
+      bool is_required = required.count(name) > 0;
+      if ((pass == 0) != is_required) continue;
+      if (excluded.count(name)) continue;
+      int idx = state.NodeIndex(name);
+      if (idx < 0) continue;
+      const NodeConfig& nc = state.NodeConf(static_cast<size_t>(idx));
+      const NodeRecord& nr = state.nodes()[static_cast<size_t>(idx)];
+      if (!HasFeatures(nc, spec.constraints)) continue;
+      Candidate c{static_cast<size_t>(idx), nc.cpus, nc.real_memory_mb, 0};
+      if (!ever) {
+        if (!NodeUsable(nr)) {
+          if (is_required) return not_now;
+          continue;
+        }
+        if (spec.exclusive && nr.jobs > 0) {
+          if (is_required) return not_now;
+          continue;
+        }
+        c.free_cpus = state.FreeCpus(nr);
+        c.free_mem = nc.real_memory_mb > nr.mem_used_mb ? nc.real_memory_mb - nr.mem_used_mb : 0;
+      }
+      c.capacity = c.free_cpus / cpt;
+      if (spec.mem_per_node_mb > 0) {
+        if (spec.mem_per_node_mb > c.free_mem) c.capacity = 0;
+      } else if (uint64_t per_task = JobMemOnNode(cfg, spec, cpt); per_task > 0) {
+        c.capacity = static_cast<uint32_t>(std::min<uint64_t>(c.capacity, c.free_mem / per_task));
+      }
+      if (spec.ntasks_per_node > 0) {
+        c.capacity = c.capacity >= spec.ntasks_per_node ? spec.ntasks_per_node : 0;
+      }
+      if (c.capacity == 0) {
+        if (is_required) return ever ? never("node " + name + " is too small") : not_now;
+        continue;
+      }
+      cands.push_back(c);
+    }
+  }
+
+  // Take nodes until enough tasks fit on at least min_nodes of them.
+  std::vector<Candidate> chosen;
+  uint64_t slots = 0;
+  for (const auto& c : cands) {
+    if (chosen.size() >= max_nodes) break;
+    if (chosen.size() >= min_nodes && slots >= ntasks) break;
+    chosen.push_back(c);
+    slots += c.capacity;
+  }
+  if (chosen.size() < min_nodes || slots < ntasks) {
+    if (ever) {
+      if (chosen.size() < min_nodes) return never("not enough nodes in partition " + part->name);
+      return never("not enough cpus or memory for " + std::to_string(ntasks) + " tasks");
+    }
+    return not_now;
+  }
+
+  // One task per node, then fill in node order (block).
+  std::vector<uint32_t> tasks(chosen.size(), 1);
+  uint32_t left = ntasks - static_cast<uint32_t>(chosen.size());
+  for (size_t i = 0; i < chosen.size() && left > 0; ++i) {
+    uint32_t add = std::min(left, chosen[i].capacity - tasks[i]);
+    tasks[i] += add;
+    left -= add;
+  }
+
+  std::vector<NodeAlloc> out;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const NodeConfig& nc = state.NodeConf(chosen[i].index);
+    const NodeRecord& nr = state.nodes()[chosen[i].index];
+    NodeAlloc a;
+    a.node = nc.name;
+    a.tasks = tasks[i];
+    uint32_t want = spec.exclusive ? nc.cpus : tasks[i] * cpt;
+    for (uint32_t c = 0; c < nc.cpus && a.cpus.size() < want; ++c) {
+      if (ever || !nr.cpu_used[c]) a.cpus.push_back(c);
+    }
+    a.mem_mb = spec.exclusive && JobMemOnNode(cfg, spec, want) == 0
+                   ? 0
+                   : JobMemOnNode(cfg, spec, static_cast<uint32_t>(a.cpus.size()));
+    if (a.mem_mb > chosen[i].free_mem) {
+      return ever ? never("not enough memory on node " + nc.name) : not_now;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace herd::ctld

@@ -1,0 +1,62 @@
+// herd — the scheduling pass.
+#include "controller/sched/scheduler.h"
+
+#include <algorithm>
+#include <set>
+
+#include "controller/sched/placement.h"
+
+namespace herd::ctld {
+
+uint32_t JobPriority(const Job& job) {
+  // As a basic priority: newer jobs rank lower; nice lowers further.
+  int64_t p = 4294901759LL - static_cast<int64_t>(job.id % 4000000000ULL) - job.spec.nice;
+  return static_cast<uint32_t>(std::clamp<int64_t>(p, 1, 4294967295LL));
+}
+
+SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
+  SchedulePass pass;
+  std::vector<const Job*> pending;
+  for (const auto& [id, job] : state.jobs()) {
+    if (job.state == JobState::kPending) pending.push_back(&job);
+  }
+  std::stable_sort(pending.begin(), pending.end(), [](const Job* a, const Job* b) {
+    return a->spec.nice < b->spec.nice;  // ids ascend already
+  });
+  std::set<std::string> blocked;
+  for (const Job* job : pending) {
+    if (job->hold != HoldKind::kNone) {
+      pass.reasons[job->id] = job->hold == HoldKind::kUser ? "JobHeldUser" : "JobHeldAdmin";
+      continue;
+    }
+    std::string pstate = state.PartitionState(job->partition);
+    if (pstate != "UP") {
+      pass.reasons[job->id] = pstate == "INACTIVE" ? "PartitionInactive" : "PartitionDown";
+      continue;
+    }
+    if (blocked.count(job->partition)) {
+      pass.reasons[job->id] = "Priority";
+      continue;
+    }
+    auto placed = PlaceJob(state, *job, PlaceMode::kNow);
+    if (!placed.ok()) {
+      if (placed.error().code() == Code::kResourceExhausted) {
+        pass.reasons[job->id] = "Resources";
+        blocked.insert(job->partition);
+      } else {
+        // Became impossible (nodes removed from the config, ...): it waits with the reason.
+        pass.reasons[job->id] = "BadConstraints";
+      }
+      continue;
+    }
+    const Job& j = *job;
+    if (start(j, std::move(*placed)).ok()) {
+      pass.started++;
+    } else {
+      pass.reasons[j.id] = "Resources";
+    }
+  }
+  return pass;
+}
+
+}  // namespace herd::ctld

@@ -1,0 +1,258 @@
+// herd — applying events to the controller's model.
+#include "controller/state/cluster_state.h"
+
+#include <sstream>
+
+#include <boost/serialization/map.hpp>
+
+#include "common/proto/codec.h"
+
+namespace herd::ctld {
+
+ClusterState::ClusterState(const ClusterConfig& config) : config_(config) {
+  nodes_.reserve(config.nodes.size());
+  for (size_t i = 0; i < config.nodes.size(); ++i) {
+    NodeRecord n;
+    n.name = config.nodes[i].name;
+    n.cpu_used.assign(config.nodes[i].cpus, false);
+    node_index_[n.name] = i;
+    nodes_.push_back(std::move(n));
+  }
+  for (const auto& p : config.partitions) {
+    PartitionRecord r;
+    r.name = p.name;
+    switch (p.state) {
+      case PartitionState::kUp: r.state = "UP"; break;
+      case PartitionState::kDown: r.state = "DOWN"; break;
+      case PartitionState::kDrain: r.state = "DRAIN"; break;
+      case PartitionState::kInactive: r.state = "INACTIVE"; break;
+    }
+    partitions_[p.name] = r;
+  }
+}
+
+const Job* ClusterState::FindJob(uint64_t id) const {
+  auto it = jobs_.find(id);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
+void ClusterState::Forget(uint64_t id) { jobs_.erase(id); }
+
+int ClusterState::NodeIndex(const std::string& name) const {
+  auto it = node_index_.find(name);
+  return it == node_index_.end() ? -1 : static_cast<int>(it->second);
+}
+
+NodeRecord* ClusterState::FindNode(const std::string& name) {
+  int i = NodeIndex(name);
+  return i < 0 ? nullptr : &nodes_[static_cast<size_t>(i)];
+}
+
+const NodeRecord* ClusterState::FindNode(const std::string& name) const {
+  int i = NodeIndex(name);
+  return i < 0 ? nullptr : &nodes_[static_cast<size_t>(i)];
+}
+
+std::string ClusterState::PartitionState(const std::string& name) const {
+  auto it = partitions_.find(name);
+  return it == partitions_.end() ? "" : it->second.state;
+}
+
+uint32_t ClusterState::FreeCpus(const NodeRecord& n) const {
+  uint32_t free = 0;
+  for (bool used : n.cpu_used) free += used ? 0 : 1;
+  return free;
+}
+
+void ClusterState::Allocate(const Job& job) {
+  for (const auto& a : job.alloc) {
+    NodeRecord* n = FindNode(a.node);
+    if (n == nullptr) continue;
+    for (uint32_t c : a.cpus) {
+      if (c < n->cpu_used.size()) n->cpu_used[c] = true;
+    }
+    n->mem_used_mb += a.mem_mb;
+    n->jobs++;
+  }
+}
+
+void ClusterState::Release(const Job& job) {
+  for (const auto& a : job.alloc) {
+    NodeRecord* n = FindNode(a.node);
+    if (n == nullptr) continue;
+    for (uint32_t c : a.cpus) {
+      if (c < n->cpu_used.size()) n->cpu_used[c] = false;
+    }
+    n->mem_used_mb = n->mem_used_mb >= a.mem_mb ? n->mem_used_mb - a.mem_mb : 0;
+    if (n->jobs > 0) n->jobs--;
+  }
+}
+
+Status ClusterState::Apply(const JobSubmitted& e) {
+  if (jobs_.count(e.job.id)) return FailedPrecondition("job exists");
+  Job j = e.job;
+  j.spec.script.clear();
+  j.spec.script.shrink_to_fit();
+  j.spec.env.clear();
+  j.spec.env.shrink_to_fit();
+  j.spec.argv.clear();
+  j.spec.argv.shrink_to_fit();
+  if (j.id >= next_job_id_) next_job_id_ = j.id + 1;
+  jobs_.emplace(j.id, std::move(j));
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const JobStarted& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (j.state != JobState::kPending) return FailedPrecondition("job is not pending");
+  j.state = JobState::kRunning;
+  j.run_seq = e.run_seq;
+  j.start_time = e.start_time;
+  j.end_time = 0;
+  j.alloc = e.alloc;
+  j.intent = KillIntent::kNone;
+  j.reason.clear();
+  Allocate(j);
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const JobEnded& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (proto::IsFinished(j.state)) return FailedPrecondition("job already ended");
+  if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Release(j);
+  j.state = e.state;
+  j.wait_status = e.wait_status;
+  j.end_time = e.end_time;
+  j.reason = e.reason;
+  j.hold = HoldKind::kNone;
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const JobRequeued& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (j.state != JobState::kRunning) return FailedPrecondition("job is not running");
+  Release(j);
+  j.state = JobState::kPending;
+  j.alloc.clear();
+  j.intent = KillIntent::kNone;
+  j.restarts++;
+  j.start_time = 0;
+  j.reason = e.reason;
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const JobHold& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  if (it->second.state != JobState::kPending) return FailedPrecondition("job is not pending");
+  it->second.hold = e.hold;
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const JobKillIntent& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  if (it->second.state != JobState::kRunning) return FailedPrecondition("job is not running");
+  it->second.intent = e.intent;
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const NodeUpdated& e) {
+  NodeRecord* n = FindNode(e.name);
+  if (n == nullptr) return FailedPrecondition("no such node");
+  n->admin_down = e.down;
+  n->down_not_responding = e.down_not_responding;
+  n->drain = e.drain;
+  n->reason = e.reason;
+  n->reason_time = e.time;
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const PartitionUpdated& e) {
+  auto it = partitions_.find(e.name);
+  if (it == partitions_.end()) return FailedPrecondition("no such partition");
+  it->second.state = e.state;
+  return Status::Ok();
+}
+
+namespace {
+template <class E>
+Status DecodeApply(ClusterState& s, const std::string& body) {
+  auto e = proto::DecodeBodyAs<E>(body);
+  if (!e.ok()) return e.error();
+  return s.Apply(*e);
+}
+}  // namespace
+
+Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
+  switch (static_cast<EventType>(type)) {
+    case EventType::kJobSubmitted: return DecodeApply<JobSubmitted>(*this, body);
+    case EventType::kJobStarted: return DecodeApply<JobStarted>(*this, body);
+    case EventType::kJobEnded: return DecodeApply<JobEnded>(*this, body);
+    case EventType::kJobRequeued: return DecodeApply<JobRequeued>(*this, body);
+    case EventType::kJobHold: return DecodeApply<JobHold>(*this, body);
+    case EventType::kJobKillIntent: return DecodeApply<JobKillIntent>(*this, body);
+    case EventType::kNodeUpdated: return DecodeApply<NodeUpdated>(*this, body);
+    case EventType::kPartitionUpdated: return DecodeApply<PartitionUpdated>(*this, body);
+  }
+  return DataLoss("unknown journal record type " + std::to_string(type));
+}
+
+namespace {
+struct SnapshotData {
+  uint64_t next_job_id = 1;
+  std::map<uint64_t, Job> jobs;
+  std::vector<NodeRecord> nodes;
+  std::map<std::string, PartitionRecord> partitions;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& next_job_id& jobs& nodes& partitions;
+  }
+};
+}  // namespace
+
+std::string ClusterState::Snapshot() const {
+  SnapshotData d;
+  d.next_job_id = next_job_id_;
+  d.jobs = jobs_;
+  d.nodes = nodes_;
+  d.partitions = partitions_;
+  return proto::EncodeBody(d);
+}
+
+Status ClusterState::Restore(const std::string& bytes) {
+  auto d = proto::DecodeBodyAs<SnapshotData>(bytes);
+  if (!d.ok()) return DataLoss("checkpoint cannot be read: " + d.error().message());
+  next_job_id_ = d->next_job_id;
+  jobs_ = std::move(d->jobs);
+  for (const auto& saved : d->nodes) {
+    NodeRecord* n = FindNode(saved.name);
+    if (n == nullptr) continue;  // node removed from the config
+    n->admin_down = saved.admin_down;
+    n->down_not_responding = saved.down_not_responding;
+    n->drain = saved.drain;
+    n->reason = saved.reason;
+    n->reason_time = saved.reason_time;
+  }
+  for (const auto& [name, p] : d->partitions) {
+    auto it = partitions_.find(name);
+    if (it != partitions_.end()) it->second.state = p.state;
+  }
+  for (auto& n : nodes_) {
+    std::fill(n.cpu_used.begin(), n.cpu_used.end(), false);
+    n.mem_used_mb = 0;
+    n.jobs = 0;
+  }
+  for (const auto& [id, j] : jobs_) {
+    if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Allocate(j);
+  }
+  return Status::Ok();
+}
+
+}  // namespace herd::ctld

@@ -1,0 +1,72 @@
+// herd — the controller's in-memory model: jobs, nodes, partitions. Changed only through
+// Apply(event); everything else reads. No I/O, no clock, no threads: the controller loop
+// owns it, tests and the simulator drive it directly.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/base/status.h"
+#include "common/config/config.h"
+#include "controller/state/events.h"
+
+namespace herd::ctld {
+
+class ClusterState {
+ public:
+  explicit ClusterState(const ClusterConfig& config);
+
+  const ClusterConfig& config() const { return config_; }
+
+  // Applying an event that does not fit the state (unknown job, wrong state) is refused
+  // with kFailedPrecondition and changes nothing; journal replay logs and skips those.
+  Status Apply(const JobSubmitted& e);
+  Status Apply(const JobStarted& e);
+  Status Apply(const JobEnded& e);
+  Status Apply(const JobRequeued& e);
+  Status Apply(const JobHold& e);
+  Status Apply(const JobKillIntent& e);
+  Status Apply(const NodeUpdated& e);
+  Status Apply(const PartitionUpdated& e);
+  // Decodes a journal record and applies it.
+  Status ApplyRecord(uint16_t type, const std::string& body);
+
+  // Checkpoint of everything persistent, and its inverse (replaces the current state).
+  std::string Snapshot() const;
+  Status Restore(const std::string& bytes);
+
+  uint64_t next_job_id() const { return next_job_id_; }
+  const std::map<uint64_t, Job>& jobs() const { return jobs_; }
+  const Job* FindJob(uint64_t id) const;
+  // Forgets a finished job (after MinJobAge). Not journaled: replay forgets it again.
+  void Forget(uint64_t id);
+
+  std::vector<NodeRecord>& nodes() { return nodes_; }
+  const std::vector<NodeRecord>& nodes() const { return nodes_; }
+  NodeRecord* FindNode(const std::string& name);
+  const NodeRecord* FindNode(const std::string& name) const;
+  int NodeIndex(const std::string& name) const;  // -1 if unknown
+  const NodeConfig& NodeConf(size_t index) const { return config_.nodes[index]; }
+
+  const std::map<std::string, PartitionRecord>& partitions() const { return partitions_; }
+  std::string PartitionState(const std::string& name) const;  // "" if unknown
+
+  // Counts for display.
+  uint32_t FreeCpus(const NodeRecord& n) const;
+
+ private:
+  void Allocate(const Job& job);
+  void Release(const Job& job);
+
+  const ClusterConfig& config_;
+  uint64_t next_job_id_ = 1;
+  std::map<uint64_t, Job> jobs_;
+  std::vector<NodeRecord> nodes_;
+  std::unordered_map<std::string, size_t> node_index_;
+  std::map<std::string, PartitionRecord> partitions_;
+};
+
+}  // namespace herd::ctld

@@ -1,0 +1,118 @@
+// herd — the events that change the controller's state. Each is a journal record
+// (type number + Boost.Serialization body); ClusterState::Apply is the only code that
+// changes state, so replaying the journal rebuilds exactly what was acknowledged.
+// Type numbers are never reused.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "controller/state/job.h"
+
+namespace herd::ctld {
+
+enum class EventType : uint16_t {
+  kJobSubmitted = 1,
+  kJobStarted = 2,
+  kJobEnded = 3,
+  kJobRequeued = 4,
+  kJobHold = 5,
+  kJobKillIntent = 6,
+  kNodeUpdated = 7,
+  kPartitionUpdated = 8,
+};
+
+// The full spec, script and environment included: the journal is what makes a
+// submission durable.
+struct JobSubmitted {
+  static constexpr EventType kType = EventType::kJobSubmitted;
+  Job job;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job;
+  }
+};
+
+struct JobStarted {
+  static constexpr EventType kType = EventType::kJobStarted;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  int64_t start_time = 0;
+  std::vector<NodeAlloc> alloc;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& start_time& alloc;
+  }
+};
+
+struct JobEnded {
+  static constexpr EventType kType = EventType::kJobEnded;
+  uint64_t job_id = 0;
+  JobState state = JobState::kCompleted;
+  int32_t wait_status = 0;
+  int64_t end_time = 0;
+  std::string reason;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& state& wait_status& end_time& reason;
+  }
+};
+
+// A running job goes back to pending (its node failed); it will start again with
+// run_seq + 1.
+struct JobRequeued {
+  static constexpr EventType kType = EventType::kJobRequeued;
+  uint64_t job_id = 0;
+  std::string reason;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& reason;
+  }
+};
+
+struct JobHold {
+  static constexpr EventType kType = EventType::kJobHold;
+  uint64_t job_id = 0;
+  HoldKind hold = HoldKind::kNone;  // kNone = release
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& hold;
+  }
+};
+
+struct JobKillIntent {
+  static constexpr EventType kType = EventType::kJobKillIntent;
+  uint64_t job_id = 0;
+  KillIntent intent = KillIntent::kNone;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& intent;
+  }
+};
+
+struct NodeUpdated {
+  static constexpr EventType kType = EventType::kNodeUpdated;
+  std::string name;
+  bool down = false;
+  bool down_not_responding = false;
+  bool drain = false;
+  std::string reason;
+  int64_t time = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name& down& down_not_responding& drain& reason& time;
+  }
+};
+
+struct PartitionUpdated {
+  static constexpr EventType kType = EventType::kPartitionUpdated;
+  std::string name;
+  std::string state;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name& state;
+  }
+};
+
+}  // namespace herd::ctld

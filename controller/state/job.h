@@ -1,0 +1,91 @@
+// herd — the controller's records: a job, a node's runtime state, a partition's state.
+// Plain data, serialized into checkpoints. A job's script, arguments and environment are
+// not held here (they live in the job's blob file, see store/blob_store.h): that keeps a
+// pending job small in memory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/proto/types.h"
+
+namespace herd::ctld {
+
+using proto::JobSpec;
+using proto::JobState;
+using proto::NodeAlloc;
+
+// Why a running job is being ended by the controller (the state it ends in).
+enum class KillIntent : uint8_t { kNone = 0, kCancelled = 1, kTimeout = 2, kNodeFail = 3 };
+
+enum class HoldKind : uint8_t { kNone = 0, kUser = 1, kAdmin = 2 };
+
+struct Job {
+  uint64_t id = 0;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::string user;
+  JobSpec spec;  // script, argv and env emptied once stored in the blob
+  std::string partition;      // resolved
+  int64_t time_limit_s = -1;  // resolved (-1 unlimited)
+  JobState state = JobState::kPending;
+  std::string reason;         // set when it ended (or "launch failed: ..."); pending reasons
+                              // are computed by the scheduler
+  HoldKind hold = HoldKind::kNone;
+  uint32_t run_seq = 0;       // +1 on every start
+  uint32_t restarts = 0;
+  int64_t submit_time = 0;
+  int64_t start_time = 0;
+  int64_t end_time = 0;
+  int32_t wait_status = 0;    // of the batch script
+  std::vector<NodeAlloc> alloc;
+  KillIntent intent = KillIntent::kNone;
+  uint32_t priority = 0;
+
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& id& uid& gid& user& spec& partition& time_limit_s& state& reason& hold& run_seq;
+    ar& restarts& submit_time& start_time& end_time& wait_status& alloc& intent& priority;
+  }
+};
+
+// What the controller keeps about a node: admin state is persisted, the rest is learned
+// from the node daemon at run time.
+struct NodeRecord {
+  // Persisted.
+  std::string name;
+  bool admin_down = false;     // DOWN by an admin or by the controller (not responding)
+  bool down_not_responding = false;  // DOWN because it went silent (ReturnToService=1 clears)
+  bool drain = false;
+  std::string reason;
+  int64_t reason_time = 0;
+
+  // Runtime (not persisted).
+  bool registered = false;
+  int64_t last_heard_ms = 0;   // monotonic
+  int64_t last_heartbeat = 0;  // wall clock, for display
+  int64_t boot_time = 0;
+  proto::HwInventory hw;
+  std::string version;
+  std::vector<bool> cpu_used;  // per configured cpu
+  uint64_t mem_used_mb = 0;
+  uint32_t jobs = 0;           // running jobs on it
+
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name& admin_down& down_not_responding& drain& reason& reason_time;
+  }
+};
+
+struct PartitionRecord {
+  std::string name;
+  std::string state;  // UP DOWN DRAIN INACTIVE
+
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name& state;
+  }
+};
+
+}  // namespace herd::ctld

@@ -1,0 +1,52 @@
+// herd — StateStore in memory, for tests and the simulator. Crash() forgets what was
+// appended but not committed, as a power loss forgets unsynced writes.
+#pragma once
+
+#include "controller/store/state_store.h"
+
+namespace herd::ctld {
+
+class MemoryStateStore : public StateStore {
+ public:
+  Result<Recovered> Load() override {
+    Recovered r;
+    r.checkpoint = checkpoint_;
+    r.checkpoint_seq = checkpoint_seq_;
+    r.records = records_;
+    return r;
+  }
+  void Append(uint16_t type, std::string body) override {
+    pending_.push_back({next_seq_++, type, std::move(body)});
+  }
+  bool HasPending() const override { return !pending_.empty(); }
+  Status Commit() override {
+    for (auto& r : pending_) records_.push_back(std::move(r));
+    pending_.clear();
+    commits_++;
+    return Status::Ok();
+  }
+  Status Checkpoint(const std::string& state) override {
+    HERD_RETURN_IF_ERROR(Commit());
+    checkpoint_ = state;
+    checkpoint_seq_ = next_seq_ - 1;
+    records_.clear();
+    return Status::Ok();
+  }
+  uint64_t RecordsSinceCheckpoint() const override { return records_.size() + pending_.size(); }
+
+  void Crash() {
+    next_seq_ -= pending_.size();
+    pending_.clear();
+  }
+  size_t commits() const { return commits_; }
+
+ private:
+  std::string checkpoint_;
+  uint64_t checkpoint_seq_ = 0;
+  std::vector<JournalRecord> records_;
+  std::vector<JournalRecord> pending_;
+  uint64_t next_seq_ = 1;
+  size_t commits_ = 0;
+};
+
+}  // namespace herd::ctld

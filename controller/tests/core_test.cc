@@ -1,0 +1,261 @@
+// herd — the controller core end to end, in memory: submit, schedule, launch message,
+// completion, cancel permissions, node failure, recovery of acknowledged jobs.
+#include "controller/core.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/base/fs.h"
+#include "controller/store/memory_state_store.h"
+#include "controller/tests/test_util.h"
+
+namespace herd::ctld {
+namespace {
+
+using proto::MsgType;
+using testing::FakeAuth;
+using testing::RequestBytes;
+using testing::SimpleSpec;
+using testing::TestConfig;
+
+class CoreTest : public ::testing::Test {
+ protected:
+  CoreTest() : cfg_(TestConfig()) {
+    char tmpl[] = "/tmp/herd-core-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    blobs_ = std::make_unique<BlobStore>(dir_ + "/jobs");
+    EXPECT_TRUE(blobs_->Init().ok());
+    Restart();
+  }
+  ~CoreTest() override { (void)RemoveTree(dir_); }
+
+  void Restart() {
+    core_ = std::make_unique<ControllerCore>(cfg_, clock_, store_, *blobs_, auth_, "tcp://c:1");
+    ASSERT_TRUE(core_->Recover().ok());
+  }
+
+  template <class Rep, class Req>
+  Result<Rep> Call(const Req& req, uint32_t uid = 0) {
+    core_->HandleRequest("peer", RequestBytes(req, uid, ++rid_));
+    last_ = core_->Flush();
+    EXPECT_TRUE(last_.status.ok());
+    for (auto& m : last_.node_messages) sent_.push_back(m);
+    if (last_.replies.empty()) return Internal("no reply");
+    auto f = proto::DecodeFrame(last_.replies.back().bytes.data(),
+                                last_.replies.back().bytes.size());
+    EXPECT_EQ(f->request_id, rid_);
+    Status st = proto::ReplyStatus(*f);
+    if (!st.ok()) return st;
+    return proto::DecodeBody<Rep>(f->body);
+  }
+
+  void RegisterAll() {
+    for (const auto& n : cfg_.nodes) {
+      proto::RegisterNodeRequest r;
+      r.name = n.name;
+      r.hw.cpus = n.cpus;
+      r.hw.memory_mb = n.real_memory_mb;
+      r.boot_time = 1;
+      ASSERT_TRUE((Call<proto::RegisterNodeReply>(r).ok()));
+    }
+  }
+
+  uint64_t Submit(proto::JobSpec spec, uint32_t uid = 0) {
+    proto::SubmitJobRequest r;
+    r.spec = std::move(spec);
+    auto rep = Call<proto::SubmitJobReply>(r, uid);
+    EXPECT_TRUE(rep.ok()) << rep.error().message();
+    return rep.ok() ? rep->job_id : 0;
+  }
+
+  Status Complete(uint64_t id, int wait_status, uint32_t uid = 0) {
+    const Job* j = core_->state().FindJob(id);
+    proto::StepCompleteRequest r;
+    r.node = j->alloc.front().node;
+    r.step = {id, proto::kBatchStep, j->run_seq, true, wait_status};
+    return Call<proto::StatusReply>(r, uid).status();
+  }
+
+  JobState StateOf(uint64_t id) { return core_->state().FindJob(id)->state; }
+
+  ClusterConfig cfg_;
+  ManualClock clock_;
+  MemoryStateStore store_;
+  FakeAuth auth_;
+  std::string dir_;
+  std::unique_ptr<BlobStore> blobs_;
+  std::unique_ptr<ControllerCore> core_;
+  FlushResult last_;
+  std::vector<OutMsg> sent_;
+  uint64_t rid_ = 0;
+};
+
+TEST_F(CoreTest, SubmitIsDurableBeforeReplyAndStartsAtOnce) {
+  RegisterAll();
+  size_t commits = store_.commits();
+  uint64_t id = Submit(SimpleSpec());
+  EXPECT_EQ(id, 1u);
+  EXPECT_GT(store_.commits(), commits);
+  EXPECT_EQ(StateOf(id), JobState::kRunning) << "an idle cluster starts a job in the same pass";
+  ASSERT_EQ(sent_.size(), 1u);
+  auto f = proto::DecodeFrame(sent_[0].bytes.data(), sent_[0].bytes.size());
+  ASSERT_EQ(f->type, MsgType::kLaunchBatchRequest);
+  auto launch = proto::DecodeBody<proto::LaunchBatchRequest>(f->body);
+  EXPECT_EQ(launch->spec.script, "#!/bin/sh\ntrue\n") << "script comes back from the blob";
+  EXPECT_EQ(launch->controller_addr, "tcp://c:1");
+  ASSERT_TRUE(Complete(id, 0).ok());
+  EXPECT_EQ(StateOf(id), JobState::kCompleted);
+}
+
+TEST_F(CoreTest, ExitCodeMakesJobFailed) {
+  RegisterAll();
+  uint64_t id = Submit(SimpleSpec("exit 3"));
+  ASSERT_TRUE(Complete(id, 3 << 8).ok());
+  EXPECT_EQ(StateOf(id), JobState::kFailed);
+  proto::QueryJobsRequest q;
+  q.filter.job_ids = {id};
+  auto rep = Call<proto::QueryJobsReply>(q);
+  ASSERT_EQ(rep->jobs.size(), 1u);
+  EXPECT_EQ(rep->jobs[0].exit_code, 3);
+}
+
+TEST_F(CoreTest, BadSubmissionsAreRefused) {
+  RegisterAll();
+  proto::SubmitJobRequest r;
+  r.spec = SimpleSpec();
+  r.spec.partition = "nope";
+  EXPECT_EQ((Call<proto::SubmitJobReply>(r).error().code()), Code::kInvalidArgument);
+  r.spec.partition = "";
+  r.spec.min_nodes = 9;
+  EXPECT_EQ((Call<proto::SubmitJobReply>(r).error().code()), Code::kFailedPrecondition);
+  r.spec.min_nodes = 0;
+  r.spec.partition = "short";
+  r.spec.time_limit_s = 3600;
+  EXPECT_FALSE((Call<proto::SubmitJobReply>(r).ok()));
+  r.spec.partition = "";
+  r.spec.time_limit_s = -2;
+  r.spec.script = "echo no interpreter";
+  EXPECT_FALSE((Call<proto::SubmitJobReply>(r).ok()));
+  EXPECT_TRUE(core_->state().jobs().empty());
+}
+
+TEST_F(CoreTest, UnauthenticatedAndGarbageRequests) {
+  core_->HandleRequest("p", "garbage");
+  EXPECT_TRUE(core_->Flush().replies.empty()) << "no envelope, no reply";
+  proto::Frame f = proto::MakeFrame(proto::PingRequest{}, 7);
+  f.auth = "forged";
+  core_->HandleRequest("p", proto::EncodeFrame(f));
+  auto out = core_->Flush();
+  ASSERT_EQ(out.replies.size(), 1u);
+  auto rf = proto::DecodeFrame(out.replies[0].bytes.data(), out.replies[0].bytes.size());
+  EXPECT_EQ(proto::ReplyStatus(*rf).code(), Code::kPermissionDenied);
+  // A valid envelope with a body that does not decode.
+  proto::Frame g;
+  g.type = MsgType::kSubmitJobRequest;
+  g.body = std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);
+  g.auth = "uid:0";
+  core_->HandleRequest("p", proto::EncodeFrame(g));
+  out = core_->Flush();
+  rf = proto::DecodeFrame(out.replies[0].bytes.data(), out.replies[0].bytes.size());
+  EXPECT_EQ(proto::ReplyStatus(*rf).code(), Code::kInvalidArgument);
+}
+
+TEST_F(CoreTest, UsersCancelOnlyTheirOwnJobs) {
+  RegisterAll();
+  uint64_t root_job = Submit(SimpleSpec("sleep 100"), 0);
+  proto::CancelJobsRequest c;
+  c.filter.job_ids = {root_job};
+  auto rep = Call<proto::CancelJobsReply>(c, 1001);
+  ASSERT_TRUE(rep.ok());
+  ASSERT_EQ(rep->results.size(), 1u);
+  EXPECT_EQ(rep->results[0].code, static_cast<int>(Code::kPermissionDenied));
+  EXPECT_EQ(StateOf(root_job), JobState::kRunning);
+  rep = Call<proto::CancelJobsReply>(c, 0);
+  EXPECT_EQ(rep->results[0].code, 0);
+  // Running: terminate goes to the node; the job ends CANCELLED when the step reports.
+  EXPECT_EQ(StateOf(root_job), JobState::kRunning);
+  ASSERT_TRUE(Complete(root_job, SIGTERM).ok());
+  EXPECT_EQ(StateOf(root_job), JobState::kCancelled);
+}
+
+TEST_F(CoreTest, HeldJobWaitsUntilReleased) {
+  RegisterAll();
+  proto::JobSpec s = SimpleSpec();
+  s.hold = true;
+  uint64_t id = Submit(s, 1001);
+  EXPECT_EQ(StateOf(id), JobState::kPending);
+  proto::HoldJobsRequest h;
+  h.filter.job_ids = {id};
+  h.hold = false;
+  ASSERT_TRUE((Call<proto::CancelJobsReply>(h, 1001).ok()));
+  EXPECT_EQ(StateOf(id), JobState::kRunning);
+}
+
+TEST_F(CoreTest, TimeLimitEndsInTimeout) {
+  RegisterAll();
+  proto::JobSpec s = SimpleSpec("sleep 100");
+  s.time_limit_s = 60;
+  uint64_t id = Submit(s);
+  clock_.Advance(61000);
+  // Keep nodes alive.
+  for (const auto& n : cfg_.nodes) {
+    proto::HeartbeatRequest hb{n.name, 1, 1};
+    ASSERT_TRUE(Call<proto::StatusReply>(hb).ok());
+  }
+  core_->Tick();
+  auto out = core_->Flush();
+  ASSERT_FALSE(out.node_messages.empty());
+  auto f = proto::DecodeFrame(out.node_messages.back().bytes.data(),
+                              out.node_messages.back().bytes.size());
+  EXPECT_EQ(f->type, MsgType::kTerminateJobRequest);
+  ASSERT_TRUE(Complete(id, SIGTERM).ok());
+  EXPECT_EQ(StateOf(id), JobState::kTimeout);
+}
+
+TEST_F(CoreTest, SilentNodeGoesDownAndJobIsRequeued) {
+  RegisterAll();
+  uint64_t id = Submit(SimpleSpec("sleep 100"));
+  std::string node = core_->state().FindJob(id)->alloc.front().node;
+  clock_.Advance(6000);
+  for (const auto& n : cfg_.nodes) {
+    if (n.name == node) continue;
+    proto::HeartbeatRequest hb{n.name, 1, 1};
+    ASSERT_TRUE(Call<proto::StatusReply>(hb).ok());
+  }
+  core_->Tick();
+  (void)core_->Flush();
+  EXPECT_TRUE(core_->state().FindNode(node)->admin_down);
+  const Job* j = core_->state().FindJob(id);
+  EXPECT_EQ(j->restarts, 1u);
+  EXPECT_EQ(j->state, JobState::kRunning) << "requeued and started again elsewhere";
+  EXPECT_NE(j->alloc.front().node, node);
+  EXPECT_EQ(j->run_seq, 2u);
+}
+
+TEST_F(CoreTest, AcknowledgedJobsSurviveRestart) {
+  RegisterAll();
+  proto::JobSpec s = SimpleSpec();
+  s.hold = true;
+  for (int i = 0; i < 5; ++i) Submit(s);
+  store_.Crash();  // anything not committed is gone; all five were acknowledged
+  Restart();
+  EXPECT_EQ(core_->state().jobs().size(), 5u);
+  EXPECT_EQ(core_->state().next_job_id(), 6u);
+  ASSERT_TRUE(core_->MaybeCheckpoint(true).ok());
+  Restart();
+  EXPECT_EQ(core_->state().jobs().size(), 5u);
+}
+
+TEST_F(CoreTest, StaleCompletionIsRefused) {
+  RegisterAll();
+  uint64_t id = Submit(SimpleSpec("sleep 1"));
+  proto::StepCompleteRequest r;
+  r.node = core_->state().FindJob(id)->alloc.front().node;
+  r.step = {id, proto::kBatchStep, 99, true, 0};
+  EXPECT_EQ((Call<proto::StatusReply>(r).status().code()), Code::kFailedPrecondition);
+  EXPECT_EQ(Complete(id, 0, 1001).code(), Code::kPermissionDenied) << "users cannot fake it";
+  EXPECT_EQ(StateOf(id), JobState::kRunning);
+}
+
+}  // namespace
+}  // namespace herd::ctld

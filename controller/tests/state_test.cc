@@ -1,0 +1,84 @@
+// herd — ClusterState: events, resource accounting, checkpoint round trip.
+#include "controller/state/cluster_state.h"
+
+#include "controller/tests/test_util.h"
+
+namespace herd::ctld {
+namespace {
+
+using testing::SimpleSpec;
+using testing::TestConfig;
+
+Job MakeJob(uint64_t id) {
+  Job j;
+  j.id = id;
+  j.user = "root";
+  j.partition = "debug";
+  j.spec = SimpleSpec();
+  return j;
+}
+
+TEST(ClusterState, SubmitStartEndAccountsCpus) {
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1)}).ok());
+  EXPECT_EQ(s.next_job_id(), 2u);
+  EXPECT_TRUE(s.FindJob(1)->spec.script.empty()) << "script must not stay in memory";
+  NodeAlloc a;
+  a.node = "n2";
+  a.cpus = {0, 1};
+  a.mem_mb = 100;
+  a.tasks = 2;
+  ASSERT_TRUE(s.Apply(JobStarted{1, 1, 100, {a}}).ok());
+  EXPECT_EQ(s.FreeCpus(*s.FindNode("n2")), 2u);
+  EXPECT_EQ(s.FindNode("n2")->mem_used_mb, 100u);
+  EXPECT_FALSE(s.Apply(JobStarted{1, 2, 100, {a}}).ok()) << "a running job cannot start again";
+  JobEnded e;
+  e.job_id = 1;
+  e.state = JobState::kCompleted;
+  ASSERT_TRUE(s.Apply(e).ok());
+  EXPECT_EQ(s.FreeCpus(*s.FindNode("n2")), 4u);
+  EXPECT_FALSE(s.Apply(e).ok()) << "ended twice";
+}
+
+TEST(ClusterState, RequeueReleasesAndCountsRestart) {
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(5)}).ok());
+  NodeAlloc a{"n1", {0}, 0, 1};
+  ASSERT_TRUE(s.Apply(JobStarted{5, 1, 1, {a}}).ok());
+  ASSERT_TRUE(s.Apply(JobRequeued{5, "NodeFail"}).ok());
+  EXPECT_EQ(s.FindJob(5)->state, JobState::kPending);
+  EXPECT_EQ(s.FindJob(5)->restarts, 1u);
+  EXPECT_EQ(s.FreeCpus(*s.FindNode("n1")), 4u);
+}
+
+TEST(ClusterState, SnapshotRoundTrip) {
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1)}).ok());
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(2)}).ok());
+  ASSERT_TRUE(s.Apply(JobStarted{2, 1, 1, {NodeAlloc{"n3", {0, 1, 2}, 10, 3}}}).ok());
+  ASSERT_TRUE(s.Apply(NodeUpdated{"n4", false, false, true, "maint", 7}).ok());
+  ASSERT_TRUE(s.Apply(PartitionUpdated{"short", "DOWN"}).ok());
+  ClusterState r(cfg);
+  ASSERT_TRUE(r.Restore(s.Snapshot()).ok());
+  EXPECT_EQ(r.jobs().size(), 2u);
+  EXPECT_EQ(r.next_job_id(), 3u);
+  EXPECT_EQ(r.FindJob(2)->state, JobState::kRunning);
+  EXPECT_EQ(r.FreeCpus(*r.FindNode("n3")), 1u);
+  EXPECT_TRUE(r.FindNode("n4")->drain);
+  EXPECT_EQ(r.FindNode("n4")->reason, "maint");
+  EXPECT_EQ(r.PartitionState("short"), "DOWN");
+  EXPECT_FALSE(r.Restore("garbage").ok());
+}
+
+TEST(ClusterState, ApplyRecordRejectsUnknownType) {
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  EXPECT_EQ(s.ApplyRecord(999, "").code(), Code::kDataLoss);
+  EXPECT_FALSE(s.ApplyRecord(static_cast<uint16_t>(EventType::kJobEnded), "\x01\x02").ok());
+}
+
+}  // namespace
+}  // namespace herd::ctld

@@ -1,0 +1,75 @@
+// herd — herdstepd, the step supervisor: `herdstepd --conf F --node N --dir STEPDIR`
+// (started by herdd, runs as root).
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "common/base/fs.h"
+#include "common/base/log.h"
+#include "common/config/config.h"
+#include "nodedaemon/stepd/step.h"
+
+namespace {
+
+int Fail(const std::string& line) {
+  std::fprintf(stderr, "herdstepd: %s\n", line.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before anything else: signals are taken synchronously by the supervision loop.
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::string conf;
+  std::string node;
+  std::string dir;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string* target = arg == "--conf"   ? &conf
+                          : arg == "--node" ? &node
+                          : arg == "--dir"  ? &dir
+                                            : nullptr;
+    if (target == nullptr) return Fail("unknown option '" + arg + "'");
+    if (i + 1 >= argc) return Fail("option " + arg + " needs a value");
+    *target = argv[++i];
+  }
+  if (node.empty() || dir.empty()) {
+    return Fail("usage: herdstepd --conf FILE --node NODE --dir STEPDIR");
+  }
+  if (conf.empty()) conf = herd::DefaultConfigPath();
+  if (char* abs = ::realpath(dir.c_str(), nullptr)) {
+    dir = abs;
+    ::free(abs);
+  }
+
+  auto config = herd::LoadConfig(conf);
+  if (!config.ok()) return Fail(config.error().message());
+  herd::SetLogComponent("herdstepd(" + node + " " + dir.substr(dir.find_last_of('/') + 1) + ")");
+  if (!config->log_dir.empty()) {
+    std::string path = config->log_dir + "/herdstepd-" + node + ".log";
+    if (!herd::MakeDirs(config->log_dir).ok() || !herd::SetLogFile(path)) {
+      return Fail("cannot open log file " + path);
+    }
+  }
+  // Orphans of the job are re-parented here, so nothing of it escapes the final kill.
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+    HERD_LOG(Warning) << "cannot become a child subreaper; daemonized job processes may "
+                         "escape without a cgroup";
+  }
+  if (::chdir("/") != 0) {
+    HERD_LOG(Warning) << "cannot chdir to /";
+  }
+
+  herd::noded::StepDaemon step(std::move(*config), conf, node, dir);
+  return step.Run();
+}

@@ -1,0 +1,288 @@
+// herd — herdd's loop and the requests it serves (controller link: node_daemon_link.cc).
+#include "nodedaemon/node_daemon.h"
+
+#include <pwd.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "common/base/fs.h"
+#include "common/base/log.h"
+#include "common/base/strings.h"
+#include "common/proto/codec.h"
+#include "nodedaemon/hw/topology.h"
+#include "nodedaemon/step_launcher.h"
+#include "nodedaemon/stepd/proctree.h"
+
+namespace herd::noded {
+namespace {
+
+constexpr int kMaxMessagesPerWake = 100;
+
+}  // namespace
+
+NodeDaemon::NodeDaemon(ClusterConfig config, std::string conf_path, NodeConfig node)
+    : config_(std::move(config)), conf_path_(std::move(conf_path)), node_(std::move(node)) {}
+
+NodeDaemon::~NodeDaemon() {
+  if (signal_fd_ >= 0) ::close(signal_fd_);
+}
+
+Status NodeDaemon::Init() {
+  boot_time_ = static_cast<int64_t>(std::time(nullptr));
+  spool_dir_ = NodeSpoolDir(config_.spool_dir, node_.name);
+  HERD_RETURN_IF_ERROR(MakeDirs(spool_dir_, 0755));
+  stepd_path_ = DefaultStepdPath();
+  if (::access(stepd_path_.c_str(), X_OK) != 0) {
+    HERD_LOG(Warning) << "cannot execute " << stepd_path_ << ": batch launches will fail";
+  }
+
+  auto hw = DiscoverHardware(config_, node_);
+  if (!hw.ok()) return Internal("cannot discover the hardware: " + hw.error().message());
+  hw_ = std::move(*hw);
+  HERD_LOG(Info) << "hardware: " << hw_.topology << ", " << hw_.cpus << " cpus, " << hw_.memory_mb
+                 << " MB, " << hw_.gpus << " gpus, nics " << Join(hw_.nics, ",");
+
+  admin_uid_ = 0;
+  if (struct passwd* pw = ::getpwnam(config_.admin_user.c_str())) {
+    admin_uid_ = pw->pw_uid;
+  } else if (config_.admin_user != "root") {
+    HERD_LOG(Warning) << "AdminUser " << config_.admin_user << " is unknown; only root may "
+                      << "send requests to this node";
+  }
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
+  signal_fd_ = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd_ < 0) return Internal(std::string("signalfd: ") + std::strerror(errno));
+
+  auth_ = MakeMungeAuth(config_.auth_socket);
+  std::vector<std::string> controllers;
+  for (const ControllerAddr& c : config_.controllers) {
+    controllers.push_back(net::TcpAddress(c.host, c.port != 0 ? c.port : config_.controller_port));
+  }
+  caller_ = std::make_unique<net::Caller>(controllers, auth_.get());
+
+  std::string address = net::TcpAddress(node_.addr.empty() ? node_.name : node_.addr, node_.port);
+  auto server = net::RpcServer::Bind(address);
+  if (!server.ok()) return server.error();
+  server_ = std::move(*server);
+  HERD_LOG(Info) << "listening on " << address << ", spool " << spool_dir_;
+  return Status::Ok();
+}
+
+void NodeDaemon::Run() {
+  auto now = Clock::now();
+  next_register_ = now;
+  next_scan_ = now;
+  ReconcileSpool(/*send_completions=*/false);
+  while (!stop_) {
+    now = Clock::now();
+    Clock::time_point wake = std::min(registered_ ? next_heartbeat_ : next_register_, next_scan_);
+    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now);
+    timeout = std::clamp(timeout, std::chrono::milliseconds(0), std::chrono::milliseconds(1000));
+
+    zmq::pollitem_t items[2] = {{server_->socket().handle(), 0, ZMQ_POLLIN, 0},
+                                {nullptr, signal_fd_, ZMQ_POLLIN, 0}};
+    try {
+      zmq::poll(items, 2, timeout);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) {
+        HERD_LOG(Error) << "poll failed: " << e.what();
+      }
+      continue;
+    }
+    if (items[1].revents & ZMQ_POLLIN) HandleSignals();
+    if (stop_) break;
+    if (items[0].revents & ZMQ_POLLIN) {
+      for (int i = 0; i < kMaxMessagesPerWake; ++i) {
+        auto in = server_->TryRecv();
+        if (!in.ok()) {
+          if (in.error().code() != Code::kNotFound) {
+            HERD_LOG(Warning) << "dropping a message: " << in.error().message();
+            continue;
+          }
+          break;
+        }
+        HandleIncoming(*in);
+      }
+    }
+    OnTimers();
+  }
+  HERD_LOG(Info) << "stopping; running steps are left alone";
+}
+
+void NodeDaemon::HandleSignals() {
+  struct signalfd_siginfo si;
+  while (::read(signal_fd_, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+    switch (si.ssi_signo) {
+      case SIGCHLD:
+        ReapChildren();
+        break;
+      case SIGTERM:
+      case SIGINT:
+        HERD_LOG(Info) << "got signal " << si.ssi_signo;
+        stop_ = true;
+        break;
+      default:
+        break;  // SIGHUP: nothing to reload yet
+    }
+  }
+}
+
+void NodeDaemon::ReapChildren() {
+  ReapExited([this](pid_t pid, int status) {
+    auto it = children_.find(pid);
+    std::string dir = it != children_.end() ? it->second : "?";
+    if (it != children_.end()) children_.erase(it);
+    if (status != 0) {
+      HERD_LOG(Warning) << "herdstepd " << pid << " (" << dir << ") ended with wait status "
+                        << status;
+    }
+  });
+}
+
+bool NodeDaemon::Starting(const std::string& step_dir) const {
+  for (const auto& [pid, dir] : children_) {
+    if (dir == step_dir) return true;
+  }
+  return false;
+}
+
+void NodeDaemon::HandleIncoming(const net::Incoming& in) {
+  auto frame = proto::DecodeFrame(in.bytes.data(), in.bytes.size());
+  if (!frame.ok()) {
+    HERD_LOG(Warning) << "dropping a malformed frame (" << in.bytes.size()
+                      << " bytes): " << frame.error().message();
+    return;
+  }
+  const proto::Frame& f = *frame;
+  auto reply = [&](const Status& st, proto::MsgType type = proto::MsgType::kStatusReply) {
+    proto::Frame r = proto::MakeStatusFrame(st, f.request_id);
+    r.type = type;
+    server_->Send(in.peer, proto::EncodeFrame(r));
+  };
+  if (!proto::SupportedVersion(f)) {
+    HERD_LOG(Warning) << "refusing a request of protocol version " << f.version;
+    reply(Unsupported("protocol version " + std::to_string(f.version) + " is not supported"),
+          proto::MsgType::kUnsupportedReply);
+    return;
+  }
+  auto who = auth_->Verify(f.auth, f.body);
+  if (!who.ok()) {
+    HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f.type) << ": " << who.error().message();
+    reply(PermissionDenied("authentication failed: " + who.error().message()));
+    return;
+  }
+  if (who->uid != 0 && who->uid != admin_uid_) {
+    HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f.type) << " from uid " << who->uid;
+    reply(PermissionDenied("only root or the AdminUser may send requests to a node daemon"));
+    return;
+  }
+  if (f.epoch < max_epoch_) {
+    HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f.type) << " with stale epoch "
+                      << f.epoch << " (seen " << max_epoch_ << ")";
+    reply(FailedPrecondition("stale controller epoch"));
+    return;
+  }
+  max_epoch_ = f.epoch;
+  reply(Dispatch(f));
+}
+
+Status NodeDaemon::Dispatch(const proto::Frame& f) {
+  switch (f.type) {
+    case proto::MsgType::kLaunchBatchRequest:
+      return OnLaunch(f.body);
+    case proto::MsgType::kSignalJobRequest: {
+      auto req = proto::DecodeBody<proto::SignalJobRequest>(f.body);
+      if (!req.ok()) return req.error();
+      return OnSignal(*req);
+    }
+    case proto::MsgType::kTerminateJobRequest: {
+      auto req = proto::DecodeBody<proto::TerminateJobRequest>(f.body);
+      if (!req.ok()) return req.error();
+      HERD_LOG(Info) << "terminate job " << req->job_id << " run " << req->run_seq << " (kill wait "
+                     << req->kill_wait_s << " s)";
+      return TerminateStep(req->job_id, req->run_seq, req->kill_wait_s);
+    }
+    default:
+      HERD_LOG(Warning) << "unsupported request " << proto::MsgTypeName(f.type);
+      return Unsupported(std::string("a node daemon does not serve ") + proto::MsgTypeName(f.type));
+  }
+}
+
+Status NodeDaemon::OnLaunch(const std::string& body) {
+  auto req = proto::DecodeBody<proto::LaunchBatchRequest>(body);
+  if (!req.ok()) return req.error();
+  if (req->job_id == 0) return InvalidArgument("job id 0");
+  std::string dir = spool_dir_ + "/" + StepDirName(req->job_id, req->run_seq);
+  auto existing = InspectStep(spool_dir_, req->job_id, req->run_seq);
+  if (existing.ok() && existing->has_launch) {
+    // The controller resends when a reply is lost: the step is already here.
+    HERD_LOG(Info) << "job " << req->job_id << " run " << req->run_seq
+                   << " is already launched here";
+    return Status::Ok();
+  }
+  StepLaunch launch{stepd_path_, conf_path_, node_.name, dir, body};
+  auto pid = StartStepDaemon(launch);
+  if (!pid.ok()) {
+    HERD_LOG(Error) << "cannot launch job " << req->job_id << ": " << pid.error().message();
+    (void)RemoveTree(dir);
+    return pid.error();
+  }
+  children_[*pid] = dir;
+  HERD_LOG(Info) << "launched job " << req->job_id << " run " << req->run_seq << " for "
+                 << req->user << " (herdstepd " << *pid << ")";
+  return Status::Ok();
+}
+
+Status NodeDaemon::OnSignal(const proto::SignalJobRequest& req) {
+  if (req.signal < 0 || req.signal >= NSIG) {
+    return InvalidArgument("bad signal " + std::to_string(req.signal));
+  }
+  auto s = InspectStep(spool_dir_, req.job_id, req.run_seq);
+  if (s.ok() && !s->live && !s->has_pid && Starting(s->dir)) {
+    return Unavailable("job " + std::to_string(req.job_id) + " is still starting on " + node_.name +
+                       "; retry");
+  }
+  if (!s.ok() || !s->live) {
+    return NotFound("job " + std::to_string(req.job_id) + " has no running step on " + node_.name);
+  }
+  JobProcesses job{s->pid.pid, JobCgroup(JobCgroupPath(node_.name, req.job_id, req.run_seq))};
+  int n = SignalJob(job, req.signal);
+  HERD_LOG(Info) << "signal " << req.signal << " to job " << req.job_id << ": " << n
+                 << " processes";
+  return Status::Ok();
+}
+
+Status NodeDaemon::TerminateStep(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s) {
+  auto s = InspectStep(spool_dir_, job_id, run_seq);
+  if (!s.ok()) return NotFound("job " + std::to_string(job_id) + " is not on " + node_.name);
+  pid_t target = 0;
+  if (s->live) {
+    target = s->pid.pid;
+  } else {
+    for (const auto& [pid, dir] : children_) {
+      if (dir == s->dir && !s->has_status) target = pid;  // started, no pid file yet
+    }
+  }
+  if (target == 0) return Status::Ok();  // already finished: its completion follows
+  Status st = WriteKillWait(s->dir, kill_wait_s);
+  if (!st.ok()) {
+    HERD_LOG(Warning) << st.message();
+  }
+  if (::kill(target, SIGTERM) != 0 && errno != ESRCH) {
+    return Internal("cannot signal herdstepd " + std::to_string(target) + ": " +
+                    std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+}  // namespace herd::noded

@@ -1,0 +1,94 @@
+// herd — herdd, the node daemon: one thread, one loop. It serves the controller's
+// requests (launch a batch step, signal or terminate a job) on a ROUTER socket, registers
+// the node and heartbeats, reaps the step daemons it started and reports completions that
+// a dead step daemon could not deliver. It never touches running steps when it stops.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/auth/auth.h"
+#include "common/config/config.h"
+#include "common/net/rpc_client.h"
+#include "common/net/zmq_endpoint.h"
+#include "common/proto/messages.h"
+#include "nodedaemon/spool.h"
+
+namespace herd::noded {
+
+inline constexpr char kHerdVersion[] = "0.1.0";
+
+class NodeDaemon {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // `conf_path`: absolute path handed to herdstepd. The caller has blocked SIGCHLD,
+  // SIGTERM, SIGINT and SIGHUP in every thread before calling Init().
+  NodeDaemon(ClusterConfig config, std::string conf_path, NodeConfig node);
+  ~NodeDaemon();
+  NodeDaemon(const NodeDaemon&) = delete;
+  NodeDaemon& operator=(const NodeDaemon&) = delete;
+
+  // Discovers the hardware, prepares the spool directory, binds the socket.
+  Status Init();
+  // Serves until SIGTERM or SIGINT.
+  void Run();
+
+ private:
+  // Incoming requests.
+  void HandleIncoming(const net::Incoming& in);
+  Status Dispatch(const proto::Frame& f);
+  Status OnLaunch(const std::string& body);
+  Status OnSignal(const proto::SignalJobRequest& req);
+  Status TerminateStep(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s);
+
+  // Signals and children.
+  void HandleSignals();
+  void ReapChildren();
+  bool Starting(const std::string& step_dir) const;
+
+  // Controller link: registration, heartbeats, completions on behalf of dead steps.
+  void OnTimers();
+  Result<proto::Frame> CallController(const proto::Frame& f);
+  void TryRegister();
+  void SendHeartbeat();
+  std::vector<proto::StepRef> CollectSteps();
+  // Marks steps whose step daemon died without a status; sends pending completions.
+  void ReconcileSpool(bool send_completions);
+  bool SendOrphanCompletion(const SpoolStep& s);
+  void ForgetStep(const SpoolStep& s);
+
+  ClusterConfig config_;
+  std::string conf_path_;
+  NodeConfig node_;
+  std::string spool_dir_;
+  std::string stepd_path_;
+  uint32_t admin_uid_ = 0;
+  int64_t boot_time_ = 0;
+  proto::HwInventory hw_;
+
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<net::RpcServer> server_;
+  std::unique_ptr<net::Caller> caller_;
+  int signal_fd_ = -1;
+  bool stop_ = false;
+
+  bool registered_ = false;
+  uint64_t heartbeat_seq_ = 0;
+  uint64_t max_epoch_ = 0;
+  int register_failures_ = 0;
+  int heartbeat_failures_ = 0;
+  Clock::time_point next_register_{};
+  Clock::time_point next_heartbeat_{};
+  Clock::time_point next_scan_{};
+
+  std::map<pid_t, std::string> children_;  // herdstepd pid -> step directory
+};
+
+}  // namespace herd::noded

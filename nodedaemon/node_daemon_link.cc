@@ -1,0 +1,212 @@
+// herd — herdd's side of the controller link: registration (at start and whenever a
+// heartbeat is answered kNotFound), heartbeats, and completions of steps whose step daemon
+// is gone. Every call uses a short timeout so that a lost controller never stalls the loop.
+#include <signal.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "common/base/fs.h"
+#include "common/base/log.h"
+#include "common/proto/codec.h"
+#include "nodedaemon/node_daemon.h"
+#include "nodedaemon/stepd/proctree.h"
+
+namespace herd::noded {
+namespace {
+
+constexpr auto kRegisterRetry = std::chrono::seconds(1);
+constexpr auto kScanInterval = std::chrono::seconds(2);
+// A step directory without a pid file younger than this may still be starting (herdd
+// restarted between creating it and herdstepd writing its pid).
+constexpr int64_t kStartGraceSeconds = 10;
+
+// Log the first failure of a series and then every 30th.
+bool LogThisFailure(int count) { return count == 1 || count % 30 == 0; }
+
+}  // namespace
+
+Result<proto::Frame> NodeDaemon::CallController(const proto::Frame& f) {
+  auto timeout =
+      std::chrono::milliseconds(std::min<int64_t>(1000, int64_t{config_.message_timeout_s} * 1000));
+  auto reply = caller_->CallFrame(f, timeout);
+  if (reply.ok()) max_epoch_ = std::max(max_epoch_, reply->epoch);
+  return reply;
+}
+
+void NodeDaemon::OnTimers() {
+  auto now = Clock::now();
+  if (!registered_ && now >= next_register_) {
+    next_register_ = now + kRegisterRetry;
+    TryRegister();
+  }
+  if (registered_ && now >= next_heartbeat_) {
+    next_heartbeat_ =
+        now + std::chrono::seconds(std::max<uint32_t>(1, config_.heartbeat_interval_s));
+    SendHeartbeat();
+  }
+  if (Clock::now() >= next_scan_) {
+    next_scan_ = Clock::now() + kScanInterval;
+    ReconcileSpool(/*send_completions=*/registered_);
+  }
+}
+
+std::vector<proto::StepRef> NodeDaemon::CollectSteps() {
+  ReconcileSpool(/*send_completions=*/false);
+  std::vector<proto::StepRef> steps;
+  auto scan = ScanSpool(spool_dir_);
+  if (!scan.ok()) return steps;
+  for (const SpoolStep& s : *scan) {
+    proto::StepRef ref;
+    ref.job_id = s.job_id;
+    ref.step_id = proto::kBatchStep;
+    ref.run_seq = s.run_seq;
+    if (s.has_status) {
+      // Finished; a live step daemon is still delivering the completion itself.
+      ref.finished = true;
+      ref.wait_status = s.wait_status;
+    }
+    steps.push_back(ref);
+  }
+  return steps;
+}
+
+void NodeDaemon::TryRegister() {
+  proto::RegisterNodeRequest req;
+  req.name = node_.name;
+  req.hw = hw_;
+  req.steps = CollectSteps();
+  req.boot_time = boot_time_;
+  req.version = kHerdVersion;
+  auto frame = CallController(proto::MakeFrame(req, 0));
+  if (!frame.ok()) {
+    if (LogThisFailure(++register_failures_)) {
+      HERD_LOG(Warning) << "registration failed (" << register_failures_
+                        << " tries): " << frame.error().message();
+    }
+    return;
+  }
+  auto reply = net::DecodeReply<proto::RegisterNodeReply>(*frame);
+  if (!reply.ok()) {
+    if (LogThisFailure(++register_failures_)) {
+      HERD_LOG(Error) << "the controller refused the registration: " << reply.error().ToString();
+    }
+    return;
+  }
+  registered_ = true;
+  register_failures_ = 0;
+  heartbeat_failures_ = 0;
+  HERD_LOG(Info) << "registered with " << req.steps.size() << " steps; controller asks to kill "
+                 << reply->kill.size() << ", acknowledged " << reply->acked.size();
+  for (const proto::StepRef& k : reply->kill) {
+    HERD_LOG(Info) << "terminating job " << k.job_id << " run " << k.run_seq
+                   << ": unknown to the controller";
+    Status st = TerminateStep(k.job_id, k.run_seq, config_.kill_wait_s);
+    if (!st.ok()) {
+      HERD_LOG(Warning) << st.message();
+    }
+  }
+  for (const proto::StepRef& a : reply->acked) {
+    auto s = InspectStep(spool_dir_, a.job_id, a.run_seq);
+    if (s.ok() && !s->live && !Starting(s->dir)) ForgetStep(*s);
+  }
+  auto now = Clock::now();
+  next_heartbeat_ = now + std::chrono::seconds(std::max<uint32_t>(1, config_.heartbeat_interval_s));
+  next_scan_ = now;  // deliver completions the controller has not recorded
+}
+
+void NodeDaemon::SendHeartbeat() {
+  proto::HeartbeatRequest req;
+  req.name = node_.name;
+  req.seq = ++heartbeat_seq_;
+  req.boot_time = boot_time_;
+  auto frame = CallController(proto::MakeFrame(req, 0));
+  if (!frame.ok()) {
+    if (LogThisFailure(++heartbeat_failures_)) {
+      HERD_LOG(Warning) << "heartbeat " << req.seq << " failed (" << heartbeat_failures_
+                        << " in a row): " << frame.error().message();
+    }
+    return;
+  }
+  if (heartbeat_failures_ > 0) {
+    HERD_LOG(Info) << "controller reachable again";
+  }
+  heartbeat_failures_ = 0;
+  Status st = net::StatusFromFrame(*frame);
+  if (st.code() == Code::kNotFound) {
+    HERD_LOG(Info) << "the controller does not know this node; registering again";
+    registered_ = false;
+    next_register_ = Clock::now();
+  } else if (!st.ok()) {
+    HERD_LOG(Warning) << "heartbeat refused: " << st.ToString();
+  }
+}
+
+void NodeDaemon::ReconcileSpool(bool send_completions) {
+  auto scan = ScanSpool(spool_dir_);
+  if (!scan.ok()) {
+    HERD_LOG(Error) << scan.error().message();
+    return;
+  }
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  for (SpoolStep& s : *scan) {
+    if (s.live || Starting(s.dir)) continue;
+    if (!s.has_status) {
+      if (!s.has_pid && now - s.mtime < kStartGraceSeconds) continue;
+      // The step daemon died before it could finish the step: kill what is left of the
+      // job and record it as killed, so the completion is reported like any other.
+      HERD_LOG(Warning) << "step daemon of job " << s.job_id << " run " << s.run_seq
+                        << " is gone without a status; killing what is left of the job";
+      JobProcesses job{0, JobCgroup(JobCgroupPath(node_.name, s.job_id, s.run_seq))};
+      KillJob(job, nullptr, /*max_wait_ms=*/2000);
+      Status st = WriteStatusFile(s.dir, SIGKILL);
+      if (!st.ok()) {
+        HERD_LOG(Error) << st.message();
+        continue;
+      }
+      s.has_status = true;
+      s.wait_status = SIGKILL;
+      s.status_mtime = now;
+    }
+    if (send_completions && !SendOrphanCompletion(s)) return;  // controller unreachable
+  }
+}
+
+bool NodeDaemon::SendOrphanCompletion(const SpoolStep& s) {
+  proto::StepCompleteRequest req;
+  req.node = node_.name;
+  req.step.job_id = s.job_id;
+  req.step.step_id = proto::kBatchStep;
+  req.step.run_seq = s.run_seq;
+  req.step.finished = true;
+  req.step.wait_status = s.wait_status;
+  req.end_time = s.status_mtime != 0 ? s.status_mtime : static_cast<int64_t>(std::time(nullptr));
+  if (!s.has_pid) req.message = "the step daemon did not start";
+  auto frame = CallController(proto::MakeFrame(req, 0));
+  if (!frame.ok()) return false;
+  if (frame->type != proto::MsgType::kStatusReply &&
+      frame->type != proto::MsgType::kUnsupportedReply) {
+    HERD_LOG(Warning) << "unexpected reply " << proto::MsgTypeName(frame->type)
+                      << " to a step completion";
+    return true;
+  }
+  Status st = net::StatusFromFrame(*frame);
+  HERD_LOG(Info) << "reported completion of job " << s.job_id << " run " << s.run_seq
+                 << " (wait status " << s.wait_status << "): " << st.ToString();
+  ForgetStep(s);
+  return true;
+}
+
+void NodeDaemon::ForgetStep(const SpoolStep& s) {
+  JobCgroup cg(JobCgroupPath(node_.name, s.job_id, s.run_seq));
+  Status st = cg.Remove();
+  if (!st.ok()) {
+    HERD_LOG(Warning) << st.message();
+  }
+  st = RemoveTree(s.dir);
+  if (!st.ok()) {
+    HERD_LOG(Warning) << st.message();
+  }
+}
+
+}  // namespace herd::noded

@@ -1,0 +1,139 @@
+// herd — spool directory layout and scan.
+#include "nodedaemon/spool.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "common/base/fs.h"
+#include "common/base/strings.h"
+#include "nodedaemon/proc.h"
+
+namespace herd::noded {
+namespace {
+
+int64_t MtimeOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<int64_t>(st.st_mtime);
+}
+
+}  // namespace
+
+std::string NodeSpoolDir(const std::string& pattern, const std::string& node) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 'n') {
+      out += node;
+      ++i;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
+}
+
+std::string StepDirName(uint64_t job_id, uint32_t run_seq) {
+  return "job" + std::to_string(job_id) + "." + std::to_string(run_seq);
+}
+
+bool ParseStepDirName(const std::string& name, uint64_t* job_id, uint32_t* run_seq) {
+  if (!StartsWith(name, "job")) return false;
+  size_t dot = name.find('.', 3);
+  if (dot == std::string::npos) return false;
+  auto job = ParseUint(name.substr(3, dot - 3));
+  auto run = ParseUint(name.substr(dot + 1), UINT32_MAX);
+  if (!job.ok() || !run.ok() || *job == 0) return false;
+  *job_id = *job;
+  *run_seq = static_cast<uint32_t>(*run);
+  return true;
+}
+
+Status WritePidFile(const std::string& step_dir, pid_t pid) {
+  HERD_ASSIGN_OR_RETURN(ProcStat st, ReadProcStat(pid));
+  return WriteFileAtomic(step_dir + "/" + kPidFile,
+                         std::to_string(pid) + " " + std::to_string(st.starttime) + "\n");
+}
+
+Result<PidFile> ReadPidFile(const std::string& step_dir) {
+  HERD_ASSIGN_OR_RETURN(std::string text, ReadFile(step_dir + "/" + kPidFile));
+  std::vector<std::string> f = Split(Trim(text), ' ');
+  if (f.size() != 2) return DataLoss("malformed pid file in " + step_dir);
+  auto pid = ParseUint(f[0], INT32_MAX);
+  auto start = ParseUint(f[1]);
+  if (!pid.ok() || !start.ok() || *pid == 0) return DataLoss("malformed pid file in " + step_dir);
+  return PidFile{static_cast<pid_t>(*pid), *start};
+}
+
+Status WriteStatusFile(const std::string& step_dir, int32_t wait_status) {
+  return WriteFileAtomic(step_dir + "/" + kStatusFile, std::to_string(wait_status) + "\n");
+}
+
+Result<int32_t> ReadStatusFile(const std::string& step_dir) {
+  HERD_ASSIGN_OR_RETURN(std::string text, ReadFile(step_dir + "/" + kStatusFile));
+  auto v = ParseInt(Trim(text));
+  if (!v.ok() || *v < INT32_MIN || *v > INT32_MAX) {
+    return DataLoss("malformed status file in " + step_dir);
+  }
+  return static_cast<int32_t>(*v);
+}
+
+Status WriteKillWait(const std::string& step_dir, uint32_t seconds) {
+  return WriteFileAtomic(step_dir + "/" + kKillWaitFile, std::to_string(seconds) + "\n",
+                         /*durable=*/false);
+}
+
+uint32_t ReadKillWait(const std::string& step_dir, uint32_t fallback) {
+  auto text = ReadFile(step_dir + "/" + kKillWaitFile);
+  if (!text.ok()) return fallback;
+  auto v = ParseUint(Trim(*text), UINT32_MAX);
+  return v.ok() ? static_cast<uint32_t>(*v) : fallback;
+}
+
+Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq) {
+  SpoolStep s;
+  s.dir = spool_dir + "/" + StepDirName(job_id, run_seq);
+  s.job_id = job_id;
+  s.run_seq = run_seq;
+  struct stat st;
+  if (::stat(s.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return NotFound("no step directory " + s.dir);
+  }
+  s.mtime = static_cast<int64_t>(st.st_mtime);
+  s.has_launch = PathExists(s.dir + "/" + kLaunchFile);
+  auto pid = ReadPidFile(s.dir);
+  if (pid.ok()) {
+    s.has_pid = true;
+    s.pid = *pid;
+    s.live = ProcessAlive(pid->pid, pid->starttime);
+  }
+  auto status = ReadStatusFile(s.dir);
+  if (status.ok()) {
+    s.has_status = true;
+    s.wait_status = *status;
+    s.status_mtime = MtimeOf(s.dir + "/" + kStatusFile);
+  }
+  return s;
+}
+
+Result<std::vector<SpoolStep>> ScanSpool(const std::string& spool_dir) {
+  DIR* d = opendir(spool_dir.c_str());
+  if (d == nullptr) return NotFound("cannot read spool directory " + spool_dir);
+  std::vector<std::pair<uint64_t, uint32_t>> ids;
+  while (struct dirent* e = readdir(d)) {
+    uint64_t job = 0;
+    uint32_t run = 0;
+    if (ParseStepDirName(e->d_name, &job, &run)) ids.emplace_back(job, run);
+  }
+  closedir(d);
+  std::sort(ids.begin(), ids.end());
+  std::vector<SpoolStep> out;
+  for (const auto& [job, run] : ids) {
+    auto s = InspectStep(spool_dir, job, run);
+    if (s.ok()) out.push_back(std::move(*s));  // vanished meanwhile: skip
+  }
+  return out;
+}
+
+}  // namespace herd::noded

@@ -1,0 +1,32 @@
+// herd — starting a step daemon (herdd side): create the step directory, write
+// launch.bin, fork and exec herdstepd in its own session so that it outlives herdd.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/base/status.h"
+
+namespace herd::noded {
+
+// <directory of this executable>/herdstepd.
+std::string DefaultStepdPath();
+
+struct StepLaunch {
+  std::string stepd_path;   // herdstepd binary
+  std::string conf_path;    // absolute path of herd.conf
+  std::string node;         // node name
+  std::string step_dir;     // <spool>/job<ID>.<RUN>
+  std::string launch_body;  // LaunchBatchRequest body, as received
+};
+
+// Creates step_dir (0755) and launch.bin, then starts herdstepd. Returns its pid once the
+// exec has succeeded (a failed exec is reported as an error).
+Result<pid_t> StartStepDaemon(const StepLaunch& launch);
+
+// In a forked child before exec: default signal dispositions and an empty signal mask,
+// every descriptor above 2 marked close-on-exec.
+void ResetChildProcessState();
+
+}  // namespace herd::noded

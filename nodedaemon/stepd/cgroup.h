@@ -1,0 +1,48 @@
+// herd — a job's cgroup v2 directory, used only to track and kill the job's processes
+// (this host has a v1/v2 hybrid: the unified tree has no resource controllers, but
+// cgroup.procs, cgroup.events and cgroup.kill work). Path:
+// <root>/herd/<node>/job<ID>.<RUNSEQ>, root being /sys/fs/cgroup/unified on a hybrid host
+// or /sys/fs/cgroup on a pure v2 host.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/base/status.h"
+
+namespace herd::noded {
+
+// The mounted cgroup2 root, or "" when there is none.
+std::string FindCgroup2Root();
+// Where a job's cgroup lives ("" without a cgroup2 mount).
+std::string JobCgroupPath(const std::string& node, uint64_t job_id, uint32_t run_seq);
+
+class JobCgroup {
+ public:
+  JobCgroup() = default;
+  explicit JobCgroup(std::string path) : path_(std::move(path)) {}
+
+  // Creates the directory (and its parents).
+  static Result<JobCgroup> Create(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  bool valid() const { return !path_.empty(); }
+  bool Exists() const;
+  Status AddProcess(pid_t pid) const;
+  // Pids listed in cgroup.procs (empty when the group is gone).
+  std::vector<pid_t> Procs() const;
+  // Sends `sig` to every process in the group; returns how many were signalled.
+  int Signal(int sig) const;
+  // cgroup.kill when the kernel has it, else SIGKILL to each listed process.
+  Status KillAll() const;
+  // Removes the (empty) directory, retrying briefly while exiting tasks leave it.
+  Status Remove() const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace herd::noded

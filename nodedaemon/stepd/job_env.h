@@ -1,0 +1,33 @@
+// herd — the environment of a batch script: the job's exported variables, then the
+// HERD_* variables and their SLURM_* equivalents (so existing scripts and MPI libraries'
+// Slurm integration work), then login basics (HOME, USER, ...) where still missing.
+// Pure: everything it needs comes in through the arguments.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/proto/messages.h"
+
+namespace herd::noded {
+
+struct JobEnvContext {
+  std::string node;          // this node's name
+  std::string hostname;      // this host's name (submit host fallback)
+  std::string cluster_name;  // ClusterName
+  std::string conf_path;     // the herd.conf in use
+  // The job user's passwd entry.
+  std::string user;
+  std::string home;
+  std::string shell;
+};
+
+// "K=V" entries; a later definition of a name replaces the earlier one in place.
+std::vector<std::string> BuildJobEnv(const proto::LaunchBatchRequest& req,
+                                     const JobEnvContext& ctx);
+
+// The value of the last definition of `name` in `env`; false when it is not defined.
+bool FindEnv(const std::vector<std::string>& env, const std::string& name, std::string* value);
+
+}  // namespace herd::noded

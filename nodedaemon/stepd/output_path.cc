@@ -1,0 +1,91 @@
+// herd — output file name patterns.
+#include "nodedaemon/stepd/output_path.h"
+
+#include <cctype>
+
+namespace herd::noded {
+namespace {
+
+std::string Pad(const std::string& digits, size_t width) {
+  if (digits.size() >= width) return digits;
+  return std::string(width - digits.size(), '0') + digits;
+}
+
+}  // namespace
+
+std::string ExpandOutputPattern(const std::string& pattern, const OutputFields& f) {
+  std::string out;
+  size_t i = 0;
+  while (i < pattern.size()) {
+    char c = pattern[i];
+    if (c != '%' || i + 1 >= pattern.size()) {
+      out += c;
+      ++i;
+      continue;
+    }
+    // %[width]letter
+    size_t j = i + 1;
+    size_t width = 0;
+    while (j < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[j])) &&
+           j - i <= 2) {
+      width = width * 10 + static_cast<size_t>(pattern[j] - '0');
+      ++j;
+    }
+    if (j >= pattern.size()) {
+      out += pattern.substr(i);
+      break;
+    }
+    char letter = pattern[j];
+    bool known = true;
+    std::string value;
+    switch (letter) {
+      case '%':
+        value = "%";
+        break;
+      case 'j':
+      case 'A':
+        value = Pad(std::to_string(f.job_id), width);
+        break;
+      case 'a':
+      case 'n':
+      case 't':
+        value = Pad("0", width);
+        break;
+      case 's':
+        value = "batch";
+        break;
+      case 'x':
+        value = f.job_name;
+        break;
+      case 'u':
+        value = f.user;
+        break;
+      case 'N':
+        value = f.node;
+        break;
+      default:
+        known = false;
+    }
+    if (known) {
+      out += value;
+    } else {
+      out += pattern.substr(i, j - i + 1);
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string ResolveOutputPath(const std::string& pattern, const std::string& fallback_pattern,
+                              const std::string& work_dir, const OutputFields& f) {
+  std::string p = pattern;
+  if (p.empty()) p = fallback_pattern;
+  if (p.empty()) p = kDefaultOutputPattern;
+  std::string path = ExpandOutputPattern(p, f);
+  if (!path.empty() && path[0] == '/') return path;
+  if (work_dir.empty()) return path;
+  if (work_dir.back() == '/') return work_dir + path;
+  return work_dir + "/" + path;
+}
+
+}  // namespace herd::noded

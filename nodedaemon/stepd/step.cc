@@ -1,0 +1,263 @@
+// herd — herdstepd: one batch step from launch to acknowledged completion.
+#include "nodedaemon/stepd/step.h"
+
+#include <pwd.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include "common/auth/auth.h"
+#include "common/base/fs.h"
+#include "common/base/log.h"
+#include "common/net/rpc_client.h"
+#include "common/proto/codec.h"
+#include "nodedaemon/hw/cpu_map.h"
+#include "nodedaemon/spool.h"
+#include "nodedaemon/stepd/job_env.h"
+#include "nodedaemon/stepd/job_process.h"
+#include "nodedaemon/stepd/output_path.h"
+
+namespace herd::noded {
+namespace {
+
+constexpr int kFailedExit = 1 << 8;  // wait status of "exit 1"
+
+std::string BaseName(const std::string& path) {
+  size_t pos = path.find_last_of('/');
+  return pos == std::string::npos ? path : path.substr(pos + 1);
+}
+
+std::string HostName() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+}  // namespace
+
+StepDaemon::StepDaemon(ClusterConfig config, std::string conf_path, std::string node,
+                       std::string step_dir)
+    : config_(std::move(config)),
+      conf_path_(std::move(conf_path)),
+      node_(std::move(node)),
+      dir_(std::move(step_dir)) {}
+
+int StepDaemon::Run() {
+  if (!ParseStepDirName(BaseName(dir_), &job_id_, &run_seq_)) {
+    HERD_LOG(Error) << dir_ << " is not a step directory (job<ID>.<RUN>)";
+    return 1;
+  }
+  Status st = WritePidFile(dir_, ::getpid());
+  if (!st.ok()) {
+    HERD_LOG(Error) << st.message();
+  }
+  job_.supervisor = ::getpid();
+
+  st = Start();
+  if (!st.ok()) {
+    HERD_LOG(Error) << "job " << job_id_ << " could not start: " << st.message();
+    if (message_.empty()) message_ = st.message();
+    wait_status_ = kFailedExit;
+    job_done_ = true;
+  }
+  Supervise();
+  // The script is gone: nothing of the job may outlive it.
+  if (!KillJob(job_, [this](pid_t pid, int status) { OnReaped(pid, status); })) {
+    HERD_LOG(Error) << "some processes of job " << job_id_ << " do not die";
+  }
+  end_time_ = static_cast<int64_t>(std::time(nullptr));
+  HERD_LOG(Info) << "job " << job_id_ << " ended with wait status " << wait_status_
+                 << (message_.empty() ? "" : " (" + message_ + ")");
+  st = WriteStatusFile(dir_, wait_status_);
+  if (!st.ok()) {
+    HERD_LOG(Error) << st.message();
+  }
+
+  ReportCompletion();
+  st = job_.cgroup.Remove();
+  if (!st.ok()) {
+    HERD_LOG(Warning) << st.message();
+  }
+  st = RemoveTree(dir_);
+  if (!st.ok()) {
+    HERD_LOG(Warning) << st.message();
+  }
+  return 0;
+}
+
+Status StepDaemon::Start() {
+  HERD_ASSIGN_OR_RETURN(std::string body, ReadFile(dir_ + "/" + kLaunchFile));
+  HERD_ASSIGN_OR_RETURN(launch_, proto::DecodeBody<proto::LaunchBatchRequest>(body));
+  have_launch_ = true;
+  if (launch_.job_id != job_id_ || launch_.run_seq != run_seq_) {
+    return InvalidArgument("launch.bin is for job " + std::to_string(launch_.job_id) + " run " +
+                           std::to_string(launch_.run_seq));
+  }
+  const proto::JobSpec& spec = launch_.spec;
+
+  struct passwd* pw = ::getpwuid(launch_.uid);
+  if (pw == nullptr) {
+    return NotFound("user id " + std::to_string(launch_.uid) + " is unknown on " + node_);
+  }
+  JobLaunchPlan plan;
+  plan.uid = pw->pw_uid;
+  plan.gid = launch_.gid;
+  plan.user = pw->pw_name;
+  std::string home = pw->pw_dir != nullptr ? pw->pw_dir : "/";
+  std::string shell = pw->pw_shell != nullptr ? pw->pw_shell : "/bin/sh";
+
+  plan.script_path = dir_ + "/" + kScriptFile;
+  HERD_RETURN_IF_ERROR(WriteScript(plan.script_path, spec.script, plan.uid, plan.gid));
+  plan.args = spec.argv;
+  plan.work_dir = !spec.work_dir.empty()     ? spec.work_dir
+                  : !spec.submit_dir.empty() ? spec.submit_dir
+                                             : home;
+  OutputFields fields{launch_.job_id, spec.name, plan.user, node_};
+  plan.stdout_path = ResolveOutputPath(spec.stdout_pattern, "", plan.work_dir, fields);
+  plan.stderr_path =
+      ResolveOutputPath(spec.stderr_pattern, spec.stdout_pattern, plan.work_dir, fields);
+
+  for (const proto::NodeAlloc& a : launch_.alloc) {
+    if (a.node != node_) continue;
+    auto map = CpuMap::FromHost();
+    if (map.ok()) {
+      plan.cpus = map->RealPus(a.cpus);
+    } else {
+      HERD_LOG(Warning) << "no cpu binding: " << map.error().message();
+    }
+  }
+
+  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_, plan.user, home, shell};
+  plan.env = BuildJobEnv(launch_, ctx);
+
+  auto cg = JobCgroup::Create(JobCgroupPath(node_, job_id_, run_seq_));
+  if (cg.ok()) {
+    job_.cgroup = *cg;
+  } else {
+    HERD_LOG(Warning) << "cgroup tracking unavailable (" << cg.error().message()
+                      << "); using the process tree instead";
+  }
+
+  HERD_ASSIGN_OR_RETURN(JobStart started, StartJobProcess(plan, job_.cgroup));
+  job_pid_ = started.pid;
+  if (!started.in_cgroup && job_.cgroup.valid()) {
+    (void)job_.cgroup.Remove();
+    job_.cgroup = JobCgroup();
+  }
+  if (!started.failure.empty()) {
+    message_ = started.failure;
+    HERD_LOG(Error) << "job " << job_id_ << ": " << message_;
+  } else {
+    HERD_LOG(Info) << "job " << job_id_ << " run " << run_seq_ << " started as " << plan.user
+                   << " (pid " << job_pid_ << ", output " << plan.stdout_path << ")";
+  }
+  return Status::Ok();
+}
+
+void StepDaemon::OnReaped(pid_t pid, int status) {
+  if (pid == job_pid_ && !job_done_) {
+    job_done_ = true;
+    wait_status_ = status;
+  }
+}
+
+void StepDaemon::BeginTerminate() {
+  if (terminating_) return;
+  terminating_ = true;
+  uint32_t kill_wait = ReadKillWait(dir_, config_.kill_wait_s);
+  int n = SignalJob(job_, SIGCONT);
+  SignalJob(job_, SIGTERM);
+  HERD_LOG(Info) << "terminating job " << job_id_ << ": SIGTERM to " << n
+                 << " processes, SIGKILL in " << kill_wait << " s";
+}
+
+void StepDaemon::Supervise() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point kill_at = Clock::time_point::max();
+  auto reap = [this](pid_t pid, int status) { OnReaped(pid, status); };
+
+  ReapExited(reap);
+  while (!job_done_) {
+    auto now = Clock::now();
+    auto wait = std::chrono::milliseconds(1000);
+    if (kill_at != Clock::time_point::max()) {
+      wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(kill_at - now),
+                        std::chrono::milliseconds(0), wait);
+    }
+    struct timespec ts;
+    ts.tv_sec = wait.count() / 1000;
+    ts.tv_nsec = (wait.count() % 1000) * 1000000;
+    siginfo_t info;
+    int sig = ::sigtimedwait(&mask, &info, &ts);
+    if (sig == SIGTERM || sig == SIGINT) {
+      if (!terminating_) {
+        BeginTerminate();
+        kill_at = Clock::now() + std::chrono::seconds(ReadKillWait(dir_, config_.kill_wait_s));
+      }
+    }
+    ReapExited(reap);
+    if (!job_done_ && Clock::now() >= kill_at) {
+      HERD_LOG(Info) << "job " << job_id_ << " outlived its kill wait: SIGKILL";
+      KillJob(job_, reap);
+      kill_at = Clock::time_point::max();
+    }
+  }
+}
+
+void StepDaemon::ReportCompletion() {
+  proto::StepCompleteRequest req;
+  req.node = node_;
+  req.step.job_id = job_id_;
+  req.step.step_id = proto::kBatchStep;
+  req.step.run_seq = run_seq_;
+  req.step.finished = true;
+  req.step.wait_status = wait_status_;
+  req.end_time = end_time_;
+  req.message = message_;
+
+  std::vector<std::string> addresses;
+  if (have_launch_ && !launch_.controller_addr.empty()) {
+    addresses.push_back(launch_.controller_addr);
+  }
+  for (const ControllerAddr& c : config_.controllers) {
+    std::string a = net::TcpAddress(c.host, c.port != 0 ? c.port : config_.controller_port);
+    if (std::find(addresses.begin(), addresses.end(), a) == addresses.end()) {
+      addresses.push_back(a);
+    }
+  }
+  if (addresses.empty()) {
+    HERD_LOG(Error) << "no controller address: the completion is left to herdd";
+    return;
+  }
+  auto auth = MakeMungeAuth(config_.auth_socket);
+  net::Caller caller(addresses, auth.get());
+  auto backoff = std::chrono::milliseconds(100);
+  for (int attempt = 1;; ++attempt) {
+    // Caller signs every send afresh (MUNGE refuses a replayed credential).
+    auto reply = caller.CallFrame(proto::MakeFrame(req, 0), std::chrono::milliseconds(2000));
+    if (reply.ok() && (reply->type == proto::MsgType::kStatusReply ||
+                       reply->type == proto::MsgType::kUnsupportedReply)) {
+      HERD_LOG(Info) << "completion of job " << job_id_
+                     << " delivered: " << net::StatusFromFrame(*reply).ToString();
+      return;
+    }
+    if (attempt == 1 || attempt % 30 == 0) {
+      HERD_LOG(Warning) << "completion of job " << job_id_ << " not delivered yet (try " << attempt
+                        << "): "
+                        << (reply.ok() ? std::string("unexpected reply") : reply.error().message());
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+  }
+}
+
+}  // namespace herd::noded

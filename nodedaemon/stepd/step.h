@@ -1,0 +1,57 @@
+// herd — herdstepd, the supervisor of one batch step. It runs the script as the job's
+// user, stays the (subreaper) parent of every process of the job, forwards a terminate
+// (SIGTERM, KillWait, SIGKILL), and when the script ends kills whatever is left, records
+// the wait status in the step directory and reports the completion to the controller
+// until it is acknowledged.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "common/base/status.h"
+#include "common/config/config.h"
+#include "common/proto/messages.h"
+#include "nodedaemon/stepd/proctree.h"
+
+namespace herd::noded {
+
+class StepDaemon {
+ public:
+  // The caller has blocked SIGCHLD, SIGTERM, SIGINT and SIGHUP and made this process a
+  // child subreaper.
+  StepDaemon(ClusterConfig config, std::string conf_path, std::string node, std::string step_dir);
+
+  // The whole life of the step; returns the process exit code.
+  int Run();
+
+ private:
+  // Reads launch.bin and starts the script; on failure the reason is returned and the
+  // step ends as "exited 1" with that message.
+  Status Start();
+  // Waits for the script to end, handling terminate requests.
+  void Supervise();
+  void OnReaped(pid_t pid, int status);
+  void BeginTerminate();
+  void ReportCompletion();
+
+  ClusterConfig config_;
+  std::string conf_path_;
+  std::string node_;
+  std::string dir_;
+  uint64_t job_id_ = 0;
+  uint32_t run_seq_ = 0;
+  proto::LaunchBatchRequest launch_;
+  bool have_launch_ = false;
+
+  JobProcesses job_;
+  pid_t job_pid_ = 0;
+  bool job_done_ = false;
+  int wait_status_ = 0;
+  std::string message_;
+  bool terminating_ = false;
+  int64_t end_time_ = 0;
+};
+
+}  // namespace herd::noded

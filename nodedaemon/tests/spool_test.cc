@@ -1,0 +1,121 @@
+// herd — tests of the spool directory layout and scan.
+#include "nodedaemon/spool.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/base/fs.h"
+#include "nodedaemon/proc.h"
+
+namespace herd::noded {
+namespace {
+
+class SpoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/herd-spool-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    root_ = tmpl;
+  }
+  void TearDown() override { EXPECT_TRUE(RemoveTree(root_).ok()); }
+  std::string MakeStep(const std::string& name) {
+    std::string d = root_ + "/" + name;
+    EXPECT_TRUE(MakeDirs(d).ok());
+    return d;
+  }
+  std::string root_;
+};
+
+TEST(SpoolNamesTest, StepDirNames) {
+  EXPECT_EQ(StepDirName(12, 0), "job12.0");
+  uint64_t job = 0;
+  uint32_t run = 0;
+  EXPECT_TRUE(ParseStepDirName("job12.3", &job, &run));
+  EXPECT_EQ(job, 12u);
+  EXPECT_EQ(run, 3u);
+  for (const char* bad : {"job", "job12", "job.1", "jobx.1", "job12.", "job0.1", "job12.1.new",
+                          "xjob1.1", "job-1.0"}) {
+    EXPECT_FALSE(ParseStepDirName(bad, &job, &run)) << bad;
+  }
+  EXPECT_EQ(NodeSpoolDir("/var/spool/herd/%n", "n7"), "/var/spool/herd/n7");
+  EXPECT_EQ(NodeSpoolDir("/s/%n/%x", "a"), "/s/a/%x");
+}
+
+TEST(SpoolNamesTest, ParsesProcStat) {
+  auto st = ParseProcStat(
+      "123 (a (weird) name) S 45 123 123 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 98765 1 2 3");
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+  EXPECT_EQ(st->pid, 123);
+  EXPECT_EQ(st->ppid, 45);
+  EXPECT_EQ(st->state, 'S');
+  EXPECT_EQ(st->starttime, 98765u);
+  EXPECT_FALSE(ParseProcStat("garbage").ok());
+  EXPECT_FALSE(ParseProcStat("1 (x) S 2 3").ok());
+}
+
+TEST_F(SpoolTest, ScanClassifiesSteps) {
+  // Live: our own pid with its true start time.
+  std::string live = MakeStep("job12.0");
+  ASSERT_TRUE(WritePidFile(live, getpid()).ok());
+  ASSERT_TRUE(WriteFileAtomic(live + "/" + kLaunchFile, "x").ok());
+  // Finished: our pid but another start time (pid reuse), and a status.
+  std::string done = MakeStep("job13.1");
+  auto me = ReadProcStat(getpid());
+  ASSERT_TRUE(me.ok());
+  ASSERT_TRUE(WriteFileAtomic(done + "/pid", std::to_string(getpid()) + " " +
+                                                 std::to_string(me->starttime + 1) + "\n")
+                  .ok());
+  ASSERT_TRUE(WriteStatusFile(done, 256).ok());
+  // Dead: no such process.
+  std::string dead = MakeStep("job14.0");
+  ASSERT_TRUE(WriteFileAtomic(dead + "/pid", "4194303 12\n").ok());
+  // Not steps.
+  MakeStep("other");
+  ASSERT_TRUE(WriteFileAtomic(root_ + "/job15.0", "a file, not a directory").ok());
+
+  auto scan = ScanSpool(root_);
+  ASSERT_TRUE(scan.ok()) << scan.error().ToString();
+  ASSERT_EQ(scan->size(), 3u);
+  const SpoolStep& a = (*scan)[0];
+  EXPECT_EQ(a.job_id, 12u);
+  EXPECT_TRUE(a.live);
+  EXPECT_TRUE(a.has_launch);
+  EXPECT_FALSE(a.has_status);
+  const SpoolStep& b = (*scan)[1];
+  EXPECT_EQ(b.job_id, 13u);
+  EXPECT_EQ(b.run_seq, 1u);
+  EXPECT_TRUE(b.has_pid);
+  EXPECT_FALSE(b.live);
+  EXPECT_TRUE(b.has_status);
+  EXPECT_EQ(b.wait_status, 256);
+  const SpoolStep& c = (*scan)[2];
+  EXPECT_EQ(c.job_id, 14u);
+  EXPECT_TRUE(c.has_pid);
+  EXPECT_FALSE(c.live);
+  EXPECT_FALSE(c.has_status);
+  EXPECT_FALSE(c.has_launch);
+}
+
+TEST_F(SpoolTest, SmallFiles) {
+  std::string d = MakeStep("job1.0");
+  EXPECT_EQ(ReadKillWait(d, 30), 30u);
+  ASSERT_TRUE(WriteKillWait(d, 5).ok());
+  EXPECT_EQ(ReadKillWait(d, 30), 5u);
+  ASSERT_TRUE(WriteFileAtomic(d + "/pid", "not a pid\n").ok());
+  EXPECT_FALSE(ReadPidFile(d).ok());
+  ASSERT_TRUE(WriteFileAtomic(d + "/status", "junk").ok());
+  EXPECT_FALSE(ReadStatusFile(d).ok());
+  EXPECT_EQ(InspectStep(root_, 99, 0).error().code(), Code::kNotFound);
+  auto s = InspectStep(root_, 1, 0);
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->has_pid);
+  EXPECT_FALSE(s->has_status);
+}
+
+TEST(SpoolScanTest, MissingSpoolDirIsAnError) {
+  EXPECT_FALSE(ScanSpool("/nonexistent/herd/spool").ok());
+}
+
+}  // namespace
+}  // namespace herd::noded

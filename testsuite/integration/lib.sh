@@ -1,0 +1,239 @@
+# shellcheck shell=bash
+# Shared helpers for the integration tests: each test is a bash script that sources this
+# file, brings up a real cluster (munged, herdctld, herdd) with contribs/herd-local in a
+# fresh directory, and checks real behaviour through the real commands.
+#
+#   source "$(dirname "$0")/lib.sh"
+#   cluster_up [herd-local up options...]   # exports PATH, HERD_CONF; sets CLUSTER, WORK
+#   id=$(submit -o "$WORK/out.%j" --wrap "echo hi")
+#   wait_state "$id" COMPLETED 30
+#
+# Environment: HERD_BUILD (build dir holding bin/), HERD_TEST_ROOT (parent of the test
+# directories, default /tmp), HERD_TEST_KEEP=1 (keep the directory of a passing test).
+# Exit code 77 means "skipped" (ctest SKIP_RETURN_CODE).
+
+set -euo pipefail
+
+TEST_NAME=$(basename "$0" .sh)
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$LIB_DIR/../.." && pwd)
+HERD_LOCAL=$REPO/contribs/herd-local
+: "${HERD_BUILD:=$REPO/build}"
+TEST_USER=herdtest
+
+TEST_DIR=
+CLUSTER=
+WORK=
+_STEP=setup
+
+# ------------------------------------------------------------------------- reporting
+
+log() { echo "[$TEST_NAME $(date +%H:%M:%S)] $*" >&2; }
+
+# step TEXT: names what the test is doing now (printed, and repeated on failure).
+step() {
+  _STEP=$*
+  log "-- $*"
+}
+
+fail() {
+  echo "FAIL [$TEST_NAME] during '$_STEP': $*" >&2
+  exit 1
+}
+
+skip() {
+  echo "SKIP [$TEST_NAME]: $*" >&2
+  exit 77
+}
+
+# ------------------------------------------------------------------------- the cluster
+
+_teardown() {
+  local rc=$?
+  trap - EXIT
+  set +e
+  if [[ -n $CLUSTER && -d $CLUSTER ]]; then
+    if ((rc != 0 && rc != 77)); then
+      echo "===== [$TEST_NAME] failed (exit $rc) during '$_STEP'; cluster state:" >&2
+      if [[ -f $CLUSTER/herd.conf ]]; then
+        timeout 10 hqueue -t all 2>&1 | head -n 40 >&2
+        timeout 10 hinfo -N 2>&1 | head -n 20 >&2
+      fi
+      local f
+      for f in "$CLUSTER"/log/*; do
+        [[ -f $f && -s $f ]] || continue
+        echo "----- tail -n 40 $f" >&2
+        tail -n 40 "$f" >&2
+      done
+    fi
+    "$HERD_LOCAL" down --dir "$CLUSTER" >/dev/null 2>&1
+  fi
+  if [[ -n $TEST_DIR && -d $TEST_DIR ]]; then
+    if ((rc == 0 || rc == 77)) && [[ ${HERD_TEST_KEEP:-0} != 1 ]]; then
+      rm -rf "$TEST_DIR"
+    else
+      echo "[$TEST_NAME] files kept in $TEST_DIR" >&2
+    fi
+  fi
+  ((rc == 0)) && echo "PASS [$TEST_NAME]" >&2
+  exit "$rc"
+}
+
+require_root() {
+  [[ $(id -u) -eq 0 ]] || skip "needs root (starts daemons that run jobs as other users)"
+}
+
+# cluster_up [herd-local up options]: a cluster in a fresh directory; torn down at exit.
+cluster_up() {
+  require_root
+  local root=${HERD_TEST_ROOT:-/tmp}
+  mkdir -p "$root"
+  TEST_DIR=$(mktemp -d "$root/herd-integ-$TEST_NAME.XXXXXX")
+  chmod 755 "$TEST_DIR"
+  trap _teardown EXIT
+  CLUSTER=$TEST_DIR/cluster
+  WORK=$TEST_DIR/work
+  mkdir -p "$WORK"
+  chmod 1777 "$WORK" # the test user writes here too
+  step "cluster up ($*)"
+  local envlines
+  envlines=$("$HERD_LOCAL" up --dir "$CLUSTER" --build "$HERD_BUILD" "$@") \
+    || fail "herd-local up failed"
+  eval "$envlines"
+  export HERD_CONF
+  BIN=$CLUSTER/bin
+  cd "$WORK"
+}
+
+# daemon_pid NAME (ctl1, nI, munge)
+daemon_pid() { "$HERD_LOCAL" pid "$1" --dir "$CLUSTER"; }
+daemon_start() { "$HERD_LOCAL" start "$1" --dir "$CLUSTER" >&2; }
+daemon_kill9() { "$HERD_LOCAL" stop "$1" --signal KILL --dir "$CLUSTER" >&2; }
+
+# -------------------------------------------------------------------------- jobs
+
+# submit HBATCH_ARGS...: prints the job id (hbatch --parsable); fails the test on error.
+submit() {
+  local out err rc=0
+  err=$(mktemp)
+  out=$(hbatch --parsable "$@" 2>"$err") || rc=$?
+  if ((rc != 0)); then
+    fail "hbatch $* exited $rc: $(cat "$err")"
+  fi
+  rm -f "$err"
+  out=${out%%;*}
+  [[ $out =~ ^[0-9]+$ ]] || fail "hbatch --parsable $* printed '$out', not a job id"
+  echo "$out"
+}
+
+# job_state ID: the state hqueue shows (empty if the job is unknown).
+job_state() {
+  hqueue -t all -h -j "$1" -o %T 2>/dev/null | tr -d '[:space:]' || true
+}
+
+# show_job ID: hcontrol show job, as one line of Key=Value words.
+show_job() { hcontrol show job "$1" 2>&1 | tr '\n' ' '; }
+
+# job_field ID KEY: the value of KEY= in hcontrol show job.
+job_field() {
+  show_job "$1" | grep -oE "(^|[[:space:]])$2=[^[:space:]]*" | head -n 1 | sed "s/^[[:space:]]*$2=//"
+}
+
+# wait_state ID STATE[|STATE...] TIMEOUT_S: until hqueue shows one of the states.
+wait_state() {
+  local id=$1 want=$2 timeout=$3 seen='' t0=$SECONDS
+  while :; do
+    seen=$(job_state "$id")
+    if [[ -n $seen && "|$want|" == *"|$seen|"* ]]; then
+      return 0
+    fi
+    if ((SECONDS - t0 >= timeout)); then
+      fail "job $id: expected state $want within ${timeout}s, last seen '${seen:-<none>}'" \
+        "(hcontrol show job: $(show_job "$id"))"
+    fi
+    sleep 0.2
+  done
+}
+
+# wait_for TIMEOUT_S DESCRIPTION CMD...: until CMD succeeds.
+wait_for() {
+  local timeout=$1 what=$2 t0=$SECONDS
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS - t0 < timeout)) || fail "timed out after ${timeout}s waiting for: $what"
+    sleep 0.2
+  done
+}
+
+# node_state NODE: hinfo's compact state (idle, alloc, mix, down, down*, ...).
+node_state() {
+  hinfo -N -h -o "%N %t" 2>/dev/null | awk -v n="$1" '$1 == n { print $2; exit }'
+}
+
+# wait_node_state NODE REGEX TIMEOUT_S
+wait_node_state() {
+  local node=$1 want=$2 timeout=$3 seen='' t0=$SECONDS
+  while :; do
+    seen=$(node_state "$node")
+    [[ $seen =~ ^($want)$ ]] && return 0
+    if ((SECONDS - t0 >= timeout)); then
+      fail "node $node: expected state $want within ${timeout}s, last seen '${seen:-<none>}'"
+    fi
+    sleep 0.2
+  done
+}
+
+# job_count: number of jobs hqueue -t all lists.
+job_count() { hqueue -t all -h -o %i | grep -c . || true; }
+
+# ------------------------------------------------------------------------- assertions
+
+assert_eq() { # EXPECTED ACTUAL WHAT
+  [[ $1 == "$2" ]] || fail "$3: expected '$1', got '$2'"
+}
+
+assert_match() { # REGEX ACTUAL WHAT
+  [[ $2 =~ $1 ]] || fail "$3: expected to match /$1/, got '$2'"
+}
+
+assert_file_has_line() { # FILE LINE: FILE has a line exactly LINE
+  [[ -f $1 ]] || fail "file $1 does not exist"
+  grep -qxF -- "$2" "$1" || fail "$1 has no line '$2'; it holds: $(head -c 2000 "$1")"
+}
+
+assert_file_matches() { # FILE ERE
+  [[ -f $1 ]] || fail "file $1 does not exist"
+  grep -qE -- "$2" "$1" || fail "$1 has no line matching /$2/; it holds: $(head -c 2000 "$1")"
+}
+
+# ------------------------------------------------------------------------- users
+
+# ensure_test_user: the unprivileged user the tests submit as.
+ensure_test_user() {
+  if ! id "$TEST_USER" >/dev/null 2>&1; then
+    useradd -m -s /bin/bash "$TEST_USER" || fail "cannot create user $TEST_USER"
+  fi
+}
+
+# as_test_user CMD: run the shell command CMD as the test user, with this cluster's
+# commands and config. The exit code is CMD's.
+as_test_user() {
+  su "$TEST_USER" -s /bin/bash -c "cd '$WORK' && export HERD_CONF='$HERD_CONF' PATH='$BIN':\$PATH && $1"
+}
+
+# ------------------------------------------------------------------------- processes
+
+# procs_matching REGEX: pids of processes whose command line matches.
+procs_matching() { pgrep -f -- "$1" || true; }
+
+# python3 that has the zmq module (the Debian python3-zmq package)
+zmq_python() {
+  local p
+  for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import zmq' 2>/dev/null; then
+      command -v "$p"
+      return 0
+    fi
+  done
+  return 1
+}
