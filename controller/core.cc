@@ -95,6 +95,8 @@ template Status ControllerCore::Emit(const JobHold&);
 template Status ControllerCore::Emit(const JobKillIntent&);
 template Status ControllerCore::Emit(const NodeUpdated&);
 template Status ControllerCore::Emit(const PartitionUpdated&);
+template Status ControllerCore::Emit(const StepStarted&);
+template Status ControllerCore::Emit(const StepNodeEnded&);
 
 void ControllerCore::HandleRequest(const std::string& peer, const std::string& bytes) {
   auto f = proto::DecodeFrame(bytes.data(), bytes.size());
@@ -120,6 +122,10 @@ void ControllerCore::HandleRequest(const std::string& peer, const std::string& b
   reply.request_id = f->request_id;
   reply.epoch = epoch_;
   replies_.push_back({peer, proto::EncodeFrame(reply)});
+  if (deferred_job_ != 0) {
+    deferred_.push_back({replies_.size() - 1, f->request_id, deferred_job_});
+    deferred_job_ = 0;
+  }
 }
 
 Frame ControllerCore::Dispatch(const Identity& who, const Frame& f) {
@@ -137,6 +143,9 @@ Frame ControllerCore::Dispatch(const Identity& who, const Frame& f) {
     case MsgType::kRegisterNodeRequest: return Register(who, f);
     case MsgType::kHeartbeatRequest: return Heartbeat(who, f);
     case MsgType::kStepCompleteRequest: return StepComplete(who, f);
+    case MsgType::kStepCreateRequest: return StepCreate(who, f);
+    case MsgType::kAllocationDoneRequest: return AllocationDone(who, f);
+    case MsgType::kQueryStepsRequest: return QuerySteps(f);
     default:
       HERD_LOG(Warning) << "refusing unexpected message type " << static_cast<int>(f.type);
       return proto::MakeStatusFrame(
@@ -228,6 +237,7 @@ FlushResult ControllerCore::Flush() {
         });
     reasons_ = std::move(pass.reasons);
   }
+  FinishDeferredReplies();
   r.status = store_.Commit();
   if (!r.status.ok()) return r;  // nothing may be acknowledged
   r.replies = std::move(replies_);

@@ -104,6 +104,15 @@ class ControllerCore {
   void CheckTimeLimits();
   void ForgetOldJobs();
 
+  // Steps and interactive allocations (step_handlers.cc).
+  proto::Frame StepCreate(const Identity& who, const proto::Frame& f);
+  proto::Frame AllocationDone(const Identity& who, const proto::Frame& f);
+  proto::Frame QuerySteps(const proto::Frame& f);
+  proto::Frame StepNodeComplete(const proto::StepCompleteRequest& req);
+  void EndInteractiveJob(const Job& job, JobState state, int32_t wait_status,
+                         const std::string& reason);
+  void FinishDeferredReplies();
+
   // Nodes (node_handlers.cc).
   proto::Frame Register(const Identity& who, const proto::Frame& f);
   proto::Frame Heartbeat(const Identity& who, const proto::Frame& f);
@@ -135,6 +144,14 @@ class ControllerCore {
   int64_t last_checkpoint_ms_ = 0;
   uint64_t next_request_id_ = 1;
   std::vector<Reply> replies_;
+  // Interactive submissions answer after the scheduling pass, with the allocation.
+  struct Deferred {
+    size_t reply_index;
+    uint64_t request_id;
+    uint64_t job_id;
+  };
+  std::vector<Deferred> deferred_;
+  uint64_t deferred_job_ = 0;  // set by Submit for the request being handled
   std::map<uint64_t, Outgoing> outbox_;  // by request id of the last send
   std::set<uint64_t> launch_acked_;      // jobs whose launch a node confirmed
   std::unordered_map<uint64_t, std::string> reasons_;  // pending reasons, last pass

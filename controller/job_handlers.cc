@@ -21,8 +21,11 @@ Frame Error(const Status& s) { return proto::MakeStatusFrame(s, 0); }
 
 // Validates the parts of a request that do not depend on the cluster.
 Status CheckSpec(const JobSpec& spec) {
-  if (spec.script.empty()) return InvalidArgument("Batch script is empty");
-  if (!StartsWith(spec.script, "#!")) {
+  if (spec.interactive) {
+    if (!spec.script.empty()) return InvalidArgument("an allocation has no batch script");
+  } else if (spec.script.empty()) {
+    return InvalidArgument("Batch script is empty");
+  } else if (!StartsWith(spec.script, "#!")) {
     return InvalidArgument("Batch script does not start with #! (an interpreter line)");
   }
   if (spec.cpus_per_task == 0) return InvalidArgument("Invalid cpus-per-task: 0");
@@ -97,6 +100,7 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   Status w = blobs_.Write(e.job.id, {e.job.spec.script, e.job.spec.argv, e.job.spec.env});
   if (!w.ok()) HERD_LOG(Error) << "job " << e.job.id << ": blob write failed: " << w.ToString();
   need_schedule_ = true;
+  if (e.job.spec.interactive) deferred_job_ = e.job.id;
   proto::SubmitJobReply rep;
   rep.job_id = e.job.id;
   return proto::MakeFrame(rep, 0);
@@ -191,6 +195,8 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
                 proto::EncodeBody(sig));
         }
       }
+    } else if (j->spec.interactive) {
+      EndInteractiveJob(*j, JobState::kCancelled, SIGTERM, "Cancelled by " + UserName(who.uid));
     } else {
       if (j->intent == KillIntent::kNone) {
         JobKillIntent e;
@@ -256,7 +262,8 @@ Status ControllerCore::StartJob(const Job& job, std::vector<NodeAlloc> alloc) {
   e.start_time = clock_.NowSeconds();
   e.alloc = std::move(alloc);
   HERD_RETURN_IF_ERROR(Emit(e));
-  SendLaunch(*state_.FindJob(job.id));
+  const Job* started = state_.FindJob(job.id);
+  if (!started->spec.interactive) SendLaunch(*started);
   return Status::Ok();
 }
 
@@ -326,9 +333,13 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
   e.reason = message;
   if (e.reason.empty() && e.state == JobState::kFailed) e.reason = "NonZeroExitCode";
   uint64_t id = job.id;
+  const Job old = job;  // for the terminate messages below
   HERD_RETURN_IF_ERROR(Emit(e));
   blobs_.Remove(id);
   DropOutgoingFor(id);
+  bool had_steps = std::any_of(old.steps.begin(), old.steps.end(),
+                               [](const StepRecord& s) { return s.state == JobState::kRunning; });
+  if (had_steps) TerminateOnNodes(old, "");
   launch_acked_.erase(id);
   need_schedule_ = true;
   return Status::Ok();
@@ -338,6 +349,7 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
   if (!IsAdmin(who.uid)) return Error(PermissionDenied("only node daemons report steps"));
   auto req = proto::DecodeBody<proto::StepCompleteRequest>(f.body);
   if (!req.ok()) return Error(req.error());
+  if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
   const Job* j = state_.FindJob(req->step.job_id);
   if (j == nullptr) return Error(NotFound("no such job"));
   if (j->state != JobState::kRunning || j->run_seq != req->step.run_seq) {
@@ -363,7 +375,7 @@ void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& 
     const Job old = *state_.FindJob(id);  // its allocation, for the terminate messages
     DropOutgoingFor(id);
     launch_acked_.erase(id);
-    if (config_.job_requeue && old.spec.requeue) {
+    if (config_.job_requeue && old.spec.requeue && !old.spec.interactive) {
       JobRequeued e;
       e.job_id = id;
       e.reason = why;
@@ -392,6 +404,12 @@ void ControllerCore::CheckTimeLimits() {
     }
   }
   for (uint64_t id : over) {
+    const Job* j = state_.FindJob(id);
+    if (j->spec.interactive) {
+      HERD_LOG(Info) << "allocation " << id << " reached its time limit";
+      EndInteractiveJob(*j, JobState::kTimeout, SIGTERM, "TimeLimit");
+      continue;
+    }
     JobKillIntent e;
     e.job_id = id;
     e.intent = KillIntent::kTimeout;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/base/hostlist.h"
+#include "common/proto/output_path.h"
 #include "controller/core.h"
 
 namespace herd::ctld {
@@ -62,8 +63,11 @@ proto::JobInfo ControllerCore::ToInfo(const Job& j) const {
   i.held = j.hold != HoldKind::kNone;
   i.restarts = j.restarts;
   i.work_dir = j.spec.work_dir;
-  i.stdout_path = j.spec.stdout_pattern.empty() ? "herd-%j.out" : j.spec.stdout_pattern;
-  i.stderr_path = j.spec.stderr_pattern.empty() ? i.stdout_path : j.spec.stderr_pattern;
+  // As the node resolves them; %N is known once the job has a batch host.
+  proto::OutputFields fields{j.id, j.spec.name, j.user, i.batch_host};
+  i.stdout_path = proto::ResolveOutputPath(j.spec.stdout_pattern, "", j.spec.work_dir, fields);
+  i.stderr_path = proto::ResolveOutputPath(j.spec.stderr_pattern, j.spec.stdout_pattern,
+                                           j.spec.work_dir, fields);
   i.command = j.spec.name;
   return i;
 }

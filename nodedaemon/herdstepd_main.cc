@@ -1,5 +1,7 @@
 // herd — herdstepd, the step supervisor: `herdstepd --conf F --node N --dir STEPDIR`
-// (started by herdd, runs as root).
+// (started by herdd, runs as root). A batch step directory (job<ID>.<RUN>) runs the batch
+// script; a step directory of hrun (job<ID>.<RUN>.<STEP>) runs that step's local tasks.
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -11,7 +13,9 @@
 #include "common/base/fs.h"
 #include "common/base/log.h"
 #include "common/config/config.h"
+#include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/step.h"
+#include "nodedaemon/stepd/task_step.h"
 
 namespace {
 
@@ -29,6 +33,10 @@ int main(int argc, char** argv) {
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
   sigprocmask(SIG_BLOCK, &mask, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Descriptors 0-2 are always taken, so no pipe of a task can land on them.
+  for (int fd = 0; fd < 3; ++fd) {
+    if (::fcntl(fd, F_GETFD) < 0) ::open("/dev/null", O_RDWR);
+  }
 
   std::string conf;
   std::string node;
@@ -70,6 +78,15 @@ int main(int argc, char** argv) {
     HERD_LOG(Warning) << "cannot chdir to /";
   }
 
+  uint64_t job = 0;
+  uint32_t run = 0;
+  uint32_t step_id = herd::proto::kBatchStep;
+  std::string base = dir.substr(dir.find_last_of('/') + 1);
+  if (herd::noded::ParseStepDirName(base, &job, &run, &step_id) &&
+      step_id != herd::proto::kBatchStep) {
+    herd::noded::TaskStep step(std::move(*config), conf, node, dir);
+    return step.Run();
+  }
   herd::noded::StepDaemon step(std::move(*config), conf, node, dir);
   return step.Run();
 }

@@ -16,6 +16,7 @@
 #include "common/base/log.h"
 #include "common/base/strings.h"
 #include "common/proto/codec.h"
+#include "common/proto/step_messages.h"
 #include "nodedaemon/hw/topology.h"
 #include "nodedaemon/step_launcher.h"
 #include "nodedaemon/stepd/proctree.h"
@@ -200,6 +201,8 @@ Status NodeDaemon::Dispatch(const proto::Frame& f) {
   switch (f.type) {
     case proto::MsgType::kLaunchBatchRequest:
       return OnLaunch(f.body);
+    case proto::MsgType::kLaunchStepRequest:
+      return OnLaunchStep(f.body);
     case proto::MsgType::kSignalJobRequest: {
       auto req = proto::DecodeBody<proto::SignalJobRequest>(f.body);
       if (!req.ok()) return req.error();
@@ -210,7 +213,7 @@ Status NodeDaemon::Dispatch(const proto::Frame& f) {
       if (!req.ok()) return req.error();
       HERD_LOG(Info) << "terminate job " << req->job_id << " run " << req->run_seq << " (kill wait "
                      << req->kill_wait_s << " s)";
-      return TerminateStep(req->job_id, req->run_seq, req->kill_wait_s);
+      return TerminateJob(req->job_id, req->run_seq, req->kill_wait_s);
     }
     default:
       HERD_LOG(Warning) << "unsupported request " << proto::MsgTypeName(f.type);
@@ -222,24 +225,44 @@ Status NodeDaemon::OnLaunch(const std::string& body) {
   auto req = proto::DecodeBody<proto::LaunchBatchRequest>(body);
   if (!req.ok()) return req.error();
   if (req->job_id == 0) return InvalidArgument("job id 0");
-  std::string dir = spool_dir_ + "/" + StepDirName(req->job_id, req->run_seq);
-  auto existing = InspectStep(spool_dir_, req->job_id, req->run_seq);
+  return StartStep(req->job_id, req->run_seq, proto::kBatchStep, kLaunchFile, body, req->user);
+}
+
+Status NodeDaemon::OnLaunchStep(const std::string& body) {
+  auto req = proto::DecodeBody<proto::LaunchStepRequest>(body);
+  if (!req.ok()) return req.error();
+  if (req->job_id == 0) return InvalidArgument("job id 0");
+  if (req->step_id == proto::kBatchStep) return InvalidArgument("the batch step id is reserved");
+  bool here = std::any_of(req->layout.begin(), req->layout.end(),
+                          [&](const proto::StepNode& n) { return n.node == node_.name; });
+  if (!here) {
+    return InvalidArgument("step " + std::to_string(req->job_id) + "." +
+                           std::to_string(req->step_id) + " has no tasks on " + node_.name);
+  }
+  return StartStep(req->job_id, req->run_seq, req->step_id, kLaunchStepFile, body, req->user);
+}
+
+Status NodeDaemon::StartStep(uint64_t job_id, uint32_t run_seq, uint32_t step_id,
+                             const char* launch_file, const std::string& body,
+                             const std::string& user) {
+  std::string dir = spool_dir_ + "/" + StepDirName(job_id, run_seq, step_id);
+  auto existing = InspectStep(spool_dir_, job_id, run_seq, step_id);
   if (existing.ok() && existing->has_launch) {
     // The controller resends when a reply is lost: the step is already here.
-    HERD_LOG(Info) << "job " << req->job_id << " run " << req->run_seq
-                   << " is already launched here";
+    HERD_LOG(Info) << StepDirName(job_id, run_seq, step_id) << " is already launched here";
     return Status::Ok();
   }
-  StepLaunch launch{stepd_path_, conf_path_, node_.name, dir, body};
+  StepLaunch launch{stepd_path_, conf_path_, node_.name, dir, launch_file, body};
   auto pid = StartStepDaemon(launch);
   if (!pid.ok()) {
-    HERD_LOG(Error) << "cannot launch job " << req->job_id << ": " << pid.error().message();
+    HERD_LOG(Error) << "cannot launch " << StepDirName(job_id, run_seq, step_id) << ": "
+                    << pid.error().message();
     (void)RemoveTree(dir);
     return pid.error();
   }
   children_[*pid] = dir;
-  HERD_LOG(Info) << "launched job " << req->job_id << " run " << req->run_seq << " for "
-                 << req->user << " (herdstepd " << *pid << ")";
+  HERD_LOG(Info) << "launched " << StepDirName(job_id, run_seq, step_id) << " for " << user
+                 << " (herdstepd " << *pid << ")";
   return Status::Ok();
 }
 
@@ -247,34 +270,54 @@ Status NodeDaemon::OnSignal(const proto::SignalJobRequest& req) {
   if (req.signal < 0 || req.signal >= NSIG) {
     return InvalidArgument("bad signal " + std::to_string(req.signal));
   }
-  auto s = InspectStep(spool_dir_, req.job_id, req.run_seq);
-  if (s.ok() && !s->live && !s->has_pid && Starting(s->dir)) {
+  std::vector<SpoolStep> steps = JobRunSteps(spool_dir_, req.job_id, req.run_seq);
+  int live = 0;
+  int processes = 0;
+  bool starting = false;
+  for (const SpoolStep& s : steps) {
+    if (!s.live) {
+      starting = starting || (!s.has_pid && Starting(s.dir));
+      continue;
+    }
+    ++live;
+    JobProcesses job{s.pid.pid,
+                     JobCgroup(JobCgroupPath(node_.name, s.job_id, s.run_seq, s.step_id))};
+    processes += SignalJob(job, req.signal);
+  }
+  if (live == 0 && starting) {
     return Unavailable("job " + std::to_string(req.job_id) + " is still starting on " + node_.name +
                        "; retry");
   }
-  if (!s.ok() || !s->live) {
+  if (live == 0) {
     return NotFound("job " + std::to_string(req.job_id) + " has no running step on " + node_.name);
   }
-  JobProcesses job{s->pid.pid, JobCgroup(JobCgroupPath(node_.name, req.job_id, req.run_seq))};
-  int n = SignalJob(job, req.signal);
-  HERD_LOG(Info) << "signal " << req.signal << " to job " << req.job_id << ": " << n
-                 << " processes";
+  HERD_LOG(Info) << "signal " << req.signal << " to job " << req.job_id << ": " << processes
+                 << " processes in " << live << " steps";
   return Status::Ok();
 }
 
-Status NodeDaemon::TerminateStep(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s) {
-  auto s = InspectStep(spool_dir_, job_id, run_seq);
-  if (!s.ok()) return NotFound("job " + std::to_string(job_id) + " is not on " + node_.name);
+Status NodeDaemon::TerminateJob(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s) {
+  std::vector<SpoolStep> steps = JobRunSteps(spool_dir_, job_id, run_seq);
+  if (steps.empty()) return NotFound("job " + std::to_string(job_id) + " is not on " + node_.name);
+  Status result = Status::Ok();
+  for (const SpoolStep& s : steps) {
+    Status st = TerminateStep(s, kill_wait_s);
+    if (!st.ok()) result = st;
+  }
+  return result;
+}
+
+Status NodeDaemon::TerminateStep(const SpoolStep& s, uint32_t kill_wait_s) {
   pid_t target = 0;
-  if (s->live) {
-    target = s->pid.pid;
+  if (s.live) {
+    target = s.pid.pid;
   } else {
     for (const auto& [pid, dir] : children_) {
-      if (dir == s->dir && !s->has_status) target = pid;  // started, no pid file yet
+      if (dir == s.dir && !s.has_status) target = pid;  // started, no pid file yet
     }
   }
   if (target == 0) return Status::Ok();  // already finished: its completion follows
-  Status st = WriteKillWait(s->dir, kill_wait_s);
+  Status st = WriteKillWait(s.dir, kill_wait_s);
   if (!st.ok()) {
     HERD_LOG(Warning) << st.message();
   }

@@ -1,5 +1,6 @@
 // herd — herdd, the node daemon: one thread, one loop. It serves the controller's
-// requests (launch a batch step, signal or terminate a job) on a ROUTER socket, registers
+// requests (launch a batch step or a step of hrun, signal or terminate every step of a
+// job run) on a ROUTER socket, registers
 // the node and heartbeats, reaps the step daemons it started and reports completions that
 // a dead step daemon could not deliver. It never touches running steps when it stops.
 #pragma once
@@ -45,8 +46,14 @@ class NodeDaemon {
   void HandleIncoming(const net::Incoming& in);
   Status Dispatch(const proto::Frame& f);
   Status OnLaunch(const std::string& body);
+  Status OnLaunchStep(const std::string& body);
+  // Starts herdstepd for a step directory unless it is already there (a resend).
+  Status StartStep(uint64_t job_id, uint32_t run_seq, uint32_t step_id, const char* launch_file,
+                   const std::string& body, const std::string& user);
   Status OnSignal(const proto::SignalJobRequest& req);
-  Status TerminateStep(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s);
+  // Every step of the job run on this node.
+  Status TerminateJob(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s);
+  Status TerminateStep(const SpoolStep& s, uint32_t kill_wait_s);
 
   // Signals and children.
   void HandleSignals();

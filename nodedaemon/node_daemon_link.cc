@@ -59,7 +59,7 @@ std::vector<proto::StepRef> NodeDaemon::CollectSteps() {
   for (const SpoolStep& s : *scan) {
     proto::StepRef ref;
     ref.job_id = s.job_id;
-    ref.step_id = proto::kBatchStep;
+    ref.step_id = s.step_id;
     ref.run_seq = s.run_seq;
     if (s.has_status) {
       // Finished; a live step daemon is still delivering the completion itself.
@@ -99,15 +99,17 @@ void NodeDaemon::TryRegister() {
   HERD_LOG(Info) << "registered with " << req.steps.size() << " steps; controller asks to kill "
                  << reply->kill.size() << ", acknowledged " << reply->acked.size();
   for (const proto::StepRef& k : reply->kill) {
-    HERD_LOG(Info) << "terminating job " << k.job_id << " run " << k.run_seq
+    auto s = InspectStep(spool_dir_, k.job_id, k.run_seq, k.step_id);
+    if (!s.ok()) continue;
+    HERD_LOG(Info) << "terminating " << StepDirName(k.job_id, k.run_seq, k.step_id)
                    << ": unknown to the controller";
-    Status st = TerminateStep(k.job_id, k.run_seq, config_.kill_wait_s);
+    Status st = TerminateStep(*s, config_.kill_wait_s);
     if (!st.ok()) {
       HERD_LOG(Warning) << st.message();
     }
   }
   for (const proto::StepRef& a : reply->acked) {
-    auto s = InspectStep(spool_dir_, a.job_id, a.run_seq);
+    auto s = InspectStep(spool_dir_, a.job_id, a.run_seq, a.step_id);
     if (s.ok() && !s->live && !Starting(s->dir)) ForgetStep(*s);
   }
   auto now = Clock::now();
@@ -155,9 +157,9 @@ void NodeDaemon::ReconcileSpool(bool send_completions) {
       if (!s.has_pid && now - s.mtime < kStartGraceSeconds) continue;
       // The step daemon died before it could finish the step: kill what is left of the
       // job and record it as killed, so the completion is reported like any other.
-      HERD_LOG(Warning) << "step daemon of job " << s.job_id << " run " << s.run_seq
-                        << " is gone without a status; killing what is left of the job";
-      JobProcesses job{0, JobCgroup(JobCgroupPath(node_.name, s.job_id, s.run_seq))};
+      HERD_LOG(Warning) << "step daemon of " << StepDirName(s.job_id, s.run_seq, s.step_id)
+                        << " is gone without a status; killing what is left of the step";
+      JobProcesses job{0, JobCgroup(JobCgroupPath(node_.name, s.job_id, s.run_seq, s.step_id))};
       KillJob(job, nullptr, /*max_wait_ms=*/2000);
       Status st = WriteStatusFile(s.dir, SIGKILL);
       if (!st.ok()) {
@@ -176,7 +178,7 @@ bool NodeDaemon::SendOrphanCompletion(const SpoolStep& s) {
   proto::StepCompleteRequest req;
   req.node = node_.name;
   req.step.job_id = s.job_id;
-  req.step.step_id = proto::kBatchStep;
+  req.step.step_id = s.step_id;
   req.step.run_seq = s.run_seq;
   req.step.finished = true;
   req.step.wait_status = s.wait_status;
@@ -191,17 +193,23 @@ bool NodeDaemon::SendOrphanCompletion(const SpoolStep& s) {
     return true;
   }
   Status st = net::StatusFromFrame(*frame);
-  HERD_LOG(Info) << "reported completion of job " << s.job_id << " run " << s.run_seq
+  HERD_LOG(Info) << "reported completion of " << StepDirName(s.job_id, s.run_seq, s.step_id)
                  << " (wait status " << s.wait_status << "): " << st.ToString();
   ForgetStep(s);
   return true;
 }
 
 void NodeDaemon::ForgetStep(const SpoolStep& s) {
-  JobCgroup cg(JobCgroupPath(node_.name, s.job_id, s.run_seq));
+  JobCgroup cg(JobCgroupPath(node_.name, s.job_id, s.run_seq, s.step_id));
   Status st = cg.Remove();
   if (!st.ok()) {
     HERD_LOG(Warning) << st.message();
+  }
+  if (s.step_id != proto::kBatchStep) {
+    st = RemoveTree(StepTmpDir(node_.name, s.dir));  // left behind by a dead step daemon
+    if (!st.ok()) {
+      HERD_LOG(Warning) << st.message();
+    }
   }
   st = RemoveTree(s.dir);
   if (!st.ok()) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "common/base/fs.h"
 #include "common/base/strings.h"
@@ -34,20 +35,36 @@ std::string NodeSpoolDir(const std::string& pattern, const std::string& node) {
   return out;
 }
 
-std::string StepDirName(uint64_t job_id, uint32_t run_seq) {
-  return "job" + std::to_string(job_id) + "." + std::to_string(run_seq);
+std::string StepDirName(uint64_t job_id, uint32_t run_seq, uint32_t step_id) {
+  std::string name = "job" + std::to_string(job_id) + "." + std::to_string(run_seq);
+  if (step_id != proto::kBatchStep) name += "." + std::to_string(step_id);
+  return name;
 }
 
-bool ParseStepDirName(const std::string& name, uint64_t* job_id, uint32_t* run_seq) {
+bool ParseStepDirName(const std::string& name, uint64_t* job_id, uint32_t* run_seq,
+                      uint32_t* step_id) {
   if (!StartsWith(name, "job")) return false;
-  size_t dot = name.find('.', 3);
-  if (dot == std::string::npos) return false;
-  auto job = ParseUint(name.substr(3, dot - 3));
-  auto run = ParseUint(name.substr(dot + 1), UINT32_MAX);
+  std::vector<std::string> parts = Split(name.substr(3), '.', /*keep_empty=*/true);
+  if (parts.size() != 2 && parts.size() != 3) return false;
+  auto job = ParseUint(parts[0]);
+  auto run = ParseUint(parts[1], UINT32_MAX);
   if (!job.ok() || !run.ok() || *job == 0) return false;
+  uint32_t step = proto::kBatchStep;
+  if (parts.size() == 3) {
+    // The batch step has the two-part name only.
+    auto s = ParseUint(parts[2], proto::kBatchStep - 1);
+    if (!s.ok()) return false;
+    step = static_cast<uint32_t>(*s);
+  }
   *job_id = *job;
   *run_seq = static_cast<uint32_t>(*run);
+  if (step_id != nullptr) *step_id = step;
   return true;
+}
+
+std::string StepTmpDir(const std::string& node, const std::string& step_dir) {
+  if (!PathExists("/dev/shm")) return step_dir + "/tmp";
+  return "/dev/shm/herd." + node + "." + step_dir.substr(step_dir.find_last_of('/') + 1);
 }
 
 Status WritePidFile(const std::string& step_dir, pid_t pid) {
@@ -91,17 +108,20 @@ uint32_t ReadKillWait(const std::string& step_dir, uint32_t fallback) {
   return v.ok() ? static_cast<uint32_t>(*v) : fallback;
 }
 
-Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq) {
+Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq,
+                              uint32_t step_id) {
   SpoolStep s;
-  s.dir = spool_dir + "/" + StepDirName(job_id, run_seq);
+  s.dir = spool_dir + "/" + StepDirName(job_id, run_seq, step_id);
   s.job_id = job_id;
   s.run_seq = run_seq;
+  s.step_id = step_id;
   struct stat st;
   if (::stat(s.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return NotFound("no step directory " + s.dir);
   }
   s.mtime = static_cast<int64_t>(st.st_mtime);
-  s.has_launch = PathExists(s.dir + "/" + kLaunchFile);
+  s.has_launch =
+      PathExists(s.dir + "/" + (step_id == proto::kBatchStep ? kLaunchFile : kLaunchStepFile));
   auto pid = ReadPidFile(s.dir);
   if (pid.ok()) {
     s.has_pid = true;
@@ -120,18 +140,30 @@ Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uin
 Result<std::vector<SpoolStep>> ScanSpool(const std::string& spool_dir) {
   DIR* d = opendir(spool_dir.c_str());
   if (d == nullptr) return NotFound("cannot read spool directory " + spool_dir);
-  std::vector<std::pair<uint64_t, uint32_t>> ids;
+  std::vector<std::tuple<uint64_t, uint32_t, uint32_t>> ids;
   while (struct dirent* e = readdir(d)) {
     uint64_t job = 0;
     uint32_t run = 0;
-    if (ParseStepDirName(e->d_name, &job, &run)) ids.emplace_back(job, run);
+    uint32_t step = 0;
+    if (ParseStepDirName(e->d_name, &job, &run, &step)) ids.emplace_back(job, run, step);
   }
   closedir(d);
   std::sort(ids.begin(), ids.end());
   std::vector<SpoolStep> out;
-  for (const auto& [job, run] : ids) {
-    auto s = InspectStep(spool_dir, job, run);
+  for (const auto& [job, run, step] : ids) {
+    auto s = InspectStep(spool_dir, job, run, step);
     if (s.ok()) out.push_back(std::move(*s));  // vanished meanwhile: skip
+  }
+  return out;
+}
+
+std::vector<SpoolStep> JobRunSteps(const std::string& spool_dir, uint64_t job_id,
+                                   uint32_t run_seq) {
+  std::vector<SpoolStep> out;
+  auto scan = ScanSpool(spool_dir);
+  if (!scan.ok()) return out;
+  for (SpoolStep& s : *scan) {
+    if (s.job_id == job_id && s.run_seq == run_seq) out.push_back(std::move(s));
   }
   return out;
 }

@@ -1,6 +1,8 @@
-// herd — the node's spool directory (doc/processes.md): one directory per batch step,
-// job<ID>.<RUNSEQ>/ holding launch.bin, pid, script, status and kill_wait. This file owns
-// the names, the small files' formats and the scan a (re)starting herdd does.
+// herd — the node's spool directory (doc/processes.md): one directory per step of a job
+// run on this node: job<ID>.<RUNSEQ>/ for the batch step (launch.bin, script), and
+// job<ID>.<RUNSEQ>.<STEP>/ for the steps hrun launches (launch_step.bin); both hold pid,
+// status and kill_wait. This file owns the names, the small files' formats and the scan a
+// (re)starting herdd does.
 #pragma once
 
 #include <sys/types.h>
@@ -10,10 +12,12 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "common/proto/types.h"
 
 namespace herd::noded {
 
-inline constexpr char kLaunchFile[] = "launch.bin";
+inline constexpr char kLaunchFile[] = "launch.bin";           // LaunchBatchRequest body
+inline constexpr char kLaunchStepFile[] = "launch_step.bin";  // LaunchStepRequest body
 inline constexpr char kPidFile[] = "pid";
 inline constexpr char kScriptFile[] = "script";
 inline constexpr char kStatusFile[] = "status";
@@ -21,8 +25,15 @@ inline constexpr char kKillWaitFile[] = "kill_wait";
 
 // SpoolDir with %n replaced by the node name.
 std::string NodeSpoolDir(const std::string& pattern, const std::string& node);
-std::string StepDirName(uint64_t job_id, uint32_t run_seq);  // "job12.0"
-bool ParseStepDirName(const std::string& name, uint64_t* job_id, uint32_t* run_seq);
+// "job12.0" for the batch step (proto::kBatchStep), "job12.0.3" for step 3.
+std::string StepDirName(uint64_t job_id, uint32_t run_seq, uint32_t step_id = proto::kBatchStep);
+// The inverse; `step_id` (optional) gets kBatchStep for a batch step directory.
+bool ParseStepDirName(const std::string& name, uint64_t* job_id, uint32_t* run_seq,
+                      uint32_t* step_id = nullptr);
+
+// The private directory of an hrun step's daemon (its MPI tmpdir): on tmpfs
+// (/dev/shm/herd.<node>.<step dir name>) when the host has /dev/shm, else <step_dir>/tmp.
+std::string StepTmpDir(const std::string& node, const std::string& step_dir);
 
 struct PidFile {
   pid_t pid = 0;
@@ -42,7 +53,8 @@ struct SpoolStep {
   std::string dir;  // full path
   uint64_t job_id = 0;
   uint32_t run_seq = 0;
-  bool has_launch = false;
+  uint32_t step_id = proto::kBatchStep;
+  bool has_launch = false;  // launch.bin or launch_step.bin (which one: step_id)
   bool has_pid = false;
   PidFile pid;
   bool live = false;  // the pid file names a running herdstepd (same start time)
@@ -52,9 +64,13 @@ struct SpoolStep {
   int64_t status_mtime = 0;
 };
 
-// Every step directory under `spool_dir`, sorted by job and run. Other entries are ignored.
+// Every step directory under `spool_dir`, sorted by job, run and step (the batch step
+// last). Other entries are ignored.
 Result<std::vector<SpoolStep>> ScanSpool(const std::string& spool_dir);
 // One step directory (kNotFound if it does not exist).
-Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq);
+Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq,
+                              uint32_t step_id = proto::kBatchStep);
+// Every step directory of one run of a job (empty when none, or the spool is unreadable).
+std::vector<SpoolStep> JobRunSteps(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq);
 
 }  // namespace herd::noded

@@ -1,5 +1,6 @@
-// herd — starting a step daemon (herdd side): create the step directory, write
-// launch.bin, fork and exec herdstepd in its own session so that it outlives herdd.
+// herd — starting a step daemon (herdd side): create the step directory, write the launch
+// request (launch.bin or launch_step.bin), fork and exec herdstepd in its own session so
+// that it outlives herdd.
 #pragma once
 
 #include <sys/types.h>
@@ -17,11 +18,12 @@ struct StepLaunch {
   std::string stepd_path;   // herdstepd binary
   std::string conf_path;    // absolute path of herd.conf
   std::string node;         // node name
-  std::string step_dir;     // <spool>/job<ID>.<RUN>
-  std::string launch_body;  // LaunchBatchRequest body, as received
+  std::string step_dir;     // <spool>/job<ID>.<RUN>[.<STEP>]
+  std::string launch_file;  // kLaunchFile (batch) or kLaunchStepFile
+  std::string launch_body;  // the launch request's body, as received
 };
 
-// Creates step_dir (0755) and launch.bin, then starts herdstepd. Returns its pid once the
+// Creates step_dir (0755) and the launch file, then starts herdstepd. Returns its pid once the
 // exec has succeeded (a failed exec is reported as an error).
 Result<pid_t> StartStepDaemon(const StepLaunch& launch);
 

@@ -15,7 +15,7 @@ namespace {
 
 enum LongOnly : int { kJson = 256, kHelp, kMe };
 
-constexpr char kShortOpts[] = "u:p:t:j:n:o:hlV";
+constexpr char kShortOpts[] = "u:p:t:j:n:o:hlsV";
 
 const struct option kLongOpts[] = {
     {"user", required_argument, nullptr, 'u'},
@@ -27,6 +27,7 @@ const struct option kLongOpts[] = {
     {"format", required_argument, nullptr, 'o'},
     {"noheader", no_argument, nullptr, 'h'},
     {"long", no_argument, nullptr, 'l'},
+    {"steps", no_argument, nullptr, 's'},
     {"json", no_argument, nullptr, kJson},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, 'V'},
@@ -101,6 +102,9 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
     case 'l':
       o->long_format = true;
       break;
+    case 's':
+      o->steps = true;
+      break;
     case kJson:
       o->json = true;
       break;
@@ -171,6 +175,7 @@ Show the jobs in the herd queue.
                              codes: %i %j %u %t %T %M %l %L %D %R %P %N %C %c %r %S %e %V
                                     %Z %o %Q %a %m %b %A %U %G %g %B
   -l, --long                 long format (full state, time limit)
+  -s, --steps                job steps instead of jobs (STEPID NAME PARTITION USER TIME NODELIST)
   -h, --noheader             no header line
       --json                 JSON output {"jobs":[...]}
 

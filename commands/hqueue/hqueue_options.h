@@ -18,6 +18,7 @@ struct HqueueOptions {
   bool noheader = false;
   bool json = false;
   bool long_format = false;
+  bool steps = false;       // -s: job steps instead of jobs
   bool help = false;
   bool version = false;
 };

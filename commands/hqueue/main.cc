@@ -5,6 +5,7 @@
 
 #include "commands/hqueue/hqueue_format.h"
 #include "commands/hqueue/hqueue_options.h"
+#include "commands/hqueue/hqueue_steps.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
 
@@ -27,13 +28,30 @@ int main(int argc, char** argv) {
   std::string format = opts->format;
   if (format.empty()) format = opts->long_format ? hqueue::kLongFormat : hqueue::kDefaultFormat;
   // A bad format is reported before the controller is asked.
-  if (!opts->json) {
+  if (!opts->json && !opts->steps) {
     auto check = hqueue::RenderJobs({}, 0, format, false);
     if (!check.ok()) return cli::ReportError(kCmd, check.error().message());
   }
 
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  if (opts->steps) {
+    proto::QueryStepsRequest sreq;
+    sreq.job_ids = opts->filter.job_ids;
+    auto steps = (*client)->Call<proto::QueryStepsReply>(sreq);
+    if (!steps.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(steps.error()).message());
+    std::vector<proto::StepInfo> shown;
+    for (auto& s : steps->steps) {
+      if (s.state == proto::JobState::kRunning || opts->all_states) shown.push_back(std::move(s));
+    }
+    auto table = hqueue::RenderSteps(shown, steps->now,
+                                     opts->format.empty() ? hqueue::kDefaultStepFormat
+                                                          : opts->format,
+                                     !opts->noheader);
+    if (!table.ok()) return cli::ReportError(kCmd, table.error().message());
+    std::fputs(table->c_str(), stdout);
+    return 0;
+  }
   proto::QueryJobsRequest req;
   req.filter = opts->filter;
   auto reply = (*client)->Call<proto::QueryJobsReply>(req);

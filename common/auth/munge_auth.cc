@@ -1,6 +1,5 @@
 // herd — MUNGE authentication (auth/munge).
 #include <munge.h>
-#include <openssl/evp.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -9,22 +8,15 @@
 
 namespace herd {
 
-std::string Sha256(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(md), len);
-}
-
 namespace {
 
+// munge_decode() writes the decoded credential's options into the context it is given,
+// and a failed decode leaves it unusable for encoding ("Invalid MAC type 0"). So encoding
+// keeps one context and every decode gets a fresh one: one forged credential must not
+// break a daemon's own signing.
 class MungeAuth : public Authenticator {
  public:
-  explicit MungeAuth(const std::string& socket) : ctx_(munge_ctx_create()) {
-    if (ctx_ != nullptr && !socket.empty()) {
-      munge_ctx_set(ctx_, MUNGE_OPT_SOCKET, socket.c_str());
-    }
-  }
+  explicit MungeAuth(const std::string& socket) : socket_(socket), ctx_(NewContext()) {}
   ~MungeAuth() override {
     if (ctx_ != nullptr) munge_ctx_destroy(ctx_);
   }
@@ -47,13 +39,15 @@ class MungeAuth : public Authenticator {
   }
 
   Result<Identity> Verify(const std::string& credential, const std::string& body) override {
-    if (ctx_ == nullptr) return Internal("munge context could not be created");
     if (credential.empty()) return PermissionDenied("request carries no credential");
+    munge_ctx_t dctx = NewContext();
+    if (dctx == nullptr) return Internal("munge context could not be created");
     void* payload = nullptr;
     int len = 0;
     uid_t uid = 0;
     gid_t gid = 0;
-    munge_err_t err = munge_decode(credential.c_str(), ctx_, &payload, &len, &uid, &gid);
+    munge_err_t err = munge_decode(credential.c_str(), dctx, &payload, &len, &uid, &gid);
+    munge_ctx_destroy(dctx);
     std::string got;
     if (payload != nullptr) {
       got.assign(static_cast<char*>(payload), static_cast<size_t>(len));
@@ -69,6 +63,13 @@ class MungeAuth : public Authenticator {
   }
 
  private:
+  munge_ctx_t NewContext() const {
+    munge_ctx_t c = munge_ctx_create();
+    if (c != nullptr && !socket_.empty()) munge_ctx_set(c, MUNGE_OPT_SOCKET, socket_.c_str());
+    return c;
+  }
+
+  std::string socket_;
   munge_ctx_t ctx_;
 };
 

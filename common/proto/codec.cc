@@ -33,6 +33,21 @@ const char* MsgTypeName(MsgType t) {
     case MsgType::kLaunchBatchRequest: return "LaunchBatchRequest";
     case MsgType::kSignalJobRequest: return "SignalJobRequest";
     case MsgType::kTerminateJobRequest: return "TerminateJobRequest";
+    case MsgType::kStepCreateRequest: return "StepCreateRequest";
+    case MsgType::kStepCreateReply: return "StepCreateReply";
+    case MsgType::kAllocationDoneRequest: return "AllocationDoneRequest";
+    case MsgType::kQueryStepsRequest: return "QueryStepsRequest";
+    case MsgType::kQueryStepsReply: return "QueryStepsReply";
+    case MsgType::kLaunchStepRequest: return "LaunchStepRequest";
+    case MsgType::kStepHello: return "StepHello";
+    case MsgType::kTaskOutput: return "TaskOutput";
+    case MsgType::kTaskExit: return "TaskExit";
+    case MsgType::kStepNodeDone: return "StepNodeDone";
+    case MsgType::kStepAbort: return "StepAbort";
+    case MsgType::kFenceContribution: return "FenceContribution";
+    case MsgType::kFenceResult: return "FenceResult";
+    case MsgType::kStdinData: return "StdinData";
+    case MsgType::kStepSignal: return "StepSignal";
   }
   return "Unknown";
 }

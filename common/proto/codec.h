@@ -1,15 +1,16 @@
 // herd — message bodies to bytes and back (Boost.Serialization binary archives without
 // their header; our envelope carries the version). Decode never throws: a malformed body
-// becomes kInvalidArgument.
+// becomes kInvalidArgument, and a declared length the body cannot hold is refused before
+// anything is allocated (BoundedIArchive).
 #pragma once
 
 #include <sstream>
 #include <string>
 
-#include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 
 #include "common/base/status.h"
+#include "common/proto/bounded_archive.h"
 #include "common/proto/envelope.h"
 #include "common/proto/messages.h"
 
@@ -28,18 +29,17 @@ std::string EncodeBody(const T& msg) {
   return os.str();
 }
 
-// Decoding hostile bytes: Boost throws archive_exception or std::bad_alloc-like errors
-// (huge length prefixes) on garbage; both are caught here. Lengths are bounded by the
-// envelope's body size limit before this is called. `what` names the type in errors.
+// Decoding hostile bytes: the archive throws archive_exception on garbage, including any
+// string length or element count larger than the bytes left, so a short body cannot make it
+// allocate much; everything thrown is caught here. `what` names the type in errors.
 template <class T>
 Result<T> DecodeBodyAs(const std::string& bytes, const char* what = "record") {
   T msg;
   try {
-    std::istringstream is(bytes, std::ios::binary);
-    boost::archive::binary_iarchive ar(is, kArchiveFlags);
+    BoundedIArchive ar(bytes, kArchiveFlags);
     ar >> msg;
     // Anything left over means the sender and receiver disagree about the layout.
-    if (is.peek() != std::char_traits<char>::eof()) {
+    if (ar.remaining() != 0) {
       return InvalidArgument(std::string("trailing bytes after ") + what);
     }
   } catch (const std::exception& e) {

@@ -33,6 +33,11 @@ enum class MsgType : uint16_t {
   kUpdatePartitionRequest = 113,
   kHoldJobsRequest = 114,  // hold and release
   kPingRequest = 115,
+  kStepCreateRequest = 116,
+  kStepCreateReply = 117,
+  kAllocationDoneRequest = 118,
+  kQueryStepsRequest = 119,
+  kQueryStepsReply = 120,
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -42,6 +47,17 @@ enum class MsgType : uint16_t {
   kLaunchBatchRequest = 300,
   kSignalJobRequest = 301,
   kTerminateJobRequest = 302,
+  kLaunchStepRequest = 303,
+  // herdstepd <-> hrun (step_messages.h).
+  kStepHello = 400,
+  kTaskOutput = 401,
+  kTaskExit = 402,
+  kStepNodeDone = 403,
+  kStepAbort = 404,
+  kFenceContribution = 405,
+  kFenceResult = 406,
+  kStdinData = 407,
+  kStepSignal = 408,
 };
 
 const char* MsgTypeName(MsgType t);
@@ -68,9 +84,13 @@ struct SubmitJobRequest {
 struct SubmitJobReply {
   static constexpr MsgType kType = MsgType::kSubmitJobReply;
   uint64_t job_id = 0;
+  // For interactive jobs (spec.interactive): the state after the scheduling pass that
+  // followed the submission, and the allocation when it started at once.
+  JobState state = JobState::kPending;
+  std::vector<NodeAlloc> alloc;
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& job_id;
+    ar& job_id& state& alloc;
   }
 };
 

@@ -66,13 +66,14 @@ struct JobSpec {
   std::vector<std::string> constraints;  // --constraint features (all required)
   int32_t nice = 0;              // --nice
   std::string export_spec;       // --export as given (ALL, NONE, list), for display
+  bool interactive = false;      // an allocation without a batch script (halloc, hrun)
 
   template <class A>
   void serialize(A& ar, unsigned /*version*/) {
     ar& name& partition& min_nodes& max_nodes& num_tasks& cpus_per_task& ntasks_per_node;
     ar& mem_per_node_mb& mem_per_cpu_mb& time_limit_s& work_dir& submit_dir;
     ar& stdout_pattern& stderr_pattern& script& argv& env& hold& exclusive& requeue;
-    ar& nodelist& exclude& constraints& nice& export_spec;
+    ar& nodelist& exclude& constraints& nice& export_spec& interactive;
   }
 };
 

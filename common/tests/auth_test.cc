@@ -76,6 +76,14 @@ TEST(MungeAuth, GarbageAndMissingCredentials) {
   EXPECT_FALSE(auth->Verify(std::string(3000, 'A'), "x").ok());
 }
 
+TEST(MungeAuth, ForgedCredentialDoesNotBreakSigning) {
+  auto auth = MakeMungeAuth(MungeEnv::socket_);
+  EXPECT_FALSE(auth->Verify("MUNGE:AwQDAAAEy4k6Q+forged+credential:", "x").ok());
+  auto cred = auth->Sign("after");
+  ASSERT_TRUE(cred.ok()) << cred.error().message();
+  EXPECT_TRUE(auth->Verify(*cred, "after").ok());
+}
+
 TEST(MungeAuth, NoDaemonIsAClearError) {
   auto auth = MakeMungeAuth("/nonexistent/munge.socket");
   auto cred = auth->Sign("x");

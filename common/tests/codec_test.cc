@@ -1,12 +1,54 @@
 // herd — envelope and message codec: round trips, golden bytes, hostile input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <new>
 #include <random>
+#include <sstream>
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/serialization/map.hpp>
 
 #include "common/proto/codec.h"
 
+// The largest single allocation this test binary asked for since the last reset: shows that
+// hostile lengths are refused before anything is allocated, not after an allocation failed.
+namespace {
+std::atomic<size_t> g_largest_allocation{0};
+}  // namespace
+
+void* operator new(size_t size) {
+  size_t seen = g_largest_allocation.load(std::memory_order_relaxed);
+  while (size > seen && !g_largest_allocation.compare_exchange_weak(seen, size)) {
+  }
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+// GCC pairs operator new with operator delete even when both are replaced like this.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
+
 namespace herd::proto {
 namespace {
+
+size_t LargestAllocationDuring(const std::function<void()>& fn) {
+  g_largest_allocation = 0;
+  fn();
+  return g_largest_allocation.load();
+}
+
+// Overwrites the 8 little-endian bytes at `at` (a size_t length or collection count).
+void PutU64(std::string* bytes, size_t at, uint64_t value) {
+  ASSERT_LE(at + 8, bytes->size());
+  for (int i = 0; i < 8; ++i) (*bytes)[at + i] = static_cast<char>(value >> (8 * i));
+}
 
 TEST(Envelope, RoundTrip) {
   Frame f;
@@ -115,7 +157,9 @@ TEST(Codec, StatusReplyGoldenBytes) {
   StatusReply r;
   r.code = 2;
   r.message = "no";
-  const unsigned char want[] = {2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 'n', 'o'};
+  // Class info of the first object (tracking byte, u32 class version), i32 code, u64
+  // length, bytes.
+  const unsigned char want[] = {0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 'n', 'o'};
   EXPECT_EQ(EncodeBody(r), std::string(reinterpret_cast<const char*>(want), sizeof want));
 }
 
@@ -134,6 +178,396 @@ TEST(Codec, GarbageBodiesNeverCrash) {
   }
   EXPECT_FALSE(DecodeBody<SubmitJobRequest>("").ok());
   EXPECT_FALSE(DecodeBody<SubmitJobRequest>(good + "extra").ok());
+}
+
+// A body declaring a 1 TiB string is refused from the length alone.
+TEST(Codec, RefusesHugeStringLength) {
+  StatusReply r;
+  r.code = 2;
+  r.message = "no";
+  std::string bytes = EncodeBody(r);
+  PutU64(&bytes, 9, uint64_t{1} << 40);  // after class info (5) and code (4)
+  Result<StatusReply> back = StatusReply{};
+  size_t largest = LargestAllocationDuring([&] { back = DecodeBody<StatusReply>(bytes); });
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().code(), Code::kInvalidArgument);
+  EXPECT_NE(back.error().message().find("string length"), std::string::npos)
+      << back.error().message();
+  EXPECT_LT(largest, 4096u);
+}
+
+TEST(Codec, RefusesHugeCollectionCount) {
+  const uint64_t kCount = uint64_t{1} << 31;
+  {
+    QueryNodesRequest q;
+    q.names = {"a"};
+    std::string bytes = EncodeBody(q);
+    PutU64(&bytes, 10, kCount);  // class info of the message (5) and of the vector (5)
+    Result<QueryNodesRequest> back = QueryNodesRequest{};
+    size_t largest = LargestAllocationDuring([&] { back = DecodeBody<QueryNodesRequest>(bytes); });
+    ASSERT_FALSE(back.ok());
+    EXPECT_EQ(back.error().code(), Code::kInvalidArgument);
+    EXPECT_NE(back.error().message().find("collection size"), std::string::npos)
+        << back.error().message();
+    EXPECT_LT(largest, 4096u);
+  }
+  {
+    // A vector of integers is read as one array (no class info in front of it).
+    NodeAlloc a;
+    a.node = "n";
+    a.cpus = {7, 8};
+    std::string bytes = EncodeBody(a);
+    PutU64(&bytes, 14, kCount);  // class info (5), node (8 + 1)
+    Result<NodeAlloc> back = NodeAlloc{};
+    size_t largest = LargestAllocationDuring([&] { back = DecodeBodyAs<NodeAlloc>(bytes); });
+    ASSERT_FALSE(back.ok());
+    EXPECT_EQ(back.error().code(), Code::kInvalidArgument);
+    EXPECT_LT(largest, 4096u);
+    // Fewer elements than bytes left, but not 4 bytes each: refused too.
+    PutU64(&bytes, 14, bytes.size() - 22);
+    back = DecodeBodyAs<NodeAlloc>(bytes);
+    ASSERT_FALSE(back.ok());
+    EXPECT_NE(back.error().message().find("vector size"), std::string::npos)
+        << back.error().message();
+  }
+}
+
+struct MapHolder {
+  std::map<uint64_t, std::string> entries;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& entries;
+  }
+};
+
+TEST(Codec, MapRoundTripsAndRefusesHugeCount) {
+  MapHolder m;
+  m.entries[5] = "x";
+  m.entries[9] = "yz";
+  std::string bytes = EncodeBody(m);
+  auto back = DecodeBodyAs<MapHolder>(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->entries, m.entries);
+  PutU64(&bytes, 10, uint64_t{1} << 31);  // class info of the holder and of the map
+  back = DecodeBodyAs<MapHolder>(bytes);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().code(), Code::kInvalidArgument);
+  EXPECT_NE(back.error().message().find("collection size"), std::string::npos)
+      << back.error().message();
+}
+
+// A count the body could hold, with the elements missing: fails without growing much.
+TEST(Codec, TruncatedElementsFailCheaply) {
+  QueryConfigReply r;
+  r.lines.assign(4, std::string(100, 'k'));
+  std::string bytes = EncodeBody(r);
+  PutU64(&bytes, 10, bytes.size() - 18);
+  Result<QueryConfigReply> back = QueryConfigReply{};
+  size_t largest = LargestAllocationDuring([&] { back = DecodeBody<QueryConfigReply>(bytes); });
+  EXPECT_FALSE(back.ok());
+  EXPECT_LT(largest, 4096u);
+}
+
+TEST(Codec, RefusesBoolOtherThanZeroOrOne) {
+  HoldJobsRequest r;
+  r.hold = true;
+  std::string bytes = EncodeBody(r);
+  ASSERT_EQ(bytes.back(), '\1');
+  bytes.back() = '\2';
+  auto back = DecodeBody<HoldJobsRequest>(bytes);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().code(), Code::kInvalidArgument);
+}
+
+// Mutations of a large message: nothing allocated is much bigger than the body itself.
+TEST(Codec, GarbageBodiesAllocateLittle) {
+  LaunchBatchRequest r;
+  r.spec.script = std::string(200, 's');
+  r.spec.env = {"A=1", "B=2", "C=3"};
+  r.alloc = {NodeAlloc{"n1", {0, 1, 2, 3}, 100, 4}, NodeAlloc{"n2", {0, 1}, 50, 2}};
+  const std::string good = EncodeBody(r);
+  std::mt19937 rng(11);
+  size_t largest = LargestAllocationDuring([&] {
+    for (int i = 0; i < 2000; ++i) {
+      std::string bad = good;
+      for (int k = 0; k < 3; ++k) {
+        size_t at = rng() % (bad.size() - 8);
+        if (rng() % 2 == 0) {
+          bad[at] = static_cast<char>(rng());
+        } else {
+          PutU64(&bad, at, (uint64_t{rng()} << 32) | rng());
+        }
+      }
+      (void)DecodeBody<LaunchBatchRequest>(bad);
+    }
+  });
+  EXPECT_LT(largest, 16 * good.size()) << "body of " << good.size() << " bytes";
+}
+
+// Decodes with BoundedIArchive and with Boost's own binary_iarchive: both must give back an
+// object that encodes to the very same bytes (so every serialized field made it through).
+template <class T>
+void ExpectRoundTrip(const T& msg) {
+  SCOPED_TRACE(MsgTypeName(T::kType));
+  const std::string bytes = EncodeBody(msg);
+  auto back = DecodeBody<T>(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(EncodeBody(*back), bytes);
+  T boost_back;
+  std::istringstream is(bytes, std::ios::binary);
+  boost::archive::binary_iarchive ar(is, kArchiveFlags);
+  ar >> boost_back;
+  EXPECT_EQ(EncodeBody(boost_back), bytes);
+}
+
+JobSpec SampleSpec() {
+  JobSpec s;
+  s.name = "job";
+  s.partition = "debug";
+  s.min_nodes = 2;
+  s.max_nodes = 3;
+  s.num_tasks = 8;
+  s.cpus_per_task = 2;
+  s.ntasks_per_node = 4;
+  s.mem_per_node_mb = 1024;
+  s.mem_per_cpu_mb = 256;
+  s.time_limit_s = 3600;
+  s.work_dir = "/w";
+  s.submit_dir = "/s";
+  s.stdout_pattern = "o-%j";
+  s.stderr_pattern = "e-%j";
+  s.script = "#!/bin/sh\necho hi\n";
+  s.argv = {"x", ""};
+  s.env = {"A=1", "B=2"};
+  s.hold = true;
+  s.exclusive = true;
+  s.requeue = false;
+  s.nodelist = "n[1-2]";
+  s.exclude = "n3";
+  s.constraints = {"ib", "gpu"};
+  s.nice = -5;
+  s.export_spec = "ALL";
+  return s;
+}
+
+JobFilter SampleFilter() {
+  JobFilter f;
+  f.job_ids = {1, 2, uint64_t{1} << 40};
+  f.users = {"alice"};
+  f.partitions = {"debug", "batch"};
+  f.states = {JobState::kPending, JobState::kOutOfMemory};
+  f.names = {"n"};
+  f.include_finished = true;
+  return f;
+}
+
+HwInventory SampleHw() {
+  HwInventory h;
+  h.sockets = 2;
+  h.cores_per_socket = 8;
+  h.threads_per_core = 2;
+  h.cpus = 32;
+  h.memory_mb = 65536;
+  h.numa_nodes = 2;
+  h.gpus = 1;
+  h.nics = {"ib0:ib", "eth0:eth"};
+  h.topology = "package:2 core:16 pu:32";
+  return h;
+}
+
+TEST(Codec, EveryMessageRoundTrips) {
+  StatusReply status;
+  status.code = 3;
+  status.message = "why";
+  ExpectRoundTrip(status);
+
+  SubmitJobRequest submit;
+  submit.spec = SampleSpec();
+  ExpectRoundTrip(submit);
+  SubmitJobReply submitted;
+  submitted.job_id = 77;
+  ExpectRoundTrip(submitted);
+
+  CancelJobsRequest cancel;
+  cancel.filter = SampleFilter();
+  cancel.signal = 15;
+  ExpectRoundTrip(cancel);
+  CancelJobsReply cancelled;
+  cancelled.results = {JobActionResult{1, 0, ""}, JobActionResult{2, 5, "not yours"}};
+  ExpectRoundTrip(cancelled);
+  HoldJobsRequest hold;
+  hold.filter = SampleFilter();
+  hold.hold = false;
+  ExpectRoundTrip(hold);
+
+  QueryJobsRequest query_jobs;
+  query_jobs.filter = SampleFilter();
+  ExpectRoundTrip(query_jobs);
+  QueryJobsReply jobs;
+  JobInfo j;
+  j.job_id = 42;
+  j.name = "j";
+  j.uid = 1000;
+  j.gid = 100;
+  j.user = "alice";
+  j.partition = "debug";
+  j.state = JobState::kTimeout;
+  j.reason = "TimeLimit";
+  j.priority = 9;
+  j.submit_time = 1;
+  j.start_time = 2;
+  j.end_time = 3;
+  j.time_limit_s = 60;
+  j.num_nodes = 2;
+  j.num_tasks = 4;
+  j.num_cpus = 8;
+  j.cpus_per_task = 2;
+  j.mem_mb = 512;
+  j.nodelist = "n[1-2]";
+  j.alloc = {NodeAlloc{"n1", {0, 1}, 100, 2}, NodeAlloc{"n2", {}, 0, 0}};
+  j.exit_code = 1;
+  j.exit_signal = 9;
+  j.held = true;
+  j.restarts = 2;
+  j.work_dir = "/w";
+  j.stdout_path = "/w/o";
+  j.stderr_path = "/w/e";
+  j.command = "run.sh";
+  j.batch_host = "n1";
+  jobs.jobs = {j, JobInfo{}};
+  jobs.now = 99;
+  ExpectRoundTrip(jobs);
+
+  QueryNodesRequest query_nodes;
+  query_nodes.names = {"n1", "n2"};
+  ExpectRoundTrip(query_nodes);
+  QueryNodesReply nodes;
+  NodeInfo n;
+  n.name = "n1";
+  n.state = NodeState::kMixed;
+  n.drain = true;
+  n.responding = true;
+  n.reason = "maint";
+  n.reason_time = 5;
+  n.addr = "10.0.0.1";
+  n.port = 6818;
+  n.cpus = 32;
+  n.alloc_cpus = 4;
+  n.memory_mb = 65536;
+  n.alloc_mem_mb = 1024;
+  n.sockets = 2;
+  n.cores_per_socket = 8;
+  n.threads_per_core = 2;
+  n.features = {"ib"};
+  n.partitions = {"debug"};
+  n.hw = SampleHw();
+  n.last_heartbeat = 6;
+  n.boot_time = 7;
+  n.version = "0.1.0";
+  nodes.nodes = {n, NodeInfo{}};
+  ExpectRoundTrip(nodes);
+
+  QueryPartitionsRequest query_parts;
+  query_parts.names = {"debug"};
+  ExpectRoundTrip(query_parts);
+  QueryPartitionsReply parts;
+  parts.partitions = {PartitionInfo{"debug", true, "UP", 3600, 60, {"n1", "n2"}, 64, 2}};
+  ExpectRoundTrip(parts);
+
+  ExpectRoundTrip(QueryConfigRequest{});
+  QueryConfigReply config;
+  config.lines = {"A = 1", "B = 2"};
+  ExpectRoundTrip(config);
+  ExpectRoundTrip(PingRequest{});
+
+  UpdateNodeRequest update_node;
+  update_node.names = {"n1"};
+  update_node.state = "DRAIN";
+  update_node.reason = "r";
+  ExpectRoundTrip(update_node);
+  UpdatePartitionRequest update_part;
+  update_part.name = "debug";
+  update_part.state = "DOWN";
+  ExpectRoundTrip(update_part);
+
+  RegisterNodeRequest reg;
+  reg.name = "n1";
+  reg.hw = SampleHw();
+  reg.steps = {StepRef{1, kBatchStep, 0, false, 0}, StepRef{2, 0, 1, true, 256}};
+  reg.boot_time = 8;
+  reg.version = "0.1.0";
+  ExpectRoundTrip(reg);
+  RegisterNodeReply reg_reply;
+  reg_reply.kill = {StepRef{1, kBatchStep, 0, false, 0}};
+  reg_reply.acked = {StepRef{2, 0, 1, true, 256}};
+  ExpectRoundTrip(reg_reply);
+  HeartbeatRequest heartbeat;
+  heartbeat.name = "n1";
+  heartbeat.seq = 3;
+  heartbeat.boot_time = 8;
+  ExpectRoundTrip(heartbeat);
+  StepCompleteRequest step_done;
+  step_done.node = "n1";
+  step_done.step = StepRef{2, kBatchStep, 1, true, 9};
+  step_done.end_time = 10;
+  step_done.message = "cannot open output file";
+  ExpectRoundTrip(step_done);
+
+  LaunchBatchRequest launch;
+  launch.job_id = 42;
+  launch.run_seq = 1;
+  launch.spec = SampleSpec();
+  launch.uid = 1000;
+  launch.gid = 100;
+  launch.user = "alice";
+  launch.partition = "debug";
+  launch.alloc = {NodeAlloc{"n1", {0, 1, 2}, 100, 3}};
+  launch.nodelist = "n1";
+  launch.time_limit_s = 60;
+  launch.controller_addr = "tcp://ctl:6817";
+  ExpectRoundTrip(launch);
+  SignalJobRequest signal;
+  signal.job_id = 42;
+  signal.run_seq = 1;
+  signal.signal = 10;
+  ExpectRoundTrip(signal);
+  TerminateJobRequest terminate;
+  terminate.job_id = 42;
+  terminate.run_seq = 1;
+  terminate.kill_wait_s = 5;
+  ExpectRoundTrip(terminate);
+}
+
+struct BoolsHolder {
+  std::vector<bool> bits;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& bits;
+  }
+};
+
+TEST(Codec, VectorOfBoolRoundTrips) {
+  BoolsHolder h;
+  h.bits = {true, false, true, true};
+  auto back = DecodeBodyAs<BoolsHolder>(EncodeBody(h));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->bits, h.bits);
+}
+
+// Like Boost's own loader, a vector is resized to the count read, loading over elements it
+// already had.
+TEST(Codec, VectorLoadsOverExistingElements) {
+  QueryConfigReply two;
+  two.lines = {"a", "b"};
+  const std::string bytes = EncodeBody(two);
+  for (int before : {0, 1, 2, 5}) {
+    QueryConfigReply r;
+    r.lines.assign(static_cast<size_t>(before), "old");
+    BoundedIArchive ar(bytes, kArchiveFlags);
+    ar >> r;
+    EXPECT_EQ(r.lines, two.lines) << before;
+    EXPECT_EQ(ar.remaining(), 0u);
+  }
 }
 
 TEST(Codec, StateNames) {

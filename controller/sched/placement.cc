@@ -144,13 +144,16 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
     return not_now;
   }
 
-  // One task per node, then fill in node order (block).
+  // Tasks as evenly as the nodes allow: one round over the nodes at a time.
   std::vector<uint32_t> tasks(chosen.size(), 1);
   uint32_t left = ntasks - static_cast<uint32_t>(chosen.size());
-  for (size_t i = 0; i < chosen.size() && left > 0; ++i) {
-    uint32_t add = std::min(left, chosen[i].capacity - tasks[i]);
-    tasks[i] += add;
-    left -= add;
+  while (left > 0) {
+    for (size_t i = 0; i < chosen.size() && left > 0; ++i) {
+      if (tasks[i] < chosen[i].capacity) {
+        tasks[i]++;
+        left--;
+      }
+    }
   }
 
   std::vector<NodeAlloc> out;

@@ -1,6 +1,9 @@
 // herd — applying events to the controller's model.
 #include "controller/state/cluster_state.h"
 
+#include <sys/wait.h>
+
+#include <algorithm>
 #include <sstream>
 
 #include <boost/serialization/map.hpp>
@@ -114,6 +117,8 @@ Status ClusterState::Apply(const JobStarted& e) {
   j.alloc = e.alloc;
   j.intent = KillIntent::kNone;
   j.reason.clear();
+  j.steps.clear();
+  j.next_step_id = 0;
   Allocate(j);
   return Status::Ok();
 }
@@ -127,6 +132,12 @@ Status ClusterState::Apply(const JobEnded& e) {
   j.state = e.state;
   j.wait_status = e.wait_status;
   j.end_time = e.end_time;
+  for (auto& st : j.steps) {
+    if (st.state == JobState::kRunning) {
+      st.state = JobState::kCancelled;
+      st.end_time = e.end_time;
+    }
+  }
   j.reason = e.reason;
   j.hold = HoldKind::kNone;
   return Status::Ok();
@@ -181,6 +192,43 @@ Status ClusterState::Apply(const PartitionUpdated& e) {
   return Status::Ok();
 }
 
+Status ClusterState::Apply(const StepStarted& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (j.state != JobState::kRunning) return FailedPrecondition("job is not running");
+  if (j.FindStep(e.step.step_id) != nullptr) return FailedPrecondition("step exists");
+  j.steps.push_back(e.step);
+  if (e.step.step_id >= j.next_step_id) j.next_step_id = e.step.step_id + 1;
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const StepNodeEnded& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  for (auto& st : it->second.steps) {
+    if (st.step_id != e.step_id) continue;
+    if (st.state != JobState::kRunning) return FailedPrecondition("step already ended");
+    if (std::find(st.nodes_done.begin(), st.nodes_done.end(), e.node) != st.nodes_done.end()) {
+      return FailedPrecondition("node already reported");
+    }
+    st.nodes_done.push_back(e.node);
+    int32_t cur = st.wait_status;
+    auto rank = [](int32_t ws) {  // a signal outranks any exit code
+      return WIFSIGNALED(ws) ? 256 + WTERMSIG(ws) : WIFEXITED(ws) ? WEXITSTATUS(ws) : 0;
+    };
+    if (rank(e.wait_status) > rank(cur)) st.wait_status = e.wait_status;
+    if (st.nodes_done.size() >= st.layout.size()) {
+      st.end_time = e.time;
+      st.state = e.cancelled ? JobState::kCancelled
+                 : st.wait_status == 0 ? JobState::kCompleted
+                                       : JobState::kFailed;
+    }
+    return Status::Ok();
+  }
+  return FailedPrecondition("no such step");
+}
+
 namespace {
 template <class E>
 Status DecodeApply(ClusterState& s, const std::string& body) {
@@ -200,6 +248,8 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
     case EventType::kJobKillIntent: return DecodeApply<JobKillIntent>(*this, body);
     case EventType::kNodeUpdated: return DecodeApply<NodeUpdated>(*this, body);
     case EventType::kPartitionUpdated: return DecodeApply<PartitionUpdated>(*this, body);
+    case EventType::kStepStarted: return DecodeApply<StepStarted>(*this, body);
+    case EventType::kStepNodeEnded: return DecodeApply<StepNodeEnded>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }

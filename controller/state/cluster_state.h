@@ -31,6 +31,8 @@ class ClusterState {
   Status Apply(const JobKillIntent& e);
   Status Apply(const NodeUpdated& e);
   Status Apply(const PartitionUpdated& e);
+  Status Apply(const StepStarted& e);
+  Status Apply(const StepNodeEnded& e);
   // Decodes a journal record and applies it.
   Status ApplyRecord(uint16_t type, const std::string& body);
 

@@ -21,6 +21,8 @@ enum class EventType : uint16_t {
   kJobKillIntent = 6,
   kNodeUpdated = 7,
   kPartitionUpdated = 8,
+  kStepStarted = 9,
+  kStepNodeEnded = 10,
 };
 
 // The full spec, script and environment included: the journal is what makes a
@@ -112,6 +114,31 @@ struct PartitionUpdated {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& name& state;
+  }
+};
+
+struct StepStarted {
+  static constexpr EventType kType = EventType::kStepStarted;
+  uint64_t job_id = 0;
+  StepRecord step;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& step;
+  }
+};
+
+// One node of a step has finished its tasks; the step ends when all its nodes have.
+struct StepNodeEnded {
+  static constexpr EventType kType = EventType::kStepNodeEnded;
+  uint64_t job_id = 0;
+  uint32_t step_id = 0;
+  std::string node;
+  int32_t wait_status = 0;
+  int64_t time = 0;
+  bool cancelled = false;  // the step was ended by a signal from hrun or the controller
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& step_id& node& wait_status& time& cancelled;
   }
 };
 

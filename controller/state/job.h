@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/proto/step_messages.h"
 #include "common/proto/types.h"
 
 namespace herd::ctld {
@@ -20,6 +21,26 @@ using proto::NodeAlloc;
 enum class KillIntent : uint8_t { kNone = 0, kCancelled = 1, kTimeout = 2, kNodeFail = 3 };
 
 enum class HoldKind : uint8_t { kNone = 0, kUser = 1, kAdmin = 2 };
+
+// A job step started by hrun inside the job's allocation.
+struct StepRecord {
+  uint32_t step_id = 0;
+  std::string name;
+  JobState state = JobState::kRunning;  // RUNNING, then COMPLETED/FAILED/CANCELLED
+  std::vector<proto::StepNode> layout;
+  uint32_t num_tasks = 0;
+  bool overlap = false;                 // its cpus may be shared with other steps
+  int64_t start_time = 0;
+  int64_t end_time = 0;
+  int32_t wait_status = 0;              // the highest of the nodes'
+  std::vector<std::string> nodes_done;
+
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& step_id& name& state& layout& num_tasks& overlap& start_time& end_time& wait_status;
+    ar& nodes_done;
+  }
+};
 
 struct Job {
   uint64_t id = 0;
@@ -42,11 +63,21 @@ struct Job {
   std::vector<NodeAlloc> alloc;
   KillIntent intent = KillIntent::kNone;
   uint32_t priority = 0;
+  std::vector<StepRecord> steps;  // of the current run
+  uint32_t next_step_id = 0;
 
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& id& uid& gid& user& spec& partition& time_limit_s& state& reason& hold& run_seq;
     ar& restarts& submit_time& start_time& end_time& wait_status& alloc& intent& priority;
+    ar& steps& next_step_id;
+  }
+
+  const StepRecord* FindStep(uint32_t step_id) const {
+    for (const auto& s : steps) {
+      if (s.step_id == step_id) return &s;
+    }
+    return nullptr;
   }
 };
 

@@ -42,10 +42,11 @@ std::string FindCgroup2Root() {
   return "";
 }
 
-std::string JobCgroupPath(const std::string& node, uint64_t job_id, uint32_t run_seq) {
+std::string JobCgroupPath(const std::string& node, uint64_t job_id, uint32_t run_seq,
+                          uint32_t step_id) {
   static const std::string root = FindCgroup2Root();
   if (root.empty()) return "";
-  return root + "/herd/" + node + "/" + StepDirName(job_id, run_seq);
+  return root + "/herd/" + node + "/" + StepDirName(job_id, run_seq, step_id);
 }
 
 Result<JobCgroup> JobCgroup::Create(const std::string& path) {

@@ -1,8 +1,8 @@
 // herd — a job's cgroup v2 directory, used only to track and kill the job's processes
 // (this host has a v1/v2 hybrid: the unified tree has no resource controllers, but
-// cgroup.procs, cgroup.events and cgroup.kill work). Path:
-// <root>/herd/<node>/job<ID>.<RUNSEQ>, root being /sys/fs/cgroup/unified on a hybrid host
-// or /sys/fs/cgroup on a pure v2 host.
+// cgroup.procs, cgroup.events and cgroup.kill work). One group per step directory:
+// <root>/herd/<node>/job<ID>.<RUNSEQ>[.<STEP>], root being /sys/fs/cgroup/unified on a
+// hybrid host or /sys/fs/cgroup on a pure v2 host.
 #pragma once
 
 #include <sys/types.h>
@@ -12,13 +12,15 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "common/proto/types.h"
 
 namespace herd::noded {
 
 // The mounted cgroup2 root, or "" when there is none.
 std::string FindCgroup2Root();
-// Where a job's cgroup lives ("" without a cgroup2 mount).
-std::string JobCgroupPath(const std::string& node, uint64_t job_id, uint32_t run_seq);
+// Where a step's cgroup lives ("" without a cgroup2 mount).
+std::string JobCgroupPath(const std::string& node, uint64_t job_id, uint32_t run_seq,
+                          uint32_t step_id = proto::kBatchStep);
 
 class JobCgroup {
  public:

@@ -1,6 +1,7 @@
 // herd — batch job environment.
 #include "nodedaemon/stepd/job_env.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -42,6 +43,19 @@ bool FindEnv(const std::vector<std::string>& env, const std::string& name, std::
   }
   if (found != nullptr && value != nullptr) *value = found->substr(name.size() + 1);
   return found != nullptr;
+}
+
+void SetEnv(std::vector<std::string>* env, const std::string& name, const std::string& value) {
+  auto defines = [&](const std::string& e) {
+    return e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0;
+  };
+  auto it = std::find_if(env->begin(), env->end(), defines);
+  if (it == env->end()) {
+    env->push_back(name + "=" + value);
+    return;
+  }
+  *it = name + "=" + value;
+  env->erase(std::remove_if(it + 1, env->end(), defines), env->end());
 }
 
 std::vector<std::string> BuildJobEnv(const proto::LaunchBatchRequest& req,
@@ -112,7 +126,7 @@ std::vector<std::string> BuildJobEnv(const proto::LaunchBatchRequest& req,
       {"JOB_USER", req.user.empty() ? ctx.user : req.user},
       {"JOB_GID", std::to_string(req.gid)},
       {"CLUSTER_NAME", ctx.cluster_name},
-      {"RESTART_COUNT", std::to_string(req.run_seq)},
+      {"RESTART_COUNT", std::to_string(req.run_seq > 0 ? req.run_seq - 1 : 0)},
   };
   common.insert(common.end(), rest.begin(), rest.end());
   for (const auto& [name, value] : common) env.Set("HERD_" + name, value);

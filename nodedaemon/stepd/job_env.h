@@ -30,4 +30,8 @@ std::vector<std::string> BuildJobEnv(const proto::LaunchBatchRequest& req,
 // The value of the last definition of `name` in `env`; false when it is not defined.
 bool FindEnv(const std::vector<std::string>& env, const std::string& name, std::string* value);
 
+// Replaces every definition of `name` in place (the first keeps its position, later ones
+// are removed), or appends one.
+void SetEnv(std::vector<std::string>* env, const std::string& name, const std::string& value);
+
 }  // namespace herd::noded

@@ -10,20 +10,20 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <thread>
 
-#include "common/auth/auth.h"
 #include "common/base/fs.h"
 #include "common/base/log.h"
-#include "common/net/rpc_client.h"
 #include "common/proto/codec.h"
+#include "common/proto/output_path.h"
 #include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/spool.h"
+#include "nodedaemon/stepd/completion.h"
 #include "nodedaemon/stepd/job_env.h"
 #include "nodedaemon/stepd/job_process.h"
-#include "nodedaemon/stepd/output_path.h"
 
 namespace herd::noded {
+using proto::OutputFields;
+using proto::ResolveOutputPath;
 namespace {
 
 constexpr int kFailedExit = 1 << 8;  // wait status of "exit 1"
@@ -49,7 +49,9 @@ StepDaemon::StepDaemon(ClusterConfig config, std::string conf_path, std::string 
       dir_(std::move(step_dir)) {}
 
 int StepDaemon::Run() {
-  if (!ParseStepDirName(BaseName(dir_), &job_id_, &run_seq_)) {
+  uint32_t step_id = 0;
+  if (!ParseStepDirName(BaseName(dir_), &job_id_, &run_seq_, &step_id) ||
+      step_id != proto::kBatchStep) {
     HERD_LOG(Error) << dir_ << " is not a step directory (job<ID>.<RUN>)";
     return 1;
   }
@@ -223,41 +225,7 @@ void StepDaemon::ReportCompletion() {
   req.step.wait_status = wait_status_;
   req.end_time = end_time_;
   req.message = message_;
-
-  std::vector<std::string> addresses;
-  if (have_launch_ && !launch_.controller_addr.empty()) {
-    addresses.push_back(launch_.controller_addr);
-  }
-  for (const ControllerAddr& c : config_.controllers) {
-    std::string a = net::TcpAddress(c.host, c.port != 0 ? c.port : config_.controller_port);
-    if (std::find(addresses.begin(), addresses.end(), a) == addresses.end()) {
-      addresses.push_back(a);
-    }
-  }
-  if (addresses.empty()) {
-    HERD_LOG(Error) << "no controller address: the completion is left to herdd";
-    return;
-  }
-  auto auth = MakeMungeAuth(config_.auth_socket);
-  net::Caller caller(addresses, auth.get());
-  auto backoff = std::chrono::milliseconds(100);
-  for (int attempt = 1;; ++attempt) {
-    // Caller signs every send afresh (MUNGE refuses a replayed credential).
-    auto reply = caller.CallFrame(proto::MakeFrame(req, 0), std::chrono::milliseconds(2000));
-    if (reply.ok() && (reply->type == proto::MsgType::kStatusReply ||
-                       reply->type == proto::MsgType::kUnsupportedReply)) {
-      HERD_LOG(Info) << "completion of job " << job_id_
-                     << " delivered: " << net::StatusFromFrame(*reply).ToString();
-      return;
-    }
-    if (attempt == 1 || attempt % 30 == 0) {
-      HERD_LOG(Warning) << "completion of job " << job_id_ << " not delivered yet (try " << attempt
-                        << "): "
-                        << (reply.ok() ? std::string("unexpected reply") : reply.error().message());
-    }
-    std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
-  }
+  DeliverCompletion(config_, have_launch_ ? launch_.controller_addr : "", req);
 }
 
 }  // namespace herd::noded

@@ -62,7 +62,7 @@ TEST(JobEnvTest, HerdAndSlurmVariables) {
     EXPECT_EQ(Get(env, p + "JOB_USER"), "alice");
     EXPECT_EQ(Get(env, p + "JOB_GID"), "1002");
     EXPECT_EQ(Get(env, p + "CLUSTER_NAME"), "mycluster");
-    EXPECT_EQ(Get(env, p + "RESTART_COUNT"), "2");
+    EXPECT_EQ(Get(env, p + "RESTART_COUNT"), "1");
   }
   EXPECT_EQ(Get(env, "HERD_NODENAME"), "n1");
   EXPECT_EQ(Get(env, "SLURMD_NODENAME"), "n1");

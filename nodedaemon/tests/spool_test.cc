@@ -38,6 +38,21 @@ TEST(SpoolNamesTest, StepDirNames) {
                           "xjob1.1", "job-1.0"}) {
     EXPECT_FALSE(ParseStepDirName(bad, &job, &run)) << bad;
   }
+  uint32_t step = 0;
+  EXPECT_TRUE(ParseStepDirName("job12.3", &job, &run, &step));
+  EXPECT_EQ(step, proto::kBatchStep);
+  EXPECT_EQ(StepDirName(12, 1, 5), "job12.1.5");
+  EXPECT_EQ(StepDirName(12, 1, proto::kBatchStep), "job12.1");
+  EXPECT_TRUE(ParseStepDirName("job12.1.5", &job, &run, &step));
+  EXPECT_EQ(job, 12u);
+  EXPECT_EQ(run, 1u);
+  EXPECT_EQ(step, 5u);
+  EXPECT_TRUE(ParseStepDirName("job12.1.0", &job, &run, &step));
+  EXPECT_EQ(step, 0u);
+  for (const char* bad :
+       {"job12.1.", "job12.1.x", "job12.1.2.3", "job12..2", "job12.1.4294967291"}) {
+    EXPECT_FALSE(ParseStepDirName(bad, &job, &run, &step)) << bad;
+  }
   EXPECT_EQ(NodeSpoolDir("/var/spool/herd/%n", "n7"), "/var/spool/herd/n7");
   EXPECT_EQ(NodeSpoolDir("/s/%n/%x", "a"), "/s/a/%x");
 }
@@ -111,6 +126,36 @@ TEST_F(SpoolTest, SmallFiles) {
   ASSERT_TRUE(s.ok());
   EXPECT_FALSE(s->has_pid);
   EXPECT_FALSE(s->has_status);
+}
+
+TEST_F(SpoolTest, StepsOfOneJobRun) {
+  std::string batch = MakeStep("job5.0");
+  ASSERT_TRUE(WriteFileAtomic(batch + "/" + kLaunchFile, "x").ok());
+  std::string step1 = MakeStep("job5.0.1");
+  ASSERT_TRUE(WriteFileAtomic(step1 + "/" + kLaunchStepFile, "x").ok());
+  std::string step0 = MakeStep("job5.0.0");
+  ASSERT_TRUE(WriteFileAtomic(step0 + "/" + kLaunchFile, "wrong kind").ok());
+  MakeStep("job5.1.0");
+  MakeStep("job6.0.2");
+
+  auto scan = ScanSpool(root_);
+  ASSERT_TRUE(scan.ok());
+  ASSERT_EQ(scan->size(), 5u);
+  std::vector<SpoolStep> steps = JobRunSteps(root_, 5, 0);
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0].step_id, 0u);
+  EXPECT_FALSE(steps[0].has_launch);  // a step directory needs launch_step.bin
+  EXPECT_EQ(steps[1].step_id, 1u);
+  EXPECT_TRUE(steps[1].has_launch);
+  EXPECT_EQ(steps[1].dir, step1);
+  EXPECT_EQ(steps[2].step_id, proto::kBatchStep);  // the batch step sorts last
+  EXPECT_TRUE(steps[2].has_launch);
+  EXPECT_EQ(JobRunSteps(root_, 5, 1).size(), 1u);
+  EXPECT_TRUE(JobRunSteps(root_, 7, 0).empty());
+  auto one = InspectStep(root_, 6, 0, 2);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->step_id, 2u);
+  EXPECT_EQ(InspectStep(root_, 6, 0).error().code(), Code::kNotFound);
 }
 
 TEST(SpoolScanTest, MissingSpoolDirIsAnError) {

@@ -65,30 +65,39 @@ check_hbatch "missing script" "no-such-script" "$WORK/no-such-script.sh"
 after=$(job_count)
 assert_eq "$before" "$after" "number of jobs after the rejected submissions"
 
-step "garbage to the controller and to a herdd"
-ctl_pid=$(daemon_pid ctl1)
-n1_pid=$(daemon_pid n1)
 ctl_port=$(sed -n 's/^ControllerHost=[^(]*([^:]*:\([0-9]*\)).*/\1/p' "$HERD_CONF")
 n1_port=$(sed -n 's/^NodeName=.* Port=\([0-9]*\).*/\1/p' "$HERD_CONF")
-for port in "$ctl_port" "$n1_port"; do
-  # raw bytes through bash's /dev/tcp: only ZeroMQ's handshake sees these
-  if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+py=$(zmq_python) || fail "no python3 with the zmq module (apt-get install python3-zmq)"
+
+# send_garbage PORT: raw bytes over TCP (bash /dev/tcp: only ZeroMQ's handshake and, for
+# ZMTP/1.0, its framing see these), then malformed herd frames through a DEALER socket.
+send_garbage() {
+  if exec 3<>"/dev/tcp/127.0.0.1/$1"; then
     head -c 8192 /dev/urandom >&3 || true
     exec 3>&-
   fi
-done
-py=$(zmq_python) || fail "no python3 with the zmq module (apt-get install python3-zmq)"
-"$py" "$LIB_DIR/send_garbage.py" 127.0.0.1 "$ctl_port" --expect-unsupported >&2 \
-  || fail "controller: bad frames (see above)"
-"$py" "$LIB_DIR/send_garbage.py" 127.0.0.1 "$n1_port" --expect-unsupported >&2 \
-  || fail "herdd n1: bad frames (see above)"
-sleep 1
+  "$py" "$LIB_DIR/send_garbage.py" 127.0.0.1 "$1" --expect-unsupported >&2
+}
 
-step "both daemons still serve"
+step "garbage to the controller"
+ctl_pid=$(daemon_pid ctl1)
+send_garbage "$ctl_port" || fail "controller: bad frames (see above)"
+sleep 1
 assert_eq "$ctl_pid" "$(daemon_pid ctl1 2>/dev/null || echo dead)" "herdctld pid after garbage"
-assert_eq "$n1_pid" "$(daemon_pid n1 2>/dev/null || echo dead)" "herdd n1 pid after garbage"
-hqueue -t all >/dev/null || fail "hqueue fails after garbage"
-id=$(submit -N 2 -o "$WORK/after-%j.out" --wrap 'echo still fine')
+hqueue -t all >/dev/null || fail "hqueue fails after garbage to the controller"
+# the controller must still be able to sign its own requests (the launch to a herdd)
+id=$(submit -o "$WORK/after-ctl-%j.out" --wrap 'echo still fine')
 wait_state "$id" COMPLETED 30
-assert_file_has_line "$WORK/after-$id.out" "still fine"
+assert_file_has_line "$WORK/after-ctl-$id.out" "still fine"
+
+step "garbage to herdd n1"
+n1_pid=$(daemon_pid n1)
+send_garbage "$n1_port" || fail "herdd n1: bad frames (see above)"
+assert_eq "$n1_pid" "$(daemon_pid n1 2>/dev/null || echo dead)" "herdd n1 pid after garbage"
+# heartbeats must go on: the node stays up past NodeTimeout (5 s)
+sleep 7
+assert_eq idle "$(node_state n1)" "state of n1 7 s after the garbage (NodeTimeout=5)"
+id=$(submit -N 2 -o "$WORK/after-n1-%j.out" --wrap 'echo still fine')
+wait_state "$id" COMPLETED 30
+assert_file_has_line "$WORK/after-n1-$id.out" "still fine"
 wait_node_state n1 idle 15

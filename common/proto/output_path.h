@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-namespace herd::noded {
+namespace herd::proto {
 
 struct OutputFields {
   uint64_t job_id = 0;
@@ -26,4 +26,4 @@ std::string ExpandOutputPattern(const std::string& pattern, const OutputFields& 
 std::string ResolveOutputPath(const std::string& pattern, const std::string& fallback_pattern,
                               const std::string& work_dir, const OutputFields& f);
 
-}  // namespace herd::noded
+}  // namespace herd::proto

@@ -1,9 +1,9 @@
 // herd — tests of output file name patterns.
-#include "nodedaemon/stepd/output_path.h"
+#include "common/proto/output_path.h"
 
 #include <gtest/gtest.h>
 
-namespace herd::noded {
+namespace herd::proto {
 namespace {
 
 OutputFields Fields() { return OutputFields{42, "train", "alice", "n3"}; }
@@ -33,4 +33,4 @@ TEST(OutputPathTest, DefaultsAndWorkDir) {
 }
 
 }  // namespace
-}  // namespace herd::noded
+}  // namespace herd::proto

@@ -1,9 +1,9 @@
 // herd — output file name patterns.
-#include "nodedaemon/stepd/output_path.h"
+#include "common/proto/output_path.h"
 
 #include <cctype>
 
-namespace herd::noded {
+namespace herd::proto {
 namespace {
 
 std::string Pad(const std::string& digits, size_t width) {
@@ -88,4 +88,4 @@ std::string ResolveOutputPath(const std::string& pattern, const std::string& fal
   return work_dir + "/" + path;
 }
 
-}  // namespace herd::noded
+}  // namespace herd::proto

@@ -1,0 +1,41 @@
+// herd halloc — obtain a job allocation and run a command in it (salloc's interface).
+// Options: halloc_options.cc; the command's environment: halloc_env.cc; allocation,
+// command and release: halloc_run.cc.
+#include <csignal>
+#include <cstdio>
+
+#include "commands/halloc/halloc_options.h"
+#include "commands/halloc/halloc_run.h"
+#include "commands/lib/cli.h"
+#include "commands/lib/client.h"
+#include "commands/lib/env_list.h"
+#include "commands/lib/signal_watch.h"
+
+namespace {
+constexpr char kCmd[] = "halloc";
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace herd;
+  // Before anything else: no thread may exist yet that could take these signals.
+  auto signals = cli::SignalWatch::Create(halloc::WatchedSignals());
+  if (!signals.ok()) return cli::ReportError(kCmd, signals.error().message());
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto opts = halloc::ParseHallocCommandLine(cli::Args(argc, argv));
+  if (!opts.ok()) return cli::ReportStatus(kCmd, opts.error());
+  if (opts->help) {
+    std::fputs(halloc::HallocUsage().c_str(), stdout);
+    return 0;
+  }
+  if (opts->version) {
+    std::printf("%s\n", cli::kVersionString);
+    return 0;
+  }
+  auto cwd = cli::CurrentDir();
+  if (!cwd.ok()) return cli::ReportError(kCmd, cwd.error().message());
+  auto client = cli::Client::Create();
+  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  return halloc::RunHalloc(*opts, cli::ProcessEnvironment(), *cwd, client->get(),
+                           signals->get());
+}

@@ -1,0 +1,99 @@
+// herd hrun — choosing and binding the step's I/O address.
+#include "commands/hrun/io_endpoint.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "commands/lib/env_list.h"
+#include "common/base/strings.h"
+
+namespace herd::hrun {
+namespace {
+
+std::string Dotted(const struct in_addr& a) {
+  char buf[INET_ADDRSTRLEN] = {0};
+  inet_ntop(AF_INET, &a, buf, sizeof(buf));
+  return buf;
+}
+
+// The source address the kernel picks for packets to ip:port (no packet is sent).
+Result<std::string> RouteSource(const std::string& ip, uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Internal(std::string("socket: ") + std::strerror(errno));
+  struct sockaddr_in to;
+  std::memset(&to, 0, sizeof(to));
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port != 0 ? port : 9);
+  inet_pton(AF_INET, ip.c_str(), &to.sin_addr);
+  struct sockaddr_in me;
+  socklen_t len = sizeof(me);
+  std::memset(&me, 0, sizeof(me));
+  const bool ok = connect(fd, reinterpret_cast<struct sockaddr*>(&to), sizeof(to)) == 0 &&
+                  getsockname(fd, reinterpret_cast<struct sockaddr*>(&me), &len) == 0;
+  close(fd);
+  if (!ok || me.sin_addr.s_addr == htonl(INADDR_ANY)) return NotFound("no route to " + ip);
+  return Dotted(me.sin_addr);
+}
+
+}  // namespace
+
+Result<std::string> ResolveIpv4(const std::string& host) {
+  struct in_addr a;
+  if (inet_pton(AF_INET, host.c_str(), &a) == 1) return host;
+  struct addrinfo hints;
+  std::memset(&hints, 0, sizeof(hints));
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  struct addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || res == nullptr) {
+    return NotFound("cannot resolve " + host);
+  }
+  const std::string ip = Dotted(reinterpret_cast<struct sockaddr_in*>(res->ai_addr)->sin_addr);
+  freeaddrinfo(res);
+  return ip;
+}
+
+bool IsLoopbackIpv4(const std::string& ip) { return StartsWith(ip, "127."); }
+
+Result<std::string> ChooseIoHost(const ClusterConfig& config,
+                                 const std::vector<std::string>& env) {
+  if (auto given = cli::LookupEnv(env, "HERD_IO_ADDR"); given && !Trim(*given).empty()) {
+    auto ip = ResolveIpv4(Trim(*given));
+    if (!ip.ok()) return InvalidArgument("HERD_IO_ADDR: " + ip.error().message());
+    return *ip;
+  }
+  if (!config.controllers.empty()) {
+    const ControllerAddr& ctl = config.controllers.front();
+    auto ip = ResolveIpv4(ctl.host);
+    if (ip.ok()) {
+      if (IsLoopbackIpv4(*ip)) return std::string("127.0.0.1");
+      const uint16_t port = ctl.port != 0 ? ctl.port : config.controller_port;
+      if (auto src = RouteSource(*ip, port); src.ok()) return *src;
+    }
+  }
+  char name[256] = {0};
+  if (gethostname(name, sizeof(name) - 1) == 0) {
+    if (auto ip = ResolveIpv4(name); ip.ok()) return *ip;
+  }
+  return std::string("127.0.0.1");
+}
+
+Result<IoEndpoint> BindIoEndpoint(const std::string& ip) {
+  IoEndpoint ep;
+  HERD_ASSIGN_OR_RETURN(ep.server, net::RpcServer::Bind("tcp://" + ip + ":*"));
+  try {
+    ep.address = ep.server->socket().get(zmq::sockopt::last_endpoint);
+  } catch (const zmq::error_t& e) {
+    return Internal(std::string("cannot read the bound address: ") + e.what());
+  }
+  if (ep.address.empty()) return Internal("cannot read the bound address");
+  return ep;
+}
+
+}  // namespace herd::hrun

@@ -1,0 +1,49 @@
+// herd hrun — run a parallel job step (srun's interface). Options: hrun_options.cc; specs:
+// hrun_spec.cc; allocation and step creation: hrun_run.cc; the running step:
+// step_session.cc. This file sets up signals, reads the environment and configuration.
+#include <csignal>
+#include <cstdio>
+
+#include "commands/hrun/hrun_options.h"
+#include "commands/hrun/hrun_run.h"
+#include "commands/lib/cli.h"
+#include "commands/lib/client.h"
+#include "commands/lib/env_list.h"
+#include "commands/lib/signal_watch.h"
+
+namespace {
+constexpr char kCmd[] = "hrun";
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace herd;
+  // Before anything else: no thread may exist yet that could take these signals.
+  auto signals = cli::SignalWatch::Create(cli::ForwardedSignals());
+  if (!signals.ok()) return cli::ReportError(kCmd, signals.error().message());
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto opts = hrun::ParseHrunCommandLine(cli::Args(argc, argv));
+  if (!opts.ok()) return cli::ReportStatus(kCmd, opts.error());
+  if (opts->help) {
+    std::fputs(hrun::HrunUsage().c_str(), stdout);
+    return 0;
+  }
+  if (opts->version) {
+    std::printf("%s\n", cli::kVersionString);
+    return 0;
+  }
+  if (opts->mpi && *opts->mpi == "list") {
+    std::fputs(hrun::MpiTypeList().c_str(), stdout);
+    return 0;
+  }
+
+  auto cwd = cli::CurrentDir();
+  if (!cwd.ok()) return cli::ReportError(kCmd, cwd.error().message());
+  auto client = cli::Client::Create();
+  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  hrun::HrunContext ctx;
+  ctx.env = cli::ProcessEnvironment();
+  ctx.cwd = *cwd;
+  ctx.mpi_default = (*client)->config().mpi_default;
+  return hrun::RunHrun(*opts, ctx, client->get(), signals->get());
+}

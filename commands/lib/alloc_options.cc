@@ -1,0 +1,184 @@
+// herd commands — allocation options shared by halloc and hrun.
+#include "commands/lib/alloc_options.h"
+
+#include "commands/hbatch/hbatch_options.h"
+#include "commands/lib/cli.h"
+#include "common/base/hostlist.h"
+#include "common/base/strings.h"
+#include "common/config/config.h"
+
+namespace herd::cli {
+namespace {
+
+Result<uint64_t> ParseMemOption(const std::string& option, const std::string& value) {
+  auto mb = ParseMemoryMb(Trim(value));
+  if (!mb.ok()) return InvalidArgument(option + ": " + mb.error().message());
+  return *mb;
+}
+
+Result<std::string> CheckHostlist(const std::string& option, const std::string& value) {
+  auto hosts = ExpandHostlist(value);
+  if (!hosts.ok()) {
+    return InvalidArgument(option + ": invalid node list: " + hosts.error().message());
+  }
+  if (hosts->empty()) return InvalidArgument(option + ": empty node list");
+  return value;
+}
+
+}  // namespace
+
+void AddAllocLongOptions(std::vector<struct option>* opts) {
+  const struct option list[] = {
+      {"nodes", required_argument, nullptr, 'N'},
+      {"ntasks", required_argument, nullptr, 'n'},
+      {"cpus-per-task", required_argument, nullptr, 'c'},
+      {"ntasks-per-node", required_argument, nullptr, kOptNtasksPerNode},
+      {"partition", required_argument, nullptr, 'p'},
+      {"time", required_argument, nullptr, 't'},
+      {"job-name", required_argument, nullptr, 'J'},
+      {"nodelist", required_argument, nullptr, 'w'},
+      {"exclude", required_argument, nullptr, 'x'},
+      {"exclusive", optional_argument, nullptr, kOptExclusive},
+      {"mem", required_argument, nullptr, kOptMem},
+      {"mem-per-cpu", required_argument, nullptr, kOptMemPerCpu},
+      {"constraint", required_argument, nullptr, 'C'},
+  };
+  opts->insert(opts->end(), std::begin(list), std::end(list));
+}
+
+bool IsAllocOption(int opt) {
+  switch (opt) {
+    case 'N':
+    case 'n':
+    case 'c':
+    case 'p':
+    case 't':
+    case 'J':
+    case 'w':
+    case 'x':
+    case 'C':
+    case kOptNtasksPerNode:
+    case kOptMem:
+    case kOptMemPerCpu:
+    case kOptExclusive:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
+  const std::string v = arg != nullptr ? arg : "";
+  switch (opt) {
+    case 'N': {
+      HERD_ASSIGN_OR_RETURN(o->nodes, hbatch::ParseNodeCount(v));
+      break;
+    }
+    case 'n': {
+      HERD_ASSIGN_OR_RETURN(o->ntasks, ParseCount("--ntasks", v, false));
+      break;
+    }
+    case 'c': {
+      HERD_ASSIGN_OR_RETURN(o->cpus_per_task, ParseCount("--cpus-per-task", v, false));
+      break;
+    }
+    case kOptNtasksPerNode: {
+      HERD_ASSIGN_OR_RETURN(o->ntasks_per_node, ParseCount("--ntasks-per-node", v, false));
+      break;
+    }
+    case 'p':
+      o->partition = Trim(v);
+      break;
+    case 't': {
+      auto t = ParseTimeLimit(Trim(v));
+      if (!t.ok()) return InvalidArgument("--time: " + t.error().message());
+      o->time_limit_s = *t == 0 ? -1 : *t;  // as in Slurm, zero asks for no limit
+      break;
+    }
+    case 'J':
+      o->job_name = v;
+      break;
+    case 'w': {
+      HERD_ASSIGN_OR_RETURN(o->nodelist, CheckHostlist("--nodelist", v));
+      break;
+    }
+    case 'x': {
+      HERD_ASSIGN_OR_RETURN(o->exclude, CheckHostlist("--exclude", v));
+      break;
+    }
+    case kOptExclusive:
+      if (arg != nullptr) {
+        return InvalidArgument("--exclusive=" + v + " is not supported (use --exclusive)");
+      }
+      o->exclusive = true;
+      break;
+    case kOptMem: {
+      HERD_ASSIGN_OR_RETURN(o->mem_mb, ParseMemOption("--mem", v));
+      break;
+    }
+    case kOptMemPerCpu: {
+      HERD_ASSIGN_OR_RETURN(o->mem_per_cpu_mb, ParseMemOption("--mem-per-cpu", v));
+      break;
+    }
+    case 'C': {
+      HERD_ASSIGN_OR_RETURN(o->constraints, hbatch::ParseConstraint(v));
+      break;
+    }
+    default:
+      return UsageError("unexpected option");
+  }
+  return Status::Ok();
+}
+
+Status CheckAllocOptions(const AllocOptions& o) {
+  if (o.mem_mb && o.mem_per_cpu_mb) {
+    return InvalidArgument("--mem and --mem-per-cpu are mutually exclusive");
+  }
+  return Status::Ok();
+}
+
+proto::JobSpec BuildAllocationSpec(const AllocOptions& o, const std::string& name,
+                                   const std::vector<std::string>& argv,
+                                   std::vector<std::string> env, const std::string& submit_dir,
+                                   const std::string& work_dir) {
+  proto::JobSpec spec;
+  spec.interactive = true;
+  spec.name = o.job_name.value_or(name);
+  spec.partition = o.partition.value_or("");
+  if (o.nodes) {
+    spec.min_nodes = o.nodes->first;
+    spec.max_nodes = o.nodes->second;
+  }
+  spec.num_tasks = o.ntasks.value_or(0);
+  spec.cpus_per_task = o.cpus_per_task.value_or(1);
+  spec.ntasks_per_node = o.ntasks_per_node.value_or(0);
+  spec.mem_per_node_mb = o.mem_mb.value_or(0);
+  spec.mem_per_cpu_mb = o.mem_per_cpu_mb.value_or(0);
+  spec.time_limit_s = o.time_limit_s.value_or(-2);
+  spec.submit_dir = submit_dir;
+  spec.work_dir = work_dir;
+  spec.argv = argv;
+  spec.env = std::move(env);
+  spec.export_spec = "ALL";
+  spec.exclusive = o.exclusive;
+  spec.requeue = false;  // the allocation's owner is a live process: never rerun it
+  spec.nodelist = o.nodelist.value_or("");
+  spec.exclude = o.exclude.value_or("");
+  spec.constraints = o.constraints.value_or(std::vector<std::string>{});
+  return spec;
+}
+
+std::string BaseName(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  const size_t slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+std::string AbsolutePath(const std::string& path, const std::string& cwd) {
+  if (!path.empty() && path[0] == '/') return path;
+  if (cwd.empty() || cwd.back() == '/') return cwd + path;
+  return cwd + "/" + path;
+}
+
+}  // namespace herd::cli

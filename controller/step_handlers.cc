@@ -1,0 +1,224 @@
+// herd — controller core: job steps (hrun) and interactive allocations (halloc, hrun).
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+
+#include "common/base/hostlist.h"
+#include "common/base/log.h"
+#include "controller/core.h"
+#include "controller/sched/step_placement.h"
+
+namespace herd::ctld {
+
+using proto::Frame;
+using proto::MsgType;
+
+namespace {
+
+Frame Error(const Status& s) { return proto::MakeStatusFrame(s, 0); }
+
+std::string RandomToken() {
+  unsigned char buf[16] = {};
+  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    (void)n;
+    ::close(fd);
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : buf) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+void ControllerCore::FinishDeferredReplies() {
+  for (const auto& d : deferred_) {
+    if (d.reply_index >= replies_.size()) continue;
+    proto::SubmitJobReply rep;
+    rep.job_id = d.job_id;
+    if (const Job* j = state_.FindJob(d.job_id)) {
+      rep.state = j->state;
+      rep.alloc = j->alloc;
+    }
+    Frame f = proto::MakeFrame(rep, d.request_id, epoch_);
+    replies_[d.reply_index].bytes = proto::EncodeFrame(f);
+  }
+  deferred_.clear();
+}
+
+Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
+  auto req = proto::DecodeBody<proto::StepCreateRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  const Job* j = state_.FindJob(req->job_id);
+  if (j == nullptr) return Error(NotFound("Invalid job id specified"));
+  if (j->uid != who.uid && !IsAdmin(who.uid)) {
+    return Error(PermissionDenied("Access/permission denied"));
+  }
+  if (j->state != JobState::kRunning) {
+    return Error(FailedPrecondition("Job " + std::to_string(j->id) + " is not running (" +
+                                    proto::JobStateName(j->state) + ")"));
+  }
+  if (j->intent != KillIntent::kNone) {
+    return Error(FailedPrecondition("Job " + std::to_string(j->id) + " is ending"));
+  }
+  const proto::StepSpec& spec = req->spec;
+  if (spec.argv.empty() || spec.argv[0].empty()) return Error(InvalidArgument("no program given"));
+  if (spec.io_addr.empty()) return Error(InvalidArgument("no I/O address given"));
+  if (spec.cpus_per_task == 0) return Error(InvalidArgument("Invalid cpus-per-task: 0"));
+  auto layout = PlaceStep(*j, spec);
+  if (!layout.ok()) return Error(layout.error());
+
+  StepStarted e;
+  e.job_id = j->id;
+  e.step.step_id = j->next_step_id;
+  e.step.name = spec.name.empty() ? spec.argv[0] : spec.name;
+  e.step.layout = *layout;
+  e.step.overlap = spec.overlap;
+  e.step.start_time = clock_.NowSeconds();
+  for (const auto& n : *layout) e.step.num_tasks += static_cast<uint32_t>(n.tasks.size());
+  Status s = Emit(e);
+  if (!s.ok()) return Error(s);
+
+  proto::LaunchStepRequest launch;
+  launch.job_id = j->id;
+  launch.run_seq = j->run_seq;
+  launch.step_id = e.step.step_id;
+  launch.spec = spec;
+  launch.layout = *layout;
+  launch.num_tasks = e.step.num_tasks;
+  launch.uid = j->uid;
+  launch.gid = j->gid;
+  launch.user = j->user;
+  launch.partition = j->partition;
+  launch.job_name = j->spec.name;
+  std::vector<std::string> names;
+  for (const auto& a : j->alloc) names.push_back(a.node);
+  launch.job_nodelist = CompressHostlist(names);
+  launch.job_alloc = j->alloc;
+  launch.token = RandomToken();
+  launch.controller_addr = self_addr_;
+  std::string body = proto::EncodeBody(launch);
+  for (const auto& n : *layout) {
+    int idx = state_.NodeIndex(n.node);
+    if (idx >= 0) {
+      Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, j->id, j->run_seq, body);
+    }
+  }
+  HERD_LOG(Info) << "step " << j->id << "." << e.step.step_id << " (" << e.step.num_tasks
+                 << " tasks) on " << launch.job_nodelist;
+  proto::StepCreateReply rep;
+  rep.step_id = e.step.step_id;
+  rep.layout = std::move(*layout);
+  rep.token = launch.token;
+  rep.num_tasks = e.step.num_tasks;
+  return proto::MakeFrame(rep, 0);
+}
+
+Frame ControllerCore::StepNodeComplete(const proto::StepCompleteRequest& req) {
+  const Job* j = state_.FindJob(req.step.job_id);
+  if (j == nullptr) return Error(NotFound("no such job"));
+  if (j->state != JobState::kRunning || j->run_seq != req.step.run_seq) {
+    return Error(FailedPrecondition("stale step completion"));
+  }
+  const StepRecord* st = j->FindStep(req.step.step_id);
+  if (st == nullptr) return Error(NotFound("no such step"));
+  bool in_step = std::any_of(st->layout.begin(), st->layout.end(),
+                             [&](const proto::StepNode& n) { return n.node == req.node; });
+  if (!in_step) return Error(FailedPrecondition("node " + req.node + " is not in the step"));
+  if (st->state != JobState::kRunning ||
+      std::find(st->nodes_done.begin(), st->nodes_done.end(), req.node) != st->nodes_done.end()) {
+    return proto::MakeStatusFrame(Status::Ok(), 0);  // already recorded: a resend
+  }
+  StepNodeEnded e;
+  e.job_id = j->id;
+  e.step_id = st->step_id;
+  e.node = req.node;
+  e.wait_status = req.step.wait_status;
+  e.time = req.end_time > 0 ? req.end_time : clock_.NowSeconds();
+  return proto::MakeStatusFrame(Emit(e), 0);
+}
+
+void ControllerCore::EndInteractiveJob(const Job& job, JobState state, int32_t wait_status,
+                                       const std::string& reason) {
+  const Job old = job;
+  JobEnded e;
+  e.job_id = job.id;
+  e.state = state;
+  e.wait_status = wait_status;
+  e.end_time = clock_.NowSeconds();
+  e.reason = reason;
+  if (!Emit(e).ok()) return;
+  DropOutgoingFor(old.id);
+  TerminateOnNodes(old, "");  // whatever still runs in the allocation
+  need_schedule_ = true;
+}
+
+Frame ControllerCore::AllocationDone(const Identity& who, const Frame& f) {
+  auto req = proto::DecodeBody<proto::AllocationDoneRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  const Job* j = state_.FindJob(req->job_id);
+  if (j == nullptr) return Error(NotFound("Invalid job id specified"));
+  if (j->uid != who.uid && !IsAdmin(who.uid)) {
+    return Error(PermissionDenied("Access/permission denied"));
+  }
+  if (!j->spec.interactive) return Error(FailedPrecondition("not an interactive allocation"));
+  if (j->state == JobState::kPending) {
+    EndInteractiveJob(*j, JobState::kCancelled, 0, "Allocation released while pending");
+    return proto::MakeStatusFrame(Status::Ok(), 0);
+  }
+  if (j->state != JobState::kRunning) return proto::MakeStatusFrame(Status::Ok(), 0);
+  int32_t code = std::clamp(req->exit_code, 0, 255);
+  EndInteractiveJob(*j, code == 0 ? JobState::kCompleted : JobState::kFailed, code << 8,
+                    code == 0 ? "" : "NonZeroExitCode");
+  return proto::MakeStatusFrame(Status::Ok(), 0);
+}
+
+Frame ControllerCore::QuerySteps(const Frame& f) {
+  auto req = proto::DecodeBody<proto::QueryStepsRequest>(f.body);
+  if (!req.ok()) return Error(req.error());
+  proto::QueryStepsReply rep;
+  rep.now = clock_.NowSeconds();
+  auto add = [&](const Job& j) {
+    for (const auto& st : j.steps) {
+      proto::StepInfo i;
+      i.job_id = j.id;
+      i.step_id = st.step_id;
+      i.name = st.name;
+      i.user = j.user;
+      i.partition = j.partition;
+      i.state = st.state;
+      i.start_time = st.start_time;
+      i.end_time = st.end_time;
+      i.num_tasks = st.num_tasks;
+      std::vector<std::string> names;
+      for (const auto& n : st.layout) names.push_back(n.node);
+      i.nodelist = CompressHostlist(names);
+      i.layout = st.layout;
+      i.exit_code = WIFEXITED(st.wait_status) ? WEXITSTATUS(st.wait_status) : 0;
+      i.exit_signal = WIFSIGNALED(st.wait_status) ? WTERMSIG(st.wait_status) : 0;
+      rep.steps.push_back(std::move(i));
+    }
+  };
+  if (req->job_ids.empty()) {
+    for (const auto& [id, j] : state_.jobs()) {
+      if (j.state == JobState::kRunning) add(j);
+    }
+  } else {
+    for (uint64_t id : req->job_ids) {
+      const Job* j = state_.FindJob(id);
+      if (j == nullptr) return Error(NotFound("Invalid job id specified"));
+      add(*j);
+    }
+  }
+  return proto::MakeFrame(rep, 0);
+}
+
+}  // namespace herd::ctld

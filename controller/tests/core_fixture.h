@@ -1,0 +1,93 @@
+// herd — a controller core in memory with a fake authenticator, for tests that drive
+// it request by request.
+#pragma once
+
+#include <unistd.h>
+
+#include <memory>
+#include <vector>
+
+#include "common/base/fs.h"
+#include "controller/core.h"
+#include "controller/store/memory_state_store.h"
+#include "controller/tests/test_util.h"
+
+namespace herd::ctld {
+
+using testing::FakeAuth;
+using testing::RequestBytes;
+using testing::TestConfig;
+
+class CoreTest : public ::testing::Test {
+ protected:
+  CoreTest() : cfg_(TestConfig()) {
+    char tmpl[] = "/tmp/herd-core-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    blobs_ = std::make_unique<BlobStore>(dir_ + "/jobs");
+    EXPECT_TRUE(blobs_->Init().ok());
+    Restart();
+  }
+  ~CoreTest() override { (void)RemoveTree(dir_); }
+
+  void Restart() {
+    core_ = std::make_unique<ControllerCore>(cfg_, clock_, store_, *blobs_, auth_, "tcp://c:1");
+    ASSERT_TRUE(core_->Recover().ok());
+  }
+
+  template <class Rep, class Req>
+  Result<Rep> Call(const Req& req, uint32_t uid = 0) {
+    core_->HandleRequest("peer", RequestBytes(req, uid, ++rid_));
+    last_ = core_->Flush();
+    EXPECT_TRUE(last_.status.ok());
+    for (auto& m : last_.node_messages) sent_.push_back(m);
+    if (last_.replies.empty()) return Internal("no reply");
+    auto f = proto::DecodeFrame(last_.replies.back().bytes.data(),
+                                last_.replies.back().bytes.size());
+    EXPECT_EQ(f->request_id, rid_);
+    Status st = proto::ReplyStatus(*f);
+    if (!st.ok()) return st;
+    return proto::DecodeBody<Rep>(f->body);
+  }
+
+  void RegisterAll() {
+    for (const auto& n : cfg_.nodes) {
+      proto::RegisterNodeRequest r;
+      r.name = n.name;
+      r.hw.cpus = n.cpus;
+      r.hw.memory_mb = n.real_memory_mb;
+      r.boot_time = 1;
+      ASSERT_TRUE((Call<proto::RegisterNodeReply>(r).ok()));
+    }
+  }
+
+  uint64_t Submit(proto::JobSpec spec, uint32_t uid = 0) {
+    proto::SubmitJobRequest r;
+    r.spec = std::move(spec);
+    auto rep = Call<proto::SubmitJobReply>(r, uid);
+    EXPECT_TRUE(rep.ok()) << rep.error().message();
+    return rep.ok() ? rep->job_id : 0;
+  }
+
+  Status Complete(uint64_t id, int wait_status, uint32_t uid = 0) {
+    const Job* j = core_->state().FindJob(id);
+    proto::StepCompleteRequest r;
+    r.node = j->alloc.front().node;
+    r.step = {id, proto::kBatchStep, j->run_seq, true, wait_status};
+    return Call<proto::StatusReply>(r, uid).status();
+  }
+
+  JobState StateOf(uint64_t id) { return core_->state().FindJob(id)->state; }
+
+  ClusterConfig cfg_;
+  ManualClock clock_;
+  MemoryStateStore store_;
+  FakeAuth auth_;
+  std::string dir_;
+  std::unique_ptr<BlobStore> blobs_;
+  std::unique_ptr<ControllerCore> core_;
+  FlushResult last_;
+  std::vector<OutMsg> sent_;
+  uint64_t rid_ = 0;
+};
+
+}  // namespace herd::ctld

@@ -1,0 +1,130 @@
+// herd — job steps and interactive allocations in the controller core.
+#include <sys/wait.h>
+
+#include "controller/sched/step_placement.h"
+#include "controller/tests/core_fixture.h"
+
+namespace herd::ctld {
+namespace {
+
+Job JobWith(std::vector<NodeAlloc> alloc) {
+  Job j;
+  j.id = 7;
+  j.state = JobState::kRunning;
+  j.alloc = std::move(alloc);
+  return j;
+}
+
+proto::StepSpec Spec(uint32_t nodes, uint32_t tasks, const std::string& dist = "block") {
+  proto::StepSpec s;
+  s.num_nodes = nodes;
+  s.num_tasks = tasks;
+  s.distribution = dist;
+  s.argv = {"hostname"};
+  s.io_addr = "tcp://127.0.0.1:1";
+  return s;
+}
+
+TEST(StepPlacement, BlockAndCyclicRanks) {
+  Job j = JobWith({{"n1", {0, 1, 2, 3}, 0, 4}, {"n2", {0, 1, 2, 3}, 0, 4}});
+  auto block = PlaceStep(j, Spec(2, 4));
+  ASSERT_TRUE(block.ok()) << block.error().message();
+  EXPECT_EQ((*block)[0].tasks, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ((*block)[1].tasks, (std::vector<uint32_t>{2, 3}));
+  EXPECT_EQ((*block)[0].cpus, (std::vector<uint32_t>{0, 1}));
+  auto cyclic = PlaceStep(j, Spec(2, 4, "cyclic"));
+  ASSERT_TRUE(cyclic.ok());
+  EXPECT_EQ((*cyclic)[0].tasks, (std::vector<uint32_t>{0, 2}));
+  EXPECT_EQ((*cyclic)[1].tasks, (std::vector<uint32_t>{1, 3}));
+}
+
+TEST(StepPlacement, StepsDoNotShareCpusUnlessOverlap) {
+  Job j = JobWith({{"n1", {0, 1}, 0, 2}});
+  StepRecord running;
+  running.step_id = 0;
+  running.layout = {proto::StepNode{"n1", {0}, {0, 1}, 0}};
+  j.steps.push_back(running);
+  auto r = PlaceStep(j, Spec(1, 1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), Code::kResourceExhausted);
+  proto::StepSpec o = Spec(1, 1);
+  o.overlap = true;
+  EXPECT_TRUE(PlaceStep(j, o).ok());
+}
+
+TEST(StepPlacement, ImpossibleStepsFail) {
+  Job j = JobWith({{"n1", {0, 1}, 0, 2}});
+  EXPECT_EQ(PlaceStep(j, Spec(2, 2)).error().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(PlaceStep(j, Spec(1, 3)).error().code(), Code::kFailedPrecondition);
+  proto::StepSpec s = Spec(1, 1);
+  s.nodelist = "n5";
+  EXPECT_EQ(PlaceStep(j, s).error().code(), Code::kFailedPrecondition);
+}
+
+TEST_F(CoreTest, InteractiveAllocationStartsInTheSubmitReply) {
+  RegisterAll();
+  proto::SubmitJobRequest r;
+  r.spec.interactive = true;
+  r.spec.min_nodes = 2;
+  r.spec.num_tasks = 4;
+  r.spec.work_dir = "/tmp";
+  auto rep = Call<proto::SubmitJobReply>(r, 1001);
+  ASSERT_TRUE(rep.ok()) << rep.error().message();
+  EXPECT_EQ(rep->state, JobState::kRunning);
+  ASSERT_EQ(rep->alloc.size(), 2u);
+  EXPECT_TRUE(sent_.empty()) << "nothing to launch for an allocation";
+
+  proto::StepCreateRequest sc;
+  sc.job_id = rep->job_id;
+  sc.spec = proto::StepSpec();
+  sc.spec.num_tasks = 4;
+  sc.spec.argv = {"hostname"};
+  sc.spec.io_addr = "tcp://127.0.0.1:9";
+  EXPECT_EQ((Call<proto::StepCreateReply>(sc, 1002).error().code()), Code::kPermissionDenied);
+  auto step = Call<proto::StepCreateReply>(sc, 1001);
+  ASSERT_TRUE(step.ok()) << step.error().message();
+  EXPECT_EQ(step->step_id, 0u);
+  EXPECT_EQ(step->num_tasks, 4u);
+  EXPECT_EQ(step->token.size(), 32u);
+  EXPECT_EQ(sent_.size(), 2u) << "one launch per node of the step";
+
+  for (const auto& n : step->layout) {
+    proto::StepCompleteRequest done;
+    done.node = n.node;
+    done.step = {rep->job_id, 0, 1, true, 0};
+    ASSERT_TRUE(Call<proto::StatusReply>(done).ok());
+  }
+  EXPECT_EQ(core_->state().FindJob(rep->job_id)->steps[0].state, JobState::kCompleted);
+
+  proto::AllocationDoneRequest ad;
+  ad.job_id = rep->job_id;
+  ad.exit_code = 0;
+  ASSERT_TRUE(Call<proto::StatusReply>(ad, 1001).ok());
+  EXPECT_EQ(StateOf(rep->job_id), JobState::kCompleted);
+}
+
+TEST_F(CoreTest, StepFailureAndCancelOfAllocation) {
+  RegisterAll();
+  proto::SubmitJobRequest r;
+  r.spec.interactive = true;
+  r.spec.work_dir = "/tmp";
+  auto rep = Call<proto::SubmitJobReply>(r);
+  proto::StepCreateRequest sc;
+  sc.job_id = rep->job_id;
+  sc.spec.argv = {"false"};
+  sc.spec.io_addr = "tcp://127.0.0.1:9";
+  auto step = Call<proto::StepCreateReply>(sc);
+  ASSERT_TRUE(step.ok());
+  proto::StepCompleteRequest done;
+  done.node = step->layout[0].node;
+  done.step = {rep->job_id, 0, 1, true, 1 << 8};
+  ASSERT_TRUE(Call<proto::StatusReply>(done).ok());
+  EXPECT_EQ(core_->state().FindJob(rep->job_id)->steps[0].state, JobState::kFailed);
+  proto::CancelJobsRequest c;
+  c.filter.job_ids = {rep->job_id};
+  ASSERT_TRUE(Call<proto::CancelJobsReply>(c).ok());
+  EXPECT_EQ(StateOf(rep->job_id), JobState::kCancelled) << "an allocation ends at once";
+}
+
+}  // namespace
+}  // namespace herd::ctld

@@ -1,0 +1,74 @@
+// herd — a step daemon's connection to the hrun that started the step: a DEALER to the
+// step's io_addr. Every frame carries the step token in Frame.auth, and frames from hrun
+// without it are dropped. Sending never blocks the step: frames wait in an ordered queue
+// while ZeroMQ's own queue is full (hrun slow or unreachable); task output beyond
+// kMaxPendingOutput bytes is dropped (and counted), control messages (exits, fences,
+// aborts) are always kept. The link has its own ZeroMQ context so that Close() can wait for
+// the last frames to leave.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <zmq.hpp>
+
+#include "common/base/status.h"
+#include "common/proto/codec.h"
+#include "common/proto/step_messages.h"
+
+namespace herd::noded {
+
+class HrunLink {
+ public:
+  static constexpr size_t kMaxPendingOutput = 4u << 20;
+
+  HrunLink(std::string address, std::string token);
+  ~HrunLink();
+  HrunLink(const HrunLink&) = delete;
+  HrunLink& operator=(const HrunLink&) = delete;
+
+  Status Open();
+  bool is_open() const { return sock_ != nullptr; }
+
+  template <class T>
+  void Send(const T& msg) {
+    Enqueue(proto::MakeFrame(msg, 0), /*output=*/false);
+  }
+  // Task output: dropped when too much is waiting already.
+  void SendOutput(const proto::TaskOutput& out);
+  // Hands queued frames to ZeroMQ while it takes them.
+  void Pump();
+  bool HasPending() const { return !pending_.empty(); }
+  uint64_t dropped_bytes() const { return dropped_bytes_; }
+
+  // For zmq::poll (nullptr when not open).
+  void* socket_handle();
+  // The next frame from hrun that carries the token; kNotFound when none is waiting.
+  Result<proto::Frame> TryRecv();
+
+  // Waits up to `flush` for queued frames to leave, then closes the connection.
+  void Close(std::chrono::milliseconds flush);
+
+ private:
+  struct Pending {
+    std::string bytes;
+    bool output = false;
+  };
+  void Enqueue(proto::Frame f, bool output);
+
+  std::string address_;
+  std::string token_;
+  std::unique_ptr<zmq::context_t> ctx_;
+  std::unique_ptr<zmq::socket_t> sock_;
+  std::deque<Pending> pending_;
+  size_t pending_output_ = 0;
+  uint64_t dropped_bytes_ = 0;
+  uint64_t next_id_ = 0;
+};
+
+// Compares in time independent of where the strings differ.
+bool TokenMatches(const std::string& got, const std::string& want);
+
+}  // namespace herd::noded
