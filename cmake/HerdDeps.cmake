@@ -1,12 +1,12 @@
 # The required dependencies, by the names checked in research/FEASIBILITY.md §1.
 #
-# Every herd command and herdstepd is a short-lived process whose start-up is dominated by
-# loading and relocating shared libraries, so by default (HERD_STATIC_DEPS) the libraries
-# that have static archives are linked statically: libzmq and its dependencies (not the
-# krb5/GSSAPI chain, which ships no archives), libmunge, Boost.Serialization, libstdc++ and
-# libgcc. Whatever archive is missing falls back to the shared library, so the build never
-# depends on the archives being installed. The targets to link are herd::zmq (libzmq with
-# cppzmq's headers) and herd::munge.
+# Every herd command and herdstepd is a short-lived process whose start-up was dominated by
+# loading and relocating shared libraries, so by default (HERD_STATIC_DEPS) what has static
+# archives is linked statically: libzmq and its dependencies, libmunge, Boost.Serialization,
+# libstdc++ and libgcc. The krb5/GSSAPI chain has no archives; libzmq's calls into it go to
+# failing stubs instead (HERD_ZMQ_GSSAPI, below). Whatever archive is missing, or does not
+# link, falls back to the shared library, so the build never depends on the archives. Link
+# herd::zmq (libzmq with cppzmq's headers) and herd::munge, not cppzmq or PkgConfig::MUNGE.
 option(HERD_STATIC_DEPS
        "Link libzmq, libmunge, Boost.Serialization, libstdc++ and libgcc statically if possible"
        ON)
@@ -74,10 +74,12 @@ function(herd_pc_archives var prefix)
 endfunction()
 
 # herd_check_link(VAR CODE [SOURCES extra.cc...] [LIBS lib...] [LINK_OPTIONS opt...]):
-# cached VAR = whether the program CODE, with the extra sources, links.
+# VAR = whether the program CODE, with the extra sources, links. Cached, and checked again
+# when any argument changes.
 function(herd_check_link var code)
   cmake_parse_arguments(arg "" "" "SOURCES;LIBS;LINK_OPTIONS" ${ARGN})
-  if(DEFINED ${var})
+  string(MD5 key "${code};${arg_SOURCES};${arg_LIBS};${arg_LINK_OPTIONS}")
+  if(DEFINED ${var} AND "${${var}_KEY}" STREQUAL key)
     return()
   endif()
   set(dir ${CMAKE_BINARY_DIR}/CMakeFiles/herd_checks/${var})
@@ -89,6 +91,7 @@ function(herd_check_link var code)
               CXX_STANDARD 17)
   message(STATUS "herd: link check ${var}: ${ok}")
   set(${var} ${ok} CACHE INTERNAL "herd link check")
+  set(${var}_KEY ${key} CACHE INTERNAL "herd link check inputs")
 endfunction()
 
 # herd::munge: libmunge.a (it needs nothing but libc) or the shared libmunge.
@@ -112,6 +115,7 @@ if(_herd_munge_static)
 else()
   set_target_properties(herd::munge PROPERTIES INTERFACE_LINK_LIBRARIES PkgConfig::MUNGE)
 endif()
+message(STATUS "herd: libmunge static: ${_herd_munge_static}")
 
 # herd::zmq: cppzmq's headers and libzmq.a, then each package libzmq.pc requires privately
 # (krb5-gssapi libsodium openpgm norm libbsd): as archives when the package has an archive
@@ -126,6 +130,7 @@ option(HERD_ZMQ_GSSAPI
 add_library(herd::zmq INTERFACE IMPORTED)
 set(_herd_zmq_libs "")
 set(_herd_zmq_krb5 "")
+set(_herd_zmq_shared "")
 if(HERD_STATIC_DEPS)
   herd_find_archive(_herd_zmq_archive zmq)
   execute_process(COMMAND ${PKG_CONFIG_EXECUTABLE} --print-requires-private libzmq
@@ -154,6 +159,8 @@ if(HERD_STATIC_DEPS)
         set(_herd_gssapi_include ${HERD_ZMQ_DEP${_i}_INCLUDE_DIRS})
       else()
         list(APPEND _herd_zmq_libs ${HERD_ZMQ_DEP${_i}_LDFLAGS})
+        list(APPEND _herd_zmq_shared ${_pkg})
+        list(APPEND _herd_shared_cxx_deps ${_pkg})  # it may be C++ (norm is)
       endif()
     endforeach()
   endif()
@@ -188,10 +195,15 @@ if(_herd_zmq_libs)
   set_target_properties(herd::zmq PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${_herd_cppzmq_include}"
     INTERFACE_LINK_LIBRARIES "${_herd_zmq_libs};Threads::Threads;m")
-  message(STATUS "herd: libzmq linked statically; GSSAPI stubbed: ${_herd_zmq_without_gssapi}")
+  if(NOT _herd_zmq_without_gssapi AND _herd_zmq_krb5)
+    list(APPEND _herd_zmq_shared krb5-gssapi)
+  endif()
+  message(STATUS "herd: libzmq static (GSSAPI stubbed: ${_herd_zmq_without_gssapi}); "
+                 "its shared dependencies: ${_herd_zmq_shared}")
 else()
   set_target_properties(herd::zmq PROPERTIES INTERFACE_LINK_LIBRARIES cppzmq)
   list(APPEND _herd_shared_cxx_deps libzmq)
+  message(STATUS "herd: libzmq shared")
 endif()
 
 # libstdc++ and libgcc: statically too, unless a shared C++ library is still linked (two
@@ -208,6 +220,6 @@ if(HERD_STATIC_DEPS AND NOT HERD_SANITIZE AND NOT _herd_shared_cxx_deps)
   endif()
 endif()
 if(HERD_STATIC_DEPS)
-  message(STATUS "herd: static libstdc++/libgcc: ${HERD_STATIC_CXX_RUNTIME}; "
-                 "shared C++ libraries: ${_herd_shared_cxx_deps}")
+  message(STATUS "herd: static libstdc++/libgcc: ${HERD_STATIC_CXX_RUNTIME} "
+                 "(shared libraries that may need libstdc++.so: ${_herd_shared_cxx_deps})")
 endif()

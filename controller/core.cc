@@ -235,7 +235,7 @@ FlushResult ControllerCore::Flush() {
         state_, [this](const Job& job, std::vector<NodeAlloc> alloc) {
           return StartJob(job, std::move(alloc));
         });
-    reasons_ = std::move(pass.reasons);
+    for (const auto& [id, why] : pass.reasons) state_.SetPendingReason(id, why);
   }
   FinishDeferredReplies();
   r.status = store_.Commit();

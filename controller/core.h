@@ -154,7 +154,6 @@ class ControllerCore {
   uint64_t deferred_job_ = 0;  // set by Submit for the request being handled
   std::map<uint64_t, Outgoing> outbox_;  // by request id of the last send
   std::set<uint64_t> launch_acked_;      // jobs whose launch a node confirmed
-  std::unordered_map<uint64_t, std::string> reasons_;  // pending reasons, last pass
   std::unordered_map<uint32_t, std::string> user_names_;
 };
 

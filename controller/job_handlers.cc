@@ -431,7 +431,6 @@ void ControllerCore::ForgetOldJobs() {
   for (uint64_t id : old) {
     state_.Forget(id);
     blobs_.Remove(id);
-    reasons_.erase(id);
   }
 }
 

@@ -21,8 +21,7 @@ proto::JobInfo ControllerCore::ToInfo(const Job& j) const {
   i.partition = j.partition;
   i.state = j.state;
   if (j.state == JobState::kPending) {
-    auto it = reasons_.find(j.id);
-    i.reason = it != reasons_.end() ? it->second : "None";
+    i.reason = PendingReasonName(j.pending_reason);
     if (j.hold == HoldKind::kUser) i.reason = "JobHeldUser";
     if (j.hold == HoldKind::kAdmin) i.reason = "JobHeldAdmin";
   } else {

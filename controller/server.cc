@@ -1,6 +1,10 @@
 // herd — the controller's loop.
 #include "controller/server.h"
 
+#include <malloc.h>
+
+#include <chrono>
+
 #include "common/base/log.h"
 
 namespace herd::ctld {
@@ -18,6 +22,8 @@ Status Server::Run(const std::atomic<bool>& stop) {
   items.push_back({rpc_->socket().handle(), 0, ZMQ_POLLIN, 0});
   for (auto& c : nodes_) items.push_back({c->socket().handle(), 0, ZMQ_POLLIN, 0});
   constexpr int kBatch = 4096;  // requests per group commit, at most
+  auto last_busy = std::chrono::steady_clock::now();
+  auto last_trim = last_busy;
   while (!stop.load()) {
     try {
       zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
@@ -58,6 +64,16 @@ Status Server::Run(const std::atomic<bool>& stop) {
     }
     Status c = core_.MaybeCheckpoint(false);
     if (!c.ok()) HERD_LOG(Error) << "checkpoint failed: " << c.ToString();
+    // Give memory freed after a burst back to the system once things are quiet (request
+    // buffers of a submission storm otherwise stay resident).
+    bool busy = !out.replies.empty() || !out.node_messages.empty();
+    auto now = std::chrono::steady_clock::now();
+    if (busy) {
+      last_busy = now;
+    } else if (now - last_busy > std::chrono::seconds(1) && now - last_trim > std::chrono::seconds(10)) {
+      malloc_trim(0);
+      last_trim = now;
+    }
   }
   return core_.MaybeCheckpoint(true);
 }

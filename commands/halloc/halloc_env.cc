@@ -8,8 +8,7 @@
 
 namespace herd::halloc {
 
-std::vector<std::string> BuildAllocationEnv(std::vector<std::string> env,
-                                            const proto::JobInfo& job,
+std::vector<std::string> BuildAllocationEnv(std::vector<std::string> env, const proto::JobInfo& job,
                                             const AllocEnvContext& ctx) {
   std::vector<uint32_t> cpus_per_node;
   std::vector<uint32_t> tasks_per_node;

@@ -20,8 +20,7 @@ struct AllocEnvContext {
 };
 
 // `env` with the job's variables set (replacing stale ones, e.g. of an enclosing job).
-std::vector<std::string> BuildAllocationEnv(std::vector<std::string> env,
-                                            const proto::JobInfo& job,
+std::vector<std::string> BuildAllocationEnv(std::vector<std::string> env, const proto::JobInfo& job,
                                             const AllocEnvContext& ctx);
 
 }  // namespace herd::halloc

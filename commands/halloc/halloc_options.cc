@@ -16,12 +16,9 @@ std::vector<struct option> LongOptions() {
   std::vector<struct option> opts;
   cli::AddAllocLongOptions(&opts);
   const struct option own[] = {
-      {"chdir", required_argument, nullptr, 'D'},
-      {"quiet", no_argument, nullptr, 'Q'},
-      {"verbose", no_argument, nullptr, 'v'},
-      {"help", no_argument, nullptr, 'h'},
-      {"version", no_argument, nullptr, 'V'},
-      {nullptr, 0, nullptr, 0},
+      {"chdir", required_argument, nullptr, 'D'}, {"quiet", no_argument, nullptr, 'Q'},
+      {"verbose", no_argument, nullptr, 'v'},     {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},     {nullptr, 0, nullptr, 0},
   };
   opts.insert(opts.end(), std::begin(own), std::end(own));
   return opts;
@@ -64,8 +61,7 @@ Result<HallocOptions> ParseHallocCommandLine(const std::vector<std::string>& arg
   return o;
 }
 
-std::vector<std::string> CommandToRun(const HallocOptions& o,
-                                      const std::vector<std::string>& env) {
+std::vector<std::string> CommandToRun(const HallocOptions& o, const std::vector<std::string>& env) {
   if (!o.command.empty()) return o.command;
   auto shell = cli::LookupEnv(env, "SHELL");
   if (shell && !Trim(*shell).empty()) return {*shell};

@@ -82,8 +82,8 @@ int WaitCommand(pid_t pid, uint64_t job_id, cli::Client* client, cli::SignalWatc
     if (*revoked || now < next_check) continue;
     next_check = now + kCheckInterval;
     auto job = cli::QueryJob(client, job_id);
-    const bool gone = job.ok() ? job->state != proto::JobState::kRunning
-                               : job.error().code() == Code::kNotFound;
+    const bool gone =
+        job.ok() ? job->state != proto::JobState::kRunning : job.error().code() == Code::kNotFound;
     if (!gone) continue;
     std::fprintf(stderr, "%s: Job allocation %llu has been revoked.\n", kCmd,
                  static_cast<unsigned long long>(job_id));
@@ -107,12 +107,12 @@ int ExitCodeOfStatus(int wait_status) {
   return 1;
 }
 
-int RunHalloc(const HallocOptions& o, const std::vector<std::string>& env,
-              const std::string& cwd, cli::Client* client, cli::SignalWatch* signals) {
+int RunHalloc(const HallocOptions& o, const std::vector<std::string>& env, const std::string& cwd,
+              cli::Client* client, cli::SignalWatch* signals) {
   const std::vector<std::string> command = CommandToRun(o, env);
   const std::string work_dir = o.chdir ? cli::AbsolutePath(*o.chdir, cwd) : cwd;
-  const proto::JobSpec spec = cli::BuildAllocationSpec(o.alloc, cli::BaseName(command[0]),
-                                                       command, env, cwd, work_dir);
+  const proto::JobSpec spec =
+      cli::BuildAllocationSpec(o.alloc, cli::BaseName(command[0]), command, env, cwd, work_dir);
   cli::AllocationRequest how;
   how.cmd = kCmd;
   how.style = cli::AllocStyle::kHalloc;

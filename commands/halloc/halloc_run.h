@@ -20,8 +20,8 @@ std::vector<int> WatchedSignals();
 
 // halloc's exit code: the command's (128+N when a signal N ended it), 1 when no allocation
 // was obtained or the command could not start.
-int RunHalloc(const HallocOptions& o, const std::vector<std::string>& env,
-              const std::string& cwd, cli::Client* client, cli::SignalWatch* signals);
+int RunHalloc(const HallocOptions& o, const std::vector<std::string>& env, const std::string& cwd,
+              cli::Client* client, cli::SignalWatch* signals);
 
 // A wait status as a shell exit code.
 int ExitCodeOfStatus(int wait_status);

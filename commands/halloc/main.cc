@@ -36,6 +36,5 @@ int main(int argc, char** argv) {
   if (!cwd.ok()) return cli::ReportError(kCmd, cwd.error().message());
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
-  return halloc::RunHalloc(*opts, cli::ProcessEnvironment(), *cwd, client->get(),
-                           signals->get());
+  return halloc::RunHalloc(*opts, cli::ProcessEnvironment(), *cwd, client->get(), signals->get());
 }

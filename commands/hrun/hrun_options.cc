@@ -286,6 +286,9 @@ Input and output:
 
   -h, --help                  show this help
   -V, --version               show the version
+
+Environment: HERD_IO_ADDR is the address the nodes reach hrun at (default: 127.0.0.1
+for a controller on loopback, else this host's address on the route to the controller).
 )";
 }
 

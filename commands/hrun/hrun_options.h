@@ -35,7 +35,7 @@ struct HrunOptions {
   uint32_t wait_s = 0;                      // -W: end the step this long after a task ends
   bool help = false;
   bool version = false;
-  std::vector<std::string> argv;            // the program and its arguments
+  std::vector<std::string> argv;  // the program and its arguments
 };
 
 // Parses the whole command line; options stop at the program name.

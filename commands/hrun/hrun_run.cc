@@ -35,14 +35,14 @@ std::string Nodes(const std::vector<proto::StepNode>& layout) {
 }
 
 // The step in job `job_id`, created and run; hrun's exit code.
-int RunStep(const HrunOptions& o, cli::Client* client, cli::SignalWatch* signals,
-            uint64_t job_id, const proto::StepSpec& spec, net::RpcServer* server) {
+int RunStep(const HrunOptions& o, cli::Client* client, cli::SignalWatch* signals, uint64_t job_id,
+            const proto::StepSpec& spec, IoRouter* router) {
   bool interrupted = false;
   auto step = CreateStep(client, signals, job_id, spec, o.quiet, &interrupted);
   if (!step.ok()) {
     if (interrupted) return 1;
-    return cli::ReportError(kCmd, "Unable to create step for job " + std::to_string(job_id) +
-                                      ": " + step.error().message());
+    return cli::ReportError(kCmd, "Unable to create step for job " + std::to_string(job_id) + ": " +
+                                      step.error().message());
   }
   SessionSettings s;
   s.job_id = job_id;
@@ -62,19 +62,19 @@ int RunStep(const HrunOptions& o, cli::Client* client, cli::SignalWatch* signals
   s.stdin_mode = StdinModeOf(spec);
   if (o.verbose > 0) {
     std::fprintf(stderr, "hrun: step %llu.%u: %u tasks on nodes(%zu): %s; I/O at %s\n",
-                 static_cast<unsigned long long>(job_id), s.step_id, s.num_tasks,
-                 s.layout.size(), Nodes(s.layout).c_str(), spec.io_addr.c_str());
+                 static_cast<unsigned long long>(job_id), s.step_id, s.num_tasks, s.layout.size(),
+                 Nodes(s.layout).c_str(), spec.io_addr.c_str());
   }
   if (s.layout.empty()) return cli::ReportError(kCmd, "the controller gave the step no nodes");
-  StepSession session(std::move(s), server, signals);
+  StepSession session(std::move(s), router, signals);
   return session.Run();
 }
 
 }  // namespace
 
 Result<proto::StepCreateReply> CreateStep(cli::Client* client, cli::SignalWatch* signals,
-                                          uint64_t job_id, const proto::StepSpec& spec,
-                                          bool quiet, bool* interrupted) {
+                                          uint64_t job_id, const proto::StepSpec& spec, bool quiet,
+                                          bool* interrupted) {
   proto::StepCreateRequest req;
   req.job_id = job_id;
   req.spec = spec;
@@ -117,9 +117,9 @@ int RunHrun(const HrunOptions& o, const HrunContext& ctx, cli::Client* client,
   if (!host.ok()) return cli::ReportError(kCmd, host.error().message());
   auto io = BindIoEndpoint(*host);
   if (!io.ok()) return cli::ReportError(kCmd, io.error().message());
-  spec->io_addr = io->address;
+  spec->io_addr = (*io)->address();
 
-  if (!standalone) return RunStep(o, client, signals, **target, *spec, io->server.get());
+  if (!standalone) return RunStep(o, client, signals, **target, *spec, io->get());
 
   auto job_spec = BuildHrunJobSpec(o, ctx);
   if (!job_spec.ok()) return cli::ReportStatus(kCmd, job_spec.error());
@@ -134,7 +134,7 @@ int RunHrun(const HrunOptions& o, const HrunContext& ctx, cli::Client* client,
     return cli::ReportError(kCmd, failure.status.message());
   }
   FitStepToAllocation(alloc.info, &*spec);
-  const int code = RunStep(o, client, signals, alloc.job_id, *spec, io->server.get());
+  const int code = RunStep(o, client, signals, alloc.job_id, *spec, io->get());
   cli::ReleaseAllocation(client, kCmd, alloc.job_id, code);
   return code;
 }

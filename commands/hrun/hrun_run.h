@@ -9,7 +9,6 @@
 #include "commands/hrun/hrun_spec.h"
 #include "commands/lib/client.h"
 #include "commands/lib/signal_watch.h"
-#include "common/net/zmq_endpoint.h"
 
 namespace herd::hrun {
 
@@ -22,7 +21,7 @@ int RunHrun(const HrunOptions& o, const HrunContext& ctx, cli::Client* client,
 // 200 ms to 1 s after one "Job step creation temporarily disabled, retrying". A signal from
 // ForwardedSignals() while it waits gives up with `*interrupted` set.
 Result<proto::StepCreateReply> CreateStep(cli::Client* client, cli::SignalWatch* signals,
-                                          uint64_t job_id, const proto::StepSpec& spec,
-                                          bool quiet, bool* interrupted);
+                                          uint64_t job_id, const proto::StepSpec& spec, bool quiet,
+                                          bool* interrupted);
 
 }  // namespace herd::hrun

@@ -12,6 +12,7 @@
 
 #include "commands/lib/env_list.h"
 #include "common/base/strings.h"
+#include "common/proto/envelope.h"
 
 namespace herd::hrun {
 namespace {
@@ -61,8 +62,7 @@ Result<std::string> ResolveIpv4(const std::string& host) {
 
 bool IsLoopbackIpv4(const std::string& ip) { return StartsWith(ip, "127."); }
 
-Result<std::string> ChooseIoHost(const ClusterConfig& config,
-                                 const std::vector<std::string>& env) {
+Result<std::string> ChooseIoHost(const ClusterConfig& config, const std::vector<std::string>& env) {
   if (auto given = cli::LookupEnv(env, "HERD_IO_ADDR"); given && !Trim(*given).empty()) {
     auto ip = ResolveIpv4(Trim(*given));
     if (!ip.ok()) return InvalidArgument("HERD_IO_ADDR: " + ip.error().message());
@@ -84,16 +84,54 @@ Result<std::string> ChooseIoHost(const ClusterConfig& config,
   return std::string("127.0.0.1");
 }
 
-Result<IoEndpoint> BindIoEndpoint(const std::string& ip) {
-  IoEndpoint ep;
-  HERD_ASSIGN_OR_RETURN(ep.server, net::RpcServer::Bind("tcp://" + ip + ":*"));
+Result<std::unique_ptr<IoRouter>> IoRouter::Bind(const std::string& address) {
   try {
-    ep.address = ep.server->socket().get(zmq::sockopt::last_endpoint);
+    zmq::socket_t s(net::Context(), zmq::socket_type::router);
+    s.set(zmq::sockopt::linger, 0);
+    s.set(zmq::sockopt::maxmsgsize,
+          static_cast<int64_t>(proto::kEnvelopeSize + proto::kMaxAuthBytes + proto::kMaxBodyBytes));
+    s.set(zmq::sockopt::rcvhwm, kReceiveHighWater);
+    s.set(zmq::sockopt::sndhwm, 10000);
+    s.bind(address);
+    std::unique_ptr<IoRouter> r(new IoRouter(std::move(s)));
+    r->address_ = r->sock_.get(zmq::sockopt::last_endpoint);
+    if (r->address_.empty()) return Internal("cannot read the address bound for " + address);
+    return r;
   } catch (const zmq::error_t& e) {
-    return Internal(std::string("cannot read the bound address: ") + e.what());
+    return Unavailable("cannot listen on " + address + ": " + e.what());
   }
-  if (ep.address.empty()) return Internal("cannot read the bound address");
-  return ep;
+}
+
+Result<net::Incoming> IoRouter::TryRecv() {
+  try {
+    zmq::message_t id;
+    if (!sock_.recv(id, zmq::recv_flags::dontwait)) return NotFound("no message");
+    net::Incoming in;
+    in.peer.assign(static_cast<const char*>(id.data()), id.size());
+    int parts = 0;
+    while (sock_.get(zmq::sockopt::rcvmore)) {
+      zmq::message_t part;
+      if (!sock_.recv(part, zmq::recv_flags::none)) break;
+      if (parts++ == 0) in.bytes.assign(static_cast<const char*>(part.data()), part.size());
+    }
+    if (parts != 1) return InvalidArgument("expected one frame, got " + std::to_string(parts));
+    return in;
+  } catch (const zmq::error_t& e) {
+    return Internal(std::string("receive failed: ") + e.what());
+  }
+}
+
+void IoRouter::Send(const std::string& peer, const std::string& bytes) {
+  try {
+    sock_.send(zmq::buffer(peer), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t&) {
+    // The peer is gone: nothing to deliver to.
+  }
+}
+
+Result<std::unique_ptr<IoRouter>> BindIoEndpoint(const std::string& ip) {
+  return IoRouter::Bind("tcp://" + ip + ":*");
 }
 
 }  // namespace herd::hrun

@@ -25,12 +25,32 @@ bool IsLoopbackIpv4(const std::string& ip);
 // The address to bind and advertise, as described above.
 Result<std::string> ChooseIoHost(const ClusterConfig& config, const std::vector<std::string>& env);
 
-struct IoEndpoint {
-  std::unique_ptr<net::RpcServer> server;
-  std::string address;  // "tcp://ip:port" as bound
+// The ROUTER itself: net::RpcServer's behaviour (one frame per message after the routing
+// id, sends that never block) with a small receive high-water mark, which must be set
+// before binding: a node that produces output faster than hrun writes it is then held
+// back by TCP (and its step daemon drops what overflows) instead of filling hrun's memory.
+class IoRouter {
+ public:
+  static constexpr int kReceiveHighWater = 64;  // frames of up to 64 KiB, per node
+
+  // Binds `address` ("tcp://10.0.0.1:*").
+  static Result<std::unique_ptr<IoRouter>> Bind(const std::string& address);
+  // "tcp://ip:port" as bound.
+  const std::string& address() const { return address_; }
+  // One message if one is waiting; kNotFound when none; kInvalidArgument for a message
+  // that is not one frame (dropped).
+  Result<net::Incoming> TryRecv();
+  // Sends `bytes` to `peer`; a peer that went away or is full loses the frame.
+  void Send(const std::string& peer, const std::string& bytes);
+  zmq::socket_t& socket() { return sock_; }
+
+ private:
+  explicit IoRouter(zmq::socket_t s) : sock_(std::move(s)) {}
+  zmq::socket_t sock_;
+  std::string address_;
 };
 
-// Binds a ROUTER on `ip`, any free port.
-Result<IoEndpoint> BindIoEndpoint(const std::string& ip);
+// Binds hrun's ROUTER on `ip`, any free port.
+Result<std::unique_ptr<IoRouter>> BindIoEndpoint(const std::string& ip);
 
 }  // namespace herd::hrun

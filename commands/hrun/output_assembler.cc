@@ -1,6 +1,7 @@
 // herd hrun — line assembly and labels of task output.
 #include "commands/hrun/output_assembler.h"
 
+#include <cstring>
 #include <string>
 
 namespace herd::hrun {
@@ -18,35 +19,50 @@ std::string OutputAssembler::Label(uint32_t rank) const {
   return r + ": ";
 }
 
-void OutputAssembler::Emit(uint32_t rank, int stream, const std::string& text, bool ends_line,
+void OutputAssembler::Emit(uint32_t rank, int stream, const char* text, size_t size, bool ends_line,
                            std::string* out) {
   StreamState& st = State(stream);
-  if (st.open_rank != static_cast<int64_t>(rank)) {
-    if (st.open_rank >= 0) out->push_back('\n');  // end another task's unfinished line
-    out->append(Label(rank));
+  size_t pos = 0;
+  while (pos < size) {
+    if (st.open_rank != static_cast<int64_t>(rank)) {
+      if (st.open_rank >= 0) out->push_back('\n');  // end another task's unfinished line
+      out->append(Label(rank));
+      st.open_rank = rank;
+    }
+    // Without labels, every whole line goes in one append.
+    const char* nl = static_cast<const char*>(label_ ? std::memchr(text + pos, '\n', size - pos)
+                                                     : (ends_line ? text + size - 1 : nullptr));
+    const size_t end = nl != nullptr ? static_cast<size_t>(nl - text) + 1 : size;
+    out->append(text + pos, end - pos);
+    if (nl != nullptr) st.open_rank = -1;
+    pos = end;
   }
-  out->append(text);
-  st.open_rank = ends_line ? -1 : static_cast<int64_t>(rank);
 }
 
 std::string OutputAssembler::Add(uint32_t rank, int stream, const std::string& data) {
   if (stream != 2) stream = 1;
-  std::string& pending = partial_[{rank, stream}];
-  pending.append(data);
+  // The usual chunk is whole lines with nothing pending: no copy then.
+  std::string joined;
+  const std::string* text = &data;
+  auto it = partial_.find({rank, stream});
+  if (it != partial_.end()) {
+    joined = std::move(it->second);
+    joined += data;
+    text = &joined;
+    partial_.erase(it);
+  }
   std::string out;
-  size_t start = 0;
-  while (true) {
-    const size_t nl = pending.find('\n', start);
-    if (nl == std::string::npos) break;
-    Emit(rank, stream, pending.substr(start, nl + 1 - start), true, &out);
-    start = nl + 1;
+  const size_t last_nl = text->rfind('\n');
+  size_t done = 0;
+  if (last_nl != std::string::npos) {
+    done = last_nl + 1;
+    Emit(rank, stream, text->data(), done, true, &out);
   }
-  pending.erase(0, start);
-  if (!pending.empty() && (unbuffered_ || pending.size() >= kMaxPartial)) {
-    Emit(rank, stream, pending, false, &out);
-    pending.clear();
+  if (done < text->size() && (unbuffered_ || text->size() - done >= kMaxPartial)) {
+    Emit(rank, stream, text->data() + done, text->size() - done, false, &out);
+    done = text->size();
   }
-  if (pending.empty()) partial_.erase({rank, stream});
+  if (done < text->size()) partial_[{rank, stream}] = text->substr(done);
   return out;
 }
 
@@ -55,7 +71,8 @@ std::pair<std::string, std::string> OutputAssembler::FlushRank(uint32_t rank) {
   for (int stream : {1, 2}) {
     auto it = partial_.find({rank, stream});
     if (it == partial_.end()) continue;
-    Emit(rank, stream, it->second, false, stream == 1 ? &out.first : &out.second);
+    Emit(rank, stream, it->second.data(), it->second.size(), false,
+         stream == 1 ? &out.first : &out.second);
     partial_.erase(it);
   }
   return out;

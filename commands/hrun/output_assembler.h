@@ -34,8 +34,9 @@ class OutputAssembler {
   struct StreamState {
     int64_t open_rank = -1;  // whose unfinished line the stream's output ends in (-1: none)
   };
-  // Appends `text` (one line or a line's start) of `rank` to `*out`.
-  void Emit(uint32_t rank, int stream, const std::string& text, bool ends_line,
+  // Appends `text` of `rank` to `*out`: whole lines (labelled one by one), or, with
+  // `ends_line` false, a last unfinished line.
+  void Emit(uint32_t rank, int stream, const char* text, size_t size, bool ends_line,
             std::string* out);
   StreamState& State(int stream) { return stream == 2 ? err_ : out_; }
 

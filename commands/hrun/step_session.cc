@@ -14,7 +14,7 @@ namespace {
 
 constexpr int kPollMs = 100;
 constexpr size_t kStdinChunk = 64 * 1024;
-constexpr int kMaxFramesPerTurn = 10000;  // then timers and signals get their turn
+constexpr int kMaxFramesPerTurn = 1000;  // then timers and signals get their turn
 constexpr std::chrono::seconds kLostNodeGrace{1};
 constexpr std::chrono::seconds kSigintWindow{1};
 
@@ -28,9 +28,9 @@ void Dispatch(const proto::Frame& f, F&& handle) {
 
 }  // namespace
 
-StepSession::StepSession(SessionSettings s, net::RpcServer* server, cli::SignalWatch* signals)
+StepSession::StepSession(SessionSettings s, IoRouter* router, cli::SignalWatch* signals)
     : s_(std::move(s)),
-      server_(server),
+      router_(router),
       signals_(signals),
       assembler_(s_.num_tasks, s_.label, s_.unbuffered),
       tasks_(s_.layout),
@@ -43,10 +43,10 @@ StepSession::StepSession(SessionSettings s, net::RpcServer* server, cli::SignalW
 
 int StepSession::Run() {
   while (true) {
-    const bool want_stdin = stdin_open_ && !nodes_.at(*stdin_node_).peer.empty() &&
-                            !nodes_.at(*stdin_node_).done;
+    const bool want_stdin =
+        stdin_open_ && !nodes_.at(*stdin_node_).peer.empty() && !nodes_.at(*stdin_node_).done;
     std::vector<zmq::pollitem_t> items = {
-        {server_->socket().handle(), 0, ZMQ_POLLIN, 0},
+        {router_->socket().handle(), 0, ZMQ_POLLIN, 0},
         {nullptr, signals_->fd(), ZMQ_POLLIN, 0},
     };
     if (want_stdin) items.push_back({nullptr, STDIN_FILENO, ZMQ_POLLIN, 0});
@@ -61,7 +61,7 @@ int StepSession::Run() {
       }
     }
     for (int n = 0; n < kMaxFramesPerTurn; ++n) {
-      auto in = server_->TryRecv();
+      auto in = router_->TryRecv();
       if (!in.ok()) {
         if (in.error().code() == Code::kInvalidArgument) continue;  // a malformed message
         break;
@@ -259,7 +259,7 @@ void StepSession::SendTo(size_t node, const T& msg) {
     queued_[node].push_back(std::move(bytes));  // sent when the node says hello
     return;
   }
-  server_->Send(l.peer, bytes);
+  router_->Send(l.peer, bytes);
 }
 
 template <class T>
@@ -270,7 +270,7 @@ void StepSession::SendAll(const T& msg) {
 void StepSession::FlushQueue(size_t node) {
   auto it = queued_.find(node);
   if (it == queued_.end()) return;
-  for (const std::string& bytes : it->second) server_->Send(nodes_.at(node).peer, bytes);
+  for (const std::string& bytes : it->second) router_->Send(nodes_.at(node).peer, bytes);
   queued_.erase(it);
 }
 
@@ -294,6 +294,12 @@ void StepSession::Write(int fd, const std::string& bytes) {
       poll(&p, 1, kPollMs);
     } else if (!(n < 0 && errno == EINTR)) {
       ok = false;  // closed pipe or full disk: the rest of this stream is dropped
+      if (n < 0 && errno == EPIPE) {
+        // As in a local pipeline, the writers get SIGPIPE (`hrun yes | head` ends).
+        proto::StepSignal m;
+        m.signal = SIGPIPE;
+        SendAll(m);
+      }
     }
   }
 }

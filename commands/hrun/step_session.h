@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "commands/hrun/io_endpoint.h"
 #include "commands/hrun/output_assembler.h"
 #include "commands/hrun/step_state.h"
 #include "commands/lib/signal_watch.h"
-#include "common/net/zmq_endpoint.h"
 #include "common/proto/codec.h"
 #include "common/proto/step_messages.h"
 
@@ -51,7 +51,7 @@ class StepSession {
   static constexpr std::chrono::seconds kSilenceTimeout{5};
   static constexpr std::chrono::seconds kKillGrace{3};  // after SIGKILL on abort/force
 
-  StepSession(SessionSettings s, net::RpcServer* server, cli::SignalWatch* signals);
+  StepSession(SessionSettings s, IoRouter* router, cli::SignalWatch* signals);
 
   // Runs until every node is done, or the step has been given up; hrun's exit code.
   int Run();
@@ -82,7 +82,7 @@ class StepSession {
   std::string StepName() const;
 
   SessionSettings s_;
-  net::RpcServer* server_;
+  IoRouter* router_;
   cli::SignalWatch* signals_;
   OutputAssembler assembler_;
   TaskTable tasks_;

@@ -46,8 +46,8 @@ class TaskTable {
 
  private:
   std::vector<proto::StepNode> layout_;
-  std::map<uint32_t, size_t> node_of_;   // rank -> node index
-  std::map<uint32_t, int32_t> exits_;    // rank -> wait status
+  std::map<uint32_t, size_t> node_of_;  // rank -> node index
+  std::map<uint32_t, int32_t> exits_;   // rank -> wait status
 };
 
 // Fence number `seq` completes when every node has contributed once; later duplicates of a

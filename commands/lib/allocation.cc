@@ -40,8 +40,7 @@ void Cancel(Client* client, const AllocationRequest& how, uint64_t job_id) {
 
 }  // namespace
 
-proto::JobInfo InfoFromSubmitReply(const proto::SubmitJobReply& reply,
-                                   const proto::JobSpec& spec) {
+proto::JobInfo InfoFromSubmitReply(const proto::SubmitJobReply& reply, const proto::JobSpec& spec) {
   proto::JobInfo info;
   info.job_id = reply.job_id;
   info.name = spec.name;
@@ -116,8 +115,8 @@ bool Allocate(Client* client, SignalWatch* signals, const proto::JobSpec& spec,
       if (job->state != proto::JobState::kPending) {
         std::string why = proto::JobStateName(job->state);
         if (!job->reason.empty() && job->reason != "None") why += " (" + job->reason + ")";
-        failure->status = FailedPrecondition("Job allocation " + Id(id) +
-                                             " has been revoked: job is " + why);
+        failure->status =
+            FailedPrecondition("Job allocation " + Id(id) + " has been revoked: job is " + why);
         return false;
       }
     }

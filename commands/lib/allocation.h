@@ -52,7 +52,6 @@ void ReleaseAllocation(Client* client, const std::string& cmd, uint64_t job_id, 
 
 // The JobInfo of a job that started at once, from the submit reply alone (used when the
 // follow-up query fails).
-proto::JobInfo InfoFromSubmitReply(const proto::SubmitJobReply& reply,
-                                   const proto::JobSpec& spec);
+proto::JobInfo InfoFromSubmitReply(const proto::SubmitJobReply& reply, const proto::JobSpec& spec);
 
 }  // namespace herd::cli

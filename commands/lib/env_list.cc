@@ -17,8 +17,7 @@ bool Defines(const std::string& entry, const std::string& name) {
 
 }  // namespace
 
-std::optional<std::string> LookupEnv(const std::vector<std::string>& env,
-                                     const std::string& name) {
+std::optional<std::string> LookupEnv(const std::vector<std::string>& env, const std::string& name) {
   std::optional<std::string> value;
   for (const std::string& e : env) {
     if (Defines(e, name)) value = e.substr(name.size() + 1);

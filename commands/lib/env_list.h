@@ -11,8 +11,7 @@
 namespace herd::cli {
 
 // The value of the last definition of `name`; nullopt when undefined.
-std::optional<std::string> LookupEnv(const std::vector<std::string>& env,
-                                     const std::string& name);
+std::optional<std::string> LookupEnv(const std::vector<std::string>& env, const std::string& name);
 
 // Sets `name` (replacing every earlier definition in place, or appending).
 void SetEnv(std::vector<std::string>* env, const std::string& name, const std::string& value);

@@ -18,6 +18,7 @@ Result<std::unique_ptr<SignalWatch>> SignalWatch::Create(const std::vector<int>&
   if (sigprocmask(SIG_BLOCK, &set, &w->original_mask_) != 0) {
     return Internal(std::string("cannot block signals: ") + std::strerror(errno));
   }
+  w->blocked_ = true;
   w->fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
   if (w->fd_ < 0) {
     return Internal(std::string("cannot create a signalfd: ") + std::strerror(errno));
@@ -27,6 +28,7 @@ Result<std::unique_ptr<SignalWatch>> SignalWatch::Create(const std::vector<int>&
 
 SignalWatch::~SignalWatch() {
   if (fd_ >= 0) close(fd_);
+  if (blocked_) sigprocmask(SIG_SETMASK, &original_mask_, nullptr);
 }
 
 std::vector<int> SignalWatch::Drain() {
@@ -49,9 +51,7 @@ std::vector<int> SignalWatch::Wait(int timeout_ms) {
   return {};
 }
 
-std::vector<int> ForwardedSignals() {
-  return {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-}
+std::vector<int> ForwardedSignals() { return {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}; }
 
 void ResetSignalsForExec(const SignalWatch& watch) {
   // Ignored dispositions survive exec; blocked masks too.

@@ -16,6 +16,7 @@ namespace herd::cli {
 class SignalWatch {
  public:
   static Result<std::unique_ptr<SignalWatch>> Create(const std::vector<int>& signals);
+  // Restores the signal mask of the creating thread.
   ~SignalWatch();
   SignalWatch(const SignalWatch&) = delete;
   SignalWatch& operator=(const SignalWatch&) = delete;
@@ -32,6 +33,7 @@ class SignalWatch {
  private:
   SignalWatch() = default;
   int fd_ = -1;
+  bool blocked_ = false;
   sigset_t original_mask_;
 };
 

@@ -1,7 +1,6 @@
 // herd halloc — tests of option parsing, the allocation's JobSpec and the command's
 // environment; also the shared environment-list helpers.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <csignal>
@@ -17,10 +16,14 @@ namespace herd::halloc {
 namespace {
 
 TEST(HallocOptions, AllocationAndCommand) {
-  auto o = ParseHallocCommandLine({"-N", "2", "--ntasks-per-node=2", "-p", "debug", "-t", "10",
-                                   "-J", "int", "-w", "n[1-2]", "-x", "n3", "--exclusive",
-                                   "--mem-per-cpu=100", "-C", "a&b", "-D", "/tmp", "-Q",
-                                   "mpirun", "-np", "4", "./a.out"});
+  auto o = ParseHallocCommandLine({"-N",   "2",           "--ntasks-per-node=2",
+                                   "-p",   "debug",       "-t",
+                                   "10",   "-J",          "int",
+                                   "-w",   "n[1-2]",      "-x",
+                                   "n3",   "--exclusive", "--mem-per-cpu=100",
+                                   "-C",   "a&b",         "-D",
+                                   "/tmp", "-Q",          "mpirun",
+                                   "-np",  "4",           "./a.out"});
   ASSERT_TRUE(o.ok()) << o.error().message();
   EXPECT_EQ(o->command, (std::vector<std::string>{"mpirun", "-np", "4", "./a.out"}));
   EXPECT_TRUE(o->quiet);

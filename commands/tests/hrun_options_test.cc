@@ -1,8 +1,9 @@
 // herd hrun — tests of option parsing and of the StepSpec and JobSpec built from it,
 // including the srun command lines Open MPI 4.1 and PRRTE run inside an allocation.
+#include "commands/hrun/hrun_options.h"
+
 #include <gtest/gtest.h>
 
-#include "commands/hrun/hrun_options.h"
 #include "commands/hrun/hrun_spec.h"
 #include "commands/lib/cli.h"
 
@@ -28,8 +29,8 @@ TEST(HrunOptions, OpenMpi41SrunLine) {
                                  "--nodes=2", "--nodelist=n1,n2", "--ntasks=2", "orted", "-mca",
                                  "ess", "\"slurm\"", "--tree-spawn"});
   ASSERT_TRUE(o.ok()) << o.error().message();
-  EXPECT_EQ(o->argv, (std::vector<std::string>{"orted", "-mca", "ess", "\"slurm\"",
-                                               "--tree-spawn"}));
+  EXPECT_EQ(o->argv,
+            (std::vector<std::string>{"orted", "-mca", "ess", "\"slurm\"", "--tree-spawn"}));
   auto s = BuildStepSpec(*o, Ctx({"SLURM_JOBID=7", "SLURM_NTASKS=8"}), /*in_job=*/true);
   ASSERT_TRUE(s.ok()) << s.error().message();
   EXPECT_EQ(s->num_nodes, 2u);
@@ -45,11 +46,10 @@ TEST(HrunOptions, OpenMpi41SrunLine) {
 }
 
 TEST(HrunOptions, PrrteSrunLineAndOtherCompatOptions) {
-  auto o = ParseHrunCommandLine({"--external-launcher", "--ntasks-per-node=1",
-                                 "--kill-on-bad-exit", "--mpi=none", "--cpu-bind=none",
-                                 "--jobid=12", "--nodes=1", "--nodelist=n3", "--ntasks=1",
-                                 "--export=ALL", "-u", "-Q", "-W", "5", "--gres=none",
-                                 "--resv-ports=1", "--label", "prted", "--x"});
+  auto o = ParseHrunCommandLine({"--external-launcher", "--ntasks-per-node=1", "--kill-on-bad-exit",
+                                 "--mpi=none", "--cpu-bind=none", "--jobid=12", "--nodes=1",
+                                 "--nodelist=n3", "--ntasks=1", "--export=ALL", "-u", "-Q", "-W",
+                                 "5", "--gres=none", "--resv-ports=1", "--label", "prted", "--x"});
   ASSERT_TRUE(o.ok()) << o.error().message();
   EXPECT_TRUE(o->overlap);
   EXPECT_EQ(*o->jobid, 12u);
@@ -73,7 +73,8 @@ TEST(HrunOptions, ProgramArgumentsAreNotOptions) {
 
 TEST(HrunOptions, Errors) {
   EXPECT_EQ(ErrorOf({"-n", "2"}), "No command given to execute.");
-  EXPECT_EQ(ErrorOf({"--mpi=pmi2", "x"}), "invalid MPI type 'pmi2', --mpi=list for acceptable types");
+  EXPECT_EQ(ErrorOf({"--mpi=pmi2", "x"}),
+            "invalid MPI type 'pmi2', --mpi=list for acceptable types");
   EXPECT_EQ(ErrorOf({"--cpu-bind=ldoms", "x"}), "invalid --cpu-bind 'ldoms': unknown type 'ldoms'");
   EXPECT_NE(ErrorOf({"-m", "plane=2", "x"}), "");
   EXPECT_NE(ErrorOf({"--gres=gpu:1", "x"}), "");
@@ -130,9 +131,9 @@ TEST(HrunSpec, StepDefaults) {
 }
 
 TEST(HrunSpec, StepOptions) {
-  auto o = ParseHrunCommandLine({"-D", "sub", "--export=NONE", "-m", "cyclic", "-l", "-o",
-                                 "out-%t", "-e", "none", "-i", "none", "-t", "5", "-c", "2",
-                                 "--exclusive", "-J", "nm", "a.out"});
+  auto o = ParseHrunCommandLine({"-D",     "sub", "--export=NONE", "-m", "cyclic", "-l",   "-o",
+                                 "out-%t", "-e",  "none",          "-i", "none",   "-t",   "5",
+                                 "-c",     "2",   "--exclusive",   "-J", "nm",     "a.out"});
   ASSERT_TRUE(o.ok()) << o.error().message();
   auto s = BuildStepSpec(*o, Ctx(), /*in_job=*/true);
   ASSERT_TRUE(s.ok());
@@ -181,8 +182,8 @@ TEST(HrunSpec, TargetJob) {
 }
 
 TEST(HrunSpec, StandaloneAllocation) {
-  auto o = ParseHrunCommandLine({"-N", "2", "-n", "4", "-p", "debug", "-t", "1:00", "-w",
-                                 "n[1-2]", "--mem=1G", "-C", "ib", "./sim", "a"});
+  auto o = ParseHrunCommandLine({"-N", "2", "-n", "4", "-p", "debug", "-t", "1:00", "-w", "n[1-2]",
+                                 "--mem=1G", "-C", "ib", "./sim", "a"});
   ASSERT_TRUE(o.ok()) << o.error().message();
   auto j = BuildHrunJobSpec(*o, Ctx());
   ASSERT_TRUE(j.ok());

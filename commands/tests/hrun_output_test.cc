@@ -48,7 +48,7 @@ TEST(OutputAssembler, UnbufferedWritesPartialLinesAtOnce) {
   EXPECT_EQ(a.Add(0, 1, "answer\n"), "answer\n");  // the same line goes on, unlabelled
   EXPECT_EQ(a.Add(1, 1, "a"), "1: a");
   EXPECT_EQ(a.Add(0, 1, "b\n"), "\n0: b\n");  // never two tasks within one line
-  EXPECT_EQ(a.Add(1, 1, "c\n"), "1: c\n");  // its line was ended for rank 0's
+  EXPECT_EQ(a.Add(1, 1, "c\n"), "1: c\n");    // its line was ended for rank 0's
 }
 
 TEST(OutputAssembler, OversizedPartialLineIsWritten) {

@@ -1,6 +1,5 @@
 // herd hrun — tests of exit-code aggregation, failure lines, fences and node liveness.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <csignal>

@@ -26,26 +26,28 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
   std::set<std::string> blocked;
   for (const Job* job : pending) {
     if (job->hold != HoldKind::kNone) {
-      pass.reasons[job->id] = job->hold == HoldKind::kUser ? "JobHeldUser" : "JobHeldAdmin";
+      pass.reasons.emplace_back(job->id, job->hold == HoldKind::kUser ? PendingReason::kJobHeldUser
+                                                                    : PendingReason::kJobHeldAdmin);
       continue;
     }
     std::string pstate = state.PartitionState(job->partition);
     if (pstate != "UP") {
-      pass.reasons[job->id] = pstate == "INACTIVE" ? "PartitionInactive" : "PartitionDown";
+      pass.reasons.emplace_back(job->id, pstate == "INACTIVE" ? PendingReason::kPartitionInactive
+                                                            : PendingReason::kPartitionDown);
       continue;
     }
     if (blocked.count(job->partition)) {
-      pass.reasons[job->id] = "Priority";
+      pass.reasons.emplace_back(job->id, PendingReason::kPriority);
       continue;
     }
     auto placed = PlaceJob(state, *job, PlaceMode::kNow);
     if (!placed.ok()) {
       if (placed.error().code() == Code::kResourceExhausted) {
-        pass.reasons[job->id] = "Resources";
+        pass.reasons.emplace_back(job->id, PendingReason::kResources);
         blocked.insert(job->partition);
       } else {
         // Became impossible (nodes removed from the config, ...): it waits with the reason.
-        pass.reasons[job->id] = "BadConstraints";
+        pass.reasons.emplace_back(job->id, PendingReason::kBadConstraints);
       }
       continue;
     }
@@ -53,7 +55,7 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
     if (start(j, std::move(*placed)).ok()) {
       pass.started++;
     } else {
-      pass.reasons[j.id] = "Resources";
+      pass.reasons.emplace_back(j.id, PendingReason::kResources);
     }
   }
   return pass;

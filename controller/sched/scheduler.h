@@ -20,7 +20,7 @@ using StartFn = std::function<Status(const Job& job, std::vector<NodeAlloc> allo
 struct SchedulePass {
   uint32_t started = 0;
   // Why each job still pending waits ("Resources", "Priority", "JobHeldUser", ...).
-  std::unordered_map<uint64_t, std::string> reasons;
+  std::vector<std::pair<uint64_t, PendingReason>> reasons;
 };
 
 SchedulePass Schedule(const ClusterState& state, const StartFn& start);

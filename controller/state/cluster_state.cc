@@ -41,6 +41,25 @@ const Job* ClusterState::FindJob(uint64_t id) const {
 
 void ClusterState::Forget(uint64_t id) { jobs_.erase(id); }
 
+void ClusterState::SetPendingReason(uint64_t id, PendingReason r) {
+  auto it = jobs_.find(id);
+  if (it != jobs_.end()) it->second.pending_reason = r;
+}
+
+const char* PendingReasonName(PendingReason r) {
+  switch (r) {
+    case PendingReason::kNone: return "None";
+    case PendingReason::kResources: return "Resources";
+    case PendingReason::kPriority: return "Priority";
+    case PendingReason::kJobHeldUser: return "JobHeldUser";
+    case PendingReason::kJobHeldAdmin: return "JobHeldAdmin";
+    case PendingReason::kPartitionDown: return "PartitionDown";
+    case PendingReason::kPartitionInactive: return "PartitionInactive";
+    case PendingReason::kBadConstraints: return "BadConstraints";
+  }
+  return "None";
+}
+
 int ClusterState::NodeIndex(const std::string& name) const {
   auto it = node_index_.find(name);
   return it == node_index_.end() ? -1 : static_cast<int>(it->second);

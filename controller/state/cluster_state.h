@@ -45,6 +45,8 @@ class ClusterState {
   const Job* FindJob(uint64_t id) const;
   // Forgets a finished job (after MinJobAge). Not journaled: replay forgets it again.
   void Forget(uint64_t id);
+  // Runtime annotation by the scheduler; not journaled.
+  void SetPendingReason(uint64_t id, PendingReason r);
 
   std::vector<NodeRecord>& nodes() { return nodes_; }
   const std::vector<NodeRecord>& nodes() const { return nodes_; }

@@ -22,6 +22,19 @@ enum class KillIntent : uint8_t { kNone = 0, kCancelled = 1, kTimeout = 2, kNode
 
 enum class HoldKind : uint8_t { kNone = 0, kUser = 1, kAdmin = 2 };
 
+// Why a pending job waits, as the last scheduling pass found (not persisted).
+enum class PendingReason : uint8_t {
+  kNone = 0,
+  kResources,
+  kPriority,
+  kJobHeldUser,
+  kJobHeldAdmin,
+  kPartitionDown,
+  kPartitionInactive,
+  kBadConstraints,
+};
+const char* PendingReasonName(PendingReason r);
+
 // A job step started by hrun inside the job's allocation.
 struct StepRecord {
   uint32_t step_id = 0;
@@ -65,6 +78,7 @@ struct Job {
   uint32_t priority = 0;
   std::vector<StepRecord> steps;  // of the current run
   uint32_t next_step_id = 0;
+  PendingReason pending_reason = PendingReason::kNone;  // runtime only
 
   template <class A>
   void serialize(A& ar, unsigned) {

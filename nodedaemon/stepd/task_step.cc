@@ -180,7 +180,9 @@ Result<std::vector<std::vector<uint32_t>>> TaskStep::Bind(
 }
 
 Status TaskStep::StartMpi() {
-  HERD_ASSIGN_OR_RETURN(mpi_, plugin::MakeMpiServer(launch_.spec.mpi));
+  // No --mpi at all: the cluster's MpiDefault.
+  const std::string& type = launch_.spec.mpi.empty() ? config_.mpi_default : launch_.spec.mpi;
+  HERD_ASSIGN_OR_RETURN(mpi_, plugin::MakeMpiServer(type));
   HERD_RETURN_IF_ERROR(mpi_host_.Init());
   plugin::MpiStepInfo info;
   info.job_id = job_id_;
@@ -256,34 +258,8 @@ Status TaskStep::Launch() {
     plan.cpus = real[i];
     if (bind.verbose) plan.bind_line = VerboseBindLine(bind, t.rank, node_, logical[i]);
 
-    // Our ends of the pipes stay here; the child's ends are closed once it has started.
     std::vector<int> child_ends;
-    if (spec.stdin_pattern.empty() && t.rank == 0) {
-      HERD_RETURN_IF_ERROR(MakePipe(&plan.in.fd, &stdin_fd_, /*ours_is_read=*/false));
-      child_ends.push_back(plan.in.fd);
-    } else if (!spec.stdin_pattern.empty() && spec.stdin_pattern != "none") {
-      plan.in.path = ResolveStepPath(spec.stdin_pattern, work_dir, fields);
-    }
-    if (spec.stdout_pattern.empty()) {
-      HERD_RETURN_IF_ERROR(MakePipe(&t.out.fd, &plan.out.fd, /*ours_is_read=*/true));
-      child_ends.push_back(plan.out.fd);
-    } else {
-      plan.out.path = ResolveStepPath(spec.stdout_pattern, work_dir, fields);
-      plan.out.truncate = opened_files_.insert(plan.out.path).second;
-    }
-    std::string err_path = spec.stderr_pattern.empty()
-                               ? plan.out.path
-                               : ResolveStepPath(spec.stderr_pattern, work_dir, fields);
-    if (!err_path.empty() && err_path == plan.out.path) {
-      plan.err_to_out = true;
-    } else if (err_path.empty()) {
-      HERD_RETURN_IF_ERROR(MakePipe(&t.err.fd, &plan.err.fd, /*ours_is_read=*/true));
-      child_ends.push_back(plan.err.fd);
-    } else {
-      plan.err.path = err_path;
-      plan.err.truncate = opened_files_.insert(err_path).second;
-    }
-
+    HERD_RETURN_IF_ERROR(PlanStreams(t, work_dir, fields, &plan, &child_ends));
     auto started = StartTask(plan, job_.cgroup);
     for (int fd : child_ends) ::close(fd);
     if (!started.ok()) return started.error();
@@ -298,6 +274,39 @@ Status TaskStep::Launch() {
   }
   HERD_LOG(Info) << "step " << job_id_ << "." << step_id_ << ": " << tasks_.size()
                  << " tasks started as " << user << " (" << spec.argv[0] << ")";
+  return Status::Ok();
+}
+
+Status TaskStep::PlanStreams(Task& t, const std::string& work_dir, const StepOutputFields& fields,
+                             TaskPlan* plan, std::vector<int>* child_ends) {
+  // Our ends of the pipes stay here; the child's ends are closed once it has started.
+  const proto::StepSpec& spec = launch_.spec;
+  if (spec.stdin_pattern.empty() && t.rank == 0) {
+    HERD_RETURN_IF_ERROR(MakePipe(&plan->in.fd, &stdin_fd_, /*ours_is_read=*/false));
+    child_ends->push_back(plan->in.fd);
+  } else if (!spec.stdin_pattern.empty() && spec.stdin_pattern != "none") {
+    plan->in.path = ResolveStepPath(spec.stdin_pattern, work_dir, fields);
+  }
+  if (spec.stdout_pattern.empty()) {
+    HERD_RETURN_IF_ERROR(MakePipe(&t.out.fd, &plan->out.fd, /*ours_is_read=*/true));
+    child_ends->push_back(plan->out.fd);
+  } else {
+    plan->out.path = ResolveStepPath(spec.stdout_pattern, work_dir, fields);
+    plan->out.truncate = opened_files_.insert(plan->out.path).second;
+  }
+  // Without -e, stderr goes where stdout goes.
+  std::string err_path = spec.stderr_pattern.empty()
+                             ? plan->out.path
+                             : ResolveStepPath(spec.stderr_pattern, work_dir, fields);
+  if (!err_path.empty() && err_path == plan->out.path) {
+    plan->err_to_out = true;
+  } else if (err_path.empty()) {
+    HERD_RETURN_IF_ERROR(MakePipe(&t.err.fd, &plan->err.fd, /*ours_is_read=*/true));
+    child_ends->push_back(plan->err.fd);
+  } else {
+    plan->err.path = err_path;
+    plan->err.truncate = opened_files_.insert(err_path).second;
+  }
   return Status::Ok();
 }
 

@@ -27,6 +27,7 @@
 #include "nodedaemon/stepd/mpi_host.h"
 #include "nodedaemon/stepd/proctree.h"
 #include "nodedaemon/stepd/step_output.h"
+#include "nodedaemon/stepd/task_process.h"
 #include "plugins/api/mpi.h"
 
 namespace herd::noded {
@@ -68,6 +69,9 @@ class TaskStep {
   Status PrepareTmpDir(uid_t uid, gid_t gid);
   Result<std::vector<std::vector<uint32_t>>> Bind(std::vector<std::vector<unsigned>>* real);
   Status StartMpi();
+  // stdin, stdout and stderr of one task: pipes to us, files, or /dev/null.
+  Status PlanStreams(Task& t, const std::string& work_dir, const StepOutputFields& fields,
+                     TaskPlan* plan, std::vector<int>* child_ends);
   void FailLaunch(const std::string& why);
   void Finish();
   int32_t StepWaitStatus() const;

@@ -221,6 +221,20 @@ proto::LaunchStepRequest StepDriverTest::MakeStep(uint64_t job, uint32_t step,
   return r;
 }
 
+bool StepDriverTest::AsTestUser(proto::LaunchStepRequest* r) {
+  const char* name = std::getenv("HERD_TEST_USER");
+  struct passwd* pw = getpwnam(name != nullptr ? name : "herdtest");
+  if (getuid() != 0 || pw == nullptr) return false;
+  std::string work = root_ + "/work";
+  if (!MakeDirs(work, 0755).ok() || chmod(work.c_str(), 01777) != 0) return false;
+  r->uid = pw->pw_uid;
+  r->gid = pw->pw_gid;
+  r->user = pw->pw_name;
+  r->spec.cwd = work;
+  r->spec.env = {"PATH=/usr/bin:/bin"};
+  return true;
+}
+
 Status StepDriverTest::CallNodeFrame(const proto::Frame& f, const std::string& node) {
   net::Caller caller({net::TcpAddress("127.0.0.1", ports_.at(node))}, auth_);
   Status last = DeadlineExceeded("herdd did not answer");

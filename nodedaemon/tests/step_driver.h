@@ -81,6 +81,10 @@ class StepDriverTest : public ::testing::Test {
 
   // A two-task step on n1 (cpus 0 and 1) running `script` with sh -c.
   proto::LaunchStepRequest MakeStep(uint64_t job, uint32_t step, const std::string& script);
+  // Makes `r` a step of the unprivileged user $HERD_TEST_USER (default herdtest), working in
+  // a world-writable directory. False (the test should skip) unless we are root and the
+  // user exists.
+  bool AsTestUser(proto::LaunchStepRequest* r);
   // Sends `req` to the herdd of `node`, signed with our MUNGE credential.
   template <class Req>
   Status CallNode(const Req& req, const std::string& node = "n1") {

@@ -3,7 +3,9 @@
 // signals and terminates of the job, output files, missing programs, an absent hrun.
 #include "nodedaemon/tests/step_driver.h"
 
+#include <pwd.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "common/base/fs.h"
@@ -161,6 +163,35 @@ TEST_F(StepDriverTest, KillOnBadExitAndTimeLimit) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_TRUE(WIFSIGNALED(w.exits[0]) && WTERMSIG(w.exits[0]) == SIGTERM) << w.exits[0];
   EXPECT_EQ(w.done_message, "the step reached its time limit");
+}
+
+TEST_F(StepDriverTest, ManyLinesArriveWholeAndInOrder) {
+  auto req = MakeStep(16, 0, "seq 1 100000; printf tail");
+  req.spec.cpu_bind = "none";
+  ASSERT_TRUE(CallNode(req).ok());
+  StepView v;
+  ASSERT_TRUE(Pump(v, req.token, [&] { return v.done; }));
+  std::string want;
+  for (int i = 1; i <= 100000; ++i) want += std::to_string(i) + "\n";
+  want += "tail";
+  EXPECT_TRUE(v.out[0] == want && v.out[1] == want) << v.out[0].size() << " " << v.out[1].size();
+}
+
+TEST_F(StepDriverTest, RunsAsTheJobUser) {
+  auto req = MakeStep(15, 0, "id -un; id -u; echo home=$HOME; id -u > mine-$HERD_PROCID");
+  if (!AsTestUser(&req)) GTEST_SKIP() << "needs root and the user herdtest";
+  ASSERT_TRUE(CallNode(req).ok());
+  StepView v;
+  ASSERT_TRUE(Pump(v, req.token, [&] { return v.done; }));
+  std::string uid = std::to_string(req.uid);
+  std::string home = getpwnam(req.user.c_str())->pw_dir;
+  EXPECT_EQ(v.out[0], req.user + "\n" + uid + "\nhome=" + home + "\n");
+  EXPECT_TRUE(Contains(v.out[1], req.user + "\n" + uid + "\n")) << v.out[1];
+  EXPECT_EQ(v.exits[0], 0) << v.err[0];
+  EXPECT_EQ(Slurp(req.spec.cwd + "/mine-1"), uid + "\n");
+  struct stat st;
+  ASSERT_EQ(stat((req.spec.cwd + "/mine-0").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, req.uid);
 }
 
 }  // namespace

@@ -60,6 +60,19 @@ TEST_F(StepMpiTest, TwoNodesFenceThroughHrun) {
   EXPECT_EQ(c.step.wait_status, 0);
 }
 
+TEST_F(StepMpiTest, RanksOfAnUnprivilegedUser) {
+  auto req = MpiStep(23, HERD_MPI_HELLO);
+  if (!AsTestUser(&req)) GTEST_SKIP() << "needs root and the user herdtest";
+  ASSERT_TRUE(CallNode(req).ok());
+  StepView v;
+  ASSERT_TRUE(Pump(v, req.token, [&] { return v.done; }));
+  for (uint32_t rank : {0u, 1u}) {
+    EXPECT_TRUE(Contains(v.out[rank], "allreduce=3 expect=3")) << v.out[rank];
+    EXPECT_EQ(v.exits[rank], 0) << v.err[rank];
+  }
+  EXPECT_FALSE(Contains(v.err[0] + v.err[1], "PMIX ERROR")) << v.err[0] << v.err[1];
+}
+
 TEST_F(StepMpiTest, MpiAbortEndsTheStep) {
   auto req = MpiStep(22, HERD_MPI_ABORT);
   ASSERT_TRUE(CallNode(req).ok());

@@ -1,0 +1,97 @@
+// herd sim — the properties a simulation checks after every step, and the record of what
+// the simulated nodes really ran. The controller's side is read after each durable flush
+// (so it is exactly what is committed); the nodes' side arrives as run events. A
+// violation is kept with its virtual time; a note records something worth knowing that
+// the design allows (e.g. a run left on a node cut off from the network).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/config/config.h"
+#include "controller/state/cluster_state.h"
+#include "testsuite/sim/sim_node.h"
+
+namespace herd::sim {
+
+struct Violation {
+  int64_t time_ms = 0;
+  std::string what;
+};
+
+// What really happened to one (job id, run_seq), from the nodes.
+struct RunRecord {
+  size_t node = 0;
+  int64_t start_ms = 0;
+  int64_t end_ms = -1;  // -1 while it runs
+  int32_t wait_status = 0;
+  bool natural = false;
+  uint32_t boot = 0;
+  std::vector<uint32_t> cpus;
+};
+
+class Invariants {
+ public:
+  explicit Invariants(const ClusterConfig& config) : config_(config) {}
+
+  // Nodes. `cut` tells whether the node is cut off from the network at the moment.
+  void OnRunStarted(const RunEvent& e, const std::vector<bool>& cut);
+  void OnRunEnded(const RunEvent& e);
+  // Clients: a SubmitJobReply with this id was delivered.
+  void OnSubmitAcked(uint64_t job_id, int64_t now_ms);
+
+  // After a durable flush: the state is what is committed.
+  void AfterCommit(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s);
+  // After Recover(): the recovered state must equal the last committed one.
+  void AfterRecover(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s);
+  // Liveness, when the workload and the faults are over: every job has ended.
+  bool AllFinished() const;
+  void CheckAllFinished(int64_t now_ms);
+
+  const std::vector<Violation>& violations() const { return violations_; }
+  const std::vector<Violation>& notes() const { return notes_; }
+  const std::map<std::pair<uint64_t, uint32_t>, std::vector<RunRecord>>& runs() const {
+    return runs_;
+  }
+  // Jobs the controller has had, in their last committed form.
+  struct JobView {
+    proto::JobState state = proto::JobState::kPending;
+    uint32_t run_seq = 0;
+    std::vector<proto::NodeAlloc> alloc;
+    ctld::HoldKind hold = ctld::HoldKind::kNone;
+    ctld::KillIntent intent = ctld::KillIntent::kNone;
+    uint32_t restarts = 0;
+    int64_t submit_time = 0;
+    int64_t end_time = 0;
+    std::string reason;
+  };
+  const std::map<uint64_t, JobView>& jobs() const { return view_; }
+  size_t acked() const { return acked_total_; }
+
+ private:
+  void Fail(int64_t now_ms, const std::string& what);
+  void Note(int64_t now_ms, const std::string& what);
+  void CheckAcked(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s);
+  void CheckResources(const ctld::ClusterState& s, int64_t now_ms);
+  void CheckEndings(const ctld::ClusterState& s, int64_t now_ms);
+  void CheckPendingReasons(const ctld::ClusterState& s, int64_t now_ms);
+  void CheckNodeCpus(int64_t now_ms);
+  static JobView ViewOf(const ctld::Job& j);
+
+  const ClusterConfig& config_;
+  std::map<uint64_t, JobView> view_;          // last committed state of every job seen
+  std::set<uint64_t> forgotten_;              // finished, then forgotten after MinJobAge
+  std::set<uint64_t> acked_;                  // acknowledged to a client, still checked
+  size_t acked_total_ = 0;
+  std::map<std::pair<uint64_t, uint32_t>, std::vector<RunRecord>> runs_;
+  std::map<uint64_t, int> live_runs_of_job_;  // runs of a job alive on some node
+  std::vector<Violation> violations_;
+  std::vector<Violation> notes_;
+  std::set<std::string> reported_;            // one message per distinct problem
+};
+
+}  // namespace herd::sim

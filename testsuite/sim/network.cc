@@ -1,0 +1,63 @@
+// herd sim — the in-memory network.
+#include "testsuite/sim/network.h"
+
+#include <algorithm>
+
+namespace herd::sim {
+
+bool SimNetwork::Send(int64_t now_ms, Packet p) {
+  sent_++;
+  // Draw the delay first so that a lost packet consumes the same randomness.
+  int64_t delay = rng_.Uniform(knobs_.min_delay_ms, knobs_.max_delay_ms);
+  bool lost = rng_.Chance(knobs_.loss);
+  if (lost || (p.node != kNoNode && IsCut(p.node)) || (drop_filter_ && drop_filter_(p))) {
+    lost_++;
+    return false;
+  }
+  queue_.emplace(std::make_pair(now_ms + std::max<int64_t>(1, delay), seq_++), std::move(p));
+  return true;
+}
+
+std::vector<Packet> SimNetwork::TakeDue(int64_t now_ms) {
+  std::vector<Packet> out;
+  while (!queue_.empty() && queue_.begin()->first.first <= now_ms) {
+    Packet p = std::move(queue_.begin()->second);
+    queue_.erase(queue_.begin());
+    if (p.node != kNoNode && IsCut(p.node)) {
+      lost_++;
+      continue;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+int64_t SimNetwork::NextDueMs() const {
+  return queue_.empty() ? INT64_MAX : queue_.begin()->first.first;
+}
+
+size_t SimNetwork::DropToController() {
+  size_t n = 0;
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    bool to_ctl = it->second.kind == PacketKind::kToController ||
+                  it->second.kind == PacketKind::kFromNode;
+    if (to_ctl) {
+      it = queue_.erase(it);
+      n++;
+    } else {
+      ++it;
+    }
+  }
+  lost_ += n;
+  return n;
+}
+
+void SimNetwork::SetCut(size_t node, bool cut) {
+  if (cut) {
+    cut_.insert(node);
+  } else {
+    cut_.erase(node);
+  }
+}
+
+}  // namespace herd::sim

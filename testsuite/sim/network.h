@@ -1,0 +1,76 @@
+// herd sim — the in-memory network between the controller, the simulated node daemons and
+// the clients. Every packet gets a random delay and may be lost; a cut node neither sends
+// nor receives. Delivery order is (time, send order), so a seed replays exactly.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "testsuite/sim/rng.h"
+
+namespace herd::sim {
+
+inline constexpr size_t kNoNode = static_cast<size_t>(-1);
+
+enum class PacketKind : uint8_t {
+  kToController,    // a request from a node daemon or a client
+  kFromController,  // the controller's reply to such a request
+  kToNode,          // a request from the controller to a node daemon
+  kFromNode,        // the node daemon's answer to it
+};
+
+struct Packet {
+  PacketKind kind = PacketKind::kToController;
+  std::string peer;          // kToController / kFromController: "node:3", "client:1"
+  size_t node = kNoNode;     // the node at the other end, kNoNode for a client
+  uint32_t client = 0;       // the client, when node == kNoNode
+  uint64_t incarnation = 0;  // the controller incarnation that sent it or answers it
+  std::string bytes;         // a frame
+};
+
+struct LinkKnobs {
+  int64_t min_delay_ms = 1;
+  int64_t max_delay_ms = 20;
+  double loss = 0.0;  // probability that a packet is lost
+};
+
+class SimNetwork {
+ public:
+  explicit SimNetwork(Rng& rng) : rng_(rng) {}
+
+  // Queues `p` for delivery after a random delay. False when it is lost.
+  bool Send(int64_t now_ms, Packet p);
+  // Removes and returns the packets due at or before `now_ms`, in delivery order. Packets
+  // of a node cut while they were in flight are dropped here.
+  std::vector<Packet> TakeDue(int64_t now_ms);
+  int64_t NextDueMs() const;  // INT64_MAX when nothing is in flight
+  // The controller process is gone: what was on its way to it is lost.
+  size_t DropToController();
+
+  void SetCut(size_t node, bool cut);
+  bool IsCut(size_t node) const { return cut_.count(node) != 0; }
+  void set_knobs(const LinkKnobs& k) { knobs_ = k; }
+  const LinkKnobs& knobs() const { return knobs_; }
+  // Test hook: a packet for which `f` returns true is lost.
+  void set_drop_filter(std::function<bool(const Packet&)> f) { drop_filter_ = std::move(f); }
+
+  uint64_t sent() const { return sent_; }
+  uint64_t lost() const { return lost_; }
+
+ private:
+  Rng& rng_;
+  LinkKnobs knobs_;
+  std::function<bool(const Packet&)> drop_filter_;
+  std::map<std::pair<int64_t, uint64_t>, Packet> queue_;  // (deliver at, send order)
+  std::set<size_t> cut_;
+  uint64_t seq_ = 0;
+  uint64_t sent_ = 0;
+  uint64_t lost_ = 0;
+};
+
+}  // namespace herd::sim
