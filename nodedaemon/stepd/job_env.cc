@@ -1,6 +1,10 @@
 // herd — batch job environment.
 #include "nodedaemon/stepd/job_env.h"
 
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -26,6 +30,10 @@ class EnvBuilder {
     if (index_.count(name) == 0 && !value.empty()) Set(name, value);
   }
   std::vector<std::string> Take() { return std::move(entries_); }
+  std::string Get(const std::string& name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? "" : entries_[it->second].substr(name.size() + 1);
+  }
 
  private:
   std::vector<std::string> entries_;
@@ -140,7 +148,22 @@ std::vector<std::string> BuildJobEnv(const proto::LaunchBatchRequest& req,
   env.SetIfAbsent("LOGNAME", ctx.user);
   env.SetIfAbsent("SHELL", ctx.shell);
   env.SetIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+  if (!ctx.compat_dir.empty()) {
+    std::string path = env.Get("PATH");
+    if (path.find(ctx.compat_dir) == std::string::npos) env.Set("PATH", path + ":" + ctx.compat_dir);
+  }
   return env.Take();
+}
+
+std::string CompatDir() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "";
+  std::string exe(buf, static_cast<size_t>(n));
+  std::string dir = exe.substr(0, exe.find_last_of('/')) + "/../libexec/herd/compat";
+  char real[4096];
+  if (::realpath(dir.c_str(), real) == nullptr) return "";
+  return real;
 }
 
 }  // namespace herd::noded

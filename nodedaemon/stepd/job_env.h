@@ -21,7 +21,13 @@ struct JobEnvContext {
   std::string user;
   std::string home;
   std::string shell;
+  // herd's directory of Slurm-named launchers (srun -> hrun), appended to the job's PATH
+  // so that mpirun inside a job launches through herd; empty = none.
+  std::string compat_dir;
 };
+
+// <directory of this executable>/../libexec/herd/compat, if it exists; else "".
+std::string CompatDir();
 
 // "K=V" entries; a later definition of a name replaces the earlier one in place.
 std::vector<std::string> BuildJobEnv(const proto::LaunchBatchRequest& req,

@@ -135,7 +135,8 @@ Status StepDaemon::Start() {
     }
   }
 
-  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_, plan.user, home, shell};
+  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_, plan.user, home, shell,
+                    CompatDir()};
   plan.env = BuildJobEnv(launch_, ctx);
 
   auto cg = JobCgroup::Create(JobCgroupPath(node_, job_id_, run_seq_));

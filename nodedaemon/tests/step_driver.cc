@@ -179,8 +179,14 @@ void StepDriverTest::TearDownTestSuite() {
   if (ctl_ != nullptr) ctl_->Stop();
   delete ctl_;
   ctl_ = nullptr;
-  auto pid = ReadFile(root_ + "/munge/munged.pid");
-  if (pid.ok()) kill(std::atoi(pid->c_str()), SIGTERM);
+  // munged writes its seed file as it stops: wait for it before removing the directory.
+  auto text = ReadFile(root_ + "/munge/munged.pid");
+  pid_t munged = text.ok() ? static_cast<pid_t>(std::atoi(text->c_str())) : 0;
+  if (munged > 0 && kill(munged, SIGTERM) == 0) {
+    for (int i = 0; i < 50 && kill(munged, 0) == 0; ++i) {
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+  }
   delete auth_;
   auth_ = nullptr;
   const char* keep = std::getenv("HERD_TEST_KEEP");

@@ -48,6 +48,8 @@ class Invariants {
   void AfterCommit(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s);
   // After Recover(): the recovered state must equal the last committed one.
   void AfterRecover(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s);
+  // A failure found outside these checks (e.g. recovery refused to start).
+  void Report(int64_t now_ms, const std::string& what) { Fail(now_ms, what); }
   // Liveness, when the workload and the faults are over: every job has ended.
   bool AllFinished() const;
   void CheckAllFinished(int64_t now_ms);

@@ -1,0 +1,60 @@
+// herd sim — fault injection: controller crashes at random moments (between loop
+// iterations, between handling requests and committing them, between the commit and the
+// replies), with the loss of job blobs written since the last checkpoint; node deaths
+// (power off: the node's jobs die; it boots again later) and node cuts (unreachable, its
+// jobs keep running); packet loss. Faults are Poisson processes drawn from the world's
+// seed; Heal() ends them all so that liveness can be judged.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "testsuite/sim/world.h"
+
+namespace herd::sim {
+
+struct FaultOptions {
+  double controller_crashes_per_hour = 6;
+  double node_deaths_per_hour = 3;
+  double node_cuts_per_hour = 2;
+  double loss = 0.01;                 // packet loss while faults are on
+  bool lose_unsynced_blobs = true;    // a crash may lose blobs written since the checkpoint
+  int64_t max_controller_down_ms = 15000;
+  int64_t until_ms = 0;               // no new fault after this
+};
+
+// Fault options drawn from the seed: a mix of mild and harsh runs.
+FaultOptions RandomFaults(Rng& rng, int64_t until_ms);
+
+class FaultInjector : public Actor {
+ public:
+  FaultInjector(World& world, const FaultOptions& o);
+  int64_t NextActionMs() const override;
+  void Act() override;
+  // No new faults; every node is powered and reachable; no more packet loss.
+  void Heal();
+  std::string Summary() const;
+
+ private:
+  enum class NodeFault : uint8_t { kDead, kCut };
+  struct Down {
+    NodeFault fault = NodeFault::kDead;
+    int64_t back_at_ms = 0;
+  };
+  void Restore(size_t node, const Down& d);
+  bool PickHealthyNode(size_t* node);
+
+  World& world_;
+  FaultOptions o_;
+  bool on_ = true;
+  int64_t next_crash_ms_ = INT64_MAX;
+  int64_t next_death_ms_ = INT64_MAX;
+  int64_t next_cut_ms_ = INT64_MAX;
+  std::map<size_t, Down> down_;  // nodes currently dead or cut
+  uint32_t crashes_ = 0;
+  uint32_t deaths_ = 0;
+  uint32_t cuts_ = 0;
+};
+
+}  // namespace herd::sim

@@ -1,0 +1,46 @@
+// herd sim — one whole simulation from a seed and a workload name, as both the gtest
+// suite and herd_sim run it: build the world, start the workload and the faults, run
+// until the workload is done and the faults are over, heal, then run until every job has
+// ended (liveness, with a generous virtual deadline).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "testsuite/sim/invariants.h"
+
+namespace herd::sim {
+
+struct ScenarioOptions {
+  uint64_t seed = 1;
+  std::string workload = "storm";  // storm | swf
+  uint32_t nodes = 0;              // 0: the workload's default (storm 8, swf 16)
+  uint32_t jobs = 0;               // 0: the workload's default (storm 40, swf 300)
+  bool faults = true;
+  std::string swf_path;            // swf: the trace
+  std::ostream* trace = nullptr;   // the event trace, when wanted
+};
+
+struct ScenarioResult {
+  std::vector<Violation> violations;
+  std::vector<Violation> notes;
+  std::string summary;
+  int64_t virtual_ms = 0;
+  uint64_t steps = 0;
+  bool ok() const { return violations.empty(); }
+};
+
+ScenarioResult RunScenario(const ScenarioOptions& o);
+
+// "herd_sim --seed=N --workload=... [--nodes=N] [--jobs=N] [--faults=0]".
+std::string ReplayCommand(const ScenarioOptions& o);
+
+// "  t=12.345s what" lines.
+std::string FormatViolations(const std::vector<Violation>& v, size_t max_lines = 20);
+
+// The SWF trace shipped with the project's shared workloads, "" when absent.
+std::string DefaultSwfPath();
+
+}  // namespace herd::sim
