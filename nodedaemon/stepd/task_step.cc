@@ -228,8 +228,8 @@ Status TaskStep::Launch() {
   HERD_ASSIGN_OR_RETURN(CpuBind bind, ParseCpuBind(spec.cpu_bind));
   HERD_RETURN_IF_ERROR(StartMpi());
 
-  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_, user, home, shell,
-                    CompatDir()};
+  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_, user,
+                    home,  shell,      CompatDir()};
   std::vector<std::string> base_env = BuildStepEnv(launch_, ctx, node_index_);
   if (!FindEnv(spec.env, "OMPI_MCA_btl_vader_backing_directory", nullptr)) {
     SetEnv(&base_env, "OMPI_MCA_btl_vader_backing_directory", tmp_dir_);

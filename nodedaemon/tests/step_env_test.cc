@@ -27,7 +27,8 @@ proto::LaunchStepRequest TwoNodeStep() {
 }
 
 JobEnvContext Ctx(const std::string& node) {
-  return {node, "host1", "mycluster", "/etc/herd/herd.conf", "alice", "/home/alice", "/bin/bash", ""};
+  return {node,    "host1",       "mycluster", "/etc/herd/herd.conf",
+          "alice", "/home/alice", "/bin/bash", ""};
 }
 
 std::string Get(const std::vector<std::string>& env, const std::string& name) {

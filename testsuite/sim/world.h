@@ -122,7 +122,7 @@ class World : public NodeHost {
   ClusterConfig config_;
   std::string knobs_;
   std::string dir_;
-  MemoryStateStore store_;
+  ctld::MemoryStateStore store_;
   std::unique_ptr<ctld::BlobStore> blobs_;
   SimAuth auth_;
   std::unique_ptr<ctld::ControllerCore> core_;

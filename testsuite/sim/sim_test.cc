@@ -1,0 +1,133 @@
+// herd sim — the deterministic simulation as tests: the submit storm with controller
+// crashes, node deaths and cuts and packet loss over a range of seeds; a few windows of the
+// SWF replay; and two hand-made cases for the controller's outbox (a lost launch, a lost
+// launch answer). A failure prints the herd_sim command that replays it.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "testsuite/sim/scenario.h"
+#include "testsuite/sim/workloads.h"
+#include "testsuite/sim/world.h"
+
+namespace herd::sim {
+namespace {
+
+std::string SeedName(const ::testing::TestParamInfo<uint64_t>& info) {
+  return "seed_" + std::to_string(info.param);
+}
+
+void ExpectClean(const ScenarioOptions& o, const ScenarioResult& r) {
+  EXPECT_TRUE(r.ok()) << "replay with: " << ReplayCommand(o) << " --verbose\n"
+                      << r.summary << "\n"
+                      << r.violations.size() << " violations:\n"
+                      << FormatViolations(r.violations);
+}
+
+class StormSim : public ::testing::TestWithParam<uint64_t> {};
+
+TEST_P(StormSim, InvariantsHoldUnderFaults) {
+  ScenarioOptions o;
+  o.seed = GetParam();
+  o.workload = "storm";
+  ExpectClean(o, RunScenario(o));
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, StormSim, ::testing::Range<uint64_t>(1, 201), SeedName);
+
+class SwfSim : public ::testing::TestWithParam<uint64_t> {};
+
+TEST_P(SwfSim, ReplayFinishesWithoutViolations) {
+  if (DefaultSwfPath().empty()) GTEST_SKIP() << "lublin_256.swf not found";
+  ScenarioOptions o;
+  o.seed = GetParam();
+  o.workload = "swf";
+  o.jobs = 150;
+  ExpectClean(o, RunScenario(o));
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, SwfSim, ::testing::Values<uint64_t>(1, 2, 3), SeedName);
+
+// One job on a quiet two-node cluster; `drop` decides which packets the network loses.
+struct OneJob {
+  explicit OneJob(std::function<bool(const Packet&)> drop) : world(Options()) {
+    world.network().set_drop_filter(std::move(drop));
+    JobClients::Plan p;
+    p.spec.name = "one";
+    p.spec.work_dir = "/tmp";
+    p.spec.script = SimScript("one", 10000, 0);
+    p.run_ms = 10000;
+    p.submit_at_ms = 3000;  // after the nodes registered
+    clients = std::make_unique<Clients>(world, std::vector<JobClients::Plan>{p});
+    world.AddActor(clients.get());
+  }
+  static WorldOptions Options() {
+    WorldOptions o;
+    o.seed = 7;
+    o.nodes = 2;
+    o.random_knobs = false;
+    return o;
+  }
+  bool Run() {
+    return world.RunUntil(
+        [&] { return clients->Done() && world.invariants().AllFinished(); }, 120000);
+  }
+  struct Clients : JobClients {
+    using JobClients::JobClients;
+    int64_t DeadlineMs() const override { return 120000; }
+  };
+  World world;
+  std::unique_ptr<Clients> clients;
+};
+
+bool IsLaunch(const Packet& p) {
+  if (p.kind != PacketKind::kToNode) return false;
+  auto f = proto::DecodeFrame(p.bytes.data(), p.bytes.size());
+  return f.ok() && f->type == proto::MsgType::kLaunchBatchRequest;
+}
+
+TEST(SimOutbox, LostLaunchIsResentAfterTwoSeconds) {
+  int64_t lost_at = -1;
+  World* w = nullptr;
+  OneJob sim([&](const Packet& p) {
+    if (lost_at >= 0 || !IsLaunch(p)) return false;
+    lost_at = w->NowMs();
+    return true;
+  });
+  w = &sim.world;
+  ASSERT_TRUE(sim.Run());
+  ASSERT_GE(lost_at, 0);
+  const auto& runs = sim.world.invariants().runs();
+  ASSERT_EQ(runs.size(), 1u);
+  ASSERT_EQ(runs.begin()->second.size(), 1u);
+  const RunRecord& r = runs.begin()->second.front();
+  EXPECT_GE(r.start_ms - lost_at, 2000);
+  EXPECT_LE(r.start_ms - lost_at, 3500);
+  EXPECT_TRUE(r.natural);
+  const auto& jobs = sim.world.invariants().jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs.begin()->second.state, proto::JobState::kCompleted);
+  EXPECT_TRUE(sim.world.invariants().violations().empty())
+      << FormatViolations(sim.world.invariants().violations());
+}
+
+TEST(SimOutbox, LostLaunchAnswerDoesNotLaunchTwice) {
+  bool dropped = false;
+  OneJob sim([&](const Packet& p) {
+    if (dropped || p.kind != PacketKind::kFromNode) return false;
+    dropped = true;  // the node's OK to the launch
+    return true;
+  });
+  ASSERT_TRUE(sim.Run());
+  EXPECT_TRUE(dropped);
+  const auto& runs = sim.world.invariants().runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs.begin()->second.size(), 1u);
+  ASSERT_EQ(sim.world.invariants().jobs().size(), 1u);
+  EXPECT_EQ(sim.world.invariants().jobs().begin()->second.state, proto::JobState::kCompleted);
+  EXPECT_TRUE(sim.world.invariants().violations().empty())
+      << FormatViolations(sim.world.invariants().violations());
+}
+
+}  // namespace
+}  // namespace herd::sim
