@@ -236,6 +236,7 @@ FlushResult ControllerCore::Flush() {
           return StartJob(job, std::move(alloc));
         });
     for (const auto& [id, why] : pass.reasons) state_.SetPendingReason(id, why);
+    blocked_partitions_ = std::move(pass.blocked);
   }
   FinishDeferredReplies();
   r.status = store_.Commit();

@@ -119,6 +119,8 @@ class ControllerCore {
   proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
   proto::Frame UpdatePartition(const Identity& who, const proto::Frame& f);
   void CheckNodeTimeouts();
+  void ReconcileStep(const std::string& node, const proto::StepRef& st,
+                     proto::RegisterNodeReply* rep);
   void OnNodeAnswer(const Outgoing& out, const Status& st);
 
   // Queries (query_handlers.cc).
@@ -139,6 +141,9 @@ class ControllerCore {
   uint64_t epoch_ = 1;
   uint32_t admin_uid_ = 0;
   bool need_schedule_ = true;
+  // From the last scheduling pass: a new job there waits behind the blocked one, so its
+  // submission alone needs no new pass (a submission storm stays O(1) per job).
+  std::set<std::string> blocked_partitions_;
   int64_t started_ms_ = 0;
   int64_t last_tick_ms_ = 0;
   int64_t last_checkpoint_ms_ = 0;

@@ -99,7 +99,15 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   if (!s.ok()) return Error(Internal("cannot record the job: " + s.message()));
   Status w = blobs_.Write(e.job.id, {e.job.spec.script, e.job.spec.argv, e.job.spec.env});
   if (!w.ok()) HERD_LOG(Error) << "job " << e.job.id << ": blob write failed: " << w.ToString();
-  need_schedule_ = true;
+  const Job& added = *state_.FindJob(e.job.id);
+  if (added.hold != HoldKind::kNone) {
+    state_.SetPendingReason(added.id, PendingReason::kJobHeldUser);
+  } else if (blocked_partitions_.count(added.partition) && added.spec.nice >= 0 &&
+             !need_schedule_) {
+    state_.SetPendingReason(added.id, PendingReason::kPriority);
+  } else {
+    need_schedule_ = true;
+  }
   if (e.job.spec.interactive) deferred_job_ = e.job.id;
   proto::SubmitJobReply rep;
   rep.job_id = e.job.id;

@@ -53,6 +53,10 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   proto::RegisterNodeReply rep;
   std::set<uint64_t> reported;
   for (const auto& st : req->steps) {
+    if (st.step_id != proto::kBatchStep) {
+      ReconcileStep(n.name, st, &rep);
+      continue;
+    }
     const Job* j = state_.FindJob(st.job_id);
     bool current = j != nullptr && j->state == JobState::kRunning && j->run_seq == st.run_seq &&
                    std::any_of(j->alloc.begin(), j->alloc.end(),
@@ -97,6 +101,29 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   }
   need_schedule_ = true;
   return proto::MakeFrame(rep, 0);
+}
+
+void ControllerCore::ReconcileStep(const std::string& node, const proto::StepRef& st,
+                                   proto::RegisterNodeReply* rep) {
+  const Job* j = state_.FindJob(st.job_id);
+  const StepRecord* rec = j != nullptr ? j->FindStep(st.step_id) : nullptr;
+  bool current = rec != nullptr && j->state == JobState::kRunning && j->run_seq == st.run_seq &&
+                 rec->state == JobState::kRunning &&
+                 std::any_of(rec->layout.begin(), rec->layout.end(),
+                             [&](const proto::StepNode& sn) { return sn.node == node; });
+  if (st.finished) {
+    if (current) {
+      proto::StepCompleteRequest done;
+      done.node = node;
+      done.step = st;
+      (void)StepNodeComplete(done);
+    }
+    rep->acked.push_back(st);
+  } else if (!current) {
+    HERD_LOG(Info) << "node " << node << " runs unknown step " << st.job_id << "." << st.step_id
+                   << ": it will be killed";
+    rep->kill.push_back(st);
+  }
 }
 
 Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {

@@ -20,10 +20,14 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
   for (const auto& [id, job] : state.jobs()) {
     if (job.state == JobState::kPending) pending.push_back(&job);
   }
-  std::stable_sort(pending.begin(), pending.end(), [](const Job* a, const Job* b) {
-    return a->spec.nice < b->spec.nice;  // ids ascend already
-  });
-  std::set<std::string> blocked;
+  bool any_nice = std::any_of(pending.begin(), pending.end(),
+                              [](const Job* j) { return j->spec.nice != 0; });
+  if (any_nice) {
+    std::stable_sort(pending.begin(), pending.end(), [](const Job* a, const Job* b) {
+      return a->spec.nice < b->spec.nice;  // ids ascend already
+    });
+  }
+  std::set<std::string>& blocked = pass.blocked;
   for (const Job* job : pending) {
     if (job->hold != HoldKind::kNone) {
       pass.reasons.emplace_back(job->id, job->hold == HoldKind::kUser ? PendingReason::kJobHeldUser

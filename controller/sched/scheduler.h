@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +22,9 @@ struct SchedulePass {
   uint32_t started = 0;
   // Why each job still pending waits ("Resources", "Priority", "JobHeldUser", ...).
   std::vector<std::pair<uint64_t, PendingReason>> reasons;
+  // Partitions where a job did not fit: a later job there cannot start before another
+  // pass (unless it outranks the blocked one).
+  std::set<std::string> blocked;
 };
 
 SchedulePass Schedule(const ClusterState& state, const StartFn& start);

@@ -84,17 +84,24 @@ require_root() {
 }
 
 # cluster_up [herd-local up options]: a cluster in a fresh directory; torn down at exit.
+# Called again in the same test, it stops the running cluster and brings up one with the
+# new options in the same directory (WORK is kept).
 cluster_up() {
   require_root
-  local root=${HERD_TEST_ROOT:-/tmp}
-  mkdir -p "$root"
-  TEST_DIR=$(mktemp -d "$root/herd-integ-$TEST_NAME.XXXXXX")
-  chmod 755 "$TEST_DIR"
-  trap _teardown EXIT
-  CLUSTER=$TEST_DIR/cluster
-  WORK=$TEST_DIR/work
-  mkdir -p "$WORK"
-  chmod 1777 "$WORK" # the test user writes here too
+  if [[ -n $CLUSTER ]]; then
+    step "cluster down (before a new cluster_up)"
+    "$HERD_LOCAL" down --dir "$CLUSTER" >/dev/null 2>&1 || fail "herd-local down failed"
+  else
+    local root=${HERD_TEST_ROOT:-/tmp}
+    mkdir -p "$root"
+    TEST_DIR=$(mktemp -d "$root/herd-integ-$TEST_NAME.XXXXXX")
+    chmod 755 "$TEST_DIR"
+    trap _teardown EXIT
+    CLUSTER=$TEST_DIR/cluster
+    WORK=$TEST_DIR/work
+    mkdir -p "$WORK"
+    chmod 1777 "$WORK" # the test user writes here too
+  fi
   step "cluster up ($*)"
   local envlines
   envlines=$("$HERD_LOCAL" up --dir "$CLUSTER" --build "$HERD_BUILD" "$@") \
@@ -236,4 +243,83 @@ zmq_python() {
     fi
   done
   return 1
+}
+
+# cluster_procs REGEX: pids of processes of this cluster's jobs and steps (their environment
+# holds this cluster's HERD_CONF) whose command line matches REGEX. Processes of other
+# clusters on the host are never listed.
+cluster_procs() {
+  local d cmd
+  for d in /proc/[0-9]*; do
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
+    [[ -n $cmd && $cmd =~ $1 ]] || continue
+    grep -qzxF "HERD_CONF=$HERD_CONF" "$d/environ" 2>/dev/null || continue
+    echo "${d#/proc/}"
+  done
+  return 0
+}
+
+# describe_procs PID...: "pid cmdline" lines, for failure messages.
+describe_procs() {
+  local p
+  for p in "$@"; do
+    echo "$p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")"
+  done
+}
+
+# wait_no_cluster_procs TIMEOUT_S REGEX: until no process of this cluster matches REGEX.
+wait_no_cluster_procs() {
+  local timeout=$1 re=$2 t0=$SECONDS left
+  while :; do
+    left=$(cluster_procs "$re")
+    [[ -z $left ]] && return 0
+    if ((SECONDS - t0 >= timeout)); then
+      # shellcheck disable=SC2086  # one pid per word
+      fail "processes matching /$re/ still there after ${timeout}s: $(describe_procs $left)"
+    fi
+    sleep 0.2
+  done
+}
+
+# wait_exit PID TIMEOUT_S WHAT: waits for the background child PID of this shell and sets
+# EXIT_RC to its exit status; fails the test (after killing it) if it runs longer.
+# shellcheck disable=SC2034  # EXIT_RC is for the tests
+EXIT_RC=
+wait_exit() {
+  local pid=$1 timeout=$2 t0=$SECONDS
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS - t0 >= timeout)); then
+      kill -KILL "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null
+      fail "pid $pid ($3) did not exit within ${timeout}s"
+    fi
+    sleep 0.1
+  done
+  EXIT_RC=0
+  # shellcheck disable=SC2034
+  wait "$pid" || EXIT_RC=$?
+}
+
+# mpi_program NAME (hello, abort): the path of herd_mpi_NAME in the cluster's bin/ (where
+# herd-local copies it, readable by the test user).
+mpi_program() {
+  local p=$BIN/herd_mpi_$1
+  [[ -x $p ]] || fail "$p is missing (herd-local copies it from HERD_BUILD/bin when built)"
+  echo "$p"
+}
+
+# assert_mpi_hello FILE NTASKS: FILE holds exactly one herd_mpi_hello line per rank
+# 0..NTASKS-1, each with size NTASKS and the right allreduce, and prints the hosts seen.
+assert_mpi_hello() {
+  local file=$1 n=$2 r line expect=$(($2 * ($2 + 1) / 2)) count
+  [[ -f $file ]] || fail "no output file $file"
+  for ((r = 0; r < n; r++)); do
+    count=$(grep -cE "^rank $r/$n on [^ ]+ cpus=[^ ]+ allreduce=[0-9]+ expect=[0-9]+$" "$file" || true)
+    ((count == 1)) || fail "rank $r/$n: $count result lines in $file, expected 1; it holds: $(head -c 3000 "$file")"
+    line=$(grep -E "^rank $r/$n on " "$file")
+    [[ $line == *" allreduce=$expect expect=$expect" ]] \
+      || fail "rank $r/$n: wrong allreduce (expected $expect): '$line'"
+  done
+  count=$(grep -c '^rank ' "$file" || true)
+  ((count == n)) || fail "$file has $count rank lines, expected $n: $(head -c 3000 "$file")"
 }

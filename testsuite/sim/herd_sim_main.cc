@@ -1,6 +1,6 @@
 // herd_sim — runs one deterministic simulation and prints its event trace and summary:
 //   herd_sim --seed=N --workload=storm|swf [--nodes=N] [--jobs=N] [--faults=0] [--verbose]
-//            [--swf=PATH]
+//            [--swf=PATH] [--crashes-per-hour=R] [--disk-ignores-fsync=1]
 // The same arguments replay the same run exactly (a failing test prints them). Exit code 1
 // when an invariant was violated.
 #include <cstdio>
@@ -22,7 +22,8 @@ bool Flag(const std::string& arg, const std::string& name, std::string* value) {
 int Usage() {
   std::fprintf(stderr,
                "usage: herd_sim --seed=N --workload=storm|swf [--nodes=N] [--jobs=N] "
-               "[--faults=0|1] [--swf=PATH] [--verbose]\n");
+               "[--faults=0|1] [--swf=PATH] [--crashes-per-hour=R] [--disk-ignores-fsync=1] "
+               "[--verbose]\n");
   return 2;
 }
 
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
       o.jobs = static_cast<uint32_t>(std::strtoul(v.c_str(), nullptr, 10));
     } else if (Flag(arg, "faults", &v)) {
       o.faults = v != "0";
+    } else if (Flag(arg, "crashes-per-hour", &v)) {
+      o.crashes_per_hour = std::strtod(v.c_str(), nullptr);
+    } else if (Flag(arg, "disk-ignores-fsync", &v)) {
+      o.disk_ignores_fsync = v != "0";  // shows that the checks catch lost commits
     } else if (Flag(arg, "swf", &v)) {
       o.swf_path = v;
     } else {

@@ -14,7 +14,9 @@ bool SimNetwork::Send(int64_t now_ms, Packet p) {
     lost_++;
     return false;
   }
-  queue_.emplace(std::make_pair(now_ms + std::max<int64_t>(1, delay), seq_++), std::move(p));
+  int64_t& tail = link_tail_[std::make_tuple(p.kind, p.node, p.client)];
+  tail = std::max(tail, now_ms + std::max<int64_t>(1, delay));
+  queue_.emplace(std::make_pair(tail, seq_++), std::move(p));
   return true;
 }
 

@@ -1,6 +1,8 @@
 // herd sim — the in-memory network between the controller, the simulated node daemons and
 // the clients. Every packet gets a random delay and may be lost; a cut node neither sends
-// nor receives. Delivery order is (time, send order), so a seed replays exactly.
+// nor receives. Each link (one direction of one connection, as a ZeroMQ socket pair over
+// TCP) is FIFO; different links reorder freely. Delivery order is (time, send order), so
+// a seed replays exactly.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -67,6 +70,8 @@ class SimNetwork {
   LinkKnobs knobs_;
   std::function<bool(const Packet&)> drop_filter_;
   std::map<std::pair<int64_t, uint64_t>, Packet> queue_;  // (deliver at, send order)
+  // Latest delivery time per link (kind, node, client), to keep each link FIFO.
+  std::map<std::tuple<PacketKind, size_t, uint32_t>, int64_t> link_tail_;
   std::set<size_t> cut_;
   uint64_t seq_ = 0;
   uint64_t sent_ = 0;

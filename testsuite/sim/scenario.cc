@@ -30,6 +30,8 @@ std::string ReplayCommand(const ScenarioOptions& o) {
   if (o.nodes != 0) s << " --nodes=" << o.nodes;
   if (o.jobs != 0) s << " --jobs=" << o.jobs;
   if (!o.faults) s << " --faults=0";
+  if (o.crashes_per_hour > 0) s << " --crashes-per-hour=" << o.crashes_per_hour;
+  if (o.disk_ignores_fsync) s << " --disk-ignores-fsync=1";
   return s.str();
 }
 
@@ -60,6 +62,7 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
   wo.nodes = o.nodes != 0 ? o.nodes : swf ? 16 : 8;
   wo.cpus = swf ? 16 : 8;
   wo.trace = o.trace;
+  wo.disk_ignores_fsync = o.disk_ignores_fsync;
   World world(wo);
 
   std::unique_ptr<Workload> workload;
@@ -89,7 +92,9 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
   std::unique_ptr<FaultInjector> faults;
   if (o.faults) {
     fault_end = swf ? 3600 * 1000 : 15 * 60 * 1000;
-    faults = std::make_unique<FaultInjector>(world, RandomFaults(world.rng(), fault_end));
+    FaultOptions fo = RandomFaults(world.rng(), fault_end);
+    if (o.crashes_per_hour > 0) fo.controller_crashes_per_hour = o.crashes_per_hour;
+    faults = std::make_unique<FaultInjector>(world, fo);
     world.AddActor(faults.get());
   }
   const int64_t deadline = workload->DeadlineMs();

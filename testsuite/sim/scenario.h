@@ -21,6 +21,8 @@ struct ScenarioOptions {
   bool faults = true;
   std::string swf_path;            // swf: the trace
   std::ostream* trace = nullptr;   // the event trace, when wanted
+  bool disk_ignores_fsync = false; // self-test of the checks: a disk that loses commits
+  double crashes_per_hour = 0;     // controller crash rate; 0: drawn from the seed
 };
 
 struct ScenarioResult {

@@ -130,6 +130,9 @@ void SimNode::Wake() {
     Expire(rid, o);
   }
   for (auto& [key, r] : runs_) {
+    if (!r.finished && r.kill_at_ms <= now && r.kill_at_ms <= r.end_ms) {
+      EndRun(key, r, r.kill_status, false);
+    }
     if (!r.finished && r.end_ms <= now) EndRun(key, r, r.exit_code << 8, true);
     if (r.finished && r.report_rid == 0 && r.next_report_ms <= now) SendCompletion(key, r);
   }
@@ -162,7 +165,7 @@ int64_t SimNode::NextWakeMs() const {
   int64_t next = registered_ ? next_heartbeat_ms_ : next_register_ms_;
   for (const auto& [rid, o] : outstanding_) next = std::min(next, o.deadline_ms);
   for (const auto& [key, r] : runs_) {
-    if (!r.finished) next = std::min(next, r.end_ms);
+    if (!r.finished) next = std::min({next, r.end_ms, r.kill_at_ms});
     if (r.finished && r.report_rid == 0) next = std::min(next, r.next_report_ms);
   }
   return next;
@@ -231,8 +234,19 @@ Status SimNode::OnTerminate(const std::string& body) {
   if (it == runs_.end()) {
     return NotFound("job " + std::to_string(req->job_id) + " is not on " + conf_.name);
   }
-  if (!it->second.finished) EndRun(key, it->second, SIGTERM, false);
+  Signal(it->second, req->kill_wait_s);
   return Status::Ok();
+}
+
+void SimNode::Signal(Run& r, uint32_t kill_wait_s) {
+  if (r.finished || r.kill_at_ms != INT64_MAX) return;  // a resend: already dying
+  if (host_.rng().Chance(0.2)) {
+    r.kill_at_ms = host_.NowMs() + int64_t{kill_wait_s} * 1000;  // ignores SIGTERM
+    r.kill_status = SIGKILL;
+  } else {
+    r.kill_at_ms = host_.NowMs() + host_.rng().Uniform(10, 200);
+    r.kill_status = SIGTERM;
+  }
 }
 
 void SimNode::OnReply(const proto::Frame& f) {
@@ -283,7 +297,7 @@ void SimNode::OnRegisterReply(const proto::Frame& f) {
       std::to_string(rep->acked.size()));
   for (const auto& k : rep->kill) {
     auto it = runs_.find({k.job_id, k.run_seq});
-    if (it != runs_.end() && !it->second.finished) EndRun(it->first, it->second, SIGTERM, false);
+    if (it != runs_.end()) Signal(it->second, cluster_.kill_wait_s);
   }
   for (const auto& a : rep->acked) {
     auto it = runs_.find({a.job_id, a.run_seq});

@@ -2,9 +2,10 @@
 // speaking the real protocol: it registers with the steps it runs or has finished
 // unacknowledged, heartbeats every HeartbeatInterval, "runs" a batch script for as long as
 // its `sleep <seconds>` line says (and exits with its `exit <code>`), reports the end until
-// a reply comes, ends a job early on TerminateJobRequest, and registers again when a
-// heartbeat is answered kNotFound. Its jobs outlive a controller crash; a power-off
-// kills them. It has no randomness of its own: the network and the world decide.
+// a reply comes, ends a job early on TerminateJobRequest (most scripts die of the SIGTERM
+// within a fraction of a second, some ignore it and are killed after KillWait), and
+// registers again when a heartbeat is answered kNotFound. Its jobs outlive a controller
+// crash; a power-off kills them.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 
 #include "common/config/config.h"
 #include "common/proto/codec.h"
+#include "testsuite/sim/rng.h"
 
 namespace herd::sim {
 
@@ -46,6 +48,7 @@ class NodeHost {
   virtual void RunStarted(const RunEvent& e) = 0;
   virtual void RunEnded(const RunEvent& e) = 0;
   virtual void Trace(const std::string& line) = 0;
+  virtual Rng& rng() = 0;
 };
 
 class SimNode {
@@ -75,6 +78,8 @@ class SimNode {
     std::string batch_host;
     int64_t end_ms = 0;       // natural end while it runs
     int32_t exit_code = 0;
+    int64_t kill_at_ms = INT64_MAX;  // signalled: when it dies of it
+    int32_t kill_status = 0;
     bool finished = false;
     int32_t wait_status = 0;
     int64_t end_time_s = 0;
@@ -94,6 +99,7 @@ class SimNode {
   Status Dispatch(const proto::Frame& f);
   Status OnLaunch(const std::string& body);
   Status OnTerminate(const std::string& body);
+  void Signal(Run& r, uint32_t kill_wait_s);
   void EndRun(const RunKey& key, Run& r, int32_t wait_status, bool natural);
   void SendRegister();
   void SendCompletion(const RunKey& key, Run& r);

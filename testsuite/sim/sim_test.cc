@@ -48,6 +48,27 @@ TEST_P(SwfSim, ReplayFinishesWithoutViolations) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SwfSim, ::testing::Values<uint64_t>(1, 2, 3), SeedName);
 
+// The checks themselves: a disk that ignores fsync loses acknowledged work in a crash,
+// and the run must say so.
+TEST(SimSelfTest, DiskIgnoringFsyncIsCaught) {
+  int caught = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    ScenarioOptions o;
+    o.seed = seed;
+    o.disk_ignores_fsync = true;
+    o.crashes_per_hour = 60;
+    ScenarioResult r = RunScenario(o);
+    for (const Violation& v : r.violations) {
+      if (v.what.find("acknowledged job") != std::string::npos ||
+          v.what.find("recovery") != std::string::npos) {
+        caught++;
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(caught, 5) << "lost commits went unnoticed";
+}
+
 // One job on a quiet two-node cluster; `drop` decides which packets the network loses.
 struct OneJob {
   explicit OneJob(std::function<bool(const Packet&)> drop) : world(Options()) {

@@ -54,13 +54,18 @@ Result<SwfTrace> ReadSwf(const std::string& path) {
 }
 
 SwfWorkload::SwfWorkload(World& world, const SwfTrace& trace, const SwfOptions& o)
-    : JobClients(world, MakePlans(world, trace, o, &scale_, &deadline_ms_)) {
+    : SwfWorkload(world, MakePlans(world, trace, o)) {}
+
+SwfWorkload::SwfWorkload(World& world, Made made)
+    : JobClients(world, std::move(made.plans)), scale_(made.scale), deadline_ms_(made.deadline_ms) {
   for (const auto& n : world.config().nodes) total_cpus_ += n.cpus;
 }
 
-std::vector<JobClients::Plan> SwfWorkload::MakePlans(World& world, const SwfTrace& trace,
-                                                     const SwfOptions& o, double* scale,
-                                                     int64_t* deadline) {
+SwfWorkload::Made SwfWorkload::MakePlans(World& world, const SwfTrace& trace,
+                                         const SwfOptions& o) {
+  Made made;
+  double* scale = &made.scale;
+  int64_t* deadline = &made.deadline_ms;
   const ClusterConfig& cfg = world.config();
   int64_t total_cpus = 0;
   for (const auto& n : cfg.nodes) total_cpus += n.cpus;
@@ -70,7 +75,6 @@ std::vector<JobClients::Plan> SwfWorkload::MakePlans(World& world, const SwfTrac
   const int64_t span_s = std::max<int64_t>(1, trace.jobs[last - 1].submit_s - t0);
   *scale = std::max(1.0, static_cast<double>(span_s) * 1000.0 /
                              static_cast<double>(std::max<int64_t>(1, o.target_span_ms)));
-  std::vector<Plan> plans;
   int64_t work_ms = 0, last_submit = 0;
   for (size_t i = first; i < last; ++i) {
     const SwfJob& j = trace.jobs[i];
@@ -91,12 +95,12 @@ std::vector<JobClients::Plan> SwfWorkload::MakePlans(World& world, const SwfTrac
     s.script = SimScript(s.name, p.run_ms, 0);
     work_ms += p.run_ms * tasks;
     last_submit = std::max(last_submit, p.submit_at_ms);
-    plans.push_back(std::move(p));
+    made.plans.push_back(std::move(p));
   }
   // Generous: all work done one cpu-set at a time after the last arrival, plus an hour.
   *deadline = last_submit + work_ms / std::max<int64_t>(1, total_cpus) * 4 + 3600 * 1000;
-  for (const Plan& p : plans) *deadline = std::max(*deadline, last_submit + p.run_ms * 4);
-  return plans;
+  for (const Plan& p : made.plans) *deadline = std::max(*deadline, last_submit + p.run_ms * 4);
+  return made;
 }
 
 std::string SwfWorkload::Summary() const {

@@ -47,10 +47,15 @@ class SwfWorkload : public JobClients {
   std::string Summary() const override;
 
  private:
-  static std::vector<Plan> MakePlans(World& world, const SwfTrace& trace, const SwfOptions& o,
-                                     double* scale, int64_t* deadline);
-  double scale_ = 1;  // trace seconds per virtual second
-  int64_t deadline_ms_ = 0;
+  struct Made {
+    std::vector<Plan> plans;
+    double scale = 1;
+    int64_t deadline_ms = 0;
+  };
+  SwfWorkload(World& world, Made made);
+  static Made MakePlans(World& world, const SwfTrace& trace, const SwfOptions& o);
+  double scale_;  // trace seconds per virtual second
+  int64_t deadline_ms_;
   uint32_t total_cpus_ = 0;
 };
 

@@ -168,10 +168,12 @@ std::string JobClients::Summary() const {
 }
 
 StormWorkload::StormWorkload(World& world, const StormOptions& o)
-    : JobClients(world, MakePlans(world, o, &deadline_ms_)) {}
+    : StormWorkload(world, MakePlans(world, o)) {}
 
-std::vector<JobClients::Plan> StormWorkload::MakePlans(World& world, const StormOptions& o,
-                                                       int64_t* deadline) {
+StormWorkload::StormWorkload(World& world, Made made)
+    : JobClients(world, std::move(made.plans)), deadline_ms_(made.deadline_ms) {}
+
+StormWorkload::Made StormWorkload::MakePlans(World& world, const StormOptions& o) {
   Rng& rng = world.rng();
   const ClusterConfig& cfg = world.config();
   const int64_t nodes = static_cast<int64_t>(cfg.nodes.size());
@@ -220,8 +222,7 @@ std::vector<JobClients::Plan> StormWorkload::MakePlans(World& world, const Storm
     plans.push_back(std::move(p));
   }
   // Even one job at a time would be done by then, with time for every fault to heal.
-  *deadline = o.span_ms + total_run + 3600 * 1000;
-  return plans;
+  return {std::move(plans), o.span_ms + total_run + 3600 * 1000};
 }
 
 }  // namespace herd::sim

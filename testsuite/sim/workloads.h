@@ -89,8 +89,13 @@ class StormWorkload : public JobClients {
   int64_t DeadlineMs() const override { return deadline_ms_; }
 
  private:
-  static std::vector<Plan> MakePlans(World& world, const StormOptions& o, int64_t* deadline);
-  int64_t deadline_ms_ = 0;
+  struct Made {
+    std::vector<Plan> plans;
+    int64_t deadline_ms = 0;
+  };
+  StormWorkload(World& world, Made made);
+  static Made MakePlans(World& world, const StormOptions& o);
+  int64_t deadline_ms_;
 };
 
 // Script text the simulated nodes understand.

@@ -54,7 +54,7 @@ std::string World::BuildConfigText(const WorldOptions& o) {
   std::ostringstream k;
   k << "HeartbeatInterval=" << heartbeat << " NodeTimeout=" << node_timeout
     << " MinJobAge=" << min_job_age << " KillWait=" << kill_wait
-    << " CheckpointInterval=" << ckpt << " JobRequeue=" << (requeue ? "YES" : "NO");
+    << " CheckpointInterval=" << ckpt << " JobRequeue=" << (requeue ? 1 : 0);
   knobs_ = k.str();
   std::ostringstream t;
   t << "ClusterName=sim\nControllerHost=ctl(127.0.0.1:6817)\nStateDir=" << dir_ << "\n";
@@ -90,6 +90,7 @@ World::World(const WorldOptions& o)
     links.max_delay_ms = rng_.Pick<int64_t>({5, 50, 300});
   }
   net_.set_knobs(links);
+  store_.set_ignores_fsync(o.disk_ignores_fsync);
   Trace("config: " + knobs_);
   StartController();
   for (size_t i = 0; i < config_.nodes.size(); ++i) {

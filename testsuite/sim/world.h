@@ -34,6 +34,25 @@ class SimAuth : public Authenticator {
   Result<Identity> Verify(const std::string& cred, const std::string& body) override;
 };
 
+// The controller's disk: a MemoryStateStore, which may be told to ignore fsync (Commit()
+// then reports success and makes nothing durable), so that the checks can be shown to
+// catch a controller that acknowledges what a crash then loses.
+class SimDisk : public ctld::StateStore {
+ public:
+  Result<ctld::Recovered> Load() override { return mem_.Load(); }
+  void Append(uint16_t type, std::string body) override { mem_.Append(type, std::move(body)); }
+  bool HasPending() const override { return mem_.HasPending(); }
+  Status Commit() override { return ignores_fsync_ ? Status::Ok() : mem_.Commit(); }
+  Status Checkpoint(const std::string& state) override { return mem_.Checkpoint(state); }
+  uint64_t RecordsSinceCheckpoint() const override { return mem_.RecordsSinceCheckpoint(); }
+  void Crash() { mem_.Crash(); }
+  void set_ignores_fsync(bool v) { ignores_fsync_ = v; }
+
+ private:
+  ctld::MemoryStateStore mem_;
+  bool ignores_fsync_ = false;
+};
+
 struct WorldOptions {
   uint64_t seed = 1;
   uint32_t nodes = 8;
@@ -41,6 +60,7 @@ struct WorldOptions {
   uint64_t memory_mb = 32000;
   bool random_knobs = true;       // timeouts, intervals, requeue drawn from the seed
   std::ostream* trace = nullptr;  // every event, when set
+  bool disk_ignores_fsync = false;  // a broken disk, for the checks' self-test
 };
 
 // Something that acts at times of its own choosing: a workload, the fault injector.
@@ -65,7 +85,6 @@ class World : public NodeHost {
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  Rng& rng() { return rng_; }
   const ClusterConfig& config() const { return config_; }
   const std::string& knobs() const { return knobs_; }
   SimNetwork& network() { return net_; }
@@ -103,6 +122,7 @@ class World : public NodeHost {
   void RunStarted(const RunEvent& e) override;
   void RunEnded(const RunEvent& e) override;
   void Trace(const std::string& line) override;
+  Rng& rng() override { return rng_; }
   bool tracing() const { return trace_ != nullptr; }
 
  private:
@@ -122,7 +142,7 @@ class World : public NodeHost {
   ClusterConfig config_;
   std::string knobs_;
   std::string dir_;
-  ctld::MemoryStateStore store_;
+  SimDisk store_;
   std::unique_ptr<ctld::BlobStore> blobs_;
   SimAuth auth_;
   std::unique_ptr<ctld::ControllerCore> core_;
