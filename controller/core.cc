@@ -59,7 +59,8 @@ Status ControllerCore::Recover() {
     if (r.type == static_cast<uint16_t>(EventType::kJobSubmitted)) {
       auto e = proto::DecodeBodyAs<JobSubmitted>(r.body, "JobSubmitted");
       const Job* j = e.ok() ? state_.FindJob(e->job.id) : nullptr;
-      if (j != nullptr && !proto::IsFinished(j->state) && !blobs_.Exists(j->id)) {
+      // Missing, or empty/torn (written without fsync before a crash): rewrite it.
+      if (j != nullptr && !proto::IsFinished(j->state) && !blobs_.Read(j->id).ok()) {
         Status w = blobs_.Write(j->id, {e->job.spec.script, e->job.spec.argv, e->job.spec.env});
         if (!w.ok()) HERD_LOG(Error) << "cannot rewrite job blob: " << w.ToString();
       }

@@ -99,7 +99,9 @@ class ControllerCore {
   Status StartJob(const Job& job, std::vector<NodeAlloc> alloc);
   void SendLaunch(const Job& job);
   void TerminateOnNodes(const Job& job, const std::string& except_node);
-  void FailJobsOnNode(const std::string& node, const std::string& why);
+  // Ends or requeues the jobs running on `node`. `node_alive`: the node still answers (an
+  // admin took it down), so its own processes of those jobs are terminated too.
+  void FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive = false);
   std::vector<const Job*> Select(const proto::JobFilter& filter) const;
   void CheckTimeLimits();
   void ForgetOldJobs();
@@ -119,6 +121,7 @@ class ControllerCore {
   proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
   proto::Frame UpdatePartition(const Identity& who, const proto::Frame& f);
   void CheckNodeTimeouts();
+  int64_t KillDeadline() const;
   void ReconcileStep(const std::string& node, const proto::StepRef& st,
                      proto::RegisterNodeReply* rep);
   void OnNodeAnswer(const Outgoing& out, const Status& st);
@@ -143,7 +146,7 @@ class ControllerCore {
   bool need_schedule_ = true;
   // From the last scheduling pass: a new job there waits behind the blocked one, so its
   // submission alone needs no new pass (a submission storm stays O(1) per job).
-  std::set<std::string> blocked_partitions_;
+  std::map<std::string, int32_t> blocked_partitions_;
   int64_t started_ms_ = 0;
   int64_t last_tick_ms_ = 0;
   int64_t last_checkpoint_ms_ = 0;

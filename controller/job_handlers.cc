@@ -102,8 +102,8 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   const Job& added = *state_.FindJob(e.job.id);
   if (added.hold != HoldKind::kNone) {
     state_.SetPendingReason(added.id, PendingReason::kJobHeldUser);
-  } else if (blocked_partitions_.count(added.partition) && added.spec.nice >= 0 &&
-             !need_schedule_) {
+  } else if (auto b = blocked_partitions_.find(added.partition);
+             b != blocked_partitions_.end() && added.spec.nice >= b->second && !need_schedule_) {
     state_.SetPendingReason(added.id, PendingReason::kPriority);
   } else {
     need_schedule_ = true;
@@ -288,8 +288,12 @@ void ControllerCore::SendLaunch(const Job& job) {
     req.spec.script = std::move(blob->script);
     req.spec.argv = std::move(blob->argv);
     req.spec.env = std::move(blob->env);
-  } else {
-    HERD_LOG(Error) << "job " << job.id << ": script unavailable: " << blob.error().message();
+  }
+  if (!blob.ok() || req.spec.script.empty()) {
+    std::string why = blob.ok() ? "empty" : blob.error().message();
+    HERD_LOG(Error) << "job " << job.id << ": batch script unavailable: " << why;
+    (void)EndRunningJob(job, 1 << 8, 0, "batch script unavailable: " + why);
+    return;
   }
   req.uid = job.uid;
   req.gid = job.gid;
@@ -357,6 +361,12 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
   if (!IsAdmin(who.uid)) return Error(PermissionDenied("only node daemons report steps"));
   auto req = proto::DecodeBody<proto::StepCompleteRequest>(f.body);
   if (!req.ok()) return Error(req.error());
+  if (NodeRecord* n = state_.FindNode(req->node)) {
+    if (n->pending_kills.erase({req->step.job_id, req->step.run_seq}) > 0) {
+      state_.SetAwaitingKill(req->step.job_id, false);
+      need_schedule_ = true;
+    }
+  }
   if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
   const Job* j = state_.FindJob(req->step.job_id);
   if (j == nullptr) return Error(NotFound("no such job"));
@@ -371,7 +381,8 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
   return proto::MakeStatusFrame(s, 0);
 }
 
-void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& why) {
+void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& why,
+                                    bool node_alive) {
   std::vector<uint64_t> ids;
   for (const auto& [id, j] : state_.jobs()) {
     if (j.state != JobState::kRunning) continue;
@@ -396,8 +407,15 @@ void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& 
       (void)Emit(k);
       (void)EndRunningJob(*state_.FindJob(id), 0, 0, why);
     }
-    // The processes of the old run on the surviving nodes must go.
-    TerminateOnNodes(old, node);
+    // The processes of the old run on the surviving nodes must go; until the batch host
+    // confirms (its step reports the old run's end), it gets no new work.
+    TerminateOnNodes(old, node_alive ? "" : node);
+    if (!old.alloc.empty() && (node_alive || old.alloc.front().node != node)) {
+      if (NodeRecord* bh = state_.FindNode(old.alloc.front().node)) {
+        bh->pending_kills[{old.id, old.run_seq}] = KillDeadline();
+        state_.SetAwaitingKill(old.id, true);
+      }
+    }
   }
   need_schedule_ = true;
 }

@@ -52,6 +52,9 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
 
   proto::RegisterNodeReply rep;
   std::set<uint64_t> reported;
+  // What is still alive is in req->steps; those runs are marked again below.
+  for (const auto& [run, deadline] : n.pending_kills) state_.SetAwaitingKill(run.first, false);
+  n.pending_kills.clear();
   for (const auto& st : req->steps) {
     if (st.step_id != proto::kBatchStep) {
       ReconcileStep(n.name, st, &rep);
@@ -73,6 +76,8 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
       HERD_LOG(Info) << "node " << n.name << " runs unknown step of job " << st.job_id << "."
                      << st.run_seq << ": it will be killed";
       rep.kill.push_back(st);
+      n.pending_kills[{st.job_id, st.run_seq}] = KillDeadline();
+      if (j != nullptr && j->state == JobState::kPending) state_.SetAwaitingKill(j->id, true);
     }
   }
   // Batch jobs the node should be running but does not report.
@@ -123,6 +128,9 @@ void ControllerCore::ReconcileStep(const std::string& node, const proto::StepRef
     HERD_LOG(Info) << "node " << node << " runs unknown step " << st.job_id << "." << st.step_id
                    << ": it will be killed";
     rep->kill.push_back(st);
+    if (NodeRecord* nr = state_.FindNode(node)) {
+      nr->pending_kills[{st.job_id, st.run_seq}] = KillDeadline();
+    }
   }
 }
 
@@ -140,8 +148,25 @@ Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
 
+int64_t ControllerCore::KillDeadline() const {
+  return clock_.MonotonicMs() + (int64_t{config_.kill_wait_s} + 60) * 1000;
+}
+
 void ControllerCore::CheckNodeTimeouts() {
   int64_t now = clock_.MonotonicMs();
+  for (auto& n : state_.nodes()) {
+    for (auto it = n.pending_kills.begin(); it != n.pending_kills.end();) {
+      if (it->second > now) {
+        ++it;
+        continue;
+      }
+      HERD_LOG(Warning) << "node " << n.name << " never confirmed that job " << it->first.first
+                        << " run " << it->first.second << " is gone; using it again";
+      state_.SetAwaitingKill(it->first.first, false);
+      it = n.pending_kills.erase(it);
+      need_schedule_ = true;
+    }
+  }
   int64_t limit = int64_t{config_.node_timeout_s} * 1000;
   for (size_t i = 0; i < state_.nodes().size(); ++i) {
     NodeRecord& n = state_.nodes()[i];
@@ -195,7 +220,7 @@ Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
     if (!s.ok()) return Error(s);
     HERD_LOG(Info) << "node " << name << " updated: state=" << (state.empty() ? "-" : state)
                    << " reason=" << e.reason;
-    if (state == "DOWN") FailJobsOnNode(name, "NodeDown: " + req->reason);
+    if (state == "DOWN") FailJobsOnNode(name, "NodeDown: " + req->reason, /*node_alive=*/true);
   }
   need_schedule_ = true;
   return proto::MakeStatusFrame(Status::Ok(), 0);
@@ -233,6 +258,14 @@ void ControllerCore::OnNodeAnswer(const Outgoing& out, const Status& st) {
                     << " failed: " << st.message();
     (void)EndRunningJob(*j, 1 << 8, 0, "launch failed on " + node + ": " + st.message());
     return;
+  }
+  if (out.type == MsgType::kTerminateJobRequest && st.code() == Code::kNotFound) {
+    // Nothing of that run is left on the node.
+    NodeRecord& n = state_.nodes()[out.node];
+    if (n.pending_kills.erase({out.job_id, out.run_seq}) > 0) {
+      state_.SetAwaitingKill(out.job_id, false);
+      need_schedule_ = true;
+    }
   }
   if (!st.ok() && st.code() != Code::kNotFound) {
     HERD_LOG(Warning) << proto::MsgTypeName(out.type) << " for job " << out.job_id << " on "

@@ -281,7 +281,7 @@ Status NodeDaemon::OnSignal(const proto::SignalJobRequest& req) {
     }
     ++live;
     JobProcesses job{s.pid.pid,
-                     JobCgroup(JobCgroupPath(node_.name, s.job_id, s.run_seq, s.step_id))};
+                     JobCgroup(JobCgroupPath(node_.name, s.dir))};
     processes += SignalJob(job, req.signal);
   }
   if (live == 0 && starting) {

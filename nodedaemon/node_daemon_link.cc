@@ -159,7 +159,7 @@ void NodeDaemon::ReconcileSpool(bool send_completions) {
       // job and record it as killed, so the completion is reported like any other.
       HERD_LOG(Warning) << "step daemon of " << StepDirName(s.job_id, s.run_seq, s.step_id)
                         << " is gone without a status; killing what is left of the step";
-      JobProcesses job{0, JobCgroup(JobCgroupPath(node_.name, s.job_id, s.run_seq, s.step_id))};
+      JobProcesses job{0, JobCgroup(JobCgroupPath(node_.name, s.dir))};
       KillJob(job, nullptr, /*max_wait_ms=*/2000);
       Status st = WriteStatusFile(s.dir, SIGKILL);
       if (!st.ok()) {
@@ -200,7 +200,7 @@ bool NodeDaemon::SendOrphanCompletion(const SpoolStep& s) {
 }
 
 void NodeDaemon::ForgetStep(const SpoolStep& s) {
-  JobCgroup cg(JobCgroupPath(node_.name, s.job_id, s.run_seq, s.step_id));
+  JobCgroup cg(JobCgroupPath(node_.name, s.dir));
   Status st = cg.Remove();
   if (!st.ok()) {
     HERD_LOG(Warning) << st.message();

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <tuple>
 
 #include "common/base/fs.h"
@@ -62,9 +63,27 @@ bool ParseStepDirName(const std::string& name, uint64_t* job_id, uint32_t* run_s
   return true;
 }
 
+std::string SpoolTag(const std::string& spool_dir) {
+  std::string path = spool_dir;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  uint32_t hash = 2166136261u;  // 32-bit FNV-1a: stable across builds and hosts
+  for (unsigned char c : path) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", hash);
+  return buf;
+}
+
+std::string NodeInstance(const std::string& node, const std::string& step_dir) {
+  return node + "." + SpoolTag(DirName(step_dir));
+}
+
 std::string StepTmpDir(const std::string& node, const std::string& step_dir) {
   if (!PathExists("/dev/shm")) return step_dir + "/tmp";
-  return "/dev/shm/herd." + node + "." + step_dir.substr(step_dir.find_last_of('/') + 1);
+  return "/dev/shm/herd." + NodeInstance(node, step_dir) + "." +
+         step_dir.substr(step_dir.find_last_of('/') + 1);
 }
 
 Status WritePidFile(const std::string& step_dir, pid_t pid) {

@@ -31,8 +31,17 @@ std::string StepDirName(uint64_t job_id, uint32_t run_seq, uint32_t step_id = pr
 bool ParseStepDirName(const std::string& name, uint64_t* job_id, uint32_t* run_seq,
                       uint32_t* step_id = nullptr);
 
+// A short tag of one herdd instance: 8 hex digits of a hash of its spool directory's path
+// (trailing slashes ignored). Names outside the spool that a step uses (its cgroup, its
+// /dev/shm directory) carry it, so that two clusters on one host never share them.
+std::string SpoolTag(const std::string& spool_dir);
+// "<node>.<tag of the spool holding step_dir>": how names outside the spool tell the
+// herdd instance that owns a step (step_dir: <spool>/<step dir name>).
+std::string NodeInstance(const std::string& node, const std::string& step_dir);
+
 // The private directory of an hrun step's daemon (its MPI tmpdir): on tmpfs
-// (/dev/shm/herd.<node>.<step dir name>) when the host has /dev/shm, else <step_dir>/tmp.
+// (/dev/shm/herd.<node>.<tag>.<step dir name>) when the host has /dev/shm, else
+// <step_dir>/tmp.
 std::string StepTmpDir(const std::string& node, const std::string& step_dir);
 
 struct PidFile {

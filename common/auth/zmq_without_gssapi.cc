@@ -29,25 +29,23 @@ gss_OID GSS_C_NT_HOSTBASED_SERVICE = GSS_C_NO_OID;
 
 OM_uint32 KRB5_CALLCONV gss_acquire_cred(OM_uint32* minor_status, gss_name_t, OM_uint32,
                                          gss_OID_set, gss_cred_usage_t,
-                                         gss_cred_id_t* output_cred_handle,
-                                         gss_OID_set*, OM_uint32*) {
+                                         gss_cred_id_t* output_cred_handle, gss_OID_set*,
+                                         OM_uint32*) {
   if (output_cred_handle != nullptr) *output_cred_handle = GSS_C_NO_CREDENTIAL;
   return Unavailable(minor_status);
 }
 
-OM_uint32 KRB5_CALLCONV gss_init_sec_context(OM_uint32* minor_status, gss_cred_id_t,
-                                             gss_ctx_id_t*, gss_name_t, gss_OID, OM_uint32,
-                                             OM_uint32, gss_channel_bindings_t, gss_buffer_t,
-                                             gss_OID*, gss_buffer_t, OM_uint32*,
-                                             OM_uint32*) {
+OM_uint32 KRB5_CALLCONV gss_init_sec_context(OM_uint32* minor_status, gss_cred_id_t, gss_ctx_id_t*,
+                                             gss_name_t, gss_OID, OM_uint32, OM_uint32,
+                                             gss_channel_bindings_t, gss_buffer_t, gss_OID*,
+                                             gss_buffer_t, OM_uint32*, OM_uint32*) {
   return Unavailable(minor_status);
 }
 
 OM_uint32 KRB5_CALLCONV gss_accept_sec_context(OM_uint32* minor_status, gss_ctx_id_t*,
-                                               gss_cred_id_t, gss_buffer_t,
-                                               gss_channel_bindings_t, gss_name_t*, gss_OID*,
-                                               gss_buffer_t, OM_uint32*, OM_uint32*,
-                                               gss_cred_id_t*) {
+                                               gss_cred_id_t, gss_buffer_t, gss_channel_bindings_t,
+                                               gss_name_t*, gss_OID*, gss_buffer_t, OM_uint32*,
+                                               OM_uint32*, gss_cred_id_t*) {
   return Unavailable(minor_status);
 }
 

@@ -26,7 +26,7 @@ bool HasFeatures(const NodeConfig& nc, const std::vector<std::string>& want) {
 }  // namespace
 
 bool NodeUsable(const NodeRecord& n) {
-  return n.registered && !n.admin_down && !n.drain;
+  return n.registered && !n.admin_down && !n.drain && n.pending_kills.empty();
 }
 
 uint64_t JobMemOnNode(const ClusterConfig& cfg, const JobSpec& spec, uint32_t cpus) {
@@ -127,14 +127,28 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
     }
   }
 
-  // Take nodes until enough tasks fit on at least min_nodes of them.
-  std::vector<Candidate> chosen;
+  // Take nodes in order until enough tasks fit on at least min_nodes of them; when the
+  // node count is bounded and that falls short, try again with the roomiest nodes first
+  // (required nodes stay in front).
+  auto choose = [&](const std::vector<Candidate>& from, uint64_t* slots_out) {
+    std::vector<Candidate> out;
+    uint64_t slots = 0;
+    for (const auto& c : from) {
+      if (out.size() >= max_nodes) break;
+      if (out.size() >= min_nodes && slots >= ntasks) break;
+      out.push_back(c);
+      slots += c.capacity;
+    }
+    *slots_out = slots;
+    return out;
+  };
   uint64_t slots = 0;
-  for (const auto& c : cands) {
-    if (chosen.size() >= max_nodes) break;
-    if (chosen.size() >= min_nodes && slots >= ntasks) break;
-    chosen.push_back(c);
-    slots += c.capacity;
+  std::vector<Candidate> chosen = choose(cands, &slots);
+  if ((chosen.size() < min_nodes || slots < ntasks) && max_nodes < cands.size()) {
+    std::vector<Candidate> roomy = cands;
+    std::stable_sort(roomy.begin() + static_cast<long>(required.size()), roomy.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.capacity > b.capacity; });
+    chosen = choose(roomy, &slots);
   }
   if (chosen.size() < min_nodes || slots < ntasks) {
     if (ever) {

@@ -27,11 +27,15 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
       return a->spec.nice < b->spec.nice;  // ids ascend already
     });
   }
-  std::set<std::string>& blocked = pass.blocked;
+  std::map<std::string, int32_t>& blocked = pass.blocked;
   for (const Job* job : pending) {
     if (job->hold != HoldKind::kNone) {
       pass.reasons.emplace_back(job->id, job->hold == HoldKind::kUser ? PendingReason::kJobHeldUser
                                                                     : PendingReason::kJobHeldAdmin);
+      continue;
+    }
+    if (job->awaiting_kill) {
+      pass.reasons.emplace_back(job->id, PendingReason::kRequeued);
       continue;
     }
     std::string pstate = state.PartitionState(job->partition);
@@ -48,7 +52,7 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
     if (!placed.ok()) {
       if (placed.error().code() == Code::kResourceExhausted) {
         pass.reasons.emplace_back(job->id, PendingReason::kResources);
-        blocked.insert(job->partition);
+        blocked.emplace(job->partition, job->spec.nice);
       } else {
         // Became impossible (nodes removed from the config, ...): it waits with the reason.
         pass.reasons.emplace_back(job->id, PendingReason::kBadConstraints);

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 #include <functional>
-#include <set>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,7 +24,8 @@ struct SchedulePass {
   std::vector<std::pair<uint64_t, PendingReason>> reasons;
   // Partitions where a job did not fit: a later job there cannot start before another
   // pass (unless it outranks the blocked one).
-  std::set<std::string> blocked;
+  // Value: the blocking job's nice (a later job with a lower nice is tried before it).
+  std::map<std::string, int32_t> blocked;
 };
 
 SchedulePass Schedule(const ClusterState& state, const StartFn& start);

@@ -46,6 +46,11 @@ void ClusterState::SetPendingReason(uint64_t id, PendingReason r) {
   if (it != jobs_.end()) it->second.pending_reason = r;
 }
 
+void ClusterState::SetAwaitingKill(uint64_t id, bool waiting) {
+  auto it = jobs_.find(id);
+  if (it != jobs_.end()) it->second.awaiting_kill = waiting;
+}
+
 const char* PendingReasonName(PendingReason r) {
   switch (r) {
     case PendingReason::kNone: return "None";
@@ -56,6 +61,7 @@ const char* PendingReasonName(PendingReason r) {
     case PendingReason::kPartitionDown: return "PartitionDown";
     case PendingReason::kPartitionInactive: return "PartitionInactive";
     case PendingReason::kBadConstraints: return "BadConstraints";
+    case PendingReason::kRequeued: return "Requeued";
   }
   return "None";
 }

@@ -47,6 +47,7 @@ class ClusterState {
   void Forget(uint64_t id);
   // Runtime annotation by the scheduler; not journaled.
   void SetPendingReason(uint64_t id, PendingReason r);
+  void SetAwaitingKill(uint64_t id, bool waiting);
 
   std::vector<NodeRecord>& nodes() { return nodes_; }
   const std::vector<NodeRecord>& nodes() const { return nodes_; }

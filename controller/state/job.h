@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,7 @@ enum class PendingReason : uint8_t {
   kPartitionDown,
   kPartitionInactive,
   kBadConstraints,
+  kRequeued,  // its previous run is still being killed on a node
 };
 const char* PendingReasonName(PendingReason r);
 
@@ -79,6 +82,9 @@ struct Job {
   std::vector<StepRecord> steps;  // of the current run
   uint32_t next_step_id = 0;
   PendingReason pending_reason = PendingReason::kNone;  // runtime only
+  // Requeued while its previous run may still be alive on a node: it does not start again
+  // until that node confirms the run is gone (runtime only).
+  bool awaiting_kill = false;
 
   template <class A>
   void serialize(A& ar, unsigned) {
@@ -116,6 +122,10 @@ struct NodeRecord {
   std::vector<bool> cpu_used;  // per configured cpu
   uint64_t mem_used_mb = 0;
   uint32_t jobs = 0;           // running jobs on it
+  // Runs (job id, run_seq) this node was told to kill and has not yet confirmed gone: new
+  // work waits until they are, so cpus are never handed out while old processes live.
+  // Value: monotonic ms after which the controller stops waiting (and logs it).
+  std::map<std::pair<uint64_t, uint32_t>, int64_t> pending_kills;
 
   template <class A>
   void serialize(A& ar, unsigned) {

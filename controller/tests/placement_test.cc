@@ -114,6 +114,17 @@ TEST_F(PlacementTest, ExclusiveTakesWholeIdleNode) {
   EXPECT_EQ((*r)[0].cpus.size(), 4u);
 }
 
+TEST_F(PlacementTest, BoundedNodeCountPrefersRoomyNodes) {
+  Start(MakeJob(9), {NodeAlloc{"n1", {0, 1, 2}, 0, 3}});
+  Job j = MakeJob(1);
+  j.spec.min_nodes = 2;
+  j.spec.num_tasks = 8;
+  auto r = PlaceJob(state_, j, PlaceMode::kNow);
+  ASSERT_TRUE(r.ok()) << "n2-n4 are idle: " << r.error().message();
+  EXPECT_EQ((*r)[0].node, "n2");
+  EXPECT_EQ((*r)[1].node, "n3");
+}
+
 TEST_F(PlacementTest, NodelistAndExclude) {
   Job j = MakeJob(1);
   j.spec.nodelist = "n3";

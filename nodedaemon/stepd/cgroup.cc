@@ -42,11 +42,11 @@ std::string FindCgroup2Root() {
   return "";
 }
 
-std::string JobCgroupPath(const std::string& node, uint64_t job_id, uint32_t run_seq,
-                          uint32_t step_id) {
+std::string JobCgroupPath(const std::string& node, const std::string& step_dir) {
   static const std::string root = FindCgroup2Root();
   if (root.empty()) return "";
-  return root + "/herd/" + node + "/" + StepDirName(job_id, run_seq, step_id);
+  return root + "/herd/" + NodeInstance(node, step_dir) + "/" +
+         step_dir.substr(step_dir.find_last_of('/') + 1);
 }
 
 Result<JobCgroup> JobCgroup::Create(const std::string& path) {

@@ -1,8 +1,9 @@
 // herd — a job's cgroup v2 directory, used only to track and kill the job's processes
 // (this host has a v1/v2 hybrid: the unified tree has no resource controllers, but
 // cgroup.procs, cgroup.events and cgroup.kill work). One group per step directory:
-// <root>/herd/<node>/job<ID>.<RUNSEQ>[.<STEP>], root being /sys/fs/cgroup/unified on a
-// hybrid host or /sys/fs/cgroup on a pure v2 host.
+// <root>/herd/<node>.<tag>/job<ID>.<RUNSEQ>[.<STEP>] (tag: SpoolTag of the node's spool
+// directory, so clusters sharing a host do not share groups), root being
+// /sys/fs/cgroup/unified on a hybrid host or /sys/fs/cgroup on a pure v2 host.
 #pragma once
 
 #include <sys/types.h>
@@ -18,9 +19,9 @@ namespace herd::noded {
 
 // The mounted cgroup2 root, or "" when there is none.
 std::string FindCgroup2Root();
-// Where a step's cgroup lives ("" without a cgroup2 mount).
-std::string JobCgroupPath(const std::string& node, uint64_t job_id, uint32_t run_seq,
-                          uint32_t step_id = proto::kBatchStep);
+// Where the cgroup of the step in `step_dir` (<spool>/job<ID>.<RUNSEQ>[.<STEP>]) lives:
+// "" without a cgroup2 mount.
+std::string JobCgroupPath(const std::string& node, const std::string& step_dir);
 
 class JobCgroup {
  public:

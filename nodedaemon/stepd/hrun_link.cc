@@ -8,7 +8,9 @@
 namespace herd::noded {
 namespace {
 
-constexpr int kSendHighWater = 256;  // frames ZeroMQ holds before we queue them ourselves
+// Frames ZeroMQ holds before we queue them ourselves: few, so that what waits (and whether
+// hrun takes it) is seen in our queue; at most 2 MiB of output frames.
+constexpr int kSendHighWater = 32;
 
 }  // namespace
 
@@ -24,7 +26,7 @@ bool TokenMatches(const std::string& got, const std::string& want) {
 HrunLink::HrunLink(std::string address, std::string token)
     : address_(std::move(address)), token_(std::move(token)) {}
 
-HrunLink::~HrunLink() { Close(std::chrono::milliseconds(0)); }
+HrunLink::~HrunLink() { Close(std::chrono::milliseconds(0), std::chrono::milliseconds(0)); }
 
 Status HrunLink::Open() {
   try {
@@ -51,6 +53,7 @@ void HrunLink::Enqueue(proto::Frame f, bool output) {
   f.request_id = ++next_id_;
   f.auth = token_;
   Pending p{proto::EncodeFrame(f), output};
+  if (pending_.empty()) last_progress_ = Clock::now();  // nothing was waiting: no stall
   if (output) pending_output_ += p.bytes.size();
   pending_.push_back(std::move(p));
   Pump();
@@ -58,14 +61,23 @@ void HrunLink::Enqueue(proto::Frame f, bool output) {
 
 void HrunLink::SendOutput(const proto::TaskOutput& out) {
   if (!sock_) return;
-  if (pending_output_ + out.data.size() > kMaxPendingOutput) {
+  if (Stalled()) {
     if (dropped_bytes_ == 0) {
-      HERD_LOG(Warning) << "hrun at " << address_ << " does not keep up: dropping task output";
+      HERD_LOG(Warning) << "hrun at " << address_ << " has taken nothing for "
+                        << kStallLimit.count() << " s: dropping task output";
     }
     dropped_bytes_ += out.data.size();
     return;
   }
   Enqueue(proto::MakeFrame(out, 0), /*output=*/true);
+}
+
+bool HrunLink::Stalled() const {
+  return sock_ && !pending_.empty() && Clock::now() - last_progress_ >= kStallLimit;
+}
+
+bool HrunLink::Congested() const {
+  return pending_output_ > kMaxPendingOutput && !Stalled();
 }
 
 void HrunLink::Pump() {
@@ -79,6 +91,7 @@ void HrunLink::Pump() {
     }
     if (p.output) pending_output_ -= p.bytes.size();
     pending_.pop_front();
+    last_progress_ = Clock::now();
   }
 }
 
@@ -105,14 +118,13 @@ Result<proto::Frame> HrunLink::TryRecv() {
   return NotFound("nothing from hrun");
 }
 
-void HrunLink::Close(std::chrono::milliseconds flush) {
+void HrunLink::Close(std::chrono::milliseconds stall, std::chrono::milliseconds linger) {
   if (!sock_) return;
-  auto deadline = std::chrono::steady_clock::now() + flush;
   Pump();
   while (!pending_.empty()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
+        last_progress_ + stall - Clock::now());
+    if (left.count() <= 0) break;  // hrun takes nothing any more
     zmq::pollitem_t item{sock_->handle(), 0, ZMQ_POLLOUT, 0};
     try {
       zmq::poll(&item, 1, std::min(left, std::chrono::milliseconds(100)));
@@ -122,11 +134,10 @@ void HrunLink::Close(std::chrono::milliseconds flush) {
   }
   if (!pending_.empty()) {
     HERD_LOG(Warning) << pending_.size() << " frames to hrun were never sent";
+    linger = std::chrono::milliseconds(0);
   }
-  // What ZeroMQ still holds may leave until the deadline; the context waits for it.
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  sock_->set(zmq::sockopt::linger, static_cast<int>(std::max<int64_t>(0, left.count())));
+  // What ZeroMQ still holds may leave within `linger`; closing the context waits for it.
+  sock_->set(zmq::sockopt::linger, static_cast<int>(linger.count()));
   sock_->close();
   sock_.reset();
   ctx_->close();

@@ -139,7 +139,7 @@ Status StepDaemon::Start() {
                     CompatDir()};
   plan.env = BuildJobEnv(launch_, ctx);
 
-  auto cg = JobCgroup::Create(JobCgroupPath(node_, job_id_, run_seq_));
+  auto cg = JobCgroup::Create(JobCgroupPath(node_, dir_));
   if (cg.ok()) {
     job_.cgroup = *cg;
   } else {

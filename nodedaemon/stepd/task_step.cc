@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <thread>
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
@@ -29,7 +30,10 @@ namespace herd::noded {
 namespace {
 
 constexpr int kFailedExit = 1 << 8;  // wait status of "exit 1"
-constexpr auto kHrunFlush = std::chrono::seconds(3);
+// At the end: how long hrun may take no frame before the rest is given up, and how long
+// ZeroMQ may still try to deliver what it holds once everything was handed to it.
+constexpr auto kHrunStall = std::chrono::milliseconds(HrunLink::kStallLimit);
+constexpr auto kHrunLinger = std::chrono::milliseconds(10000);
 
 std::string HostName() {
   char buf[256] = {0};
@@ -215,7 +219,7 @@ Status TaskStep::Launch() {
   const std::vector<gid_t> groups = UserGroups(user, launch_.gid);
   const std::string work_dir = spec.cwd.empty() ? home : spec.cwd;
 
-  auto cg = JobCgroup::Create(JobCgroupPath(node_, job_id_, run_seq_, step_id_));
+  auto cg = JobCgroup::Create(JobCgroupPath(node_, dir_));
   if (cg.ok()) {
     job_.cgroup = *cg;
   } else {
@@ -351,14 +355,13 @@ void TaskStep::Finish() {
   if (!st.ok()) {
     HERD_LOG(Error) << st.message();
   }
-  if (link_) {
-    link_->Send(proto::StepNodeDone{node_, message_});
-    if (link_->dropped_bytes() > 0) {
-      HERD_LOG(Warning) << link_->dropped_bytes() << " bytes of task output were dropped";
-    }
-    link_->Close(kHrunFlush);
-  }
+  // Nothing of the step needs its private directory any more; it goes before anything
+  // waits (on hrun or the controller).
+  RemoveTmpDir();
+  if (link_) link_->Send(proto::StepNodeDone{node_, message_});
 
+  // The controller hears of the end at once, while the rest of the output still flows to
+  // hrun: a slow hrun must not hold up the next step of the allocation, nor its release.
   proto::StepCompleteRequest req;
   req.node = node_;
   req.step.job_id = job_id_;
@@ -368,16 +371,32 @@ void TaskStep::Finish() {
   req.step.wait_status = status;
   req.end_time = end_time;
   req.message = message_;
-  DeliverCompletion(config_, have_launch_ ? launch_.controller_addr : "", req);
+  const std::string controller = have_launch_ ? launch_.controller_addr : "";
+  std::thread completion([this, &req, &controller] {
+    DeliverCompletion(config_, controller, req);
+  });
+  if (link_) {
+    link_->Close(kHrunStall, kHrunLinger);
+    if (link_->dropped_bytes() > 0) {
+      HERD_LOG(Warning) << link_->dropped_bytes() << " bytes of task output were dropped";
+    }
+  }
+  completion.join();
   Cleanup();
 }
 
-void TaskStep::Cleanup() {
-  Status st = tmp_dir_.empty() ? Status::Ok() : RemoveTree(tmp_dir_);
+void TaskStep::RemoveTmpDir() {
+  if (tmp_dir_.empty()) return;
+  Status st = RemoveTree(tmp_dir_);
   if (!st.ok()) {
     HERD_LOG(Warning) << st.message();
   }
-  st = job_.cgroup.Remove();
+  tmp_dir_.clear();
+}
+
+void TaskStep::Cleanup() {
+  RemoveTmpDir();
+  Status st = job_.cgroup.Remove();
   if (!st.ok()) {
     HERD_LOG(Warning) << st.message();
   }

@@ -3,7 +3,8 @@
 // job's user, bound to their cpus, with the MPI plugin's server for them; forwards their
 // output to hrun and hrun's stdin, signals and fence results to them; reports each task's
 // exit; and when the last local task has ended, kills whatever is left of the step, records
-// the status, tells hrun and the controller, and cleans up. The step runs to completion
+// the status, removes its private directory, tells the controller (in a thread) while the
+// last output drains to hrun, and cleans up. The step runs to completion
 // even when hrun cannot be reached.
 //
 // One thread and one loop (zmq::poll over the hrun socket, the signalfd, the MPI plugin's
@@ -75,6 +76,7 @@ class TaskStep {
   void FailLaunch(const std::string& why);
   void Finish();
   int32_t StepWaitStatus() const;
+  void RemoveTmpDir();
   void Cleanup();
 
   // The loop and its handlers (task_step_loop.cc).

@@ -52,7 +52,10 @@ void TaskStep::Loop() {
       items.push_back({nullptr, stdin_fd_, ZMQ_POLLOUT, 0});
       sources.push_back({Source::kStdin});
     }
-    for (size_t i = 0; i < tasks_.size(); ++i) {
+    // Backpressure: while hrun has not taken enough of the output, the tasks' pipes are
+    // left alone (the tasks block writing); the hrun socket's POLLOUT says when to resume.
+    const bool congested = link_ && link_->Congested();
+    for (size_t i = 0; i < tasks_.size() && !congested; ++i) {
       for (const Stream* s : {&tasks_[i].out, &tasks_[i].err}) {
         if (s->fd < 0) continue;
         items.push_back({nullptr, s->fd, ZMQ_POLLIN, 0});

@@ -7,6 +7,7 @@
 
 #include "common/base/fs.h"
 #include "nodedaemon/proc.h"
+#include "nodedaemon/stepd/cgroup.h"
 
 namespace herd::noded {
 namespace {
@@ -26,6 +27,27 @@ class SpoolTest : public ::testing::Test {
   }
   std::string root_;
 };
+
+TEST(SpoolNamesTest, NamesOutsideTheSpoolCarryItsTag) {
+  std::string tag = SpoolTag("/var/spool/herd/n1");
+  EXPECT_EQ(tag.size(), 8u);
+  EXPECT_EQ(tag.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(SpoolTag("/var/spool/herd/n1/"), tag);
+  EXPECT_NE(SpoolTag("/tmp/other-cluster/n1"), tag);
+  EXPECT_EQ(NodeInstance("n1", "/var/spool/herd/n1/job12.0.3"), "n1." + tag);
+  // Two clusters on one host: same node name, same step, different spools.
+  std::string mine = StepTmpDir("n1", "/var/spool/herd/n1/job12.0.3");
+  std::string theirs = StepTmpDir("n1", "/tmp/other-cluster/n1/job12.0.3");
+  EXPECT_NE(mine, theirs);
+  if (PathExists("/dev/shm")) {
+    EXPECT_EQ(mine, "/dev/shm/herd.n1." + tag + ".job12.0.3");
+  }
+  std::string cg = JobCgroupPath("n1", "/var/spool/herd/n1/job12.0.3");
+  if (!cg.empty()) {
+    EXPECT_EQ(cg, FindCgroup2Root() + "/herd/n1." + tag + "/job12.0.3");
+    EXPECT_NE(cg, JobCgroupPath("n1", "/tmp/other-cluster/n1/job12.0.3"));
+  }
+}
 
 TEST(SpoolNamesTest, StepDirNames) {
   EXPECT_EQ(StepDirName(12, 0), "job12.0");

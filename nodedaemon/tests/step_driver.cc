@@ -1,6 +1,7 @@
 // herd — the step-mode driver harness.
 #include "nodedaemon/tests/step_driver.h"
 
+#include <dirent.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -157,7 +158,10 @@ void StepDriverTest::SetUpTestSuite() {
 }
 
 void StepDriverTest::TearDownTestSuite() {
-  // Step daemons still running (a failed test) would retry their completion forever.
+  // The last test's step daemons may still be finishing (completion, cleanup): they get a
+  // few seconds. Those still running then (a failed test) would retry their completion
+  // forever, and are killed.
+  for (int i = 0; i < 100 && AnyLiveStep(); ++i) std::this_thread::sleep_for(milliseconds(100));
   for (const char* node : kNodes) {
     auto scan = ScanSpool(root_ + "/spool/" + node);
     if (!scan.ok()) continue;
@@ -165,6 +169,7 @@ void StepDriverTest::TearDownTestSuite() {
       if (s.live) kill(s.pid.pid, SIGKILL);
     }
   }
+  RemoveStepTmpDirs();
   for (pid_t pid : herdds_) {
     kill(pid, SIGTERM);
     int status = 0;
@@ -194,6 +199,36 @@ void StepDriverTest::TearDownTestSuite() {
     std::fprintf(stderr, "files kept in %s\n", root_.c_str());
   } else {
     (void)RemoveTree(root_);
+  }
+}
+
+bool StepDriverTest::AnyLiveStep() {
+  for (const char* node : kNodes) {
+    auto scan = ScanSpool(root_ + "/spool/" + node);
+    if (!scan.ok()) continue;
+    for (const SpoolStep& s : *scan) {
+      if (s.live) return true;
+    }
+  }
+  return false;
+}
+
+void StepDriverTest::RemoveStepTmpDirs() {
+  // Step daemons killed above leave their /dev/shm directories; the tag in their names
+  // (this suite's spool) makes them ours alone.
+  const std::string parent = "/dev/shm";
+  for (const char* node : kNodes) {
+    // StepTmpDir's names: herd.<node>.<tag>.<step dir name>.
+    std::string spool = root_ + "/spool/" + node;
+    std::string prefix = "herd." + NodeInstance(node, spool + "/" + StepDirName(1, 0, 0)) + ".";
+    DIR* d = opendir(parent.c_str());
+    if (d == nullptr) continue;
+    std::vector<std::string> mine;
+    while (struct dirent* e = readdir(d)) {
+      if (std::string(e->d_name).rfind(prefix, 0) == 0) mine.push_back(parent + "/" + e->d_name);
+    }
+    closedir(d);
+    for (const std::string& path : mine) (void)RemoveTree(path);
   }
 }
 

@@ -77,6 +77,10 @@ class StepDriverTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite();
   static void TearDownTestSuite();
+  // Whether a step daemon of either node is still running.
+  static bool AnyLiveStep();
+  // Removes the /dev/shm directories of this suite's steps.
+  static void RemoveStepTmpDirs();
   void SetUp() override;
 
   // A two-task step on n1 (cpus 0 and 1) running `script` with sh -c.

@@ -245,15 +245,18 @@ zmq_python() {
   return 1
 }
 
-# cluster_procs REGEX: pids of processes of this cluster's jobs and steps (their environment
-# holds this cluster's HERD_CONF) whose command line matches REGEX. Processes of other
-# clusters on the host are never listed.
+# cluster_procs REGEX: pids of processes of this cluster (their command line names its
+# directory, like herdstepd's, or their environment holds its HERD_CONF, like every task)
+# whose command line matches REGEX. Processes of other clusters are never listed.
 cluster_procs() {
   local d cmd
   for d in /proc/[0-9]*; do
+    [[ ${d#/proc/} != "$BASHPID" ]] || continue
     cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
     [[ -n $cmd && $cmd =~ $1 ]] || continue
-    grep -qzxF "HERD_CONF=$HERD_CONF" "$d/environ" 2>/dev/null || continue
+    if [[ $cmd != *"$CLUSTER/"* ]]; then
+      grep -qzxF "HERD_CONF=$HERD_CONF" "$d/environ" 2>/dev/null || continue
+    fi
     echo "${d#/proc/}"
   done
   return 0

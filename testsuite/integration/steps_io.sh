@@ -81,6 +81,18 @@ out=$(timeout 60 hrun -N2 -n2 --label sh -c 'wc -c </dev/stdin' </dev/null) \
   || fail "hrun with stdin /dev/null exited $?"
 assert_eq $'0: 0\n1: 0' "$(sort <<<"$out")" "bytes read by each task from an empty stdin"
 
+step "5 MB of binary stdin reach task 0 intact (and 50 MB to a task that reads late)"
+head -c 5000000 /dev/urandom >"$WORK/stdin.bin"
+sum=$(timeout 60 hrun -N2 -n2 --label sh -c 'md5sum | cut -d" " -f1' <"$WORK/stdin.bin") \
+  || fail "hrun md5sum of stdin exited $?"
+assert_eq "0: $(md5sum <"$WORK/stdin.bin" | cut -d' ' -f1)"$'\n'"1: d41d8cd98f00b204e9800998ecf8427e" \
+  "$(sort <<<"$sum")" "md5 of what tasks 0 and 1 read from stdin"
+head -c 50000000 /dev/urandom >"$WORK/stdin50.bin"
+sum=$(timeout 120 hrun -n1 sh -c 'sleep 3; md5sum | cut -d" " -f1' <"$WORK/stdin50.bin") \
+  || fail "hrun sleep 3; md5sum exited $?"
+assert_eq "$(md5sum <"$WORK/stdin50.bin" | cut -d' ' -f1)" "$sum" "md5 of 50 MB read after 3 s"
+rm -f "$WORK/stdin50.bin"
+
 step "-o out.%t: one file per task, holding that task's output (and stderr)"
 timeout 60 hrun -N2 -n4 -o "$WORK/out.%t" \
   sh -c 'echo "out of task $HERD_PROCID"; echo "err of task $HERD_PROCID" >&2' \

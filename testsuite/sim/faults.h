@@ -18,10 +18,10 @@ struct FaultOptions {
   double controller_crashes_per_hour = 6;
   double node_deaths_per_hour = 3;
   double node_cuts_per_hour = 2;
-  double loss = 0.01;                 // packet loss while faults are on
-  bool lose_unsynced_blobs = true;    // a crash may lose blobs written since the checkpoint
+  double loss = 0.01;               // packet loss while faults are on
+  bool lose_unsynced_blobs = true;  // a crash may lose blobs written since the checkpoint
   int64_t max_controller_down_ms = 15000;
-  int64_t until_ms = 0;               // no new fault after this
+  int64_t until_ms = 0;  // no new fault after this
 };
 
 // Fault options drawn from the seed: a mix of mild and harsh runs.

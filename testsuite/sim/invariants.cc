@@ -50,8 +50,8 @@ void Invariants::OnRunStarted(const RunEvent& e, const std::vector<bool>& cut) {
   const std::string run = Run(e.job_id, e.run_seq);
   if (!e.has_script) Fail(e.time_ms, "job " + run + " launched on " + here + " without its script");
   if (e.batch_host != here) {
-    Fail(e.time_ms, "job " + run + " launched on " + here + ", not on its batch host " +
-                        e.batch_host);
+    Fail(e.time_ms,
+         "job " + run + " launched on " + here + ", not on its batch host " + e.batch_host);
   }
   auto& records = runs_[{e.job_id, e.run_seq}];
   for (const RunRecord& r : records) {
@@ -74,8 +74,8 @@ void Invariants::OnRunStarted(const RunEvent& e, const std::vector<bool>& cut) {
       const std::string& there = config_.nodes[r.node].name;
       if (key.first == e.job_id && key.second != e.run_seq) {
         std::string what = "job " + std::to_string(e.job_id) + " runs twice at once: run " +
-                            Run(key.first, key.second) + " on " + there + " and run " + run +
-                            " on " + here;
+                           Run(key.first, key.second) + " on " + there + " and run " + run +
+                           " on " + here;
         if (cut[r.node]) {
           Note(e.time_ms, what + " (" + there + " is cut off: no node self-fencing)");
         } else {
@@ -164,8 +164,9 @@ void Invariants::CheckAcked(const ctld::ClusterState& s, int64_t now_ms, int64_t
                       v->second.end_time + config_.min_job_age_s <= now_s;
     if (!old_enough) {
       Fail(now_ms, "acknowledged job " + std::to_string(*it) + " is gone" +
-                       (v == view_.end() ? "" : std::string(" (last committed ") +
-                                                    proto::JobStateName(v->second.state) + ")"));
+                       (v == view_.end() ? ""
+                                         : std::string(" (last committed ") +
+                                               proto::JobStateName(v->second.state) + ")"));
     }
     it = acked_.erase(it);
   }
@@ -213,8 +214,8 @@ void Invariants::CheckResources(const ctld::ClusterState& s, int64_t now_ms) {
       mem[idx] += a.mem_mb;
       for (uint32_t c : a.cpus) {
         if (c >= owner[idx].size()) {
-          Fail(now_ms, "job " + std::to_string(id) + " holds cpu " + std::to_string(c) +
-                           " that " + a.node + " does not have");
+          Fail(now_ms, "job " + std::to_string(id) + " holds cpu " + std::to_string(c) + " that " +
+                           a.node + " does not have");
         } else if (owner[idx][c] != 0) {
           Fail(now_ms, "cpu " + std::to_string(c) + " of " + a.node + " is held by jobs " +
                            std::to_string(owner[idx][c]) + " and " + std::to_string(id));
@@ -281,8 +282,20 @@ void Invariants::CheckPendingReasons(const ctld::ClusterState& s, int64_t now_ms
       continue;
     }
     if (held_reason) continue;
+    // A requeued job whose previous run is still being killed is passed over on purpose
+    // (it must not run twice at once) and does not hold up its partition.
+    if (j->awaiting_kill) {
+      if (j->pending_reason != ctld::PendingReason::kRequeued) {
+        Fail(now_ms, "job " + id + " awaits the kill of its last run but says " + reason);
+      }
+      continue;
+    }
     if (j->pending_reason == ctld::PendingReason::kNone) {
       Fail(now_ms, "job " + id + " pending without a reason after a scheduling pass");
+    }
+    if (j->pending_reason == ctld::PendingReason::kBadConstraints &&
+        ctld::PlaceJob(s, *j, ctld::PlaceMode::kEver).ok()) {
+      Fail(now_ms, "job " + id + " waits with BadConstraints but fits its partition");
     }
     if (s.PartitionState(j->partition) != "UP" || !head_seen.insert(j->partition).second) {
       continue;

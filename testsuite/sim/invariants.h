@@ -85,15 +85,15 @@ class Invariants {
   static JobView ViewOf(const ctld::Job& j);
 
   const ClusterConfig& config_;
-  std::map<uint64_t, JobView> view_;          // last committed state of every job seen
-  std::set<uint64_t> forgotten_;              // finished, then forgotten after MinJobAge
-  std::set<uint64_t> acked_;                  // acknowledged to a client, still checked
+  std::map<uint64_t, JobView> view_;  // last committed state of every job seen
+  std::set<uint64_t> forgotten_;      // finished, then forgotten after MinJobAge
+  std::set<uint64_t> acked_;          // acknowledged to a client, still checked
   size_t acked_total_ = 0;
   std::map<std::pair<uint64_t, uint32_t>, std::vector<RunRecord>> runs_;
   std::map<uint64_t, int> live_runs_of_job_;  // runs of a job alive on some node
   std::vector<Violation> violations_;
   std::vector<Violation> notes_;
-  std::set<std::string> reported_;            // one message per distinct problem
+  std::set<std::string> reported_;  // one message per distinct problem
 };
 
 }  // namespace herd::sim

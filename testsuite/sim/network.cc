@@ -41,8 +41,8 @@ int64_t SimNetwork::NextDueMs() const {
 size_t SimNetwork::DropToController() {
   size_t n = 0;
   for (auto it = queue_.begin(); it != queue_.end();) {
-    bool to_ctl = it->second.kind == PacketKind::kToController ||
-                  it->second.kind == PacketKind::kFromNode;
+    bool to_ctl =
+        it->second.kind == PacketKind::kToController || it->second.kind == PacketKind::kFromNode;
     if (to_ctl) {
       it = queue_.erase(it);
       n++;

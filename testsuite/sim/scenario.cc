@@ -101,22 +101,22 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
   world.RunUntil([&] { return workload->Done() && world.NowMs() >= fault_end; }, deadline);
   if (faults) faults->Heal();
   Invariants& inv = world.invariants();
-  bool done = world.RunUntil(
-      [&] { return workload->Done() && world.controller_up() && inv.AllFinished(); },
-      world.NowMs() + deadline);
+  bool done =
+      world.RunUntil([&] { return workload->Done() && world.controller_up() && inv.AllFinished(); },
+                     world.NowMs() + deadline);
   if (!done) {
     if (!workload->Done()) inv.Report(world.NowMs(), "liveness: the workload never finished");
     inv.CheckAllFinished(world.NowMs());
   }
 
   std::ostringstream s;
-  s << "seed " << o.seed << ", workload " << o.workload << ", " << world.num_nodes()
-    << " nodes x " << wo.cpus << " cpus; " << world.knobs() << "\n";
+  s << "seed " << o.seed << ", workload " << o.workload << ", " << world.num_nodes() << " nodes x "
+    << wo.cpus << " cpus; " << world.knobs() << "\n";
   s << workload->Summary() << "\n";
   if (faults) s << faults->Summary() << "\n";
   s << "controller: " << world.crashes() << " restarts, " << world.checkpoints()
-    << " checkpoints; network: " << world.network().sent() << " packets, "
-    << world.network().lost() << " lost; " << inv.acked() << " submissions acknowledged\n";
+    << " checkpoints; network: " << world.network().sent() << " packets, " << world.network().lost()
+    << " lost; " << inv.acked() << " submissions acknowledged\n";
   s << "virtual time " << world.NowMs() / 1000 << " s in " << world.steps() << " steps";
   result.summary = s.str();
   result.violations = inv.violations();

@@ -19,10 +19,10 @@ struct ScenarioOptions {
   uint32_t nodes = 0;              // 0: the workload's default (storm 8, swf 16)
   uint32_t jobs = 0;               // 0: the workload's default (storm 40, swf 300)
   bool faults = true;
-  std::string swf_path;            // swf: the trace
-  std::ostream* trace = nullptr;   // the event trace, when wanted
-  bool disk_ignores_fsync = false; // self-test of the checks: a disk that loses commits
-  double crashes_per_hour = 0;     // controller crash rate; 0: drawn from the seed
+  std::string swf_path;             // swf: the trace
+  std::ostream* trace = nullptr;    // the event trace, when wanted
+  bool disk_ignores_fsync = false;  // self-test of the checks: a disk that loses commits
+  double crashes_per_hour = 0;      // controller crash rate; 0: drawn from the seed
 };
 
 struct ScenarioResult {

@@ -35,8 +35,7 @@ bool ParseSimScript(const std::string& script, int64_t* run_ms, int32_t* exit_co
   return true;
 }
 
-SimNode::SimNode(size_t index, const NodeConfig& conf, const ClusterConfig& cluster,
-                 NodeHost& host)
+SimNode::SimNode(size_t index, const NodeConfig& conf, const ClusterConfig& cluster, NodeHost& host)
     : index_(index), conf_(conf), cluster_(cluster), host_(host) {}
 
 void SimNode::Log(const std::string& what) { host_.Trace(conf_.name + ": " + what); }
@@ -54,8 +53,8 @@ void SimNode::PowerOn() {
 void SimNode::PowerOff() {
   for (auto& [key, r] : runs_) {
     if (r.finished) continue;
-    RunEvent e{key.first, key.second, index_, r.cpus, r.batch_host, true,
-               host_.NowMs(), SIGKILL, false, boots_};
+    RunEvent e{key.first, key.second,    index_,  r.cpus, r.batch_host,
+               true,      host_.NowMs(), SIGKILL, false,  boots_};
     host_.RunEnded(e);
   }
   runs_.clear();
@@ -111,8 +110,8 @@ void SimNode::EndRun(const RunKey& key, Run& r, int32_t wait_status, bool natura
   r.end_time_s = host_.NowSeconds();
   r.next_report_ms = host_.NowMs();
   r.backoff_ms = 100;
-  RunEvent e{key.first, key.second, index_, r.cpus, r.batch_host, true,
-             host_.NowMs(), wait_status, natural, boots_};
+  RunEvent e{key.first, key.second,    index_,      r.cpus,  r.batch_host,
+             true,      host_.NowMs(), wait_status, natural, boots_};
   host_.RunEnded(e);
   Log("job " + RunName(key.first, key.second) + " ends, wait status " +
       std::to_string(wait_status) + (natural ? "" : " (killed)"));
@@ -188,8 +187,10 @@ void SimNode::OnRequest(const proto::Frame& f, uint64_t incarnation) {
 
 Status SimNode::Dispatch(const proto::Frame& f) {
   switch (f.type) {
-    case proto::MsgType::kLaunchBatchRequest: return OnLaunch(f.body);
-    case proto::MsgType::kTerminateJobRequest: return OnTerminate(f.body);
+    case proto::MsgType::kLaunchBatchRequest:
+      return OnLaunch(f.body);
+    case proto::MsgType::kTerminateJobRequest:
+      return OnTerminate(f.body);
     case proto::MsgType::kSignalJobRequest: {
       auto req = proto::DecodeBody<proto::SignalJobRequest>(f.body);
       if (!req.ok()) return req.error();
@@ -217,11 +218,11 @@ Status SimNode::OnLaunch(const std::string& body) {
   bool has_script = ParseSimScript(req->spec.script, &run_ms, &r.exit_code);
   if (!has_script) r.exit_code = 127;  // nothing to execute
   r.end_ms = host_.NowMs() + run_ms;
-  RunEvent e{key.first, key.second, index_, r.cpus, r.batch_host, has_script,
-             host_.NowMs(), 0, false, boots_};
+  RunEvent e{key.first,  key.second,    index_, r.cpus, r.batch_host,
+             has_script, host_.NowMs(), 0,      false,  boots_};
   host_.RunStarted(e);
-  Log("launches job " + RunName(key.first, key.second) + " for " + std::to_string(run_ms) +
-      " ms" + (has_script ? "" : " (NO SCRIPT)"));
+  Log("launches job " + RunName(key.first, key.second) + " for " + std::to_string(run_ms) + " ms" +
+      (has_script ? "" : " (NO SCRIPT)"));
   runs_.emplace(key, std::move(r));
   return Status::Ok();
 }

@@ -76,7 +76,7 @@ class SimNode {
   struct Run {
     std::vector<uint32_t> cpus;
     std::string batch_host;
-    int64_t end_ms = 0;       // natural end while it runs
+    int64_t end_ms = 0;  // natural end while it runs
     int32_t exit_code = 0;
     int64_t kill_at_ms = INT64_MAX;  // signalled: when it dies of it
     int32_t kill_status = 0;
@@ -85,7 +85,7 @@ class SimNode {
     int64_t end_time_s = 0;
     int64_t next_report_ms = 0;  // when the completion is (re)sent
     int64_t backoff_ms = 100;
-    uint64_t report_rid = 0;     // completion request in flight
+    uint64_t report_rid = 0;  // completion request in flight
   };
   enum class Call : uint8_t { kRegister, kHeartbeat, kComplete };
   struct Outstanding {

@@ -61,8 +61,7 @@ SwfWorkload::SwfWorkload(World& world, Made made)
   for (const auto& n : world.config().nodes) total_cpus_ += n.cpus;
 }
 
-SwfWorkload::Made SwfWorkload::MakePlans(World& world, const SwfTrace& trace,
-                                         const SwfOptions& o) {
+SwfWorkload::Made SwfWorkload::MakePlans(World& world, const SwfTrace& trace, const SwfOptions& o) {
   Made made;
   double* scale = &made.scale;
   int64_t* deadline = &made.deadline_ms;
@@ -83,9 +82,9 @@ SwfWorkload::Made SwfWorkload::MakePlans(World& world, const SwfTrace& trace,
     p.submit_at_ms = static_cast<int64_t>(static_cast<double>(j.submit_s - t0) * 1000.0 / *scale);
     p.run_ms = std::max<int64_t>(
         1000, static_cast<int64_t>(static_cast<double>(j.run_s) * 1000.0 / *scale));
-    int64_t tasks = static_cast<int64_t>(std::llround(
-        static_cast<double>(j.procs) * static_cast<double>(total_cpus) /
-        static_cast<double>(std::max<int64_t>(1, trace.max_procs))));
+    int64_t tasks = static_cast<int64_t>(
+        std::llround(static_cast<double>(j.procs) * static_cast<double>(total_cpus) /
+                     static_cast<double>(std::max<int64_t>(1, trace.max_procs))));
     tasks = std::clamp<int64_t>(tasks, 1, total_cpus);
     proto::JobSpec& s = p.spec;
     s.name = "swf-" + std::to_string(j.number);
@@ -136,16 +135,15 @@ std::string SwfWorkload::Summary() const {
   }
   const double makespan_s = static_cast<double>(last_end - first_submit) / 1000.0;
   char buf[400];
-  std::snprintf(buf, sizeof buf,
-                "swf: %lld jobs ran to their end; time scale 1:%.1f; makespan %.0f s virtual "
-                "(%.1f h of trace time); utilization %.1f%% of %u cpus; mean wait %.1f s; "
-                "mean bounded slowdown %.2f",
-                static_cast<long long>(finished), scale_, makespan_s,
-                makespan_s * scale_ / 3600.0,
-                100.0 * static_cast<double>(busy) / 1000.0 /
-                    (makespan_s * static_cast<double>(total_cpus_)),
-                total_cpus_, wait_sum / static_cast<double>(finished),
-                slowdown_sum / static_cast<double>(finished));
+  std::snprintf(
+      buf, sizeof buf,
+      "swf: %lld jobs ran to their end; time scale 1:%.1f; makespan %.0f s virtual "
+      "(%.1f h of trace time); utilization %.1f%% of %u cpus; mean wait %.1f s virtual; "
+      "mean bounded slowdown %.2f",
+      static_cast<long long>(finished), scale_, makespan_s, makespan_s * scale_ / 3600.0,
+      100.0 * static_cast<double>(busy) / 1000.0 / (makespan_s * static_cast<double>(total_cpus_)),
+      total_cpus_, wait_sum / static_cast<double>(finished),
+      slowdown_sum / static_cast<double>(finished));
   s << buf;
   return s.str();
 }

@@ -25,7 +25,7 @@ struct SwfJob {
 };
 
 struct SwfTrace {
-  int64_t max_procs = 0;  // header MaxProcs, else MaxNodes, else the largest job
+  int64_t max_procs = 0;     // header MaxProcs, else MaxNodes, else the largest job
   std::vector<SwfJob> jobs;  // usable jobs (run time and processors known), in file order
 };
 

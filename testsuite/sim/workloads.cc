@@ -8,6 +8,7 @@ namespace herd::sim {
 namespace {
 
 constexpr int64_t kFollowUpMs = 5000;  // a request without a reply is followed up after this
+constexpr uint32_t kAdminClient = 999;
 
 }  // namespace
 
@@ -20,24 +21,21 @@ std::string SimScript(const std::string& name, int64_t run_ms, int exit_code) {
 }
 
 JobClients::JobClients(World& world, std::vector<Plan> plans) : world_(world) {
-  std::stable_sort(plans.begin(), plans.end(), [](const Plan& a, const Plan& b) {
-    return a.submit_at_ms < b.submit_at_ms;
-  });
+  std::stable_sort(plans.begin(), plans.end(),
+                   [](const Plan& a, const Plan& b) { return a.submit_at_ms < b.submit_at_ms; });
   for (auto& p : plans) {
     Entry e;
     e.next_ms = p.submit_at_ms;
     e.plan = std::move(p);
     entries_.push_back(std::move(e));
   }
-  world_.set_reply_handler(
-      [this](uint32_t client, const proto::Frame& f) { OnReply(client, f); });
+  world_.set_reply_handler([this](uint32_t client, const proto::Frame& f) { OnReply(client, f); });
 }
 
 int64_t JobClients::NextActionMs() const {
   int64_t next = INT64_MAX;
   for (const Entry& e : entries_) {
-    if (e.phase == Phase::kWaiting || e.phase == Phase::kSubmitted ||
-        e.phase == Phase::kQuerying) {
+    if (e.phase == Phase::kWaiting || e.phase == Phase::kSubmitted || e.phase == Phase::kQuerying) {
       next = std::min(next, e.next_ms);
     }
     if (e.release_at_ms >= 0) next = std::min(next, e.release_at_ms);
@@ -63,8 +61,7 @@ void JobClients::Act() {
       e.phase = Phase::kSubmitted;
       e.submitted_ms = now;
       e.next_ms = now + kFollowUpMs;
-    } else if ((e.phase == Phase::kSubmitted || e.phase == Phase::kQuerying) &&
-               e.next_ms <= now) {
+    } else if ((e.phase == Phase::kSubmitted || e.phase == Phase::kQuerying) && e.next_ms <= now) {
       // No reply: did the controller record it? Ask by the (unique) name.
       proto::QueryJobsRequest q;
       q.filter.names = {e.plan.spec.name};
@@ -144,8 +141,8 @@ void JobClients::OnReply(uint32_t, const proto::Frame& f) {
 
 bool JobClients::Done() const {
   for (const Entry& e : entries_) {
-    if (e.phase == Phase::kWaiting || e.phase == Phase::kSubmitted ||
-        e.phase == Phase::kQuerying || e.release_at_ms >= 0 || e.cancel_at_ms >= 0) {
+    if (e.phase == Phase::kWaiting || e.phase == Phase::kSubmitted || e.phase == Phase::kQuerying ||
+        e.release_at_ms >= 0 || e.cancel_at_ms >= 0) {
       return false;
     }
   }
@@ -171,7 +168,91 @@ StormWorkload::StormWorkload(World& world, const StormOptions& o)
     : StormWorkload(world, MakePlans(world, o)) {}
 
 StormWorkload::StormWorkload(World& world, Made made)
-    : JobClients(world, std::move(made.plans)), deadline_ms_(made.deadline_ms) {}
+    : JobClients(world, std::move(made.plans)),
+      admin_(std::move(made.admin)),
+      deadline_ms_(made.deadline_ms) {}
+
+void StormWorkload::PlanAdmin(World& world, const StormOptions& o, std::vector<AdminOp>* ops) {
+  Rng& rng = world.rng();
+  const int64_t nodes = static_cast<int64_t>(world.config().nodes.size());
+  int64_t count = rng.Uniform(0, 3);
+  for (int64_t k = 0; k < count; ++k) {
+    AdminOp act, undo;
+    act.at_ms = rng.Uniform(0, o.span_ms);
+    undo.at_ms = act.at_ms + rng.Uniform(10000, 300000);
+    undo.after = static_cast<int>(ops->size());
+    int64_t kind = rng.Uniform(0, 2);
+    if (kind < 2) {
+      proto::UpdateNodeRequest u;
+      u.names = {world.config().nodes[rng.Uniform(0, nodes - 1)].name};
+      u.state = kind == 0 ? "DRAIN" : "DOWN";
+      u.reason = "sim admin";
+      act.what = u.state + " " + u.names.front();
+      act.frame = proto::MakeFrame(u, 0);
+      u.state = "RESUME";
+      undo.what = "RESUME " + u.names.front();
+      undo.frame = proto::MakeFrame(u, 0);
+    } else {
+      proto::UpdatePartitionRequest u;
+      u.name = "short";
+      u.state = "DOWN";
+      act.what = "partition short DOWN";
+      act.frame = proto::MakeFrame(u, 0);
+      u.state = "UP";
+      undo.what = "partition short UP";
+      undo.frame = proto::MakeFrame(u, 0);
+    }
+    ops->push_back(std::move(act));
+    ops->push_back(std::move(undo));
+  }
+}
+
+bool StormWorkload::Ready(const AdminOp& op) const {
+  return !op.done && (op.after < 0 || admin_[static_cast<size_t>(op.after)].done);
+}
+
+int64_t StormWorkload::NextActionMs() const {
+  int64_t next = JobClients::NextActionMs();
+  for (const AdminOp& op : admin_) {
+    if (Ready(op)) next = std::min(next, op.at_ms);
+  }
+  return next;
+}
+
+void StormWorkload::Act() {
+  JobClients::Act();
+  const int64_t now = world_.NowMs();
+  for (AdminOp& op : admin_) {
+    if (!Ready(op) || op.at_ms > now) continue;
+    world_.Trace("admin: " + op.what);
+    op.rid = world_.ClientSend(kAdminClient, 0, op.frame);
+    op.at_ms = now + kFollowUpMs;  // again unless answered
+  }
+}
+
+void StormWorkload::OnReply(uint32_t client, const proto::Frame& reply) {
+  if (client != kAdminClient) {
+    JobClients::OnReply(client, reply);
+    return;
+  }
+  for (AdminOp& op : admin_) {
+    if (op.rid != 0 && op.rid == reply.request_id && !op.done) {
+      op.done = true;
+      world_.Trace("admin: " + op.what + ": " + proto::ReplyStatus(reply).ToString());
+    }
+  }
+}
+
+bool StormWorkload::Done() const {
+  for (const AdminOp& op : admin_) {
+    if (!op.done) return false;
+  }
+  return JobClients::Done();
+}
+
+std::string StormWorkload::Summary() const {
+  return JobClients::Summary() + "; " + std::to_string(admin_.size()) + " admin actions";
+}
 
 StormWorkload::Made StormWorkload::MakePlans(World& world, const StormOptions& o) {
   Rng& rng = world.rng();
@@ -197,8 +278,8 @@ StormWorkload::Made StormWorkload::MakePlans(World& world, const StormOptions& o
           rng.Chance(0.1) ? max_nodes : rng.Uniform(1, std::min<int64_t>(max_nodes, 3)));
       s.num_tasks = static_cast<uint32_t>(rng.Uniform(s.min_nodes, s.min_nodes * per_node));
     } else {
-      s.num_tasks = static_cast<uint32_t>(rng.Uniform(1, std::min<int64_t>(per_node * 2,
-                                                                             per_node * max_nodes)));
+      int64_t most = std::min<int64_t>(per_node * 2, per_node * max_nodes);
+      s.num_tasks = static_cast<uint32_t>(rng.Uniform(1, most));
     }
     if (rng.Chance(0.2)) s.mem_per_cpu_mb = static_cast<uint64_t>(rng.Pick({500, 1000, 2000}));
     if (rng.Chance(0.05)) s.exclusive = true;
@@ -211,6 +292,7 @@ StormWorkload::Made StormWorkload::MakePlans(World& world, const StormOptions& o
       s.time_limit_s = std::max<int64_t>(1, p.run_ms / 2000);
     } else if (rng.Chance(0.5)) {
       s.time_limit_s = std::max<int64_t>(60, p.run_ms / 500);
+      if (short_part) s.time_limit_s = std::min<int64_t>(s.time_limit_s, 30 * 60);
     }  // else -2: the partition's default
     int exit_code = rng.Chance(o.fail) ? 3 : 0;
     s.script = SimScript(s.name, p.run_ms, exit_code);
@@ -222,7 +304,9 @@ StormWorkload::Made StormWorkload::MakePlans(World& world, const StormOptions& o
     plans.push_back(std::move(p));
   }
   // Even one job at a time would be done by then, with time for every fault to heal.
-  return {std::move(plans), o.span_ms + total_run + 3600 * 1000};
+  std::vector<AdminOp> admin;
+  if (o.admin) PlanAdmin(world, o, &admin);
+  return {std::move(plans), std::move(admin), o.span_ms + total_run + 3600 * 1000};
 }
 
 }  // namespace herd::sim

@@ -53,7 +53,7 @@ class JobClients : public Workload {
     Phase phase = Phase::kWaiting;
     uint64_t job_id = 0;
     int64_t submitted_ms = 0;
-    int64_t next_ms = 0;        // next submit / query
+    int64_t next_ms = 0;         // next submit / query
     int64_t release_at_ms = -1;  // -1: nothing to do
     int64_t cancel_at_ms = -1;
   };
@@ -76,25 +76,47 @@ struct StormOptions {
   uint32_t jobs = 40;
   int64_t span_ms = 10 * 60 * 1000;  // submissions spread over this
   uint32_t users = 4;
-  double hold = 0.15;      // fraction submitted held, released later
-  double cancel = 0.15;    // fraction cancelled at a random moment
-  double fail = 0.1;       // fraction whose script exits 3
-  double too_long = 0.1;   // fraction running past their time limit
+  double hold = 0.15;     // fraction submitted held, released later
+  double cancel = 0.15;   // fraction cancelled at a random moment
+  double fail = 0.1;      // fraction whose script exits 3
+  double too_long = 0.1;  // fraction running past their time limit
+  bool admin = true;      // an administrator drains, downs and resumes nodes, and takes
+                          // the "short" partition down and up again
 };
 
-// Random jobs over the whole cluster and the two-node "short" partition.
+// Random jobs over the whole cluster and the two-node "short" partition, and a few
+// administrator actions (each undone later: resume after drain or down, up after down).
 class StormWorkload : public JobClients {
  public:
   StormWorkload(World& world, const StormOptions& o);
   int64_t DeadlineMs() const override { return deadline_ms_; }
+  int64_t NextActionMs() const override;
+  void Act() override;
+  void OnReply(uint32_t client, const proto::Frame& reply) override;
+  bool Done() const override;
+  std::string Summary() const override;
 
  private:
+  // One request of the administrator (uid 0), sent until answered; an undo waits for the
+  // action it undoes to be answered, so that a resend cannot overtake it.
+  struct AdminOp {
+    int64_t at_ms = 0;
+    proto::Frame frame;
+    std::string what;
+    int after = -1;  // index of the op that must be answered first
+    bool done = false;
+    uint64_t rid = 0;
+  };
   struct Made {
     std::vector<Plan> plans;
+    std::vector<AdminOp> admin;
     int64_t deadline_ms = 0;
   };
   StormWorkload(World& world, Made made);
   static Made MakePlans(World& world, const StormOptions& o);
+  static void PlanAdmin(World& world, const StormOptions& o, std::vector<AdminOp>* ops);
+  bool Ready(const AdminOp& op) const;
+  std::vector<AdminOp> admin_;
   int64_t deadline_ms_;
 };
 

@@ -26,9 +26,12 @@ std::string MsgName(const std::string& bytes) {
 
 const char* CrashPointName(CrashPoint p) {
   switch (p) {
-    case CrashPoint::kBetweenSteps: return "between steps";
-    case CrashPoint::kBeforeFlush: return "before the journal commit";
-    case CrashPoint::kAfterCommit: return "after the commit, before sending";
+    case CrashPoint::kBetweenSteps:
+      return "between steps";
+    case CrashPoint::kBeforeFlush:
+      return "before the journal commit";
+    case CrashPoint::kAfterCommit:
+      return "after the commit, before sending";
   }
   return "?";
 }
@@ -53,8 +56,8 @@ std::string World::BuildConfigText(const WorldOptions& o) {
   }
   std::ostringstream k;
   k << "HeartbeatInterval=" << heartbeat << " NodeTimeout=" << node_timeout
-    << " MinJobAge=" << min_job_age << " KillWait=" << kill_wait
-    << " CheckpointInterval=" << ckpt << " JobRequeue=" << (requeue ? 1 : 0);
+    << " MinJobAge=" << min_job_age << " KillWait=" << kill_wait << " CheckpointInterval=" << ckpt
+    << " JobRequeue=" << (requeue ? 1 : 0);
   knobs_ = k.str();
   std::ostringstream t;
   t << "ClusterName=sim\nControllerHost=ctl(127.0.0.1:6817)\nStateDir=" << dir_ << "\n";
@@ -64,13 +67,11 @@ std::string World::BuildConfigText(const WorldOptions& o) {
   if (o.nodes > 1) t << "-" << 7100 + o.nodes - 1;
   t << " CPUs=" << o.cpus << " RealMemory=" << o.memory_mb << "\n";
   t << "PartitionName=batch Nodes=ALL Default=YES MaxTime=INFINITE State=UP\n";
-  t << "PartitionName=short Nodes=" << (o.nodes > 1 ? "n[1-2]" : "n1")
-    << " MaxTime=30 State=UP\n";
+  t << "PartitionName=short Nodes=" << (o.nodes > 1 ? "n[1-2]" : "n1") << " MaxTime=30 State=UP\n";
   return t.str();
 }
 
-World::World(const WorldOptions& o)
-    : rng_(o.seed), trace_(o.trace), net_(rng_), inv_(config_) {
+World::World(const WorldOptions& o) : rng_(o.seed), trace_(o.trace), net_(rng_), inv_(config_) {
   char tmpl[] = "/tmp/herd-sim-XXXXXX";
   const char* d = ::mkdtemp(tmpl);
   dir_ = d != nullptr ? d : "/tmp/herd-sim-fallback";
@@ -113,8 +114,8 @@ void World::StartController() {
   core_ = std::make_unique<ctld::ControllerCore>(config_, clock_, store_, *blobs_, auth_,
                                                  "tcp://ctl:6817");
   Status s = core_->Recover();
-  Trace("controller starts (incarnation " + std::to_string(incarnation_) +
-        "): recovery " + s.ToString());
+  Trace("controller starts (incarnation " + std::to_string(incarnation_) + "): recovery " +
+        s.ToString());
   if (!s.ok()) {
     inv_.Report(NowMs(), "the controller cannot recover: " + s.ToString());
     core_.reset();
@@ -141,11 +142,13 @@ void World::CrashNow(const char* where) {
   store_.Crash();
   size_t lost_blobs = 0;
   if (armed_lose_blobs_) {
+    // A blob renamed into place without fsync may be gone after a power loss, or be there
+    // with no content (the rename reached the disk, the data did not).
     for (uint64_t id : unsynced_blobs_) {
-      if (rng_.Chance(0.5)) {
-        blobs_->Remove(id);
-        lost_blobs++;
-      }
+      int64_t fate = rng_.Uniform(0, 3);
+      if (fate == 0) blobs_->Remove(id);
+      if (fate == 1) (void)WriteFileAtomic(dir_ + "/jobs/" + std::to_string(id), "", false);
+      lost_blobs += fate <= 1 ? 1 : 0;
     }
   }
   unsynced_blobs_.clear();
@@ -197,7 +200,13 @@ void World::NodeAnswer(size_t node, uint64_t incarnation, std::string bytes) {
 
 void World::RunStarted(const RunEvent& e) {
   std::vector<bool> cut(nodes_.size());
-  for (size_t i = 0; i < cut.size(); ++i) cut[i] = net_.IsCut(i);
+  // Cut off now, or declared dead by the controller (the old run may live on there: nodes
+  // do not fence themselves), is the accepted case of a job alive twice.
+  for (size_t i = 0; i < cut.size(); ++i) {
+    cut[i] = net_.IsCut(i) ||
+             (core_ && i < core_->state().nodes().size() &&
+              core_->state().nodes()[i].down_not_responding);
+  }
   inv_.OnRunStarted(e, cut);
 }
 

@@ -58,8 +58,8 @@ struct WorldOptions {
   uint32_t nodes = 8;
   uint32_t cpus = 8;
   uint64_t memory_mb = 32000;
-  bool random_knobs = true;       // timeouts, intervals, requeue drawn from the seed
-  std::ostream* trace = nullptr;  // every event, when set
+  bool random_knobs = true;         // timeouts, intervals, requeue drawn from the seed
+  std::ostream* trace = nullptr;    // every event, when set
   bool disk_ignores_fsync = false;  // a broken disk, for the checks' self-test
 };
 
