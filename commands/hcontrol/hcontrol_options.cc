@@ -33,6 +33,8 @@ Result<Entity> ParseEntity(const std::string& word) {
     return Entity::kPartition;
   }
   if (OneOf(word, {"config", "configuration"})) return Entity::kConfig;
+  if (OneOf(word, {"hostnames"})) return Entity::kHostnames;
+  if (OneOf(word, {"hostlist", "hostlistsorted"})) return Entity::kHostlist;
   return InvalidArgument("invalid entity: " + word + " for keyword: show");
 }
 
@@ -202,6 +204,8 @@ Commands:
   show node [NAME]                     nodes
   show partition [NAME]                partitions
   show config                          the controller's configuration
+  show hostnames [LIST]                one name per line (LIST: the job's nodes by default)
+  show hostlist LIST                   the compressed host list
   update NodeName=HOSTLIST State=DRAIN|RESUME|DOWN|IDLE [Reason="text"]
                                        (DRAIN and DOWN need a Reason)
   update PartitionName=NAME State=UP|DOWN|DRAIN|INACTIVE

@@ -14,7 +14,9 @@
 namespace herd::hcontrol {
 
 enum class Verb { kNone, kShow, kUpdateNode, kUpdatePartition, kHold, kRelease, kPing };
-enum class Entity { kJob, kNode, kPartition, kConfig };
+// kHostnames / kHostlist (show hostnames|hostlist LIST) are answered without the
+// controller: one name per line, or the compressed expression.
+enum class Entity { kJob, kNode, kPartition, kConfig, kHostnames, kHostlist };
 
 struct HcontrolCommand {
   Verb verb = Verb::kNone;

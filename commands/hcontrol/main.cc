@@ -2,6 +2,7 @@
 // hcontrol_options.cc; records: hcontrol_format.cc. This file runs the one command.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "commands/hcontrol/hcontrol_format.h"
@@ -124,6 +125,29 @@ int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
   return rc;
 }
 
+// show hostnames [LIST]: one name per line (LIST defaults to the job's node list, as
+// scontrol does inside a job); show hostlist NAMES: the compressed expression.
+int ShowHostnames(const herd::hcontrol::HcontrolCommand& cmd) {
+  std::string list = cmd.name;
+  if (list.empty()) {
+    for (const char* var : {"HERD_JOB_NODELIST", "SLURM_JOB_NODELIST", "SLURM_NODELIST"}) {
+      if (const char* v = std::getenv(var); v != nullptr && *v != '\0') {
+        list = v;
+        break;
+      }
+    }
+  }
+  if (list.empty()) return herd::cli::ReportError(kCmd, "no host list given");
+  auto names = herd::ExpandHostlist(list);
+  if (!names.ok()) return herd::cli::ReportError(kCmd, names.error().message());
+  if (cmd.entity == herd::hcontrol::Entity::kHostlist) {
+    std::printf("%s\n", herd::CompressHostlist(*names).c_str());
+  } else {
+    for (const auto& n : *names) std::printf("%s\n", n.c_str());
+  }
+  return 0;
+}
+
 // Asks every controller on its own: which ones answer.
 int Ping(Client& client) {
   const auto& addrs = client.addresses();
@@ -154,6 +178,10 @@ int main(int argc, char** argv) {
     std::printf("%s\n", cli::kVersionString);
     return 0;
   }
+  if (cmd->verb == hcontrol::Verb::kShow && (cmd->entity == hcontrol::Entity::kHostnames ||
+                                              cmd->entity == hcontrol::Entity::kHostlist)) {
+    return ShowHostnames(*cmd);
+  }
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
   Client& c = **client;
@@ -168,6 +196,9 @@ int main(int argc, char** argv) {
           return ShowPartitions(c, *cmd);
         case hcontrol::Entity::kConfig:
           return ShowConfig(c);
+        case hcontrol::Entity::kHostnames:
+        case hcontrol::Entity::kHostlist:
+          break;
       }
       break;
     case hcontrol::Verb::kUpdateNode: {

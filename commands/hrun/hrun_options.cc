@@ -230,7 +230,11 @@ Result<std::string> ParseCpuBind(const std::string& text) {
     }
     in_list = false;
   }
-  if (type.empty()) return bad("no binding type");
+  if (type.empty()) {
+    // "verbose" alone keeps the default binding (cores) and reports it, as srun does.
+    if (verbose) return std::string("cores,verbose");
+    return bad("no binding type");
+  }
   return verbose ? type + ",verbose" : type;
 }
 

@@ -173,3 +173,19 @@ TEST(HcontrolFormat, NodePartitionConfigPing) {
 
 }  // namespace
 }  // namespace herd::hcontrol
+
+namespace herd::hcontrol {
+namespace {
+
+TEST(HcontrolArgs, ShowHostnamesAndHostlistNeedNoController) {
+  auto c = ParseHcontrolArgs({"show", "hostnames", "n[1-2]"});
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_EQ(c->entity, Entity::kHostnames);
+  EXPECT_EQ(c->name, "n[1-2]");
+  c = ParseHcontrolArgs({"show", "hostlist", "a1,a2"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->entity, Entity::kHostlist);
+}
+
+}  // namespace
+}  // namespace herd::hcontrol
