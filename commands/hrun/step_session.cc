@@ -291,7 +291,9 @@ void StepSession::Write(int fd, const std::string& bytes) {
       off += static_cast<size_t>(n);
     } else if (n < 0 && errno == EAGAIN) {
       struct pollfd p = {fd, POLLOUT, 0};
+      const auto before = std::chrono::steady_clock::now();
       poll(&p, 1, kPollMs);
+      nodes_.Postpone(std::chrono::steady_clock::now() - before);
     } else if (!(n < 0 && errno == EINTR)) {
       ok = false;  // closed pipe or full disk: the rest of this stream is dropped
       if (n < 0 && errno == EPIPE) {

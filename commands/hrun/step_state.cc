@@ -148,6 +148,11 @@ void NodeTable::Heard(const std::string& peer, Clock::time_point now) {
   if (it != by_peer_.end()) links_[it->second].last_heard = now;
 }
 
+void NodeTable::Postpone(Clock::duration d) {
+  start_ += d;
+  for (Link& l : links_) l.last_heard += d;
+}
+
 std::optional<size_t> NodeTable::Find(const std::string& name) const {
   for (size_t i = 0; i < links_.size(); ++i) {
     if (links_[i].name == name) return i;

@@ -85,6 +85,9 @@ class NodeTable {
              Clock::time_point now);
   // Any message from `peer` counts as a sign of life of its node.
   void Heard(const std::string& peer, Clock::time_point now);
+  // hrun itself was blocked for `d` (writing to a slow reader) and heard nothing meanwhile:
+  // that time does not count as the nodes' silence.
+  void Postpone(Clock::duration d);
   std::optional<size_t> Find(const std::string& name) const;
   void MarkDone(size_t index) { links_.at(index).done = true; }
   bool AllDone() const;
