@@ -1,6 +1,8 @@
 // herd — herdd's loop and the requests it serves (controller link: node_daemon_link.cc).
 #include "nodedaemon/node_daemon.h"
 
+#include "nodedaemon/hw/cpu_map.h"
+
 #include <pwd.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -47,6 +49,13 @@ Status NodeDaemon::Init() {
   auto hw = DiscoverHardware(config_, node_);
   if (!hw.ok()) return Internal("cannot discover the hardware: " + hw.error().message());
   hw_ = std::move(*hw);
+  // The real PUs, once, for every herdstepd this daemon starts (see kHostPusEnv).
+  ::unsetenv(kHostPusEnv);
+  if (auto map = CpuMap::FromHost(); map.ok()) {
+    std::vector<std::string> pus;
+    for (unsigned pu : map->real_pus()) pus.push_back(std::to_string(pu));
+    ::setenv(kHostPusEnv, Join(pus, ",").c_str(), 1);
+  }
   HERD_LOG(Info) << "hardware: " << hw_.topology << ", " << hw_.cpus << " cpus, " << hw_.memory_mb
                  << " MB, " << hw_.gpus << " gpus, nics " << Join(hw_.nics, ",");
 

@@ -3,11 +3,29 @@
 
 #include <hwloc.h>
 
+#include <cstdlib>
 #include <set>
+
+#include "common/base/strings.h"
 
 namespace herd::noded {
 
 Result<CpuMap> CpuMap::FromHost() {
+  // herdd discovers the host once and hands the PU list to its step daemons: a topology
+  // load reads much of /sys (about 10 ms), too slow to repeat for every job.
+  if (const char* cached = std::getenv(kHostPusEnv); cached != nullptr && *cached != '\0') {
+    std::vector<unsigned> pus;
+    bool ok = true;
+    for (const std::string& item : Split(cached, ',')) {
+      auto v = ParseUint(item, 1u << 20);
+      if (!v.ok()) {
+        ok = false;
+        break;
+      }
+      pus.push_back(static_cast<unsigned>(*v));
+    }
+    if (ok && !pus.empty()) return CpuMap(std::move(pus));
+  }
   hwloc_topology_t topo;
   if (hwloc_topology_init(&topo) != 0) return Internal("hwloc_topology_init failed");
   if (hwloc_topology_load(topo) != 0) {

@@ -11,6 +11,10 @@
 
 namespace herd::noded {
 
+// Set by herdd for its step daemons: the host's PU list ("0,1,2,3"), so they need not
+// load the topology again.
+inline constexpr char kHostPusEnv[] = "HERD_HOST_PUS";
+
 class CpuMap {
  public:
   // `real_pus`: OS indexes of the host's usable PUs, in hwloc's logical order.

@@ -35,6 +35,12 @@ class JobCgroup {
   bool valid() const { return !path_.empty(); }
   bool Exists() const;
   Status AddProcess(pid_t pid) const;
+  // fork() that starts the child inside this group (clone3 with CLONE_INTO_CGROUP): moving
+  // a running process into a cgroup waits for an RCU grace period (about 20 ms here),
+  // which would be on the path of every job start. `*placed` tells whether the child is
+  // in the group; without kernel support it is a plain fork() and the caller falls back
+  // to AddProcess(). Like fork(): 0 in the child, -1 with errno on failure.
+  pid_t ForkInto(bool* placed) const;
   // Pids listed in cgroup.procs (empty when the group is gone).
   std::vector<pid_t> Procs() const;
   // Sends `sig` to every process in the group; returns how many were signalled.

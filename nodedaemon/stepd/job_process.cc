@@ -122,7 +122,8 @@ Result<JobStart> StartJobProcess(const JobLaunchPlan& plan, const JobCgroup& cgr
     ::close(go[1]);
     return Internal(std::string("pipe: ") + std::strerror(errno));
   }
-  pid_t pid = ::fork();
+  bool placed = false;
+  pid_t pid = cgroup.ForkInto(&placed);
   if (pid < 0) {
     int e = errno;
     for (int fd : {go[0], go[1], err[0], err[1]}) ::close(fd);
@@ -138,7 +139,9 @@ Result<JobStart> StartJobProcess(const JobLaunchPlan& plan, const JobCgroup& cgr
 
   JobStart start;
   start.pid = pid;
-  if (cgroup.valid()) {
+  if (placed) {
+    start.in_cgroup = true;
+  } else if (cgroup.valid()) {
     Status st = cgroup.AddProcess(pid);
     if (st.ok()) {
       start.in_cgroup = true;

@@ -215,7 +215,8 @@ Result<TaskStart> StartTask(const TaskPlan& plan, const JobCgroup& cgroup) {
     ::close(go[1]);
     return Internal(std::string("pipe: ") + std::strerror(errno));
   }
-  pid_t pid = ::fork();
+  bool placed = false;
+  pid_t pid = cgroup.ForkInto(&placed);
   if (pid < 0) {
     int e = errno;
     for (int fd : {go[0], go[1], err[0], err[1]}) ::close(fd);
@@ -231,7 +232,9 @@ Result<TaskStart> StartTask(const TaskPlan& plan, const JobCgroup& cgroup) {
 
   TaskStart start;
   start.pid = pid;
-  if (cgroup.valid()) {
+  if (placed) {
+    start.in_cgroup = true;
+  } else if (cgroup.valid()) {
     Status st = cgroup.AddProcess(pid);
     start.in_cgroup = st.ok();
     if (!st.ok()) {
