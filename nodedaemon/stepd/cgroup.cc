@@ -152,4 +152,42 @@ Status JobCgroup::Remove() const {
   return Internal("cannot remove cgroup " + path_ + ": " + std::strerror(errno));
 }
 
+Result<SpawnedChild> SpawnInCgroup(const JobCgroup& cgroup,
+                                   const std::function<void(int go_fd, int report_fd)>& child) {
+  int go[2];
+  int err[2];
+  if (::pipe2(go, O_CLOEXEC) != 0) return Internal(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(go[0]);
+    ::close(go[1]);
+    return Internal(std::string("pipe: ") + std::strerror(errno));
+  }
+  SpawnedChild out;
+  out.pid = cgroup.ForkInto(&out.in_cgroup);
+  if (out.pid < 0) {
+    int e = errno;
+    for (int fd : {go[0], go[1], err[0], err[1]}) ::close(fd);
+    return ResourceExhausted(std::string("fork: ") + std::strerror(e));
+  }
+  if (out.pid == 0) {
+    ::close(go[1]);
+    ::close(err[0]);
+    child(go[0], err[1]);
+    ::_exit(127);  // `child` must not return
+  }
+  ::close(go[0]);
+  ::close(err[1]);
+  if (!out.in_cgroup && cgroup.valid()) {
+    Status st = cgroup.AddProcess(out.pid);
+    out.in_cgroup = st.ok();
+    if (!st.ok()) out.cgroup_error = st.message();
+  }
+  char byte = 1;
+  ssize_t w = ::write(go[1], &byte, 1);
+  (void)w;  // a child that died already reports through its exit status
+  ::close(go[1]);
+  out.report_fd = err[0];
+  return out;
+}
+
 }  // namespace herd::noded

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,5 +54,19 @@ class JobCgroup {
  private:
   std::string path_;
 };
+
+// A child process started in `cgroup` (see JobCgroup::ForkInto) that does not run before
+// it is there: it is forked with two close-on-exec pipes and runs `child(go_fd, report_fd)`
+// (which must not return) only after the parent, having placed it, writes to go_fd's pipe.
+// The child reports a failure before exec on report_fd; the caller reads `report_fd` until
+// EOF (exec succeeded or the child died) and closes it.
+struct SpawnedChild {
+  pid_t pid = -1;
+  bool in_cgroup = false;
+  std::string cgroup_error;  // why it is outside the group, if it is
+  int report_fd = -1;
+};
+Result<SpawnedChild> SpawnInCgroup(const JobCgroup& cgroup,
+                                   const std::function<void(int go_fd, int report_fd)>& child);
 
 }  // namespace herd::noded

@@ -114,50 +114,21 @@ Status WriteScript(const std::string& path, const std::string& text, uid_t uid, 
 }
 
 Result<JobStart> StartJobProcess(const JobLaunchPlan& plan, const JobCgroup& cgroup) {
-  int go[2];
-  int err[2];
-  if (::pipe2(go, O_CLOEXEC) != 0) return Internal(std::string("pipe: ") + std::strerror(errno));
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(go[0]);
-    ::close(go[1]);
-    return Internal(std::string("pipe: ") + std::strerror(errno));
-  }
-  bool placed = false;
-  pid_t pid = cgroup.ForkInto(&placed);
-  if (pid < 0) {
-    int e = errno;
-    for (int fd : {go[0], go[1], err[0], err[1]}) ::close(fd);
-    return ResourceExhausted(std::string("fork: ") + std::strerror(e));
-  }
-  if (pid == 0) {
-    ::close(go[1]);
-    ::close(err[0]);
-    RunChild(plan, go[0], err[1]);
-  }
-  ::close(go[0]);
-  ::close(err[1]);
-
+  auto child = SpawnInCgroup(cgroup, [&plan](int go_fd, int report_fd) {
+    RunChild(plan, go_fd, report_fd);
+  });
+  if (!child.ok()) return child.error();
   JobStart start;
-  start.pid = pid;
-  if (placed) {
-    start.in_cgroup = true;
-  } else if (cgroup.valid()) {
-    Status st = cgroup.AddProcess(pid);
-    if (st.ok()) {
-      start.in_cgroup = true;
-    } else {
-      HERD_LOG(Warning) << "cgroup tracking unavailable (" << st.message()
-                        << "); using the process tree instead";
-    }
+  start.pid = child->pid;
+  start.in_cgroup = child->in_cgroup;
+  if (cgroup.valid() && !child->in_cgroup) {
+    HERD_LOG(Warning) << "cgroup tracking unavailable (" << child->cgroup_error
+                      << "); using the process tree instead";
   }
-  char byte = 1;
-  ssize_t w = ::write(go[1], &byte, 1);
-  (void)w;  // a child that died already reports through its exit status
-  ::close(go[1]);
-
+  const int report_fd = child->report_fd;
   char buf[1024];
   while (true) {
-    ssize_t n = ::read(err[0], buf, sizeof buf);
+    ssize_t n = ::read(report_fd, buf, sizeof buf);
     if (n > 0) {
       start.failure.append(buf, static_cast<size_t>(n));
       continue;
@@ -165,7 +136,7 @@ Result<JobStart> StartJobProcess(const JobLaunchPlan& plan, const JobCgroup& cgr
     if (n < 0 && errno == EINTR) continue;
     break;  // EOF: exec succeeded or the child exited
   }
-  ::close(err[0]);
+  ::close(report_fd);
   return start;
 }
 

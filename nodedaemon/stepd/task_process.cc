@@ -207,55 +207,27 @@ Result<TaskStart> StartTask(const TaskPlan& plan, const JobCgroup& cgroup) {
   for (size_t i = 1; i < args.size(); ++i) sh_argv.push_back(args[i].c_str());
   sh_argv.push_back(nullptr);
 
-  int go[2];
-  int err[2];
-  if (::pipe2(go, O_CLOEXEC) != 0) return Internal(std::string("pipe: ") + std::strerror(errno));
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(go[0]);
-    ::close(go[1]);
-    return Internal(std::string("pipe: ") + std::strerror(errno));
-  }
-  bool placed = false;
-  pid_t pid = cgroup.ForkInto(&placed);
-  if (pid < 0) {
-    int e = errno;
-    for (int fd : {go[0], go[1], err[0], err[1]}) ::close(fd);
-    return ResourceExhausted(std::string("fork: ") + std::strerror(e));
-  }
-  if (pid == 0) {
-    ::close(go[1]);
-    ::close(err[0]);
-    RunChild(plan, argv.data(), envp.data(), sh_argv.data(), paths, go[0], err[1]);
-  }
-  ::close(go[0]);
-  ::close(err[1]);
-
+  auto child = SpawnInCgroup(cgroup, [&](int go_fd, int report_fd) {
+    RunChild(plan, argv.data(), envp.data(), sh_argv.data(), paths, go_fd, report_fd);
+  });
+  if (!child.ok()) return child.error();
   TaskStart start;
-  start.pid = pid;
-  if (placed) {
-    start.in_cgroup = true;
-  } else if (cgroup.valid()) {
-    Status st = cgroup.AddProcess(pid);
-    start.in_cgroup = st.ok();
-    if (!st.ok()) {
-      HERD_LOG(Warning) << "task " << plan.rank
-                        << " runs outside the step's cgroup: " << st.message();
-    }
+  start.pid = child->pid;
+  start.in_cgroup = child->in_cgroup;
+  if (cgroup.valid() && !child->in_cgroup) {
+    HERD_LOG(Warning) << "task " << plan.rank
+                      << " runs outside the step's cgroup: " << child->cgroup_error;
   }
-  char byte = 1;
-  ssize_t w = ::write(go[1], &byte, 1);
-  (void)w;  // a child that died already reports through its exit status
-  ::close(go[1]);
-
+  const int report_fd = child->report_fd;
   Report report;
   size_t got = 0;
   while (got < sizeof report) {
-    ssize_t n = ::read(err[0], reinterpret_cast<char*>(&report) + got, sizeof report - got);
+    ssize_t n = ::read(report_fd, reinterpret_cast<char*>(&report) + got, sizeof report - got);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // EOF: exec succeeded (or the child died before reporting)
     got += static_cast<size_t>(n);
   }
-  ::close(err[0]);
+  ::close(report_fd);
   if (got == sizeof report) start.failure = Describe(plan, report);
   return start;
 }
