@@ -279,7 +279,11 @@ void StepSession::Info(const std::string& text) const {
 }
 
 void StepSession::Error(const std::string& text) const {
-  std::fprintf(stderr, "hrun: error: %s\n", text.c_str());
+  // One write per line, so task output written to the same descriptor can never land
+  // inside it.
+  const std::string line = "hrun: error: " + text + "\n";
+  ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+  (void)n;
 }
 
 void StepSession::Write(int fd, const std::string& bytes) {

@@ -152,7 +152,8 @@ TEST(StepSession, FenceOutputStdinAndExitCode) {
   // The two nodes' messages may interleave in any order, each line stays whole.
   EXPECT_NE(cap.err().find("3: warn\n"), std::string::npos) << cap.err();
   EXPECT_NE(cap.err().find("hrun: error: n1: task 1: Exited with exit code 3\n"),
-            std::string::npos);
+            std::string::npos)
+      << cap.err();
   EXPECT_EQ(cap.err().size(), std::string("3: warn\n").size() + 49);
 }
 
