@@ -124,9 +124,9 @@ Status Parser::GlobalLine(const std::vector<KeyValue>& kvs) {
     }
     if (!st.ok()) return Err(line_, key, st.message());
     global_line_[key] = line_;
-    if (key == "ControllerHost") {
-      controller_lines_.push_back(line_);
-      std::string& all = cfg_.raw[key];
+    if (key == "ControllerHost" || key == "ControllerHosts") {
+      controller_lines_.resize(cfg_.controllers.size(), line_);
+      std::string& all = cfg_.raw["ControllerHost"];
       all += (all.empty() ? "" : ",") + kv.value;
     } else {
       cfg_.raw[key] = kv.value;
@@ -317,6 +317,17 @@ Status Parser::Finish() {
     if (!controller_names.insert(c.name).second) {
       return Err(controller_lines_[i], "ControllerHost", "'" + c.name + "' is listed twice");
     }
+  }
+  if (cfg_.has_witness()) {
+    if (cfg_.witness_addr.port == 0) cfg_.witness_addr.port = cfg_.controller_port;
+    if (controller_names.count(cfg_.witness_addr.name) != 0) {
+      return Err(global_line_["WitnessHost"], "WitnessHost",
+                 "'" + cfg_.witness_addr.name + "' is also a ControllerHost");
+    }
+  }
+  if (cfg_.controllers.size() > 2) {
+    return Err(controller_lines_[2], "ControllerHost",
+               "at most two controllers (an active and a passive) are supported");
   }
   if (cfg_.node_timeout_s <= cfg_.heartbeat_interval_s) {
     const bool set_here = global_line_.count("NodeTimeout") != 0;

@@ -52,7 +52,16 @@ struct ClusterConfig {
   std::string cluster_name = "herd";     // ClusterName
   std::vector<ControllerAddr> controllers;  // ControllerHost=name(addr:port), in order
   uint16_t controller_port = 6817;       // ControllerPort: default port for ControllerHost
-  std::string witness;                   // WitnessHost=name(addr:port), optional
+  std::string witness;                   // WitnessHost=name(addr:port) as written, optional
+  ControllerAddr witness_addr;           // parsed; name empty when there is no witness
+  // High availability (doc/ha.md). The active renews its lease with a majority of the
+  // voters (controllers + witness) every HaLeaseMs/4 and stops writing before it ends; the
+  // passive starts an election when it has not heard from the active for HaLeaseMs.
+  uint32_t ha_lease_ms = 1000;           // HaLeaseMs
+  // The passive must have a record durably within this long, or the active goes on alone
+  // (after telling the witness that the passive may not take over).
+  uint32_t ha_sync_timeout_ms = 500;     // HaSyncTimeoutMs
+  bool read_from_passive = false;        // ReadFromPassive=yes: queries go to the passive
   std::string state_dir = "/var/spool/herd/ctld";   // StateDir
   std::string spool_dir = "/var/spool/herd/%n";     // SpoolDir (%n = node name)
   std::string log_dir;                   // LogDir; empty = stderr
@@ -81,6 +90,9 @@ struct ClusterConfig {
   const NodeConfig* FindNode(const std::string& name) const;
   const PartitionConfig* FindPartition(const std::string& name) const;
   const PartitionConfig* DefaultPartition() const;
+  bool has_witness() const { return !witness_addr.name.empty(); }
+  // Controllers and the witness: the voters of an election.
+  size_t voters() const { return controllers.size() + (has_witness() ? 1 : 0); }
 };
 
 // Reads and validates a file. Errors: "<file>:<line>: <Key>: <what is wrong>".

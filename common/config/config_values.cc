@@ -52,9 +52,12 @@ const U32Key kU32Keys[] = {
     {"ReturnToService", &ClusterConfig::return_to_service, 0, 2},
     {"MaxJobCount", &ClusterConfig::max_job_count, 1, UINT32_MAX},
     {"MessageTimeout", &ClusterConfig::message_timeout_s, 1, UINT32_MAX},
+    {"HaLeaseMs", &ClusterConfig::ha_lease_ms, 100, 600000},
+    {"HaSyncTimeoutMs", &ClusterConfig::ha_sync_timeout_ms, 10, 600000},
 };
-const char* const kOtherGlobalKeys[] = {"ControllerHost", "ControllerPort", "WitnessHost",
-                                        "HardwareSource", "DefMemPerCPU",   "JobRequeue"};
+const char* const kOtherGlobalKeys[] = {
+    "ControllerHost", "ControllerHosts", "ControllerPort", "WitnessHost",
+    "HardwareSource", "DefMemPerCPU",    "JobRequeue",     "ReadFromPassive"};
 
 // The canonical spelling of a global key, or "" when `key` is not one.
 std::string CanonicalGlobal(const std::string& key) {
@@ -248,10 +251,27 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
   if (k == "ControllerHost") {
     HERD_ASSIGN_OR_RETURN(ControllerAddr a, ParseHostAddr(v, 0));
     c.controllers.push_back(std::move(a));
+  } else if (k == "ControllerHosts") {  // ctl1(addr:port),ctl2(addr:port), in order
+    if (v.empty() || v.front() == ',' || v.back() == ',' || v.find(",,") != std::string::npos) {
+      return InvalidArgument("empty controller in '" + v + "'");
+    }
+    for (const std::string& one : Split(v, ',')) {
+      HERD_ASSIGN_OR_RETURN(ControllerAddr a, ParseHostAddr(one, 0));
+      c.controllers.push_back(std::move(a));
+    }
+  } else if (k == "ReadFromPassive") {
+    const std::string lower = ToLower(v);
+    if (lower != "yes" && lower != "no") {
+      return InvalidArgument("must be yes or no, got '" + v + "'");
+    }
+    c.read_from_passive = lower == "yes";
   } else if (k == "ControllerPort") {
     HERD_ASSIGN_OR_RETURN(c.controller_port, ParsePort(v));
   } else if (k == "WitnessHost") {
-    if (!v.empty()) HERD_RETURN_IF_ERROR(ParseHostAddr(v, 0).error());
+    c.witness_addr = ControllerAddr();
+    if (!v.empty()) {
+      HERD_ASSIGN_OR_RETURN(c.witness_addr, ParseHostAddr(v, 0));
+    }
     c.witness = v;
   } else if (k == "HardwareSource") {
     const std::string lower = ToLower(v);

@@ -10,6 +10,15 @@ const char* MsgTypeName(MsgType t) {
     case MsgType::kInvalid: return "Invalid";
     case MsgType::kStatusReply: return "StatusReply";
     case MsgType::kUnsupportedReply: return "UnsupportedReply";
+    case MsgType::kNotActiveReply: return "NotActiveReply";
+    case MsgType::kHaStatusRequest: return "HaStatusRequest";
+    case MsgType::kHaStatusReply: return "HaStatusReply";
+    case MsgType::kTakeoverRequest: return "TakeoverRequest";
+    case MsgType::kVoteRequest: return "VoteRequest";
+    case MsgType::kVoteReply: return "VoteReply";
+    case MsgType::kAppendRequest: return "AppendRequest";
+    case MsgType::kAppendReply: return "AppendReply";
+    case MsgType::kInstallSnapshotRequest: return "InstallSnapshotRequest";
     case MsgType::kSubmitJobRequest: return "SubmitJobRequest";
     case MsgType::kSubmitJobReply: return "SubmitJobReply";
     case MsgType::kCancelJobsRequest: return "CancelJobsRequest";

@@ -16,6 +16,8 @@ enum class MsgType : uint16_t {
   // Generic reply: status code + message (errors, plain acknowledgments).
   kStatusReply = 1,
   kUnsupportedReply = 2,
+  // "I am not the active controller; the active one is ..." (ha_messages.h).
+  kNotActiveReply = 3,
   // Commands -> controller.
   kSubmitJobRequest = 100,
   kSubmitJobReply = 101,
@@ -38,6 +40,9 @@ enum class MsgType : uint16_t {
   kAllocationDoneRequest = 118,
   kQueryStepsRequest = 119,
   kQueryStepsReply = 120,
+  kHaStatusRequest = 121,  // who is active, epoch, replication lag (ha_messages.h)
+  kHaStatusReply = 122,
+  kTakeoverRequest = 123,  // hcontrol takeover: hand the active role to the other
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -58,7 +63,18 @@ enum class MsgType : uint16_t {
   kFenceResult = 406,
   kStdinData = 407,
   kStepSignal = 408,
+  // Between voters: controllers and the witness (ha_messages.h).
+  kVoteRequest = 500,
+  kVoteReply = 501,
+  kAppendRequest = 502,  // lease renewal, with journal records for the passive
+  kAppendReply = 503,
+  kInstallSnapshotRequest = 504,  // the whole state, for a passive too far behind
 };
+
+// Envelope flags (Frame::flags).
+// A read (queries, HaStatus) that the passive controller may answer; a reply from the
+// passive carries the same flag back.
+inline constexpr uint32_t kFlagFromPassive = 1u;
 
 const char* MsgTypeName(MsgType t);
 

@@ -65,7 +65,6 @@ const char kFull[] = R"(# A complete herd.conf.
 ClusterName=alpha
 ControllerHost=ctl1(10.0.0.1:7001)   # explicit port
 ControllerHost=ctl2(10.0.0.2)        # port from ControllerPort, which comes later
-controllerhost=ctl3
 ControllerPort=7000
 WitnessHost=w1(10.0.0.9:7100)
 StateDir="/var/lib/herd state"  SpoolDir=/var/spool/herd/%n
@@ -90,10 +89,10 @@ TEST(ParseConfig, FullConfig) {
   ClusterConfig c = Parse(kFull);
   EXPECT_EQ(c.source_path, "t.conf");
   EXPECT_EQ(c.cluster_name, "alpha");
-  ASSERT_EQ(c.controllers.size(), 3u);
+  ASSERT_EQ(c.controllers.size(), 2u);
   EXPECT_EQ(Describe(c.controllers[0]), "ctl1 10.0.0.1:7001");
   EXPECT_EQ(Describe(c.controllers[1]), "ctl2 10.0.0.2:7000");
-  EXPECT_EQ(Describe(c.controllers[2]), "ctl3 ctl3:7000");
+  EXPECT_EQ(Describe(c.witness_addr), "w1 10.0.0.9:7100");
   EXPECT_EQ(c.witness, "w1(10.0.0.9:7100)");
   using Strings = std::vector<std::string>;
   EXPECT_EQ(
@@ -132,7 +131,7 @@ TEST(ParseConfig, FullConfig) {
 
   // Every global key once, as written; nothing from NodeName/PartitionName lines.
   EXPECT_EQ(c.raw.size(), 24u);
-  EXPECT_EQ(c.raw.at("ControllerHost"), "ctl1(10.0.0.1:7001),ctl2(10.0.0.2),ctl3");
+  EXPECT_EQ(c.raw.at("ControllerHost"), "ctl1(10.0.0.1:7001),ctl2(10.0.0.2)");
   EXPECT_EQ(
       c.raw.at("StateDir") + "|" + c.raw.at("HardwareSource") + "|" + c.raw.at("DefMemPerCPU"),
       "/var/lib/herd state|CONFIG|1G");
@@ -393,6 +392,42 @@ TEST(ConfigErrors, NodeTimeoutNotAboveHeartbeat) {
   EXPECT_EQ(CtlError("HeartbeatInterval=40\n"),
             "t.conf:2: HeartbeatInterval: NodeTimeout (30) must be longer than "
             "HeartbeatInterval (40)");
+}
+
+}  // namespace
+}  // namespace herd
+
+namespace herd {
+namespace {
+
+TEST(ParseConfig, ControllerPairAndWitness) {
+  auto c = ParseConfig(
+      "ControllerHosts=ctl1(127.0.0.1:7001),ctl2(127.0.0.2:7002)\nWitnessHost=w(127.0.0.3)\n"
+      "ControllerPort=7009\nHaLeaseMs=600\nHaSyncTimeoutMs=200\nReadFromPassive=yes\n",
+      "ha.conf");
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  ASSERT_EQ(c->controllers.size(), 2u);
+  EXPECT_EQ(c->controllers[1].name, "ctl2");
+  EXPECT_EQ(c->controllers[1].port, 7002);
+  EXPECT_EQ(c->witness_addr.host, "127.0.0.3");
+  EXPECT_EQ(c->witness_addr.port, 7009);
+  EXPECT_EQ(c->voters(), 3u);
+  EXPECT_EQ(c->ha_lease_ms, 600u);
+  EXPECT_EQ(c->ha_sync_timeout_ms, 200u);
+  EXPECT_TRUE(c->read_from_passive);
+}
+
+TEST(ParseConfig, ControllerPairErrors) {
+  auto three = ParseConfig("ControllerHosts=a,b,c\n", "x.conf");
+  ASSERT_FALSE(three.ok());
+  EXPECT_NE(three.error().message().find("at most two controllers"), std::string::npos);
+  auto same = ParseConfig("ControllerHosts=a,b\nWitnessHost=b\n", "x.conf");
+  ASSERT_FALSE(same.ok());
+  EXPECT_NE(same.error().message().find("also a ControllerHost"), std::string::npos);
+  auto empty = ParseConfig("ControllerHosts=a,,b\n", "x.conf");
+  EXPECT_FALSE(empty.ok());
+  auto rfp = ParseConfig("ControllerHost=a\nReadFromPassive=maybe\n", "x.conf");
+  EXPECT_FALSE(rfp.ok());
 }
 
 }  // namespace
