@@ -3,6 +3,8 @@
 
 #include <pwd.h>
 
+#include <cstdlib>
+
 #include "common/base/log.h"
 
 namespace herd::ctld {
@@ -11,7 +13,9 @@ using proto::Frame;
 using proto::MsgType;
 
 ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateStore& store,
-                               BlobStore& blobs, Authenticator& auth, std::string self_addr)
+                               BlobStore& blobs, Authenticator& auth, std::string self_addr,
+                               ha::VoteStore* votes, std::string self_name,
+                               std::function<int64_t(int64_t, int64_t)> rand)
     : config_(config),
       clock_(clock),
       store_(store),
@@ -27,6 +31,18 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
   started_ms_ = clock_.MonotonicMs();
   last_tick_ms_ = started_ms_;
   last_checkpoint_ms_ = started_ms_;
+  if (votes == nullptr) {
+    own_votes_ = std::make_unique<ha::MemoryVoteStore>();
+    votes = own_votes_.get();
+  }
+  if (self_name.empty() && !config.controllers.empty()) self_name = config.controllers[0].name;
+  if (!rand) {
+    rand = [](int64_t lo, int64_t hi) {
+      return lo + static_cast<int64_t>(static_cast<uint64_t>(::random()) %
+                                       static_cast<uint64_t>(hi - lo + 1));
+    };
+  }
+  ha_ = std::make_unique<ha::HaControl>(config, self_name, clock, *votes, std::move(rand));
 }
 
 bool ControllerCore::IsAdmin(uint32_t uid) const { return uid == 0 || uid == admin_uid_; }
@@ -77,13 +93,20 @@ Status ControllerCore::Recover() {
                  << pending << " pending and " << running << " running jobs";
   for (auto& n : state_.nodes()) n.last_heard_ms = clock_.MonotonicMs();
   need_schedule_ = true;
+  HERD_RETURN_IF_ERROR(ha_->Load());
+  ha_->Tick(store_.LastSeq());  // one controller alone is active at once
+  CheckRole();
   return Status::Ok();
 }
 
 template <class E>
 Status ControllerCore::Emit(const E& e) {
   HERD_RETURN_IF_ERROR(state_.Apply(e));
-  store_.Append(static_cast<uint16_t>(E::kType), proto::EncodeBody(e));
+  std::string body = proto::EncodeBody(e);
+  if (ha_->controller_peer() != nullptr) {
+    batch_records_.push_back({store_.LastSeq() + 1, static_cast<uint16_t>(E::kType), body});
+  }
+  store_.Append(static_cast<uint16_t>(E::kType), std::move(body));
   return Status::Ok();
 }
 
@@ -117,11 +140,13 @@ void ControllerCore::HandleRequest(const std::string& peer, const std::string& b
                         << who.error().message();
       reply = proto::MakeStatusFrame(who.error(), 0);
     } else {
-      reply = Dispatch(*who, *f);
+      bool from_passive = false;
+      reply = Dispatch(*who, *f, &from_passive);
+      if (from_passive) reply.flags |= proto::kFlagFromPassive;
     }
   }
   reply.request_id = f->request_id;
-  reply.epoch = epoch_;
+  reply.epoch = epoch();
   replies_.push_back({peer, proto::EncodeFrame(reply)});
   if (deferred_job_ != 0) {
     deferred_.push_back({replies_.size() - 1, f->request_id, deferred_job_});
@@ -129,7 +154,28 @@ void ControllerCore::HandleRequest(const std::string& peer, const std::string& b
   }
 }
 
-Frame ControllerCore::Dispatch(const Identity& who, const Frame& f) {
+Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_passive) {
+  switch (f.type) {
+    case MsgType::kVoteRequest:
+    case MsgType::kAppendRequest:
+    case MsgType::kInstallSnapshotRequest:
+    case MsgType::kHaStatusRequest:
+    case MsgType::kTakeoverRequest:
+      return HaRequest(who, f);
+    default:
+      break;
+  }
+  if (!ha_->Writable()) {
+    // Reads may be answered here when the client asked for the passive; the rest goes to
+    // the active.
+    const bool read = f.type == MsgType::kQueryJobsRequest ||
+                      f.type == MsgType::kQueryNodesRequest ||
+                      f.type == MsgType::kQueryPartitionsRequest ||
+                      f.type == MsgType::kQueryConfigRequest ||
+                      f.type == MsgType::kQueryStepsRequest || f.type == MsgType::kPingRequest;
+    if (!read || (f.flags & proto::kFlagFromPassive) == 0) return NotActive();
+    *from_passive = true;
+  }
   switch (f.type) {
     case MsgType::kSubmitJobRequest: return Submit(who, f);
     case MsgType::kCancelJobsRequest: return Cancel(who, f);
@@ -187,7 +233,7 @@ std::vector<OutMsg> ControllerCore::DueMessages() {
     Frame f;
     f.type = o.type;
     f.request_id = next_request_id_++;
-    f.epoch = epoch_;
+    f.epoch = epoch();
     f.body = o.body;
     auto cred = auth_.Sign(f.body);
     if (!cred.ok()) {
@@ -220,8 +266,15 @@ void ControllerCore::HandleNodeReply(size_t node, const std::string& bytes) {
 }
 
 void ControllerCore::Tick() {
+  ha_->Tick(store_.LastSeq());
+  CheckRole();
   int64_t now = clock_.MonotonicMs();
   if (now - last_tick_ms_ < 1000) return;
+  if (!ha_->Writable()) {
+    last_tick_ms_ = now;
+    if (ha_->role() == ha::Role::kPassive) ForgetOldJobs();  // as the active does
+    return;
+  }
   last_tick_ms_ = now;
   CheckNodeTimeouts();
   CheckTimeLimits();
@@ -230,7 +283,8 @@ void ControllerCore::Tick() {
 
 FlushResult ControllerCore::Flush() {
   FlushResult r;
-  if (need_schedule_) {
+  const bool writable = ha_->Writable();
+  if (writable && need_schedule_) {
     need_schedule_ = false;
     SchedulePass pass = Schedule(
         state_, [this](const Job& job, std::vector<NodeAlloc> alloc) {
@@ -242,9 +296,29 @@ FlushResult ControllerCore::Flush() {
   FinishDeferredReplies();
   r.status = store_.Commit();
   if (!r.status.ok()) return r;  // nothing may be acknowledged
-  r.replies = std::move(replies_);
+  if (!batch_records_.empty()) {
+    ha_->Committed(std::move(batch_records_));
+    batch_records_.clear();
+  }
+  if (ha_->WantsSnapshot()) ha_->SendSnapshot(MakeSnapshot());
+  r.replies = std::move(unheld_replies_);
+  unheld_replies_.clear();
+  if (acting_) {
+    // Held until the passive has the records (ha_control.h, rule 3).
+    Held h;
+    h.seq = store_.LastSeq();
+    h.replies = std::move(replies_);
+    if (writable) h.node_messages = DueMessages();
+    held_.push_back(std::move(h));
+    ReleaseHeld(&r);
+  } else {
+    for (size_t i = drop_replies_; i < replies_.size(); ++i) {
+      r.replies.push_back(std::move(replies_[i]));
+    }
+  }
+  drop_replies_ = 0;
   replies_.clear();
-  r.node_messages = DueMessages();
+  r.peer_messages = SignPeerMessages();
   return r;
 }
 

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -21,6 +23,7 @@
 #include "common/base/clock.h"
 #include "common/config/config.h"
 #include "common/proto/codec.h"
+#include "controller/ha/ha_control.h"
 #include "controller/sched/scheduler.h"
 #include "controller/state/cluster_state.h"
 #include "controller/store/blob_store.h"
@@ -38,16 +41,27 @@ struct Reply {
   std::string bytes;  // a frame
 };
 
+// A frame for another voter (the other controller or the witness), signed.
+struct PeerMsg {
+  size_t peer = 0;  // index into ha().peers()
+  std::string bytes;
+};
+
 struct FlushResult {
   Status status;                // non-OK: the journal could not be made durable
   std::vector<Reply> replies;
   std::vector<OutMsg> node_messages;
+  std::vector<PeerMsg> peer_messages;
 };
 
 class ControllerCore {
  public:
+  // `self_name`: this controller's ControllerHost name ("" = the first). `votes`: where
+  // its vote is kept (null: in memory, for tests with one controller).
   ControllerCore(const ClusterConfig& config, Clock& clock, StateStore& store, BlobStore& blobs,
-                 Authenticator& auth, std::string self_addr);
+                 Authenticator& auth, std::string self_addr, ha::VoteStore* votes = nullptr,
+                 std::string self_name = "",
+                 std::function<int64_t(int64_t, int64_t)> rand = nullptr);
 
   // Loads checkpoint + journal. kDataLoss on corruption (the controller must not start).
   Status Recover();
@@ -56,6 +70,8 @@ class ControllerCore {
   void HandleRequest(const std::string& peer, const std::string& bytes);
   // One answer from node `node` to a message sent to it.
   void HandleNodeReply(size_t node, const std::string& bytes);
+  // One answer from another voter (index into ha().peers()) to a frame sent to it.
+  void HandlePeerReply(size_t peer, const std::string& bytes);
   // Timers: node timeouts, time limits, forgetting old jobs, resending node messages.
   void Tick();
   FlushResult Flush();
@@ -63,7 +79,10 @@ class ControllerCore {
   Status MaybeCheckpoint(bool force);
 
   const ClusterState& state() const { return state_; }
-  uint64_t epoch() const { return epoch_; }
+  uint64_t epoch() const { return ha_->epoch(); }
+  const ha::HaControl& ha() const { return *ha_; }
+  // Active with a valid lease: may change state, schedule and launch.
+  bool writable() const { return ha_->Writable(); }
 
   // Exposed for tests.
   bool IsAdmin(uint32_t uid) const;
@@ -80,7 +99,7 @@ class ControllerCore {
   };
 
   // Dispatch (core.cc).
-  proto::Frame Dispatch(const Identity& who, const proto::Frame& f);
+  proto::Frame Dispatch(const Identity& who, const proto::Frame& f, bool* from_passive);
   template <class E>
   Status Emit(const E& e);
   void Queue(size_t node, proto::MsgType type, uint64_t job_id, uint32_t run_seq,
@@ -126,6 +145,21 @@ class ControllerCore {
                      proto::RegisterNodeReply* rep);
   void OnNodeAnswer(const Outgoing& out, const Status& st);
 
+  // High availability (ha_handlers.cc).
+  proto::Frame HaRequest(const Identity& who, const proto::Frame& f);
+  proto::Frame AppendRecords(const proto::Frame& f);
+  proto::Frame InstallSnapshot(const proto::Frame& f);
+  proto::Frame NotActive() const;
+  void AfterReplicatedRecord(uint16_t type, const std::string& body);
+  proto::InstallSnapshotRequest MakeSnapshot();
+  // Notices becoming active or stepping down (after every call into ha_).
+  void CheckRole();
+  void BecameActive();
+  void SteppedDown();
+  // Moves held output whose records the passive has (or that needs none) to `r`.
+  void ReleaseHeld(FlushResult* r);
+  std::vector<PeerMsg> SignPeerMessages();
+
   // Queries (query_handlers.cc).
   proto::Frame QueryJobs(const proto::Frame& f);
   proto::Frame QueryNodes(const proto::Frame& f);
@@ -141,7 +175,21 @@ class ControllerCore {
   Authenticator& auth_;
   std::string self_addr_;  // where step daemons report, "tcp://host:port"
   ClusterState state_;
-  uint64_t epoch_ = 1;
+  std::unique_ptr<ha::MemoryVoteStore> own_votes_;
+  std::unique_ptr<ha::HaControl> ha_;
+  uint64_t seen_role_changes_ = 0;
+  bool acting_ = false;  // the core has done the takeover of an active (BecameActive)
+  // Records appended since the last flush, for the passive (only with two controllers).
+  std::vector<proto::HaRecord> batch_records_;
+  // Output of flushes, held until the passive has their records (see ha_control.h).
+  struct Held {
+    uint64_t seq = 0;
+    std::vector<Reply> replies;
+    std::vector<OutMsg> node_messages;
+  };
+  std::deque<Held> held_;
+  std::vector<Reply> unheld_replies_;  // released on stepping down: durable on the passive
+  size_t drop_replies_ = 0;  // replies_ queued before stepping down: not to be sent
   uint32_t admin_uid_ = 0;
   bool need_schedule_ = true;
   // From the last scheduling pass: a new job there waits behind the blocked one, so its

@@ -1,5 +1,6 @@
 // herd — herdctld: the controller daemon.
 //   herdctld [--conf FILE] [--name CTL]
+//   herdctld --witness [--conf FILE]      the third voter of a controller pair
 #include <getopt.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
+#include "controller/ha/witness.h"
 #include "controller/server.h"
 #include "controller/store/file_state_store.h"
 
@@ -24,11 +26,24 @@ int Fail(const std::string& msg) {
   return 1;
 }
 
+// StateDir with "%n" replaced by the daemon's name, so that the controllers and the
+// witness of one cluster can share a host (each needs its own directory).
+std::string StateDirFor(const herd::ClusterConfig& cfg, const std::string& name) {
+  std::string dir = cfg.state_dir;
+  for (size_t at = dir.find("%n"); at != std::string::npos; at = dir.find("%n", at)) {
+    dir.replace(at, 2, name);
+    at += name.size();
+  }
+  return dir;
+}
+
 void Usage() {
   std::printf(
       "Usage: herdctld [--conf FILE] [--name NAME]\n"
+      "       herdctld --witness [--conf FILE]\n"
       "  --conf FILE  configuration (default: $HERD_CONF or /etc/herd/herd.conf)\n"
-      "  --name NAME  which ControllerHost entry this is (default: the first)\n");
+      "  --name NAME  which ControllerHost entry this is (default: the first)\n"
+      "  --witness    run the witness (WitnessHost): a voter that keeps no cluster state\n");
 }
 
 }  // namespace
@@ -37,8 +52,10 @@ int main(int argc, char** argv) {
   using namespace herd;
   std::string conf_path = DefaultConfigPath();
   std::string name;
+  bool witness = false;
   static const option kOpts[] = {{"conf", required_argument, nullptr, 'f'},
                                  {"name", required_argument, nullptr, 'n'},
+                                 {"witness", no_argument, nullptr, 'w'},
                                  {"help", no_argument, nullptr, 'h'},
                                  {"version", no_argument, nullptr, 'V'},
                                  {nullptr, 0, nullptr, 0}};
@@ -47,6 +64,7 @@ int main(int argc, char** argv) {
     switch (c) {
       case 'f': conf_path = optarg; break;
       case 'n': name = optarg; break;
+      case 'w': witness = true; break;
       case 'h': Usage(); return 0;
       case 'V': std::printf("herd 0.1.0\n"); return 0;
       default: return Fail("bad arguments (see --help)");
@@ -56,6 +74,24 @@ int main(int argc, char** argv) {
 
   auto cfg = LoadConfig(conf_path);
   if (!cfg.ok()) return Fail(cfg.error().message());
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSignal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  if (witness) {
+    if (!cfg->has_witness()) return Fail("no WitnessHost in " + conf_path);
+    SetLogComponent("herdctld(witness " + cfg->witness_addr.name + ")");
+    if (!cfg->log_dir.empty()) {
+      (void)MakeDirs(cfg->log_dir, 0755);
+      std::string log = cfg->log_dir + "/herdctld-" + cfg->witness_addr.name + ".log";
+      if (!SetLogFile(log)) return Fail("cannot open log file " + log);
+    }
+    Status s = ctld::ha::RunWitness(*cfg, StateDirFor(*cfg, cfg->witness_addr.name), g_stop);
+    if (!s.ok()) return Fail(s.message());
+    return 0;
+  }
   const ControllerAddr* self = nullptr;
   for (const auto& ctl : cfg->controllers) {
     if (name.empty() || ctl.name == name) {
@@ -72,25 +108,20 @@ int main(int argc, char** argv) {
     if (!SetLogFile(log)) return Fail("cannot open log file " + log);
   }
 
-  auto store = ctld::FileStateStore::Open(cfg->state_dir);
+  const std::string state_dir = StateDirFor(*cfg, self->name);
+  auto store = ctld::FileStateStore::Open(state_dir);
   if (!store.ok()) return Fail(store.error().message());
-  ctld::BlobStore blobs(cfg->state_dir + "/jobs");
+  ctld::BlobStore blobs(state_dir + "/jobs");
   if (Status s = blobs.Init(); !s.ok()) return Fail(s.message());
   auto auth = MakeMungeAuth(cfg->auth_socket);
   SystemClock clock;
   std::string addr = net::TcpAddress(self->host, self->port);
-  ctld::ControllerCore core(*cfg, clock, **store, blobs, *auth, addr);
+  ctld::ha::FileVoteStore votes(state_dir + "/vote");
+  ctld::ControllerCore core(*cfg, clock, **store, blobs, *auth, addr, &votes, self->name);
   if (Status s = core.Recover(); !s.ok()) return Fail("cannot recover state: " + s.message());
 
   auto rpc = net::RpcServer::Bind(addr);
   if (!rpc.ok()) return Fail(rpc.error().message());
-
-  struct sigaction sa;
-  std::memset(&sa, 0, sizeof sa);
-  sa.sa_handler = OnSignal;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   HERD_LOG(Info) << "herdctld " << self->name << " serving on " << addr << " (cluster "
                  << cfg->cluster_name << ", " << cfg->nodes.size() << " nodes)";

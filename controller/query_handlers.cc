@@ -174,7 +174,7 @@ Frame ControllerCore::QueryConfig() {
   proto::QueryConfigReply rep;
   for (const auto& [k, v] : config_.raw) rep.lines.push_back(k + " = " + v);
   rep.lines.push_back("ConfigFile = " + config_.source_path);
-  rep.lines.push_back("ControllerEpoch = " + std::to_string(epoch_));
+  rep.lines.push_back("ControllerEpoch = " + std::to_string(epoch()));
   rep.lines.push_back("NextJobId = " + std::to_string(state_.next_job_id()));
   std::sort(rep.lines.begin(), rep.lines.end());
   return proto::MakeFrame(rep, 0);

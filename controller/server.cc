@@ -3,6 +3,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/base/log.h"
@@ -15,18 +16,43 @@ Server::Server(const ClusterConfig& config, ControllerCore& core,
   for (const auto& n : config.nodes) {
     nodes_.push_back(std::make_unique<net::RpcClient>(net::TcpAddress(n.addr, n.port)));
   }
+  for (const ha::Peer& p : core.ha().peers()) {
+    peers_.push_back(std::make_unique<net::RpcClient>(p.addr));
+  }
 }
+
+namespace {
+
+// Drains one DEALER socket into `handle`.
+template <class F>
+void DrainReplies(net::RpcClient& c, F handle) {
+  while (true) {
+    try {
+      zmq::message_t m;
+      if (!c.socket().recv(m, zmq::recv_flags::dontwait)) return;
+      handle(std::string(static_cast<const char*>(m.data()), m.size()));
+    } catch (const zmq::error_t&) {
+      return;
+    }
+  }
+}
+
+}  // namespace
 
 Status Server::Run(const std::atomic<bool>& stop) {
   std::vector<zmq::pollitem_t> items;
   items.push_back({rpc_->socket().handle(), 0, ZMQ_POLLIN, 0});
   for (auto& c : nodes_) items.push_back({c->socket().handle(), 0, ZMQ_POLLIN, 0});
+  for (auto& c : peers_) items.push_back({c->socket().handle(), 0, ZMQ_POLLIN, 0});
+  // With other voters the loop must wake often enough for lease renewals and elections.
+  const auto poll_ms = std::chrono::milliseconds(
+      peers_.empty() ? 100 : std::clamp<int64_t>(config_.ha_lease_ms / 20, 5, 100));
   constexpr int kBatch = 4096;  // requests per group commit, at most
   auto last_busy = std::chrono::steady_clock::now();
   auto last_trim = last_busy;
   while (!stop.load()) {
     try {
-      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
+      zmq::poll(items.data(), items.size(), poll_ms);
     } catch (const zmq::error_t& e) {
       if (e.num() != EINTR) HERD_LOG(Error) << "poll: " << e.what();
       continue;
@@ -41,15 +67,10 @@ Status Server::Run(const std::atomic<bool>& stop) {
       core_.HandleRequest(in->peer, in->bytes);
     }
     for (size_t n = 0; n < nodes_.size(); ++n) {
-      while (true) {
-        try {
-          zmq::message_t m;
-          if (!nodes_[n]->socket().recv(m, zmq::recv_flags::dontwait)) break;
-          core_.HandleNodeReply(n, std::string(static_cast<const char*>(m.data()), m.size()));
-        } catch (const zmq::error_t&) {
-          break;
-        }
-      }
+      DrainReplies(*nodes_[n], [&](const std::string& b) { core_.HandleNodeReply(n, b); });
+    }
+    for (size_t p = 0; p < peers_.size(); ++p) {
+      DrainReplies(*peers_[p], [&](const std::string& b) { core_.HandlePeerReply(p, b); });
     }
     core_.Tick();
     FlushResult out = core_.Flush();
@@ -58,6 +79,10 @@ Status Server::Run(const std::atomic<bool>& stop) {
       return out.status;
     }
     for (const auto& r : out.replies) rpc_->Send(r.peer, r.bytes);
+    for (const auto& m : out.peer_messages) {
+      Status s = peers_[m.peer]->Send(m.bytes);
+      if (!s.ok()) HERD_LOG(Debug) << s.message();
+    }
     for (const auto& m : out.node_messages) {
       Status s = nodes_[m.node]->Send(m.bytes);
       if (!s.ok()) HERD_LOG(Warning) << s.message();

@@ -1,6 +1,7 @@
 // herd — the controller's loop: one thread polling the ROUTER socket (requests from
 // commands, node daemons and step daemons) and one DEALER per node (answers to launch /
-// signal / terminate), feeding the core and sending what its durable flush returns.
+// signal / terminate) and one DEALER per other voter (votes, lease renewals, records),
+// feeding the core and sending what its durable flush returns.
 #pragma once
 
 #include <atomic>
@@ -24,6 +25,7 @@ class Server {
   ControllerCore& core_;
   std::unique_ptr<net::RpcServer> rpc_;
   std::vector<std::unique_ptr<net::RpcClient>> nodes_;
+  std::vector<std::unique_ptr<net::RpcClient>> peers_;  // the other voters (core.ha().peers())
 };
 
 }  // namespace herd::ctld

@@ -48,7 +48,7 @@ void ControllerCore::FinishDeferredReplies() {
       rep.state = j->state;
       rep.alloc = j->alloc;
     }
-    Frame f = proto::MakeFrame(rep, d.request_id, epoch_);
+    Frame f = proto::MakeFrame(rep, d.request_id, epoch());
     replies_[d.reply_index].bytes = proto::EncodeFrame(f);
   }
   deferred_.clear();

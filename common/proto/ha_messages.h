@@ -88,9 +88,13 @@ struct VoteRequest {
   uint64_t log_epoch = 0;  // epoch of the active its journal came from
   uint64_t last_seq = 0;   // its last durable record
   bool handoff = false;    // the active asked it to take over (hcontrol takeover)
+  // A pre-vote asks "would you vote for me?" and changes nothing at the voter: a
+  // candidate raises its epoch only when a majority would elect it, so a controller that
+  // cannot win (cut off, behind) never disturbs the active by raising the epoch.
+  bool pre_vote = false;
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& epoch& candidate& log_epoch& last_seq& handoff;
+    ar& epoch& candidate& log_epoch& last_seq& handoff& pre_vote;
   }
 };
 

@@ -190,4 +190,11 @@ Status FileStateStore::Checkpoint(const std::string& state) {
   return Status::Ok();
 }
 
+Status FileStateStore::Install(const std::string& state, uint64_t seq) {
+  pending_.clear();
+  next_seq_ = seq + 1;
+  since_checkpoint_ = 1;  // so that Checkpoint() below is not skipped by callers' checks
+  return Checkpoint(state);
+}
+
 }  // namespace herd::ctld

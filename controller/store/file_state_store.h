@@ -27,6 +27,8 @@ class FileStateStore : public StateStore {
   Status Commit() override;
   Status Checkpoint(const std::string& state) override;
   uint64_t RecordsSinceCheckpoint() const override { return since_checkpoint_; }
+  uint64_t LastSeq() const override { return next_seq_ - 1; }
+  Status Install(const std::string& state, uint64_t seq) override;
 
  private:
   FileStateStore(std::string dir, int lock_fd) : dir_(std::move(dir)), lock_fd_(lock_fd) {}

@@ -33,6 +33,15 @@ class MemoryStateStore : public StateStore {
     return Status::Ok();
   }
   uint64_t RecordsSinceCheckpoint() const override { return records_.size() + pending_.size(); }
+  uint64_t LastSeq() const override { return next_seq_ - 1; }
+  Status Install(const std::string& state, uint64_t seq) override {
+    pending_.clear();
+    records_.clear();
+    checkpoint_ = state;
+    checkpoint_seq_ = seq;
+    next_seq_ = seq + 1;
+    return Status::Ok();
+  }
 
   void Crash() {
     next_seq_ -= pending_.size();

@@ -38,6 +38,11 @@ class StateStore {
   virtual Status Commit() = 0;
   virtual Status Checkpoint(const std::string& state) = 0;
   virtual uint64_t RecordsSinceCheckpoint() const = 0;
+  // The sequence number of the last record appended (0 when none ever was).
+  virtual uint64_t LastSeq() const = 0;
+  // Replaces everything with `state` as a checkpoint at `seq` and an empty journal (a
+  // passive controller receiving the active's whole state); the next record is seq + 1.
+  virtual Status Install(const std::string& state, uint64_t seq) = 0;
 };
 
 // 32-bit CRC (IEEE polynomial), for journal and checkpoint integrity.

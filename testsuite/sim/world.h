@@ -45,6 +45,10 @@ class SimDisk : public ctld::StateStore {
   Status Commit() override { return ignores_fsync_ ? Status::Ok() : mem_.Commit(); }
   Status Checkpoint(const std::string& state) override { return mem_.Checkpoint(state); }
   uint64_t RecordsSinceCheckpoint() const override { return mem_.RecordsSinceCheckpoint(); }
+  uint64_t LastSeq() const override { return mem_.LastSeq(); }
+  Status Install(const std::string& state, uint64_t seq) override {
+    return mem_.Install(state, seq);
+  }
   void Crash() { mem_.Crash(); }
   void set_ignores_fsync(bool v) { ignores_fsync_ = v; }
 

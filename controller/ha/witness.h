@@ -1,0 +1,43 @@
+// herd — the witness: the third voter of a controller pair (herdctld --witness). It keeps
+// no cluster state, only its vote (epoch, whom it voted for, which controller may not be
+// elected) and the lease it last granted; it answers votes, lease renewals and status
+// queries. WitnessCore is the logic; RunWitness is the process around it.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "common/auth/auth.h"
+#include "common/base/clock.h"
+#include "common/config/config.h"
+#include "common/proto/envelope.h"
+#include "controller/ha/voter.h"
+
+namespace herd::ctld::ha {
+
+class WitnessCore {
+ public:
+  WitnessCore(const ClusterConfig& config, Clock& clock, VoteStore& store, Authenticator& auth);
+  Status Load();
+  // One request frame in, one reply frame out ("" when the request is dropped).
+  std::string HandleRequest(const std::string& bytes);
+  const Voter& voter() const { return voter_; }
+
+ private:
+  proto::Frame Dispatch(const Identity& who, const proto::Frame& f);
+
+  const ClusterConfig& config_;
+  Clock& clock_;
+  Voter voter_;
+  Authenticator& auth_;
+  std::string leader_addr_;
+};
+
+// Serves `config.witness_addr` until `stop`; its vote lives in <StateDir>/vote.
+Status RunWitness(const ClusterConfig& config, const std::string& state_dir,
+                  const std::atomic<bool>& stop);
+
+// Whether `who` may speak for a controller: root or the user the daemons run as.
+bool IsDaemonPeer(const Identity& who);
+
+}  // namespace herd::ctld::ha
