@@ -141,8 +141,10 @@ void ControllerCore::HandleRequest(const std::string& peer, const std::string& b
       reply = proto::MakeStatusFrame(who.error(), 0);
     } else {
       bool from_passive = false;
+      const bool writable = ha_->Writable();
       reply = Dispatch(*who, *f, &from_passive);
       if (from_passive) reply.flags |= proto::kFlagFromPassive;
+      if (writable) writable_replies_.push_back(replies_.size());
     }
   }
   reply.request_id = f->request_id;
@@ -312,11 +314,11 @@ FlushResult ControllerCore::Flush() {
     held_.push_back(std::move(h));
     ReleaseHeld(&r);
   } else {
-    for (size_t i = drop_replies_; i < replies_.size(); ++i) {
-      r.replies.push_back(std::move(replies_[i]));
+    for (auto& rep : replies_) {
+      if (!rep.bytes.empty()) r.replies.push_back(std::move(rep));
     }
   }
-  drop_replies_ = 0;
+  writable_replies_.clear();
   replies_.clear();
   r.peer_messages = SignPeerMessages();
   return r;

@@ -189,7 +189,9 @@ class ControllerCore {
   };
   std::deque<Held> held_;
   std::vector<Reply> unheld_replies_;  // released on stepping down: durable on the passive
-  size_t drop_replies_ = 0;  // replies_ queued before stepping down: not to be sent
+  // replies_ to requests handled while writable in this batch; on stepping down they are
+  // not sent (their records may be lost with this controller's journal).
+  std::vector<size_t> writable_replies_;
   uint32_t admin_uid_ = 0;
   bool need_schedule_ = true;
   // From the last scheduling pass: a new job there waits behind the blocked one, so its

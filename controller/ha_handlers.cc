@@ -177,7 +177,11 @@ void ControllerCore::SteppedDown() {
     for (auto& r : h.replies) unheld_replies_.push_back(std::move(r));
   }
   held_.clear();
-  drop_replies_ = replies_.size();  // answers to writes not yet replicated
+  for (size_t i : writable_replies_) {
+    if (i < replies_.size()) replies_[i].bytes.clear();  // answers to writes not replicated
+  }
+  writable_replies_.clear();
+  deferred_.clear();
   outbox_.clear();
   launch_acked_.clear();
   HERD_LOG(Info) << "no longer active (epoch " << ha_->epoch() << ")";

@@ -205,7 +205,8 @@ void HaControl::StartPreVote(uint64_t last_seq) {
   granted_.assign(peers_.size(), false);
   refused_.assign(peers_.size(), false);
   phase_sent_ms_ = now;
-  phase_deadline_ms_ = now + std::max<int64_t>(50, lease_ms_ / 2);
+  // A pre-vote changes nothing, so it may be retried soon; live voters answer in ms.
+  phase_deadline_ms_ = now + std::max<int64_t>(50, lease_ms_ / 10);
   SendVotes(true, last_seq);
   if (1 >= Majority()) StartVote(last_seq);
 }
@@ -244,6 +245,7 @@ void HaControl::BecomeActive(uint64_t last_seq) {
     p.need_snapshot = false;
     p.snapshot_in_flight = false;
     p.in_sync = false;
+    p.confirmed = false;
   }
   unacked_.clear();
   unacked_ms_.clear();
@@ -284,7 +286,8 @@ void HaControl::UpdateSync(uint64_t last_seq) {
       HERD_LOG(Warning) << p->name << " fell behind (acknowledged " << p->acked_seq << " of "
                         << last_seq << "): going on without it";
     }
-  } else if (!p->need_snapshot && !p->snapshot_in_flight && p->acked_seq >= last_seq &&
+  } else if (p->confirmed && !p->need_snapshot && !p->snapshot_in_flight &&
+             p->acked_seq >= last_seq &&
              now - p->last_reply_ms < lease_ms_) {
     p->in_sync = true;
     next_renew_ms_ = now;

@@ -45,6 +45,7 @@ struct Peer {
   bool snapshot_in_flight = false;
   int64_t snapshot_sent_ms = 0;
   bool in_sync = false;
+  bool confirmed = false;  // it has answered that its journal continues this active's
   // Lease: the latest send time of a request it granted in this epoch.
   int64_t granted_sent_ms = INT64_MIN;
   int64_t last_reply_ms = INT64_MIN;

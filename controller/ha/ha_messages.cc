@@ -129,12 +129,15 @@ void HaControl::OnReply(size_t peer, const proto::Frame& f, uint64_t last_seq) {
     exclusion_confirmed_ = c != nullptr && sent.excluded == c->name;
   } else if (sent.type == proto::MsgType::kInstallSnapshotRequest) {
     p.snapshot_in_flight = false;
+    p.confirmed = true;
     p.acked_seq = std::max(p.acked_seq, rep->last_seq);
     HERD_LOG(Info) << p.name << " installed the state at record " << rep->last_seq;
   } else if (rep->need_snapshot) {
     if (!p.snapshot_in_flight) p.need_snapshot = true;
   } else {
-    if (rep->last_seq < sent.hi && !p.snapshot_in_flight) p.sent_seq = rep->last_seq;  // a gap
+    if (p.snapshot_in_flight) return;  // an answer from before the snapshot
+    p.confirmed = true;
+    if (rep->last_seq < sent.hi) p.sent_seq = rep->last_seq;  // a gap
     p.acked_seq = std::max(p.acked_seq, std::min(rep->last_seq, last_seq));
   }
   while (!unacked_.empty() && unacked_.front().seq <= p.acked_seq) {
