@@ -80,9 +80,11 @@ bool HaControl::Writable() const {
 }
 
 int64_t HaControl::ElectionTimeout() {
-  // The preferred controller (listed first) goes first; jitter keeps the two apart.
+  // With no active known (at start), the preferred controller (listed first) goes first;
+  // jitter keeps the two apart. When the other one was active, this one is the only
+  // candidate and need not wait longer.
   int64_t rank = 0;
-  for (size_t i = 0; i < config_.controllers.size(); ++i) {
+  for (size_t i = 0; i < config_.controllers.size() && leader_.empty(); ++i) {
     if (config_.controllers[i].name == self_) rank = static_cast<int64_t>(i);
   }
   return lease_ms_ + rank * lease_ms_ / 4 + rand_(0, lease_ms_ / 4);
