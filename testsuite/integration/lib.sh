@@ -326,3 +326,62 @@ assert_mpi_hello() {
   count=$(grep -c '^rank ' "$file" || true)
   ((count == n)) || fail "$file has $count rank lines, expected $n: $(head -c 3000 "$file")"
 }
+
+# ------------------------------------------------------------------ controller pair (HA)
+
+# ha_role CTL: the role controller CTL reports of itself (active, passive, candidate, ...)
+# from "hcontrol ping" (empty when it does not answer).
+ha_role() {
+  hcontrol ping 2>/dev/null | awk -v c="$1" '$2 == c && /is UP/ { sub(/^.*is UP: */, ""); sub(/,.*/, ""); print; exit }'
+}
+
+# wait_active CTL TIMEOUT_S: until CTL is the active controller.
+wait_active() {
+  wait_for "$2" "$1 to be the active controller" bash -c "[[ \$(hcontrol ping 2>/dev/null | awk -v c='$1' '\$2 == c' ) == *'is UP: active'* ]]"
+}
+
+# only_ctl_conf CTL FILE: a copy of herd.conf that names only controller CTL, so that a
+# command talks to that controller and no other.
+only_ctl_conf() {
+  local ctl=$1 file=$2 line
+  line=$(grep -E '^ControllerHosts=' "$HERD_CONF" | tr ',=' '\n' | grep "^$ctl(")
+  [[ -n $line ]] || fail "no controller $ctl in $HERD_CONF"
+  grep -vE '^(ControllerHosts?|WitnessHost)=' "$HERD_CONF" >"$file"
+  echo "ControllerHost=$line" >>"$file"
+}
+
+# submitters_start N DIR: N background loops of "hbatch -H" (held jobs), each appending the
+# ids acknowledged to DIR/acked.<i> and failures to DIR/failed.<i>; submitters_stop ends them.
+SUBMITTER_PIDS=()
+submitters_start() {
+  local n=$1 dir=$2 i
+  mkdir -p "$dir"
+  for ((i = 0; i < n; i++)); do
+    (
+      while [[ ! -e $dir/stop ]]; do
+        if out=$(hbatch --parsable -H -o /dev/null --wrap true 2>>"$dir/errors.$i"); then
+          echo "${out%%;*}" >>"$dir/acked.$i"
+        else
+          echo x >>"$dir/failed.$i"
+        fi
+      done
+    ) &
+    SUBMITTER_PIDS+=($!)
+  done
+}
+submitters_stop() {
+  local dir=$1
+  touch "$dir/stop"
+  wait "${SUBMITTER_PIDS[@]}" 2>/dev/null || true
+  SUBMITTER_PIDS=()
+  cat "$dir"/acked.* 2>/dev/null | sort -n >"$dir/acked"
+}
+
+# assert_all_acked_exist DIR: every job id in DIR/acked is known to the controller.
+assert_all_acked_exist() {
+  local dir=$1 missing
+  hqueue -t all -h -o %i | sort -n >"$dir/known"
+  missing=$(comm -23 "$dir/acked" "$dir/known" | head -n 10)
+  [[ -z $missing ]] || fail "acknowledged jobs missing: $missing (of $(wc -l <"$dir/acked"))"
+  log "all $(wc -l <"$dir/acked") acknowledged jobs exist"
+}
