@@ -88,14 +88,12 @@ std::vector<size_t> Caller::Order(bool from_passive) const {
 }
 
 Result<proto::Frame> Caller::Attempt(size_t index, proto::Frame& f, Clock::time_point deadline,
-                                     milliseconds connect_budget) {
+                                     milliseconds connect_budget, bool wait_for_server) {
   if (!links_[index]) links_[index] = std::make_unique<PeerLink>(addresses_[index]);
   PeerLink& link = *links_[index];
-  // With one server there is nobody else to try: wait for it as long as the call may take
-  // (it may be restarting), as a plain queued send would.
-  const bool alone = addresses_.size() == 1;
-  const auto connect_until = alone ? deadline : std::min(deadline, Clock::now() + connect_budget);
-  HERD_RETURN_IF_ERROR(link.WaitConnected(connect_until, /*stop_on_refusal=*/!alone));
+  const auto connect_until =
+      wait_for_server ? deadline : std::min(deadline, Clock::now() + connect_budget);
+  HERD_RETURN_IF_ERROR(link.WaitConnected(connect_until, /*stop_on_refusal=*/!wait_for_server));
   f.request_id = NextRequestId();
   if (auth_ != nullptr) {
     // A fresh credential per send: MUNGE refuses a credential seen twice.
@@ -112,7 +110,7 @@ Result<proto::Frame> Caller::Attempt(size_t index, proto::Frame& f, Clock::time_
 
 Result<proto::Frame> Caller::CallAt(size_t index, proto::Frame f, milliseconds timeout) {
   if (index >= addresses_.size()) return InvalidArgument("no server " + std::to_string(index));
-  auto reply = Attempt(index, f, Clock::now() + timeout, timeout);
+  auto reply = Attempt(index, f, Clock::now() + timeout, timeout, /*wait_for_server=*/false);
   if (reply.ok()) NoteEpoch(reply->epoch);
   return reply;
 }
@@ -139,7 +137,9 @@ Result<proto::Frame> Caller::CallFrame(proto::Frame f, milliseconds timeout) {
         i = order[pos++];
       }
       tried[i] = true;
-      auto reply = Attempt(i, f, deadline, kConnectBudget);
+      // With one server there is nobody else to try: wait for it as long as the call may
+      // take (it may be restarting), as a plain queued send would.
+      auto reply = Attempt(i, f, deadline, kConnectBudget, /*wait_for_server=*/n == 1);
       if (!reply.ok()) {
         why[i] = reply.error().message();
         if (active_ == i) active_ = kNone;

@@ -55,8 +55,8 @@ class Caller {
   Result<proto::Frame> CallFrame(proto::Frame f, std::chrono::milliseconds timeout);
 
   // One send to addresses()[index] only, no failover: the reply frame as it came (also a
-  // NotActiveReply), for questions to one particular controller (hcontrol ping). Its
-  // epoch is remembered like any other.
+  // NotActiveReply), for questions to one particular controller (hcontrol ping). A refused
+  // connection fails at once. Its epoch is remembered like any other.
   Result<proto::Frame> CallAt(size_t index, proto::Frame f, std::chrono::milliseconds timeout);
 
   template <class Rep, class Req>
@@ -81,11 +81,11 @@ class Caller {
   size_t active() const { return active_; }
 
  private:
-  // Connects (waiting at most `connect_budget` beyond which the next server is tried),
-  // signs, sends and waits for the reply until `deadline`.
+  // Connects (giving up after `connect_budget` or a refusal, unless `wait_for_server`:
+  // then until `deadline`), signs, sends and waits for the reply until `deadline`.
   Result<proto::Frame> Attempt(size_t index, proto::Frame& f,
                                std::chrono::steady_clock::time_point deadline,
-                               std::chrono::milliseconds connect_budget);
+                               std::chrono::milliseconds connect_budget, bool wait_for_server);
   // The order to try the servers in, for this call.
   std::vector<size_t> Order(bool from_passive) const;
   size_t IndexOf(const std::string& address) const;
