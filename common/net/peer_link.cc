@@ -86,22 +86,30 @@ int PeerLink::DrainEvents() {
   return seen;
 }
 
+Status PeerLink::Poll(short events, TimePoint until, bool* sock_ready, bool* monitor_ready) {
+  zmq::pollitem_t items[] = {{sock_.handle(), 0, events, 0},
+                             {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+  try {
+    zmq::poll(items, 2, std::chrono::milliseconds(MsLeft(until)));
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) return Internal(std::string("poll failed: ") + e.what());
+  }
+  *sock_ready = (items[0].revents & events) != 0;
+  *monitor_ready = (items[1].revents & ZMQ_POLLIN) != 0;
+  return Status::Ok();
+}
+
 Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
   DrainEvents();  // events of earlier connections say nothing about this one
   while (true) {
-    zmq::pollitem_t items[] = {{sock_.handle(), 0, ZMQ_POLLOUT, 0},
-                               {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
-    try {
-      zmq::poll(items, 2, std::chrono::milliseconds(MsLeft(until)));
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) return Internal(std::string("poll failed: ") + e.what());
-    }
-    if (items[0].revents & ZMQ_POLLOUT) {
+    bool writable = false;
+    bool event = false;
+    HERD_RETURN_IF_ERROR(Poll(ZMQ_POLLOUT, until, &writable, &event));
+    if (writable) {
       DrainEvents();  // a drop reported before this handshake is not one of ours
       return Status::Ok();
     }
-    if ((items[1].revents & ZMQ_POLLIN) && (DrainEvents() & ZMQ_EVENT_CONNECT_RETRIED) &&
-        stop_on_refusal) {
+    if (event && (DrainEvents() & ZMQ_EVENT_CONNECT_RETRIED) && stop_on_refusal) {
       return Unavailable("cannot connect to " + address_ + " (connection refused)");
     }
     if (MsLeft(until) == 0) {
@@ -124,15 +132,11 @@ Status PeerLink::Send(const std::string& bytes) {
 Result<proto::Frame> PeerLink::WaitReply(uint64_t request_id, TimePoint until) {
   const auto start = std::chrono::steady_clock::now();
   while (true) {
-    zmq::pollitem_t items[] = {{sock_.handle(), 0, ZMQ_POLLIN, 0},
-                               {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
-    try {
-      zmq::poll(items, 2, std::chrono::milliseconds(MsLeft(until)));
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) return Internal(std::string("poll failed: ") + e.what());
-    }
+    bool readable = false;
+    bool event = false;
+    HERD_RETURN_IF_ERROR(Poll(ZMQ_POLLIN, until, &readable, &event));
     // Replies first: a server that answered and then went away did answer.
-    while (items[0].revents & ZMQ_POLLIN) {
+    while (readable) {
       zmq::message_t m;
       try {
         if (!sock_.recv(m, zmq::recv_flags::dontwait)) break;
@@ -142,7 +146,7 @@ Result<proto::Frame> PeerLink::WaitReply(uint64_t request_id, TimePoint until) {
       auto f = proto::DecodeFrame(m.data(), m.size());
       if (f.ok() && f->request_id == request_id) return f;
     }
-    if ((items[1].revents & ZMQ_POLLIN) && (DrainEvents() & ZMQ_EVENT_DISCONNECTED)) {
+    if (event && (DrainEvents() & ZMQ_EVENT_DISCONNECTED)) {
       return Unavailable(address_ + " closed the connection before answering");
     }
     if (MsLeft(until) == 0) {

@@ -50,6 +50,8 @@ class PeerLink {
   void Reset();
 
  private:
+  // Waits until the socket has `events` or the monitor has news, or until `until`.
+  Status Poll(short events, TimePoint until, bool* sock_ready, bool* monitor_ready);
   // Monitor events seen since the last call (a bit mask of ZMQ_EVENT_*).
   int DrainEvents();
   void Open();

@@ -93,14 +93,16 @@ Result<proto::Frame> Caller::Attempt(size_t index, proto::Frame& f, Clock::time_
   PeerLink& link = *links_[index];
   const auto connect_until =
       wait_for_server ? deadline : std::min(deadline, Clock::now() + connect_budget);
-  HERD_RETURN_IF_ERROR(link.WaitConnected(connect_until, /*stop_on_refusal=*/!wait_for_server));
   f.request_id = NextRequestId();
   if (auth_ != nullptr) {
-    // A fresh credential per send: MUNGE refuses a credential seen twice.
+    // A fresh credential per send: MUNGE refuses a credential seen twice. Signed before
+    // the connection is waited for, so munged's round trip overlaps the handshake of a new
+    // connection (a command's only call).
     auto cred = auth_->Sign(f.body);
     if (!cred.ok()) return cred.error();
     f.auth = std::move(*cred);
   }
+  HERD_RETURN_IF_ERROR(link.WaitConnected(connect_until, /*stop_on_refusal=*/!wait_for_server));
   HERD_RETURN_IF_ERROR(link.Send(proto::EncodeFrame(f)));
   auto reply = link.WaitReply(f.request_id, deadline);
   // A fresh socket: the lost or late request is never delivered to a server come back.
