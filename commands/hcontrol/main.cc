@@ -113,10 +113,9 @@ int ShowPartitions(Client& client, const HcontrolCommand& c) {
 int ShowConfig(Client& client) {
   auto reply = client.Read<proto::QueryConfigReply>(proto::QueryConfigRequest{});
   if (!reply.ok()) return Fail(reply.error());
-  const bool passive = client.served_by_passive();
   auto lines = herd::hcontrol::WithControllerLines(client, std::move(reply->lines));
   std::fputs(herd::hcontrol::FormatConfig(lines, std::time(nullptr)).c_str(), stdout);
-  if (passive) herd::cli::PrintPassiveNote(kCmd, client);
+  herd::cli::PrintPassiveNote(kCmd, client);
   return 0;
 }
 

@@ -60,8 +60,8 @@ Result<proto::HaStatusReply> Client::HaStatus() {
 }
 
 std::string Client::PassiveNote(const std::string& cmd) {
-  const size_t who = caller_->answered();
-  if (!served_by_passive_ || who == net::Caller::kNone) return "";
+  const size_t who = passive_served_;
+  if (who == net::Caller::kNone) return "";
   // The question goes to the passive that served: it knows how far behind it is.
   auto st = HaStatusOf(who, timeout_);
   if (!st.ok() || !st->has_value()) {

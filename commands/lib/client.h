@@ -25,7 +25,9 @@ class Client {
 
   template <class Rep, class Req>
   Result<Rep> Call(const Req& req) {
-    return Decode<Rep>(caller_->CallFrame(proto::MakeFrame(req, 0), timeout_));
+    auto reply = caller_->CallFrame(proto::MakeFrame(req, 0), timeout_);
+    if (!reply.ok()) return reply.error();
+    return net::DecodeReply<Rep>(*reply);
   }
 
   // A query the passive controller may answer (--from-passive, ReadFromPassive=yes):
@@ -34,15 +36,21 @@ class Client {
   Result<Rep> Read(const Req& req) {
     proto::Frame f = proto::MakeFrame(req, 0);
     if (from_passive_) f.flags |= proto::kFlagFromPassive;
-    return Decode<Rep>(caller_->CallFrame(std::move(f), timeout_));
+    auto reply = caller_->CallFrame(std::move(f), timeout_);
+    // Remembered for PassiveNote, whatever is called in between.
+    passive_served_ = reply.ok() && (reply->flags & proto::kFlagFromPassive) != 0
+                          ? caller_->answered()
+                          : net::Caller::kNone;
+    if (!reply.ok()) return reply.error();
+    return net::DecodeReply<Rep>(*reply);
   }
   bool from_passive() const { return from_passive_; }
   void set_from_passive(bool on) { from_passive_ = on; }
-  // Whether the last reply came from the passive controller (it marks what it serves).
-  bool served_by_passive() const { return served_by_passive_; }
+  // Whether the last Read was served by the passive controller (it marks what it serves).
+  bool served_by_passive() const { return passive_served_ != net::Caller::kNone; }
   // Index (in addresses()) of the controller that gave the last reply; Caller::kNone.
   size_t answered() const { return caller_->answered(); }
-  // The one line `cmd` prints on stderr after a read the passive served: who served it and
+  // The one line `cmd` prints on stderr after a Read the passive served: who served it and
   // how far behind the active it is (asked of that passive); "" otherwise.
   std::string PassiveNote(const std::string& cmd);
 
@@ -64,12 +72,6 @@ class Client {
 
  private:
   Client() = default;
-  template <class Rep>
-  Result<Rep> Decode(Result<proto::Frame> reply) {
-    served_by_passive_ = reply.ok() && (reply->flags & proto::kFlagFromPassive) != 0;
-    if (!reply.ok()) return reply.error();
-    return net::DecodeReply<Rep>(*reply);
-  }
 
   ClusterConfig config_;
   std::vector<std::string> addresses_;
@@ -77,7 +79,7 @@ class Client {
   std::unique_ptr<net::Caller> caller_;
   std::chrono::milliseconds timeout_{10000};
   bool from_passive_ = false;
-  bool served_by_passive_ = false;
+  size_t passive_served_ = net::Caller::kNone;  // the passive that served the last Read
 };
 
 // Prints client.PassiveNote(cmd) on stderr when the last read was served by the passive.
