@@ -42,9 +42,9 @@ int Ping(cli::Client& client) {
   for (size_t i = 0; i < cfg.controllers.size(); ++i) {
     const cli::PingResult r = PingResultOf(client.HaStatusOf(i, timeout));
     any_active = any_active || cli::ShowsActive(r);
-    std::printf("%s\n", cli::PingLine("herdctld", cfg.controllers[i].name,
-                                      client.addresses()[i], r)
-                            .c_str());
+    std::printf(
+        "%s\n",
+        cli::PingLine("herdctld", cfg.controllers[i].name, client.addresses()[i], r).c_str());
   }
   if (cfg.has_witness()) {
     const std::string addr = cli::ControllerAddress(cfg, cfg.witness_addr);
@@ -67,8 +67,8 @@ int Takeover(cli::Client& client, const std::string& cmd, const std::string& to)
       names += (names.empty() ? "" : ", ") + cfg.controllers[i].name;
     }
     if (target == net::Caller::kNone) {
-      return cli::ReportError(cmd, "takeover: no controller named " + to + " (configured: " +
-                                       names + ")");
+      return cli::ReportError(
+          cmd, "takeover: no controller named " + to + " (configured: " + names + ")");
     }
   }
   proto::TakeoverRequest req;
@@ -126,10 +126,9 @@ std::vector<std::string> WithControllerLines(cli::Client& client, std::vector<st
   // The added keys replace the same keys as written in herd.conf (WitnessHost, HaLeaseMs).
   lines.erase(std::remove_if(lines.begin(), lines.end(),
                              [&](const std::string& l) {
-                               return std::any_of(added.begin(), added.end(),
-                                                  [&](const std::string& a) {
-                                                    return Key(a) == Key(l);
-                                                  });
+                               return std::any_of(
+                                   added.begin(), added.end(),
+                                   [&](const std::string& a) { return Key(a) == Key(l); });
                              }),
               lines.end());
   lines.insert(lines.end(), added.begin(), added.end());

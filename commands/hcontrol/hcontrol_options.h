@@ -1,7 +1,7 @@
 // herd hcontrol — its command line (scontrol's): global options, then one command:
 // show job|node|partition|config [NAME], update NodeName=... | PartitionName=...,
-// hold|release JOBIDS, ping, takeover [NAME]. Keys and words are case-insensitive; everything is checked
-// here, before the controller is asked.
+// hold|release JOBIDS, ping, takeover [NAME]. Keys and words are case-insensitive; everything is
+// checked here, before the controller is asked.
 #pragma once
 
 #include <cstdint>

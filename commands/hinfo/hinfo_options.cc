@@ -15,12 +15,18 @@ enum LongOnly : int { kHelp = 256, kFromPassive, kControllers };
 constexpr char kShortOpts[] = "NRslhp:n:o:t:V";
 
 const struct option kLongOpts[] = {
-    {"Node", no_argument, nullptr, 'N'},         {"list-reasons", no_argument, nullptr, 'R'},
-    {"summarize", no_argument, nullptr, 's'},    {"long", no_argument, nullptr, 'l'},
-    {"noheader", no_argument, nullptr, 'h'},     {"partition", required_argument, nullptr, 'p'},
-    {"nodes", required_argument, nullptr, 'n'},  {"format", required_argument, nullptr, 'o'},
-    {"states", required_argument, nullptr, 't'}, {"help", no_argument, nullptr, kHelp},
-    {"version", no_argument, nullptr, 'V'},      {"from-passive", no_argument, nullptr, kFromPassive},
+    {"Node", no_argument, nullptr, 'N'},
+    {"list-reasons", no_argument, nullptr, 'R'},
+    {"summarize", no_argument, nullptr, 's'},
+    {"long", no_argument, nullptr, 'l'},
+    {"noheader", no_argument, nullptr, 'h'},
+    {"partition", required_argument, nullptr, 'p'},
+    {"nodes", required_argument, nullptr, 'n'},
+    {"format", required_argument, nullptr, 'o'},
+    {"states", required_argument, nullptr, 't'},
+    {"help", no_argument, nullptr, kHelp},
+    {"version", no_argument, nullptr, 'V'},
+    {"from-passive", no_argument, nullptr, kFromPassive},
     {"controllers", no_argument, nullptr, kControllers},
     {nullptr, 0, nullptr, 0},
 };

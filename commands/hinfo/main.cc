@@ -18,8 +18,7 @@ int ShowControllers(herd::cli::Client& client) {
   if (!st.ok() && st.error().code() != herd::Code::kUnsupported) {
     herd::cli::ReportError(kCmd, herd::cli::DescribeCallError(st.error()).message());
   }
-  std::fputs(herd::cli::ControllerTable(client.config(), st.ok() ? &*st : nullptr).c_str(),
-             stdout);
+  std::fputs(herd::cli::ControllerTable(client.config(), st.ok() ? &*st : nullptr).c_str(), stdout);
   return st.ok() || st.error().code() == herd::Code::kUnsupported ? 0 : 1;
 }
 

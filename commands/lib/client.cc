@@ -45,8 +45,8 @@ Result<std::optional<proto::HaStatusReply>> HaStatusFrom(const Result<proto::Fra
 
 Result<std::optional<proto::HaStatusReply>> Client::HaStatusOf(size_t index,
                                                                std::chrono::milliseconds timeout) {
-  return HaStatusFrom(caller_->CallAt(index, proto::MakeFrame(proto::HaStatusRequest{}, 0),
-                                      timeout));
+  return HaStatusFrom(
+      caller_->CallAt(index, proto::MakeFrame(proto::HaStatusRequest{}, 0), timeout));
 }
 
 Result<std::optional<proto::HaStatusReply>> Client::HaStatusAt(const std::string& address,
@@ -65,8 +65,8 @@ std::string Client::PassiveNote(const std::string& cmd) {
   // The question goes to the passive that served: it knows how far behind it is.
   auto st = HaStatusOf(who, timeout_);
   if (!st.ok() || !st->has_value()) {
-    const std::string name = who < config_.controllers.size() ? config_.controllers[who].name
-                                                              : addresses_[who];
+    const std::string name =
+        who < config_.controllers.size() ? config_.controllers[who].name : addresses_[who];
     return cmd + ": served by the passive controller " + name + " (how far behind: unknown)";
   }
   return cli::PassiveNote(cmd, **st);

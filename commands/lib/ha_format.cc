@@ -37,9 +37,7 @@ std::string ControllerAddress(const ClusterConfig& config, const ControllerAddr&
   return "tcp://" + c.host + ":" + std::to_string(port);
 }
 
-bool ShowsActive(const PingResult& r) {
-  return r.up && (!r.status || r.status->role == "active");
-}
+bool ShowsActive(const PingResult& r) { return r.up && (!r.status || r.status->role == "active"); }
 
 std::string PingLine(const std::string& what, const std::string& name, const std::string& addr,
                      const PingResult& r) {
@@ -98,8 +96,8 @@ std::string ControllerTable(const ClusterConfig& config, const proto::HaStatusRe
   std::vector<std::vector<std::string>> rows = {
       {"CONTROLLER", "ADDRESS", "ROLE", "EPOCH", "JOURNAL", "IN_SYNC", "BEHIND"}};
   auto add = [&](const ControllerAddr& c, bool witness) {
-    std::vector<std::string> row = {c.name, ControllerAddress(config, c), "unknown", "-", "-",
-                                    "-", "-"};
+    std::vector<std::string> row = {c.name, ControllerAddress(config, c), "unknown", "-", "-", "-",
+                                    "-"};
     if (const proto::ControllerStatus* s = Find(st, c.name)) {
       row[2] = s->role;
       row[3] = std::to_string(s->epoch);

@@ -1,10 +1,11 @@
 // herd commands — what the commands print about the controller pair, and the options that
 // send reads to the passive.
+#include "commands/lib/ha_format.h"
+
 #include <gtest/gtest.h>
 
 #include "commands/hinfo/hinfo_options.h"
 #include "commands/hqueue/hqueue_options.h"
-#include "commands/lib/ha_format.h"
 
 namespace herd::cli {
 namespace {
@@ -90,12 +91,12 @@ TEST(HaFormat, PassiveNote) {
 TEST(HaFormat, ConfigLines) {
   const ClusterConfig cfg = PairConfig();
   const proto::HaStatusReply st = PairStatus();
-  EXPECT_EQ(ControllerConfigLines(cfg, &st),
-            (std::vector<std::string>{
-                "ControllerHost[0] = ctl1(127.0.0.1:6817) active epoch=3 seq=1234",
-                "ControllerHost[1] = ctl2(127.0.0.1:6818) passive in_sync=yes lag=3 records/120 ms",
-                "WitnessHost = w(127.0.0.1:6819) witness", "HaLeaseMs = 1000",
-                "HaSyncTimeoutMs = 500"}));
+  EXPECT_EQ(
+      ControllerConfigLines(cfg, &st),
+      (std::vector<std::string>{
+          "ControllerHost[0] = ctl1(127.0.0.1:6817) active epoch=3 seq=1234",
+          "ControllerHost[1] = ctl2(127.0.0.1:6818) passive in_sync=yes lag=3 records/120 ms",
+          "WitnessHost = w(127.0.0.1:6819) witness", "HaLeaseMs = 1000", "HaSyncTimeoutMs = 500"}));
   // Nobody to ask: the configuration alone.
   EXPECT_EQ(ControllerConfigLines(cfg, nullptr)[0], "ControllerHost[0] = ctl1(127.0.0.1:6817)");
 }

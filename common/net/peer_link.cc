@@ -38,8 +38,9 @@ PeerLink::~PeerLink() { Close(); }
 void PeerLink::Open() {
   sock_ = zmq::socket_t(Context(), zmq::socket_type::dealer);
   sock_.set(zmq::sockopt::linger, 0);
-  sock_.set(zmq::sockopt::maxmsgsize,
-            static_cast<int64_t>(proto::kEnvelopeSize + proto::kMaxAuthBytes + proto::kMaxBodyBytes));
+  sock_.set(
+      zmq::sockopt::maxmsgsize,
+      static_cast<int64_t>(proto::kEnvelopeSize + proto::kMaxAuthBytes + proto::kMaxBodyBytes));
   sock_.set(zmq::sockopt::immediate, 1);
   sock_.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIvlMs);
   sock_.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
@@ -87,8 +88,7 @@ int PeerLink::DrainEvents() {
 }
 
 Status PeerLink::Poll(short events, TimePoint until, bool* sock_ready, bool* monitor_ready) {
-  zmq::pollitem_t items[] = {{sock_.handle(), 0, events, 0},
-                             {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+  zmq::pollitem_t items[] = {{sock_.handle(), 0, events, 0}, {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
   try {
     zmq::poll(items, 2, std::chrono::milliseconds(MsLeft(until)));
   } catch (const zmq::error_t& e) {

@@ -16,7 +16,6 @@
 
 #include <chrono>
 #include <string>
-
 #include <zmq.hpp>
 
 #include "common/base/status.h"
