@@ -203,6 +203,8 @@ void NodeDaemon::HandleIncoming(const net::Incoming& in) {
     return;
   }
   max_epoch_ = f.epoch;
+  // Replies to our own calls from a controller below this epoch are refused too.
+  caller_->NoteEpoch(max_epoch_);
   reply(Dispatch(f));
 }
 

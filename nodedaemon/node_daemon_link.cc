@@ -29,8 +29,10 @@ bool LogThisFailure(int count) { return count == 1 || count % 30 == 0; }
 Result<proto::Frame> NodeDaemon::CallController(const proto::Frame& f) {
   auto timeout =
       std::chrono::milliseconds(std::min<int64_t>(1000, int64_t{config_.message_timeout_s} * 1000));
+  // The Caller finds the active controller within the timeout (a dead one costs a few
+  // hundred ms), and learns epochs from every reply, NotActive ones included.
   auto reply = caller_->CallFrame(f, timeout);
-  if (reply.ok()) max_epoch_ = std::max(max_epoch_, reply->epoch);
+  max_epoch_ = std::max(max_epoch_, caller_->max_epoch());
   return reply;
 }
 

@@ -152,10 +152,4 @@ std::string FormatConfig(const std::vector<std::string>& lines, int64_t now) {
   return out;
 }
 
-std::string PingLine(size_t index, size_t total, const std::string& name, bool up) {
-  std::string role = "primary";
-  if (index > 0) role = total > 2 ? "backup" + std::to_string(index) : "backup";
-  return "Controller(" + role + ") at " + name + " is " + (up ? "UP" : "DOWN");
-}
-
 }  // namespace herd::hcontrol

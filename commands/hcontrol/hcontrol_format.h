@@ -24,7 +24,4 @@ std::string FormatConfig(const std::vector<std::string>& lines, int64_t now);
 // scontrol's node state: "IDLE", "MIXED+DRAIN", "DOWN+NOT_RESPONDING", ...
 std::string NodeStateFull(const proto::NodeInfo& n);
 
-// "Controller(primary) at ctl1 is UP" (backup, or backup<N> when there are several).
-std::string PingLine(size_t index, size_t total, const std::string& name, bool up);
-
 }  // namespace herd::hcontrol

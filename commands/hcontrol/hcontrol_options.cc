@@ -11,9 +11,11 @@ namespace herd::hcontrol {
 namespace {
 
 constexpr char kShortOpts[] = "ohV";
+constexpr int kFromPassive = 256;
 
 const struct option kLongOpts[] = {
     {"oneliner", no_argument, nullptr, 'o'},
+    {"from-passive", no_argument, nullptr, kFromPassive},
     {"help", no_argument, nullptr, 'h'},
     {"version", no_argument, nullptr, 'V'},
     {nullptr, 0, nullptr, 0},
@@ -163,6 +165,9 @@ Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) 
           case 'V':
             c.version = true;
             break;
+          case kFromPassive:
+            c.from_passive = true;
+            break;
           default:
             return cli::UsageError("unexpected option");
         }
@@ -185,6 +190,10 @@ Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) 
   } else if (OneOf(verb, {"ping"})) {
     if (!rest.empty()) return InvalidArgument("too many arguments for keyword: ping");
     c.verb = Verb::kPing;
+  } else if (OneOf(verb, {"takeover"})) {
+    if (rest.size() > 1) return InvalidArgument("too many arguments for keyword: takeover");
+    if (!rest.empty()) c.takeover_to = rest[0];
+    c.verb = Verb::kTakeover;
   } else if (OneOf(verb, {"help"})) {
     c.help = true;
   } else if (OneOf(verb, {"version"})) {
@@ -211,10 +220,15 @@ Commands:
   update PartitionName=NAME State=UP|DOWN|DRAIN|INACTIVE
   hold JOBID[,JOBID...]                keep pending jobs from starting
   release JOBID[,JOBID...]             let held jobs start
-  ping                                 is each controller up?
+  ping                                 is each controller (and the witness) up, which
+                                       one is active, how far behind the passive is
+  takeover [NAME]                      hand the active role to NAME (default: the other
+                                       controller) and wait until it has it
 
 Options:
   -o, --oneliner                       one line per record
+      --from-passive                   let the passive controller answer show (default
+                                       with ReadFromPassive=yes)
   -h, --help                           show this help
   -V, --version                        show the version
 )";

@@ -1,7 +1,7 @@
 // herd hcontrol — its command line (scontrol's): global options, then one command:
 // show job|node|partition|config [NAME], update NodeName=... | PartitionName=...,
-// hold|release JOBIDS, ping. Keys and words are case-insensitive; everything is checked
-// here, before the controller is asked.
+// hold|release JOBIDS, ping, takeover [NAME]. Keys and words are case-insensitive; everything is
+// checked here, before the controller is asked.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 
 namespace herd::hcontrol {
 
-enum class Verb { kNone, kShow, kUpdateNode, kUpdatePartition, kHold, kRelease, kPing };
+enum class Verb { kNone, kShow, kUpdateNode, kUpdatePartition, kHold, kRelease, kPing, kTakeover };
 // kHostnames / kHostlist (show hostnames|hostlist LIST) are answered without the
 // controller: one name per line, or the compressed expression.
 enum class Entity { kJob, kNode, kPartition, kConfig, kHostnames, kHostlist };
@@ -29,8 +29,11 @@ struct HcontrolCommand {
   proto::UpdatePartitionRequest partition_update;
   // hold / release
   std::vector<uint64_t> job_ids;
+  // takeover [NAME]: the controller to hand the active role to ("" = the other one)
+  std::string takeover_to;
   // global options
   bool oneliner = false;
+  bool from_passive = false;  // --from-passive: show may be answered by the passive
   bool help = false;
   bool version = false;
 };

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "commands/hcontrol/hcontrol_format.h"
+#include "commands/hcontrol/hcontrol_ha.h"
 #include "commands/hcontrol/hcontrol_options.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
@@ -25,11 +26,17 @@ int Fail(const Status& st) {
   return herd::cli::ReportError(kCmd, herd::cli::DescribeCallError(st).message());
 }
 
+// After a show the passive served: the note on stderr, the exit code unchanged.
+int WithNote(Client& client, int rc) {
+  herd::cli::PrintPassiveNote(kCmd, client);
+  return rc;
+}
+
 int ShowJobs(Client& client, const HcontrolCommand& c) {
   proto::QueryJobsRequest req;
   req.filter.include_finished = true;
   if (c.job_id != 0) req.filter.job_ids.push_back(c.job_id);
-  auto reply = client.Call<proto::QueryJobsReply>(req);
+  auto reply = client.Read<proto::QueryJobsReply>(req);
   const bool one = c.job_id != 0;
   if (one && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->jobs.empty())) {
     return herd::cli::ReportError(kCmd, "Invalid job id specified");
@@ -56,7 +63,7 @@ int ShowNodes(Client& client, const HcontrolCommand& c) {
     if (!names.ok()) return herd::cli::ReportError(kCmd, "Node " + c.name + " not found");
     req.names = *names;
   }
-  auto reply = client.Call<proto::QueryNodesReply>(req);
+  auto reply = client.Read<proto::QueryNodesReply>(req);
   const bool named = !c.name.empty();
   if (named && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->nodes.empty())) {
     return herd::cli::ReportError(kCmd, "Node " + c.name + " not found");
@@ -81,7 +88,7 @@ int ShowNodes(Client& client, const HcontrolCommand& c) {
 int ShowPartitions(Client& client, const HcontrolCommand& c) {
   proto::QueryPartitionsRequest req;
   if (!c.name.empty()) req.names.push_back(c.name);
-  auto reply = client.Call<proto::QueryPartitionsReply>(req);
+  auto reply = client.Read<proto::QueryPartitionsReply>(req);
   const bool named = !c.name.empty();
   if (named &&
       (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->partitions.empty())) {
@@ -104,9 +111,11 @@ int ShowPartitions(Client& client, const HcontrolCommand& c) {
 }
 
 int ShowConfig(Client& client) {
-  auto reply = client.Call<proto::QueryConfigReply>(proto::QueryConfigRequest{});
+  auto reply = client.Read<proto::QueryConfigReply>(proto::QueryConfigRequest{});
   if (!reply.ok()) return Fail(reply.error());
-  std::fputs(herd::hcontrol::FormatConfig(reply->lines, std::time(nullptr)).c_str(), stdout);
+  auto lines = herd::hcontrol::WithControllerLines(client, std::move(reply->lines));
+  std::fputs(herd::hcontrol::FormatConfig(lines, std::time(nullptr)).c_str(), stdout);
+  herd::cli::PrintPassiveNote(kCmd, client);
   return 0;
 }
 
@@ -148,22 +157,6 @@ int ShowHostnames(const herd::hcontrol::HcontrolCommand& cmd) {
   return 0;
 }
 
-// Asks every controller on its own: which ones answer.
-int Ping(Client& client) {
-  const auto& addrs = client.addresses();
-  const auto& ctls = client.config().controllers;
-  bool any_up = false;
-  for (size_t i = 0; i < addrs.size(); ++i) {
-    herd::net::Caller one({addrs[i]}, client.auth());
-    auto reply = one.Call<proto::StatusReply>(proto::PingRequest{}, client.timeout());
-    const bool up = reply.ok();
-    any_up = any_up || up;
-    const std::string name = i < ctls.size() ? ctls[i].name : addrs[i];
-    std::printf("%s\n", herd::hcontrol::PingLine(i, addrs.size(), name, up).c_str());
-  }
-  return any_up ? 0 : 1;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,15 +178,16 @@ int main(int argc, char** argv) {
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
   Client& c = **client;
+  if (cmd->from_passive) c.set_from_passive(true);
   switch (cmd->verb) {
     case hcontrol::Verb::kShow:
       switch (cmd->entity) {
         case hcontrol::Entity::kJob:
-          return ShowJobs(c, *cmd);
+          return WithNote(c, ShowJobs(c, *cmd));
         case hcontrol::Entity::kNode:
-          return ShowNodes(c, *cmd);
+          return WithNote(c, ShowNodes(c, *cmd));
         case hcontrol::Entity::kPartition:
-          return ShowPartitions(c, *cmd);
+          return WithNote(c, ShowPartitions(c, *cmd));
         case hcontrol::Entity::kConfig:
           return ShowConfig(c);
         case hcontrol::Entity::kHostnames:
@@ -214,7 +208,9 @@ int main(int argc, char** argv) {
     case hcontrol::Verb::kRelease:
       return HoldOrRelease(c, *cmd, false);
     case hcontrol::Verb::kPing:
-      return Ping(c);
+      return hcontrol::Ping(c);
+    case hcontrol::Verb::kTakeover:
+      return hcontrol::Takeover(c, kCmd, cmd->takeover_to);
     case hcontrol::Verb::kNone:
       break;
   }

@@ -10,17 +10,25 @@
 namespace herd::hinfo {
 namespace {
 
-enum LongOnly : int { kHelp = 256 };
+enum LongOnly : int { kHelp = 256, kFromPassive, kControllers };
 
 constexpr char kShortOpts[] = "NRslhp:n:o:t:V";
 
 const struct option kLongOpts[] = {
-    {"Node", no_argument, nullptr, 'N'},         {"list-reasons", no_argument, nullptr, 'R'},
-    {"summarize", no_argument, nullptr, 's'},    {"long", no_argument, nullptr, 'l'},
-    {"noheader", no_argument, nullptr, 'h'},     {"partition", required_argument, nullptr, 'p'},
-    {"nodes", required_argument, nullptr, 'n'},  {"format", required_argument, nullptr, 'o'},
-    {"states", required_argument, nullptr, 't'}, {"help", no_argument, nullptr, kHelp},
-    {"version", no_argument, nullptr, 'V'},      {nullptr, 0, nullptr, 0},
+    {"Node", no_argument, nullptr, 'N'},
+    {"list-reasons", no_argument, nullptr, 'R'},
+    {"summarize", no_argument, nullptr, 's'},
+    {"long", no_argument, nullptr, 'l'},
+    {"noheader", no_argument, nullptr, 'h'},
+    {"partition", required_argument, nullptr, 'p'},
+    {"nodes", required_argument, nullptr, 'n'},
+    {"format", required_argument, nullptr, 'o'},
+    {"states", required_argument, nullptr, 't'},
+    {"help", no_argument, nullptr, kHelp},
+    {"version", no_argument, nullptr, 'V'},
+    {"from-passive", no_argument, nullptr, kFromPassive},
+    {"controllers", no_argument, nullptr, kControllers},
+    {nullptr, 0, nullptr, 0},
 };
 
 struct StateAlias {
@@ -71,6 +79,12 @@ Status Apply(int opt, const char* arg, HinfoOptions* o) {
       break;
     case kHelp:
       o->help = true;
+      break;
+    case kFromPassive:
+      o->from_passive = true;
+      break;
+    case kControllers:
+      o->controllers = true;
       break;
     case 'V':
       o->version = true;
@@ -134,6 +148,9 @@ Show herd partitions and nodes.
                              codes: %P %R %a %l %L %D %t %T %N %n %o %c %m %f %E %C
                                     %F %z %X %Y %Z %d %w %s %r %h %g %u %U %H
   -h, --noheader             no header line
+      --from-passive         ask the passive controller (default with ReadFromPassive=yes);
+                             a note on stderr says how far behind the active it is
+      --controllers          the controllers instead: address, role, epoch, journal, lag
 
       --help                 show this help
   -V, --version              show the version

@@ -15,6 +15,8 @@ struct HinfoOptions {
   Mode mode = Mode::kPartitions;
   bool long_format = false;
   bool noheader = false;
+  bool from_passive = false;            // --from-passive: the passive controller may answer
+  bool controllers = false;             // --controllers: the controller table instead
   std::string format;                   // -o; empty: the mode's default
   std::vector<std::string> partitions;  // -p
   std::vector<std::string> nodes;       // -n, expanded

@@ -6,9 +6,22 @@
 #include "commands/hinfo/hinfo_options.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
+#include "commands/lib/ha_format.h"
 
 namespace {
 constexpr char kCmd[] = "hinfo";
+
+// --controllers: the controllers as the one that answers sees them (the configuration
+// alone when none answers, or it does not know HaStatusRequest).
+int ShowControllers(herd::cli::Client& client) {
+  auto st = client.HaStatus();
+  if (!st.ok() && st.error().code() != herd::Code::kUnsupported) {
+    herd::cli::ReportError(kCmd, herd::cli::DescribeCallError(st.error()).message());
+  }
+  std::fputs(herd::cli::ControllerTable(client.config(), st.ok() ? &*st : nullptr).c_str(), stdout);
+  return st.ok() || st.error().code() == herd::Code::kUnsupported ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -29,13 +42,16 @@ int main(int argc, char** argv) {
 
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
-  auto parts = (*client)->Call<proto::QueryPartitionsReply>(proto::QueryPartitionsRequest{});
+  if (opts->controllers) return ShowControllers(**client);
+  if (opts->from_passive) (*client)->set_from_passive(true);
+  auto parts = (*client)->Read<proto::QueryPartitionsReply>(proto::QueryPartitionsRequest{});
   if (!parts.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(parts.error()).message());
-  auto nodes = (*client)->Call<proto::QueryNodesReply>(proto::QueryNodesRequest{});
+  auto nodes = (*client)->Read<proto::QueryNodesReply>(proto::QueryNodesRequest{});
   if (!nodes.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(nodes.error()).message());
 
   auto out = hinfo::RenderInfo(parts->partitions, nodes->nodes, *opts);
   if (!out.ok()) return cli::ReportError(kCmd, out.error().message());
   std::fputs(out->c_str(), stdout);
+  cli::PrintPassiveNote(kCmd, **client);
   return 0;
 }

@@ -13,7 +13,7 @@
 namespace herd::hqueue {
 namespace {
 
-enum LongOnly : int { kJson = 256, kHelp, kMe };
+enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive };
 
 constexpr char kShortOpts[] = "u:p:t:j:n:o:hlsV";
 
@@ -29,6 +29,7 @@ const struct option kLongOpts[] = {
     {"long", no_argument, nullptr, 'l'},
     {"steps", no_argument, nullptr, 's'},
     {"json", no_argument, nullptr, kJson},
+    {"from-passive", no_argument, nullptr, kFromPassive},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, 'V'},
     {nullptr, 0, nullptr, 0},
@@ -108,6 +109,9 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
     case kJson:
       o->json = true;
       break;
+    case kFromPassive:
+      o->from_passive = true;
+      break;
     case kHelp:
       o->help = true;
       break;
@@ -178,6 +182,8 @@ Show the jobs in the herd queue.
   -s, --steps                job steps instead of jobs (STEPID NAME PARTITION USER TIME NODELIST)
   -h, --noheader             no header line
       --json                 JSON output {"jobs":[...]}
+      --from-passive         ask the passive controller (default with ReadFromPassive=yes);
+                             a note on stderr says how far behind the active it is
 
       --help                 show this help
   -V, --version              show the version

@@ -19,6 +19,7 @@ struct HqueueOptions {
   bool json = false;
   bool long_format = false;
   bool steps = false;       // -s: job steps instead of jobs
+  bool from_passive = false;  // --from-passive: the passive controller may answer
   bool help = false;
   bool version = false;
 };

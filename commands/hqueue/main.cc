@@ -35,10 +35,11 @@ int main(int argc, char** argv) {
 
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  if (opts->from_passive) (*client)->set_from_passive(true);
   if (opts->steps) {
     proto::QueryStepsRequest sreq;
     sreq.job_ids = opts->filter.job_ids;
-    auto steps = (*client)->Call<proto::QueryStepsReply>(sreq);
+    auto steps = (*client)->Read<proto::QueryStepsReply>(sreq);
     if (!steps.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(steps.error()).message());
     std::vector<proto::StepInfo> shown;
     for (auto& s : steps->steps) {
@@ -50,11 +51,12 @@ int main(int argc, char** argv) {
                                      !opts->noheader);
     if (!table.ok()) return cli::ReportError(kCmd, table.error().message());
     std::fputs(table->c_str(), stdout);
+    cli::PrintPassiveNote(kCmd, **client);
     return 0;
   }
   proto::QueryJobsRequest req;
   req.filter = opts->filter;
-  auto reply = (*client)->Call<proto::QueryJobsReply>(req);
+  auto reply = (*client)->Read<proto::QueryJobsReply>(req);
   if (!reply.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(reply.error()).message());
 
   std::vector<proto::JobInfo> jobs;
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
   }
   if (opts->json) {
     std::fputs(hqueue::JobsJson(jobs, reply->now).c_str(), stdout);
+    cli::PrintPassiveNote(kCmd, **client);
     return 0;
   }
   if (opts->long_format && !opts->noheader) {
@@ -78,5 +81,6 @@ int main(int argc, char** argv) {
   auto table = hqueue::RenderJobs(jobs, reply->now, format, !opts->noheader);
   if (!table.ok()) return cli::ReportError(kCmd, table.error().message());
   std::fputs(table->c_str(), stdout);
+  cli::PrintPassiveNote(kCmd, **client);
   return 0;
 }

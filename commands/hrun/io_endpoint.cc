@@ -68,14 +68,15 @@ Result<std::string> ChooseIoHost(const ClusterConfig& config, const std::vector<
     if (!ip.ok()) return InvalidArgument("HERD_IO_ADDR: " + ip.error().message());
     return *ip;
   }
-  if (!config.controllers.empty()) {
-    const ControllerAddr& ctl = config.controllers.front();
+  // The controllers stand in for the cluster network the nodes share. Any of them will
+  // do (no packet is sent, so a dead one still has a route); the next one is asked when a
+  // name does not resolve or has no route, e.g. the first controller's host is gone.
+  for (const ControllerAddr& ctl : config.controllers) {
     auto ip = ResolveIpv4(ctl.host);
-    if (ip.ok()) {
-      if (IsLoopbackIpv4(*ip)) return std::string("127.0.0.1");
-      const uint16_t port = ctl.port != 0 ? ctl.port : config.controller_port;
-      if (auto src = RouteSource(*ip, port); src.ok()) return *src;
-    }
+    if (!ip.ok()) continue;
+    if (IsLoopbackIpv4(*ip)) return std::string("127.0.0.1");
+    const uint16_t port = ctl.port != 0 ? ctl.port : config.controller_port;
+    if (auto src = RouteSource(*ip, port); src.ok()) return *src;
   }
   char name[256] = {0};
   if (gethostname(name, sizeof(name) - 1) == 0) {

@@ -1,10 +1,12 @@
 // herd hrun — the ROUTER the nodes' step daemons connect to (StepSpec.io_addr): which
 // local address they can reach, and binding it on a free port.
 //
-// The address is $HERD_IO_ADDR (an IPv4 address or a host name) when set; else 127.0.0.1
-// when the first controller is on loopback (a single-host cluster); else the local address
-// of this host's route to the controller (the interface the nodes most likely share with
-// it); else the address of this host's name; else 127.0.0.1.
+// The address is $HERD_IO_ADDR (an IPv4 address or a host name) when set; else, for the
+// first controller (in configured order) whose host resolves and has a route: 127.0.0.1
+// when it is on loopback (a single-host cluster), or the local address of this host's route
+// to it (the interface the nodes most likely share with it); else the address of this
+// host's name; else 127.0.0.1. Which controller is active does not matter: a pair sits on
+// the same network, and no packet is sent to find the route.
 #pragma once
 
 #include <memory>

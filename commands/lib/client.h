@@ -1,10 +1,12 @@
 // herd commands — the connection every command makes: the configuration ($HERD_CONF or
 // the default path), the MUNGE authenticator and a Caller over the controllers in their
-// configured order, with MessageTimeout as the per-request timeout.
+// configured order, with MessageTimeout as the per-request timeout. The Caller finds the
+// active controller of a pair by itself; reads may go to the passive (doc/ha-clients.md).
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "common/base/status.h"
 #include "common/config/config.h"
 #include "common/net/rpc_client.h"
+#include "common/proto/ha_messages.h"
 
 namespace herd::cli {
 
@@ -22,8 +25,44 @@ class Client {
 
   template <class Rep, class Req>
   Result<Rep> Call(const Req& req) {
-    return caller_->Call<Rep>(req, timeout_);
+    auto reply = caller_->CallFrame(proto::MakeFrame(req, 0), timeout_);
+    if (!reply.ok()) return reply.error();
+    return net::DecodeReply<Rep>(*reply);
   }
+
+  // A query the passive controller may answer (--from-passive, ReadFromPassive=yes):
+  // marked kFlagFromPassive when reads from the passive are on, else a plain Call.
+  template <class Rep, class Req>
+  Result<Rep> Read(const Req& req) {
+    proto::Frame f = proto::MakeFrame(req, 0);
+    if (from_passive_) f.flags |= proto::kFlagFromPassive;
+    auto reply = caller_->CallFrame(std::move(f), timeout_);
+    // Remembered for PassiveNote, whatever is called in between.
+    passive_served_ = reply.ok() && (reply->flags & proto::kFlagFromPassive) != 0
+                          ? caller_->answered()
+                          : net::Caller::kNone;
+    if (!reply.ok()) return reply.error();
+    return net::DecodeReply<Rep>(*reply);
+  }
+  bool from_passive() const { return from_passive_; }
+  void set_from_passive(bool on) { from_passive_ = on; }
+  // Whether the last Read was served by the passive controller (it marks what it serves).
+  bool served_by_passive() const { return passive_served_ != net::Caller::kNone; }
+  // Index (in addresses()) of the controller that gave the last reply; Caller::kNone.
+  size_t answered() const { return caller_->answered(); }
+  // The one line `cmd` prints on stderr after a Read the passive served: who served it and
+  // how far behind the active it is (asked of that passive); "" otherwise.
+  std::string PassiveNote(const std::string& cmd);
+
+  // HaStatusRequest to controllers[index] alone (no failover), within `timeout`. The
+  // status is unset when it answered but does not know the request.
+  Result<std::optional<proto::HaStatusReply>> HaStatusOf(size_t index,
+                                                         std::chrono::milliseconds timeout);
+  // The same to any address (the witness).
+  Result<std::optional<proto::HaStatusReply>> HaStatusAt(const std::string& address,
+                                                         std::chrono::milliseconds timeout);
+  // HaStatusRequest through the normal routing (the active, or whoever answers).
+  Result<proto::HaStatusReply> HaStatus();
 
   const ClusterConfig& config() const { return config_; }
   // "tcp://host:port" of every controller, in order.
@@ -39,7 +78,12 @@ class Client {
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<net::Caller> caller_;
   std::chrono::milliseconds timeout_{10000};
+  bool from_passive_ = false;
+  size_t passive_served_ = net::Caller::kNone;  // the passive that served the last Read
 };
+
+// Prints client.PassiveNote(cmd) on stderr when the last read was served by the passive.
+void PrintPassiveNote(const std::string& cmd, Client& client);
 
 // No controller answering reads better to a user as "Unable to contact herd controller
 // (...)": this rewrites kDeadlineExceeded and keeps every other status as it is.

@@ -166,9 +166,21 @@ TEST(HcontrolFormat, NodePartitionConfigPing) {
 
   EXPECT_EQ(FormatConfig({"MinJobAge = 300"}, 0),
             "Configuration data as of Unknown\nMinJobAge = 300\n");
-  EXPECT_EQ(PingLine(0, 2, "ctl1", true), "Controller(primary) at ctl1 is UP");
-  EXPECT_EQ(PingLine(1, 2, "ctl2", false), "Controller(backup) at ctl2 is DOWN");
-  EXPECT_EQ(PingLine(2, 3, "ctl3", true), "Controller(backup2) at ctl3 is UP");
+}
+
+TEST(Hcontrol, TakeoverAndFromPassive) {
+  auto t = ParseHcontrolArgs({"takeover"});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->verb, Verb::kTakeover);
+  EXPECT_EQ(t->takeover_to, "");
+  t = ParseHcontrolArgs({"TAKEOVER", "ctl2"});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->takeover_to, "ctl2");
+  EXPECT_FALSE(ParseHcontrolArgs({"takeover", "a", "b"}).ok());
+  auto show = ParseHcontrolArgs({"--from-passive", "show", "nodes"});
+  ASSERT_TRUE(show.ok());
+  EXPECT_TRUE(show->from_passive);
+  EXPECT_FALSE(ParseHcontrolArgs({"show", "nodes"})->from_passive);
 }
 
 }  // namespace

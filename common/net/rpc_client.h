@@ -1,14 +1,22 @@
 // herd — request/reply calls with authentication: sign the body, send, wait for the reply
 // with the same request id, turn StatusReply errors into Status. Used by commands, node
 // daemons and step daemons.
+//
+// With more than one controller configured, a Caller finds the active one by itself
+// (DESIGN.md §5, doc/ha-clients.md): it starts with the controller that answered last,
+// skips one it cannot connect to within a fraction of a second, follows a NotActiveReply to
+// the active it names, backs off and goes round again while an election is going on, and
+// refuses replies from a controller whose epoch is below the highest it has seen (fenced).
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/auth/auth.h"
+#include "common/net/peer_link.h"
 #include "common/net/zmq_endpoint.h"
 #include "common/proto/codec.h"
 
@@ -31,12 +39,25 @@ Result<Rep> DecodeReply(const proto::Frame& f) {
 
 class Caller {
  public:
-  // `addresses`: the servers to try, in order (the controllers, or one node daemon).
-  Caller(std::vector<std::string> addresses, Authenticator* auth);
+  static constexpr size_t kNone = static_cast<size_t>(-1);
 
-  // Signs and sends `f`, waits for its reply. Tries each address in turn when one does not
-  // answer within `timeout`. kDeadlineExceeded when none answers.
+  // `addresses`: the servers to try (the controllers in their configured order, or one
+  // node daemon).
+  Caller(std::vector<std::string> addresses, Authenticator* auth);
+  ~Caller();
+
+  // Signs and sends `f` (a fresh credential and request id for every send), waits for the
+  // reply, failing over between the addresses until `timeout` has passed in all.
+  // `f.flags & kFlagFromPassive` (a read the passive may serve) tries the controllers
+  // other than the active first. Errors: kDeadlineExceeded when no server answered at
+  // all, kUnavailable "no active controller: ..." when the ones that answered were not
+  // active (or fenced); a StatusReply error is returned as the frame it is.
   Result<proto::Frame> CallFrame(proto::Frame f, std::chrono::milliseconds timeout);
+
+  // One send to addresses()[index] only, no failover: the reply frame as it came (also a
+  // NotActiveReply), for questions to one particular controller (hcontrol ping). A refused
+  // connection fails at once. Its epoch is remembered like any other.
+  Result<proto::Frame> CallAt(size_t index, proto::Frame f, std::chrono::milliseconds timeout);
 
   template <class Rep, class Req>
   Result<Rep> Call(const Req& req, std::chrono::milliseconds timeout) {
@@ -48,11 +69,34 @@ class Caller {
   // A new request id (unique per process run).
   uint64_t NextRequestId();
 
+  const std::vector<std::string>& addresses() const { return addresses_; }
+  // The highest controller epoch seen in any reply (also NotActive ones, and NoteEpoch).
+  uint64_t max_epoch() const { return max_epoch_; }
+  // An epoch learnt elsewhere (a node daemon's requests from the controller): replies
+  // below it are refused from now on.
+  void NoteEpoch(uint64_t epoch);
+  // Index of the server that gave the last accepted reply; kNone before the first.
+  size_t answered() const { return answered_; }
+  // Index of the controller known to be active; kNone when unknown.
+  size_t active() const { return active_; }
+
  private:
+  // Connects (giving up after `connect_budget` or a refusal, unless `wait_for_server`:
+  // then until `deadline`), signs, sends and waits for the reply until `deadline`.
+  Result<proto::Frame> Attempt(size_t index, proto::Frame& f,
+                               std::chrono::steady_clock::time_point deadline,
+                               std::chrono::milliseconds connect_budget, bool wait_for_server);
+  // The order to try the servers in, for this call.
+  std::vector<size_t> Order(bool from_passive) const;
+  size_t IndexOf(const std::string& address) const;
+
   std::vector<std::string> addresses_;
-  std::vector<std::unique_ptr<RpcClient>> clients_;
+  std::vector<std::unique_ptr<PeerLink>> links_;
   Authenticator* auth_;
-  size_t current_ = 0;
+  size_t current_ = 0;  // where the next call starts
+  size_t answered_ = kNone;
+  size_t active_ = kNone;
+  uint64_t max_epoch_ = 0;
   uint64_t next_id_;
 };
 

@@ -30,6 +30,8 @@ void DeliverCompletion(const ClusterConfig& config, const std::string& controlle
     return;
   }
   auto auth = MakeMungeAuth(config.auth_socket);
+  // The launching controller may have lost the active role since: Caller follows its
+  // NotActiveReply to the new active, and skips it quickly when it is dead.
   net::Caller caller(addresses, auth.get());
   auto backoff = std::chrono::milliseconds(100);
   for (int attempt = 1;; ++attempt) {

@@ -1,0 +1,161 @@
+// herd — a client connection that knows whether its server is there.
+#include "common/net/peer_link.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+
+#include "common/net/zmq_endpoint.h"
+
+namespace herd::net {
+namespace {
+
+// Well below the time a failover takes (DESIGN.md §5: a few seconds), well above a PONG's
+// round trip on a loaded cluster network.
+constexpr int kHeartbeatIvlMs = 1000;
+constexpr int kHeartbeatTimeoutMs = 3000;
+constexpr int kWatchedEvents =
+    ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+
+std::string NextMonitorEndpoint() {
+  static std::atomic<uint64_t> counter{0};
+  return "inproc://herd-peer-link-" + std::to_string(++counter);
+}
+
+int MsLeft(PeerLink::TimePoint until) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      until - std::chrono::steady_clock::now());
+  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+}  // namespace
+
+PeerLink::PeerLink(std::string address) : address_(std::move(address)) { Open(); }
+
+PeerLink::~PeerLink() { Close(); }
+
+void PeerLink::Open() {
+  sock_ = zmq::socket_t(Context(), zmq::socket_type::dealer);
+  sock_.set(zmq::sockopt::linger, 0);
+  sock_.set(
+      zmq::sockopt::maxmsgsize,
+      static_cast<int64_t>(proto::kEnvelopeSize + proto::kMaxAuthBytes + proto::kMaxBodyBytes));
+  sock_.set(zmq::sockopt::immediate, 1);
+  sock_.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIvlMs);
+  sock_.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
+  // The monitor must exist before connect() so no event of this connection is missed.
+  const std::string endpoint = NextMonitorEndpoint();
+  zmq_socket_monitor(sock_.handle(), endpoint.c_str(), kWatchedEvents);
+  monitor_ = zmq::socket_t(Context(), zmq::socket_type::pair);
+  monitor_.set(zmq::sockopt::linger, 0);
+  monitor_.connect(endpoint);
+  sock_.connect(address_);
+}
+
+void PeerLink::Close() {
+  // The monitored socket first: closing it ends its monitor, then the monitor's reader.
+  sock_.close();
+  monitor_.close();
+}
+
+void PeerLink::Reset() {
+  Close();
+  Open();
+}
+
+int PeerLink::DrainEvents() {
+  int seen = 0;
+  try {
+    while (true) {
+      zmq::message_t head;
+      if (!monitor_.recv(head, zmq::recv_flags::dontwait)) break;
+      // First frame: u16 event, u32 value; second frame: the endpoint (ignored).
+      if (head.size() >= sizeof(uint16_t)) {
+        uint16_t event = 0;
+        std::memcpy(&event, head.data(), sizeof(event));
+        seen |= event;
+      }
+      while (monitor_.get(zmq::sockopt::rcvmore)) {
+        zmq::message_t rest;
+        if (!monitor_.recv(rest, zmq::recv_flags::dontwait)) break;
+      }
+    }
+  } catch (const zmq::error_t&) {
+    // A monitor that fails tells us nothing; the timeouts still bound every wait.
+  }
+  return seen;
+}
+
+Status PeerLink::Poll(short events, TimePoint until, bool* sock_ready, bool* monitor_ready) {
+  zmq::pollitem_t items[] = {{sock_.handle(), 0, events, 0}, {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+  try {
+    zmq::poll(items, 2, std::chrono::milliseconds(MsLeft(until)));
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) return Internal(std::string("poll failed: ") + e.what());
+  }
+  *sock_ready = (items[0].revents & events) != 0;
+  *monitor_ready = (items[1].revents & ZMQ_POLLIN) != 0;
+  return Status::Ok();
+}
+
+Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
+  DrainEvents();  // events of earlier connections say nothing about this one
+  while (true) {
+    bool writable = false;
+    bool event = false;
+    HERD_RETURN_IF_ERROR(Poll(ZMQ_POLLOUT, until, &writable, &event));
+    if (writable) {
+      DrainEvents();  // a drop reported before this handshake is not one of ours
+      return Status::Ok();
+    }
+    if (event && (DrainEvents() & ZMQ_EVENT_CONNECT_RETRIED) && stop_on_refusal) {
+      return Unavailable("cannot connect to " + address_ + " (connection refused)");
+    }
+    if (MsLeft(until) == 0) {
+      return DeadlineExceeded("cannot connect to " + address_ + " (no handshake)");
+    }
+  }
+}
+
+Status PeerLink::Send(const std::string& bytes) {
+  try {
+    if (!sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait)) {
+      return Unavailable("cannot send to " + address_ + " now (not connected)");
+    }
+    return Status::Ok();
+  } catch (const zmq::error_t& e) {
+    return Unavailable("cannot send to " + address_ + ": " + e.what());
+  }
+}
+
+Result<proto::Frame> PeerLink::WaitReply(uint64_t request_id, TimePoint until) {
+  const auto start = std::chrono::steady_clock::now();
+  while (true) {
+    bool readable = false;
+    bool event = false;
+    HERD_RETURN_IF_ERROR(Poll(ZMQ_POLLIN, until, &readable, &event));
+    // Replies first: a server that answered and then went away did answer.
+    while (readable) {
+      zmq::message_t m;
+      try {
+        if (!sock_.recv(m, zmq::recv_flags::dontwait)) break;
+      } catch (const zmq::error_t& e) {
+        return Internal(std::string("receive failed: ") + e.what());
+      }
+      auto f = proto::DecodeFrame(m.data(), m.size());
+      if (f.ok() && f->request_id == request_id) return f;
+    }
+    if (event && (DrainEvents() & ZMQ_EVENT_DISCONNECTED)) {
+      return Unavailable(address_ + " closed the connection before answering");
+    }
+    if (MsLeft(until) == 0) {
+      const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
+      return DeadlineExceeded("no answer from " + address_ + " within " +
+                              std::to_string(waited.count()) + " ms");
+    }
+  }
+}
+
+}  // namespace herd::net

@@ -1,0 +1,64 @@
+// herd — a client connection that knows whether its server is there (used by Caller to
+// fail over between controllers, DESIGN.md §5).
+//
+// A plain DEALER (RpcClient) queues a request for a server that is dead or stopped and
+// waits out the whole timeout. PeerLink instead:
+//   - sets ZMQ_IMMEDIATE, so the socket is writable only once the ZMTP handshake with a
+//     live server is done: a refused connection, an unreachable host or a SIGSTOPped
+//     server (the kernel accepts, nobody greets) all show up as "not writable";
+//   - watches a socket monitor, so a refused connection ends the wait at once, and a
+//     connection that drops while a reply is awaited (the server died) ends that wait;
+//   - sends ZMTP heartbeats, so a server stopped after the connection was made is
+//     noticed (the peer's I/O thread answers PINGs even when its main loop is busy).
+//
+// Not thread-safe: a link belongs to the thread that made it.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <zmq.hpp>
+
+#include "common/base/status.h"
+#include "common/proto/envelope.h"
+
+namespace herd::net {
+
+class PeerLink {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  explicit PeerLink(std::string address);
+  PeerLink(const PeerLink&) = delete;
+  PeerLink& operator=(const PeerLink&) = delete;
+  ~PeerLink();
+
+  const std::string& address() const { return address_; }
+
+  // Waits until a request would go out at once (the handshake is done), up to `until`.
+  // kUnavailable as soon as the server refuses the connection when `stop_on_refusal`
+  // (otherwise ZeroMQ keeps retrying in the background and the wait goes on);
+  // kDeadlineExceeded when not connected by `until`.
+  Status WaitConnected(TimePoint until, bool stop_on_refusal);
+  // Sends one frame without waiting; kUnavailable when it cannot go out now.
+  Status Send(const std::string& bytes);
+  // Waits for the reply to `request_id` until `until`. kUnavailable when the connection
+  // drops first (the request is lost with it), kDeadlineExceeded at `until`. Replies to
+  // other (earlier, abandoned) requests are discarded.
+  Result<proto::Frame> WaitReply(uint64_t request_id, TimePoint until);
+  // Drops the connection and anything queued on it, and connects afresh.
+  void Reset();
+
+ private:
+  // Waits until the socket has `events` or the monitor has news, or until `until`.
+  Status Poll(short events, TimePoint until, bool* sock_ready, bool* monitor_ready);
+  // Monitor events seen since the last call (a bit mask of ZMQ_EVENT_*).
+  int DrainEvents();
+  void Open();
+  void Close();
+
+  std::string address_;
+  zmq::socket_t sock_;
+  zmq::socket_t monitor_;  // PAIR connected to sock_'s monitor endpoint
+};
+
+}  // namespace herd::net
