@@ -46,7 +46,8 @@ class Capture {
   }
   static Saved Redirect(int fd, const std::string& name) {
     std::fflush(nullptr);
-    Saved s{dup(fd), ::testing::TempDir() + "hrun_session_" + name};
+    // Per process: ctest runs the cases of this file in parallel processes.
+    Saved s{dup(fd), ::testing::TempDir() + "hrun_session_" + std::to_string(getpid()) + "_" + name};
     std::FILE* f = std::fopen(s.path.c_str(), "w");
     dup2(fileno(f), fd);
     std::fclose(f);
@@ -154,7 +155,7 @@ TEST(StepSession, FenceOutputStdinAndExitCode) {
   EXPECT_NE(cap.err().find("hrun: error: n1: task 1: Exited with exit code 3\n"),
             std::string::npos)
       << cap.err();
-  EXPECT_EQ(cap.err().size(), std::string("3: warn\n").size() + 49);
+  EXPECT_EQ(cap.err().size(), std::string("3: warn\n").size() + 49) << cap.err();
 }
 
 TEST(StepSession, AbortKillsEveryNode) {
@@ -172,7 +173,8 @@ TEST(StepSession, AbortKillsEveryNode) {
   EXPECT_EQ(k1->signal, SIGKILL);
   EXPECT_EQ(k2->signal, SIGKILL);
   EXPECT_EQ(h.code, 7);
-  EXPECT_NE(cap.err().find("hrun: error: n2: tasks 2-3 aborted: MPI_Abort\n"), std::string::npos);
+  EXPECT_NE(cap.err().find("hrun: error: n2: tasks 2-3 aborted: MPI_Abort\n"), std::string::npos)
+      << cap.err();
 }
 
 TEST(StepSession, KillOnBadExit) {
