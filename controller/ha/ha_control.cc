@@ -320,6 +320,7 @@ void HaControl::SendAppend(size_t i, bool release, bool handoff) {
     }
     req.prev_seq = p.sent_seq;
     if (!req.records.empty()) p.sent_seq = req.records.back().seq;
+    if (!p.in_sync) req.excluded = p.name;  // tells the passive how the active sees it
     hi = p.sent_seq;
   } else {
     const Peer* c = controller_peer();

@@ -46,6 +46,7 @@ HaControl::AppendVerdict HaControl::OnAppend(const proto::AppendRequest& req, ui
   leader_ = req.leader;
   leader_addr_ = req.leader_addr;
   last_heard_ms_ = now;
+  synced_ = req.excluded != self_;
   election_due_ms_ = now + ElectionTimeout();
   if (req.handoff) {
     HERD_LOG(Info) << req.leader << " hands the active role over: starting an election";
@@ -65,6 +66,7 @@ proto::AppendReply HaControl::OnSnapshot(const proto::InstallSnapshotRequest& re
   lease.leader = req.leader;
   lease.leader_addr = req.leader_addr;
   lease.prev_seq = req.seq;
+  lease.excluded = self_;  // not in sync before it has installed this
   AppendVerdict v = OnAppend(lease, 0);
   v.reply.need_snapshot = false;
   return v.reply;
@@ -208,8 +210,10 @@ proto::HaStatusReply HaControl::StatusReport(uint64_t last_seq) const {
   me.role = r.role;
   me.epoch = epoch();
   me.last_seq = last_seq;
-  me.in_sync = role_ == Role::kActive;
-  me.lag_ms = 0;
+  me.in_sync = role_ == Role::kActive ||
+               (role_ == Role::kPassive && synced_ && !leader_.empty() &&
+                now - last_heard_ms_ < lease_ms_);
+  me.lag_ms = role_ == Role::kActive || leader_.empty() ? 0 : now - last_heard_ms_;
   r.controllers.push_back(me);
   for (const Peer& p : peers_) {
     proto::ControllerStatus s;

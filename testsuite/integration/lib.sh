@@ -374,13 +374,13 @@ submitters_stop() {
   touch "$dir/stop"
   wait "${SUBMITTER_PIDS[@]}" 2>/dev/null || true
   SUBMITTER_PIDS=()
-  cat "$dir"/acked.* 2>/dev/null | sort -n >"$dir/acked"
+  cat "$dir"/acked.* 2>/dev/null | sort >"$dir/acked"
 }
 
 # assert_all_acked_exist DIR: every job id in DIR/acked is known to the controller.
 assert_all_acked_exist() {
   local dir=$1 missing
-  hqueue -t all -h -o %i | sort -n >"$dir/known"
+  hqueue -t all -h -o %i | tr -d ' ' | sort >"$dir/known"
   missing=$(comm -23 "$dir/acked" "$dir/known" | head -n 10)
   [[ -z $missing ]] || fail "acknowledged jobs missing: $missing (of $(wc -l <"$dir/acked"))"
   log "all $(wc -l <"$dir/acked") acknowledged jobs exist"
