@@ -296,12 +296,15 @@ FlushResult ControllerCore::Flush() {
     blocked_partitions_ = std::move(pass.blocked);
   }
   FinishDeferredReplies();
-  r.status = store_.Commit();
-  if (!r.status.ok()) return r;  // nothing may be acknowledged
   if (!batch_records_.empty()) {
+    // The passive may have records this controller then loses in a crash: they were never
+    // acknowledged, and this controller's journal is replaced when it rejoins.
     ha_->Committed(std::move(batch_records_));
     batch_records_.clear();
+    if (early_peer_sender_) early_peer_sender_(SignPeerMessages());
   }
+  r.status = store_.Commit();
+  if (!r.status.ok()) return r;  // nothing may be acknowledged
   if (ha_->WantsSnapshot()) ha_->SendSnapshot(MakeSnapshot());
   r.replies = std::move(unheld_replies_);
   unheld_replies_.clear();

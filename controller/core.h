@@ -75,6 +75,12 @@ class ControllerCore {
   // Timers: node timeouts, time limits, forgetting old jobs, resending node messages.
   void Tick();
   FlushResult Flush();
+  // When set, Flush hands the records of the batch to the passive through `send` *before*
+  // its own journal commit, so that both disks sync at the same time (output is still held
+  // until both have the records). Without it, they come back in FlushResult.
+  void set_early_peer_sender(std::function<void(std::vector<PeerMsg>)> send) {
+    early_peer_sender_ = std::move(send);
+  }
   // Writes a checkpoint when due (or now when forced).
   Status MaybeCheckpoint(bool force);
 
@@ -181,6 +187,7 @@ class ControllerCore {
   bool acting_ = false;  // the core has done the takeover of an active (BecameActive)
   // Records appended since the last flush, for the passive (only with two controllers).
   std::vector<proto::HaRecord> batch_records_;
+  std::function<void(std::vector<PeerMsg>)> early_peer_sender_;
   // Output of flushes, held until the passive has their records (see ha_control.h).
   struct Held {
     uint64_t seq = 0;

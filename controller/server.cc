@@ -19,6 +19,14 @@ Server::Server(const ClusterConfig& config, ControllerCore& core,
   for (const ha::Peer& p : core.ha().peers()) {
     peers_.push_back(std::make_unique<net::RpcClient>(p.addr));
   }
+  core_.set_early_peer_sender([this](std::vector<PeerMsg> msgs) { SendToPeers(msgs); });
+}
+
+void Server::SendToPeers(const std::vector<PeerMsg>& msgs) {
+  for (const auto& m : msgs) {
+    Status s = peers_[m.peer]->Send(m.bytes);
+    if (!s.ok()) HERD_LOG(Debug) << s.message();
+  }
 }
 
 namespace {
@@ -79,10 +87,7 @@ Status Server::Run(const std::atomic<bool>& stop) {
       return out.status;
     }
     for (const auto& r : out.replies) rpc_->Send(r.peer, r.bytes);
-    for (const auto& m : out.peer_messages) {
-      Status s = peers_[m.peer]->Send(m.bytes);
-      if (!s.ok()) HERD_LOG(Debug) << s.message();
-    }
+    SendToPeers(out.peer_messages);
     for (const auto& m : out.node_messages) {
       Status s = nodes_[m.node]->Send(m.bytes);
       if (!s.ok()) HERD_LOG(Warning) << s.message();

@@ -21,6 +21,8 @@ class Server {
   Status Run(const std::atomic<bool>& stop);
 
  private:
+  void SendToPeers(const std::vector<PeerMsg>& msgs);
+
   const ClusterConfig& config_;
   ControllerCore& core_;
   std::unique_ptr<net::RpcServer> rpc_;

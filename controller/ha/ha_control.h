@@ -92,7 +92,7 @@ class HaControl {
   // A reply from peer `peer` to one of our frames.
   void OnReply(size_t peer, const proto::Frame& f, uint64_t last_seq);
 
-  // Active: records made durable by this flush, in order.
+  // Active: the records of this flush, in order (the local commit may still be running).
   void Committed(std::vector<proto::HaRecord> records);
   // Timers: elections, renewals, resends. `last_seq`: this controller's journal position.
   void Tick(uint64_t last_seq);
