@@ -77,7 +77,7 @@ Status ControllerCore::Recover() {
       const Job* j = e.ok() ? state_.FindJob(e->job.id) : nullptr;
       // Missing, or empty/torn (written without fsync before a crash): rewrite it.
       if (j != nullptr && !proto::IsFinished(j->state) && !blobs_.Read(j->id).ok()) {
-        Status w = blobs_.Write(j->id, {e->job.spec.script, e->job.spec.argv, e->job.spec.env});
+        Status w = blobs_.Write(j->id, {e->script, e->argv, e->env});
         if (!w.ok()) HERD_LOG(Error) << "cannot rewrite job blob: " << w.ToString();
       }
     }

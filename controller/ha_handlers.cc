@@ -87,7 +87,7 @@ void ControllerCore::AfterReplicatedRecord(uint16_t type, const std::string& bod
   if (type == static_cast<uint16_t>(EventType::kJobSubmitted)) {
     auto e = proto::DecodeBodyAs<JobSubmitted>(body, "JobSubmitted");
     if (!e.ok()) return;
-    Status w = blobs_.Write(e->job.id, {e->job.spec.script, e->job.spec.argv, e->job.spec.env});
+    Status w = blobs_.Write(e->job.id, {e->script, e->argv, e->env});
     if (!w.ok()) HERD_LOG(Error) << "cannot write job blob: " << w.ToString();
   } else if (type == static_cast<uint16_t>(EventType::kJobEnded)) {
     auto e = proto::DecodeBodyAs<JobEnded>(body, "JobEnded");

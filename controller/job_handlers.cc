@@ -95,9 +95,12 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
 
   JobSubmitted e;
   e.job = std::move(job);
+  e.script = std::move(spec.script);
+  e.argv = std::move(spec.argv);
+  e.env = std::move(spec.env);
   Status s = Emit(e);
   if (!s.ok()) return Error(Internal("cannot record the job: " + s.message()));
-  Status w = blobs_.Write(e.job.id, {e.job.spec.script, e.job.spec.argv, e.job.spec.env});
+  Status w = blobs_.Write(e.job.id, {std::move(e.script), std::move(e.argv), std::move(e.env)});
   if (!w.ok()) HERD_LOG(Error) << "job " << e.job.id << ": blob write failed: " << w.ToString();
   const Job& added = *state_.FindJob(e.job.id);
   if (added.hold != HoldKind::kNone) {
@@ -283,7 +286,7 @@ void ControllerCore::SendLaunch(const Job& job) {
   proto::LaunchBatchRequest req;
   req.job_id = job.id;
   req.run_seq = job.run_seq;
-  req.spec = job.spec;
+  req.spec = job.spec.ToSpec();
   if (blob.ok()) {
     req.spec.script = std::move(blob->script);
     req.spec.argv = std::move(blob->argv);

@@ -12,6 +12,7 @@
 #include "common/base/fs.h"
 #include "common/base/log.h"
 #include "controller/ha/witness.h"
+#include "controller/malloc_tuning.h"
 #include "controller/server.h"
 #include "controller/store/file_state_store.h"
 
@@ -50,6 +51,7 @@ void Usage() {
 
 int main(int argc, char** argv) {
   using namespace herd;
+  ctld::TuneMallocForController();
   std::string conf_path = DefaultConfigPath();
   std::string name;
   bool witness = false;

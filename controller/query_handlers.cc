@@ -25,7 +25,7 @@ proto::JobInfo ControllerCore::ToInfo(const Job& j) const {
     if (j.hold == HoldKind::kUser) i.reason = "JobHeldUser";
     if (j.hold == HoldKind::kAdmin) i.reason = "JobHeldAdmin";
   } else {
-    i.reason = j.reason.empty() ? "None" : j.reason;
+    i.reason = j.reason.empty() ? "None" : j.reason.str();
   }
   i.priority = j.hold != HoldKind::kNone ? 0 : j.priority;
   i.submit_time = j.submit_time;

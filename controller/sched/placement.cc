@@ -29,7 +29,7 @@ bool NodeUsable(const NodeRecord& n) {
   return n.registered && !n.admin_down && !n.drain && n.pending_kills.empty();
 }
 
-uint64_t JobMemOnNode(const ClusterConfig& cfg, const JobSpec& spec, uint32_t cpus) {
+uint64_t JobMemOnNode(const ClusterConfig& cfg, const SpecRecord& spec, uint32_t cpus) {
   if (spec.mem_per_node_mb > 0) return spec.mem_per_node_mb;
   if (spec.mem_per_cpu_mb > 0) return spec.mem_per_cpu_mb * cpus;
   return cfg.def_mem_per_cpu_mb * cpus;
@@ -38,7 +38,7 @@ uint64_t JobMemOnNode(const ClusterConfig& cfg, const JobSpec& spec, uint32_t cp
 Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job,
                                         PlaceMode mode) {
   const ClusterConfig& cfg = state.config();
-  const JobSpec& spec = job.spec;
+  const SpecRecord& spec = job.spec;
   const PartitionConfig* part = cfg.FindPartition(job.partition);
   if (part == nullptr) return FailedPrecondition("invalid partition name specified");
   const bool ever = mode == PlaceMode::kEver;

@@ -23,6 +23,6 @@ bool NodeUsable(const NodeRecord& n);
 
 // Memory a job takes on a node where it has `cpus` cpus, by the job's request and
 // DefMemPerCPU.
-uint64_t JobMemOnNode(const ClusterConfig& cfg, const JobSpec& spec, uint32_t cpus);
+uint64_t JobMemOnNode(const ClusterConfig& cfg, const SpecRecord& spec, uint32_t cpus);
 
 }  // namespace herd::ctld

@@ -118,15 +118,8 @@ void ClusterState::Release(const Job& job) {
 
 Status ClusterState::Apply(const JobSubmitted& e) {
   if (jobs_.count(e.job.id)) return FailedPrecondition("job exists");
-  Job j = e.job;
-  j.spec.script.clear();
-  j.spec.script.shrink_to_fit();
-  j.spec.env.clear();
-  j.spec.env.shrink_to_fit();
-  j.spec.argv.clear();
-  j.spec.argv.shrink_to_fit();
-  if (j.id >= next_job_id_) next_job_id_ = j.id + 1;
-  jobs_.emplace(j.id, std::move(j));
+  if (e.job.id >= next_job_id_) next_job_id_ = e.job.id + 1;
+  jobs_.emplace(e.job.id, e.job);  // the record only: script, argv and env stay in the event
   return Status::Ok();
 }
 
@@ -280,6 +273,22 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
 }
 
 namespace {
+// The checkpoint: written from the state in place (a copy of every job would double the
+// controller's memory while it is written), read back into a SnapshotData.
+struct SnapshotRef {
+  const uint64_t& next_job_id;
+  const std::map<uint64_t, Job>& jobs;
+  const std::vector<NodeRecord>& nodes;
+  const std::map<std::string, PartitionRecord>& partitions;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    // Saving only; Boost's interface asks for non-const references.
+    ar& const_cast<uint64_t&>(next_job_id) & const_cast<std::map<uint64_t, Job>&>(jobs);
+    ar& const_cast<std::vector<NodeRecord>&>(nodes);
+    ar& const_cast<std::map<std::string, PartitionRecord>&>(partitions);
+  }
+};
+
 struct SnapshotData {
   uint64_t next_job_id = 1;
   std::map<uint64_t, Job> jobs;
@@ -293,12 +302,7 @@ struct SnapshotData {
 }  // namespace
 
 std::string ClusterState::Snapshot() const {
-  SnapshotData d;
-  d.next_job_id = next_job_id_;
-  d.jobs = jobs_;
-  d.nodes = nodes_;
-  d.partitions = partitions_;
-  return proto::EncodeBody(d);
+  return proto::EncodeBody(SnapshotRef{next_job_id_, jobs_, nodes_, partitions_});
 }
 
 Status ClusterState::Restore(const std::string& bytes) {

@@ -25,14 +25,17 @@ enum class EventType : uint16_t {
   kStepNodeEnded = 10,
 };
 
-// The full spec, script and environment included: the journal is what makes a
-// submission durable.
+// The job with its script, arguments and environment: the journal is what makes a
+// submission durable. Only `job` is kept in memory; the rest goes to the job's blob file.
 struct JobSubmitted {
   static constexpr EventType kType = EventType::kJobSubmitted;
   Job job;
+  std::string script;
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& job;
+    ar& job& script& argv& env;
   }
 };
 

@@ -1,7 +1,7 @@
 // herd — the controller's records: a job, a node's runtime state, a partition's state.
 // Plain data, serialized into checkpoints. A job's script, arguments and environment are
 // not held here (they live in the job's blob file, see store/blob_store.h): that keeps a
-// pending job small in memory.
+// pending job small in memory (see Job).
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,13 @@
 #include <string>
 #include <vector>
 
+#include <boost/archive/archive_exception.hpp>
+#include <boost/serialization/version.hpp>
+
 #include "common/proto/step_messages.h"
 #include "common/proto/types.h"
+#include "controller/state/spec_record.h"
+#include "controller/state/string_pool.h"
 
 namespace herd::ctld {
 
@@ -58,36 +63,45 @@ struct StepRecord {
   }
 };
 
+// A job's record. Kept small, since a controller holds up to MaxJobCount of them and
+// most are pending: strings are pooled handles, the spec has no script/argv/env (see
+// SpecRecord), and fields are ordered so that no padding is left between them.
 struct Job {
   uint64_t id = 0;
-  uint32_t uid = 0;
-  uint32_t gid = 0;
-  std::string user;
-  JobSpec spec;  // script, argv and env emptied once stored in the blob
-  std::string partition;      // resolved
-  int64_t time_limit_s = -1;  // resolved (-1 unlimited)
-  JobState state = JobState::kPending;
-  std::string reason;         // set when it ended (or "launch failed: ..."); pending reasons
-                              // are computed by the scheduler
-  HoldKind hold = HoldKind::kNone;
-  uint32_t run_seq = 0;       // +1 on every start
-  uint32_t restarts = 0;
+  PooledString user;
+  PooledString partition;  // resolved
+  PooledString reason;     // set when it ended (or "launch failed: ..."); pending reasons
+                           // are computed by the scheduler
+  SpecRecord spec;
+  std::vector<NodeAlloc> alloc;
+  std::vector<StepRecord> steps;  // of the current run
+  int64_t time_limit_s = -1;      // resolved (-1 unlimited)
   int64_t submit_time = 0;
   int64_t start_time = 0;
   int64_t end_time = 0;
-  int32_t wait_status = 0;    // of the batch script
-  std::vector<NodeAlloc> alloc;
-  KillIntent intent = KillIntent::kNone;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  uint32_t run_seq = 0;  // +1 on every start
+  uint32_t restarts = 0;
   uint32_t priority = 0;
-  std::vector<StepRecord> steps;  // of the current run
   uint32_t next_step_id = 0;
+  int32_t wait_status = 0;  // of the batch script
+  JobState state = JobState::kPending;
+  HoldKind hold = HoldKind::kNone;
+  KillIntent intent = KillIntent::kNone;
   PendingReason pending_reason = PendingReason::kNone;  // runtime only
   // Requeued while its previous run may still be alive on a node: it does not start again
   // until that node confirms the run is gone (runtime only).
   bool awaiting_kill = false;
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
+    // Version 0 held a whole JobSpec (script included). Checkpoints and journals written
+    // by it are refused (the decoder turns this into an error) rather than misread.
+    if (version < 1) {
+      throw boost::archive::archive_exception(
+          boost::archive::archive_exception::unsupported_class_version, "Job");
+    }
     ar& id& uid& gid& user& spec& partition& time_limit_s& state& reason& hold& run_seq;
     ar& restarts& submit_time& start_time& end_time& wait_status& alloc& intent& priority;
     ar& steps& next_step_id;
@@ -144,3 +158,5 @@ struct PartitionRecord {
 };
 
 }  // namespace herd::ctld
+
+BOOST_CLASS_VERSION(herd::ctld::Job, 1)

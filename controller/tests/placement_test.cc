@@ -22,7 +22,7 @@ class PlacementTest : public ::testing::Test {
     return j;
   }
   void Start(const Job& j, std::vector<NodeAlloc> alloc) {
-    ASSERT_TRUE(state_.Apply(JobSubmitted{j}).ok());
+    ASSERT_TRUE(state_.Apply(JobSubmitted{j, {}, {}, {}}).ok());
     ASSERT_TRUE(state_.Apply(JobStarted{j.id, 1, 0, std::move(alloc)}).ok());
   }
   ClusterConfig cfg_;

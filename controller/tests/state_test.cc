@@ -21,9 +21,8 @@ Job MakeJob(uint64_t id) {
 TEST(ClusterState, SubmitStartEndAccountsCpus) {
   ClusterConfig cfg = TestConfig();
   ClusterState s(cfg);
-  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1)}).ok());
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1), "#!/bin/sh\ntrue\n", {}, {"K=V"}}).ok());
   EXPECT_EQ(s.next_job_id(), 2u);
-  EXPECT_TRUE(s.FindJob(1)->spec.script.empty()) << "script must not stay in memory";
   NodeAlloc a;
   a.node = "n2";
   a.cpus = {0, 1};
@@ -44,7 +43,7 @@ TEST(ClusterState, SubmitStartEndAccountsCpus) {
 TEST(ClusterState, RequeueReleasesAndCountsRestart) {
   ClusterConfig cfg = TestConfig();
   ClusterState s(cfg);
-  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(5)}).ok());
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(5), {}, {}, {}}).ok());
   NodeAlloc a{"n1", {0}, 0, 1};
   ASSERT_TRUE(s.Apply(JobStarted{5, 1, 1, {a}}).ok());
   ASSERT_TRUE(s.Apply(JobRequeued{5, "NodeFail"}).ok());
@@ -56,8 +55,8 @@ TEST(ClusterState, RequeueReleasesAndCountsRestart) {
 TEST(ClusterState, SnapshotRoundTrip) {
   ClusterConfig cfg = TestConfig();
   ClusterState s(cfg);
-  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1)}).ok());
-  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(2)}).ok());
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1), {}, {}, {}}).ok());
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(2), {}, {}, {}}).ok());
   ASSERT_TRUE(s.Apply(JobStarted{2, 1, 1, {NodeAlloc{"n3", {0, 1, 2}, 10, 3}}}).ok());
   ASSERT_TRUE(s.Apply(NodeUpdated{"n4", false, false, true, "maint", 7}).ok());
   ASSERT_TRUE(s.Apply(PartitionUpdated{"short", "DOWN"}).ok());
@@ -71,6 +70,25 @@ TEST(ClusterState, SnapshotRoundTrip) {
   EXPECT_EQ(r.FindNode("n4")->reason, "maint");
   EXPECT_EQ(r.PartitionState("short"), "DOWN");
   EXPECT_FALSE(r.Restore("garbage").ok());
+}
+
+TEST(ClusterState, SnapshotKeepsTheJobRecord) {
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  Job j = MakeJob(7);
+  j.spec.work_dir = "/home/alice/a/rather/long/working/directory";
+  j.spec.stdout_pattern = "out-%j.txt";
+  j.spec.constraints = {"ib"};
+  j.reason = "requeued once";
+  j.submit_time = 42;
+  ASSERT_TRUE(s.Apply(JobSubmitted{j, "#!/bin/sh\n", {"arg"}, {"K=V"}}).ok());
+  ClusterState r(cfg);
+  ASSERT_TRUE(r.Restore(s.Snapshot()).ok());
+  const Job* got = r.FindJob(7);
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(proto::EncodeBody(*got), proto::EncodeBody(j));
+  EXPECT_EQ(got->spec.work_dir, "/home/alice/a/rather/long/working/directory");
+  EXPECT_EQ(&got->spec.work_dir.str(), &j.spec.work_dir.str()) << "restored strings are pooled";
 }
 
 TEST(ClusterState, ApplyRecordRejectsUnknownType) {

@@ -1,0 +1,57 @@
+// herd — SpecRecord: a job's JobSpec as the controller keeps it in memory. The script,
+// arguments and environment are not here (they live in the job's blob file, see
+// store/blob_store.h) and strings are pooled (string_pool.h): most pending jobs share their
+// name, directories and output patterns. Fields keep JobSpec's names and types, so code
+// reading `job.spec.x` reads the same value as before.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/proto/types.h"
+#include "controller/state/string_pool.h"
+
+namespace herd::ctld {
+
+struct SpecRecord {
+  PooledString name;
+  PooledString partition;  // as requested (Job::partition is the resolved one)
+  PooledString work_dir;
+  PooledString submit_dir;
+  PooledString stdout_pattern;
+  PooledString stderr_pattern;
+  PooledString nodelist;
+  PooledString exclude;
+  PooledString export_spec;
+  std::vector<std::string> constraints;
+  uint64_t mem_per_node_mb = 0;
+  uint64_t mem_per_cpu_mb = 0;
+  int64_t time_limit_s = -2;
+  uint32_t min_nodes = 0;
+  uint32_t max_nodes = 0;
+  uint32_t num_tasks = 0;
+  uint32_t cpus_per_task = 1;
+  uint32_t ntasks_per_node = 0;
+  int32_t nice = 0;
+  bool hold = false;
+  bool exclusive = false;
+  bool requeue = true;
+  bool interactive = false;
+
+  SpecRecord() = default;
+  // Everything but script, argv and env.
+  SpecRecord(const proto::JobSpec& spec);  // NOLINT(google-explicit-constructor)
+  // The spec as submitted, without script, argv and env (the caller adds them from the blob).
+  proto::JobSpec ToSpec() const;
+
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name& partition& work_dir& submit_dir& stdout_pattern& stderr_pattern& nodelist;
+    ar& exclude& export_spec& constraints& mem_per_node_mb& mem_per_cpu_mb& time_limit_s;
+    ar& min_nodes& max_nodes& num_tasks& cpus_per_task& ntasks_per_node& nice& hold;
+    ar& exclusive& requeue& interactive;
+  }
+};
+
+}  // namespace herd::ctld

@@ -1,0 +1,136 @@
+// herd — PooledString: sharing, lifetime of pool entries, std::string look-alike, and the
+// size of a job record (the controller's memory per pending job is mostly this).
+#include "controller/state/string_pool.h"
+
+#include <sstream>
+
+#include "common/proto/codec.h"
+#include "controller/state/job.h"
+#include "controller/tests/test_util.h"
+
+namespace herd::ctld {
+namespace {
+
+TEST(PooledString, EqualTextsShareOneEntry) {
+  const size_t before = PooledString::PoolSize();
+  PooledString a(std::string("/home/alice/project-with-a-long-name"));
+  PooledString b("/home/alice/project-with-a-long-name");
+  EXPECT_EQ(PooledString::PoolSize(), before + 1);
+  EXPECT_EQ(&a.str(), &b.str()) << "one copy of the text";
+  EXPECT_TRUE(a == b);
+  PooledString c("/home/bob");
+  EXPECT_EQ(PooledString::PoolSize(), before + 2);
+  EXPECT_TRUE(a != c);
+}
+
+TEST(PooledString, EntryLeavesWithItsLastHandle) {
+  const size_t before = PooledString::PoolSize();
+  {
+    PooledString a("job-name-42");
+    PooledString b = a;
+    PooledString moved = std::move(b);
+    EXPECT_EQ(PooledString::PoolSize(), before + 1);
+    a = PooledString("other");
+    EXPECT_EQ(PooledString::PoolSize(), before + 2);
+    EXPECT_EQ(moved, std::string("job-name-42"));
+    moved = a;  // the last handle of "job-name-42" goes
+    EXPECT_EQ(PooledString::PoolSize(), before + 1);
+  }
+  EXPECT_EQ(PooledString::PoolSize(), before);
+  PooledString again("job-name-42");  // can be pooled again
+  EXPECT_EQ(again.str(), "job-name-42");
+}
+
+TEST(PooledString, EmptyIsNotPooled) {
+  const size_t before = PooledString::PoolSize();
+  PooledString e(std::string{});
+  PooledString d;
+  EXPECT_TRUE(e.empty());
+  EXPECT_TRUE(e == d);
+  EXPECT_EQ(e.str(), "");
+  EXPECT_EQ(e.size(), 0u);
+  EXPECT_EQ(PooledString::PoolSize(), before);
+  PooledString x("x");
+  x.clear();
+  EXPECT_TRUE(x.empty());
+  EXPECT_EQ(PooledString::PoolSize(), before);
+}
+
+TEST(PooledString, ReadsLikeAString) {
+  PooledString p("debug");
+  const std::string& ref = p;
+  EXPECT_EQ(ref, "debug");
+  std::string copy = p;
+  EXPECT_EQ(copy, "debug");
+  EXPECT_TRUE(p == "debug");
+  EXPECT_TRUE(std::string("debug") == p);
+  EXPECT_TRUE(p != "batch");
+  EXPECT_STREQ(p.c_str(), "debug");
+  std::ostringstream os;
+  os << p;
+  EXPECT_EQ(os.str(), "debug");
+}
+
+struct WithPooled {
+  PooledString p;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& p;
+  }
+};
+struct WithString {
+  std::string s;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& s;
+  }
+};
+
+// Serialized exactly as a std::string, so it reads back from one and into one.
+TEST(PooledString, SerializesAsAString) {
+  using S = WithPooled;
+  using T = WithString;
+  S in{PooledString("/scratch/run")};
+  std::string bytes = proto::EncodeBody(in);
+  EXPECT_EQ(bytes, proto::EncodeBody(T{"/scratch/run"}));
+  auto out = proto::DecodeBodyAs<S>(bytes);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->p == in.p);
+  auto empty = proto::DecodeBodyAs<S>(proto::EncodeBody(S{}));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->p.empty());
+}
+
+TEST(SpecRecord, KeepsEverythingButScriptArgvEnv) {
+  proto::JobSpec s = testing::SimpleSpec();
+  s.name = "n";
+  s.work_dir = "/w";
+  s.stdout_pattern = "o-%j";
+  s.nodelist = "n[1-2]";
+  s.constraints = {"ib"};
+  s.mem_per_cpu_mb = 7;
+  s.time_limit_s = 60;
+  s.nice = -3;
+  s.exclusive = true;
+  s.requeue = false;
+  s.export_spec = "NONE";
+  s.argv = {"a"};
+  s.env = {"K=V"};
+  proto::JobSpec back = SpecRecord(s).ToSpec();
+  proto::JobSpec want = s;
+  want.script.clear();
+  want.argv.clear();
+  want.env.clear();
+  EXPECT_EQ(proto::EncodeBody(back), proto::EncodeBody(want));
+}
+
+// The controller's memory per pending job (testsuite/bench/bench_memory.sh) is mostly this
+// record; it was 704 bytes (plus its strings' heap blocks) before strings were pooled and
+// the script-less SpecRecord replaced the JobSpec. Grow it only on purpose.
+TEST(Job, RecordStaysSmall) {
+  std::printf("sizeof(Job)=%zu sizeof(SpecRecord)=%zu\n", sizeof(Job), sizeof(SpecRecord));
+  EXPECT_LE(sizeof(Job), 320u);
+}
+
+}  // namespace
+}  // namespace herd::ctld
