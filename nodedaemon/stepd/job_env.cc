@@ -148,6 +148,7 @@ std::vector<std::string> BuildJobEnv(const proto::LaunchBatchRequest& req,
   env.SetIfAbsent("LOGNAME", ctx.user);
   env.SetIfAbsent("SHELL", ctx.shell);
   env.SetIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+  if (!ctx.rdma) env.SetIfAbsent("OMPI_MCA_pml", "^cm");
   if (!ctx.compat_dir.empty()) {
     std::string path = env.Get("PATH");
     if (path.find(ctx.compat_dir) == std::string::npos) env.Set("PATH", path + ":" + ctx.compat_dir);

@@ -24,6 +24,10 @@ struct JobEnvContext {
   // herd's directory of Slurm-named launchers (srun -> hrun), appended to the job's PATH
   // so that mpirun inside a job launches through herd; empty = none.
   std::string compat_dir;
+  // The node has an RDMA fabric adapter (hw/fabric.h). Without one, Open MPI's "cm" PML
+  // has nothing to drive, yet probing its transports (psm, psm2, ofi) costs every rank
+  // ~300 ms of MPI_Init here; the job gets OMPI_MCA_pml=^cm unless it sets OMPI_MCA_pml.
+  bool rdma = true;
 };
 
 // <directory of this executable>/../libexec/herd/compat, if it exists; else "".

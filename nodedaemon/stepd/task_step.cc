@@ -20,6 +20,7 @@
 #include "common/base/strings.h"
 #include "nodedaemon/hw/binding.h"
 #include "nodedaemon/hw/cpu_map.h"
+#include "nodedaemon/hw/fabric.h"
 #include "nodedaemon/hw/topology.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/completion.h"
@@ -233,7 +234,7 @@ Status TaskStep::Launch() {
   HERD_RETURN_IF_ERROR(StartMpi());
 
   JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_, user,
-                    home,  shell,      CompatDir()};
+                    home,  shell,      CompatDir(), HasRdmaFabric()};
   std::vector<std::string> base_env = BuildStepEnv(launch_, ctx, node_index_);
   if (!FindEnv(spec.env, "OMPI_MCA_btl_vader_backing_directory", nullptr)) {
     SetEnv(&base_env, "OMPI_MCA_btl_vader_backing_directory", tmp_dir_);

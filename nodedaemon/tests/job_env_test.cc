@@ -2,6 +2,10 @@
 #include "nodedaemon/stepd/job_env.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "common/base/fs.h"
+#include "nodedaemon/hw/fabric.h"
 
 namespace herd::noded {
 namespace {
@@ -121,6 +125,38 @@ TEST(JobEnv, CompatDirIsAppendedToPath) {
   std::string path;
   ASSERT_TRUE(FindEnv(BuildJobEnv(r, ctx), "PATH", &path));
   EXPECT_EQ(path, "/opt/x/bin:/usr/bin:/opt/herd/compat") << "after the user's own PATH";
+}
+
+}  // namespace
+}  // namespace herd::noded
+
+namespace herd::noded {
+namespace {
+
+TEST(JobEnv, NoRdmaFabricExcludesOpenMpiCmUnlessSet) {
+  JobEnvContext ctx = Ctx();
+  ctx.rdma = false;
+  std::string v;
+  ASSERT_TRUE(FindEnv(BuildJobEnv(TwoNodeJob(), ctx), "OMPI_MCA_pml", &v));
+  EXPECT_EQ(v, "^cm");
+  proto::LaunchBatchRequest own = TwoNodeJob();
+  own.spec.env.push_back("OMPI_MCA_pml=ucx");
+  ASSERT_TRUE(FindEnv(BuildJobEnv(own, ctx), "OMPI_MCA_pml", &v));
+  EXPECT_EQ(v, "ucx");
+  ctx.rdma = true;
+  EXPECT_FALSE(FindEnv(BuildJobEnv(TwoNodeJob(), ctx), "OMPI_MCA_pml", &v));
+}
+
+TEST(Fabric, DetectsAdaptersUnderSysClass) {
+  char tmpl[] = "/tmp/herd-sys-XXXXXX";
+  std::string root = mkdtemp(tmpl);
+  EXPECT_FALSE(HasRdmaFabric(root));
+  ASSERT_EQ(::mkdir((root + "/class").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((root + "/class/infiniband").c_str(), 0755), 0);
+  EXPECT_FALSE(HasRdmaFabric(root));  // the class exists, no adapter
+  ASSERT_EQ(::mkdir((root + "/class/infiniband/mlx5_0").c_str(), 0755), 0);
+  EXPECT_TRUE(HasRdmaFabric(root));
+  (void)RemoveTree(root);
 }
 
 }  // namespace
