@@ -1,7 +1,7 @@
 // herd_sim — runs one deterministic simulation and prints its event trace and summary:
 //   herd_sim --seed=N --workload=storm|swf [--ha] [--nodes=N] [--jobs=N] [--faults=0]
 //            [--verbose] [--swf=PATH] [--crashes-per-hour=R] [--disk-ignores-fsync=1]
-//            [--ctl1-clock-rate=R]
+//            [--ctl1-clock-rate=R] [--ha-faults-per-hour=R]
 // --ha simulates the controller pair with a witness.
 // The same arguments replay the same run exactly (a failing test prints them). Exit code 1
 // when an invariant was violated.
@@ -25,7 +25,7 @@ int Usage() {
   std::fprintf(stderr,
                "usage: herd_sim --seed=N --workload=storm|swf [--ha] [--nodes=N] [--jobs=N] "
                "[--faults=0|1] [--swf=PATH] [--crashes-per-hour=R] [--disk-ignores-fsync=1] "
-               "[--ctl1-clock-rate=R] [--verbose]\n");
+               "[--ctl1-clock-rate=R] [--ha-faults-per-hour=R] [--verbose]\n");
   return 2;
 }
 
@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
       o.ha = true;
     } else if (Flag(arg, "ha", &v)) {
       o.ha = v != "0";
+    } else if (Flag(arg, "ha-faults-per-hour", &v)) {
+      o.ha_faults_per_hour = std::strtod(v.c_str(), nullptr);
     } else if (Flag(arg, "ctl1-clock-rate", &v)) {
       o.ctl1_clock_rate = std::strtod(v.c_str(), nullptr);
     } else if (Flag(arg, "seed", &v)) {

@@ -29,6 +29,7 @@ std::string ReplayCommand(const ScenarioOptions& o) {
   s << "herd_sim --seed=" << o.seed << " --workload=" << o.workload;
   if (o.ha) s << " --ha";
   if (o.ctl1_clock_rate != 1.0) s << " --ctl1-clock-rate=" << o.ctl1_clock_rate;
+  if (o.ha_faults_per_hour > 0) s << " --ha-faults-per-hour=" << o.ha_faults_per_hour;
   if (o.nodes != 0) s << " --nodes=" << o.nodes;
   if (o.jobs != 0) s << " --jobs=" << o.jobs;
   if (!o.faults) s << " --faults=0";
@@ -99,6 +100,7 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
     FaultOptions fo =
         o.ha ? RandomHaFaults(world.rng(), fault_end) : RandomFaults(world.rng(), fault_end);
     if (o.crashes_per_hour > 0) fo.controller_crashes_per_hour = o.crashes_per_hour;
+    if (o.ha_faults_per_hour > 0) fo.pauses_per_hour = fo.partitions_per_hour = o.ha_faults_per_hour;
     faults = std::make_unique<FaultInjector>(world, fo);
     world.AddActor(faults.get());
   }

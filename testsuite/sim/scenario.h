@@ -27,6 +27,8 @@ struct ScenarioOptions {
   // Self-test of the HA checks: ctl1's clock runs at this rate, so that it overstays its
   // lease (1: a correct clock).
   double ctl1_clock_rate = 1.0;
+  // With `ha`: rate of controller pauses and of voter partitions each; 0: from the seed.
+  double ha_faults_per_hour = 0;
 };
 
 struct ScenarioResult {

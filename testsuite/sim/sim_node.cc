@@ -74,7 +74,7 @@ template <class T>
 uint64_t SimNode::Send(const T& msg, Call call, RunKey run, int64_t timeout_ms) {
   proto::Frame f = proto::MakeFrame(msg, next_rid_++);
   f.auth = "uid:0";  // node daemons run as root
-  outstanding_[f.request_id] = {call, run, host_.NowMs() + timeout_ms};
+  outstanding_[f.request_id] = {call, run, host_.NowMs() + timeout_ms, ctl_};
   host_.NodeRequest(index_, ctl_, proto::EncodeFrame(f));
   return f.request_id;
 }
@@ -152,7 +152,7 @@ void SimNode::Wake() {
 void SimNode::TryOtherController(const char* why) {
   if (cluster_.controllers.size() < 2) return;
   // Several calls may time out at once: one switch per call timeout, not one per call.
-  if (host_.NowMs() < last_switch_ms_ + kCallTimeoutMs) return;
+  if (host_.NowMs() < last_switch_ms_ + kCallTimeoutMs / 2) return;
   last_switch_ms_ = host_.NowMs();
   ctl_ = (ctl_ + 1) % cluster_.controllers.size();
   Log(std::string(why) + ": trying " + cluster_.controllers[ctl_].name);
@@ -174,9 +174,10 @@ bool SimNode::FollowNotActive(const proto::Frame& f) {
 }
 
 void SimNode::Expire(uint64_t rid, const Outstanding& o) {
-  // No answer: maybe the controller is gone; the other one may be active now. (A
-  // completion is the one call whose timeout is longer than the heartbeat's.)
-  if (o.call != Call::kComplete) TryOtherController("no answer");
+  // No answer: maybe the controller is gone; the other one may be active now. Only a call
+  // to the controller it still talks to says so (a late timeout of a call to the other
+  // one must not send it back there).
+  if (o.ctl == ctl_) TryOtherController("no answer");
   if (o.call != Call::kComplete) return;  // registration retries on its timer
   auto it = runs_.find(o.run);
   if (it == runs_.end() || it->second.report_rid != rid) return;

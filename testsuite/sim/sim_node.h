@@ -101,6 +101,7 @@ class SimNode {
     Call call = Call::kRegister;
     RunKey run{0, 0};
     int64_t deadline_ms = 0;
+    size_t ctl = 0;  // the controller it went to
   };
 
   template <class T>

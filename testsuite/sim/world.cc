@@ -329,6 +329,8 @@ void World::SendClient(uint32_t client, const proto::Frame& f) {
   p.client = client;
   p.ctl = client_ctl_[client];
   p.bytes = proto::EncodeFrame(f);
+  auto r = client_requests_.find(f.request_id);
+  if (r != client_requests_.end()) r->second.ctl = p.ctl;
   if (trace_ != nullptr) {
     Trace("client " + std::to_string(client) + " -> " + ctls_[p.ctl]->name + " " +
           proto::MsgTypeName(f.type) + " #" + std::to_string(f.request_id));
@@ -347,7 +349,7 @@ void World::ExpireClientRequests() {
       // No answer: that controller may be gone. The client's next request (the workload
       // follows up by itself) goes to the other one.
       int64_t& switched = client_switched_ms_[r.client];
-      if (is_ha() && now - switched >= kClientTimeoutMs) {
+      if (is_ha() && r.ctl == client_ctl_[r.client] && now - switched >= kClientTimeoutMs / 2) {
         switched = now;
         size_t& target = client_ctl_[r.client];
         target = (target + 1) % ctls_.size();

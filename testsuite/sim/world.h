@@ -224,6 +224,7 @@ class World : public NodeHost {
   };
   struct ClientRequest {
     uint32_t client = 0;
+    size_t ctl = 0;  // sent to
     proto::Frame frame;
     int64_t deadline_ms = 0;     // given up without an answer after this
     int64_t resend_at_ms = -1;   // after NotActiveReply: sent again then
