@@ -46,13 +46,10 @@ bool SimNetwork::Blocked(const Packet& p) const {
   return IsIsolated(static_cast<int>(p.ctl));
 }
 
-size_t SimNetwork::DropToVoter(int voter) {
+size_t SimNetwork::DropIf(const std::function<bool(const Packet&)>& gone) {
   size_t n = 0;
   for (auto it = queue_.begin(); it != queue_.end();) {
-    const Packet& p = it->second;
-    bool to_it = (p.kind == PacketKind::kToVoter && p.dst == voter) ||
-                 (p.kind == PacketKind::kFromVoter && p.src == voter);
-    if (to_it) {
+    if (gone(it->second)) {
       it = queue_.erase(it);
       n++;
     } else {
@@ -63,22 +60,18 @@ size_t SimNetwork::DropToVoter(int voter) {
   return n;
 }
 
+size_t SimNetwork::DropToVoter(int voter) {
+  return DropIf([voter](const Packet& p) {
+    return (p.kind == PacketKind::kToVoter && p.dst == voter) ||
+           (p.kind == PacketKind::kFromVoter && p.src == voter);
+  });
+}
+
 size_t SimNetwork::DropToController(size_t ctl) {
-  const size_t voter = DropToVoter(static_cast<int>(ctl));
-  size_t n = 0;
-  for (auto it = queue_.begin(); it != queue_.end();) {
-    bool to_ctl = (it->second.kind == PacketKind::kToController ||
-                   it->second.kind == PacketKind::kFromNode) &&
-                  it->second.ctl == ctl;
-    if (to_ctl) {
-      it = queue_.erase(it);
-      n++;
-    } else {
-      ++it;
-    }
-  }
-  lost_ += n;
-  return n + voter;
+  return DropToVoter(static_cast<int>(ctl)) + DropIf([ctl](const Packet& p) {
+           return (p.kind == PacketKind::kToController || p.kind == PacketKind::kFromNode) &&
+                  p.ctl == ctl;
+         });
 }
 
 void SimNetwork::SetIsolated(int voter, bool isolated) {

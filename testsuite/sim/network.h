@@ -85,6 +85,9 @@ class SimNetwork {
   uint64_t lost() const { return lost_; }
 
  private:
+  // Removes the queued packets for which `gone` holds; returns how many.
+  size_t DropIf(const std::function<bool(const Packet&)>& gone);
+
   Rng& rng_;
   LinkKnobs knobs_;
   std::function<bool(const Packet&)> drop_filter_;

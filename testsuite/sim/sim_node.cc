@@ -177,7 +177,12 @@ void SimNode::Expire(uint64_t rid, const Outstanding& o) {
   // No answer: maybe the controller is gone; the other one may be active now. Only a call
   // to the controller it still talks to says so (a late timeout of a call to the other
   // one must not send it back there).
-  if (o.ctl == ctl_) TryOtherController("no answer");
+  static const char* const kCallNames[] = {"registration", "heartbeat", "completion"};
+  if (o.ctl == ctl_) {
+    TryOtherController((std::string("no answer to ") + kCallNames[static_cast<int>(o.call)] +
+                        " #" + std::to_string(rid))
+                           .c_str());
+  }
   if (o.call != Call::kComplete) return;  // registration retries on its timer
   auto it = runs_.find(o.run);
   if (it == runs_.end() || it->second.report_rid != rid) return;

@@ -27,7 +27,15 @@ constexpr int kMaxRedirects = 40;
 
 std::string MsgName(const std::string& bytes) {
   auto f = proto::DecodeFrame(bytes.data(), bytes.size());
-  return f.ok() ? proto::MsgTypeName(f->type) : "(malformed)";
+  return f.ok() ? std::string(proto::MsgTypeName(f->type)) + " #" + std::to_string(f->request_id)
+                : "(malformed)";
+}
+
+// A heartbeat or a registration: what the controller judges a node's liveness by.
+bool IsLivenessCall(const std::string& bytes) {
+  auto f = proto::DecodeFrame(bytes.data(), bytes.size());
+  return f.ok() && (f->type == proto::MsgType::kHeartbeatRequest ||
+                    f->type == proto::MsgType::kRegisterNodeRequest);
 }
 
 }  // namespace
@@ -128,6 +136,8 @@ World::World(const WorldOptions& o) : rng_(o.seed), trace_(o.trace), net_(rng_),
     }
     c->clock = std::make_unique<SimClock>(clock_, i == 0 ? o.ctl1_clock_rate : 1.0);
     c->store.set_ignores_fsync(o.disk_ignores_fsync);
+    c->heard_ms.assign(config_.nodes.size(), INT64_MIN / 2);
+    c->node_down.assign(config_.nodes.size(), false);
     ctls_.push_back(std::move(c));
   }
   if (config_.has_witness()) witness_voter_ = static_cast<int>(ctls_.size());
@@ -412,6 +422,7 @@ void World::SendFromController(Controller& c, Packet p) {
 void World::ToController(Controller& c, const Packet& p) {
   switch (p.kind) {
     case PacketKind::kToController:
+      if (p.node != kNoNode && IsLivenessCall(p.bytes)) c.heard_ms[p.node] = NowMs();
       c.core->HandleRequest(p.peer, p.bytes);
       break;
     case PacketKind::kFromNode:
@@ -564,8 +575,12 @@ void World::CheckControllers() {
     if (!c->core) continue;
     if (trace_ != nullptr && is_ha()) {
       const ctld::ha::HaControl& h = c->core->ha();
-      std::string role = std::string(ctld::ha::RoleName(h.role())) + (c->core->writable() ? "+w" : "") +
-                         " epoch " + std::to_string(h.epoch());
+      std::string role = std::string(ctld::ha::RoleName(h.role())) +
+                         (c->core->writable() ? "+w" : "") + " epoch " +
+                         std::to_string(h.epoch());
+      if (h.role() == ctld::ha::Role::kActive && h.ReleasableSeq() < c->store.LastSeq()) {
+        role += ", output held (passive has " + std::to_string(h.ReleasableSeq()) + ")";
+      }
       if (role != c->traced_role) {
         Trace("controller " + c->name + ": " + role);
         c->traced_role = role;
@@ -584,6 +599,26 @@ void World::CheckControllers() {
       inv_.Report(NowMs(), "two controllers writable in epoch " + std::to_string(epoch) + ": " +
                                ctls_[it->second]->name + " and " + c->name);
     }
+  }
+}
+
+// A controller that declares a node not responding although the node's heartbeats (or
+// registrations) reach it kills that node's jobs (requeue or NODE_FAIL) for nothing: after
+// a failover this is a takeover killing running jobs. Half a NodeTimeout of silence is the
+// least a fair verdict needs.
+void World::CheckNodesDeclaredDead(Controller& c, bool writable) {
+  const auto& nodes = c.core->state().nodes();
+  const int64_t limit = int64_t{config_.node_timeout_s} * 1000 / 2;
+  for (size_t i = 0; i < nodes.size() && i < c.node_down.size(); ++i) {
+    const bool down = nodes[i].down_not_responding;
+    if (down && !c.node_down[i] && writable && NowMs() - c.heard_ms[i] < limit) {
+      inv_.Report(NowMs(), (is_ha() ? c.name : std::string("the controller")) + " declared " +
+                               nodes[i].name + " not responding " +
+                               std::to_string(NowMs() - c.heard_ms[i]) +
+                               " ms after its heartbeat or registration reached it (NodeTimeout " +
+                               std::to_string(config_.node_timeout_s) + " s)");
+    }
+    c.node_down[i] = down;
   }
 }
 
@@ -608,6 +643,7 @@ void World::ControllerIteration(Controller& c) {
     c.max_committed_job = std::max(c.max_committed_job, core.state().jobs().rbegin()->first);
   }
   inv_.AfterCommit(core.state(), now, NowSeconds(), c.index, core.writable());
+  CheckNodesDeclaredDead(c, core.writable());
   if (c.armed && c.armed_point == CrashPoint::kAfterCommit) {
     CrashNow(c, CrashPointName(c.armed_point));
     return;
@@ -655,7 +691,7 @@ void World::ControllerIteration(Controller& c) {
     p.dst = VoterIndex(core.ha().peers()[m.peer].name);
     p.peer_index = m.peer;
     p.bytes = std::move(m.bytes);
-    if (trace_ != nullptr && MsgName(p.bytes) != "AppendRequest") {
+    if (trace_ != nullptr && MsgName(p.bytes).rfind("AppendRequest", 0) != 0) {
       Trace(from + " -> " + VoterName(p.dst) + " " + MsgName(p.bytes));
     }
     packets.push_back(std::move(p));

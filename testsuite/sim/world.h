@@ -221,6 +221,10 @@ class World : public NodeHost {
     std::vector<Packet> inbox;     // arrived while paused
     std::vector<Packet> unsent;    // output of the flush before a kBeforeSend pause
     std::string traced_role;       // for the trace: role and epoch last reported
+    // Per node: when its heartbeat or registration last reached this controller, and
+    // whether this controller's state had it down (not responding) after its last flush.
+    std::vector<int64_t> heard_ms;
+    std::vector<bool> node_down;
   };
   struct ClientRequest {
     uint32_t client = 0;
@@ -246,6 +250,7 @@ class World : public NodeHost {
   void SendClient(uint32_t client, const proto::Frame& f);
   void ExpireClientRequests();
   void CheckControllers();
+  void CheckNodesDeclaredDead(Controller& c, bool writable);
   int VoterIndex(const std::string& name) const;
 
   Rng rng_;
