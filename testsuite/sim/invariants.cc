@@ -45,7 +45,7 @@ void Invariants::Note(int64_t now_ms, const std::string& what) {
   notes_.push_back({now_ms, what});
 }
 
-void Invariants::OnRunStarted(const RunEvent& e, const std::vector<bool>& cut) {
+void Invariants::OnRunStarted(const RunEvent& e, const std::vector<int64_t>& lost_ms) {
   const std::string& here = config_.nodes[e.node].name;
   const std::string run = Run(e.job_id, e.run_seq);
   if (!e.has_script) Fail(e.time_ms, "job " + run + " launched on " + here + " without its script");
@@ -76,8 +76,9 @@ void Invariants::OnRunStarted(const RunEvent& e, const std::vector<bool>& cut) {
         std::string what = "job " + std::to_string(e.job_id) + " runs twice at once: run " +
                            Run(key.first, key.second) + " on " + there + " and run " + run +
                            " on " + here;
-        if (cut[r.node]) {
-          Note(e.time_ms, what + " (" + there + " is cut off: no node self-fencing)");
+        if (lost_ms[r.node] >= r.start_ms) {
+          Note(e.time_ms, what + " (" + there +
+                              " was cut off or declared dead meanwhile: no node self-fencing)");
         } else {
           Fail(e.time_ms, what);
         }

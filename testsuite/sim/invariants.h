@@ -43,8 +43,10 @@ class Invariants {
  public:
   explicit Invariants(const ClusterConfig& config) : config_(config), views_(1) {}
 
-  // Nodes. `cut` tells whether the node is cut off from the network at the moment.
-  void OnRunStarted(const RunEvent& e, const std::vector<bool>& cut);
+  // Nodes. `lost_ms`: per node, the last time it was cut off from the network or declared
+  // dead by a controller (now while it is), INT64_MIN if never. A run on a node lost
+  // after the run started is an orphan the controller gave up on.
+  void OnRunStarted(const RunEvent& e, const std::vector<int64_t>& lost_ms);
   void OnRunEnded(const RunEvent& e);
   // Clients: a SubmitJobReply with this id was delivered, from controller `ctl`.
   void OnSubmitAcked(uint64_t job_id, int64_t now_ms, size_t ctl = 0);

@@ -154,6 +154,7 @@ World::World(const WorldOptions& o) : rng_(o.seed), trace_(o.trace), net_(rng_),
   Trace("config: " + knobs_);
   if (has_witness()) StartWitness();
   for (auto& c : ctls_) StartController(*c);
+  node_lost_ms_.assign(config_.nodes.size(), INT64_MIN);
   for (size_t i = 0; i < config_.nodes.size(); ++i) {
     nodes_.push_back(std::make_unique<SimNode>(i, config_.nodes[i], config_, *this));
     nodes_.back()->PowerOn();
@@ -317,6 +318,7 @@ int World::Active() const {
 
 void World::SetNodeCut(size_t node, bool cut) {
   net_.SetCut(node, cut);
+  node_lost_ms_[node] = NowMs();
   Trace(nodes_[node]->name() + (cut ? " cut off from the network" : " reachable again"));
 }
 
@@ -394,17 +396,18 @@ void World::NodeAnswer(size_t node, uint64_t incarnation, std::string bytes) {
 }
 
 void World::RunStarted(const RunEvent& e) {
-  std::vector<bool> cut(nodes_.size());
-  // Cut off now, or declared dead by a controller (the old run may live on there: nodes
-  // do not fence themselves), is the accepted case of a job alive twice.
-  for (size_t i = 0; i < cut.size(); ++i) {
-    cut[i] = net_.IsCut(i);
+  // Cut off, or declared dead by a controller (the old run may live on there: nodes do not
+  // fence themselves), is the accepted case of a job alive twice.
+  std::vector<int64_t> lost = node_lost_ms_;
+  for (size_t i = 0; i < lost.size(); ++i) {
+    bool now = net_.IsCut(i);
     for (const auto& c : ctls_) {
-      cut[i] = cut[i] || (c->core && i < c->core->state().nodes().size() &&
-                          c->core->state().nodes()[i].down_not_responding);
+      now = now || (c->core && i < c->core->state().nodes().size() &&
+                    c->core->state().nodes()[i].down_not_responding);
     }
+    if (now) lost[i] = NowMs();
   }
-  inv_.OnRunStarted(e, cut);
+  inv_.OnRunStarted(e, lost);
 }
 
 void World::RunEnded(const RunEvent& e) { inv_.OnRunEnded(e); }
@@ -611,6 +614,7 @@ void World::CheckNodesDeclaredDead(Controller& c, bool writable) {
   const int64_t limit = int64_t{config_.node_timeout_s} * 1000 / 2;
   for (size_t i = 0; i < nodes.size() && i < c.node_down.size(); ++i) {
     const bool down = nodes[i].down_not_responding;
+    if (down && !c.node_down[i]) node_lost_ms_[i] = NowMs();
     if (down && !c.node_down[i] && writable && NowMs() - c.heard_ms[i] < limit) {
       inv_.Report(NowMs(), (is_ha() ? c.name : std::string("the controller")) + " declared " +
                                nodes[i].name + " not responding " +

@@ -268,6 +268,8 @@ class World : public NodeHost {
   std::unique_ptr<ctld::ha::WitnessCore> witness_;
   int64_t witness_restart_ms_ = INT64_MAX;
   uint32_t witness_crashes_ = 0;
+  // Per node: the last time it was cut off or declared dead by a controller.
+  std::vector<int64_t> node_lost_ms_;
   // Safety: which controller was writable in each epoch.
   std::map<uint64_t, size_t> epoch_writer_;
 
