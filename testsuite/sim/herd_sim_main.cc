@@ -1,6 +1,8 @@
 // herd_sim — runs one deterministic simulation and prints its event trace and summary:
-//   herd_sim --seed=N --workload=storm|swf [--nodes=N] [--jobs=N] [--faults=0] [--verbose]
-//            [--swf=PATH] [--crashes-per-hour=R] [--disk-ignores-fsync=1]
+//   herd_sim --seed=N --workload=storm|swf [--ha] [--nodes=N] [--jobs=N] [--faults=0]
+//            [--verbose] [--swf=PATH] [--crashes-per-hour=R] [--disk-ignores-fsync=1]
+//            [--ctl1-clock-rate=R] [--ha-faults-per-hour=R]
+// --ha simulates the controller pair with a witness.
 // The same arguments replay the same run exactly (a failing test prints them). Exit code 1
 // when an invariant was violated.
 #include <cstdio>
@@ -21,9 +23,9 @@ bool Flag(const std::string& arg, const std::string& name, std::string* value) {
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: herd_sim --seed=N --workload=storm|swf [--nodes=N] [--jobs=N] "
+               "usage: herd_sim --seed=N --workload=storm|swf [--ha] [--nodes=N] [--jobs=N] "
                "[--faults=0|1] [--swf=PATH] [--crashes-per-hour=R] [--disk-ignores-fsync=1] "
-               "[--verbose]\n");
+               "[--ctl1-clock-rate=R] [--ha-faults-per-hour=R] [--verbose]\n");
   return 2;
 }
 
@@ -36,11 +38,19 @@ int main(int argc, char** argv) {
     std::string arg = argv[i], v;
     // "--nodes N" as well as "--nodes=N".
     if (arg.rfind("--", 0) == 0 && arg.find('=') == std::string::npos && arg != "--verbose" &&
-        i + 1 < argc) {
+        arg != "--ha" && i + 1 < argc) {
       arg += std::string("=") + argv[++i];
     }
     if (arg == "--verbose" || arg == "-v") {
       verbose = true;
+    } else if (arg == "--ha") {
+      o.ha = true;
+    } else if (Flag(arg, "ha", &v)) {
+      o.ha = v != "0";
+    } else if (Flag(arg, "ha-faults-per-hour", &v)) {
+      o.ha_faults_per_hour = std::strtod(v.c_str(), nullptr);
+    } else if (Flag(arg, "ctl1-clock-rate", &v)) {
+      o.ctl1_clock_rate = std::strtod(v.c_str(), nullptr);
     } else if (Flag(arg, "seed", &v)) {
       o.seed = std::strtoull(v.c_str(), nullptr, 10);
     } else if (Flag(arg, "workload", &v)) {

@@ -45,7 +45,7 @@ void Invariants::Note(int64_t now_ms, const std::string& what) {
   notes_.push_back({now_ms, what});
 }
 
-void Invariants::OnRunStarted(const RunEvent& e, const std::vector<bool>& cut) {
+void Invariants::OnRunStarted(const RunEvent& e, const std::vector<int64_t>& lost_ms) {
   const std::string& here = config_.nodes[e.node].name;
   const std::string run = Run(e.job_id, e.run_seq);
   if (!e.has_script) Fail(e.time_ms, "job " + run + " launched on " + here + " without its script");
@@ -76,8 +76,9 @@ void Invariants::OnRunStarted(const RunEvent& e, const std::vector<bool>& cut) {
         std::string what = "job " + std::to_string(e.job_id) + " runs twice at once: run " +
                            Run(key.first, key.second) + " on " + there + " and run " + run +
                            " on " + here;
-        if (cut[r.node]) {
-          Note(e.time_ms, what + " (" + there + " is cut off: no node self-fencing)");
+        if (lost_ms[r.node] >= r.start_ms) {
+          Note(e.time_ms, what + " (" + there +
+                              " was cut off or declared dead meanwhile: no node self-fencing)");
         } else {
           Fail(e.time_ms, what);
         }
@@ -108,12 +109,48 @@ void Invariants::OnRunEnded(const RunEvent& e) {
   }
 }
 
-void Invariants::OnSubmitAcked(uint64_t job_id, int64_t now_ms) {
+Invariants::View& Invariants::Ctl(size_t ctl) {
+  if (ctl >= views_.size()) views_.resize(ctl + 1);
+  return views_[ctl];
+}
+
+bool Invariants::ForgottenInTime(uint64_t job, int64_t now_s) const {
+  auto e = end_times_.find(job);
+  return e != end_times_.end() && e->second + config_.min_job_age_s <= now_s;
+}
+
+void Invariants::OnSubmitAcked(uint64_t job_id, int64_t now_ms, size_t ctl) {
   acked_total_++;
-  if (!view_.count(job_id)) {
+  if (!Ctl(ctl).jobs.count(job_id)) {
     Fail(now_ms, "job " + std::to_string(job_id) + " acknowledged but not committed");
   }
   acked_.insert(job_id);
+}
+
+void Invariants::OnKillOrdered(size_t ctl, size_t node, uint64_t job_id, uint32_t run_seq,
+                               int64_t now_ms) {
+  const View& view = Ctl(ctl);
+  const std::string run = Run(job_id, run_seq);
+  const std::string who = views_.size() > 1 ? "controller " + config_.controllers[ctl].name
+                                            : std::string("the controller");
+  const std::string where = " on " + config_.nodes[node].name;
+  auto it = view.jobs.find(job_id);
+  if (it == view.jobs.end()) {
+    if (!end_times_.count(job_id)) {
+      Fail(now_ms, "run " + run + where + " killed by " + who + ", which does not know the job");
+    }
+    return;
+  }
+  const JobView& v = it->second;
+  if (proto::IsFinished(v.state) || v.intent != ctld::KillIntent::kNone) return;
+  if (v.run_seq > run_seq) return;  // a later run: this one was requeued
+  if (v.run_seq == run_seq && v.state == JobState::kPending && v.restarts > 0 &&
+      !v.reason.empty()) {
+    return;  // requeued after a node fault, not started again yet
+  }
+  Fail(now_ms, "run " + run + where + " killed by " + who + ", which has the job " +
+                   proto::JobStateName(v.state) + " at run " + std::to_string(v.run_seq) +
+                   " with no reason to kill it");
 }
 
 Invariants::JobView Invariants::ViewOf(const ctld::Job& j) {
@@ -130,12 +167,19 @@ Invariants::JobView Invariants::ViewOf(const ctld::Job& j) {
   return v;
 }
 
-void Invariants::AfterCommit(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s) {
-  CheckAcked(s, now_ms, now_s);
-  CheckResources(s, now_ms);
-  CheckEndings(s, now_ms);
-  CheckPendingReasons(s, now_ms);
-  for (auto it = view_.begin(); it != view_.end();) {
+void Invariants::AfterCommit(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s,
+                             size_t ctl, bool writable) {
+  View& view = Ctl(ctl);
+  if (writable) {
+    latest_ = ctl;
+    CheckAcked(s, now_ms, now_s);
+    CheckResources(s, now_ms);
+    CheckEndings(view, s, now_ms);
+    CheckPendingReasons(s, now_ms);
+  }
+  const std::string who =
+      views_.size() > 1 ? " on " + config_.controllers[ctl].name : std::string();
+  for (auto it = view.jobs.begin(); it != view.jobs.end();) {
     if (s.FindJob(it->first) != nullptr) {
       ++it;
       continue;
@@ -143,14 +187,30 @@ void Invariants::AfterCommit(const ctld::ClusterState& s, int64_t now_ms, int64_
     const JobView& v = it->second;
     const std::string id = std::to_string(it->first);
     if (!proto::IsFinished(v.state)) {
-      Fail(now_ms, "committed job " + id + " vanished while " + proto::JobStateName(v.state));
+      Fail(now_ms, "committed job " + id + " vanished" + who + " while " +
+                       proto::JobStateName(v.state));
     } else if (v.end_time + config_.min_job_age_s > now_s) {
-      Fail(now_ms, "job " + id + " forgotten before MinJobAge");
+      Fail(now_ms, "job " + id + " forgotten" + who + " before MinJobAge");
     }
-    forgotten_.insert(it->first);
-    it = view_.erase(it);
+    view.forgotten.insert(it->first);
+    it = view.jobs.erase(it);
   }
-  for (const auto& [id, j] : s.jobs()) view_[id] = ViewOf(j);
+  for (const auto& [id, j] : s.jobs()) {
+    view.jobs[id] = ViewOf(j);
+    if (proto::IsFinished(j.state)) end_times_[id] = j.end_time;
+  }
+}
+
+void Invariants::AfterInstall(const ctld::ClusterState& s, size_t ctl) {
+  View& view = Ctl(ctl);
+  for (const auto& [id, v] : view.jobs) {
+    if (s.FindJob(id) == nullptr) view.forgotten.insert(id);
+  }
+  view.jobs.clear();
+  for (const auto& [id, j] : s.jobs()) {
+    view.jobs[id] = ViewOf(j);
+    if (proto::IsFinished(j.state)) end_times_[id] = j.end_time;
+  }
 }
 
 void Invariants::CheckAcked(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s) {
@@ -159,12 +219,14 @@ void Invariants::CheckAcked(const ctld::ClusterState& s, int64_t now_ms, int64_t
       ++it;
       continue;
     }
-    auto v = view_.find(*it);
-    bool old_enough = v != view_.end() && proto::IsFinished(v->second.state) &&
-                      v->second.end_time + config_.min_job_age_s <= now_s;
-    if (!old_enough) {
+    const std::map<uint64_t, JobView>& jobs = views_[latest_].jobs;
+    auto v = jobs.find(*it);
+    if (!ForgottenInTime(*it, now_s)) {
       Fail(now_ms, "acknowledged job " + std::to_string(*it) + " is gone" +
-                       (v == view_.end() ? ""
+                       (views_.size() > 1 ? " from " + config_.controllers[latest_].name +
+                                                " (now active)"
+                                          : std::string()) +
+                       (v == jobs.end() ? ""
                                          : std::string(" (last committed ") +
                                                proto::JobStateName(v->second.state) + ")"));
     }
@@ -172,8 +234,10 @@ void Invariants::CheckAcked(const ctld::ClusterState& s, int64_t now_ms, int64_t
   }
 }
 
-void Invariants::AfterRecover(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s) {
-  for (const auto& [id, v] : view_) {
+void Invariants::AfterRecover(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s,
+                              size_t ctl) {
+  const View& view = Ctl(ctl);
+  for (const auto& [id, v] : view.jobs) {
     const ctld::Job* j = s.FindJob(id);
     const std::string name = "job " + std::to_string(id);
     if (j == nullptr) {
@@ -190,8 +254,8 @@ void Invariants::AfterRecover(const ctld::ClusterState& s, int64_t now_ms, int64
     }
   }
   for (const auto& [id, j] : s.jobs()) {
-    if (view_.count(id)) continue;
-    if (!forgotten_.count(id) || !proto::IsFinished(j.state)) {
+    if (view.jobs.count(id)) continue;
+    if (!view.forgotten.count(id) || !proto::IsFinished(j.state)) {
       Fail(now_ms, "recovery produced job " + std::to_string(id) + " (" +
                        proto::JobStateName(j.state) + ") that was never committed");
     }
@@ -239,11 +303,11 @@ void Invariants::CheckResources(const ctld::ClusterState& s, int64_t now_ms) {
   }
 }
 
-void Invariants::CheckEndings(const ctld::ClusterState& s, int64_t now_ms) {
+void Invariants::CheckEndings(const View& view, const ctld::ClusterState& s, int64_t now_ms) {
   for (const auto& [id, j] : s.jobs()) {
     if (!proto::IsFinished(j.state)) continue;
-    auto v = view_.find(id);
-    if (v != view_.end() && proto::IsFinished(v->second.state)) continue;  // seen already
+    auto v = view.jobs.find(id);
+    if (v != view.jobs.end() && proto::IsFinished(v->second.state)) continue;  // seen already
     bool completed = j.state == JobState::kCompleted;
     bool exit_failed = j.state == JobState::kFailed && j.reason == "NonZeroExitCode";
     if (!completed && !exit_failed) continue;
@@ -312,7 +376,7 @@ void Invariants::CheckPendingReasons(const ctld::ClusterState& s, int64_t now_ms
 }
 
 bool Invariants::AllFinished() const {
-  for (const auto& [id, v] : view_) {
+  for (const auto& [id, v] : jobs()) {
     if (!proto::IsFinished(v.state)) return false;
   }
   for (const auto& [key, recs] : runs_) {
@@ -326,7 +390,7 @@ bool Invariants::AllFinished() const {
 void Invariants::CheckAllFinished(int64_t now_ms) {
   std::string stuck;
   int n = 0;
-  for (const auto& [id, v] : view_) {
+  for (const auto& [id, v] : jobs()) {
     if (proto::IsFinished(v.state)) continue;
     if (++n <= 8) {
       stuck += " " + std::to_string(id) + "(" + proto::JobStateShort(v.state) +

@@ -10,11 +10,11 @@ bool SimNetwork::Send(int64_t now_ms, Packet p) {
   // Draw the delay first so that a lost packet consumes the same randomness.
   int64_t delay = rng_.Uniform(knobs_.min_delay_ms, knobs_.max_delay_ms);
   bool lost = rng_.Chance(knobs_.loss);
-  if (lost || (p.node != kNoNode && IsCut(p.node)) || (drop_filter_ && drop_filter_(p))) {
+  if (lost || Blocked(p) || (drop_filter_ && drop_filter_(p))) {
     lost_++;
     return false;
   }
-  int64_t& tail = link_tail_[std::make_tuple(p.kind, p.node, p.client)];
+  int64_t& tail = link_tail_[std::make_tuple(p.kind, p.node, p.client, p.ctl, p.src, p.dst)];
   tail = std::max(tail, now_ms + std::max<int64_t>(1, delay));
   queue_.emplace(std::make_pair(tail, seq_++), std::move(p));
   return true;
@@ -25,7 +25,7 @@ std::vector<Packet> SimNetwork::TakeDue(int64_t now_ms) {
   while (!queue_.empty() && queue_.begin()->first.first <= now_ms) {
     Packet p = std::move(queue_.begin()->second);
     queue_.erase(queue_.begin());
-    if (p.node != kNoNode && IsCut(p.node)) {
+    if (Blocked(p)) {
       lost_++;
       continue;
     }
@@ -38,12 +38,18 @@ int64_t SimNetwork::NextDueMs() const {
   return queue_.empty() ? INT64_MAX : queue_.begin()->first.first;
 }
 
-size_t SimNetwork::DropToController() {
+bool SimNetwork::Blocked(const Packet& p) const {
+  if (p.node != kNoNode && IsCut(p.node)) return true;
+  if (p.kind == PacketKind::kToVoter || p.kind == PacketKind::kFromVoter) {
+    return IsIsolated(p.src) || IsIsolated(p.dst);
+  }
+  return IsIsolated(static_cast<int>(p.ctl));
+}
+
+size_t SimNetwork::DropIf(const std::function<bool(const Packet&)>& gone) {
   size_t n = 0;
   for (auto it = queue_.begin(); it != queue_.end();) {
-    bool to_ctl =
-        it->second.kind == PacketKind::kToController || it->second.kind == PacketKind::kFromNode;
-    if (to_ctl) {
+    if (gone(it->second)) {
       it = queue_.erase(it);
       n++;
     } else {
@@ -52,6 +58,28 @@ size_t SimNetwork::DropToController() {
   }
   lost_ += n;
   return n;
+}
+
+size_t SimNetwork::DropToVoter(int voter) {
+  return DropIf([voter](const Packet& p) {
+    return (p.kind == PacketKind::kToVoter && p.dst == voter) ||
+           (p.kind == PacketKind::kFromVoter && p.src == voter);
+  });
+}
+
+size_t SimNetwork::DropToController(size_t ctl) {
+  return DropToVoter(static_cast<int>(ctl)) + DropIf([ctl](const Packet& p) {
+           return (p.kind == PacketKind::kToController || p.kind == PacketKind::kFromNode) &&
+                  p.ctl == ctl;
+         });
+}
+
+void SimNetwork::SetIsolated(int voter, bool isolated) {
+  if (isolated) {
+    isolated_.insert(voter);
+  } else {
+    isolated_.erase(voter);
+  }
 }
 
 void SimNetwork::SetCut(size_t node, bool cut) {

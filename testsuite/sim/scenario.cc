@@ -27,6 +27,9 @@ std::string DefaultSwfPath() {
 std::string ReplayCommand(const ScenarioOptions& o) {
   std::ostringstream s;
   s << "herd_sim --seed=" << o.seed << " --workload=" << o.workload;
+  if (o.ha) s << " --ha";
+  if (o.ctl1_clock_rate != 1.0) s << " --ctl1-clock-rate=" << o.ctl1_clock_rate;
+  if (o.ha_faults_per_hour > 0) s << " --ha-faults-per-hour=" << o.ha_faults_per_hour;
   if (o.nodes != 0) s << " --nodes=" << o.nodes;
   if (o.jobs != 0) s << " --jobs=" << o.jobs;
   if (!o.faults) s << " --faults=0";
@@ -63,6 +66,8 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
   wo.cpus = swf ? 16 : 8;
   wo.trace = o.trace;
   wo.disk_ignores_fsync = o.disk_ignores_fsync;
+  wo.ha = o.ha;
+  wo.ctl1_clock_rate = o.ctl1_clock_rate;
   World world(wo);
 
   std::unique_ptr<Workload> workload;
@@ -92,8 +97,10 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
   std::unique_ptr<FaultInjector> faults;
   if (o.faults) {
     fault_end = swf ? 3600 * 1000 : 15 * 60 * 1000;
-    FaultOptions fo = RandomFaults(world.rng(), fault_end);
+    FaultOptions fo =
+        o.ha ? RandomHaFaults(world.rng(), fault_end) : RandomFaults(world.rng(), fault_end);
     if (o.crashes_per_hour > 0) fo.controller_crashes_per_hour = o.crashes_per_hour;
+    if (o.ha_faults_per_hour > 0) fo.pauses_per_hour = fo.partitions_per_hour = o.ha_faults_per_hour;
     faults = std::make_unique<FaultInjector>(world, fo);
     world.AddActor(faults.get());
   }
@@ -101,10 +108,12 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
   world.RunUntil([&] { return workload->Done() && world.NowMs() >= fault_end; }, deadline);
   if (faults) faults->Heal();
   Invariants& inv = world.invariants();
-  bool done =
-      world.RunUntil([&] { return workload->Done() && world.controller_up() && inv.AllFinished(); },
-                     world.NowMs() + deadline);
+  // One controller is up (with two: one is active) and every job has ended.
+  auto serving = [&] { return o.ha ? world.Active() >= 0 : world.controller_up(); };
+  bool done = world.RunUntil([&] { return workload->Done() && serving() && inv.AllFinished(); },
+                             world.NowMs() + deadline);
   if (!done) {
+    if (!serving()) inv.Report(world.NowMs(), "liveness: no controller is active after healing");
     if (!workload->Done()) inv.Report(world.NowMs(), "liveness: the workload never finished");
     inv.CheckAllFinished(world.NowMs());
   }
@@ -114,9 +123,19 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
     << wo.cpus << " cpus; " << world.knobs() << "\n";
   s << workload->Summary() << "\n";
   if (faults) s << faults->Summary() << "\n";
-  s << "controller: " << world.crashes() << " restarts, " << world.checkpoints()
+  s << (o.ha ? "controllers: " : "controller: ") << world.crashes() << " restarts, "
+    << world.checkpoints()
     << " checkpoints; network: " << world.network().sent() << " packets, " << world.network().lost()
     << " lost; " << inv.acked() << " submissions acknowledged\n";
+  if (o.ha) {
+    s << "pair: active " << (world.Active() >= 0 ? world.controller_name(world.Active()) : "none");
+    for (size_t i = 0; i < world.num_controllers(); ++i) {
+      if (world.core(i) != nullptr) {
+        s << ", " << world.controller_name(i) << " in epoch " << world.core(i)->epoch();
+      }
+    }
+    s << "\n";
+  }
   s << "virtual time " << world.NowMs() / 1000 << " s in " << world.steps() << " steps";
   result.summary = s.str();
   result.violations = inv.violations();

@@ -23,6 +23,12 @@ struct ScenarioOptions {
   std::ostream* trace = nullptr;    // the event trace, when wanted
   bool disk_ignores_fsync = false;  // self-test of the checks: a disk that loses commits
   double crashes_per_hour = 0;      // controller crash rate; 0: drawn from the seed
+  bool ha = false;                  // two controllers and a witness, with their faults
+  // Self-test of the HA checks: ctl1's clock runs at this rate, so that it overstays its
+  // lease (1: a correct clock).
+  double ctl1_clock_rate = 1.0;
+  // With `ha`: rate of controller pauses and of voter partitions each; 0: from the seed.
+  double ha_faults_per_hour = 0;
 };
 
 struct ScenarioResult {
@@ -36,7 +42,7 @@ struct ScenarioResult {
 
 ScenarioResult RunScenario(const ScenarioOptions& o);
 
-// "herd_sim --seed=N --workload=... [--nodes=N] [--jobs=N] [--faults=0]".
+// "herd_sim --seed=N --workload=... [--ha] [--nodes=N] [--jobs=N] [--faults=0]".
 std::string ReplayCommand(const ScenarioOptions& o);
 
 // "  t=12.345s what" lines.

@@ -74,8 +74,8 @@ template <class T>
 uint64_t SimNode::Send(const T& msg, Call call, RunKey run, int64_t timeout_ms) {
   proto::Frame f = proto::MakeFrame(msg, next_rid_++);
   f.auth = "uid:0";  // node daemons run as root
-  outstanding_[f.request_id] = {call, run, host_.NowMs() + timeout_ms};
-  host_.NodeRequest(index_, proto::EncodeFrame(f));
+  outstanding_[f.request_id] = {call, run, host_.NowMs() + timeout_ms, ctl_};
+  host_.NodeRequest(index_, ctl_, proto::EncodeFrame(f));
   return f.request_id;
 }
 
@@ -149,7 +149,40 @@ void SimNode::Wake() {
   }
 }
 
+void SimNode::TryOtherController(const char* why) {
+  if (cluster_.controllers.size() < 2) return;
+  // Several calls may time out at once: one switch per call timeout, not one per call.
+  if (host_.NowMs() < last_switch_ms_ + kCallTimeoutMs / 2) return;
+  last_switch_ms_ = host_.NowMs();
+  ctl_ = (ctl_ + 1) % cluster_.controllers.size();
+  Log(std::string(why) + ": trying " + cluster_.controllers[ctl_].name);
+}
+
+bool SimNode::FollowNotActive(const proto::Frame& f) {
+  if (f.type != proto::MsgType::kNotActiveReply) return false;
+  auto rep = proto::DecodeBody<proto::NotActiveReply>(f.body);
+  for (size_t i = 0; rep.ok() && i < cluster_.controllers.size(); ++i) {
+    if (cluster_.controllers[i].name == rep->active_name && i != ctl_) {
+      ctl_ = i;
+      last_switch_ms_ = host_.NowMs();
+      Log("not active there: going to " + rep->active_name);
+      return true;
+    }
+  }
+  if (!rep.ok() || rep->active_name.empty()) TryOtherController("no active known");
+  return true;
+}
+
 void SimNode::Expire(uint64_t rid, const Outstanding& o) {
+  // No answer: maybe the controller is gone; the other one may be active now. Only a call
+  // to the controller it still talks to says so (a late timeout of a call to the other
+  // one must not send it back there).
+  static const char* const kCallNames[] = {"registration", "heartbeat", "completion"};
+  if (o.ctl == ctl_) {
+    TryOtherController((std::string("no answer to ") + kCallNames[static_cast<int>(o.call)] +
+                        " #" + std::to_string(rid))
+                           .c_str());
+  }
   if (o.call != Call::kComplete) return;  // registration retries on its timer
   auto it = runs_.find(o.run);
   if (it == runs_.end() || it->second.report_rid != rid) return;
@@ -235,6 +268,7 @@ Status SimNode::OnTerminate(const std::string& body) {
   if (it == runs_.end()) {
     return NotFound("job " + std::to_string(req->job_id) + " is not on " + conf_.name);
   }
+  if (!it->second.finished) host_.RunKillOrdered(index_, key.first, key.second);
   Signal(it->second, req->kill_wait_s);
   return Status::Ok();
 }
@@ -257,6 +291,18 @@ void SimNode::OnReply(const proto::Frame& f) {
   Outstanding o = it->second;
   outstanding_.erase(it);
   max_epoch_ = std::max(max_epoch_, f.epoch);
+  if (FollowNotActive(f)) {
+    // Asked again at once, where it now believes the active is.
+    if (o.call == Call::kHeartbeat) next_heartbeat_ms_ = host_.NowMs();
+    if (o.call == Call::kRegister) next_register_ms_ = host_.NowMs();
+    if (o.call == Call::kComplete) {
+      auto run = runs_.find(o.run);
+      if (run != runs_.end() && run->second.report_rid == f.request_id) {
+        run->second.report_rid = 0;  // again, to the other controller
+      }
+    }
+    return;
+  }
   Status st = proto::ReplyStatus(f);
   switch (o.call) {
     case Call::kRegister:
@@ -298,7 +344,9 @@ void SimNode::OnRegisterReply(const proto::Frame& f) {
       std::to_string(rep->acked.size()));
   for (const auto& k : rep->kill) {
     auto it = runs_.find({k.job_id, k.run_seq});
-    if (it != runs_.end()) Signal(it->second, cluster_.kill_wait_s);
+    if (it == runs_.end()) continue;
+    if (!it->second.finished) host_.RunKillOrdered(index_, k.job_id, k.run_seq);
+    Signal(it->second, cluster_.kill_wait_s);
   }
   for (const auto& a : rep->acked) {
     auto it = runs_.find({a.job_id, a.run_seq});

@@ -5,7 +5,10 @@
 // a reply comes, ends a job early on TerminateJobRequest (most scripts die of the SIGTERM
 // within a fraction of a second, some ignore it and are killed after KillWait), and
 // registers again when a heartbeat is answered kNotFound. Its jobs outlive a controller
-// crash; a power-off kills them.
+// crash; a power-off kills them. With two controllers it talks to the one it believes
+// active: a NotActiveReply naming the other sends it there, one without a name or a call
+// that times out makes it try the other; it refuses controller requests whose epoch is
+// below the highest it has seen (fencing).
 #pragma once
 
 #include <cstdint>
@@ -16,6 +19,7 @@
 
 #include "common/config/config.h"
 #include "common/proto/codec.h"
+#include "common/proto/ha_messages.h"
 #include "testsuite/sim/rng.h"
 
 namespace herd::sim {
@@ -41,12 +45,15 @@ class NodeHost {
   virtual ~NodeHost() = default;
   virtual int64_t NowMs() const = 0;
   virtual int64_t NowSeconds() const = 0;
-  // A request (register, heartbeat, completion) from node `node` to the controller.
-  virtual void NodeRequest(size_t node, std::string bytes) = 0;
+  // A request (register, heartbeat, completion) from node `node` to controller `ctl`.
+  virtual void NodeRequest(size_t node, size_t ctl, std::string bytes) = 0;
   // The node's answer to a request of controller incarnation `incarnation`.
   virtual void NodeAnswer(size_t node, uint64_t incarnation, std::string bytes) = 0;
   virtual void RunStarted(const RunEvent& e) = 0;
   virtual void RunEnded(const RunEvent& e) = 0;
+  // A controller told the node to kill a live run (terminate or a registration's kill
+  // list), in the request or reply being handled.
+  virtual void RunKillOrdered(size_t node, uint64_t job_id, uint32_t run_seq) = 0;
   virtual void Trace(const std::string& line) = 0;
   virtual Rng& rng() = 0;
 };
@@ -70,6 +77,8 @@ class SimNode {
   void Wake();
   int64_t NextWakeMs() const;  // INT64_MAX when nothing is scheduled
   size_t live_runs() const;
+  size_t controller() const { return ctl_; }  // the one it believes active
+  uint64_t max_epoch() const { return max_epoch_; }
 
  private:
   using RunKey = std::pair<uint64_t, uint32_t>;  // job id, run_seq
@@ -92,6 +101,7 @@ class SimNode {
     Call call = Call::kRegister;
     RunKey run{0, 0};
     int64_t deadline_ms = 0;
+    size_t ctl = 0;  // the controller it went to
   };
 
   template <class T>
@@ -106,6 +116,9 @@ class SimNode {
   void OnRegisterReply(const proto::Frame& f);
   void Expire(uint64_t rid, const Outstanding& o);
   void Log(const std::string& what);
+  // Follows a NotActiveReply; true when `f` was one.
+  bool FollowNotActive(const proto::Frame& f);
+  void TryOtherController(const char* why);
 
   size_t index_;
   NodeConfig conf_;
@@ -119,6 +132,8 @@ class SimNode {
   int64_t next_heartbeat_ms_ = 0;
   uint64_t heartbeat_seq_ = 0;
   uint64_t max_epoch_ = 0;
+  size_t ctl_ = 0;  // the controller requests go to
+  int64_t last_switch_ms_ = INT64_MIN / 2;
   uint64_t next_rid_ = 1;
   std::map<RunKey, Run> runs_;
   std::map<uint64_t, Outstanding> outstanding_;  // by request id
