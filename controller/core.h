@@ -147,6 +147,11 @@ class ControllerCore {
   proto::Frame UpdatePartition(const Identity& who, const proto::Frame& f);
   void CheckNodeTimeouts();
   int64_t KillDeadline() const;
+  // Node `n` confirmed (or may be assumed) that run (job_id, run_seq) is gone. False when
+  // it was not waited for.
+  bool KillConfirmed(NodeRecord& n, uint64_t job_id, uint32_t run_seq);
+  // From the persisted waits (Job::kill_wait_node), on becoming active.
+  void RebuildKillWaits();
   void ReconcileStep(const std::string& node, const proto::StepRef& st,
                      proto::RegisterNodeReply* rep);
   void OnNodeAnswer(const Outgoing& out, const Status& st);

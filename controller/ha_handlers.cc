@@ -155,6 +155,7 @@ void ControllerCore::BecameActive() {
   outbox_.clear();
   launch_acked_.clear();
   held_.clear();
+  RebuildKillWaits();
   need_schedule_ = true;
   size_t pending = 0, running = 0;
   for (const auto& [id, j] : state_.jobs()) {

@@ -365,8 +365,7 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::StepCompleteRequest>(f.body);
   if (!req.ok()) return Error(req.error());
   if (NodeRecord* n = state_.FindNode(req->node)) {
-    if (n->pending_kills.erase({req->step.job_id, req->step.run_seq}) > 0) {
-      state_.SetAwaitingKill(req->step.job_id, false);
+    if (KillConfirmed(*n, req->step.job_id, req->step.run_seq)) {
       need_schedule_ = true;
     }
   }
@@ -397,10 +396,18 @@ void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& 
     const Job old = *state_.FindJob(id);  // its allocation, for the terminate messages
     DropOutgoingFor(id);
     launch_acked_.erase(id);
+    // The processes of the old run on the surviving nodes must go; until the batch host
+    // confirms (its step reports the old run's end), it gets no new work.
+    const bool wait_for_host =
+        !old.alloc.empty() && (node_alive || old.alloc.front().node != node);
     if (config_.job_requeue && old.spec.requeue && !old.spec.interactive) {
       JobRequeued e;
       e.job_id = id;
       e.reason = why;
+      if (wait_for_host) {
+        e.wait_node = old.alloc.front().node;
+        e.wait_run = old.run_seq;
+      }
       Status s = Emit(e);
       HERD_LOG(Info) << "job " << id << " requeued: " << why << (s.ok() ? "" : s.ToString());
     } else {
@@ -410,10 +417,8 @@ void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& 
       (void)Emit(k);
       (void)EndRunningJob(*state_.FindJob(id), 0, 0, why);
     }
-    // The processes of the old run on the surviving nodes must go; until the batch host
-    // confirms (its step reports the old run's end), it gets no new work.
     TerminateOnNodes(old, node_alive ? "" : node);
-    if (!old.alloc.empty() && (node_alive || old.alloc.front().node != node)) {
+    if (wait_for_host) {
       if (NodeRecord* bh = state_.FindNode(old.alloc.front().node)) {
         bh->pending_kills[{old.id, old.run_seq}] = KillDeadline();
         state_.SetAwaitingKill(old.id, true);

@@ -53,8 +53,9 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   proto::RegisterNodeReply rep;
   std::set<uint64_t> reported;
   // What is still alive is in req->steps; those runs are marked again below.
-  for (const auto& [run, deadline] : n.pending_kills) state_.SetAwaitingKill(run.first, false);
-  n.pending_kills.clear();
+  std::vector<std::pair<uint64_t, uint32_t>> waited;
+  for (const auto& [run, deadline] : n.pending_kills) waited.push_back(run);
+  for (const auto& run : waited) (void)KillConfirmed(n, run.first, run.second);
   for (const auto& st : req->steps) {
     if (st.step_id != proto::kBatchStep) {
       ReconcileStep(n.name, st, &rep);
@@ -140,12 +141,40 @@ Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
   if (!req.ok()) return Error(req.error());
   NodeRecord* n = state_.FindNode(req->name);
   if (n == nullptr) return Error(NotFound("node " + req->name + " is not in the configuration"));
+  // Any heartbeat shows the node is alive, also one that must register first (after a
+  // takeover every node must): NodeTimeout counts from it.
+  n->last_heard_ms = clock_.MonotonicMs();
+  n->last_heartbeat = clock_.NowSeconds();
   if (!n->registered || n->boot_time != req->boot_time) {
     return Error(NotFound("node " + req->name + " must register"));
   }
-  n->last_heard_ms = clock_.MonotonicMs();
-  n->last_heartbeat = clock_.NowSeconds();
   return proto::MakeStatusFrame(Status::Ok(), 0);
+}
+
+bool ControllerCore::KillConfirmed(NodeRecord& n, uint64_t job_id, uint32_t run_seq) {
+  if (n.pending_kills.erase({job_id, run_seq}) == 0) return false;
+  // The job may wait for more than one node (a requeue after a node failure terminates
+  // the old run everywhere): it waits until the last one has confirmed.
+  for (const NodeRecord& other : state_.nodes()) {
+    for (const auto& [run, deadline] : other.pending_kills) {
+      if (run.first == job_id) return true;
+    }
+  }
+  state_.SetAwaitingKill(job_id, false);
+  return true;
+}
+
+void ControllerCore::RebuildKillWaits() {
+  for (auto& n : state_.nodes()) n.pending_kills.clear();
+  for (const auto& [id, j] : state_.jobs()) {
+    if (j.state != JobState::kPending || j.kill_wait_node.empty()) continue;
+    NodeRecord* n = state_.FindNode(j.kill_wait_node);
+    if (n == nullptr) continue;
+    n->pending_kills[{id, j.kill_wait_run}] = KillDeadline();
+    state_.SetAwaitingKill(id, true);
+    HERD_LOG(Info) << "job " << id << " waits until " << n->name << " confirms run "
+                   << j.kill_wait_run << " is gone";
+  }
 }
 
 int64_t ControllerCore::KillDeadline() const {
@@ -162,8 +191,9 @@ void ControllerCore::CheckNodeTimeouts() {
       }
       HERD_LOG(Warning) << "node " << n.name << " never confirmed that job " << it->first.first
                         << " run " << it->first.second << " is gone; using it again";
-      state_.SetAwaitingKill(it->first.first, false);
-      it = n.pending_kills.erase(it);
+      const auto run = it->first;
+      ++it;
+      (void)KillConfirmed(n, run.first, run.second);
       need_schedule_ = true;
     }
   }
@@ -262,10 +292,7 @@ void ControllerCore::OnNodeAnswer(const Outgoing& out, const Status& st) {
   if (out.type == MsgType::kTerminateJobRequest && st.code() == Code::kNotFound) {
     // Nothing of that run is left on the node.
     NodeRecord& n = state_.nodes()[out.node];
-    if (n.pending_kills.erase({out.job_id, out.run_seq}) > 0) {
-      state_.SetAwaitingKill(out.job_id, false);
-      need_schedule_ = true;
-    }
+    if (KillConfirmed(n, out.job_id, out.run_seq)) need_schedule_ = true;
   }
   if (!st.ok() && st.code() != Code::kNotFound) {
     HERD_LOG(Warning) << proto::MsgTypeName(out.type) << " for job " << out.job_id << " on "

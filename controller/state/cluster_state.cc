@@ -48,7 +48,9 @@ void ClusterState::SetPendingReason(uint64_t id, PendingReason r) {
 
 void ClusterState::SetAwaitingKill(uint64_t id, bool waiting) {
   auto it = jobs_.find(id);
-  if (it != jobs_.end()) it->second.awaiting_kill = waiting;
+  if (it == jobs_.end()) return;
+  it->second.awaiting_kill = waiting;
+  if (!waiting) it->second.kill_wait_node.clear();  // confirmed: nothing left to wait for
 }
 
 const char* PendingReasonName(PendingReason r) {
@@ -129,6 +131,8 @@ Status ClusterState::Apply(const JobStarted& e) {
   Job& j = it->second;
   if (j.state != JobState::kPending) return FailedPrecondition("job is not pending");
   j.state = JobState::kRunning;
+  j.kill_wait_node.clear();
+  j.kill_wait_run = 0;
   j.run_seq = e.run_seq;
   j.start_time = e.start_time;
   j.end_time = 0;
@@ -173,6 +177,8 @@ Status ClusterState::Apply(const JobRequeued& e) {
   j.restarts++;
   j.start_time = 0;
   j.reason = e.reason;
+  j.kill_wait_node = e.wait_node;
+  j.kill_wait_run = e.wait_run;
   return Status::Ok();
 }
 

@@ -70,9 +70,14 @@ struct JobRequeued {
   static constexpr EventType kType = EventType::kJobRequeued;
   uint64_t job_id = 0;
   std::string reason;
+  // The old run may still be alive on this node (its batch host, which did not fail):
+  // the job does not start again until the node confirms the run is gone. Journaled, so
+  // that a recovered controller or a new active keeps waiting too. "" = nothing to wait for.
+  std::string wait_node;
+  uint32_t wait_run = 0;
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& job_id& reason;
+    ar& job_id& reason& wait_node& wait_run;
   }
 };
 

@@ -90,9 +90,13 @@ struct Job {
   HoldKind hold = HoldKind::kNone;
   KillIntent intent = KillIntent::kNone;
   PendingReason pending_reason = PendingReason::kNone;  // runtime only
-  // Requeued while its previous run may still be alive on a node: it does not start again
-  // until that node confirms the run is gone (runtime only).
+  // Requeued while its previous run (kill_wait_run) may still be alive on kill_wait_node:
+  // it does not start again until that node confirms the run is gone. The node and run
+  // are persisted (from JobRequeued) so that a recovered or new active controller waits
+  // too; awaiting_kill is the runtime flag the scheduler reads.
+  uint32_t kill_wait_run = 0;
   bool awaiting_kill = false;
+  PooledString kill_wait_node;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -105,6 +109,7 @@ struct Job {
     ar& id& uid& gid& user& spec& partition& time_limit_s& state& reason& hold& run_seq;
     ar& restarts& submit_time& start_time& end_time& wait_status& alloc& intent& priority;
     ar& steps& next_step_id;
+    if (version >= 2) ar& kill_wait_node& kill_wait_run;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -159,4 +164,4 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 1)
+BOOST_CLASS_VERSION(herd::ctld::Job, 2)

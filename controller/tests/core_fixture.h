@@ -49,6 +49,22 @@ class CoreTest : public ::testing::Test {
     return proto::DecodeBody<Rep>(f->body);
   }
 
+  void RegisterOne(const std::string& name) {
+    const NodeConfig* n = cfg_.FindNode(name);
+    ASSERT_NE(n, nullptr);
+    proto::RegisterNodeRequest r;
+    r.name = n->name;
+    r.hw.cpus = n->cpus;
+    r.hw.memory_mb = n->real_memory_mb;
+    r.boot_time = 1;
+    ASSERT_TRUE((Call<proto::RegisterNodeReply>(r).ok()));
+  }
+  void RegisterAllExcept(const std::string& skip) {
+    for (const auto& n : cfg_.nodes) {
+      if (n.name != skip) RegisterOne(n.name);
+    }
+  }
+
   void RegisterAll() {
     for (const auto& n : cfg_.nodes) {
       proto::RegisterNodeRequest r;

@@ -152,6 +152,39 @@ TEST_F(CoreTest, SilentNodeGoesDownAndJobIsRequeued) {
   EXPECT_EQ(j->run_seq, 2u);
 }
 
+// A job requeued while its old run may live on its batch host waits for that host to
+// confirm; the wait survives a restart of the controller (and so a failover).
+TEST_F(CoreTest, RequeuedJobKeepsWaitingForItsOldRunAcrossRestart) {
+  RegisterAll();
+  proto::JobSpec spec = SimpleSpec("sleep 100");
+  spec.min_nodes = 3;  // fits without its old batch host: only the wait holds it back
+  uint64_t id = Submit(spec);
+  ASSERT_EQ(StateOf(id), JobState::kRunning);
+  const std::string host = core_->state().FindJob(id)->alloc.front().node;
+  proto::UpdateNodeRequest down;
+  down.names = {core_->state().FindJob(id)->alloc.back().node};  // another of its nodes fails
+  down.state = "DOWN";
+  down.reason = "test";
+  ASSERT_TRUE(Call<proto::StatusReply>(down).ok());
+  ASSERT_EQ(StateOf(id), JobState::kPending) << core_->state().FindJob(id)->run_seq;
+  proto::UpdateNodeRequest resume = down;
+  resume.state = "RESUME";
+  ASSERT_TRUE(Call<proto::StatusReply>(resume).ok());
+  const Job* j = core_->state().FindJob(id);
+  ASSERT_EQ(j->state, JobState::kPending);
+  EXPECT_TRUE(j->awaiting_kill);
+  Restart();
+  RegisterAllExcept(host);
+  (void)core_->Flush();
+  j = core_->state().FindJob(id);
+  EXPECT_EQ(j->state, JobState::kPending) << "started while the old run may still live";
+  EXPECT_TRUE(j->awaiting_kill);
+  // The batch host registers and does not report the old run: now it may start.
+  RegisterOne(host);
+  (void)core_->Flush();
+  EXPECT_EQ(StateOf(id), JobState::kRunning);
+}
+
 TEST_F(CoreTest, AcknowledgedJobsSurviveRestart) {
   RegisterAll();
   proto::JobSpec s = SimpleSpec();

@@ -46,9 +46,10 @@ TEST(ClusterState, RequeueReleasesAndCountsRestart) {
   ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(5), {}, {}, {}}).ok());
   NodeAlloc a{"n1", {0}, 0, 1};
   ASSERT_TRUE(s.Apply(JobStarted{5, 1, 1, {a}}).ok());
-  ASSERT_TRUE(s.Apply(JobRequeued{5, "NodeFail"}).ok());
+  ASSERT_TRUE(s.Apply(JobRequeued{5, "NodeFail", "n1", 1}).ok());
   EXPECT_EQ(s.FindJob(5)->state, JobState::kPending);
   EXPECT_EQ(s.FindJob(5)->restarts, 1u);
+  EXPECT_EQ(std::string(s.FindJob(5)->kill_wait_node), "n1");  // persisted: survives recovery
   EXPECT_EQ(s.FreeCpus(*s.FindNode("n1")), 4u);
 }
 

@@ -54,21 +54,7 @@ TEST_P(StormSim, InvariantsHoldUnderFaults) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, StormSim, ::testing::Range<uint64_t>(1, 201), SeedName);
 
-// The controller pair. A violation that a known, not yet fixed bug explains (matched by
-// its text) skips the seed with the bug and the replay command; any other fails it. Remove
-// an entry when its bug is fixed.
-struct KnownBug {
-  const char* signature;
-  const char* what;
-};
-constexpr KnownBug kKnownHaBugs[] = {
-    {"after its heartbeat or registration reached it",
-     "after a takeover every node is unregistered and Heartbeat() does not count the heartbeat "
-     "of an unregistered node as heard; a node whose registration round trip does not "
-     "complete within NodeTimeout (a reply lost, a bounce off the passive) is declared not "
-     "responding and its running jobs are requeued (controller/node_handlers.cc Heartbeat)"},
-};
-
+// The controller pair and its witness under crashes, pauses, partitions and loss.
 class HaSim : public ::testing::TestWithParam<uint64_t> {};
 
 TEST_P(HaSim, PairInvariantsHoldUnderFaults) {
@@ -76,22 +62,7 @@ TEST_P(HaSim, PairInvariantsHoldUnderFaults) {
   o.seed = GetParam();
   o.workload = "storm";
   o.ha = true;
-  ScenarioResult r = RunScenario(o);
-  std::string known;
-  bool only_known = !r.ok();
-  for (const Violation& v : r.violations) {
-    const KnownBug* bug = nullptr;
-    for (const KnownBug& b : kKnownHaBugs) {
-      if (v.what.find(b.signature) != std::string::npos) bug = &b;
-    }
-    only_known = only_known && bug != nullptr;
-    if (bug != nullptr && known.empty()) known = bug->what;
-  }
-  if (only_known) {
-    GTEST_SKIP() << "known bug: " << known << "\n" << FormatViolations(r.violations)
-                 << "replay with: " << ReplayCommand(o) << " --verbose";
-  }
-  ExpectClean(o, r);
+  ExpectClean(o, RunScenario(o));
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, HaSim, ::testing::Range<uint64_t>(1, 301), SeedName);
