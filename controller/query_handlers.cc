@@ -95,17 +95,20 @@ proto::NodeInfo ControllerCore::ToInfo(size_t index) const {
   i.alloc_cpus = c.cpus - state_.FreeCpus(n);
   i.memory_mb = c.real_memory_mb;
   i.alloc_mem_mb = n.mem_used_mb;
+  // The passive hears no node daemon: it shows what the replicated state says (admin
+  // state, allocations) and takes the nodes as responding, as the active last saw them.
+  const bool responding = n.registered || !acting_;
   if (n.admin_down) {
     i.state = proto::NodeState::kDown;
   } else if (n.jobs > 0) {
     i.state = i.alloc_cpus >= c.cpus ? proto::NodeState::kAllocated : proto::NodeState::kMixed;
-  } else if (n.registered) {
+  } else if (responding) {
     i.state = proto::NodeState::kIdle;
   } else {
     i.state = proto::NodeState::kUnknown;
   }
   i.drain = n.drain;
-  i.responding = n.registered;
+  i.responding = responding;
   i.reason = n.reason;
   i.reason_time = n.reason_time;
   i.addr = c.addr;
