@@ -89,8 +89,8 @@ Status ControllerCore::Recover() {
   }
   HERD_LOG(Info) << "recovered: checkpoint " << (rec->checkpoint.empty() ? "none" : "loaded")
                  << ", " << rec->records.size() << " journal records (" << skipped
-                 << " not applicable), " << (rec->torn_tail ? "torn tail dropped, " : "")
-                 << pending << " pending and " << running << " running jobs";
+                 << " not applicable), " << (rec->torn_tail ? "torn tail dropped, " : "") << pending
+                 << " pending and " << running << " running jobs";
   for (auto& n : state_.nodes()) n.last_heard_ms = clock_.MonotonicMs();
   need_schedule_ = true;
   HERD_RETURN_IF_ERROR(ha_->Load());
@@ -170,31 +170,46 @@ Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_p
   if (!ha_->Writable()) {
     // Reads may be answered here when the client asked for the passive; the rest goes to
     // the active.
-    const bool read = f.type == MsgType::kQueryJobsRequest ||
-                      f.type == MsgType::kQueryNodesRequest ||
-                      f.type == MsgType::kQueryPartitionsRequest ||
-                      f.type == MsgType::kQueryConfigRequest ||
-                      f.type == MsgType::kQueryStepsRequest || f.type == MsgType::kPingRequest;
+    const bool read =
+        f.type == MsgType::kQueryJobsRequest || f.type == MsgType::kQueryNodesRequest ||
+        f.type == MsgType::kQueryPartitionsRequest || f.type == MsgType::kQueryConfigRequest ||
+        f.type == MsgType::kQueryStepsRequest || f.type == MsgType::kPingRequest;
     if (!read || (f.flags & proto::kFlagFromPassive) == 0) return NotActive();
     *from_passive = true;
   }
   switch (f.type) {
-    case MsgType::kSubmitJobRequest: return Submit(who, f);
-    case MsgType::kCancelJobsRequest: return Cancel(who, f);
-    case MsgType::kHoldJobsRequest: return Hold(who, f);
-    case MsgType::kQueryJobsRequest: return QueryJobs(f);
-    case MsgType::kQueryNodesRequest: return QueryNodes(f);
-    case MsgType::kQueryPartitionsRequest: return QueryPartitions(f);
-    case MsgType::kQueryConfigRequest: return QueryConfig();
-    case MsgType::kUpdateNodeRequest: return UpdateNode(who, f);
-    case MsgType::kUpdatePartitionRequest: return UpdatePartition(who, f);
-    case MsgType::kPingRequest: return proto::MakeStatusFrame(Status::Ok(), 0);
-    case MsgType::kRegisterNodeRequest: return Register(who, f);
-    case MsgType::kHeartbeatRequest: return Heartbeat(who, f);
-    case MsgType::kStepCompleteRequest: return StepComplete(who, f);
-    case MsgType::kStepCreateRequest: return StepCreate(who, f);
-    case MsgType::kAllocationDoneRequest: return AllocationDone(who, f);
-    case MsgType::kQueryStepsRequest: return QuerySteps(f);
+    case MsgType::kSubmitJobRequest:
+      return Submit(who, f);
+    case MsgType::kCancelJobsRequest:
+      return Cancel(who, f);
+    case MsgType::kHoldJobsRequest:
+      return Hold(who, f);
+    case MsgType::kQueryJobsRequest:
+      return QueryJobs(f);
+    case MsgType::kQueryNodesRequest:
+      return QueryNodes(f);
+    case MsgType::kQueryPartitionsRequest:
+      return QueryPartitions(f);
+    case MsgType::kQueryConfigRequest:
+      return QueryConfig();
+    case MsgType::kUpdateNodeRequest:
+      return UpdateNode(who, f);
+    case MsgType::kUpdatePartitionRequest:
+      return UpdatePartition(who, f);
+    case MsgType::kPingRequest:
+      return proto::MakeStatusFrame(Status::Ok(), 0);
+    case MsgType::kRegisterNodeRequest:
+      return Register(who, f);
+    case MsgType::kHeartbeatRequest:
+      return Heartbeat(who, f);
+    case MsgType::kStepCompleteRequest:
+      return StepComplete(who, f);
+    case MsgType::kStepCreateRequest:
+      return StepCreate(who, f);
+    case MsgType::kAllocationDoneRequest:
+      return AllocationDone(who, f);
+    case MsgType::kQueryStepsRequest:
+      return QuerySteps(f);
     default:
       HERD_LOG(Warning) << "refusing unexpected message type " << static_cast<int>(f.type);
       return proto::MakeStatusFrame(
@@ -288,10 +303,9 @@ FlushResult ControllerCore::Flush() {
   const bool writable = ha_->Writable();
   if (writable && need_schedule_) {
     need_schedule_ = false;
-    SchedulePass pass = Schedule(
-        state_, [this](const Job& job, std::vector<NodeAlloc> alloc) {
-          return StartJob(job, std::move(alloc));
-        });
+    SchedulePass pass = Schedule(state_, [this](const Job& job, std::vector<NodeAlloc> alloc) {
+      return StartJob(job, std::move(alloc));
+    });
     for (const auto& [id, why] : pass.reasons) state_.SetPendingReason(id, why);
     blocked_partitions_ = std::move(pass.blocked);
   }

@@ -48,7 +48,7 @@ struct PeerMsg {
 };
 
 struct FlushResult {
-  Status status;                // non-OK: the journal could not be made durable
+  Status status;  // non-OK: the journal could not be made durable
   std::vector<Reply> replies;
   std::vector<OutMsg> node_messages;
   std::vector<PeerMsg> peer_messages;
@@ -108,8 +108,7 @@ class ControllerCore {
   proto::Frame Dispatch(const Identity& who, const proto::Frame& f, bool* from_passive);
   template <class E>
   Status Emit(const E& e);
-  void Queue(size_t node, proto::MsgType type, uint64_t job_id, uint32_t run_seq,
-             std::string body);
+  void Queue(size_t node, proto::MsgType type, uint64_t job_id, uint32_t run_seq, std::string body);
   void DropOutgoingFor(uint64_t job_id);
   std::vector<OutMsg> DueMessages();
   std::string UserName(uint32_t uid);
@@ -221,7 +220,7 @@ class ControllerCore {
     uint64_t job_id;
   };
   std::vector<Deferred> deferred_;
-  uint64_t deferred_job_ = 0;  // set by Submit for the request being handled
+  uint64_t deferred_job_ = 0;            // set by Submit for the request being handled
   std::map<uint64_t, Outgoing> outbox_;  // by request id of the last send
   std::set<uint64_t> launch_acked_;      // jobs whose launch a node confirmed
   std::unordered_map<uint32_t, std::string> user_names_;

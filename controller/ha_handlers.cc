@@ -66,7 +66,7 @@ Frame ControllerCore::AppendRecords(const Frame& f) {
   CheckRole();
   if (v.apply) {
     for (const proto::HaRecord& r : req->records) {
-      if (r.seq <= store_.LastSeq()) continue;  // a resend
+      if (r.seq <= store_.LastSeq()) continue;   // a resend
       if (r.seq != store_.LastSeq() + 1) break;  // a gap: the active sends again from here
       Status s = state_.ApplyRecord(r.type, r.body);
       if (!s.ok()) {
@@ -162,9 +162,8 @@ void ControllerCore::BecameActive() {
     if (j.state == JobState::kPending) pending++;
     if (j.state == JobState::kRunning) running++;
   }
-  HERD_LOG(Info) << "active in epoch " << ha_->epoch() << " with journal at "
-                 << store_.LastSeq() << ": " << pending << " pending and " << running
-                 << " running jobs";
+  HERD_LOG(Info) << "active in epoch " << ha_->epoch() << " with journal at " << store_.LastSeq()
+                 << ": " << pending << " pending and " << running << " running jobs";
 }
 
 void ControllerCore::SteppedDown() {

@@ -55,9 +55,8 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
                                    std::to_string(config_.max_job_count) + ") reached"));
   }
 
-  const PartitionConfig* part = spec.partition.empty()
-                                    ? config_.DefaultPartition()
-                                    : config_.FindPartition(spec.partition);
+  const PartitionConfig* part =
+      spec.partition.empty() ? config_.DefaultPartition() : config_.FindPartition(spec.partition);
   if (part == nullptr) {
     return Error(InvalidArgument(spec.partition.empty()
                                      ? "No partition specified or system default partition"
@@ -80,8 +79,8 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   if (limit == 0) limit = -1;  // as Slurm: a zero limit means none
   if (part->max_time_s >= 0 && (limit < 0 || limit > part->max_time_s)) {
     return Error(InvalidArgument(
-        "Requested time limit is invalid (missing or exceeds some limit): partition " +
-        part->name + " allows at most " + FormatDuration(part->max_time_s)));
+        "Requested time limit is invalid (missing or exceeds some limit): partition " + part->name +
+        " allows at most " + FormatDuration(part->max_time_s)));
   }
   job.time_limit_s = limit;
   job.submit_time = clock_.NowSeconds();
@@ -251,7 +250,8 @@ Frame ControllerCore::Hold(const Identity& who, const Frame& f) {
     } else if (j->state != JobState::kPending) {
       s = FailedPrecondition("Job is no longer pending execution");
     } else if (!req->hold && j->hold == HoldKind::kAdmin && !IsAdmin(who.uid)) {
-      s = PermissionDenied("Job was held by an administrator; only an administrator may release it");
+      s = PermissionDenied(
+          "Job was held by an administrator; only an administrator may release it");
     } else {
       JobHold e;
       e.job_id = id;
@@ -333,9 +333,15 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
   e.wait_status = wait_status;
   e.end_time = end_time > 0 ? end_time : clock_.NowSeconds();
   switch (job.intent) {
-    case KillIntent::kCancelled: e.state = JobState::kCancelled; break;
-    case KillIntent::kTimeout: e.state = JobState::kTimeout; break;
-    case KillIntent::kNodeFail: e.state = JobState::kNodeFail; break;
+    case KillIntent::kCancelled:
+      e.state = JobState::kCancelled;
+      break;
+    case KillIntent::kTimeout:
+      e.state = JobState::kTimeout;
+      break;
+    case KillIntent::kNodeFail:
+      e.state = JobState::kNodeFail;
+      break;
     case KillIntent::kNone:
       if (message == "OUT_OF_MEMORY") {
         e.state = JobState::kOutOfMemory;
@@ -376,8 +382,8 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
     return Error(FailedPrecondition("stale completion for job " + std::to_string(j->id)));
   }
   if (j->alloc.empty() || j->alloc.front().node != req->node) {
-    return Error(FailedPrecondition("job " + std::to_string(j->id) + " does not run on " +
-                                    req->node));
+    return Error(
+        FailedPrecondition("job " + std::to_string(j->id) + " does not run on " + req->node));
   }
   Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message);
   return proto::MakeStatusFrame(s, 0);
@@ -398,8 +404,7 @@ void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& 
     launch_acked_.erase(id);
     // The processes of the old run on the surviving nodes must go; until the batch host
     // confirms (its step reports the old run's end), it gets no new work.
-    const bool wait_for_host =
-        !old.alloc.empty() && (node_alive || old.alloc.front().node != node);
+    const bool wait_for_host = !old.alloc.empty() && (node_alive || old.alloc.front().node != node);
     if (config_.job_requeue && old.spec.requeue && !old.spec.interactive) {
       JobRequeued e;
       e.job_id = id;

@@ -55,21 +55,30 @@ int main(int argc, char** argv) {
   std::string conf_path = DefaultConfigPath();
   std::string name;
   bool witness = false;
-  static const option kOpts[] = {{"conf", required_argument, nullptr, 'f'},
-                                 {"name", required_argument, nullptr, 'n'},
-                                 {"witness", no_argument, nullptr, 'w'},
-                                 {"help", no_argument, nullptr, 'h'},
-                                 {"version", no_argument, nullptr, 'V'},
-                                 {nullptr, 0, nullptr, 0}};
+  static const option kOpts[] = {
+      {"conf", required_argument, nullptr, 'f'}, {"name", required_argument, nullptr, 'n'},
+      {"witness", no_argument, nullptr, 'w'},    {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},    {nullptr, 0, nullptr, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "f:n:hV", kOpts, nullptr)) != -1) {
     switch (c) {
-      case 'f': conf_path = optarg; break;
-      case 'n': name = optarg; break;
-      case 'w': witness = true; break;
-      case 'h': Usage(); return 0;
-      case 'V': std::printf("herd 0.1.0\n"); return 0;
-      default: return Fail("bad arguments (see --help)");
+      case 'f':
+        conf_path = optarg;
+        break;
+      case 'n':
+        name = optarg;
+        break;
+      case 'w':
+        witness = true;
+        break;
+      case 'h':
+        Usage();
+        return 0;
+      case 'V':
+        std::printf("herd 0.1.0\n");
+        return 0;
+      default:
+        return Fail("bad arguments (see --help)");
     }
   }
   if (optind < argc) return Fail(std::string("unexpected argument: ") + argv[optind]);

@@ -38,7 +38,10 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   if (req->hw.cpus < nc.cpus) low = "Low CPUs";
   if (req->hw.memory_mb < nc.real_memory_mb) low = "Low RealMemory";
   if (!low.empty() && !n.drain) {
-    NodeUpdated e{n.name, n.admin_down, n.down_not_responding, true,
+    NodeUpdated e{n.name,
+                  n.admin_down,
+                  n.down_not_responding,
+                  true,
                   low + " (found " + std::to_string(req->hw.cpus) + " cpus, " +
                       std::to_string(req->hw.memory_mb) + " MB)",
                   clock_.NowSeconds()};
@@ -229,12 +232,13 @@ Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
         "You must specify a reason when DOWNING or DRAINING a node. Request denied"));
   }
   for (const auto& name : req->names) {
-    if (state_.FindNode(name) == nullptr) return Error(NotFound("Invalid node name specified: " + name));
+    if (state_.FindNode(name) == nullptr)
+      return Error(NotFound("Invalid node name specified: " + name));
   }
   for (const auto& name : req->names) {
     const NodeRecord* n = state_.FindNode(name);
-    NodeUpdated e{name, n->admin_down, n->down_not_responding, n->drain, n->reason,
-                  clock_.NowSeconds()};
+    NodeUpdated e{name,     n->admin_down, n->down_not_responding,
+                  n->drain, n->reason,     clock_.NowSeconds()};
     if (state == "DRAIN") {
       e.drain = true;
     } else if (state == "DOWN") {
@@ -295,8 +299,8 @@ void ControllerCore::OnNodeAnswer(const Outgoing& out, const Status& st) {
     if (KillConfirmed(n, out.job_id, out.run_seq)) need_schedule_ = true;
   }
   if (!st.ok() && st.code() != Code::kNotFound) {
-    HERD_LOG(Warning) << proto::MsgTypeName(out.type) << " for job " << out.job_id << " on "
-                      << node << " failed: " << st.message();
+    HERD_LOG(Warning) << proto::MsgTypeName(out.type) << " for job " << out.job_id << " on " << node
+                      << " failed: " << st.message();
   }
 }
 

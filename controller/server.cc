@@ -100,7 +100,8 @@ Status Server::Run(const std::atomic<bool>& stop) {
     auto now = std::chrono::steady_clock::now();
     if (busy) {
       last_busy = now;
-    } else if (now - last_busy > std::chrono::seconds(1) && now - last_trim > std::chrono::seconds(10)) {
+    } else if (now - last_busy > std::chrono::seconds(1) &&
+               now - last_trim > std::chrono::seconds(10)) {
       malloc_trim(0);
       last_trim = now;
     }

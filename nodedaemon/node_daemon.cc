@@ -1,8 +1,6 @@
 // herd — herdd's loop and the requests it serves (controller link: node_daemon_link.cc).
 #include "nodedaemon/node_daemon.h"
 
-#include "nodedaemon/hw/cpu_map.h"
-
 #include <pwd.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -19,6 +17,7 @@
 #include "common/base/strings.h"
 #include "common/proto/codec.h"
 #include "common/proto/step_messages.h"
+#include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/hw/topology.h"
 #include "nodedaemon/step_launcher.h"
 #include "nodedaemon/stepd/proctree.h"
@@ -291,8 +290,7 @@ Status NodeDaemon::OnSignal(const proto::SignalJobRequest& req) {
       continue;
     }
     ++live;
-    JobProcesses job{s.pid.pid,
-                     JobCgroup(JobCgroupPath(node_.name, s.dir))};
+    JobProcesses job{s.pid.pid, JobCgroup(JobCgroupPath(node_.name, s.dir))};
     processes += SignalJob(job, req.signal);
   }
   if (live == 0 && starting) {

@@ -171,8 +171,8 @@ int main(int argc, char** argv) {
     std::printf("%s\n", cli::kVersionString);
     return 0;
   }
-  if (cmd->verb == hcontrol::Verb::kShow && (cmd->entity == hcontrol::Entity::kHostnames ||
-                                              cmd->entity == hcontrol::Entity::kHostlist)) {
+  if (cmd->verb == hcontrol::Verb::kShow &&
+      (cmd->entity == hcontrol::Entity::kHostnames || cmd->entity == hcontrol::Entity::kHostlist)) {
     return ShowHostnames(*cmd);
   }
   auto client = cli::Client::Create();

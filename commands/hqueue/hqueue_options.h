@@ -18,7 +18,7 @@ struct HqueueOptions {
   bool noheader = false;
   bool json = false;
   bool long_format = false;
-  bool steps = false;       // -s: job steps instead of jobs
+  bool steps = false;         // -s: job steps instead of jobs
   bool from_passive = false;  // --from-passive: the passive controller may answer
   bool help = false;
   bool version = false;

@@ -18,17 +18,24 @@ const std::map<char, std::string>& StepTitles() {
 
 std::string StepField(char code, const proto::StepInfo& s, int64_t now) {
   switch (code) {
-    case 'i': return std::to_string(s.job_id) + "." + std::to_string(s.step_id);
-    case 'j': return s.name;
-    case 'P': return s.partition;
-    case 'u': return s.user;
+    case 'i':
+      return std::to_string(s.job_id) + "." + std::to_string(s.step_id);
+    case 'j':
+      return s.name;
+    case 'P':
+      return s.partition;
+    case 'u':
+      return s.user;
     case 'M': {
       int64_t end = s.end_time > 0 ? s.end_time : now;
       return FormatDuration(end > s.start_time ? end - s.start_time : 0);
     }
-    case 'N': return s.nodelist;
-    case 'A': return std::to_string(s.num_tasks);
-    case 'T': return proto::JobStateName(s.state);
+    case 'N':
+      return s.nodelist;
+    case 'A':
+      return std::to_string(s.num_tasks);
+    case 'T':
+      return proto::JobStateName(s.state);
   }
   return "";
 }

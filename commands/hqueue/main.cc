@@ -45,10 +45,9 @@ int main(int argc, char** argv) {
     for (auto& s : steps->steps) {
       if (s.state == proto::JobState::kRunning || opts->all_states) shown.push_back(std::move(s));
     }
-    auto table = hqueue::RenderSteps(shown, steps->now,
-                                     opts->format.empty() ? hqueue::kDefaultStepFormat
-                                                          : opts->format,
-                                     !opts->noheader);
+    auto table = hqueue::RenderSteps(
+        shown, steps->now, opts->format.empty() ? hqueue::kDefaultStepFormat : opts->format,
+        !opts->noheader);
     if (!table.ok()) return cli::ReportError(kCmd, table.error().message());
     std::fputs(table->c_str(), stdout);
     cli::PrintPassiveNote(kCmd, **client);

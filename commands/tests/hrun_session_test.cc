@@ -47,7 +47,8 @@ class Capture {
   static Saved Redirect(int fd, const std::string& name) {
     std::fflush(nullptr);
     // Per process: ctest runs the cases of this file in parallel processes.
-    Saved s{dup(fd), ::testing::TempDir() + "hrun_session_" + std::to_string(getpid()) + "_" + name};
+    Saved s{dup(fd),
+            ::testing::TempDir() + "hrun_session_" + std::to_string(getpid()) + "_" + name};
     std::FILE* f = std::fopen(s.path.c_str(), "w");
     dup2(fileno(f), fd);
     std::fclose(f);
@@ -152,8 +153,7 @@ TEST(StepSession, FenceOutputStdinAndExitCode) {
   EXPECT_EQ(cap.out(), "0: hello\n");
   // The two nodes' messages may interleave in any order, each line stays whole.
   EXPECT_NE(cap.err().find("3: warn\n"), std::string::npos) << cap.err();
-  EXPECT_NE(cap.err().find("hrun: error: n1: task 1: Exited with exit code 3\n"),
-            std::string::npos)
+  EXPECT_NE(cap.err().find("hrun: error: n1: task 1: Exited with exit code 3\n"), std::string::npos)
       << cap.err();
   EXPECT_EQ(cap.err().size(), std::string("3: warn\n").size() + 49) << cap.err();
 }

@@ -27,8 +27,7 @@ class MungeAuth : public Authenticator {
     if (ctx_ == nullptr) return Internal("munge context could not be created");
     std::string digest = Sha256(body);
     char* cred = nullptr;
-    munge_err_t err =
-        munge_encode(&cred, ctx_, digest.data(), static_cast<int>(digest.size()));
+    munge_err_t err = munge_encode(&cred, ctx_, digest.data(), static_cast<int>(digest.size()));
     if (err != EMUNGE_SUCCESS) {
       if (cred != nullptr) std::free(cred);
       return Unavailable(std::string("cannot get a MUNGE credential: ") + munge_strerror(err));

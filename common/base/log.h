@@ -35,7 +35,7 @@ class LogMessage {
 }  // namespace herd
 
 // Usable as a statement anywhere, also as the body of an unbraced if.
-#define HERD_LOG(sev)                                                               \
+#define HERD_LOG(sev)                                                                      \
   for (bool _herd_log_once = ::herd::LogEnabled(::herd::Severity::k##sev); _herd_log_once; \
-       _herd_log_once = false)                                                      \
+       _herd_log_once = false)                                                             \
   ::herd::LogMessage(::herd::Severity::k##sev)

@@ -64,7 +64,7 @@ inline Status Unsupported(std::string m) { return {Code::kUnsupported, std::move
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok());
   }
@@ -94,10 +94,10 @@ class [[nodiscard]] Result {
 #define HERD_CONCAT_INNER(a, b) a##b
 #define HERD_CONCAT(a, b) HERD_CONCAT_INNER(a, b)
 
-#define HERD_RETURN_IF_ERROR(expr)         \
-  do {                                     \
-    ::herd::Status _herd_st = (expr);      \
-    if (!_herd_st.ok()) return _herd_st;   \
+#define HERD_RETURN_IF_ERROR(expr)       \
+  do {                                   \
+    ::herd::Status _herd_st = (expr);    \
+    if (!_herd_st.ok()) return _herd_st; \
   } while (0)
 
 #define HERD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

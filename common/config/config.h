@@ -21,14 +21,14 @@ struct ControllerAddr {
 };
 
 struct NodeConfig {
-  std::string name;          // one node, expanded from the NodeName hostlist
-  std::string addr;          // NodeAddr (default: the name)
-  uint16_t port = 0;         // from Port= (a single port, or a range matched in order)
-  uint32_t cpus = 1;         // CPUs (default Sockets*CoresPerSocket*ThreadsPerCore)
+  std::string name;   // one node, expanded from the NodeName hostlist
+  std::string addr;   // NodeAddr (default: the name)
+  uint16_t port = 0;  // from Port= (a single port, or a range matched in order)
+  uint32_t cpus = 1;  // CPUs (default Sockets*CoresPerSocket*ThreadsPerCore)
   uint32_t sockets = 1;
   uint32_t cores_per_socket = 1;
   uint32_t threads_per_core = 1;
-  uint64_t real_memory_mb = 1;  // RealMemory
+  uint64_t real_memory_mb = 1;        // RealMemory
   std::vector<std::string> features;  // Features=ib,eth
   std::string gres;                   // Gres= as given
   uint32_t weight = 1;
@@ -40,33 +40,33 @@ struct PartitionConfig {
   std::string name;
   std::vector<std::string> nodes;  // expanded
   bool is_default = false;
-  int64_t max_time_s = -1;        // -1 = INFINITE
-  int64_t default_time_s = -1;    // DefaultTime; -1 = use MaxTime
+  int64_t max_time_s = -1;      // -1 = INFINITE
+  int64_t default_time_s = -1;  // DefaultTime; -1 = use MaxTime
   PartitionState state = PartitionState::kUp;
-  uint32_t max_nodes = 0;         // 0 = unlimited
+  uint32_t max_nodes = 0;  // 0 = unlimited
   uint32_t priority = 1;
 };
 
 struct ClusterConfig {
-  std::string source_path;               // the file it was read from
-  std::string cluster_name = "herd";     // ClusterName
+  std::string source_path;                  // the file it was read from
+  std::string cluster_name = "herd";        // ClusterName
   std::vector<ControllerAddr> controllers;  // ControllerHost=name(addr:port), in order
-  uint16_t controller_port = 6817;       // ControllerPort: default port for ControllerHost
-  std::string witness;                   // WitnessHost=name(addr:port) as written, optional
-  ControllerAddr witness_addr;           // parsed; name empty when there is no witness
+  uint16_t controller_port = 6817;          // ControllerPort: default port for ControllerHost
+  std::string witness;                      // WitnessHost=name(addr:port) as written, optional
+  ControllerAddr witness_addr;              // parsed; name empty when there is no witness
   // High availability (doc/ha.md). The active renews its lease with a majority of the
   // voters (controllers + witness) every HaLeaseMs/4 and stops writing before it ends; the
   // passive starts an election when it has not heard from the active for HaLeaseMs.
-  uint32_t ha_lease_ms = 1000;           // HaLeaseMs
+  uint32_t ha_lease_ms = 1000;  // HaLeaseMs
   // The passive must have a record durably within this long, or the active goes on alone
   // (after telling the witness that the passive may not take over).
-  uint32_t ha_sync_timeout_ms = 500;     // HaSyncTimeoutMs
-  bool read_from_passive = false;        // ReadFromPassive=yes: queries go to the passive
-  std::string state_dir = "/var/spool/herd/ctld";   // StateDir
-  std::string spool_dir = "/var/spool/herd/%n";     // SpoolDir (%n = node name)
-  std::string log_dir;                   // LogDir; empty = stderr
-  std::string auth_type = "auth/munge";  // AuthType
-  std::string auth_socket;               // AuthSocket: munged socket; empty = default
+  uint32_t ha_sync_timeout_ms = 500;               // HaSyncTimeoutMs
+  bool read_from_passive = false;                  // ReadFromPassive=yes: queries go to the passive
+  std::string state_dir = "/var/spool/herd/ctld";  // StateDir
+  std::string spool_dir = "/var/spool/herd/%n";    // SpoolDir (%n = node name)
+  std::string log_dir;                             // LogDir; empty = stderr
+  std::string auth_type = "auth/munge";            // AuthType
+  std::string auth_socket;                         // AuthSocket: munged socket; empty = default
   std::string scheduler_type = "sched/fifo";
   std::string select_type = "select/cores";
   std::string mpi_default = "mpi/none";

@@ -1,13 +1,12 @@
 // herd — value parsers of herd.conf: time limits, memory sizes, ports, host specs and the
 // typed global keys; duration printing, the default config path, the ClusterConfig lookups.
-#include "common/config/config.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
 #include "common/base/strings.h"
+#include "common/config/config.h"
 
 namespace herd {
 namespace {
@@ -55,9 +54,9 @@ const U32Key kU32Keys[] = {
     {"HaLeaseMs", &ClusterConfig::ha_lease_ms, 100, 600000},
     {"HaSyncTimeoutMs", &ClusterConfig::ha_sync_timeout_ms, 10, 600000},
 };
-const char* const kOtherGlobalKeys[] = {
-    "ControllerHost", "ControllerHosts", "ControllerPort", "WitnessHost",
-    "HardwareSource", "DefMemPerCPU",    "JobRequeue",     "ReadFromPassive"};
+const char* const kOtherGlobalKeys[] = {"ControllerHost", "ControllerHosts", "ControllerPort",
+                                        "WitnessHost",    "HardwareSource",  "DefMemPerCPU",
+                                        "JobRequeue",     "ReadFromPassive"};
 
 // The canonical spelling of a global key, or "" when `key` is not one.
 std::string CanonicalGlobal(const std::string& key) {

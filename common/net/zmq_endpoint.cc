@@ -98,8 +98,7 @@ Result<proto::Frame> RpcClient::TryRecv() {
   }
 }
 
-Result<proto::Frame> RpcClient::WaitReply(uint64_t request_id,
-                                          std::chrono::milliseconds timeout) {
+Result<proto::Frame> RpcClient::WaitReply(uint64_t request_id, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

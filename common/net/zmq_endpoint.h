@@ -8,7 +8,6 @@
 #include <chrono>
 #include <memory>
 #include <string>
-
 #include <zmq.hpp>
 
 #include "common/base/status.h"

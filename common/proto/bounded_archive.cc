@@ -41,8 +41,8 @@ void BoundedIArchive::load(bool& t) {
   unsigned char byte = 0;
   load_binary(&byte, 1);
   if (byte > 1) {
-    throw boost::archive::archive_exception(
-        boost::archive::archive_exception::input_stream_error, "bool is neither 0 nor 1");
+    throw boost::archive::archive_exception(boost::archive::archive_exception::input_stream_error,
+                                            "bool is neither 0 nor 1");
   }
   t = byte != 0;
 }
@@ -69,8 +69,7 @@ void BoundedIArchive::load(std::wstring& s) {
 namespace boost::archive {
 
 template class detail::archive_serializer_map<herd::proto::BoundedIArchive>;
-template class basic_binary_iprimitive<herd::proto::BoundedIArchive, char,
-                                       std::char_traits<char>>;
+template class basic_binary_iprimitive<herd::proto::BoundedIArchive, char, std::char_traits<char>>;
 template class basic_binary_iarchive<herd::proto::BoundedIArchive>;
 template class binary_iarchive_impl<herd::proto::BoundedIArchive, char, std::char_traits<char>>;
 

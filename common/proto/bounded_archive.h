@@ -4,14 +4,6 @@
 #pragma once
 
 #include <algorithm>
-#include <cstddef>
-#include <cstdint>
-#include <streambuf>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <vector>
-
 #include <boost/archive/binary_iarchive_impl.hpp>
 #include <boost/archive/detail/register_archive.hpp>
 #include <boost/mpl/bool.hpp>
@@ -23,6 +15,13 @@
 #include <boost/serialization/nvp.hpp>
 #include <boost/serialization/tracking.hpp>
 #include <boost/serialization/vector.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <streambuf>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace herd::proto {
 

@@ -7,56 +7,106 @@ namespace herd::proto {
 
 const char* MsgTypeName(MsgType t) {
   switch (t) {
-    case MsgType::kInvalid: return "Invalid";
-    case MsgType::kStatusReply: return "StatusReply";
-    case MsgType::kUnsupportedReply: return "UnsupportedReply";
-    case MsgType::kNotActiveReply: return "NotActiveReply";
-    case MsgType::kHaStatusRequest: return "HaStatusRequest";
-    case MsgType::kHaStatusReply: return "HaStatusReply";
-    case MsgType::kTakeoverRequest: return "TakeoverRequest";
-    case MsgType::kVoteRequest: return "VoteRequest";
-    case MsgType::kVoteReply: return "VoteReply";
-    case MsgType::kAppendRequest: return "AppendRequest";
-    case MsgType::kAppendReply: return "AppendReply";
-    case MsgType::kInstallSnapshotRequest: return "InstallSnapshotRequest";
-    case MsgType::kSubmitJobRequest: return "SubmitJobRequest";
-    case MsgType::kSubmitJobReply: return "SubmitJobReply";
-    case MsgType::kCancelJobsRequest: return "CancelJobsRequest";
-    case MsgType::kCancelJobsReply: return "CancelJobsReply";
-    case MsgType::kQueryJobsRequest: return "QueryJobsRequest";
-    case MsgType::kQueryJobsReply: return "QueryJobsReply";
-    case MsgType::kQueryNodesRequest: return "QueryNodesRequest";
-    case MsgType::kQueryNodesReply: return "QueryNodesReply";
-    case MsgType::kQueryPartitionsRequest: return "QueryPartitionsRequest";
-    case MsgType::kQueryPartitionsReply: return "QueryPartitionsReply";
-    case MsgType::kQueryConfigRequest: return "QueryConfigRequest";
-    case MsgType::kQueryConfigReply: return "QueryConfigReply";
-    case MsgType::kUpdateNodeRequest: return "UpdateNodeRequest";
-    case MsgType::kUpdatePartitionRequest: return "UpdatePartitionRequest";
-    case MsgType::kHoldJobsRequest: return "HoldJobsRequest";
-    case MsgType::kPingRequest: return "PingRequest";
-    case MsgType::kRegisterNodeRequest: return "RegisterNodeRequest";
-    case MsgType::kRegisterNodeReply: return "RegisterNodeReply";
-    case MsgType::kHeartbeatRequest: return "HeartbeatRequest";
-    case MsgType::kStepCompleteRequest: return "StepCompleteRequest";
-    case MsgType::kLaunchBatchRequest: return "LaunchBatchRequest";
-    case MsgType::kSignalJobRequest: return "SignalJobRequest";
-    case MsgType::kTerminateJobRequest: return "TerminateJobRequest";
-    case MsgType::kStepCreateRequest: return "StepCreateRequest";
-    case MsgType::kStepCreateReply: return "StepCreateReply";
-    case MsgType::kAllocationDoneRequest: return "AllocationDoneRequest";
-    case MsgType::kQueryStepsRequest: return "QueryStepsRequest";
-    case MsgType::kQueryStepsReply: return "QueryStepsReply";
-    case MsgType::kLaunchStepRequest: return "LaunchStepRequest";
-    case MsgType::kStepHello: return "StepHello";
-    case MsgType::kTaskOutput: return "TaskOutput";
-    case MsgType::kTaskExit: return "TaskExit";
-    case MsgType::kStepNodeDone: return "StepNodeDone";
-    case MsgType::kStepAbort: return "StepAbort";
-    case MsgType::kFenceContribution: return "FenceContribution";
-    case MsgType::kFenceResult: return "FenceResult";
-    case MsgType::kStdinData: return "StdinData";
-    case MsgType::kStepSignal: return "StepSignal";
+    case MsgType::kInvalid:
+      return "Invalid";
+    case MsgType::kStatusReply:
+      return "StatusReply";
+    case MsgType::kUnsupportedReply:
+      return "UnsupportedReply";
+    case MsgType::kNotActiveReply:
+      return "NotActiveReply";
+    case MsgType::kHaStatusRequest:
+      return "HaStatusRequest";
+    case MsgType::kHaStatusReply:
+      return "HaStatusReply";
+    case MsgType::kTakeoverRequest:
+      return "TakeoverRequest";
+    case MsgType::kVoteRequest:
+      return "VoteRequest";
+    case MsgType::kVoteReply:
+      return "VoteReply";
+    case MsgType::kAppendRequest:
+      return "AppendRequest";
+    case MsgType::kAppendReply:
+      return "AppendReply";
+    case MsgType::kInstallSnapshotRequest:
+      return "InstallSnapshotRequest";
+    case MsgType::kSubmitJobRequest:
+      return "SubmitJobRequest";
+    case MsgType::kSubmitJobReply:
+      return "SubmitJobReply";
+    case MsgType::kCancelJobsRequest:
+      return "CancelJobsRequest";
+    case MsgType::kCancelJobsReply:
+      return "CancelJobsReply";
+    case MsgType::kQueryJobsRequest:
+      return "QueryJobsRequest";
+    case MsgType::kQueryJobsReply:
+      return "QueryJobsReply";
+    case MsgType::kQueryNodesRequest:
+      return "QueryNodesRequest";
+    case MsgType::kQueryNodesReply:
+      return "QueryNodesReply";
+    case MsgType::kQueryPartitionsRequest:
+      return "QueryPartitionsRequest";
+    case MsgType::kQueryPartitionsReply:
+      return "QueryPartitionsReply";
+    case MsgType::kQueryConfigRequest:
+      return "QueryConfigRequest";
+    case MsgType::kQueryConfigReply:
+      return "QueryConfigReply";
+    case MsgType::kUpdateNodeRequest:
+      return "UpdateNodeRequest";
+    case MsgType::kUpdatePartitionRequest:
+      return "UpdatePartitionRequest";
+    case MsgType::kHoldJobsRequest:
+      return "HoldJobsRequest";
+    case MsgType::kPingRequest:
+      return "PingRequest";
+    case MsgType::kRegisterNodeRequest:
+      return "RegisterNodeRequest";
+    case MsgType::kRegisterNodeReply:
+      return "RegisterNodeReply";
+    case MsgType::kHeartbeatRequest:
+      return "HeartbeatRequest";
+    case MsgType::kStepCompleteRequest:
+      return "StepCompleteRequest";
+    case MsgType::kLaunchBatchRequest:
+      return "LaunchBatchRequest";
+    case MsgType::kSignalJobRequest:
+      return "SignalJobRequest";
+    case MsgType::kTerminateJobRequest:
+      return "TerminateJobRequest";
+    case MsgType::kStepCreateRequest:
+      return "StepCreateRequest";
+    case MsgType::kStepCreateReply:
+      return "StepCreateReply";
+    case MsgType::kAllocationDoneRequest:
+      return "AllocationDoneRequest";
+    case MsgType::kQueryStepsRequest:
+      return "QueryStepsRequest";
+    case MsgType::kQueryStepsReply:
+      return "QueryStepsReply";
+    case MsgType::kLaunchStepRequest:
+      return "LaunchStepRequest";
+    case MsgType::kStepHello:
+      return "StepHello";
+    case MsgType::kTaskOutput:
+      return "TaskOutput";
+    case MsgType::kTaskExit:
+      return "TaskExit";
+    case MsgType::kStepNodeDone:
+      return "StepNodeDone";
+    case MsgType::kStepAbort:
+      return "StepAbort";
+    case MsgType::kFenceContribution:
+      return "FenceContribution";
+    case MsgType::kFenceResult:
+      return "FenceResult";
+    case MsgType::kStdinData:
+      return "StdinData";
+    case MsgType::kStepSignal:
+      return "StepSignal";
   }
   return "Unknown";
 }
@@ -82,11 +132,16 @@ struct StateNames {
   const char* abbrev;
 };
 constexpr StateNames kStates[] = {
-    {JobState::kPending, "PENDING", "PD"},     {JobState::kRunning, "RUNNING", "R"},
-    {JobState::kSuspended, "SUSPENDED", "S"},  {JobState::kCompleting, "COMPLETING", "CG"},
-    {JobState::kCompleted, "COMPLETED", "CD"}, {JobState::kFailed, "FAILED", "F"},
-    {JobState::kCancelled, "CANCELLED", "CA"}, {JobState::kTimeout, "TIMEOUT", "TO"},
-    {JobState::kNodeFail, "NODE_FAIL", "NF"},  {JobState::kPreempted, "PREEMPTED", "PR"},
+    {JobState::kPending, "PENDING", "PD"},
+    {JobState::kRunning, "RUNNING", "R"},
+    {JobState::kSuspended, "SUSPENDED", "S"},
+    {JobState::kCompleting, "COMPLETING", "CG"},
+    {JobState::kCompleted, "COMPLETED", "CD"},
+    {JobState::kFailed, "FAILED", "F"},
+    {JobState::kCancelled, "CANCELLED", "CA"},
+    {JobState::kTimeout, "TIMEOUT", "TO"},
+    {JobState::kNodeFail, "NODE_FAIL", "NF"},
+    {JobState::kPreempted, "PREEMPTED", "PR"},
     {JobState::kOutOfMemory, "OUT_OF_MEMORY", "OOM"},
 };
 }  // namespace
@@ -120,14 +175,19 @@ std::string NodeStateName(const NodeInfo& n) {
   if (n.state == NodeState::kDown) return n.drain ? "DOWN+DRAIN" : "DOWN";
   if (n.drain) {
     return (n.state == NodeState::kMixed || n.state == NodeState::kAllocated) ? "DRAINING"
-                                                                               : "DRAINED";
+                                                                              : "DRAINED";
   }
   switch (n.state) {
-    case NodeState::kUnknown: return "UNKNOWN";
-    case NodeState::kIdle: return "IDLE";
-    case NodeState::kMixed: return "MIXED";
-    case NodeState::kAllocated: return "ALLOCATED";
-    case NodeState::kDown: return "DOWN";
+    case NodeState::kUnknown:
+      return "UNKNOWN";
+    case NodeState::kIdle:
+      return "IDLE";
+    case NodeState::kMixed:
+      return "MIXED";
+    case NodeState::kAllocated:
+      return "ALLOCATED";
+    case NodeState::kDown:
+      return "DOWN";
   }
   return "UNKNOWN";
 }

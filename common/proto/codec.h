@@ -4,10 +4,9 @@
 // anything is allocated (BoundedIArchive).
 #pragma once
 
+#include <boost/archive/binary_oarchive.hpp>
 #include <sstream>
 #include <string>
-
-#include <boost/archive/binary_oarchive.hpp>
 
 #include "common/base/status.h"
 #include "common/proto/bounded_archive.h"

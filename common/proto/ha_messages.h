@@ -34,7 +34,7 @@ struct NotActiveReply {
 struct ControllerStatus {
   std::string name;
   std::string addr;
-  std::string role;      // active, passive, candidate, witness, unreachable
+  std::string role;  // active, passive, candidate, witness, unreachable
   uint64_t epoch = 0;
   uint64_t last_seq = 0;  // last journal record it has durably
   bool in_sync = false;   // passive: acknowledged everything; eligible to take over
@@ -140,8 +140,8 @@ struct AppendRequest {
 
 struct AppendReply {
   static constexpr MsgType kType = MsgType::kAppendReply;
-  uint64_t epoch = 0;    // the voter's epoch (higher than the request's: the sender is fenced)
-  bool ok = false;       // lease granted (and records, if any, durable)
+  uint64_t epoch = 0;     // the voter's epoch (higher than the request's: the sender is fenced)
+  bool ok = false;        // lease granted (and records, if any, durable)
   uint64_t last_seq = 0;  // the voter's last durable record (0 for the witness)
   bool need_snapshot = false;  // its journal does not continue the active's: send the state
   std::string voter;

@@ -113,11 +113,11 @@ struct SubmitJobReply {
 // Job selection shared by cancel, hold/release and queries. Empty fields match all.
 struct JobFilter {
   std::vector<uint64_t> job_ids;
-  std::vector<std::string> users;       // user names
+  std::vector<std::string> users;  // user names
   std::vector<std::string> partitions;
   std::vector<JobState> states;
   std::vector<std::string> names;
-  bool include_finished = false;        // queries: show finished jobs still remembered
+  bool include_finished = false;  // queries: show finished jobs still remembered
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& job_ids& users& partitions& states& names& include_finished;
@@ -244,7 +244,7 @@ struct PingRequest {
 struct UpdateNodeRequest {
   static constexpr MsgType kType = MsgType::kUpdateNodeRequest;
   std::vector<std::string> names;
-  std::string state;   // "DRAIN", "RESUME", "DOWN", "IDLE"; empty = reason only
+  std::string state;  // "DRAIN", "RESUME", "DOWN", "IDLE"; empty = reason only
   std::string reason;
   template <class A>
   void serialize(A& ar, unsigned) {
@@ -255,7 +255,7 @@ struct UpdateNodeRequest {
 struct UpdatePartitionRequest {
   static constexpr MsgType kType = MsgType::kUpdatePartitionRequest;
   std::string name;
-  std::string state;   // UP, DOWN, DRAIN, INACTIVE
+  std::string state;  // UP, DOWN, DRAIN, INACTIVE
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& name& state;
@@ -303,9 +303,9 @@ struct HeartbeatRequest {
 struct StepCompleteRequest {
   static constexpr MsgType kType = MsgType::kStepCompleteRequest;
   std::string node;
-  StepRef step;           // finished=true, wait_status set
+  StepRef step;  // finished=true, wait_status set
   int64_t end_time = 0;
-  std::string message;    // e.g. "cannot open output file ..." when the launch failed
+  std::string message;  // e.g. "cannot open output file ..." when the launch failed
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& node& step& end_time& message;
@@ -317,13 +317,13 @@ struct LaunchBatchRequest {
   static constexpr MsgType kType = MsgType::kLaunchBatchRequest;
   uint64_t job_id = 0;
   uint32_t run_seq = 0;
-  JobSpec spec;                 // script, env, patterns, work dir
+  JobSpec spec;  // script, env, patterns, work dir
   uint32_t uid = 0;
   uint32_t gid = 0;
   std::string user;
   std::string partition;
-  std::vector<NodeAlloc> alloc; // all nodes of the job, first = batch host
-  std::string nodelist;         // hostlist of alloc
+  std::vector<NodeAlloc> alloc;  // all nodes of the job, first = batch host
+  std::string nodelist;          // hostlist of alloc
   int64_t time_limit_s = -1;
   std::string controller_addr;  // "tcp://host:port" the step daemon reports to
   template <class A>

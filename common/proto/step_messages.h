@@ -20,27 +20,27 @@ namespace herd::proto {
 // What hrun asks for. Counts of 0 mean "not given".
 struct StepSpec {
   std::string name;
-  uint32_t num_nodes = 0;        // -N: first N nodes of the allocation (0: as needed)
-  uint32_t num_tasks = 0;        // -n (0: one per node)
-  uint32_t cpus_per_task = 1;    // -c
-  uint32_t ntasks_per_node = 0;  // --ntasks-per-node
-  std::string nodelist;          // -w: nodes of the allocation to use
-  std::string exclude;           // -x
-  bool exclusive = false;        // --exclusive: cpus not shared with other steps
-  bool overlap = false;          // --overlap: may share cpus with running steps
+  uint32_t num_nodes = 0;              // -N: first N nodes of the allocation (0: as needed)
+  uint32_t num_tasks = 0;              // -n (0: one per node)
+  uint32_t cpus_per_task = 1;          // -c
+  uint32_t ntasks_per_node = 0;        // --ntasks-per-node
+  std::string nodelist;                // -w: nodes of the allocation to use
+  std::string exclude;                 // -x
+  bool exclusive = false;              // --exclusive: cpus not shared with other steps
+  bool overlap = false;                // --overlap: may share cpus with running steps
   std::string distribution = "block";  // -m: block|cyclic[:block|cyclic]
-  std::string cpu_bind = "cores";      // none|cores|threads|sockets|map_cpu:..|mask_cpu:..[,verbose]
-  std::string mpi = "none";            // none|pmix
-  std::vector<std::string> argv;       // the program and its arguments
-  std::vector<std::string> env;        // K=V: the environment of the tasks
+  std::string cpu_bind = "cores";  // none|cores|threads|sockets|map_cpu:..|mask_cpu:..[,verbose]
+  std::string mpi = "none";        // none|pmix
+  std::vector<std::string> argv;   // the program and its arguments
+  std::vector<std::string> env;    // K=V: the environment of the tasks
   std::string cwd;
-  bool label = false;                  // --label (done by hrun; here for the record)
-  bool kill_on_bad_exit = false;       // -K
-  std::string stdout_pattern;          // -o: empty = to hrun; else a file per pattern on the node
-  std::string stderr_pattern;          // -e
-  std::string stdin_pattern;           // -i: empty = from hrun to task 0; "none"; or a file
+  bool label = false;             // --label (done by hrun; here for the record)
+  bool kill_on_bad_exit = false;  // -K
+  std::string stdout_pattern;     // -o: empty = to hrun; else a file per pattern on the node
+  std::string stderr_pattern;     // -e
+  std::string stdin_pattern;      // -i: empty = from hrun to task 0; "none"; or a file
   int64_t time_limit_s = -1;
-  std::string io_addr;                 // hrun's ROUTER, "tcp://host:port"
+  std::string io_addr;  // hrun's ROUTER, "tcp://host:port"
 
   template <class A>
   void serialize(A& ar, unsigned) {
@@ -106,7 +106,7 @@ struct StepCreateReply {
   static constexpr MsgType kType = MsgType::kStepCreateReply;
   uint32_t step_id = 0;
   std::vector<StepNode> layout;
-  std::string token;      // the step token (see the file comment)
+  std::string token;  // the step token (see the file comment)
   uint32_t num_tasks = 0;
   template <class A>
   void serialize(A& ar, unsigned) {
@@ -159,7 +159,7 @@ struct LaunchStepRequest {
   std::string user;
   std::string partition;
   std::string job_name;
-  std::string job_nodelist;      // the whole allocation
+  std::string job_nodelist;  // the whole allocation
   std::vector<NodeAlloc> job_alloc;
   std::string token;
   std::string controller_addr;

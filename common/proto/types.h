@@ -4,13 +4,12 @@
 // class version (BOOST_CLASS_VERSION at the end of this file).
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <boost/serialization/version.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 namespace herd::proto {
 
@@ -28,8 +27,8 @@ enum class JobState : uint8_t {
   kOutOfMemory = 10,
 };
 
-const char* JobStateName(JobState s);       // "PENDING"
-const char* JobStateShort(JobState s);      // "PD", as squeue %t
+const char* JobStateName(JobState s);                        // "PENDING"
+const char* JobStateShort(JobState s);                       // "PD", as squeue %t
 bool ParseJobState(const std::string& text, JobState* out);  // "pd", "PENDING", "running"...
 inline bool IsFinished(JobState s) {
   return s == JobState::kCompleted || s == JobState::kFailed || s == JobState::kCancelled ||
@@ -41,32 +40,32 @@ inline bool IsFinished(JobState s) {
 // validated by the controller. uid/gid are NOT taken from here: the controller uses the
 // credential's.
 struct JobSpec {
-  std::string name;              // -J; default: script file name or "wrap"
-  std::string partition;         // -p; empty = default partition
-  uint32_t min_nodes = 0;        // -N (0 = not given)
-  uint32_t max_nodes = 0;        // -N min-max (0 = same as min)
-  uint32_t num_tasks = 0;        // -n (0 = not given -> 1 per node)
-  uint32_t cpus_per_task = 1;    // -c
-  uint32_t ntasks_per_node = 0;  // --ntasks-per-node (0 = not given)
-  uint64_t mem_per_node_mb = 0;  // --mem (0 = not given)
-  uint64_t mem_per_cpu_mb = 0;   // --mem-per-cpu (0 = not given)
-  int64_t time_limit_s = -2;     // -t (-2 = not given -> partition default; -1 = unlimited)
-  std::string work_dir;          // -D; default: submit dir
-  std::string submit_dir;        // where hbatch ran
-  std::string stdout_pattern;    // -o; default "herd-%j.out"
-  std::string stderr_pattern;    // -e; default: same as stdout
-  std::string script;            // the script text (including #! line)
-  std::vector<std::string> argv; // script arguments
-  std::vector<std::string> env;  // "K=V" entries exported to the job (--export)
-  bool hold = false;             // -H
-  bool exclusive = false;        // --exclusive
-  bool requeue = true;           // --requeue / --no-requeue
-  std::string nodelist;          // -w: required nodes (hostlist)
-  std::string exclude;           // -x: excluded nodes (hostlist)
+  std::string name;                      // -J; default: script file name or "wrap"
+  std::string partition;                 // -p; empty = default partition
+  uint32_t min_nodes = 0;                // -N (0 = not given)
+  uint32_t max_nodes = 0;                // -N min-max (0 = same as min)
+  uint32_t num_tasks = 0;                // -n (0 = not given -> 1 per node)
+  uint32_t cpus_per_task = 1;            // -c
+  uint32_t ntasks_per_node = 0;          // --ntasks-per-node (0 = not given)
+  uint64_t mem_per_node_mb = 0;          // --mem (0 = not given)
+  uint64_t mem_per_cpu_mb = 0;           // --mem-per-cpu (0 = not given)
+  int64_t time_limit_s = -2;             // -t (-2 = not given -> partition default; -1 = unlimited)
+  std::string work_dir;                  // -D; default: submit dir
+  std::string submit_dir;                // where hbatch ran
+  std::string stdout_pattern;            // -o; default "herd-%j.out"
+  std::string stderr_pattern;            // -e; default: same as stdout
+  std::string script;                    // the script text (including #! line)
+  std::vector<std::string> argv;         // script arguments
+  std::vector<std::string> env;          // "K=V" entries exported to the job (--export)
+  bool hold = false;                     // -H
+  bool exclusive = false;                // --exclusive
+  bool requeue = true;                   // --requeue / --no-requeue
+  std::string nodelist;                  // -w: required nodes (hostlist)
+  std::string exclude;                   // -x: excluded nodes (hostlist)
   std::vector<std::string> constraints;  // --constraint features (all required)
-  int32_t nice = 0;              // --nice
-  std::string export_spec;       // --export as given (ALL, NONE, list), for display
-  bool interactive = false;      // an allocation without a batch script (halloc, hrun)
+  int32_t nice = 0;                      // --nice
+  std::string export_spec;               // --export as given (ALL, NONE, list), for display
+  bool interactive = false;              // an allocation without a batch script (halloc, hrun)
 
   template <class A>
   void serialize(A& ar, unsigned /*version*/) {
@@ -82,7 +81,7 @@ struct NodeAlloc {
   std::string node;
   std::vector<uint32_t> cpus;  // logical cpu ids on that node, ascending
   uint64_t mem_mb = 0;
-  uint32_t tasks = 0;          // tasks placed on this node
+  uint32_t tasks = 0;  // tasks placed on this node
 
   template <class A>
   void serialize(A& ar, unsigned) {
@@ -99,9 +98,9 @@ struct JobInfo {
   std::string user;
   std::string partition;
   JobState state = JobState::kPending;
-  std::string reason;            // why pending / why it ended ("None" when nothing to say)
+  std::string reason;  // why pending / why it ended ("None" when nothing to say)
   uint32_t priority = 0;
-  int64_t submit_time = 0;       // unix seconds
+  int64_t submit_time = 0;  // unix seconds
   int64_t start_time = 0;
   int64_t end_time = 0;
   int64_t time_limit_s = -1;
@@ -109,18 +108,18 @@ struct JobInfo {
   uint32_t num_tasks = 0;
   uint32_t num_cpus = 0;
   uint32_t cpus_per_task = 1;
-  uint64_t mem_mb = 0;           // per node
-  std::string nodelist;          // allocated nodes (hostlist), or requested when pending
+  uint64_t mem_mb = 0;   // per node
+  std::string nodelist;  // allocated nodes (hostlist), or requested when pending
   std::vector<NodeAlloc> alloc;
-  int32_t exit_code = 0;         // script exit code
-  int32_t exit_signal = 0;       // terminating signal, 0 if none
+  int32_t exit_code = 0;    // script exit code
+  int32_t exit_signal = 0;  // terminating signal, 0 if none
   bool held = false;
-  uint32_t restarts = 0;         // requeue count
+  uint32_t restarts = 0;  // requeue count
   std::string work_dir;
-  std::string stdout_path;       // resolved pattern (no %N until it ran)
+  std::string stdout_path;  // resolved pattern (no %N until it ran)
   std::string stderr_path;
-  std::string command;           // script name or wrap text
-  std::string batch_host;        // first node
+  std::string command;     // script name or wrap text
+  std::string batch_host;  // first node
 
   template <class A>
   void serialize(A& ar, unsigned) {
@@ -161,22 +160,22 @@ struct HwInventory {
 struct NodeInfo {
   std::string name;
   NodeState state = NodeState::kUnknown;
-  bool drain = false;        // DRAINING (jobs still on it) or DRAINED
+  bool drain = false;  // DRAINING (jobs still on it) or DRAINED
   bool responding = false;
   std::string reason;
   int64_t reason_time = 0;
   std::string addr;
   uint32_t port = 0;
-  uint32_t cpus = 0;         // configured
+  uint32_t cpus = 0;  // configured
   uint32_t alloc_cpus = 0;
-  uint64_t memory_mb = 0;    // configured
+  uint64_t memory_mb = 0;  // configured
   uint64_t alloc_mem_mb = 0;
   uint32_t sockets = 0;
   uint32_t cores_per_socket = 0;
   uint32_t threads_per_core = 0;
   std::vector<std::string> features;
   std::vector<std::string> partitions;
-  HwInventory hw;            // as last reported
+  HwInventory hw;  // as last reported
   int64_t last_heartbeat = 0;
   int64_t boot_time = 0;
   std::string version;
@@ -196,7 +195,7 @@ std::string NodeStateName(const NodeInfo& n);
 struct PartitionInfo {
   std::string name;
   bool is_default = false;
-  std::string state;          // UP, DOWN, DRAIN, INACTIVE
+  std::string state;  // UP, DOWN, DRAIN, INACTIVE
   int64_t max_time_s = -1;
   int64_t default_time_s = -1;
   std::vector<std::string> nodes;
@@ -212,8 +211,8 @@ struct PartitionInfo {
 // A step a node daemon has running or has finished but not yet had acknowledged.
 struct StepRef {
   uint64_t job_id = 0;
-  uint32_t step_id = 0;     // kBatchStep for the batch script
-  uint32_t run_seq = 0;     // which run of the job (a requeued job runs again with +1)
+  uint32_t step_id = 0;  // kBatchStep for the batch script
+  uint32_t run_seq = 0;  // which run of the job (a requeued job runs again with +1)
   bool finished = false;
   int32_t wait_status = 0;  // as from waitpid, when finished
 

@@ -1,4 +1,6 @@
 // herd — MUNGE authentication against a real munged started for this test.
+#include "common/auth/auth.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -7,7 +9,6 @@
 #include <cstdlib>
 #include <string>
 
-#include "common/auth/auth.h"
 #include "common/base/fs.h"
 
 namespace herd {

@@ -1,19 +1,18 @@
 // herd — envelope and message codec: round trips, golden bytes, hostile input.
+#include "common/proto/codec.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/serialization/map.hpp>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <new>
 #include <random>
 #include <sstream>
-
-#include <boost/archive/binary_iarchive.hpp>
-#include <boost/serialization/map.hpp>
-
-#include "common/proto/codec.h"
 
 // The largest single allocation this test binary asked for since the last reset: shows that
 // hostile lengths are refused before anything is allocated, not after an allocation failed.
@@ -78,9 +77,9 @@ TEST(Envelope, GoldenBytes) {
   f.epoch = 2;
   f.auth = "A";
   f.body = "B";
-  const unsigned char want[] = {'H', 'E', 'R', 'D', 1, 0, 115, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0,
-                                0,   0,   2,   0,   0, 0, 0,   0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0,
-                                'A', 'B'};
+  const unsigned char want[] = {'H', 'E', 'R', 'D', 1, 0, 115, 0, 0, 0, 0,   0,  1,
+                                0,   0,   0,   0,   0, 0, 0,   2, 0, 0, 0,   0,  0,
+                                0,   0,   1,   0,   0, 0, 1,   0, 0, 0, 'A', 'B'};
   EXPECT_EQ(EncodeFrame(f), std::string(reinterpret_cast<const char*>(want), sizeof want));
 }
 

@@ -21,9 +21,12 @@ constexpr size_t kMaxUnacked = 200000;
 
 const char* RoleName(Role r) {
   switch (r) {
-    case Role::kPassive: return "passive";
-    case Role::kCandidate: return "candidate";
-    case Role::kActive: return "active";
+    case Role::kPassive:
+      return "passive";
+    case Role::kCandidate:
+      return "candidate";
+    case Role::kActive:
+      return "active";
   }
   return "?";
 }
@@ -62,9 +65,8 @@ Status HaControl::Load() {
   HERD_RETURN_IF_ERROR(voter_.Load(now));
   last_heard_ms_ = now;
   election_due_ms_ = peers_.empty() ? now : now + ElectionTimeout();
-  HERD_LOG(Info) << "high availability: " << peers_.size() + 1 << " voter(s), epoch "
-                 << epoch() << ", journal from epoch " << log_epoch() << ", lease " << lease_ms_
-                 << " ms";
+  HERD_LOG(Info) << "high availability: " << peers_.size() + 1 << " voter(s), epoch " << epoch()
+                 << ", journal from epoch " << log_epoch() << ", lease " << lease_ms_ << " ms";
   return Status::Ok();
 }
 
@@ -92,8 +94,8 @@ int64_t HaControl::ElectionTimeout() {
 
 void HaControl::SetRole(Role r, const std::string& why) {
   if (r == role_) return;
-  HERD_LOG(Info) << "role " << RoleName(role_) << " -> " << RoleName(r) << " in epoch "
-                 << epoch() << ": " << why;
+  HERD_LOG(Info) << "role " << RoleName(role_) << " -> " << RoleName(r) << " in epoch " << epoch()
+                 << ": " << why;
   role_ = r;
   role_changes_++;
 }
@@ -176,7 +178,8 @@ void HaControl::Tick(uint64_t last_seq) {
     }
   }
   for (Peer& p : peers_) {
-    if (p.snapshot_in_flight && now - p.snapshot_sent_ms > std::max<int64_t>(10000, 10 * lease_ms_)) {
+    if (p.snapshot_in_flight &&
+        now - p.snapshot_sent_ms > std::max<int64_t>(10000, 10 * lease_ms_)) {
       p.snapshot_in_flight = false;  // lost: send it again
       p.need_snapshot = true;
     }
@@ -289,8 +292,7 @@ void HaControl::UpdateSync(uint64_t last_seq) {
                         << last_seq << "): going on without it";
     }
   } else if (p->confirmed && !p->need_snapshot && !p->snapshot_in_flight &&
-             p->acked_seq >= last_seq &&
-             now - p->last_reply_ms < lease_ms_) {
+             p->acked_seq >= last_seq && now - p->last_reply_ms < lease_ms_) {
     p->in_sync = true;
     next_renew_ms_ = now;
     HERD_LOG(Info) << p->name << " is in sync at record " << last_seq;

@@ -139,10 +139,10 @@ class HaControl {
   Role role_ = Role::kPassive;
   uint64_t role_changes_ = 0;
   std::string leader_, leader_addr_;
-  int64_t last_heard_ms_ = 0;     // from the active (or our own start)
-  bool synced_ = false;           // passive: the active counts it as in sync
-  int64_t election_due_ms_ = 0;   // passive: start an election at this time
-  int64_t lease_until_ms_ = 0;    // active: writes allowed before this
+  int64_t last_heard_ms_ = 0;    // from the active (or our own start)
+  bool synced_ = false;          // passive: the active counts it as in sync
+  int64_t election_due_ms_ = 0;  // passive: start an election at this time
+  int64_t lease_until_ms_ = 0;   // active: writes allowed before this
   int64_t next_renew_ms_ = 0;
   // Candidate.
   bool pre_vote_ = false;

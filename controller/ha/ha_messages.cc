@@ -12,8 +12,8 @@ proto::VoteReply HaControl::OnVote(const proto::VoteRequest& req, uint64_t last_
   const int64_t now = clock_.MonotonicMs();
   const LogPos mine{log_epoch(), last_seq};
   proto::VoteReply rep = voter_.OnVote(req, &mine, now);
-  HERD_LOG(Info) << (req.pre_vote ? "pre-vote" : "vote") << " for " << req.candidate
-                 << " in epoch " << req.epoch << ": "
+  HERD_LOG(Info) << (req.pre_vote ? "pre-vote" : "vote") << " for " << req.candidate << " in epoch "
+                 << req.epoch << ": "
                  << (rep.granted ? std::string("granted") : "refused, " + rep.reason);
   if (rep.granted && !req.pre_vote) {
     if (role_ != Role::kPassive) StepDown("voted for " + req.candidate);
@@ -90,7 +90,8 @@ void HaControl::OnReply(size_t peer, const proto::Frame& f, uint64_t last_seq) {
       if (role_ != Role::kPassive) StepDown(p.name + " is in epoch " + std::to_string(rep->epoch));
       return;
     }
-    if (role_ != Role::kCandidate || sent.epoch != candidate_epoch_ || sent.pre != pre_vote_) return;
+    if (role_ != Role::kCandidate || sent.epoch != candidate_epoch_ || sent.pre != pre_vote_)
+      return;
     if (!rep->granted) {
       HERD_LOG(Info) << p.name << " refused its " << (sent.pre ? "pre-vote" : "vote") << ": "
                      << rep->reason;
@@ -210,9 +211,8 @@ proto::HaStatusReply HaControl::StatusReport(uint64_t last_seq) const {
   me.role = r.role;
   me.epoch = epoch();
   me.last_seq = last_seq;
-  me.in_sync = role_ == Role::kActive ||
-               (role_ == Role::kPassive && synced_ && !leader_.empty() &&
-                now - last_heard_ms_ < lease_ms_);
+  me.in_sync = role_ == Role::kActive || (role_ == Role::kPassive && synced_ && !leader_.empty() &&
+                                          now - last_heard_ms_ < lease_ms_);
   me.lag_ms = role_ == Role::kActive || leader_.empty() ? 0 : now - last_heard_ms_;
   r.controllers.push_back(me);
   for (const Peer& p : peers_) {

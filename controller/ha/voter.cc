@@ -53,8 +53,7 @@ bool Voter::LeaseHeldByOther(const std::string& candidate, int64_t now_ms) const
   return !lease_holder_.empty() && lease_holder_ != candidate && now_ms < lease_until_ms_;
 }
 
-proto::VoteReply Voter::OnVote(const proto::VoteRequest& req, const LogPos* mine,
-                               int64_t now_ms) {
+proto::VoteReply Voter::OnVote(const proto::VoteRequest& req, const LogPos* mine, int64_t now_ms) {
   proto::VoteReply rep;
   rep.voter = name_;
   rep.epoch = state_.epoch;

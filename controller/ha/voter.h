@@ -45,8 +45,7 @@ class Voter {
   proto::VoteReply OnVote(const proto::VoteRequest& req, const LogPos* mine, int64_t now_ms);
   // The lease part of an AppendRequest (records are the controller's business). Adopts a
   // higher epoch. The witness (`keeps_exclusion`) records req.excluded durably.
-  proto::AppendReply OnLease(const proto::AppendRequest& req, int64_t now_ms,
-                             bool keeps_exclusion);
+  proto::AppendReply OnLease(const proto::AppendRequest& req, int64_t now_ms, bool keeps_exclusion);
 
   // This voter's own moves.
   Status AdoptEpoch(uint64_t epoch);       // a higher epoch seen: forget the old vote

@@ -18,8 +18,8 @@ Status RunWitness(const ClusterConfig& config, const std::string& state_dir,
   HERD_RETURN_IF_ERROR(core.Load());
   const std::string addr = TcpEndpoint(config.witness_addr.host, config.witness_addr.port);
   HERD_ASSIGN_OR_RETURN(auto rpc, net::RpcServer::Bind(addr));
-  HERD_LOG(Info) << "witness " << config.witness_addr.name << " serving on " << addr
-                 << " (epoch " << core.voter().state().epoch << ")";
+  HERD_LOG(Info) << "witness " << config.witness_addr.name << " serving on " << addr << " (epoch "
+                 << core.voter().state().epoch << ")";
   zmq::pollitem_t item{rpc->socket().handle(), 0, ZMQ_POLLIN, 0};
   while (!stop.load()) {
     try {

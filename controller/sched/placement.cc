@@ -35,8 +35,7 @@ uint64_t JobMemOnNode(const ClusterConfig& cfg, const SpecRecord& spec, uint32_t
   return cfg.def_mem_per_cpu_mb * cpus;
 }
 
-Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job,
-                                        PlaceMode mode) {
+Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode) {
   const ClusterConfig& cfg = state.config();
   const SpecRecord& spec = job.spec;
   const PartitionConfig* part = cfg.FindPartition(job.partition);
@@ -66,12 +65,12 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
   }
 
   const uint32_t cpt = std::max<uint32_t>(1, spec.cpus_per_task);
-  const uint32_t min_nodes = std::max<uint32_t>(
-      {spec.min_nodes, 1u, static_cast<uint32_t>(required.size()),
-       (spec.ntasks_per_node > 0 && spec.num_tasks > 0)
-           ? (spec.num_tasks + spec.ntasks_per_node - 1) / spec.ntasks_per_node
-           : 1u});
-  uint32_t max_nodes = spec.max_nodes > 0 ? spec.max_nodes
+  const uint32_t min_nodes =
+      std::max<uint32_t>({spec.min_nodes, 1u, static_cast<uint32_t>(required.size()),
+                          (spec.ntasks_per_node > 0 && spec.num_tasks > 0)
+                              ? (spec.num_tasks + spec.ntasks_per_node - 1) / spec.ntasks_per_node
+                              : 1u});
+  uint32_t max_nodes = spec.max_nodes > 0   ? spec.max_nodes
                        : spec.min_nodes > 0 ? std::max(spec.min_nodes, min_nodes)
                                             : UINT32_MAX;
   if (max_nodes < min_nodes) return never("node count range is empty");
@@ -81,8 +80,8 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
   }
   if (ntasks < min_nodes) return never("fewer tasks than nodes");
   if (part->max_nodes > 0 && min_nodes > part->max_nodes) {
-    return never("partition " + part->name + " allows at most " +
-                 std::to_string(part->max_nodes) + " nodes");
+    return never("partition " + part->name + " allows at most " + std::to_string(part->max_nodes) +
+                 " nodes");
   }
 
   // Candidates in partition order, required nodes first.
@@ -146,8 +145,9 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
   std::vector<Candidate> chosen = choose(cands, &slots);
   if ((chosen.size() < min_nodes || slots < ntasks) && max_nodes < cands.size()) {
     std::vector<Candidate> roomy = cands;
-    std::stable_sort(roomy.begin() + static_cast<long>(required.size()), roomy.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.capacity > b.capacity; });
+    std::stable_sort(
+        roomy.begin() + static_cast<long>(required.size()), roomy.end(),
+        [](const Candidate& a, const Candidate& b) { return a.capacity > b.capacity; });
     chosen = choose(roomy, &slots);
   }
   if (chosen.size() < min_nodes || slots < ntasks) {

@@ -15,8 +15,7 @@ enum class PlaceMode {
 };
 
 // kResourceExhausted: not now; kFailedPrecondition: never (with the reason in words).
-Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job,
-                                        PlaceMode mode);
+Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode);
 
 // Whether the scheduler may put new work on the node now.
 bool NodeUsable(const NodeRecord& n);

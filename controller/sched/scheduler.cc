@@ -20,8 +20,8 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
   for (const auto& [id, job] : state.jobs()) {
     if (job.state == JobState::kPending) pending.push_back(&job);
   }
-  bool any_nice = std::any_of(pending.begin(), pending.end(),
-                              [](const Job* j) { return j->spec.nice != 0; });
+  bool any_nice =
+      std::any_of(pending.begin(), pending.end(), [](const Job* j) { return j->spec.nice != 0; });
   if (any_nice) {
     std::stable_sort(pending.begin(), pending.end(), [](const Job* a, const Job* b) {
       return a->spec.nice < b->spec.nice;  // ids ascend already
@@ -30,8 +30,9 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
   std::map<std::string, int32_t>& blocked = pass.blocked;
   for (const Job* job : pending) {
     if (job->hold != HoldKind::kNone) {
-      pass.reasons.emplace_back(job->id, job->hold == HoldKind::kUser ? PendingReason::kJobHeldUser
-                                                                    : PendingReason::kJobHeldAdmin);
+      pass.reasons.emplace_back(job->id, job->hold == HoldKind::kUser
+                                             ? PendingReason::kJobHeldUser
+                                             : PendingReason::kJobHeldAdmin);
       continue;
     }
     if (job->awaiting_kill) {
@@ -41,7 +42,7 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
     std::string pstate = state.PartitionState(job->partition);
     if (pstate != "UP") {
       pass.reasons.emplace_back(job->id, pstate == "INACTIVE" ? PendingReason::kPartitionInactive
-                                                            : PendingReason::kPartitionDown);
+                                                              : PendingReason::kPartitionDown);
       continue;
     }
     if (blocked.count(job->partition)) {

@@ -89,8 +89,8 @@ Result<std::vector<proto::StepNode>> PlaceStep(const Job& job, const proto::Step
   }
   uint64_t capacity = 0;
   for (const auto& s : slots) capacity += s.capacity;
-  if (capacity < ntasks || std::any_of(slots.begin(), slots.end(),
-                                       [](const Slot& s) { return s.capacity == 0; })) {
+  if (capacity < ntasks ||
+      std::any_of(slots.begin(), slots.end(), [](const Slot& s) { return s.capacity == 0; })) {
     if (busy) return ResourceExhausted("Requested nodes are busy");
     // Overlapping steps may oversubscribe: give every node an even share.
     if (!spec.overlap) return never("not enough cpus");

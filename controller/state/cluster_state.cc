@@ -4,9 +4,8 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <sstream>
-
 #include <boost/serialization/map.hpp>
+#include <sstream>
 
 #include "common/proto/codec.h"
 
@@ -25,10 +24,18 @@ ClusterState::ClusterState(const ClusterConfig& config) : config_(config) {
     PartitionRecord r;
     r.name = p.name;
     switch (p.state) {
-      case PartitionState::kUp: r.state = "UP"; break;
-      case PartitionState::kDown: r.state = "DOWN"; break;
-      case PartitionState::kDrain: r.state = "DRAIN"; break;
-      case PartitionState::kInactive: r.state = "INACTIVE"; break;
+      case PartitionState::kUp:
+        r.state = "UP";
+        break;
+      case PartitionState::kDown:
+        r.state = "DOWN";
+        break;
+      case PartitionState::kDrain:
+        r.state = "DRAIN";
+        break;
+      case PartitionState::kInactive:
+        r.state = "INACTIVE";
+        break;
     }
     partitions_[p.name] = r;
   }
@@ -55,15 +62,24 @@ void ClusterState::SetAwaitingKill(uint64_t id, bool waiting) {
 
 const char* PendingReasonName(PendingReason r) {
   switch (r) {
-    case PendingReason::kNone: return "None";
-    case PendingReason::kResources: return "Resources";
-    case PendingReason::kPriority: return "Priority";
-    case PendingReason::kJobHeldUser: return "JobHeldUser";
-    case PendingReason::kJobHeldAdmin: return "JobHeldAdmin";
-    case PendingReason::kPartitionDown: return "PartitionDown";
-    case PendingReason::kPartitionInactive: return "PartitionInactive";
-    case PendingReason::kBadConstraints: return "BadConstraints";
-    case PendingReason::kRequeued: return "Requeued";
+    case PendingReason::kNone:
+      return "None";
+    case PendingReason::kResources:
+      return "Resources";
+    case PendingReason::kPriority:
+      return "Priority";
+    case PendingReason::kJobHeldUser:
+      return "JobHeldUser";
+    case PendingReason::kJobHeldAdmin:
+      return "JobHeldAdmin";
+    case PendingReason::kPartitionDown:
+      return "PartitionDown";
+    case PendingReason::kPartitionInactive:
+      return "PartitionInactive";
+    case PendingReason::kBadConstraints:
+      return "BadConstraints";
+    case PendingReason::kRequeued:
+      return "Requeued";
   }
   return "None";
 }
@@ -244,7 +260,7 @@ Status ClusterState::Apply(const StepNodeEnded& e) {
     if (rank(e.wait_status) > rank(cur)) st.wait_status = e.wait_status;
     if (st.nodes_done.size() >= st.layout.size()) {
       st.end_time = e.time;
-      st.state = e.cancelled ? JobState::kCancelled
+      st.state = e.cancelled           ? JobState::kCancelled
                  : st.wait_status == 0 ? JobState::kCompleted
                                        : JobState::kFailed;
     }
@@ -264,16 +280,26 @@ Status DecodeApply(ClusterState& s, const std::string& body) {
 
 Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
   switch (static_cast<EventType>(type)) {
-    case EventType::kJobSubmitted: return DecodeApply<JobSubmitted>(*this, body);
-    case EventType::kJobStarted: return DecodeApply<JobStarted>(*this, body);
-    case EventType::kJobEnded: return DecodeApply<JobEnded>(*this, body);
-    case EventType::kJobRequeued: return DecodeApply<JobRequeued>(*this, body);
-    case EventType::kJobHold: return DecodeApply<JobHold>(*this, body);
-    case EventType::kJobKillIntent: return DecodeApply<JobKillIntent>(*this, body);
-    case EventType::kNodeUpdated: return DecodeApply<NodeUpdated>(*this, body);
-    case EventType::kPartitionUpdated: return DecodeApply<PartitionUpdated>(*this, body);
-    case EventType::kStepStarted: return DecodeApply<StepStarted>(*this, body);
-    case EventType::kStepNodeEnded: return DecodeApply<StepNodeEnded>(*this, body);
+    case EventType::kJobSubmitted:
+      return DecodeApply<JobSubmitted>(*this, body);
+    case EventType::kJobStarted:
+      return DecodeApply<JobStarted>(*this, body);
+    case EventType::kJobEnded:
+      return DecodeApply<JobEnded>(*this, body);
+    case EventType::kJobRequeued:
+      return DecodeApply<JobRequeued>(*this, body);
+    case EventType::kJobHold:
+      return DecodeApply<JobHold>(*this, body);
+    case EventType::kJobKillIntent:
+      return DecodeApply<JobKillIntent>(*this, body);
+    case EventType::kNodeUpdated:
+      return DecodeApply<NodeUpdated>(*this, body);
+    case EventType::kPartitionUpdated:
+      return DecodeApply<PartitionUpdated>(*this, body);
+    case EventType::kStepStarted:
+      return DecodeApply<StepStarted>(*this, body);
+    case EventType::kStepNodeEnded:
+      return DecodeApply<StepNodeEnded>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }

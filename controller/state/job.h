@@ -4,14 +4,13 @@
 // pending job small in memory (see Job).
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <utility>
-#include <string>
-#include <vector>
-
 #include <boost/archive/archive_exception.hpp>
 #include <boost/serialization/version.hpp>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "common/proto/step_messages.h"
 #include "common/proto/types.h"
@@ -50,10 +49,10 @@ struct StepRecord {
   JobState state = JobState::kRunning;  // RUNNING, then COMPLETED/FAILED/CANCELLED
   std::vector<proto::StepNode> layout;
   uint32_t num_tasks = 0;
-  bool overlap = false;                 // its cpus may be shared with other steps
+  bool overlap = false;  // its cpus may be shared with other steps
   int64_t start_time = 0;
   int64_t end_time = 0;
-  int32_t wait_status = 0;              // the highest of the nodes'
+  int32_t wait_status = 0;  // the highest of the nodes'
   std::vector<std::string> nodes_done;
 
   template <class A>
@@ -125,7 +124,7 @@ struct Job {
 struct NodeRecord {
   // Persisted.
   std::string name;
-  bool admin_down = false;     // DOWN by an admin or by the controller (not responding)
+  bool admin_down = false;           // DOWN by an admin or by the controller (not responding)
   bool down_not_responding = false;  // DOWN because it went silent (ReturnToService=1 clears)
   bool drain = false;
   std::string reason;
@@ -140,7 +139,7 @@ struct NodeRecord {
   std::string version;
   std::vector<bool> cpu_used;  // per configured cpu
   uint64_t mem_used_mb = 0;
-  uint32_t jobs = 0;           // running jobs on it
+  uint32_t jobs = 0;  // running jobs on it
   // Runs (job id, run_seq) this node was told to kill and has not yet confirmed gone: new
   // work waits until they are, so cpus are never handed out while old processes live.
   // Value: monotonic ms after which the controller stops waiting (and logs it).

@@ -9,14 +9,13 @@
 // job fields is unchanged. Serialized exactly as a std::string.
 #pragma once
 
-#include <cstddef>
-#include <ostream>
-#include <string>
-
 #include <boost/serialization/level.hpp>
 #include <boost/serialization/split_member.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/tracking.hpp>
+#include <cstddef>
+#include <ostream>
+#include <string>
 
 namespace herd::ctld {
 

@@ -22,9 +22,7 @@ struct BlobHolder {
 
 Status BlobStore::Init() { return MakeDirs(dir_, 0700); }
 
-std::string BlobStore::Path(uint64_t job_id) const {
-  return dir_ + "/" + std::to_string(job_id);
-}
+std::string BlobStore::Path(uint64_t job_id) const { return dir_ + "/" + std::to_string(job_id); }
 
 Status BlobStore::Write(uint64_t job_id, const JobBlob& blob) {
   BlobHolder h{blob};

@@ -31,9 +31,7 @@ uint64_t GetLe(const char* p, size_t bytes) {
   return v;
 }
 
-Status Errno(const std::string& what) {
-  return Internal(what + ": " + std::strerror(errno));
-}
+Status Errno(const std::string& what) { return Internal(what + ": " + std::strerror(errno)); }
 
 Status WriteAll(int fd, const std::string& data) {
   size_t off = 0;

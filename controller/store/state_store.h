@@ -22,10 +22,10 @@ struct JournalRecord {
 };
 
 struct Recovered {
-  std::string checkpoint;          // empty when there is none
-  uint64_t checkpoint_seq = 0;     // last record the checkpoint includes
+  std::string checkpoint;              // empty when there is none
+  uint64_t checkpoint_seq = 0;         // last record the checkpoint includes
   std::vector<JournalRecord> records;  // after the checkpoint, in order
-  bool torn_tail = false;          // an incomplete last record was dropped
+  bool torn_tail = false;              // an incomplete last record was dropped
 };
 
 class StateStore {

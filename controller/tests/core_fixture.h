@@ -41,8 +41,8 @@ class CoreTest : public ::testing::Test {
     EXPECT_TRUE(last_.status.ok());
     for (auto& m : last_.node_messages) sent_.push_back(m);
     if (last_.replies.empty()) return Internal("no reply");
-    auto f = proto::DecodeFrame(last_.replies.back().bytes.data(),
-                                last_.replies.back().bytes.size());
+    auto f =
+        proto::DecodeFrame(last_.replies.back().bytes.data(), last_.replies.back().bytes.size());
     EXPECT_EQ(f->request_id, rid_);
     Status st = proto::ReplyStatus(*f);
     if (!st.ok()) return st;

@@ -316,3 +316,38 @@ TEST_F(HaPair, TakeoverHandsOverWithoutLoss) {
 
 }  // namespace
 }  // namespace herd::ctld
+
+namespace herd::ctld {
+namespace {
+
+// Votes, records and snapshots are accepted only from controllers (root or the daemons'
+// user); a user cannot inject journal records or depose the active.
+TEST_F(HaPair, VoterMessagesFromUsersAreRefused) {
+  ASSERT_TRUE(RunUntilActive(5000));
+  Run(500);
+  const uint64_t epoch = ctls_["ctl2"]->core->epoch();
+  proto::VoteRequest vote;
+  vote.epoch = epoch + 5;
+  vote.candidate = "ctl1";
+  proto::AppendRequest append;
+  append.epoch = epoch + 5;
+  append.leader = "mallory";
+  append.records.push_back({ctls_["ctl2"]->store.LastSeq() + 1, 1, "garbage"});
+  for (const std::string& bytes :
+       {RequestBytes(vote, 1000, ++rid_), RequestBytes(append, 1000, ++rid_)}) {
+    client_replies_["ctl2"].clear();
+    ctls_["ctl2"]->core->HandleRequest("client", bytes);
+    Step();
+    ASSERT_EQ(client_replies_["ctl2"].size(), 1u);
+    auto f =
+        proto::DecodeFrame(client_replies_["ctl2"][0].data(), client_replies_["ctl2"][0].size());
+    ASSERT_TRUE(f.ok());
+    EXPECT_EQ(proto::ReplyStatus(*f).code(), Code::kPermissionDenied);
+  }
+  EXPECT_EQ(ctls_["ctl2"]->core->epoch(), epoch);
+  Run(1000);
+  EXPECT_EQ(Active(), "ctl1");
+}
+
+}  // namespace
+}  // namespace herd::ctld

@@ -1,6 +1,5 @@
 // herd — ClusterState: events, resource accounting, checkpoint round trip.
 #include "controller/state/cluster_state.h"
-
 #include "controller/tests/test_util.h"
 
 namespace herd::ctld {

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "common/auth/auth.h"
+#include "common/base/strings.h"
 #include "common/config/config.h"
 #include "common/proto/codec.h"
-#include "common/base/strings.h"
 
 namespace herd::ctld::testing {
 
@@ -31,9 +31,10 @@ inline ClusterConfig TestConfig(int nodes = 4, int cpus = 4, int mem = 2000) {
   std::string text =
       "ClusterName=test\nControllerHost=ctl1(127.0.0.1:7000)\nStateDir=/tmp/x\n"
       "HeartbeatInterval=1\nNodeTimeout=5\nMinJobAge=300\nKillWait=2\n";
-  text += "NodeName=n[1-" + std::to_string(nodes) + "] NodeAddr=127.0.0.1 Port=" +
-          std::to_string(7100) + "-" + std::to_string(7100 + nodes - 1) +
-          " CPUs=" + std::to_string(cpus) + " RealMemory=" + std::to_string(mem) + "\n";
+  text += "NodeName=n[1-" + std::to_string(nodes) +
+          "] NodeAddr=127.0.0.1 Port=" + std::to_string(7100) + "-" +
+          std::to_string(7100 + nodes - 1) + " CPUs=" + std::to_string(cpus) +
+          " RealMemory=" + std::to_string(mem) + "\n";
   text += "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP\n";
   text += "PartitionName=short Nodes=n1 MaxTime=10 State=UP\n";
   auto cfg = ParseConfig(text, "test.conf");

@@ -98,8 +98,8 @@ pid_t JobCgroup::ForkInto(bool* placed) const {
         *placed = true;
         return static_cast<pid_t>(pid);
       }
-      if (e != ENOSYS && e != EINVAL && e != E2BIG && e != EOPNOTSUPP && e != EPERM &&
-          e != EBUSY && e != EACCES) {
+      if (e != ENOSYS && e != EINVAL && e != E2BIG && e != EOPNOTSUPP && e != EPERM && e != EBUSY &&
+          e != EACCES) {
         errno = e;
         return -1;
       }

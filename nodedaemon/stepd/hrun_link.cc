@@ -76,9 +76,7 @@ bool HrunLink::Stalled() const {
   return sock_ && !pending_.empty() && Clock::now() - last_progress_ >= kStallLimit;
 }
 
-bool HrunLink::Congested() const {
-  return pending_output_ > kMaxPendingOutput && !Stalled();
-}
+bool HrunLink::Congested() const { return pending_output_ > kMaxPendingOutput && !Stalled(); }
 
 void HrunLink::Pump() {
   while (sock_ && !pending_.empty()) {
@@ -122,8 +120,8 @@ void HrunLink::Close(std::chrono::milliseconds stall, std::chrono::milliseconds 
   if (!sock_) return;
   Pump();
   while (!pending_.empty()) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        last_progress_ + stall - Clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(last_progress_ + stall -
+                                                                      Clock::now());
     if (left.count() <= 0) break;  // hrun takes nothing any more
     zmq::pollitem_t item{sock_->handle(), 0, ZMQ_POLLOUT, 0};
     try {

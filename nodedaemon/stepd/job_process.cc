@@ -114,9 +114,8 @@ Status WriteScript(const std::string& path, const std::string& text, uid_t uid, 
 }
 
 Result<JobStart> StartJobProcess(const JobLaunchPlan& plan, const JobCgroup& cgroup) {
-  auto child = SpawnInCgroup(cgroup, [&plan](int go_fd, int report_fd) {
-    RunChild(plan, go_fd, report_fd);
-  });
+  auto child = SpawnInCgroup(
+      cgroup, [&plan](int go_fd, int report_fd) { RunChild(plan, go_fd, report_fd); });
   if (!child.ok()) return child.error();
   JobStart start;
   start.pid = child->pid;

@@ -16,9 +16,9 @@
 #include "common/proto/codec.h"
 #include "common/proto/output_path.h"
 #include "nodedaemon/hw/cpu_map.h"
+#include "nodedaemon/hw/fabric.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/completion.h"
-#include "nodedaemon/hw/fabric.h"
 #include "nodedaemon/stepd/job_env.h"
 #include "nodedaemon/stepd/job_process.h"
 
@@ -136,8 +136,8 @@ Status StepDaemon::Start() {
     }
   }
 
-  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_, plan.user, home, shell,
-                    CompatDir(), HasRdmaFabric()};
+  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_,     plan.user,
+                    home,  shell,      CompatDir(),          HasRdmaFabric()};
   plan.env = BuildJobEnv(launch_, ctx);
 
   auto cg = JobCgroup::Create(JobCgroupPath(node_, dir_));

@@ -233,8 +233,8 @@ Status TaskStep::Launch() {
   HERD_ASSIGN_OR_RETURN(CpuBind bind, ParseCpuBind(spec.cpu_bind));
   HERD_RETURN_IF_ERROR(StartMpi());
 
-  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_, user,
-                    home,  shell,      CompatDir(), HasRdmaFabric()};
+  JobEnvContext ctx{node_, HostName(), config_.cluster_name, conf_path_,     user,
+                    home,  shell,      CompatDir(),          HasRdmaFabric()};
   std::vector<std::string> base_env = BuildStepEnv(launch_, ctx, node_index_);
   if (!FindEnv(spec.env, "OMPI_MCA_btl_vader_backing_directory", nullptr)) {
     SetEnv(&base_env, "OMPI_MCA_btl_vader_backing_directory", tmp_dir_);
@@ -373,9 +373,8 @@ void TaskStep::Finish() {
   req.end_time = end_time;
   req.message = message_;
   const std::string controller = have_launch_ ? launch_.controller_addr : "";
-  std::thread completion([this, &req, &controller] {
-    DeliverCompletion(config_, controller, req);
-  });
+  std::thread completion(
+      [this, &req, &controller] { DeliverCompletion(config_, controller, req); });
   if (link_) {
     link_->Close(kHrunStall, kHrunLinger);
     if (link_->dropped_bytes() > 0) {

@@ -29,7 +29,8 @@ proto::LaunchBatchRequest TwoNodeJob() {
 }
 
 JobEnvContext Ctx() {
-  return {"n1", "host1", "mycluster", "/etc/herd/herd.conf", "alice", "/home/alice", "/bin/bash", ""};
+  return {"n1",    "host1",       "mycluster", "/etc/herd/herd.conf",
+          "alice", "/home/alice", "/bin/bash", ""};
 }
 
 std::string Get(const std::vector<std::string>& env, const std::string& name) {
@@ -121,7 +122,8 @@ TEST(JobEnv, CompatDirIsAppendedToPath) {
   proto::LaunchBatchRequest r;
   r.job_id = 3;
   r.spec.env = {"PATH=/opt/x/bin:/usr/bin"};
-  JobEnvContext ctx{"n1", "h", "c", "/etc/herd.conf", "u", "/home/u", "/bin/sh", "/opt/herd/compat"};
+  JobEnvContext ctx{"n1", "h",       "c",       "/etc/herd.conf",
+                    "u",  "/home/u", "/bin/sh", "/opt/herd/compat"};
   std::string path;
   ASSERT_TRUE(FindEnv(BuildJobEnv(r, ctx), "PATH", &path));
   EXPECT_EQ(path, "/opt/x/bin:/usr/bin:/opt/herd/compat") << "after the user's own PATH";

@@ -25,14 +25,14 @@ struct MpiNode {
 struct MpiStepInfo {
   uint64_t job_id = 0;
   uint32_t step_id = 0;
-  std::string nspace;           // unique per step, e.g. "herd.12.0"
-  uint32_t uid = 0;             // the job's user (ranks run as this user)
+  std::string nspace;  // unique per step, e.g. "herd.12.0"
+  uint32_t uid = 0;    // the job's user (ranks run as this user)
   uint32_t gid = 0;
-  uint32_t num_tasks = 0;       // ranks in the whole step
-  uint32_t node_index = 0;      // this node's index in `nodes`
-  std::vector<MpiNode> nodes;   // every node of the step, in node order
-  std::string tmpdir;           // a private directory for this step on this node, owned by
-                                // the job's user; removed by the step daemon afterwards
+  uint32_t num_tasks = 0;      // ranks in the whole step
+  uint32_t node_index = 0;     // this node's index in `nodes`
+  std::vector<MpiNode> nodes;  // every node of the step, in node order
+  std::string tmpdir;          // a private directory for this step on this node, owned by
+                               // the job's user; removed by the step daemon afterwards
 };
 
 class MpiHost {

@@ -177,9 +177,9 @@ std::string FaultInjector::Summary() const {
     << " node cuts (" << o_.node_cuts_per_hour << "/h), loss " << o_.loss
     << (o_.lose_unsynced_blobs ? ", unsynced blobs lost on crash" : "");
   if (world_.is_ha()) {
-    s << "; " << witness_crashes_ << " witness crashes (" << o_.witness_crashes_per_hour
-      << "/h), " << pauses_ << " controller pauses (" << o_.pauses_per_hour << "/h), "
-      << partitions_ << " voter partitions (" << o_.partitions_per_hour << "/h)";
+    s << "; " << witness_crashes_ << " witness crashes (" << o_.witness_crashes_per_hour << "/h), "
+      << pauses_ << " controller pauses (" << o_.pauses_per_hour << "/h), " << partitions_
+      << " voter partitions (" << o_.partitions_per_hour << "/h)";
   }
   return s.str();
 }

@@ -167,8 +167,8 @@ Invariants::JobView Invariants::ViewOf(const ctld::Job& j) {
   return v;
 }
 
-void Invariants::AfterCommit(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s,
-                             size_t ctl, bool writable) {
+void Invariants::AfterCommit(const ctld::ClusterState& s, int64_t now_ms, int64_t now_s, size_t ctl,
+                             bool writable) {
   View& view = Ctl(ctl);
   if (writable) {
     latest_ = ctl;
@@ -187,8 +187,8 @@ void Invariants::AfterCommit(const ctld::ClusterState& s, int64_t now_ms, int64_
     const JobView& v = it->second;
     const std::string id = std::to_string(it->first);
     if (!proto::IsFinished(v.state)) {
-      Fail(now_ms, "committed job " + id + " vanished" + who + " while " +
-                       proto::JobStateName(v.state));
+      Fail(now_ms,
+           "committed job " + id + " vanished" + who + " while " + proto::JobStateName(v.state));
     } else if (v.end_time + config_.min_job_age_s > now_s) {
       Fail(now_ms, "job " + id + " forgotten" + who + " before MinJobAge");
     }
@@ -222,13 +222,13 @@ void Invariants::CheckAcked(const ctld::ClusterState& s, int64_t now_ms, int64_t
     const std::map<uint64_t, JobView>& jobs = views_[latest_].jobs;
     auto v = jobs.find(*it);
     if (!ForgottenInTime(*it, now_s)) {
-      Fail(now_ms, "acknowledged job " + std::to_string(*it) + " is gone" +
-                       (views_.size() > 1 ? " from " + config_.controllers[latest_].name +
-                                                " (now active)"
-                                          : std::string()) +
-                       (v == jobs.end() ? ""
-                                         : std::string(" (last committed ") +
-                                               proto::JobStateName(v->second.state) + ")"));
+      Fail(now_ms,
+           "acknowledged job " + std::to_string(*it) + " is gone" +
+               (views_.size() > 1 ? " from " + config_.controllers[latest_].name + " (now active)"
+                                  : std::string()) +
+               (v == jobs.end() ? ""
+                                : std::string(" (last committed ") +
+                                      proto::JobStateName(v->second.state) + ")"));
     }
     it = acked_.erase(it);
   }

@@ -106,10 +106,10 @@ class Invariants {
   static JobView ViewOf(const ctld::Job& j);
 
   const ClusterConfig& config_;
-  std::vector<View> views_;  // per controller
-  size_t latest_ = 0;        // the controller that committed as the writable one last
+  std::vector<View> views_;                // per controller
+  size_t latest_ = 0;                      // the controller that committed as the writable one last
   std::map<uint64_t, int64_t> end_times_;  // of every finished job seen by any controller
-  std::set<uint64_t> acked_;          // acknowledged to a client, still checked
+  std::set<uint64_t> acked_;               // acknowledged to a client, still checked
   size_t acked_total_ = 0;
   std::map<std::pair<uint64_t, uint32_t>, std::vector<RunRecord>> runs_;
   std::map<uint64_t, int> live_runs_of_job_;  // runs of a job alive on some node

@@ -1,9 +1,9 @@
 // herd sim — the in-memory network between the controllers, the witness, the simulated
 // node daemons and the clients. Every packet gets a random delay and may be lost; a cut
 // node neither sends nor receives; an isolated voter (a controller or the witness) is cut
-// from the other voters, and an isolated controller also from nodes and clients. Each link (one direction of one connection, as a ZeroMQ socket pair over
-// TCP) is FIFO; different links reorder freely. Delivery order is (time, send order), so
-// a seed replays exactly.
+// from the other voters, and an isolated controller also from nodes and clients. Each link (one
+// direction of one connection, as a ZeroMQ socket pair over TCP) is FIFO; different links reorder
+// freely. Delivery order is (time, send order), so a seed replays exactly.
 #pragma once
 
 #include <cstdint>

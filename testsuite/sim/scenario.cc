@@ -100,7 +100,8 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
     FaultOptions fo =
         o.ha ? RandomHaFaults(world.rng(), fault_end) : RandomFaults(world.rng(), fault_end);
     if (o.crashes_per_hour > 0) fo.controller_crashes_per_hour = o.crashes_per_hour;
-    if (o.ha_faults_per_hour > 0) fo.pauses_per_hour = fo.partitions_per_hour = o.ha_faults_per_hour;
+    if (o.ha_faults_per_hour > 0)
+      fo.pauses_per_hour = fo.partitions_per_hour = o.ha_faults_per_hour;
     faults = std::make_unique<FaultInjector>(world, fo);
     world.AddActor(faults.get());
   }
@@ -124,9 +125,8 @@ ScenarioResult RunScenario(const ScenarioOptions& o) {
   s << workload->Summary() << "\n";
   if (faults) s << faults->Summary() << "\n";
   s << (o.ha ? "controllers: " : "controller: ") << world.crashes() << " restarts, "
-    << world.checkpoints()
-    << " checkpoints; network: " << world.network().sent() << " packets, " << world.network().lost()
-    << " lost; " << inv.acked() << " submissions acknowledged\n";
+    << world.checkpoints() << " checkpoints; network: " << world.network().sent() << " packets, "
+    << world.network().lost() << " lost; " << inv.acked() << " submissions acknowledged\n";
   if (o.ha) {
     s << "pair: active " << (world.Active() >= 0 ? world.controller_name(world.Active()) : "none");
     for (size_t i = 0; i < world.num_controllers(); ++i) {

@@ -179,8 +179,8 @@ void SimNode::Expire(uint64_t rid, const Outstanding& o) {
   // one must not send it back there).
   static const char* const kCallNames[] = {"registration", "heartbeat", "completion"};
   if (o.ctl == ctl_) {
-    TryOtherController((std::string("no answer to ") + kCallNames[static_cast<int>(o.call)] +
-                        " #" + std::to_string(rid))
+    TryOtherController((std::string("no answer to ") + kCallNames[static_cast<int>(o.call)] + " #" +
+                        std::to_string(rid))
                            .c_str());
   }
   if (o.call != Call::kComplete) return;  // registration retries on its timer

@@ -285,8 +285,8 @@ void World::PauseController(size_t ctl, PausePoint point, int64_t ms) {
   }
   c.paused = true;
   c.resume_at_ms = NowMs() + ms;
-  Trace("CONTROLLER " + c.name + " PAUSED " + PausePointName(point) + " for " +
-        std::to_string(ms) + " ms");
+  Trace("CONTROLLER " + c.name + " PAUSED " + PausePointName(point) + " for " + std::to_string(ms) +
+        " ms");
 }
 
 void World::Resume(Controller& c) {
@@ -365,8 +365,7 @@ void World::ExpireClientRequests() {
         switched = now;
         size_t& target = client_ctl_[r.client];
         target = (target + 1) % ctls_.size();
-        Trace("client " + std::to_string(r.client) + ": no answer, trying " +
-              ctls_[target]->name);
+        Trace("client " + std::to_string(r.client) + ": no answer, trying " + ctls_[target]->name);
       }
       it = client_requests_.erase(it);
       continue;
@@ -433,9 +432,8 @@ void World::ToController(Controller& c, const Packet& p) {
       break;
     case PacketKind::kToVoter: {
       const uint64_t seq = c.store.LastSeq();
-      c.core->HandleRequest("voter:" + std::to_string(p.src) + ":" +
-                                std::to_string(p.peer_index) + ":" +
-                                std::to_string(p.incarnation),
+      c.core->HandleRequest("voter:" + std::to_string(p.src) + ":" + std::to_string(p.peer_index) +
+                                ":" + std::to_string(p.incarnation),
                             p.bytes);
       // A snapshot replaces the state at once, durably.
       auto f = proto::DecodeFrame(p.bytes.data(), p.bytes.size());
@@ -579,8 +577,7 @@ void World::CheckControllers() {
     if (trace_ != nullptr && is_ha()) {
       const ctld::ha::HaControl& h = c->core->ha();
       std::string role = std::string(ctld::ha::RoleName(h.role())) +
-                         (c->core->writable() ? "+w" : "") + " epoch " +
-                         std::to_string(h.epoch());
+                         (c->core->writable() ? "+w" : "") + " epoch " + std::to_string(h.epoch());
       if (h.role() == ctld::ha::Role::kActive && h.ReleasableSeq() < c->store.LastSeq()) {
         role += ", output held (passive has " + std::to_string(h.ReleasableSeq()) + ")";
       }
@@ -592,9 +589,9 @@ void World::CheckControllers() {
     if (!c->core->writable()) continue;
     const uint64_t epoch = c->core->epoch();
     if (writer >= 0) {
-      inv_.Report(NowMs(), "two controllers writable at once: " + ctls_[writer]->name +
-                               " (epoch " + std::to_string(ctls_[writer]->core->epoch()) +
-                               ") and " + c->name + " (epoch " + std::to_string(epoch) + ")");
+      inv_.Report(NowMs(), "two controllers writable at once: " + ctls_[writer]->name + " (epoch " +
+                               std::to_string(ctls_[writer]->core->epoch()) + ") and " + c->name +
+                               " (epoch " + std::to_string(epoch) + ")");
     }
     writer = static_cast<int>(c->index);
     auto [it, first] = epoch_writer_.emplace(epoch, c->index);
@@ -681,7 +678,8 @@ void World::ControllerIteration(Controller& c) {
     packets.push_back(std::move(p));
   }
   for (auto& m : out.node_messages) {
-    if (trace_ != nullptr) Trace(from + " -> " + config_.nodes[m.node].name + " " + MsgName(m.bytes));
+    if (trace_ != nullptr)
+      Trace(from + " -> " + config_.nodes[m.node].name + " " + MsgName(m.bytes));
     Packet p;
     p.kind = PacketKind::kToNode;
     p.node = m.node;
@@ -706,8 +704,7 @@ void World::ControllerIteration(Controller& c) {
     c.paused = true;
     c.resume_at_ms = now + c.pause_ms;
     Trace("CONTROLLER " + c.name + " PAUSED " + PausePointName(PausePoint::kBeforeSend) + " for " +
-          std::to_string(c.pause_ms) + " ms, " + std::to_string(packets.size()) +
-          " packets ready");
+          std::to_string(c.pause_ms) + " ms, " + std::to_string(packets.size()) + " packets ready");
     c.unsent = std::move(packets);
   } else {
     for (Packet& p : packets) {

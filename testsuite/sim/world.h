@@ -218,9 +218,9 @@ class World : public NodeHost {
     bool pause_armed = false;  // pause after the next commit, before sending
     int64_t pause_ms = 0;
     int64_t resume_at_ms = 0;
-    std::vector<Packet> inbox;     // arrived while paused
-    std::vector<Packet> unsent;    // output of the flush before a kBeforeSend pause
-    std::string traced_role;       // for the trace: role and epoch last reported
+    std::vector<Packet> inbox;   // arrived while paused
+    std::vector<Packet> unsent;  // output of the flush before a kBeforeSend pause
+    std::string traced_role;     // for the trace: role and epoch last reported
     // Per node: when its heartbeat or registration last reached this controller, and
     // whether this controller's state had it down (not responding) after its last flush.
     std::vector<int64_t> heard_ms;
@@ -230,8 +230,8 @@ class World : public NodeHost {
     uint32_t client = 0;
     size_t ctl = 0;  // sent to
     proto::Frame frame;
-    int64_t deadline_ms = 0;     // given up without an answer after this
-    int64_t resend_at_ms = -1;   // after NotActiveReply: sent again then
+    int64_t deadline_ms = 0;    // given up without an answer after this
+    int64_t resend_at_ms = -1;  // after NotActiveReply: sent again then
     int redirects = 0;
   };
 
