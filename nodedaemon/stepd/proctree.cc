@@ -16,9 +16,12 @@ namespace {
 std::set<pid_t> Members(const JobProcesses& job) {
   std::set<pid_t> pids;
   if (job.cgroup.valid()) {
+    // The job started inside its cgroup and only root can move a process out of it: the
+    // cgroup is the whole job. (Scanning /proc as well cost every job a read of every
+    // process's stat file on the node.)
     for (pid_t p : job.cgroup.Procs()) pids.insert(p);
   }
-  if (job.supervisor > 0) {
+  if ((!job.cgroup.valid() || job.outside_cgroup) && job.supervisor > 0) {
     for (pid_t p : ListDescendants(job.supervisor)) pids.insert(p);
   }
   pids.erase(job.supervisor);

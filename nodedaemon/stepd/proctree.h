@@ -16,6 +16,9 @@ namespace herd::noded {
 struct JobProcesses {
   pid_t supervisor = 0;  // the step daemon (never signalled itself); 0 = unknown
   JobCgroup cgroup;      // may be invalid (no cgroup)
+  // A process of the job could not be put into the cgroup: find the job's processes among
+  // the supervisor's descendants too.
+  bool outside_cgroup = false;
 };
 
 // Delivers `sig` to every process of the job; returns the number of processes signalled.

@@ -271,6 +271,7 @@ Status TaskStep::Launch() {
     if (!started.ok()) return started.error();
     t.pid = started->pid;
     t.running = true;
+    if (!started->in_cgroup) job_.outside_cgroup = true;
     if (!started->failure.empty()) {
       HERD_LOG(Warning) << "task " << t.rank << ": " << started->failure;
       SendOutput(t, 2,
