@@ -45,6 +45,14 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::SubmitJobRequest>(f.body);
   if (!req.ok()) return Error(req.error());
   JobSpec& spec = req->spec;
+  if (const Job* same = state_.FindByToken(who.uid, req->token); same != nullptr) {
+    // Sent again because the answer to the first was lost: that job, not a second one.
+    proto::SubmitJobReply rep;
+    rep.job_id = same->id;
+    rep.state = same->state;
+    rep.alloc = same->alloc;
+    return proto::MakeFrame(rep, 0);
+  }
   Status ok = CheckSpec(spec);
   if (!ok.ok()) return Error(ok);
 
@@ -70,6 +78,7 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
 
   Job job;
   job.id = state_.next_job_id();
+  job.client_token = req->token;
   job.uid = who.uid;
   job.gid = who.gid;
   job.user = UserName(who.uid);

@@ -13,6 +13,7 @@
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
 #include "common/base/fs.h"
+#include "common/base/random.h"
 #include "common/proto/messages.h"
 
 extern char** environ;
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
   proto::SubmitJobRequest req;
   req.spec = std::move(sub->spec);
+  req.token = RandomNonZeroU64();  // the same in every resend of this submission
   auto reply = (*client)->Call<proto::SubmitJobReply>(req);
   if (!reply.ok()) {
     return cli::ReportError(

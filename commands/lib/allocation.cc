@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/base/hostlist.h"
+#include "common/base/random.h"
 
 namespace herd::cli {
 namespace {
@@ -77,6 +78,7 @@ bool Allocate(Client* client, SignalWatch* signals, const proto::JobSpec& spec,
               const AllocationRequest& how, Allocation* out, AllocFailure* failure) {
   proto::SubmitJobRequest req;
   req.spec = spec;
+  req.token = RandomNonZeroU64();  // the same in every resend of this submission
   auto reply = client->Call<proto::SubmitJobReply>(req);
   if (!reply.ok()) {
     const std::string what = how.style == AllocStyle::kHalloc ? "Job submit/allocate failed: "

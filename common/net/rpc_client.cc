@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "common/base/random.h"
 #include "common/proto/ha_messages.h"
 
 namespace herd::net {
@@ -54,8 +55,7 @@ std::string DescribeNotActive(const std::string& address, const proto::NotActive
 
 Caller::Caller(std::vector<std::string> addresses, Authenticator* auth)
     : addresses_(std::move(addresses)), auth_(auth) {
-  std::random_device rd;
-  next_id_ = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(getpid());
+  next_id_ = RandomNonZeroU64() >> 1;  // room to count up
   links_.resize(addresses_.size());
 }
 

@@ -91,9 +91,13 @@ struct StatusReply {
 struct SubmitJobRequest {
   static constexpr MsgType kType = MsgType::kSubmitJobRequest;
   JobSpec spec;
+  // Random, chosen once per submission by the command; a request sent again (its answer
+  // was lost, e.g. in a controller failover) gets the job the first one created instead
+  // of a second job. 0 = none.
+  uint64_t token = 0;
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& spec;
+    ar& spec& token;
   }
 };
 

@@ -46,7 +46,24 @@ const Job* ClusterState::FindJob(uint64_t id) const {
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
-void ClusterState::Forget(uint64_t id) { jobs_.erase(id); }
+// Tokens are per user: one user's token never finds another user's job.
+uint64_t ClusterState::TokenKey(uint32_t uid, uint64_t token) {
+  return token ^ (static_cast<uint64_t>(uid) * 0x9E3779B97F4A7C15ULL);
+}
+
+void ClusterState::Forget(uint64_t id) {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  if (it->second.client_token != 0)
+    by_token_.erase(TokenKey(it->second.uid, it->second.client_token));
+  jobs_.erase(it);
+}
+
+const Job* ClusterState::FindByToken(uint32_t uid, uint64_t token) const {
+  if (token == 0) return nullptr;
+  auto it = by_token_.find(TokenKey(uid, token));
+  return it == by_token_.end() ? nullptr : FindJob(it->second);
+}
 
 void ClusterState::SetPendingReason(uint64_t id, PendingReason r) {
   auto it = jobs_.find(id);
@@ -138,6 +155,7 @@ Status ClusterState::Apply(const JobSubmitted& e) {
   if (jobs_.count(e.job.id)) return FailedPrecondition("job exists");
   if (e.job.id >= next_job_id_) next_job_id_ = e.job.id + 1;
   jobs_.emplace(e.job.id, e.job);  // the record only: script, argv and env stay in the event
+  if (e.job.client_token != 0) by_token_[TokenKey(e.job.uid, e.job.client_token)] = e.job.id;
   return Status::Ok();
 }
 
@@ -362,6 +380,10 @@ Status ClusterState::Restore(const std::string& bytes) {
   }
   for (const auto& [id, j] : jobs_) {
     if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Allocate(j);
+  }
+  by_token_.clear();
+  for (const auto& [id, j] : jobs_) {
+    if (j.client_token != 0) by_token_[TokenKey(j.uid, j.client_token)] = id;
   }
   return Status::Ok();
 }

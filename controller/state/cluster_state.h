@@ -43,6 +43,8 @@ class ClusterState {
   uint64_t next_job_id() const { return next_job_id_; }
   const std::map<uint64_t, Job>& jobs() const { return jobs_; }
   const Job* FindJob(uint64_t id) const;
+  // The job a submission with this client token created (while it is remembered).
+  const Job* FindByToken(uint32_t uid, uint64_t token) const;
   // Forgets a finished job (after MinJobAge). Not journaled: replay forgets it again.
   void Forget(uint64_t id);
   // Runtime annotation by the scheduler; not journaled.
@@ -63,6 +65,7 @@ class ClusterState {
   uint32_t FreeCpus(const NodeRecord& n) const;
 
  private:
+  static uint64_t TokenKey(uint32_t uid, uint64_t token);
   void Allocate(const Job& job);
   void Release(const Job& job);
 
@@ -72,6 +75,7 @@ class ClusterState {
   std::vector<NodeRecord> nodes_;
   std::unordered_map<std::string, size_t> node_index_;
   std::map<std::string, PartitionRecord> partitions_;
+  std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
 };
 
 }  // namespace herd::ctld

@@ -67,6 +67,7 @@ struct StepRecord {
 // SpecRecord), and fields are ordered so that no padding is left between them.
 struct Job {
   uint64_t id = 0;
+  uint64_t client_token = 0;  // SubmitJobRequest::token, for resent submissions
   PooledString user;
   PooledString partition;  // resolved
   PooledString reason;     // set when it ended (or "launch failed: ..."); pending reasons
@@ -108,7 +109,7 @@ struct Job {
     ar& id& uid& gid& user& spec& partition& time_limit_s& state& reason& hold& run_seq;
     ar& restarts& submit_time& start_time& end_time& wait_status& alloc& intent& priority;
     ar& steps& next_step_id;
-    if (version >= 2) ar& kill_wait_node& kill_wait_run;
+    if (version >= 2) ar& kill_wait_node& kill_wait_run& client_token;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {

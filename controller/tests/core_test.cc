@@ -185,6 +185,36 @@ TEST_F(CoreTest, RequeuedJobKeepsWaitingForItsOldRunAcrossRestart) {
   EXPECT_EQ(StateOf(id), JobState::kRunning);
 }
 
+// A submission sent again with the same token (its answer was lost) gets the first job;
+// the token is remembered across a restart and belongs to its user only.
+TEST_F(CoreTest, ResentSubmissionGetsTheSameJob) {
+  proto::SubmitJobRequest req;
+  req.spec = SimpleSpec();
+  req.spec.hold = true;
+  req.token = 0x1234567890abcdefULL;
+  auto first = Call<proto::SubmitJobReply>(req, 1001);
+  ASSERT_TRUE(first.ok());
+  auto again = Call<proto::SubmitJobReply>(req, 1001);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->job_id, first->job_id);
+  EXPECT_EQ(core_->state().jobs().size(), 1u);
+  Restart();
+  again = Call<proto::SubmitJobReply>(req, 1001);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->job_id, first->job_id);
+  auto other_user = Call<proto::SubmitJobReply>(req, 1002);
+  ASSERT_TRUE(other_user.ok());
+  EXPECT_NE(other_user->job_id, first->job_id);
+  again = Call<proto::SubmitJobReply>(req, 1001);  // still the first user's job
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->job_id, first->job_id);
+  req.token = 0;  // no token: every request is a new job
+  auto a = Call<proto::SubmitJobReply>(req, 1001);
+  auto b = Call<proto::SubmitJobReply>(req, 1001);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->job_id, b->job_id);
+}
+
 TEST_F(CoreTest, AcknowledgedJobsSurviveRestart) {
   RegisterAll();
   proto::JobSpec s = SimpleSpec();

@@ -22,9 +22,15 @@ n=$(wc -l <"$WORK/sub/acked")
 ((n > 20)) || fail "only $n submissions were acknowledged"
 log "$n submissions acknowledged, $(cat "$WORK"/sub/failed.* 2>/dev/null | wc -l || true) failed"
 
-step "ctl2 is active; every acknowledged job exists there"
+step "ctl2 is active; every acknowledged job exists there, none twice"
 wait_active ctl2 10
 assert_all_acked_exist "$WORK/sub"
+# A submission in flight at the kill is sent again to ctl2 with the same token: it gets
+# the job ctl1 may have committed, not a second one. Beyond the acknowledged jobs there
+# is the running job, and at most one per submission that gave up.
+failed=$(cat "$WORK"/sub/failed.* 2>/dev/null | wc -l || true)
+extra=$(comm -13 "$WORK/sub/acked" "$WORK/sub/known" | wc -l)
+((extra <= failed + 1)) || fail "$extra jobs beyond the acknowledged ones ($failed submissions failed)"
 
 step "the running job completes and is recorded"
 wait_state "$run" COMPLETED 30
