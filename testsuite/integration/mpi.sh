@@ -113,6 +113,8 @@ hpid=$!
 wait_exit "$hpid" 30 "hrun of herd_mpi_abort"
 assert_eq 7 "$EXIT_RC" "exit code of hrun after MPI_Abort(..., 7) (stderr: $(head -c 1500 "$WORK/abort.err"))"
 assert_file_has_line "$WORK/abort.out" "rank 1 aborting"
+grep -q 'rank 1 called MPI_Abort (error code 7)' "$WORK/abort.err" \
+  || fail "hrun does not say which rank aborted: $(grep 'hrun: error' "$WORK/abort.err")"
 if grep -q 'was not killed' "$WORK/abort.out"; then
   fail "a rank outlived MPI_Abort: $(cat "$WORK/abort.out")"
 fi

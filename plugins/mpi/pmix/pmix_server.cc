@@ -68,7 +68,12 @@ struct PmixCallbacks {
     HERD_LOG(Warning) << "mpi/pmix: rank " << proc->rank << " of " << proc->nspace
                       << " aborts the step with status " << status << ": "
                       << (msg != nullptr ? msg : "");
-    if (PmixServer* s = g_server.load()) s->OnAbort(status, msg);
+    // Open MPI passes "N/A" as the message of MPI_Abort: say who aborted and with what.
+    std::string what = "rank " + std::to_string(proc->rank) + " called MPI_Abort (error code " +
+                       std::to_string(status) + ")";
+    if (msg != nullptr && msg[0] != '\0' && std::string(msg) != "N/A")
+      what += ": " + std::string(msg);
+    if (PmixServer* s = g_server.load()) s->OnAbort(status, what.c_str());
     return Reply(cbfunc, cbdata);
   }
 
