@@ -26,16 +26,30 @@ class MungeEnv : public ::testing::Environment {
     std::string key = dir_ + "/munge.key";
     std::string cmd = "mungekey --create --keyfile=" + key + " --bits=1024 >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << "mungekey is needed (apt-get install munge)";
-    cmd = "munged --socket=" + socket_ + " --key-file=" + key + " --pid-file=" + dir_ +
-          "/munged.pid --log-file=" + dir_ + "/munged.log --seed-file=" + dir_ + "/seed";
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << "munged failed to start";
+    // In the foreground, as our child: its pid is known at once and TearDown can wait
+    // for it (a daemonizing munged writes its pid file only later, and a quick test could
+    // end before it exists and leave munged running).
+    pid_ = ::fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      ::execlp("munged", "munged", "-F", ("--socket=" + socket_).c_str(),
+               ("--key-file=" + key).c_str(), ("--pid-file=" + dir_ + "/munged.pid").c_str(),
+               ("--log-file=" + dir_ + "/munged.log").c_str(),
+               ("--seed-file=" + dir_ + "/seed").c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 500 && !PathExists(socket_); ++i) usleep(10000);
+    ASSERT_TRUE(PathExists(socket_)) << "munged did not start (apt-get install munge)";
   }
   void TearDown() override {
-    auto pid = ReadFile(dir_ + "/munged.pid");
-    if (pid.ok()) ::kill(std::atoi(pid->c_str()), SIGTERM);
-    usleep(100000);
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
     (void)RemoveTree(dir_);
   }
+  pid_t pid_ = -1;
   static std::string socket_;
   std::string dir_;
 };
