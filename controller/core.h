@@ -31,6 +31,9 @@
 
 namespace herd::ctld {
 
+// The answer to a request that failed: a StatusReply with the error (every handler's).
+inline proto::Frame ErrorReply(const Status& s) { return proto::MakeStatusFrame(s, 0); }
+
 struct OutMsg {
   size_t node = 0;    // index into config.nodes
   std::string bytes;  // a signed frame

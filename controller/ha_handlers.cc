@@ -11,21 +11,17 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
-namespace {
-Frame Error(const Status& s) { return proto::MakeStatusFrame(s, 0); }
-}  // namespace
-
 Frame ControllerCore::HaRequest(const Identity& who, const Frame& f) {
   const bool between_voters = f.type == MsgType::kVoteRequest ||
                               f.type == MsgType::kAppendRequest ||
                               f.type == MsgType::kInstallSnapshotRequest;
   if (between_voters && !ha::IsDaemonPeer(who)) {
-    return Error(PermissionDenied("only controllers and the witness may send this"));
+    return ErrorReply(PermissionDenied("only controllers and the witness may send this"));
   }
   switch (f.type) {
     case MsgType::kVoteRequest: {
       auto req = proto::DecodeBody<proto::VoteRequest>(f.body);
-      if (!req.ok()) return Error(req.error());
+      if (!req.ok()) return ErrorReply(req.error());
       proto::VoteReply rep = ha_->OnVote(*req, store_.LastSeq());
       CheckRole();
       return proto::MakeFrame(rep, 0);
@@ -37,14 +33,15 @@ Frame ControllerCore::HaRequest(const Identity& who, const Frame& f) {
     case MsgType::kHaStatusRequest:
       return proto::MakeFrame(ha_->StatusReport(store_.LastSeq()), 0);
     case MsgType::kTakeoverRequest: {
-      if (!IsAdmin(who.uid)) return Error(PermissionDenied("takeover needs root or AdminUser"));
+      if (!IsAdmin(who.uid))
+        return ErrorReply(PermissionDenied("takeover needs root or AdminUser"));
       auto req = proto::DecodeBody<proto::TakeoverRequest>(f.body);
-      if (!req.ok()) return Error(req.error());
+      if (!req.ok()) return ErrorReply(req.error());
       if (!ha_->Writable()) return NotActive();
-      return Error(ha_->StartTakeover(req->to, store_.LastSeq()));
+      return ErrorReply(ha_->StartTakeover(req->to, store_.LastSeq()));
     }
     default:
-      return Error(Unsupported("not a high-availability message"));
+      return ErrorReply(Unsupported("not a high-availability message"));
   }
 }
 
@@ -61,7 +58,7 @@ Frame ControllerCore::NotActive() const {
 
 Frame ControllerCore::AppendRecords(const Frame& f) {
   auto req = proto::DecodeBody<proto::AppendRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   ha::HaControl::AppendVerdict v = ha_->OnAppend(*req, store_.LastSeq());
   CheckRole();
   if (v.apply) {
@@ -97,7 +94,7 @@ void ControllerCore::AfterReplicatedRecord(uint16_t type, const std::string& bod
 
 Frame ControllerCore::InstallSnapshot(const Frame& f) {
   auto req = proto::DecodeBody<proto::InstallSnapshotRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   proto::AppendReply rep = ha_->OnSnapshot(*req);
   CheckRole();
   if (!rep.ok) return proto::MakeFrame(rep, 0);

@@ -17,8 +17,6 @@ using proto::MsgType;
 
 namespace {
 
-Frame Error(const Status& s) { return proto::MakeStatusFrame(s, 0); }
-
 // Validates the parts of a request that do not depend on the cluster.
 Status CheckSpec(const JobSpec& spec) {
   if (spec.interactive) {
@@ -43,7 +41,7 @@ Status CheckSpec(const JobSpec& spec) {
 
 Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::SubmitJobRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   JobSpec& spec = req->spec;
   if (const Job* same = state_.FindByToken(who.uid, req->token); same != nullptr) {
     // Sent again because the answer to the first was lost: that job, not a second one.
@@ -54,26 +52,26 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
     return proto::MakeFrame(rep, 0);
   }
   Status ok = CheckSpec(spec);
-  if (!ok.ok()) return Error(ok);
+  if (!ok.ok()) return ErrorReply(ok);
 
   size_t live = 0;
   for (const auto& [id, j] : state_.jobs()) live += proto::IsFinished(j.state) ? 0 : 1;
   if (live >= config_.max_job_count) {
-    return Error(ResourceExhausted("Resource temporarily unavailable: MaxJobCount (" +
-                                   std::to_string(config_.max_job_count) + ") reached"));
+    return ErrorReply(ResourceExhausted("Resource temporarily unavailable: MaxJobCount (" +
+                                        std::to_string(config_.max_job_count) + ") reached"));
   }
 
   const PartitionConfig* part =
       spec.partition.empty() ? config_.DefaultPartition() : config_.FindPartition(spec.partition);
   if (part == nullptr) {
-    return Error(InvalidArgument(spec.partition.empty()
-                                     ? "No partition specified or system default partition"
-                                     : "invalid partition name specified: " + spec.partition));
+    return ErrorReply(InvalidArgument(spec.partition.empty()
+                                          ? "No partition specified or system default partition"
+                                          : "invalid partition name specified: " + spec.partition));
   }
   if (state_.PartitionState(part->name) == "INACTIVE" ||
       state_.PartitionState(part->name) == "DRAIN") {
-    return Error(FailedPrecondition("Partition " + part->name + " is not accepting jobs (" +
-                                    state_.PartitionState(part->name) + ")"));
+    return ErrorReply(FailedPrecondition("Partition " + part->name + " is not accepting jobs (" +
+                                         state_.PartitionState(part->name) + ")"));
   }
 
   Job job;
@@ -87,7 +85,7 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   if (limit == -2) limit = part->default_time_s != -1 ? part->default_time_s : part->max_time_s;
   if (limit == 0) limit = -1;  // as Slurm: a zero limit means none
   if (part->max_time_s >= 0 && (limit < 0 || limit > part->max_time_s)) {
-    return Error(InvalidArgument(
+    return ErrorReply(InvalidArgument(
         "Requested time limit is invalid (missing or exceeds some limit): partition " + part->name +
         " allows at most " + FormatDuration(part->max_time_s)));
   }
@@ -99,7 +97,7 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   job.priority = JobPriority(job);
 
   auto fits = PlaceJob(state_, job, PlaceMode::kEver);
-  if (!fits.ok()) return Error(fits.error());
+  if (!fits.ok()) return ErrorReply(fits.error());
 
   JobSubmitted e;
   e.job = std::move(job);
@@ -107,7 +105,7 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   e.argv = std::move(spec.argv);
   e.env = std::move(spec.env);
   Status s = Emit(e);
-  if (!s.ok()) return Error(Internal("cannot record the job: " + s.message()));
+  if (!s.ok()) return ErrorReply(Internal("cannot record the job: " + s.message()));
   Status w = blobs_.Write(e.job.id, {std::move(e.script), std::move(e.argv), std::move(e.env)});
   if (!w.ok()) HERD_LOG(Error) << "job " << e.job.id << ": blob write failed: " << w.ToString();
   const Job& added = *state_.FindJob(e.job.id);
@@ -159,13 +157,13 @@ std::vector<const Job*> ControllerCore::Select(const proto::JobFilter& fl) const
 
 Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::CancelJobsRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   const proto::JobFilter& fl = req->filter;
   if (fl.job_ids.empty() && fl.users.empty() && fl.partitions.empty() && fl.names.empty() &&
       fl.states.empty()) {
-    return Error(InvalidArgument("No job identification provided"));
+    return ErrorReply(InvalidArgument("No job identification provided"));
   }
-  if (req->signal < 0 || req->signal >= NSIG) return Error(InvalidArgument("Invalid signal"));
+  if (req->signal < 0 || req->signal >= NSIG) return ErrorReply(InvalidArgument("Invalid signal"));
   proto::CancelJobsReply rep;
   std::set<uint64_t> seen;
   for (const Job* j : Select(fl)) {
@@ -244,8 +242,9 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
 
 Frame ControllerCore::Hold(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::HoldJobsRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
-  if (req->filter.job_ids.empty()) return Error(InvalidArgument("No job identification provided"));
+  if (!req.ok()) return ErrorReply(req.error());
+  if (req->filter.job_ids.empty())
+    return ErrorReply(InvalidArgument("No job identification provided"));
   proto::CancelJobsReply rep;
   for (uint64_t id : req->filter.job_ids) {
     proto::JobActionResult r;
@@ -376,9 +375,9 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
 }
 
 Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return Error(PermissionDenied("only node daemons report steps"));
+  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons report steps"));
   auto req = proto::DecodeBody<proto::StepCompleteRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   if (NodeRecord* n = state_.FindNode(req->node)) {
     if (KillConfirmed(*n, req->step.job_id, req->step.run_seq)) {
       need_schedule_ = true;
@@ -386,12 +385,12 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
   }
   if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
   const Job* j = state_.FindJob(req->step.job_id);
-  if (j == nullptr) return Error(NotFound("no such job"));
+  if (j == nullptr) return ErrorReply(NotFound("no such job"));
   if (j->state != JobState::kRunning || j->run_seq != req->step.run_seq) {
-    return Error(FailedPrecondition("stale completion for job " + std::to_string(j->id)));
+    return ErrorReply(FailedPrecondition("stale completion for job " + std::to_string(j->id)));
   }
   if (j->alloc.empty() || j->alloc.front().node != req->node) {
-    return Error(
+    return ErrorReply(
         FailedPrecondition("job " + std::to_string(j->id) + " does not run on " + req->node));
   }
   Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message);

@@ -11,16 +11,12 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
-namespace {
-Frame Error(const Status& s) { return proto::MakeStatusFrame(s, 0); }
-}  // namespace
-
 Frame ControllerCore::Register(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return Error(PermissionDenied("only node daemons register"));
+  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons register"));
   auto req = proto::DecodeBody<proto::RegisterNodeRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   int idx = state_.NodeIndex(req->name);
-  if (idx < 0) return Error(NotFound("node " + req->name + " is not in the configuration"));
+  if (idx < 0) return ErrorReply(NotFound("node " + req->name + " is not in the configuration"));
   const size_t index = static_cast<size_t>(idx);
   NodeRecord& n = state_.nodes()[index];
   const NodeConfig& nc = state_.NodeConf(index);
@@ -139,17 +135,18 @@ void ControllerCore::ReconcileStep(const std::string& node, const proto::StepRef
 }
 
 Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return Error(PermissionDenied("only node daemons send heartbeats"));
+  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons send heartbeats"));
   auto req = proto::DecodeBody<proto::HeartbeatRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   NodeRecord* n = state_.FindNode(req->name);
-  if (n == nullptr) return Error(NotFound("node " + req->name + " is not in the configuration"));
+  if (n == nullptr)
+    return ErrorReply(NotFound("node " + req->name + " is not in the configuration"));
   // Any heartbeat shows the node is alive, also one that must register first (after a
   // takeover every node must): NodeTimeout counts from it.
   n->last_heard_ms = clock_.MonotonicMs();
   n->last_heartbeat = clock_.NowSeconds();
   if (!n->registered || n->boot_time != req->boot_time) {
-    return Error(NotFound("node " + req->name + " must register"));
+    return ErrorReply(NotFound("node " + req->name + " must register"));
   }
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
@@ -218,22 +215,22 @@ void ControllerCore::CheckNodeTimeouts() {
 }
 
 Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return Error(PermissionDenied("Access/permission denied"));
+  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("Access/permission denied"));
   auto req = proto::DecodeBody<proto::UpdateNodeRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
-  if (req->names.empty()) return Error(InvalidArgument("no node given"));
+  if (!req.ok()) return ErrorReply(req.error());
+  if (req->names.empty()) return ErrorReply(InvalidArgument("no node given"));
   std::string state = ToUpper(req->state);
   if (!state.empty() && state != "DRAIN" && state != "RESUME" && state != "DOWN" &&
       state != "IDLE" && state != "UNDRAIN") {
-    return Error(InvalidArgument("Invalid node state specified: " + req->state));
+    return ErrorReply(InvalidArgument("Invalid node state specified: " + req->state));
   }
   if ((state == "DRAIN" || state == "DOWN") && req->reason.empty()) {
-    return Error(InvalidArgument(
+    return ErrorReply(InvalidArgument(
         "You must specify a reason when DOWNING or DRAINING a node. Request denied"));
   }
   for (const auto& name : req->names) {
     if (state_.FindNode(name) == nullptr)
-      return Error(NotFound("Invalid node name specified: " + name));
+      return ErrorReply(NotFound("Invalid node name specified: " + name));
   }
   for (const auto& name : req->names) {
     const NodeRecord* n = state_.FindNode(name);
@@ -251,7 +248,7 @@ Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
     if (!req->reason.empty()) e.reason = req->reason;
     if (!e.drain && !e.down) e.reason.clear();
     Status s = Emit(e);
-    if (!s.ok()) return Error(s);
+    if (!s.ok()) return ErrorReply(s);
     HERD_LOG(Info) << "node " << name << " updated: state=" << (state.empty() ? "-" : state)
                    << " reason=" << e.reason;
     if (state == "DOWN") FailJobsOnNode(name, "NodeDown: " + req->reason, /*node_alive=*/true);
@@ -261,19 +258,19 @@ Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
 }
 
 Frame ControllerCore::UpdatePartition(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return Error(PermissionDenied("Access/permission denied"));
+  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("Access/permission denied"));
   auto req = proto::DecodeBody<proto::UpdatePartitionRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   if (state_.PartitionState(req->name).empty()) {
-    return Error(NotFound("Invalid partition name specified: " + req->name));
+    return ErrorReply(NotFound("Invalid partition name specified: " + req->name));
   }
   std::string st = ToUpper(req->state);
   if (st != "UP" && st != "DOWN" && st != "DRAIN" && st != "INACTIVE") {
-    return Error(InvalidArgument("Invalid partition state: " + req->state));
+    return ErrorReply(InvalidArgument("Invalid partition state: " + req->state));
   }
   PartitionUpdated e{req->name, st};
   Status s = Emit(e);
-  if (!s.ok()) return Error(s);
+  if (!s.ok()) return ErrorReply(s);
   HERD_LOG(Info) << "partition " << req->name << " set " << st;
   need_schedule_ = true;
   return proto::MakeStatusFrame(Status::Ok(), 0);

@@ -18,8 +18,6 @@ using proto::MsgType;
 
 namespace {
 
-Frame Error(const Status& s) { return proto::MakeStatusFrame(s, 0); }
-
 std::string RandomToken() {
   unsigned char buf[16] = {};
   int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -56,25 +54,26 @@ void ControllerCore::FinishDeferredReplies() {
 
 Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::StepCreateRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   const Job* j = state_.FindJob(req->job_id);
-  if (j == nullptr) return Error(NotFound("Invalid job id specified"));
+  if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
   if (j->uid != who.uid && !IsAdmin(who.uid)) {
-    return Error(PermissionDenied("Access/permission denied"));
+    return ErrorReply(PermissionDenied("Access/permission denied"));
   }
   if (j->state != JobState::kRunning) {
-    return Error(FailedPrecondition("Job " + std::to_string(j->id) + " is not running (" +
-                                    proto::JobStateName(j->state) + ")"));
+    return ErrorReply(FailedPrecondition("Job " + std::to_string(j->id) + " is not running (" +
+                                         proto::JobStateName(j->state) + ")"));
   }
   if (j->intent != KillIntent::kNone) {
-    return Error(FailedPrecondition("Job " + std::to_string(j->id) + " is ending"));
+    return ErrorReply(FailedPrecondition("Job " + std::to_string(j->id) + " is ending"));
   }
   const proto::StepSpec& spec = req->spec;
-  if (spec.argv.empty() || spec.argv[0].empty()) return Error(InvalidArgument("no program given"));
-  if (spec.io_addr.empty()) return Error(InvalidArgument("no I/O address given"));
-  if (spec.cpus_per_task == 0) return Error(InvalidArgument("Invalid cpus-per-task: 0"));
+  if (spec.argv.empty() || spec.argv[0].empty())
+    return ErrorReply(InvalidArgument("no program given"));
+  if (spec.io_addr.empty()) return ErrorReply(InvalidArgument("no I/O address given"));
+  if (spec.cpus_per_task == 0) return ErrorReply(InvalidArgument("Invalid cpus-per-task: 0"));
   auto layout = PlaceStep(*j, spec);
-  if (!layout.ok()) return Error(layout.error());
+  if (!layout.ok()) return ErrorReply(layout.error());
 
   StepStarted e;
   e.job_id = j->id;
@@ -85,7 +84,7 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   e.step.start_time = clock_.NowSeconds();
   for (const auto& n : *layout) e.step.num_tasks += static_cast<uint32_t>(n.tasks.size());
   Status s = Emit(e);
-  if (!s.ok()) return Error(s);
+  if (!s.ok()) return ErrorReply(s);
 
   proto::LaunchStepRequest launch;
   launch.job_id = j->id;
@@ -124,15 +123,15 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
 
 Frame ControllerCore::StepNodeComplete(const proto::StepCompleteRequest& req) {
   const Job* j = state_.FindJob(req.step.job_id);
-  if (j == nullptr) return Error(NotFound("no such job"));
+  if (j == nullptr) return ErrorReply(NotFound("no such job"));
   if (j->state != JobState::kRunning || j->run_seq != req.step.run_seq) {
-    return Error(FailedPrecondition("stale step completion"));
+    return ErrorReply(FailedPrecondition("stale step completion"));
   }
   const StepRecord* st = j->FindStep(req.step.step_id);
-  if (st == nullptr) return Error(NotFound("no such step"));
+  if (st == nullptr) return ErrorReply(NotFound("no such step"));
   bool in_step = std::any_of(st->layout.begin(), st->layout.end(),
                              [&](const proto::StepNode& n) { return n.node == req.node; });
-  if (!in_step) return Error(FailedPrecondition("node " + req.node + " is not in the step"));
+  if (!in_step) return ErrorReply(FailedPrecondition("node " + req.node + " is not in the step"));
   if (st->state != JobState::kRunning ||
       std::find(st->nodes_done.begin(), st->nodes_done.end(), req.node) != st->nodes_done.end()) {
     return proto::MakeStatusFrame(Status::Ok(), 0);  // already recorded: a resend
@@ -163,13 +162,13 @@ void ControllerCore::EndInteractiveJob(const Job& job, JobState state, int32_t w
 
 Frame ControllerCore::AllocationDone(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::AllocationDoneRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   const Job* j = state_.FindJob(req->job_id);
-  if (j == nullptr) return Error(NotFound("Invalid job id specified"));
+  if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
   if (j->uid != who.uid && !IsAdmin(who.uid)) {
-    return Error(PermissionDenied("Access/permission denied"));
+    return ErrorReply(PermissionDenied("Access/permission denied"));
   }
-  if (!j->spec.interactive) return Error(FailedPrecondition("not an interactive allocation"));
+  if (!j->spec.interactive) return ErrorReply(FailedPrecondition("not an interactive allocation"));
   if (j->state == JobState::kPending) {
     EndInteractiveJob(*j, JobState::kCancelled, 0, "Allocation released while pending");
     return proto::MakeStatusFrame(Status::Ok(), 0);
@@ -183,7 +182,7 @@ Frame ControllerCore::AllocationDone(const Identity& who, const Frame& f) {
 
 Frame ControllerCore::QuerySteps(const Frame& f) {
   auto req = proto::DecodeBody<proto::QueryStepsRequest>(f.body);
-  if (!req.ok()) return Error(req.error());
+  if (!req.ok()) return ErrorReply(req.error());
   proto::QueryStepsReply rep;
   rep.now = clock_.NowSeconds();
   auto add = [&](const Job& j) {
@@ -214,7 +213,7 @@ Frame ControllerCore::QuerySteps(const Frame& f) {
   } else {
     for (uint64_t id : req->job_ids) {
       const Job* j = state_.FindJob(id);
-      if (j == nullptr) return Error(NotFound("Invalid job id specified"));
+      if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
       add(*j);
     }
   }

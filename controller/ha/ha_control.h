@@ -123,6 +123,13 @@ class HaControl {
   void UpdateLease();
   void UpdateSync(uint64_t last_seq);
   void ContinueHandover(uint64_t last_seq);
+  struct InFlight;
+  // A voter answered with a higher epoch (and refused): adopt it, step down. True then.
+  bool FencedBy(size_t peer, uint64_t their_epoch, bool granted);
+  void OnVoteReply(size_t peer, const InFlight& sent, const proto::VoteReply& rep,
+                   uint64_t last_seq);
+  void OnAppendReply(size_t peer, const InFlight& sent, const proto::AppendReply& rep,
+                     uint64_t last_seq);
   int64_t ElectionTimeout();
   uint64_t Send(size_t peer, proto::MsgType type, std::string body);
 
@@ -141,6 +148,7 @@ class HaControl {
   std::string leader_, leader_addr_;
   int64_t last_heard_ms_ = 0;    // from the active (or our own start)
   bool synced_ = false;          // passive: the active counts it as in sync
+  uint64_t leader_seq_ = 0;      // passive: the active's last record, as far as it told
   int64_t election_due_ms_ = 0;  // passive: start an election at this time
   int64_t lease_until_ms_ = 0;   // active: writes allowed before this
   int64_t next_renew_ms_ = 0;

@@ -47,6 +47,7 @@ HaControl::AppendVerdict HaControl::OnAppend(const proto::AppendRequest& req, ui
   leader_addr_ = req.leader_addr;
   last_heard_ms_ = now;
   synced_ = req.excluded != self_;
+  leader_seq_ = std::max(req.prev_seq, req.records.empty() ? 0 : req.records.back().seq);
   election_due_ms_ = now + ElectionTimeout();
   if (req.handoff) {
     HERD_LOG(Info) << req.leader << " hands the active role over: starting an election";
@@ -79,52 +80,58 @@ void HaControl::OnReply(size_t peer, const proto::Frame& f, uint64_t last_seq) {
   if (it == in_flight_.end() || it->second.peer != peer) return;  // late or unknown
   const InFlight sent = it->second;
   in_flight_.erase(it);
-  const int64_t now = clock_.MonotonicMs();
-  Peer& p = peers_[peer];
-  p.last_reply_ms = now;
+  peers_[peer].last_reply_ms = clock_.MonotonicMs();
   if (f.type == proto::MsgType::kVoteReply) {
     auto rep = proto::DecodeBody<proto::VoteReply>(f.body);
-    if (!rep.ok()) return;
-    if (rep->epoch > epoch() && !rep->granted) {
-      (void)voter_.AdoptEpoch(rep->epoch);
-      if (role_ != Role::kPassive) StepDown(p.name + " is in epoch " + std::to_string(rep->epoch));
-      return;
+    if (rep.ok() && !FencedBy(peer, rep->epoch, rep->granted)) {
+      OnVoteReply(peer, sent, *rep, last_seq);
     }
-    if (role_ != Role::kCandidate || sent.epoch != candidate_epoch_ || sent.pre != pre_vote_)
-      return;
-    if (!rep->granted) {
-      HERD_LOG(Info) << p.name << " refused its " << (sent.pre ? "pre-vote" : "vote") << ": "
-                     << rep->reason;
-      refused_[peer] = true;
-      size_t open = 1;  // this controller's own vote
-      for (size_t i = 0; i < peers_.size(); ++i) open += refused_[i] ? 0 : 1;
-      if (open < Majority()) {  // cannot win now: try again soon, unless an active shows up
-        SetRole(Role::kPassive, "the election cannot be won now");
-        election_due_ms_ = now + rand_(lease_ms_ / 20, lease_ms_ / 10);
-      }
-      return;
-    }
-    granted_[peer] = true;
-    if (!sent.pre) p.granted_sent_ms = std::max(p.granted_sent_ms, sent.sent_ms);
-    size_t votes = 1 + static_cast<size_t>(std::count(granted_.begin(), granted_.end(), true));
-    if (votes >= Majority()) {
-      if (sent.pre) {
-        StartVote(last_seq);
-      } else {
-        BecomeActive(last_seq);
-      }
+  } else if (f.type == proto::MsgType::kAppendReply) {
+    auto rep = proto::DecodeBody<proto::AppendReply>(f.body);
+    if (rep.ok() && !FencedBy(peer, rep->epoch, false)) OnAppendReply(peer, sent, *rep, last_seq);
+  }
+}
+
+bool HaControl::FencedBy(size_t peer, uint64_t their_epoch, bool granted) {
+  if (their_epoch <= epoch() || granted) return false;
+  (void)voter_.AdoptEpoch(their_epoch);
+  if (role_ != Role::kPassive) {
+    StepDown(peers_[peer].name + " is in epoch " + std::to_string(their_epoch));
+  }
+  return true;
+}
+
+void HaControl::OnVoteReply(size_t peer, const InFlight& sent, const proto::VoteReply& rep,
+                            uint64_t last_seq) {
+  if (role_ != Role::kCandidate || sent.epoch != candidate_epoch_ || sent.pre != pre_vote_) return;
+  Peer& p = peers_[peer];
+  if (!rep.granted) {
+    HERD_LOG(Info) << p.name << " refused its " << (sent.pre ? "pre-vote" : "vote") << ": "
+                   << rep.reason;
+    refused_[peer] = true;
+    size_t open = 1;  // this controller's own vote
+    for (size_t i = 0; i < peers_.size(); ++i) open += refused_[i] ? 0 : 1;
+    if (open < Majority()) {  // cannot win now: try again soon, unless an active shows up
+      SetRole(Role::kPassive, "the election cannot be won now");
+      election_due_ms_ = clock_.MonotonicMs() + rand_(lease_ms_ / 20, lease_ms_ / 10);
     }
     return;
   }
-  if (f.type != proto::MsgType::kAppendReply) return;
-  auto rep = proto::DecodeBody<proto::AppendReply>(f.body);
-  if (!rep.ok()) return;
-  if (rep->epoch > epoch()) {
-    (void)voter_.AdoptEpoch(rep->epoch);
-    if (role_ != Role::kPassive) StepDown(p.name + " is in epoch " + std::to_string(rep->epoch));
-    return;
+  granted_[peer] = true;
+  if (!sent.pre) p.granted_sent_ms = std::max(p.granted_sent_ms, sent.sent_ms);
+  const size_t votes = 1 + static_cast<size_t>(std::count(granted_.begin(), granted_.end(), true));
+  if (votes < Majority()) return;
+  if (sent.pre) {
+    StartVote(last_seq);
+  } else {
+    BecomeActive(last_seq);
   }
-  if (role_ != Role::kActive || sent.epoch != epoch() || !rep->ok) return;
+}
+
+void HaControl::OnAppendReply(size_t peer, const InFlight& sent, const proto::AppendReply& rep,
+                              uint64_t last_seq) {
+  if (role_ != Role::kActive || sent.epoch != epoch() || !rep.ok) return;
+  Peer& p = peers_[peer];
   p.granted_sent_ms = std::max(p.granted_sent_ms, sent.sent_ms);
   if (!p.controller) {
     if (sent.release) release_acked_ = true;
@@ -133,15 +140,14 @@ void HaControl::OnReply(size_t peer, const proto::Frame& f, uint64_t last_seq) {
   } else if (sent.type == proto::MsgType::kInstallSnapshotRequest) {
     p.snapshot_in_flight = false;
     p.confirmed = true;
-    p.acked_seq = std::max(p.acked_seq, rep->last_seq);
-    HERD_LOG(Info) << p.name << " installed the state at record " << rep->last_seq;
-  } else if (rep->need_snapshot) {
+    p.acked_seq = std::max(p.acked_seq, rep.last_seq);
+    HERD_LOG(Info) << p.name << " installed the state at record " << rep.last_seq;
+  } else if (rep.need_snapshot) {
     if (!p.snapshot_in_flight) p.need_snapshot = true;
-  } else {
-    if (p.snapshot_in_flight) return;  // an answer from before the snapshot
+  } else if (!p.snapshot_in_flight) {  // else: an answer from before the snapshot
     p.confirmed = true;
-    if (rep->last_seq < sent.hi) p.sent_seq = rep->last_seq;  // a gap
-    p.acked_seq = std::max(p.acked_seq, std::min(rep->last_seq, last_seq));
+    if (rep.last_seq < sent.hi) p.sent_seq = rep.last_seq;  // a gap: send again from there
+    p.acked_seq = std::max(p.acked_seq, std::min(rep.last_seq, last_seq));
   }
   while (!unacked_.empty() && unacked_.front().seq <= p.acked_seq) {
     unacked_.pop_front();
@@ -204,7 +210,10 @@ proto::HaStatusReply HaControl::StatusReport(uint64_t last_seq) const {
   r.epoch = epoch();
   r.active = leader_;
   r.last_seq = last_seq;
-  if (role_ != Role::kActive && !leader_.empty()) r.behind_ms = now - last_heard_ms_;
+  if (role_ != Role::kActive && !leader_.empty()) {
+    r.behind_ms = now - last_heard_ms_;
+    r.behind_records = leader_seq_ > last_seq ? leader_seq_ - last_seq : 0;
+  }
   proto::ControllerStatus me;
   me.name = self_;
   me.addr = self_addr_;
@@ -227,14 +236,12 @@ proto::HaStatusReply HaControl::StatusReport(uint64_t last_seq) const {
         s.last_seq = p.acked_seq;
         s.in_sync = p.in_sync;
         s.lag_ms = unacked_ms_.empty() ? 0 : now - unacked_ms_.front();
-        r.behind_records = last_seq > p.acked_seq ? last_seq - p.acked_seq : 0;
       }
     } else {
       s.role = p.name == leader_ ? "active" : p.controller ? "unknown" : "witness";
     }
     r.controllers.push_back(s);
   }
-  if (role_ == Role::kActive) r.behind_records = 0;
   return r;
 }
 

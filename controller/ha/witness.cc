@@ -70,28 +70,8 @@ proto::Frame WitnessCore::Dispatch(const Identity& who, const proto::Frame& f) {
       if (rep.ok) leader_addr_ = req->leader_addr;
       return proto::MakeFrame(rep, 0);
     }
-    case proto::MsgType::kHaStatusRequest: {
-      proto::HaStatusReply r;
-      r.served_by = config_.witness_addr.name;
-      r.role = "witness";
-      r.epoch = voter_.state().epoch;
-      if (voter_.lease_until_ms() > now) r.active = voter_.lease_holder();
-      proto::ControllerStatus me;
-      me.name = r.served_by;
-      me.addr = TcpEndpoint(config_.witness_addr.host, config_.witness_addr.port);
-      me.role = "witness";
-      me.epoch = r.epoch;
-      r.controllers.push_back(me);
-      for (const ControllerAddr& c : config_.controllers) {
-        proto::ControllerStatus s;
-        s.name = c.name;
-        s.addr = TcpEndpoint(c.host, c.port);
-        s.role = c.name == r.active ? "active" : "unknown";
-        s.in_sync = c.name != voter_.state().excluded;
-        r.controllers.push_back(s);
-      }
-      return proto::MakeFrame(r, 0);
-    }
+    case proto::MsgType::kHaStatusRequest:
+      return proto::MakeFrame(StatusReport(now), 0);
     case proto::MsgType::kPingRequest:
       return proto::MakeStatusFrame(Status::Ok(), 0);
     default: {
@@ -105,6 +85,29 @@ proto::Frame WitnessCore::Dispatch(const Identity& who, const proto::Frame& f) {
       return proto::MakeFrame(n, 0);
     }
   }
+}
+
+proto::HaStatusReply WitnessCore::StatusReport(int64_t now_ms) const {
+  proto::HaStatusReply r;
+  r.served_by = config_.witness_addr.name;
+  r.role = "witness";
+  r.epoch = voter_.state().epoch;
+  if (voter_.lease_until_ms() > now_ms) r.active = voter_.lease_holder();
+  proto::ControllerStatus me;
+  me.name = r.served_by;
+  me.addr = TcpEndpoint(config_.witness_addr.host, config_.witness_addr.port);
+  me.role = "witness";
+  me.epoch = r.epoch;
+  r.controllers.push_back(me);
+  for (const ControllerAddr& c : config_.controllers) {
+    proto::ControllerStatus s;
+    s.name = c.name;
+    s.addr = TcpEndpoint(c.host, c.port);
+    s.role = c.name == r.active ? "active" : "unknown";
+    s.in_sync = c.name != voter_.state().excluded;
+    r.controllers.push_back(s);
+  }
+  return r;
 }
 
 }  // namespace herd::ctld::ha

@@ -11,6 +11,7 @@
 #include "common/base/clock.h"
 #include "common/config/config.h"
 #include "common/proto/envelope.h"
+#include "common/proto/ha_messages.h"
 #include "controller/ha/voter.h"
 
 namespace herd::ctld::ha {
@@ -25,6 +26,7 @@ class WitnessCore {
 
  private:
   proto::Frame Dispatch(const Identity& who, const proto::Frame& f);
+  proto::HaStatusReply StatusReport(int64_t now_ms) const;
 
   const ClusterConfig& config_;
   Clock& clock_;

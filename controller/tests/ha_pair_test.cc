@@ -351,3 +351,30 @@ TEST_F(HaPair, VoterMessagesFromUsersAreRefused) {
 
 }  // namespace
 }  // namespace herd::ctld
+
+namespace herd::ctld {
+namespace {
+
+// The passive says how far behind it is, as far as the active told it.
+TEST_F(HaPair, PassiveReportsHowFarBehindItIs) {
+  ASSERT_TRUE(RunUntilActive(5000));
+  Run(500);
+  Ctl& passive = *ctls_["ctl2"];
+  proto::HaStatusReply r = passive.core->ha().StatusReport(passive.store.LastSeq());
+  EXPECT_EQ(r.role, "passive");
+  EXPECT_EQ(r.active, "ctl1");
+  EXPECT_EQ(r.behind_records, 0u);
+  EXPECT_LT(r.behind_ms, 1000);
+  // The active announces records the passive has not received (they were lost).
+  proto::AppendRequest ahead;
+  ahead.epoch = passive.core->epoch();
+  ahead.leader = "ctl1";
+  ahead.leader_addr = "tcp://ctl1";
+  ahead.prev_seq = passive.store.LastSeq() + 5;
+  passive.core->HandleRequest("voter:ctl1:0", RequestBytes(ahead, 0, ++rid_));
+  r = passive.core->ha().StatusReport(passive.store.LastSeq());
+  EXPECT_EQ(r.behind_records, 5u);
+}
+
+}  // namespace
+}  // namespace herd::ctld

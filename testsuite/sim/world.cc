@@ -623,32 +623,9 @@ void World::CheckNodesDeclaredDead(Controller& c, bool writable) {
   }
 }
 
-void World::ControllerIteration(Controller& c) {
-  const int64_t now = NowMs();
-  if (c.armed && c.armed_point == CrashPoint::kBeforeFlush) {
-    CrashNow(c, CrashPointName(c.armed_point));
-    return;
-  }
-  c.last_iteration_ms = now;
-  ctld::ControllerCore& core = *c.core;
-  core.Tick();
-  ctld::FlushResult out = core.Flush();
-  if (!out.status.ok()) {
-    Trace("journal commit failed: " + out.status.ToString());
-    return;
-  }
-  for (const auto& [id, j] : core.state().jobs()) {
-    if (id > c.max_committed_job) c.unsynced_blobs.insert(id);
-  }
-  if (!core.state().jobs().empty()) {
-    c.max_committed_job = std::max(c.max_committed_job, core.state().jobs().rbegin()->first);
-  }
-  inv_.AfterCommit(core.state(), now, NowSeconds(), c.index, core.writable());
-  CheckNodesDeclaredDead(c, core.writable());
-  if (c.armed && c.armed_point == CrashPoint::kAfterCommit) {
-    CrashNow(c, CrashPointName(c.armed_point));
-    return;
-  }
+// What one flush of controller `c` sends: replies (to nodes, clients, other voters), node
+// messages and messages to the other voters, as packets.
+std::vector<Packet> World::PacketsOf(Controller& c, ctld::FlushResult out) {
   const std::string from = is_ha() ? c.name : "ctl";
   std::vector<Packet> packets;
   for (auto& r : out.replies) {
@@ -690,7 +667,7 @@ void World::ControllerIteration(Controller& c) {
     Packet p;
     p.kind = PacketKind::kToVoter;
     p.src = static_cast<int>(c.index);
-    p.dst = VoterIndex(core.ha().peers()[m.peer].name);
+    p.dst = VoterIndex(c.core->ha().peers()[m.peer].name);
     p.peer_index = m.peer;
     p.bytes = std::move(m.bytes);
     if (trace_ != nullptr && MsgName(p.bytes).rfind("AppendRequest", 0) != 0) {
@@ -698,6 +675,36 @@ void World::ControllerIteration(Controller& c) {
     }
     packets.push_back(std::move(p));
   }
+  return packets;
+}
+
+void World::ControllerIteration(Controller& c) {
+  const int64_t now = NowMs();
+  if (c.armed && c.armed_point == CrashPoint::kBeforeFlush) {
+    CrashNow(c, CrashPointName(c.armed_point));
+    return;
+  }
+  c.last_iteration_ms = now;
+  ctld::ControllerCore& core = *c.core;
+  core.Tick();
+  ctld::FlushResult out = core.Flush();
+  if (!out.status.ok()) {
+    Trace("journal commit failed: " + out.status.ToString());
+    return;
+  }
+  for (const auto& [id, j] : core.state().jobs()) {
+    if (id > c.max_committed_job) c.unsynced_blobs.insert(id);
+  }
+  if (!core.state().jobs().empty()) {
+    c.max_committed_job = std::max(c.max_committed_job, core.state().jobs().rbegin()->first);
+  }
+  inv_.AfterCommit(core.state(), now, NowSeconds(), c.index, core.writable());
+  CheckNodesDeclaredDead(c, core.writable());
+  if (c.armed && c.armed_point == CrashPoint::kAfterCommit) {
+    CrashNow(c, CrashPointName(c.armed_point));
+    return;
+  }
+  std::vector<Packet> packets = PacketsOf(c, std::move(out));
   if (c.pause_armed) {
     // SIGSTOP between the commit and the sends: all of it goes out at the resume.
     c.pause_armed = false;

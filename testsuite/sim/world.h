@@ -241,6 +241,7 @@ class World : public NodeHost {
   void CrashNow(Controller& c, const char* where);
   void Resume(Controller& c);
   void ControllerIteration(Controller& c);
+  std::vector<Packet> PacketsOf(Controller& c, ctld::FlushResult out);
   void Deliver(const Packet& p);
   void ToController(Controller& c, const Packet& p);
   void ToWitness(const Packet& p);
