@@ -58,6 +58,15 @@ std::string ControllerCore::UserName(uint32_t uid) {
   return name;
 }
 
+// Removals of blobs are not journaled: after a recovery or an installed state, the blobs
+// of jobs that ended or were purged are dropped here.
+void ControllerCore::ForgetUnneededBlobs() {
+  blobs_.RetainOnly([this](uint64_t id) {
+    const Job* j = state_.FindJob(id);
+    return j != nullptr && !proto::IsFinished(j->state);
+  });
+}
+
 Status ControllerCore::Recover() {
   auto rec = store_.Load();
   if (!rec.ok()) return rec.error();
@@ -82,6 +91,7 @@ Status ControllerCore::Recover() {
       }
     }
   }
+  ForgetUnneededBlobs();
   size_t pending = 0, running = 0;
   for (const auto& [id, j] : state_.jobs()) {
     if (j.state == JobState::kPending) pending++;

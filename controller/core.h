@@ -163,6 +163,7 @@ class ControllerCore {
   proto::Frame AppendRecords(const proto::Frame& f);
   proto::Frame InstallSnapshot(const proto::Frame& f);
   proto::Frame NotActive() const;
+  void ForgetUnneededBlobs();
   void AfterReplicatedRecord(uint16_t type, const std::string& body);
   proto::InstallSnapshotRequest MakeSnapshot();
   // Notices becoming active or stepping down (after every call into ha_).

@@ -103,6 +103,7 @@ Frame ControllerCore::InstallSnapshot(const Frame& f) {
     if (!s.ok()) break;
     s = blobs_.Write(b.job_id, {b.script, b.argv, b.env});
   }
+  if (s.ok()) ForgetUnneededBlobs();
   if (s.ok()) s = store_.Install(req->state, req->seq);
   if (s.ok()) s = ha_->Installed(req->epoch);
   if (!s.ok()) {

@@ -89,7 +89,8 @@ std::string StepTmpDir(const std::string& node, const std::string& step_dir) {
 Status WritePidFile(const std::string& step_dir, pid_t pid) {
   HERD_ASSIGN_OR_RETURN(ProcStat st, ReadProcStat(pid));
   return WriteFileAtomic(step_dir + "/" + kPidFile,
-                         std::to_string(pid) + " " + std::to_string(st.starttime) + "\n");
+                         std::to_string(pid) + " " + std::to_string(st.starttime) + "\n",
+                         kSpoolDurable);
 }
 
 Result<PidFile> ReadPidFile(const std::string& step_dir) {
@@ -103,7 +104,8 @@ Result<PidFile> ReadPidFile(const std::string& step_dir) {
 }
 
 Status WriteStatusFile(const std::string& step_dir, int32_t wait_status) {
-  return WriteFileAtomic(step_dir + "/" + kStatusFile, std::to_string(wait_status) + "\n");
+  return WriteFileAtomic(step_dir + "/" + kStatusFile, std::to_string(wait_status) + "\n",
+                         kSpoolDurable);
 }
 
 Result<int32_t> ReadStatusFile(const std::string& step_dir) {
@@ -117,7 +119,7 @@ Result<int32_t> ReadStatusFile(const std::string& step_dir) {
 
 Status WriteKillWait(const std::string& step_dir, uint32_t seconds) {
   return WriteFileAtomic(step_dir + "/" + kKillWaitFile, std::to_string(seconds) + "\n",
-                         /*durable=*/false);
+                         kSpoolDurable);
 }
 
 uint32_t ReadKillWait(const std::string& step_dir, uint32_t fallback) {

@@ -23,6 +23,12 @@ inline constexpr char kScriptFile[] = "script";
 inline constexpr char kStatusFile[] = "status";
 inline constexpr char kKillWaitFile[] = "kill_wait";
 
+// The files of a step directory are replaced atomically (rename) but not fsynced: they must
+// outlive a crash of herdd or herdstepd, which the page cache does, not of the node's
+// kernel, which ends every step on the node anyway (the controller then counts the node as
+// failed). Four fsyncs per job were most of a node's disk work.
+inline constexpr bool kSpoolDurable = false;
+
 // SpoolDir with %n replaced by the node name.
 std::string NodeSpoolDir(const std::string& pattern, const std::string& node);
 // "job12.0" for the batch step (proto::kBatchStep), "job12.0.3" for step 3.

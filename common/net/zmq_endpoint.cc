@@ -1,6 +1,8 @@
 // herd — ZeroMQ transport.
 #include "common/net/zmq_endpoint.h"
 
+#include <nss.h>
+
 namespace herd::net {
 namespace {
 
@@ -14,7 +16,14 @@ void CommonOptions(zmq::socket_t& s) {
 }  // namespace
 
 zmq::context_t& Context() {
-  static zmq::context_t* ctx = new zmq::context_t(1);  // never destroyed: daemons exit
+  static zmq::context_t* ctx = [] {
+    // libzmq starts OpenPGM with every context, which looks up the "pgm" protocol through
+    // NSS. Debian's nsswitch.conf names libnss_db first for protocols: glibc then searches
+    // ~40 library directories for a module that is not installed, in every command and
+    // every step daemon. Protocol numbers come from /etc/protocols only.
+    __nss_configure_lookup("protocols", "files");
+    return new zmq::context_t(1);  // never destroyed: daemons exit
+  }();
   return *ctx;
 }
 
