@@ -47,8 +47,8 @@ Result<pid_t> StartStepDaemon(const StepLaunch& launch) {
   if (::chmod(launch.step_dir.c_str(), 0755) != 0) {
     return Internal("cannot chmod " + launch.step_dir + ": " + std::strerror(errno));
   }
-  HERD_RETURN_IF_ERROR(
-      WriteFileAtomic(launch.step_dir + "/" + launch.launch_file, launch.launch_body, kSpoolDurable));
+  HERD_RETURN_IF_ERROR(WriteFileAtomic(launch.step_dir + "/" + launch.launch_file,
+                                       launch.launch_body, kSpoolDurable));
   if (::access(launch.stepd_path.c_str(), X_OK) != 0) {
     return FailedPrecondition("cannot execute " + launch.stepd_path + ": " + std::strerror(errno));
   }

@@ -6,13 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <set>
-
-#include <boost/serialization/string.hpp>
-#include <boost/serialization/vector.hpp>
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
@@ -41,9 +40,7 @@ struct BlobHeader {
 };
 static_assert(sizeof(BlobHeader) == 24, "blob header layout is on disk");
 
-Status ErrnoStatus(const std::string& what) {
-  return Internal(what + ": " + std::strerror(errno));
-}
+Status ErrnoStatus(const std::string& what) { return Internal(what + ": " + std::strerror(errno)); }
 
 bool AllDigits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -58,7 +55,8 @@ Status ListDir(const std::string& dir, std::vector<uint32_t>* segments,
     std::string name = e->d_name;
     if (name.rfind("seg-", 0) == 0 && AllDigits(name.substr(4))) {
       segments->push_back(static_cast<uint32_t>(std::stoul(name.substr(4))));
-    } else if (AllDigits(name) || (name.size() > 4 && name.compare(name.size() - 4, 4, ".new") == 0)) {
+    } else if (AllDigits(name) ||
+               (name.size() > 4 && name.compare(name.size() - 4, 4, ".new") == 0)) {
       legacy->push_back(name);
     }
   }

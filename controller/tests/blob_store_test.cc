@@ -1,18 +1,18 @@
 // herd — job blobs in segment files: reopen, rotation, reclaiming, compaction, torn
 // tails, and the old one-file-per-job layout.
+#include "controller/store/blob_store.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
 #include <cstdlib>
 #include <fstream>
 
-#include <boost/serialization/string.hpp>
-#include <boost/serialization/vector.hpp>
-
 #include "common/base/fs.h"
 #include "common/proto/codec.h"
-#include "controller/store/blob_store.h"
 
 namespace herd::ctld {
 namespace {
