@@ -21,6 +21,7 @@
 #include "nodedaemon/hw/topology.h"
 #include "nodedaemon/step_launcher.h"
 #include "nodedaemon/stepd/proctree.h"
+#include "nodedaemon/user_entry.h"
 
 namespace herd::noded {
 namespace {
@@ -42,8 +43,11 @@ Status NodeDaemon::Init() {
   HERD_RETURN_IF_ERROR(MakeDirs(spool_dir_, 0755));
   stepd_path_ = DefaultStepdPath();
   if (::access(stepd_path_.c_str(), X_OK) != 0) {
-    HERD_LOG(Warning) << "cannot execute " << stepd_path_ << ": batch launches will fail";
+    HERD_LOG(Warning) << "cannot execute " << stepd_path_ << ": launches will fail";
   }
+  // Batch steps need neither hwloc nor PMIx: their lighter supervisor when installed.
+  batch_stepd_path_ = DefaultStepdPath("herdstepd-batch");
+  if (::access(batch_stepd_path_.c_str(), X_OK) != 0) batch_stepd_path_ = stepd_path_;
 
   auto hw = DiscoverHardware(config_, node_);
   if (!hw.ok()) return Internal("cannot discover the hardware: " + hw.error().message());
@@ -147,15 +151,33 @@ void NodeDaemon::HandleSignals() {
 }
 
 void NodeDaemon::ReapChildren() {
-  ReapExited([this](pid_t pid, int status) {
+  std::vector<std::string> ended;
+  ReapExited([&](pid_t pid, int status) {
     auto it = children_.find(pid);
     std::string dir = it != children_.end() ? it->second : "?";
-    if (it != children_.end()) children_.erase(it);
+    if (it != children_.end()) {
+      ended.push_back(dir);
+      children_.erase(it);
+    }
     if (status != 0) {
       HERD_LOG(Warning) << "herdstepd " << pid << " (" << dir << ") ended with wait status "
                         << status;
     }
   });
+  for (const std::string& dir : ended) ReportEndedBatchStep(dir);
+}
+
+void NodeDaemon::ReportEndedBatchStep(const std::string& dir) {
+  uint64_t job = 0;
+  uint32_t run = 0;
+  uint32_t step = 0;
+  const std::string name = dir.substr(dir.find_last_of('/') + 1);
+  // Not registered, or the controller unreachable: the spool scan reports it later.
+  if (!registered_ || !ParseStepDirName(name, &job, &run, &step) || step != proto::kBatchStep) {
+    return;
+  }
+  auto s = InspectStep(spool_dir_, job, run, step);
+  if (s.ok() && s->has_status && !s->live) SendCompletion(*s);
 }
 
 bool NodeDaemon::Starting(const std::string& step_dir) const {
@@ -235,7 +257,8 @@ Status NodeDaemon::OnLaunch(const std::string& body) {
   auto req = proto::DecodeBody<proto::LaunchBatchRequest>(body);
   if (!req.ok()) return req.error();
   if (req->job_id == 0) return InvalidArgument("job id 0");
-  return StartStep(req->job_id, req->run_seq, proto::kBatchStep, kLaunchFile, body, req->user);
+  return StartStep(req->job_id, req->run_seq, proto::kBatchStep, kLaunchFile, body, req->uid,
+                   req->gid, req->user);
 }
 
 Status NodeDaemon::OnLaunchStep(const std::string& body) {
@@ -249,11 +272,12 @@ Status NodeDaemon::OnLaunchStep(const std::string& body) {
     return InvalidArgument("step " + std::to_string(req->job_id) + "." +
                            std::to_string(req->step_id) + " has no tasks on " + node_.name);
   }
-  return StartStep(req->job_id, req->run_seq, req->step_id, kLaunchStepFile, body, req->user);
+  return StartStep(req->job_id, req->run_seq, req->step_id, kLaunchStepFile, body, req->uid,
+                   req->gid, req->user);
 }
 
 Status NodeDaemon::StartStep(uint64_t job_id, uint32_t run_seq, uint32_t step_id,
-                             const char* launch_file, const std::string& body,
+                             const char* launch_file, const std::string& body, uid_t uid, gid_t gid,
                              const std::string& user) {
   std::string dir = spool_dir_ + "/" + StepDirName(job_id, run_seq, step_id);
   auto existing = InspectStep(spool_dir_, job_id, run_seq, step_id);
@@ -262,7 +286,10 @@ Status NodeDaemon::StartStep(uint64_t job_id, uint32_t run_seq, uint32_t step_id
     HERD_LOG(Info) << StepDirName(job_id, run_seq, step_id) << " is already launched here";
     return Status::Ok();
   }
-  StepLaunch launch{stepd_path_, conf_path_, node_.name, dir, launch_file, body};
+  const std::string& stepd = step_id == proto::kBatchStep ? batch_stepd_path_ : stepd_path_;
+  StepLaunch launch{stepd, conf_path_, node_.name, dir, launch_file, body, ""};
+  // Unknown here: the step daemon looks the user up again and reports the failure.
+  if (auto account = LookupUser(uid, gid); account.ok()) launch.user = EncodeUserEntry(*account);
   auto pid = StartStepDaemon(launch);
   if (!pid.ok()) {
     HERD_LOG(Error) << "cannot launch " << StepDirName(job_id, run_seq, step_id) << ": "

@@ -48,8 +48,9 @@ class NodeDaemon {
   Status OnLaunch(const std::string& body);
   Status OnLaunchStep(const std::string& body);
   // Starts herdstepd for a step directory unless it is already there (a resend).
+  // `uid`, `gid` and `user` say whose step it is.
   Status StartStep(uint64_t job_id, uint32_t run_seq, uint32_t step_id, const char* launch_file,
-                   const std::string& body, const std::string& user);
+                   const std::string& body, uid_t uid, gid_t gid, const std::string& user);
   Status OnSignal(const proto::SignalJobRequest& req);
   // Every step of the job run on this node.
   Status TerminateJob(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s);
@@ -58,6 +59,8 @@ class NodeDaemon {
   // Signals and children.
   void HandleSignals();
   void ReapChildren();
+  // A batch step daemon we started leaves its completion to us (kNodeDaemonPidEnv).
+  void ReportEndedBatchStep(const std::string& dir);
   bool Starting(const std::string& step_dir) const;
 
   // Controller link: registration, heartbeats, completions on behalf of dead steps.
@@ -68,14 +71,15 @@ class NodeDaemon {
   std::vector<proto::StepRef> CollectSteps();
   // Marks steps whose step daemon died without a status; sends pending completions.
   void ReconcileSpool(bool send_completions);
-  bool SendOrphanCompletion(const SpoolStep& s);
+  bool SendCompletion(const SpoolStep& s);
   void ForgetStep(const SpoolStep& s);
 
   ClusterConfig config_;
   std::string conf_path_;
   NodeConfig node_;
   std::string spool_dir_;
-  std::string stepd_path_;
+  std::string stepd_path_;        // herdstepd
+  std::string batch_stepd_path_;  // herdstepd-batch, or herdstepd when it is missing
   uint32_t admin_uid_ = 0;
   int64_t boot_time_ = 0;
   proto::HwInventory hw_;

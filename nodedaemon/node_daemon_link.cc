@@ -172,11 +172,11 @@ void NodeDaemon::ReconcileSpool(bool send_completions) {
       s.wait_status = SIGKILL;
       s.status_mtime = now;
     }
-    if (send_completions && !SendOrphanCompletion(s)) return;  // controller unreachable
+    if (send_completions && !SendCompletion(s)) return;  // controller unreachable
   }
 }
 
-bool NodeDaemon::SendOrphanCompletion(const SpoolStep& s) {
+bool NodeDaemon::SendCompletion(const SpoolStep& s) {
   proto::StepCompleteRequest req;
   req.node = node_.name;
   req.step.job_id = s.job_id;
@@ -185,6 +185,7 @@ bool NodeDaemon::SendOrphanCompletion(const SpoolStep& s) {
   req.step.finished = true;
   req.step.wait_status = s.wait_status;
   req.end_time = s.status_mtime != 0 ? s.status_mtime : static_cast<int64_t>(std::time(nullptr));
+  req.message = s.status_message;
   if (!s.has_pid) req.message = "the step daemon did not start";
   auto frame = CallController(proto::MakeFrame(req, 0));
   if (!frame.ok()) return false;

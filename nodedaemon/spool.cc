@@ -103,18 +103,25 @@ Result<PidFile> ReadPidFile(const std::string& step_dir) {
   return PidFile{static_cast<pid_t>(*pid), *start};
 }
 
-Status WriteStatusFile(const std::string& step_dir, int32_t wait_status) {
-  return WriteFileAtomic(step_dir + "/" + kStatusFile, std::to_string(wait_status) + "\n",
-                         kSpoolDurable);
+Status WriteStatusFile(const std::string& step_dir, int32_t wait_status,
+                       const std::string& message) {
+  std::string one_line = message;
+  std::replace(one_line.begin(), one_line.end(), '\n', ' ');
+  return WriteFileAtomic(step_dir + "/" + kStatusFile,
+                         std::to_string(wait_status) + "\n" + one_line + "\n", kSpoolDurable);
 }
 
-Result<int32_t> ReadStatusFile(const std::string& step_dir) {
+Result<StepStatus> ReadStatusFile(const std::string& step_dir) {
   HERD_ASSIGN_OR_RETURN(std::string text, ReadFile(step_dir + "/" + kStatusFile));
-  auto v = ParseInt(Trim(text));
+  const size_t eol = text.find('\n');
+  auto v = ParseInt(Trim(text.substr(0, eol)));
   if (!v.ok() || *v < INT32_MIN || *v > INT32_MAX) {
     return DataLoss("malformed status file in " + step_dir);
   }
-  return static_cast<int32_t>(*v);
+  StepStatus st;
+  st.wait_status = static_cast<int32_t>(*v);
+  if (eol != std::string::npos) st.message = Trim(text.substr(eol + 1));
+  return st;
 }
 
 Status WriteKillWait(const std::string& step_dir, uint32_t seconds) {
@@ -152,7 +159,8 @@ Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uin
   auto status = ReadStatusFile(s.dir);
   if (status.ok()) {
     s.has_status = true;
-    s.wait_status = *status;
+    s.wait_status = status->wait_status;
+    s.status_message = status->message;
     s.status_mtime = MtimeOf(s.dir + "/" + kStatusFile);
   }
   return s;

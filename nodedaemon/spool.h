@@ -29,6 +29,11 @@ inline constexpr char kKillWaitFile[] = "kill_wait";
 // failed). Four fsyncs per job were most of a node's disk work.
 inline constexpr bool kSpoolDurable = false;
 
+// Set by herdd for the herdstepd it starts: herdd's pid. A batch step daemon whose parent is
+// still that herdd leaves the completion to it (herdd reaps it, reads the status file and
+// reports on its own link to the controller); one that outlived its herdd reports itself.
+inline constexpr char kNodeDaemonPidEnv[] = "HERD_NODE_DAEMON_PID";
+
 // SpoolDir with %n replaced by the node name.
 std::string NodeSpoolDir(const std::string& pattern, const std::string& node);
 // "job12.0" for the batch step (proto::kBatchStep), "job12.0.3" for step 3.
@@ -58,8 +63,14 @@ struct PidFile {
 // "<pid> <starttime>" of `pid` (read from /proc), written atomically.
 Status WritePidFile(const std::string& step_dir, pid_t pid);
 Result<PidFile> ReadPidFile(const std::string& step_dir);
-Status WriteStatusFile(const std::string& step_dir, int32_t wait_status);
-Result<int32_t> ReadStatusFile(const std::string& step_dir);
+struct StepStatus {
+  int32_t wait_status = 0;
+  std::string message;  // why the step ended as it did, or ""
+};
+// "<wait status>\n<message>\n" (the message on one line).
+Status WriteStatusFile(const std::string& step_dir, int32_t wait_status,
+                       const std::string& message = "");
+Result<StepStatus> ReadStatusFile(const std::string& step_dir);
 Status WriteKillWait(const std::string& step_dir, uint32_t seconds);
 // The file's value, or `fallback` when absent or unreadable.
 uint32_t ReadKillWait(const std::string& step_dir, uint32_t fallback);
@@ -75,6 +86,7 @@ struct SpoolStep {
   bool live = false;  // the pid file names a running herdstepd (same start time)
   bool has_status = false;
   int32_t wait_status = 0;
+  std::string status_message;
   int64_t mtime = 0;  // of the directory
   int64_t status_mtime = 0;
 };

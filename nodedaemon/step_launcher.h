@@ -11,8 +11,9 @@
 
 namespace herd::noded {
 
-// <directory of this executable>/herdstepd.
-std::string DefaultStepdPath();
+// <directory of this executable>/<name>: "herdstepd" (any step), "herdstepd-batch" (batch
+// steps, without hwloc and PMIx).
+std::string DefaultStepdPath(const char* name = "herdstepd");
 
 struct StepLaunch {
   std::string stepd_path;   // herdstepd binary
@@ -21,10 +22,13 @@ struct StepLaunch {
   std::string step_dir;     // <spool>/job<ID>.<RUN>[.<STEP>]
   std::string launch_file;  // kLaunchFile (batch) or kLaunchStepFile
   std::string launch_body;  // the launch request's body, as received
+  std::string user;         // EncodeUserEntry of the step's user, or "" (kStepUserEnv)
 };
 
-// Creates step_dir (0755) and the launch file, then starts herdstepd. Returns its pid once the
-// exec has succeeded (a failed exec is reported as an error).
+// Creates step_dir (0755) and the launch file, then starts herdstepd (posix_spawn: herdd's
+// address space is not copied) in its own session, in /, with stdin on /dev/null, default
+// signal handling and no descriptor above 2. Returns its pid once the exec has succeeded
+// (a failed exec is reported as an error).
 Result<pid_t> StartStepDaemon(const StepLaunch& launch);
 
 // In a forked child before exec: default signal dispositions and an empty signal mask,

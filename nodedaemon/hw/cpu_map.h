@@ -20,8 +20,11 @@ class CpuMap {
   // `real_pus`: OS indexes of the host's usable PUs, in hwloc's logical order.
   explicit CpuMap(std::vector<unsigned> real_pus) : pus_(std::move(real_pus)) {}
 
-  // The PUs this process may run on, from hwloc's view of the real machine.
+  // The PUs this process may run on: the list herdd handed down (kHostPusEnv), else
+  // hwloc's view of the real machine (cpu_map_hwloc.cc).
   static Result<CpuMap> FromHost();
+  // Only the list herdd handed down; no hwloc (what herdstepd-batch links).
+  static Result<CpuMap> FromHerdd();
 
   const std::vector<unsigned>& real_pus() const { return pus_; }
   bool empty() const { return pus_.empty(); }

@@ -59,8 +59,8 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
   }
 
   // Drop privileges for good: supplementary groups, gid, then uid.
-  if (::initgroups(plan.user.c_str(), plan.gid) != 0) {
-    ChildFail(err_fd, "initgroups(" + plan.user + ")", errno);
+  if (::setgroups(plan.groups.size(), plan.groups.data()) != 0) {
+    ChildFail(err_fd, "setgroups for " + plan.user, errno);
   }
   if (::setgid(plan.gid) != 0) ChildFail(err_fd, "setgid " + std::to_string(plan.gid), errno);
   if (::setuid(plan.uid) != 0) ChildFail(err_fd, "setuid " + std::to_string(plan.uid), errno);

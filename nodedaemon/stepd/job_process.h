@@ -24,7 +24,8 @@ struct JobLaunchPlan {
   std::string stderr_path;  // same as stdout_path: one file, shared offset
   uid_t uid = 0;
   gid_t gid = 0;
-  std::string user;            // for initgroups
+  std::string user;
+  std::vector<gid_t> groups;   // supplementary groups (setgroups)
   std::vector<unsigned> cpus;  // real PUs to bind to; empty = no binding
 };
 

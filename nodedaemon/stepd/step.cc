@@ -1,7 +1,6 @@
 // herd — herdstepd: one batch step from launch to acknowledged completion.
 #include "nodedaemon/stepd/step.h"
 
-#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -9,10 +8,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
+#include "common/base/strings.h"
 #include "common/proto/codec.h"
 #include "common/proto/output_path.h"
 #include "nodedaemon/hw/cpu_map.h"
@@ -21,6 +22,7 @@
 #include "nodedaemon/stepd/completion.h"
 #include "nodedaemon/stepd/job_env.h"
 #include "nodedaemon/stepd/job_process.h"
+#include "nodedaemon/user_entry.h"
 
 namespace herd::noded {
 using proto::OutputFields;
@@ -40,12 +42,20 @@ std::string HostName() {
   return buf;
 }
 
+bool ParentIsNodeDaemon() {
+  const char* v = std::getenv(kNodeDaemonPidEnv);
+  if (v == nullptr) return false;
+  auto pid = ParseUint(v, INT32_MAX);
+  return pid.ok() && static_cast<pid_t>(*pid) == ::getppid();
+}
+
 }  // namespace
 
 StepDaemon::StepDaemon(ClusterConfig config, std::string conf_path, std::string node,
-                       std::string step_dir)
+                       std::string step_dir, CpuMapSource cpu_map)
     : config_(std::move(config)),
       conf_path_(std::move(conf_path)),
+      cpu_map_(cpu_map),
       node_(std::move(node)),
       dir_(std::move(step_dir)) {}
 
@@ -77,9 +87,14 @@ int StepDaemon::Run() {
   end_time_ = static_cast<int64_t>(std::time(nullptr));
   HERD_LOG(Info) << "job " << job_id_ << " ended with wait status " << wait_status_
                  << (message_.empty() ? "" : " (" + message_ + ")");
-  st = WriteStatusFile(dir_, wait_status_);
+  st = WriteStatusFile(dir_, wait_status_, message_);
   if (!st.ok()) {
     HERD_LOG(Error) << st.message();
+  } else if (ParentIsNodeDaemon()) {
+    // herdd reaps this process, reads the status file, reports the completion on its own
+    // link to the controller and removes the cgroup and the directory: no connection and
+    // no credential of our own (see kNodeDaemonPidEnv).
+    return 0;
   }
 
   ReportCompletion();
@@ -104,16 +119,17 @@ Status StepDaemon::Start() {
   }
   const proto::JobSpec& spec = launch_.spec;
 
-  struct passwd* pw = ::getpwuid(launch_.uid);
-  if (pw == nullptr) {
+  auto account = StepUser(launch_.uid, launch_.gid);
+  if (!account.ok()) {
     return NotFound("user id " + std::to_string(launch_.uid) + " is unknown on " + node_);
   }
   JobLaunchPlan plan;
-  plan.uid = pw->pw_uid;
+  plan.uid = account->uid;
   plan.gid = launch_.gid;
-  plan.user = pw->pw_name;
-  std::string home = pw->pw_dir != nullptr ? pw->pw_dir : "/";
-  std::string shell = pw->pw_shell != nullptr ? pw->pw_shell : "/bin/sh";
+  plan.user = account->name;
+  plan.groups = account->groups;
+  std::string home = account->home;
+  std::string shell = account->shell;
 
   plan.script_path = dir_ + "/" + kScriptFile;
   HERD_RETURN_IF_ERROR(WriteScript(plan.script_path, spec.script, plan.uid, plan.gid));
@@ -128,7 +144,7 @@ Status StepDaemon::Start() {
 
   for (const proto::NodeAlloc& a : launch_.alloc) {
     if (a.node != node_) continue;
-    auto map = CpuMap::FromHost();
+    auto map = cpu_map_();
     if (map.ok()) {
       plan.cpus = map->RealPus(a.cpus);
     } else {

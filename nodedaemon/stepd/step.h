@@ -13,6 +13,7 @@
 #include "common/base/status.h"
 #include "common/config/config.h"
 #include "common/proto/messages.h"
+#include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/stepd/proctree.h"
 
 namespace herd::noded {
@@ -21,7 +22,11 @@ class StepDaemon {
  public:
   // The caller has blocked SIGCHLD, SIGTERM, SIGINT and SIGHUP and made this process a
   // child subreaper.
-  StepDaemon(ClusterConfig config, std::string conf_path, std::string node, std::string step_dir);
+  // `cpu_map` gives the host's PUs for binding: CpuMap::FromHost (hwloc when herdd did not
+  // hand them down) or CpuMap::FromHerdd (herdstepd-batch, which links no hwloc).
+  using CpuMapSource = Result<CpuMap> (*)();
+  StepDaemon(ClusterConfig config, std::string conf_path, std::string node, std::string step_dir,
+             CpuMapSource cpu_map);
 
   // The whole life of the step; returns the process exit code.
   int Run();
@@ -38,6 +43,7 @@ class StepDaemon {
 
   ClusterConfig config_;
   std::string conf_path_;
+  CpuMapSource cpu_map_;
   std::string node_;
   std::string dir_;
   uint64_t job_id_ = 0;

@@ -183,18 +183,6 @@ std::vector<std::string> ExecCandidates(const std::string& program, const std::s
   return out;
 }
 
-std::vector<gid_t> UserGroups(const std::string& user, gid_t gid) {
-  int n = 64;
-  std::vector<gid_t> groups(static_cast<size_t>(n));
-  while (::getgrouplist(user.c_str(), gid, groups.data(), &n) < 0) {
-    if (n <= static_cast<int>(groups.size())) n = static_cast<int>(groups.size()) * 2;
-    groups.resize(static_cast<size_t>(n));
-  }
-  groups.resize(static_cast<size_t>(n));
-  if (groups.empty()) groups.push_back(gid);
-  return groups;
-}
-
 Result<TaskStart> StartTask(const TaskPlan& plan, const JobCgroup& cgroup) {
   // Every allocation happens here, before fork.
   std::vector<std::string> args = plan.argv;

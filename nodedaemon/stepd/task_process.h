@@ -57,7 +57,4 @@ Result<TaskStart> StartTask(const TaskPlan& plan, const JobCgroup& cgroup);
 // itself when it contains '/', else each PATH entry (an empty entry is the work directory).
 std::vector<std::string> ExecCandidates(const std::string& program, const std::string& path);
 
-// The user's supplementary groups (getgrouplist), at least `gid`.
-std::vector<gid_t> UserGroups(const std::string& user, gid_t gid);
-
 }  // namespace herd::noded

@@ -2,7 +2,6 @@
 #include "nodedaemon/stepd/task_step.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -26,6 +25,7 @@
 #include "nodedaemon/stepd/completion.h"
 #include "nodedaemon/stepd/step_env.h"
 #include "nodedaemon/stepd/task_process.h"
+#include "nodedaemon/user_entry.h"
 
 namespace herd::noded {
 namespace {
@@ -210,14 +210,14 @@ Status TaskStep::StartMpi() {
 Status TaskStep::Launch() {
   const proto::StepSpec& spec = launch_.spec;
   if (spec.argv.empty() || spec.argv[0].empty()) return InvalidArgument("no program to run");
-  struct passwd* pw = ::getpwuid(launch_.uid);
-  if (pw == nullptr) {
+  auto account = StepUser(launch_.uid, launch_.gid);
+  if (!account.ok()) {
     return NotFound("user id " + std::to_string(launch_.uid) + " is unknown on " + node_);
   }
-  const std::string user = pw->pw_name;
-  const std::string home = pw->pw_dir != nullptr ? pw->pw_dir : "/";
-  const std::string shell = pw->pw_shell != nullptr ? pw->pw_shell : "/bin/sh";
-  const std::vector<gid_t> groups = UserGroups(user, launch_.gid);
+  const std::string user = account->name;
+  const std::string home = account->home;
+  const std::string shell = account->shell;
+  const std::vector<gid_t> groups = account->groups;
   const std::string work_dir = spec.cwd.empty() ? home : spec.cwd;
 
   auto cg = JobCgroup::Create(JobCgroupPath(node_, dir_));

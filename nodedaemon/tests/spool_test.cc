@@ -143,6 +143,18 @@ TEST_F(SpoolTest, SmallFiles) {
   EXPECT_FALSE(ReadPidFile(d).ok());
   ASSERT_TRUE(WriteFileAtomic(d + "/status", "junk").ok());
   EXPECT_FALSE(ReadStatusFile(d).ok());
+  // The reason travels with the status, on one line; an old one-line file still reads.
+  ASSERT_TRUE(WriteStatusFile(d, 256, "cannot enter the work directory /x\n(no such file)").ok());
+  auto st = ReadStatusFile(d);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->wait_status, 256);
+  EXPECT_EQ(st->message, "cannot enter the work directory /x (no such file)");
+  ASSERT_TRUE(WriteFileAtomic(d + "/status", "9\n").ok());
+  st = ReadStatusFile(d);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->wait_status, 9);
+  EXPECT_EQ(st->message, "");
+  ASSERT_TRUE(WriteFileAtomic(d + "/status", "junk").ok());
   EXPECT_EQ(InspectStep(root_, 99, 0).error().code(), Code::kNotFound);
   auto s = InspectStep(root_, 1, 0);
   ASSERT_TRUE(s.ok());

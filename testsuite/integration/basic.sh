@@ -43,6 +43,19 @@ id=$(cd "$WORK/sub" && submit -o "sub-%j.out" --wrap 'pwd')
 wait_state "$id" COMPLETED 30
 assert_file_has_line "$WORK/sub/sub-$id.out" "$WORK/sub"
 
+step "a job that cannot start ends FAILED with the reason its step daemon gave"
+id=$(submit -D "$WORK/no-such-dir" -o /dev/null --wrap 'true')
+wait_state "$id" FAILED 30
+assert_match 'Reason=cannot enter the work directory' "$(hcontrol show job "$id")" \
+  "the reason of a job whose work directory is missing"
+
+step "herdd reported the completions of the step daemons it started"
+# (a step daemon whose herdd is gone reports itself: herdd_restart.sh)
+for id in $(hqueue -t all -h -o %i); do
+  grep -qE "reported completion of job$id\.[0-9]+ " "$CLUSTER"/log/herdd-n*.log ||
+    fail "no herdd reported the completion of job $id"
+done
+
 step "the nodes are idle again"
 wait_node_state n1 idle 15
 wait_node_state n2 idle 15

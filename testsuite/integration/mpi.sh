@@ -122,7 +122,7 @@ fi
 left=$(cluster_procs "herd_mpi_abort")
 # shellcheck disable=SC2086  # one pid per word
 [[ -z $left ]] || fail "ranks still running when hrun exited: $(describe_procs $left)"
-wait_no_cluster_procs 20 "herdstepd .*--dir $CLUSTER/spool/"
+wait_no_cluster_procs 20 "herdstepd(-batch)? .*--dir $CLUSTER/spool/"
 
 step "MPI_Abort as $TEST_USER"
 as_test_user "timeout 120 hrun --mpi=pmix -N2 -n4 '$ABORT' 300 >'$WORK/uabort.out' 2>'$WORK/uabort.err'" &
@@ -132,5 +132,5 @@ assert_eq 7 "$EXIT_RC" "exit code of hrun after MPI_Abort as $TEST_USER (stderr:
 wait_no_cluster_procs 20 "herd_mpi_abort"
 
 step "no step left anything in /dev/shm"
-wait_no_cluster_procs 20 "herdstepd .*--dir $CLUSTER/spool/"
+wait_no_cluster_procs 20 "herdstepd(-batch)? .*--dir $CLUSTER/spool/"
 check_shm_clean

@@ -138,6 +138,6 @@ wait_state "$id" "NODE_FAIL|FAILED|CANCELLED|COMPLETED" 60
 log "job $id ended $(job_state "$id"); output: $(tr '\n' '|' <"$WORK/nfb-$id.out")"
 wait_node_state n3 idle 30
 # everything of the job on n3 (its batch script, its task) is gone
-wait_no_cluster_procs 30 "herdstepd .*--node n3 "
+wait_no_cluster_procs 30 "herdstepd(-batch)? .*--node n3 "
 daemon_start "$victim"
 wait_no_cluster_procs 30 "sleep 395"
