@@ -3,7 +3,7 @@
 // journal record:  u32 body length | u32 crc32(seq..body) | u64 seq | u16 type | u16 0 | body
 // checkpoint file: "HERDCKPT" | u32 format 1 | u64 last seq | u32 crc32(body) | body
 // The checkpoint is replaced atomically (new file, fsync, rename, fsync dir) after a
-// syncfs of the state directory, so job blob files written without fsync are durable
+// syncfs of the state directory, so job blob segments written without fsync are durable
 // before the journal that also holds their content is dropped.
 #pragma once
 
