@@ -172,12 +172,16 @@ void NodeDaemon::ReportEndedBatchStep(const std::string& dir) {
   uint32_t run = 0;
   uint32_t step = 0;
   const std::string name = dir.substr(dir.find_last_of('/') + 1);
-  // Not registered, or the controller unreachable: the spool scan reports it later.
-  if (!registered_ || !ParseStepDirName(name, &job, &run, &step) || step != proto::kBatchStep) {
+  // Not registered, or the controller did not answer lately: the spool scan reports it
+  // (a call to an unreachable controller blocks this loop for up to a second).
+  if (!registered_ || heartbeat_failures_ > 0 || Clock::now() < direct_completions_from_ ||
+      !ParseStepDirName(name, &job, &run, &step) || step != proto::kBatchStep) {
     return;
   }
   auto s = InspectStep(spool_dir_, job, run, step);
-  if (s.ok() && s->has_status && !s->live) SendCompletion(*s);
+  if (s.ok() && s->has_status && !s->live && !SendCompletion(*s)) {
+    direct_completions_from_ = next_scan_;
+  }
 }
 
 bool NodeDaemon::Starting(const std::string& step_dir) const {

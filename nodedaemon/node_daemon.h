@@ -98,6 +98,9 @@ class NodeDaemon {
   Clock::time_point next_register_{};
   Clock::time_point next_heartbeat_{};
   Clock::time_point next_scan_{};
+  // Reaped batch steps are reported at once from then on (after a failed report, the
+  // next ones wait for the spool scan).
+  Clock::time_point direct_completions_from_{};
 
   std::map<pid_t, std::string> children_;  // herdstepd pid -> step directory
 };
