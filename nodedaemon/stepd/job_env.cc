@@ -151,8 +151,9 @@ std::vector<std::string> BuildJobEnv(const proto::LaunchBatchRequest& req,
   if (!ctx.rdma) env.SetIfAbsent("OMPI_MCA_pml", "^cm");
   if (!ctx.compat_dir.empty()) {
     std::string path = env.Get("PATH");
-    if (path.find(ctx.compat_dir) == std::string::npos)
-      env.Set("PATH", path + ":" + ctx.compat_dir);
+    if (path.find(ctx.compat_dir) == std::string::npos) {
+      env.Set("PATH", ctx.compat_dir + ":" + path);
+    }
   }
   return env.Take();
 }

@@ -21,8 +21,9 @@ struct JobEnvContext {
   std::string user;
   std::string home;
   std::string shell;
-  // herd's directory of Slurm-named launchers (srun -> hrun), appended to the job's PATH
-  // so that mpirun inside a job launches through herd; empty = none.
+  // herd's directory of Slurm-named launchers (srun -> hrun), put first in the job's PATH
+  // so that mpirun inside a job launches through herd, also on a node where Slurm's own
+  // srun is installed (it cannot work inside a herd job); empty = none.
   std::string compat_dir;
   // The node has an RDMA fabric adapter (hw/fabric.h). Without one, Open MPI's "cm" PML
   // has nothing to drive, yet probing its transports (psm, psm2, ofi) costs every rank

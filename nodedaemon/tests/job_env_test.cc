@@ -118,7 +118,7 @@ TEST(JobEnvTest, DefaultsForAMinimalJob) {
 namespace herd::noded {
 namespace {
 
-TEST(JobEnv, CompatDirIsAppendedToPath) {
+TEST(JobEnv, CompatDirComesFirstInPath) {
   proto::LaunchBatchRequest r;
   r.job_id = 3;
   r.spec.env = {"PATH=/opt/x/bin:/usr/bin"};
@@ -126,7 +126,8 @@ TEST(JobEnv, CompatDirIsAppendedToPath) {
                     "u",  "/home/u", "/bin/sh", "/opt/herd/compat"};
   std::string path;
   ASSERT_TRUE(FindEnv(BuildJobEnv(r, ctx), "PATH", &path));
-  EXPECT_EQ(path, "/opt/x/bin:/usr/bin:/opt/herd/compat") << "after the user's own PATH";
+  EXPECT_EQ(path, "/opt/herd/compat:/opt/x/bin:/usr/bin")
+      << "before any other srun, Slurm's included";
 }
 
 }  // namespace
