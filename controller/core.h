@@ -120,6 +120,7 @@ class ControllerCore {
   proto::Frame Submit(const Identity& who, const proto::Frame& f);
   proto::Frame Cancel(const Identity& who, const proto::Frame& f);
   proto::Frame Hold(const Identity& who, const proto::Frame& f);
+  bool SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const;
   proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
   Status EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
                        const std::string& message);
@@ -138,8 +139,9 @@ class ControllerCore {
   proto::Frame AllocationDone(const Identity& who, const proto::Frame& f);
   proto::Frame QuerySteps(const proto::Frame& f);
   proto::Frame StepNodeComplete(const proto::StepCompleteRequest& req);
+  // `token`: of the cancel that ends it (Job::op_token), else 0.
   void EndInteractiveJob(const Job& job, JobState state, int32_t wait_status,
-                         const std::string& reason);
+                         const std::string& reason, uint64_t token = 0);
   void FinishDeferredReplies();
 
   // Nodes (node_handlers.cc).

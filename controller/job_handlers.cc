@@ -155,6 +155,12 @@ std::vector<const Job*> ControllerCore::Select(const proto::JobFilter& fl) const
   return out;
 }
 
+// A cancel, hold or release sent again (its answer was lost in a failover) that already
+// took effect on this job: the job records the token of the request that last changed it.
+bool ControllerCore::SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const {
+  return token != 0 && j.op_token == token && (j.uid == who.uid || IsAdmin(who.uid));
+}
+
 Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::CancelJobsRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
@@ -170,6 +176,11 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
     seen.insert(j->id);
     proto::JobActionResult r;
     r.job_id = j->id;
+    if (SameRequestAgain(*j, who, req->token)) {
+      // This cancel ended it (or is ending it) already: its answer was lost.
+      if (!fl.job_ids.empty()) rep.results.push_back(r);
+      continue;
+    }
     if (proto::IsFinished(j->state)) {
       if (!fl.job_ids.empty()) {
         r.code = static_cast<int32_t>(Code::kFailedPrecondition);
@@ -196,6 +207,7 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
         e.state = JobState::kCancelled;
         e.end_time = clock_.NowSeconds();
         e.reason = "Cancelled by " + UserName(who.uid);
+        e.token = req->token;
         uint64_t id = j->id;
         s = Emit(e);
         if (s.ok()) blobs_.Remove(id);
@@ -213,12 +225,14 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
         }
       }
     } else if (j->spec.interactive) {
-      EndInteractiveJob(*j, JobState::kCancelled, SIGTERM, "Cancelled by " + UserName(who.uid));
+      EndInteractiveJob(*j, JobState::kCancelled, SIGTERM, "Cancelled by " + UserName(who.uid),
+                        req->token);
     } else {
       if (j->intent == KillIntent::kNone) {
         JobKillIntent e;
         e.job_id = j->id;
         e.intent = KillIntent::kCancelled;
+        e.token = req->token;
         s = Emit(e);
       }
       if (s.ok()) TerminateOnNodes(*j, "");
@@ -255,6 +269,8 @@ Frame ControllerCore::Hold(const Identity& who, const Frame& f) {
       s = NotFound("Invalid job id specified");
     } else if (j->uid != who.uid && !IsAdmin(who.uid)) {
       s = PermissionDenied("Access/permission denied");
+    } else if (SameRequestAgain(*j, who, req->token) && j->state != JobState::kPending) {
+      // Done already (a release the job then started after): its answer was lost.
     } else if (j->state != JobState::kPending) {
       s = FailedPrecondition("Job is no longer pending execution");
     } else if (!req->hold && j->hold == HoldKind::kAdmin && !IsAdmin(who.uid)) {
@@ -264,6 +280,7 @@ Frame ControllerCore::Hold(const Identity& who, const Frame& f) {
       JobHold e;
       e.job_id = id;
       e.hold = !req->hold ? HoldKind::kNone : IsAdmin(who.uid) ? HoldKind::kAdmin : HoldKind::kUser;
+      e.token = req->token;
       s = Emit(e);
     }
     r.code = static_cast<int32_t>(s.code());

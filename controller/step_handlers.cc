@@ -146,7 +146,7 @@ Frame ControllerCore::StepNodeComplete(const proto::StepCompleteRequest& req) {
 }
 
 void ControllerCore::EndInteractiveJob(const Job& job, JobState state, int32_t wait_status,
-                                       const std::string& reason) {
+                                       const std::string& reason, uint64_t token) {
   const Job old = job;
   JobEnded e;
   e.job_id = job.id;
@@ -154,6 +154,7 @@ void ControllerCore::EndInteractiveJob(const Job& job, JobState state, int32_t w
   e.wait_status = wait_status;
   e.end_time = clock_.NowSeconds();
   e.reason = reason;
+  e.token = token;
   if (!Emit(e).ok()) return;
   DropOutgoingFor(old.id);
   TerminateOnNodes(old, "");  // whatever still runs in the allocation

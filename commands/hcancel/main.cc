@@ -5,6 +5,7 @@
 #include "commands/hcancel/hcancel_options.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
+#include "common/base/random.h"
 
 namespace {
 constexpr char kCmd[] = "hcancel";
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   proto::CancelJobsRequest req;
   req.filter = opts->filter;
   req.signal = opts->signal;
+  req.token = RandomNonZeroU64();  // the same in every resend of this request
   auto reply = (*client)->Call<proto::CancelJobsReply>(req);
   if (!reply.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(reply.error()).message());
   const hcancel::Outcome out = hcancel::DescribeResults(reply->results, *opts);

@@ -11,6 +11,7 @@
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
 #include "common/base/hostlist.h"
+#include "common/base/random.h"
 
 namespace {
 
@@ -123,6 +124,7 @@ int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
   proto::HoldJobsRequest req;
   req.filter.job_ids = c.job_ids;
   req.hold = hold;
+  req.token = herd::RandomNonZeroU64();  // the same in every resend of this request
   auto reply = client.Call<proto::CancelJobsReply>(req);
   if (!reply.ok()) return Fail(reply.error());
   int rc = 0;

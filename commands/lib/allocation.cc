@@ -29,6 +29,7 @@ bool Interrupting(const std::vector<int>& sigs) {
 void Cancel(Client* client, const AllocationRequest& how, uint64_t job_id) {
   proto::CancelJobsRequest req;
   req.filter.job_ids = {job_id};
+  req.token = RandomNonZeroU64();  // the same in every resend of this request
   auto reply = client->Call<proto::CancelJobsReply>(req);
   if (!reply.ok()) {
     std::fprintf(stderr, "%s: error: cannot cancel job %s: %s\n", how.cmd.c_str(),

@@ -132,9 +132,14 @@ struct CancelJobsRequest {
   static constexpr MsgType kType = MsgType::kCancelJobsRequest;
   JobFilter filter;
   int32_t signal = 0;  // 0 = cancel (terminate); otherwise deliver this signal only
+  // Random, chosen once per command: the request sent again after its answer was lost
+  // (a controller failover) finds the jobs the first one ended and answers OK for them
+  // instead of "already completed". 0 = none. (Class version 1.)
+  uint64_t token = 0;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& filter& signal;
+    if (version >= 1) ar& token;
   }
 };
 
@@ -161,10 +166,12 @@ struct CancelJobsReply {
 struct HoldJobsRequest {
   static constexpr MsgType kType = MsgType::kHoldJobsRequest;
   JobFilter filter;
-  bool hold = true;  // false = release
+  bool hold = true;    // false = release
+  uint64_t token = 0;  // as CancelJobsRequest::token (class version 1)
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& filter& hold;
+    if (version >= 1) ar& token;
   }
 };
 
@@ -362,3 +369,6 @@ struct TerminateJobRequest {
 };
 
 }  // namespace herd::proto
+
+BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 1)

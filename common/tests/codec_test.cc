@@ -271,8 +271,9 @@ TEST(Codec, RefusesBoolOtherThanZeroOrOne) {
   HoldJobsRequest r;
   r.hold = true;
   std::string bytes = EncodeBody(r);
-  ASSERT_EQ(bytes.back(), '\1');
-  bytes.back() = '\2';
+  const size_t at = bytes.size() - 1 - sizeof(r.token);  // `hold`, then the token
+  ASSERT_EQ(bytes[at], '\1');
+  bytes[at] = '\2';
   auto back = DecodeBody<HoldJobsRequest>(bytes);
   ASSERT_FALSE(back.ok());
   EXPECT_EQ(back.error().code(), Code::kInvalidArgument);

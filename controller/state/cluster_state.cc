@@ -196,6 +196,7 @@ Status ClusterState::Apply(const JobEnded& e) {
   }
   j.reason = e.reason;
   j.hold = HoldKind::kNone;
+  if (e.token != 0) j.op_token = e.token;
   return Status::Ok();
 }
 
@@ -221,6 +222,7 @@ Status ClusterState::Apply(const JobHold& e) {
   if (it == jobs_.end()) return FailedPrecondition("no such job");
   if (it->second.state != JobState::kPending) return FailedPrecondition("job is not pending");
   it->second.hold = e.hold;
+  if (e.token != 0) it->second.op_token = e.token;
   return Status::Ok();
 }
 
@@ -229,6 +231,7 @@ Status ClusterState::Apply(const JobKillIntent& e) {
   if (it == jobs_.end()) return FailedPrecondition("no such job");
   if (it->second.state != JobState::kRunning) return FailedPrecondition("job is not running");
   it->second.intent = e.intent;
+  if (e.token != 0) it->second.op_token = e.token;
   return Status::Ok();
 }
 

@@ -58,9 +58,11 @@ struct JobEnded {
   int32_t wait_status = 0;
   int64_t end_time = 0;
   std::string reason;
+  uint64_t token = 0;  // of the cancel that ended it (Job::op_token), else 0 (version 1)
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& state& wait_status& end_time& reason;
+    if (version >= 1) ar& token;
   }
 };
 
@@ -85,9 +87,11 @@ struct JobHold {
   static constexpr EventType kType = EventType::kJobHold;
   uint64_t job_id = 0;
   HoldKind hold = HoldKind::kNone;  // kNone = release
+  uint64_t token = 0;               // of the request (Job::op_token) (version 1)
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& hold;
+    if (version >= 1) ar& token;
   }
 };
 
@@ -95,9 +99,11 @@ struct JobKillIntent {
   static constexpr EventType kType = EventType::kJobKillIntent;
   uint64_t job_id = 0;
   KillIntent intent = KillIntent::kNone;
+  uint64_t token = 0;  // of the cancel (Job::op_token), else 0 (version 1)
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& intent;
+    if (version >= 1) ar& token;
   }
 };
 
@@ -151,3 +157,7 @@ struct StepNodeEnded {
 };
 
 }  // namespace herd::ctld
+
+BOOST_CLASS_VERSION(herd::ctld::JobEnded, 1)
+BOOST_CLASS_VERSION(herd::ctld::JobHold, 1)
+BOOST_CLASS_VERSION(herd::ctld::JobKillIntent, 1)

@@ -68,6 +68,9 @@ struct StepRecord {
 struct Job {
   uint64_t id = 0;
   uint64_t client_token = 0;  // SubmitJobRequest::token, for resent submissions
+  // The token of the last cancel, hold or release applied to it: the same request sent
+  // again after a failover is answered as the first was (version 3).
+  uint64_t op_token = 0;
   PooledString user;
   PooledString partition;  // resolved
   PooledString reason;     // set when it ended (or "launch failed: ..."); pending reasons
@@ -110,6 +113,7 @@ struct Job {
     ar& restarts& submit_time& start_time& end_time& wait_status& alloc& intent& priority;
     ar& steps& next_step_id;
     if (version >= 2) ar& kill_wait_node& kill_wait_run& client_token;
+    if (version >= 3) ar& op_token;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -164,4 +168,4 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 2)
+BOOST_CLASS_VERSION(herd::ctld::Job, 3)

@@ -185,6 +185,55 @@ TEST_F(CoreTest, RequeuedJobKeepsWaitingForItsOldRunAcrossRestart) {
   EXPECT_EQ(StateOf(id), JobState::kRunning);
 }
 
+// A cancel or release sent again with the same token (its answer was lost in a failover)
+// is answered as the first was, also after a restart; another request is not.
+TEST_F(CoreTest, ResentCancelAndReleaseAreAnsweredAsTheFirst) {
+  RegisterAll();
+  proto::JobSpec held = SimpleSpec("sleep 100");
+  held.hold = true;
+  uint64_t pending = Submit(held, 1001);
+  proto::CancelJobsRequest c;
+  c.filter.job_ids = {pending};
+  c.token = 0x1111222233334444ULL;
+  auto rep = Call<proto::CancelJobsReply>(c, 1001);
+  ASSERT_TRUE(rep.ok());
+  ASSERT_EQ(rep->results.size(), 1u);
+  EXPECT_EQ(rep->results[0].code, 0);
+  EXPECT_EQ(StateOf(pending), JobState::kCancelled);
+  Restart();
+  rep = Call<proto::CancelJobsReply>(c, 1001);
+  ASSERT_TRUE(rep.ok());
+  ASSERT_EQ(rep->results.size(), 1u);
+  EXPECT_EQ(rep->results[0].code, 0) << rep->results[0].message;
+  c.token = 0x5555;  // a second, new hcancel of the ended job
+  rep = Call<proto::CancelJobsReply>(c, 1001);
+  ASSERT_EQ(rep->results.size(), 1u);
+  EXPECT_EQ(rep->results[0].code, static_cast<int>(Code::kFailedPrecondition));
+
+  // A release the job started right after: the resend is not "no longer pending".
+  RegisterAll();  // the nodes again, after the restart
+  uint64_t released = Submit(held, 1001);
+  proto::HoldJobsRequest r;
+  r.filter.job_ids = {released};
+  r.hold = false;
+  r.token = 0x7777888899990000ULL;
+  auto rel = Call<proto::CancelJobsReply>(r, 1001);
+  ASSERT_TRUE(rel.ok());
+  EXPECT_EQ(StateOf(released), JobState::kRunning);
+  rel = Call<proto::CancelJobsReply>(r, 1001);
+  ASSERT_TRUE(rel.ok());
+  ASSERT_EQ(rel->results.size(), 1u);
+  EXPECT_EQ(rel->results[0].code, 0) << rel->results[0].message;
+  // The token is the user's: someone else's request with it is judged on its own.
+  rel = Call<proto::CancelJobsReply>(r, 1002);
+  ASSERT_EQ(rel->results.size(), 1u);
+  EXPECT_EQ(rel->results[0].code, static_cast<int>(Code::kPermissionDenied));
+  r.token = 0;  // without a token, as before
+  rel = Call<proto::CancelJobsReply>(r, 1001);
+  ASSERT_EQ(rel->results.size(), 1u);
+  EXPECT_EQ(rel->results[0].code, static_cast<int>(Code::kFailedPrecondition));
+}
+
 // A submission sent again with the same token (its answer was lost) gets the first job;
 // the token is remembered across a restart and belongs to its user only.
 TEST_F(CoreTest, ResentSubmissionGetsTheSameJob) {

@@ -126,10 +126,11 @@ TEST(SpecRecord, KeepsEverythingButScriptArgvEnv) {
 
 // The controller's memory per pending job (testsuite/bench/bench_memory.sh) is mostly this
 // record; it was 704 bytes (plus its strings' heap blocks) before strings were pooled and
-// the script-less SpecRecord replaced the JobSpec. Grow it only on purpose.
+// the script-less SpecRecord replaced the JobSpec. Grow it only on purpose (320 -> 328:
+// the token of the last cancel/hold/release, for requests resent after a failover).
 TEST(Job, RecordStaysSmall) {
   std::printf("sizeof(Job)=%zu sizeof(SpecRecord)=%zu\n", sizeof(Job), sizeof(SpecRecord));
-  EXPECT_LE(sizeof(Job), 320u);
+  EXPECT_LE(sizeof(Job), 328u);
 }
 
 }  // namespace

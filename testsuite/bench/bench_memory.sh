@@ -7,7 +7,8 @@
 # Also reports RSS of the controller's direct children separately (herd has none).
 # Target (issue #2): per_job_bytes < 1024. Measured on the 2-core dev machine: 1,548-1,732
 # before compact job records and herdctld's malloc settings, about 430 after, 480 with
-# submission tokens, 533 with the index of the job blob segments; Slurm 4.9 KB.
+# submission tokens, 533 with the index of the job blob segments, 555 with the token of the
+# last cancel/hold/release; Slurm 4.9 KB.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh

@@ -76,12 +76,14 @@ void JobClients::Act() {
       proto::HoldJobsRequest h;
       h.filter.job_ids = {e.job_id};
       h.hold = false;
+      h.token = 0x52000000ULL + i;  // the same in every resend, as a command's
       Send(i, Req::kRelease, proto::MakeFrame(h, 0));
       e.release_at_ms = now + kFollowUpMs;  // again unless answered
     }
     if (e.cancel_at_ms >= 0 && e.cancel_at_ms <= now) {
       proto::CancelJobsRequest c;
       c.filter.job_ids = {e.job_id};
+      c.token = 0x43000000ULL + i;
       Send(i, Req::kCancel, proto::MakeFrame(c, 0));
       e.cancel_at_ms = now + kFollowUpMs;
     }
