@@ -137,6 +137,8 @@ class ControllerCore {
   // Steps and interactive allocations (step_handlers.cc).
   proto::Frame StepCreate(const Identity& who, const proto::Frame& f);
   proto::Frame AllocationDone(const Identity& who, const proto::Frame& f);
+  // The step a StepCreateRequest with this token created (of the job's current run).
+  static const StepRecord* StepOfToken(const Job& j, uint64_t token);
   proto::Frame QuerySteps(const proto::Frame& f);
   proto::Frame StepNodeComplete(const proto::StepCompleteRequest& req);
   // `token`: of the cancel that ends it (Job::op_token), else 0.

@@ -52,6 +52,14 @@ void ControllerCore::FinishDeferredReplies() {
   deferred_.clear();
 }
 
+const StepRecord* ControllerCore::StepOfToken(const Job& j, uint64_t token) {
+  if (token == 0) return nullptr;
+  for (const StepRecord& st : j.steps) {
+    if (st.client_token == token) return &st;
+  }
+  return nullptr;
+}
+
 Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::StepCreateRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
@@ -59,6 +67,15 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
   if (j->uid != who.uid && !IsAdmin(who.uid)) {
     return ErrorReply(PermissionDenied("Access/permission denied"));
+  }
+  if (const StepRecord* same = StepOfToken(*j, req->token); same != nullptr) {
+    // This request created it already: its answer was lost (a failover).
+    proto::StepCreateReply rep;
+    rep.step_id = same->step_id;
+    rep.layout = same->layout;
+    rep.token = same->launch_token;
+    rep.num_tasks = same->num_tasks;
+    return proto::MakeFrame(rep, 0);
   }
   if (j->state != JobState::kRunning) {
     return ErrorReply(FailedPrecondition("Job " + std::to_string(j->id) + " is not running (" +
@@ -83,6 +100,8 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   e.step.overlap = spec.overlap;
   e.step.start_time = clock_.NowSeconds();
   for (const auto& n : *layout) e.step.num_tasks += static_cast<uint32_t>(n.tasks.size());
+  e.step.client_token = req->token;
+  e.step.launch_token = RandomToken();
   Status s = Emit(e);
   if (!s.ok()) return ErrorReply(s);
 
@@ -102,7 +121,7 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   for (const auto& a : j->alloc) names.push_back(a.node);
   launch.job_nodelist = CompressHostlist(names);
   launch.job_alloc = j->alloc;
-  launch.token = RandomToken();
+  launch.token = e.step.launch_token;
   launch.controller_addr = self_addr_;
   std::string body = proto::EncodeBody(launch);
   for (const auto& n : *layout) {

@@ -8,6 +8,7 @@
 #include "commands/hrun/step_session.h"
 #include "commands/lib/allocation.h"
 #include "commands/lib/cli.h"
+#include "common/base/random.h"
 
 namespace herd::hrun {
 namespace {
@@ -78,6 +79,7 @@ Result<proto::StepCreateReply> CreateStep(cli::Client* client, cli::SignalWatch*
   proto::StepCreateRequest req;
   req.job_id = job_id;
   req.spec = spec;
+  req.token = RandomNonZeroU64();  // the same in every resend (and retry) of this request
   bool retrying = false;
   int wait_ms = kFirstRetryMs;
   while (true) {

@@ -96,9 +96,14 @@ struct StepCreateRequest {
   static constexpr MsgType kType = MsgType::kStepCreateRequest;
   uint64_t job_id = 0;
   StepSpec spec;
+  // Random, chosen once per hrun: the request sent again after its answer was lost (a
+  // controller failover) gets the step the first one created, not a second one. 0 = none.
+  // (Class version 1.)
+  uint64_t token = 0;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& spec;
+    if (version >= 1) ar& token;
   }
 };
 
@@ -275,3 +280,5 @@ struct StepSignal {
 };
 
 }  // namespace herd::proto
+
+BOOST_CLASS_VERSION(herd::proto::StepCreateRequest, 1)

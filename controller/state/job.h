@@ -54,11 +54,16 @@ struct StepRecord {
   int64_t end_time = 0;
   int32_t wait_status = 0;  // the highest of the nodes'
   std::vector<std::string> nodes_done;
+  // StepCreateRequest::token and the step token handed out: a request sent again after a
+  // failover gets this step's answer again (version 1).
+  uint64_t client_token = 0;
+  std::string launch_token;
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& step_id& name& state& layout& num_tasks& overlap& start_time& end_time& wait_status;
     ar& nodes_done;
+    if (version >= 1) ar& client_token& launch_token;
   }
 };
 
@@ -169,3 +174,4 @@ struct PartitionRecord {
 }  // namespace herd::ctld
 
 BOOST_CLASS_VERSION(herd::ctld::Job, 3)
+BOOST_CLASS_VERSION(herd::ctld::StepRecord, 1)

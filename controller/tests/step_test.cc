@@ -103,6 +103,48 @@ TEST_F(CoreTest, InteractiveAllocationStartsInTheSubmitReply) {
   EXPECT_EQ(StateOf(rep->job_id), JobState::kCompleted);
 }
 
+// A step request sent again with the same token (its answer was lost in a failover) gets
+// the step the first one created, also after a restart; a new request gets a new step.
+TEST_F(CoreTest, ResentStepCreationGetsTheSameStep) {
+  RegisterAll();
+  proto::SubmitJobRequest r;
+  r.spec.interactive = true;
+  r.spec.min_nodes = 2;
+  r.spec.num_tasks = 4;
+  r.spec.work_dir = "/tmp";
+  auto rep = Call<proto::SubmitJobReply>(r, 1001);
+  ASSERT_TRUE(rep.ok()) << rep.error().message();
+  proto::StepCreateRequest sc;
+  sc.job_id = rep->job_id;
+  sc.spec.num_tasks = 1;
+  sc.spec.overlap = true;
+  sc.spec.argv = {"hostname"};
+  sc.spec.io_addr = "tcp://127.0.0.1:9";
+  sc.token = 0xabcdef0012345678ULL;
+  auto first = Call<proto::StepCreateReply>(sc, 1001);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  const size_t launches = sent_.size();
+  auto again = Call<proto::StepCreateReply>(sc, 1001);
+  ASSERT_TRUE(again.ok()) << again.error().message();
+  EXPECT_EQ(again->step_id, first->step_id);
+  EXPECT_EQ(again->token, first->token) << "the tasks were launched with this token";
+  EXPECT_EQ(again->num_tasks, first->num_tasks);
+  ASSERT_EQ(again->layout.size(), first->layout.size());
+  EXPECT_EQ(again->layout[0].node, first->layout[0].node);
+  EXPECT_EQ(sent_.size(), launches) << "nothing launched twice";
+  Restart();
+  again = Call<proto::StepCreateReply>(sc, 1001);
+  ASSERT_TRUE(again.ok()) << again.error().message();
+  EXPECT_EQ(again->step_id, first->step_id);
+  EXPECT_EQ(again->token, first->token);
+  EXPECT_EQ(core_->state().FindJob(rep->job_id)->steps.size(), 1u);
+  sc.token = 0x99;  // another hrun in the allocation
+  auto other = Call<proto::StepCreateReply>(sc, 1001);
+  ASSERT_TRUE(other.ok()) << other.error().message();
+  EXPECT_NE(other->step_id, first->step_id);
+  EXPECT_NE(other->token, first->token);
+}
+
 TEST_F(CoreTest, StepFailureAndCancelOfAllocation) {
   RegisterAll();
   proto::SubmitJobRequest r;
