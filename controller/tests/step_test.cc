@@ -61,14 +61,19 @@ TEST(StepPlacement, ImpossibleStepsFail) {
   EXPECT_EQ(PlaceStep(j, s).error().code(), Code::kFailedPrecondition);
 }
 
-TEST_F(CoreTest, InteractiveAllocationStartsInTheSubmitReply) {
-  RegisterAll();
+// An allocation of 2 nodes and 4 tasks, as halloc -N2 -n4 asks for.
+proto::SubmitJobRequest AllocationRequest() {
   proto::SubmitJobRequest r;
   r.spec.interactive = true;
   r.spec.min_nodes = 2;
   r.spec.num_tasks = 4;
   r.spec.work_dir = "/tmp";
-  auto rep = Call<proto::SubmitJobReply>(r, 1001);
+  return r;
+}
+
+TEST_F(CoreTest, InteractiveAllocationStartsInTheSubmitReply) {
+  RegisterAll();
+  auto rep = Call<proto::SubmitJobReply>(AllocationRequest(), 1001);
   ASSERT_TRUE(rep.ok()) << rep.error().message();
   EXPECT_EQ(rep->state, JobState::kRunning);
   ASSERT_EQ(rep->alloc.size(), 2u);
@@ -107,12 +112,7 @@ TEST_F(CoreTest, InteractiveAllocationStartsInTheSubmitReply) {
 // the step the first one created, also after a restart; a new request gets a new step.
 TEST_F(CoreTest, ResentStepCreationGetsTheSameStep) {
   RegisterAll();
-  proto::SubmitJobRequest r;
-  r.spec.interactive = true;
-  r.spec.min_nodes = 2;
-  r.spec.num_tasks = 4;
-  r.spec.work_dir = "/tmp";
-  auto rep = Call<proto::SubmitJobReply>(r, 1001);
+  auto rep = Call<proto::SubmitJobReply>(AllocationRequest(), 1001);
   ASSERT_TRUE(rep.ok()) << rep.error().message();
   proto::StepCreateRequest sc;
   sc.job_id = rep->job_id;
