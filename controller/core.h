@@ -158,6 +158,9 @@ class ControllerCore {
   bool KillConfirmed(NodeRecord& n, uint64_t job_id, uint32_t run_seq);
   // From the persisted waits (Job::kill_wait_node), on becoming active.
   void RebuildKillWaits();
+  // Sends again the launches of running steps that `node` (just registered, reporting
+  // `reported` (job, step) pairs) should run but never confirmed.
+  void ResendStepLaunches(size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported);
   void ReconcileStep(const std::string& node, const proto::StepRef& st,
                      proto::RegisterNodeReply* rep);
   void OnNodeAnswer(const Outgoing& out, const Status& st);
@@ -231,6 +234,8 @@ class ControllerCore {
   uint64_t deferred_job_ = 0;            // set by Submit for the request being handled
   std::map<uint64_t, Outgoing> outbox_;  // by request id of the last send
   std::set<uint64_t> launch_acked_;      // jobs whose launch a node confirmed
+  // Per job: (step, node) whose LaunchStepRequest the node confirmed.
+  std::map<uint64_t, std::set<std::pair<uint32_t, size_t>>> step_launch_acked_;
   std::unordered_map<uint32_t, std::string> user_names_;
 };
 

@@ -152,6 +152,7 @@ void ControllerCore::BecameActive() {
   }
   outbox_.clear();
   launch_acked_.clear();
+  step_launch_acked_.clear();
   held_.clear();
   RebuildKillWaits();
   need_schedule_ = true;
@@ -182,6 +183,7 @@ void ControllerCore::SteppedDown() {
   deferred_.clear();
   outbox_.clear();
   launch_acked_.clear();
+  step_launch_acked_.clear();
   HERD_LOG(Info) << "no longer active (epoch " << ha_->epoch() << ")";
 }
 

@@ -387,6 +387,7 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
                                [](const StepRecord& s) { return s.state == JobState::kRunning; });
   if (had_steps) TerminateOnNodes(old, "");
   launch_acked_.erase(id);
+  step_launch_acked_.erase(id);
   need_schedule_ = true;
   return Status::Ok();
 }
@@ -427,6 +428,7 @@ void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& 
     const Job old = *state_.FindJob(id);  // its allocation, for the terminate messages
     DropOutgoingFor(id);
     launch_acked_.erase(id);
+    step_launch_acked_.erase(id);
     // The processes of the old run on the surviving nodes must go; until the batch host
     // confirms (its step reports the old run's end), it gets no new work.
     const bool wait_for_host = !old.alloc.empty() && (node_alive || old.alloc.front().node != node);

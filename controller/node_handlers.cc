@@ -55,8 +55,10 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   std::vector<std::pair<uint64_t, uint32_t>> waited;
   for (const auto& [run, deadline] : n.pending_kills) waited.push_back(run);
   for (const auto& run : waited) (void)KillConfirmed(n, run.first, run.second);
+  std::set<std::pair<uint64_t, uint32_t>> reported_steps;
   for (const auto& st : req->steps) {
     if (st.step_id != proto::kBatchStep) {
+      reported_steps.insert({st.job_id, st.step_id});
       ReconcileStep(n.name, st, &rep);
       continue;
     }
@@ -80,10 +82,12 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
       if (j != nullptr && j->state == JobState::kPending) state_.SetAwaitingKill(j->id, true);
     }
   }
-  // Batch jobs the node should be running but does not report.
+  // Batch jobs the node should be running but does not report. (An allocation of halloc
+  // or hrun has no batch step: only its job steps run on nodes.)
   std::vector<uint64_t> lost;
   for (const auto& [id, j] : state_.jobs()) {
-    if (j.state != JobState::kRunning || j.alloc.empty() || j.alloc.front().node != n.name)
+    if (j.state != JobState::kRunning || j.spec.interactive || j.alloc.empty() ||
+        j.alloc.front().node != n.name)
       continue;
     if (reported.count(id)) continue;
     if (launch_acked_.count(id)) {
@@ -100,12 +104,44 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
     const Job* j = state_.FindJob(id);
     (void)EndRunningJob(*j, 0, 0, "batch step lost on " + n.name);
   }
+  ResendStepLaunches(index, reported_steps);
   // Messages waiting for this node go now.
   for (auto& [rid, o] : outbox_) {
     if (o.node == index) o.next_try_ms = 0;
   }
   need_schedule_ = true;
   return proto::MakeFrame(rep, 0);
+}
+
+void ControllerCore::ResendStepLaunches(size_t node,
+                                        const std::set<std::pair<uint64_t, uint32_t>>& reported) {
+  const std::string& name = state_.NodeConf(node).name;
+  for (const auto& [id, j] : state_.jobs()) {
+    if (j.state != JobState::kRunning) continue;
+    for (const StepRecord& st : j.steps) {
+      if (st.state != JobState::kRunning || st.launch_body.empty() ||
+          reported.count({id, st.step_id}) != 0) {
+        continue;
+      }
+      bool here = std::any_of(st.layout.begin(), st.layout.end(),
+                              [&](const proto::StepNode& sn) { return sn.node == name; });
+      bool done =
+          std::find(st.nodes_done.begin(), st.nodes_done.end(), name) != st.nodes_done.end();
+      auto acked = step_launch_acked_.find(id);
+      if (!here || done ||
+          (acked != step_launch_acked_.end() && acked->second.count({st.step_id, node}) != 0)) {
+        continue;
+      }
+      bool queued = std::any_of(outbox_.begin(), outbox_.end(), [&](const auto& kv) {
+        return kv.second.node == node && kv.second.type == MsgType::kLaunchStepRequest &&
+               kv.second.body == st.launch_body;
+      });
+      if (queued) continue;
+      HERD_LOG(Info) << "step " << id << "." << st.step_id << " was never confirmed by " << name
+                     << ": sending its launch again";
+      Queue(node, MsgType::kLaunchStepRequest, id, j.run_seq, st.launch_body);
+    }
+  }
 }
 
 void ControllerCore::ReconcileStep(const std::string& node, const proto::StepRef& st,
@@ -288,6 +324,11 @@ void ControllerCore::OnNodeAnswer(const Outgoing& out, const Status& st) {
     HERD_LOG(Error) << "launch of job " << out.job_id << " on " << node
                     << " failed: " << st.message();
     (void)EndRunningJob(*j, 1 << 8, 0, "launch failed on " + node + ": " + st.message());
+    return;
+  }
+  if (out.type == MsgType::kLaunchStepRequest && st.ok()) {
+    auto launch = proto::DecodeBody<proto::LaunchStepRequest>(out.body);
+    if (launch.ok()) step_launch_acked_[out.job_id].insert({launch->step_id, out.node});
     return;
   }
   if (out.type == MsgType::kTerminateJobRequest && st.code() == Code::kNotFound) {

@@ -102,8 +102,6 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   for (const auto& n : *layout) e.step.num_tasks += static_cast<uint32_t>(n.tasks.size());
   e.step.client_token = req->token;
   e.step.launch_token = RandomToken();
-  Status s = Emit(e);
-  if (!s.ok()) return ErrorReply(s);
 
   proto::LaunchStepRequest launch;
   launch.job_id = j->id;
@@ -123,19 +121,24 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   launch.job_alloc = j->alloc;
   launch.token = e.step.launch_token;
   launch.controller_addr = self_addr_;
-  std::string body = proto::EncodeBody(launch);
+  e.step.launch_body = proto::EncodeBody(launch);
+  const uint64_t job_id = j->id;
+  const uint32_t run_seq = j->run_seq;
+  Status s = Emit(e);  // `j` may move
+  if (!s.ok()) return ErrorReply(s);
   for (const auto& n : *layout) {
     int idx = state_.NodeIndex(n.node);
     if (idx >= 0) {
-      Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, j->id, j->run_seq, body);
+      Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, job_id, run_seq,
+            e.step.launch_body);
     }
   }
-  HERD_LOG(Info) << "step " << j->id << "." << e.step.step_id << " (" << e.step.num_tasks
+  HERD_LOG(Info) << "step " << job_id << "." << e.step.step_id << " (" << e.step.num_tasks
                  << " tasks) on " << launch.job_nodelist;
   proto::StepCreateReply rep;
   rep.step_id = e.step.step_id;
   rep.layout = std::move(*layout);
-  rep.token = launch.token;
+  rep.token = e.step.launch_token;
   rep.num_tasks = e.step.num_tasks;
   return proto::MakeFrame(rep, 0);
 }

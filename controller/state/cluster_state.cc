@@ -284,6 +284,7 @@ Status ClusterState::Apply(const StepNodeEnded& e) {
       st.state = e.cancelled           ? JobState::kCancelled
                  : st.wait_status == 0 ? JobState::kCompleted
                                        : JobState::kFailed;
+      st.launch_body.clear();  // launched everywhere it will ever run
     }
     return Status::Ok();
   }

@@ -55,15 +55,18 @@ struct StepRecord {
   int32_t wait_status = 0;  // the highest of the nodes'
   std::vector<std::string> nodes_done;
   // StepCreateRequest::token and the step token handed out: a request sent again after a
-  // failover gets this step's answer again (version 1).
+  // failover gets this step's answer again. The LaunchStepRequest body, kept while the step
+  // runs: a node that registers without the step and never confirmed its launch gets it
+  // again (a restarted or new active controller has lost its outbox). (Version 1.)
   uint64_t client_token = 0;
   std::string launch_token;
+  std::string launch_body;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& step_id& name& state& layout& num_tasks& overlap& start_time& end_time& wait_status;
     ar& nodes_done;
-    if (version >= 1) ar& client_token& launch_token;
+    if (version >= 1) ar& client_token& launch_token& launch_body;
   }
 };
 

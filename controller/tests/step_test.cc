@@ -145,6 +145,61 @@ TEST_F(CoreTest, ResentStepCreationGetsTheSameStep) {
   EXPECT_NE(other->token, first->token);
 }
 
+// A restarted (or new active) controller has lost its outbox: a node that registers
+// without a running step whose launch it never confirmed gets the launch again; a node
+// that reports the step does not.
+TEST_F(CoreTest, UnconfirmedStepLaunchIsSentAgainAfterARestart) {
+  RegisterAll();
+  auto rep = Call<proto::SubmitJobReply>(AllocationRequest(), 1001);
+  ASSERT_TRUE(rep.ok()) << rep.error().message();
+  proto::StepCreateRequest sc;
+  sc.job_id = rep->job_id;
+  sc.spec.num_tasks = 4;
+  sc.spec.argv = {"hostname"};
+  sc.spec.io_addr = "tcp://127.0.0.1:9";
+  auto step = Call<proto::StepCreateReply>(sc, 1001);
+  ASSERT_TRUE(step.ok()) << step.error().message();
+  ASSERT_EQ(step->layout.size(), 2u);
+  auto launches_to = [&](const std::string& node) {
+    std::vector<proto::LaunchStepRequest> out;
+    const int idx = core_->state().NodeIndex(node);
+    for (const OutMsg& m : sent_) {
+      auto f = proto::DecodeFrame(m.bytes.data(), m.bytes.size());
+      if (!f.ok() || f->type != proto::MsgType::kLaunchStepRequest) continue;
+      if (static_cast<int>(m.node) != idx) continue;
+      auto body = proto::DecodeBody<proto::LaunchStepRequest>(f->body);
+      if (body.ok()) out.push_back(*body);
+    }
+    return out;
+  };
+  Restart();
+  sent_.clear();
+  // The first node runs the step: nothing to send it.
+  const std::string& running = step->layout[0].node;
+  proto::RegisterNodeRequest r;
+  r.name = running;
+  r.hw.cpus = cfg_.FindNode(running)->cpus;
+  r.hw.memory_mb = cfg_.FindNode(running)->real_memory_mb;
+  r.boot_time = 1;
+  r.steps = {proto::StepRef{rep->job_id, step->step_id, 1, false, 0}};
+  ASSERT_TRUE((Call<proto::RegisterNodeReply>(r).ok()));
+  EXPECT_TRUE(launches_to(running).empty());
+  // The second never got it.
+  const std::string& missing = step->layout[1].node;
+  RegisterOne(missing);
+  auto again = launches_to(missing);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].step_id, step->step_id);
+  EXPECT_EQ(again[0].token, step->token) << "the step token hrun holds";
+  // Registering again while that launch waits for its answer does not queue a second one.
+  sent_.clear();
+  RegisterOne(missing);
+  EXPECT_LE(launches_to(missing).size(), 1u);
+  EXPECT_EQ(core_->state().FindJob(rep->job_id)->steps.size(), 1u);
+  // The allocation itself has no batch step to find on its first node: it lives on.
+  EXPECT_EQ(StateOf(rep->job_id), JobState::kRunning);
+}
+
 TEST_F(CoreTest, StepFailureAndCancelOfAllocation) {
   RegisterAll();
   proto::SubmitJobRequest r;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kill -9 of the controller loses nothing: 200 queued (held) jobs are still there after a
-# restart, and 4 jobs that ran (and ended) while it was dead end COMPLETED.
+# restart, 4 jobs that ran (and ended) while it was dead end COMPLETED, and an allocation
+# (halloc) lives through a restart, its hrun steps before and after it included.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -56,3 +57,23 @@ step "the held jobs can be cancelled"
 # shellcheck disable=SC2046
 hcancel $(cat "$WORK/held.sorted") || fail "hcancel of the 200 held jobs failed"
 wait_for 30 "no job pending" bash -c "[[ -z \$(hqueue -h -t PENDING -o %i) ]]"
+
+step "a halloc allocation lives through a restart of herdctld; hrun in it works after it"
+# shellcheck disable=SC2016  # expanded by the allocation's shell
+timeout 120 halloc -N2 -n2 bash -c \
+  'hrun hostname >"$0.before" && while [[ ! -e $0.go ]]; do sleep 0.2; done &&
+   hrun hostname >"$0.after"' "$WORK/alloc" >"$WORK/alloc.stdout" 2>"$WORK/alloc.err" &
+apid=$!
+wait_for 60 "the allocation's first hrun" test -s "$WORK/alloc.before"
+alloc_id=$(hqueue -h -t RUNNING -o %i | head -n 1)
+daemon_kill9 ctl1
+sleep 1
+daemon_start ctl1
+wait_for 30 "hqueue to answer after the restart" hqueue -h
+for n in n1 n2 n3 n4; do wait_node_state "$n" '(idle|mix|alloc)' 20; done
+assert_eq RUNNING "$(job_field "$alloc_id" JobState)" "state of allocation $alloc_id after the restart"
+touch "$WORK/alloc.go"
+wait_exit "$apid" 60 "halloc across the restart"
+assert_eq 0 "$EXIT_RC" "halloc's exit status (stderr: $(head -c 1500 "$WORK/alloc.err"))"
+assert_eq 2 "$(wc -l <"$WORK/alloc.after")" "tasks of the hrun after the restart"
+wait_state "$alloc_id" COMPLETED 30
