@@ -90,7 +90,7 @@ Status BlobStore::Init() {
     current_ = n;
   }
   HERD_RETURN_IF_ERROR(OpenNewSegment());
-  HERD_RETURN_IF_ERROR(ImportLegacyFiles());
+  HERD_RETURN_IF_ERROR(ImportLegacyFiles(legacy));
   std::vector<uint32_t> dead;
   for (const auto& [n, seg] : segments_) {
     if (n != current_ && seg.live == 0) dead.push_back(n);
@@ -108,12 +108,15 @@ Status BlobStore::IndexSegment(uint32_t n, Segment& seg) {
     BlobHeader h;
     std::memcpy(&h, b.data() + off, sizeof h);
     uint64_t body = off + sizeof h;
-    if (h.magic != kBlobMagic || h.length > b.size() - body ||
-        Crc32(b.data() + body, h.length) != h.crc) {
-      break;
+    if (h.magic != kBlobMagic || h.length > b.size() - body) break;  // a torn tail
+    if (Crc32(b.data() + body, h.length) != h.crc) {
+      // Damaged in place (the header is whole): skip it, the blobs after it are fine.
+      HERD_LOG(Error) << SegmentPath(n) << ": the blob of job " << h.job_id << " is damaged";
+      off = body + h.length;
+      continue;
     }
     auto old = index_.find(h.job_id);
-    if (old != index_.end()) Forget(h.job_id, old->second);
+    if (old != index_.end()) Forget(old->second);
     index_[h.job_id] = Place{n, h.length, body};
     seg.live++;
     seg.live_bytes += h.length;
@@ -127,10 +130,7 @@ Status BlobStore::IndexSegment(uint32_t n, Segment& seg) {
   return Status::Ok();
 }
 
-Status BlobStore::ImportLegacyFiles() {
-  std::vector<uint32_t> unused;
-  std::vector<std::string> legacy;
-  HERD_RETURN_IF_ERROR(ListDir(dir_, &unused, &legacy));
+Status BlobStore::ImportLegacyFiles(const std::vector<std::string>& legacy) {
   if (legacy.empty()) return Status::Ok();
   for (const std::string& name : legacy) {
     if (!AllDigits(name)) continue;  // a temporary file of an interrupted write
@@ -138,7 +138,7 @@ Status BlobStore::ImportLegacyFiles() {
     if (!bytes.ok()) return bytes.error();
     uint64_t id = std::stoull(name);
     auto old = index_.find(id);
-    if (old != index_.end()) Forget(id, old->second);
+    if (old != index_.end()) Forget(old->second);
     HERD_RETURN_IF_ERROR(Append(id, *bytes));
   }
   if (::fdatasync(segments_[current_].fd) != 0) return ErrnoStatus("blob segment fdatasync");
@@ -185,7 +185,7 @@ Status BlobStore::Write(uint64_t job_id, const JobBlob& blob) {
   uint32_t before = current_;
   auto old = index_.find(job_id);
   uint32_t old_segment = old == index_.end() ? current_ : old->second.segment;
-  if (old != index_.end()) Forget(job_id, old->second);
+  if (old != index_.end()) Forget(old->second);
   Status s = Append(job_id, proto::EncodeBody(BlobHolder{blob}));
   if (!s.ok()) index_.erase(job_id);
   if (old_segment != current_) MaybeReclaim(old_segment);
@@ -223,8 +223,7 @@ Result<JobBlob> BlobStore::Read(uint64_t job_id) const {
   return std::move(h->blob);
 }
 
-void BlobStore::Forget(uint64_t job_id, const Place& p) {
-  (void)job_id;
+void BlobStore::Forget(const Place& p) {
   auto seg = segments_.find(p.segment);
   if (seg == segments_.end()) return;
   seg->second.live--;
@@ -235,7 +234,7 @@ void BlobStore::Remove(uint64_t job_id) {
   auto it = index_.find(job_id);
   if (it == index_.end()) return;
   uint32_t n = it->second.segment;
-  Forget(job_id, it->second);
+  Forget(it->second);
   index_.erase(it);
   MaybeReclaim(n);
 }
@@ -268,9 +267,15 @@ Status BlobStore::Compact(uint32_t n) {
   std::set<uint32_t> written;
   for (const auto& [id, place] : live) {
     auto body = ReadBody(place);
-    if (!body.ok()) return body.error();
+    if (!body.ok()) {
+      // Unreadable where it is, and nowhere else: the job's launch reports it missing.
+      HERD_LOG(Error) << "job " << id << ": " << body.error().message() << "; dropped";
+      Forget(place);
+      index_.erase(id);
+      continue;
+    }
     HERD_RETURN_IF_ERROR(Append(id, *body));
-    Forget(id, place);
+    Forget(place);
     written.insert(current_);
   }
   // The copies must be on disk before the only other copy goes.

@@ -73,11 +73,11 @@ class BlobStore {
 
   std::string SegmentPath(uint32_t n) const;
   Status IndexSegment(uint32_t n, Segment& seg);
-  Status ImportLegacyFiles();
+  Status ImportLegacyFiles(const std::vector<std::string>& legacy);
   Status OpenNewSegment();
   Status Append(uint64_t job_id, const std::string& body);
   Result<std::string> ReadBody(const Place& p) const;
-  void Forget(uint64_t job_id, const Place& p);
+  void Forget(const Place& p);  // its segment's counts
   void MaybeReclaim(uint32_t n);
   Status Compact(uint32_t n);
   void Drop(uint32_t n);

@@ -161,6 +161,40 @@ struct LegacyHolder {
   }
 };
 
+// A blob damaged in place: a restart skips it (not the blobs after it), and compaction
+// drops it (nothing can read it) instead of every later removal trying again.
+TEST_F(BlobStoreTest, ADamagedBlobIsSkippedAndDroppedByCompaction) {
+  auto damage_blob_2 = [&] {
+    std::fstream f(dir_ + "/seg-000001", std::ios::in | std::ios::out | std::ios::binary);
+    ASSERT_TRUE(f.good());
+    const auto one =
+        static_cast<std::streamoff>(24 + proto::EncodeBody(LegacyHolder{MakeBlob(1, 300)}).size());
+    f.seekp(one + 24 + 40);  // inside the body of the second blob
+    f.put('!');
+  };
+  {
+    auto b = Open(/*segment_bytes=*/8192);
+    for (uint64_t id = 1; id <= 40; ++id) ASSERT_TRUE(b->Write(id, MakeBlob(id, 300)).ok());
+  }
+  damage_blob_2();
+  auto b = Open(8192);
+  EXPECT_FALSE(b->Exists(2));
+  ExpectBlob(*b, 1, MakeBlob(1, 300));
+  ExpectBlob(*b, 3, MakeBlob(3, 300));
+  ExpectBlob(*b, 40, MakeBlob(40, 300));
+
+  // Damaged while open: compaction of its segment drops it, moves the rest.
+  b.reset();
+  (void)RemoveTree(dir_);
+  b = Open(8192);
+  for (uint64_t id = 1; id <= 40; ++id) ASSERT_TRUE(b->Write(id, MakeBlob(id, 300)).ok());
+  damage_blob_2();
+  for (uint64_t id = 3; id <= 40; ++id) b->Remove(id);  // segment 1 falls under a quarter live
+  EXPECT_FALSE(PathExists(dir_ + "/seg-000001"));
+  EXPECT_FALSE(b->Exists(2));
+  ExpectBlob(*b, 1, MakeBlob(1, 300));
+}
+
 TEST_F(BlobStoreTest, OldOneFilePerJobLayoutIsImported) {
   ASSERT_TRUE(WriteFileAtomic(dir_ + "/41", proto::EncodeBody(LegacyHolder{MakeBlob(41)})).ok());
   ASSERT_TRUE(WriteFileAtomic(dir_ + "/42", proto::EncodeBody(LegacyHolder{MakeBlob(42)})).ok());

@@ -215,10 +215,18 @@ assert_file_matches() { # FILE ERE
 
 # ------------------------------------------------------------------------- users
 
-# ensure_test_user: the unprivileged user the tests submit as.
+# ensure_test_user: the unprivileged user the tests submit as, with a supplementary group
+# (TEST_GROUP) its jobs must have.
+TEST_GROUP=herdtestextra
 ensure_test_user() {
+  if ! getent group "$TEST_GROUP" >/dev/null 2>&1; then
+    groupadd "$TEST_GROUP" || fail "cannot create group $TEST_GROUP"
+  fi
   if ! id "$TEST_USER" >/dev/null 2>&1; then
     useradd -m -s /bin/bash "$TEST_USER" || fail "cannot create user $TEST_USER"
+  fi
+  if ! id -nG "$TEST_USER" | tr ' ' '\n' | grep -qx "$TEST_GROUP"; then
+    usermod -aG "$TEST_GROUP" "$TEST_USER" || fail "cannot add $TEST_USER to $TEST_GROUP"
   fi
 }
 

@@ -9,7 +9,7 @@ cluster_up --nodes 2
 uid=$(id -u "$TEST_USER")
 
 step "$TEST_USER submits a job"
-id=$(as_test_user "hbatch --parsable -o '$WORK/user-%j.out' --wrap 'id -u; id -un; echo HOME=\$HOME; echo USER=\$USER'") \
+id=$(as_test_user "hbatch --parsable -o '$WORK/user-%j.out' --wrap 'id -u; id -un; echo HOME=\$HOME; echo USER=\$USER; echo GROUPS=\$(id -G | tr \" \" \"\\n\" | sort -n)'") \
   || fail "hbatch as $TEST_USER failed"
 id=${id%%;*}
 assert_match '^[0-9]+$' "$id" "job id printed by hbatch --parsable as $TEST_USER"
@@ -18,6 +18,9 @@ out=$WORK/user-$id.out
 assert_file_has_line "$out" "$uid"
 assert_file_has_line "$out" "$TEST_USER"
 assert_file_has_line "$out" "USER=$TEST_USER"
+# Its supplementary groups are the user's (herdd looked them up), not root's and not none.
+assert_file_has_line "$out" "GROUPS=$(id -G "$TEST_USER" | tr ' ' '\n' | sort -n | paste -sd' ')"
+assert_file_matches "$out" "^GROUPS=(.* )?$(getent group "$TEST_GROUP" | cut -d: -f3)( |\$)"
 assert_eq "$TEST_USER" "$(stat -c %U "$out")" "owner of the job's output file"
 assert_eq "$uid" "$(job_field "$id" UserId | sed -E 's/^[^(]*\(([0-9]+)\)$/\1/')" \
   "UserId in hcontrol show job (as name(uid))"
