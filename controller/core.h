@@ -119,6 +119,7 @@ class ControllerCore {
   // Jobs (job_handlers.cc).
   proto::Frame Submit(const Identity& who, const proto::Frame& f);
   proto::Frame Cancel(const Identity& who, const proto::Frame& f);
+  Status CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req);
   proto::Frame Hold(const Identity& who, const proto::Frame& f);
   bool SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const;
   proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
@@ -139,6 +140,9 @@ class ControllerCore {
   proto::Frame AllocationDone(const Identity& who, const proto::Frame& f);
   // The step a StepCreateRequest with this token created (of the job's current run).
   static const StepRecord* StepOfToken(const Job& j, uint64_t token);
+  static proto::Frame StepReplyOf(const StepRecord& st);
+  std::string EncodeStepLaunch(const Job& j, const proto::StepSpec& spec,
+                               const StepRecord& st) const;
   proto::Frame QuerySteps(const proto::Frame& f);
   proto::Frame StepNodeComplete(const proto::StepCompleteRequest& req);
   // `token`: of the cancel that ends it (Job::op_token), else 0.
@@ -158,6 +162,7 @@ class ControllerCore {
   bool KillConfirmed(NodeRecord& n, uint64_t job_id, uint32_t run_seq);
   // From the persisted waits (Job::kill_wait_node), on becoming active.
   void RebuildKillWaits();
+  void ReconcileBatchLaunches(size_t node, const std::set<uint64_t>& reported);
   // Sends again the launches of running steps that `node` (just registered, reporting
   // `reported` (job, step) pairs) should run but never confirmed.
   void ResendStepLaunches(size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported);

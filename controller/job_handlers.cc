@@ -161,6 +161,55 @@ bool ControllerCore::SameRequestAgain(const Job& j, const Identity& who, uint64_
   return token != 0 && j.op_token == token && (j.uid == who.uid || IsAdmin(who.uid));
 }
 
+// One job of a cancel request the sender may cancel: a pending job ends now, a running
+// one is signalled or terminated on its nodes (it ends when its step reports), an
+// allocation ends now.
+Status ControllerCore::CancelOne(const Job& j, const Identity& who,
+                                 const proto::CancelJobsRequest& req) {
+  if (j.state == JobState::kPending) {
+    if (req.signal != 0) return FailedPrecondition("Job is pending execution");
+    JobEnded e;
+    e.job_id = j.id;
+    e.state = JobState::kCancelled;
+    e.end_time = clock_.NowSeconds();
+    e.reason = "Cancelled by " + UserName(who.uid);
+    e.token = req.token;
+    const uint64_t id = j.id;
+    Status s = Emit(e);
+    if (s.ok()) blobs_.Remove(id);
+    return s;
+  }
+  if (req.signal != 0) {
+    proto::SignalJobRequest sig;
+    sig.job_id = j.id;
+    sig.run_seq = j.run_seq;
+    sig.signal = req.signal;
+    for (const auto& a : j.alloc) {
+      int idx = state_.NodeIndex(a.node);
+      if (idx >= 0) {
+        Queue(static_cast<size_t>(idx), MsgType::kSignalJobRequest, j.id, j.run_seq,
+              proto::EncodeBody(sig));
+      }
+    }
+    return Status::Ok();
+  }
+  if (j.spec.interactive) {
+    EndInteractiveJob(j, JobState::kCancelled, SIGTERM, "Cancelled by " + UserName(who.uid),
+                      req.token);
+    return Status::Ok();
+  }
+  Status s;
+  if (j.intent == KillIntent::kNone) {
+    JobKillIntent e;
+    e.job_id = j.id;
+    e.intent = KillIntent::kCancelled;
+    e.token = req.token;
+    s = Emit(e);
+  }
+  if (s.ok()) TerminateOnNodes(j, "");
+  return s;
+}
+
 Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::CancelJobsRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
@@ -197,46 +246,7 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
       rep.results.push_back(r);
       continue;
     }
-    Status s;
-    if (j->state == JobState::kPending) {
-      if (req->signal != 0) {
-        s = FailedPrecondition("Job is pending execution");
-      } else {
-        JobEnded e;
-        e.job_id = j->id;
-        e.state = JobState::kCancelled;
-        e.end_time = clock_.NowSeconds();
-        e.reason = "Cancelled by " + UserName(who.uid);
-        e.token = req->token;
-        uint64_t id = j->id;
-        s = Emit(e);
-        if (s.ok()) blobs_.Remove(id);
-      }
-    } else if (req->signal != 0) {
-      proto::SignalJobRequest sig;
-      sig.job_id = j->id;
-      sig.run_seq = j->run_seq;
-      sig.signal = req->signal;
-      for (const auto& a : j->alloc) {
-        int idx = state_.NodeIndex(a.node);
-        if (idx >= 0) {
-          Queue(static_cast<size_t>(idx), MsgType::kSignalJobRequest, j->id, j->run_seq,
-                proto::EncodeBody(sig));
-        }
-      }
-    } else if (j->spec.interactive) {
-      EndInteractiveJob(*j, JobState::kCancelled, SIGTERM, "Cancelled by " + UserName(who.uid),
-                        req->token);
-    } else {
-      if (j->intent == KillIntent::kNone) {
-        JobKillIntent e;
-        e.job_id = j->id;
-        e.intent = KillIntent::kCancelled;
-        e.token = req->token;
-        s = Emit(e);
-      }
-      if (s.ok()) TerminateOnNodes(*j, "");
-    }
+    Status s = CancelOne(*j, who, *req);
     r.code = static_cast<int32_t>(s.code());
     r.message = s.message();
     if (!s.ok() || !fl.job_ids.empty()) rep.results.push_back(r);

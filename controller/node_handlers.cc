@@ -82,12 +82,26 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
       if (j != nullptr && j->state == JobState::kPending) state_.SetAwaitingKill(j->id, true);
     }
   }
-  // Batch jobs the node should be running but does not report. (An allocation of halloc
-  // or hrun has no batch step: only its job steps run on nodes.)
+  ReconcileBatchLaunches(index, reported);
+  ResendStepLaunches(index, reported_steps);
+  // Messages waiting for this node go now.
+  for (auto& [rid, o] : outbox_) {
+    if (o.node == index) o.next_try_ms = 0;
+  }
+  need_schedule_ = true;
+  return proto::MakeFrame(rep, 0);
+}
+
+// Batch jobs `node` (just registered, reporting the batch jobs `reported`) should be
+// running but does not report: a launch it confirmed was lost with the node, one it never
+// confirmed is sent (again). (An allocation of halloc or hrun has no batch step: only its
+// job steps run on nodes.)
+void ControllerCore::ReconcileBatchLaunches(size_t node, const std::set<uint64_t>& reported) {
+  const std::string& name = state_.NodeConf(node).name;
   std::vector<uint64_t> lost;
   for (const auto& [id, j] : state_.jobs()) {
     if (j.state != JobState::kRunning || j.spec.interactive || j.alloc.empty() ||
-        j.alloc.front().node != n.name)
+        j.alloc.front().node != name)
       continue;
     if (reported.count(id)) continue;
     if (launch_acked_.count(id)) {
@@ -100,17 +114,10 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
     }
   }
   for (uint64_t id : lost) {
-    HERD_LOG(Warning) << "job " << id << " is no longer running on " << n.name;
+    HERD_LOG(Warning) << "job " << id << " is no longer running on " << name;
     const Job* j = state_.FindJob(id);
-    (void)EndRunningJob(*j, 0, 0, "batch step lost on " + n.name);
+    (void)EndRunningJob(*j, 0, 0, "batch step lost on " + name);
   }
-  ResendStepLaunches(index, reported_steps);
-  // Messages waiting for this node go now.
-  for (auto& [rid, o] : outbox_) {
-    if (o.node == index) o.next_try_ms = 0;
-  }
-  need_schedule_ = true;
-  return proto::MakeFrame(rep, 0);
 }
 
 void ControllerCore::ResendStepLaunches(size_t node,

@@ -60,6 +60,41 @@ const StepRecord* ControllerCore::StepOfToken(const Job& j, uint64_t token) {
   return nullptr;
 }
 
+// The answer to the StepCreateRequest that created `st`, also to that request sent again.
+Frame ControllerCore::StepReplyOf(const StepRecord& st) {
+  proto::StepCreateReply rep;
+  rep.step_id = st.step_id;
+  rep.layout = st.layout;
+  rep.token = st.launch_token;
+  rep.num_tasks = st.num_tasks;
+  return proto::MakeFrame(rep, 0);
+}
+
+// What the nodes of a new step `st` of `j` get: kept with the step, so that it can be sent
+// again to a node that never confirmed it.
+std::string ControllerCore::EncodeStepLaunch(const Job& j, const proto::StepSpec& spec,
+                                             const StepRecord& st) const {
+  proto::LaunchStepRequest launch;
+  launch.job_id = j.id;
+  launch.run_seq = j.run_seq;
+  launch.step_id = st.step_id;
+  launch.spec = spec;
+  launch.layout = st.layout;
+  launch.num_tasks = st.num_tasks;
+  launch.uid = j.uid;
+  launch.gid = j.gid;
+  launch.user = j.user;
+  launch.partition = j.partition;
+  launch.job_name = j.spec.name;
+  std::vector<std::string> names;
+  for (const auto& a : j.alloc) names.push_back(a.node);
+  launch.job_nodelist = CompressHostlist(names);
+  launch.job_alloc = j.alloc;
+  launch.token = st.launch_token;
+  launch.controller_addr = self_addr_;
+  return proto::EncodeBody(launch);
+}
+
 Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::StepCreateRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
@@ -69,13 +104,7 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
     return ErrorReply(PermissionDenied("Access/permission denied"));
   }
   if (const StepRecord* same = StepOfToken(*j, req->token); same != nullptr) {
-    // This request created it already: its answer was lost (a failover).
-    proto::StepCreateReply rep;
-    rep.step_id = same->step_id;
-    rep.layout = same->layout;
-    rep.token = same->launch_token;
-    rep.num_tasks = same->num_tasks;
-    return proto::MakeFrame(rep, 0);
+    return StepReplyOf(*same);  // this request created it already: its answer was lost
   }
   if (j->state != JobState::kRunning) {
     return ErrorReply(FailedPrecondition("Job " + std::to_string(j->id) + " is not running (" +
@@ -102,45 +131,22 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   for (const auto& n : *layout) e.step.num_tasks += static_cast<uint32_t>(n.tasks.size());
   e.step.client_token = req->token;
   e.step.launch_token = RandomToken();
-
-  proto::LaunchStepRequest launch;
-  launch.job_id = j->id;
-  launch.run_seq = j->run_seq;
-  launch.step_id = e.step.step_id;
-  launch.spec = spec;
-  launch.layout = *layout;
-  launch.num_tasks = e.step.num_tasks;
-  launch.uid = j->uid;
-  launch.gid = j->gid;
-  launch.user = j->user;
-  launch.partition = j->partition;
-  launch.job_name = j->spec.name;
-  std::vector<std::string> names;
-  for (const auto& a : j->alloc) names.push_back(a.node);
-  launch.job_nodelist = CompressHostlist(names);
-  launch.job_alloc = j->alloc;
-  launch.token = e.step.launch_token;
-  launch.controller_addr = self_addr_;
-  e.step.launch_body = proto::EncodeBody(launch);
-  const uint64_t job_id = j->id;
+  e.step.launch_body = EncodeStepLaunch(*j, spec, e.step);
   const uint32_t run_seq = j->run_seq;
-  Status s = Emit(e);  // `j` may move
+  Status s = Emit(e);
   if (!s.ok()) return ErrorReply(s);
+  std::vector<std::string> nodes;
   for (const auto& n : *layout) {
+    nodes.push_back(n.node);
     int idx = state_.NodeIndex(n.node);
     if (idx >= 0) {
-      Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, job_id, run_seq,
+      Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, e.job_id, run_seq,
             e.step.launch_body);
     }
   }
-  HERD_LOG(Info) << "step " << job_id << "." << e.step.step_id << " (" << e.step.num_tasks
-                 << " tasks) on " << launch.job_nodelist;
-  proto::StepCreateReply rep;
-  rep.step_id = e.step.step_id;
-  rep.layout = std::move(*layout);
-  rep.token = e.step.launch_token;
-  rep.num_tasks = e.step.num_tasks;
-  return proto::MakeFrame(rep, 0);
+  HERD_LOG(Info) << "step " << e.job_id << "." << e.step.step_id << " (" << e.step.num_tasks
+                 << " tasks) on " << CompressHostlist(nodes);
+  return StepReplyOf(e.step);
 }
 
 Frame ControllerCore::StepNodeComplete(const proto::StepCompleteRequest& req) {
