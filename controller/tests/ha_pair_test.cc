@@ -314,12 +314,6 @@ TEST_F(HaPair, TakeoverHandsOverWithoutLoss) {
   EXPECT_NE(SubmitOk("ctl2"), 0u);
 }
 
-}  // namespace
-}  // namespace herd::ctld
-
-namespace herd::ctld {
-namespace {
-
 // Votes, records and snapshots are accepted only from controllers (root or the daemons'
 // user); a user cannot inject journal records or depose the active.
 TEST_F(HaPair, VoterMessagesFromUsersAreRefused) {
@@ -348,12 +342,6 @@ TEST_F(HaPair, VoterMessagesFromUsersAreRefused) {
   Run(1000);
   EXPECT_EQ(Active(), "ctl1");
 }
-
-}  // namespace
-}  // namespace herd::ctld
-
-namespace herd::ctld {
-namespace {
 
 // The passive says how far behind it is, as far as the active told it.
 TEST_F(HaPair, PassiveReportsHowFarBehindItIs) {
