@@ -92,7 +92,11 @@ Result<SalvageScan> FileStateStore::ScanForSalvage() {
   for (journal::Damage& d : scan.damage) {
     std::string where = jpath + ": " + N(d.length) + " damaged bytes at offset " + N(d.offset) +
                         " after record " + N(d.after_seq);
-    if (d.next_seq != 0) {
+    if (d.undecided) {
+      out.problems.push_back(where +
+                             " up to the end of the file (too many possible headers "
+                             "in it to search for valid records: all dropped)");
+    } else if (d.next_seq != 0) {
       out.problems.push_back(where + ", followed by record " + N(d.next_seq));
     } else {
       kept.torn_tail = true;

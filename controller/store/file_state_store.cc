@@ -163,6 +163,12 @@ Result<Recovered> FileStateStore::Load() {
   journal::Scan scan =
       journal::ScanRecords(j, begin, hdr->present ? hdr->base_seq : rec.checkpoint_seq);
   for (const journal::Damage& d : scan.damage) {
+    if (d.undecided) {
+      return Refuse(dir_, jpath + " is damaged at offset " + std::to_string(d.offset) +
+                              " (after record " + std::to_string(d.after_seq) +
+                              "), and the bytes after it hold so many possible record headers "
+                              "that whether valid records follow cannot be told");
+    }
     if (d.next_seq == 0) continue;  // a torn tail, below
     return Refuse(dir_, jpath + " is damaged at offset " + std::to_string(d.offset) + " (" +
                             std::to_string(d.length) + " bytes after record " +

@@ -147,6 +147,7 @@ Scan ScanRecords(const std::string& j, size_t begin, uint64_t prev_seq) {
   Scan s;
   size_t off = begin;
   s.end_of_valid = begin;
+  uint64_t budget = 16 * static_cast<uint64_t>(j.size()) + (1u << 20);
   while (off < j.size()) {
     JournalRecord r;
     if (ValidAt(j, off, &r)) {
@@ -169,8 +170,18 @@ Scan ScanRecords(const std::string& j, size_t begin, uint64_t prev_seq) {
       RawHeader h = HeaderAt(j, p);
       // At most one record per header's worth of skipped bytes.
       uint64_t most = prev_seq + (p - off) / kRecordHeader + 1;
-      if (h.seq <= prev_seq || h.seq > most || h.zero != 0) continue;
+      if (h.seq <= prev_seq || h.seq > most || h.zero != 0 || h.len > j.size() - p) continue;
+      if (h.len + 12 > budget) {
+        d.undecided = true;
+        break;
+      }
+      budget -= h.len + 12;
       if (ValidAt(j, p, &r)) break;
+    }
+    if (d.undecided) {
+      d.length = j.size() - off;
+      s.damage.push_back(std::move(d));
+      break;
     }
     d.length = p - off;
     d.next_seq = p < j.size() ? r.seq : 0;

@@ -53,6 +53,9 @@ struct Damage {
   uint64_t length = 0;
   uint64_t after_seq = 0;  // the last valid record before it (or the journal's base)
   uint64_t next_seq = 0;   // the first valid record after it; 0: nothing valid follows
+  // The search gave up (more candidate headers than checksumming them is worth): whether
+  // valid records follow is unknown, so it is not a torn tail either.
+  bool undecided = false;
   // Headers found inside it whose sequence number fits (their checksum fails, so their
   // bodies may be damaged too): what the salvage can still say about the lost records.
   std::vector<JournalRecord> fragments;
@@ -67,7 +70,9 @@ struct Scan {
 
 // Reads the records from `begin` on. Damage is skipped over by searching forward for
 // the next record whose header and checksum hold and whose sequence number continues
-// plausibly from `prev_seq` (at most one more per 20 bytes skipped).
+// plausibly from `prev_seq` (at most one more per 20 bytes skipped). The bytes
+// checksummed by the search are bounded (16 times the file), so crafted damage made of
+// many possible headers cannot make it run for hours.
 Scan ScanRecords(const std::string& j, size_t begin, uint64_t prev_seq);
 
 }  // namespace herd::ctld::journal

@@ -122,6 +122,27 @@ TEST_F(JournalTest, GarbageAfterTheLastRecordIsATornTail) {
   EXPECT_EQ(Size("journal"), RecordAt(3));
 }
 
+// Damage made of possible headers, each claiming the rest of the file: checksumming them
+// all would take hours; the search gives up and the load refuses (it is no torn tail).
+TEST_F(JournalTest, DamageFullOfPossibleHeadersIsRefusedNotSearchedForever) {
+  Write(2);
+  const size_t n = 1 << 20;
+  std::string junk;
+  while (junk.size() + kRecordHeader <= n) {
+    journal::PutLe(junk, n - junk.size() - kRecordHeader, 4);  // length: the rest
+    journal::PutLe(junk, 0, 4);                                // a wrong checksum
+    journal::PutLe(junk, 3, 8);                                // the next sequence number
+    journal::PutLe(junk, 1, 2);
+    journal::PutLe(junk, 0, 2);
+  }
+  int fd = ::open((dir_ + "/journal").c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, junk.data(), junk.size()), static_cast<ssize_t>(junk.size()));
+  ::close(fd);
+  std::string m = Refusal();
+  EXPECT_NE(m.find("whether valid records follow cannot be told"), std::string::npos) << m;
+}
+
 TEST_F(JournalTest, MissingJournalAfterACheckpointRefuses) {
   {
     auto s = Open();
