@@ -93,6 +93,7 @@ ends. halloc exits with the command's exit status.
   -v, --verbose               more messages
 
   -h, --help                  show this help
+      --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -V, --version               show the version
 )";
 }

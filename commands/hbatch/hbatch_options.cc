@@ -307,6 +307,7 @@ Submit a batch script to herd. Options may also be given in the script on
 
   -h, --help                  show this help
   -V, --version               show the version
+      --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
 )";
 }
 

@@ -289,6 +289,7 @@ Input and output:
   -v, --verbose               more messages
 
   -h, --help                  show this help
+      --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -V, --version               show the version
 
 Environment: HERD_IO_ADDR is the address the nodes reach hrun at (default: 127.0.0.1

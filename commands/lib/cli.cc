@@ -5,12 +5,22 @@
 #include <cstring>
 
 #include "common/base/strings.h"
+#include <utility>
 
 namespace herd::cli {
+#include "common/config/config.h"
 namespace {
 
 // The long options whose names start with `name` (for "ambiguous" messages).
 int CountPrefixMatches(const struct option* longopts, const std::string& name) {
+// getopt's value for --conf: above every command's own option codes.
+constexpr int kConfOption = 0x10000;
+
+std::string& ConfigOverride() {
+  static std::string path;
+  return path;
+}
+
   int n = 0;
   for (const struct option* o = longopts; o != nullptr && o->name != nullptr; ++o) {
     if (std::strncmp(o->name, name.c_str(), name.size()) == 0) ++n;
@@ -24,6 +34,12 @@ std::string LongName(const std::string& word) { return word.substr(0, word.find(
 }  // namespace
 
 Status UsageError(std::string message) { return Unsupported(std::move(message)); }
+
+std::string ConfigPath() {
+  return ConfigOverride().empty() ? DefaultConfigPath() : ConfigOverride();
+}
+
+void SetConfigPath(std::string path) { ConfigOverride() = std::move(path); }
 
 bool IsUsageError(const Status& st) { return st.code() == Code::kUnsupported; }
 
@@ -57,6 +73,14 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
 
   // '+': stop at the first non-option; ':': report a missing argument as ':'.
   const std::string optstring = std::string(stop_at_positional ? "+:" : ":") + shortopts;
+  std::vector<struct option> options;
+  for (const struct option* o = longopts; o != nullptr && o->name != nullptr; ++o) {
+    options.push_back(*o);
+  }
+  options.push_back({"conf", required_argument, nullptr, kConfOption});
+  options.push_back({nullptr, 0, nullptr, 0});
+  longopts = options.data();
+
   optind = 0;  // full re-initialisation (glibc), so every call starts afresh
   opterr = 0;
   while (true) {
@@ -87,6 +111,13 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
     }
     HERD_RETURN_IF_ERROR(handler(c, optarg));
   }
+    if (c == kConfOption) {
+      if (optarg == nullptr || *optarg == '\0') {
+        return UsageError("option '--conf' requires a file name");
+      }
+      SetConfigPath(optarg);
+      continue;
+    }
   for (int i = optind; i < argc; ++i) positional->push_back(argv[i]);
   return Status::Ok();
 }

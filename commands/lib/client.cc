@@ -6,11 +6,12 @@
 #include "commands/lib/ha_format.h"
 #include "common/net/zmq_endpoint.h"
 
+#include "commands/lib/cli.h"
 namespace herd::cli {
 
 Result<std::unique_ptr<Client>> Client::Create() {
   std::unique_ptr<Client> c(new Client());
-  const std::string path = DefaultConfigPath();
+  const std::string path = ConfigPath();  // --conf, else $HERD_CONF, else the default
   HERD_ASSIGN_OR_RETURN(c->config_, LoadConfig(path));
   if (c->config_.controllers.empty()) {
     return FailedPrecondition("no ControllerHost configured in " + path);

@@ -1,7 +1,8 @@
-// herd commands — the connection every command makes: the configuration ($HERD_CONF or
-// the default path), the MUNGE authenticator and a Caller over the controllers in their
-// configured order, with MessageTimeout as the per-request timeout. The Caller finds the
-// active controller of a pair by itself; reads may go to the passive (doc/ha-clients.md).
+// herd commands — the connection every command makes: the configuration (--conf FILE,
+// else $HERD_CONF, else the default path: cli::ConfigPath()), the MUNGE authenticator and
+// a Caller over the controllers in their configured order, with MessageTimeout as the
+// per-request timeout. The Caller finds the active controller of a pair by itself; reads
+// may go to the passive (doc/ha-clients.md).
 #pragma once
 
 #include <chrono>
