@@ -86,6 +86,10 @@ class Client {
 // Prints client.PassiveNote(cmd) on stderr when the last read was served by the passive.
 void PrintPassiveNote(const std::string& cmd, Client& client);
 
+// A negative --nice is for root and AdminUser only (Slurm's rule). The controller decides;
+// this check gives the same answer before anything is sent. Error: "Invalid --nice value".
+Status CheckNiceAllowed(int32_t nice, const ClusterConfig& config);
+
 // No controller answering reads better to a user as "Unable to contact herd controller
 // (...)": this rewrites kDeadlineExceeded and keeps every other status as it is.
 Status DescribeCallError(const Status& st);
