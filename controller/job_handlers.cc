@@ -36,6 +36,7 @@ Status CheckSpec(const JobSpec& spec) {
     return InvalidArgument("--mem and --mem-per-cpu are mutually exclusive");
   }
   if (spec.time_limit_s < -2) return InvalidArgument("Invalid time limit");
+  if (spec.umask < -1 || spec.umask > 0777) return InvalidArgument("Invalid umask");
   // Slurm's nice range (the command checks it too; a request can be built by hand).
   if (spec.nice > kMaxNice || spec.nice < -kMaxNice) return InvalidArgument("Invalid --nice value");
   return Status::Ok();

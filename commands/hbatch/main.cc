@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   if (!nice.ok()) return cli::ReportError(kCmd, "Batch job submission failed: " + nice.message());
   proto::SubmitJobRequest req;
   req.spec = std::move(sub->spec);
-  req.token = RandomNonZeroU64();  // the same in every resend of this submission
+  req.spec.umask = cli::CurrentUmask();  // the job's files are created as this shell would
+  req.token = RandomNonZeroU64();        // the same in every resend of this submission
   auto reply = (*client)->Call<proto::SubmitJobReply>(req);
   if (!reply.ok()) {
     return cli::ReportError(

@@ -171,6 +171,8 @@ proto::JobSpec BuildAllocationSpec(const AllocOptions& o, const std::string& nam
   spec.nodelist = o.nodelist.value_or("");
   spec.exclude = o.exclude.value_or("");
   spec.constraints = o.constraints.value_or(std::vector<std::string>{});
+  spec.nice = o.nice.value_or(0);
+  spec.umask = CurrentUmask();
   return spec;
 }
 

@@ -1,18 +1,18 @@
 // herd commands — option parsing and error printing shared by every command.
 #include "commands/lib/cli.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
-
-#include "common/base/strings.h"
 #include <utility>
 
-namespace herd::cli {
+#include "common/base/strings.h"
 #include "common/config/config.h"
+
+namespace herd::cli {
 namespace {
 
-// The long options whose names start with `name` (for "ambiguous" messages).
-int CountPrefixMatches(const struct option* longopts, const std::string& name) {
 // getopt's value for --conf: above every command's own option codes.
 constexpr int kConfOption = 0x10000;
 
@@ -21,6 +21,8 @@ std::string& ConfigOverride() {
   return path;
 }
 
+// The long options whose names start with `name` (for "ambiguous" messages).
+int CountPrefixMatches(const struct option* longopts, const std::string& name) {
   int n = 0;
   for (const struct option* o = longopts; o != nullptr && o->name != nullptr; ++o) {
     if (std::strncmp(o->name, name.c_str(), name.size()) == 0) ++n;
@@ -33,13 +35,13 @@ std::string LongName(const std::string& word) { return word.substr(0, word.find(
 
 }  // namespace
 
-Status UsageError(std::string message) { return Unsupported(std::move(message)); }
-
 std::string ConfigPath() {
   return ConfigOverride().empty() ? DefaultConfigPath() : ConfigOverride();
 }
 
 void SetConfigPath(std::string path) { ConfigOverride() = std::move(path); }
+
+Status UsageError(std::string message) { return Unsupported(std::move(message)); }
 
 bool IsUsageError(const Status& st) { return st.code() == Code::kUnsupported; }
 
@@ -71,8 +73,6 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
   argv.push_back(nullptr);
   const int argc = static_cast<int>(storage.size());
 
-  // '+': stop at the first non-option; ':': report a missing argument as ':'.
-  const std::string optstring = std::string(stop_at_positional ? "+:" : ":") + shortopts;
   std::vector<struct option> options;
   for (const struct option* o = longopts; o != nullptr && o->name != nullptr; ++o) {
     options.push_back(*o);
@@ -81,6 +81,8 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
   options.push_back({nullptr, 0, nullptr, 0});
   longopts = options.data();
 
+  // '+': stop at the first non-option; ':': report a missing argument as ':'.
+  const std::string optstring = std::string(stop_at_positional ? "+:" : ":") + shortopts;
   optind = 0;  // full re-initialisation (glibc), so every call starts afresh
   opterr = 0;
   while (true) {
@@ -109,8 +111,6 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
       }
       return UsageError("unrecognized option '" + word + "'");
     }
-    HERD_RETURN_IF_ERROR(handler(c, optarg));
-  }
     if (c == kConfOption) {
       if (optarg == nullptr || *optarg == '\0') {
         return UsageError("option '--conf' requires a file name");
@@ -118,8 +118,16 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
       SetConfigPath(optarg);
       continue;
     }
+    HERD_RETURN_IF_ERROR(handler(c, optarg));
+  }
   for (int i = optind; i < argc; ++i) positional->push_back(argv[i]);
   return Status::Ok();
+}
+
+int32_t CurrentUmask() {
+  const mode_t m = ::umask(022);  // the only way to read it is to set it: put it back
+  ::umask(m);
+  return static_cast<int32_t>(m & 0777);
 }
 
 std::vector<std::string> Args(int argc, char** argv) {

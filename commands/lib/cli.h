@@ -48,6 +48,9 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
                  bool stop_at_positional, const OptionHandler& handler,
                  std::vector<std::string>* positional);
 
+// This process's umask (sent with a job, which creates its files with it).
+int32_t CurrentUmask();
+
 // argv[1..argc) as strings.
 std::vector<std::string> Args(int argc, char** argv);
 

@@ -357,5 +357,28 @@ TEST_F(CoreTest, NegativeNiceOnlyForRoot) {
   EXPECT_FALSE((Call<proto::SubmitJobReply>(r, 0).ok()));
 }
 
+// The submitter's umask reaches the node with the launch; a job from a command that did
+// not send one launches with -1 (the node's default), and nonsense is refused.
+TEST_F(CoreTest, UmaskTravelsToTheLaunch) {
+  RegisterAll();
+  proto::JobSpec s = SimpleSpec();
+  s.umask = 077;
+  const uint64_t id = Submit(s, 1001);
+  ASSERT_EQ(StateOf(id), JobState::kRunning);
+  ASSERT_EQ(sent_.size(), 1u);
+  auto f = proto::DecodeFrame(sent_[0].bytes.data(), sent_[0].bytes.size());
+  ASSERT_EQ(f->type, MsgType::kLaunchBatchRequest);
+  auto launch = proto::DecodeBody<proto::LaunchBatchRequest>(f->body);
+  ASSERT_TRUE(launch.ok());
+  EXPECT_EQ(launch->spec.umask, 077);
+  EXPECT_EQ(core_->state().FindJob(id)->spec.umask, 077);
+
+  proto::JobSpec bad = SimpleSpec();
+  bad.umask = 01000;
+  proto::SubmitJobRequest r;
+  r.spec = bad;
+  EXPECT_FALSE((Call<proto::SubmitJobReply>(r, 1001).ok()));
+}
+
 }  // namespace
 }  // namespace herd::ctld
