@@ -17,6 +17,8 @@ using proto::MsgType;
 
 namespace {
 
+constexpr int32_t kMaxNice = 2147483645;
+
 // Validates the parts of a request that do not depend on the cluster.
 Status CheckSpec(const JobSpec& spec) {
   if (spec.interactive) {
@@ -34,6 +36,9 @@ Status CheckSpec(const JobSpec& spec) {
     return InvalidArgument("--mem and --mem-per-cpu are mutually exclusive");
   }
   if (spec.time_limit_s < -2) return InvalidArgument("Invalid time limit");
+  if (spec.umask < -1 || spec.umask > 0777) return InvalidArgument("Invalid umask");
+  // Slurm's nice range (the command checks it too; a request can be built by hand).
+  if (spec.nice > kMaxNice || spec.nice < -kMaxNice) return InvalidArgument("Invalid --nice value");
   return Status::Ok();
 }
 
@@ -53,6 +58,12 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   }
   Status ok = CheckSpec(spec);
   if (!ok.ok()) return ErrorReply(ok);
+  // A negative nice moves a job ahead of everyone's: root and AdminUser only, as in Slurm.
+  // Checked here, whatever the command did (a request can be built by hand).
+  if (spec.nice < 0 && !IsAdmin(who.uid)) {
+    return ErrorReply(PermissionDenied("Invalid --nice value " + std::to_string(spec.nice) +
+                                       ": only root and AdminUser may set a negative nice"));
+  }
 
   size_t live = 0;
   for (const auto& [id, j] : state_.jobs()) live += proto::IsFinished(j.state) ? 0 : 1;

@@ -88,10 +88,12 @@ ends. halloc exits with the command's exit status.
       --mem=size              memory per node
       --mem-per-cpu=size      memory per allocated cpu
   -C, --constraint=list       required node features
+      --nice[=value]          lower the job's priority (below 0: root or AdminUser only)
   -D, --chdir=directory       directory the command runs in
   -Q, --quiet                 no informational messages
   -v, --verbose               more messages
 
+      --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -h, --help                  show this help
   -V, --version               show the version
 )";

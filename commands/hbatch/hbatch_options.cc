@@ -159,15 +159,7 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
       break;
     }
     case kNice: {
-      if (arg == nullptr) {
-        o->nice = 100;  // Slurm's default adjustment for a bare --nice
-        break;
-      }
-      auto n = ParseInt(Trim(v));
-      if (!n.ok() || *n > kMaxNice || *n < -kMaxNice) {
-        return InvalidArgument("invalid --nice value '" + v + "'");
-      }
-      o->nice = static_cast<int32_t>(*n);
+      HERD_ASSIGN_OR_RETURN(o->nice, ParseNice(arg));
       break;
     }
     case 'Q':
@@ -189,6 +181,16 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
 }
 
 }  // namespace
+
+Result<int32_t> ParseNice(const char* arg) {
+  if (arg == nullptr) return 100;  // Slurm's default adjustment for a bare --nice
+  const std::string v = arg;
+  auto n = ParseInt(Trim(v));
+  if (!n.ok() || *n > kMaxNice || *n < -kMaxNice) {
+    return InvalidArgument("invalid --nice value '" + v + "'");
+  }
+  return static_cast<int32_t>(*n);
+}
 
 Result<std::pair<uint32_t, uint32_t>> ParseNodeCount(const std::string& text) {
   const std::string t = Trim(text);
@@ -300,11 +302,12 @@ Submit a batch script to herd. Options may also be given in the script on
       --exclusive             do not share nodes with other jobs
       --requeue, --no-requeue whether the job may be requeued
   -C, --constraint=list       required node features, joined by '&' or ','
-      --nice[=value]          lower the job's priority
+      --nice[=value]          lower the job's priority (below 0: root or AdminUser only)
       --wrap="command"        run command in a generated /bin/sh script
       --parsable              print only the job id
   -Q, --quiet                 print nothing but errors
 
+      --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -h, --help                  show this help
   -V, --version               show the version
 )";

@@ -61,6 +61,9 @@ void MergeOptions(const HbatchOptions& over, HbatchOptions* base);
 Result<std::vector<std::string>> ParseConstraint(const std::string& text);
 // "-N 2" -> {2,0}; "2-4" -> {2,4}.
 Result<std::pair<uint32_t, uint32_t>> ParseNodeCount(const std::string& text);
+// "--nice[=value]": a bare --nice is 100 (as Slurm); values within Slurm's range. Whether a
+// negative value is allowed is for the controller to say (root and AdminUser only).
+Result<int32_t> ParseNice(const char* arg);
 
 // The --help text.
 std::string HbatchUsage();

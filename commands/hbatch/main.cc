@@ -72,9 +72,12 @@ int main(int argc, char** argv) {
 
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  const Status nice = cli::CheckNiceAllowed(sub->spec.nice, (*client)->config());
+  if (!nice.ok()) return cli::ReportError(kCmd, "Batch job submission failed: " + nice.message());
   proto::SubmitJobRequest req;
   req.spec = std::move(sub->spec);
-  req.token = RandomNonZeroU64();  // the same in every resend of this submission
+  req.spec.umask = cli::CurrentUmask();  // the job's files are created as this shell would
+  req.token = RandomNonZeroU64();        // the same in every resend of this submission
   auto reply = (*client)->Call<proto::SubmitJobReply>(req);
   if (!reply.ok()) {
     return cli::ReportError(

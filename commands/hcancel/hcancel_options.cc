@@ -170,6 +170,7 @@ Cancel herd jobs, or send them a signal.
   -Q, --quiet                no error for jobs that already ended
   -v, --verbose              report every job acted on
 
+      --conf FILE            configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -h, --help                 show this help
   -V, --version              show the version
 )";

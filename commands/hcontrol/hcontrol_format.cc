@@ -3,6 +3,7 @@
 
 #include <grp.h>
 
+#include "commands/lib/display.h"
 #include "commands/lib/timefmt.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
@@ -13,7 +14,11 @@ namespace {
 using proto::JobInfo;
 using proto::JobState;
 
-std::string Kv(const std::string& key, const std::string& value) { return key + "=" + value; }
+// Values may hold user text (job name, command, paths, reasons): escaped, so that a
+// newline or an escape sequence cannot forge lines or reach the reader's terminal.
+std::string Kv(const std::string& key, const std::string& value) {
+  return key + "=" + cli::EscapeForDisplay(value);
+}
 
 std::string OrNull(const std::string& s) { return s.empty() ? "(null)" : s; }
 
@@ -148,7 +153,7 @@ std::string FormatPartition(const proto::PartitionInfo& p, bool oneliner) {
 
 std::string FormatConfig(const std::vector<std::string>& lines, int64_t now) {
   std::string out = "Configuration data as of " + cli::FormatTimestamp(now, "Unknown") + "\n";
-  for (const std::string& l : lines) out += l + "\n";
+  for (const std::string& l : lines) out += cli::EscapeForDisplay(l) + "\n";
   return out;
 }
 

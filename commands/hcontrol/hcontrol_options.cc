@@ -229,6 +229,7 @@ Options:
   -o, --oneliner                       one line per record
       --from-passive                   let the passive controller answer show (default
                                        with ReadFromPassive=yes)
+      --conf FILE                      configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -h, --help                           show this help
   -V, --version                        show the version
 )";

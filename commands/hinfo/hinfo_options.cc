@@ -152,6 +152,7 @@ Show herd partitions and nodes.
                              a note on stderr says how far behind the active it is
       --controllers          the controllers instead: address, role, epoch, journal, lag
 
+      --conf FILE            configuration (default: $HERD_CONF or /etc/herd/herd.conf)
       --help                 show this help
   -V, --version              show the version
 )";

@@ -185,6 +185,7 @@ Show the jobs in the herd queue.
       --from-passive         ask the passive controller (default with ReadFromPassive=yes);
                              a note on stderr says how far behind the active it is
 
+      --conf FILE            configuration (default: $HERD_CONF or /etc/herd/herd.conf)
       --help                 show this help
   -V, --version              show the version
 )";

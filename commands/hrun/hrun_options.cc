@@ -267,6 +267,7 @@ Allocation and step size:
   -p, --partition=partition   partition (standalone only)
   -J, --job-name=name         name of the job and step
       --mem=size, --mem-per-cpu=size, -C, --constraint=list   (standalone only)
+      --nice[=value]          lower the job's priority (standalone only; below 0: root)
       --jobid=id              run in this job (default: $HERD_JOB_ID, $SLURM_JOB_ID)
 
 Tasks:
@@ -288,6 +289,7 @@ Input and output:
   -Q, --quiet                 no informational messages
   -v, --verbose               more messages
 
+      --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -h, --help                  show this help
   -V, --version               show the version
 

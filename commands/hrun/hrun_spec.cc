@@ -2,6 +2,7 @@
 #include "commands/hrun/hrun_spec.h"
 
 #include "commands/hbatch/hbatch_script.h"
+#include "commands/lib/cli.h"
 #include "commands/lib/env_list.h"
 #include "common/base/strings.h"
 
@@ -74,6 +75,7 @@ Result<proto::StepSpec> BuildStepSpec(const HrunOptions& o, const HrunContext& c
   HERD_ASSIGN_OR_RETURN(spec.env,
                         hbatch::ExportEnvironment(o.export_spec.value_or("ALL"), ctx.env));
   spec.cwd = WorkDir(o, ctx);
+  spec.umask = cli::CurrentUmask();  // the tasks and the files they create use it
   spec.num_tasks = a.ntasks.value_or(0);
   spec.cpus_per_task = a.cpus_per_task.value_or(1);
   spec.ntasks_per_node = a.ntasks_per_node.value_or(0);

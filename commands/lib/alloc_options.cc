@@ -42,6 +42,7 @@ void AddAllocLongOptions(std::vector<struct option>* opts) {
       {"mem", required_argument, nullptr, kOptMem},
       {"mem-per-cpu", required_argument, nullptr, kOptMemPerCpu},
       {"constraint", required_argument, nullptr, 'C'},
+      {"nice", optional_argument, nullptr, kOptNice},
   };
   opts->insert(opts->end(), std::begin(list), std::end(list));
 }
@@ -61,6 +62,7 @@ bool IsAllocOption(int opt) {
     case kOptMem:
     case kOptMemPerCpu:
     case kOptExclusive:
+    case kOptNice:
       return true;
     default:
       return false;
@@ -112,6 +114,10 @@ Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
       }
       o->exclusive = true;
       break;
+    case kOptNice: {
+      HERD_ASSIGN_OR_RETURN(o->nice, hbatch::ParseNice(arg));
+      break;
+    }
     case kOptMem: {
       HERD_ASSIGN_OR_RETURN(o->mem_mb, ParseMemOption("--mem", v));
       break;
@@ -165,6 +171,8 @@ proto::JobSpec BuildAllocationSpec(const AllocOptions& o, const std::string& nam
   spec.nodelist = o.nodelist.value_or("");
   spec.exclude = o.exclude.value_or("");
   spec.constraints = o.constraints.value_or(std::vector<std::string>{});
+  spec.nice = o.nice.value_or(0);
+  spec.umask = CurrentUmask();
   return spec;
 }
 

@@ -1,6 +1,6 @@
 // herd commands — the options that ask for an allocation, shared by halloc and hrun (which
 // allocates when it runs outside a job): -N -n -c --ntasks-per-node -p -t -J -w -x
-// --exclusive --mem --mem-per-cpu -C, with hbatch's meaning and checks, and the interactive
+// --exclusive --mem --mem-per-cpu -C --nice, with hbatch's meaning and checks, and the interactive
 // JobSpec they make. Each command keeps its own option table and hands these codes here.
 #pragma once
 
@@ -23,6 +23,7 @@ enum AllocLongOption : int {
   kOptMem,
   kOptMemPerCpu,
   kOptExclusive,
+  kOptNice,
 };
 
 // getopt letters of the short allocation options.
@@ -41,6 +42,7 @@ struct AllocOptions {
   std::optional<std::string> nodelist;
   std::optional<std::string> exclude;
   std::optional<std::vector<std::string>> constraints;
+  std::optional<int32_t> nice;  // --nice[=value]
   bool exclusive = false;
 };
 

@@ -77,13 +77,17 @@ Result<proto::JobInfo> QueryJob(Client* client, uint64_t job_id) {
 
 bool Allocate(Client* client, SignalWatch* signals, const proto::JobSpec& spec,
               const AllocationRequest& how, Allocation* out, AllocFailure* failure) {
+  const std::string what = how.style == AllocStyle::kHalloc ? "Job submit/allocate failed: "
+                                                            : "Unable to allocate resources: ";
+  if (Status nice = CheckNiceAllowed(spec.nice, client->config()); !nice.ok()) {
+    failure->status = Status(nice.code(), what + nice.message());
+    return false;
+  }
   proto::SubmitJobRequest req;
   req.spec = spec;
   req.token = RandomNonZeroU64();  // the same in every resend of this submission
   auto reply = client->Call<proto::SubmitJobReply>(req);
   if (!reply.ok()) {
-    const std::string what = how.style == AllocStyle::kHalloc ? "Job submit/allocate failed: "
-                                                              : "Unable to allocate resources: ";
     const Status st = DescribeCallError(reply.error());
     failure->status = Status(st.code(), what + st.message());
     return false;

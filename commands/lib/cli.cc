@@ -1,13 +1,25 @@
 // herd commands — option parsing and error printing shared by every command.
 #include "commands/lib/cli.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "common/base/strings.h"
+#include "common/config/config.h"
 
 namespace herd::cli {
 namespace {
+
+// getopt's value for --conf: above every command's own option codes.
+constexpr int kConfOption = 0x10000;
+
+std::string& ConfigOverride() {
+  static std::string path;
+  return path;
+}
 
 // The long options whose names start with `name` (for "ambiguous" messages).
 int CountPrefixMatches(const struct option* longopts, const std::string& name) {
@@ -22,6 +34,12 @@ int CountPrefixMatches(const struct option* longopts, const std::string& name) {
 std::string LongName(const std::string& word) { return word.substr(0, word.find('=')); }
 
 }  // namespace
+
+std::string ConfigPath() {
+  return ConfigOverride().empty() ? DefaultConfigPath() : ConfigOverride();
+}
+
+void SetConfigPath(std::string path) { ConfigOverride() = std::move(path); }
 
 Status UsageError(std::string message) { return Unsupported(std::move(message)); }
 
@@ -55,6 +73,14 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
   argv.push_back(nullptr);
   const int argc = static_cast<int>(storage.size());
 
+  std::vector<struct option> options;
+  for (const struct option* o = longopts; o != nullptr && o->name != nullptr; ++o) {
+    options.push_back(*o);
+  }
+  options.push_back({"conf", required_argument, nullptr, kConfOption});
+  options.push_back({nullptr, 0, nullptr, 0});
+  longopts = options.data();
+
   // '+': stop at the first non-option; ':': report a missing argument as ':'.
   const std::string optstring = std::string(stop_at_positional ? "+:" : ":") + shortopts;
   optind = 0;  // full re-initialisation (glibc), so every call starts afresh
@@ -85,10 +111,23 @@ Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
       }
       return UsageError("unrecognized option '" + word + "'");
     }
+    if (c == kConfOption) {
+      if (optarg == nullptr || *optarg == '\0') {
+        return UsageError("option '--conf' requires a file name");
+      }
+      SetConfigPath(optarg);
+      continue;
+    }
     HERD_RETURN_IF_ERROR(handler(c, optarg));
   }
   for (int i = optind; i < argc; ++i) positional->push_back(argv[i]);
   return Status::Ok();
+}
+
+int32_t CurrentUmask() {
+  const mode_t m = ::umask(022);  // the only way to read it is to set it: put it back
+  ::umask(m);
+  return static_cast<int32_t>(m & 0777);
 }
 
 std::vector<std::string> Args(int argc, char** argv) {

@@ -31,14 +31,25 @@ int ReportStatus(const std::string& cmd, const Status& st);
 // option takes none or an optional one was not given).
 using OptionHandler = std::function<Status(int opt, const char* arg)>;
 
-// Runs getopt_long over `args` (argv without argv[0]). `shortopts` is a plain optstring
-// ("J:p:N:"); with `stop_at_positional` parsing ends at the first non-option (the rest,
-// e.g. a script and its arguments, go to `positional` untouched); otherwise options and
-// positional arguments may be mixed. Not reentrant (getopt's globals), like getopt itself.
+// The configuration file a command reads: the last --conf FILE given (every command takes
+// it: RunGetopt handles it), else $HERD_CONF, else /etc/herd/herd.conf.
+std::string ConfigPath();
+// What --conf sets; an empty path goes back to the default.
+void SetConfigPath(std::string path);
+
+// Runs getopt_long over `args` (argv without argv[0]), with `--conf FILE` added to
+// `longopts` and handled here (SetConfigPath), so that every command takes it.
+// `shortopts` is a plain optstring ("J:p:N:"); with `stop_at_positional` parsing ends at
+// the first non-option (the rest, e.g. a script and its arguments, go to `positional`
+// untouched); otherwise options and positional arguments may be mixed. Not reentrant
+// (getopt's globals), like getopt itself.
 Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,
                  const std::string& shortopts, const struct option* longopts,
                  bool stop_at_positional, const OptionHandler& handler,
                  std::vector<std::string>* positional);
+
+// This process's umask (sent with a job, which creates its files with it).
+int32_t CurrentUmask();
 
 // argv[1..argc) as strings.
 std::vector<std::string> Args(int argc, char** argv);

@@ -1,8 +1,12 @@
 // herd commands — configuration, authentication and the controller connection.
 #include "commands/lib/client.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdio>
 
+#include "commands/lib/cli.h"
 #include "commands/lib/ha_format.h"
 #include "common/net/zmq_endpoint.h"
 
@@ -10,7 +14,7 @@ namespace herd::cli {
 
 Result<std::unique_ptr<Client>> Client::Create() {
   std::unique_ptr<Client> c(new Client());
-  const std::string path = DefaultConfigPath();
+  const std::string path = ConfigPath();  // --conf, else $HERD_CONF, else the default
   HERD_ASSIGN_OR_RETURN(c->config_, LoadConfig(path));
   if (c->config_.controllers.empty()) {
     return FailedPrecondition("no ControllerHost configured in " + path);
@@ -75,6 +79,21 @@ std::string Client::PassiveNote(const std::string& cmd) {
 void PrintPassiveNote(const std::string& cmd, Client& client) {
   const std::string note = client.PassiveNote(cmd);
   if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
+}
+
+Status CheckNiceAllowed(int32_t nice, const ClusterConfig& config) {
+  if (nice >= 0) return Status::Ok();
+  const uid_t uid = ::getuid();
+  if (uid == 0) return Status::Ok();
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr &&
+      config.admin_user == found->pw_name) {
+    return Status::Ok();
+  }
+  return PermissionDenied("Invalid --nice value " + std::to_string(nice) +
+                          ": only root and AdminUser may set a negative nice");
 }
 
 Status DescribeCallError(const Status& st) {

@@ -1,7 +1,8 @@
-// herd commands — the connection every command makes: the configuration ($HERD_CONF or
-// the default path), the MUNGE authenticator and a Caller over the controllers in their
-// configured order, with MessageTimeout as the per-request timeout. The Caller finds the
-// active controller of a pair by itself; reads may go to the passive (doc/ha-clients.md).
+// herd commands — the connection every command makes: the configuration (--conf FILE,
+// else $HERD_CONF, else the default path: cli::ConfigPath()), the MUNGE authenticator and
+// a Caller over the controllers in their configured order, with MessageTimeout as the
+// per-request timeout. The Caller finds the active controller of a pair by itself; reads
+// may go to the passive (doc/ha-clients.md).
 #pragma once
 
 #include <chrono>
@@ -84,6 +85,10 @@ class Client {
 
 // Prints client.PassiveNote(cmd) on stderr when the last read was served by the passive.
 void PrintPassiveNote(const std::string& cmd, Client& client);
+
+// A negative --nice is for root and AdminUser only (Slurm's rule). The controller decides;
+// this check gives the same answer before anything is sent. Error: "Invalid --nice value".
+Status CheckNiceAllowed(int32_t nice, const ClusterConfig& config);
 
 // No controller answering reads better to a user as "Unable to contact herd controller
 // (...)": this rewrites kDeadlineExceeded and keeps every other status as it is.

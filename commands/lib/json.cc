@@ -3,43 +3,16 @@
 
 #include <cstdio>
 
+#include "commands/lib/display.h"
+
 namespace herd::cli {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid.
-size_t Utf8Length(const std::string& s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  size_t n = 0;
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xc0) != 0x80) return 0;
-  }
-  // Overlong 3/4-byte forms, UTF-16 surrogates and code points above U+10FFFF.
-  if (c == 0xe0 && b(i + 1) < 0xa0) return 0;
-  if (c == 0xed && b(i + 1) > 0x9f) return 0;
-  if (c == 0xf0 && b(i + 1) < 0x90) return 0;
-  if (c == 0xf4 && b(i + 1) > 0x8f) return 0;
-  return n;
-}
-
-}  // namespace
 
 std::string JsonQuote(const std::string& s) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const size_t n = Utf8Length(s, i);
+      const size_t n = Utf8SequenceLength(s, i);
       if (n == 0) {
         out += "\\ufffd";
         ++i;

@@ -3,13 +3,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
+
+#include "commands/lib/display.h"
 
 namespace herd::cli {
 
 std::string Justify(const std::string& value, size_t width, bool right) {
   if (width == 0) return value;
-  std::string v = value.size() > width ? value.substr(0, width) : value;
-  const std::string pad(width - v.size(), ' ');
+  std::string v = CutToWidth(value, width);
+  const std::string pad(width - DisplayWidth(v), ' ');
   return right ? pad + v : v + pad;
 }
 
@@ -80,8 +83,18 @@ std::vector<char> TableFormat::codes() const {
   return out;
 }
 
-std::string TableFormat::Render(const std::vector<std::vector<std::string>>& rows,
+std::string TableFormat::Render(const std::vector<std::vector<std::string>>& raw_rows,
                                 bool header) const {
+  // Every cell may hold user text (a job name, a reason, a path): escaped before it is
+  // measured, so widths count what the terminal shows.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw_rows.size());
+  for (const auto& raw : raw_rows) {
+    std::vector<std::string> row;
+    row.reserve(raw.size());
+    for (const std::string& cell : raw) row.push_back(EscapeForDisplay(cell));
+    rows.push_back(std::move(row));
+  }
   // Final width of every code field ('#' fields grow to the widest value or title).
   std::vector<size_t> widths;
   size_t col = 0;
@@ -90,9 +103,9 @@ std::string TableFormat::Render(const std::vector<std::vector<std::string>>& row
     size_t w = f.width;
     if (f.auto_width) {
       auto t = titles_.find(f.code);
-      if (header && t != titles_.end()) w = std::max(w, t->second.size());
+      if (header && t != titles_.end()) w = std::max(w, DisplayWidth(t->second));
       for (const auto& row : rows) {
-        if (col < row.size()) w = std::max(w, row[col].size());
+        if (col < row.size()) w = std::max(w, DisplayWidth(row[col]));
       }
     }
     widths.push_back(w);
@@ -103,7 +116,7 @@ std::string TableFormat::Render(const std::vector<std::vector<std::string>>& row
     size_t c = 0;
     for (const FormatField& f : fields_) {
       if (!f.is_code) {
-        out += f.literal;
+        out += f.literal;  // the caller's own format text, a tab included
         continue;
       }
       const std::string& v = c < cells.size() ? cells[c] : std::string();

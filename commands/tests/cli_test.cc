@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
+#include "commands/hcontrol/hcontrol_options.h"
+#include "commands/hqueue/hqueue_options.h"
+
 namespace herd::cli {
 namespace {
 
@@ -91,6 +96,86 @@ TEST(Values, JobIds) {
   EXPECT_EQ(bad.error().message(), "Invalid job id 12x");
   EXPECT_FALSE(ParseJobId("0").ok());
   EXPECT_FALSE(ParseJobId("").ok());
+}
+
+// Sets or clears HERD_CONF for one test and restores the outer value after it.
+class ConfEnv {
+ public:
+  explicit ConfEnv(const char* value) {
+    if (const char* old = std::getenv("HERD_CONF")) saved_ = old;
+    had_ = std::getenv("HERD_CONF") != nullptr;
+    if (value != nullptr) {
+      ::setenv("HERD_CONF", value, 1);
+    } else {
+      ::unsetenv("HERD_CONF");
+    }
+    SetConfigPath("");
+  }
+  ~ConfEnv() {
+    if (had_) {
+      ::setenv("HERD_CONF", saved_.c_str(), 1);
+    } else {
+      ::unsetenv("HERD_CONF");
+    }
+    SetConfigPath("");
+  }
+
+ private:
+  std::string saved_;
+  bool had_ = false;
+};
+
+TEST(ConfigPath, ConfBeatsEnvironmentBeatsDefault) {
+  {
+    ConfEnv env(nullptr);
+    EXPECT_EQ(ConfigPath(), "/etc/herd/herd.conf");
+  }
+  {
+    ConfEnv env("/from/env.conf");
+    EXPECT_EQ(ConfigPath(), "/from/env.conf");
+    std::vector<std::string> seen, pos;
+    ASSERT_TRUE(Getopt({"--conf", "/from/option.conf", "-f"}, false, &seen, &pos).ok());
+    EXPECT_EQ(ConfigPath(), "/from/option.conf");
+    // Not handed to the command's own handler.
+    EXPECT_EQ(seen, (std::vector<std::string>{"f="}));
+  }
+  {
+    ConfEnv env(nullptr);
+    std::vector<std::string> seen, pos;
+    ASSERT_TRUE(Getopt({"--conf=/a.conf"}, false, &seen, &pos).ok());
+    EXPECT_EQ(ConfigPath(), "/a.conf");
+  }
+}
+
+TEST(ConfigPath, ConfNeedsAFile) {
+  ConfEnv env(nullptr);
+  std::vector<std::string> seen, pos;
+  Status st = Getopt({"--conf"}, false, &seen, &pos);
+  ASSERT_FALSE(st.ok());
+  EXPECT_TRUE(IsUsageError(st));
+  EXPECT_NE(st.message().find("--conf"), std::string::npos) << st.message();
+  st = Getopt({"--conf="}, false, &seen, &pos);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("requires a file name"), std::string::npos) << st.message();
+  EXPECT_EQ(ConfigPath(), "/etc/herd/herd.conf");
+}
+
+// After the script, --conf belongs to the script's arguments, as any other option does.
+TEST(ConfigPath, AfterTheScriptItIsAScriptArgument) {
+  ConfEnv env(nullptr);
+  std::vector<std::string> seen, pos;
+  ASSERT_TRUE(Getopt({"-f", "job.sh", "--conf", "x"}, true, &seen, &pos).ok());
+  EXPECT_EQ(pos, (std::vector<std::string>{"job.sh", "--conf", "x"}));
+  EXPECT_EQ(ConfigPath(), "/etc/herd/herd.conf");
+}
+
+// Every command's parser goes through RunGetopt, so each takes --conf.
+TEST(ConfigPath, CommandsTakeConf) {
+  ConfEnv env("/env.conf");
+  ASSERT_TRUE(hqueue::ParseHqueueArgs({"--conf", "/q.conf", "-t", "all"}).ok());
+  EXPECT_EQ(ConfigPath(), "/q.conf");
+  ASSERT_TRUE(hcontrol::ParseHcontrolArgs({"--conf=/c.conf", "show", "job", "1"}).ok());
+  EXPECT_EQ(ConfigPath(), "/c.conf");
 }
 
 }  // namespace

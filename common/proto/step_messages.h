@@ -41,12 +41,14 @@ struct StepSpec {
   std::string stdin_pattern;      // -i: empty = from hrun to task 0; "none"; or a file
   int64_t time_limit_s = -1;
   std::string io_addr;  // hrun's ROUTER, "tcp://host:port"
+  int32_t umask = -1;   // hrun's umask for the tasks and their files; -1: 022 (version 1)
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& name& num_nodes& num_tasks& cpus_per_task& ntasks_per_node& nodelist& exclude;
     ar& exclusive& overlap& distribution& cpu_bind& mpi& argv& env& cwd& label;
     ar& kill_on_bad_exit& stdout_pattern& stderr_pattern& stdin_pattern& time_limit_s& io_addr;
+    if (version >= 1) ar& umask;
   }
 };
 
@@ -282,3 +284,4 @@ struct StepSignal {
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::StepCreateRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::StepSpec, 1)

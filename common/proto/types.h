@@ -66,13 +66,17 @@ struct JobSpec {
   int32_t nice = 0;                      // --nice
   std::string export_spec;               // --export as given (ALL, NONE, list), for display
   bool interactive = false;              // an allocation without a batch script (halloc, hrun)
+  // The submitter's umask (0..0777), applied to the job's processes and output files;
+  // -1: not sent (a command from before class version 1), the node's default 022.
+  int32_t umask = -1;
 
   template <class A>
-  void serialize(A& ar, unsigned /*version*/) {
+  void serialize(A& ar, unsigned version) {
     ar& name& partition& min_nodes& max_nodes& num_tasks& cpus_per_task& ntasks_per_node;
     ar& mem_per_node_mb& mem_per_cpu_mb& time_limit_s& work_dir& submit_dir;
     ar& stdout_pattern& stderr_pattern& script& argv& env& hold& exclusive& requeue;
     ar& nodelist& exclude& constraints& nice& export_spec& interactive;
+    if (version >= 1) ar& umask;
   }
 };
 
@@ -225,3 +229,5 @@ struct StepRef {
 inline constexpr uint32_t kBatchStep = 0xfffffffb;
 
 }  // namespace herd::proto
+
+BOOST_CLASS_VERSION(herd::proto::JobSpec, 1)

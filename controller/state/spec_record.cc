@@ -28,6 +28,7 @@ SpecRecord::SpecRecord(const proto::JobSpec& s)
       cpus_per_task(s.cpus_per_task),
       ntasks_per_node(s.ntasks_per_node),
       nice(s.nice),
+      umask(static_cast<int16_t>(s.umask >= 0 && s.umask <= 0777 ? s.umask : -1)),
       hold(s.hold),
       exclusive(s.exclusive),
       requeue(s.requeue),
@@ -56,6 +57,7 @@ proto::JobSpec SpecRecord::ToSpec() const {
   s.exclude = exclude;
   s.constraints = constraints;
   s.nice = nice;
+  s.umask = umask;
   s.export_spec = export_spec;
   s.interactive = interactive;
   return s;

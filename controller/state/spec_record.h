@@ -34,6 +34,7 @@ struct SpecRecord {
   uint32_t cpus_per_task = 1;
   uint32_t ntasks_per_node = 0;
   int32_t nice = 0;
+  int16_t umask = -1;  // JobSpec::umask (version 1; fits the padding after nice)
   bool hold = false;
   bool exclusive = false;
   bool requeue = true;
@@ -46,12 +47,15 @@ struct SpecRecord {
   proto::JobSpec ToSpec() const;
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& name& partition& work_dir& submit_dir& stdout_pattern& stderr_pattern& nodelist;
     ar& exclude& export_spec& constraints& mem_per_node_mb& mem_per_cpu_mb& time_limit_s;
     ar& min_nodes& max_nodes& num_tasks& cpus_per_task& ntasks_per_node& nice& hold;
     ar& exclusive& requeue& interactive;
+    if (version >= 1) ar& umask;
   }
 };
 
 }  // namespace herd::ctld
+
+BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 1)

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
+
 #include "controller/tests/core_fixture.h"
 
 namespace herd::ctld {
@@ -319,6 +321,63 @@ TEST_F(CoreTest, StaleCompletionIsRefused) {
   EXPECT_EQ((Call<proto::StatusReply>(r).status().code()), Code::kFailedPrecondition);
   EXPECT_EQ(Complete(id, 0, 1001).code(), Code::kPermissionDenied) << "users cannot fake it";
   EXPECT_EQ(StateOf(id), JobState::kRunning);
+}
+
+}  // namespace
+}  // namespace herd::ctld
+
+namespace herd::ctld {
+namespace {
+
+// A negative nice puts a job ahead of everyone's: root and AdminUser only. The controller
+// checks it whatever the command did (a request can be built by hand).
+TEST_F(CoreTest, NegativeNiceOnlyForRoot) {
+  RegisterAll();
+  proto::JobSpec s = SimpleSpec();
+  s.hold = true;
+  s.nice = -5;
+  proto::SubmitJobRequest r;
+  r.spec = s;
+  auto refused = Call<proto::SubmitJobReply>(r, 1001);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Code::kPermissionDenied);
+  EXPECT_NE(refused.error().message().find("Invalid --nice value -5"), std::string::npos)
+      << refused.error().message();
+  EXPECT_TRUE(core_->state().jobs().empty()) << "a refused submission leaves no job";
+
+  const uint64_t root_job = Submit(s, 0);
+  ASSERT_NE(root_job, 0u);
+  s.nice = 5;
+  const uint64_t user_job = Submit(s, 1001);
+  ASSERT_NE(user_job, 0u);
+  EXPECT_GT(core_->state().FindJob(root_job)->priority, core_->state().FindJob(user_job)->priority);
+
+  s.nice = INT32_MIN;  // beyond Slurm's range, even for root
+  r.spec = s;
+  EXPECT_FALSE((Call<proto::SubmitJobReply>(r, 0).ok()));
+}
+
+// The submitter's umask reaches the node with the launch; a job from a command that did
+// not send one launches with -1 (the node's default), and nonsense is refused.
+TEST_F(CoreTest, UmaskTravelsToTheLaunch) {
+  RegisterAll();
+  proto::JobSpec s = SimpleSpec();
+  s.umask = 077;
+  const uint64_t id = Submit(s, 1001);
+  ASSERT_EQ(StateOf(id), JobState::kRunning);
+  ASSERT_EQ(sent_.size(), 1u);
+  auto f = proto::DecodeFrame(sent_[0].bytes.data(), sent_[0].bytes.size());
+  ASSERT_EQ(f->type, MsgType::kLaunchBatchRequest);
+  auto launch = proto::DecodeBody<proto::LaunchBatchRequest>(f->body);
+  ASSERT_TRUE(launch.ok());
+  EXPECT_EQ(launch->spec.umask, 077);
+  EXPECT_EQ(core_->state().FindJob(id)->spec.umask, 077);
+
+  proto::JobSpec bad = SimpleSpec();
+  bad.umask = 01000;
+  proto::SubmitJobRequest r;
+  r.spec = bad;
+  EXPECT_FALSE((Call<proto::SubmitJobReply>(r, 1001).ok()));
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
   if (n != 1) ::_exit(1);  // the parent is gone
   ::close(go_fd);
   ::setsid();
-  ::umask(022);
+  ::umask(plan.umask & 0777);
 
   if (!plan.cpus.empty()) {
     cpu_set_t set;
@@ -73,13 +73,14 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
   }
   int in = ::open("/dev/null", O_RDONLY);
   if (in < 0 || ::dup2(in, 0) < 0) ChildFail(err_fd, "cannot open /dev/null", errno);
-  int out = ::open(plan.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // 0666 less the submitter's umask, as a shell redirection would create it.
+  int out = ::open(plan.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
   if (out < 0) ChildFail(err_fd, "cannot open output file " + plan.stdout_path, errno);
   if (::dup2(out, 1) < 0) ChildFail(err_fd, "dup2", errno);
   if (plan.stderr_path == plan.stdout_path) {
     if (::dup2(out, 2) < 0) ChildFail(err_fd, "dup2", errno);
   } else {
-    int err = ::open(plan.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open(plan.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (err < 0) ChildFail(err_fd, "cannot open error file " + plan.stderr_path, errno);
     if (::dup2(err, 2) < 0) ChildFail(err_fd, "dup2", errno);
     if (err > 2) ::close(err);

@@ -27,6 +27,7 @@ struct JobLaunchPlan {
   std::string user;
   std::vector<gid_t> groups;   // supplementary groups (setgroups)
   std::vector<unsigned> cpus;  // real PUs to bind to; empty = no binding
+  mode_t umask = 022;          // the submitter's: the job's processes and output files
 };
 
 struct JobStart {

@@ -134,6 +134,7 @@ Status StepDaemon::Start() {
   plan.script_path = dir_ + "/" + kScriptFile;
   HERD_RETURN_IF_ERROR(WriteScript(plan.script_path, spec.script, plan.uid, plan.gid));
   plan.args = spec.argv;
+  if (spec.umask >= 0 && spec.umask <= 0777) plan.umask = static_cast<mode_t>(spec.umask);
   plan.work_dir = !spec.work_dir.empty()     ? spec.work_dir
                   : !spec.submit_dir.empty() ? spec.submit_dir
                                              : home;

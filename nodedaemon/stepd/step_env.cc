@@ -1,6 +1,7 @@
 // herd — step task environment.
 #include "nodedaemon/stepd/step_env.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "common/base/hostlist.h"
@@ -56,6 +57,12 @@ std::vector<std::string> BuildStepEnv(const proto::LaunchStepRequest& req, const
       {"NODEID", std::to_string(node_index)},
   };
   for (const auto& [name, value] : vars) SetBoth(&env, name, value);
+  if (req.spec.umask >= 0 && req.spec.umask <= 0777) {
+    // As srun: the tasks see the umask hrun ran with (HERD_UMASK, SLURM_UMASK = "0027").
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(req.spec.umask));
+    SetBoth(&env, "UMASK", text);
+  }
   if (node_index < req.layout.size() && !req.layout[node_index].cpus.empty()) {
     SetBoth(&env, "CPUS_ON_NODE", std::to_string(req.layout[node_index].cpus.size()));
   }

@@ -65,7 +65,7 @@ bool Attach(const TaskStream& s, int target, int flags) {
   int fd = s.fd;
   if (fd < 0) {
     fd = s.path.empty() ? ::open("/dev/null", target == 0 ? O_RDONLY : O_WRONLY)
-                        : ::open(s.path.c_str(), flags | (s.truncate ? O_TRUNC : 0), 0644);
+                        : ::open(s.path.c_str(), flags | (s.truncate ? O_TRUNC : 0), 0666);
     if (fd < 0) return false;
   }
   if (fd == target) return true;
@@ -88,7 +88,7 @@ bool Attach(const TaskStream& s, int target, int flags) {
   if (n != 1) ::_exit(1);  // the parent is gone
   ::close(go_fd);
   ::setsid();
-  ::umask(022);
+  ::umask(plan.umask & 0777);
 
   if (!plan.cpus.empty()) {
     cpu_set_t set;

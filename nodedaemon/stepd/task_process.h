@@ -42,6 +42,7 @@ struct TaskPlan {
   TaskStream out;
   TaskStream err;
   bool err_to_out = false;  // stderr shares stdout's file
+  mode_t umask = 022;       // hrun's: the task and the output files it creates
 };
 
 struct TaskStart {

@@ -261,6 +261,7 @@ Status TaskStep::Launch() {
     plan.uid = launch_.uid;
     plan.gid = launch_.gid;
     plan.groups = groups;
+    if (spec.umask >= 0 && spec.umask <= 0777) plan.umask = static_cast<mode_t>(spec.umask);
     plan.cpus = real[i];
     if (bind.verbose) plan.bind_line = VerboseBindLine(bind, t.rank, node_, logical[i]);
 

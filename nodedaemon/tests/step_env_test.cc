@@ -90,6 +90,18 @@ TEST(StepEnvTest, OneDefinitionPerNameAndTaskOverrides) {
   }
 }
 
+// As srun: the tasks see hrun's umask; a hrun from before StepSpec version 1 sent none.
+TEST(StepEnvTest, UmaskOfTheSubmitter) {
+  proto::LaunchStepRequest r = TwoNodeStep();
+  r.spec.umask = 027;
+  auto env = BuildStepEnv(r, Ctx("n1"), 0);
+  EXPECT_EQ(Get(env, "SLURM_UMASK"), "0027");
+  EXPECT_EQ(Get(env, "HERD_UMASK"), "0027");
+  r.spec.umask = -1;
+  env = BuildStepEnv(r, Ctx("n1"), 0);
+  EXPECT_EQ(Get(env, "SLURM_UMASK"), "<unset>");
+}
+
 TEST(StepEnvTest, SetEnvReplacesInPlace) {
   std::vector<std::string> env = {"A=1", "B=2", "A=3", "C=4"};
   SetEnv(&env, "A", "x");
