@@ -72,6 +72,11 @@ int main(int argc, char** argv) {
 
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  const proto::JobSpec& spec = sub->spec;
+  if (Status size = cli::CheckJobSize((*client)->config(), spec.script, spec.env, spec.argv);
+      !size.ok()) {
+    return cli::ReportError(kCmd, "Batch job submission failed: " + size.message());
+  }
   proto::SubmitJobRequest req;
   req.spec = std::move(sub->spec);
   req.token = RandomNonZeroU64();  // the same in every resend of this submission
