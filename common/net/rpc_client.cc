@@ -43,7 +43,9 @@ std::string JoinReasons(const std::vector<std::string>& why) {
 
 std::string DescribeNotActive(const std::string& address, const proto::NotActiveReply& na) {
   std::string s = address + " is " + (na.role.empty() ? "not active" : na.role);
-  if (na.active_addr.empty()) {
+  if (!na.reason.empty()) {
+    s += " and " + na.reason;  // what keeps it from being elected
+  } else if (na.active_addr.empty()) {
     s += ", no active known (election in progress)";
   } else {
     s += ", active is " + (na.active_name.empty() ? na.active_addr : na.active_name);

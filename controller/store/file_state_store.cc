@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,7 +32,14 @@ uint64_t GetLe(const char* p, size_t bytes) {
   return v;
 }
 
-Status Errno(const std::string& what) { return Internal(what + ": " + std::strerror(errno)); }
+// A full file system (or quota) is kResourceExhausted: the controller waits for space
+// instead of treating it as damage.
+Status Errno(const std::string& what) {
+  const int e = errno;
+  std::string m = what + ": " + std::strerror(e);
+  if (e == ENOSPC || e == EDQUOT) return ResourceExhausted(std::move(m));
+  return Internal(std::move(m));
+}
 
 Status WriteAll(int fd, const std::string& data) {
   size_t off = 0;
@@ -143,6 +151,7 @@ Result<Recovered> FileStateStore::Load() {
   next_seq_ = last_seq + 1;
   since_checkpoint_ = rec.records.size();
   HERD_RETURN_IF_ERROR(OpenJournal());
+  journal_size_ = off;
   return rec;
 }
 
@@ -164,10 +173,26 @@ void FileStateStore::Append(uint16_t type, std::string body) {
 Status FileStateStore::Commit() {
   if (pending_.empty()) return Status::Ok();
   if (journal_fd_ < 0) return FailedPrecondition("journal not open (Load first)");
-  HERD_RETURN_IF_ERROR(WriteAll(journal_fd_, pending_));
+  Status s = WriteAll(journal_fd_, pending_);
+  if (s.ok() && ::fdatasync(journal_fd_) != 0) s = Errno("journal fdatasync failed");
+  if (!s.ok()) {
+    // Back to the last durable length (a partial write would otherwise sit before the
+    // records written when it is tried again); the records stay pending.
+    if (::ftruncate(journal_fd_, static_cast<off_t>(journal_size_)) != 0) {
+      HERD_LOG(Error) << "cannot cut the journal back to " << journal_size_
+                      << " bytes: " << std::strerror(errno);
+    }
+    return s;
+  }
+  journal_size_ += pending_.size();
   pending_.clear();
-  if (::fdatasync(journal_fd_) != 0) return Errno("journal fdatasync failed");
   return Status::Ok();
+}
+
+Result<uint64_t> FileStateStore::AvailableBytes() const {
+  struct statvfs v;
+  if (::fstatvfs(lock_fd_, &v) != 0) return Errno("statvfs of " + dir_);
+  return static_cast<uint64_t>(v.f_bavail) * v.f_frsize;
 }
 
 Status FileStateStore::Checkpoint(const std::string& state) {
@@ -183,6 +208,7 @@ Status FileStateStore::Checkpoint(const std::string& state) {
   HERD_RETURN_IF_ERROR(WriteFileAtomic(dir_ + "/checkpoint", data, true));
   // Every record is now in the checkpoint: start an empty journal.
   if (::ftruncate(journal_fd_, 0) != 0) return Errno("journal truncate failed");
+  journal_size_ = 0;
   if (::fsync(journal_fd_) != 0) return Errno("journal fsync failed");
   since_checkpoint_ = 0;
   return Status::Ok();

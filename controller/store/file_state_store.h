@@ -29,6 +29,7 @@ class FileStateStore : public StateStore {
   uint64_t RecordsSinceCheckpoint() const override { return since_checkpoint_; }
   uint64_t LastSeq() const override { return next_seq_ - 1; }
   Status Install(const std::string& state, uint64_t seq) override;
+  Result<uint64_t> AvailableBytes() const override;
 
  private:
   FileStateStore(std::string dir, int lock_fd) : dir_(std::move(dir)), lock_fd_(lock_fd) {}
@@ -39,6 +40,7 @@ class FileStateStore : public StateStore {
   int journal_fd_ = -1;
   uint64_t next_seq_ = 1;
   uint64_t since_checkpoint_ = 0;
+  uint64_t journal_size_ = 0;  // bytes of the journal known durable
   std::string pending_;
 };
 
