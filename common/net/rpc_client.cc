@@ -145,7 +145,9 @@ Result<proto::Frame> Caller::CallFrame(proto::Frame f, milliseconds timeout) {
       // take (it may be restarting), as a plain queued send would.
       auto reply = Attempt(i, f, deadline, kConnectBudget, /*wait_for_server=*/n == 1);
       if (!reply.ok()) {
-        why[i] = reply.error().message();
+        // An attempt cut short by the deadline says less than what this server answered
+        // before (a NotActiveReply and its reason): keep that.
+        if (why[i].empty() || Left(deadline).count() > 0) why[i] = reply.error().message();
         if (active_ == i) active_ = kNone;
         continue;
       }
