@@ -96,6 +96,13 @@ Status ControllerCore::Recover() {
   for (const auto& [id, j] : state_.jobs()) {
     if (j.state == JobState::kPending) pending++;
     if (j.state == JobState::kRunning) running++;
+    // A damaged blob is left out of the index: the job stays, and its launch ends it
+    // FAILED with the reason (batch script unavailable).
+    if (!proto::IsFinished(j.state) && !j.spec.interactive && !blobs_.Exists(id)) {
+      HERD_LOG(Error) << "job " << id << " (" << proto::JobStateName(j.state)
+                      << "): its batch script is missing or damaged in the job blob segments; "
+                         "it ends FAILED (batch script unavailable) when it would start";
+    }
   }
   HERD_LOG(Info) << "recovered: checkpoint " << (rec->checkpoint.empty() ? "none" : "loaded")
                  << ", " << rec->records.size() << " journal records (" << skipped

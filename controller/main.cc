@@ -1,6 +1,7 @@
 // herd — herdctld: the controller daemon.
 //   herdctld [--conf FILE] [--name CTL]
 //   herdctld --witness [--conf FILE]      the third voter of a controller pair
+//   herdctld --salvage [--conf FILE] [--name CTL]   repair a state directory it refuses
 #include <getopt.h>
 #include <unistd.h>
 
@@ -8,11 +9,13 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
 #include "controller/ha/witness.h"
 #include "controller/malloc_tuning.h"
+#include "controller/salvage.h"
 #include "controller/server.h"
 #include "controller/store/file_state_store.h"
 
@@ -42,9 +45,12 @@ void Usage() {
   std::printf(
       "Usage: herdctld [--conf FILE] [--name NAME]\n"
       "       herdctld --witness [--conf FILE]\n"
+      "       herdctld --salvage [--conf FILE] [--name NAME]\n"
       "  --conf FILE  configuration (default: $HERD_CONF or /etc/herd/herd.conf)\n"
       "  --name NAME  which ControllerHost entry this is (default: the first)\n"
-      "  --witness    run the witness (WitnessHost): a voter that keeps no cluster state\n");
+      "  --witness    run the witness (WitnessHost): a voter that keeps no cluster state\n"
+      "  --salvage    with the controller stopped: keep what is valid of a damaged state\n"
+      "               directory, report the jobs lost, and leave a state herdctld starts from\n");
 }
 
 }  // namespace
@@ -55,10 +61,14 @@ int main(int argc, char** argv) {
   std::string conf_path = DefaultConfigPath();
   std::string name;
   bool witness = false;
-  static const option kOpts[] = {
-      {"conf", required_argument, nullptr, 'f'}, {"name", required_argument, nullptr, 'n'},
-      {"witness", no_argument, nullptr, 'w'},    {"help", no_argument, nullptr, 'h'},
-      {"version", no_argument, nullptr, 'V'},    {nullptr, 0, nullptr, 0}};
+  bool salvage = false;
+  static const option kOpts[] = {{"conf", required_argument, nullptr, 'f'},
+                                 {"name", required_argument, nullptr, 'n'},
+                                 {"witness", no_argument, nullptr, 'w'},
+                                 {"salvage", no_argument, nullptr, 's'},
+                                 {"help", no_argument, nullptr, 'h'},
+                                 {"version", no_argument, nullptr, 'V'},
+                                 {nullptr, 0, nullptr, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "f:n:hV", kOpts, nullptr)) != -1) {
     switch (c) {
@@ -70,6 +80,9 @@ int main(int argc, char** argv) {
         break;
       case 'w':
         witness = true;
+        break;
+      case 's':
+        salvage = true;
         break;
       case 'h':
         Usage();
@@ -91,6 +104,7 @@ int main(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  if (witness && salvage) return Fail("--salvage and --witness exclude each other");
   if (witness) {
     if (!cfg->has_witness()) return Fail("no WitnessHost in " + conf_path);
     SetLogComponent("herdctld(witness " + cfg->witness_addr.name + ")");
@@ -111,6 +125,12 @@ int main(int argc, char** argv) {
     }
   }
   if (self == nullptr) return Fail("no ControllerHost named '" + name + "' in " + conf_path);
+  if (salvage) {
+    Status s = ctld::SalvageStateDir(*cfg, StateDirFor(*cfg, self->name), std::cout);
+    std::cout.flush();
+    if (!s.ok()) return Fail("salvage failed: " + s.message());
+    return 0;
+  }
 
   SetLogComponent("herdctld(" + self->name + ")");
   if (!cfg->log_dir.empty()) {
@@ -129,7 +149,10 @@ int main(int argc, char** argv) {
   std::string addr = net::TcpAddress(self->host, self->port);
   ctld::ha::FileVoteStore votes(state_dir + "/vote");
   ctld::ControllerCore core(*cfg, clock, **store, blobs, *auth, addr, &votes, self->name);
-  if (Status s = core.Recover(); !s.ok()) return Fail("cannot recover state: " + s.message());
+  if (Status s = core.Recover(); !s.ok()) {
+    HERD_LOG(Error) << "cannot recover state: " << s.message();
+    return Fail("cannot recover state: " + s.message());
+  }
 
   auto rpc = net::RpcServer::Bind(addr);
   if (!rpc.ok()) return Fail(rpc.error().message());

@@ -1,8 +1,10 @@
 // herd — journal and checkpoint on local disk.
 #include "controller/store/file_state_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -11,26 +13,12 @@
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
+#include "controller/store/journal_format.h"
 
 namespace herd::ctld {
 namespace {
 
-constexpr size_t kRecordHeader = 20;
-constexpr char kCheckpointMagic[8] = {'H', 'E', 'R', 'D', 'C', 'K', 'P', 'T'};
-constexpr size_t kCheckpointHeader = 24;
-constexpr uint32_t kMaxRecord = 256u << 20;
-
-void PutLe(std::string& out, uint64_t v, size_t bytes) {
-  for (size_t i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint64_t GetLe(const char* p, size_t bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < bytes; ++i) {
-    v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-  }
-  return v;
-}
+using journal::kJournalHeader;
 
 // A full file system (or quota) is kResourceExhausted: the controller waits for space
 // instead of treating it as damage.
@@ -54,6 +42,20 @@ Status WriteAll(int fd, const std::string& data) {
   return Status::Ok();
 }
 
+// A refusal to load: what is wrong, then what the administrator can do.
+Status Refuse(const std::string& dir, const std::string& what) {
+  return DataLoss(what + ". herdctld does not start on a state that may have lost acknowledged " +
+                  "changes: keep a copy of " + dir +
+                  ", then put the missing or damaged files back, or run `herdctld --salvage` " +
+                  "(with the same --conf and --name) to keep what is valid and list what is lost");
+}
+
+std::string Missing(uint64_t from, uint64_t to) {
+  return from == to
+             ? "record " + std::to_string(from) + " is missing"
+             : "records " + std::to_string(from) + " to " + std::to_string(to) + " are missing";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<FileStateStore>> FileStateStore::Open(const std::string& dir) {
@@ -75,98 +77,187 @@ FileStateStore::~FileStateStore() {
 
 Status FileStateStore::OpenJournal() {
   std::string path = dir_ + "/journal";
-  journal_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  journal_fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
   if (journal_fd_ < 0) return Errno("cannot open " + path);
+  // All of it is durable (written and synced, or read back at Load): where a failed
+  // commit cuts back to.
+  const off_t end = ::lseek(journal_fd_, 0, SEEK_END);
+  if (end < 0) return Errno("cannot seek " + path);
+  journal_size_ = static_cast<uint64_t>(end);
   return Status::Ok();
+}
+
+Status FileStateStore::StartJournal(uint64_t base_seq, const std::string& records) {
+  HERD_RETURN_IF_ERROR(
+      WriteFileAtomic(dir_ + "/journal", journal::EncodeJournalHeader(base_seq) + records, true));
+  if (journal_fd_ >= 0) ::close(journal_fd_);
+  journal_fd_ = -1;
+  return OpenJournal();
+}
+
+// Job blobs on disk: a state directory that held jobs once, not a new one.
+bool FileStateStore::HasJobBlobs() const {
+  DIR* d = ::opendir((dir_ + "/jobs").c_str());
+  if (d == nullptr) return false;
+  bool found = false;
+  while (dirent* e = ::readdir(d)) {
+    struct stat st;
+    std::string path = dir_ + "/jobs/" + e->d_name;
+    if (e->d_name[0] != '.' && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size > 0) {
+      found = true;
+      break;
+    }
+  }
+  ::closedir(d);
+  return found;
 }
 
 Result<Recovered> FileStateStore::Load() {
   Recovered rec;
-  auto ckpt = ReadFile(dir_ + "/checkpoint");
-  if (ckpt.ok()) {
-    const std::string& c = *ckpt;
-    if (c.size() < kCheckpointHeader || std::memcmp(c.data(), kCheckpointMagic, 8) != 0) {
-      return DataLoss(dir_ + "/checkpoint is not a herd checkpoint");
+  const std::string cpath = dir_ + "/checkpoint";
+  const std::string jpath = dir_ + "/journal";
+  auto cbytes = ReadFile(cpath);
+  if (!cbytes.ok() && cbytes.error().code() != Code::kNotFound) return cbytes.error();
+  const bool have_ckpt = cbytes.ok();
+  uint32_t ckpt_format = 0;
+  if (have_ckpt) {
+    auto c = journal::DecodeCheckpoint(*cbytes, cpath);
+    if (!c.ok()) {
+      if (c.error().code() == Code::kUnsupported) return c.error();
+      return Refuse(dir_, c.error().message());
     }
-    uint32_t format = static_cast<uint32_t>(GetLe(c.data() + 8, 4));
-    if (format != 1) return DataLoss("checkpoint format " + std::to_string(format) + " unknown");
-    rec.checkpoint_seq = GetLe(c.data() + 12, 8);
-    uint32_t crc = static_cast<uint32_t>(GetLe(c.data() + 20, 4));
-    rec.checkpoint = c.substr(kCheckpointHeader);
-    if (Crc32(rec.checkpoint.data(), rec.checkpoint.size()) != crc) {
-      return DataLoss(dir_ + "/checkpoint is corrupt (checksum mismatch)");
-    }
-  } else if (ckpt.error().code() != Code::kNotFound) {
-    return ckpt.error();
+    ckpt_format = c->format;
+    rec.checkpoint_seq = c->seq;
+    rec.checkpoint = std::move(c->state);
   }
 
-  std::string jpath = dir_ + "/journal";
-  auto journal = ReadFile(jpath);
-  std::string j = journal.ok() ? std::move(*journal) : std::string();
-  if (!journal.ok() && journal.error().code() != Code::kNotFound) return journal.error();
-  size_t off = 0;
-  uint64_t last_seq = rec.checkpoint_seq;
-  while (off < j.size()) {
-    bool last_possible = false;
-    if (j.size() - off < kRecordHeader) {
-      last_possible = true;
-    } else {
-      uint32_t len = static_cast<uint32_t>(GetLe(j.data() + off, 4));
-      uint32_t crc = static_cast<uint32_t>(GetLe(j.data() + off + 4, 4));
-      if (len > kMaxRecord || j.size() - off - kRecordHeader < len) {
-        last_possible = true;
-      } else if (Crc32(j.data() + off + 8, 12 + len) != crc) {
-        if (off + kRecordHeader + len == j.size()) {
-          last_possible = true;
-        } else {
-          return DataLoss(jpath + " is corrupt at offset " + std::to_string(off) +
-                          " (checksum mismatch before the end); refusing to start");
-        }
-      } else {
-        JournalRecord r;
-        r.seq = GetLe(j.data() + off + 8, 8);
-        r.type = static_cast<uint16_t>(GetLe(j.data() + off + 16, 2));
-        r.body.assign(j.data() + off + kRecordHeader, len);
-        off += kRecordHeader + len;
-        if (r.seq <= rec.checkpoint_seq) continue;  // already in the checkpoint
-        if (r.seq != last_seq + 1) {
-          return DataLoss(jpath + ": record sequence jumps from " + std::to_string(last_seq) +
-                          " to " + std::to_string(r.seq));
-        }
-        last_seq = r.seq;
-        rec.records.push_back(std::move(r));
-        continue;
-      }
+  auto jbytes = ReadFile(jpath);
+  if (!jbytes.ok() && jbytes.error().code() != Code::kNotFound) return jbytes.error();
+  if (!jbytes.ok()) {
+    if (have_ckpt) {
+      return Refuse(dir_, jpath + " is missing, but " + cpath + " (up to record " +
+                              std::to_string(rec.checkpoint_seq) +
+                              ") is always followed by a journal: every change acknowledged "
+                              "since that checkpoint would be lost");
     }
-    if (last_possible) {
-      rec.torn_tail = true;
-      HERD_LOG(Warning) << "journal: dropping an incomplete last record at offset " << off << " ("
-                        << (j.size() - off) << " bytes)";
-      if (::truncate(jpath.c_str(), static_cast<off_t>(off)) != 0) {
-        return Errno("cannot truncate the torn journal tail");
-      }
+    if (HasJobBlobs()) {
+      return Refuse(dir_, "both " + jpath + " and " + cpath + " are missing, but " + dir_ +
+                              "/jobs holds job scripts: this is not a new state directory");
+    }
+    // A new state directory: an empty checkpoint, so that from now on a missing journal
+    // is always noticed, and a journal that continues after it.
+    HERD_RETURN_IF_ERROR(WriteFileAtomic(cpath, journal::EncodeCheckpoint(0, ""), true));
+    HERD_RETURN_IF_ERROR(StartJournal(0));
+    next_seq_ = 1;
+    since_checkpoint_ = 0;
+    return rec;
+  }
+  const std::string& j = *jbytes;
+  auto hdr = journal::DecodeJournalHeader(j, jpath);
+  if (!hdr.ok()) {
+    if (hdr.error().code() == Code::kUnsupported) return hdr.error();
+    return Refuse(dir_, hdr.error().message());
+  }
+  if (ckpt_format >= 2 && !hdr->present) {
+    return Refuse(dir_, jpath + " has no journal header, but " + cpath +
+                            " (format 2) is always followed by one: the journal was replaced, "
+                            "or its beginning is damaged");
+  }
+  if (hdr->present && hdr->base_seq > rec.checkpoint_seq) {
+    return Refuse(
+        dir_,
+        jpath + " continues after record " + std::to_string(hdr->base_seq) + ", but " +
+            (have_ckpt ? cpath + " holds only up to record " + std::to_string(rec.checkpoint_seq)
+                       : "there is no " + cpath) +
+            ": " + Missing(rec.checkpoint_seq + 1, hdr->base_seq));
+  }
+  const size_t begin = hdr->present ? kJournalHeader : 0;
+  journal::Scan scan =
+      journal::ScanRecords(j, begin, hdr->present ? hdr->base_seq : rec.checkpoint_seq);
+  for (const journal::Damage& d : scan.damage) {
+    if (d.undecided) {
+      return Refuse(dir_, jpath + " is damaged at offset " + std::to_string(d.offset) +
+                              " (after record " + std::to_string(d.after_seq) +
+                              "), and the bytes after it hold so many possible record headers "
+                              "that whether valid records follow cannot be told");
+    }
+    if (d.next_seq == 0) continue;  // a torn tail, below
+    return Refuse(dir_, jpath + " is damaged at offset " + std::to_string(d.offset) + " (" +
+                            std::to_string(d.length) + " bytes after record " +
+                            std::to_string(d.after_seq) +
+                            "), and valid records follow it (record " + std::to_string(d.next_seq) +
+                            " at offset " + std::to_string(d.offset + d.length) +
+                            "): this is not a torn last write, and the records in the damaged "
+                            "part are lost");
+  }
+  // Sequence numbers: consecutive from the journal's base (format 1: from the first
+  // record, which is 1 without a checkpoint and at most one past it with one).
+  uint64_t prev = 0;
+  bool first = true;
+  for (size_t i = 0; i < scan.records.size(); ++i) {
+    const JournalRecord& r = scan.records[i];
+    uint64_t want;
+    if (!first) {
+      want = prev + 1;
+    } else if (hdr->present) {
+      want = hdr->base_seq + 1;
+    } else if (!have_ckpt) {
+      want = 1;
+    } else {
+      want = r.seq <= rec.checkpoint_seq + 1 ? r.seq : rec.checkpoint_seq + 1;
+    }
+    if (r.seq != want) {
+      return Refuse(dir_, jpath + ": record " + std::to_string(r.seq) + " at offset " +
+                              std::to_string(scan.offsets[i]) + " follows " +
+                              (first ? std::string("the start of the journal")
+                                     : "record " + std::to_string(prev)) +
+                              ": " + Missing(want, r.seq - 1) + " (sequence gap)");
+    }
+    first = false;
+    prev = r.seq;
+  }
+  const bool torn = !scan.damage.empty();
+  if (torn) {
+    const journal::Damage& t = scan.damage.back();
+    rec.torn_tail = true;
+    HERD_LOG(Warning) << "journal: dropping an incomplete last write at offset " << t.offset << " ("
+                      << t.length << " bytes after record " << t.after_seq << ")";
+  }
+  size_t keep_from = scan.records.size();
+  for (size_t i = 0; i < scan.records.size(); ++i) {
+    if (scan.records[i].seq > rec.checkpoint_seq) {
+      keep_from = i;
       break;
     }
   }
-  next_seq_ = last_seq + 1;
+  const uint64_t last = std::max(prev, rec.checkpoint_seq);
+  if (!hdr->present || hdr->base_seq < rec.checkpoint_seq) {
+    // A format 1 journal, or one left behind by a checkpoint interrupted before it replaced
+    // the journal: rewritten as a format 2 journal that continues after the checkpoint.
+    std::string kept;
+    if (keep_from < scan.records.size()) {
+      size_t from = scan.offsets[keep_from];
+      kept = j.substr(from, scan.end_of_valid - from);
+    }
+    HERD_RETURN_IF_ERROR(StartJournal(rec.checkpoint_seq, kept));
+    if (!hdr->present) HERD_LOG(Info) << "journal: " << jpath << " rewritten in format 2";
+  } else {
+    if (torn && ::truncate(jpath.c_str(), static_cast<off_t>(scan.end_of_valid)) != 0) {
+      return Errno("cannot truncate the torn journal tail");
+    }
+    HERD_RETURN_IF_ERROR(OpenJournal());
+  }
+  for (size_t i = keep_from; i < scan.records.size(); ++i) {
+    rec.records.push_back(std::move(scan.records[i]));
+  }
+  next_seq_ = last + 1;
   since_checkpoint_ = rec.records.size();
-  HERD_RETURN_IF_ERROR(OpenJournal());
-  journal_size_ = off;
   return rec;
 }
 
 void FileStateStore::Append(uint16_t type, std::string body) {
-  std::string hdr;
-  PutLe(hdr, body.size(), 4);
-  PutLe(hdr, 0, 4);  // crc, filled below
-  PutLe(hdr, next_seq_++, 8);
-  PutLe(hdr, type, 2);
-  PutLe(hdr, 0, 2);
-  uint32_t crc = Crc32(hdr.data() + 8, 12);
-  crc = Crc32(body.data(), body.size(), crc);
-  for (size_t i = 0; i < 4; ++i) hdr[4 + i] = static_cast<char>((crc >> (8 * i)) & 0xff);
-  pending_ += hdr;
-  pending_ += body;
+  pending_ += journal::EncodeRecord(next_seq_++, type, body);
   since_checkpoint_++;
 }
 
@@ -200,16 +291,10 @@ Status FileStateStore::Checkpoint(const std::string& state) {
   // Job blob files were written without fsync; make them durable before the journal
   // records holding the same bytes go away.
   if (::syncfs(lock_fd_) != 0) return Errno("syncfs of the state directory failed");
-  std::string data(kCheckpointMagic, 8);
-  PutLe(data, 1, 4);
-  PutLe(data, next_seq_ - 1, 8);
-  PutLe(data, Crc32(state.data(), state.size()), 4);
-  data += state;
-  HERD_RETURN_IF_ERROR(WriteFileAtomic(dir_ + "/checkpoint", data, true));
-  // Every record is now in the checkpoint: start an empty journal.
-  if (::ftruncate(journal_fd_, 0) != 0) return Errno("journal truncate failed");
-  journal_size_ = 0;
-  if (::fsync(journal_fd_) != 0) return Errno("journal fsync failed");
+  HERD_RETURN_IF_ERROR(
+      WriteFileAtomic(dir_ + "/checkpoint", journal::EncodeCheckpoint(next_seq_ - 1, state), true));
+  // Every record is now in the checkpoint: a new, empty journal continues after it.
+  HERD_RETURN_IF_ERROR(StartJournal(next_seq_ - 1));
   since_checkpoint_ = 0;
   return Status::Ok();
 }

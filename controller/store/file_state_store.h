@@ -1,18 +1,34 @@
-// herd — StateStore on local disk: <dir>/journal and <dir>/checkpoint.
+// herd — StateStore on local disk: <dir>/journal and <dir>/checkpoint (formats in
+// journal_format.h, rules in doc/processes.md "State directory").
 //
-// journal record:  u32 body length | u32 crc32(seq..body) | u64 seq | u16 type | u16 0 | body
-// checkpoint file: "HERDCKPT" | u32 format 1 | u64 last seq | u32 crc32(body) | body
 // The checkpoint is replaced atomically (new file, fsync, rename, fsync dir) after a
 // syncfs of the state directory, so job blob segments written without fsync are durable
-// before the journal that also holds their content is dropped.
+// before the journal that also holds their content is dropped; then a new journal whose
+// header names the checkpoint's last record replaces the old one the same way.
+//
+// Load refuses (kDataLoss, with what, where and what to do) anything but a torn tail:
+// damage followed by a valid record, a sequence gap, a journal missing next to a
+// checkpoint, a journal that starts after its checkpoint. ScanForSalvage reads the same
+// files leniently for `herdctld --salvage`.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "controller/store/state_store.h"
 
 namespace herd::ctld {
+
+// What a salvage finds on disk: what can be kept and what cannot.
+struct SalvageScan {
+  Recovered kept;                     // a usable checkpoint and the valid records after it
+  std::vector<std::string> problems;  // each damage, gap or missing file, in words
+  std::vector<JournalRecord> lost;    // fragments of records that cannot be kept
+  std::vector<std::pair<uint64_t, uint64_t>> missing;  // ranges of records known lost
+  uint64_t last_seq = 0;  // the highest sequence number seen, kept or not
+};
 
 class FileStateStore : public StateStore {
  public:
@@ -31,9 +47,17 @@ class FileStateStore : public StateStore {
   Status Install(const std::string& state, uint64_t seq) override;
   Result<uint64_t> AvailableBytes() const override;
 
+  // Reads everything that is still valid, whatever the damage (kUnsupported for a
+  // format newer than this version). Changes nothing; Install() then writes the result.
+  Result<SalvageScan> ScanForSalvage();
+
  private:
   FileStateStore(std::string dir, int lock_fd) : dir_(std::move(dir)), lock_fd_(lock_fd) {}
   Status OpenJournal();
+  // Replaces the journal by an empty one (header only) that continues after `base_seq`,
+  // followed by `records` (already encoded).
+  Status StartJournal(uint64_t base_seq, const std::string& records = std::string());
+  bool HasJobBlobs() const;
 
   std::string dir_;
   int lock_fd_ = -1;

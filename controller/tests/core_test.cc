@@ -1,6 +1,8 @@
 // herd — the controller core end to end, in memory: submit, schedule, launch message,
 // completion, cancel permissions, node failure, recovery of acknowledged jobs.
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "controller/tests/core_fixture.h"
 
@@ -276,6 +278,36 @@ TEST_F(CoreTest, AcknowledgedJobsSurviveRestart) {
   ASSERT_TRUE(core_->MaybeCheckpoint(true).ok());
   Restart();
   EXPECT_EQ(core_->state().jobs().size(), 5u);
+}
+
+// A job whose script blob is damaged on disk (and no longer in the journal) stays in the
+// queue across a restart and ends FAILED with the reason when it would start.
+TEST_F(CoreTest, DamagedScriptBlobEndsTheJobFailedWithTheReason) {
+  RegisterAll();
+  proto::JobSpec s = SimpleSpec();
+  s.hold = true;
+  uint64_t id = Submit(s);
+  ASSERT_TRUE(core_->MaybeCheckpoint(true).ok());  // the journal copy of the script goes
+  core_.reset();
+  blobs_.reset();
+  int fd = ::open((dir_ + "/jobs/seg-000001").c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::pwrite(fd, "\xff\xff", 2, 30), 2);  // inside the body (after a 24-byte header)
+  ::close(fd);
+  blobs_ = std::make_unique<BlobStore>(dir_ + "/jobs");
+  ASSERT_TRUE(blobs_->Init().ok());
+  Restart();
+  ASSERT_NE(core_->state().FindJob(id), nullptr);
+  EXPECT_EQ(StateOf(id), JobState::kPending);
+  RegisterAll();
+  proto::HoldJobsRequest h;
+  h.filter.job_ids = {id};
+  h.hold = false;
+  ASSERT_TRUE((Call<proto::CancelJobsReply>(h).ok()));
+  EXPECT_EQ(StateOf(id), JobState::kFailed);
+  EXPECT_NE(core_->state().FindJob(id)->reason.str().find("batch script unavailable"),
+            std::string::npos)
+      << core_->state().FindJob(id)->reason.str();
 }
 
 TEST_F(CoreTest, StaleCompletionIsRefused) {

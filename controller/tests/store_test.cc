@@ -91,7 +91,7 @@ TEST_F(StoreTest, CorruptionInTheMiddleRefusesToLoad) {
   }
   int fd = ::open((dir_ + "/journal").c_str(), O_WRONLY);
   ASSERT_GE(fd, 0);
-  ASSERT_EQ(::pwrite(fd, "X", 1, 22), 1);  // inside the first body
+  ASSERT_EQ(::pwrite(fd, "X", 1, 24 + 22), 1);  // inside the first body (after the header)
   ::close(fd);
   auto s = Open();
   auto r = s->Load();
