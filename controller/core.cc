@@ -110,6 +110,7 @@ Status ControllerCore::Recover() {
                  << " pending and " << running << " running jobs";
   for (auto& n : state_.nodes()) n.last_heard_ms = clock_.MonotonicMs();
   need_schedule_ = true;
+  RefreshSpace(true);
   HERD_RETURN_IF_ERROR(ha_->Load());
   ha_->Tick(store_.LastSeq());  // one controller alone is active at once
   CheckRole();
@@ -119,6 +120,7 @@ Status ControllerCore::Recover() {
 template <class E>
 Status ControllerCore::Emit(const E& e) {
   HERD_RETURN_IF_ERROR(state_.Apply(e));
+  emitted_ = true;
   std::string body = proto::EncodeBody(e);
   if (ha_->controller_peer() != nullptr) {
     batch_records_.push_back({store_.LastSeq() + 1, static_cast<uint16_t>(E::kType), body});
@@ -139,23 +141,32 @@ template Status ControllerCore::Emit(const PartitionUpdated&);
 template Status ControllerCore::Emit(const StepStarted&);
 template Status ControllerCore::Emit(const StepNodeEnded&);
 
-void ControllerCore::HandleRequest(const std::string& peer, const std::string& bytes) {
+void ControllerCore::HandleRequest(const std::string& peer, const std::string& bytes,
+                                   const std::string& from) {
+  from_ = from.empty() ? "a client" : from;
+  const int64_t now = clock_.MonotonicMs();
   auto f = proto::DecodeFrame(bytes.data(), bytes.size());
   if (!f.ok()) {
-    HERD_LOG(Warning) << "dropping a malformed message (" << bytes.size()
-                      << " bytes): " << f.error().message();
+    refusals_.Warn(from_, now,
+                   "dropping a malformed message (" + std::to_string(bytes.size()) +
+                       " bytes): " + f.error().message());
     return;
   }
   Frame reply;
   if (!proto::SupportedVersion(*f)) {
-    HERD_LOG(Warning) << "refusing protocol version " << f->version;
+    refusals_.Warn(from_, now, "refusing protocol version " + std::to_string(f->version));
     reply.type = MsgType::kUnsupportedReply;
   } else {
     auto who = auth_.Verify(f->auth, f->body);
+    bool silent = false;
     if (!who.ok()) {
-      HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f->type) << ": "
-                        << who.error().message();
+      refusals_.Warn(
+          from_, now,
+          std::string("refusing ") + proto::MsgTypeName(f->type) + ": " + who.error().message());
       reply = proto::MakeStatusFrame(who.error(), 0);
+    } else if (RefusedWhileStoreFails(f->type, &silent)) {
+      if (silent) return;
+      reply = ErrorReply(StoreRefusal());
     } else {
       bool from_passive = false;
       const bool writable = ha_->Writable();
@@ -228,7 +239,9 @@ Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_p
     case MsgType::kQueryStepsRequest:
       return QuerySteps(f);
     default:
-      HERD_LOG(Warning) << "refusing unexpected message type " << static_cast<int>(f.type);
+      refusals_.Warn(
+          from_, clock_.MonotonicMs(),
+          "refusing unexpected message type " + std::to_string(static_cast<int>(f.type)));
       return proto::MakeStatusFrame(
           Unsupported(std::string("message type not handled here: ") + proto::MsgTypeName(f.type)),
           0);
@@ -300,6 +313,7 @@ void ControllerCore::HandleNodeReply(size_t node, const std::string& bytes) {
 }
 
 void ControllerCore::Tick() {
+  refusals_.LogSummaries(clock_.MonotonicMs());
   ha_->Tick(store_.LastSeq());
   CheckRole();
   int64_t now = clock_.MonotonicMs();
@@ -310,15 +324,17 @@ void ControllerCore::Tick() {
     return;
   }
   last_tick_ms_ = now;
-  CheckNodeTimeouts();
-  CheckTimeLimits();
+  if (store_error_.ok()) {  // both record what they do: they wait for a writable journal
+    CheckNodeTimeouts();
+    CheckTimeLimits();
+  }
   ForgetOldJobs();
 }
 
 FlushResult ControllerCore::Flush() {
   FlushResult r;
   const bool writable = ha_->Writable();
-  if (writable && need_schedule_) {
+  if (writable && need_schedule_ && store_error_.ok()) {
     need_schedule_ = false;
     SchedulePass pass = Schedule(state_, [this](const Job& job, std::vector<NodeAlloc> alloc) {
       return StartJob(job, std::move(alloc));
@@ -335,7 +351,13 @@ FlushResult ControllerCore::Flush() {
     if (early_peer_sender_) early_peer_sender_(SignPeerMessages());
   }
   r.status = store_.Commit();
-  if (!r.status.ok()) return r;  // nothing may be acknowledged
+  if (!r.status.ok()) {
+    StoreFailed(r.status, &r);  // nothing of this batch may be acknowledged yet
+    return r;
+  }
+  if (!store_error_.ok()) StoreRecovered();
+  emitted_ = false;
+  RefreshSpace();
   if (ha_->WantsSnapshot()) ha_->SendSnapshot(MakeSnapshot());
   r.replies = std::move(unheld_replies_);
   unheld_replies_.clear();
@@ -363,9 +385,11 @@ Status ControllerCore::MaybeCheckpoint(bool force) {
   bool due = store_.RecordsSinceCheckpoint() > 0 &&
              (now - last_checkpoint_ms_ >= int64_t{config_.checkpoint_interval_s} * 1000 ||
               store_.RecordsSinceCheckpoint() >= 50000);
-  if (!force && !due) return Status::Ok();
+  if (!force && (!due || !store_error_.ok() || now < checkpoint_retry_ms_)) return Status::Ok();
   last_checkpoint_ms_ = now;
-  return store_.Checkpoint(state_.Snapshot());
+  Status s = store_.Checkpoint(state_.Snapshot());
+  if (!s.ok()) checkpoint_retry_ms_ = now + 10000;  // not at every loop iteration
+  return s;
 }
 
 }  // namespace herd::ctld

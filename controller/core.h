@@ -21,6 +21,7 @@
 
 #include "common/auth/auth.h"
 #include "common/base/clock.h"
+#include "common/base/log_limit.h"
 #include "common/config/config.h"
 #include "common/proto/codec.h"
 #include "controller/ha/ha_control.h"
@@ -51,7 +52,9 @@ struct PeerMsg {
 };
 
 struct FlushResult {
-  Status status;  // non-OK: the journal could not be made durable
+  // Non-OK: the journal could not be made durable. The controller goes on: the batch's
+  // output waits until a later flush can write it (limits.cc), the rest is returned.
+  Status status;
   std::vector<Reply> replies;
   std::vector<OutMsg> node_messages;
   std::vector<PeerMsg> peer_messages;
@@ -69,8 +72,10 @@ class ControllerCore {
   // Loads checkpoint + journal. kDataLoss on corruption (the controller must not start).
   Status Recover();
 
-  // One request from `peer`. Its reply is queued until Flush().
-  void HandleRequest(const std::string& peer, const std::string& bytes);
+  // One request from `peer` (routing id; `from`: its address, for logs). Its reply is
+  // queued until Flush().
+  void HandleRequest(const std::string& peer, const std::string& bytes,
+                     const std::string& from = "");
   // One answer from node `node` to a message sent to it.
   void HandleNodeReply(size_t node, const std::string& bytes);
   // One answer from another voter (index into ha().peers()) to a frame sent to it.
@@ -92,6 +97,8 @@ class ControllerCore {
   const ha::HaControl& ha() const { return *ha_; }
   // Active with a valid lease: may change state, schedule and launch.
   bool writable() const { return ha_->Writable(); }
+  // Why the journal cannot be written now (OK when it can): changes are refused meanwhile.
+  const Status& store_error() const { return store_error_; }
 
   // Exposed for tests.
   bool IsAdmin(uint32_t uid) const;
@@ -115,6 +122,18 @@ class ControllerCore {
   void DropOutgoingFor(uint64_t job_id);
   std::vector<OutMsg> DueMessages();
   std::string UserName(uint32_t uid);
+
+  // Limits and a failing journal (limits.cc).
+  Status CheckSubmitLimits(const Identity& who, const JobSpec& spec);
+  Status CheckEnvSize(const std::vector<std::string>& env) const;
+  // Looks at the free space of the state disk (at most every few ms unless `now`).
+  void RefreshSpace(bool now = false);
+  // While the journal cannot be written: is a request of this type refused? `*silent`:
+  // not answered at all (its sender resends) rather than answered with StoreRefusal().
+  bool RefusedWhileStoreFails(proto::MsgType type, bool* silent) const;
+  Status StoreRefusal() const;
+  void StoreFailed(const Status& why, FlushResult* r);
+  void StoreRecovered();
 
   // Jobs (job_handlers.cc).
   proto::Frame Submit(const Identity& who, const proto::Frame& f);
@@ -242,6 +261,21 @@ class ControllerCore {
   // Per job: (step, node) whose LaunchStepRequest the node confirmed.
   std::map<uint64_t, std::set<std::pair<uint32_t, size_t>>> step_launch_acked_;
   std::unordered_map<uint32_t, std::string> user_names_;
+  // Refused requests are logged at most a few per sender and window.
+  PeerLogLimiter refusals_;
+  std::string from_;  // the address of the request being handled
+  // A failing journal (limits.cc).
+  Status store_error_;
+  bool emitted_ = false;                // this batch appended records
+  std::vector<Reply> stalled_replies_;  // of batches whose records are not durable yet
+  int64_t store_failed_ms_ = 0;
+  int64_t store_logged_ms_ = 0;
+  int64_t checkpoint_retry_ms_ = 0;  // after a failed checkpoint
+  // Free space of the state disk, less what was accepted since it was looked at.
+  bool space_known_ = false;
+  bool space_low_ = false;
+  uint64_t space_avail_ = 0;
+  int64_t space_checked_ms_ = INT64_MIN / 2;
 };
 
 }  // namespace herd::ctld

@@ -53,6 +53,7 @@ Frame ControllerCore::NotActive() const {
   }
   n.epoch = ha_->epoch();
   n.role = ha_->handing_over() ? "handing-over" : ha::RoleName(ha_->role());
+  if (!ha_->vote_error().ok()) n.reason = "cannot save its vote: " + ha_->vote_error().message();
   return proto::MakeFrame(n, 0);
 }
 
@@ -176,6 +177,7 @@ void ControllerCore::SteppedDown() {
     for (auto& r : h.replies) unheld_replies_.push_back(std::move(r));
   }
   held_.clear();
+  stalled_replies_.clear();  // their records may never become durable anywhere
   for (size_t i : writable_replies_) {
     if (i < replies_.size()) replies_[i].bytes.clear();  // answers to writes not replicated
   }

@@ -65,13 +65,6 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
                                        ": only root and AdminUser may set a negative nice"));
   }
 
-  size_t live = 0;
-  for (const auto& [id, j] : state_.jobs()) live += proto::IsFinished(j.state) ? 0 : 1;
-  if (live >= config_.max_job_count) {
-    return ErrorReply(ResourceExhausted("Resource temporarily unavailable: MaxJobCount (" +
-                                        std::to_string(config_.max_job_count) + ") reached"));
-  }
-
   const PartitionConfig* part =
       spec.partition.empty() ? config_.DefaultPartition() : config_.FindPartition(spec.partition);
   if (part == nullptr) {
@@ -109,16 +102,25 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
 
   auto fits = PlaceJob(state_, job, PlaceMode::kEver);
   if (!fits.ok()) return ErrorReply(fits.error());
+  // Last, as it counts the space the job takes against the state disk's reserve.
+  if (Status lim = CheckSubmitLimits(who, spec); !lim.ok()) return ErrorReply(lim);
 
+  // The blob first: a job whose script could not be stored is refused, not recorded.
+  JobBlob blob{std::move(spec.script), std::move(spec.argv), std::move(spec.env)};
+  if (Status w = blobs_.Write(job.id, blob); !w.ok()) {
+    HERD_LOG(Error) << "job " << job.id << ": cannot store its script: " << w.ToString();
+    return ErrorReply(Unavailable("cannot store the batch script: " + w.message()));
+  }
   JobSubmitted e;
   e.job = std::move(job);
-  e.script = std::move(spec.script);
-  e.argv = std::move(spec.argv);
-  e.env = std::move(spec.env);
+  e.script = std::move(blob.script);
+  e.argv = std::move(blob.argv);
+  e.env = std::move(blob.env);
   Status s = Emit(e);
-  if (!s.ok()) return ErrorReply(Internal("cannot record the job: " + s.message()));
-  Status w = blobs_.Write(e.job.id, {std::move(e.script), std::move(e.argv), std::move(e.env)});
-  if (!w.ok()) HERD_LOG(Error) << "job " << e.job.id << ": blob write failed: " << w.ToString();
+  if (!s.ok()) {
+    blobs_.Remove(e.job.id);
+    return ErrorReply(Internal("cannot record the job: " + s.message()));
+  }
   const Job& added = *state_.FindJob(e.job.id);
   if (added.hold != HoldKind::kNone) {
     state_.SetPendingReason(added.id, PendingReason::kJobHeldUser);

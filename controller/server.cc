@@ -69,10 +69,10 @@ Status Server::Run(const std::atomic<bool>& stop) {
       auto in = rpc_->TryRecv();
       if (!in.ok()) {
         if (in.error().code() == Code::kNotFound) break;
-        HERD_LOG(Warning) << "dropping a message: " << in.error().message();
+        refused_.Warn("a client", MonotonicNowMs(), "dropping a message: " + in.error().message());
         continue;
       }
-      core_.HandleRequest(in->peer, in->bytes);
+      core_.HandleRequest(in->peer, in->bytes, in->from);
     }
     for (size_t n = 0; n < nodes_.size(); ++n) {
       DrainReplies(*nodes_[n], [&](const std::string& b) { core_.HandleNodeReply(n, b); });
@@ -80,12 +80,11 @@ Status Server::Run(const std::atomic<bool>& stop) {
     for (size_t p = 0; p < peers_.size(); ++p) {
       DrainReplies(*peers_[p], [&](const std::string& b) { core_.HandlePeerReply(p, b); });
     }
+    refused_.LogSummaries(MonotonicNowMs());
     core_.Tick();
+    // A failed commit (full or failing state disk) does not stop the controller: the core
+    // holds what depended on it, refuses changes and tries again at every flush.
     FlushResult out = core_.Flush();
-    if (!out.status.ok()) {
-      HERD_LOG(Error) << "journal commit failed, stopping: " << out.status.ToString();
-      return out.status;
-    }
     for (const auto& r : out.replies) rpc_->Send(r.peer, r.bytes);
     SendToPeers(out.peer_messages);
     for (const auto& m : out.node_messages) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/base/log_limit.h"
 #include "common/net/zmq_endpoint.h"
 #include "controller/core.h"
 
@@ -16,8 +17,8 @@ namespace herd::ctld {
 class Server {
  public:
   Server(const ClusterConfig& config, ControllerCore& core, std::unique_ptr<net::RpcServer> rpc);
-  // Runs until `stop` becomes true. Returns non-OK if the journal fails (the controller
-  // must stop: it can no longer promise durability).
+  // Runs until `stop` becomes true. A journal that cannot be written does not stop it
+  // (see controller/limits.cc); the result is that of the final checkpoint.
   Status Run(const std::atomic<bool>& stop);
 
  private:
@@ -28,6 +29,7 @@ class Server {
   std::unique_ptr<net::RpcServer> rpc_;
   std::vector<std::unique_ptr<net::RpcClient>> nodes_;
   std::vector<std::unique_ptr<net::RpcClient>> peers_;  // the other voters (core.ha().peers())
+  PeerLogLimiter refused_;                              // frames that are not one message
 };
 
 }  // namespace herd::ctld

@@ -118,6 +118,7 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
     return ErrorReply(InvalidArgument("no program given"));
   if (spec.io_addr.empty()) return ErrorReply(InvalidArgument("no I/O address given"));
   if (spec.cpus_per_task == 0) return ErrorReply(InvalidArgument("Invalid cpus-per-task: 0"));
+  if (Status env = CheckEnvSize(spec.env); !env.ok()) return ErrorReply(env);
   auto layout = PlaceStep(*j, spec);
   if (!layout.ok()) return ErrorReply(layout.error());
 

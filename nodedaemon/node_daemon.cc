@@ -119,7 +119,8 @@ void NodeDaemon::Run() {
         auto in = server_->TryRecv();
         if (!in.ok()) {
           if (in.error().code() != Code::kNotFound) {
-            HERD_LOG(Warning) << "dropping a message: " << in.error().message();
+            refusals_.Warn("a client", MonotonicNowMs(),
+                           "dropping a message: " + in.error().message());
             continue;
           }
           break;
@@ -128,6 +129,7 @@ void NodeDaemon::Run() {
       }
     }
     OnTimers();
+    refusals_.LogSummaries(MonotonicNowMs());
   }
   HERD_LOG(Info) << "stopping; running steps are left alone";
 }
@@ -192,10 +194,12 @@ bool NodeDaemon::Starting(const std::string& step_dir) const {
 }
 
 void NodeDaemon::HandleIncoming(const net::Incoming& in) {
+  const int64_t now = MonotonicNowMs();
   auto frame = proto::DecodeFrame(in.bytes.data(), in.bytes.size());
   if (!frame.ok()) {
-    HERD_LOG(Warning) << "dropping a malformed frame (" << in.bytes.size()
-                      << " bytes): " << frame.error().message();
+    refusals_.Warn(in.from, now,
+                   "dropping a malformed frame (" + std::to_string(in.bytes.size()) +
+                       " bytes): " + frame.error().message());
     return;
   }
   const proto::Frame& f = *frame;
@@ -205,25 +209,31 @@ void NodeDaemon::HandleIncoming(const net::Incoming& in) {
     server_->Send(in.peer, proto::EncodeFrame(r));
   };
   if (!proto::SupportedVersion(f)) {
-    HERD_LOG(Warning) << "refusing a request of protocol version " << f.version;
+    refusals_.Warn(in.from, now,
+                   "refusing a request of protocol version " + std::to_string(f.version));
     reply(Unsupported("protocol version " + std::to_string(f.version) + " is not supported"),
           proto::MsgType::kUnsupportedReply);
     return;
   }
   auto who = auth_->Verify(f.auth, f.body);
   if (!who.ok()) {
-    HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f.type) << ": " << who.error().message();
+    refusals_.Warn(
+        in.from, now,
+        std::string("refusing ") + proto::MsgTypeName(f.type) + ": " + who.error().message());
     reply(PermissionDenied("authentication failed: " + who.error().message()));
     return;
   }
   if (who->uid != 0 && who->uid != admin_uid_) {
-    HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f.type) << " from uid " << who->uid;
+    refusals_.Warn(in.from, now,
+                   std::string("refusing ") + proto::MsgTypeName(f.type) + " from uid " +
+                       std::to_string(who->uid));
     reply(PermissionDenied("only root or the AdminUser may send requests to a node daemon"));
     return;
   }
   if (f.epoch < max_epoch_) {
-    HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f.type) << " with stale epoch "
-                      << f.epoch << " (seen " << max_epoch_ << ")";
+    refusals_.Warn(in.from, now,
+                   std::string("refusing ") + proto::MsgTypeName(f.type) + " with stale epoch " +
+                       std::to_string(f.epoch) + " (seen " + std::to_string(max_epoch_) + ")");
     reply(FailedPrecondition("stale controller epoch"));
     return;
   }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/auth/auth.h"
+#include "common/base/log_limit.h"
 #include "common/config/config.h"
 #include "common/net/rpc_client.h"
 #include "common/net/zmq_endpoint.h"
@@ -93,6 +94,7 @@ class NodeDaemon {
   bool registered_ = false;
   uint64_t heartbeat_seq_ = 0;
   uint64_t max_epoch_ = 0;
+  PeerLogLimiter refusals_;  // refused requests: a few lines per sender and window
   int register_failures_ = 0;
   int heartbeat_failures_ = 0;
   Clock::time_point next_register_{};

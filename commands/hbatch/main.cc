@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
   const Status nice = cli::CheckNiceAllowed(sub->spec.nice, (*client)->config());
   if (!nice.ok()) return cli::ReportError(kCmd, "Batch job submission failed: " + nice.message());
+  const proto::JobSpec& spec = sub->spec;
+  if (Status size = cli::CheckJobSize((*client)->config(), spec.script, spec.env, spec.argv);
+      !size.ok()) {
+    return cli::ReportError(kCmd, "Batch job submission failed: " + size.message());
+  }
   proto::SubmitJobRequest req;
   req.spec = std::move(sub->spec);
   req.spec.umask = cli::CurrentUmask();  // the job's files are created as this shell would

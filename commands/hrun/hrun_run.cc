@@ -80,6 +80,9 @@ Result<proto::StepCreateReply> CreateStep(cli::Client* client, cli::SignalWatch*
   req.job_id = job_id;
   req.spec = spec;
   req.token = RandomNonZeroU64();  // the same in every resend (and retry) of this request
+  if (Status size = cli::CheckJobSize(client->config(), "", spec.env, spec.argv); !size.ok()) {
+    return size;
+  }
   bool retrying = false;
   int wait_ms = kFirstRetryMs;
   while (true) {

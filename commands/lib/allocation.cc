@@ -86,7 +86,9 @@ bool Allocate(Client* client, SignalWatch* signals, const proto::JobSpec& spec,
   proto::SubmitJobRequest req;
   req.spec = spec;
   req.token = RandomNonZeroU64();  // the same in every resend of this submission
-  auto reply = client->Call<proto::SubmitJobReply>(req);
+  Status size = CheckJobSize(client->config(), spec.script, spec.env, spec.argv);
+  auto reply =
+      size.ok() ? client->Call<proto::SubmitJobReply>(req) : Result<proto::SubmitJobReply>(size);
   if (!reply.ok()) {
     const Status st = DescribeCallError(reply.error());
     failure->status = Status(st.code(), what + st.message());

@@ -96,6 +96,31 @@ Status CheckNiceAllowed(int32_t nice, const ClusterConfig& config) {
                           ": only root and AdminUser may set a negative nice");
 }
 
+Status CheckJobSize(const ClusterConfig& config, const std::string& script,
+                    const std::vector<std::string>& env, const std::vector<std::string>& argv) {
+  if (script.size() > config.max_script_size) {
+    return InvalidArgument("Batch script is too large: " + std::to_string(script.size()) +
+                           " bytes, the limit (MaxScriptSize) is " +
+                           std::to_string(config.max_script_size));
+  }
+  auto bytes = [](const std::vector<std::string>& v) {
+    uint64_t n = 0;
+    for (const std::string& s : v) n += s.size() + 1;
+    return n;
+  };
+  if (bytes(env) > config.max_env_size) {
+    return InvalidArgument("Job environment is too large: " + std::to_string(bytes(env)) +
+                           " bytes, the limit (MaxEnvSize) is " +
+                           std::to_string(config.max_env_size));
+  }
+  if (bytes(argv) > config.max_env_size) {
+    return InvalidArgument("Job arguments are too large: " + std::to_string(bytes(argv)) +
+                           " bytes, the limit (MaxEnvSize) is " +
+                           std::to_string(config.max_env_size));
+  }
+  return Status::Ok();
+}
+
 Status DescribeCallError(const Status& st) {
   if (st.code() == Code::kDeadlineExceeded) {
     return Status(st.code(), "Unable to contact herd controller (" + st.message() + ")");

@@ -94,4 +94,10 @@ Status CheckNiceAllowed(int32_t nice, const ClusterConfig& config);
 // (...)": this rewrites kDeadlineExceeded and keeps every other status as it is.
 Status DescribeCallError(const Status& st);
 
+// What the controller would refuse for its size (MaxScriptSize for `script`, MaxEnvSize for
+// `env`, and for `argv`), checked before anything is sent so that a too large job fails at
+// once with the limit named; the controller checks again.
+Status CheckJobSize(const ClusterConfig& config, const std::string& script,
+                    const std::vector<std::string>& env, const std::vector<std::string>& argv = {});
+
 }  // namespace herd::cli

@@ -13,7 +13,10 @@ namespace herd {
 namespace {
 
 Status Errno(const std::string& what, const std::string& path) {
-  return Internal(what + " " + path + ": " + std::strerror(errno));
+  const int e = errno;
+  std::string m = what + " " + path + ": " + std::strerror(e);
+  if (e == ENOSPC || e == EDQUOT) return ResourceExhausted(std::move(m));  // waits for space
+  return Internal(std::move(m));
 }
 
 }  // namespace
@@ -65,14 +68,18 @@ Status WriteFileAtomic(const std::string& path, const std::string& data, bool du
     ssize_t n = ::write(fd, data.data() + off, data.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
+      Status s = Errno("cannot write", tmp);
       ::close(fd);
-      return Errno("cannot write", tmp);
+      ::unlink(tmp.c_str());  // a partial file must not hold space on a full disk
+      return s;
     }
     off += static_cast<size_t>(n);
   }
   if (durable && ::fsync(fd) != 0) {
+    Status s = Errno("cannot fsync", tmp);
     ::close(fd);
-    return Errno("cannot fsync", tmp);
+    ::unlink(tmp.c_str());
+    return s;
   }
   ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("cannot rename", tmp);

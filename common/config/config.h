@@ -80,9 +80,18 @@ struct ClusterConfig {
   uint32_t return_to_service = 1;         // ReturnToService 0|1|2 (as Slurm)
   uint64_t def_mem_per_cpu_mb = 0;        // DefMemPerCPU; 0 = memory not reserved by default
   uint32_t max_job_count = 100000;        // MaxJobCount
-  bool job_requeue = true;                // JobRequeue
-  uint32_t message_timeout_s = 10;        // MessageTimeout
-  std::vector<NodeConfig> nodes;          // in file order
+  // What one user can make the controller store (doc/limits.md). Sizes in bytes.
+  uint64_t max_script_size = 4u << 20;  // MaxScriptSize: a batch script (Slurm's max_script_size)
+  uint64_t max_env_size = 1u << 20;     // MaxEnvSize: a job's environment, "NAME=value" + NUL each
+  // MaxSubmitJobsPerUser: a user's jobs not yet ended (pending or running); root and the
+  // AdminUser are not limited. 0 = no limit.
+  uint32_t max_submit_jobs_per_user = 10000;
+  // StateDirReserve: free space kept on StateDir's file system; below it new submissions
+  // are refused, so that ending jobs can still be journaled.
+  uint64_t state_dir_reserve = 256u << 20;
+  bool job_requeue = true;          // JobRequeue
+  uint32_t message_timeout_s = 10;  // MessageTimeout
+  std::vector<NodeConfig> nodes;    // in file order
   std::vector<PartitionConfig> partitions;
   // Every accepted key=value as written (last wins), for `hcontrol show config`.
   std::map<std::string, std::string> raw;
@@ -111,6 +120,8 @@ Result<int64_t> ParseTimeLimit(const std::string& text);
 std::string FormatDuration(int64_t seconds);
 // Memory sizes: "2000" (MB), "2G", "512M", "1T", "100K" -> MB (rounded up).
 Result<uint64_t> ParseMemoryMb(const std::string& text);
+// Byte sizes: "4194304", "512K", "4M", "1G", "1T" (binary units) -> bytes.
+Result<uint64_t> ParseByteSize(const std::string& text);
 // A TCP port, 1-65535.
 Result<uint16_t> ParsePort(const std::string& text);
 // "name(addr:port)", "name(addr)", "name([v6addr]:port)" or "name", as ControllerHost and

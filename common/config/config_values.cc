@@ -53,6 +53,17 @@ const U32Key kU32Keys[] = {
     {"MessageTimeout", &ClusterConfig::message_timeout_s, 1, UINT32_MAX},
     {"HaLeaseMs", &ClusterConfig::ha_lease_ms, 100, 600000},
     {"HaSyncTimeoutMs", &ClusterConfig::ha_sync_timeout_ms, 10, 600000},
+    {"MaxSubmitJobsPerUser", &ClusterConfig::max_submit_jobs_per_user, 0, UINT32_MAX},
+};
+struct SizeKey {
+  const char* name;
+  uint64_t ClusterConfig::*field;
+  uint64_t min;
+};
+const SizeKey kSizeKeys[] = {
+    {"MaxScriptSize", &ClusterConfig::max_script_size, 1024},
+    {"MaxEnvSize", &ClusterConfig::max_env_size, 1024},
+    {"StateDirReserve", &ClusterConfig::state_dir_reserve, 0},
 };
 const char* const kOtherGlobalKeys[] = {"ControllerHost", "ControllerHosts", "ControllerPort",
                                         "WitnessHost",    "HardwareSource",  "DefMemPerCPU",
@@ -64,6 +75,9 @@ std::string CanonicalGlobal(const std::string& key) {
     if (EqualsIgnoreCase(key, k.name)) return k.name;
   }
   for (const U32Key& k : kU32Keys) {
+    if (EqualsIgnoreCase(key, k.name)) return k.name;
+  }
+  for (const SizeKey& k : kSizeKeys) {
     if (EqualsIgnoreCase(key, k.name)) return k.name;
   }
   for (const char* k : kOtherGlobalKeys) {
@@ -146,6 +160,37 @@ std::string FormatDuration(int64_t seconds) {
     std::snprintf(buf, sizeof buf, "%lld:%02lld", m, s);
   }
   return buf;
+}
+
+Result<uint64_t> ParseByteSize(const std::string& text) {
+  auto bad = [&text](const std::string& what) {
+    return InvalidArgument("invalid size '" + text + "': " + what);
+  };
+  if (text.empty()) return bad("empty");
+  std::string digits = text;
+  int shift = 0;
+  if (std::isalpha(static_cast<unsigned char>(text.back()))) {
+    switch (std::toupper(static_cast<unsigned char>(text.back()))) {
+      case 'K':
+        shift = 10;
+        break;
+      case 'M':
+        shift = 20;
+        break;
+      case 'G':
+        shift = 30;
+        break;
+      case 'T':
+        shift = 40;
+        break;
+      default:
+        return bad("unknown unit (use K, M, G or T)");
+    }
+    digits.pop_back();
+  }
+  auto n = ParseUint(digits, UINT64_MAX >> shift);
+  if (!n) return bad(n.error().message());
+  return *n << shift;
 }
 
 Result<uint64_t> ParseMemoryMb(const std::string& text) {
@@ -245,6 +290,13 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
   for (const U32Key& u : kU32Keys) {
     if (k != u.name) continue;
     HERD_ASSIGN_OR_RETURN(c.*u.field, ParseU32(v, u.min, u.max));
+    return Status::Ok();
+  }
+  for (const SizeKey& z : kSizeKeys) {
+    if (k != z.name) continue;
+    HERD_ASSIGN_OR_RETURN(uint64_t n, ParseByteSize(v));
+    if (n < z.min) return InvalidArgument("must be at least " + std::to_string(z.min) + " bytes");
+    c.*z.field = n;
     return Status::Ok();
   }
   if (k == "ControllerHost") {

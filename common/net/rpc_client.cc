@@ -43,7 +43,9 @@ std::string JoinReasons(const std::vector<std::string>& why) {
 
 std::string DescribeNotActive(const std::string& address, const proto::NotActiveReply& na) {
   std::string s = address + " is " + (na.role.empty() ? "not active" : na.role);
-  if (na.active_addr.empty()) {
+  if (!na.reason.empty()) {
+    s += " and " + na.reason;  // what keeps it from being elected
+  } else if (na.active_addr.empty()) {
     s += ", no active known (election in progress)";
   } else {
     s += ", active is " + (na.active_name.empty() ? na.active_addr : na.active_name);
@@ -143,7 +145,9 @@ Result<proto::Frame> Caller::CallFrame(proto::Frame f, milliseconds timeout) {
       // take (it may be restarting), as a plain queued send would.
       auto reply = Attempt(i, f, deadline, kConnectBudget, /*wait_for_server=*/n == 1);
       if (!reply.ok()) {
-        why[i] = reply.error().message();
+        // An attempt cut short by the deadline says less than what this server answered
+        // before (a NotActiveReply and its reason): keep that.
+        if (why[i].empty() || Left(deadline).count() > 0) why[i] = reply.error().message();
         if (active_ == i) active_ = kNone;
         continue;
       }

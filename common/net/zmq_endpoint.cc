@@ -56,7 +56,11 @@ Result<Incoming> RpcServer::TryRecv() {
     while (sock_.get(zmq::sockopt::rcvmore)) {
       zmq::message_t part;
       if (!sock_.recv(part, zmq::recv_flags::none)) break;
-      if (parts++ == 0) in.bytes.assign(static_cast<const char*>(part.data()), part.size());
+      if (parts++ == 0) {
+        in.bytes.assign(static_cast<const char*>(part.data()), part.size());
+        const char* addr = zmq_msg_gets(part.handle(), "Peer-Address");
+        in.from = addr != nullptr ? addr : "?";
+      }
     }
     if (parts != 1) return InvalidArgument("expected one frame, got " + std::to_string(parts));
     return in;

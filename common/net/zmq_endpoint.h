@@ -24,6 +24,7 @@ std::string TcpAddress(const std::string& host, uint16_t port);
 struct Incoming {
   std::string peer;   // routing id, opaque
   std::string bytes;  // the raw frame, not yet decoded
+  std::string from;   // the sender's IP address ("?" when unknown), for logs
 };
 
 class RpcServer {

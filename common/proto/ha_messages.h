@@ -25,9 +25,13 @@ struct NotActiveReply {
   std::string active_addr;  // "tcp://host:port", "" when unknown
   uint64_t epoch = 0;       // the highest epoch this controller knows
   std::string role;         // what the answering controller is: passive, candidate, fenced
+  // Version 1: why it cannot become active when something keeps it from it (its vote
+  // cannot be saved: a full state disk), "" otherwise.
+  std::string reason;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& active_name& active_addr& epoch& role;
+    if (version >= 1) ar& reason;
   }
 };
 
@@ -179,3 +183,5 @@ struct InstallSnapshotRequest {
 };
 
 }  // namespace herd::proto
+
+BOOST_CLASS_VERSION(herd::proto::NotActiveReply, 1)

@@ -105,6 +105,28 @@ TEST(Caller, GivesUpAtTheDeadlineDuringAnEndlessElection) {
   EXPECT_EQ(caller.max_epoch(), 7u);
 }
 
+// A controller that cannot become active says why (a full state disk); when a later try is
+// cut short by the deadline, the error still carries that reason.
+TEST(Caller, KeepsTheReasonOfANotActiveServerPastTheDeadline) {
+  FakeController ctl([](const proto::Frame&, int n) -> std::optional<proto::Frame> {
+    if (n > 1) return std::nullopt;  // the next tries go unanswered until the deadline
+    proto::NotActiveReply na;
+    na.role = "passive";
+    na.reason = "cannot save its vote: No space left on device";
+    na.epoch = 2;
+    return proto::MakeFrame(na, 0, 2);
+  });
+  Caller caller({ctl.address()}, nullptr);
+  auto r = caller.CallFrame(Ping(), milliseconds(500));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), Code::kUnavailable);
+  EXPECT_NE(r.error().message().find(
+                "is passive and cannot save its vote: No space left on device, epoch 2"),
+            std::string::npos)
+      << r.error().message();
+  EXPECT_GT(ctl.requests(), 1);
+}
+
 TEST(Caller, IgnoresAReplyWithALowerEpoch) {
   FakeController stale([](const proto::Frame&, int) { return OkFrame(3); });
   FakeController current([](const proto::Frame&, int) { return OkFrame(5); });

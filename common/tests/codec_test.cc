@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 
+#include "common/proto/ha_messages.h"
 #include "common/proto/step_messages.h"
 
 // The largest single allocation this test binary asked for since the last reset: shows that
@@ -673,6 +674,34 @@ TEST(Codec, StateNames) {
   ASSERT_TRUE(ParseJobState("TIMEOUT", &s));
   EXPECT_STREQ(JobStateShort(s), "TO");
   EXPECT_FALSE(ParseJobState("bogus", &s));
+}
+
+// NotActiveReply version 1 added `reason`: the bytes of version 0 still decode (reason
+// empty), and a version 1 reply carries it.
+TEST(Codec, NotActiveReplyVersion0BytesDecode) {
+  auto str = [](std::string& out, const std::string& v) {
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v.size() >> (8 * i)) & 0xff));
+    out += v;
+  };
+  std::string v0(1, '\0');                     // tracking byte
+  v0 += std::string(4, '\0');                  // class version 0
+  str(v0, "ctl2");                             // active_name
+  str(v0, "tcp://h:1");                        // active_addr
+  v0 += std::string("\x07\0\0\0\0\0\0\0", 8);  // epoch 7
+  str(v0, "passive");                          // role
+  auto old = DecodeBody<NotActiveReply>(v0);
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_EQ(old->active_name, "ctl2");
+  EXPECT_EQ(old->active_addr, "tcp://h:1");
+  EXPECT_EQ(old->epoch, 7u);
+  EXPECT_EQ(old->role, "passive");
+  EXPECT_EQ(old->reason, "");
+  NotActiveReply now = *old;
+  now.reason = "cannot save its vote: disk full";
+  auto back = DecodeBody<NotActiveReply>(EncodeBody(now));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->reason, now.reason);
+  EXPECT_EQ(EncodeBody(now).substr(1, 4), std::string("\x01\0\0\0", 4)) << "class version 1";
 }
 
 }  // namespace

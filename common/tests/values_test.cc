@@ -192,6 +192,37 @@ TEST(ApplyGlobalKey, SetsFieldAndReportsCanonicalKey) {
   EXPECT_EQ(canonical, "");
 }
 
+TEST(ParseByteSize, UnitsAndLimits) {
+  EXPECT_EQ(*ParseByteSize("4194304"), 4194304u);
+  EXPECT_EQ(*ParseByteSize("512K"), 512u << 10);
+  EXPECT_EQ(*ParseByteSize("4m"), 4u << 20);
+  EXPECT_EQ(*ParseByteSize("1G"), uint64_t{1} << 30);
+  EXPECT_EQ(*ParseByteSize("2T"), uint64_t{2} << 40);
+  EXPECT_EQ(*ParseByteSize("0"), 0u);
+  EXPECT_FALSE(ParseByteSize("").ok());
+  EXPECT_FALSE(ParseByteSize("M").ok());
+  EXPECT_FALSE(ParseByteSize("1.5M").ok());
+  EXPECT_FALSE(ParseByteSize("16777216T").ok());  // 2^64: does not fit
+}
+
+TEST(ApplyGlobalKey, LimitKeys) {
+  ClusterConfig c;
+  EXPECT_EQ(c.max_script_size, 4u << 20);  // the defaults, as documented
+  EXPECT_EQ(c.max_env_size, 1u << 20);
+  EXPECT_EQ(c.max_submit_jobs_per_user, 10000u);
+  EXPECT_EQ(c.state_dir_reserve, 256u << 20);
+  std::string canonical;
+  ASSERT_TRUE(ApplyGlobalKey(&c, "maxscriptsize", "8M", &canonical).ok());
+  EXPECT_EQ(canonical, "MaxScriptSize");
+  ASSERT_TRUE(ApplyGlobalKey(&c, "MaxEnvSize", "64K", &canonical).ok());
+  ASSERT_TRUE(ApplyGlobalKey(&c, "StateDirReserve", "0", &canonical).ok());
+  ASSERT_TRUE(ApplyGlobalKey(&c, "MaxSubmitJobsPerUser", "0", &canonical).ok());
+  EXPECT_EQ(c.max_script_size, 8u << 20);
+  EXPECT_EQ(c.max_env_size, 64u << 10);
+  EXPECT_EQ(c.state_dir_reserve, 0u);
+  EXPECT_EQ(c.max_submit_jobs_per_user, 0u);
+}
+
 TEST(ApplyGlobalKey, BadValues) {
   EXPECT_THAT(GlobalError("HeartbeatInterval", "abc"), StartsWith("not a number"));
   EXPECT_EQ(GlobalError("HeartbeatInterval", "0"), "must be at least 1");
@@ -204,6 +235,11 @@ TEST(ApplyGlobalKey, BadValues) {
   GlobalError("KillWait", "");
   GlobalError("MinJobAge", "1m");
   EXPECT_THAT(GlobalError("DefMemPerCPU", "lots"), StartsWith("invalid memory size"));
+  EXPECT_THAT(GlobalError("MaxScriptSize", "4Q"), StartsWith("invalid size '4Q': unknown unit"));
+  EXPECT_EQ(GlobalError("MaxScriptSize", "100"), "must be at least 1024 bytes");
+  EXPECT_THAT(GlobalError("MaxEnvSize", "-1"), StartsWith("invalid size"));
+  EXPECT_THAT(GlobalError("StateDirReserve", "99999999999T"), StartsWith("invalid size"));
+  EXPECT_THAT(GlobalError("MaxSubmitJobsPerUser", "x"), StartsWith("not a number"));
   EXPECT_EQ(GlobalError("JobRequeue", "yes"), "must be 0 or 1, got 'yes'");
   EXPECT_EQ(GlobalError("HardwareSource", "magic"), "must be hwloc or config, got 'magic'");
   for (const char* key : {"ClusterName", "StateDir", "SpoolDir", "AuthType", "SchedulerType",

@@ -78,6 +78,9 @@ class HaControl {
   bool Writable() const;
   int64_t lease_until_ms() const { return lease_until_ms_; }
   int64_t last_heard_ms() const { return last_heard_ms_; }
+  // Why the vote could not be saved last time (OK once it could): what keeps a controller
+  // on a full state disk from being elected.
+  const Status& vote_error() const { return voter_.save_error(); }
 
   // Requests from other voters. `last_seq`: this controller's journal position.
   proto::VoteReply OnVote(const proto::VoteRequest& req, uint64_t last_seq);

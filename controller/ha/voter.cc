@@ -18,7 +18,8 @@ Status Voter::Load(int64_t now_ms) {
 
 Status Voter::Save(VoteState next) {
   if (next == state_) return Status::Ok();
-  HERD_RETURN_IF_ERROR(store_.Save(next));
+  save_error_ = store_.Save(next);
+  HERD_RETURN_IF_ERROR(save_error_);
   state_ = std::move(next);
   return Status::Ok();
 }

@@ -39,6 +39,8 @@ class Voter {
 
   Status Load(int64_t now_ms);
   const VoteState& state() const { return state_; }
+  // The last save's failure (a full state disk), OK once a save succeeds.
+  const Status& save_error() const { return save_error_; }
   const std::string& name() const { return name_; }
 
   // `mine`: this voter's journal position; null for the witness.
@@ -67,6 +69,7 @@ class Voter {
   int64_t lease_ms_;
   size_t voters_;
   VoteState state_;
+  Status save_error_;
   std::string lease_holder_;
   int64_t lease_until_ms_ = 0;
   int64_t grace_until_ms_ = 0;

@@ -20,10 +20,13 @@ WitnessCore::WitnessCore(const ClusterConfig& config, Clock& clock, VoteStore& s
 
 Status WitnessCore::Load() { return voter_.Load(clock_.MonotonicMs()); }
 
-std::string WitnessCore::HandleRequest(const std::string& bytes) {
+void WitnessCore::Tick() { refusals_.LogSummaries(clock_.MonotonicMs()); }
+
+std::string WitnessCore::HandleRequest(const std::string& bytes, const std::string& from) {
   auto f = proto::DecodeFrame(bytes.data(), bytes.size());
   if (!f.ok()) {
-    HERD_LOG(Warning) << "dropping a malformed message: " << f.error().message();
+    refusals_.Warn(from.empty() ? "a client" : from, clock_.MonotonicMs(),
+                   "dropping a malformed message: " + f.error().message());
     return "";
   }
   proto::Frame reply;
@@ -31,6 +34,11 @@ std::string WitnessCore::HandleRequest(const std::string& bytes) {
     reply.type = proto::MsgType::kUnsupportedReply;
   } else {
     auto who = auth_.Verify(f->auth, f->body);
+    if (!who.ok()) {
+      refusals_.Warn(
+          from.empty() ? "a client" : from, clock_.MonotonicMs(),
+          std::string("refusing ") + proto::MsgTypeName(f->type) + ": " + who.error().message());
+    }
     reply = who.ok() ? Dispatch(*who, *f) : proto::MakeStatusFrame(who.error(), 0);
   }
   reply.request_id = f->request_id;

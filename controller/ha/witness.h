@@ -9,6 +9,7 @@
 
 #include "common/auth/auth.h"
 #include "common/base/clock.h"
+#include "common/base/log_limit.h"
 #include "common/config/config.h"
 #include "common/proto/envelope.h"
 #include "common/proto/ha_messages.h"
@@ -20,8 +21,11 @@ class WitnessCore {
  public:
   WitnessCore(const ClusterConfig& config, Clock& clock, VoteStore& store, Authenticator& auth);
   Status Load();
-  // One request frame in, one reply frame out ("" when the request is dropped).
-  std::string HandleRequest(const std::string& bytes);
+  // One request frame in (`from`: the sender's address, for logs), one reply frame out
+  // ("" when the request is dropped).
+  std::string HandleRequest(const std::string& bytes, const std::string& from = "");
+  // Logs the summaries of refused requests left out of the log.
+  void Tick();
   const Voter& voter() const { return voter_; }
 
  private:
@@ -33,6 +37,7 @@ class WitnessCore {
   Voter voter_;
   Authenticator& auth_;
   std::string leader_addr_;
+  PeerLogLimiter refusals_;
 };
 
 // Serves `config.witness_addr` until `stop`; its vote lives in <StateDir>/vote.

@@ -3,6 +3,7 @@
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
+#include "common/base/log_limit.h"
 #include "common/net/zmq_endpoint.h"
 #include "controller/ha/witness.h"
 
@@ -20,6 +21,7 @@ Status RunWitness(const ClusterConfig& config, const std::string& state_dir,
   HERD_ASSIGN_OR_RETURN(auto rpc, net::RpcServer::Bind(addr));
   HERD_LOG(Info) << "witness " << config.witness_addr.name << " serving on " << addr << " (epoch "
                  << core.voter().state().epoch << ")";
+  PeerLogLimiter refused;  // frames that are not one message
   zmq::pollitem_t item{rpc->socket().handle(), 0, ZMQ_POLLIN, 0};
   while (!stop.load()) {
     try {
@@ -32,12 +34,16 @@ Status RunWitness(const ClusterConfig& config, const std::string& state_dir,
       auto in = rpc->TryRecv();
       if (!in.ok()) {
         if (in.error().code() == Code::kNotFound) break;
-        HERD_LOG(Warning) << "dropping a message: " << in.error().message();
+        if (refused.Admit("a client", MonotonicNowMs())) {
+          HERD_LOG(Warning) << "dropping a message: " << in.error().message();
+        }
         continue;
       }
-      std::string out = core.HandleRequest(in->bytes);
+      std::string out = core.HandleRequest(in->bytes, in->from);
       if (!out.empty()) rpc->Send(in->peer, out);
     }
+    core.Tick();
+    refused.LogSummaries(MonotonicNowMs());
   }
   return Status::Ok();
 }

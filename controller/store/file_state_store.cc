@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,7 +20,14 @@ namespace {
 
 using journal::kJournalHeader;
 
-Status Errno(const std::string& what) { return Internal(what + ": " + std::strerror(errno)); }
+// A full file system (or quota) is kResourceExhausted: the controller waits for space
+// instead of treating it as damage.
+Status Errno(const std::string& what) {
+  const int e = errno;
+  std::string m = what + ": " + std::strerror(e);
+  if (e == ENOSPC || e == EDQUOT) return ResourceExhausted(std::move(m));
+  return Internal(std::move(m));
+}
 
 Status WriteAll(int fd, const std::string& data) {
   size_t off = 0;
@@ -71,6 +79,11 @@ Status FileStateStore::OpenJournal() {
   std::string path = dir_ + "/journal";
   journal_fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
   if (journal_fd_ < 0) return Errno("cannot open " + path);
+  // All of it is durable (written and synced, or read back at Load): where a failed
+  // commit cuts back to.
+  const off_t end = ::lseek(journal_fd_, 0, SEEK_END);
+  if (end < 0) return Errno("cannot seek " + path);
+  journal_size_ = static_cast<uint64_t>(end);
   return Status::Ok();
 }
 
@@ -251,10 +264,26 @@ void FileStateStore::Append(uint16_t type, std::string body) {
 Status FileStateStore::Commit() {
   if (pending_.empty()) return Status::Ok();
   if (journal_fd_ < 0) return FailedPrecondition("journal not open (Load first)");
-  HERD_RETURN_IF_ERROR(WriteAll(journal_fd_, pending_));
+  Status s = WriteAll(journal_fd_, pending_);
+  if (s.ok() && ::fdatasync(journal_fd_) != 0) s = Errno("journal fdatasync failed");
+  if (!s.ok()) {
+    // Back to the last durable length (a partial write would otherwise sit before the
+    // records written when it is tried again); the records stay pending.
+    if (::ftruncate(journal_fd_, static_cast<off_t>(journal_size_)) != 0) {
+      HERD_LOG(Error) << "cannot cut the journal back to " << journal_size_
+                      << " bytes: " << std::strerror(errno);
+    }
+    return s;
+  }
+  journal_size_ += pending_.size();
   pending_.clear();
-  if (::fdatasync(journal_fd_) != 0) return Errno("journal fdatasync failed");
   return Status::Ok();
+}
+
+Result<uint64_t> FileStateStore::AvailableBytes() const {
+  struct statvfs v;
+  if (::fstatvfs(lock_fd_, &v) != 0) return Errno("statvfs of " + dir_);
+  return static_cast<uint64_t>(v.f_bavail) * v.f_frsize;
 }
 
 Status FileStateStore::Checkpoint(const std::string& state) {

@@ -45,6 +45,7 @@ class FileStateStore : public StateStore {
   uint64_t RecordsSinceCheckpoint() const override { return since_checkpoint_; }
   uint64_t LastSeq() const override { return next_seq_ - 1; }
   Status Install(const std::string& state, uint64_t seq) override;
+  Result<uint64_t> AvailableBytes() const override;
 
   // Reads everything that is still valid, whatever the damage (kUnsupported for a
   // format newer than this version). Changes nothing; Install() then writes the result.
@@ -63,6 +64,7 @@ class FileStateStore : public StateStore {
   int journal_fd_ = -1;
   uint64_t next_seq_ = 1;
   uint64_t since_checkpoint_ = 0;
+  uint64_t journal_size_ = 0;  // bytes of the journal known durable
   std::string pending_;
 };
 

@@ -1,5 +1,7 @@
 // herd — StateStore in memory, for tests and the simulator. Crash() forgets what was
-// appended but not committed, as a power loss forgets unsynced writes.
+// appended but not committed, as a power loss forgets unsynced writes. FailCommits()
+// makes every Commit() (and Checkpoint()) fail as a full disk would, keeping what was
+// appended, until Heal(); set_available() sets what AvailableBytes() reports.
 #pragma once
 
 #include "controller/store/state_store.h"
@@ -20,6 +22,7 @@ class MemoryStateStore : public StateStore {
   }
   bool HasPending() const override { return !pending_.empty(); }
   Status Commit() override {
+    if (!failure_.ok() && !pending_.empty()) return failure_;
     for (auto& r : pending_) records_.push_back(std::move(r));
     pending_.clear();
     commits_++;
@@ -27,6 +30,7 @@ class MemoryStateStore : public StateStore {
   }
   Status Checkpoint(const std::string& state) override {
     HERD_RETURN_IF_ERROR(Commit());
+    if (!failure_.ok()) return failure_;
     checkpoint_ = state;
     checkpoint_seq_ = next_seq_ - 1;
     records_.clear();
@@ -43,6 +47,14 @@ class MemoryStateStore : public StateStore {
     return Status::Ok();
   }
 
+  Result<uint64_t> AvailableBytes() const override { return available_; }
+
+  void FailCommits(Status why) { failure_ = std::move(why); }
+  void Heal() { failure_ = Status::Ok(); }
+  void set_available(uint64_t bytes) { available_ = bytes; }
+  size_t pending() const { return pending_.size(); }
+  size_t committed() const { return records_.size(); }
+
   void Crash() {
     next_seq_ -= pending_.size();
     pending_.clear();
@@ -56,6 +68,8 @@ class MemoryStateStore : public StateStore {
   std::vector<JournalRecord> pending_;
   uint64_t next_seq_ = 1;
   size_t commits_ = 0;
+  Status failure_;
+  uint64_t available_ = UINT64_MAX / 2;
 };
 
 }  // namespace herd::ctld

@@ -3,8 +3,10 @@
 //
 // Contract: Append() only buffers; Commit() makes every buffered record durable (one
 // write + one fdatasync for all of them: group commit). A reply for a request whose
-// events were appended must not be sent before Commit() returned OK. Checkpoint() writes
-// the whole state and then drops the journal records it covers.
+// events were appended must not be sent before Commit() returned OK. A Commit() that
+// fails (a full or failing disk) leaves the journal as it was before it and keeps the
+// buffered records: a later Commit() tries them again. Checkpoint() writes the whole
+// state and then drops the journal records it covers.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +45,9 @@ class StateStore {
   // Replaces everything with `state` as a checkpoint at `seq` and an empty journal (a
   // passive controller receiving the active's whole state); the next record is seq + 1.
   virtual Status Install(const std::string& state, uint64_t seq) = 0;
+  // Bytes an unprivileged writer may still use on the store's file system (kUnsupported
+  // when unknown).
+  virtual Result<uint64_t> AvailableBytes() const = 0;
 };
 
 // 32-bit CRC (IEEE polynomial), for journal and checkpoint integrity.

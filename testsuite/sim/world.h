@@ -53,6 +53,7 @@ class SimDisk : public ctld::StateStore {
   Status Install(const std::string& state, uint64_t seq) override {
     return mem_.Install(state, seq);
   }
+  Result<uint64_t> AvailableBytes() const override { return mem_.AvailableBytes(); }
   void Crash() { mem_.Crash(); }
   void set_ignores_fsync(bool v) { ignores_fsync_ = v; }
 
