@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -28,6 +29,10 @@ class Server {
   std::unique_ptr<net::RpcServer> rpc_;
   std::vector<std::unique_ptr<net::RpcClient>> nodes_;
   std::vector<std::unique_ptr<net::RpcClient>> peers_;  // the other voters (core.ha().peers())
+  // Replies refused because their client's send queue was full (counted, logged at most
+  // every 10 s).
+  uint64_t dropped_replies_ = 0;
+  std::chrono::steady_clock::time_point last_drop_log_{};
 };
 
 }  // namespace herd::ctld
