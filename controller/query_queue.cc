@@ -26,9 +26,14 @@ Status QueryQueue::Push(Item item) {
     return ResourceExhausted("too many queries waiting from uid " + std::to_string(item.who.uid) +
                              " (" + std::to_string(mine) + "): try again later");
   }
-  if (count_ >= limits_.total || bytes_ + size > limits_.bytes) {
+  if (count_ >= limits_.total) {
     return ResourceExhausted("too many queries waiting (" + std::to_string(count_) +
                              "): try again later");
+  }
+  if (bytes_ + size > limits_.bytes) {
+    return ResourceExhausted("queries waiting hold too many bytes (" +
+                             std::to_string(bytes_ + size) + " with this one of " +
+                             std::to_string(size) + "): try again later");
   }
   by_user_[item.who.uid].push_back(std::move(item));
   count_++;

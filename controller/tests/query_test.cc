@@ -246,6 +246,9 @@ TEST(QueryQueueTest, UsersTakeTurns) {
   ASSERT_TRUE(queue.Push(item(7, 3)).ok());
   EXPECT_EQ(queue.Push(item(7, 4)).code(), Code::kResourceExhausted) << "per-user bound";
   ASSERT_TRUE(queue.Push(item(3, 10)).ok());
+  QueryQueue::Item big = item(5, 40);
+  big.frame.body.assign(2 << 20, 'x');
+  EXPECT_EQ(queue.Push(std::move(big)).code(), Code::kResourceExhausted) << "byte bound";
   ASSERT_TRUE(queue.Push(item(9, 20)).ok());
   EXPECT_EQ(queue.Push(item(4, 30)).code(), Code::kResourceExhausted) << "total bound";
   std::vector<uint64_t> order;
