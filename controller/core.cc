@@ -152,36 +152,53 @@ void ControllerCore::HandleRequest(const std::string& peer, const std::string& b
                        " bytes): " + f.error().message());
     return;
   }
-  Frame reply;
   if (!proto::SupportedVersion(*f)) {
     refusals_.Warn(from_, now, "refusing protocol version " + std::to_string(f->version));
+    Frame reply;
     reply.type = MsgType::kUnsupportedReply;
-  } else {
-    auto who = auth_.Verify(f->auth, f->body);
-    bool silent = false;
-    if (!who.ok()) {
-      refusals_.Warn(
-          from_, now,
-          std::string("refusing ") + proto::MsgTypeName(f->type) + ": " + who.error().message());
-      reply = proto::MakeStatusFrame(who.error(), 0);
-    } else if (RefusedWhileStoreFails(f->type, &silent)) {
-      if (silent) return;
-      reply = ErrorReply(StoreRefusal());
-    } else {
-      bool from_passive = false;
-      const bool writable = ha_->Writable();
-      reply = Dispatch(*who, *f, &from_passive);
-      if (from_passive) reply.flags |= proto::kFlagFromPassive;
-      if (writable) writable_replies_.push_back(replies_.size());
-    }
+    PushReply(peer, f->request_id, std::move(reply));
+    return;
   }
-  reply.request_id = f->request_id;
-  reply.epoch = epoch();
-  replies_.push_back({peer, proto::EncodeFrame(reply)});
+  auto who = auth_.Verify(f->auth, f->body);
+  if (!who.ok()) {
+    refusals_.Warn(
+        from_, now,
+        std::string("refusing ") + proto::MsgTypeName(f->type) + ": " + who.error().message());
+    PushReply(peer, f->request_id, proto::MakeStatusFrame(who.error(), 0));
+    return;
+  }
+  bool silent = false;
+  if (RefusedWhileStoreFails(f->type, &silent)) {
+    if (!silent) PushReply(peer, f->request_id, ErrorReply(StoreRefusal()));
+    return;
+  }
+  if (IsQueuedQuery(f->type)) {
+    // Answered in Flush, after every other request of the batch (query_handlers.cc).
+    const uint64_t request_id = f->request_id;
+    Status q = queries_.Push({peer, *who, std::move(*f)});
+    if (!q.ok()) PushReply(peer, request_id, ErrorReply(q));
+    return;
+  }
+  Answer(peer, *who, *f);
+}
+
+void ControllerCore::Answer(const std::string& peer, const Identity& who, const Frame& f) {
+  bool from_passive = false;
+  const bool writable = ha_->Writable();
+  Frame reply = Dispatch(who, f, &from_passive);
+  if (from_passive) reply.flags |= proto::kFlagFromPassive;
+  if (writable) writable_replies_.push_back(replies_.size());
+  PushReply(peer, f.request_id, std::move(reply));
   if (deferred_job_ != 0) {
-    deferred_.push_back({replies_.size() - 1, f->request_id, deferred_job_});
+    deferred_.push_back({replies_.size() - 1, f.request_id, deferred_job_});
     deferred_job_ = 0;
   }
+}
+
+void ControllerCore::PushReply(const std::string& peer, uint64_t request_id, Frame reply) {
+  reply.request_id = request_id;
+  reply.epoch = epoch();
+  replies_.push_back({peer, proto::EncodeFrame(reply)});
 }
 
 Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_passive) {
@@ -342,6 +359,7 @@ FlushResult ControllerCore::Flush() {
     for (const auto& [id, why] : pass.reasons) state_.SetPendingReason(id, why);
     blocked_partitions_ = std::move(pass.blocked);
   }
+  ServeQueries();
   FinishDeferredReplies();
   if (!batch_records_.empty()) {
     // The passive may have records this controller then loses in a crash: they were never

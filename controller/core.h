@@ -25,6 +25,7 @@
 #include "common/config/config.h"
 #include "common/proto/codec.h"
 #include "controller/ha/ha_control.h"
+#include "controller/query_queue.h"
 #include "controller/sched/scheduler.h"
 #include "controller/state/cluster_state.h"
 #include "controller/store/blob_store.h"
@@ -80,6 +81,8 @@ class ControllerCore {
   void HandleNodeReply(size_t node, const std::string& bytes);
   // One answer from another voter (index into ha().peers()) to a frame sent to it.
   void HandlePeerReply(size_t peer, const std::string& bytes);
+  // Queries wait for Flush (query_queue.h); true while some are left for the next one.
+  bool queries_waiting() const { return !queries_.empty(); }
   // Timers: node timeouts, time limits, forgetting old jobs, resending node messages.
   void Tick();
   FlushResult Flush();
@@ -116,6 +119,9 @@ class ControllerCore {
 
   // Dispatch (core.cc).
   proto::Frame Dispatch(const Identity& who, const proto::Frame& f, bool* from_passive);
+  // Dispatches an authenticated request and queues its reply.
+  void Answer(const std::string& peer, const Identity& who, const proto::Frame& f);
+  void PushReply(const std::string& peer, uint64_t request_id, proto::Frame reply);
   template <class E>
   Status Emit(const E& e);
   void Queue(size_t node, proto::MsgType type, uint64_t job_id, uint32_t run_seq, std::string body);
@@ -151,6 +157,8 @@ class ControllerCore {
   // admin took it down), so its own processes of those jobs are terminated too.
   void FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive = false);
   std::vector<const Job*> Select(const proto::JobFilter& filter) const;
+  // The filter's users, partitions, names and states (not its job ids) match `j`.
+  static bool Matches(const proto::JobFilter& filter, const Job& j);
   void CheckTimeLimits();
   void ForgetOldJobs();
 
@@ -206,7 +214,10 @@ class ControllerCore {
   std::vector<PeerMsg> SignPeerMessages();
 
   // Queries (query_handlers.cc).
+  // Answers waiting queries, users in turn, at most kQueryAnswersPerFlush of them.
+  void ServeQueries();
   proto::Frame QueryJobs(const proto::Frame& f);
+  proto::Frame QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool finished_wanted);
   proto::Frame QueryNodes(const proto::Frame& f);
   proto::Frame QueryPartitions(const proto::Frame& f);
   proto::Frame QueryConfig();
@@ -248,6 +259,7 @@ class ControllerCore {
   int64_t last_checkpoint_ms_ = 0;
   uint64_t next_request_id_ = 1;
   std::vector<Reply> replies_;
+  QueryQueue queries_;
   // Interactive submissions answer after the scheduling pass, with the allocation.
   struct Deferred {
     size_t reply_index;

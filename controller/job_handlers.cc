@@ -136,25 +136,26 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   return proto::MakeFrame(rep, 0);
 }
 
+bool ControllerCore::Matches(const proto::JobFilter& fl, const Job& j) {
+  if (!fl.users.empty() && std::find(fl.users.begin(), fl.users.end(), j.user) == fl.users.end() &&
+      std::find(fl.users.begin(), fl.users.end(), std::to_string(j.uid)) == fl.users.end()) {
+    return false;
+  }
+  if (!fl.partitions.empty() &&
+      std::find(fl.partitions.begin(), fl.partitions.end(), j.partition) == fl.partitions.end())
+    return false;
+  if (!fl.names.empty() &&
+      std::find(fl.names.begin(), fl.names.end(), j.spec.name) == fl.names.end())
+    return false;
+  if (!fl.states.empty() &&
+      std::find(fl.states.begin(), fl.states.end(), j.state) == fl.states.end())
+    return false;
+  return true;
+}
+
 std::vector<const Job*> ControllerCore::Select(const proto::JobFilter& fl) const {
   std::vector<const Job*> out;
-  auto match = [&](const Job& j) {
-    if (!fl.users.empty() &&
-        std::find(fl.users.begin(), fl.users.end(), j.user) == fl.users.end() &&
-        std::find(fl.users.begin(), fl.users.end(), std::to_string(j.uid)) == fl.users.end()) {
-      return false;
-    }
-    if (!fl.partitions.empty() &&
-        std::find(fl.partitions.begin(), fl.partitions.end(), j.partition) == fl.partitions.end())
-      return false;
-    if (!fl.names.empty() &&
-        std::find(fl.names.begin(), fl.names.end(), j.spec.name) == fl.names.end())
-      return false;
-    if (!fl.states.empty() &&
-        std::find(fl.states.begin(), fl.states.end(), j.state) == fl.states.end())
-      return false;
-    return true;
-  };
+  auto match = [&](const Job& j) { return Matches(fl, j); };
   if (!fl.job_ids.empty()) {
     for (uint64_t id : fl.job_ids) {
       const Job* j = state_.FindJob(id);

@@ -154,7 +154,11 @@ int main(int argc, char** argv) {
     return Fail("cannot recover state: " + s.message());
   }
 
-  auto rpc = net::RpcServer::Bind(addr);
+  // Every client (command, node daemon, step daemon, the other voter) waits for one reply
+  // before it asks again; a client that sends without reading holds at most this many
+  // replies (each query page at most proto::kQueryPageMaxBytes), the rest are dropped.
+  constexpr int kReplyQueuePerClient = 256;
+  auto rpc = net::RpcServer::Bind(addr, kReplyQueuePerClient);
   if (!rpc.ok()) return Fail(rpc.error().message());
 
   HERD_LOG(Info) << "herdctld " << self->name << " serving on " << addr << " (cluster "

@@ -71,18 +71,101 @@ proto::JobInfo ControllerCore::ToInfo(const Job& j) const {
   return i;
 }
 
+namespace {
+
+// Jobs a page examines at most (a filter matching few jobs ends the page early rather
+// than walking the whole table in one go).
+constexpr size_t kQueryPageMaxExamined = 20000;
+// Waiting queries answered per Flush (one loop iteration).
+constexpr int kQueryAnswersPerFlush = 64;
+
+// About the encoded size of `i` (Boost's binary archive: 8-byte string lengths).
+size_t ApproxSize(const proto::JobInfo& i) {
+  size_t n = 256;
+  for (const std::string* s : {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir,
+                               &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host}) {
+    n += s->size();
+  }
+  for (const auto& a : i.alloc) n += 40 + a.node.size() + 4 * a.cpus.size();
+  return n;
+}
+
+}  // namespace
+
+void ControllerCore::ServeQueries() {
+  for (int i = 0; i < kQueryAnswersPerFlush; ++i) {
+    auto q = queries_.Pop();
+    if (!q) return;
+    Answer(q->peer, q->who, q->frame);
+  }
+}
+
 Frame ControllerCore::QueryJobs(const Frame& f) {
   auto req = proto::DecodeBody<proto::QueryJobsRequest>(f.body);
   if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
   const proto::JobFilter& fl = req->filter;
-  bool finished_wanted = fl.include_finished || !fl.job_ids.empty() ||
-                         std::any_of(fl.states.begin(), fl.states.end(), proto::IsFinished);
+  const bool finished_wanted = fl.include_finished || !fl.job_ids.empty() ||
+                               std::any_of(fl.states.begin(), fl.states.end(), proto::IsFinished);
+  if (req->max_jobs == 0) return QueryJobsUnpaged(*req, finished_wanted);
+  proto::QueryJobsPage page;
+  page.now = clock_.NowSeconds();
+  page.state_seq = store_.LastSeq();
+  page.next_after = req->after_job_id;
+  const size_t limit = std::min(req->max_jobs, proto::kQueryPageMaxJobs);
+  size_t bytes = 0, examined = 0;
+  // False when the page is full: more jobs may match after page.next_after.
+  auto take = [&](const Job& j) {
+    if (page.jobs.size() >= limit || bytes >= proto::kQueryPageMaxBytes ||
+        examined >= kQueryPageMaxExamined) {
+      page.more = true;
+      return false;
+    }
+    examined++;
+    page.next_after = j.id;
+    if (proto::IsFinished(j.state) && !finished_wanted) return true;
+    if (!Matches(fl, j)) return true;
+    page.jobs.push_back(ToInfo(j));
+    bytes += ApproxSize(page.jobs.back());
+    return true;
+  };
+  if (!fl.job_ids.empty()) {
+    std::vector<uint64_t> ids = fl.job_ids;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (auto it = std::upper_bound(ids.begin(), ids.end(), req->after_job_id); it != ids.end();
+         ++it) {
+      const Job* j = state_.FindJob(*it);
+      if (j == nullptr) {
+        if (page.jobs.size() < limit) page.next_after = *it;  // gone: nothing to show
+        continue;
+      }
+      if (!take(*j)) break;
+    }
+  } else {
+    const auto& jobs = state_.jobs();
+    for (auto it = jobs.upper_bound(req->after_job_id); it != jobs.end(); ++it) {
+      if (!take(it->second)) break;
+    }
+  }
+  return proto::MakeFrame(page, 0);
+}
+
+// A client older than paged queries: every matching job in one reply, up to a bound.
+Frame ControllerCore::QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool finished_wanted) {
+  std::vector<const Job*> selected;
+  for (const Job* j : Select(req.filter)) {
+    if (proto::IsFinished(j->state) && !finished_wanted) continue;
+    selected.push_back(j);
+  }
+  if (selected.size() > proto::kUnpagedMaxJobs) {
+    return ErrorReply(ResourceExhausted(
+        std::to_string(selected.size()) + " jobs match, more than an unpaged query may return (" +
+        std::to_string(proto::kUnpagedMaxJobs) +
+        "): use a client of this controller's version (it pages) or narrow the query"));
+  }
   proto::QueryJobsReply rep;
   rep.now = clock_.NowSeconds();
-  for (const Job* j : Select(fl)) {
-    if (proto::IsFinished(j->state) && !finished_wanted) continue;
-    rep.jobs.push_back(ToInfo(*j));
-  }
+  for (const Job* j : selected) rep.jobs.push_back(ToInfo(*j));
   return proto::MakeFrame(rep, 0);
 }
 

@@ -60,7 +60,10 @@ Status Server::Run(const std::atomic<bool>& stop) {
   auto last_trim = last_busy;
   while (!stop.load()) {
     try {
-      zmq::poll(items.data(), items.size(), poll_ms);
+      // Queries left over from the last iteration (query_queue.h) are answered without
+      // waiting, after whatever arrived meanwhile.
+      zmq::poll(items.data(), items.size(),
+                core_.queries_waiting() ? std::chrono::milliseconds(0) : poll_ms);
     } catch (const zmq::error_t& e) {
       if (e.num() != EINTR) HERD_LOG(Error) << "poll: " << e.what();
       continue;
@@ -85,7 +88,16 @@ Status Server::Run(const std::atomic<bool>& stop) {
     // A failed commit (full or failing state disk) does not stop the controller: the core
     // holds what depended on it, refuses changes and tries again at every flush.
     FlushResult out = core_.Flush();
-    for (const auto& r : out.replies) rpc_->Send(r.peer, r.bytes);
+    for (const auto& r : out.replies) {
+      if (!rpc_->Send(r.peer, r.bytes)) dropped_replies_++;
+    }
+    if (dropped_replies_ > 0 &&
+        std::chrono::steady_clock::now() - last_drop_log_ > std::chrono::seconds(10)) {
+      HERD_LOG(Warning) << dropped_replies_
+                        << " replies dropped: their clients do not read what they asked for";
+      dropped_replies_ = 0;
+      last_drop_log_ = std::chrono::steady_clock::now();
+    }
     SendToPeers(out.peer_messages);
     for (const auto& m : out.node_messages) {
       Status s = nodes_[m.node]->Send(m.bytes);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -30,6 +31,10 @@ class Server {
   std::vector<std::unique_ptr<net::RpcClient>> nodes_;
   std::vector<std::unique_ptr<net::RpcClient>> peers_;  // the other voters (core.ha().peers())
   PeerLogLimiter refused_;                              // frames that are not one message
+  // Replies refused because their client's send queue was full (counted, logged at most
+  // every 10 s).
+  uint64_t dropped_replies_ = 0;
+  std::chrono::steady_clock::time_point last_drop_log_{};
 };
 
 }  // namespace herd::ctld

@@ -34,10 +34,10 @@ int WithNote(Client& client, int rc) {
 }
 
 int ShowJobs(Client& client, const HcontrolCommand& c) {
-  proto::QueryJobsRequest req;
-  req.filter.include_finished = true;
-  if (c.job_id != 0) req.filter.job_ids.push_back(c.job_id);
-  auto reply = client.Read<proto::QueryJobsReply>(req);
+  proto::JobFilter filter;
+  filter.include_finished = true;
+  if (c.job_id != 0) filter.job_ids.push_back(c.job_id);
+  auto reply = client.QueryAllJobs(filter);
   const bool one = c.job_id != 0;
   if (one && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->jobs.empty())) {
     return herd::cli::ReportError(kCmd, "Invalid job id specified");

@@ -53,9 +53,7 @@ int main(int argc, char** argv) {
     cli::PrintPassiveNote(kCmd, **client);
     return 0;
   }
-  proto::QueryJobsRequest req;
-  req.filter = opts->filter;
-  auto reply = (*client)->Read<proto::QueryJobsReply>(req);
+  auto reply = (*client)->QueryAllJobs(opts->filter);
   if (!reply.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(reply.error()).message());
 
   std::vector<proto::JobInfo> jobs;

@@ -76,6 +76,28 @@ std::string Client::PassiveNote(const std::string& cmd) {
   return cli::PassiveNote(cmd, **st);
 }
 
+Result<proto::QueryJobsReply> Client::QueryAllJobs(const proto::JobFilter& filter, bool read) {
+  proto::QueryJobsReply all;
+  proto::QueryJobsRequest req;
+  req.filter = filter;
+  req.max_jobs = proto::kQueryPageMaxJobs;
+  bool first = true;
+  while (true) {
+    auto page = read ? Read<proto::QueryJobsPage>(req) : Call<proto::QueryJobsPage>(req);
+    if (!page.ok()) return page.error();
+    if (first) all.now = page->now;
+    first = false;
+    for (proto::JobInfo& j : page->jobs) all.jobs.push_back(std::move(j));
+    if (!page->more) return all;
+    if (page->next_after <= req.after_job_id) {
+      return Internal("the controller's next page starts at job " +
+                      std::to_string(page->next_after) + ", not after " +
+                      std::to_string(req.after_job_id));
+    }
+    req.after_job_id = page->next_after;
+  }
+}
+
 void PrintPassiveNote(const std::string& cmd, Client& client) {
   const std::string note = client.PassiveNote(cmd);
   if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());

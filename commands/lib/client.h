@@ -45,6 +45,12 @@ class Client {
     if (!reply.ok()) return reply.error();
     return net::DecodeReply<Rep>(*reply);
   }
+  // Every job matching `filter`, asked page after page (QueryJobsRequest::max_jobs): the
+  // controller holds one page per request, never the whole answer. Pages are made one after
+  // the other, so they are not one snapshot: a job shows once, in the state it had when its
+  // page was made; jobs submitted while the pages are fetched may show, purged ones not.
+  // `read`: as Read (the passive may answer), else as Call. `now` is the first page's.
+  Result<proto::QueryJobsReply> QueryAllJobs(const proto::JobFilter& filter, bool read = true);
   bool from_passive() const { return from_passive_; }
   void set_from_passive(bool on) { from_passive_ = on; }
   // Whether the last Read was served by the passive controller (it marks what it serves).

@@ -31,12 +31,13 @@ std::string TcpAddress(const std::string& host, uint16_t port) {
   return "tcp://" + host + ":" + std::to_string(port);
 }
 
-Result<std::unique_ptr<RpcServer>> RpcServer::Bind(const std::string& address) {
+Result<std::unique_ptr<RpcServer>> RpcServer::Bind(const std::string& address, int send_hwm) {
   try {
     zmq::socket_t s(Context(), zmq::socket_type::router);
     CommonOptions(s);
     s.set(zmq::sockopt::rcvhwm, 100000);
-    s.set(zmq::sockopt::sndhwm, 100000);
+    s.set(zmq::sockopt::sndhwm, send_hwm);
+    s.set(zmq::sockopt::router_mandatory, 1);
     s.bind(address);
     return std::unique_ptr<RpcServer>(new RpcServer(std::move(s)));
   } catch (const zmq::error_t& e) {
@@ -69,12 +70,16 @@ Result<Incoming> RpcServer::TryRecv() {
   }
 }
 
-void RpcServer::Send(const std::string& peer, const std::string& bytes) {
+bool RpcServer::Send(const std::string& peer, const std::string& bytes) {
   try {
-    sock_.send(zmq::buffer(peer), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-    sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+    // A full queue fails the routing-id part (EAGAIN), so nothing of the reply is sent.
+    if (!sock_.send(zmq::buffer(peer), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      return false;
+    }
+    return sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait).has_value();
   } catch (const zmq::error_t&) {
-    // The peer is gone or its queue is full: the reply is dropped, the client retries.
+    // The peer is gone (EHOSTUNREACH): the reply is dropped, the client retries.
+    return false;
   }
 }
 

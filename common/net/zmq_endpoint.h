@@ -30,12 +30,15 @@ struct Incoming {
 class RpcServer {
  public:
   // Binds `address` ("tcp://*:6817"). kUnavailable if the address is in use.
-  static Result<std::unique_ptr<RpcServer>> Bind(const std::string& address);
+  // `send_hwm`: replies queued for one peer at most (ZMQ_SNDHWM); a reply to a peer whose
+  // queue is full is dropped (ZMQ_ROUTER_MANDATORY makes that visible to Send).
+  static Result<std::unique_ptr<RpcServer>> Bind(const std::string& address, int send_hwm = 100000);
 
   // One message if one is waiting; kNotFound when none; other errors are logged by callers.
   Result<Incoming> TryRecv();
-  // Sends `bytes` to `peer`. A peer that went away is not an error (the reply is dropped).
-  void Send(const std::string& peer, const std::string& bytes);
+  // Sends `bytes` to `peer` without blocking. False when the reply was dropped: the peer
+  // went away (not an error) or its send queue is full (it does not read its replies).
+  bool Send(const std::string& peer, const std::string& bytes);
   zmq::socket_t& socket() { return sock_; }
 
  private:

@@ -43,6 +43,8 @@ const char* MsgTypeName(MsgType t) {
       return "QueryJobsRequest";
     case MsgType::kQueryJobsReply:
       return "QueryJobsReply";
+    case MsgType::kQueryJobsPageReply:
+      return "QueryJobsPage";
     case MsgType::kQueryNodesRequest:
       return "QueryNodesRequest";
     case MsgType::kQueryNodesReply:

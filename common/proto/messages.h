@@ -42,7 +42,8 @@ enum class MsgType : uint16_t {
   kQueryStepsReply = 120,
   kHaStatusRequest = 121,  // who is active, epoch, replication lag (ha_messages.h)
   kHaStatusReply = 122,
-  kTakeoverRequest = 123,  // hcontrol takeover: hand the active role to the other
+  kTakeoverRequest = 123,     // hcontrol takeover: hand the active role to the other
+  kQueryJobsPageReply = 124,  // one page of a paged QueryJobsRequest
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -175,12 +176,41 @@ struct HoldJobsRequest {
   }
 };
 
+// Paged (class version 1, max_jobs > 0): the matching jobs with ids above after_job_id, in
+// ascending id order, at most max_jobs of them and fewer when the controller's page caps
+// (kQueryPageMaxJobs, kQueryPageMaxBytes, jobs examined) end the page first; the answer is
+// a QueryJobsPage. Each page is made when asked for: pages are not one snapshot.
+// Unpaged (max_jobs = 0, and every version-0 request): one QueryJobsReply with every
+// matching job, refused with kResourceExhausted when more than kUnpagedMaxJobs match.
 struct QueryJobsRequest {
   static constexpr MsgType kType = MsgType::kQueryJobsRequest;
   JobFilter filter;
+  uint64_t after_job_id = 0;
+  uint32_t max_jobs = 0;
+  template <class A>
+  void serialize(A& ar, unsigned version) {
+    ar& filter;
+    if (version >= 1) ar& after_job_id& max_jobs;
+  }
+};
+
+inline constexpr uint32_t kQueryPageMaxJobs = 500;
+inline constexpr size_t kQueryPageMaxBytes = 64u << 10;
+inline constexpr uint32_t kUnpagedMaxJobs = 2000;
+
+struct QueryJobsPage {
+  static constexpr MsgType kType = MsgType::kQueryJobsPageReply;
+  std::vector<JobInfo> jobs;  // ascending job id
+  int64_t now = 0;            // controller's time, for elapsed-time columns
+  // More jobs may match: ask again with after_job_id = next_after.
+  bool more = false;
+  uint64_t next_after = 0;
+  // The controller's journal sequence when the page was made: two pages with the same
+  // sequence saw the same state.
+  uint64_t state_seq = 0;
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& filter;
+    ar& jobs& now& more& next_after& state_seq;
   }
 };
 
@@ -372,3 +402,4 @@ struct TerminateJobRequest {
 
 BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::QueryJobsRequest, 1)

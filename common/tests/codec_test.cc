@@ -259,6 +259,35 @@ TEST(Codec, LaunchStepFromBeforeUmaskDecodes) {
   EXPECT_EQ(bytes[22], 1);
 }
 
+// A QueryJobsRequest as clients before paged queries encoded it (class version 0: the
+// filter alone; job_ids {7}, users {"bob"}, include_finished), bytes from that version.
+TEST(Codec, QueryJobsRequestOfAnOlderClient) {
+  const unsigned char v0[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,  0,   0,  0, 0, 0, 0, 7, 0,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,  0,   0,  0, 0, 0, 0, 0, 0,
+                              0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 98, 111, 98, 0, 0, 0, 0, 0, 0,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,   0,  0, 0, 0, 0, 0, 0,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,   0,  0, 1};
+  auto back =
+      DecodeBody<QueryJobsRequest>(std::string(reinterpret_cast<const char*>(v0), sizeof v0));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->filter.job_ids, (std::vector<uint64_t>{7}));
+  EXPECT_EQ(back->filter.users, (std::vector<std::string>{"bob"}));
+  EXPECT_TRUE(back->filter.include_finished);
+  EXPECT_EQ(back->max_jobs, 0u) << "unpaged: answered with one QueryJobsReply";
+  EXPECT_EQ(back->after_job_id, 0u);
+  // This version writes class version 1 and the cursor after the filter.
+  QueryJobsRequest paged = *back;
+  paged.after_job_id = 41;
+  paged.max_jobs = 500;
+  std::string bytes = EncodeBody(paged);
+  ASSERT_EQ(bytes.size(), sizeof v0 + 12);
+  EXPECT_EQ(bytes[1], 1) << "class version";
+  auto again = DecodeBody<QueryJobsRequest>(bytes);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->after_job_id, 41u);
+  EXPECT_EQ(again->max_jobs, 500u);
+}
+
 TEST(Codec, GarbageBodiesNeverCrash) {
   std::mt19937 rng(7);
   SubmitJobRequest r;
@@ -499,7 +528,17 @@ TEST(Codec, EveryMessageRoundTrips) {
 
   QueryJobsRequest query_jobs;
   query_jobs.filter = SampleFilter();
+  query_jobs.after_job_id = 1234;
+  query_jobs.max_jobs = 77;
   ExpectRoundTrip(query_jobs);
+  QueryJobsPage page;
+  page.jobs = {JobInfo{}};
+  page.jobs[0].job_id = 5;
+  page.now = 3;
+  page.more = true;
+  page.next_after = 9;
+  page.state_seq = 11;
+  ExpectRoundTrip(page);
   QueryJobsReply jobs;
   JobInfo j;
   j.job_id = 42;
