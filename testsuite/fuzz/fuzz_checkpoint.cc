@@ -1,5 +1,5 @@
-// herd fuzz — the checkpoint as the controller recovers it: FileStateStore::Load, then
-// ClusterState::Restore.
+// herd fuzz — the checkpoint as the controller recovers it: FileStateStore::ScanForSalvage
+// (herdctld --salvage) and Load, then ClusterState::Restore.
 //
 // The first byte picks how the rest becomes a checkpoint:
 //   even: the rest is the checkpoint file, byte for byte (magic, format, checksum);
@@ -38,6 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto store = ctld::FileStateStore::Open(dir.path());
   HERD_FUZZ_CHECK(store.ok());
+  // What `herdctld --salvage` reads first (it changes nothing), then what a start reads.
+  (void)(*store)->ScanForSalvage();
   auto rec = (*store)->Load();
   if (installed) {
     HERD_FUZZ_CHECK(rec.ok());

@@ -1,5 +1,6 @@
-// herd fuzz — the journal as the controller recovers it: FileStateStore::Load over a state
-// directory, then every record replayed into a ClusterState (ClusterState::ApplyRecord).
+// herd fuzz — the journal as the controller recovers it: FileStateStore::ScanForSalvage
+// (herdctld --salvage) and Load over a state directory, then every record replayed into a
+// ClusterState (ClusterState::ApplyRecord).
 //
 // The first byte picks how the rest becomes a journal:
 //   even: the rest is the journal file, byte for byte (framing, checksums, torn tails);
@@ -66,6 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto store = ctld::FileStateStore::Open(dir.path());
   HERD_FUZZ_CHECK(store.ok());
+  // What `herdctld --salvage` reads first (it changes nothing), then what a start reads.
+  (void)(*store)->ScanForSalvage();
   auto rec = (*store)->Load();
   if (as_records) {
     // Records the store itself wrote are all read back, in order, unchanged.
