@@ -1,4 +1,16 @@
 # Warnings, sanitizers and start-up flags for every herd target.
+if(HERD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "HERD_FUZZ needs clang (libFuzzer): configure with "
+                        "-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  set(HERD_SANITIZE ON)
+  # Coverage feedback for libFuzzer in every library; the fuzz targets themselves link
+  # with -fsanitize=fuzzer (testsuite/fuzz/CMakeLists.txt). -O1 and line tables only (after
+  # the build type's flags, so they win): the Boost.Serialization code of the messages
+  # takes minutes to build at -O2 -g with the sanitizers, and stack traces need no more.
+  add_compile_options(-fsanitize=fuzzer-no-link -O1 -gline-tables-only)
+endif()
 add_compile_options(-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
 if(HERD_WERROR)
   add_compile_options(-Werror)

@@ -4,54 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 namespace herd::sim {
-
-Result<SwfTrace> ReadSwf(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound("cannot open " + path);
-  SwfTrace t;
-  int64_t max_nodes = 0, max_procs = 0, largest = 0;
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    line_no++;
-    if (line.empty()) continue;
-    if (line[0] == ';') {
-      std::istringstream h(line.substr(1));
-      std::string key;
-      int64_t value = 0;
-      if (h >> key >> value) {
-        if (key == "MaxNodes:") max_nodes = value;
-        if (key == "MaxProcs:") max_procs = value;
-      }
-      continue;
-    }
-    std::istringstream f(line);
-    std::vector<int64_t> v;
-    double x = 0;
-    while (f >> x) v.push_back(static_cast<int64_t>(x));
-    if (v.size() < 18) {
-      return InvalidArgument(path + ":" + std::to_string(line_no) + ": expected 18 fields, got " +
-                             std::to_string(v.size()));
-    }
-    SwfJob j;
-    j.number = v[0];
-    j.submit_s = v[1];
-    j.run_s = v[3];
-    j.procs = v[7] > 0 ? v[7] : v[4];
-    j.req_time_s = v[8];
-    j.user = v[11];
-    if (j.run_s < 0 || j.procs <= 0 || j.submit_s < 0) continue;  // cancelled before start
-    largest = std::max(largest, j.procs);
-    t.jobs.push_back(j);
-  }
-  t.max_procs = max_procs > 0 ? max_procs : max_nodes > 0 ? max_nodes : largest;
-  if (t.jobs.empty()) return InvalidArgument(path + ": no usable job");
-  return t;
-}
 
 SwfWorkload::SwfWorkload(World& world, const SwfTrace& trace, const SwfOptions& o)
     : SwfWorkload(world, MakePlans(world, trace, o)) {}

@@ -30,6 +30,8 @@ struct SwfTrace {
 };
 
 Result<SwfTrace> ReadSwf(const std::string& path);
+// The same from the text of a trace; `origin` names it in errors ("<origin>:<line>: ...").
+Result<SwfTrace> ParseSwf(const std::string& text, const std::string& origin);
 
 struct SwfOptions {
   std::string path;
