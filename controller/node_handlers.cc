@@ -226,13 +226,18 @@ Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
 }
 
 // A heartbeat from a node that must register (after a takeover every node must) shows it
-// is alive: NodeTimeout counts from it, but only for NodeTimeout after the first such
-// heartbeat, so that a node that keeps failing to register (fenced, or refused) goes DOWN
-// with the reason instead of staying unknown forever.
+// is alive, but not forever: a node that keeps failing to register goes DOWN with the
+// reason instead of staying unknown. One that refuses this controller (fenced) gets
+// NodeTimeout from its first refusal; any other keeps counting as alive only while its
+// lease may run (NodeLease since the last accepted contact): it registers as soon as an
+// answer reaches it, which the output held during a takeover may delay for a while.
 void ControllerCore::NoteUnregisteredLife(NodeRecord& n) {
   const int64_t now = clock_.MonotonicMs();
   if (n.must_register_ms < 0) n.must_register_ms = now;
-  if (now - n.must_register_ms <= int64_t{config_.node_timeout_s} * 1000) {
+  const bool alive = n.fenced_epoch != 0
+                         ? now - n.must_register_ms <= int64_t{config_.node_timeout_s} * 1000
+                         : now - n.contact_ms <= config_.NodeLeaseS() * 1000;
+  if (alive) {
     n.last_heard_ms = now;
     n.last_heartbeat = clock_.NowSeconds();
   }
