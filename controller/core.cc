@@ -108,10 +108,14 @@ Status ControllerCore::Recover() {
                  << ", " << rec->records.size() << " journal records (" << skipped
                  << " not applicable), " << (rec->torn_tail ? "torn tail dropped, " : "") << pending
                  << " pending and " << running << " running jobs";
-  for (auto& n : state_.nodes()) n.last_heard_ms = clock_.MonotonicMs();
+  for (auto& n : state_.nodes()) {
+    // A node's lease may have been renewed up to now by this controller's former self.
+    n.last_heard_ms = n.contact_ms = clock_.MonotonicMs();
+  }
   need_schedule_ = true;
   RefreshSpace(true);
   HERD_RETURN_IF_ERROR(ha_->Load());
+  HERD_RETURN_IF_ERROR(ha_->RaiseEpoch(min_epoch_));
   ha_->Tick(store_.LastSeq());  // one controller alone is active at once
   CheckRole();
   return Status::Ok();
@@ -140,6 +144,7 @@ template Status ControllerCore::Emit(const NodeUpdated&);
 template Status ControllerCore::Emit(const PartitionUpdated&);
 template Status ControllerCore::Emit(const StepStarted&);
 template Status ControllerCore::Emit(const StepNodeEnded&);
+template Status ControllerCore::Emit(const LaunchConfirmed&);
 
 void ControllerCore::HandleRequest(const std::string& peer, const std::string& bytes,
                                    const std::string& from) {

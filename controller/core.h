@@ -72,6 +72,8 @@ class ControllerCore {
 
   // Loads checkpoint + journal. kDataLoss on corruption (the controller must not start).
   Status Recover();
+  // herdctld --min-epoch: before Recover(), the epoch to start above (HaControl::RaiseEpoch).
+  void set_min_epoch(uint64_t epoch) { min_epoch_ = epoch; }
 
   // One request from `peer` (routing id; `from`: its address, for logs). Its reply is
   // queued until Flush().
@@ -183,6 +185,18 @@ class ControllerCore {
   proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
   proto::Frame UpdatePartition(const Identity& who, const proto::Frame& f);
   void CheckNodeTimeouts();
+  // A node that has seen a higher controller epoch than this one's (`seen`, from its
+  // request's envelope) refuses this controller's answers: noted (fenced_epoch), logged
+  // once. True when fenced.
+  bool FencedNode(NodeRecord& n, uint64_t seen);
+  // A heartbeat or registration that cannot be accepted still shows the node is alive,
+  // for NodeTimeout from the first one (then the node goes DOWN with a reason).
+  void NoteUnregisteredLife(NodeRecord& n);
+  std::string NodeDownReason(const NodeRecord& n) const;
+  // Ends (NODE_FAIL) or requeues one running job whose run was lost with `node` (see
+  // FailJobsOnNode for `node_alive`).
+  void NodeLostJob(uint64_t job_id, const std::string& node, const std::string& why,
+                   bool node_alive);
   int64_t KillDeadline() const;
   // Node `n` confirmed (or may be assumed) that run (job_id, run_seq) is gone. False when
   // it was not waited for.
@@ -250,6 +264,7 @@ class ControllerCore {
   // not sent (their records may be lost with this controller's journal).
   std::vector<size_t> writable_replies_;
   uint32_t admin_uid_ = 0;
+  uint64_t min_epoch_ = 0;
   bool need_schedule_ = true;
   // From the last scheduling pass: a new job there waits behind the blocked one, so its
   // submission alone needs no new pass (a submission storm stays O(1) per job).
@@ -269,9 +284,6 @@ class ControllerCore {
   std::vector<Deferred> deferred_;
   uint64_t deferred_job_ = 0;            // set by Submit for the request being handled
   std::map<uint64_t, Outgoing> outbox_;  // by request id of the last send
-  std::set<uint64_t> launch_acked_;      // jobs whose launch a node confirmed
-  // Per job: (step, node) whose LaunchStepRequest the node confirmed.
-  std::map<uint64_t, std::set<std::pair<uint32_t, size_t>>> step_launch_acked_;
   std::unordered_map<uint32_t, std::string> user_names_;
   // Refused requests are logged at most a few per sender and window.
   PeerLogLimiter refusals_;

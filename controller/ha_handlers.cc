@@ -148,12 +148,13 @@ void ControllerCore::BecameActive() {
   // are not the nodes' fault. They register again (their first heartbeat is answered
   // "not registered") and report what runs, which reconciles launches in flight.
   for (auto& n : state_.nodes()) {
-    n.last_heard_ms = now;
+    // A node's lease may have been renewed up to now by the former active.
+    n.last_heard_ms = n.contact_ms = now;
     n.registered = false;
+    n.must_register_ms = -1;
+    n.jobs_lost_at_ms = 0;
   }
   outbox_.clear();
-  launch_acked_.clear();
-  step_launch_acked_.clear();
   held_.clear();
   RebuildKillWaits();
   need_schedule_ = true;
@@ -184,8 +185,6 @@ void ControllerCore::SteppedDown() {
   writable_replies_.clear();
   deferred_.clear();
   outbox_.clear();
-  launch_acked_.clear();
-  step_launch_acked_.clear();
   HERD_LOG(Info) << "no longer active (epoch " << ha_->epoch() << ")";
 }
 

@@ -410,8 +410,6 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
   bool had_steps = std::any_of(old.steps.begin(), old.steps.end(),
                                [](const StepRecord& s) { return s.state == JobState::kRunning; });
   if (had_steps) TerminateOnNodes(old, "");
-  launch_acked_.erase(id);
-  step_launch_acked_.erase(id);
   need_schedule_ = true;
   return Status::Ok();
 }
@@ -435,6 +433,13 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
     return ErrorReply(
         FailedPrecondition("job " + std::to_string(j->id) + " does not run on " + req->node));
   }
+  if (req->message == proto::kNodeLeaseExpired && j->intent == KillIntent::kNone) {
+    // The node stopped it itself, having lost the controller: lost with its node.
+    NodeLostJob(j->id, req->node,
+                "NodeFail: " + req->node + " lost the controller for longer than NodeLease",
+                /*node_alive=*/false);
+    return proto::MakeStatusFrame(Status::Ok(), 0);
+  }
   Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message);
   return proto::MakeStatusFrame(s, 0);
 }
@@ -448,37 +453,41 @@ void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& 
       if (a.node == node) ids.push_back(id);
     }
   }
-  for (uint64_t id : ids) {
-    const Job old = *state_.FindJob(id);  // its allocation, for the terminate messages
-    DropOutgoingFor(id);
-    launch_acked_.erase(id);
-    step_launch_acked_.erase(id);
-    // The processes of the old run on the surviving nodes must go; until the batch host
-    // confirms (its step reports the old run's end), it gets no new work.
-    const bool wait_for_host = !old.alloc.empty() && (node_alive || old.alloc.front().node != node);
-    if (config_.job_requeue && old.spec.requeue && !old.spec.interactive) {
-      JobRequeued e;
-      e.job_id = id;
-      e.reason = why;
-      if (wait_for_host) {
-        e.wait_node = old.alloc.front().node;
-        e.wait_run = old.run_seq;
-      }
-      Status s = Emit(e);
-      HERD_LOG(Info) << "job " << id << " requeued: " << why << (s.ok() ? "" : s.ToString());
-    } else {
-      JobKillIntent k;
-      k.job_id = id;
-      k.intent = KillIntent::kNodeFail;
-      (void)Emit(k);
-      (void)EndRunningJob(*state_.FindJob(id), 0, 0, why);
-    }
-    TerminateOnNodes(old, node_alive ? "" : node);
+  for (uint64_t id : ids) NodeLostJob(id, node, why, node_alive);
+  need_schedule_ = true;
+}
+
+void ControllerCore::NodeLostJob(uint64_t id, const std::string& node, const std::string& why,
+                                 bool node_alive) {
+  const Job* j = state_.FindJob(id);
+  if (j == nullptr || j->state != JobState::kRunning) return;
+  const Job old = *j;  // its allocation, for the terminate messages
+  DropOutgoingFor(id);
+  // The processes of the old run on the surviving nodes must go; until the batch host
+  // confirms (its step reports the old run's end), it gets no new work.
+  const bool wait_for_host = !old.alloc.empty() && (node_alive || old.alloc.front().node != node);
+  if (config_.job_requeue && old.spec.requeue && !old.spec.interactive) {
+    JobRequeued e;
+    e.job_id = id;
+    e.reason = why;
     if (wait_for_host) {
-      if (NodeRecord* bh = state_.FindNode(old.alloc.front().node)) {
-        bh->pending_kills[{old.id, old.run_seq}] = KillDeadline();
-        state_.SetAwaitingKill(old.id, true);
-      }
+      e.wait_node = old.alloc.front().node;
+      e.wait_run = old.run_seq;
+    }
+    Status s = Emit(e);
+    HERD_LOG(Info) << "job " << id << " requeued: " << why << (s.ok() ? "" : s.ToString());
+  } else {
+    JobKillIntent k;
+    k.job_id = id;
+    k.intent = KillIntent::kNodeFail;
+    (void)Emit(k);
+    (void)EndRunningJob(*state_.FindJob(id), 0, 0, why);
+  }
+  TerminateOnNodes(old, node_alive ? "" : node);
+  if (wait_for_host) {
+    if (NodeRecord* bh = state_.FindNode(old.alloc.front().node)) {
+      bh->pending_kills[{old.id, old.run_seq}] = KillDeadline();
+      state_.SetAwaitingKill(old.id, true);
     }
   }
   need_schedule_ = true;

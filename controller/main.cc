@@ -1,5 +1,5 @@
 // herd — herdctld: the controller daemon.
-//   herdctld [--conf FILE] [--name CTL]
+//   herdctld [--conf FILE] [--name CTL] [--min-epoch N]
 //   herdctld --witness [--conf FILE]      the third voter of a controller pair
 //   herdctld --salvage [--conf FILE] [--name CTL]   repair a state directory it refuses
 #include <getopt.h>
@@ -13,6 +13,7 @@
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
+#include "common/base/strings.h"
 #include "controller/ha/witness.h"
 #include "controller/malloc_tuning.h"
 #include "controller/salvage.h"
@@ -43,14 +44,16 @@ std::string StateDirFor(const herd::ClusterConfig& cfg, const std::string& name)
 
 void Usage() {
   std::printf(
-      "Usage: herdctld [--conf FILE] [--name NAME]\n"
+      "Usage: herdctld [--conf FILE] [--name NAME] [--min-epoch N]\n"
       "       herdctld --witness [--conf FILE]\n"
       "       herdctld --salvage [--conf FILE] [--name NAME]\n"
-      "  --conf FILE  configuration (default: $HERD_CONF or /etc/herd/herd.conf)\n"
-      "  --name NAME  which ControllerHost entry this is (default: the first)\n"
-      "  --witness    run the witness (WitnessHost): a voter that keeps no cluster state\n"
-      "  --salvage    with the controller stopped: keep what is valid of a damaged state\n"
-      "               directory, report the jobs lost, and leave a state herdctld starts from\n");
+      "  --conf FILE    configuration (default: $HERD_CONF or /etc/herd/herd.conf)\n"
+      "  --name NAME    which ControllerHost entry this is (default: the first)\n"
+      "  --min-epoch N  start above epoch N: takes back node daemons that refuse this\n"
+      "                 controller for having seen epoch N (hinfo shows it as the reason)\n"
+      "  --witness      run the witness (WitnessHost): a voter that keeps no cluster state\n"
+      "  --salvage      with the controller stopped: keep what is valid of a damaged state\n"
+      "                 directory, report the jobs lost, and leave a state herdctld starts from\n");
 }
 
 }  // namespace
@@ -62,11 +65,13 @@ int main(int argc, char** argv) {
   std::string name;
   bool witness = false;
   bool salvage = false;
+  uint64_t min_epoch = 0;
   static const option kOpts[] = {{"conf", required_argument, nullptr, 'f'},
                                  {"name", required_argument, nullptr, 'n'},
                                  {"witness", no_argument, nullptr, 'w'},
                                  {"salvage", no_argument, nullptr, 's'},
                                  {"help", no_argument, nullptr, 'h'},
+                                 {"min-epoch", required_argument, nullptr, 'e'},
                                  {"version", no_argument, nullptr, 'V'},
                                  {nullptr, 0, nullptr, 0}};
   int c;
@@ -84,6 +89,15 @@ int main(int argc, char** argv) {
       case 's':
         salvage = true;
         break;
+      case 'e': {
+        // Below 2^63: room for elections above it.
+        auto n = ParseUint(optarg, (uint64_t{1} << 63) - 1);
+        if (!n.ok()) {
+          return Fail(std::string("--min-epoch: not an epoch below 2^63: ") + optarg);
+        }
+        min_epoch = *n;
+        break;
+      }
       case 'h':
         Usage();
         return 0;
@@ -149,6 +163,7 @@ int main(int argc, char** argv) {
   std::string addr = net::TcpAddress(self->host, self->port);
   ctld::ha::FileVoteStore votes(state_dir + "/vote");
   ctld::ControllerCore core(*cfg, clock, **store, blobs, *auth, addr, &votes, self->name);
+  core.set_min_epoch(min_epoch);
   if (Status s = core.Recover(); !s.ok()) {
     HERD_LOG(Error) << "cannot recover state: " << s.message();
     return Fail("cannot recover state: " + s.message());

@@ -20,8 +20,17 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   const size_t index = static_cast<size_t>(idx);
   NodeRecord& n = state_.nodes()[index];
   const NodeConfig& nc = state_.NodeConf(index);
+  if (FencedNode(n, f.epoch)) {
+    // It would refuse the answer: registering it would count a node as usable that
+    // takes no order from this controller.
+    NoteUnregisteredLife(n);
+    n.registered = false;
+    return ErrorReply(FailedPrecondition(NodeDownReason(n)));
+  }
   n.registered = true;
-  n.last_heard_ms = clock_.MonotonicMs();
+  n.last_heard_ms = n.contact_ms = clock_.MonotonicMs();
+  n.must_register_ms = -1;
+  n.jobs_lost_at_ms = 0;  // back before its jobs were taken for gone: it reports them
   n.last_heartbeat = clock_.NowSeconds();
   n.boot_time = req->boot_time;
   n.hw = req->hw;
@@ -73,7 +82,9 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
       rep.acked.push_back(st);
     } else if (current) {
       reported.insert(st.job_id);
-      launch_acked_.insert(st.job_id);
+      if (!j->launch_confirmed && j->alloc.front().node == n.name) {
+        (void)Emit(LaunchConfirmed{j->id, j->run_seq, proto::kBatchStep, n.name});
+      }
     } else {
       HERD_LOG(Info) << "node " << n.name << " runs unknown step of job " << st.job_id << "."
                      << st.run_seq << ": it will be killed";
@@ -93,30 +104,48 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
 }
 
 // Batch jobs `node` (just registered, reporting the batch jobs `reported`) should be
-// running but does not report: a launch it confirmed was lost with the node, one it never
-// confirmed is sent (again). (An allocation of halloc or hrun has no batch step: only its
-// job steps run on nodes.)
+// running but does not report: a launch it confirmed was lost with the node; one it never
+// confirmed is sent (again) when it may run twice, and otherwise (--no-requeue, or
+// JobRequeue=0) only when this controller knows it never went out: once sent, it may have
+// run on the node before the node lost it. (An allocation of halloc or hrun has no batch
+// step: only its job steps run on nodes.)
 void ControllerCore::ReconcileBatchLaunches(size_t node, const std::set<uint64_t>& reported) {
   const std::string& name = state_.NodeConf(node).name;
-  std::vector<uint64_t> lost;
+  std::vector<uint64_t> lost, maybe_ran;
   for (const auto& [id, j] : state_.jobs()) {
     if (j.state != JobState::kRunning || j.spec.interactive || j.alloc.empty() ||
         j.alloc.front().node != name)
       continue;
     if (reported.count(id)) continue;
-    if (launch_acked_.count(id)) {
+    if (j.launch_confirmed) {
       lost.push_back(id);
-    } else {
-      bool queued = std::any_of(outbox_.begin(), outbox_.end(), [&](const auto& kv) {
-        return kv.second.job_id == id && kv.second.type == MsgType::kLaunchBatchRequest;
-      });
-      if (!queued) SendLaunch(j);  // never confirmed: (re)send; the node launches once
+      continue;
+    }
+    auto queued = std::find_if(outbox_.begin(), outbox_.end(), [&](const auto& kv) {
+      return kv.second.job_id == id && kv.second.type == MsgType::kLaunchBatchRequest;
+    });
+    if (queued != outbox_.end() && queued->second.attempts == 0) continue;  // never sent
+    if (!(config_.job_requeue && j.spec.requeue)) {
+      maybe_ran.push_back(id);
+    } else if (queued == outbox_.end()) {
+      SendLaunch(j);  // never confirmed: (re)send; the node launches once
     }
   }
   for (uint64_t id : lost) {
     HERD_LOG(Warning) << "job " << id << " is no longer running on " << name;
     const Job* j = state_.FindJob(id);
     (void)EndRunningJob(*j, 0, 0, "batch step lost on " + name);
+  }
+  for (uint64_t id : maybe_ran) {
+    HERD_LOG(Warning) << "job " << id << ": " << name
+                      << " does not report a launch it never confirmed; the job may have run "
+                         "there and may not be requeued: it is not launched again";
+    JobKillIntent k;
+    k.job_id = id;
+    k.intent = KillIntent::kNodeFail;
+    (void)Emit(k);
+    (void)EndRunningJob(*state_.FindJob(id), 0, 0,
+                        "launch on " + name + " unconfirmed and lost: may have run, not requeued");
   }
 }
 
@@ -134,11 +163,9 @@ void ControllerCore::ResendStepLaunches(size_t node,
                               [&](const proto::StepNode& sn) { return sn.node == name; });
       bool done =
           std::find(st.nodes_done.begin(), st.nodes_done.end(), name) != st.nodes_done.end();
-      auto acked = step_launch_acked_.find(id);
-      if (!here || done ||
-          (acked != step_launch_acked_.end() && acked->second.count({st.step_id, node}) != 0)) {
-        continue;
-      }
+      bool confirmed =
+          std::find(st.confirmed.begin(), st.confirmed.end(), name) != st.confirmed.end();
+      if (!here || done || confirmed) continue;
       bool queued = std::any_of(outbox_.begin(), outbox_.end(), [&](const auto& kv) {
         return kv.second.node == node && kv.second.type == MsgType::kLaunchStepRequest &&
                kv.second.body == st.launch_body;
@@ -184,14 +211,61 @@ Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
   NodeRecord* n = state_.FindNode(req->name);
   if (n == nullptr)
     return ErrorReply(NotFound("node " + req->name + " is not in the configuration"));
-  // Any heartbeat shows the node is alive, also one that must register first (after a
-  // takeover every node must): NodeTimeout counts from it.
-  n->last_heard_ms = clock_.MonotonicMs();
-  n->last_heartbeat = clock_.NowSeconds();
+  if (FencedNode(*n, f.epoch)) {
+    NoteUnregisteredLife(*n);
+    n->registered = false;
+    return ErrorReply(FailedPrecondition(NodeDownReason(*n)));
+  }
   if (!n->registered || n->boot_time != req->boot_time) {
+    NoteUnregisteredLife(*n);
     return ErrorReply(NotFound("node " + req->name + " must register"));
   }
+  n->last_heard_ms = n->contact_ms = clock_.MonotonicMs();
+  n->last_heartbeat = clock_.NowSeconds();
   return proto::MakeStatusFrame(Status::Ok(), 0);
+}
+
+// A heartbeat from a node that must register (after a takeover every node must) shows it
+// is alive, but not forever: a node that keeps failing to register goes DOWN with the
+// reason instead of staying unknown. One that refuses this controller (fenced) gets
+// NodeTimeout from its first refusal; any other keeps counting as alive only while its
+// lease may run (NodeLease since the last accepted contact): it registers as soon as an
+// answer reaches it, which the output held during a takeover may delay for a while.
+void ControllerCore::NoteUnregisteredLife(NodeRecord& n) {
+  const int64_t now = clock_.MonotonicMs();
+  if (n.must_register_ms < 0) n.must_register_ms = now;
+  const bool alive = n.fenced_epoch != 0
+                         ? now - n.must_register_ms <= int64_t{config_.node_timeout_s} * 1000
+                         : now - n.contact_ms <= config_.NodeLeaseS() * 1000;
+  if (alive) {
+    n.last_heard_ms = now;
+    n.last_heartbeat = clock_.NowSeconds();
+  }
+}
+
+bool ControllerCore::FencedNode(NodeRecord& n, uint64_t seen) {
+  if (seen <= epoch()) {
+    n.fenced_epoch = 0;
+    return false;
+  }
+  if (n.fenced_epoch != seen) {
+    HERD_LOG(Error) << "node " << n.name << " refuses this controller: it has seen controller "
+                    << "epoch " << seen << ", this controller is at " << epoch()
+                    << " (state lost, or a forged answer); to take it back, restart herdctld "
+                    << "with --min-epoch " << seen;
+  }
+  n.fenced_epoch = seen;
+  return true;
+}
+
+std::string ControllerCore::NodeDownReason(const NodeRecord& n) const {
+  if (n.fenced_epoch != 0) {
+    return "Fenced: node has seen controller epoch " + std::to_string(n.fenced_epoch) +
+           " above this controller's " + std::to_string(epoch()) + " (herdctld --min-epoch " +
+           std::to_string(n.fenced_epoch) + ")";
+  }
+  if (n.must_register_ms >= 0) return "Not responding: heartbeats but does not register";
+  return "Not responding";
 }
 
 bool ControllerCore::KillConfirmed(NodeRecord& n, uint64_t job_id, uint32_t run_seq) {
@@ -220,8 +294,11 @@ void ControllerCore::RebuildKillWaits() {
   }
 }
 
+// A node that does not confirm is waited for until its lease has surely run out (it then
+// stopped the run itself), and at least KillWait + 60 s.
 int64_t ControllerCore::KillDeadline() const {
-  return clock_.MonotonicMs() + (int64_t{config_.kill_wait_s} + 60) * 1000;
+  return clock_.MonotonicMs() +
+         std::max<int64_t>((int64_t{config_.kill_wait_s} + 60) * 1000, config_.LostNodeDelayMs());
 }
 
 void ControllerCore::CheckNodeTimeouts() {
@@ -240,19 +317,34 @@ void ControllerCore::CheckNodeTimeouts() {
       need_schedule_ = true;
     }
   }
-  int64_t limit = int64_t{config_.node_timeout_s} * 1000;
+  const int64_t limit = int64_t{config_.node_timeout_s} * 1000;
   for (size_t i = 0; i < state_.nodes().size(); ++i) {
     NodeRecord& n = state_.nodes()[i];
+    if (n.jobs_lost_at_ms != 0 && now >= n.jobs_lost_at_ms) {
+      // Its lease has surely run out: the node has stopped their runs itself.
+      n.jobs_lost_at_ms = 0;
+      if (n.jobs > 0) FailJobsOnNode(n.name, "NodeFail: " + n.name + " not responding");
+    }
     if (now - n.last_heard_ms <= limit) continue;
-    bool has_jobs = n.jobs > 0;
-    if (!n.registered && !has_jobs) continue;  // never seen since start, nothing on it
-    if (n.registered) HERD_LOG(Warning) << "node " << n.name << " is not responding";
+    const bool has_jobs = n.jobs > 0;
+    // Never heard of since this controller started, and nothing on it: nothing to say.
+    if (!n.registered && !has_jobs && n.must_register_ms < 0 && n.fenced_epoch == 0) continue;
+    const std::string why = NodeDownReason(n);
+    if (n.registered || n.reason != why) {
+      HERD_LOG(Warning) << "node " << n.name << " is down: " << why;
+    }
     n.registered = false;
-    if (!n.admin_down) {
-      NodeUpdated e{n.name, true, true, n.drain, "Not responding", clock_.NowSeconds()};
+    if (!n.admin_down || (n.down_not_responding && n.reason != why)) {
+      NodeUpdated e{n.name, true, true, n.drain, why, clock_.NowSeconds()};
       (void)Emit(e);
     }
-    if (has_jobs) FailJobsOnNode(n.name, "NodeFail: " + n.name + " not responding");
+    if (has_jobs && n.jobs_lost_at_ms == 0) {
+      // Requeued (or ended) only once the node's lease has surely run out (doc/ha.md).
+      n.jobs_lost_at_ms = std::max(now, n.contact_ms + config_.LostNodeDelayMs());
+      HERD_LOG(Warning) << "the jobs on " << n.name << " are taken for gone in "
+                        << (n.jobs_lost_at_ms - now) / 1000 << " s (NodeLease + KillWait + "
+                        << ClusterConfig::kLostNodeMarginS << " s after the last contact)";
+    }
     n.last_heard_ms = now;  // do not repeat every tick
   }
 }
@@ -325,7 +417,9 @@ void ControllerCore::OnNodeAnswer(const Outgoing& out, const Status& st) {
     const Job* j = state_.FindJob(out.job_id);
     if (j == nullptr || j->state != JobState::kRunning || j->run_seq != out.run_seq) return;
     if (st.ok()) {
-      launch_acked_.insert(out.job_id);
+      if (!j->launch_confirmed) {
+        (void)Emit(LaunchConfirmed{out.job_id, out.run_seq, proto::kBatchStep, node});
+      }
       return;
     }
     HERD_LOG(Error) << "launch of job " << out.job_id << " on " << node
@@ -335,7 +429,15 @@ void ControllerCore::OnNodeAnswer(const Outgoing& out, const Status& st) {
   }
   if (out.type == MsgType::kLaunchStepRequest && st.ok()) {
     auto launch = proto::DecodeBody<proto::LaunchStepRequest>(out.body);
-    if (launch.ok()) step_launch_acked_[out.job_id].insert({launch->step_id, out.node});
+    const Job* j = state_.FindJob(out.job_id);
+    const StepRecord* step =
+        launch.ok() && j != nullptr && j->state == JobState::kRunning && j->run_seq == out.run_seq
+            ? j->FindStep(launch->step_id)
+            : nullptr;
+    if (step != nullptr && step->state == JobState::kRunning &&
+        std::find(step->confirmed.begin(), step->confirmed.end(), node) == step->confirmed.end()) {
+      (void)Emit(LaunchConfirmed{out.job_id, out.run_seq, launch->step_id, node});
+    }
     return;
   }
   if (out.type == MsgType::kTerminateJobRequest && st.code() == Code::kNotFound) {

@@ -83,6 +83,9 @@ Status NodeDaemon::Init() {
   }
   caller_ = std::make_unique<net::Caller>(controllers, auth_.get());
 
+  lease_ = std::make_unique<NodeLease>(spool_dir_ + "/" + kLeaseFile, config_.NodeLeaseS() * 1000);
+  lease_->Load(NodeLease::NowMs());
+
   std::string address = net::TcpAddress(node_.addr.empty() ? node_.name : node_.addr, node_.port);
   auto server = net::RpcServer::Bind(address);
   if (!server.ok()) return server.error();
@@ -268,6 +271,9 @@ Status NodeDaemon::Dispatch(const proto::Frame& f) {
 }
 
 Status NodeDaemon::OnLaunch(const std::string& body) {
+  if (lease_->Expired(NodeLease::NowMs())) {
+    return Unavailable("node " + node_.name + " has no lease (no answer from the controller)");
+  }
   auto req = proto::DecodeBody<proto::LaunchBatchRequest>(body);
   if (!req.ok()) return req.error();
   if (req->job_id == 0) return InvalidArgument("job id 0");
@@ -276,6 +282,9 @@ Status NodeDaemon::OnLaunch(const std::string& body) {
 }
 
 Status NodeDaemon::OnLaunchStep(const std::string& body) {
+  if (lease_->Expired(NodeLease::NowMs())) {
+    return Unavailable("node " + node_.name + " has no lease (no answer from the controller)");
+  }
   auto req = proto::DecodeBody<proto::LaunchStepRequest>(body);
   if (!req.ok()) return req.error();
   if (req->job_id == 0) return InvalidArgument("job id 0");

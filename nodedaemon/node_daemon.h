@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "common/net/rpc_client.h"
 #include "common/net/zmq_endpoint.h"
 #include "common/proto/messages.h"
+#include "nodedaemon/lease.h"
 #include "nodedaemon/spool.h"
 
 namespace herd::noded {
@@ -74,6 +76,13 @@ class NodeDaemon {
   void ReconcileSpool(bool send_completions);
   bool SendCompletion(const SpoolStep& s);
   void ForgetStep(const SpoolStep& s);
+  // An accepted answer from an active controller: the lease runs from now.
+  void RenewLease();
+  // NodeLease without one: stops every step still running here (once each).
+  void EnforceLease();
+  // Completions of the steps the lease stopped, before registering (so that they are
+  // taken as lost with the node, not as failed). False when the controller did not answer.
+  bool SendLeaseCompletions();
 
   ClusterConfig config_;
   std::string conf_path_;
@@ -105,6 +114,8 @@ class NodeDaemon {
   Clock::time_point direct_completions_from_{};
 
   std::map<pid_t, std::string> children_;  // herdstepd pid -> step directory
+  std::unique_ptr<NodeLease> lease_;
+  std::set<std::string> lease_stopped_;  // step directories stopped for the lease
 };
 
 }  // namespace herd::noded

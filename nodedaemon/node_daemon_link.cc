@@ -30,8 +30,12 @@ Result<proto::Frame> NodeDaemon::CallController(const proto::Frame& f) {
   auto timeout =
       std::chrono::milliseconds(std::min<int64_t>(1000, int64_t{config_.message_timeout_s} * 1000));
   // The Caller finds the active controller within the timeout (a dead one costs a few
-  // hundred ms), and learns epochs from every reply, NotActive ones included.
-  auto reply = caller_->CallFrame(f, timeout);
+  // hundred ms), and learns epochs from every reply, NotActive ones included. The request
+  // carries the highest epoch this node has seen: a controller below it knows that its
+  // answers are refused (fenced) and says so (doc/ha.md).
+  proto::Frame g = f;
+  g.epoch = std::max(max_epoch_, caller_->max_epoch());
+  auto reply = caller_->CallFrame(std::move(g), timeout);
   max_epoch_ = std::max(max_epoch_, caller_->max_epoch());
   return reply;
 }
@@ -51,6 +55,44 @@ void NodeDaemon::OnTimers() {
     next_scan_ = Clock::now() + kScanInterval;
     ReconcileSpool(/*send_completions=*/registered_);
   }
+  EnforceLease();
+}
+
+void NodeDaemon::RenewLease() {
+  lease_->Renew(NodeLease::NowMs());
+  lease_stopped_.clear();
+}
+
+void NodeDaemon::EnforceLease() {
+  const int64_t now = NodeLease::NowMs();
+  if (!lease_->Expired(now)) return;
+  auto scan = ScanSpool(spool_dir_);
+  if (!scan.ok()) return;
+  for (const SpoolStep& s : *scan) {
+    if (s.has_status || (!s.live && !Starting(s.dir)) || lease_stopped_.count(s.dir) != 0) {
+      continue;
+    }
+    HERD_LOG(Warning) << "no answer from an active controller for "
+                      << (now - lease_->contact_ms()) / 1000 << " s (NodeLease "
+                      << lease_->lease_ms() / 1000 << " s): stopping "
+                      << StepDirName(s.job_id, s.run_seq, s.step_id)
+                      << "; the controller requeues or ends it";
+    Status st = WriteFileAtomic(s.dir + "/" + kLeaseStoppedFile, "\n", kSpoolDurable);
+    if (!st.ok()) HERD_LOG(Warning) << st.message();
+    st = TerminateStep(s, config_.kill_wait_s);
+    if (!st.ok()) HERD_LOG(Warning) << st.message();
+    lease_stopped_.insert(s.dir);
+  }
+}
+
+bool NodeDaemon::SendLeaseCompletions() {
+  auto scan = ScanSpool(spool_dir_);
+  if (!scan.ok()) return true;
+  for (const SpoolStep& s : *scan) {
+    if (!s.has_status || s.live || Starting(s.dir) || !s.lease_stopped) continue;
+    if (!SendCompletion(s)) return false;
+  }
+  return true;
 }
 
 std::vector<proto::StepRef> NodeDaemon::CollectSteps() {
@@ -74,6 +116,13 @@ std::vector<proto::StepRef> NodeDaemon::CollectSteps() {
 }
 
 void NodeDaemon::TryRegister() {
+  if (!SendLeaseCompletions()) {
+    if (LogThisFailure(++register_failures_)) {
+      HERD_LOG(Warning) << "registration failed (" << register_failures_
+                        << " tries): the controller does not answer";
+    }
+    return;
+  }
   proto::RegisterNodeRequest req;
   req.name = node_.name;
   req.hw = hw_;
@@ -96,6 +145,7 @@ void NodeDaemon::TryRegister() {
     return;
   }
   registered_ = true;
+  RenewLease();
   register_failures_ = 0;
   heartbeat_failures_ = 0;
   HERD_LOG(Info) << "registered with " << req.steps.size() << " steps; controller asks to kill "
@@ -137,6 +187,7 @@ void NodeDaemon::SendHeartbeat() {
   }
   heartbeat_failures_ = 0;
   Status st = net::StatusFromFrame(*frame);
+  if (st.ok()) RenewLease();
   if (st.code() == Code::kNotFound) {
     HERD_LOG(Info) << "the controller does not know this node; registering again";
     registered_ = false;
@@ -187,6 +238,7 @@ bool NodeDaemon::SendCompletion(const SpoolStep& s) {
   req.end_time = s.status_mtime != 0 ? s.status_mtime : static_cast<int64_t>(std::time(nullptr));
   req.message = s.status_message;
   if (!s.has_pid) req.message = "the step daemon did not start";
+  if (s.lease_stopped) req.message = proto::kNodeLeaseExpired;
   auto frame = CallController(proto::MakeFrame(req, 0));
   if (!frame.ok()) return false;
   if (frame->type != proto::MsgType::kStatusReply &&

@@ -22,6 +22,8 @@ inline constexpr char kPidFile[] = "pid";
 inline constexpr char kScriptFile[] = "script";
 inline constexpr char kStatusFile[] = "status";
 inline constexpr char kKillWaitFile[] = "kill_wait";
+// Written by herdd when it stops a step because its lease ran out (node_daemon.h).
+inline constexpr char kLeaseStoppedFile[] = "lease_stopped";
 
 // The files of a step directory are replaced atomically (rename) but not fsynced: they must
 // outlive a crash of herdd or herdstepd, which the page cache does, not of the node's
@@ -87,7 +89,8 @@ struct SpoolStep {
   bool has_status = false;
   int32_t wait_status = 0;
   std::string status_message;
-  int64_t mtime = 0;  // of the directory
+  bool lease_stopped = false;  // kLeaseStoppedFile is there
+  int64_t mtime = 0;           // of the directory
   int64_t status_mtime = 0;
 };
 

@@ -337,6 +337,13 @@ Status Parser::Finish() {
                    ") must be longer than HeartbeatInterval (" +
                    std::to_string(cfg_.heartbeat_interval_s) + ")");
   }
+  if (cfg_.node_lease_s != 0 && cfg_.node_lease_s < cfg_.node_timeout_s) {
+    const bool set_here = global_line_.count("NodeLease") != 0;
+    const int line = global_line_[set_here ? "NodeLease" : "NodeTimeout"];
+    return Err(line, set_here ? "NodeLease" : "NodeTimeout",
+               "NodeLease (" + std::to_string(cfg_.node_lease_s) +
+                   ") must be at least NodeTimeout (" + std::to_string(cfg_.node_timeout_s) + ")");
+  }
   std::map<std::pair<std::string, uint16_t>, const NodeConfig*> endpoints;
   for (const NodeConfig& n : cfg_.nodes) {
     auto [it, fresh] = endpoints.emplace(std::make_pair(n.addr, n.port), &n);

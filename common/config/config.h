@@ -76,6 +76,9 @@ struct ClusterConfig {
   uint32_t node_timeout_s = 30;           // NodeTimeout (Slurm: SlurmdTimeout)
   uint32_t min_job_age_s = 300;           // MinJobAge
   uint32_t kill_wait_s = 30;              // KillWait: SIGTERM -> SIGKILL grace
+  // NodeLease: a node daemon without an accepted answer from an active controller for this
+  // long stops its jobs itself; 0 (not set) = twice NodeTimeout. At least NodeTimeout.
+  uint32_t node_lease_s = 0;
   uint32_t checkpoint_interval_s = 60;    // CheckpointInterval
   uint32_t return_to_service = 1;         // ReturnToService 0|1|2 (as Slurm)
   uint64_t def_mem_per_cpu_mb = 0;        // DefMemPerCPU; 0 = memory not reserved by default
@@ -100,6 +103,15 @@ struct ClusterConfig {
   const PartitionConfig* FindPartition(const std::string& name) const;
   const PartitionConfig* DefaultPartition() const;
   bool has_witness() const { return !witness_addr.name.empty(); }
+  // NodeLease as it applies (the default resolved).
+  int64_t NodeLeaseS() const {
+    return node_lease_s != 0 ? int64_t{node_lease_s} : 2 * int64_t{node_timeout_s};
+  }
+  // How long after its last accepted contact with a node the controller may take the
+  // node's jobs for gone (doc/ha.md, "Lost nodes"): the node's lease, its KillWait, and a
+  // margin for the answer's way to the node, the node's loop and the kill itself.
+  static constexpr uint32_t kLostNodeMarginS = 5;
+  int64_t LostNodeDelayMs() const { return (NodeLeaseS() + kill_wait_s + kLostNodeMarginS) * 1000; }
   // Controllers and the witness: the voters of an election.
   size_t voters() const { return controllers.size() + (has_witness() ? 1 : 0); }
 };

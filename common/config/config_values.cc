@@ -47,6 +47,7 @@ const U32Key kU32Keys[] = {
     {"NodeTimeout", &ClusterConfig::node_timeout_s, 1, UINT32_MAX},
     {"MinJobAge", &ClusterConfig::min_job_age_s, 0, UINT32_MAX},
     {"KillWait", &ClusterConfig::kill_wait_s, 0, UINT32_MAX},
+    {"NodeLease", &ClusterConfig::node_lease_s, 1, UINT32_MAX / 2},
     {"CheckpointInterval", &ClusterConfig::checkpoint_interval_s, 1, UINT32_MAX},
     {"ReturnToService", &ClusterConfig::return_to_service, 0, 2},
     {"MaxJobCount", &ClusterConfig::max_job_count, 1, UINT32_MAX},

@@ -227,6 +227,10 @@ struct StepRef {
 };
 
 inline constexpr uint32_t kBatchStep = 0xfffffffb;
+// The reason a node daemon gives in the completion of a step it stopped because its lease
+// ran out (no accepted answer from an active controller for NodeLease): the controller
+// treats the run as lost with its node (requeued when it may be), not as failed.
+inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 
 }  // namespace herd::proto
 

@@ -394,6 +394,21 @@ TEST(ConfigErrors, NodeTimeoutNotAboveHeartbeat) {
             "HeartbeatInterval (40)");
 }
 
+TEST(ConfigErrors, NodeLeaseBelowNodeTimeout) {
+  EXPECT_EQ(CtlError("NodeLease=10\n"),
+            "t.conf:2: NodeLease: NodeLease (10) must be at least NodeTimeout (30)");
+  EXPECT_EQ(CtlError("NodeLease=0\n"), "t.conf:2: NodeLease: must be at least 1");
+}
+
+TEST(ParseConfig, NodeLeaseDefaultsToTwiceNodeTimeout) {
+  ClusterConfig c = Parse(std::string(kCtl) + "NodeTimeout=20\n");
+  EXPECT_EQ(c.NodeLeaseS(), 40);
+  EXPECT_EQ(c.LostNodeDelayMs(), (40 + 30 + 5) * 1000);
+  c = Parse(std::string(kCtl) + "NodeTimeout=20 NodeLease=25 KillWait=3\n");
+  EXPECT_EQ(c.NodeLeaseS(), 25);
+  EXPECT_EQ(c.LostNodeDelayMs(), (25 + 3 + 5) * 1000);
+}
+
 }  // namespace
 }  // namespace herd
 

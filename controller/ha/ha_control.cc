@@ -70,6 +70,13 @@ Status HaControl::Load() {
   return Status::Ok();
 }
 
+Status HaControl::RaiseEpoch(uint64_t epoch) {
+  if (epoch <= voter_.state().epoch) return Status::Ok();
+  HERD_LOG(Warning) << "epoch raised from " << voter_.state().epoch << " to " << epoch
+                    << " (--min-epoch): the next election is above it";
+  return voter_.AdoptEpoch(epoch);
+}
+
 const Peer* HaControl::controller_peer() const {
   for (const Peer& p : peers_) {
     if (p.controller) return &p;

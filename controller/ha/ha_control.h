@@ -65,6 +65,10 @@ class HaControl {
             std::function<int64_t(int64_t, int64_t)> rand);
 
   Status Load();
+  // herdctld --min-epoch: raise the persisted epoch to `epoch` (when below), so that this
+  // controller's next election is above every epoch node daemons have seen (nodes fenced
+  // by a controller that lost its state). Before the first Tick.
+  Status RaiseEpoch(uint64_t epoch);
 
   Role role() const { return role_; }
   uint64_t epoch() const { return voter_.state().epoch; }

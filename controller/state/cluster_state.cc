@@ -165,6 +165,7 @@ Status ClusterState::Apply(const JobStarted& e) {
   Job& j = it->second;
   if (j.state != JobState::kPending) return FailedPrecondition("job is not pending");
   j.state = JobState::kRunning;
+  j.launch_confirmed = false;
   j.kill_wait_node.clear();
   j.kill_wait_run = 0;
   j.run_seq = e.run_seq;
@@ -207,6 +208,7 @@ Status ClusterState::Apply(const JobRequeued& e) {
   if (j.state != JobState::kRunning) return FailedPrecondition("job is not running");
   Release(j);
   j.state = JobState::kPending;
+  j.launch_confirmed = false;
   j.alloc.clear();
   j.intent = KillIntent::kNone;
   j.restarts++;
@@ -291,6 +293,30 @@ Status ClusterState::Apply(const StepNodeEnded& e) {
   return FailedPrecondition("no such step");
 }
 
+Status ClusterState::Apply(const LaunchConfirmed& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (j.state != JobState::kRunning || j.run_seq != e.run_seq) {
+    return FailedPrecondition("not the job's current run");
+  }
+  if (e.step_id == proto::kBatchStep) {
+    if (j.alloc.empty() || j.alloc.front().node != e.node) {
+      return FailedPrecondition("not the job's batch host");
+    }
+    j.launch_confirmed = true;
+    return Status::Ok();
+  }
+  for (auto& st : j.steps) {
+    if (st.step_id != e.step_id) continue;
+    if (std::find(st.confirmed.begin(), st.confirmed.end(), e.node) == st.confirmed.end()) {
+      st.confirmed.push_back(e.node);
+    }
+    return Status::Ok();
+  }
+  return FailedPrecondition("no such step");
+}
+
 namespace {
 template <class E>
 Status DecodeApply(ClusterState& s, const std::string& body) {
@@ -322,6 +348,8 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<StepStarted>(*this, body);
     case EventType::kStepNodeEnded:
       return DecodeApply<StepNodeEnded>(*this, body);
+    case EventType::kLaunchConfirmed:
+      return DecodeApply<LaunchConfirmed>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }

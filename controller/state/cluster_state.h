@@ -33,6 +33,7 @@ class ClusterState {
   Status Apply(const PartitionUpdated& e);
   Status Apply(const StepStarted& e);
   Status Apply(const StepNodeEnded& e);
+  Status Apply(const LaunchConfirmed& e);
   // Decodes a journal record and applies it.
   Status ApplyRecord(uint16_t type, const std::string& body);
 

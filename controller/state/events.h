@@ -23,6 +23,7 @@ enum class EventType : uint16_t {
   kPartitionUpdated = 8,
   kStepStarted = 9,
   kStepNodeEnded = 10,
+  kLaunchConfirmed = 11,
 };
 
 // The job with its script, arguments and environment: the journal is what makes a
@@ -153,6 +154,21 @@ struct StepNodeEnded {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& job_id& step_id& node& wait_status& time& cancelled;
+  }
+};
+
+// A node confirmed that it started a run's batch step (step_id kBatchStep) or its part of a
+// job step. Journaled, so that neither a restarted controller nor a new active sends that
+// launch again to a node that lost it (a job must not run twice).
+struct LaunchConfirmed {
+  static constexpr EventType kType = EventType::kLaunchConfirmed;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  uint32_t step_id = proto::kBatchStep;
+  std::string node;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& step_id& node;
   }
 };
 

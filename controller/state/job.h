@@ -61,12 +61,16 @@ struct StepRecord {
   uint64_t client_token = 0;
   std::string launch_token;
   std::string launch_body;
+  // The nodes that confirmed starting their part (LaunchConfirmed): never sent it again
+  // (version 2).
+  std::vector<std::string> confirmed;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& step_id& name& state& layout& num_tasks& overlap& start_time& end_time& wait_status;
     ar& nodes_done;
     if (version >= 1) ar& client_token& launch_token& launch_body;
+    if (version >= 2) ar& confirmed;
   }
 };
 
@@ -107,6 +111,9 @@ struct Job {
   // too; awaiting_kill is the runtime flag the scheduler reads.
   uint32_t kill_wait_run = 0;
   bool awaiting_kill = false;
+  // The batch host confirmed starting the current run's batch step (LaunchConfirmed): the
+  // launch is never sent again; a node that lost it lost the run (version 4).
+  bool launch_confirmed = false;
   PooledString kill_wait_node;
 
   template <class A>
@@ -122,6 +129,7 @@ struct Job {
     ar& steps& next_step_id;
     if (version >= 2) ar& kill_wait_node& kill_wait_run& client_token;
     if (version >= 3) ar& op_token;
+    if (version >= 4) ar& launch_confirmed;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -145,7 +153,19 @@ struct NodeRecord {
 
   // Runtime (not persisted).
   bool registered = false;
-  int64_t last_heard_ms = 0;   // monotonic
+  int64_t last_heard_ms = 0;  // monotonic; any sign of life counts (see must_register_ms)
+  // The last accepted contact (registration accepted, heartbeat answered OK): the node's
+  // lease (NodeLease) counts from about then. Monotonic.
+  int64_t contact_ms = 0;
+  // Since when its heartbeats are answered "must register" (-1: registered, or none came):
+  // such heartbeats count as signs of life for NodeTimeout from then, not forever.
+  int64_t must_register_ms = -1;
+  // The highest controller epoch the node reports having seen, when above this
+  // controller's: it refuses this controller's answers (fenced). 0 = not fenced.
+  uint64_t fenced_epoch = 0;
+  // When the jobs of this lost node may be taken for gone and requeued or ended
+  // (contact_ms + LostNodeDelayMs); 0 = not lost.
+  int64_t jobs_lost_at_ms = 0;
   int64_t last_heartbeat = 0;  // wall clock, for display
   int64_t boot_time = 0;
   proto::HwInventory hw;
@@ -176,5 +196,5 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 3)
-BOOST_CLASS_VERSION(herd::ctld::StepRecord, 1)
+BOOST_CLASS_VERSION(herd::ctld::Job, 4)
+BOOST_CLASS_VERSION(herd::ctld::StepRecord, 2)

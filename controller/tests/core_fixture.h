@@ -94,6 +94,38 @@ class CoreTest : public ::testing::Test {
 
   JobState StateOf(uint64_t id) { return core_->state().FindJob(id)->state; }
 
+  // The node's answer to a message the core sent it, then a flush.
+  void AnswerNode(const OutMsg& m, const Status& st) {
+    auto f = proto::DecodeFrame(m.bytes.data(), m.bytes.size());
+    ASSERT_TRUE(f.ok());
+    core_->HandleNodeReply(m.node, proto::EncodeFrame(proto::MakeStatusFrame(st, f->request_id)));
+    last_ = core_->Flush();
+    for (auto& out : last_.node_messages) sent_.push_back(out);
+  }
+  // Messages of `type` sent so far.
+  std::vector<OutMsg> SentOfType(proto::MsgType type) const {
+    std::vector<OutMsg> out;
+    for (const OutMsg& m : sent_) {
+      auto f = proto::DecodeFrame(m.bytes.data(), m.bytes.size());
+      if (f.ok() && f->type == type) out.push_back(m);
+    }
+    return out;
+  }
+  // Advances the clock by `ms` in steps of a second, ticking and flushing, while the nodes
+  // in `alive` heartbeat.
+  void RunFor(int64_t ms, const std::vector<std::string>& alive) {
+    for (int64_t done = 0; done < ms; done += 1000) {
+      clock_.Advance(1000);
+      for (const std::string& n : alive) {
+        proto::HeartbeatRequest hb{n, 1, 1};
+        (void)Call<proto::StatusReply>(hb);
+      }
+      core_->Tick();
+      last_ = core_->Flush();
+      for (auto& out : last_.node_messages) sent_.push_back(out);
+    }
+  }
+
   ClusterConfig cfg_;
   ManualClock clock_;
   MemoryStateStore store_;

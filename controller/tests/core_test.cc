@@ -136,19 +136,25 @@ TEST_F(CoreTest, TimeLimitEndsInTimeout) {
   EXPECT_EQ(StateOf(id), JobState::kTimeout);
 }
 
-TEST_F(CoreTest, SilentNodeGoesDownAndJobIsRequeued) {
+// A silent node goes DOWN after NodeTimeout; its job is requeued only once the node's
+// lease has surely run out (NodeLease + KillWait + 5 s after the last contact: 10 + 2 + 5
+// s in the test configuration), when the node has stopped it itself.
+TEST_F(CoreTest, SilentNodeGoesDownAndJobIsRequeuedAfterItsLease) {
   RegisterAll();
   uint64_t id = Submit(SimpleSpec("sleep 100"));
   std::string node = core_->state().FindJob(id)->alloc.front().node;
-  clock_.Advance(6000);
+  std::vector<std::string> others;
   for (const auto& n : cfg_.nodes) {
-    if (n.name == node) continue;
-    proto::HeartbeatRequest hb{n.name, 1, 1};
-    ASSERT_TRUE(Call<proto::StatusReply>(hb).ok());
+    if (n.name != node) others.push_back(n.name);
   }
-  core_->Tick();
-  (void)core_->Flush();
+  RunFor(7000, others);
   EXPECT_TRUE(core_->state().FindNode(node)->admin_down);
+  EXPECT_EQ(core_->state().FindNode(node)->reason, "Not responding");
+  EXPECT_EQ(StateOf(id), JobState::kRunning) << "requeued while the node may still run it";
+  EXPECT_EQ(core_->state().FindJob(id)->run_seq, 1u);
+  RunFor(9000, others);  // 16 s after the last contact
+  EXPECT_EQ(core_->state().FindJob(id)->run_seq, 1u);
+  RunFor(2000, others);  // 18 s
   const Job* j = core_->state().FindJob(id);
   EXPECT_EQ(j->restarts, 1u);
   EXPECT_EQ(j->state, JobState::kRunning) << "requeued and started again elsewhere";

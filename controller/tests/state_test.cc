@@ -91,6 +91,70 @@ TEST(ClusterState, SnapshotKeepsTheJobRecord) {
   EXPECT_EQ(&got->spec.work_dir.str(), &j.spec.work_dir.str()) << "restored strings are pooled";
 }
 
+std::string FromHex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+// A checkpoint written before launch confirmations were journaled (Job version 3,
+// StepRecord version 1): job 7 running on n2 with step 0. It loads; nothing is confirmed.
+TEST(ClusterState, CheckpointOfJobVersion3Loads) {
+  const std::string v3 = FromHex(
+      "0000000000080000000000000000000000000100000000000000000000000000000000070000000000000000"
+      "03000000070000000000000000000000000000000400000000000000726f6f74000000000001000000000000"
+      "0074000000000000000004000000000000002f746d7000000000000000000000000000000000000000000000"
+      "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "000000000000000000000000000000feffffffffffffff000000000000000000000000010000000000000000"
+      "0000000000010005000000000000006465627567ffffffffffffffff01000000000000000000000000000000"
+      "0100000000000000000000000000000064000000000000000000000000000000000000000000000000010000"
+      "000000000000000000000000000002000000000000006e32020000000000000000000000010000000a000000"
+      "0000000002000000000000000000000000000000000100000000000000010000000001000000000000000800"
+      "000000000000686f73746e616d65010000000000000000000000000000000000000000020000000000000000"
+      "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "0400000000000000626f64790100000000000000000000000000000000000000000000000000000000000000"
+      "0000000000040000000000000000000000000000000002000000000000006e31000000000000000000000000"
+      "0000000000000002000000000000006e32000000000000000000000000000000000000000200000000000000"
+      "6e330000000000000000000000000000000000000002000000000000006e3400000000000000000000000000"
+      "0000000000000000000000010000000000000000000000000000000005000000000000006465627567000000"
+      "00000500000000000000646562756702000000000000005550");
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  ASSERT_TRUE(s.Restore(v3).ok());
+  const Job* j = s.FindJob(7);
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->state, JobState::kRunning);
+  EXPECT_FALSE(j->launch_confirmed);
+  ASSERT_EQ(j->steps.size(), 1u);
+  EXPECT_EQ(j->steps[0].launch_body, "body");
+  EXPECT_TRUE(j->steps[0].confirmed.empty());
+  EXPECT_EQ(s.FreeCpus(*s.FindNode("n2")), 2u);
+  ASSERT_TRUE(s.Apply(LaunchConfirmed{7, 1, proto::kBatchStep, "n2"}).ok());
+  ASSERT_TRUE(s.Apply(LaunchConfirmed{7, 1, 0, "n2"}).ok());
+  ClusterState r(cfg);
+  ASSERT_TRUE(r.Restore(s.Snapshot()).ok());
+  EXPECT_TRUE(r.FindJob(7)->launch_confirmed);
+  EXPECT_EQ(r.FindJob(7)->steps[0].confirmed, std::vector<std::string>{"n2"});
+}
+
+TEST(ClusterState, LaunchConfirmedOnlyForTheCurrentRunOnItsNodes) {
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(3), {}, {}, {}}).ok());
+  EXPECT_FALSE(s.Apply(LaunchConfirmed{3, 1, proto::kBatchStep, "n1"}).ok()) << "pending";
+  ASSERT_TRUE(s.Apply(JobStarted{3, 1, 1, {NodeAlloc{"n1", {0}, 0, 1}}}).ok());
+  EXPECT_FALSE(s.Apply(LaunchConfirmed{3, 2, proto::kBatchStep, "n1"}).ok()) << "another run";
+  EXPECT_FALSE(s.Apply(LaunchConfirmed{3, 1, proto::kBatchStep, "n2"}).ok()) << "not its host";
+  ASSERT_TRUE(s.ApplyRecord(static_cast<uint16_t>(EventType::kLaunchConfirmed),
+                            proto::EncodeBody(LaunchConfirmed{3, 1, proto::kBatchStep, "n1"}))
+                  .ok());
+  EXPECT_TRUE(s.FindJob(3)->launch_confirmed);
+  ASSERT_TRUE(s.Apply(JobRequeued{3, "NodeFail", "", 0}).ok());
+  EXPECT_FALSE(s.FindJob(3)->launch_confirmed) << "a new run needs its own confirmation";
+}
+
 TEST(ClusterState, ApplyRecordRejectsUnknownType) {
   ClusterConfig cfg = TestConfig();
   ClusterState s(cfg);

@@ -18,6 +18,7 @@
 #include "common/proto/output_path.h"
 #include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/hw/fabric.h"
+#include "nodedaemon/lease.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/completion.h"
 #include "nodedaemon/stepd/job_env.h"
@@ -206,6 +207,13 @@ void StepDaemon::Supervise() {
   Clock::time_point kill_at = Clock::time_point::max();
   auto reap = [this](pid_t pid, int status) { OnReaped(pid, status); };
 
+  // The node's lease (node_daemon.h, lease.h), as herdd last renewed it: a step daemon
+  // whose herdd is dead, or as cut off as it, stops the job itself when the lease has run
+  // out, as herdd would: the controller requeues it then.
+  const std::string spool = dir_.substr(0, dir_.find_last_of('/'));
+  NodeLease lease(spool + "/" + kLeaseFile, config_.NodeLeaseS() * 1000);
+  auto next_lease_check = Clock::now();
+
   ReapExited(reap);
   while (!job_done_) {
     auto now = Clock::now();
@@ -226,6 +234,19 @@ void StepDaemon::Supervise() {
       }
     }
     ReapExited(reap);
+    if (!terminating_ && !job_done_ && Clock::now() >= next_lease_check) {
+      next_lease_check = Clock::now() + std::chrono::seconds(1);
+      lease.Load(NodeLease::NowMs());
+      if (lease.Expired(NodeLease::NowMs())) {
+        HERD_LOG(Warning) << "job " << job_id_ << ": the node has had no answer from an active "
+                          << "controller for longer than NodeLease; stopping the job";
+        Status st = WriteFileAtomic(dir_ + "/" + kLeaseStoppedFile, "\n", kSpoolDurable);
+        if (!st.ok()) HERD_LOG(Warning) << st.message();
+        message_ = proto::kNodeLeaseExpired;
+        BeginTerminate();
+        kill_at = Clock::now() + std::chrono::seconds(ReadKillWait(dir_, config_.kill_wait_s));
+      }
+    }
     if (!job_done_ && Clock::now() >= kill_at) {
       HERD_LOG(Info) << "job " << job_id_ << " outlived its kill wait: SIGKILL";
       KillJob(job_, reap);

@@ -76,12 +76,12 @@ void Invariants::OnRunStarted(const RunEvent& e, const std::vector<int64_t>& los
         std::string what = "job " + std::to_string(e.job_id) + " runs twice at once: run " +
                            Run(key.first, key.second) + " on " + there + " and run " + run +
                            " on " + here;
+        // Also when the node was cut off or declared dead meanwhile: it stops its runs
+        // when its lease runs out, before the controller requeues them (doc/ha.md).
         if (lost_ms[r.node] >= r.start_ms) {
-          Note(e.time_ms, what + " (" + there +
-                              " was cut off or declared dead meanwhile: no node self-fencing)");
-        } else {
-          Fail(e.time_ms, what);
+          what += " (" + there + " was cut off or declared dead meanwhile)";
         }
+        Fail(e.time_ms, what);
       }
       if (r.node == e.node && Overlap(r.cpus, e.cpus)) {
         Fail(e.time_ms, "cpus double-booked on " + here + ": job " + run +

@@ -47,6 +47,7 @@ void SimNode::PowerOn() {
   registered_ = false;
   next_register_ms_ = host_.NowMs();
   max_epoch_ = 0;
+  contact_ms_ = host_.NowMs();  // nothing runs on a node that just booted
   Log("boots (boot " + std::to_string(boots_) + ")");
 }
 
@@ -73,7 +74,8 @@ size_t SimNode::live_runs() const {
 template <class T>
 uint64_t SimNode::Send(const T& msg, Call call, RunKey run, int64_t timeout_ms) {
   proto::Frame f = proto::MakeFrame(msg, next_rid_++);
-  f.auth = "uid:0";  // node daemons run as root
+  f.auth = "uid:0";      // node daemons run as root
+  f.epoch = max_epoch_;  // the highest it has seen: a controller below it is fenced
   outstanding_[f.request_id] = {call, run, host_.NowMs() + timeout_ms, ctl_};
   host_.NodeRequest(index_, ctl_, proto::EncodeFrame(f));
   return f.request_id;
@@ -101,6 +103,7 @@ void SimNode::SendCompletion(const RunKey& key, Run& r) {
   req.node = conf_.name;
   req.step = {key.first, proto::kBatchStep, key.second, true, r.wait_status};
   req.end_time = r.end_time_s;
+  if (r.lease_stopped) req.message = proto::kNodeLeaseExpired;
   r.report_rid = Send(req, Call::kComplete, key, kCompletionTimeoutMs);
 }
 
@@ -135,7 +138,8 @@ void SimNode::Wake() {
     if (!r.finished && r.end_ms <= now) EndRun(key, r, r.exit_code << 8, true);
     if (r.finished && r.report_rid == 0 && r.next_report_ms <= now) SendCompletion(key, r);
   }
-  if (!registered_ && now >= next_register_ms_) {
+  const bool lease_reports = EnforceLease(now);
+  if (!registered_ && now >= next_register_ms_ && !lease_reports) {
     next_register_ms_ = now + kRegisterRetryMs;
     SendRegister();
   }
@@ -147,6 +151,21 @@ void SimNode::Wake() {
     hb.boot_time = boot_time_;
     Send(hb, Call::kHeartbeat, {0, 0}, kCallTimeoutMs);
   }
+}
+
+bool SimNode::EnforceLease(int64_t now) {
+  const bool expired = now - contact_ms_ > cluster_.NodeLeaseS() * 1000;
+  bool reports = false;
+  for (auto& [key, r] : runs_) {
+    if (expired && !r.finished && r.kill_at_ms == INT64_MAX) {
+      Log("no answer from an active controller for " + std::to_string(now - contact_ms_) +
+          " ms: stopping job " + RunName(key.first, key.second) + " (NodeLease)");
+      r.lease_stopped = true;
+      Signal(r, cluster_.kill_wait_s);
+    }
+    reports = reports || (r.lease_stopped && r.finished);
+  }
+  return reports;
 }
 
 void SimNode::TryOtherController(const char* why) {
@@ -309,6 +328,7 @@ void SimNode::OnReply(const proto::Frame& f) {
       OnRegisterReply(f);
       break;
     case Call::kHeartbeat:
+      if (st.ok()) contact_ms_ = host_.NowMs();
       if (st.code() == Code::kNotFound) {
         Log("heartbeat answered NotFound: registering again");
         registered_ = false;
@@ -338,6 +358,7 @@ void SimNode::OnRegisterReply(const proto::Frame& f) {
   auto rep = proto::DecodeBody<proto::RegisterNodeReply>(f.body);
   if (!rep.ok()) return;
   registered_ = true;
+  contact_ms_ = host_.NowMs();
   next_heartbeat_ms_ =
       host_.NowMs() + int64_t{std::max<uint32_t>(1, cluster_.heartbeat_interval_s)} * 1000;
   Log("registered; kill " + std::to_string(rep->kill.size()) + ", acked " +

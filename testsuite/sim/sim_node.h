@@ -8,7 +8,10 @@
 // crash; a power-off kills them. With two controllers it talks to the one it believes
 // active: a NotActiveReply naming the other sends it there, one without a name or a call
 // that times out makes it try the other; it refuses controller requests whose epoch is
-// below the highest it has seen (fencing).
+// below the highest it has seen (fencing), and its requests carry that epoch. Like herdd,
+// it holds a lease (NodeLease): without an accepted answer (registration, heartbeat OK)
+// for that long, it stops its runs itself and reports them NodeLeaseExpired before it
+// registers again.
 #pragma once
 
 #include <cstdint>
@@ -94,7 +97,8 @@ class SimNode {
     int64_t end_time_s = 0;
     int64_t next_report_ms = 0;  // when the completion is (re)sent
     int64_t backoff_ms = 100;
-    uint64_t report_rid = 0;  // completion request in flight
+    uint64_t report_rid = 0;     // completion request in flight
+    bool lease_stopped = false;  // stopped for the node's lease
   };
   enum class Call : uint8_t { kRegister, kHeartbeat, kComplete };
   struct Outstanding {
@@ -112,6 +116,9 @@ class SimNode {
   void Signal(Run& r, uint32_t kill_wait_s);
   void EndRun(const RunKey& key, Run& r, int32_t wait_status, bool natural);
   void SendRegister();
+  // Stops the live runs when the lease has run out; true while a stopped run's completion
+  // is still to be delivered (registration waits for it, as herdd's does).
+  bool EnforceLease(int64_t now);
   void SendCompletion(const RunKey& key, Run& r);
   void OnRegisterReply(const proto::Frame& f);
   void Expire(uint64_t rid, const Outstanding& o);
@@ -132,7 +139,8 @@ class SimNode {
   int64_t next_heartbeat_ms_ = 0;
   uint64_t heartbeat_seq_ = 0;
   uint64_t max_epoch_ = 0;
-  size_t ctl_ = 0;  // the controller requests go to
+  int64_t contact_ms_ = 0;  // the last accepted answer: the lease runs from it
+  size_t ctl_ = 0;          // the controller requests go to
   int64_t last_switch_ms_ = INT64_MIN / 2;
   uint64_t next_rid_ = 1;
   std::map<RunKey, Run> runs_;

@@ -395,8 +395,8 @@ void World::NodeAnswer(size_t node, uint64_t incarnation, std::string bytes) {
 }
 
 void World::RunStarted(const RunEvent& e) {
-  // Cut off, or declared dead by a controller (the old run may live on there: nodes do not
-  // fence themselves), is the accepted case of a job alive twice.
+  // Cut off, or declared dead by a controller: said in the report of a job alive twice
+  // (which the nodes' leases must prevent).
   std::vector<int64_t> lost = node_lost_ms_;
   for (size_t i = 0; i < lost.size(); ++i) {
     bool now = net_.IsCut(i);
