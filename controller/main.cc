@@ -1,6 +1,8 @@
 // herd — herdctld: the controller daemon.
 //   herdctld [--conf FILE] [--name CTL]
 //   herdctld --witness [--conf FILE]      the third voter of a controller pair
+//   herdctld --reset-vote [--conf FILE] [--name CTL | --witness]
+//                                         repair a vote file with an impossible epoch
 #include <getopt.h>
 #include <unistd.h>
 
@@ -42,9 +44,12 @@ void Usage() {
   std::printf(
       "Usage: herdctld [--conf FILE] [--name NAME]\n"
       "       herdctld --witness [--conf FILE]\n"
+      "       herdctld --reset-vote [--conf FILE] [--name NAME | --witness]\n"
       "  --conf FILE  configuration (default: $HERD_CONF or /etc/herd/herd.conf)\n"
       "  --name NAME  which ControllerHost entry this is (default: the first)\n"
-      "  --witness    run the witness (WitnessHost): a voter that keeps no cluster state\n");
+      "  --witness    run the witness (WitnessHost): a voter that keeps no cluster state\n"
+      "  --reset-vote with the daemon stopped: bring an epoch above the ceiling (a forged\n"
+      "               value in its vote file) back to a sane one, and exit\n");
 }
 
 }  // namespace
@@ -55,10 +60,14 @@ int main(int argc, char** argv) {
   std::string conf_path = DefaultConfigPath();
   std::string name;
   bool witness = false;
-  static const option kOpts[] = {
-      {"conf", required_argument, nullptr, 'f'}, {"name", required_argument, nullptr, 'n'},
-      {"witness", no_argument, nullptr, 'w'},    {"help", no_argument, nullptr, 'h'},
-      {"version", no_argument, nullptr, 'V'},    {nullptr, 0, nullptr, 0}};
+  bool reset_vote = false;
+  static const option kOpts[] = {{"reset-vote", no_argument, nullptr, 'r'},
+                                 {"conf", required_argument, nullptr, 'f'},
+                                 {"name", required_argument, nullptr, 'n'},
+                                 {"witness", no_argument, nullptr, 'w'},
+                                 {"help", no_argument, nullptr, 'h'},
+                                 {"version", no_argument, nullptr, 'V'},
+                                 {nullptr, 0, nullptr, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "f:n:hV", kOpts, nullptr)) != -1) {
     switch (c) {
@@ -70,6 +79,9 @@ int main(int argc, char** argv) {
         break;
       case 'w':
         witness = true;
+        break;
+      case 'r':
+        reset_vote = true;
         break;
       case 'h':
         Usage();
@@ -91,6 +103,15 @@ int main(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  if (reset_vote) {
+    std::string who = witness ? cfg->witness_addr.name : name;
+    if (who.empty() && !witness && !cfg->controllers.empty()) who = cfg->controllers[0].name;
+    if (who.empty()) return Fail("no voter to reset (no WitnessHost or ControllerHost)");
+    auto done = ctld::ha::ResetPoisonedVote(StateDirFor(*cfg, who) + "/vote");
+    if (!done.ok()) return Fail(done.error().message());
+    std::printf("%s\n", done->c_str());
+    return 0;
+  }
   if (witness) {
     if (!cfg->has_witness()) return Fail("no WitnessHost in " + conf_path);
     SetLogComponent("herdctld(witness " + cfg->witness_addr.name + ")");
