@@ -13,6 +13,8 @@
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
+#include "common/net/cluster_keys.h"
+#include "common/net/curve_keys.h"
 #include "controller/ha/witness.h"
 #include "controller/malloc_tuning.h"
 #include "controller/server.h"
@@ -152,7 +154,14 @@ int main(int argc, char** argv) {
   ctld::ControllerCore core(*cfg, clock, **store, blobs, *auth, addr, &votes, self->name);
   if (Status s = core.Recover(); !s.ok()) return Fail("cannot recover state: " + s.message());
 
-  auto rpc = net::RpcServer::Bind(addr);
+  // The other voters' and the nodes' public keys: nothing is sent to, or believed from, a
+  // process that cannot prove it holds the matching secret key (doc/security.md).
+  if (Status s = net::UseClusterKeys(*cfg, {/*witness=*/true, /*nodes=*/true}); !s.ok()) {
+    return Fail(s.message());
+  }
+  auto secret = net::ReadSecretKey(cfg->key_dir, self->name);
+  if (!secret.ok()) return Fail(secret.error().message());
+  auto rpc = net::RpcServer::Bind(addr, *secret);
   if (!rpc.ok()) return Fail(rpc.error().message());
 
   HERD_LOG(Info) << "herdctld " << self->name << " serving on " << addr << " (cluster "
