@@ -41,12 +41,17 @@ struct StepSpec {
   std::string stdin_pattern;      // -i: empty = from hrun to task 0; "none"; or a file
   int64_t time_limit_s = -1;
   std::string io_addr;  // hrun's ROUTER, "tcp://host:port"
+  // The CURVE public key (Z85) of hrun's ROUTER, made afresh by each hrun: the step
+  // daemons send output only to the hrun that holds its secret half (doc/security.md).
+  // (Class version 1; empty from an older hrun, whose step then runs without its I/O.)
+  std::string io_key;
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& name& num_nodes& num_tasks& cpus_per_task& ntasks_per_node& nodelist& exclude;
     ar& exclusive& overlap& distribution& cpu_bind& mpi& argv& env& cwd& label;
     ar& kill_on_bad_exit& stdout_pattern& stderr_pattern& stdin_pattern& time_limit_s& io_addr;
+    if (version >= 1) ar& io_key;
   }
 };
 
@@ -282,3 +287,4 @@ struct StepSignal {
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::StepCreateRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::StepSpec, 1)
