@@ -38,6 +38,8 @@ BodyVerdict CheckBody(proto::MsgType type, const std::string& body) {
     return Check<proto::name>(body);
       HERD_FUZZ_MESSAGE_TYPES(HERD_FUZZ_CASE)
 #undef HERD_FUZZ_CASE
+    case MsgType::kQueryJobsPageReply:  // its struct is named QueryJobsPage
+      return Check<proto::QueryJobsPage>(body);
   }
   return BodyVerdict::kNoBodyType;
 }
