@@ -121,8 +121,9 @@ void ControllerCore::ReconcileBatchLaunches(size_t node, const std::set<uint64_t
       lost.push_back(id);
       continue;
     }
+    const uint64_t job_id = id;  // a structured binding cannot be captured in C++17
     auto queued = std::find_if(outbox_.begin(), outbox_.end(), [&](const auto& kv) {
-      return kv.second.job_id == id && kv.second.type == MsgType::kLaunchBatchRequest;
+      return kv.second.job_id == job_id && kv.second.type == MsgType::kLaunchBatchRequest;
     });
     if (queued != outbox_.end() && queued->second.attempts == 0) continue;  // never sent
     if (!(config_.job_requeue && j.spec.requeue)) {
