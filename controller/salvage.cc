@@ -98,6 +98,8 @@ const char* RecordTypeName(uint16_t type) {
       return "StepStarted";
     case EventType::kStepNodeEnded:
       return "StepNodeEnded";
+    case EventType::kLaunchConfirmed:
+      return "LaunchConfirmed";
   }
   return "unknown";
 }
@@ -123,6 +125,8 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<StepStarted>(body);
     case EventType::kStepNodeEnded:
       return JobIdOf<StepNodeEnded>(body);
+    case EventType::kLaunchConfirmed:
+      return JobIdOf<LaunchConfirmed>(body);
     case EventType::kNodeUpdated:
     case EventType::kPartitionUpdated:
       return uint64_t{0};
