@@ -203,7 +203,12 @@ void ControllerCore::Answer(const std::string& peer, const Identity& who, const 
 void ControllerCore::PushReply(const std::string& peer, uint64_t request_id, Frame reply) {
   reply.request_id = request_id;
   reply.epoch = epoch();
-  replies_.push_back({peer, proto::EncodeFrame(reply)});
+  bool refusal = false;
+  if (reply.type == MsgType::kStatusReply) {
+    auto st = proto::DecodeBody<proto::StatusReply>(reply.body);
+    refusal = st.ok() && st->code != static_cast<int32_t>(Code::kOk);
+  }
+  replies_.push_back({peer, proto::EncodeFrame(reply), refusal});
 }
 
 Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_passive) {

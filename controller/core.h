@@ -44,6 +44,9 @@ struct OutMsg {
 struct Reply {
   std::string peer;   // routing id from the server
   std::string bytes;  // a frame
+  // A refusal (a StatusReply with an error) promises nothing that a journal commit must
+  // make durable: it is sent even when its batch's commit failed (limits.cc).
+  bool refusal = false;
 };
 
 // A frame for another voter (the other controller or the witness), signed.

@@ -161,10 +161,16 @@ void ControllerCore::StoreFailed(const Status& why, FlushResult* r) {
   }
   store_error_ = why;
   // Replies of a batch that recorded something wait for its records; the others (queries,
-  // refusals) need nothing durable.
+  // refusals) need nothing durable. A refusal never waits: it promises nothing (a submission
+  // refused below StateDirReserve must not hang because a node's record failed with it).
   if (emitted_) {
     for (auto& rep : replies_) {
-      if (!rep.bytes.empty()) stalled_replies_.push_back(std::move(rep));
+      if (rep.bytes.empty()) continue;
+      if (rep.refusal) {
+        r->replies.push_back(std::move(rep));
+      } else {
+        stalled_replies_.push_back(std::move(rep));
+      }
     }
   } else {
     for (auto& rep : replies_) {

@@ -194,6 +194,38 @@ TEST_F(LimitsTest, FailingJournalRefusesChangesAnswersQueriesAndRecovers) {
   EXPECT_EQ(StateOf(running), JobState::kCompleted);
 }
 
+// A refusal handled in the same batch as a record that then cannot be written is sent at
+// once: it promises nothing durable (a submission refused for its size must not wait for
+// a node's record to become writable again).
+TEST_F(LimitsTest, RefusalInAFailingBatchIsAnsweredAtOnce) {
+  RegisterAll();
+  store_.FailCommits(ResourceExhausted("journal write failed: No space left on device"));
+  proto::SubmitJobRequest ok;
+  ok.spec = Held();
+  proto::Frame a = proto::MakeFrame(ok, 0);
+  a.request_id = ++rid_;
+  a.auth = "uid:" + std::to_string(kUser);
+  const uint64_t recorded = rid_;
+  proto::SubmitJobRequest big;
+  big.spec = Held();
+  cfg_.max_script_size = 4096;
+  big.spec.script = "#!/bin/sh\n" + std::string(cfg_.max_script_size, '#');
+  proto::Frame b = proto::MakeFrame(big, 0);
+  b.request_id = ++rid_;
+  b.auth = "uid:" + std::to_string(kUser);
+  core_->HandleRequest("peer", proto::EncodeFrame(a));
+  core_->HandleRequest("peer", proto::EncodeFrame(b));
+  last_ = core_->Flush();
+  EXPECT_FALSE(last_.status.ok());
+  EXPECT_FALSE(ReplyTo(recorded).has_value()) << "its record is not durable";
+  auto refused = ReplyTo(rid_);
+  ASSERT_TRUE(refused.has_value()) << "the refusal waited for the failing journal";
+  EXPECT_THAT(proto::ReplyStatus(*refused).message(), ::testing::HasSubstr("MaxScriptSize"));
+  store_.Heal();
+  last_ = core_->Flush();
+  EXPECT_TRUE(ReplyTo(recorded).has_value());
+}
+
 TEST_F(LimitsTest, CrashWhileTheJournalFailsLosesOnlyWhatWasNotAnswered) {
   RegisterAll();
   const uint64_t acknowledged = Submit(Held());
