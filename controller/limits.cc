@@ -73,6 +73,9 @@ Status ControllerCore::CheckSubmitLimits(const Identity& who, const JobSpec& spe
   // The journal record and the blob segment each hold the script and environment.
   const uint64_t need =
       2 * (spec.script.size() + ListBytes(spec.env) + ListBytes(spec.argv)) + 4096;
+  // Fresh unless asked within kSpaceCheckMs: an idle controller last looked at its last
+  // commit, and the disk may have filled since.
+  RefreshSpace();
   if (space_known_) {
     if (space_avail_ < config_.state_dir_reserve + need) {
       return ResourceExhausted("Submissions are refused: the controller's state disk has " +
