@@ -11,6 +11,7 @@
 #include "controller/store/blob_store.h"
 #include "controller/store/file_state_store.h"
 #include "controller/store/journal_format.h"
+#include "controller/tests/state_dir_fixture.h"
 #include "controller/tests/test_util.h"
 
 namespace herd::ctld {
@@ -20,19 +21,8 @@ using journal::EncodeRecord;
 using journal::kJournalHeader;
 using journal::kRecordHeader;
 
-class JournalTest : public ::testing::Test {
+class JournalTest : public testing::StateDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/herd-journal-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { (void)RemoveTree(dir_); }
-  std::unique_ptr<FileStateStore> Open() {
-    auto s = FileStateStore::Open(dir_);
-    EXPECT_TRUE(s.ok()) << s.error().message();
-    return std::move(*s);
-  }
   // Records 1..n with 8-byte bodies, committed; each record is 28 bytes.
   void Write(int n) {
     auto s = Open();
@@ -62,7 +52,6 @@ class JournalTest : public ::testing::Test {
     auto b = ReadFile(dir_ + "/" + file);
     return b.ok() ? b->size() : 0;
   }
-  std::string dir_;
 };
 
 TEST_F(JournalTest, DamagedLengthInTheMiddleRefusesAndKeepsTheFile) {

@@ -6,26 +6,13 @@
 
 #include "common/base/fs.h"
 #include "controller/store/file_state_store.h"
+#include "controller/tests/state_dir_fixture.h"
 #include "controller/tests/test_util.h"
 
 namespace herd::ctld {
 namespace {
 
-class StoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/herd-store-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { (void)RemoveTree(dir_); }
-  std::unique_ptr<FileStateStore> Open() {
-    auto s = FileStateStore::Open(dir_);
-    EXPECT_TRUE(s.ok()) << s.error().message();
-    return std::move(*s);
-  }
-  std::string dir_;
-};
+using StoreTest = testing::StateDirTest;
 
 TEST_F(StoreTest, CommittedRecordsSurviveReopen) {
   {
