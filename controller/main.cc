@@ -2,6 +2,8 @@
 //   herdctld [--conf FILE] [--name CTL] [--min-epoch N]
 //   herdctld --witness [--conf FILE]      the third voter of a controller pair
 //   herdctld --salvage [--conf FILE] [--name CTL]   repair a state directory it refuses
+//   herdctld --reset-vote [--conf FILE] [--name CTL | --witness]
+//                                         repair a vote file with an impossible epoch
 #include <getopt.h>
 #include <unistd.h>
 
@@ -47,13 +49,16 @@ void Usage() {
       "Usage: herdctld [--conf FILE] [--name NAME] [--min-epoch N]\n"
       "       herdctld --witness [--conf FILE]\n"
       "       herdctld --salvage [--conf FILE] [--name NAME]\n"
+      "       herdctld --reset-vote [--conf FILE] [--name NAME | --witness]\n"
       "  --conf FILE    configuration (default: $HERD_CONF or /etc/herd/herd.conf)\n"
       "  --name NAME    which ControllerHost entry this is (default: the first)\n"
       "  --min-epoch N  start above epoch N: takes back node daemons that refuse this\n"
       "                 controller for having seen epoch N (hinfo shows it as the reason)\n"
       "  --witness      run the witness (WitnessHost): a voter that keeps no cluster state\n"
       "  --salvage      with the controller stopped: keep what is valid of a damaged state\n"
-      "                 directory, report the jobs lost, and leave a state herdctld starts from\n");
+      "                 directory, report the jobs lost, and leave a state herdctld starts from\n"
+      "  --reset-vote   with the daemon stopped: bring an epoch above the ceiling (a forged\n"
+      "                 value in its vote file) back to a sane one, and exit\n");
 }
 
 }  // namespace
@@ -65,11 +70,13 @@ int main(int argc, char** argv) {
   std::string name;
   bool witness = false;
   bool salvage = false;
+  bool reset_vote = false;
   uint64_t min_epoch = 0;
   static const option kOpts[] = {{"conf", required_argument, nullptr, 'f'},
                                  {"name", required_argument, nullptr, 'n'},
                                  {"witness", no_argument, nullptr, 'w'},
                                  {"salvage", no_argument, nullptr, 's'},
+                                 {"reset-vote", no_argument, nullptr, 'r'},
                                  {"help", no_argument, nullptr, 'h'},
                                  {"min-epoch", required_argument, nullptr, 'e'},
                                  {"version", no_argument, nullptr, 'V'},
@@ -90,14 +97,17 @@ int main(int argc, char** argv) {
         salvage = true;
         break;
       case 'e': {
-        // Below 2^63: room for elections above it.
-        auto n = ParseUint(optarg, (uint64_t{1} << 63) - 1);
+        // Below the ceiling every voter enforces, with room for elections above it.
+        auto n = ParseUint(optarg, proto::kMaxEpoch / 2);
         if (!n.ok()) {
-          return Fail(std::string("--min-epoch: not an epoch below 2^63: ") + optarg);
+          return Fail(std::string("--min-epoch: not an epoch below 2^47: ") + optarg);
         }
         min_epoch = *n;
         break;
       }
+      case 'r':
+        reset_vote = true;
+        break;
       case 'h':
         Usage();
         return 0;
@@ -119,6 +129,16 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
   if (witness && salvage) return Fail("--salvage and --witness exclude each other");
+  if (reset_vote && salvage) return Fail("--salvage and --reset-vote exclude each other");
+  if (reset_vote) {
+    std::string who = witness ? cfg->witness_addr.name : name;
+    if (who.empty() && !witness && !cfg->controllers.empty()) who = cfg->controllers[0].name;
+    if (who.empty()) return Fail("no voter to reset (no WitnessHost or ControllerHost)");
+    auto done = ctld::ha::ResetPoisonedVote(StateDirFor(*cfg, who) + "/vote");
+    if (!done.ok()) return Fail(done.error().message());
+    std::printf("%s\n", done->c_str());
+    return 0;
+  }
   if (witness) {
     if (!cfg->has_witness()) return Fail("no WitnessHost in " + conf_path);
     SetLogComponent("herdctld(witness " + cfg->witness_addr.name + ")");

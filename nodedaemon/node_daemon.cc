@@ -16,6 +16,7 @@
 #include "common/base/log.h"
 #include "common/base/strings.h"
 #include "common/proto/codec.h"
+#include "common/proto/ha_messages.h"
 #include "common/proto/step_messages.h"
 #include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/hw/topology.h"
@@ -231,6 +232,12 @@ void NodeDaemon::HandleIncoming(const net::Incoming& in) {
                    std::string("refusing ") + proto::MsgTypeName(f.type) + " from uid " +
                        std::to_string(who->uid));
     reply(PermissionDenied("only root or the AdminUser may send requests to a node daemon"));
+    return;
+  }
+  if (!proto::SaneEpoch(f.epoch)) {
+    HERD_LOG(Warning) << "refusing " << proto::MsgTypeName(f.type) << " with epoch " << f.epoch
+                      << ", above the ceiling " << proto::kMaxEpoch;
+    reply(InvalidArgument("controller epoch above the ceiling"));
     return;
   }
   if (f.epoch < max_epoch_) {

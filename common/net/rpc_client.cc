@@ -65,7 +65,9 @@ Caller::~Caller() = default;
 
 uint64_t Caller::NextRequestId() { return ++next_id_; }
 
-void Caller::NoteEpoch(uint64_t epoch) { max_epoch_ = std::max(max_epoch_, epoch); }
+void Caller::NoteEpoch(uint64_t epoch) {
+  if (proto::SaneEpoch(epoch)) max_epoch_ = std::max(max_epoch_, epoch);
+}
 
 size_t Caller::IndexOf(const std::string& address) const {
   auto it = std::find(addresses_.begin(), addresses_.end(), address);
@@ -115,6 +117,10 @@ Result<proto::Frame> Caller::Attempt(size_t index, proto::Frame& f, Clock::time_
 Result<proto::Frame> Caller::CallAt(size_t index, proto::Frame f, milliseconds timeout) {
   if (index >= addresses_.size()) return InvalidArgument("no server " + std::to_string(index));
   auto reply = Attempt(index, f, Clock::now() + timeout, timeout, /*wait_for_server=*/false);
+  if (reply.ok() && !proto::SaneEpoch(reply->epoch)) {
+    return DataLoss(addresses_[index] + " answered with epoch " + std::to_string(reply->epoch) +
+                    ", above the ceiling " + std::to_string(proto::kMaxEpoch));
+  }
   if (reply.ok()) NoteEpoch(reply->epoch);
   return reply;
 }
@@ -148,6 +154,13 @@ Result<proto::Frame> Caller::CallFrame(proto::Frame f, milliseconds timeout) {
         // An attempt cut short by the deadline says less than what this server answered
         // before (a NotActiveReply and its reason): keep that.
         if (why[i].empty() || Left(deadline).count() > 0) why[i] = reply.error().message();
+        if (active_ == i) active_ = kNone;
+        continue;
+      }
+      if (!proto::SaneEpoch(reply->epoch)) {
+        why[i] = addresses_[i] + " answered with epoch " + std::to_string(reply->epoch) +
+                 ", above the ceiling " + std::to_string(proto::kMaxEpoch) + " (not believed)";
+        refused = true;
         if (active_ == i) active_ = kNone;
         continue;
       }

@@ -19,6 +19,13 @@
 
 namespace herd::proto {
 
+// The highest epoch herd ever accepts, from anyone: one election a millisecond would take
+// 8,900 years to reach it, so an epoch above is forged or damaged. Refused wherever an
+// epoch arrives (votes, leases, replies, vote files) and never reached by counting, so
+// an epoch can neither be poisoned to 2^64-1 nor wrap to 0.
+constexpr uint64_t kMaxEpoch = uint64_t{1} << 48;
+inline bool SaneEpoch(uint64_t epoch) { return epoch <= kMaxEpoch; }
+
 struct NotActiveReply {
   static constexpr MsgType kType = MsgType::kNotActiveReply;
   std::string active_name;  // "" when unknown (an election is going on)

@@ -93,6 +93,12 @@ void HaControl::OnReply(size_t peer, const proto::Frame& f, uint64_t last_seq) {
 }
 
 bool HaControl::FencedBy(size_t peer, uint64_t their_epoch, bool granted) {
+  if (!proto::SaneEpoch(their_epoch)) {
+    // Not believed, whoever said it: a voter never has such an epoch.
+    HERD_LOG(Error) << peers_[peer].name << " answered with epoch " << their_epoch
+                    << ", above the ceiling " << proto::kMaxEpoch << ": reply ignored";
+    return true;
+  }
   if (their_epoch <= epoch() || granted) return false;
   (void)voter_.AdoptEpoch(their_epoch);
   if (role_ != Role::kPassive) {

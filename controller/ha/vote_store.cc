@@ -5,15 +5,15 @@
 
 #include "common/base/fs.h"
 #include "common/base/strings.h"
+#include "common/proto/ha_messages.h"
 
 namespace herd::ctld::ha {
 namespace {
 
 constexpr char kHeader[] = "herd-vote 1";
 
-}  // namespace
-
-Result<VoteState> FileVoteStore::Load() {
+// The fields as written, before any check of their values.
+Result<VoteState> ParseVoteFile(const std::string& path_) {
   VoteState s;
   if (!PathExists(path_)) return s;
   HERD_ASSIGN_OR_RETURN(std::string text, ReadFile(path_));
@@ -40,6 +40,39 @@ Result<VoteState> FileVoteStore::Load() {
     }
   }
   return s;
+}
+
+}  // namespace
+
+Result<VoteState> FileVoteStore::Load() {
+  HERD_ASSIGN_OR_RETURN(VoteState s, ParseVoteFile(path_));
+  if (!proto::SaneEpoch(s.epoch) || !proto::SaneEpoch(s.log_epoch)) {
+    return FailedPrecondition(
+        path_ + ": epoch " + std::to_string(s.epoch) + " (journal epoch " +
+        std::to_string(s.log_epoch) + ") is above the ceiling " + std::to_string(proto::kMaxEpoch) +
+        ": a forged or damaged value, never reached by elections (herd once believed answers "
+        "from any process on a voter's port). Stop this daemon and run `herdctld "
+        "--reset-vote` with the same --conf and --name (or --witness) on every voter that "
+        "says so, then start them again");
+  }
+  return s;
+}
+
+Result<std::string> ResetPoisonedVote(const std::string& path) {
+  HERD_ASSIGN_OR_RETURN(VoteState s, ParseVoteFile(path));
+  if (proto::SaneEpoch(s.epoch) && proto::SaneEpoch(s.log_epoch)) {
+    return path + ": epoch " + std::to_string(s.epoch) + " is sane, nothing to reset";
+  }
+  VoteState next = s;
+  next.log_epoch = proto::SaneEpoch(s.log_epoch) ? s.log_epoch : 0;
+  if (!proto::SaneEpoch(s.epoch)) {
+    // Above every epoch a real election can have reached since the journal's.
+    next.epoch = next.log_epoch + kResetMargin;
+    next.voted_for.clear();
+  }
+  HERD_RETURN_IF_ERROR(FileVoteStore(path).Save(next));
+  return path + ": epoch " + std::to_string(s.epoch) + " -> " + std::to_string(next.epoch) +
+         ", journal epoch " + std::to_string(s.log_epoch) + " -> " + std::to_string(next.log_epoch);
 }
 
 Status FileVoteStore::Save(const VoteState& s) {

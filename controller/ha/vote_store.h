@@ -25,7 +25,8 @@ struct VoteState {
 class VoteStore {
  public:
   virtual ~VoteStore() = default;
-  // A missing store is a fresh voter (all zero); a damaged one is kDataLoss.
+  // A missing store is a fresh voter (all zero); a damaged one is kDataLoss; one with an
+  // epoch above proto::kMaxEpoch is kFailedPrecondition (see ResetPoisonedVote).
   virtual Result<VoteState> Load() = 0;
   virtual Status Save(const VoteState& s) = 0;
 };
@@ -40,6 +41,16 @@ class FileVoteStore : public VoteStore {
  private:
   std::string path_;
 };
+
+// How far above the journal's epoch ResetPoisonedVote puts a poisoned epoch: more
+// elections than a pair can run without one of them becoming active and writing.
+constexpr uint64_t kResetMargin = 65536;
+
+// The way out of a vote file whose epoch is above proto::kMaxEpoch (a forged answer
+// believed before voters were authenticated): the epoch becomes the journal's epoch (0
+// if that is poisoned too) plus kResetMargin, with no vote in it. Returns what was done;
+// a sane file is left alone. For `herdctld --reset-vote`, with the voter stopped.
+Result<std::string> ResetPoisonedVote(const std::string& path);
 
 class MemoryVoteStore : public VoteStore {
  public:

@@ -26,6 +26,10 @@ Status Voter::Save(VoteState next) {
 
 Status Voter::AdoptEpoch(uint64_t epoch) {
   if (epoch <= state_.epoch) return Status::Ok();
+  if (!proto::SaneEpoch(epoch)) {
+    return InvalidArgument("epoch " + std::to_string(epoch) + " is above the ceiling " +
+                           std::to_string(proto::kMaxEpoch));
+  }
   VoteState next = state_;
   next.epoch = epoch;
   next.voted_for.clear();
@@ -33,6 +37,10 @@ Status Voter::AdoptEpoch(uint64_t epoch) {
 }
 
 Status Voter::VoteForSelf(uint64_t epoch) {
+  if (epoch == 0 || !proto::SaneEpoch(epoch)) {
+    return FailedPrecondition("no epoch left to campaign in (" + std::to_string(epoch) +
+                              " is above the ceiling " + std::to_string(proto::kMaxEpoch) + ")");
+  }
   VoteState next = state_;
   next.epoch = epoch;
   next.voted_for = name_;
@@ -63,6 +71,10 @@ proto::VoteReply Voter::OnVote(const proto::VoteRequest& req, const LogPos* mine
     rep.reason = std::move(why);
     return rep;
   };
+  if (!proto::SaneEpoch(req.epoch)) {
+    return deny("epoch " + std::to_string(req.epoch) + " is above the ceiling " +
+                std::to_string(proto::kMaxEpoch));
+  }
   const bool same_again = req.epoch == state_.epoch && state_.voted_for == req.candidate;
   if (req.epoch < state_.epoch || (req.epoch == state_.epoch && !same_again)) {
     return deny("epoch " + std::to_string(req.epoch) + " is not above " +
@@ -102,6 +114,12 @@ proto::AppendReply Voter::OnLease(const proto::AppendRequest& req, int64_t now_m
                                   bool keeps_exclusion) {
   proto::AppendReply rep;
   rep.voter = name_;
+  if (!proto::SaneEpoch(req.epoch)) {
+    rep.epoch = state_.epoch;
+    rep.reason = "epoch " + std::to_string(req.epoch) + " is above the ceiling " +
+                 std::to_string(proto::kMaxEpoch);
+    return rep;
+  }
   if (req.epoch < state_.epoch) {
     rep.epoch = state_.epoch;
     rep.reason = "epoch " + std::to_string(req.epoch) + " is fenced (now " +
