@@ -16,6 +16,8 @@
 #include "common/base/fs.h"
 #include "common/base/log.h"
 #include "common/base/strings.h"
+#include "common/net/cluster_keys.h"
+#include "common/net/curve_keys.h"
 #include "controller/ha/witness.h"
 #include "controller/malloc_tuning.h"
 #include "controller/salvage.h"
@@ -189,11 +191,18 @@ int main(int argc, char** argv) {
     return Fail("cannot recover state: " + s.message());
   }
 
+  // The other voters' and the nodes' public keys: nothing is sent to, or believed from, a
+  // process that cannot prove it holds the matching secret key (doc/security.md).
+  if (Status s = net::UseClusterKeys(*cfg, {/*witness=*/true, /*nodes=*/true}); !s.ok()) {
+    return Fail(s.message());
+  }
+  auto secret = net::ReadSecretKey(cfg->key_dir, self->name);
+  if (!secret.ok()) return Fail(secret.error().message());
   // Every client (command, node daemon, step daemon, the other voter) waits for one reply
   // before it asks again; a client that sends without reading holds at most this many
   // replies (each query page at most proto::kQueryPageMaxBytes), the rest are dropped.
   constexpr int kReplyQueuePerClient = 256;
-  auto rpc = net::RpcServer::Bind(addr, kReplyQueuePerClient);
+  auto rpc = net::RpcServer::Bind(addr, *secret, kReplyQueuePerClient);
   if (!rpc.ok()) return Fail(rpc.error().message());
 
   HERD_LOG(Info) << "herdctld " << self->name << " serving on " << addr << " (cluster "

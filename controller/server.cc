@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/base/log.h"
+#include "common/net/cluster_keys.h"
 
 namespace herd::ctld {
 
@@ -14,7 +15,8 @@ Server::Server(const ClusterConfig& config, ControllerCore& core,
                std::unique_ptr<net::RpcServer> rpc)
     : config_(config), core_(core), rpc_(std::move(rpc)) {
   for (const auto& n : config.nodes) {
-    nodes_.push_back(std::make_unique<net::RpcClient>(net::TcpAddress(n.addr, n.port)));
+    // CURVE clients expecting each node's and voter's key (net::UseClusterKeys).
+    nodes_.push_back(std::make_unique<net::RpcClient>(net::NodeAddress(n)));
   }
   for (const ha::Peer& p : core.ha().peers()) {
     peers_.push_back(std::make_unique<net::RpcClient>(p.addr));

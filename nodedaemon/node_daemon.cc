@@ -15,6 +15,8 @@
 #include "common/base/fs.h"
 #include "common/base/log.h"
 #include "common/base/strings.h"
+#include "common/net/cluster_keys.h"
+#include "common/net/curve_keys.h"
 #include "common/proto/codec.h"
 #include "common/proto/ha_messages.h"
 #include "common/proto/step_messages.h"
@@ -78,17 +80,21 @@ Status NodeDaemon::Init() {
   if (signal_fd_ < 0) return Internal(std::string("signalfd: ") + std::strerror(errno));
 
   auth_ = MakeMungeAuth(config_.auth_socket);
+  // Only a controller that proves it holds its secret key is sent anything or believed
+  // (doc/security.md).
+  HERD_RETURN_IF_ERROR(net::UseClusterKeys(config_, {}));
+  HERD_ASSIGN_OR_RETURN(std::string secret, net::ReadSecretKey(config_.key_dir, node_.name));
   std::vector<std::string> controllers;
   for (const ControllerAddr& c : config_.controllers) {
-    controllers.push_back(net::TcpAddress(c.host, c.port != 0 ? c.port : config_.controller_port));
+    controllers.push_back(net::ControllerAddress(config_, c));
   }
   caller_ = std::make_unique<net::Caller>(controllers, auth_.get());
 
   lease_ = std::make_unique<NodeLease>(spool_dir_ + "/" + kLeaseFile, config_.NodeLeaseS() * 1000);
   lease_->Load(NodeLease::NowMs());
 
-  std::string address = net::TcpAddress(node_.addr.empty() ? node_.name : node_.addr, node_.port);
-  auto server = net::RpcServer::Bind(address);
+  std::string address = net::NodeAddress(node_);
+  auto server = net::RpcServer::Bind(address, secret);
   if (!server.ok()) return server.error();
   server_ = std::move(*server);
   HERD_LOG(Info) << "listening on " << address << ", spool " << spool_dir_;

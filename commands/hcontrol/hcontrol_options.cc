@@ -194,6 +194,17 @@ Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) 
     if (rest.size() > 1) return InvalidArgument("too many arguments for keyword: takeover");
     if (!rest.empty()) c.takeover_to = rest[0];
     c.verb = Verb::kTakeover;
+  } else if (OneOf(verb, {"keygen"})) {
+    for (const std::string& w : rest) {
+      if (w == "--force" || w == "-f") {
+        c.keygen_force = true;
+      } else if (!w.empty() && w[0] == '-') {
+        return InvalidArgument("unknown option for keygen: " + w);
+      } else {
+        c.keygen_names.push_back(w);
+      }
+    }
+    c.verb = Verb::kKeygen;
   } else if (OneOf(verb, {"help"})) {
     c.help = true;
   } else if (OneOf(verb, {"version"})) {
@@ -224,6 +235,9 @@ Commands:
                                        one is active, how far behind the passive is
   takeover [NAME]                      hand the active role to NAME (default: the other
                                        controller) and wait until it has it
+  keygen [--force] [NAME...]           create the CURVE key pairs of the daemons (every
+                                       controller, witness and node of the configuration
+                                       without one, or the NAMEs) in KeyDir; as root
 
 Options:
   -o, --oneliner                       one line per record

@@ -13,7 +13,17 @@
 
 namespace herd::hcontrol {
 
-enum class Verb { kNone, kShow, kUpdateNode, kUpdatePartition, kHold, kRelease, kPing, kTakeover };
+enum class Verb {
+  kNone,
+  kShow,
+  kUpdateNode,
+  kUpdatePartition,
+  kHold,
+  kRelease,
+  kPing,
+  kTakeover,
+  kKeygen
+};
 // kHostnames / kHostlist (show hostnames|hostlist LIST) are answered without the
 // controller: one name per line, or the compressed expression.
 enum class Entity { kJob, kNode, kPartition, kConfig, kHostnames, kHostlist };
@@ -31,6 +41,10 @@ struct HcontrolCommand {
   std::vector<uint64_t> job_ids;
   // takeover [NAME]: the controller to hand the active role to ("" = the other one)
   std::string takeover_to;
+  // keygen [--force] [NAME...]: the daemons to make key pairs for (empty: all of the
+  // configuration's that have none); --force replaces existing pairs
+  std::vector<std::string> keygen_names;
+  bool keygen_force = false;
   // global options
   bool oneliner = false;
   bool from_passive = false;  // --from-passive: show may be answered by the passive

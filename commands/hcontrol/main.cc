@@ -7,6 +7,7 @@
 
 #include "commands/hcontrol/hcontrol_format.h"
 #include "commands/hcontrol/hcontrol_ha.h"
+#include "commands/hcontrol/hcontrol_keygen.h"
 #include "commands/hcontrol/hcontrol_options.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
@@ -177,6 +178,12 @@ int main(int argc, char** argv) {
       (cmd->entity == hcontrol::Entity::kHostnames || cmd->entity == hcontrol::Entity::kHostlist)) {
     return ShowHostnames(*cmd);
   }
+  if (cmd->verb == hcontrol::Verb::kKeygen) {
+    // Local: the keys are what a connection to the controller would need.
+    auto config = LoadConfig(DefaultConfigPath());
+    if (!config.ok()) return cli::ReportError(kCmd, config.error().message());
+    return hcontrol::Keygen(*config, cmd->keygen_names, cmd->keygen_force);
+  }
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
   Client& c = **client;
@@ -213,6 +220,7 @@ int main(int argc, char** argv) {
       return hcontrol::Ping(c);
     case hcontrol::Verb::kTakeover:
       return hcontrol::Takeover(c, kCmd, cmd->takeover_to);
+    case hcontrol::Verb::kKeygen:
     case hcontrol::Verb::kNone:
       break;
   }

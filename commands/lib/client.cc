@@ -8,6 +8,7 @@
 
 #include "commands/lib/cli.h"
 #include "commands/lib/ha_format.h"
+#include "common/net/cluster_keys.h"
 #include "common/net/zmq_endpoint.h"
 
 namespace herd::cli {
@@ -20,9 +21,11 @@ Result<std::unique_ptr<Client>> Client::Create() {
     return FailedPrecondition("no ControllerHost configured in " + path);
   }
   for (const ControllerAddr& ctl : c->config_.controllers) {
-    const uint16_t port = ctl.port != 0 ? ctl.port : c->config_.controller_port;
-    c->addresses_.push_back(net::TcpAddress(ctl.host, port));
+    c->addresses_.push_back(net::ControllerAddress(c->config_, ctl));
   }
+  // Nothing (no script, no environment) goes to a process that cannot prove it is the
+  // controller (doc/security.md).
+  HERD_RETURN_IF_ERROR(net::UseClusterKeys(c->config_, {}));
   c->auth_ = MakeMungeAuth(c->config_.auth_socket);
   if (!c->auth_) return Internal("cannot create the MUNGE authenticator");
   const uint32_t secs = c->config_.message_timeout_s > 0 ? c->config_.message_timeout_s : 10;

@@ -67,6 +67,9 @@ struct ClusterConfig {
   std::string log_dir;                             // LogDir; empty = stderr
   std::string auth_type = "auth/munge";            // AuthType
   std::string auth_socket;                         // AuthSocket: munged socket; empty = default
+  // KeyDir: the daemons' CurveZMQ key pairs, "<name>.pub" (public) and "<name>.key"
+  // (secret, mode 0600), one per controller, witness and node (doc/security.md).
+  std::string key_dir = "/etc/herd/keys";
   std::string scheduler_type = "sched/fifo";
   std::string select_type = "select/cores";
   std::string mpi_default = "mpi/none";

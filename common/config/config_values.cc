@@ -32,6 +32,7 @@ const TextKey kTextKeys[] = {
     {"LogDir", &ClusterConfig::log_dir, false},
     {"AuthType", &ClusterConfig::auth_type, true},
     {"AuthSocket", &ClusterConfig::auth_socket, false},
+    {"KeyDir", &ClusterConfig::key_dir, true},
     {"SchedulerType", &ClusterConfig::scheduler_type, true},
     {"SelectType", &ClusterConfig::select_type, true},
     {"MpiDefault", &ClusterConfig::mpi_default, true},

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/net/curve_keys.h"
 #include "common/net/zmq_endpoint.h"
 
 namespace herd::net {
@@ -15,8 +16,11 @@ namespace {
 // round trip on a loaded cluster network.
 constexpr int kHeartbeatIvlMs = 1000;
 constexpr int kHeartbeatTimeoutMs = 3000;
-constexpr int kWatchedEvents =
-    ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+constexpr int kHandshakeFailed = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                 ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                 ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+constexpr int kWatchedEvents = ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED |
+                               ZMQ_EVENT_HANDSHAKE_SUCCEEDED | kHandshakeFailed;
 
 std::string NextMonitorEndpoint() {
   static std::atomic<uint64_t> counter{0};
@@ -44,13 +48,16 @@ void PeerLink::Open() {
   sock_.set(zmq::sockopt::immediate, 1);
   sock_.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIvlMs);
   sock_.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
+  handshake_failed_ = false;
+  auto key = ServerKeyFor(address_);
+  unusable_ = key.ok() ? MakeCurveClient(sock_, *key) : key.error();
   // The monitor must exist before connect() so no event of this connection is missed.
   const std::string endpoint = NextMonitorEndpoint();
   zmq_socket_monitor(sock_.handle(), endpoint.c_str(), kWatchedEvents);
   monitor_ = zmq::socket_t(Context(), zmq::socket_type::pair);
   monitor_.set(zmq::sockopt::linger, 0);
   monitor_.connect(endpoint);
-  sock_.connect(address_);
+  if (unusable_.ok()) sock_.connect(address_);
 }
 
 void PeerLink::Close() {
@@ -75,6 +82,7 @@ int PeerLink::DrainEvents() {
         uint16_t event = 0;
         std::memcpy(&event, head.data(), sizeof(event));
         seen |= event;
+        if ((event & kHandshakeFailed) != 0) handshake_failed_ = true;
       }
       while (monitor_.get(zmq::sockopt::rcvmore)) {
         zmq::message_t rest;
@@ -99,8 +107,18 @@ Status PeerLink::Poll(short events, TimePoint until, bool* sock_ready, bool* mon
   return Status::Ok();
 }
 
+std::string PeerLink::NotAuthenticated() const {
+  return "cannot authenticate " + address_ +
+         ": the CURVE handshake failed (whatever holds that port does not have the cluster's "
+         "key for it)";
+}
+
 Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
+  if (!unusable_.ok()) {
+    return PermissionDenied("cannot connect to " + address_ + ": " + unusable_.message());
+  }
   DrainEvents();  // events of earlier connections say nothing about this one
+  handshake_failed_ = false;
   while (true) {
     bool writable = false;
     bool event = false;
@@ -109,10 +127,13 @@ Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
       DrainEvents();  // a drop reported before this handshake is not one of ours
       return Status::Ok();
     }
-    if (event && (DrainEvents() & ZMQ_EVENT_CONNECT_RETRIED) && stop_on_refusal) {
+    const int events = event ? DrainEvents() : 0;
+    if (handshake_failed_ && stop_on_refusal) return PermissionDenied(NotAuthenticated());
+    if ((events & ZMQ_EVENT_CONNECT_RETRIED) && stop_on_refusal) {
       return Unavailable("cannot connect to " + address_ + " (connection refused)");
     }
     if (MsLeft(until) == 0) {
+      if (handshake_failed_) return DeadlineExceeded(NotAuthenticated());
       return DeadlineExceeded("cannot connect to " + address_ + " (no handshake)");
     }
   }

@@ -9,7 +9,10 @@
 //   - watches a socket monitor, so a refused connection ends the wait at once, and a
 //     connection that drops while a reply is awaited (the server died) ends that wait;
 //   - sends ZMTP heartbeats, so a server stopped after the connection was made is
-//     noticed (the peer's I/O thread answers PINGs even when its main loop is busy).
+//     noticed (the peer's I/O thread answers PINGs even when its main loop is busy);
+//   - is a CURVE client expecting the public key registered for its address
+//     (common/net/curve_keys.h): a process on the port without the matching secret key
+//     fails the handshake, so nothing is ever sent to it nor read from it.
 //
 // Not thread-safe: a link belongs to the thread that made it.
 #pragma once
@@ -37,7 +40,9 @@ class PeerLink {
   // Waits until a request would go out at once (the handshake is done), up to `until`.
   // kUnavailable as soon as the server refuses the connection when `stop_on_refusal`
   // (otherwise ZeroMQ keeps retrying in the background and the wait goes on);
-  // kDeadlineExceeded when not connected by `until`.
+  // kDeadlineExceeded when not connected by `until`. kPermissionDenied at once when no
+  // key is known for the address, and when the server failed the CURVE handshake (it does
+  // not hold the key) and `stop_on_refusal`.
   Status WaitConnected(TimePoint until, bool stop_on_refusal);
   // Sends one frame without waiting; kUnavailable when it cannot go out now.
   Status Send(const std::string& bytes);
@@ -55,8 +60,11 @@ class PeerLink {
   int DrainEvents();
   void Open();
   void Close();
+  std::string NotAuthenticated() const;
 
   std::string address_;
+  Status unusable_;                // no key known for address_: never connected
+  bool handshake_failed_ = false;  // since the last Open()
   zmq::socket_t sock_;
   zmq::socket_t monitor_;  // PAIR connected to sock_'s monitor endpoint
 };

@@ -3,6 +3,8 @@
 
 #include <nss.h>
 
+#include "common/net/curve_keys.h"
+
 namespace herd::net {
 namespace {
 
@@ -31,10 +33,12 @@ std::string TcpAddress(const std::string& host, uint16_t port) {
   return "tcp://" + host + ":" + std::to_string(port);
 }
 
-Result<std::unique_ptr<RpcServer>> RpcServer::Bind(const std::string& address, int send_hwm) {
+Result<std::unique_ptr<RpcServer>> RpcServer::Bind(const std::string& address,
+                                                   const std::string& secret_key, int send_hwm) {
   try {
     zmq::socket_t s(Context(), zmq::socket_type::router);
     CommonOptions(s);
+    MakeCurveServer(s, secret_key);
     s.set(zmq::sockopt::rcvhwm, 100000);
     s.set(zmq::sockopt::sndhwm, send_hwm);
     s.set(zmq::sockopt::router_mandatory, 1);
@@ -83,20 +87,22 @@ bool RpcServer::Send(const std::string& peer, const std::string& bytes) {
   }
 }
 
-RpcClient::RpcClient(const std::string& address)
-    : address_(address), sock_(Context(), zmq::socket_type::dealer) {
-  CommonOptions(sock_);
-  sock_.set(zmq::sockopt::immediate, 0);
-  sock_.connect(address_);
-}
+RpcClient::RpcClient(const std::string& address) : address_(address) { Open(); }
 
-void RpcClient::Reset() {
+void RpcClient::Open() {
   sock_ = zmq::socket_t(Context(), zmq::socket_type::dealer);
   CommonOptions(sock_);
-  sock_.connect(address_);
+  auto key = ServerKeyFor(address_);
+  unusable_ = key.ok() ? MakeCurveClient(sock_, *key) : key.error();
+  // Without a usable key the socket stays unconnected: nothing goes out, nothing comes in.
+  if (unusable_.ok()) sock_.connect(address_);
 }
 
+void RpcClient::Reset() { Open(); }
+
 Status RpcClient::Send(const std::string& bytes) {
+  if (!unusable_.ok())
+    return Unavailable("cannot send to " + address_ + ": " + unusable_.message());
   try {
     auto r = sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
     if (!r) return Unavailable("send queue to " + address_ + " is full");

@@ -2,6 +2,9 @@
 // has linger=0. Messages are single frames (envelope + credential + body); the ROUTER
 // adds the peer's routing id in front, which the server hands back to reply.
 //
+// Every socket of a cluster is CURVE-secured (common/net/curve_keys.h, doc/security.md):
+// a server with its secret key, a client with the public key registered for its address.
+//
 // Not thread-safe: a socket belongs to the thread that made it (the daemon's loop).
 #pragma once
 
@@ -29,10 +32,13 @@ struct Incoming {
 
 class RpcServer {
  public:
-  // Binds `address` ("tcp://*:6817"). kUnavailable if the address is in use.
+  // Binds `address` ("tcp://*:6817") as a CURVE server with `secret_key` (Z85; empty: a
+  // plain server, for tests only). kUnavailable if the address is in use.
   // `send_hwm`: replies queued for one peer at most (ZMQ_SNDHWM); a reply to a peer whose
   // queue is full is dropped (ZMQ_ROUTER_MANDATORY makes that visible to Send).
-  static Result<std::unique_ptr<RpcServer>> Bind(const std::string& address, int send_hwm = 100000);
+  static Result<std::unique_ptr<RpcServer>> Bind(const std::string& address,
+                                                 const std::string& secret_key,
+                                                 int send_hwm = 100000);
 
   // One message if one is waiting; kNotFound when none; other errors are logged by callers.
   Result<Incoming> TryRecv();
@@ -47,7 +53,9 @@ class RpcServer {
 };
 
 // A connection to one server. Replies are matched to requests by request id; late replies
-// to earlier (timed-out) requests are discarded.
+// to earlier (timed-out) requests are discarded. The server must hold the secret key of
+// the public key registered for `address` (ServerKeyFor); with none registered while keys
+// are required, nothing is ever sent.
 class RpcClient {
  public:
   explicit RpcClient(const std::string& address);
@@ -64,8 +72,11 @@ class RpcClient {
   void Reset();
 
  private:
+  void Open();
+
   std::string address_;
   zmq::socket_t sock_;
+  Status unusable_;  // why nothing may be sent (no key for the address)
 };
 
 }  // namespace herd::net

@@ -29,8 +29,9 @@ class FakeController {
     return f;
   }
 
-  explicit FakeController(Handler h) : handler_(std::move(h)) {
-    auto s = net::RpcServer::Bind("tcp://127.0.0.1:*");
+  // `secret_key`: serve as a CURVE server with it (empty: plain).
+  explicit FakeController(Handler h, const std::string& secret_key = "") : handler_(std::move(h)) {
+    auto s = net::RpcServer::Bind("tcp://127.0.0.1:*", secret_key);
     if (!s.ok()) return;
     server_ = std::move(*s);
     address_ = server_->socket().get(zmq::sockopt::last_endpoint);

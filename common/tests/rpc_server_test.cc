@@ -11,7 +11,7 @@ namespace herd::net {
 namespace {
 
 TEST(RpcServer, AClientThatDoesNotReadHoldsAtMostItsQueue) {
-  auto server = RpcServer::Bind("tcp://127.0.0.1:*", 8);
+  auto server = RpcServer::Bind("tcp://127.0.0.1:*", "", 8);
   ASSERT_TRUE(server.ok()) << server.error().message();
   const std::string addr = (*server)->socket().get(zmq::sockopt::last_endpoint);
   // A client that asks once and never reads: its own receive queue is small too, so what

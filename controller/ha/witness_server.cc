@@ -4,6 +4,7 @@
 #include "common/base/fs.h"
 #include "common/base/log.h"
 #include "common/base/log_limit.h"
+#include "common/net/curve_keys.h"
 #include "common/net/zmq_endpoint.h"
 #include "controller/ha/witness.h"
 
@@ -18,7 +19,9 @@ Status RunWitness(const ClusterConfig& config, const std::string& state_dir,
   WitnessCore core(config, clock, store, *auth);
   HERD_RETURN_IF_ERROR(core.Load());
   const std::string addr = TcpEndpoint(config.witness_addr.host, config.witness_addr.port);
-  HERD_ASSIGN_OR_RETURN(auto rpc, net::RpcServer::Bind(addr));
+  HERD_ASSIGN_OR_RETURN(std::string secret,
+                        net::ReadSecretKey(config.key_dir, config.witness_addr.name));
+  HERD_ASSIGN_OR_RETURN(auto rpc, net::RpcServer::Bind(addr, secret));
   HERD_LOG(Info) << "witness " << config.witness_addr.name << " serving on " << addr << " (epoch "
                  << core.voter().state().epoch << ")";
   PeerLogLimiter refused;  // frames that are not one message

@@ -9,6 +9,7 @@
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
+#include "common/net/cluster_keys.h"
 #include "common/proto/messages.h"
 #include "nodedaemon/spool.h"
 
@@ -49,6 +50,8 @@ Result<StepdStart> StartStepd(int argc, char** argv) {
   }
 
   HERD_ASSIGN_OR_RETURN(st.config, LoadConfig(st.conf));
+  // Completions go only to a controller that proves it holds its key (doc/security.md).
+  HERD_RETURN_IF_ERROR(net::UseClusterKeys(st.config, {}));
   const std::string base = st.dir.substr(st.dir.find_last_of('/') + 1);
   SetLogComponent("herdstepd(" + st.node + " " + base + ")");
   if (!st.config.log_dir.empty()) {

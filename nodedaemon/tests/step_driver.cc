@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "common/base/fs.h"
+#include "common/net/curve_keys.h"
 #include "nodedaemon/spool.h"
 
 namespace herd::noded::testing {
@@ -44,7 +45,8 @@ bool Contains(const std::string& text, const std::string& what) {
 
 // ---- the controller ----
 
-void FakeController::Start() {
+void FakeController::Start(const std::string& secret_key) {
+  secret_key_ = secret_key;
   std::atomic<bool> bound{false};
   thread_ = std::thread([this, &bound] { Serve(&bound); });
   while (!bound) std::this_thread::sleep_for(milliseconds(10));
@@ -53,6 +55,7 @@ void FakeController::Start() {
 void FakeController::Serve(std::atomic<bool>* bound) {
   zmq::socket_t s(net::Context(), zmq::socket_type::router);
   s.set(zmq::sockopt::linger, 0);
+  net::MakeCurveServer(s, secret_key_);
   s.bind("tcp://127.0.0.1:*");
   address_ = LastEndpoint(s);
   *bound = true;
@@ -125,8 +128,17 @@ void StepDriverTest::SetUpTestSuite() {
         "/munged.pid --log-file=" + m + "/munged.log --seed-file=" + m + "/seed";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << "munged failed to start";
 
+  // The cluster's CURVE keys: the step daemons and node daemons speak only to a controller
+  // holding ctl1's secret key, and this test reaches the node daemons by their keys.
+  const std::string keys = root_ + "/keys";
+  std::string ctl_secret;
+  for (const char* name : {"ctl1", "n1", "n2"}) {
+    auto pair = net::WriteKeyPair(keys, name, false);
+    ASSERT_TRUE(pair.ok()) << pair.error().message();
+    if (std::string(name) == "ctl1") ctl_secret = pair->secret_key;
+  }
   ctl_ = new FakeController;
-  ctl_->Start();
+  ctl_->Start(ctl_secret);
   std::string ctl_port = ctl_->address().substr(ctl_->address().rfind(':') + 1);
   struct passwd* pw = getpwuid(getuid());
   ASSERT_NE(pw, nullptr);
@@ -134,10 +146,13 @@ void StepDriverTest::SetUpTestSuite() {
   std::string conf = root_ + "/herd.conf";
   std::string text = "ClusterName=steptest\nControllerHost=ctl1(127.0.0.1:" + ctl_port + ")\n" +
                      "SpoolDir=" + root_ + "/spool/%n\nLogDir=" + root_ +
-                     "/log\nAuthSocket=" + munge_socket_ + "\nAdminUser=" + user_ +
+                     "/log\nAuthSocket=" + munge_socket_ + "\nKeyDir=" + keys +
+                     "\nAdminUser=" + user_ +
                      "\nHardwareSource=config\nHeartbeatInterval=1\nKillWait=2\n";
   for (const char* node : kNodes) {
     ports_[node] = FreePort();
+    net::SetServerKey(net::TcpAddress("127.0.0.1", ports_[node]),
+                      net::ReadPublicKey(keys, node).value());
     text += std::string("NodeName=") + node +
             " NodeAddr=127.0.0.1 Port=" + std::to_string(ports_[node]) +
             " Sockets=1 CoresPerSocket=2 ThreadsPerCore=1 RealMemory=100\n";

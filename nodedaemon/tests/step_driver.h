@@ -37,7 +37,8 @@ bool Contains(const std::string& text, const std::string& what);
 
 class FakeController {
  public:
-  void Start();
+  // Serves as a CURVE server with `secret_key` (the cluster's key for its name).
+  void Start(const std::string& secret_key);
   void Stop();
   const std::string& address() const { return address_; }
   // The completion of step `step_id` of job `job_id` from `node`, waiting up to kWait.
@@ -47,6 +48,7 @@ class FakeController {
  private:
   void Serve(std::atomic<bool>* bound);
 
+  std::string secret_key_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::string address_;

@@ -69,19 +69,21 @@ ctl_port=$(sed -n 's/^ControllerHost=[^(]*([^:]*:\([0-9]*\)).*/\1/p' "$HERD_CONF
 n1_port=$(sed -n 's/^NodeName=.* Port=\([0-9]*\).*/\1/p' "$HERD_CONF")
 py=$(zmq_python) || fail "no python3 with the zmq module (apt-get install python3-zmq)"
 
-# send_garbage PORT: raw bytes over TCP (bash /dev/tcp: only ZeroMQ's handshake and, for
-# ZMTP/1.0, its framing see these), then malformed herd frames through a DEALER socket.
+# send_garbage PORT NAME: raw bytes over TCP (bash /dev/tcp: only ZeroMQ's handshake and,
+# for ZMTP/1.0, its framing see these), then malformed herd frames through a DEALER socket
+# (a CURVE client expecting daemon NAME's public key, as any local user can be).
 send_garbage() {
   if exec 3<>"/dev/tcp/127.0.0.1/$1"; then
     head -c 8192 /dev/urandom >&3 || true
     exec 3>&-
   fi
-  "$py" "$LIB_DIR/send_garbage.py" 127.0.0.1 "$1" --expect-unsupported >&2
+  "$py" "$LIB_DIR/send_garbage.py" 127.0.0.1 "$1" --expect-unsupported \
+    --server-key "$CLUSTER/keys/$2.pub" >&2
 }
 
 step "garbage to the controller"
 ctl_pid=$(daemon_pid ctl1)
-send_garbage "$ctl_port" || fail "controller: bad frames (see above)"
+send_garbage "$ctl_port" ctl1 || fail "controller: bad frames (see above)"
 sleep 1
 assert_eq "$ctl_pid" "$(daemon_pid ctl1 2>/dev/null || echo dead)" "herdctld pid after garbage"
 hqueue -t all >/dev/null || fail "hqueue fails after garbage to the controller"
@@ -92,7 +94,7 @@ assert_file_has_line "$WORK/after-ctl-$id.out" "still fine"
 
 step "garbage to herdd n1"
 n1_pid=$(daemon_pid n1)
-send_garbage "$n1_port" || fail "herdd n1: bad frames (see above)"
+send_garbage "$n1_port" n1 || fail "herdd n1: bad frames (see above)"
 assert_eq "$n1_pid" "$(daemon_pid n1 2>/dev/null || echo dead)" "herdd n1 pid after garbage"
 # heartbeats must go on: the node stays up past NodeTimeout (5 s)
 sleep 7

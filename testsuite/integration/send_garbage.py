@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Send malformed herd frames to a daemon's ROUTER socket and raw garbage to its TCP port.
 
-Usage: send_garbage.py HOST PORT [--expect-unsupported]
+Usage: send_garbage.py HOST PORT [--expect-unsupported] [--server-key FILE]
 
 Each bad frame goes through a ZeroMQ DEALER (so it reaches the daemon's decoder; raw TCP
 garbage only exercises ZeroMQ's handshake), then raw bytes go over plain TCP. Replies are
 collected and printed. With --expect-unsupported the frame of an unknown protocol version
 must be answered with an UnsupportedReply (message type 2), as the design requires.
+With --server-key (the daemon's KeyDir/<name>.pub) the DEALER is a CURVE client, as every
+herd client is: anyone may connect, the MUNGE credential of each request says who it is.
 Exit code 0 when everything was sent (and the expectation held).
 """
 import os
@@ -57,10 +59,15 @@ def cases():
     yield "envelope with trailing junk", 16, [frame(T_PING, 16, b"", b"") + rnd(100)]
 
 
-def via_zmq(host, port):
+def via_zmq(host, port, server_key=None):
     ctx = zmq.Context.instance()
     sock = ctx.socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
+    if server_key:
+        public, secret = zmq.curve_keypair()
+        sock.setsockopt(zmq.CURVE_SERVERKEY, server_key)
+        sock.setsockopt(zmq.CURVE_PUBLICKEY, public)
+        sock.setsockopt(zmq.CURVE_SECRETKEY, secret)
     sock.connect(f"tcp://{host}:{port}")
     labels = {}
     for label, reqid, parts in cases():
@@ -106,8 +113,12 @@ def main():
         return 2
     host, port = sys.argv[1], int(sys.argv[2])
     expect_unsupported = "--expect-unsupported" in sys.argv[3:]
+    server_key = None
+    if "--server-key" in sys.argv[3:]:
+        with open(sys.argv[sys.argv.index("--server-key") + 1], "rb") as f:
+            server_key = f.read().strip()
     print(f"sending bad frames to {host}:{port}")
-    replies = via_zmq(host, port)
+    replies = via_zmq(host, port, server_key)
     via_tcp(host, port)
     if expect_unsupported:
         got = replies.get(12)

@@ -1,0 +1,242 @@
+// herd — CurveZMQ keys: key files, the cluster's key book, and links that refuse a server
+// without the expected key (doc/security.md). Its own executable: the last test makes keys
+// required for the whole process.
+#include "common/net/curve_keys.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "common/base/fs.h"
+#include "common/net/cluster_keys.h"
+#include "common/net/rpc_client.h"
+#include "common/tests/fake_controller.h"
+
+namespace herd::net {
+namespace {
+
+using herd::testing::FakeController;
+using herd::testing::OkFrame;
+using std::chrono::milliseconds;
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/herd-keytest-XXXXXX";
+    path_ = ::mkdtemp(tmpl) != nullptr ? tmpl : "/tmp/herd-keytest-failed";
+  }
+  ~TempDir() { (void)RemoveTree(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0;
+}
+
+proto::Frame Ping() { return proto::MakeFrame(proto::PingRequest{}, 0); }
+
+TEST(CurveKeys, PairsAreValidAndDistinct) {
+  auto a = GenerateCurveKeyPair();
+  auto b = GenerateCurveKeyPair();
+  ASSERT_TRUE(a.ok()) << a.error().message();
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(CheckCurveKey(a->public_key).ok());
+  EXPECT_TRUE(CheckCurveKey(a->secret_key).ok());
+  EXPECT_NE(a->public_key, b->public_key);
+  EXPECT_NE(a->secret_key, b->secret_key);
+  auto pub = CurvePublicOf(a->secret_key);
+  ASSERT_TRUE(pub.ok());
+  EXPECT_EQ(*pub, a->public_key);
+}
+
+TEST(CurveKeys, MalformedKeysAreRefused) {
+  EXPECT_FALSE(CheckCurveKey("").ok());
+  EXPECT_FALSE(CheckCurveKey(std::string(39, 'a')).ok());
+  EXPECT_FALSE(CheckCurveKey(std::string(41, 'a')).ok());
+  EXPECT_FALSE(CheckCurveKey(std::string(40, '"')).ok()) << "not a Z85 character";
+  EXPECT_FALSE(CurvePublicOf("short").ok());
+}
+
+TEST(KeyFiles, WrittenWithTheirModesAndReadBack) {
+  TempDir dir;
+  const std::string keys = dir.path() + "/keys";
+  auto pair = WriteKeyPair(keys, "ctl1", false);
+  ASSERT_TRUE(pair.ok()) << pair.error().message();
+  EXPECT_EQ(ModeOf(SecretKeyPath(keys, "ctl1")), 0600u);
+  EXPECT_EQ(ModeOf(PublicKeyPath(keys, "ctl1")), 0644u);
+  auto pub = ReadPublicKey(keys, "ctl1");
+  ASSERT_TRUE(pub.ok()) << pub.error().message();
+  EXPECT_EQ(*pub, pair->public_key);
+  auto secret = ReadSecretKey(keys, "ctl1");
+  ASSERT_TRUE(secret.ok()) << secret.error().message();
+  EXPECT_EQ(*secret, pair->secret_key);
+
+  // An existing pair is kept unless replaced on purpose.
+  auto again = WriteKeyPair(keys, "ctl1", false);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), Code::kAlreadyExists);
+  EXPECT_EQ(*ReadSecretKey(keys, "ctl1"), pair->secret_key);
+  auto replaced = WriteKeyPair(keys, "ctl1", true);
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_NE(replaced->secret_key, pair->secret_key);
+  EXPECT_EQ(*ReadPublicKey(keys, "ctl1"), replaced->public_key);
+
+  EXPECT_FALSE(WriteKeyPair(keys, "../evil", false).ok());
+  EXPECT_FALSE(WriteKeyPair(keys, "", false).ok());
+}
+
+TEST(KeyFiles, ASecretOthersMayReadIsRefused) {
+  TempDir dir;
+  ASSERT_TRUE(WriteKeyPair(dir.path(), "n1", false).ok());
+  ASSERT_EQ(::chmod(SecretKeyPath(dir.path(), "n1").c_str(), 0640), 0);
+  auto secret = ReadSecretKey(dir.path(), "n1");
+  ASSERT_FALSE(secret.ok());
+  EXPECT_EQ(secret.error().code(), Code::kPermissionDenied);
+  EXPECT_NE(secret.error().message().find("0600"), std::string::npos) << secret.error().message();
+}
+
+TEST(KeyFiles, ASecretThatDoesNotMatchItsPublicKeyIsRefused) {
+  TempDir dir;
+  ASSERT_TRUE(WriteKeyPair(dir.path(), "n1", false).ok());
+  auto other = GenerateCurveKeyPair();
+  ASSERT_TRUE(WriteFileAtomic(PublicKeyPath(dir.path(), "n1"), other->public_key + "\n").ok());
+  auto secret = ReadSecretKey(dir.path(), "n1");
+  ASSERT_FALSE(secret.ok());
+  EXPECT_EQ(secret.error().code(), Code::kPermissionDenied);
+}
+
+TEST(KeyFiles, MissingOrDamagedKeysNameTheFileAndTheFix) {
+  TempDir dir;
+  auto pub = ReadPublicKey(dir.path(), "ctl1");
+  ASSERT_FALSE(pub.ok());
+  EXPECT_EQ(pub.error().code(), Code::kNotFound);
+  EXPECT_NE(pub.error().message().find(dir.path() + "/ctl1.pub"), std::string::npos);
+  EXPECT_NE(pub.error().message().find("hcontrol keygen"), std::string::npos);
+  EXPECT_FALSE(ReadSecretKey(dir.path(), "ctl1").ok());
+  ASSERT_TRUE(WriteFileAtomic(PublicKeyPath(dir.path(), "ctl1"), "not a key\n").ok());
+  pub = ReadPublicKey(dir.path(), "ctl1");
+  ASSERT_FALSE(pub.ok());
+  EXPECT_EQ(pub.error().code(), Code::kInvalidArgument);
+}
+
+TEST(ClusterKeys, EveryDaemonOfTheConfigurationNeedsAPair) {
+  TempDir dir;
+  auto cfg = ParseConfig(
+      "ControllerHosts=ctl1(127.0.0.1:7001),ctl2(127.0.0.1:7002)\n"
+      "WitnessHost=w(127.0.0.1:7003)\nKeyDir=" +
+          dir.path() +
+          "\nNodeName=n[1-2] NodeAddr=127.0.0.1 Port=7010-7011\n"
+          "PartitionName=p Nodes=n[1-2] Default=YES\n",
+      "test.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message();
+  EXPECT_EQ(cfg->key_dir, dir.path());
+  EXPECT_EQ(DaemonNames(*cfg), (std::vector<std::string>{"ctl1", "ctl2", "w", "n1", "n2"}));
+  Status missing = UseClusterKeys(*cfg, {});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find("ctl1.pub"), std::string::npos) << missing.message();
+  for (const std::string& n : DaemonNames(*cfg)) {
+    ASSERT_TRUE(WriteKeyPair(dir.path(), n, false).ok());
+  }
+  ASSERT_TRUE(UseClusterKeys(*cfg, {/*witness=*/true, /*nodes=*/true}).ok());
+  EXPECT_EQ(*ServerKeyFor("tcp://127.0.0.1:7002"), *ReadPublicKey(dir.path(), "ctl2"));
+  EXPECT_EQ(*ServerKeyFor("tcp://127.0.0.1:7003"), *ReadPublicKey(dir.path(), "w"));
+  EXPECT_EQ(*ServerKeyFor("tcp://127.0.0.1:7011"), *ReadPublicKey(dir.path(), "n2"));
+}
+
+TEST(ClusterKeys, KeyDirDefaultsAndMustNotBeEmpty) {
+  auto cfg = ParseConfig("ControllerHost=ctl1\n", "a.conf");
+  ASSERT_TRUE(cfg.ok());
+  EXPECT_EQ(cfg->key_dir, "/etc/herd/keys");
+  auto empty = ParseConfig("ControllerHost=ctl1\nKeyDir=\n", "b.conf");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message().find("KeyDir"), std::string::npos);
+}
+
+// ---- links: the server proves it holds the secret key of the public key expected ----
+
+TEST(CurveLink, TheServerHoldingTheKeyAnswers) {
+  auto keys = GenerateCurveKeyPair();
+  FakeController ctl([](const proto::Frame&, int) { return OkFrame(1); }, keys->secret_key);
+  SetServerKey(ctl.address(), keys->public_key);
+  Caller caller({ctl.address()}, nullptr);
+  auto r = caller.CallFrame(Ping(), milliseconds(5000));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(ctl.requests(), 1);
+
+  RpcClient client(ctl.address());
+  proto::Frame f = Ping();
+  f.request_id = 77;
+  ASSERT_TRUE(client.Send(proto::EncodeFrame(f)).ok());
+  auto reply = client.WaitReply(77, milliseconds(5000));
+  ASSERT_TRUE(reply.ok()) << reply.error().ToString();
+  EXPECT_EQ(ctl.requests(), 2);
+}
+
+// A process on the port with another key, or none (plain ZMTP), receives nothing and
+// answers nothing that is believed.
+TEST(CurveLink, AServerWithoutTheKeyGetsNothing) {
+  auto expected = GenerateCurveKeyPair();
+  auto other = GenerateCurveKeyPair();
+  FakeController impostor([](const proto::Frame&, int) { return OkFrame(1ull << 63); },
+                          other->secret_key);
+  FakeController plain([](const proto::Frame&, int) { return OkFrame(1ull << 63); });
+  for (FakeController* fake : {&impostor, &plain}) {
+    SetServerKey(fake->address(), expected->public_key);
+    Caller caller({fake->address()}, nullptr);
+    auto r = caller.CallFrame(Ping(), milliseconds(1500));
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message().find("cannot authenticate"), std::string::npos)
+        << r.error().message();
+    EXPECT_EQ(caller.max_epoch(), 0u);
+
+    // With another controller to go to, the impostor is skipped at once.
+    Caller two({fake->address(), "tcp://127.0.0.1:1"}, nullptr);
+    auto at = two.CallAt(0, Ping(), milliseconds(1500));
+    ASSERT_FALSE(at.ok());
+    EXPECT_EQ(at.error().code(), Code::kPermissionDenied) << at.error().message();
+
+    RpcClient client(fake->address());
+    proto::Frame f = Ping();
+    f.request_id = 5;
+    (void)client.Send(proto::EncodeFrame(f));
+    EXPECT_FALSE(client.WaitReply(5, milliseconds(500)).ok());
+    EXPECT_EQ(fake->requests(), 0);
+  }
+}
+
+TEST(CurveLink, RepliesWithAnImpossibleEpochAreNotBelieved) {
+  auto keys = GenerateCurveKeyPair();
+  FakeController ctl([](const proto::Frame&, int) { return OkFrame(~0ull); }, keys->secret_key);
+  SetServerKey(ctl.address(), keys->public_key);
+  Caller caller({ctl.address()}, nullptr);
+  auto r = caller.CallFrame(Ping(), milliseconds(1000));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message().find("ceiling"), std::string::npos) << r.error().message();
+  EXPECT_EQ(caller.max_epoch(), 0u);
+  caller.NoteEpoch(~0ull);
+  EXPECT_EQ(caller.max_epoch(), 0u);
+}
+
+// Last: from here on this process refuses every server it has no key for.
+TEST(CurveLink, WhenKeysAreRequiredAnUnknownServerIsNeverContacted) {
+  FakeController plain([](const proto::Frame&, int) { return OkFrame(1); });
+  RequireServerKeys();
+  Caller caller({plain.address()}, nullptr);
+  auto r = caller.CallFrame(Ping(), milliseconds(500));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message().find("no public key known"), std::string::npos)
+      << r.error().message();
+  RpcClient client(plain.address());
+  EXPECT_FALSE(client.Send(proto::EncodeFrame(Ping())).ok());
+  EXPECT_EQ(plain.requests(), 0);
+}
+
+}  // namespace
+}  // namespace herd::net
