@@ -18,6 +18,9 @@ using proto::MsgType;
 
 namespace {
 
+// A CURVE public key in Z85 text (common/net/curve_keys.h; the core links no transport).
+constexpr size_t kIoKeyChars = 40;
+
 std::string RandomToken() {
   unsigned char buf[16] = {};
   int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -117,6 +120,12 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   if (spec.argv.empty() || spec.argv[0].empty())
     return ErrorReply(InvalidArgument("no program given"));
   if (spec.io_addr.empty()) return ErrorReply(InvalidArgument("no I/O address given"));
+  // The step daemons talk only to the hrun holding this key's secret (doc/security.md).
+  if (spec.io_key.size() != kIoKeyChars) {
+    return ErrorReply(InvalidArgument(
+        spec.io_key.empty() ? "no I/O key given (an hrun older than the controller)"
+                            : "bad I/O key: not " + std::to_string(kIoKeyChars) + " characters"));
+  }
   if (spec.cpus_per_task == 0) return ErrorReply(InvalidArgument("Invalid cpus-per-task: 0"));
   if (Status env = CheckEnvSize(spec.env); !env.ok()) return ErrorReply(env);
   auto layout = PlaceStep(*j, spec);

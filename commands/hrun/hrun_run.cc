@@ -123,6 +123,7 @@ int RunHrun(const HrunOptions& o, const HrunContext& ctx, cli::Client* client,
   auto io = BindIoEndpoint(*host);
   if (!io.ok()) return cli::ReportError(kCmd, io.error().message());
   spec->io_addr = (*io)->address();
+  spec->io_key = (*io)->public_key();
 
   if (!standalone) return RunStep(o, client, signals, **target, *spec, io->get());
 

@@ -12,6 +12,7 @@
 
 #include "commands/lib/env_list.h"
 #include "common/base/strings.h"
+#include "common/net/curve_keys.h"
 #include "common/proto/envelope.h"
 
 namespace herd::hrun {
@@ -86,8 +87,10 @@ Result<std::string> ChooseIoHost(const ClusterConfig& config, const std::vector<
 }
 
 Result<std::unique_ptr<IoRouter>> IoRouter::Bind(const std::string& address) {
+  HERD_ASSIGN_OR_RETURN(net::CurveKeyPair keys, net::GenerateCurveKeyPair());
   try {
     zmq::socket_t s(net::Context(), zmq::socket_type::router);
+    net::MakeCurveServer(s, keys.secret_key);
     s.set(zmq::sockopt::linger, 0);
     s.set(zmq::sockopt::maxmsgsize,
           static_cast<int64_t>(proto::kEnvelopeSize + proto::kMaxAuthBytes + proto::kMaxBodyBytes));
@@ -96,6 +99,7 @@ Result<std::unique_ptr<IoRouter>> IoRouter::Bind(const std::string& address) {
     s.bind(address);
     std::unique_ptr<IoRouter> r(new IoRouter(std::move(s)));
     r->address_ = r->sock_.get(zmq::sockopt::last_endpoint);
+    r->public_key_ = keys.public_key;
     if (r->address_.empty()) return Internal("cannot read the address bound for " + address);
     return r;
   } catch (const zmq::error_t& e) {

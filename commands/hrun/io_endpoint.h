@@ -35,10 +35,14 @@ class IoRouter {
  public:
   static constexpr int kReceiveHighWater = 64;  // frames of up to 64 KiB, per node
 
-  // Binds `address` ("tcp://10.0.0.1:*").
+  // Binds `address` ("tcp://10.0.0.1:*") as a CURVE server with a key pair made for this
+  // hrun alone: only step daemons told its public key (through the controller) can
+  // connect, and a process that takes the port after hrun is gone cannot pose as it.
   static Result<std::unique_ptr<IoRouter>> Bind(const std::string& address);
   // "tcp://ip:port" as bound.
   const std::string& address() const { return address_; }
+  // The CURVE public key (Z85) step daemons must expect (StepSpec::io_key).
+  const std::string& public_key() const { return public_key_; }
   // One message if one is waiting; kNotFound when none; kInvalidArgument for a message
   // that is not one frame (dropped).
   Result<net::Incoming> TryRecv();
@@ -50,6 +54,7 @@ class IoRouter {
   explicit IoRouter(zmq::socket_t s) : sock_(std::move(s)) {}
   zmq::socket_t sock_;
   std::string address_;
+  std::string public_key_;
 };
 
 // Binds hrun's ROUTER on `ip`, any free port.

@@ -11,6 +11,7 @@
 #include "commands/hrun/io_endpoint.h"
 #include "commands/hrun/step_session.h"
 #include "common/base/fs.h"
+#include "common/net/curve_keys.h"
 #include "common/proto/codec.h"
 
 namespace herd::hrun {
@@ -62,8 +63,11 @@ class Capture {
 // One node's step daemon as hrun sees it.
 class FakeNode {
  public:
-  explicit FakeNode(const std::string& address) : sock_(net::Context(), zmq::socket_type::dealer) {
+  // `key`: hrun's CURVE public key, as the step daemons get it (StepSpec::io_key).
+  FakeNode(const std::string& address, const std::string& key)
+      : sock_(net::Context(), zmq::socket_type::dealer) {
     sock_.set(zmq::sockopt::linger, 0);
+    EXPECT_TRUE(net::MakeCurveClient(sock_, key).ok());
     sock_.connect(address);
   }
   template <class T>
@@ -111,8 +115,8 @@ SessionSettings TwoNodes() {
 struct Harness {
   std::unique_ptr<IoRouter> router = BindIoEndpoint("127.0.0.1").value();
   std::unique_ptr<cli::SignalWatch> signals = cli::SignalWatch::Create({SIGUSR2}).value();
-  FakeNode n1{router->address()};
-  FakeNode n2{router->address()};
+  FakeNode n1{router->address(), router->public_key()};
+  FakeNode n2{router->address(), router->public_key()};
   int code = -1;
   std::thread thread;
   void Start(SessionSettings s) {
@@ -194,6 +198,39 @@ TEST(StepSession, KillOnBadExit) {
   ASSERT_TRUE(k1.ok());
   EXPECT_EQ(k1->signal, SIGKILL);
   EXPECT_EQ(h.code, 4);  // the failing task's code, not the SIGKILL of the others
+}
+
+// hrun's ROUTER is a CURVE server with a key of its own: a step daemon told the key gets
+// through; a peer without it (another user's process posing as a step daemon) completes
+// no handshake, and nothing it sends arrives.
+TEST(IoRouter, OnlyPeersWithItsKeyGetThrough) {
+  std::unique_ptr<IoRouter> router = BindIoEndpoint("127.0.0.1").value();
+  ASSERT_TRUE(net::CheckCurveKey(router->public_key()).ok());
+  zmq::socket_t plain(net::Context(), zmq::socket_type::dealer);
+  plain.set(zmq::sockopt::linger, 0);
+  plain.connect(router->address());
+  zmq::socket_t wrong(net::Context(), zmq::socket_type::dealer);
+  wrong.set(zmq::sockopt::linger, 0);
+  ASSERT_TRUE(net::MakeCurveClient(wrong, net::GenerateCurveKeyPair()->public_key).ok());
+  wrong.connect(router->address());
+  const std::string bogus = "posing as a step daemon";
+  plain.send(zmq::buffer(bogus), zmq::send_flags::dontwait);
+  wrong.send(zmq::buffer(bogus), zmq::send_flags::dontwait);
+  FakeNode good(router->address(), router->public_key());
+  good.Send(proto::StepHello{"n1", 0, false});
+  // The good node's frame arrives; nothing else ever does.
+  int got = 0;
+  for (int i = 0; i < 40 && got < 2; ++i) {
+    zmq::pollitem_t item{router->socket().handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, std::chrono::milliseconds(50));
+    while (true) {
+      auto in = router->TryRecv();
+      if (!in.ok()) break;
+      EXPECT_NE(in->bytes, bogus);
+      ++got;
+    }
+  }
+  EXPECT_EQ(got, 1);
 }
 
 }  // namespace

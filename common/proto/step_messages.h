@@ -42,6 +42,10 @@ struct StepSpec {
   int64_t time_limit_s = -1;
   std::string io_addr;  // hrun's ROUTER, "tcp://host:port"
   int32_t umask = -1;   // hrun's umask for the tasks and their files; -1: 022 (version 1)
+  // The CURVE public key (Z85) of hrun's ROUTER, made afresh by each hrun: the step
+  // daemons send output only to the hrun that holds its secret half (doc/security.md).
+  // (Class version 2; empty from an older hrun, whose step then runs without its I/O.)
+  std::string io_key;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -49,6 +53,7 @@ struct StepSpec {
     ar& exclusive& overlap& distribution& cpu_bind& mpi& argv& env& cwd& label;
     ar& kill_on_bad_exit& stdout_pattern& stderr_pattern& stdin_pattern& time_limit_s& io_addr;
     if (version >= 1) ar& umask;
+    if (version >= 2) ar& io_key;
   }
 };
 
@@ -284,4 +289,4 @@ struct StepSignal {
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::StepCreateRequest, 1)
-BOOST_CLASS_VERSION(herd::proto::StepSpec, 1)
+BOOST_CLASS_VERSION(herd::proto::StepSpec, 2)

@@ -254,9 +254,10 @@ TEST(Codec, LaunchStepFromBeforeUmaskDecodes) {
   auto again = DecodeBody<LaunchStepRequest>(bytes);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->spec.umask, 027);
-  // StepSpec's class version (offset 22) is 1 now; the umask is 4 more bytes.
-  ASSERT_EQ(bytes.size(), old.size() + 4);
-  EXPECT_EQ(bytes[22], 1);
+  // StepSpec's class version (offset 22) is 2 now; the umask is 4 more bytes, the (empty)
+  // io_key 8 more.
+  ASSERT_EQ(bytes.size(), old.size() + 4 + 8);
+  EXPECT_EQ(bytes[22], 2);
 }
 
 // A QueryJobsRequest as clients before paged queries encoded it (class version 0: the
@@ -741,6 +742,89 @@ TEST(Codec, NotActiveReplyVersion0BytesDecode) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->reason, now.reason);
   EXPECT_EQ(EncodeBody(now).substr(1, 4), std::string("\x01\0\0\0", 4)) << "class version 1";
+}
+
+// Step messages as herd wrote them before StepSpec carried a umask and hrun's CURVE key
+// (StepSpec class version 0): job 5, spec name "s", argv {"a"}, io_addr "tcp://h:1", token 7 / "t".
+const unsigned char kStepCreateIoV0[] = {
+    0,   1,   0,   0,   0,   5,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 1, 0,   0,
+    0,   0,   0,   0,   0,   115, 0,   0,   0,   0,   0,   0,   0,   0,   1,   0, 0, 0, 0, 0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 5,   0,
+    0,   0,   0,   0,   0,   0,   98,  108, 111, 99,  107, 5,   0,   0,   0,   0, 0, 0, 0, 99,  111,
+    114, 101, 115, 4,   0,   0,   0,   0,   0,   0,   0,   110, 111, 110, 101, 0, 0, 0, 0, 0,   1,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0,   0,   0, 0, 0, 0, 97,  0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0,   0,
+    0,   0,   0,   255, 255, 255, 255, 255, 255, 255, 255, 9,   0,   0,   0,   0, 0, 0, 0, 116, 99,
+    112, 58,  47,  47,  104, 58,  49,  7,   0,   0,   0,   0,   0,   0,   0,
+};
+const unsigned char kLaunchStepIoV0[] = {
+    0,   0,   0,   0,   0,   5,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   5,   0,   0,   0,   0,   0, 0, 0, 98, 108, 111, 99, 107, 5,   0,   0,
+    0,   0,   0,   0,   0,   99,  111, 114, 101, 115, 4, 0, 0, 0,  0,   0,   0,  0,   110, 111, 110,
+    101, 0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   255, 255, 255, 255, 255, 255, 255, 255, 9,   0, 0, 0, 0,  0,   0,   0,  116, 99,  112, 58,
+    47,  47,  104, 58,  49,  0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   1,
+    0,   0,   0,   0,   0,   0,   0,   116, 0,   0,   0, 0, 0, 0,  0,   0,
+};
+
+std::string BytesOf(const unsigned char* p, size_t n) {
+  return std::string(reinterpret_cast<const char*>(p), n);
+}
+
+TEST(Codec, StepMessagesFromBeforeTheIoKeyDecode) {
+  auto create = DecodeBody<StepCreateRequest>(BytesOf(kStepCreateIoV0, sizeof kStepCreateIoV0));
+  ASSERT_TRUE(create.ok()) << create.error().message();
+  EXPECT_EQ(create->job_id, 5u);
+  EXPECT_EQ(create->spec.name, "s");
+  EXPECT_EQ(create->spec.argv, std::vector<std::string>{"a"});
+  EXPECT_EQ(create->spec.io_addr, "tcp://h:1");
+  EXPECT_EQ(create->spec.io_key, "");
+  EXPECT_EQ(create->token, 7u);
+  auto launch = DecodeBody<LaunchStepRequest>(BytesOf(kLaunchStepIoV0, sizeof kLaunchStepIoV0));
+  ASSERT_TRUE(launch.ok()) << launch.error().message();
+  EXPECT_EQ(launch->job_id, 5u);
+  EXPECT_EQ(launch->spec.io_addr, "tcp://h:1");
+  EXPECT_EQ(launch->spec.io_key, "");
+  EXPECT_EQ(launch->token, "t");
+}
+
+TEST(Codec, StepSpecCarriesTheIoKey) {
+  StepCreateRequest r;
+  r.job_id = 5;
+  r.spec.name = "s";
+  r.spec.argv = {"a"};
+  r.spec.io_addr = "tcp://h:1";
+  r.spec.io_key = std::string(40, 'k');
+  r.token = 7;
+  const std::string bytes = EncodeBody(r);
+  // Golden: the version 0 bytes but for StepSpec's class version (the u32 after its
+  // tracking byte at 13, behind the request's class info and job id), then after io_addr,
+  // before the token, the umask (i32, -1: unset; version 1) and the key (u64 length,
+  // bytes; version 2).
+  const std::string old = BytesOf(kStepCreateIoV0, sizeof kStepCreateIoV0);
+  std::string want = old.substr(0, old.size() - 8);
+  want[14] = 2;
+  const std::string no_umask("\xff\xff\xff\xff", 4);
+  const std::string key_length("\x28\0\0\0\0\0\0\0", 8);
+  want += no_umask + key_length + r.spec.io_key + old.substr(old.size() - 8);
+  EXPECT_EQ(bytes, want);
+  auto back = DecodeBody<StepCreateRequest>(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->spec.io_key, r.spec.io_key);
+  EXPECT_EQ(back->token, 7u);
+  LaunchStepRequest l;
+  l.spec = r.spec;
+  auto lback = DecodeBody<LaunchStepRequest>(EncodeBody(l));
+  ASSERT_TRUE(lback.ok()) << lback.error().message();
+  EXPECT_EQ(lback->spec.io_key, r.spec.io_key);
 }
 
 }  // namespace

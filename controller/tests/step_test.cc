@@ -22,6 +22,7 @@ proto::StepSpec Spec(uint32_t nodes, uint32_t tasks, const std::string& dist = "
   s.distribution = dist;
   s.argv = {"hostname"};
   s.io_addr = "tcp://127.0.0.1:1";
+  s.io_key = std::string(40, 'k');
   return s;
 }
 
@@ -85,7 +86,16 @@ TEST_F(CoreTest, InteractiveAllocationStartsInTheSubmitReply) {
   sc.spec.num_tasks = 4;
   sc.spec.argv = {"hostname"};
   sc.spec.io_addr = "tcp://127.0.0.1:9";
+  sc.spec.io_key = std::string(40, 'k');
   EXPECT_EQ((Call<proto::StepCreateReply>(sc, 1002).error().code()), Code::kPermissionDenied);
+  // Without hrun's CURVE key (an older hrun) the step daemons could not reach it: refused.
+  proto::StepCreateRequest keyless = sc;
+  keyless.spec.io_key.clear();
+  auto refused = Call<proto::StepCreateReply>(keyless, 1001);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message().find("no I/O key"), std::string::npos)
+      << refused.error().message();
+  EXPECT_TRUE(sent_.empty());
   auto step = Call<proto::StepCreateReply>(sc, 1001);
   ASSERT_TRUE(step.ok()) << step.error().message();
   EXPECT_EQ(step->step_id, 0u);
@@ -120,6 +130,7 @@ TEST_F(CoreTest, ResentStepCreationGetsTheSameStep) {
   sc.spec.overlap = true;
   sc.spec.argv = {"hostname"};
   sc.spec.io_addr = "tcp://127.0.0.1:9";
+  sc.spec.io_key = std::string(40, 'k');
   sc.token = 0xabcdef0012345678ULL;
   auto first = Call<proto::StepCreateReply>(sc, 1001);
   ASSERT_TRUE(first.ok()) << first.error().message();
@@ -157,6 +168,7 @@ TEST_F(CoreTest, UnconfirmedStepLaunchIsSentAgainAfterARestart) {
   sc.spec.num_tasks = 4;
   sc.spec.argv = {"hostname"};
   sc.spec.io_addr = "tcp://127.0.0.1:9";
+  sc.spec.io_key = std::string(40, 'k');
   auto step = Call<proto::StepCreateReply>(sc, 1001);
   ASSERT_TRUE(step.ok()) << step.error().message();
   ASSERT_EQ(step->layout.size(), 2u);
@@ -210,6 +222,7 @@ TEST_F(CoreTest, StepFailureAndCancelOfAllocation) {
   sc.job_id = rep->job_id;
   sc.spec.argv = {"false"};
   sc.spec.io_addr = "tcp://127.0.0.1:9";
+  sc.spec.io_key = std::string(40, 'k');
   auto step = Call<proto::StepCreateReply>(sc);
   ASSERT_TRUE(step.ok());
   proto::StepCompleteRequest done;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/base/log.h"
+#include "common/net/curve_keys.h"
 
 namespace herd::noded {
 namespace {
@@ -23,16 +24,30 @@ bool TokenMatches(const std::string& got, const std::string& want) {
   return diff == 0;
 }
 
-HrunLink::HrunLink(std::string address, std::string token)
-    : address_(std::move(address)), token_(std::move(token)) {}
+HrunLink::HrunLink(std::string address, std::string key, std::string token)
+    : address_(std::move(address)), key_(std::move(key)), token_(std::move(token)) {}
 
 HrunLink::~HrunLink() { Close(std::chrono::milliseconds(0), std::chrono::milliseconds(0)); }
 
 Status HrunLink::Open() {
+  // Never in the clear: an hrun too old to give its key gets no output rather than
+  // whoever might hold its port after it.
+  if (key_.empty()) {
+    return FailedPrecondition("hrun at '" + address_ +
+                              "' gave no CURVE key (an hrun older than the step daemon)");
+  }
+  if (Status s = net::CheckCurveKey(key_); !s.ok()) {
+    return InvalidArgument("hrun's key for '" + address_ + "': " + s.message());
+  }
   try {
     ctx_ = std::make_unique<zmq::context_t>(1);
     sock_ = std::make_unique<zmq::socket_t>(*ctx_, zmq::socket_type::dealer);
     sock_->set(zmq::sockopt::linger, 0);
+    if (Status s = net::MakeCurveClient(*sock_, key_); !s.ok()) {
+      sock_.reset();
+      ctx_.reset();
+      return s;
+    }
     sock_->set(zmq::sockopt::sndhwm, kSendHighWater);
     sock_->set(
         zmq::sockopt::maxmsgsize,

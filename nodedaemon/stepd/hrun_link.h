@@ -29,7 +29,9 @@ class HrunLink {
   static constexpr size_t kMaxPendingOutput = 4u << 20;
   static constexpr std::chrono::seconds kStallLimit{30};
 
-  HrunLink(std::string address, std::string token);
+  // `key`: hrun's CURVE public key (StepSpec::io_key); the link speaks only to the hrun
+  // that holds its secret half.
+  HrunLink(std::string address, std::string key, std::string token);
   ~HrunLink();
   HrunLink(const HrunLink&) = delete;
   HrunLink& operator=(const HrunLink&) = delete;
@@ -72,6 +74,7 @@ class HrunLink {
   void Enqueue(proto::Frame f, bool output);
 
   std::string address_;
+  std::string key_;
   std::string token_;
   std::unique_ptr<zmq::context_t> ctx_;
   std::unique_ptr<zmq::socket_t> sock_;

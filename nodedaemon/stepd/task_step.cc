@@ -130,7 +130,7 @@ Status TaskStep::Load() {
     tasks_.push_back(std::move(t));
   }
   if (!launch_.spec.io_addr.empty()) {
-    link_ = std::make_unique<HrunLink>(launch_.spec.io_addr, launch_.token);
+    link_ = std::make_unique<HrunLink>(launch_.spec.io_addr, launch_.spec.io_key, launch_.token);
     Status st = link_->Open();
     if (!st.ok()) {
       HERD_LOG(Warning) << st.message() << "; the step runs without hrun";

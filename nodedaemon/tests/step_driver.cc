@@ -250,6 +250,9 @@ void StepDriverTest::RemoveStepTmpDirs() {
 void StepDriverTest::SetUp() {
   hrun_ = std::make_unique<zmq::socket_t>(net::Context(), zmq::socket_type::router);
   hrun_->set(zmq::sockopt::linger, 0);
+  net::CurveKeyPair keys = net::GenerateCurveKeyPair().value();
+  net::MakeCurveServer(*hrun_, keys.secret_key);
+  hrun_key_ = keys.public_key;
   hrun_->bind("tcp://127.0.0.1:*");
 }
 
@@ -263,6 +266,7 @@ proto::LaunchStepRequest StepDriverTest::MakeStep(uint64_t job, uint32_t step,
   r.spec.env = {"PATH=/usr/bin:/bin", "HOME=" + root_};
   r.spec.cwd = root_;
   r.spec.io_addr = LastEndpoint(*hrun_);
+  r.spec.io_key = hrun_key_;
   r.spec.cpu_bind = "cores,verbose";
   r.layout = {{"n1", {0, 1}, {0, 1}, 0}};
   r.num_tasks = 2;

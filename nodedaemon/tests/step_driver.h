@@ -126,6 +126,7 @@ class StepDriverTest : public ::testing::Test {
   static std::vector<pid_t> herdds_;
   static Authenticator* auth_;
   std::unique_ptr<zmq::socket_t> hrun_;
+  std::string hrun_key_;  // hrun_'s CURVE public key (a CURVE server, as hrun's is)
 };
 
 }  // namespace herd::noded::testing
