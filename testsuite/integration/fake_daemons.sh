@@ -22,12 +22,13 @@ n1_port=$(sed -n 's/^NodeName=.* Port=\([0-9]*\).*/\1/p' "$HERD_CONF")
 n2_port=$((n1_port + 1))
 
 # fake_start NAME PORT [fake_daemon.py options]: the fake, as the test user, in the
-# background; its capture is $WORK/fake-NAME.
+# background (for 120 s at most: a failed test leaves none behind); its capture is
+# $WORK/fake-NAME.
 fake_start() {
   local name=$1 port=$2
   shift 2
   rm -f "$WORK/fake-$name" "$WORK/fake-$name".*
-  as_test_user "nohup '$py' '$LIB_DIR/fake_daemon.py' 127.0.0.1 $port '$WORK/fake-$name' $* \
+  as_test_user "nohup timeout 120 '$py' '$LIB_DIR/fake_daemon.py' 127.0.0.1 $port '$WORK/fake-$name' $* \
     >'$WORK/fake-$name.log' 2>&1 &"
   wait_for 10 "the fake $name on port $port" test -s "$WORK/fake-$name.ready"
 }
