@@ -117,8 +117,9 @@ Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
   if (!unusable_.ok()) {
     return PermissionDenied("cannot connect to " + address_ + ": " + unusable_.message());
   }
-  DrainEvents();  // events of earlier connections say nothing about this one
-  handshake_failed_ = false;
+  // A failed handshake since Open() counts: after a protocol error (a plain listener)
+  // libzmq does not try again, so no later event would tell.
+  DrainEvents();
   while (true) {
     bool writable = false;
     bool event = false;
