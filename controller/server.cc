@@ -10,6 +10,12 @@
 #include "common/net/cluster_keys.h"
 
 namespace herd::ctld {
+namespace {
+// A node or voter that has not answered anything for this long gets a fresh connection
+// (RpcClient::ReviveIfSilent): longer than any answer takes on a loaded cluster, short
+// next to NodeTimeout and the outbox's resends (every 2 s).
+constexpr std::chrono::milliseconds kSilentLink{3000};
+}  // namespace
 
 Server::Server(const ClusterConfig& config, ControllerCore& core,
                std::unique_ptr<net::RpcServer> rpc)
@@ -24,6 +30,20 @@ Server::Server(const ClusterConfig& config, ControllerCore& core,
   core_.set_early_peer_sender([this](std::vector<PeerMsg> msgs) { SendToPeers(msgs); });
 }
 
+void Server::ReviveSilentLinks() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_revive_check_ < std::chrono::milliseconds(500)) return;
+  last_revive_check_ = now;
+  for (auto* links : {&nodes_, &peers_}) {
+    for (auto& c : *links) {
+      if (c->ReviveIfSilent(kSilentLink)) {
+        HERD_LOG(Info) << "no answer from " << c->address() << " for " << kSilentLink.count() / 1000
+                       << " s: connecting afresh";
+      }
+    }
+  }
+}
+
 void Server::SendToPeers(const std::vector<PeerMsg>& msgs) {
   for (const auto& m : msgs) {
     Status s = peers_[m.peer]->Send(m.bytes);
@@ -36,15 +56,7 @@ namespace {
 // Drains one DEALER socket into `handle`.
 template <class F>
 void DrainReplies(net::RpcClient& c, F handle) {
-  while (true) {
-    try {
-      zmq::message_t m;
-      if (!c.socket().recv(m, zmq::recv_flags::dontwait)) return;
-      handle(std::string(static_cast<const char*>(m.data()), m.size()));
-    } catch (const zmq::error_t&) {
-      return;
-    }
-  }
+  while (auto bytes = c.TryRecvBytes()) handle(*bytes);
 }
 
 }  // namespace
@@ -86,6 +98,7 @@ Status Server::Run(const std::atomic<bool>& stop) {
       DrainReplies(*peers_[p], [&](const std::string& b) { core_.HandlePeerReply(p, b); });
     }
     refused_.LogSummaries(MonotonicNowMs());
+    ReviveSilentLinks();
     core_.Tick();
     // A failed commit (full or failing state disk) does not stop the controller: the core
     // holds what depended on it, refuses changes and tries again at every flush.

@@ -24,6 +24,8 @@ class Server {
 
  private:
   void SendToPeers(const std::vector<PeerMsg>& msgs);
+  // Fresh connections to nodes and voters that stopped answering (checked twice a second).
+  void ReviveSilentLinks();
 
   const ClusterConfig& config_;
   ControllerCore& core_;
@@ -35,6 +37,7 @@ class Server {
   // every 10 s).
   uint64_t dropped_replies_ = 0;
   std::chrono::steady_clock::time_point last_drop_log_{};
+  std::chrono::steady_clock::time_point last_revive_check_{};
 };
 
 }  // namespace herd::ctld

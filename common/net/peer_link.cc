@@ -1,6 +1,7 @@
 // herd — a client connection that knows whether its server is there.
 #include "common/net/peer_link.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -19,6 +20,9 @@ constexpr int kHeartbeatTimeoutMs = 3000;
 constexpr int kHandshakeFailed = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
                                  ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                                  ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+// How long a connection whose handshake failed is kept before a fresh one is made (while a
+// caller waits for its server): a retry five times a second against an impostor.
+constexpr std::chrono::milliseconds kRetryAfterFailure{200};
 constexpr int kWatchedEvents = ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED |
                                ZMQ_EVENT_HANDSHAKE_SUCCEEDED | kHandshakeFailed;
 
@@ -82,7 +86,10 @@ int PeerLink::DrainEvents() {
         uint16_t event = 0;
         std::memcpy(&event, head.data(), sizeof(event));
         seen |= event;
-        if ((event & kHandshakeFailed) != 0) handshake_failed_ = true;
+        if ((event & kHandshakeFailed) != 0 && !handshake_failed_) {
+          handshake_failed_ = true;
+          failed_at_ = std::chrono::steady_clock::now();
+        }
       }
       while (monitor_.get(zmq::sockopt::rcvmore)) {
         zmq::message_t rest;
@@ -120,21 +127,33 @@ Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
   // A failed handshake since Open() counts: after a protocol error (a plain listener)
   // libzmq does not try again, so no later event would tell.
   DrainEvents();
+  failed_again_ = false;
   while (true) {
     bool writable = false;
     bool event = false;
-    HERD_RETURN_IF_ERROR(Poll(ZMQ_POLLOUT, until, &writable, &event));
+    // After a failed handshake no event comes again: wake up for the fresh connection.
+    const TimePoint wake = handshake_failed_ && !stop_on_refusal
+                               ? std::min(until, failed_at_ + kRetryAfterFailure)
+                               : until;
+    HERD_RETURN_IF_ERROR(Poll(ZMQ_POLLOUT, wake, &writable, &event));
     if (writable) {
       DrainEvents();  // a drop reported before this handshake is not one of ours
       return Status::Ok();
     }
     const int events = event ? DrainEvents() : 0;
     if (handshake_failed_ && stop_on_refusal) return PermissionDenied(NotAuthenticated());
+    if (handshake_failed_ && std::chrono::steady_clock::now() >= failed_at_ + kRetryAfterFailure) {
+      // libzmq never retries a connection whose handshake failed: a fresh one, so that the
+      // real server is found once the impostor has left the port.
+      Reset();
+      failed_again_ = true;
+      continue;
+    }
     if ((events & ZMQ_EVENT_CONNECT_RETRIED) && stop_on_refusal) {
       return Unavailable("cannot connect to " + address_ + " (connection refused)");
     }
     if (MsLeft(until) == 0) {
-      if (handshake_failed_) return DeadlineExceeded(NotAuthenticated());
+      if (handshake_failed_ || failed_again_) return DeadlineExceeded(NotAuthenticated());
       return DeadlineExceeded("cannot connect to " + address_ + " (no handshake)");
     }
   }

@@ -42,7 +42,9 @@ class PeerLink {
   // (otherwise ZeroMQ keeps retrying in the background and the wait goes on);
   // kDeadlineExceeded when not connected by `until`. kPermissionDenied at once when no
   // key is known for the address, and when the server failed the CURVE handshake (it does
-  // not hold the key) and `stop_on_refusal`.
+  // not hold the key) and `stop_on_refusal`; without `stop_on_refusal` a failed handshake
+  // is followed by a fresh connection every 200 ms until `until` (the real server may
+  // take the port back).
   Status WaitConnected(TimePoint until, bool stop_on_refusal);
   // Sends one frame without waiting; kUnavailable when it cannot go out now.
   Status Send(const std::string& bytes);
@@ -50,6 +52,8 @@ class PeerLink {
   // drops first (the request is lost with it), kDeadlineExceeded at `until`. Replies to
   // other (earlier, abandoned) requests are discarded.
   Result<proto::Frame> WaitReply(uint64_t request_id, TimePoint until);
+  // Whether the CURVE handshake of the current connection failed (see WaitConnected).
+  bool handshake_failed() const { return handshake_failed_; }
   // Drops the connection and anything queued on it, and connects afresh.
   void Reset();
 
@@ -65,6 +69,8 @@ class PeerLink {
   std::string address_;
   Status unusable_;                // no key known for address_: never connected
   bool handshake_failed_ = false;  // since the last Open()
+  TimePoint failed_at_{};          // when it was seen
+  bool failed_again_ = false;      // a handshake failed during this wait (before a Reset)
   zmq::socket_t sock_;
   zmq::socket_t monitor_;  // PAIR connected to sock_'s monitor endpoint
 };

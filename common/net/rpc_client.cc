@@ -106,7 +106,13 @@ Result<proto::Frame> Caller::Attempt(size_t index, proto::Frame& f, Clock::time_
     if (!cred.ok()) return cred.error();
     f.auth = std::move(*cred);
   }
-  HERD_RETURN_IF_ERROR(link.WaitConnected(connect_until, /*stop_on_refusal=*/!wait_for_server));
+  if (Status c = link.WaitConnected(connect_until, /*stop_on_refusal=*/!wait_for_server);
+      !c.ok()) {
+    // libzmq never retries a connection whose handshake failed: the next attempt makes a
+    // fresh one (the real server may have its port back by then).
+    if (link.handshake_failed()) link.Reset();
+    return c;
+  }
   HERD_RETURN_IF_ERROR(link.Send(proto::EncodeFrame(f)));
   auto reply = link.WaitReply(f.request_id, deadline);
   // A fresh socket: the lost or late request is never delivered to a server come back.

@@ -104,8 +104,12 @@ Status RpcClient::Send(const std::string& bytes) {
   if (!unusable_.ok())
     return Unavailable("cannot send to " + address_ + ": " + unusable_.message());
   try {
+    // Awaited from now on, also when it cannot go out: a connection whose handshake failed
+    // takes nothing (EAGAIN) until ReviveIfSilent makes a new one.
+    if (!unanswered_since_) unanswered_since_ = std::chrono::steady_clock::now();
     auto r = sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
-    if (!r) return Unavailable("send queue to " + address_ + " is full");
+    if (!r)
+      return Unavailable("cannot send to " + address_ + " now (send queue full or no connection)");
     return Status::Ok();
   } catch (const zmq::error_t& e) {
     return Unavailable("cannot send to " + address_ + ": " + e.what());
@@ -116,10 +120,43 @@ Result<proto::Frame> RpcClient::TryRecv() {
   try {
     zmq::message_t m;
     if (!sock_.recv(m, zmq::recv_flags::dontwait)) return NotFound("no reply");
+    unanswered_since_.reset();
     return proto::DecodeFrame(m.data(), m.size());
   } catch (const zmq::error_t& e) {
     return Internal(std::string("receive failed: ") + e.what());
   }
+}
+
+std::optional<std::string> RpcClient::TryRecvBytes() {
+  try {
+    zmq::message_t m;
+    if (!sock_.recv(m, zmq::recv_flags::dontwait)) return std::nullopt;
+    unanswered_since_.reset();
+    return std::string(static_cast<const char*>(m.data()), m.size());
+  } catch (const zmq::error_t&) {
+    return std::nullopt;
+  }
+}
+
+bool RpcClient::ReviveIfSilent(std::chrono::milliseconds silent) {
+  const TimePoint now = std::chrono::steady_clock::now();
+  if (!unusable_.ok() || !unanswered_since_ || now - *unanswered_since_ < silent ||
+      now - revived_at_ < silent) {
+    return false;
+  }
+  try {
+    sock_.disconnect(address_);
+  } catch (const zmq::error_t&) {
+    // The connection ended on its own (a failed handshake): nothing to disconnect.
+  }
+  try {
+    sock_.connect(address_);
+  } catch (const zmq::error_t&) {
+    return false;
+  }
+  revived_at_ = now;
+  unanswered_since_.reset();
+  return true;
 }
 
 Result<proto::Frame> RpcClient::WaitReply(uint64_t request_id, std::chrono::milliseconds timeout) {

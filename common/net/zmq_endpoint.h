@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <memory>
 #include <string>
 #include <zmq.hpp>
@@ -67,6 +68,14 @@ class RpcClient {
   Result<proto::Frame> WaitReply(uint64_t request_id, std::chrono::milliseconds timeout);
   // A reply if one is waiting (any request id).
   Result<proto::Frame> TryRecv();
+  // The bytes of a reply if one is waiting (nullopt when none).
+  std::optional<std::string> TryRecvBytes();
+  // When something was sent at least `silent` ago and nothing has come back since, drops
+  // the connection and connects afresh on the same socket (queued output is discarded; the
+  // callers resend what matters). libzmq never retries a connection whose handshake failed
+  // (a process without the server's key held the port for a while): this finds the real
+  // server again. At most once per `silent`. True when it did.
+  bool ReviveIfSilent(std::chrono::milliseconds silent);
   zmq::socket_t& socket() { return sock_; }
   // Drops the connection and makes a fresh socket (pending output is discarded).
   void Reset();
@@ -74,9 +83,14 @@ class RpcClient {
  private:
   void Open();
 
+  using TimePoint = std::chrono::steady_clock::time_point;
+
   std::string address_;
   zmq::socket_t sock_;
   Status unusable_;  // why nothing may be sent (no key for the address)
+  // The first send not followed by any reply (none: nothing awaited), the last revival.
+  std::optional<TimePoint> unanswered_since_;
+  TimePoint revived_at_{};
 };
 
 }  // namespace herd::net

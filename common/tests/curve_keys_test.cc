@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <memory>
+#include <thread>
 
 #include "common/base/fs.h"
 #include "common/net/cluster_keys.h"
@@ -209,6 +211,53 @@ TEST(CurveLink, AServerWithoutTheKeyGetsNothing) {
     EXPECT_FALSE(client.WaitReply(5, milliseconds(500)).ok());
     EXPECT_EQ(fake->requests(), 0);
   }
+}
+
+// libzmq never retries a connection whose handshake failed. Once the impostor has left the
+// port, a Caller finds the real server on its next call, and a silent RpcClient (the
+// controller's link to a node or voter) does after ReviveIfSilent.
+TEST(CurveLink, TheRealServerIsFoundAgainAfterAnImpostorLeaves) {
+  auto keys = GenerateCurveKeyPair();
+  auto impostor = std::make_unique<FakeController>(
+      [](const proto::Frame&, int) { return OkFrame(1ull << 63); });
+  const std::string addr = impostor->address();
+  SetServerKey(addr, keys->public_key);
+  Caller caller({addr}, nullptr);
+  auto r = caller.CallFrame(Ping(), milliseconds(600));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message().find("cannot authenticate"), std::string::npos)
+      << r.error().message();
+  RpcClient client(addr);
+  proto::Frame f = Ping();
+  f.request_id = 5;
+  ASSERT_TRUE(client.Send(proto::EncodeFrame(f)).ok());
+  EXPECT_FALSE(client.WaitReply(5, milliseconds(300)).ok());
+  EXPECT_EQ(impostor->requests(), 0);
+  EXPECT_FALSE(client.ReviveIfSilent(milliseconds(60000))) << "not silent for that long";
+
+  impostor.reset();
+  // The impostor's listener closes in the background: bind as soon as the port is free.
+  std::unique_ptr<FakeController> real;
+  for (int i = 0; i < 100 && (!real || real->address() != addr); ++i) {
+    if (real) std::this_thread::sleep_for(milliseconds(20));
+    real = std::make_unique<FakeController>([](const proto::Frame&, int) { return OkFrame(3); },
+                                            keys->secret_key, addr);
+  }
+  ASSERT_EQ(real->address(), addr);
+  auto again = caller.CallFrame(Ping(), milliseconds(5000));
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(again->epoch, 3u);
+
+  f.request_id = 6;
+  (void)client.Send(proto::EncodeFrame(f));  // refused or queued on the dead connection
+  EXPECT_FALSE(client.WaitReply(6, milliseconds(300)).ok()) << "the dead connection is kept";
+  EXPECT_TRUE(client.ReviveIfSilent(milliseconds(0)));
+  f.request_id = 7;
+  ASSERT_TRUE(client.Send(proto::EncodeFrame(f)).ok());
+  auto reply = client.WaitReply(7, milliseconds(5000));
+  ASSERT_TRUE(reply.ok()) << reply.error().ToString();
+  EXPECT_EQ(reply->epoch, 3u);
+  EXPECT_FALSE(client.ReviveIfSilent(milliseconds(0))) << "it answered";
 }
 
 TEST(CurveLink, RepliesWithAnImpossibleEpochAreNotBelieved) {

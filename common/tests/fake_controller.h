@@ -29,9 +29,12 @@ class FakeController {
     return f;
   }
 
-  // `secret_key`: serve as a CURVE server with it (empty: plain).
-  explicit FakeController(Handler h, const std::string& secret_key = "") : handler_(std::move(h)) {
-    auto s = net::RpcServer::Bind("tcp://127.0.0.1:*", secret_key);
+  // `secret_key`: serve as a CURVE server with it (empty: plain). `address`: where
+  // (default: a port of its own).
+  explicit FakeController(Handler h, const std::string& secret_key = "",
+                          const std::string& address = "tcp://127.0.0.1:*")
+      : handler_(std::move(h)) {
+    auto s = net::RpcServer::Bind(address, secret_key);
     if (!s.ok()) return;
     server_ = std::move(*s);
     address_ = server_->socket().get(zmq::sockopt::last_endpoint);
