@@ -170,17 +170,23 @@ wait_for 30 "ctl1 to become active once space returns" hbatch -o /dev/null --wra
 assert_eq COMPLETED "$(job_state "$job")" "the job's end, recorded once space returned, after a restart"
 
 # ------------------------------------------------------------------- log rate limit
-# flood HOST PORT LOG WHAT: 20,000 garbage frames to HOST:PORT; LOG (the daemon's) must
-# grow by a few lines that account for every one of them: WHAT lines plus summaries.
+# flood HOST PORT LOG WHAT NAME: 20,000 garbage frames to HOST:PORT (a CURVE client
+# expecting daemon NAME's key, as any local user can be); LOG (the daemon's) must grow by a
+# few lines that account for every one of them: WHAT lines plus summaries.
 flood() {
-  local host=$1 port=$2 logf=$3 what=$4 before lines refused summed pid
+  local host=$1 port=$2 logf=$3 what=$4 name=$5 before lines refused summed pid
   before=$(wc -l <"$logf")
-  "$py" - "$host" "$port" <<'EOF' &
+  "$py" - "$host" "$port" "$CLUSTER/keys/$name.pub" <<'EOF' &
 import sys, zmq
 ctx = zmq.Context()
 s = ctx.socket(zmq.DEALER)
 s.setsockopt(zmq.LINGER, 5000)
 s.setsockopt(zmq.SNDHWM, 0)
+public, secret = zmq.curve_keypair()
+with open(sys.argv[3], "rb") as f:
+    s.setsockopt(zmq.CURVE_SERVERKEY, f.read().strip())
+s.setsockopt(zmq.CURVE_PUBLICKEY, public)
+s.setsockopt(zmq.CURVE_SECRETKEY, secret)
 s.connect("tcp://%s:%s" % (sys.argv[1], sys.argv[2]))
 for i in range(20000):
     s.send(b"not a herd frame %d" % i)
@@ -207,12 +213,12 @@ py=$(zmq_python) || skip "python3 with zmq is needed for the flood"
 step "20,000 garbage frames to the controller: the log stays small and pings answer"
 read -r host port < <(sed -nE 's/^ControllerHost=ctl1\(([^:]+):([0-9]+)\)$/\1 \2/p' "$HERD_CONF")
 [[ -n $port ]] || fail "no ctl1 address in $HERD_CONF"
-flood "$host" "$port" "$CTL_LOG" "dropping a malformed message"
+flood "$host" "$port" "$CTL_LOG" "dropping a malformed message" ctl1
 hcontrol ping | grep -q "is UP" || fail "ping after the flood: $(hcontrol ping 2>&1)"
 
 step "20,000 garbage frames to a node daemon: its log stays small, the node stays up"
 read -r host port < <(sed -nE 's/^NodeName=.* NodeAddr=([^ ]+) Port=([0-9]+)-.*/\1 \2/p' "$HERD_CONF")
 [[ -n $port ]] || fail "no node address in $HERD_CONF"
-flood "$host" "$port" "$CLUSTER/log/herdd-n1.log" "dropping a malformed frame"
+flood "$host" "$port" "$CLUSTER/log/herdd-n1.log" "dropping a malformed frame" n1
 after=$(submit -o "$WORK/flood.out" --wrap "echo still here")
 wait_state "$after" COMPLETED 30
