@@ -111,7 +111,7 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
       auto t = ParseTimeLimit(Trim(v));
       if (!t.ok()) return InvalidArgument("--time: " + t.error().message());
       // As in Slurm, a time limit of zero asks for no limit.
-      o->time_limit_s = *t == 0 ? -1 : *t;
+      o->time_limit_s = cli::OptionTimeLimit(*t);
       break;
     }
     case 'o':

@@ -8,15 +8,18 @@
 #include "commands/hqueue/hqueue_steps.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
+#include "commands/lib/dialect.h"
 
 namespace {
-constexpr char kCmd[] = "hqueue";
+// The name this process speaks under (herd's, or Slurm's through a link).
+const char* Cmd() { return herd::cli::Name().c_str(); }
 }  // namespace
 
 int main(int argc, char** argv) {
+  herd::cli::InitName(argv[0], "hqueue", "squeue");
   using namespace herd;
   auto opts = hqueue::ParseHqueueArgs(cli::Args(argc, argv));
-  if (!opts.ok()) return cli::ReportStatus(kCmd, opts.error());
+  if (!opts.ok()) return cli::ReportStatus(Cmd(), opts.error());
   if (opts->help) {
     std::fputs(hqueue::HqueueUsage().c_str(), stdout);
     return 0;
@@ -30,17 +33,18 @@ int main(int argc, char** argv) {
   // A bad format is reported before the controller is asked.
   if (!opts->json && !opts->steps) {
     auto check = hqueue::RenderJobs({}, 0, format, false);
-    if (!check.ok()) return cli::ReportError(kCmd, check.error().message());
+    if (!check.ok()) return cli::ReportError(Cmd(), check.error().message());
   }
 
   auto client = cli::Client::Create();
-  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
   if (opts->from_passive) (*client)->set_from_passive(true);
   if (opts->steps) {
     proto::QueryStepsRequest sreq;
     sreq.job_ids = opts->filter.job_ids;
     auto steps = (*client)->Read<proto::QueryStepsReply>(sreq);
-    if (!steps.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(steps.error()).message());
+    if (!steps.ok())
+      return cli::ReportError(Cmd(), cli::DescribeCallError(steps.error()).message());
     std::vector<proto::StepInfo> shown;
     for (auto& s : steps->steps) {
       if (s.state == proto::JobState::kRunning || opts->all_states) shown.push_back(std::move(s));
@@ -48,21 +52,36 @@ int main(int argc, char** argv) {
     auto table = hqueue::RenderSteps(
         shown, steps->now, opts->format.empty() ? hqueue::kDefaultStepFormat : opts->format,
         !opts->noheader);
-    if (!table.ok()) return cli::ReportError(kCmd, table.error().message());
+    if (!table.ok()) return cli::ReportError(Cmd(), table.error().message());
     std::fputs(table->c_str(), stdout);
-    cli::PrintPassiveNote(kCmd, **client);
+    cli::PrintPassiveNote(Cmd(), **client);
     return 0;
   }
   auto reply = (*client)->QueryAllJobs(opts->filter);
-  if (!reply.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(reply.error()).message());
+  if (!reply.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(reply.error()).message());
 
+  // As squeue: one job id asked for that the controller does not know is an error.
+  const auto known = [&reply](uint64_t id) {
+    for (const proto::JobInfo& j : reply->jobs) {
+      if (j.job_id == id) return true;
+    }
+    return false;
+  };
+  if (opts->filter.job_ids.size() == 1 && !known(opts->filter.job_ids[0])) {
+    const std::string what = "Invalid job id specified";
+    if (cli::SlurmDialect()) {
+      std::fprintf(stderr, "slurm_load_jobs error: %s\n", what.c_str());
+      return 1;
+    }
+    return cli::ReportError(Cmd(), what);
+  }
   std::vector<proto::JobInfo> jobs;
   for (proto::JobInfo& j : reply->jobs) {
     if (hqueue::JobSelected(j, *opts)) jobs.push_back(std::move(j));
   }
   if (opts->json) {
     std::fputs(hqueue::JobsJson(jobs, reply->now).c_str(), stdout);
-    cli::PrintPassiveNote(kCmd, **client);
+    cli::PrintPassiveNote(Cmd(), **client);
     return 0;
   }
   if (opts->long_format && !opts->noheader) {
@@ -76,8 +95,8 @@ int main(int argc, char** argv) {
     }
   }
   auto table = hqueue::RenderJobs(jobs, reply->now, format, !opts->noheader);
-  if (!table.ok()) return cli::ReportError(kCmd, table.error().message());
+  if (!table.ok()) return cli::ReportError(Cmd(), table.error().message());
   std::fputs(table->c_str(), stdout);
-  cli::PrintPassiveNote(kCmd, **client);
+  cli::PrintPassiveNote(Cmd(), **client);
   return 0;
 }

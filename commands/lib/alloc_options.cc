@@ -94,7 +94,7 @@ Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
     case 't': {
       auto t = ParseTimeLimit(Trim(v));
       if (!t.ok()) return InvalidArgument("--time: " + t.error().message());
-      o->time_limit_s = *t == 0 ? -1 : *t;  // as in Slurm, zero asks for no limit
+      o->time_limit_s = OptionTimeLimit(*t);
       break;
     }
     case 'J':

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "commands/lib/dialect.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
 
@@ -46,7 +47,9 @@ Status UsageError(std::string message) { return Unsupported(std::move(message));
 bool IsUsageError(const Status& st) { return st.code() == Code::kUnsupported; }
 
 int ReportError(const std::string& cmd, const std::string& message) {
-  std::fprintf(stderr, "%s: error: %s\n", cmd.c_str(), message.c_str());
+  std::string text;  // one write, each line of the message prefixed
+  for (const std::string& line : Split(message, '\n')) text += cmd + ": error: " + line + "\n";
+  std::fputs(text.c_str(), stderr);
   return 1;
 }
 
@@ -54,7 +57,7 @@ int ReportStatus(const std::string& cmd, const Status& st) {
   if (IsUsageError(st)) {
     std::fprintf(stderr, "%s: %s\nTry \"%s --help\" for more information\n", cmd.c_str(),
                  st.message().c_str(), cmd.c_str());
-    return 1;
+    return UsageExitCode();
   }
   return ReportError(cmd, st.message());
 }
@@ -152,6 +155,11 @@ Result<uint32_t> ParseCount(const std::string& option, const std::string& value,
     return InvalidArgument("invalid value '" + value + "' for " + option + ": must be at least 1");
   }
   return static_cast<uint32_t>(*n);
+}
+
+int64_t OptionTimeLimit(int64_t seconds) {
+  if (seconds <= 0) return -1;
+  return SlurmDialect() ? (seconds + 59) / 60 * 60 : seconds;
 }
 
 Result<uint64_t> ParseJobId(const std::string& text) {
