@@ -263,6 +263,7 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
   spec.nice = o.nice.value_or(0);
   sub.parsable = o.parsable.value_or(false);
   sub.quiet = o.quiet.value_or(false);
+  sub.ignored_options = o.ignored_options;
   return sub;
 }
 

@@ -50,6 +50,7 @@ struct Submission {
   proto::JobSpec spec;
   bool parsable = false;
   bool quiet = false;
+  std::vector<std::string> ignored_options;  // accepted Slurm options herd does not act on
 };
 
 // Directives of `script` first, then the command line over them. Under Slurm's name

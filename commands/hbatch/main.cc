@@ -13,6 +13,7 @@
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
 #include "commands/lib/dialect.h"
+#include "commands/lib/slurm_options.h"
 #include "common/base/fs.h"
 #include "common/base/random.h"
 #include "common/proto/messages.h"
@@ -75,6 +76,13 @@ int main(int argc, char** argv) {
 
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
+  if (!sub->ignored_options.empty()) {
+    const std::string what = cli::IgnoredOptionsWarning(sub->ignored_options);
+    if ((*client)->config().unsupported_options_error) {
+      return cli::ReportError(Cmd(), what + " (UnsupportedOptions=error)");
+    }
+    std::fprintf(stderr, "%s: warning: %s\n", Cmd(), what.c_str());
+  }
   const Status nice = cli::CheckNiceAllowed(sub->spec.nice, (*client)->config());
   if (!nice.ok()) return cli::ReportError(Cmd(), "Batch job submission failed: " + nice.message());
   const proto::JobSpec& spec = sub->spec;

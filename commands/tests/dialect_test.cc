@@ -1,10 +1,12 @@
-// herd commands — tests of the two dialects (herd's names, Slurm's names).
+// herd commands — tests of the two dialects (herd's names, Slurm's names) and of the
+// Slurm options herd accepts without acting on them or refuses as not supported yet.
 #include "commands/lib/dialect.h"
 
 #include <gtest/gtest.h>
 
 #include "commands/hbatch/hbatch_script.h"
 #include "commands/lib/cli.h"
+#include "commands/lib/slurm_options.h"
 
 namespace herd::cli {
 namespace {
@@ -74,6 +76,41 @@ TEST_F(Dialects, DirectiveErrorsNameNoLineUnderSlurmsName) {
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(IsUsageError(s.error()));
   EXPECT_EQ(s.error().message(), "unrecognized option '--bogus'");
+}
+
+TEST_F(Dialects, EverySbatchOptionIsKnown) {
+  // Accepted without effect: listed once each, in order, from directives and command line.
+  auto s = Submit({"--mail-type=END", "-A", "acct", "--comment", "x", "-v", "s.sh"},
+                  "#!/bin/sh\n#SBATCH --mail-type=BEGIN\n#SBATCH --qos normal --ignore-pbs\n");
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->ignored_options,
+            (std::vector<std::string>{"--mail-type", "--qos", "--account", "--comment"}));
+  EXPECT_EQ(IgnoredOptionsWarning(s->ignored_options),
+            "--mail-type, --qos, --account, --comment: accepted, but herd does not act on them "
+            "yet");
+  // Refused: the job would not run as asked.
+  for (const char* opt : {"--array=1-3", "-a1-3", "--dependency=afterok:1", "-d1", "--gres=gpu:1",
+                          "--reservation=r", "--signal=USR1@60", "--gpus=1", "--test-only"}) {
+    auto r = Submit({opt, "s.sh"});
+    ASSERT_FALSE(r.ok()) << opt;
+    EXPECT_NE(r.error().message().find("is not supported by herd yet"), std::string::npos)
+        << r.error().message();
+  }
+  EXPECT_EQ(Submit({"--array=1-3", "s.sh"}).error().message(),
+            "--array is not supported by herd yet");
+  // An option Slurm does not have either is still a usage error.
+  auto bogus = Submit({"--no-such-option", "s.sh"});
+  ASSERT_FALSE(bogus.ok());
+  EXPECT_TRUE(IsUsageError(bogus.error()));
+}
+
+TEST_F(Dialects, CatalogueHasNoOptionHbatchImplements) {
+  for (const ForeignOption& f : SbatchForeignOptions()) {
+    for (const char* own : {"job-name", "partition", "nodes", "ntasks", "time", "output", "error",
+                            "mem", "nice", "hold", "wrap", "exclusive", "constraint"}) {
+      EXPECT_STRNE(f.long_name, own);
+    }
+  }
 }
 
 }  // namespace
