@@ -13,6 +13,7 @@
 #include "commands/lib/dialect.h"
 #include "common/base/hostlist.h"
 #include "common/base/random.h"
+#include "common/base/strings.h"
 
 namespace {
 
@@ -42,7 +43,7 @@ int ShowJobs(Client& client, const HcontrolCommand& c) {
   auto reply = client.QueryAllJobs(filter);
   const bool one = c.job_id != 0;
   if (one && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->jobs.empty())) {
-    return herd::cli::ReportError(Cmd(), "Invalid job id specified");
+    return herd::cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
   }
   if (!reply.ok()) return Fail(reply.error());
   if (reply->jobs.empty()) {
@@ -55,7 +56,8 @@ int ShowJobs(Client& client, const HcontrolCommand& c) {
     std::fputs(herd::hcontrol::FormatJob(j, reply->now, c.oneliner).c_str(), stdout);
     ++shown;
   }
-  if (one && shown == 0) return herd::cli::ReportError(Cmd(), "Invalid job id specified");
+  if (one && shown == 0)
+    return herd::cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
   return 0;
 }
 
@@ -63,13 +65,13 @@ int ShowNodes(Client& client, const HcontrolCommand& c) {
   proto::QueryNodesRequest req;
   if (!c.name.empty()) {
     auto names = herd::ExpandHostlist(c.name);
-    if (!names.ok()) return herd::cli::ReportError(Cmd(), "Node " + c.name + " not found");
+    if (!names.ok()) return herd::cli::ReportNotFound(Cmd(), "Node " + c.name + " not found");
     req.names = *names;
   }
   auto reply = client.Read<proto::QueryNodesReply>(req);
   const bool named = !c.name.empty();
   if (named && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->nodes.empty())) {
-    return herd::cli::ReportError(Cmd(), "Node " + c.name + " not found");
+    return herd::cli::ReportNotFound(Cmd(), "Node " + c.name + " not found");
   }
   if (!reply.ok()) return Fail(reply.error());
   if (reply->nodes.empty()) {
@@ -84,7 +86,7 @@ int ShowNodes(Client& client, const HcontrolCommand& c) {
     std::fputs(herd::hcontrol::FormatNode(n, c.oneliner).c_str(), stdout);
     ++shown;
   }
-  if (named && shown == 0) return herd::cli::ReportError(Cmd(), "Node " + c.name + " not found");
+  if (named && shown == 0) return herd::cli::ReportNotFound(Cmd(), "Node " + c.name + " not found");
   return 0;
 }
 
@@ -95,7 +97,7 @@ int ShowPartitions(Client& client, const HcontrolCommand& c) {
   const bool named = !c.name.empty();
   if (named &&
       (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->partitions.empty())) {
-    return herd::cli::ReportError(Cmd(), "Partition " + c.name + " not found");
+    return herd::cli::ReportNotFound(Cmd(), "Partition " + c.name + " not found");
   }
   if (!reply.ok()) return Fail(reply.error());
   if (reply->partitions.empty()) {
@@ -109,7 +111,7 @@ int ShowPartitions(Client& client, const HcontrolCommand& c) {
     ++shown;
   }
   if (named && shown == 0)
-    return herd::cli::ReportError(Cmd(), "Partition " + c.name + " not found");
+    return herd::cli::ReportNotFound(Cmd(), "Partition " + c.name + " not found");
   return 0;
 }
 
@@ -167,7 +169,14 @@ int main(int argc, char** argv) {
   herd::cli::InitName(argv[0], "hcontrol", "scontrol");
   using namespace herd;
   auto cmd = hcontrol::ParseHcontrolArgs(cli::Args(argc, argv));
-  if (!cmd.ok()) return cli::ReportStatus(Cmd(), cmd.error());
+  if (!cmd.ok()) {
+    // scontrol prints an unknown keyword alone, with no prefix
+    if (cli::SlurmDialect() && StartsWith(cmd.error().message(), "invalid keyword: ")) {
+      std::fprintf(stderr, "%s\n", cmd.error().message().c_str());
+      return 1;
+    }
+    return cli::ReportStatus(Cmd(), cmd.error());
+  }
   if (cmd->help) {
     std::fputs(hcontrol::HcontrolUsage().c_str(), stdout);
     return 0;

@@ -120,7 +120,7 @@ std::string DefaultFormat(const HinfoOptions& o) {
   switch (o.mode) {
     case Mode::kNodes:
       return o.long_format ? "%#N %.6D %#P %.11T %.4c %.8z %.6m %.8d %.6w %.8f %20E"
-                           : "%#N %.6D %#P %6t";
+                           : "%#9N %.6D %.#9P %6t";
     case Mode::kReasons:
       return o.long_format ? "%20E %12U %19H %6t %N" : "%20E %9u %19H %N";
     case Mode::kSummary:

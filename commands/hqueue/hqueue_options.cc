@@ -87,7 +87,14 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
       HERD_RETURN_IF_ERROR(AddStates(v, o));
       break;
     case 'j': {
-      HERD_ASSIGN_OR_RETURN(std::vector<uint64_t> ids, cli::ParseJobIdList({v}));
+      auto parsed = cli::ParseJobIdList({v});
+      if (!parsed.ok()) {  // squeue's wording: "Invalid job id: abc"
+        const std::string m = parsed.error().message();
+        const std::string head = "Invalid job id ";
+        return InvalidArgument(StartsWith(m, head) ? "Invalid job id: " + m.substr(head.size())
+                                                   : m);
+      }
+      const std::vector<uint64_t>& ids = *parsed;
       o->filter.job_ids.insert(o->filter.job_ids.end(), ids.begin(), ids.end());
       break;
     }

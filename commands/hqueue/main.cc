@@ -68,12 +68,7 @@ int main(int argc, char** argv) {
     return false;
   };
   if (opts->filter.job_ids.size() == 1 && !known(opts->filter.job_ids[0])) {
-    const std::string what = "Invalid job id specified";
-    if (cli::SlurmDialect()) {
-      std::fprintf(stderr, "slurm_load_jobs error: %s\n", what.c_str());
-      return 1;
-    }
-    return cli::ReportError(Cmd(), what);
+    return cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
   }
   std::vector<proto::JobInfo> jobs;
   for (proto::JobInfo& j : reply->jobs) {

@@ -53,6 +53,18 @@ int ReportError(const std::string& cmd, const std::string& message) {
   return 1;
 }
 
+int ReportLoadError(const std::string& cmd, const std::string& api, const std::string& message) {
+  if (!SlurmDialect()) return ReportError(cmd, message);
+  std::fprintf(stderr, "%s error: %s\n", api.c_str(), message.c_str());
+  return 1;
+}
+
+int ReportNotFound(const std::string& cmd, const std::string& message) {
+  if (!SlurmDialect()) return ReportError(cmd, message);
+  std::printf("%s\n", message.c_str());
+  return 1;
+}
+
 int ReportStatus(const std::string& cmd, const Status& st) {
   if (IsUsageError(st)) {
     std::fprintf(stderr, "%s: %s\nTry \"%s --help\" for more information\n", cmd.c_str(),

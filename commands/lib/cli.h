@@ -25,6 +25,14 @@ bool IsUsageError(const Status& st);
 // Prints "<cmd>: error: <message>" on stderr (each line of a message of several lines so
 // prefixed, as Slurm's commands do); returns the exit code 1.
 int ReportError(const std::string& cmd, const std::string& message);
+// An answer of the controller that a query found nothing, as Slurm's commands print it
+// under Slurm's names: "<api> error: <message>" (api: "slurm_load_jobs") on stderr; under
+// herd's names "<cmd>: error: <message>". Returns 1.
+int ReportLoadError(const std::string& cmd, const std::string& api, const std::string& message);
+// A named entity that does not exist ("Node n9 not found"): under Slurm's names printed
+// alone on stdout, as scontrol does; under herd's as an error. Returns 1.
+int ReportNotFound(const std::string& cmd, const std::string& message);
+
 // Prints a usage error or a plain error, as its kind asks; returns 1.
 int ReportStatus(const std::string& cmd, const Status& st);
 
