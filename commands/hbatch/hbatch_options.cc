@@ -80,7 +80,7 @@ constexpr int64_t kMaxNice = 2147483645;
 
 Result<uint64_t> ParseMemOption(const std::string& option, const std::string& value) {
   auto mb = ParseMemoryMb(Trim(value));
-  if (!mb.ok()) return InvalidArgument(option + ": " + mb.error().message());
+  if (!mb.ok()) return cli::BadOptionValue(option, mb.error());
   return *mb;
 }
 
@@ -127,7 +127,7 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
     }
     case 't': {
       auto t = ParseTimeLimit(Trim(v));
-      if (!t.ok()) return InvalidArgument("--time: " + t.error().message());
+      if (!t.ok()) return cli::BadOptionValue("--time", t.error());
       // As in Slurm, a time limit of zero asks for no limit.
       o->time_limit_s = cli::OptionTimeLimit(*t);
       break;

@@ -162,11 +162,19 @@ std::vector<std::string> SplitList(const std::string& text) {
 
 Result<uint32_t> ParseCount(const std::string& option, const std::string& value, bool allow_zero) {
   auto n = ParseUint(Trim(value), UINT32_MAX);
+  if (SlurmDialect() && (!n.ok() || (*n == 0 && !allow_zero))) {
+    return InvalidArgument("Invalid numeric value \"" + value + "\" for " + option + ".");
+  }
   if (!n.ok()) return InvalidArgument("invalid numeric value '" + value + "' for " + option);
   if (*n == 0 && !allow_zero) {
     return InvalidArgument("invalid value '" + value + "' for " + option + ": must be at least 1");
   }
   return static_cast<uint32_t>(*n);
+}
+
+Status BadOptionValue(const std::string& option, const Status& st) {
+  if (SlurmDialect()) return InvalidArgument("Invalid " + option + " specification");
+  return InvalidArgument(option + ": " + st.message());
 }
 
 int64_t OptionTimeLimit(int64_t seconds) {

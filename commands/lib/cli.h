@@ -70,6 +70,10 @@ std::vector<std::string> SplitList(const std::string& text);
 // allowed. Errors read "invalid numeric value 'x' for --nodes".
 Result<uint32_t> ParseCount(const std::string& option, const std::string& value, bool allow_zero);
 
+// A value of `option` ("--time") that does not parse: "--time: <why>" under herd's names,
+// "Invalid --time specification" under Slurm's.
+Status BadOptionValue(const std::string& option, const Status& st);
+
 // A parsed --time in seconds as the job keeps it: zero and UNLIMITED (-1) both mean no
 // limit (-1). Under Slurm's names (sbatch...) whole minutes, seconds rounded up as Slurm
 // does ("5:30" is 6 minutes); under herd's names the seconds are kept (a herd extension).

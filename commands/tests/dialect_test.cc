@@ -78,6 +78,19 @@ TEST_F(Dialects, DirectiveErrorsNameNoLineUnderSlurmsName) {
   EXPECT_EQ(s.error().message(), "unrecognized option '--bogus'");
 }
 
+TEST_F(Dialects, ValueErrorsWordedAsSbatchs) {
+  InitName("sbatch", "hbatch", "sbatch");
+  EXPECT_EQ(Submit({"-t", "bogus", "s.sh"}).error().message(), "Invalid --time specification");
+  EXPECT_EQ(Submit({"--mem", "1Q", "s.sh"}).error().message(), "Invalid --mem specification");
+  EXPECT_EQ(Submit({"-n", "abc", "s.sh"}).error().message(),
+            "Invalid numeric value \"abc\" for --ntasks.");
+  EXPECT_EQ(Submit({"-n", "0", "s.sh"}).error().message(),
+            "Invalid numeric value \"0\" for --ntasks.");
+  InitName("hbatch", "hbatch", "sbatch");
+  EXPECT_EQ(Submit({"-n", "abc", "s.sh"}).error().message(),
+            "invalid numeric value 'abc' for --ntasks");
+}
+
 TEST_F(Dialects, EverySbatchOptionIsKnown) {
   // Accepted without effect: listed once each, in order, from directives and command line.
   auto s = Submit({"--mail-type=END", "-A", "acct", "--comment", "x", "-v", "s.sh"},
