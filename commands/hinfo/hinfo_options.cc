@@ -4,6 +4,7 @@
 #include <getopt.h>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/field_format.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 
@@ -12,7 +13,7 @@ namespace {
 
 enum LongOnly : int { kHelp = 256, kFromPassive, kControllers };
 
-constexpr char kShortOpts[] = "NRslhp:n:o:t:V";
+constexpr char kShortOpts[] = "NRslhp:n:o:O:t:V";
 
 const struct option kLongOpts[] = {
     {"Node", no_argument, nullptr, 'N'},
@@ -23,6 +24,7 @@ const struct option kLongOpts[] = {
     {"partition", required_argument, nullptr, 'p'},
     {"nodes", required_argument, nullptr, 'n'},
     {"format", required_argument, nullptr, 'o'},
+    {"Format", required_argument, nullptr, 'O'},
     {"states", required_argument, nullptr, 't'},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, 'V'},
@@ -71,6 +73,10 @@ Status Apply(int opt, const char* arg, HinfoOptions* o) {
     case 'o':
       o->format = v;
       break;
+    case 'O': {
+      HERD_ASSIGN_OR_RETURN(o->format, cli::FormatFromFields(v, cli::SinfoFields()));
+      break;
+    }
     case 't':
       for (const std::string& s : cli::SplitList(v)) {
         HERD_ASSIGN_OR_RETURN(std::string c, CanonicalNodeState(s));

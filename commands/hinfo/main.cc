@@ -7,6 +7,7 @@
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
 #include "commands/lib/dialect.h"
+#include "commands/lib/field_format.h"
 #include "commands/lib/ha_format.h"
 
 namespace {
@@ -38,6 +39,11 @@ int main(int argc, char** argv) {
   if (opts->version) {
     std::printf("%s\n", cli::kVersionString);
     return 0;
+  }
+  if (opts->format.empty()) {
+    auto env = cli::FormatFromEnvironment("SINFO_FORMAT", "SINFO_FORMAT2", cli::SinfoFields());
+    if (!env.ok()) return cli::ReportError(Cmd(), env.error().message());
+    opts->format = *env;
   }
   // A bad format is reported before the controller is asked.
   auto check = hinfo::RenderInfo({}, {}, *opts);

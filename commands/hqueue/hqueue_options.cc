@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/field_format.h"
 #include "common/base/strings.h"
 
 namespace herd::hqueue {
@@ -15,7 +16,7 @@ namespace {
 
 enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive };
 
-constexpr char kShortOpts[] = "u:p:t:j:n:o:hlsV";
+constexpr char kShortOpts[] = "u:p:t:j:n:o:O:hlsV";
 
 const struct option kLongOpts[] = {
     {"user", required_argument, nullptr, 'u'},
@@ -25,6 +26,7 @@ const struct option kLongOpts[] = {
     {"jobs", required_argument, nullptr, 'j'},
     {"name", required_argument, nullptr, 'n'},
     {"format", required_argument, nullptr, 'o'},
+    {"Format", required_argument, nullptr, 'O'},
     {"noheader", no_argument, nullptr, 'h'},
     {"long", no_argument, nullptr, 'l'},
     {"steps", no_argument, nullptr, 's'},
@@ -104,6 +106,10 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
     case 'o':
       o->format = v;
       break;
+    case 'O': {
+      HERD_ASSIGN_OR_RETURN(o->format, cli::FormatFromFields(v, cli::SqueueFields()));
+      break;
+    }
     case 'h':
       o->noheader = true;
       break;

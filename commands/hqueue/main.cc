@@ -9,6 +9,7 @@
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
 #include "commands/lib/dialect.h"
+#include "commands/lib/field_format.h"
 
 namespace {
 // The name this process speaks under (herd's, or Slurm's through a link).
@@ -27,6 +28,11 @@ int main(int argc, char** argv) {
   if (opts->version) {
     std::printf("%s\n", cli::kVersionString);
     return 0;
+  }
+  if (opts->format.empty() && !opts->steps) {
+    auto env = cli::FormatFromEnvironment("SQUEUE_FORMAT", "SQUEUE_FORMAT2", cli::SqueueFields());
+    if (!env.ok()) return cli::ReportError(Cmd(), env.error().message());
+    opts->format = *env;
   }
   std::string format = opts->format;
   if (format.empty()) format = opts->long_format ? hqueue::kLongFormat : hqueue::kDefaultFormat;
