@@ -158,6 +158,7 @@ bool Contains(const std::vector<T>& v, const T& x) {
 
 bool NodeWanted(const NodeInfo& n, const HinfoOptions& o) {
   if (!o.nodes.empty() && !Contains(o.nodes, n.name)) return false;
+  if (o.responding_only && !n.responding) return false;
   if (o.states.empty()) return true;
   std::string state = CompactNodeState(n);
   if (!state.empty() && state.back() == '*') state.pop_back();

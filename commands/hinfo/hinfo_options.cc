@@ -13,10 +13,12 @@ namespace {
 
 enum LongOnly : int { kHelp = 256, kFromPassive, kControllers };
 
-constexpr char kShortOpts[] = "NRslhp:n:o:O:t:V";
+constexpr char kShortOpts[] = "NRslhp:n:o:O:t:reV";
 
 const struct option kLongOpts[] = {
     {"Node", no_argument, nullptr, 'N'},
+    {"responding", no_argument, nullptr, 'r'},
+    {"exact", no_argument, nullptr, 'e'},
     {"list-reasons", no_argument, nullptr, 'R'},
     {"summarize", no_argument, nullptr, 's'},
     {"long", no_argument, nullptr, 'l'},
@@ -57,6 +59,11 @@ Status Apply(int opt, const char* arg, HinfoOptions* o) {
       break;
     case 'l':
       o->long_format = true;
+      break;
+    case 'r':
+      o->responding_only = true;
+      break;
+    case 'e':  // lines already split wherever a printed field differs
       break;
     case 'h':
       o->noheader = true;

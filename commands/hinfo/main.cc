@@ -9,6 +9,7 @@
 #include "commands/lib/dialect.h"
 #include "commands/lib/field_format.h"
 #include "commands/lib/ha_format.h"
+#include "commands/lib/timefmt.h"
 
 namespace {
 // The name this process speaks under (herd's, or Slurm's through a link).
@@ -60,6 +61,10 @@ int main(int argc, char** argv) {
 
   auto out = hinfo::RenderInfo(parts->partitions, nodes->nodes, *opts);
   if (!out.ok()) return cli::ReportError(Cmd(), out.error().message());
+  if (opts->long_format && !opts->noheader) {
+    const std::string date = cli::LongHeaderDate(0);
+    if (!date.empty()) std::printf("%s\n", date.c_str());
+  }
   std::fputs(out->c_str(), stdout);
   cli::PrintPassiveNote(Cmd(), **client);
   return 0;

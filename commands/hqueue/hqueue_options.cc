@@ -9,6 +9,7 @@
 
 #include "commands/lib/cli.h"
 #include "commands/lib/field_format.h"
+#include "common/base/hostlist.h"
 #include "common/base/strings.h"
 
 namespace herd::hqueue {
@@ -16,7 +17,7 @@ namespace {
 
 enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive };
 
-constexpr char kShortOpts[] = "u:p:t:j:n:o:O:hlsV";
+constexpr char kShortOpts[] = "u:p:t:j:n:o:O:w:hlsV";
 
 const struct option kLongOpts[] = {
     {"user", required_argument, nullptr, 'u'},
@@ -26,6 +27,7 @@ const struct option kLongOpts[] = {
     {"jobs", required_argument, nullptr, 'j'},
     {"name", required_argument, nullptr, 'n'},
     {"format", required_argument, nullptr, 'o'},
+    {"nodelist", required_argument, nullptr, 'w'},
     {"Format", required_argument, nullptr, 'O'},
     {"noheader", no_argument, nullptr, 'h'},
     {"long", no_argument, nullptr, 'l'},
@@ -106,6 +108,12 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
     case 'o':
       o->format = v;
       break;
+    case 'w': {
+      auto names = ExpandHostlist(Trim(v));
+      if (!names.ok()) return InvalidArgument("Invalid hostlist: " + v);
+      o->nodes.insert(o->nodes.end(), names->begin(), names->end());
+      break;
+    }
     case 'O': {
       HERD_ASSIGN_OR_RETURN(o->format, cli::FormatFromFields(v, cli::SqueueFields()));
       break;
@@ -173,6 +181,11 @@ bool JobSelected(const proto::JobInfo& job, const HqueueOptions& o) {
   if (!f.job_ids.empty() && !Contains(f.job_ids, job.job_id)) return false;
   if (!f.users.empty() && !Contains(f.users, job.user)) return false;
   if (!f.partitions.empty() && !Contains(f.partitions, job.partition)) return false;
+  if (!o.nodes.empty() &&
+      std::none_of(job.alloc.begin(), job.alloc.end(),
+                   [&o](const proto::NodeAlloc& a) { return Contains(o.nodes, a.node); })) {
+    return false;
+  }
   if (!f.names.empty() && !Contains(f.names, job.name)) return false;
   return true;
 }

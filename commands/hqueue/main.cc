@@ -1,7 +1,6 @@
 // herd hqueue — show the job queue (squeue's interface). Options: hqueue_options.cc;
 // printing: hqueue_format.cc. This file asks the controller and prints.
 #include <cstdio>
-#include <ctime>
 
 #include "commands/hqueue/hqueue_format.h"
 #include "commands/hqueue/hqueue_options.h"
@@ -10,6 +9,7 @@
 #include "commands/lib/client.h"
 #include "commands/lib/dialect.h"
 #include "commands/lib/field_format.h"
+#include "commands/lib/timefmt.h"
 
 namespace {
 // The name this process speaks under (herd's, or Slurm's through a link).
@@ -86,14 +86,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (opts->long_format && !opts->noheader) {
-    const std::time_t now =
-        static_cast<std::time_t>(reply->now > 0 ? reply->now : std::time(nullptr));
-    char buf[64];
-    std::tm tm{};
-    if (localtime_r(&now, &tm) != nullptr &&
-        std::strftime(buf, sizeof buf, "%a %b %d %H:%M:%S %Y", &tm) > 0) {
-      std::printf("%s\n", buf);
-    }
+    const std::string date = cli::LongHeaderDate(reply->now);
+    if (!date.empty()) std::printf("%s\n", date.c_str());
   }
   auto table = hqueue::RenderJobs(jobs, reply->now, format, !opts->noheader);
   if (!table.ok()) return cli::ReportError(Cmd(), table.error().message());

@@ -110,6 +110,14 @@ TEST(HinfoRender, PartitionAndNodeFilters) {
   EXPECT_EQ(Render(Sample(), {"-o", "%P"}), "PARTITION\ndebug*\nbatch\nempty\n");
 }
 
+TEST(HinfoRender, RespondingOnly) {
+  Cluster c = Sample();
+  c.nodes[1].responding = false;  // n2
+  EXPECT_EQ(Render(c, {"-h", "-N", "-p", "debug", "-o", "%N"}), "n1\nn2\nn3\nn4\n");
+  EXPECT_EQ(Render(c, {"-h", "-N", "-r", "-p", "debug", "-o", "%N"}), "n1\nn3\nn4\n");
+  EXPECT_EQ(Render(c, {"-h", "-N", "-e", "-p", "debug", "-o", "%N"}), "n1\nn2\nn3\nn4\n");
+}
+
 TEST(HinfoRender, NodeOriented) {
   EXPECT_EQ(Render(Sample(), {"-N"}),
             "NODELIST   NODES PARTITION STATE \n"
