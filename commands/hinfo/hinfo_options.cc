@@ -160,6 +160,10 @@ Show herd partitions and nodes.
   -o, --format=format        output format, e.g. "%#P %.5a %.10l %.6D %.6t %N"
                              codes: %P %R %a %l %L %D %t %T %N %n %o %c %m %f %E %C
                                     %F %z %X %Y %Z %d %w %s %r %h %g %u %U %H
+                             (default: $SINFO_FORMAT, then $SINFO_FORMAT2 as -O)
+  -O, --Format=fields        Slurm's field names, e.g. "PartitionName,NodeList:10"
+  -r, --responding           only nodes that respond
+  -e, --exact                accepted (lines split wherever a printed field differs)
   -h, --noheader             no header line
       --from-passive         ask the passive controller (default with ReadFromPassive=yes);
                              a note on stderr says how far behind the active it is

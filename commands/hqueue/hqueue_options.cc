@@ -203,7 +203,12 @@ Show the jobs in the herd queue.
   -n, --name=name_list       jobs with these names
   -o, --format=format        output format, e.g. "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
                              codes: %i %j %u %t %T %M %l %L %D %R %P %N %C %c %r %S %e %V
-                                    %Z %o %Q %a %m %b %A %U %G %g %B
+                                    %Z %o %Q %a %m %b %A %U %G %g %B %E %F %H %I %J %O
+                                    %W %X %Y %d %k %p %q %v %w %z
+                             (default: $SQUEUE_FORMAT, then $SQUEUE_FORMAT2 as -O)
+  -O, --Format=fields        Slurm's field names, e.g. "JobID:8,Name:12,State:.8"
+                             (20 wide unless given, '.' aligns right)
+  -w, --nodelist=hostlist    jobs allocated any of these nodes
   -l, --long                 long format (full state, time limit)
   -s, --steps                job steps instead of jobs (STEPID NAME PARTITION USER TIME NODELIST)
   -h, --noheader             no header line
