@@ -402,6 +402,7 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
   }
   e.reason = message;
   if (e.reason.empty() && e.state == JobState::kFailed) e.reason = "NonZeroExitCode";
+  if (e.reason.empty() && e.state == JobState::kTimeout) e.reason = "TimeLimit";  // as Slurm
   uint64_t id = job.id;
   const Job old = job;  // for the terminate messages below
   HERD_RETURN_IF_ERROR(Emit(e));

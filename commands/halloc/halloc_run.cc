@@ -14,13 +14,15 @@
 #include "commands/halloc/halloc_env.h"
 #include "commands/lib/allocation.h"
 #include "commands/lib/cli.h"
+#include "commands/lib/dialect.h"
 
 namespace herd::halloc {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr char kCmd[] = "halloc";
+// The name this process speaks under (herd's, or Slurm's through a link).
+const char* Cmd() { return herd::cli::Name().c_str(); }
 constexpr int kWaitMs = 500;
 constexpr std::chrono::seconds kCheckInterval{5};
 
@@ -48,12 +50,12 @@ Result<pid_t> StartCommand(std::vector<std::string> argv, std::vector<std::strin
   if (pid == 0) {
     cli::ResetSignalsForExec(signals);
     if (!dir.empty() && chdir(dir.c_str()) != 0) {
-      std::fprintf(stderr, "%s: error: chdir(%s): %s\n", kCmd, dir.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "%s: error: chdir(%s): %s\n", Cmd(), dir.c_str(), std::strerror(errno));
       _exit(1);
     }
     execvpe(cargv[0], cargv.data(), cenv.data());
     const int err = errno;
-    std::fprintf(stderr, "%s: error: %s: %s\n", kCmd, cargv[0], std::strerror(err));
+    std::fprintf(stderr, "%s: error: %s: %s\n", Cmd(), cargv[0], std::strerror(err));
     _exit(err == ENOENT ? 127 : 126);
   }
   return pid;
@@ -85,7 +87,7 @@ int WaitCommand(pid_t pid, uint64_t job_id, cli::Client* client, cli::SignalWatc
     const bool gone =
         job.ok() ? job->state != proto::JobState::kRunning : job.error().code() == Code::kNotFound;
     if (!gone) continue;
-    std::fprintf(stderr, "%s: Job allocation %llu has been revoked.\n", kCmd,
+    std::fprintf(stderr, "%s: Job allocation %llu has been revoked.\n", Cmd(),
                  static_cast<unsigned long long>(job_id));
     *revoked = true;
     kill(pid, SIGHUP);
@@ -114,17 +116,17 @@ int RunHalloc(const HallocOptions& o, const std::vector<std::string>& env, const
   const proto::JobSpec spec =
       cli::BuildAllocationSpec(o.alloc, cli::BaseName(command[0]), command, env, cwd, work_dir);
   cli::AllocationRequest how;
-  how.cmd = kCmd;
+  how.cmd = Cmd();
   how.style = cli::AllocStyle::kHalloc;
   how.quiet = o.quiet;
   cli::Allocation alloc;
   cli::AllocFailure failure;
   if (!cli::Allocate(client, signals, spec, how, &alloc, &failure)) {
     if (failure.interrupted) return 1;
-    return cli::ReportError(kCmd, failure.status.message());
+    return cli::ReportError(Cmd(), failure.status.message());
   }
   if (o.verbose > 0) {
-    std::fprintf(stderr, "%s: nodes %s, %u tasks\n", kCmd, alloc.info.nodelist.c_str(),
+    std::fprintf(stderr, "%s: nodes %s, %u tasks\n", Cmd(), alloc.info.nodelist.c_str(),
                  alloc.info.num_tasks);
   }
 
@@ -139,16 +141,16 @@ int RunHalloc(const HallocOptions& o, const std::vector<std::string>& env, const
   bool revoked = false;
   auto pid = StartCommand(command, std::move(job_env), o.chdir ? work_dir : "", *signals);
   if (!pid.ok()) {
-    cli::ReportError(kCmd, pid.error().message());
+    cli::ReportError(Cmd(), pid.error().message());
   } else {
     code = ExitCodeOfStatus(WaitCommand(*pid, alloc.job_id, client, signals, &revoked));
   }
   if (!revoked) {
     if (!o.quiet) {
-      std::fprintf(stderr, "%s: Relinquishing job allocation %llu\n", kCmd,
+      std::fprintf(stderr, "%s: Relinquishing job allocation %llu\n", Cmd(),
                    static_cast<unsigned long long>(alloc.job_id));
     }
-    cli::ReleaseAllocation(client, kCmd, alloc.job_id, code);
+    cli::ReleaseAllocation(client, Cmd(), alloc.job_id, code);
   }
   return code;
 }

@@ -4,6 +4,7 @@
 #include <getopt.h>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/slurm_options.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -27,7 +28,7 @@ enum LongOnly : int {
 
 constexpr char kShortOpts[] = "J:p:N:n:c:t:o:e:D:Hw:x:C:QhV";
 
-const struct option kLongOpts[] = {
+const struct option kOwnLongOpts[] = {
     {"job-name", required_argument, nullptr, 'J'},
     {"partition", required_argument, nullptr, 'p'},
     {"nodes", required_argument, nullptr, 'N'},
@@ -57,12 +58,29 @@ const struct option kLongOpts[] = {
     {nullptr, 0, nullptr, 0},
 };
 
+// hbatch's own options, then the rest of sbatch's (commands/lib/slurm_options.h).
+struct OptionTable {
+  std::vector<struct option> longopts;
+  std::string shortopts = kShortOpts;
+};
+
+const OptionTable& Table() {
+  static const OptionTable table = [] {
+    OptionTable t;
+    for (const struct option* o = kOwnLongOpts; o->name != nullptr; ++o) t.longopts.push_back(*o);
+    cli::AddForeignOptions(&t.longopts, &t.shortopts);
+    t.longopts.push_back({nullptr, 0, nullptr, 0});
+    return t;
+  }();
+  return table;
+}
+
 // Slurm's nice range.
 constexpr int64_t kMaxNice = 2147483645;
 
 Result<uint64_t> ParseMemOption(const std::string& option, const std::string& value) {
   auto mb = ParseMemoryMb(Trim(value));
-  if (!mb.ok()) return InvalidArgument(option + ": " + mb.error().message());
+  if (!mb.ok()) return cli::BadOptionValue(option, mb.error());
   return *mb;
 }
 
@@ -109,9 +127,9 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
     }
     case 't': {
       auto t = ParseTimeLimit(Trim(v));
-      if (!t.ok()) return InvalidArgument("--time: " + t.error().message());
+      if (!t.ok()) return cli::BadOptionValue("--time", t.error());
       // As in Slurm, a time limit of zero asks for no limit.
-      o->time_limit_s = *t == 0 ? -1 : *t;
+      o->time_limit_s = cli::OptionTimeLimit(*t);
       break;
     }
     case 'o':
@@ -174,8 +192,11 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
     case 'V':
       o->version = true;
       break;
-    default:
-      return cli::UsageError("unexpected option");
+    default: {
+      const cli::ForeignOption* f = cli::FindForeignOption(opt);
+      if (f == nullptr) return cli::UsageError("unexpected option");
+      return cli::TakeForeignOption(*f, &o->ignored_options);
+    }
   }
   return Status::Ok();
 }
@@ -230,7 +251,7 @@ Result<std::vector<std::string>> ParseConstraint(const std::string& text) {
 Status ParseHbatchOptions(const std::vector<std::string>& args, HbatchOptions* out,
                           std::vector<std::string>* positional) {
   return cli::RunGetopt(
-      "hbatch", args, kShortOpts, kLongOpts, /*stop_at_positional=*/true,
+      "hbatch", args, Table().shortopts, Table().longopts.data(), /*stop_at_positional=*/true,
       [out](int opt, const char* arg) { return Apply(opt, arg, out); }, positional);
 }
 
@@ -270,6 +291,11 @@ void MergeOptions(const HbatchOptions& over, HbatchOptions* base) {
   take(over.parsable, base->parsable);
   take(over.quiet, base->quiet);
   take(over.wrap, base->wrap);
+  for (const std::string& name : over.ignored_options) {
+    bool seen = false;
+    for (const std::string& n : base->ignored_options) seen = seen || n == name;
+    if (!seen) base->ignored_options.push_back(name);
+  }
   base->help = base->help || over.help;
   base->version = base->version || over.version;
 }
@@ -306,6 +332,11 @@ Submit a batch script to herd. Options may also be given in the script on
       --wrap="command"        run command in a generated /bin/sh script
       --parsable              print only the job id
   -Q, --quiet                 print nothing but errors
+
+Every other option of Slurm 22.05's sbatch is known: those herd does not act on
+(--mail-type, --account, --comment, --qos, ...) are accepted with a warning
+(UnsupportedOptions=error in herd.conf refuses them); those whose feature herd
+does not have yet (--array, --dependency, --gres, --signal, ...) are refused.
 
       --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -h, --help                  show this help

@@ -39,6 +39,8 @@ struct HbatchOptions {
   std::optional<bool> parsable;
   std::optional<bool> quiet;
   std::optional<std::string> wrap;
+  // Slurm options given that herd accepts but does not act on ("--mail-type"), in order.
+  std::vector<std::string> ignored_options;
   bool help = false;
   bool version = false;
 };

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/dialect.h"
 #include "common/base/strings.h"
 
 namespace herd::hbatch {
@@ -85,6 +86,7 @@ std::string AbsolutePath(const std::string& path, const std::string& cwd) {
 }
 
 Status AtLine(int line, const Status& st) {
+  if (cli::SlurmDialect()) return st;  // sbatch names no line
   return InvalidArgument("batch script line " + std::to_string(line) + ": " + st.message());
 }
 
@@ -118,13 +120,14 @@ Status CheckScript(const std::string& script) {
   }
   if (script.find("\r\n") != std::string::npos) {
     return InvalidArgument(
-        "Batch script contains DOS line breaks (\\r\\n) instead of expected UNIX line breaks "
-        "(\\n).");
+        "Batch script contains DOS line breaks (\\r\\n)\n"
+        "instead of expected UNIX line breaks (\\n).");
   }
   if (!StartsWith(script, "#!")) {
     return InvalidArgument(
-        "This does not look like a batch script. The first line must start with #! followed "
-        "by the path to an interpreter.");
+        "This does not look like a batch script.  The first\n"
+        "line must start with #! followed by the path to an interpreter.\n"
+        "For instance: #!/bin/sh");
   }
   return Status::Ok();
 }
@@ -230,7 +233,7 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
   } else if (cmdline.script_path) {
     spec.name = BaseName(*cmdline.script_path);
   } else {
-    spec.name = "hbatch";
+    spec.name = cli::SlurmDialect() ? "sbatch" : "hbatch";  // a script read from stdin
   }
   spec.partition = o.partition.value_or("");
   if (o.nodes) {
@@ -245,7 +248,7 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
   spec.time_limit_s = o.time_limit_s.value_or(-2);
   spec.submit_dir = cwd;
   spec.work_dir = o.chdir ? AbsolutePath(*o.chdir, cwd) : cwd;
-  spec.stdout_pattern = o.output.value_or("herd-%j.out");
+  spec.stdout_pattern = o.output.value_or(cli::SlurmDialect() ? "slurm-%j.out" : "herd-%j.out");
   spec.stderr_pattern = o.error.value_or("");
   spec.script = script;
   spec.argv = cmdline.script_args;
@@ -260,6 +263,7 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
   spec.nice = o.nice.value_or(0);
   sub.parsable = o.parsable.value_or(false);
   sub.quiet = o.quiet.value_or(false);
+  sub.ignored_options = o.ignored_options;
   return sub;
 }
 

@@ -50,10 +50,13 @@ struct Submission {
   proto::JobSpec spec;
   bool parsable = false;
   bool quiet = false;
+  std::vector<std::string> ignored_options;  // accepted Slurm options herd does not act on
 };
 
-// Directives of `script` first, then the command line over them; `cwd` is where hbatch
-// runs (absolute). `script` is the text to submit (the file's, stdin's or the wrap).
+// Directives of `script` first, then the command line over them. Under Slurm's name
+// (sbatch) the defaults are Slurm's: output slurm-%j.out, a script from stdin named sbatch.
+// `cwd` is where hbatch runs (absolute). `script` is the text to submit (the file's, stdin's or the
+// wrap).
 Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::string& script,
                                    const std::vector<std::string>& env, const std::string& cwd);
 

@@ -12,6 +12,8 @@
 #include "commands/hbatch/hbatch_script.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
+#include "commands/lib/dialect.h"
+#include "commands/lib/slurm_options.h"
 #include "common/base/fs.h"
 #include "common/base/random.h"
 #include "common/proto/messages.h"
@@ -20,7 +22,8 @@ extern char** environ;
 
 namespace {
 
-constexpr char kCmd[] = "hbatch";
+// The name this process speaks under (herd's, or Slurm's through a link).
+const char* Cmd() { return herd::cli::Name().c_str(); }
 
 std::vector<std::string> Environment() {
   std::vector<std::string> env;
@@ -42,9 +45,10 @@ herd::Result<std::string> CurrentDir() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  herd::cli::InitName(argv[0], "hbatch", "sbatch");
   using namespace herd;
   auto cl = hbatch::ParseHbatchCommandLine(cli::Args(argc, argv));
-  if (!cl.ok()) return cli::ReportStatus(kCmd, cl.error());
+  if (!cl.ok()) return cli::ReportStatus(Cmd(), cl.error());
   if (cl->options.help) {
     std::fputs(hbatch::HbatchUsage().c_str(), stdout);
     return 0;
@@ -59,25 +63,32 @@ int main(int argc, char** argv) {
     script = hbatch::WrapScript(*cl->options.wrap);
   } else if (cl->script_path) {
     auto text = ReadFile(*cl->script_path);
-    if (!text.ok()) return cli::ReportError(kCmd, "Unable to open file " + *cl->script_path);
+    if (!text.ok()) return cli::ReportError(Cmd(), "Unable to open file " + *cl->script_path);
     script = std::move(*text);
   } else {
     script.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
 
   auto cwd = CurrentDir();
-  if (!cwd.ok()) return cli::ReportError(kCmd, cwd.error().message());
+  if (!cwd.ok()) return cli::ReportError(Cmd(), cwd.error().message());
   auto sub = hbatch::BuildSubmission(*cl, script, Environment(), *cwd);
-  if (!sub.ok()) return cli::ReportStatus(kCmd, sub.error());
+  if (!sub.ok()) return cli::ReportStatus(Cmd(), sub.error());
 
   auto client = cli::Client::Create();
-  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
+  if (!sub->ignored_options.empty()) {
+    const std::string what = cli::IgnoredOptionsWarning(sub->ignored_options);
+    if ((*client)->config().unsupported_options_error) {
+      return cli::ReportError(Cmd(), what + " (UnsupportedOptions=error)");
+    }
+    std::fprintf(stderr, "%s: warning: %s\n", Cmd(), what.c_str());
+  }
   const Status nice = cli::CheckNiceAllowed(sub->spec.nice, (*client)->config());
-  if (!nice.ok()) return cli::ReportError(kCmd, "Batch job submission failed: " + nice.message());
+  if (!nice.ok()) return cli::ReportError(Cmd(), "Batch job submission failed: " + nice.message());
   const proto::JobSpec& spec = sub->spec;
   if (Status size = cli::CheckJobSize((*client)->config(), spec.script, spec.env, spec.argv);
       !size.ok()) {
-    return cli::ReportError(kCmd, "Batch job submission failed: " + size.message());
+    return cli::ReportError(Cmd(), "Batch job submission failed: " + size.message());
   }
   proto::SubmitJobRequest req;
   req.spec = std::move(sub->spec);
@@ -86,7 +97,7 @@ int main(int argc, char** argv) {
   auto reply = (*client)->Call<proto::SubmitJobReply>(req);
   if (!reply.ok()) {
     return cli::ReportError(
-        kCmd, "Batch job submission failed: " + cli::DescribeCallError(reply.error()).message());
+        Cmd(), "Batch job submission failed: " + cli::DescribeCallError(reply.error()).message());
   }
   if (sub->quiet) return 0;
   if (sub->parsable) {

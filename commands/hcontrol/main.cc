@@ -11,12 +11,15 @@
 #include "commands/hcontrol/hcontrol_options.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
+#include "commands/lib/dialect.h"
 #include "common/base/hostlist.h"
 #include "common/base/random.h"
+#include "common/base/strings.h"
 
 namespace {
 
-constexpr char kCmd[] = "hcontrol";
+// The name this process speaks under (herd's, or Slurm's through a link).
+const char* Cmd() { return herd::cli::Name().c_str(); }
 
 using herd::Code;
 using herd::Status;
@@ -25,12 +28,12 @@ using herd::hcontrol::HcontrolCommand;
 namespace proto = herd::proto;
 
 int Fail(const Status& st) {
-  return herd::cli::ReportError(kCmd, herd::cli::DescribeCallError(st).message());
+  return herd::cli::ReportError(Cmd(), herd::cli::DescribeCallError(st).message());
 }
 
 // After a show the passive served: the note on stderr, the exit code unchanged.
 int WithNote(Client& client, int rc) {
-  herd::cli::PrintPassiveNote(kCmd, client);
+  herd::cli::PrintPassiveNote(Cmd(), client);
   return rc;
 }
 
@@ -41,7 +44,7 @@ int ShowJobs(Client& client, const HcontrolCommand& c) {
   auto reply = client.QueryAllJobs(filter);
   const bool one = c.job_id != 0;
   if (one && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->jobs.empty())) {
-    return herd::cli::ReportError(kCmd, "Invalid job id specified");
+    return herd::cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
   }
   if (!reply.ok()) return Fail(reply.error());
   if (reply->jobs.empty()) {
@@ -54,7 +57,8 @@ int ShowJobs(Client& client, const HcontrolCommand& c) {
     std::fputs(herd::hcontrol::FormatJob(j, reply->now, c.oneliner).c_str(), stdout);
     ++shown;
   }
-  if (one && shown == 0) return herd::cli::ReportError(kCmd, "Invalid job id specified");
+  if (one && shown == 0)
+    return herd::cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
   return 0;
 }
 
@@ -62,13 +66,13 @@ int ShowNodes(Client& client, const HcontrolCommand& c) {
   proto::QueryNodesRequest req;
   if (!c.name.empty()) {
     auto names = herd::ExpandHostlist(c.name);
-    if (!names.ok()) return herd::cli::ReportError(kCmd, "Node " + c.name + " not found");
+    if (!names.ok()) return herd::cli::ReportNotFound(Cmd(), "Node " + c.name + " not found");
     req.names = *names;
   }
   auto reply = client.Read<proto::QueryNodesReply>(req);
   const bool named = !c.name.empty();
   if (named && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->nodes.empty())) {
-    return herd::cli::ReportError(kCmd, "Node " + c.name + " not found");
+    return herd::cli::ReportNotFound(Cmd(), "Node " + c.name + " not found");
   }
   if (!reply.ok()) return Fail(reply.error());
   if (reply->nodes.empty()) {
@@ -83,7 +87,7 @@ int ShowNodes(Client& client, const HcontrolCommand& c) {
     std::fputs(herd::hcontrol::FormatNode(n, c.oneliner).c_str(), stdout);
     ++shown;
   }
-  if (named && shown == 0) return herd::cli::ReportError(kCmd, "Node " + c.name + " not found");
+  if (named && shown == 0) return herd::cli::ReportNotFound(Cmd(), "Node " + c.name + " not found");
   return 0;
 }
 
@@ -94,7 +98,7 @@ int ShowPartitions(Client& client, const HcontrolCommand& c) {
   const bool named = !c.name.empty();
   if (named &&
       (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->partitions.empty())) {
-    return herd::cli::ReportError(kCmd, "Partition " + c.name + " not found");
+    return herd::cli::ReportNotFound(Cmd(), "Partition " + c.name + " not found");
   }
   if (!reply.ok()) return Fail(reply.error());
   if (reply->partitions.empty()) {
@@ -108,7 +112,7 @@ int ShowPartitions(Client& client, const HcontrolCommand& c) {
     ++shown;
   }
   if (named && shown == 0)
-    return herd::cli::ReportError(kCmd, "Partition " + c.name + " not found");
+    return herd::cli::ReportNotFound(Cmd(), "Partition " + c.name + " not found");
   return 0;
 }
 
@@ -117,7 +121,7 @@ int ShowConfig(Client& client) {
   if (!reply.ok()) return Fail(reply.error());
   auto lines = herd::hcontrol::WithControllerLines(client, std::move(reply->lines));
   std::fputs(herd::hcontrol::FormatConfig(lines, std::time(nullptr)).c_str(), stdout);
-  herd::cli::PrintPassiveNote(kCmd, client);
+  herd::cli::PrintPassiveNote(Cmd(), client);
   return 0;
 }
 
@@ -132,7 +136,7 @@ int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
   for (const proto::JobActionResult& r : reply->results) {
     if (r.code == 0) continue;
     rc = herd::cli::ReportError(
-        kCmd, (r.message.empty() ? "error" : r.message) + " for job " + std::to_string(r.job_id));
+        Cmd(), (r.message.empty() ? "error" : r.message) + " for job " + std::to_string(r.job_id));
   }
   return rc;
 }
@@ -149,9 +153,9 @@ int ShowHostnames(const herd::hcontrol::HcontrolCommand& cmd) {
       }
     }
   }
-  if (list.empty()) return herd::cli::ReportError(kCmd, "no host list given");
+  if (list.empty()) return herd::cli::ReportError(Cmd(), "no host list given");
   auto names = herd::ExpandHostlist(list);
-  if (!names.ok()) return herd::cli::ReportError(kCmd, names.error().message());
+  if (!names.ok()) return herd::cli::ReportError(Cmd(), names.error().message());
   if (cmd.entity == herd::hcontrol::Entity::kHostlist) {
     std::printf("%s\n", herd::CompressHostlist(*names).c_str());
   } else {
@@ -163,9 +167,17 @@ int ShowHostnames(const herd::hcontrol::HcontrolCommand& cmd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  herd::cli::InitName(argv[0], "hcontrol", "scontrol");
   using namespace herd;
   auto cmd = hcontrol::ParseHcontrolArgs(cli::Args(argc, argv));
-  if (!cmd.ok()) return cli::ReportStatus(kCmd, cmd.error());
+  if (!cmd.ok()) {
+    // scontrol prints an unknown keyword alone, with no prefix
+    if (cli::SlurmDialect() && StartsWith(cmd.error().message(), "invalid keyword: ")) {
+      std::fprintf(stderr, "%s\n", cmd.error().message().c_str());
+      return 1;
+    }
+    return cli::ReportStatus(Cmd(), cmd.error());
+  }
   if (cmd->help) {
     std::fputs(hcontrol::HcontrolUsage().c_str(), stdout);
     return 0;
@@ -180,12 +192,12 @@ int main(int argc, char** argv) {
   }
   if (cmd->verb == hcontrol::Verb::kKeygen) {
     // Local: the keys are what a connection to the controller would need.
-    auto config = LoadConfig(DefaultConfigPath());
-    if (!config.ok()) return cli::ReportError(kCmd, config.error().message());
+    auto config = LoadConfig(cli::ConfigPath());  // --conf, else $HERD_CONF, else the default
+    if (!config.ok()) return cli::ReportError(Cmd(), config.error().message());
     return hcontrol::Keygen(*config, cmd->keygen_names, cmd->keygen_force);
   }
   auto client = cli::Client::Create();
-  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
   Client& c = **client;
   if (cmd->from_passive) c.set_from_passive(true);
   switch (cmd->verb) {
@@ -219,10 +231,10 @@ int main(int argc, char** argv) {
     case hcontrol::Verb::kPing:
       return hcontrol::Ping(c);
     case hcontrol::Verb::kTakeover:
-      return hcontrol::Takeover(c, kCmd, cmd->takeover_to);
+      return hcontrol::Takeover(c, Cmd(), cmd->takeover_to);
     case hcontrol::Verb::kKeygen:
     case hcontrol::Verb::kNone:
       break;
   }
-  return cli::ReportError(kCmd, "no command given");
+  return cli::ReportError(Cmd(), "no command given");
 }

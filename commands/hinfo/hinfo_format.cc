@@ -158,6 +158,7 @@ bool Contains(const std::vector<T>& v, const T& x) {
 
 bool NodeWanted(const NodeInfo& n, const HinfoOptions& o) {
   if (!o.nodes.empty() && !Contains(o.nodes, n.name)) return false;
+  if (o.responding_only && !n.responding) return false;
   if (o.states.empty()) return true;
   std::string state = CompactNodeState(n);
   if (!state.empty() && state.back() == '*') state.pop_back();
@@ -168,6 +169,25 @@ bool NodeWanted(const NodeInfo& n, const HinfoOptions& o) {
 
 bool HasReason(const NodeInfo& n) {
   return n.state == NodeState::kDown || n.drain || !n.responding || !n.reason.empty();
+}
+
+// A line's place in sinfo's default order ("-t": by node state, highest first), which
+// follows the order of Slurm's node states: unknown, down, idle, allocated, mixed.
+int StateRank(const Line& l) {
+  if (l.first == nullptr) return -1;
+  switch (l.first->state) {
+    case NodeState::kUnknown:
+      return 0;
+    case NodeState::kDown:
+      return 1;
+    case NodeState::kIdle:
+      return 2;
+    case NodeState::kAllocated:
+      return 3;
+    case NodeState::kMixed:
+      return 5;
+  }
+  return 0;
 }
 
 // Appends `n` to the line with the same key in `lines`, or starts one.
@@ -310,6 +330,9 @@ Result<std::string> RenderInfo(const std::vector<PartitionInfo>& partitions,
         Group(p, it->second, codes, &lines);
       }
       if (lines.size() == before && !filtering) Group(p, nullptr, codes, &lines);
+      // Within a partition, sinfo's default order: node state, highest first.
+      std::stable_sort(lines.begin() + static_cast<std::ptrdiff_t>(before), lines.end(),
+                       [](const Line& a, const Line& b) { return StateRank(a) > StateRank(b); });
     }
   }
 

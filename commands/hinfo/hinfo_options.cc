@@ -4,6 +4,7 @@
 #include <getopt.h>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/field_format.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 
@@ -12,10 +13,12 @@ namespace {
 
 enum LongOnly : int { kHelp = 256, kFromPassive, kControllers };
 
-constexpr char kShortOpts[] = "NRslhp:n:o:t:V";
+constexpr char kShortOpts[] = "NRslhp:n:o:O:t:reV";
 
 const struct option kLongOpts[] = {
     {"Node", no_argument, nullptr, 'N'},
+    {"responding", no_argument, nullptr, 'r'},
+    {"exact", no_argument, nullptr, 'e'},
     {"list-reasons", no_argument, nullptr, 'R'},
     {"summarize", no_argument, nullptr, 's'},
     {"long", no_argument, nullptr, 'l'},
@@ -23,6 +26,7 @@ const struct option kLongOpts[] = {
     {"partition", required_argument, nullptr, 'p'},
     {"nodes", required_argument, nullptr, 'n'},
     {"format", required_argument, nullptr, 'o'},
+    {"Format", required_argument, nullptr, 'O'},
     {"states", required_argument, nullptr, 't'},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, 'V'},
@@ -56,6 +60,11 @@ Status Apply(int opt, const char* arg, HinfoOptions* o) {
     case 'l':
       o->long_format = true;
       break;
+    case 'r':
+      o->responding_only = true;
+      break;
+    case 'e':  // lines already split wherever a printed field differs
+      break;
     case 'h':
       o->noheader = true;
       break;
@@ -71,6 +80,10 @@ Status Apply(int opt, const char* arg, HinfoOptions* o) {
     case 'o':
       o->format = v;
       break;
+    case 'O': {
+      HERD_ASSIGN_OR_RETURN(o->format, cli::FormatFromFields(v, cli::SinfoFields()));
+      break;
+    }
     case 't':
       for (const std::string& s : cli::SplitList(v)) {
         HERD_ASSIGN_OR_RETURN(std::string c, CanonicalNodeState(s));
@@ -120,7 +133,7 @@ std::string DefaultFormat(const HinfoOptions& o) {
   switch (o.mode) {
     case Mode::kNodes:
       return o.long_format ? "%#N %.6D %#P %.11T %.4c %.8z %.6m %.8d %.6w %.8f %20E"
-                           : "%#N %.6D %#P %6t";
+                           : "%#9N %.6D %.#9P %6t";
     case Mode::kReasons:
       return o.long_format ? "%20E %12U %19H %6t %N" : "%20E %9u %19H %N";
     case Mode::kSummary:
@@ -147,6 +160,10 @@ Show herd partitions and nodes.
   -o, --format=format        output format, e.g. "%#P %.5a %.10l %.6D %.6t %N"
                              codes: %P %R %a %l %L %D %t %T %N %n %o %c %m %f %E %C
                                     %F %z %X %Y %Z %d %w %s %r %h %g %u %U %H
+                             (default: $SINFO_FORMAT, then $SINFO_FORMAT2 as -O)
+  -O, --Format=fields        Slurm's field names, e.g. "PartitionName,NodeList:10"
+  -r, --responding           only nodes that respond
+  -e, --exact                accepted (lines split wherever a printed field differs)
   -h, --noheader             no header line
       --from-passive         ask the passive controller (default with ReadFromPassive=yes);
                              a note on stderr says how far behind the active it is

@@ -21,6 +21,7 @@ struct HinfoOptions {
   std::vector<std::string> partitions;  // -p
   std::vector<std::string> nodes;       // -n, expanded
   std::vector<std::string> states;      // -t, canonical compact names ("idle", "drain"...)
+  bool responding_only = false;         // -r: nodes that answer only
   bool help = false;
   bool version = false;
 };

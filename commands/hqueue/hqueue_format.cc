@@ -3,6 +3,8 @@
 
 #include <grp.h>
 
+#include <cstdio>
+
 #include "commands/lib/json.h"
 #include "commands/lib/table.h"
 #include "commands/lib/timefmt.h"
@@ -60,7 +62,23 @@ const std::map<char, std::string>& JobTitles() {
       {'C', "CPUS"},
       {'c', "MIN_CPUS"},
       {'D', "NODES"},
+      {'d', "MIN_TMP_DISK"},
+      {'E', "DEPENDENCY"},
       {'e', "END_TIME"},
+      {'F', "ARRAY_JOB_ID"},
+      {'H', "SOCKETS_PER_NODE"},
+      {'I', "CORES_PER_SOCKET"},
+      {'J', "THREADS_PER_CORE"},
+      {'k', "COMMENT"},
+      {'O', "CONTIGUOUS"},
+      {'p', "PRIORITY"},
+      {'q', "QOS"},
+      {'v', "RESERVATION"},
+      {'W', "LICENSES"},
+      {'w', "WCKEY"},
+      {'X', "CORE_SPEC"},
+      {'Y', "SCHEDNODES"},
+      {'z', "S:C:T"},
       {'G', "GROUP"},
       {'g', "GROUP"},
       {'i', "JOBID"},
@@ -88,6 +106,35 @@ const std::map<char, std::string>& JobTitles() {
 
 std::string JobField(char code, const JobInfo& job, int64_t now) {
   switch (code) {
+    // What Slurm prints when the job asked for none of it: herd has no dependencies, arrays,
+    // licenses, QOS, reservations or core specialisation yet, refuses the options that ask
+    // for them, and keeps no comment or wckey.
+    case 'E':
+    case 'k':
+    case 'q':
+    case 'v':
+    case 'W':
+    case 'w':
+    case 'Y':
+      return "(null)";
+    case 'F':  // no arrays: a job is its own array job
+      return std::to_string(job.job_id);
+    case 'H':
+    case 'I':
+    case 'J':
+      return "*";
+    case 'z':
+      return "*:*:*";
+    case 'd':
+    case 'O':
+      return "0";
+    case 'X':
+      return "N/A";
+    case 'p': {  // the priority normalized to [0, 1], as squeue's %p
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.14f", job.priority / 4294967295.0);
+      return buf;
+    }
     case 'A':
     case 'i':
       return std::to_string(job.job_id);

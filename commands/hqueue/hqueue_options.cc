@@ -8,6 +8,8 @@
 #include <algorithm>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/field_format.h"
+#include "common/base/hostlist.h"
 #include "common/base/strings.h"
 
 namespace herd::hqueue {
@@ -15,7 +17,7 @@ namespace {
 
 enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive };
 
-constexpr char kShortOpts[] = "u:p:t:j:n:o:hlsV";
+constexpr char kShortOpts[] = "u:p:t:j:n:o:O:w:hlsV";
 
 const struct option kLongOpts[] = {
     {"user", required_argument, nullptr, 'u'},
@@ -25,6 +27,8 @@ const struct option kLongOpts[] = {
     {"jobs", required_argument, nullptr, 'j'},
     {"name", required_argument, nullptr, 'n'},
     {"format", required_argument, nullptr, 'o'},
+    {"nodelist", required_argument, nullptr, 'w'},
+    {"Format", required_argument, nullptr, 'O'},
     {"noheader", no_argument, nullptr, 'h'},
     {"long", no_argument, nullptr, 'l'},
     {"steps", no_argument, nullptr, 's'},
@@ -87,7 +91,14 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
       HERD_RETURN_IF_ERROR(AddStates(v, o));
       break;
     case 'j': {
-      HERD_ASSIGN_OR_RETURN(std::vector<uint64_t> ids, cli::ParseJobIdList({v}));
+      auto parsed = cli::ParseJobIdList({v});
+      if (!parsed.ok()) {  // squeue's wording: "Invalid job id: abc"
+        const std::string m = parsed.error().message();
+        const std::string head = "Invalid job id ";
+        return InvalidArgument(StartsWith(m, head) ? "Invalid job id: " + m.substr(head.size())
+                                                   : m);
+      }
+      const std::vector<uint64_t>& ids = *parsed;
       o->filter.job_ids.insert(o->filter.job_ids.end(), ids.begin(), ids.end());
       break;
     }
@@ -97,6 +108,16 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
     case 'o':
       o->format = v;
       break;
+    case 'w': {
+      auto names = ExpandHostlist(Trim(v));
+      if (!names.ok()) return InvalidArgument("Invalid hostlist: " + v);
+      o->nodes.insert(o->nodes.end(), names->begin(), names->end());
+      break;
+    }
+    case 'O': {
+      HERD_ASSIGN_OR_RETURN(o->format, cli::FormatFromFields(v, cli::SqueueFields()));
+      break;
+    }
     case 'h':
       o->noheader = true;
       break;
@@ -160,6 +181,11 @@ bool JobSelected(const proto::JobInfo& job, const HqueueOptions& o) {
   if (!f.job_ids.empty() && !Contains(f.job_ids, job.job_id)) return false;
   if (!f.users.empty() && !Contains(f.users, job.user)) return false;
   if (!f.partitions.empty() && !Contains(f.partitions, job.partition)) return false;
+  if (!o.nodes.empty() &&
+      std::none_of(job.alloc.begin(), job.alloc.end(),
+                   [&o](const proto::NodeAlloc& a) { return Contains(o.nodes, a.node); })) {
+    return false;
+  }
   if (!f.names.empty() && !Contains(f.names, job.name)) return false;
   return true;
 }
@@ -177,7 +203,12 @@ Show the jobs in the herd queue.
   -n, --name=name_list       jobs with these names
   -o, --format=format        output format, e.g. "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
                              codes: %i %j %u %t %T %M %l %L %D %R %P %N %C %c %r %S %e %V
-                                    %Z %o %Q %a %m %b %A %U %G %g %B
+                                    %Z %o %Q %a %m %b %A %U %G %g %B %E %F %H %I %J %O
+                                    %W %X %Y %d %k %p %q %v %w %z
+                             (default: $SQUEUE_FORMAT, then $SQUEUE_FORMAT2 as -O)
+  -O, --Format=fields        Slurm's field names, e.g. "JobID:8,Name:12,State:.8"
+                             (20 wide unless given, '.' aligns right)
+  -w, --nodelist=hostlist    jobs allocated any of these nodes
   -l, --long                 long format (full state, time limit)
   -s, --steps                job steps instead of jobs (STEPID NAME PARTITION USER TIME NODELIST)
   -h, --noheader             no header line

@@ -13,8 +13,9 @@ namespace herd::hqueue {
 
 struct HqueueOptions {
   proto::JobFilter filter;
-  bool all_states = false;  // -t all
-  std::string format;       // -o; empty: the default (or long) format
+  bool all_states = false;         // -t all
+  std::vector<std::string> nodes;  // -w, expanded: jobs allocated any of them
+  std::string format;              // -o; empty: the default (or long) format
   bool noheader = false;
   bool json = false;
   bool long_format = false;

@@ -1,22 +1,26 @@
 // herd hqueue — show the job queue (squeue's interface). Options: hqueue_options.cc;
 // printing: hqueue_format.cc. This file asks the controller and prints.
 #include <cstdio>
-#include <ctime>
 
 #include "commands/hqueue/hqueue_format.h"
 #include "commands/hqueue/hqueue_options.h"
 #include "commands/hqueue/hqueue_steps.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
+#include "commands/lib/dialect.h"
+#include "commands/lib/field_format.h"
+#include "commands/lib/timefmt.h"
 
 namespace {
-constexpr char kCmd[] = "hqueue";
+// The name this process speaks under (herd's, or Slurm's through a link).
+const char* Cmd() { return herd::cli::Name().c_str(); }
 }  // namespace
 
 int main(int argc, char** argv) {
+  herd::cli::InitName(argv[0], "hqueue", "squeue");
   using namespace herd;
   auto opts = hqueue::ParseHqueueArgs(cli::Args(argc, argv));
-  if (!opts.ok()) return cli::ReportStatus(kCmd, opts.error());
+  if (!opts.ok()) return cli::ReportStatus(Cmd(), opts.error());
   if (opts->help) {
     std::fputs(hqueue::HqueueUsage().c_str(), stdout);
     return 0;
@@ -25,22 +29,28 @@ int main(int argc, char** argv) {
     std::printf("%s\n", cli::kVersionString);
     return 0;
   }
+  if (opts->format.empty() && !opts->steps) {
+    auto env = cli::FormatFromEnvironment("SQUEUE_FORMAT", "SQUEUE_FORMAT2", cli::SqueueFields());
+    if (!env.ok()) return cli::ReportError(Cmd(), env.error().message());
+    opts->format = *env;
+  }
   std::string format = opts->format;
   if (format.empty()) format = opts->long_format ? hqueue::kLongFormat : hqueue::kDefaultFormat;
   // A bad format is reported before the controller is asked.
   if (!opts->json && !opts->steps) {
     auto check = hqueue::RenderJobs({}, 0, format, false);
-    if (!check.ok()) return cli::ReportError(kCmd, check.error().message());
+    if (!check.ok()) return cli::ReportError(Cmd(), check.error().message());
   }
 
   auto client = cli::Client::Create();
-  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
   if (opts->from_passive) (*client)->set_from_passive(true);
   if (opts->steps) {
     proto::QueryStepsRequest sreq;
     sreq.job_ids = opts->filter.job_ids;
     auto steps = (*client)->Read<proto::QueryStepsReply>(sreq);
-    if (!steps.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(steps.error()).message());
+    if (!steps.ok())
+      return cli::ReportError(Cmd(), cli::DescribeCallError(steps.error()).message());
     std::vector<proto::StepInfo> shown;
     for (auto& s : steps->steps) {
       if (s.state == proto::JobState::kRunning || opts->all_states) shown.push_back(std::move(s));
@@ -48,36 +58,40 @@ int main(int argc, char** argv) {
     auto table = hqueue::RenderSteps(
         shown, steps->now, opts->format.empty() ? hqueue::kDefaultStepFormat : opts->format,
         !opts->noheader);
-    if (!table.ok()) return cli::ReportError(kCmd, table.error().message());
+    if (!table.ok()) return cli::ReportError(Cmd(), table.error().message());
     std::fputs(table->c_str(), stdout);
-    cli::PrintPassiveNote(kCmd, **client);
+    cli::PrintPassiveNote(Cmd(), **client);
     return 0;
   }
   auto reply = (*client)->QueryAllJobs(opts->filter);
-  if (!reply.ok()) return cli::ReportError(kCmd, cli::DescribeCallError(reply.error()).message());
+  if (!reply.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(reply.error()).message());
 
+  // As squeue: one job id asked for that the controller does not know is an error.
+  const auto known = [&reply](uint64_t id) {
+    for (const proto::JobInfo& j : reply->jobs) {
+      if (j.job_id == id) return true;
+    }
+    return false;
+  };
+  if (opts->filter.job_ids.size() == 1 && !known(opts->filter.job_ids[0])) {
+    return cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
+  }
   std::vector<proto::JobInfo> jobs;
   for (proto::JobInfo& j : reply->jobs) {
     if (hqueue::JobSelected(j, *opts)) jobs.push_back(std::move(j));
   }
   if (opts->json) {
     std::fputs(hqueue::JobsJson(jobs, reply->now).c_str(), stdout);
-    cli::PrintPassiveNote(kCmd, **client);
+    cli::PrintPassiveNote(Cmd(), **client);
     return 0;
   }
   if (opts->long_format && !opts->noheader) {
-    const std::time_t now =
-        static_cast<std::time_t>(reply->now > 0 ? reply->now : std::time(nullptr));
-    char buf[64];
-    std::tm tm{};
-    if (localtime_r(&now, &tm) != nullptr &&
-        std::strftime(buf, sizeof buf, "%a %b %d %H:%M:%S %Y", &tm) > 0) {
-      std::printf("%s\n", buf);
-    }
+    const std::string date = cli::LongHeaderDate(reply->now);
+    if (!date.empty()) std::printf("%s\n", date.c_str());
   }
   auto table = hqueue::RenderJobs(jobs, reply->now, format, !opts->noheader);
-  if (!table.ok()) return cli::ReportError(kCmd, table.error().message());
+  if (!table.ok()) return cli::ReportError(Cmd(), table.error().message());
   std::fputs(table->c_str(), stdout);
-  cli::PrintPassiveNote(kCmd, **client);
+  cli::PrintPassiveNote(Cmd(), **client);
   return 0;
 }

@@ -8,12 +8,14 @@
 #include "commands/hrun/step_session.h"
 #include "commands/lib/allocation.h"
 #include "commands/lib/cli.h"
+#include "commands/lib/dialect.h"
 #include "common/base/random.h"
 
 namespace herd::hrun {
 namespace {
 
-constexpr char kCmd[] = "hrun";
+// The name this process speaks under (herd's, or Slurm's through a link).
+const char* Cmd() { return herd::cli::Name().c_str(); }
 constexpr int kFirstRetryMs = 200;
 constexpr int kMaxRetryMs = 1000;
 
@@ -42,8 +44,8 @@ int RunStep(const HrunOptions& o, cli::Client* client, cli::SignalWatch* signals
   auto step = CreateStep(client, signals, job_id, spec, o.quiet, &interrupted);
   if (!step.ok()) {
     if (interrupted) return 1;
-    return cli::ReportError(kCmd, "Unable to create step for job " + std::to_string(job_id) + ": " +
-                                      step.error().message());
+    return cli::ReportError(Cmd(), "Unable to create step for job " + std::to_string(job_id) +
+                                       ": " + step.error().message());
   }
   SessionSettings s;
   s.job_id = job_id;
@@ -62,11 +64,11 @@ int RunStep(const HrunOptions& o, cli::Client* client, cli::SignalWatch* signals
   s.wait_s = o.wait_s;
   s.stdin_mode = StdinModeOf(spec);
   if (o.verbose > 0) {
-    std::fprintf(stderr, "hrun: step %llu.%u: %u tasks on nodes(%zu): %s; I/O at %s\n",
+    std::fprintf(stderr, "%s: step %llu.%u: %u tasks on nodes(%zu): %s; I/O at %s\n", Cmd(),
                  static_cast<unsigned long long>(job_id), s.step_id, s.num_tasks, s.layout.size(),
                  Nodes(s.layout).c_str(), spec.io_addr.c_str());
   }
-  if (s.layout.empty()) return cli::ReportError(kCmd, "the controller gave the step no nodes");
+  if (s.layout.empty()) return cli::ReportError(Cmd(), "the controller gave the step no nodes");
   StepSession session(std::move(s), router, signals);
   return session.Run();
 }
@@ -89,7 +91,7 @@ Result<proto::StepCreateReply> CreateStep(cli::Client* client, cli::SignalWatch*
     auto reply = client->Call<proto::StepCreateReply>(req);
     if (reply.ok()) {
       if (retrying && !quiet) {
-        std::fprintf(stderr, "hrun: Step created for StepId=%llu.%u\n",
+        std::fprintf(stderr, "%s: Step created for StepId=%llu.%u\n", Cmd(),
                      static_cast<unsigned long long>(job_id), reply->step_id);
       }
       return reply;
@@ -98,7 +100,7 @@ Result<proto::StepCreateReply> CreateStep(cli::Client* client, cli::SignalWatch*
       return cli::DescribeCallError(reply.error());
     }
     if (!retrying && !quiet) {
-      std::fprintf(stderr, "hrun: Job step creation temporarily disabled, retrying\n");
+      std::fprintf(stderr, "%s: Job step creation temporarily disabled, retrying\n", Cmd());
     }
     retrying = true;
     if (Interrupting(signals->Wait(wait_ms))) {
@@ -112,36 +114,36 @@ Result<proto::StepCreateReply> CreateStep(cli::Client* client, cli::SignalWatch*
 int RunHrun(const HrunOptions& o, const HrunContext& ctx, cli::Client* client,
             cli::SignalWatch* signals) {
   auto target = TargetJob(o, ctx.env);
-  if (!target.ok()) return cli::ReportError(kCmd, target.error().message());
+  if (!target.ok()) return cli::ReportError(Cmd(), target.error().message());
   const bool standalone = !target->has_value();
   auto spec = BuildStepSpec(o, ctx, !standalone);
-  if (!spec.ok()) return cli::ReportStatus(kCmd, spec.error());
+  if (!spec.ok()) return cli::ReportStatus(Cmd(), spec.error());
 
   // The nodes connect here; it exists before the step does.
   auto host = ChooseIoHost(client->config(), ctx.env);
-  if (!host.ok()) return cli::ReportError(kCmd, host.error().message());
+  if (!host.ok()) return cli::ReportError(Cmd(), host.error().message());
   auto io = BindIoEndpoint(*host);
-  if (!io.ok()) return cli::ReportError(kCmd, io.error().message());
+  if (!io.ok()) return cli::ReportError(Cmd(), io.error().message());
   spec->io_addr = (*io)->address();
   spec->io_key = (*io)->public_key();
 
   if (!standalone) return RunStep(o, client, signals, **target, *spec, io->get());
 
   auto job_spec = BuildHrunJobSpec(o, ctx);
-  if (!job_spec.ok()) return cli::ReportStatus(kCmd, job_spec.error());
+  if (!job_spec.ok()) return cli::ReportStatus(Cmd(), job_spec.error());
   cli::AllocationRequest how;
-  how.cmd = kCmd;
+  how.cmd = Cmd();
   how.style = cli::AllocStyle::kHrun;
   how.quiet = o.quiet;
   cli::Allocation alloc;
   cli::AllocFailure failure;
   if (!cli::Allocate(client, signals, *job_spec, how, &alloc, &failure)) {
     if (failure.interrupted) return 1;
-    return cli::ReportError(kCmd, failure.status.message());
+    return cli::ReportError(Cmd(), failure.status.message());
   }
   FitStepToAllocation(alloc.info, &*spec);
   const int code = RunStep(o, client, signals, alloc.job_id, *spec, io->get());
-  cli::ReleaseAllocation(client, kCmd, alloc.job_id, code);
+  cli::ReleaseAllocation(client, Cmd(), alloc.job_id, code);
   return code;
 }
 

@@ -8,22 +8,25 @@
 #include "commands/hrun/hrun_run.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
+#include "commands/lib/dialect.h"
 #include "commands/lib/env_list.h"
 #include "commands/lib/signal_watch.h"
 
 namespace {
-constexpr char kCmd[] = "hrun";
+// The name this process speaks under (herd's, or Slurm's through a link).
+const char* Cmd() { return herd::cli::Name().c_str(); }
 }  // namespace
 
 int main(int argc, char** argv) {
+  herd::cli::InitName(argv[0], "hrun", "srun");
   using namespace herd;
   // Before anything else: no thread may exist yet that could take these signals.
   auto signals = cli::SignalWatch::Create(cli::ForwardedSignals());
-  if (!signals.ok()) return cli::ReportError(kCmd, signals.error().message());
+  if (!signals.ok()) return cli::ReportError(Cmd(), signals.error().message());
   std::signal(SIGPIPE, SIG_IGN);
 
   auto opts = hrun::ParseHrunCommandLine(cli::Args(argc, argv));
-  if (!opts.ok()) return cli::ReportStatus(kCmd, opts.error());
+  if (!opts.ok()) return cli::ReportStatus(Cmd(), opts.error());
   if (opts->help) {
     std::fputs(hrun::HrunUsage().c_str(), stdout);
     return 0;
@@ -38,9 +41,9 @@ int main(int argc, char** argv) {
   }
 
   auto cwd = cli::CurrentDir();
-  if (!cwd.ok()) return cli::ReportError(kCmd, cwd.error().message());
+  if (!cwd.ok()) return cli::ReportError(Cmd(), cwd.error().message());
   auto client = cli::Client::Create();
-  if (!client.ok()) return cli::ReportError(kCmd, client.error().message());
+  if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
   hrun::HrunContext ctx;
   ctx.env = cli::ProcessEnvironment();
   ctx.cwd = *cwd;

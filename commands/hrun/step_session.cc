@@ -9,8 +9,13 @@
 #include <csignal>
 #include <cstdio>
 
+#include "commands/lib/dialect.h"
+
 namespace herd::hrun {
 namespace {
+
+// hrun, or srun when started under that name.
+const char* Me() { return cli::SlurmDialect() ? "srun" : "hrun"; }
 
 constexpr int kPollMs = 100;
 constexpr size_t kStdinChunk = 64 * 1024;
@@ -189,7 +194,7 @@ void StepSession::OnFence(const proto::FenceContribution& m) {
 void StepSession::OnSignal(int sig, Clock::time_point now) {
   if (sig == SIGINT) {
     if (last_sigint_ && now - *last_sigint_ <= kSigintWindow) {
-      std::fprintf(stderr, "hrun: forcing job termination\n");
+      std::fprintf(stderr, "%s: forcing job termination\n", Me());
       KillAll(kKillGrace, now);
       return;
     }
@@ -275,13 +280,13 @@ void StepSession::FlushQueue(size_t node) {
 }
 
 void StepSession::Info(const std::string& text) const {
-  if (!s_.quiet) std::fprintf(stderr, "hrun: %s\n", text.c_str());
+  if (!s_.quiet) std::fprintf(stderr, "%s: %s\n", Me(), text.c_str());
 }
 
 void StepSession::Error(const std::string& text) const {
   // One write per line, so task output written to the same descriptor can never land
   // inside it.
-  const std::string line = "hrun: error: " + text + "\n";
+  const std::string line = std::string(Me()) + ": error: " + text + "\n";
   ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
   (void)n;
 }

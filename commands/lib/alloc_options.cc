@@ -12,7 +12,7 @@ namespace {
 
 Result<uint64_t> ParseMemOption(const std::string& option, const std::string& value) {
   auto mb = ParseMemoryMb(Trim(value));
-  if (!mb.ok()) return InvalidArgument(option + ": " + mb.error().message());
+  if (!mb.ok()) return BadOptionValue(option, mb.error());
   return *mb;
 }
 
@@ -93,8 +93,8 @@ Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
       break;
     case 't': {
       auto t = ParseTimeLimit(Trim(v));
-      if (!t.ok()) return InvalidArgument("--time: " + t.error().message());
-      o->time_limit_s = *t == 0 ? -1 : *t;  // as in Slurm, zero asks for no limit
+      if (!t.ok()) return BadOptionValue("--time", t.error());
+      o->time_limit_s = OptionTimeLimit(*t);
       break;
     }
     case 'J':

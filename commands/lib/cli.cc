@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "commands/lib/dialect.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
 
@@ -46,7 +47,21 @@ Status UsageError(std::string message) { return Unsupported(std::move(message));
 bool IsUsageError(const Status& st) { return st.code() == Code::kUnsupported; }
 
 int ReportError(const std::string& cmd, const std::string& message) {
-  std::fprintf(stderr, "%s: error: %s\n", cmd.c_str(), message.c_str());
+  std::string text;  // one write, each line of the message prefixed
+  for (const std::string& line : Split(message, '\n')) text += cmd + ": error: " + line + "\n";
+  std::fputs(text.c_str(), stderr);
+  return 1;
+}
+
+int ReportLoadError(const std::string& cmd, const std::string& api, const std::string& message) {
+  if (!SlurmDialect()) return ReportError(cmd, message);
+  std::fprintf(stderr, "%s error: %s\n", api.c_str(), message.c_str());
+  return 1;
+}
+
+int ReportNotFound(const std::string& cmd, const std::string& message) {
+  if (!SlurmDialect()) return ReportError(cmd, message);
+  std::printf("%s\n", message.c_str());
   return 1;
 }
 
@@ -54,7 +69,7 @@ int ReportStatus(const std::string& cmd, const Status& st) {
   if (IsUsageError(st)) {
     std::fprintf(stderr, "%s: %s\nTry \"%s --help\" for more information\n", cmd.c_str(),
                  st.message().c_str(), cmd.c_str());
-    return 1;
+    return UsageExitCode();
   }
   return ReportError(cmd, st.message());
 }
@@ -147,11 +162,24 @@ std::vector<std::string> SplitList(const std::string& text) {
 
 Result<uint32_t> ParseCount(const std::string& option, const std::string& value, bool allow_zero) {
   auto n = ParseUint(Trim(value), UINT32_MAX);
+  if (SlurmDialect() && (!n.ok() || (*n == 0 && !allow_zero))) {
+    return InvalidArgument("Invalid numeric value \"" + value + "\" for " + option + ".");
+  }
   if (!n.ok()) return InvalidArgument("invalid numeric value '" + value + "' for " + option);
   if (*n == 0 && !allow_zero) {
     return InvalidArgument("invalid value '" + value + "' for " + option + ": must be at least 1");
   }
   return static_cast<uint32_t>(*n);
+}
+
+Status BadOptionValue(const std::string& option, const Status& st) {
+  if (SlurmDialect()) return InvalidArgument("Invalid " + option + " specification");
+  return InvalidArgument(option + ": " + st.message());
+}
+
+int64_t OptionTimeLimit(int64_t seconds) {
+  if (seconds <= 0) return -1;
+  return SlurmDialect() ? (seconds + 59) / 60 * 60 : seconds;
 }
 
 Result<uint64_t> ParseJobId(const std::string& text) {

@@ -22,8 +22,17 @@ inline constexpr char kVersionString[] = "herd 0.1.0";
 Status UsageError(std::string message);
 bool IsUsageError(const Status& st);
 
-// Prints "<cmd>: error: <message>" on stderr; returns the exit code 1.
+// Prints "<cmd>: error: <message>" on stderr (each line of a message of several lines so
+// prefixed, as Slurm's commands do); returns the exit code 1.
 int ReportError(const std::string& cmd, const std::string& message);
+// An answer of the controller that a query found nothing, as Slurm's commands print it
+// under Slurm's names: "<api> error: <message>" (api: "slurm_load_jobs") on stderr; under
+// herd's names "<cmd>: error: <message>". Returns 1.
+int ReportLoadError(const std::string& cmd, const std::string& api, const std::string& message);
+// A named entity that does not exist ("Node n9 not found"): under Slurm's names printed
+// alone on stdout, as scontrol does; under herd's as an error. Returns 1.
+int ReportNotFound(const std::string& cmd, const std::string& message);
+
 // Prints a usage error or a plain error, as its kind asks; returns 1.
 int ReportStatus(const std::string& cmd, const Status& st);
 
@@ -60,6 +69,15 @@ std::vector<std::string> SplitList(const std::string& text);
 // A whole-string decimal count for option `option` ("--nodes"); zero refused unless
 // allowed. Errors read "invalid numeric value 'x' for --nodes".
 Result<uint32_t> ParseCount(const std::string& option, const std::string& value, bool allow_zero);
+
+// A value of `option` ("--time") that does not parse: "--time: <why>" under herd's names,
+// "Invalid --time specification" under Slurm's.
+Status BadOptionValue(const std::string& option, const Status& st);
+
+// A parsed --time in seconds as the job keeps it: zero and UNLIMITED (-1) both mean no
+// limit (-1). Under Slurm's names (sbatch...) whole minutes, seconds rounded up as Slurm
+// does ("5:30" is 6 minutes); under herd's names the seconds are kept (a herd extension).
+int64_t OptionTimeLimit(int64_t seconds);
 
 // A job id "123" (step and array forms are refused): "Invalid job id <text>".
 Result<uint64_t> ParseJobId(const std::string& text);

@@ -103,7 +103,8 @@ std::string TableFormat::Render(const std::vector<std::vector<std::string>>& raw
     size_t w = f.width;
     if (f.auto_width) {
       auto t = titles_.find(f.code);
-      if (header && t != titles_.end()) w = std::max(w, DisplayWidth(t->second));
+      // the title counts without a header too (-h), as in Slurm's commands
+      if (t != titles_.end()) w = std::max(w, DisplayWidth(t->second));
       for (const auto& row : rows) {
         if (col < row.size()) w = std::max(w, DisplayWidth(row[col]));
       }

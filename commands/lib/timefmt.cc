@@ -16,6 +16,18 @@ std::string FormatTimestamp(int64_t t, const std::string& unset) {
   return buf;
 }
 
+std::string LongHeaderDate(int64_t unix_seconds) {
+  const std::time_t t =
+      static_cast<std::time_t>(unix_seconds > 0 ? unix_seconds : std::time(nullptr));
+  char buf[64];
+  std::tm tm{};
+  if (localtime_r(&t, &tm) == nullptr ||
+      std::strftime(buf, sizeof buf, "%a %b %d %H:%M:%S %Y", &tm) == 0) {
+    return "";
+  }
+  return buf;
+}
+
 std::string FormatRunTime(int64_t seconds) {
   if (seconds == -1) return "UNLIMITED";
   if (seconds < 0) seconds = 0;

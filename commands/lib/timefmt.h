@@ -16,6 +16,9 @@ std::string FormatTimestamp(int64_t t, const std::string& unset = "Unknown");
 
 // "HH:MM:SS", or "D-HH:MM:SS" from one day on; -1 -> "UNLIMITED".
 std::string FormatRunTime(int64_t seconds);
+// The line squeue -l and sinfo -l print above their header: "Mon Dec 07 08:42:21 2026",
+// local time; 0 means now. Empty if the time cannot be formatted.
+std::string LongHeaderDate(int64_t unix_seconds);
 
 // Seconds the job has run: 0 while pending; up to its end once it has ended; else up to
 // `now` (the controller's clock). Never negative.

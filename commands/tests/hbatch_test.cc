@@ -181,8 +181,9 @@ TEST(Hbatch, DirectiveErrorsNameTheLine) {
 
 TEST(Hbatch, ScriptChecks) {
   EXPECT_EQ(ErrorOf({}, "echo hi\n"),
-            "This does not look like a batch script. The first line must start with #! "
-            "followed by the path to an interpreter.");
+            "This does not look like a batch script.  The first\n"
+            "line must start with #! followed by the path to an interpreter.\n"
+            "For instance: #!/bin/sh");
   EXPECT_EQ(ErrorOf({}, ""), "Batch script is empty!");
   EXPECT_NE(ErrorOf({}, "#!/bin/sh\r\necho\r\n").find("DOS line breaks"), std::string::npos);
   EXPECT_NE(ErrorOf({}, std::string("#!/bin/sh\n\0", 11)), "");

@@ -90,10 +90,11 @@ TEST(HinfoStates, CompactAndLong) {
 }
 
 TEST(HinfoRender, DefaultGroupsByState) {
+  // Within a partition by node state, highest first (allocated before idle), as sinfo.
   EXPECT_EQ(Render(Sample(), {}),
             "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
-            "debug*       up   infinite      2   idle n[1-2]\n"
             "debug*       up   infinite      1  alloc n3\n"
+            "debug*       up   infinite      2   idle n[1-2]\n"
             "debug*       up   infinite      1  drain n4\n"
             "batch      down    1:00:00      1  alloc n3\n"
             "batch      down    1:00:00      1  drain n4\n"
@@ -104,20 +105,28 @@ TEST(HinfoRender, PartitionAndNodeFilters) {
   // Lines are split only by the fields printed: no state column, one line per partition.
   EXPECT_EQ(Render(Sample(), {"-h", "-p", "batch", "-o", "%P %D %N"}), "batch 2 n[3-4]\n");
   EXPECT_EQ(Render(Sample(), {"-h", "-n", "n[1-3]", "-o", "%P %D %t %N"}),
-            "debug* 2 idle n[1-2]\ndebug* 1 alloc n3\nbatch 1 alloc n3\n");
+            "debug* 1 alloc n3\ndebug* 2 idle n[1-2]\nbatch 1 alloc n3\n");
   EXPECT_EQ(Render(Sample(), {"-h", "-t", "drain", "-o", "%R %N"}), "debug n4\nbatch n4\n");
   EXPECT_EQ(Render(Sample(), {"-o", "%P"}), "PARTITION\ndebug*\nbatch\nempty\n");
 }
 
+TEST(HinfoRender, RespondingOnly) {
+  Cluster c = Sample();
+  c.nodes[1].responding = false;  // n2
+  EXPECT_EQ(Render(c, {"-h", "-N", "-p", "debug", "-o", "%N"}), "n1\nn2\nn3\nn4\n");
+  EXPECT_EQ(Render(c, {"-h", "-N", "-r", "-p", "debug", "-o", "%N"}), "n1\nn3\nn4\n");
+  EXPECT_EQ(Render(c, {"-h", "-N", "-e", "-p", "debug", "-o", "%N"}), "n1\nn2\nn3\nn4\n");
+}
+
 TEST(HinfoRender, NodeOriented) {
   EXPECT_EQ(Render(Sample(), {"-N"}),
-            "NODELIST  NODES PARTITION STATE \n"
-            "n1            1 debug*    idle  \n"
-            "n2            1 debug*    idle  \n"
-            "n3            1 debug*    alloc \n"
-            "n3            1 batch     alloc \n"
-            "n4            1 debug*    drain \n"
-            "n4            1 batch     drain \n");
+            "NODELIST   NODES PARTITION STATE \n"
+            "n1             1    debug* idle  \n"
+            "n2             1    debug* idle  \n"
+            "n3             1    debug* alloc \n"
+            "n3             1     batch alloc \n"
+            "n4             1    debug* drain \n"
+            "n4             1     batch drain \n");
 }
 
 TEST(HinfoRender, CpuAndNodeTallies) {

@@ -85,6 +85,21 @@ TEST(HqueueArgs, States) {
   EXPECT_TRUE(cli::IsUsageError(ParseHqueueArgs({"stray"}).error()));
 }
 
+TEST(HqueueSelect, NodeList) {
+  auto o = ParseHqueueArgs({"-w", "n[2-3]"});
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  JobInfo j = Running();
+  j.alloc.resize(2);
+  j.alloc[0].node = "n1";
+  j.alloc[1].node = "n2";
+  EXPECT_TRUE(JobSelected(j, *o));
+  j.alloc[1].node = "n4";
+  EXPECT_FALSE(JobSelected(j, *o));
+  j.alloc.clear();  // a pending job is on no node
+  EXPECT_FALSE(JobSelected(j, *o));
+  EXPECT_FALSE(ParseHqueueArgs({"-w", "n[1-"}).ok());
+}
+
 TEST(HqueueSelect, DefaultHidesFinishedJobs) {
   HqueueOptions o;
   JobInfo j = Running();

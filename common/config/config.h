@@ -61,6 +61,7 @@ struct ClusterConfig {
   // The passive must have a record durably within this long, or the active goes on alone
   // (after telling the witness that the passive may not take over).
   uint32_t ha_sync_timeout_ms = 500;               // HaSyncTimeoutMs
+  bool unsupported_options_error = false;          // UnsupportedOptions=error (default warn)
   bool read_from_passive = false;                  // ReadFromPassive=yes: queries go to the passive
   std::string state_dir = "/var/spool/herd/ctld";  // StateDir
   std::string spool_dir = "/var/spool/herd/%n";    // SpoolDir (%n = node name)
@@ -82,10 +83,10 @@ struct ClusterConfig {
   // NodeLease: a node daemon without an accepted answer from an active controller for this
   // long stops its jobs itself; 0 (not set) = twice NodeTimeout. At least NodeTimeout.
   uint32_t node_lease_s = 0;
-  uint32_t checkpoint_interval_s = 60;    // CheckpointInterval
-  uint32_t return_to_service = 1;         // ReturnToService 0|1|2 (as Slurm)
-  uint64_t def_mem_per_cpu_mb = 0;        // DefMemPerCPU; 0 = memory not reserved by default
-  uint32_t max_job_count = 100000;        // MaxJobCount
+  uint32_t checkpoint_interval_s = 60;  // CheckpointInterval
+  uint32_t return_to_service = 1;       // ReturnToService 0|1|2 (as Slurm)
+  uint64_t def_mem_per_cpu_mb = 0;      // DefMemPerCPU; 0 = memory not reserved by default
+  uint32_t max_job_count = 100000;      // MaxJobCount
   // What one user can make the controller store (doc/limits.md). Sizes in bytes.
   uint64_t max_script_size = 4u << 20;  // MaxScriptSize: a batch script (Slurm's max_script_size)
   uint64_t max_env_size = 1u << 20;     // MaxEnvSize: a job's environment, "NAME=value" + NUL each

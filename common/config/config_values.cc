@@ -69,7 +69,7 @@ const SizeKey kSizeKeys[] = {
 };
 const char* const kOtherGlobalKeys[] = {"ControllerHost", "ControllerHosts", "ControllerPort",
                                         "WitnessHost",    "HardwareSource",  "DefMemPerCPU",
-                                        "JobRequeue",     "ReadFromPassive"};
+                                        "JobRequeue",     "ReadFromPassive", "UnsupportedOptions"};
 
 // The canonical spelling of a global key, or "" when `key` is not one.
 std::string CanonicalGlobal(const std::string& key) {
@@ -318,6 +318,12 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
       return InvalidArgument("must be yes or no, got '" + v + "'");
     }
     c.read_from_passive = lower == "yes";
+  } else if (k == "UnsupportedOptions") {  // what sbatch does with --mail-type and the like
+    const std::string lower = ToLower(v);
+    if (lower != "warn" && lower != "error") {
+      return InvalidArgument("must be warn or error, got '" + v + "'");
+    }
+    c.unsupported_options_error = lower == "error";
   } else if (k == "ControllerPort") {
     HERD_ASSIGN_OR_RETURN(c.controller_port, ParsePort(v));
   } else if (k == "WitnessHost") {

@@ -445,5 +445,17 @@ TEST(ParseConfig, ControllerPairErrors) {
   EXPECT_FALSE(rfp.ok());
 }
 
+TEST(Config, UnsupportedOptions) {
+  auto def = ParseConfig("ControllerHost=a\n", "x.conf");
+  ASSERT_TRUE(def.ok()) << def.error().message();
+  EXPECT_FALSE(def->unsupported_options_error);  // warn
+  auto err = ParseConfig("ControllerHost=a\nUnsupportedOptions=Error\n", "x.conf");
+  ASSERT_TRUE(err.ok()) << err.error().message();
+  EXPECT_TRUE(err->unsupported_options_error);
+  auto bad = ParseConfig("ControllerHost=a\nUnsupportedOptions=ignore\n", "x.conf");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("must be warn or error"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace herd

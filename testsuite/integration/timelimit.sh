@@ -10,6 +10,7 @@ step "-t 0:02 (2 s) job running sleep 100"
 id=$(submit -t 0:02 -o "$WORK/tl-%j.out" --wrap "sleep 100 $mark")
 wait_state "$id" RUNNING 30
 wait_state "$id" TIMEOUT 30
+assert_eq "TimeLimit" "$(job_field "$id" Reason)" "Reason of a timed-out job, as Slurm's"
 wait_for 10 "the job's sleep to be gone" bash -c "! pgrep -f -- ' $mark\$'"
 
 step "a job that ignores SIGTERM is killed too"

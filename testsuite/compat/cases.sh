@@ -1,0 +1,164 @@
+# shellcheck shell=bash
+# The differential cases: `t NAME 'COMMAND'` runs COMMAND with bash in a scratch directory
+# (run.sh), against Slurm when recording and against herd when testing. $HELD (held,
+# -N 2 -n 4 -t 30 --mem 100, script ok.sh), $DONE (completed), $FAILED (exit 3) and $RUN
+# (running on n4) exist; ok.sh, empty.sh, noshebang.sh, dos.sh, baddirective.sh,
+# badtime.sh, directives.sh and mailtype.sh are in the directory. A case that submits a
+# job holds it (-H) and masks its id with `| sed "s/$id/ID/g"`.
+
+# shellcheck disable=SC2016  # the commands are expanded by run.sh's bash, not here
+
+# ---- sbatch: errors
+t sbatch_unknown_option 'sbatch --bogus-option --wrap true'
+t sbatch_invalid_letter 'sbatch -Z --wrap true'
+t sbatch_missing_argument 'sbatch --wrap'
+t sbatch_missing_file 'sbatch nosuchfile.sh'
+t sbatch_empty_script 'sbatch empty.sh'
+t sbatch_no_shebang 'sbatch noshebang.sh'
+t sbatch_dos_script 'sbatch dos.sh'
+t sbatch_bad_directive 'sbatch baddirective.sh'
+t sbatch_bad_time 'sbatch -t bogus --wrap true'
+t sbatch_bad_time_directive 'sbatch badtime.sh'
+t sbatch_bad_mem 'sbatch --mem 1Q --wrap true'
+t sbatch_bad_ntasks 'sbatch -n abc --wrap true'
+t sbatch_zero_ntasks 'sbatch -n 0 --wrap true'
+t sbatch_zero_nodes 'sbatch -N 0 --wrap true'
+t sbatch_bad_partition 'sbatch -p nopart --wrap true'
+t sbatch_mem_and_mem_per_cpu 'sbatch --mem=1 --mem-per-cpu=1 --wrap true'
+t sbatch_too_many_nodes 'sbatch -N 5 --wrap true'
+t sbatch_bad_nodelist 'sbatch -w n9 --wrap true'
+
+# ---- sbatch: what a submission prints and the job it makes
+t sbatch_submitted 'sbatch -H ok.sh'
+t sbatch_parsable 'id=$(sbatch --parsable -H ok.sh); echo "$id" | sed "s/^[0-9]*$/ID/"'
+t sbatch_quiet 'sbatch -Q -H ok.sh'
+t sbatch_held_reason 'id=$(sbatch --parsable -H ok.sh); squeue -h -j $id -o "%T %r"'
+t sbatch_name_script 'id=$(sbatch --parsable -H ok.sh); squeue -h -j $id -o %j'
+t sbatch_name_wrap 'id=$(sbatch --parsable -H --wrap true); squeue -h -j $id -o %j'
+t sbatch_name_stdin 'id=$(sbatch --parsable -H <ok.sh); squeue -h -j $id -o %j'
+t sbatch_name_option 'id=$(sbatch --parsable -H -J given ok.sh); squeue -h -j $id -o %j'
+t sbatch_name_directive 'id=$(sbatch --parsable -H directives.sh); squeue -h -j $id -o "%j %l"'
+t sbatch_directive_overridden 'id=$(sbatch --parsable -H -J cmdline -t 7 directives.sh); squeue -h -j $id -o "%j %l"'
+t sbatch_default_stdout 'id=$(sbatch --parsable -H ok.sh); scontrol show job $id | grep -o "StdOut=[^ ]*" | sed "s/$id/ID/g"'
+t sbatch_default_stderr 'id=$(sbatch --parsable -H ok.sh); scontrol show job $id | grep -o "StdErr=[^ ]*" | sed "s/$id/ID/g"'
+t sbatch_output_pattern 'id=$(sbatch --parsable -H -o out-%j-%x.txt ok.sh); scontrol show job $id | grep -o "StdOut=[^ ]*" | sed "s/$id/ID/g"'
+t sbatch_command_path 'id=$(sbatch --parsable -H ok.sh); scontrol show job $id | grep -o "Command=[^ ]*"'
+t sbatch_workdir 'id=$(sbatch --parsable -H -D /tmp ok.sh); scontrol show job $id | grep -o "WorkDir=[^ ]*"'
+for spec in 5:30 90 1-2 0:30 1:2:3 UNLIMITED 0 1-0:0:1 2:00:00 1-00:00:00; do
+  t "sbatch_time_${spec//[:-]/_}" "id=\$(sbatch --parsable -H -t $spec ok.sh); squeue -h -j \$id -o %l"
+done
+t sbatch_nodes_range 'id=$(sbatch --parsable -H -N 1-3 ok.sh); squeue -h -j $id -o %D'
+t sbatch_ntasks 'id=$(sbatch --parsable -H -n 6 ok.sh); squeue -h -j $id -o "%D %C"'
+t sbatch_cpus_per_task 'id=$(sbatch --parsable -H -n 2 -c 3 ok.sh); squeue -h -j $id -o "%C"'
+t sbatch_partition 'id=$(sbatch --parsable -H -p debug ok.sh); squeue -h -j $id -o %P'
+t sbatch_nice 'id=$(sbatch --parsable -H --nice=10 ok.sh); squeue -h -j $id -o %y'
+t sbatch_mail_type 'sbatch -H --mail-type=END --mail-user=root ok.sh'
+t sbatch_mail_directive 'sbatch -H mailtype.sh'
+t sbatch_account 'sbatch -H -A acct ok.sh'
+t sbatch_comment 'sbatch -H --comment "a b" ok.sh'
+t sbatch_verbose_flag 'sbatch -H --ignore-pbs ok.sh'
+t sbatch_array 'sbatch -H --array=1-3 ok.sh'
+t sbatch_dependency 'sbatch -H -d afterok:$HELD ok.sh'
+t sbatch_signal 'sbatch -H --signal=USR1@60 ok.sh'
+t sbatch_gres 'sbatch -H --gres=gpu:1 ok.sh'
+t sbatch_reservation 'sbatch -H --reservation=none ok.sh'
+
+# ---- squeue
+t squeue_default_held 'squeue -j $HELD'
+t squeue_default_running 'squeue -j $RUN | sed -E "s/ [0-9]:[0-9]{2} / M:SS /"'
+t squeue_noheader 'squeue -h -j $HELD'
+t squeue_unknown_job 'squeue -j 99999'
+t squeue_two_unknown_jobs 'squeue -j 99998,99999'
+t squeue_unknown_job_noheader 'squeue -h -j 99999'
+t squeue_bad_job_id 'squeue -j abc'
+t squeue_bad_state 'squeue -t bogus'
+t squeue_unknown_option 'squeue --bogus-option'
+t squeue_completed_hidden 'squeue -j $DONE'
+t squeue_completed_all 'squeue -t all -j $DONE'
+t squeue_failed_all 'squeue -t all -j $FAILED -o "%i %T %r"'
+t squeue_states 'squeue -h -t PD,R -j $RUN,$HELD,$DONE -o "%i %t"'
+t squeue_sort 'squeue -h -j $RUN,$HELD -o "%i %t" --sort=-i'
+t squeue_long 'squeue -l -j $HELD'
+t squeue_user 'squeue -h -u root -j $HELD -o %i'
+t squeue_partition 'squeue -h -p debug -j $RUN -o %i'
+t squeue_nodelist_filter 'squeue -h -w n4 -o %i'
+for letter in a A b c C d D e E f F g G h H i I j J k l L m M n N o O p P q Q r R s S t T u U v V w W x X y Y z Z; do
+  t "squeue_fmt_${letter}_held" "squeue -j \$HELD -o '%$letter'"
+done
+for letter in B C D j N P R t T; do
+  t "squeue_fmt_${letter}_running" "squeue -j \$RUN -o '%$letter'"
+done
+t squeue_fmt_width 'squeue -j $HELD -o "%.5i|%-10j|%20P|%.3T"'
+t squeue_fmt_literal 'squeue -h -j $HELD -o "id=%i name=%j %%"'
+t squeue_env_format 'SQUEUE_FORMAT="%i %j" squeue -j $HELD'
+for field in JobID Name State Partition TimeLimit NumNodes NumCPUs ReasonList UserName Nodelist; do
+  t "squeue_Format_${field}" "squeue -j \$HELD -O $field"
+done
+t squeue_Format_width 'squeue -j $HELD -O "JobID:8,Name:12,State"'
+
+# ---- sinfo
+t sinfo_default 'sinfo'
+t sinfo_nodes 'sinfo -N'
+t sinfo_nodes_long 'sinfo -N -l'
+t sinfo_long 'sinfo -l'
+t sinfo_summarize 'sinfo -s'
+t sinfo_noheader 'sinfo -h'
+t sinfo_partition 'sinfo -p debug'
+t sinfo_unknown_partition 'sinfo -p nopart'
+t sinfo_state_idle 'sinfo -t idle'
+t sinfo_state_mix 'sinfo -t mix -N'
+t sinfo_node 'sinfo -n n4 -N'
+t sinfo_responding 'sinfo -r'
+t sinfo_exact 'sinfo -e'
+t sinfo_unknown_option 'sinfo --bogus-option'
+for letter in a A c C D e f F h l m n N o O P R s t T X Y z Z; do
+  t "sinfo_fmt_${letter}" "sinfo -o '%$letter'"
+  t "sinfo_fmt_${letter}_nodes" "sinfo -N -o '%$letter'"
+done
+t sinfo_env_format 'SINFO_FORMAT="%P %D" sinfo'
+for field in PartitionName NodeList StateCompact CPUs Memory NodeHost Available Time Nodes; do
+  t "sinfo_Format_${field}" "sinfo -O $field"
+done
+
+# ---- scontrol
+t scontrol_show_job_unknown 'scontrol show job 99999'
+t scontrol_show_jobid_unknown 'scontrol show jobid 99999'
+t scontrol_show_job_held 'scontrol show job $HELD'
+t scontrol_show_job_oneliner 'scontrol show -o job $HELD'
+t scontrol_show_jobid_dd 'scontrol show jobid -dd $HELD'
+t scontrol_show_job_done 'scontrol show job $DONE | grep -o "JobState=[A-Z]* Reason=[^ ]*"'
+t scontrol_show_job_failed 'scontrol show job $FAILED | grep -oE "(JobState|Reason|ExitCode)=[^ ]*"'
+t scontrol_show_partition 'scontrol show partition'
+t scontrol_show_partition_oneliner 'scontrol show partition -o'
+t scontrol_show_partition_named 'scontrol show partition debug'
+t scontrol_show_partition_unknown 'scontrol show partition nopart'
+t scontrol_show_node 'scontrol show node n1'
+t scontrol_show_node_unknown 'scontrol show node n9'
+t scontrol_show_hostnames 'scontrol show hostnames "n[1-3],x5"'
+t scontrol_show_hostlist 'scontrol show hostlist n1,n2,n3,n5'
+t scontrol_show_hostlistsorted 'scontrol show hostlistsorted n3,n1,n2'
+t scontrol_bad_keyword 'scontrol bogus'
+t scontrol_unknown_option 'scontrol --bogus-option'
+t scontrol_hold_release 'id=$(sbatch --parsable --exclusive -w n4 ok.sh); scontrol hold $id; squeue -h -j $id -o "%T %r"; scontrol release $id; squeue -h -j $id -o %T; scancel $id'
+t scontrol_update_timelimit 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id TimeLimit=10; squeue -h -j $id -o %l'
+t scontrol_update_name 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id JobName=renamed; squeue -h -j $id -o %j'
+t scontrol_update_unknown_job 'scontrol update JobId=99999 TimeLimit=10'
+t scontrol_hold_unknown 'scontrol hold 99999'
+
+# ---- scancel
+t scancel_unknown 'scancel 99999'
+t scancel_bad_id 'scancel abc'
+t scancel_unknown_option 'scancel --bogus-option'
+t scancel_held 'id=$(sbatch --parsable -H ok.sh); scancel $id; squeue -h -t all -j $id -o "%T"'
+t scancel_batch_signal 'scancel -b -s USR1 99999'
+t scancel_name 'id=$(sbatch --parsable -H -J tocancel ok.sh); scancel -n tocancel; squeue -h -t all -j $id -o "%T"'
+
+# ---- srun, salloc
+t srun_unknown_option 'srun --bogus-option true'
+t salloc_unknown_option 'salloc --bogus-option true'
+t srun_no_command 'srun -N1'
+t srun_hostname_count 'srun -N2 -n2 hostname | wc -l'
+t srun_tasks_per_node 'srun -N2 -n4 printenv SLURM_TASKS_PER_NODE | sort -u'
+t srun_task_ids 'srun -n3 -l printenv SLURM_PROCID | sort'
+t srun_exit_code 'srun -n1 sh -c "exit 3"'
+t salloc_command 'salloc -N1 -n1 echo inside 2>/dev/null'
