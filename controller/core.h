@@ -270,7 +270,7 @@ class ControllerCore {
   uint64_t min_epoch_ = 0;
   bool need_schedule_ = true;
   // From the last scheduling pass: a new job there waits behind the blocked one, so its
-  // submission alone needs no new pass (a submission storm stays O(1) per job).
+  // submission alone needs no new pass (a submission storm costs no pass per job).
   std::map<std::string, int32_t> blocked_partitions_;
   int64_t started_ms_ = 0;
   int64_t last_tick_ms_ = 0;
