@@ -361,14 +361,7 @@ void ControllerCore::Tick() {
 FlushResult ControllerCore::Flush() {
   FlushResult r;
   const bool writable = ha_->Writable();
-  if (writable && need_schedule_ && store_error_.ok()) {
-    need_schedule_ = false;
-    SchedulePass pass = Schedule(state_, [this](const Job& job, std::vector<NodeAlloc> alloc) {
-      return StartJob(job, std::move(alloc));
-    });
-    for (const auto& [id, why] : pass.reasons) state_.SetPendingReason(id, why);
-    blocked_partitions_ = std::move(pass.blocked);
-  }
+  if (writable && store_error_.ok()) RunScheduler();
   ServeQueries();
   FinishDeferredReplies();
   if (!batch_records_.empty()) {

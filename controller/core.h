@@ -146,6 +146,10 @@ class ControllerCore {
   void StoreFailed(const Status& why, FlushResult* r);
   void StoreRecovered();
 
+  // Scheduling (scheduling.cc): the scheduler's plan, checked and journaled.
+  void RunScheduler();
+  void ApplyPlan(SchedulePlan plan);
+
   // Jobs (job_handlers.cc).
   proto::Frame Submit(const Identity& who, const proto::Frame& f);
   proto::Frame Cancel(const Identity& who, const proto::Frame& f);
