@@ -22,7 +22,8 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
       blobs_(blobs),
       auth_(auth),
       self_addr_(std::move(self_addr)),
-      state_(config) {
+      state_(config),
+      outbox_(clock, auth) {
   struct passwd pw, *res = nullptr;
   char buf[4096];
   if (getpwnam_r(config.admin_user.c_str(), &pw, buf, sizeof buf, &res) == 0 && res != nullptr) {
@@ -275,68 +276,15 @@ Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_p
   }
 }
 
-void ControllerCore::Queue(size_t node, MsgType type, uint64_t job_id, uint32_t run_seq,
-                           std::string body) {
-  Outgoing o;
-  o.node = node;
-  o.type = type;
-  o.job_id = job_id;
-  o.run_seq = run_seq;
-  o.body = std::move(body);
-  o.next_try_ms = 0;
-  outbox_[next_request_id_++] = std::move(o);
-}
-
-void ControllerCore::DropOutgoingFor(uint64_t job_id) {
-  for (auto it = outbox_.begin(); it != outbox_.end();) {
-    it = it->second.job_id == job_id ? outbox_.erase(it) : std::next(it);
-  }
-}
-
-std::vector<OutMsg> ControllerCore::DueMessages() {
-  std::vector<OutMsg> out;
-  int64_t now = clock_.MonotonicMs();
-  std::map<uint64_t, Outgoing> resent;
-  for (auto it = outbox_.begin(); it != outbox_.end();) {
-    Outgoing& o = it->second;
-    const NodeRecord& n = state_.nodes()[o.node];
-    if (o.next_try_ms > now || !n.registered) {
-      ++it;
-      continue;
-    }
-    Frame f;
-    f.type = o.type;
-    f.request_id = next_request_id_++;
-    f.epoch = epoch();
-    f.body = o.body;
-    auto cred = auth_.Sign(f.body);
-    if (!cred.ok()) {
-      HERD_LOG(Error) << "cannot sign a message to " << n.name << ": " << cred.error().message();
-      ++it;
-      continue;
-    }
-    f.auth = std::move(*cred);
-    out.push_back({o.node, proto::EncodeFrame(f)});
-    o.attempts++;
-    o.next_try_ms = now + 2000;
-    resent[f.request_id] = std::move(o);
-    it = outbox_.erase(it);
-  }
-  outbox_.merge(resent);
-  return out;
-}
-
 void ControllerCore::HandleNodeReply(size_t node, const std::string& bytes) {
   auto f = proto::DecodeFrame(bytes.data(), bytes.size());
   if (!f.ok()) {
     HERD_LOG(Warning) << "malformed answer from node " << state_.NodeConf(node).name;
     return;
   }
-  auto it = outbox_.find(f->request_id);
-  if (it == outbox_.end() || it->second.node != node) return;  // late answer to a resend
-  Outgoing out = std::move(it->second);
-  outbox_.erase(it);
-  OnNodeAnswer(out, proto::ReplyStatus(*f));
+  auto out = outbox_.TakeAnswered(node, f->request_id);
+  if (!out) return;  // late answer to a resend
+  OnNodeAnswer(*out, proto::ReplyStatus(*f));
 }
 
 void ControllerCore::Tick() {
@@ -387,7 +335,7 @@ FlushResult ControllerCore::Flush() {
     Held h;
     h.seq = store_.LastSeq();
     h.replies = std::move(replies_);
-    if (writable) h.node_messages = DueMessages();
+    if (writable) h.node_messages = outbox_.Due(epoch(), state_.nodes());
     held_.push_back(std::move(h));
     ReleaseHeld(&r);
   } else {

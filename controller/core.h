@@ -25,6 +25,7 @@
 #include "common/config/config.h"
 #include "common/proto/codec.h"
 #include "controller/ha/ha_control.h"
+#include "controller/outbox.h"
 #include "controller/query_queue.h"
 #include "controller/sched/scheduler.h"
 #include "controller/state/cluster_state.h"
@@ -35,11 +36,6 @@ namespace herd::ctld {
 
 // The answer to a request that failed: a StatusReply with the error (every handler's).
 inline proto::Frame ErrorReply(const Status& s) { return proto::MakeStatusFrame(s, 0); }
-
-struct OutMsg {
-  size_t node = 0;    // index into config.nodes
-  std::string bytes;  // a signed frame
-};
 
 struct Reply {
   std::string peer;   // routing id from the server
@@ -112,16 +108,6 @@ class ControllerCore {
   bool IsAdmin(uint32_t uid) const;
 
  private:
-  struct Outgoing {
-    size_t node = 0;
-    proto::MsgType type = proto::MsgType::kInvalid;
-    uint64_t job_id = 0;
-    uint32_t run_seq = 0;
-    std::string body;
-    int64_t next_try_ms = 0;
-    uint32_t attempts = 0;
-  };
-
   // Dispatch (core.cc).
   proto::Frame Dispatch(const Identity& who, const proto::Frame& f, bool* from_passive);
   // Dispatches an authenticated request and queues its reply.
@@ -129,9 +115,6 @@ class ControllerCore {
   void PushReply(const std::string& peer, uint64_t request_id, proto::Frame reply);
   template <class E>
   Status Emit(const E& e);
-  void Queue(size_t node, proto::MsgType type, uint64_t job_id, uint32_t run_seq, std::string body);
-  void DropOutgoingFor(uint64_t job_id);
-  std::vector<OutMsg> DueMessages();
   std::string UserName(uint32_t uid);
 
   // Limits and a failing journal (limits.cc).
@@ -216,7 +199,7 @@ class ControllerCore {
   void ResendStepLaunches(size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported);
   void ReconcileStep(const std::string& node, const proto::StepRef& st,
                      proto::RegisterNodeReply* rep);
-  void OnNodeAnswer(const Outgoing& out, const Status& st);
+  void OnNodeAnswer(const NodeMessage& out, const Status& st);
 
   // High availability (ha_handlers.cc).
   proto::Frame HaRequest(const Identity& who, const proto::Frame& f);
@@ -279,7 +262,6 @@ class ControllerCore {
   int64_t started_ms_ = 0;
   int64_t last_tick_ms_ = 0;
   int64_t last_checkpoint_ms_ = 0;
-  uint64_t next_request_id_ = 1;
   std::vector<Reply> replies_;
   QueryQueue queries_;
   // Interactive submissions answer after the scheduling pass, with the allocation.
@@ -289,8 +271,8 @@ class ControllerCore {
     uint64_t job_id;
   };
   std::vector<Deferred> deferred_;
-  uint64_t deferred_job_ = 0;            // set by Submit for the request being handled
-  std::map<uint64_t, Outgoing> outbox_;  // by request id of the last send
+  uint64_t deferred_job_ = 0;  // set by Submit for the request being handled
+  Outbox outbox_;              // messages to node daemons until answered
   std::unordered_map<uint32_t, std::string> user_names_;
   // Refused requests are logged at most a few per sender and window.
   PeerLogLimiter refusals_;

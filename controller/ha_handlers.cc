@@ -154,7 +154,7 @@ void ControllerCore::BecameActive() {
     n.must_register_ms = -1;
     n.jobs_lost_at_ms = 0;
   }
-  outbox_.clear();
+  outbox_.Clear();
   held_.clear();
   RebuildKillWaits();
   need_schedule_ = true;
@@ -184,7 +184,7 @@ void ControllerCore::SteppedDown() {
   }
   writable_replies_.clear();
   deferred_.clear();
-  outbox_.clear();
+  outbox_.Clear();
   HERD_LOG(Info) << "no longer active (epoch " << ha_->epoch() << ")";
 }
 

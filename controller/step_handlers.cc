@@ -141,8 +141,8 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
     nodes.push_back(n.node);
     int idx = state_.NodeIndex(n.node);
     if (idx >= 0) {
-      Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, e.job_id, run_seq,
-            e.step.launch_body);
+      outbox_.Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, e.job_id, run_seq,
+                    e.step.launch_body);
     }
   }
   HERD_LOG(Info) << "step " << e.job_id << "." << e.step.step_id << " (" << e.step.num_tasks
@@ -185,7 +185,7 @@ void ControllerCore::EndInteractiveJob(const Job& job, JobState state, int32_t w
   e.reason = reason;
   e.token = token;
   if (!Emit(e).ok()) return;
-  DropOutgoingFor(old.id);
+  outbox_.DropFor(old.id);
   TerminateOnNodes(old, "");  // whatever still runs in the allocation
   need_schedule_ = true;
 }
