@@ -44,6 +44,7 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
     };
   }
   ha_ = std::make_unique<ha::HaControl>(config, self_name, clock, *votes, std::move(rand));
+  AddHandlers();
 }
 
 bool ControllerCore::IsAdmin(uint32_t uid) const { return uid == 0 || uid == admin_uid_; }
@@ -69,6 +70,7 @@ void ControllerCore::ForgetUnneededBlobs() {
 }
 
 Status ControllerCore::Recover() {
+  HERD_RETURN_IF_ERROR(setup_error_);
   auto rec = store_.Load();
   if (!rec.ok()) return rec.error();
   if (!rec->checkpoint.empty()) HERD_RETURN_IF_ERROR(state_.Restore(rec->checkpoint));
@@ -212,68 +214,37 @@ void ControllerCore::PushReply(const std::string& peer, uint64_t request_id, Fra
   replies_.push_back({peer, proto::EncodeFrame(reply), refusal});
 }
 
+void ControllerCore::AddHandlers() {
+  for (Status s : {AddJobHandlers(), AddStepHandlers(), AddNodeHandlers(), AddHaHandlers(),
+                   AddQueryHandlers()}) {
+    if (setup_error_.ok()) setup_error_ = s;
+  }
+}
+
+Status ControllerCore::Handle(MsgType type, HandlerRole role, Method m) {
+  return handlers_.Add(
+      type, role, [this, m](const Identity& who, const Frame& f) { return (this->*m)(who, f); });
+}
+
 Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_passive) {
-  switch (f.type) {
-    case MsgType::kVoteRequest:
-    case MsgType::kAppendRequest:
-    case MsgType::kInstallSnapshotRequest:
-    case MsgType::kHaStatusRequest:
-    case MsgType::kTakeoverRequest:
-      return HaRequest(who, f);
-    default:
-      break;
+  const HandlerTable::Entry* h = handlers_.Find(f.type);
+  if (h == nullptr || h->role != HandlerRole::kAnyRole) {
+    if (!ha_->Writable()) {
+      // Reads may be answered here when the client asked for the passive; the rest goes
+      // to the active.
+      const bool read = h != nullptr && h->role == HandlerRole::kRead;
+      if (!read || (f.flags & proto::kFlagFromPassive) == 0) return NotActive();
+      *from_passive = true;
+    }
   }
-  if (!ha_->Writable()) {
-    // Reads may be answered here when the client asked for the passive; the rest goes to
-    // the active.
-    const bool read =
-        f.type == MsgType::kQueryJobsRequest || f.type == MsgType::kQueryNodesRequest ||
-        f.type == MsgType::kQueryPartitionsRequest || f.type == MsgType::kQueryConfigRequest ||
-        f.type == MsgType::kQueryStepsRequest || f.type == MsgType::kPingRequest;
-    if (!read || (f.flags & proto::kFlagFromPassive) == 0) return NotActive();
-    *from_passive = true;
+  if (h == nullptr) {
+    refusals_.Warn(from_, clock_.MonotonicMs(),
+                   "refusing unexpected message type " + std::to_string(static_cast<int>(f.type)));
+    return proto::MakeStatusFrame(
+        Unsupported(std::string("message type not handled here: ") + proto::MsgTypeName(f.type)),
+        0);
   }
-  switch (f.type) {
-    case MsgType::kSubmitJobRequest:
-      return Submit(who, f);
-    case MsgType::kCancelJobsRequest:
-      return Cancel(who, f);
-    case MsgType::kHoldJobsRequest:
-      return Hold(who, f);
-    case MsgType::kQueryJobsRequest:
-      return QueryJobs(f);
-    case MsgType::kQueryNodesRequest:
-      return QueryNodes(f);
-    case MsgType::kQueryPartitionsRequest:
-      return QueryPartitions(f);
-    case MsgType::kQueryConfigRequest:
-      return QueryConfig();
-    case MsgType::kUpdateNodeRequest:
-      return UpdateNode(who, f);
-    case MsgType::kUpdatePartitionRequest:
-      return UpdatePartition(who, f);
-    case MsgType::kPingRequest:
-      return proto::MakeStatusFrame(Status::Ok(), 0);
-    case MsgType::kRegisterNodeRequest:
-      return Register(who, f);
-    case MsgType::kHeartbeatRequest:
-      return Heartbeat(who, f);
-    case MsgType::kStepCompleteRequest:
-      return StepComplete(who, f);
-    case MsgType::kStepCreateRequest:
-      return StepCreate(who, f);
-    case MsgType::kAllocationDoneRequest:
-      return AllocationDone(who, f);
-    case MsgType::kQueryStepsRequest:
-      return QuerySteps(f);
-    default:
-      refusals_.Warn(
-          from_, clock_.MonotonicMs(),
-          "refusing unexpected message type " + std::to_string(static_cast<int>(f.type)));
-      return proto::MakeStatusFrame(
-          Unsupported(std::string("message type not handled here: ") + proto::MsgTypeName(f.type)),
-          0);
-  }
+  return h->fn(who, f);
 }
 
 void ControllerCore::HandleNodeReply(size_t node, const std::string& bytes) {

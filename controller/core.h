@@ -25,6 +25,7 @@
 #include "common/config/config.h"
 #include "common/proto/codec.h"
 #include "controller/ha/ha_control.h"
+#include "controller/handler_table.h"
 #include "controller/outbox.h"
 #include "controller/query_queue.h"
 #include "controller/sched/scheduler.h"
@@ -106,9 +107,13 @@ class ControllerCore {
 
   // Exposed for tests.
   bool IsAdmin(uint32_t uid) const;
+  const HandlerTable& handlers() const { return handlers_; }
 
  private:
-  // Dispatch (core.cc).
+  // Dispatch (core.cc) through the handlers each part registers (its Add*Handlers).
+  void AddHandlers();
+  using Method = proto::Frame (ControllerCore::*)(const Identity& who, const proto::Frame& f);
+  Status Handle(proto::MsgType type, HandlerRole role, Method m);
   proto::Frame Dispatch(const Identity& who, const proto::Frame& f, bool* from_passive);
   // Dispatches an authenticated request and queues its reply.
   void Answer(const std::string& peer, const Identity& who, const proto::Frame& f);
@@ -134,6 +139,7 @@ class ControllerCore {
   void ApplyPlan(SchedulePlan plan);
 
   // Jobs (job_handlers.cc).
+  Status AddJobHandlers();
   proto::Frame Submit(const Identity& who, const proto::Frame& f);
   proto::Frame Cancel(const Identity& who, const proto::Frame& f);
   Status CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req);
@@ -155,6 +161,7 @@ class ControllerCore {
   void ForgetOldJobs();
 
   // Steps and interactive allocations (step_handlers.cc).
+  Status AddStepHandlers();
   proto::Frame StepCreate(const Identity& who, const proto::Frame& f);
   proto::Frame AllocationDone(const Identity& who, const proto::Frame& f);
   // The step a StepCreateRequest with this token created (of the job's current run).
@@ -170,6 +177,7 @@ class ControllerCore {
   void FinishDeferredReplies();
 
   // Nodes (node_handlers.cc).
+  Status AddNodeHandlers();
   proto::Frame Register(const Identity& who, const proto::Frame& f);
   proto::Frame Heartbeat(const Identity& who, const proto::Frame& f);
   proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
@@ -202,6 +210,7 @@ class ControllerCore {
   void OnNodeAnswer(const NodeMessage& out, const Status& st);
 
   // High availability (ha_handlers.cc).
+  Status AddHaHandlers();
   proto::Frame HaRequest(const Identity& who, const proto::Frame& f);
   proto::Frame AppendRecords(const proto::Frame& f);
   proto::Frame InstallSnapshot(const proto::Frame& f);
@@ -218,6 +227,7 @@ class ControllerCore {
   std::vector<PeerMsg> SignPeerMessages();
 
   // Queries (query_handlers.cc).
+  Status AddQueryHandlers();
   // Answers waiting queries, users in turn, at most kQueryAnswersPerFlush of them.
   void ServeQueries();
   proto::Frame QueryJobs(const proto::Frame& f);
@@ -253,6 +263,8 @@ class ControllerCore {
   // replies_ to requests handled while writable in this batch; on stepping down they are
   // not sent (their records may be lost with this controller's journal).
   std::vector<size_t> writable_replies_;
+  HandlerTable handlers_;
+  Status setup_error_;  // a handler table that could not be built: Recover() refuses
   uint32_t admin_uid_ = 0;
   uint64_t min_epoch_ = 0;
   bool need_schedule_ = true;

@@ -11,6 +11,15 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
+Status ControllerCore::AddHaHandlers() {
+  for (MsgType t :
+       {MsgType::kVoteRequest, MsgType::kAppendRequest, MsgType::kInstallSnapshotRequest,
+        MsgType::kHaStatusRequest, MsgType::kTakeoverRequest}) {
+    HERD_RETURN_IF_ERROR(Handle(t, HandlerRole::kAnyRole, &ControllerCore::HaRequest));
+  }
+  return Status::Ok();
+}
+
 Frame ControllerCore::HaRequest(const Identity& who, const Frame& f) {
   const bool between_voters = f.type == MsgType::kVoteRequest ||
                               f.type == MsgType::kAppendRequest ||

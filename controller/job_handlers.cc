@@ -44,6 +44,16 @@ Status CheckSpec(const JobSpec& spec) {
 
 }  // namespace
 
+Status ControllerCore::AddJobHandlers() {
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kSubmitJobRequest, HandlerRole::kActive, &ControllerCore::Submit));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kCancelJobsRequest, HandlerRole::kActive, &ControllerCore::Cancel));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kHoldJobsRequest, HandlerRole::kActive, &ControllerCore::Hold));
+  return Handle(MsgType::kStepCompleteRequest, HandlerRole::kActive, &ControllerCore::StepComplete);
+}
+
 Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::SubmitJobRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());

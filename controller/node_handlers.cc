@@ -11,6 +11,17 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
+Status ControllerCore::AddNodeHandlers() {
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kRegisterNodeRequest, HandlerRole::kActive, &ControllerCore::Register));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kHeartbeatRequest, HandlerRole::kActive, &ControllerCore::Heartbeat));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kUpdateNodeRequest, HandlerRole::kActive, &ControllerCore::UpdateNode));
+  return Handle(MsgType::kUpdatePartitionRequest, HandlerRole::kActive,
+                &ControllerCore::UpdatePartition);
+}
+
 Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons register"));
   auto req = proto::DecodeBody<proto::RegisterNodeRequest>(f.body);

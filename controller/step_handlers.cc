@@ -37,6 +37,15 @@ std::string RandomToken() {
 
 }  // namespace
 
+Status ControllerCore::AddStepHandlers() {
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kStepCreateRequest, HandlerRole::kActive, &ControllerCore::StepCreate));
+  HERD_RETURN_IF_ERROR(Handle(MsgType::kAllocationDoneRequest, HandlerRole::kActive,
+                              &ControllerCore::AllocationDone));
+  return handlers_.Add(MsgType::kQueryStepsRequest, HandlerRole::kRead,
+                       [this](const Identity&, const Frame& f) { return QuerySteps(f); });
+}
+
 void ControllerCore::FinishDeferredReplies() {
   for (const auto& d : deferred_) {
     if (d.reply_index >= replies_.size()) continue;
