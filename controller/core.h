@@ -7,6 +7,8 @@
 // HandleNodeReply() for every node answer, then Tick(), then Flush(): Flush schedules,
 // commits the journal (one fdatasync for the whole batch) and only then hands out the
 // replies and node messages, so nothing is acknowledged or launched before it is durable.
+// Its parts (handler table, scheduler and plan application, outbox, handlers): the table
+// in doc/design.md §11.
 #pragma once
 
 #include <cstdint>
