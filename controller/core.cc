@@ -22,7 +22,8 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
       blobs_(blobs),
       auth_(auth),
       self_addr_(std::move(self_addr)),
-      state_(config) {
+      state_(config),
+      outbox_(clock, auth) {
   struct passwd pw, *res = nullptr;
   char buf[4096];
   if (getpwnam_r(config.admin_user.c_str(), &pw, buf, sizeof buf, &res) == 0 && res != nullptr) {
@@ -43,6 +44,7 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
     };
   }
   ha_ = std::make_unique<ha::HaControl>(config, self_name, clock, *votes, std::move(rand));
+  AddHandlers();
 }
 
 bool ControllerCore::IsAdmin(uint32_t uid) const { return uid == 0 || uid == admin_uid_; }
@@ -68,6 +70,7 @@ void ControllerCore::ForgetUnneededBlobs() {
 }
 
 Status ControllerCore::Recover() {
+  HERD_RETURN_IF_ERROR(setup_error_);
   auto rec = store_.Load();
   if (!rec.ok()) return rec.error();
   if (!rec->checkpoint.empty()) HERD_RETURN_IF_ERROR(state_.Restore(rec->checkpoint));
@@ -211,119 +214,37 @@ void ControllerCore::PushReply(const std::string& peer, uint64_t request_id, Fra
   replies_.push_back({peer, proto::EncodeFrame(reply), refusal});
 }
 
+void ControllerCore::AddHandlers() {
+  for (Status s : {AddJobHandlers(), AddStepHandlers(), AddNodeHandlers(), AddHaHandlers(),
+                   AddQueryHandlers()}) {
+    if (setup_error_.ok()) setup_error_ = s;
+  }
+}
+
+Status ControllerCore::Handle(MsgType type, HandlerRole role, Method m) {
+  return handlers_.Add(
+      type, role, [this, m](const Identity& who, const Frame& f) { return (this->*m)(who, f); });
+}
+
 Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_passive) {
-  switch (f.type) {
-    case MsgType::kVoteRequest:
-    case MsgType::kAppendRequest:
-    case MsgType::kInstallSnapshotRequest:
-    case MsgType::kHaStatusRequest:
-    case MsgType::kTakeoverRequest:
-      return HaRequest(who, f);
-    default:
-      break;
-  }
-  if (!ha_->Writable()) {
-    // Reads may be answered here when the client asked for the passive; the rest goes to
-    // the active.
-    const bool read =
-        f.type == MsgType::kQueryJobsRequest || f.type == MsgType::kQueryNodesRequest ||
-        f.type == MsgType::kQueryPartitionsRequest || f.type == MsgType::kQueryConfigRequest ||
-        f.type == MsgType::kQueryStepsRequest || f.type == MsgType::kPingRequest;
-    if (!read || (f.flags & proto::kFlagFromPassive) == 0) return NotActive();
-    *from_passive = true;
-  }
-  switch (f.type) {
-    case MsgType::kSubmitJobRequest:
-      return Submit(who, f);
-    case MsgType::kCancelJobsRequest:
-      return Cancel(who, f);
-    case MsgType::kHoldJobsRequest:
-      return Hold(who, f);
-    case MsgType::kQueryJobsRequest:
-      return QueryJobs(f);
-    case MsgType::kQueryNodesRequest:
-      return QueryNodes(f);
-    case MsgType::kQueryPartitionsRequest:
-      return QueryPartitions(f);
-    case MsgType::kQueryConfigRequest:
-      return QueryConfig();
-    case MsgType::kUpdateNodeRequest:
-      return UpdateNode(who, f);
-    case MsgType::kUpdatePartitionRequest:
-      return UpdatePartition(who, f);
-    case MsgType::kPingRequest:
-      return proto::MakeStatusFrame(Status::Ok(), 0);
-    case MsgType::kRegisterNodeRequest:
-      return Register(who, f);
-    case MsgType::kHeartbeatRequest:
-      return Heartbeat(who, f);
-    case MsgType::kStepCompleteRequest:
-      return StepComplete(who, f);
-    case MsgType::kStepCreateRequest:
-      return StepCreate(who, f);
-    case MsgType::kAllocationDoneRequest:
-      return AllocationDone(who, f);
-    case MsgType::kQueryStepsRequest:
-      return QuerySteps(f);
-    default:
-      refusals_.Warn(
-          from_, clock_.MonotonicMs(),
-          "refusing unexpected message type " + std::to_string(static_cast<int>(f.type)));
-      return proto::MakeStatusFrame(
-          Unsupported(std::string("message type not handled here: ") + proto::MsgTypeName(f.type)),
-          0);
-  }
-}
-
-void ControllerCore::Queue(size_t node, MsgType type, uint64_t job_id, uint32_t run_seq,
-                           std::string body) {
-  Outgoing o;
-  o.node = node;
-  o.type = type;
-  o.job_id = job_id;
-  o.run_seq = run_seq;
-  o.body = std::move(body);
-  o.next_try_ms = 0;
-  outbox_[next_request_id_++] = std::move(o);
-}
-
-void ControllerCore::DropOutgoingFor(uint64_t job_id) {
-  for (auto it = outbox_.begin(); it != outbox_.end();) {
-    it = it->second.job_id == job_id ? outbox_.erase(it) : std::next(it);
-  }
-}
-
-std::vector<OutMsg> ControllerCore::DueMessages() {
-  std::vector<OutMsg> out;
-  int64_t now = clock_.MonotonicMs();
-  std::map<uint64_t, Outgoing> resent;
-  for (auto it = outbox_.begin(); it != outbox_.end();) {
-    Outgoing& o = it->second;
-    const NodeRecord& n = state_.nodes()[o.node];
-    if (o.next_try_ms > now || !n.registered) {
-      ++it;
-      continue;
+  const HandlerTable::Entry* h = handlers_.Find(f.type);
+  if (h == nullptr || h->role != HandlerRole::kAnyRole) {
+    if (!ha_->Writable()) {
+      // Reads may be answered here when the client asked for the passive; the rest goes
+      // to the active.
+      const bool read = h != nullptr && h->role == HandlerRole::kRead;
+      if (!read || (f.flags & proto::kFlagFromPassive) == 0) return NotActive();
+      *from_passive = true;
     }
-    Frame f;
-    f.type = o.type;
-    f.request_id = next_request_id_++;
-    f.epoch = epoch();
-    f.body = o.body;
-    auto cred = auth_.Sign(f.body);
-    if (!cred.ok()) {
-      HERD_LOG(Error) << "cannot sign a message to " << n.name << ": " << cred.error().message();
-      ++it;
-      continue;
-    }
-    f.auth = std::move(*cred);
-    out.push_back({o.node, proto::EncodeFrame(f)});
-    o.attempts++;
-    o.next_try_ms = now + 2000;
-    resent[f.request_id] = std::move(o);
-    it = outbox_.erase(it);
   }
-  outbox_.merge(resent);
-  return out;
+  if (h == nullptr) {
+    refusals_.Warn(from_, clock_.MonotonicMs(),
+                   "refusing unexpected message type " + std::to_string(static_cast<int>(f.type)));
+    return proto::MakeStatusFrame(
+        Unsupported(std::string("message type not handled here: ") + proto::MsgTypeName(f.type)),
+        0);
+  }
+  return h->fn(who, f);
 }
 
 void ControllerCore::HandleNodeReply(size_t node, const std::string& bytes) {
@@ -332,11 +253,9 @@ void ControllerCore::HandleNodeReply(size_t node, const std::string& bytes) {
     HERD_LOG(Warning) << "malformed answer from node " << state_.NodeConf(node).name;
     return;
   }
-  auto it = outbox_.find(f->request_id);
-  if (it == outbox_.end() || it->second.node != node) return;  // late answer to a resend
-  Outgoing out = std::move(it->second);
-  outbox_.erase(it);
-  OnNodeAnswer(out, proto::ReplyStatus(*f));
+  auto out = outbox_.TakeAnswered(node, f->request_id);
+  if (!out) return;  // late answer to a resend
+  OnNodeAnswer(*out, proto::ReplyStatus(*f));
 }
 
 void ControllerCore::Tick() {
@@ -361,14 +280,7 @@ void ControllerCore::Tick() {
 FlushResult ControllerCore::Flush() {
   FlushResult r;
   const bool writable = ha_->Writable();
-  if (writable && need_schedule_ && store_error_.ok()) {
-    need_schedule_ = false;
-    SchedulePass pass = Schedule(state_, [this](const Job& job, std::vector<NodeAlloc> alloc) {
-      return StartJob(job, std::move(alloc));
-    });
-    for (const auto& [id, why] : pass.reasons) state_.SetPendingReason(id, why);
-    blocked_partitions_ = std::move(pass.blocked);
-  }
+  if (writable && store_error_.ok()) RunScheduler();
   ServeQueries();
   FinishDeferredReplies();
   if (!batch_records_.empty()) {
@@ -394,7 +306,7 @@ FlushResult ControllerCore::Flush() {
     Held h;
     h.seq = store_.LastSeq();
     h.replies = std::move(replies_);
-    if (writable) h.node_messages = DueMessages();
+    if (writable) h.node_messages = outbox_.Due(epoch(), state_.nodes());
     held_.push_back(std::move(h));
     ReleaseHeld(&r);
   } else {

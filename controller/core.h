@@ -7,6 +7,8 @@
 // HandleNodeReply() for every node answer, then Tick(), then Flush(): Flush schedules,
 // commits the journal (one fdatasync for the whole batch) and only then hands out the
 // replies and node messages, so nothing is acknowledged or launched before it is durable.
+// Its parts (handler table, scheduler and plan application, outbox, handlers): the table
+// in doc/design.md §11.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,8 @@
 #include "common/config/config.h"
 #include "common/proto/codec.h"
 #include "controller/ha/ha_control.h"
+#include "controller/handler_table.h"
+#include "controller/outbox.h"
 #include "controller/query_queue.h"
 #include "controller/sched/scheduler.h"
 #include "controller/state/cluster_state.h"
@@ -35,11 +39,6 @@ namespace herd::ctld {
 
 // The answer to a request that failed: a StatusReply with the error (every handler's).
 inline proto::Frame ErrorReply(const Status& s) { return proto::MakeStatusFrame(s, 0); }
-
-struct OutMsg {
-  size_t node = 0;    // index into config.nodes
-  std::string bytes;  // a signed frame
-};
 
 struct Reply {
   std::string peer;   // routing id from the server
@@ -110,28 +109,19 @@ class ControllerCore {
 
   // Exposed for tests.
   bool IsAdmin(uint32_t uid) const;
+  const HandlerTable& handlers() const { return handlers_; }
 
  private:
-  struct Outgoing {
-    size_t node = 0;
-    proto::MsgType type = proto::MsgType::kInvalid;
-    uint64_t job_id = 0;
-    uint32_t run_seq = 0;
-    std::string body;
-    int64_t next_try_ms = 0;
-    uint32_t attempts = 0;
-  };
-
-  // Dispatch (core.cc).
+  // Dispatch (core.cc) through the handlers each part registers (its Add*Handlers).
+  void AddHandlers();
+  using Method = proto::Frame (ControllerCore::*)(const Identity& who, const proto::Frame& f);
+  Status Handle(proto::MsgType type, HandlerRole role, Method m);
   proto::Frame Dispatch(const Identity& who, const proto::Frame& f, bool* from_passive);
   // Dispatches an authenticated request and queues its reply.
   void Answer(const std::string& peer, const Identity& who, const proto::Frame& f);
   void PushReply(const std::string& peer, uint64_t request_id, proto::Frame reply);
   template <class E>
   Status Emit(const E& e);
-  void Queue(size_t node, proto::MsgType type, uint64_t job_id, uint32_t run_seq, std::string body);
-  void DropOutgoingFor(uint64_t job_id);
-  std::vector<OutMsg> DueMessages();
   std::string UserName(uint32_t uid);
 
   // Limits and a failing journal (limits.cc).
@@ -146,7 +136,12 @@ class ControllerCore {
   void StoreFailed(const Status& why, FlushResult* r);
   void StoreRecovered();
 
+  // Scheduling (scheduling.cc): the scheduler's plan, checked and journaled.
+  void RunScheduler();
+  void ApplyPlan(SchedulePlan plan);
+
   // Jobs (job_handlers.cc).
+  Status AddJobHandlers();
   proto::Frame Submit(const Identity& who, const proto::Frame& f);
   proto::Frame Cancel(const Identity& who, const proto::Frame& f);
   Status CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req);
@@ -168,6 +163,7 @@ class ControllerCore {
   void ForgetOldJobs();
 
   // Steps and interactive allocations (step_handlers.cc).
+  Status AddStepHandlers();
   proto::Frame StepCreate(const Identity& who, const proto::Frame& f);
   proto::Frame AllocationDone(const Identity& who, const proto::Frame& f);
   // The step a StepCreateRequest with this token created (of the job's current run).
@@ -183,6 +179,7 @@ class ControllerCore {
   void FinishDeferredReplies();
 
   // Nodes (node_handlers.cc).
+  Status AddNodeHandlers();
   proto::Frame Register(const Identity& who, const proto::Frame& f);
   proto::Frame Heartbeat(const Identity& who, const proto::Frame& f);
   proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
@@ -212,9 +209,10 @@ class ControllerCore {
   void ResendStepLaunches(size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported);
   void ReconcileStep(const std::string& node, const proto::StepRef& st,
                      proto::RegisterNodeReply* rep);
-  void OnNodeAnswer(const Outgoing& out, const Status& st);
+  void OnNodeAnswer(const NodeMessage& out, const Status& st);
 
   // High availability (ha_handlers.cc).
+  Status AddHaHandlers();
   proto::Frame HaRequest(const Identity& who, const proto::Frame& f);
   proto::Frame AppendRecords(const proto::Frame& f);
   proto::Frame InstallSnapshot(const proto::Frame& f);
@@ -231,6 +229,7 @@ class ControllerCore {
   std::vector<PeerMsg> SignPeerMessages();
 
   // Queries (query_handlers.cc).
+  Status AddQueryHandlers();
   // Answers waiting queries, users in turn, at most kQueryAnswersPerFlush of them.
   void ServeQueries();
   proto::Frame QueryJobs(const proto::Frame& f);
@@ -266,16 +265,17 @@ class ControllerCore {
   // replies_ to requests handled while writable in this batch; on stepping down they are
   // not sent (their records may be lost with this controller's journal).
   std::vector<size_t> writable_replies_;
+  HandlerTable handlers_;
+  Status setup_error_;  // a handler table that could not be built: Recover() refuses
   uint32_t admin_uid_ = 0;
   uint64_t min_epoch_ = 0;
   bool need_schedule_ = true;
   // From the last scheduling pass: a new job there waits behind the blocked one, so its
-  // submission alone needs no new pass (a submission storm stays O(1) per job).
+  // submission alone needs no new pass (a submission storm costs no pass per job).
   std::map<std::string, int32_t> blocked_partitions_;
   int64_t started_ms_ = 0;
   int64_t last_tick_ms_ = 0;
   int64_t last_checkpoint_ms_ = 0;
-  uint64_t next_request_id_ = 1;
   std::vector<Reply> replies_;
   QueryQueue queries_;
   // Interactive submissions answer after the scheduling pass, with the allocation.
@@ -285,8 +285,8 @@ class ControllerCore {
     uint64_t job_id;
   };
   std::vector<Deferred> deferred_;
-  uint64_t deferred_job_ = 0;            // set by Submit for the request being handled
-  std::map<uint64_t, Outgoing> outbox_;  // by request id of the last send
+  uint64_t deferred_job_ = 0;  // set by Submit for the request being handled
+  Outbox outbox_;              // messages to node daemons until answered
   std::unordered_map<uint32_t, std::string> user_names_;
   // Refused requests are logged at most a few per sender and window.
   PeerLogLimiter refusals_;

@@ -11,6 +11,15 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
+Status ControllerCore::AddHaHandlers() {
+  for (MsgType t :
+       {MsgType::kVoteRequest, MsgType::kAppendRequest, MsgType::kInstallSnapshotRequest,
+        MsgType::kHaStatusRequest, MsgType::kTakeoverRequest}) {
+    HERD_RETURN_IF_ERROR(Handle(t, HandlerRole::kAnyRole, &ControllerCore::HaRequest));
+  }
+  return Status::Ok();
+}
+
 Frame ControllerCore::HaRequest(const Identity& who, const Frame& f) {
   const bool between_voters = f.type == MsgType::kVoteRequest ||
                               f.type == MsgType::kAppendRequest ||
@@ -154,7 +163,7 @@ void ControllerCore::BecameActive() {
     n.must_register_ms = -1;
     n.jobs_lost_at_ms = 0;
   }
-  outbox_.clear();
+  outbox_.Clear();
   held_.clear();
   RebuildKillWaits();
   need_schedule_ = true;
@@ -184,7 +193,7 @@ void ControllerCore::SteppedDown() {
   }
   writable_replies_.clear();
   deferred_.clear();
-  outbox_.clear();
+  outbox_.Clear();
   HERD_LOG(Info) << "no longer active (epoch " << ha_->epoch() << ")";
 }
 

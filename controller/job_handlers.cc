@@ -44,6 +44,16 @@ Status CheckSpec(const JobSpec& spec) {
 
 }  // namespace
 
+Status ControllerCore::AddJobHandlers() {
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kSubmitJobRequest, HandlerRole::kActive, &ControllerCore::Submit));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kCancelJobsRequest, HandlerRole::kActive, &ControllerCore::Cancel));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kHoldJobsRequest, HandlerRole::kActive, &ControllerCore::Hold));
+  return Handle(MsgType::kStepCompleteRequest, HandlerRole::kActive, &ControllerCore::StepComplete);
+}
+
 Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::SubmitJobRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
@@ -201,8 +211,8 @@ Status ControllerCore::CancelOne(const Job& j, const Identity& who,
     for (const auto& a : j.alloc) {
       int idx = state_.NodeIndex(a.node);
       if (idx >= 0) {
-        Queue(static_cast<size_t>(idx), MsgType::kSignalJobRequest, j.id, j.run_seq,
-              proto::EncodeBody(sig));
+        outbox_.Queue(static_cast<size_t>(idx), MsgType::kSignalJobRequest, j.id, j.run_seq,
+                      proto::EncodeBody(sig));
       }
     }
     return Status::Ok();
@@ -357,8 +367,8 @@ void ControllerCore::SendLaunch(const Job& job) {
   req.nodelist = CompressHostlist(names);
   req.time_limit_s = job.time_limit_s;
   req.controller_addr = self_addr_;
-  Queue(static_cast<size_t>(idx), MsgType::kLaunchBatchRequest, job.id, job.run_seq,
-        proto::EncodeBody(req));
+  outbox_.Queue(static_cast<size_t>(idx), MsgType::kLaunchBatchRequest, job.id, job.run_seq,
+                proto::EncodeBody(req));
 }
 
 void ControllerCore::TerminateOnNodes(const Job& job, const std::string& except_node) {
@@ -370,8 +380,8 @@ void ControllerCore::TerminateOnNodes(const Job& job, const std::string& except_
     if (a.node == except_node) continue;
     int idx = state_.NodeIndex(a.node);
     if (idx < 0) continue;
-    Queue(static_cast<size_t>(idx), MsgType::kTerminateJobRequest, job.id, job.run_seq,
-          proto::EncodeBody(t));
+    outbox_.Queue(static_cast<size_t>(idx), MsgType::kTerminateJobRequest, job.id, job.run_seq,
+                  proto::EncodeBody(t));
   }
 }
 
@@ -407,7 +417,7 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
   const Job old = job;  // for the terminate messages below
   HERD_RETURN_IF_ERROR(Emit(e));
   blobs_.Remove(id);
-  DropOutgoingFor(id);
+  outbox_.DropFor(id);
   bool had_steps = std::any_of(old.steps.begin(), old.steps.end(),
                                [](const StepRecord& s) { return s.state == JobState::kRunning; });
   if (had_steps) TerminateOnNodes(old, "");
@@ -463,7 +473,7 @@ void ControllerCore::NodeLostJob(uint64_t id, const std::string& node, const std
   const Job* j = state_.FindJob(id);
   if (j == nullptr || j->state != JobState::kRunning) return;
   const Job old = *j;  // its allocation, for the terminate messages
-  DropOutgoingFor(id);
+  outbox_.DropFor(id);
   // The processes of the old run on the surviving nodes must go; until the batch host
   // confirms (its step reports the old run's end), it gets no new work.
   const bool wait_for_host = !old.alloc.empty() && (node_alive || old.alloc.front().node != node);

@@ -53,12 +53,7 @@ Status ControllerCore::CheckSubmitLimits(const Identity& who, const JobSpec& spe
                            " bytes, the limit (MaxEnvSize) is " +
                            std::to_string(config_.max_env_size));
   }
-  size_t live = 0, mine = 0;
-  for (const auto& [id, j] : state_.jobs()) {
-    if (proto::IsFinished(j.state)) continue;
-    live++;
-    if (j.uid == who.uid) mine++;
-  }
+  const size_t live = state_.live_jobs(), mine = state_.LiveJobsOf(who.uid);
   if (live >= config_.max_job_count) {
     return ResourceExhausted("Resource temporarily unavailable: MaxJobCount (" +
                              std::to_string(config_.max_job_count) + ") reached");

@@ -11,6 +11,17 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
+Status ControllerCore::AddNodeHandlers() {
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kRegisterNodeRequest, HandlerRole::kActive, &ControllerCore::Register));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kHeartbeatRequest, HandlerRole::kActive, &ControllerCore::Heartbeat));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kUpdateNodeRequest, HandlerRole::kActive, &ControllerCore::UpdateNode));
+  return Handle(MsgType::kUpdatePartitionRequest, HandlerRole::kActive,
+                &ControllerCore::UpdatePartition);
+}
+
 Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons register"));
   auto req = proto::DecodeBody<proto::RegisterNodeRequest>(f.body);
@@ -96,9 +107,7 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   ReconcileBatchLaunches(index, reported);
   ResendStepLaunches(index, reported_steps);
   // Messages waiting for this node go now.
-  for (auto& [rid, o] : outbox_) {
-    if (o.node == index) o.next_try_ms = 0;
-  }
+  outbox_.SendNowTo(index);
   need_schedule_ = true;
   return proto::MakeFrame(rep, 0);
 }
@@ -122,13 +131,13 @@ void ControllerCore::ReconcileBatchLaunches(size_t node, const std::set<uint64_t
       continue;
     }
     const uint64_t job_id = id;  // a structured binding cannot be captured in C++17
-    auto queued = std::find_if(outbox_.begin(), outbox_.end(), [&](const auto& kv) {
-      return kv.second.job_id == job_id && kv.second.type == MsgType::kLaunchBatchRequest;
+    const NodeMessage* queued = outbox_.FindIf([&](const NodeMessage& o) {
+      return o.job_id == job_id && o.type == MsgType::kLaunchBatchRequest;
     });
-    if (queued != outbox_.end() && queued->second.attempts == 0) continue;  // never sent
+    if (queued != nullptr && queued->attempts == 0) continue;  // never sent
     if (!(config_.job_requeue && j.spec.requeue)) {
       maybe_ran.push_back(id);
-    } else if (queued == outbox_.end()) {
+    } else if (queued == nullptr) {
       SendLaunch(j);  // never confirmed: (re)send; the node launches once
     }
   }
@@ -167,14 +176,13 @@ void ControllerCore::ResendStepLaunches(size_t node,
       bool confirmed =
           std::find(st.confirmed.begin(), st.confirmed.end(), name) != st.confirmed.end();
       if (!here || done || confirmed) continue;
-      bool queued = std::any_of(outbox_.begin(), outbox_.end(), [&](const auto& kv) {
-        return kv.second.node == node && kv.second.type == MsgType::kLaunchStepRequest &&
-               kv.second.body == st.launch_body;
-      });
+      bool queued = outbox_.FindIf([&](const NodeMessage& o) {
+        return o.node == node && o.type == MsgType::kLaunchStepRequest && o.body == st.launch_body;
+      }) != nullptr;
       if (queued) continue;
       HERD_LOG(Info) << "step " << id << "." << st.step_id << " was never confirmed by " << name
                      << ": sending its launch again";
-      Queue(node, MsgType::kLaunchStepRequest, id, j.run_seq, st.launch_body);
+      outbox_.Queue(node, MsgType::kLaunchStepRequest, id, j.run_seq, st.launch_body);
     }
   }
 }
@@ -412,7 +420,7 @@ Frame ControllerCore::UpdatePartition(const Identity& who, const Frame& f) {
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
 
-void ControllerCore::OnNodeAnswer(const Outgoing& out, const Status& st) {
+void ControllerCore::OnNodeAnswer(const NodeMessage& out, const Status& st) {
   const std::string& node = state_.NodeConf(out.node).name;
   if (out.type == MsgType::kLaunchBatchRequest) {
     const Job* j = state_.FindJob(out.job_id);

@@ -10,6 +10,26 @@
 namespace herd::ctld {
 
 using proto::Frame;
+using proto::MsgType;
+
+Status ControllerCore::AddQueryHandlers() {
+  const HandlerRole read = HandlerRole::kRead;
+  HERD_RETURN_IF_ERROR(
+      handlers_.Add(MsgType::kQueryJobsRequest, read,
+                    [this](const Identity&, const Frame& f) { return QueryJobs(f); }));
+  HERD_RETURN_IF_ERROR(
+      handlers_.Add(MsgType::kQueryNodesRequest, read,
+                    [this](const Identity&, const Frame& f) { return QueryNodes(f); }));
+  HERD_RETURN_IF_ERROR(
+      handlers_.Add(MsgType::kQueryPartitionsRequest, read,
+                    [this](const Identity&, const Frame& f) { return QueryPartitions(f); }));
+  HERD_RETURN_IF_ERROR(
+      handlers_.Add(MsgType::kQueryConfigRequest, read,
+                    [this](const Identity&, const Frame&) { return QueryConfig(); }));
+  return handlers_.Add(MsgType::kPingRequest, read, [](const Identity&, const Frame&) {
+    return proto::MakeStatusFrame(Status::Ok(), 0);
+  });
+}
 
 proto::JobInfo ControllerCore::ToInfo(const Job& j) const {
   proto::JobInfo i;

@@ -40,6 +40,15 @@ std::string RandomToken() {
 
 }  // namespace
 
+Status ControllerCore::AddStepHandlers() {
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kStepCreateRequest, HandlerRole::kActive, &ControllerCore::StepCreate));
+  HERD_RETURN_IF_ERROR(Handle(MsgType::kAllocationDoneRequest, HandlerRole::kActive,
+                              &ControllerCore::AllocationDone));
+  return handlers_.Add(MsgType::kQueryStepsRequest, HandlerRole::kRead,
+                       [this](const Identity&, const Frame& f) { return QuerySteps(f); });
+}
+
 void ControllerCore::FinishDeferredReplies() {
   for (const auto& d : deferred_) {
     if (d.reply_index >= replies_.size()) continue;
@@ -150,8 +159,8 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
     nodes.push_back(n.node);
     int idx = state_.NodeIndex(n.node);
     if (idx >= 0) {
-      Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, e.job_id, run_seq,
-            e.step.launch_body);
+      outbox_.Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, e.job_id, run_seq,
+                    e.step.launch_body);
     }
   }
   HERD_LOG(Info) << "step " << e.job_id << "." << e.step.step_id << " (" << e.step.num_tasks
@@ -194,7 +203,7 @@ void ControllerCore::EndInteractiveJob(const Job& job, JobState state, int32_t w
   e.reason = reason;
   e.token = token;
   if (!Emit(e).ok()) return;
-  DropOutgoingFor(old.id);
+  outbox_.DropFor(old.id);
   TerminateOnNodes(old, "");  // whatever still runs in the allocation
   need_schedule_ = true;
 }

@@ -13,7 +13,7 @@
 namespace herd::net {
 namespace {
 
-// Well below the time a failover takes (DESIGN.md §5: a few seconds), well above a PONG's
+// Well below the time a failover takes (doc/design.md §5: a few seconds), well above a PONG's
 // round trip on a loaded cluster network.
 constexpr int kHeartbeatIvlMs = 1000;
 constexpr int kHeartbeatTimeoutMs = 3000;

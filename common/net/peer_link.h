@@ -1,5 +1,5 @@
 // herd — a client connection that knows whether its server is there (used by Caller to
-// fail over between controllers, DESIGN.md §5).
+// fail over between controllers, doc/design.md §5).
 //
 // A plain DEALER (RpcClient) queues a request for a server that is dead or stopped and
 // waits out the whole timeout. PeerLink instead:

@@ -3,7 +3,7 @@
 // daemons and step daemons.
 //
 // With more than one controller configured, a Caller finds the active one by itself
-// (DESIGN.md §5, doc/ha-clients.md): it starts with the controller that answered last,
+// (doc/design.md §5, doc/ha-clients.md): it starts with the controller that answered last,
 // skips one it cannot connect to within a fraction of a second, follows a NotActiveReply to
 // the active it names, backs off and goes round again while an election is going on, and
 // refuses replies from a controller whose epoch is below the highest it has seen (fenced).

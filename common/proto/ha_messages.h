@@ -1,4 +1,4 @@
-// herd — messages of the controller pair and the witness (DESIGN.md §5, doc/ha.md).
+// herd — messages of the controller pair and the witness (doc/design.md §5, doc/ha.md).
 //
 // Voters are the configured controllers plus the optional witness. A controller that
 // wins a majority for a new epoch (VoteRequest) becomes active; it then sends an

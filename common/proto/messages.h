@@ -1,6 +1,6 @@
 // herd — every message on the wire. Each struct names its MsgType; numbers are never
 // reused. Requests carry a MUNGE credential in the envelope; replies do not.
-// Protocol rules: doc/protocol.md.
+// Protocol rules: doc/design.md §3 and doc/processes.md ("Messages").
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// herd — a controller's part in high availability (DESIGN.md §5, doc/ha.md): its role
+// herd — a controller's part in high availability (doc/design.md §5, doc/ha.md): its role
 // (passive, candidate, active), elections with pre-votes, the active's lease, and the
 // replication of journal records to the other controller. Pure logic on an injected
 // clock: it sends nothing itself but hands out frames for the server (or the simulator)

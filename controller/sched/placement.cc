@@ -35,7 +35,52 @@ uint64_t JobMemOnNode(const ClusterConfig& cfg, const SpecRecord& spec, uint32_t
   return cfg.def_mem_per_cpu_mb * cpus;
 }
 
-Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode) {
+const PlannedUse::Use* PlannedUse::Find(size_t index) const {
+  auto it = nodes_.find(index);
+  return it == nodes_.end() ? nullptr : &it->second;
+}
+
+void PlannedUse::Take(const ClusterState& state, const std::vector<NodeAlloc>& alloc) {
+  for (const auto& a : alloc) {
+    int idx = state.NodeIndex(a.node);
+    if (idx < 0) continue;
+    auto [it, fresh] = nodes_.try_emplace(static_cast<size_t>(idx));
+    Use& u = it->second;
+    if (fresh) {
+      const NodeRecord& n = state.nodes()[static_cast<size_t>(idx)];
+      u = Use{n.cpu_used, n.mem_used_mb, n.jobs};
+    }
+    for (uint32_t c : a.cpus) {
+      if (c < u.cpu_used.size()) u.cpu_used[c] = true;
+    }
+    u.mem_used_mb += a.mem_mb;
+    u.jobs++;
+  }
+}
+
+Status StillFree(const ClusterState& state, const Job& job, const std::vector<NodeAlloc>& alloc) {
+  if (alloc.empty()) return ResourceExhausted("an empty allocation");
+  for (const auto& a : alloc) {
+    int idx = state.NodeIndex(a.node);
+    if (idx < 0) return ResourceExhausted("node " + a.node + " is not configured");
+    const NodeRecord& n = state.nodes()[static_cast<size_t>(idx)];
+    const NodeConfig& nc = state.NodeConf(static_cast<size_t>(idx));
+    if (!NodeUsable(n)) return ResourceExhausted("node " + a.node + " is not usable");
+    if (job.spec.exclusive && n.jobs > 0) return ResourceExhausted("node " + a.node + " is shared");
+    for (uint32_t c : a.cpus) {
+      if (c >= n.cpu_used.size() || n.cpu_used[c]) {
+        return ResourceExhausted("cpu " + std::to_string(c) + " of " + a.node + " is taken");
+      }
+    }
+    if (a.mem_mb > 0 && n.mem_used_mb + a.mem_mb > nc.real_memory_mb) {
+      return ResourceExhausted("memory of " + a.node + " is taken");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode,
+                                        const PlannedUse* planned) {
   const ClusterConfig& cfg = state.config();
   const SpecRecord& spec = job.spec;
   const PartitionConfig* part = cfg.FindPartition(job.partition);
@@ -102,12 +147,16 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
           if (is_required) return not_now;
           continue;
         }
-        if (spec.exclusive && nr.jobs > 0) {
+        const PlannedUse::Use* p = planned ? planned->Find(c.index) : nullptr;
+        const uint32_t jobs = p ? p->jobs : nr.jobs;
+        const uint64_t mem_used = p ? p->mem_used_mb : nr.mem_used_mb;
+        if (spec.exclusive && jobs > 0) {
           if (is_required) return not_now;
           continue;
         }
-        c.free_cpus = state.FreeCpus(nr);
-        c.free_mem = nc.real_memory_mb > nr.mem_used_mb ? nc.real_memory_mb - nr.mem_used_mb : 0;
+        const std::vector<bool>& used = p ? p->cpu_used : nr.cpu_used;
+        c.free_cpus = static_cast<uint32_t>(std::count(used.begin(), used.end(), false));
+        c.free_mem = nc.real_memory_mb > mem_used ? nc.real_memory_mb - mem_used : 0;
       }
       c.capacity = c.free_cpus / cpt;
       if (spec.mem_per_node_mb > 0) {
@@ -174,12 +223,14 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
   for (size_t i = 0; i < chosen.size(); ++i) {
     const NodeConfig& nc = state.NodeConf(chosen[i].index);
     const NodeRecord& nr = state.nodes()[chosen[i].index];
+    const PlannedUse::Use* p = planned ? planned->Find(chosen[i].index) : nullptr;
+    const std::vector<bool>& used = p ? p->cpu_used : nr.cpu_used;
     NodeAlloc a;
     a.node = nc.name;
     a.tasks = tasks[i];
     uint32_t want = spec.exclusive ? nc.cpus : tasks[i] * cpt;
     for (uint32_t c = 0; c < nc.cpus && a.cpus.size() < want; ++c) {
-      if (ever || !nr.cpu_used[c]) a.cpus.push_back(c);
+      if (ever || !used[c]) a.cpus.push_back(c);
     }
     a.mem_mb = spec.exclusive && JobMemOnNode(cfg, spec, want) == 0
                    ? 0

@@ -2,6 +2,7 @@
 // Pure: reads the state, returns the cores and memory per node, changes nothing.
 #pragma once
 
+#include <unordered_map>
 #include <vector>
 
 #include "common/base/status.h"
@@ -14,8 +15,32 @@ enum class PlaceMode {
   kEver,  // against the configured size of every node of the partition (submit check)
 };
 
+// What a plan being made has taken of the nodes so far, on top of the state's use: a
+// placement made against it sees both (the state itself is not changed by planning).
+class PlannedUse {
+ public:
+  struct Use {
+    std::vector<bool> cpu_used;
+    uint64_t mem_used_mb = 0;
+    uint32_t jobs = 0;
+  };
+  // The use of node `index` with the plan's share, or null when the plan took none of it.
+  const Use* Find(size_t index) const;
+  // Adds a planned allocation (the nodes' use starts from the state's).
+  void Take(const ClusterState& state, const std::vector<NodeAlloc>& alloc);
+
+ private:
+  std::unordered_map<size_t, Use> nodes_;
+};
+
 // kResourceExhausted: not now; kFailedPrecondition: never (with the reason in words).
-Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode);
+// `planned`: kNow places on what the state and the plan leave free.
+Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode,
+                                        const PlannedUse* planned = nullptr);
+
+// Whether `alloc`, placed for `job` earlier, is still free on the state now (a plan's
+// start is checked so before it is applied). kResourceExhausted with the reason if not.
+Status StillFree(const ClusterState& state, const Job& job, const std::vector<NodeAlloc>& alloc);
 
 // Whether the scheduler may put new work on the node now.
 bool NodeUsable(const NodeRecord& n);

@@ -14,8 +14,9 @@ uint32_t JobPriority(const Job& job) {
   return static_cast<uint32_t>(std::clamp<int64_t>(p, 1, 4294967295LL));
 }
 
-SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
-  SchedulePass pass;
+SchedulePlan Schedule(const ClusterState& state) {
+  SchedulePlan plan;
+  PlannedUse planned;
   std::vector<const Job*> pending;
   for (const auto& [id, job] : state.jobs()) {
     if (job.state == JobState::kPending) pending.push_back(&job);
@@ -27,47 +28,43 @@ SchedulePass Schedule(const ClusterState& state, const StartFn& start) {
       return a->spec.nice < b->spec.nice;  // ids ascend already
     });
   }
-  std::map<std::string, int32_t>& blocked = pass.blocked;
+  std::map<std::string, int32_t>& blocked = plan.blocked;
   for (const Job* job : pending) {
     if (job->hold != HoldKind::kNone) {
-      pass.reasons.emplace_back(job->id, job->hold == HoldKind::kUser
+      plan.reasons.emplace_back(job->id, job->hold == HoldKind::kUser
                                              ? PendingReason::kJobHeldUser
                                              : PendingReason::kJobHeldAdmin);
       continue;
     }
     if (job->awaiting_kill) {
-      pass.reasons.emplace_back(job->id, PendingReason::kRequeued);
+      plan.reasons.emplace_back(job->id, PendingReason::kRequeued);
       continue;
     }
     std::string pstate = state.PartitionState(job->partition);
     if (pstate != "UP") {
-      pass.reasons.emplace_back(job->id, pstate == "INACTIVE" ? PendingReason::kPartitionInactive
+      plan.reasons.emplace_back(job->id, pstate == "INACTIVE" ? PendingReason::kPartitionInactive
                                                               : PendingReason::kPartitionDown);
       continue;
     }
     if (blocked.count(job->partition)) {
-      pass.reasons.emplace_back(job->id, PendingReason::kPriority);
+      plan.reasons.emplace_back(job->id, PendingReason::kPriority);
       continue;
     }
-    auto placed = PlaceJob(state, *job, PlaceMode::kNow);
+    auto placed = PlaceJob(state, *job, PlaceMode::kNow, &planned);
     if (!placed.ok()) {
       if (placed.error().code() == Code::kResourceExhausted) {
-        pass.reasons.emplace_back(job->id, PendingReason::kResources);
+        plan.reasons.emplace_back(job->id, PendingReason::kResources);
         blocked.emplace(job->partition, job->spec.nice);
       } else {
         // Became impossible (nodes removed from the config, ...): it waits with the reason.
-        pass.reasons.emplace_back(job->id, PendingReason::kBadConstraints);
+        plan.reasons.emplace_back(job->id, PendingReason::kBadConstraints);
       }
       continue;
     }
-    const Job& j = *job;
-    if (start(j, std::move(*placed)).ok()) {
-      pass.started++;
-    } else {
-      pass.reasons.emplace_back(j.id, PendingReason::kResources);
-    }
+    planned.Take(state, *placed);
+    plan.starts.push_back({job->id, std::move(*placed)});
   }
-  return pass;
+  return plan;
 }
 
 }  // namespace herd::ctld

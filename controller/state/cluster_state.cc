@@ -51,6 +51,22 @@ uint64_t ClusterState::TokenKey(uint32_t uid, uint64_t token) {
   return token ^ (static_cast<uint64_t>(uid) * 0x9E3779B97F4A7C15ULL);
 }
 
+size_t ClusterState::LiveJobsOf(uint32_t uid) const {
+  auto it = live_by_uid_.find(uid);
+  return it == live_by_uid_.end() ? 0 : it->second;
+}
+
+void ClusterState::CountLive(uint32_t uid, int delta) {
+  if (delta > 0) {
+    live_jobs_++;
+    live_by_uid_[uid]++;
+    return;
+  }
+  live_jobs_--;
+  auto it = live_by_uid_.find(uid);
+  if (--it->second == 0) live_by_uid_.erase(it);
+}
+
 void ClusterState::Forget(uint64_t id) {
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return;
@@ -155,6 +171,7 @@ Status ClusterState::Apply(const JobSubmitted& e) {
   if (jobs_.count(e.job.id)) return FailedPrecondition("job exists");
   if (e.job.id >= next_job_id_) next_job_id_ = e.job.id + 1;
   jobs_.emplace(e.job.id, e.job);  // the record only: script, argv and env stay in the event
+  if (!proto::IsFinished(e.job.state)) CountLive(e.job.uid, +1);
   if (e.job.client_token != 0) by_token_[TokenKey(e.job.uid, e.job.client_token)] = e.job.id;
   return Status::Ok();
 }
@@ -186,6 +203,7 @@ Status ClusterState::Apply(const JobEnded& e) {
   Job& j = it->second;
   if (proto::IsFinished(j.state)) return FailedPrecondition("job already ended");
   if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Release(j);
+  CountLive(j.uid, -1);
   j.state = e.state;
   j.wait_status = e.wait_status;
   j.end_time = e.end_time;
@@ -414,8 +432,11 @@ Status ClusterState::Restore(const std::string& bytes) {
     if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Allocate(j);
   }
   by_token_.clear();
+  live_jobs_ = 0;
+  live_by_uid_.clear();
   for (const auto& [id, j] : jobs_) {
     if (j.client_token != 0) by_token_[TokenKey(j.uid, j.client_token)] = id;
+    if (!proto::IsFinished(j.state)) CountLive(j.uid, +1);
   }
   return Status::Ok();
 }

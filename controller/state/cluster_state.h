@@ -46,6 +46,10 @@ class ClusterState {
   const Job* FindJob(uint64_t id) const;
   // The job a submission with this client token created (while it is remembered).
   const Job* FindByToken(uint32_t uid, uint64_t token) const;
+  // Jobs not finished (pending, running, completing), all and of one user: kept as jobs
+  // come and end, so that the submission limits cost no scan of the jobs.
+  size_t live_jobs() const { return live_jobs_; }
+  size_t LiveJobsOf(uint32_t uid) const;
   // Forgets a finished job (after MinJobAge). Not journaled: replay forgets it again.
   void Forget(uint64_t id);
   // Runtime annotation by the scheduler; not journaled.
@@ -69,6 +73,7 @@ class ClusterState {
   static uint64_t TokenKey(uint32_t uid, uint64_t token);
   void Allocate(const Job& job);
   void Release(const Job& job);
+  void CountLive(uint32_t uid, int delta);
 
   const ClusterConfig& config_;
   uint64_t next_job_id_ = 1;
@@ -77,6 +82,8 @@ class ClusterState {
   std::unordered_map<std::string, size_t> node_index_;
   std::map<std::string, PartitionRecord> partitions_;
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
+  size_t live_jobs_ = 0;
+  std::unordered_map<uint32_t, size_t> live_by_uid_;  // uid -> its live jobs (none: absent)
 };
 
 }  // namespace herd::ctld

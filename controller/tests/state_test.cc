@@ -52,6 +52,32 @@ TEST(ClusterState, RequeueReleasesAndCountsRestart) {
   EXPECT_EQ(s.FreeCpus(*s.FindNode("n1")), 4u);
 }
 
+TEST(ClusterState, CountsLiveJobsPerUserThroughEndAndRestore) {
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  Job a = MakeJob(1), b = MakeJob(2), c = MakeJob(3);
+  a.uid = b.uid = 1000;
+  c.uid = 1001;
+  for (const Job& j : {a, b, c}) ASSERT_TRUE(s.Apply(JobSubmitted{j, {}, {}, {}}).ok());
+  ASSERT_TRUE(s.Apply(JobStarted{2, 1, 1, {NodeAlloc{"n1", {0}, 0, 1}}}).ok());
+  EXPECT_EQ(s.live_jobs(), 3u);
+  EXPECT_EQ(s.LiveJobsOf(1000), 2u);
+  EXPECT_EQ(s.LiveJobsOf(1001), 1u);
+  JobEnded e;
+  e.job_id = 2;
+  e.state = JobState::kCompleted;
+  ASSERT_TRUE(s.Apply(e).ok());
+  EXPECT_FALSE(s.Apply(e).ok());
+  EXPECT_EQ(s.live_jobs(), 2u);
+  EXPECT_EQ(s.LiveJobsOf(1000), 1u);
+  ClusterState r(cfg);
+  ASSERT_TRUE(r.Restore(s.Snapshot()).ok());
+  EXPECT_EQ(r.live_jobs(), 2u);
+  EXPECT_EQ(r.LiveJobsOf(1000), 1u);
+  EXPECT_EQ(r.LiveJobsOf(1001), 1u);
+  EXPECT_EQ(r.LiveJobsOf(7), 0u);
+}
+
 TEST(ClusterState, SnapshotRoundTrip) {
   ClusterConfig cfg = TestConfig();
   ClusterState s(cfg);

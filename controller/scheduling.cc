@@ -1,0 +1,40 @@
+// herd — controller core: a scheduling pass. The scheduler (sched/scheduler.h) plans on a
+// read-only view of the state; here each planned start is checked against the state and
+// journaled (JobStarted) with its launch queued, as any other change is.
+#include "common/base/log.h"
+#include "controller/core.h"
+#include "controller/sched/placement.h"
+
+namespace herd::ctld {
+
+void ControllerCore::RunScheduler() {
+  // A start that ends at once (its batch script is gone) frees its nodes for the jobs the
+  // plan had to leave waiting: plan again, as a pass that started jobs one by one would.
+  while (need_schedule_) {
+    need_schedule_ = false;
+    ApplyPlan(Schedule(state_));
+  }
+}
+
+void ControllerCore::ApplyPlan(SchedulePlan plan) {
+  for (PlannedStart& s : plan.starts) {
+    const Job* job = state_.FindJob(s.job_id);
+    Status ok = job == nullptr                     ? NotFound("no such job")
+                : job->state != JobState::kPending ? FailedPrecondition("not pending")
+                : job->hold != HoldKind::kNone     ? FailedPrecondition("held")
+                : job->awaiting_kill               ? FailedPrecondition("awaiting a kill")
+                                                   : StillFree(state_, *job, s.alloc);
+    if (ok.ok()) ok = StartJob(*job, std::move(s.alloc));
+    if (!ok.ok()) {
+      HERD_LOG(Warning) << "job " << s.job_id << ": planned start refused: " << ok.message();
+      if (job != nullptr) state_.SetPendingReason(s.job_id, PendingReason::kResources);
+      continue;
+    }
+    const Job* started = state_.FindJob(s.job_id);
+    if (started != nullptr && started->state != JobState::kRunning) need_schedule_ = true;
+  }
+  for (const auto& [id, why] : plan.reasons) state_.SetPendingReason(id, why);
+  blocked_partitions_ = std::move(plan.blocked);
+}
+
+}  // namespace herd::ctld
