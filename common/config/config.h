@@ -79,10 +79,10 @@ struct ClusterConfig {
   // NodeLease: a node daemon without an accepted answer from an active controller for this
   // long stops its jobs itself; 0 (not set) = twice NodeTimeout. At least NodeTimeout.
   uint32_t node_lease_s = 0;
-  uint32_t checkpoint_interval_s = 60;    // CheckpointInterval
-  uint32_t return_to_service = 1;         // ReturnToService 0|1|2 (as Slurm)
-  uint64_t def_mem_per_cpu_mb = 0;        // DefMemPerCPU; 0 = memory not reserved by default
-  uint32_t max_job_count = 100000;        // MaxJobCount
+  uint32_t checkpoint_interval_s = 60;  // CheckpointInterval
+  uint32_t return_to_service = 1;       // ReturnToService 0|1|2 (as Slurm)
+  uint64_t def_mem_per_cpu_mb = 0;      // DefMemPerCPU; 0 = memory not reserved by default
+  uint32_t max_job_count = 100000;      // MaxJobCount
   // What one user can make the controller store (doc/limits.md). Sizes in bytes.
   uint64_t max_script_size = 4u << 20;  // MaxScriptSize: a batch script (Slurm's max_script_size)
   uint64_t max_env_size = 1u << 20;     // MaxEnvSize: a job's environment, "NAME=value" + NUL each
@@ -94,7 +94,15 @@ struct ClusterConfig {
   uint64_t state_dir_reserve = 256u << 20;
   bool job_requeue = true;          // JobRequeue
   uint32_t message_timeout_s = 10;  // MessageTimeout
-  std::vector<NodeConfig> nodes;    // in file order
+  // Accounting (doc/accounting.md). acct_type: "" (none), "accounting_storage/sqlite" or
+  // "accounting_storage/pgsql" (accounting_storage/postgresql is read as that).
+  std::string acct_type;          // AccountingStorageType
+  std::string acct_loc;           // AccountingStorageLoc: SQLite file / PostgreSQL database
+  std::string acct_host;          // AccountingStorageHost: PostgreSQL host or socket directory
+  uint16_t acct_port = 0;         // AccountingStoragePort (0: libpq's default)
+  std::string acct_user;          // AccountingStorageUser
+  std::string acct_pass_file;     // AccountingStoragePass: a file holding the password
+  std::vector<NodeConfig> nodes;  // in file order
   std::vector<PartitionConfig> partitions;
   // Every accepted key=value as written (last wins), for `hcontrol show config`.
   std::map<std::string, std::string> raw;

@@ -218,13 +218,20 @@ Status AcctStore::PutStep(const StepRow& s) {
 }
 
 Status AcctStore::PutNodeEvent(const NodeEventRow& e) {
-  static const std::string sql =
-      Upsert("node_events", "node, time_start, time_end, state, reason, reason_uid", 6,
-             "cluster, node, time_start", 3);
-  return Prepared(sql,
-                  {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start), V::Int(e.time_end),
-                   V::Text(e.state), V::Text(e.reason), V::Int(e.reason_uid)},
-                  nullptr);
+  // A change closes the node's open period; "UP" opens none. Sent again, a period keeps
+  // the end a later change gave it.
+  HERD_RETURN_IF_ERROR(Prepared(
+      "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND time_end = 0"
+      " AND time_start < $3",
+      {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start)}, nullptr));
+  if (e.state == "UP") return Status::Ok();
+  return Prepared(
+      "INSERT INTO node_events (cluster, node, time_start, time_end, state, reason, reason_uid)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (cluster, node, time_start) DO UPDATE"
+      " SET state = excluded.state, reason = excluded.reason, reason_uid = excluded.reason_uid",
+      {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start), V::Int(e.time_end),
+       V::Text(e.state), V::Text(e.reason), V::Int(e.reason_uid)},
+      nullptr);
 }
 
 Status AcctStore::Put(const Batch& batch) {
@@ -323,6 +330,21 @@ std::string PgQuote(const std::string& v) {
   return out + "'";
 }
 }  // namespace
+
+StorageConfig StorageConfigOf(const ClusterConfig& config) {
+  StorageConfig c;
+  c.type = config.acct_type;
+  c.loc = config.acct_loc;
+  if (c.loc.empty() && c.type == "accounting_storage/sqlite") {
+    c.loc = config.state_dir + "/accounting.db";
+  }
+  c.host = config.acct_host;
+  c.port = config.acct_port;
+  c.user = config.acct_user;
+  c.pass_file = config.acct_pass_file;
+  c.cluster = config.cluster_name;
+  return c;
+}
 
 Result<std::unique_ptr<AcctStore>> OpenStore(const StorageConfig& c, bool read_only) {
   std::unique_ptr<SqlConn> conn;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "common/config/config.h"
 #include "controller/acct/acct_record.h"
 #include "controller/acct/sql_conn.h"
 
@@ -59,5 +60,7 @@ struct StorageConfig {
   std::string cluster;
 };
 Result<std::unique_ptr<AcctStore>> OpenStore(const StorageConfig& c, bool read_only);
+// From herd.conf; the SQLite file defaults to StateDir/accounting.db.
+StorageConfig StorageConfigOf(const ClusterConfig& config);
 
 }  // namespace herd::ctld::acct

@@ -1,7 +1,7 @@
 // herd — the little of a SQL database that accounting needs, over each database's own
 // client library: statements prepared once and run with bound values, transactions. One
-// SQL text serves both back-ends: parameters are written $1, $2, ... in order of first
-// use (PostgreSQL's form, which SQLite takes as named parameters numbered in that order).
+// SQL text serves both back-ends: parameters are written $1, $2, ... (PostgreSQL's form;
+// SQLite takes them as named parameters, bound by name).
 #pragma once
 
 #include <cstdint>

@@ -61,7 +61,10 @@ class SqliteConn : public SqlConn {
     sqlite3_clear_bindings(st);
     for (size_t i = 0; i < params.size(); ++i) {
       const SqlValue& p = params[i];
-      int idx = static_cast<int>(i) + 1;
+      // By name: SQLite numbers named parameters in order of first appearance.
+      const std::string pname = "$" + std::to_string(i + 1);
+      int idx = sqlite3_bind_parameter_index(st, pname.c_str());
+      if (idx == 0) continue;  // not used by the statement
       int rc = SQLITE_OK;
       if (p.kind == SqlValue::kInt) {
         rc = sqlite3_bind_int64(st, idx, p.i);

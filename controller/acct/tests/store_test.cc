@@ -92,7 +92,8 @@ TEST_P(StoreTest, ARowSentAgainReplacesItself) {
   b.jobs[0].end_time = 300;
   b.jobs[0].exit_status = 3 << 8;
   b.steps[0].user_cpu_us = 1500000;
-  b.node_events[0].time_end = 60;
+  b.node_events.push_back({"n1", 60, 0, "UP", "", 0});
+  ASSERT_TRUE(s->Put(b).ok());
   ASSERT_TRUE(s->Put(b).ok());
   auto jobs = s->Jobs({});
   ASSERT_TRUE(jobs.ok());
