@@ -44,7 +44,7 @@ class AcctFeed : public AcctHook {
   static constexpr size_t kBatchJobs = 2000;
   static constexpr size_t kBatchNodeEvents = 500;
   static constexpr int64_t kRetryMinMs = 500;
-  static constexpr int64_t kRetryMaxMs = 30000;
+  static constexpr int64_t kRetryMaxMs = 5000;
 
  private:
   void Work();
