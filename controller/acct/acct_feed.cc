@@ -34,11 +34,22 @@ void AcctFeed::Resync() {
 }
 
 std::vector<uint64_t> AcctFeed::Pump() {
-  std::vector<uint64_t> stored;
   const int64_t now = clock_.MonotonicMs();
+  Collect(now);
+  Send(now);
+  std::vector<uint64_t> stored;
+  if (!stored_.empty() &&
+      (now - last_stored_ms_ >= kStoredIntervalMs || stored_.size() >= kBatchJobs)) {
+    stored.swap(stored_);
+    last_stored_ms_ = now;
+  }
+  return stored;
+}
+
+void AcctFeed::Collect(int64_t now) {
   if (busy_) {
     std::unique_lock<std::mutex> l(mu_);
-    if (!result_ready_) return stored;
+    if (!result_ready_) return;
     result_ready_ = false;
     Status r = result_;
     l.unlock();
@@ -48,7 +59,7 @@ std::vector<uint64_t> AcctFeed::Pump() {
       link_ = "up";
       error_.clear();
       retry_delay_ms_ = kRetryMinMs;
-      stored = std::move(sent_finished_);
+      stored_.insert(stored_.end(), sent_finished_.begin(), sent_finished_.end());
     } else {
       if (link_ != "down" || error_ != r.message()) {
         HERD_LOG(Warning) << "accounting: the database does not store (kept for later, next try"
@@ -65,7 +76,11 @@ std::vector<uint64_t> AcctFeed::Pump() {
     sent_finished_.clear();
     sent_events_.clear();
   }
-  if (now < retry_at_ms_ || (dirty_.empty() && node_events_.empty())) return stored;
+}
+
+void AcctFeed::Send(int64_t now) {
+  if (busy_ || now < retry_at_ms_ || (dirty_.empty() && node_events_.empty())) return;
+  if (now - last_send_ms_ < kSendIntervalMs && dirty_.size() < kBatchJobs) return;
   auto batch = std::make_unique<Batch>();
   while (!dirty_.empty() && batch->jobs.size() < kBatchJobs) {
     const uint64_t id = *dirty_.begin();
@@ -82,14 +97,14 @@ std::vector<uint64_t> AcctFeed::Pump() {
     sent_events_.push_back(std::move(node_events_.front()));
     node_events_.pop_front();
   }
-  if (batch->size() == 0) return stored;
+  if (batch->size() == 0) return;
   {
     std::lock_guard<std::mutex> l(mu_);
     todo_ = std::move(batch);
   }
   busy_ = true;
+  last_send_ms_ = now;
   cv_.notify_one();
-  return stored;
 }
 
 void AcctFeed::Work() {
@@ -122,10 +137,13 @@ void AcctFeed::Work() {
 }
 
 size_t AcctFeed::backlog() const {
-  return dirty_.size() + node_events_.size() + sent_jobs_.size() + sent_events_.size();
+  return dirty_.size() + node_events_.size() + sent_jobs_.size() + sent_events_.size() +
+         stored_.size();
 }
 
-bool AcctFeed::idle() const { return !busy_ && dirty_.empty() && node_events_.empty(); }
+bool AcctFeed::idle() const {
+  return !busy_ && dirty_.empty() && node_events_.empty() && stored_.empty();
+}
 
 void AcctFeed::Describe(proto::HaStatusReply* st) const {
   st->acct_type = type_;

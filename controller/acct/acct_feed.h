@@ -7,6 +7,7 @@
 // in memory only (doc/accounting.md).
 #pragma once
 
+#include <climits>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -43,10 +44,21 @@ class AcctFeed : public AcctHook {
   bool idle() const;
   static constexpr size_t kBatchJobs = 2000;
   static constexpr size_t kBatchNodeEvents = 500;
+  // A batch goes out at most this often unless a full one waits: the rows of a job that
+  // changes several times meanwhile are written once, and each transaction's sync is
+  // shared by more rows.
+  static constexpr int64_t kSendIntervalMs = 250;
+  // Stored jobs are handed back (journaled as AcctStored) at most this often unless many
+  // wait: a record in a batch that commits anyway, not a sync of its own per batch.
+  static constexpr int64_t kStoredIntervalMs = 1000;
   static constexpr int64_t kRetryMinMs = 500;
   static constexpr int64_t kRetryMaxMs = 5000;
 
  private:
+  // Takes the worker's answer for the batch in flight, if it came.
+  void Collect(int64_t now);
+  // Hands the next batch to the worker, when due.
+  void Send(int64_t now);
   void Work();
 
   const ClusterState& state_;
@@ -60,6 +72,9 @@ class AcctFeed : public AcctHook {
   std::vector<uint64_t> sent_jobs_;      // of the batch in flight
   std::vector<uint64_t> sent_finished_;  // its finished jobs, stored when it is
   std::vector<NodeEventRow> sent_events_;
+  std::vector<uint64_t> stored_;  // stored, not yet handed back
+  int64_t last_send_ms_ = INT64_MIN / 2;
+  int64_t last_stored_ms_ = INT64_MIN / 2;
   int64_t retry_at_ms_ = 0;
   int64_t retry_delay_ms_ = kRetryMinMs;
   std::string link_ = "connecting";

@@ -2,7 +2,8 @@
 # Accounting into a real PostgreSQL server (private, started here): jobs with known
 # outcomes show in hacct as sacct prints them (and through the sacct name, as Snakemake
 # polls it); kill -9 of the database while jobs end holds up neither scheduling nor loses
-# a record; a kill -9 of the controller sends again without a second row.
+# a record; a kill -9 of the controller sends again without a second row; with a
+# controller pair, kill -9 of the active while jobs end loses none.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -109,3 +110,25 @@ for id in "${ids[@]}"; do
 done
 total=$(wc -l <<<"$all")
 ((total == 25)) || fail "expected 25 jobs in hacct, got $total: $all"
+
+step "a controller pair: kill -9 of the active while jobs run and end"
+"$REPO/contribs/herd-pg" createdb "$PGROOT/pg" herd2 || fail "createdb failed"
+export HERD_LOCAL_EXTRA_CONF=${HERD_LOCAL_EXTRA_CONF/AccountingStorageLoc=herd/AccountingStorageLoc=herd2}
+cluster_up --nodes 2 --controllers 2
+wait_active ctl1 20
+ids=()
+for i in $(seq 1 10); do ids+=("$(submit -J "ha-$i" -o "$WORK/%j.out" --wrap "sleep 0.$i")"); done
+wait_state "${ids[0]}" "RUNNING|COMPLETED" 20
+daemon_kill9 ctl1
+wait_active ctl2 20
+step "every job stored once, by one controller or the other"
+# (Stored jobs leave the controllers after MinJobAge=1: hacct is where they are.)
+wait_for 40 "10 jobs COMPLETED in hacct" \
+  bash -c "(( \$(hacct -a -X -P -n -o State -S now-1hours | grep -c '^COMPLETED\$') >= 10 ))"
+wait_for 30 "backlog 0 on ctl2" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
+all=$(hacct -a -X -P -n -o JobID,State -S now-1hours)
+for id in "${ids[@]}"; do
+  c=$(grep -c "^$id|COMPLETED\$" <<<"$all") || true
+  ((c == 1)) || fail "job $id is $c times in hacct after the failover: $all"
+done
+(($(wc -l <<<"$all") == 10)) || fail "expected 10 jobs after the failover: $all"
