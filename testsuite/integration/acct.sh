@@ -49,6 +49,17 @@ for id in "$ok" "$bad" "$sig" "$wf"; do wait_state "$id" "COMPLETED|FAILED" 20; 
 wait_state "$can" CANCELLED 20
 
 rows() { hacct -X -P -n -o JobID,JobName,State,ExitCode -j "$1" 2>&1; }
+# each_stored_once TOTAL ID...: hacct has each job once, COMPLETED, and TOTAL jobs in all.
+each_stored_once() {
+  local total=$1 all id c
+  shift
+  all=$(hacct -a -X -P -n -o JobID,State -S now-1hours)
+  for id in "$@"; do
+    c=$(grep -c "^$id|COMPLETED\$" <<<"$all") || true
+    ((c == 1)) || fail "job $id is $c times in hacct: $all"
+  done
+  (($(wc -l <<<"$all") == total)) || fail "expected $total jobs in hacct: $all"
+}
 wait_for 20 "job $can stored" bash -c "[[ \$(hacct -X -P -n -o State -j $can) == CANCELLED ]]"
 [[ $(rows "$ok") == "$ok|acct-ok|COMPLETED|0:0" ]] || fail "ok job: $(rows "$ok")"
 [[ $(rows "$bad") == "$bad|acct-bad|FAILED|3:0" ]] || fail "failed job: $(rows "$bad")"
@@ -103,13 +114,7 @@ for id in "${ids[@]}"; do wait_state "$id" COMPLETED 10; done  # kept: not store
 step "the database returns: every job stored exactly once"
 "$REPO/contribs/herd-pg" start "$PGROOT/pg" "$PGPORT" >/dev/null || fail "herd-pg start failed"
 wait_for 60 "backlog 0" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
-all=$(hacct -a -X -P -n -o JobID,State -S now-1hours)
-for id in "${ids[@]}"; do
-  c=$(grep -c "^$id|COMPLETED\$" <<<"$all") || true
-  ((c == 1)) || fail "job $id is $c times in hacct: $all"
-done
-total=$(wc -l <<<"$all")
-((total == 25)) || fail "expected 25 jobs in hacct, got $total: $all"
+each_stored_once 25 "${ids[@]}"
 
 step "a controller pair: kill -9 of the active while jobs run and end"
 "$REPO/contribs/herd-pg" createdb "$PGROOT/pg" herd2 || fail "createdb failed"
@@ -126,9 +131,4 @@ step "every job stored once, by one controller or the other"
 wait_for 40 "10 jobs COMPLETED in hacct" \
   bash -c "(( \$(hacct -a -X -P -n -o State -S now-1hours | grep -c '^COMPLETED\$') >= 10 ))"
 wait_for 30 "backlog 0 on ctl2" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
-all=$(hacct -a -X -P -n -o JobID,State -S now-1hours)
-for id in "${ids[@]}"; do
-  c=$(grep -c "^$id|COMPLETED\$" <<<"$all") || true
-  ((c == 1)) || fail "job $id is $c times in hacct after the failover: $all"
-done
-(($(wc -l <<<"$all") == 10)) || fail "expected 10 jobs after the failover: $all"
+each_stored_once 10 "${ids[@]}"
