@@ -321,6 +321,11 @@ const std::map<std::string, Field>& Table() {
 }
 
 const Field* Find(const std::string& name, std::string* canonical) {
+  auto exact = Table().find(name);  // the canonical spelling, as rows are printed
+  if (exact != Table().end()) {
+    if (canonical != nullptr) *canonical = exact->first;
+    return &exact->second;
+  }
   for (const auto& [n, f] : Table()) {
     if (EqualsIgnoreCase(n, name)) {
       if (canonical != nullptr) *canonical = n;

@@ -258,24 +258,34 @@ Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
   AppendIn(&sql, &p, "name", ValuesOf(q.names, text));
   AppendIn(&sql, &p, "part", ValuesOf(q.partitions, text));
   AppendIn(&sql, &p, "state", ValuesOf(q.states, [](int x) { return V::Int(x); }));
-  if (q.start > 0) {
-    p.push_back(V::Int(q.start));
-    sql += " AND (end_time = 0 OR end_time >= $" + std::to_string(p.size()) + ")";
-  }
   if (q.end > 0) {
     p.push_back(V::Int(q.end));
     sql += " AND submit_time <= $" + std::to_string(p.size());
   }
-  sql += " ORDER BY job_id";
-  if (q.limit > 0) {
-    p.push_back(V::Int(static_cast<int64_t>(q.limit)));
-    sql += " LIMIT $" + std::to_string(p.size());
+  // A window is two queries, jobs ended in it and jobs not ended, each of which an index
+  // on (cluster, [uid,] end_time) serves (one with an OR would scan). No ORDER BY in SQL
+  // either: it makes the planner walk the primary key instead; rows are sorted here.
+  std::vector<std::string> parts{""};
+  if (q.start > 0) {
+    p.push_back(V::Int(q.start));
+    parts = {" AND end_time >= $" + std::to_string(p.size()), " AND end_time = 0"};
   }
-  std::vector<SqlRow> rows;
-  HERD_RETURN_IF_ERROR(Prepared(sql, p, &rows));
   std::vector<JobRow> jobs;
-  jobs.reserve(rows.size());
-  for (const SqlRow& r : rows) jobs.push_back(JobOf(r));
+  for (const std::string& part : parts) {
+    std::vector<SqlValue> params = p;
+    std::string text_sql = sql + part;
+    if (part.find('$') == std::string::npos && q.start > 0) params.pop_back();
+    if (q.limit > 0) {
+      params.push_back(V::Int(static_cast<int64_t>(q.limit)));
+      text_sql += " ORDER BY job_id LIMIT $" + std::to_string(params.size());
+    }
+    std::vector<SqlRow> rows;
+    HERD_RETURN_IF_ERROR(Prepared(text_sql, params, &rows));
+    for (const SqlRow& r : rows) jobs.push_back(JobOf(r));
+  }
+  std::sort(jobs.begin(), jobs.end(),
+            [](const JobRow& a, const JobRow& b) { return a.job_id < b.job_id; });
+  if (q.limit > 0 && jobs.size() > q.limit) jobs.resize(q.limit);
   if (q.with_steps && !jobs.empty()) HERD_RETURN_IF_ERROR(LoadSteps(&jobs));
   return jobs;
 }
