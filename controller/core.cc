@@ -115,6 +115,7 @@ Status ControllerCore::Recover() {
     // A node's lease may have been renewed up to now by this controller's former self.
     n.last_heard_ms = n.contact_ms = clock_.MonotonicMs();
   }
+  if (acct_ != nullptr) acct_->Resync();  // what was sent before is not known
   need_schedule_ = true;
   RefreshSpace(true);
   HERD_RETURN_IF_ERROR(ha_->Load());
@@ -128,6 +129,7 @@ template <class E>
 Status ControllerCore::Emit(const E& e) {
   HERD_RETURN_IF_ERROR(state_.Apply(e));
   emitted_ = true;
+  if (acct_ != nullptr) AcctNote(e, &acct_touched_);
   std::string body = proto::EncodeBody(e);
   if (ha_->controller_peer() != nullptr) {
     batch_records_.push_back({store_.LastSeq() + 1, static_cast<uint16_t>(E::kType), body});
@@ -148,6 +150,7 @@ template Status ControllerCore::Emit(const PartitionUpdated&);
 template Status ControllerCore::Emit(const StepStarted&);
 template Status ControllerCore::Emit(const StepNodeEnded&);
 template Status ControllerCore::Emit(const LaunchConfirmed&);
+template Status ControllerCore::Emit(const AcctStored&);
 
 void ControllerCore::HandleRequest(const std::string& peer, const std::string& bytes,
                                    const std::string& from) {
@@ -281,6 +284,13 @@ FlushResult ControllerCore::Flush() {
   FlushResult r;
   const bool writable = ha_->Writable();
   if (writable && store_error_.ok()) RunScheduler();
+  // Accounting rows go out only for what the passive has too (no output held for it): a
+  // failover must not leave the database with a change the new active never saw.
+  if (writable && acct_ != nullptr && held_.empty() && store_error_.ok()) {
+    AcctStored stored;
+    stored.job_ids = acct_->Pump();
+    if (!stored.job_ids.empty()) (void)Emit(stored);
+  }
   ServeQueries();
   FinishDeferredReplies();
   if (!batch_records_.empty()) {
@@ -294,6 +304,10 @@ FlushResult ControllerCore::Flush() {
   if (!r.status.ok()) {
     StoreFailed(r.status, &r);  // nothing of this batch may be acknowledged yet
     return r;
+  }
+  if (acct_ != nullptr && !acct_touched_.empty()) {
+    acct_->Committed(acct_touched_);
+    acct_touched_ = {};
   }
   if (!store_error_.ok()) StoreRecovered();
   emitted_ = false;

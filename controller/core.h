@@ -26,6 +26,7 @@
 #include "common/base/log_limit.h"
 #include "common/config/config.h"
 #include "common/proto/codec.h"
+#include "controller/acct/acct_hook.h"
 #include "controller/ha/ha_control.h"
 #include "controller/handler_table.h"
 #include "controller/outbox.h"
@@ -98,6 +99,10 @@ class ControllerCore {
   }
   // Writes a checkpoint when due (or now when forced).
   Status MaybeCheckpoint(bool force);
+  // Accounting (controller/acct/acct_hook.h), set before Recover() when configured: it
+  // is told what each durable batch touched, and finished jobs are kept until it has
+  // stored them.
+  void set_acct(AcctHook* acct) { acct_ = acct; }
 
   const ClusterState& state() const { return state_; }
   uint64_t epoch() const { return ha_->epoch(); }
@@ -254,6 +259,8 @@ class ControllerCore {
   // Records appended since the last flush, for the passive (only with two controllers).
   std::vector<proto::HaRecord> batch_records_;
   std::function<void(std::vector<PeerMsg>)> early_peer_sender_;
+  AcctHook* acct_ = nullptr;
+  AcctTouched acct_touched_;  // by the records of this batch
   // Output of flushes, held until the passive has their records (see ha_control.h).
   struct Held {
     uint64_t seq = 0;

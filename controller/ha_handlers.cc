@@ -39,8 +39,11 @@ Frame ControllerCore::HaRequest(const Identity& who, const Frame& f) {
       return AppendRecords(f);
     case MsgType::kInstallSnapshotRequest:
       return InstallSnapshot(f);
-    case MsgType::kHaStatusRequest:
-      return proto::MakeFrame(ha_->StatusReport(store_.LastSeq()), 0);
+    case MsgType::kHaStatusRequest: {
+      proto::HaStatusReply rep = ha_->StatusReport(store_.LastSeq());
+      if (acct_ != nullptr) acct_->Describe(&rep);
+      return proto::MakeFrame(rep, 0);
+    }
     case MsgType::kTakeoverRequest: {
       if (!IsAdmin(who.uid))
         return ErrorReply(PermissionDenied("takeover needs root or AdminUser"));
@@ -166,6 +169,7 @@ void ControllerCore::BecameActive() {
   outbox_.Clear();
   held_.clear();
   RebuildKillWaits();
+  if (acct_ != nullptr) acct_->Resync();  // the former active may have sent less
   need_schedule_ = true;
   size_t pending = 0, running = 0;
   for (const auto& [id, j] : state_.jobs()) {

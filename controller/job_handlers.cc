@@ -534,7 +534,9 @@ void ControllerCore::ForgetOldJobs() {
   int64_t now = clock_.NowSeconds();
   std::vector<uint64_t> old;
   for (const auto& [id, j] : state_.jobs()) {
-    if (proto::IsFinished(j.state) && j.end_time + config_.min_job_age_s <= now) {
+    // With accounting, a finished job stays until its record is stored (AcctStored).
+    if (proto::IsFinished(j.state) && j.end_time + config_.min_job_age_s <= now &&
+        (acct_ == nullptr || j.acct_stored)) {
       old.push_back(id);
     }
   }

@@ -18,6 +18,7 @@
 #include "common/base/strings.h"
 #include "common/net/cluster_keys.h"
 #include "common/net/curve_keys.h"
+#include "controller/acct/acct_feed.h"
 #include "controller/ha/witness.h"
 #include "controller/malloc_tuning.h"
 #include "controller/salvage.h"
@@ -186,6 +187,14 @@ int main(int argc, char** argv) {
   ctld::ha::FileVoteStore votes(state_dir + "/vote");
   ctld::ControllerCore core(*cfg, clock, **store, blobs, *auth, addr, &votes, self->name);
   core.set_min_epoch(min_epoch);
+  std::unique_ptr<ctld::acct::AcctFeed> accounting;
+  if (!cfg->acct_type.empty()) {
+    const ctld::acct::StorageConfig sc = ctld::acct::StorageConfigOf(*cfg);
+    accounting = std::make_unique<ctld::acct::AcctFeed>(
+        core.state(), clock, sc.type.substr(sc.type.find('/') + 1),
+        [sc] { return ctld::acct::OpenStore(sc, /*read_only=*/false); });
+    core.set_acct(accounting.get());
+  }
   if (Status s = core.Recover(); !s.ok()) {
     HERD_LOG(Error) << "cannot recover state: " << s.message();
     return Fail("cannot recover state: " + s.message());

@@ -100,6 +100,8 @@ const char* RecordTypeName(uint16_t type) {
       return "StepNodeEnded";
     case EventType::kLaunchConfirmed:
       return "LaunchConfirmed";
+    case EventType::kAcctStored:
+      return "AcctStored";
   }
   return "unknown";
 }
@@ -129,6 +131,7 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<LaunchConfirmed>(body);
     case EventType::kNodeUpdated:
     case EventType::kPartitionUpdated:
+    case EventType::kAcctStored:  // about several jobs, none of which it changes
       return uint64_t{0};
   }
   return InvalidArgument("unknown record type " + std::to_string(type));

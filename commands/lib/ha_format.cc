@@ -55,7 +55,14 @@ std::string PingLine(const std::string& what, const std::string& name, const std
   }
   line += ", epoch " + std::to_string(st.epoch);
   if (st.role != "witness") line += ", journal " + std::to_string(st.last_seq);
+  if (st.role == "active" && !st.acct_type.empty()) line += ", " + AccountingText(st);
   return line;
+}
+
+std::string AccountingText(const proto::HaStatusReply& st) {
+  std::string t = "accounting " + st.acct_type + " " + st.acct_link;
+  if (!st.acct_error.empty()) t += " (" + st.acct_error + ")";
+  return t + ", backlog " + std::to_string(st.acct_backlog);
 }
 
 std::string PassiveNote(const std::string& cmd, const proto::HaStatusReply& st) {
@@ -126,6 +133,9 @@ std::string ControllerTable(const ClusterConfig& config, const proto::HaStatusRe
       if (k + 1 < row.size()) line += std::string(width[k] - row[k].size() + 2, ' ');
     }
     out += line + "\n";
+  }
+  if (st != nullptr && !st->acct_type.empty()) {
+    out += "Accounting (as " + st->served_by + " sees it): " + AccountingText(*st) + "\n";
   }
   return out;
 }

@@ -22,11 +22,15 @@ struct PingResult {
   std::optional<proto::HaStatusReply> status;
 };
 
-// "herdctld ctl1 (tcp://127.0.0.1:6817) is UP: active, epoch 3, journal 1234",
+// "herdctld ctl1 (tcp://127.0.0.1:6817) is UP: active, epoch 3, journal 1234" (and with
+// accounting ", accounting sqlite up, backlog 0"),
 // "... is UP: passive, in sync, 0 records (0 ms) behind", "... is DOWN". `what` is
 // "herdctld" or "witness".
 std::string PingLine(const std::string& what, const std::string& name, const std::string& addr,
                      const PingResult& r);
+// "accounting sqlite up, backlog 0", "accounting pgsql down (why), backlog 120": the
+// link to the accounting database and the jobs and node changes not stored yet.
+std::string AccountingText(const proto::HaStatusReply& st);
 // Whether an answer shows an active controller.
 bool ShowsActive(const PingResult& r);
 

@@ -111,6 +111,23 @@ TEST(HaFormat, ControllerTable) {
             "w           tcp://127.0.0.1:6819  witness  3      -        -        -\n");
 }
 
+TEST(HaFormat, AccountingLink) {
+  const ClusterConfig cfg = PairConfig();
+  proto::HaStatusReply st = PairStatus();
+  st.acct_type = "sqlite";
+  st.acct_link = "up";
+  EXPECT_EQ(PingLine("herdctld", "ctl1", "tcp://h:1", {true, st}),
+            "herdctld ctl1 (tcp://h:1) is UP: active, epoch 3, journal 1234, accounting sqlite "
+            "up, backlog 0");
+  st.acct_link = "down";
+  st.acct_error = "postgresql: cannot connect";
+  st.acct_backlog = 120;
+  const std::string table = ControllerTable(cfg, &st);
+  EXPECT_EQ(table.substr(table.rfind("Accounting")),
+            "Accounting (as ctl1 sees it): accounting sqlite down (postgresql: cannot connect), "
+            "backlog 120\n");
+}
+
 TEST(HaOptions, FromPassiveAndControllers) {
   EXPECT_TRUE(hqueue::ParseHqueueArgs({"--from-passive"})->from_passive);
   EXPECT_FALSE(hqueue::ParseHqueueArgs({})->from_passive);

@@ -98,7 +98,15 @@ struct ClusterConfig {
   uint64_t state_dir_reserve = 256u << 20;
   bool job_requeue = true;          // JobRequeue
   uint32_t message_timeout_s = 10;  // MessageTimeout
-  std::vector<NodeConfig> nodes;    // in file order
+  // Accounting (doc/accounting.md). acct_type: "" (none), "accounting_storage/sqlite" or
+  // "accounting_storage/pgsql" (accounting_storage/postgresql is read as that).
+  std::string acct_type;          // AccountingStorageType
+  std::string acct_loc;           // AccountingStorageLoc: SQLite file / PostgreSQL database
+  std::string acct_host;          // AccountingStorageHost: PostgreSQL host or socket directory
+  uint16_t acct_port = 0;         // AccountingStoragePort (0: libpq's default)
+  std::string acct_user;          // AccountingStorageUser
+  std::string acct_pass_file;     // AccountingStoragePass: a file holding the password
+  std::vector<NodeConfig> nodes;  // in file order
   std::vector<PartitionConfig> partitions;
   // Every accepted key=value as written (last wins), for `hcontrol show config`.
   std::map<std::string, std::string> raw;

@@ -37,6 +37,10 @@ const TextKey kTextKeys[] = {
     {"SelectType", &ClusterConfig::select_type, true},
     {"MpiDefault", &ClusterConfig::mpi_default, true},
     {"AdminUser", &ClusterConfig::admin_user, true},
+    {"AccountingStorageLoc", &ClusterConfig::acct_loc, false},
+    {"AccountingStorageHost", &ClusterConfig::acct_host, false},
+    {"AccountingStorageUser", &ClusterConfig::acct_user, false},
+    {"AccountingStoragePass", &ClusterConfig::acct_pass_file, false},
 };
 struct U32Key {
   const char* name;
@@ -67,9 +71,10 @@ const SizeKey kSizeKeys[] = {
     {"MaxEnvSize", &ClusterConfig::max_env_size, 1024},
     {"StateDirReserve", &ClusterConfig::state_dir_reserve, 0},
 };
-const char* const kOtherGlobalKeys[] = {"ControllerHost", "ControllerHosts", "ControllerPort",
-                                        "WitnessHost",    "HardwareSource",  "DefMemPerCPU",
-                                        "JobRequeue",     "ReadFromPassive", "UnsupportedOptions"};
+const char* const kOtherGlobalKeys[] = {
+    "ControllerHost",        "ControllerHosts",       "ControllerPort",     "WitnessHost",
+    "HardwareSource",        "DefMemPerCPU",          "JobRequeue",         "ReadFromPassive",
+    "UnsupportedOptions",    "AccountingStorageType", "AccountingStoragePort"};
 
 // The canonical spelling of a global key, or "" when `key` is not one.
 std::string CanonicalGlobal(const std::string& key) {
@@ -338,6 +343,21 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
       return InvalidArgument("must be hwloc or config, got '" + v + "'");
     }
     c.hardware_source = lower;
+  } else if (k == "AccountingStorageType") {
+    const std::string lower = ToLower(v);
+    if (lower == "accounting_storage/none" || lower.empty()) {
+      c.acct_type.clear();
+    } else if (lower == "accounting_storage/sqlite" || lower == "accounting_storage/pgsql" ||
+               lower == "accounting_storage/postgresql") {
+      c.acct_type = lower == "accounting_storage/postgresql" ? "accounting_storage/pgsql" : lower;
+    } else {
+      return InvalidArgument(
+          "must be accounting_storage/none, accounting_storage/sqlite or "
+          "accounting_storage/pgsql, got '" +
+          v + "'");
+    }
+  } else if (k == "AccountingStoragePort") {
+    HERD_ASSIGN_OR_RETURN(c.acct_port, ParsePort(v));
   } else if (k == "DefMemPerCPU") {
     HERD_ASSIGN_OR_RETURN(c.def_mem_per_cpu_mb, ParseMemoryMb(v));
   } else if (k == "JobRequeue") {

@@ -74,9 +74,16 @@ struct HaStatusReply {
   uint64_t behind_records = 0;
   int64_t behind_ms = 0;
   std::vector<ControllerStatus> controllers;  // every voter, as the answering one sees it
+  // Accounting (version 1): "" when not configured, else "sqlite"/"postgresql"; the link
+  // "up", "down" or "connecting" with the last error; jobs and node events not yet stored.
+  std::string acct_type;
+  std::string acct_link;
+  std::string acct_error;
+  uint64_t acct_backlog = 0;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& served_by& role& epoch& active& last_seq& behind_records& behind_ms& controllers;
+    if (version >= 1) ar& acct_type& acct_link& acct_error& acct_backlog;
   }
 };
 
@@ -192,3 +199,4 @@ struct InstallSnapshotRequest {
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::NotActiveReply, 1)
+BOOST_CLASS_VERSION(herd::proto::HaStatusReply, 1)

@@ -335,6 +335,15 @@ Status ClusterState::Apply(const LaunchConfirmed& e) {
   return FailedPrecondition("no such step");
 }
 
+Status ClusterState::Apply(const AcctStored& e) {
+  // Ids of jobs not (or no longer) here are no error: the record is about the database.
+  for (uint64_t id : e.job_ids) {
+    auto it = jobs_.find(id);
+    if (it != jobs_.end() && proto::IsFinished(it->second.state)) it->second.acct_stored = true;
+  }
+  return Status::Ok();
+}
+
 namespace {
 template <class E>
 Status DecodeApply(ClusterState& s, const std::string& body) {
@@ -368,6 +377,8 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<StepNodeEnded>(*this, body);
     case EventType::kLaunchConfirmed:
       return DecodeApply<LaunchConfirmed>(*this, body);
+    case EventType::kAcctStored:
+      return DecodeApply<AcctStored>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }

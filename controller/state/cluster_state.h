@@ -34,6 +34,7 @@ class ClusterState {
   Status Apply(const StepStarted& e);
   Status Apply(const StepNodeEnded& e);
   Status Apply(const LaunchConfirmed& e);
+  Status Apply(const AcctStored& e);
   // Decodes a journal record and applies it.
   Status ApplyRecord(uint16_t type, const std::string& body);
 

@@ -24,6 +24,7 @@ enum class EventType : uint16_t {
   kStepStarted = 9,
   kStepNodeEnded = 10,
   kLaunchConfirmed = 11,
+  kAcctStored = 12,
 };
 
 // The job with its script, arguments and environment: the journal is what makes a
@@ -169,6 +170,18 @@ struct LaunchConfirmed {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& job_id& run_seq& step_id& node;
+  }
+};
+
+// The accounting database has stored the final record of these finished jobs (see
+// controller/acct/): they may now be forgotten after MinJobAge. Until then a finished
+// job stays in the state, so a record not yet stored survives a restart or a failover.
+struct AcctStored {
+  static constexpr EventType kType = EventType::kAcctStored;
+  std::vector<uint64_t> job_ids;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_ids;
   }
 };
 

@@ -114,6 +114,8 @@ struct Job {
   // The batch host confirmed starting the current run's batch step (LaunchConfirmed): the
   // launch is never sent again; a node that lost it lost the run (version 4).
   bool launch_confirmed = false;
+  // Finished, and its final record is in the accounting database (AcctStored; version 5).
+  bool acct_stored = false;
   PooledString kill_wait_node;
 
   template <class A>
@@ -130,6 +132,7 @@ struct Job {
     if (version >= 2) ar& kill_wait_node& kill_wait_run& client_token;
     if (version >= 3) ar& op_token;
     if (version >= 4) ar& launch_confirmed;
+    if (version >= 5) ar& acct_stored;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -196,5 +199,5 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 4)
+BOOST_CLASS_VERSION(herd::ctld::Job, 5)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 2)

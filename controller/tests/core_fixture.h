@@ -18,21 +18,28 @@ using testing::FakeAuth;
 using testing::RequestBytes;
 using testing::TestConfig;
 
-class CoreTest : public ::testing::Test {
+// `Base`: the gtest fixture under it (a parameterized one for tests that need a parameter).
+template <class Base = ::testing::Test>
+class CoreTestOn : public Base {
  protected:
-  CoreTest() : cfg_(TestConfig()) {
+  CoreTestOn() : cfg_(TestConfig()) {
     char tmpl[] = "/tmp/herd-core-XXXXXX";
     dir_ = mkdtemp(tmpl);
     blobs_ = std::make_unique<BlobStore>(dir_ + "/jobs");
     EXPECT_TRUE(blobs_->Init().ok());
     Restart();
   }
-  ~CoreTest() override { (void)RemoveTree(dir_); }
+  ~CoreTestOn() override { (void)RemoveTree(dir_); }
 
   void Restart() {
+    core_.reset();
     core_ = std::make_unique<ControllerCore>(cfg_, clock_, store_, *blobs_, auth_, "tcp://c:1");
+    BeforeRecover();
     ASSERT_TRUE(core_->Recover().ok());
   }
+  // Called by Restart() between making the core and its Recover() (the constructor's call
+  // does not reach an override).
+  virtual void BeforeRecover() {}
 
   template <class Rep, class Req>
   Result<Rep> Call(const Req& req, uint32_t uid = 0) {
@@ -137,5 +144,7 @@ class CoreTest : public ::testing::Test {
   std::vector<OutMsg> sent_;
   uint64_t rid_ = 0;
 };
+
+using CoreTest = CoreTestOn<>;
 
 }  // namespace herd::ctld

@@ -153,6 +153,7 @@ TEST(ClusterState, CheckpointOfJobVersion3Loads) {
   ASSERT_NE(j, nullptr);
   EXPECT_EQ(j->state, JobState::kRunning);
   EXPECT_FALSE(j->launch_confirmed);
+  EXPECT_FALSE(j->acct_stored);  // Job version 5: not stored, sent to accounting again
   ASSERT_EQ(j->steps.size(), 1u);
   EXPECT_EQ(j->steps[0].launch_body, "body");
   EXPECT_TRUE(j->steps[0].confirmed.empty());
@@ -179,6 +180,25 @@ TEST(ClusterState, LaunchConfirmedOnlyForTheCurrentRunOnItsNodes) {
   EXPECT_TRUE(s.FindJob(3)->launch_confirmed);
   ASSERT_TRUE(s.Apply(JobRequeued{3, "NodeFail", "", 0}).ok());
   EXPECT_FALSE(s.FindJob(3)->launch_confirmed) << "a new run needs its own confirmation";
+}
+
+TEST(ClusterState, AcctStoredMarksFinishedJobsOnly) {
+  ClusterConfig cfg = TestConfig();
+  ClusterState s(cfg);
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1), {}, {}, {}}).ok());
+  ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(2), {}, {}, {}}).ok());
+  ASSERT_TRUE(s.Apply(JobStarted{1, 1, 1, {NodeAlloc{"n1", {0}, 0, 1}}}).ok());
+  ASSERT_TRUE(s.Apply(JobEnded{1, JobState::kCompleted, 0, 2, "", 0}).ok());
+  // Job 2 is pending (its row may change again); 99 is unknown (no error: forgotten).
+  ASSERT_TRUE(s.ApplyRecord(static_cast<uint16_t>(EventType::kAcctStored),
+                            proto::EncodeBody(AcctStored{{1, 2, 99}}))
+                  .ok());
+  EXPECT_TRUE(s.FindJob(1)->acct_stored);
+  EXPECT_FALSE(s.FindJob(2)->acct_stored);
+  ClusterState r(cfg);
+  ASSERT_TRUE(r.Restore(s.Snapshot()).ok());
+  EXPECT_TRUE(r.FindJob(1)->acct_stored);
+  EXPECT_FALSE(r.FindJob(2)->acct_stored);
 }
 
 TEST(ClusterState, ApplyRecordRejectsUnknownType) {

@@ -1,0 +1,40 @@
+// herd hacct — sacct's fields: names, default widths and values for a job's row, its batch
+// step's row ("ID.batch") and its steps' rows ("ID.N"), and the table they make.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "commands/hacct/hacct_options.h"
+#include "controller/acct/acct_record.h"
+
+namespace herd::hacct {
+
+// One printed line: a job (step == nullptr, batch == false), its batch script, or a step.
+struct RowView {
+  const ctld::acct::JobRow* job = nullptr;
+  const ctld::acct::StepRow* step = nullptr;
+  bool batch = false;
+  int64_t now = 0;  // for running jobs' elapsed times
+};
+
+// The field's default width, or 0 when there is no such field (names are matched without
+// regard to case; `canonical` gets the table's spelling).
+int FieldWidth(const std::string& name, std::string* canonical = nullptr);
+// One cell, before any cutting.
+std::string FieldValue(const std::string& name, const RowView& r);
+
+// The rows hacct prints for these jobs: each job, then (unless -X) its batch step and
+// steps.
+std::vector<RowView> RowsOf(const std::vector<ctld::acct::JobRow>& jobs, bool allocations,
+                            int64_t now);
+// The whole output: header (unless -n) and rows, fixed-width or parsable.
+std::string Render(const std::vector<RowView>& rows, const HacctOptions& o);
+
+// The lists behind the default, -b and -l.
+extern const char* const kDefaultFields;
+extern const char* const kBriefFields;
+extern const char* const kLongFields;
+
+}  // namespace herd::hacct

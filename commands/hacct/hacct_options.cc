@@ -1,0 +1,338 @@
+// herd hacct — option parsing, time formats and field lists.
+#include "commands/hacct/hacct_options.h"
+
+#include <getopt.h>
+#include <pwd.h>
+
+#include <cctype>
+#include <ctime>
+
+#include "commands/hacct/hacct_fields.h"
+#include "commands/lib/cli.h"
+#include "common/base/strings.h"
+#include "common/proto/types.h"
+
+namespace herd::hacct {
+namespace {
+
+enum LongOnly : int { kHelp = 256, kName, kDelimiter };
+
+constexpr char kShortOpts[] = "abXlPpnj:u:A:r:s:S:E:o:hV";
+
+const struct option kLongOpts[] = {
+    {"allusers", no_argument, nullptr, 'a'},
+    {"brief", no_argument, nullptr, 'b'},
+    {"allocations", no_argument, nullptr, 'X'},
+    {"long", no_argument, nullptr, 'l'},
+    {"parsable2", no_argument, nullptr, 'P'},
+    {"parsable", no_argument, nullptr, 'p'},
+    {"noheader", no_argument, nullptr, 'n'},
+    {"jobs", required_argument, nullptr, 'j'},
+    {"user", required_argument, nullptr, 'u'},
+    {"uid", required_argument, nullptr, 'u'},
+    {"accounts", required_argument, nullptr, 'A'},
+    {"account", required_argument, nullptr, 'A'},
+    {"partition", required_argument, nullptr, 'r'},
+    {"state", required_argument, nullptr, 's'},
+    {"starttime", required_argument, nullptr, 'S'},
+    {"endtime", required_argument, nullptr, 'E'},
+    {"format", required_argument, nullptr, 'o'},
+    {"name", required_argument, nullptr, kName},
+    {"delimiter", required_argument, nullptr, kDelimiter},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {nullptr, 0, nullptr, 0},
+};
+
+Result<uint32_t> ResolveUid(const std::string& text) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return static_cast<uint32_t>(found->pw_uid);
+  }
+  auto uid = ParseUint(text, UINT32_MAX);
+  if (uid.ok()) return static_cast<uint32_t>(*uid);
+  return InvalidArgument("Invalid user id: " + text);
+}
+
+// sacct's state names and abbreviations.
+Result<int> ParseState(const std::string& text) {
+  static const std::pair<const char*, proto::JobState> kShort[] = {
+      {"CA", proto::JobState::kCancelled}, {"CD", proto::JobState::kCompleted},
+      {"F", proto::JobState::kFailed},     {"NF", proto::JobState::kNodeFail},
+      {"PD", proto::JobState::kPending},   {"R", proto::JobState::kRunning},
+      {"TO", proto::JobState::kTimeout},   {"OOM", proto::JobState::kOutOfMemory},
+      {"PR", proto::JobState::kPreempted}, {"S", proto::JobState::kSuspended},
+  };
+  for (const auto& [name, st] : kShort) {
+    if (EqualsIgnoreCase(text, name)) return static_cast<int>(st);
+  }
+  proto::JobState st;
+  if (proto::ParseJobState(text, &st)) return static_cast<int>(st);
+  return InvalidArgument("Invalid state: " + text);
+}
+
+std::tm LocalTm(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  return tm;
+}
+
+int64_t FromTm(std::tm tm) {
+  tm.tm_isdst = -1;
+  return static_cast<int64_t>(std::mktime(&tm));
+}
+
+// "HH:MM[:SS]" into tm; false when it is not one.
+bool ParseClock(const std::string& s, std::tm* tm) {
+  int h = 0, m = 0, sec = 0, n = 0;
+  if (std::sscanf(s.c_str(), "%d:%d:%d%n", &h, &m, &sec, &n) == 3 &&
+      static_cast<size_t>(n) == s.size()) {
+  } else if (sec = 0, std::sscanf(s.c_str(), "%d:%d%n", &h, &m, &n) == 2 &&
+                          static_cast<size_t>(n) == s.size()) {
+  } else {
+    return false;
+  }
+  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return false;
+  tm->tm_hour = h;
+  tm->tm_min = m;
+  tm->tm_sec = sec;
+  return true;
+}
+
+Status BadTime(const std::string& text) {
+  return InvalidArgument("Invalid time specification: " + text);
+}
+
+}  // namespace
+
+Result<int64_t> ParseSacctTime(const std::string& text, int64_t now) {
+  const std::string t = ToLower(text);
+  std::tm tm = LocalTm(now);
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  if (t == "now") return now;
+  if (t == "today" || t == "midnight") return FromTm(tm);
+  if (t == "noon") {
+    tm.tm_hour = 12;
+    return FromTm(tm);
+  }
+  if (t == "tomorrow") {
+    tm.tm_mday += 1;
+    return FromTm(tm);
+  }
+  if (t.rfind("now", 0) == 0 && t.size() > 4 && (t[3] == '-' || t[3] == '+')) {
+    size_t i = 4;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+    if (i == 4) return BadTime(text);
+    const int64_t n = std::stoll(t.substr(4, i - 4));
+    const std::string unit = t.substr(i);
+    int64_t mult = 0;
+    if (unit.empty() || unit == "s" || unit == "sec" || unit == "secs" || unit == "seconds") {
+      mult = 1;
+    } else if (unit == "min" || unit == "mins" || unit == "minutes") {
+      mult = 60;
+    } else if (unit == "hour" || unit == "hours") {
+      mult = 3600;
+    } else if (unit == "day" || unit == "days") {
+      mult = 86400;
+    } else if (unit == "week" || unit == "weeks") {
+      mult = 7 * 86400;
+    } else {
+      return BadTime(text);
+    }
+    return t[3] == '-' ? now - n * mult : now + n * mult;
+  }
+  // YYYY-MM-DD[THH:MM[:SS]]
+  int y = 0, mo = 0, d = 0, n = 0;
+  if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3) {
+    std::tm x{};
+    x.tm_year = y - 1900;
+    x.tm_mon = mo - 1;
+    x.tm_mday = d;
+    const std::string rest = t.substr(static_cast<size_t>(n));
+    if (!rest.empty() && (rest[0] != 't' || !ParseClock(rest.substr(1), &x))) return BadTime(text);
+    if (mo < 1 || mo > 12 || d < 1 || d > 31) return BadTime(text);
+    return FromTm(x);
+  }
+  // MM/DD[/YY][-HH:MM[:SS]]
+  if (t.find('/') != std::string::npos) {
+    const size_t dash = t.find('-');
+    const std::string date = t.substr(0, dash);
+    int yy = -1;
+    std::tm x = tm;
+    if (std::sscanf(date.c_str(), "%d/%d/%d%n", &mo, &d, &yy, &n) == 3 &&
+        static_cast<size_t>(n) == date.size()) {
+      x.tm_year = (yy < 100 ? yy + 2000 : yy) - 1900;
+    } else if (std::sscanf(date.c_str(), "%d/%d%n", &mo, &d, &n) != 2 ||
+               static_cast<size_t>(n) != date.size()) {
+      return BadTime(text);
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > 31) return BadTime(text);
+    x.tm_mon = mo - 1;
+    x.tm_mday = d;
+    if (dash != std::string::npos && !ParseClock(t.substr(dash + 1), &x)) return BadTime(text);
+    return FromTm(x);
+  }
+  // HH:MM[:SS] today
+  if (ParseClock(t, &tm)) return FromTm(tm);
+  return BadTime(text);
+}
+
+Result<std::vector<OutputField>> ParseFormat(const std::string& spec) {
+  std::vector<OutputField> out;
+  for (const std::string& item : cli::SplitList(spec)) {
+    const size_t pct = item.find('%');
+    OutputField f;
+    const int width = FieldWidth(item.substr(0, pct), &f.name);
+    if (width == 0)
+      return InvalidArgument("Invalid field requested: \"" + item.substr(0, pct) + "\"");
+    f.width = width;
+    if (pct != std::string::npos) {
+      std::string w = item.substr(pct + 1);
+      const bool left = !w.empty() && w[0] == '-';
+      if (left) w.erase(0, 1);
+      auto n = ParseUint(w, 4096);
+      if (!n.ok() || *n == 0) return InvalidArgument("Invalid field width: \"" + item + "\"");
+      f.width = static_cast<int>(*n);
+      if (left || width < 0) f.width = -f.width;  // JobID stays left-justified
+    }
+    out.push_back(f);
+  }
+  if (out.empty()) return InvalidArgument("No fields given to --format");
+  return out;
+}
+
+Result<HacctOptions> ParseHacctArgs(const std::vector<std::string>& args, int64_t now,
+                                    uint32_t uid) {
+  HacctOptions o;
+  std::string format = kDefaultFields;
+  std::string start, end;
+  bool brief = false, longf = false, format_given = false;
+  auto handler = [&](int opt, const char* arg) -> Status {
+    const std::string v = arg != nullptr ? arg : "";
+    switch (opt) {
+      case 'a':
+        o.all_users = true;
+        break;
+      case 'b':
+        brief = true;
+        break;
+      case 'X':
+        o.allocations = true;
+        break;
+      case 'l':
+        longf = true;
+        break;
+      case 'P':
+        o.parsable = true;
+        o.trailing_delimiter = false;
+        break;
+      case 'p':
+        o.parsable = true;
+        o.trailing_delimiter = true;
+        break;
+      case 'n':
+        o.noheader = true;
+        break;
+      case 'j':
+        for (const std::string& id : cli::SplitList(v)) {
+          // "12", "12.batch", "12.3": the job's rows.
+          auto n = ParseUint(id.substr(0, id.find('.')), UINT64_MAX);
+          if (!n.ok()) return InvalidArgument("Invalid job id: " + id);
+          o.query.job_ids.push_back(*n);
+        }
+        break;
+      case 'u':
+        for (const std::string& u : cli::SplitList(v)) {
+          HERD_ASSIGN_OR_RETURN(uint32_t id, ResolveUid(u));
+          o.query.uids.push_back(id);
+        }
+        break;
+      case 'A':
+        for (const std::string& a : cli::SplitList(v)) o.query.accounts.push_back(a);
+        break;
+      case 'r':
+        for (const std::string& p : cli::SplitList(v)) o.query.partitions.push_back(p);
+        break;
+      case 's':
+        for (const std::string& s : cli::SplitList(v)) {
+          HERD_ASSIGN_OR_RETURN(int st, ParseState(s));
+          o.query.states.push_back(st);
+        }
+        break;
+      case 'S':
+        start = v;
+        break;
+      case 'E':
+        end = v;
+        break;
+      case 'o':
+        format = v;
+        format_given = true;
+        break;
+      case kName:
+        for (const std::string& n : cli::SplitList(v)) o.query.names.push_back(n);
+        break;
+      case kDelimiter:
+        o.delimiter = v;
+        break;
+      case 'h':
+        o.help = true;
+        break;
+      case 'V':
+        o.version = true;
+        break;
+      default:
+        return cli::UsageError("invalid option");
+    }
+    return Status::Ok();
+  };
+  std::vector<std::string> positional;
+  HERD_RETURN_IF_ERROR(
+      cli::RunGetopt("hacct", args, kShortOpts, kLongOpts, false, handler, &positional));
+  if (!positional.empty()) return cli::UsageError("unexpected argument: " + positional[0]);
+  if (brief && !format_given) format = kBriefFields;
+  if (longf && !format_given) format = kLongFields;
+  HERD_ASSIGN_OR_RETURN(o.fields, ParseFormat(format));
+  // sacct: with -S or -j no default window; otherwise since midnight.
+  if (!start.empty()) {
+    HERD_ASSIGN_OR_RETURN(o.query.start, ParseSacctTime(start, now));
+    o.start_given = true;
+  } else if (o.query.job_ids.empty()) {
+    HERD_ASSIGN_OR_RETURN(o.query.start, ParseSacctTime("midnight", now));
+  }
+  if (!end.empty()) {
+    HERD_ASSIGN_OR_RETURN(o.query.end, ParseSacctTime(end, now));
+  }
+  if (o.query.end > 0 && o.query.start > o.query.end) {
+    return InvalidArgument("Start time (" + start + ") requested is after end time (" + end + ")");
+  }
+  // Only your own jobs unless -a, -u or root.
+  if (!o.all_users && o.query.uids.empty() && uid != 0) o.query.uids.push_back(uid);
+  return o;
+}
+
+std::string HacctUsage() {
+  return "Usage: hacct [OPTIONS]   (herd's sacct: jobs from the accounting database)\n"
+         "  -j, --jobs=ID[,ID]       these jobs (no default time window)\n"
+         "  -u, --user=USER[,...]    these users' jobs (default: your own; root: all)\n"
+         "  -a, --allusers           every user's jobs\n"
+         "  -A, --accounts=LIST      these accounts\n"
+         "      --name=NAME[,...]    jobs of these names\n"
+         "  -r, --partition=LIST     these partitions\n"
+         "  -s, --state=LIST         in these states (CA,CD,F,NF,PD,R,TO,OOM or full names)\n"
+         "  -S, --starttime=TIME     eligible or running since (default: midnight)\n"
+         "  -E, --endtime=TIME       ... and up to (default: now)\n"
+         "  -X, --allocations        jobs only, not their steps\n"
+         "  -b, --brief              JobID,State,ExitCode\n"
+         "  -l, --long               the long field list\n"
+         "  -o, --format=FIELDS      fields, each Name or Name%WIDTH\n"
+         "  -P, --parsable2          '|'-separated;  -p, --parsable: with a trailing '|'\n"
+         "      --delimiter=TEXT     separator for -p/-P\n"
+         "  -n, --noheader           no header\n"
+         "      --conf=FILE          herd.conf to read\n";
+}
+
+}  // namespace herd::hacct

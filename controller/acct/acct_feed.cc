@@ -1,0 +1,160 @@
+// herd — AcctFeed.
+#include "controller/acct/acct_feed.h"
+
+#include <algorithm>
+
+#include "common/base/log.h"
+#include "controller/acct/acct_rows.h"
+
+namespace herd::ctld::acct {
+
+AcctFeed::AcctFeed(const ClusterState& state, Clock& clock, std::string type, Opener open)
+    : state_(state), clock_(clock), type_(std::move(type)), open_(std::move(open)) {
+  worker_ = std::thread([this] { Work(); });
+}
+
+AcctFeed::~AcctFeed() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+void AcctFeed::Committed(const AcctTouched& touched) {
+  dirty_.insert(touched.jobs.begin(), touched.jobs.end());
+  for (const NodeUpdated& n : touched.nodes) node_events_.push_back(NodeEventOf(n));
+}
+
+void AcctFeed::Resync() {
+  for (const auto& [id, j] : state_.jobs()) {
+    if (!j.acct_stored) dirty_.insert(id);
+  }
+}
+
+std::vector<uint64_t> AcctFeed::Pump() {
+  const int64_t now = clock_.MonotonicMs();
+  Collect(now);
+  Send(now);
+  std::vector<uint64_t> stored;
+  if (!stored_.empty() &&
+      (now - last_stored_ms_ >= kStoredIntervalMs || stored_.size() >= kBatchJobs)) {
+    stored.swap(stored_);
+    last_stored_ms_ = now;
+  }
+  return stored;
+}
+
+void AcctFeed::Collect(int64_t now) {
+  if (busy_) {
+    std::unique_lock<std::mutex> l(mu_);
+    if (!result_ready_) return;
+    result_ready_ = false;
+    Status r = result_;
+    l.unlock();
+    busy_ = false;
+    if (r.ok()) {
+      if (link_ != "up") HERD_LOG(Info) << "accounting: the database stores again";
+      link_ = "up";
+      error_.clear();
+      retry_delay_ms_ = kRetryMinMs;
+      stored_.insert(stored_.end(), sent_finished_.begin(), sent_finished_.end());
+    } else {
+      if (link_ != "down" || error_ != r.message()) {
+        HERD_LOG(Warning) << "accounting: the database does not store (kept for later, next try"
+                          << " in " << retry_delay_ms_ << " ms): " << r.message();
+      }
+      link_ = "down";
+      error_ = r.message();
+      dirty_.insert(sent_jobs_.begin(), sent_jobs_.end());
+      node_events_.insert(node_events_.begin(), sent_events_.begin(), sent_events_.end());
+      retry_at_ms_ = now + retry_delay_ms_;
+      retry_delay_ms_ = std::min(retry_delay_ms_ * 2, kRetryMaxMs);
+    }
+    sent_jobs_.clear();
+    sent_finished_.clear();
+    sent_events_.clear();
+  }
+}
+
+void AcctFeed::Send(int64_t now) {
+  if (busy_ || now < retry_at_ms_ || (dirty_.empty() && node_events_.empty())) return;
+  if (now - last_send_ms_ < kSendIntervalMs && dirty_.size() < kBatchJobs) return;
+  auto batch = std::make_unique<Batch>();
+  while (!dirty_.empty() && batch->jobs.size() < kBatchJobs) {
+    const uint64_t id = *dirty_.begin();
+    dirty_.erase(dirty_.begin());
+    const Job* j = state_.FindJob(id);
+    if (j == nullptr || j->acct_stored) continue;
+    batch->jobs.push_back(JobRowOf(*j));
+    for (StepRow& s : StepRowsOf(*j)) batch->steps.push_back(std::move(s));
+    sent_jobs_.push_back(id);
+    if (proto::IsFinished(j->state)) sent_finished_.push_back(id);
+  }
+  while (!node_events_.empty() && batch->node_events.size() < kBatchNodeEvents) {
+    batch->node_events.push_back(node_events_.front());
+    sent_events_.push_back(std::move(node_events_.front()));
+    node_events_.pop_front();
+  }
+  if (batch->size() == 0) return;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    todo_ = std::move(batch);
+  }
+  busy_ = true;
+  last_send_ms_ = now;
+  cv_.notify_one();
+}
+
+void AcctFeed::Work() {
+  std::unique_ptr<AcctStore> store;
+  for (;;) {
+    std::unique_ptr<Batch> batch;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait(l, [this] { return stop_ || todo_ != nullptr; });
+      if (stop_) return;
+      batch = std::move(todo_);
+    }
+    Status s;
+    if (store == nullptr) {
+      auto opened = open_();
+      if (opened.ok()) {
+        store = std::move(*opened);
+      } else {
+        s = opened.error();
+      }
+    }
+    if (store != nullptr) {
+      s = store->Put(*batch);
+      if (!s.ok()) store.reset();  // a new connection for the next try
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    result_ = s;
+    result_ready_ = true;
+  }
+}
+
+size_t AcctFeed::backlog() const {
+  return dirty_.size() + node_events_.size() + sent_jobs_.size() + sent_events_.size() +
+         stored_.size();
+}
+
+bool AcctFeed::idle() const {
+  return !busy_ && dirty_.empty() && node_events_.empty() && stored_.empty();
+}
+
+void AcctFeed::Describe(proto::HaStatusReply* st) const {
+  st->acct_type = type_;
+  st->acct_link = link_;
+  st->acct_error = error_;
+  // Finished jobs not stored yet count too: on the passive they are the whole backlog.
+  uint64_t unstored = 0;
+  for (const auto& [id, j] : state_.jobs()) {
+    if (proto::IsFinished(j.state) && !j.acct_stored) unstored++;
+  }
+  st->acct_backlog = std::max<uint64_t>(backlog(), unstored);
+}
+
+}  // namespace herd::ctld::acct

@@ -1,0 +1,92 @@
+// herd — the controller's accounting component: it keeps which jobs and node changes are
+// not in the database yet, builds their rows from the state and hands them, a batch at a
+// time, to a worker thread that writes them (so a slow or absent database never holds up
+// the controller's loop). Rows are upserts: what a restart or a failover sends again
+// replaces itself. The backlog is the state itself: a finished job is kept (journaled,
+// replicated, checkpointed) until its final row is stored (AcctStored). Node changes wait
+// in memory only (doc/accounting.md).
+#pragma once
+
+#include <climits>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "common/base/clock.h"
+#include "controller/acct/acct_hook.h"
+#include "controller/acct/acct_store.h"
+#include "controller/state/cluster_state.h"
+
+namespace herd::ctld::acct {
+
+class AcctFeed : public AcctHook {
+ public:
+  using Opener = std::function<Result<std::unique_ptr<AcctStore>>()>;
+  // `open` connects to the database (and migrates it); called by the worker, again after
+  // every failure.
+  AcctFeed(const ClusterState& state, Clock& clock, std::string type, Opener open);
+  ~AcctFeed() override;
+  AcctFeed(const AcctFeed&) = delete;
+  AcctFeed& operator=(const AcctFeed&) = delete;
+
+  void Committed(const AcctTouched& touched) override;
+  void Resync() override;
+  std::vector<uint64_t> Pump() override;
+  void Describe(proto::HaStatusReply* st) const override;
+
+  // Jobs and node changes not stored yet (in flight included).
+  size_t backlog() const;
+  // Nothing waits and nothing is in flight (tests).
+  bool idle() const;
+  static constexpr size_t kBatchJobs = 2000;
+  static constexpr size_t kBatchNodeEvents = 500;
+  // A batch goes out at most this often unless a full one waits: the rows of a job that
+  // changes several times meanwhile are written once, and each transaction's sync is
+  // shared by more rows.
+  static constexpr int64_t kSendIntervalMs = 250;
+  // Stored jobs are handed back (journaled as AcctStored) at most this often unless many
+  // wait: a record in a batch that commits anyway, not a sync of its own per batch.
+  static constexpr int64_t kStoredIntervalMs = 1000;
+  static constexpr int64_t kRetryMinMs = 500;
+  static constexpr int64_t kRetryMaxMs = 5000;
+
+ private:
+  // Takes the worker's answer for the batch in flight, if it came.
+  void Collect(int64_t now);
+  // Hands the next batch to the worker, when due.
+  void Send(int64_t now);
+  void Work();
+
+  const ClusterState& state_;
+  Clock& clock_;
+  std::string type_;
+  Opener open_;
+  // Loop thread only.
+  std::set<uint64_t> dirty_;  // jobs whose rows are to be sent, oldest first
+  std::deque<NodeEventRow> node_events_;
+  bool busy_ = false;                    // a batch is with the worker
+  std::vector<uint64_t> sent_jobs_;      // of the batch in flight
+  std::vector<uint64_t> sent_finished_;  // its finished jobs, stored when it is
+  std::vector<NodeEventRow> sent_events_;
+  std::vector<uint64_t> stored_;  // stored, not yet handed back
+  int64_t last_send_ms_ = INT64_MIN / 2;
+  int64_t last_stored_ms_ = INT64_MIN / 2;
+  int64_t retry_at_ms_ = 0;
+  int64_t retry_delay_ms_ = kRetryMinMs;
+  std::string link_ = "connecting";
+  std::string error_;
+  // Shared with the worker.
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::unique_ptr<Batch> todo_;  // for the worker
+  bool result_ready_ = false;
+  Status result_;
+  bool stop_ = false;
+  std::thread worker_;
+};
+
+}  // namespace herd::ctld::acct

@@ -1,0 +1,48 @@
+// herd — where accounting meets the controller core: the one interface the core calls
+// (controller/acct/acct_feed.h implements it). The core tells it which jobs and nodes the
+// events of each durable batch touched; once per flush while active it lets it hand rows to
+// the database and journals, as AcctStored, the finished jobs it reports stored. The core
+// keeps a finished job until it is stored, so the journal and checkpoint (replicated to
+// the passive) are the backlog: nothing is lost while the database is away.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/proto/ha_messages.h"
+#include "controller/state/events.h"
+
+namespace herd::ctld {
+
+// Notes what an event touched: a job (its row and its steps' rows are sent again), or a
+// node's state (a node event row).
+struct AcctTouched {
+  std::vector<uint64_t> jobs;
+  std::vector<NodeUpdated> nodes;
+  bool empty() const { return jobs.empty() && nodes.empty(); }
+};
+inline void AcctNote(const JobSubmitted& e, AcctTouched* t) { t->jobs.push_back(e.job.id); }
+inline void AcctNote(const NodeUpdated& e, AcctTouched* t) { t->nodes.push_back(e); }
+inline void AcctNote(const PartitionUpdated&, AcctTouched*) {}
+inline void AcctNote(const AcctStored&, AcctTouched*) {}
+template <class E>
+void AcctNote(const E& e, AcctTouched* t) {
+  t->jobs.push_back(e.job_id);
+}
+
+class AcctHook {
+ public:
+  virtual ~AcctHook() = default;
+  // What the events of a batch the journal has made durable touched, in order.
+  virtual void Committed(const AcctTouched& touched) = 0;
+  // Any job may be unsent (the controller recovered, or became active): look at all.
+  virtual void Resync() = 0;
+  // Once per flush while active and everything committed is also on the passive:
+  // hands what changed to the database link; returns finished jobs it now knows stored.
+  virtual std::vector<uint64_t> Pump() = 0;
+  // The link's state and backlog, for hcontrol ping and hinfo --controllers.
+  virtual void Describe(proto::HaStatusReply* st) const = 0;
+};
+
+}  // namespace herd::ctld

@@ -1,0 +1,387 @@
+// herd — AcctStore: rows in and out. Every statement is prepared (values are bound, never
+// spliced into SQL text); a query's text depends only on which filters it uses.
+#include "controller/acct/acct_store.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace herd::ctld::acct {
+namespace {
+
+constexpr const char* kJobCols =
+    "job_id, array_job_id, array_task_id, name, uid, user_name, gid, account, qos, part,"
+    " submit_time, eligible_time, start_time, end_time, state, reason, exit_status,"
+    " derived_exit, nodes, nnodes, alloc_cpus, alloc_mem_mb, req_cpus, req_mem_mb,"
+    " req_mem_per_cpu, req_nodes, time_limit_s, work_dir, submit_line, priority, restarts,"
+    " batch";
+constexpr int kJobColCount = 32;
+
+constexpr const char* kStepCols =
+    "job_id, step_id, name, state, start_time, end_time, exit_status, nodes, nnodes, ntasks,"
+    " alloc_cpus, user_cpu_us, sys_cpu_us, max_rss_kb, max_rss_node, max_rss_task,"
+    " ave_rss_kb, max_vmsize_kb, disk_read, disk_write, energy_j";
+constexpr int kStepColCount = 21;
+
+using V = SqlValue;
+
+std::vector<SqlValue> JobValues(const JobRow& j) {
+  return {V::Int(static_cast<int64_t>(j.job_id)),
+          V::IntOrNull(j.array_job_id),
+          V::IntOrNull(j.array_task_id),
+          V::Text(j.name),
+          V::Int(j.uid),
+          V::Text(j.user),
+          V::Int(j.gid),
+          V::Text(j.account),
+          V::Text(j.qos),
+          V::Text(j.partition),
+          V::Int(j.submit_time),
+          V::Int(j.eligible_time),
+          V::Int(j.start_time),
+          V::Int(j.end_time),
+          V::Int(j.state),
+          V::Text(j.reason),
+          V::Int(j.exit_status),
+          V::Int(j.derived_exit),
+          V::Text(j.nodes),
+          V::Int(j.nnodes),
+          V::Int(j.alloc_cpus),
+          V::Int(static_cast<int64_t>(j.alloc_mem_mb)),
+          V::Int(j.req_cpus),
+          V::Int(static_cast<int64_t>(j.req_mem_mb)),
+          V::Int(j.req_mem_per_cpu ? 1 : 0),
+          V::Int(j.req_nodes),
+          V::Int(j.time_limit_s),
+          V::Text(j.work_dir),
+          V::Text(j.submit_line),
+          V::Int(j.priority),
+          V::Int(j.restarts),
+          V::Int(j.batch ? 1 : 0)};
+}
+
+JobRow JobOf(const SqlRow& r) {
+  JobRow j;
+  size_t c = 0;
+  j.job_id = static_cast<uint64_t>(r.AsInt(c++));
+  j.array_job_id = r.AsInt(c++, -1);
+  j.array_task_id = r.AsInt(c++, -1);
+  j.name = r.AsText(c++);
+  j.uid = static_cast<uint32_t>(r.AsInt(c++));
+  j.user = r.AsText(c++);
+  j.gid = static_cast<uint32_t>(r.AsInt(c++));
+  j.account = r.AsText(c++);
+  j.qos = r.AsText(c++);
+  j.partition = r.AsText(c++);
+  j.submit_time = r.AsInt(c++);
+  j.eligible_time = r.AsInt(c++);
+  j.start_time = r.AsInt(c++);
+  j.end_time = r.AsInt(c++);
+  j.state = static_cast<int>(r.AsInt(c++));
+  j.reason = r.AsText(c++);
+  j.exit_status = static_cast<int32_t>(r.AsInt(c++));
+  j.derived_exit = static_cast<int32_t>(r.AsInt(c++));
+  j.nodes = r.AsText(c++);
+  j.nnodes = static_cast<uint32_t>(r.AsInt(c++));
+  j.alloc_cpus = static_cast<uint32_t>(r.AsInt(c++));
+  j.alloc_mem_mb = static_cast<uint64_t>(r.AsInt(c++));
+  j.req_cpus = static_cast<uint32_t>(r.AsInt(c++));
+  j.req_mem_mb = static_cast<uint64_t>(r.AsInt(c++));
+  j.req_mem_per_cpu = r.AsInt(c++) != 0;
+  j.req_nodes = static_cast<uint32_t>(r.AsInt(c++));
+  j.time_limit_s = r.AsInt(c++);
+  j.work_dir = r.AsText(c++);
+  j.submit_line = r.AsText(c++);
+  j.priority = static_cast<uint32_t>(r.AsInt(c++));
+  j.restarts = static_cast<uint32_t>(r.AsInt(c++));
+  j.batch = r.AsInt(c++) != 0;
+  return j;
+}
+
+std::vector<SqlValue> StepValues(const StepRow& s) {
+  return {V::Int(static_cast<int64_t>(s.job_id)),
+          V::Int(s.step_id),
+          V::Text(s.name),
+          V::Int(s.state),
+          V::Int(s.start_time),
+          V::Int(s.end_time),
+          V::Int(s.exit_status),
+          V::Text(s.nodes),
+          V::Int(s.nnodes),
+          V::Int(s.ntasks),
+          V::Int(s.alloc_cpus),
+          V::IntOrNull(s.user_cpu_us),
+          V::IntOrNull(s.sys_cpu_us),
+          V::IntOrNull(s.max_rss_kb),
+          s.max_rss_node.empty() ? V::Null() : V::Text(s.max_rss_node),
+          V::IntOrNull(s.max_rss_task),
+          V::IntOrNull(s.ave_rss_kb),
+          V::IntOrNull(s.max_vmsize_kb),
+          V::IntOrNull(s.disk_read_bytes),
+          V::IntOrNull(s.disk_write_bytes),
+          V::IntOrNull(s.energy_j)};
+}
+
+StepRow StepOf(const SqlRow& r) {
+  StepRow s;
+  size_t c = 0;
+  s.job_id = static_cast<uint64_t>(r.AsInt(c++));
+  s.step_id = static_cast<uint32_t>(r.AsInt(c++));
+  s.name = r.AsText(c++);
+  s.state = static_cast<int>(r.AsInt(c++));
+  s.start_time = r.AsInt(c++);
+  s.end_time = r.AsInt(c++);
+  s.exit_status = static_cast<int32_t>(r.AsInt(c++));
+  s.nodes = r.AsText(c++);
+  s.nnodes = static_cast<uint32_t>(r.AsInt(c++));
+  s.ntasks = static_cast<uint32_t>(r.AsInt(c++));
+  s.alloc_cpus = static_cast<uint32_t>(r.AsInt(c++));
+  s.user_cpu_us = r.AsInt(c++, -1);
+  s.sys_cpu_us = r.AsInt(c++, -1);
+  s.max_rss_kb = r.AsInt(c++, -1);
+  s.max_rss_node = r.AsText(c++);
+  s.max_rss_task = r.AsInt(c++, -1);
+  s.ave_rss_kb = r.AsInt(c++, -1);
+  s.max_vmsize_kb = r.AsInt(c++, -1);
+  s.disk_read_bytes = r.AsInt(c++, -1);
+  s.disk_write_bytes = r.AsInt(c++, -1);
+  s.energy_j = r.AsInt(c++, -1);
+  return s;
+}
+
+// "INSERT INTO t (cluster, cols) VALUES ($1, ..., $n+1) ON CONFLICT (keys) DO UPDATE SET
+// col = excluded.col, ...": a row sent again replaces the one stored.
+std::string Upsert(const std::string& table, const std::string& cols, int ncols,
+                   const std::string& keys, size_t nkeys) {
+  std::string sql = "INSERT INTO " + table + " (cluster, " + cols + ") VALUES (";
+  for (int i = 1; i <= ncols + 1; ++i) sql += (i > 1 ? ", $" : "$") + std::to_string(i);
+  sql += ") ON CONFLICT (" + keys + ") DO UPDATE SET ";
+  // The columns after the keys (the first nkeys - 1 of `cols`, after cluster, are keys).
+  size_t pos = 0, index = 0;
+  bool first = true;
+  while (pos <= cols.size()) {
+    size_t comma = cols.find(',', pos);
+    std::string c = cols.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    while (!c.empty() && c.front() == ' ') c.erase(0, 1);
+    if (++index >= nkeys) {
+      sql += (first ? "" : ", ") + c + " = excluded." + c;
+      first = false;
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return sql;
+}
+
+void AppendIn(std::string* sql, std::vector<SqlValue>* params, const char* col,
+              const std::vector<SqlValue>& values) {
+  if (values.empty()) return;
+  *sql += std::string(" AND ") + col + " IN (";
+  for (size_t i = 0; i < values.size(); ++i) {
+    params->push_back(values[i]);
+    *sql += (i == 0 ? "$" : ", $") + std::to_string(params->size());
+  }
+  *sql += ")";
+}
+
+template <class T, class F>
+std::vector<SqlValue> ValuesOf(const std::vector<T>& in, F f) {
+  std::vector<SqlValue> out;
+  for (const T& x : in) out.push_back(f(x));
+  return out;
+}
+
+}  // namespace
+
+AcctStore::AcctStore(std::unique_ptr<SqlConn> conn, std::string cluster)
+    : conn_(std::move(conn)), cluster_(std::move(cluster)) {}
+
+Status AcctStore::Prepared(const std::string& sql, const std::vector<SqlValue>& params,
+                           std::vector<SqlRow>* out) {
+  // The text is the name: one preparation per distinct statement and connection.
+  HERD_RETURN_IF_ERROR(conn_->Prepare(sql, sql));
+  return conn_->Run(sql, params, out);
+}
+
+Status AcctStore::PutJob(const JobRow& j) {
+  static const std::string sql = Upsert("jobs", kJobCols, kJobColCount, "cluster, job_id", 2);
+  std::vector<SqlValue> p{V::Text(cluster_)};
+  for (auto& v : JobValues(j)) p.push_back(std::move(v));
+  return Prepared(sql, p, nullptr);
+}
+
+Status AcctStore::PutStep(const StepRow& s) {
+  static const std::string sql =
+      Upsert("steps", kStepCols, kStepColCount, "cluster, job_id, step_id", 3);
+  std::vector<SqlValue> p{V::Text(cluster_)};
+  for (auto& v : StepValues(s)) p.push_back(std::move(v));
+  return Prepared(sql, p, nullptr);
+}
+
+Status AcctStore::PutNodeEvent(const NodeEventRow& e) {
+  // A change closes the node's open period; "UP" opens none. Sent again, a period keeps
+  // the end a later change gave it.
+  HERD_RETURN_IF_ERROR(Prepared(
+      "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND time_end = 0"
+      " AND time_start < $3",
+      {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start)}, nullptr));
+  if (e.state == "UP") return Status::Ok();
+  return Prepared(
+      "INSERT INTO node_events (cluster, node, time_start, time_end, state, reason, reason_uid)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (cluster, node, time_start) DO UPDATE"
+      " SET state = excluded.state, reason = excluded.reason, reason_uid = excluded.reason_uid",
+      {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start), V::Int(e.time_end),
+       V::Text(e.state), V::Text(e.reason), V::Int(e.reason_uid)},
+      nullptr);
+}
+
+Status AcctStore::Put(const Batch& batch) {
+  HERD_RETURN_IF_ERROR(conn_->Exec("BEGIN"));
+  Status s;
+  for (size_t i = 0; i < batch.jobs.size() && s.ok(); ++i) s = PutJob(batch.jobs[i]);
+  for (size_t i = 0; i < batch.steps.size() && s.ok(); ++i) s = PutStep(batch.steps[i]);
+  for (size_t i = 0; i < batch.node_events.size() && s.ok(); ++i) {
+    s = PutNodeEvent(batch.node_events[i]);
+  }
+  if (s.ok()) s = conn_->Exec("COMMIT");
+  if (!s.ok()) (void)conn_->Exec("ROLLBACK");
+  return s;
+}
+
+Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
+  std::vector<SqlValue> p{V::Text(cluster_)};
+  std::string sql = std::string("SELECT ") + kJobCols + " FROM jobs WHERE cluster = $1";
+  auto u64 = [](uint64_t x) { return V::Int(static_cast<int64_t>(x)); };
+  auto text = [](const std::string& x) { return V::Text(x); };
+  AppendIn(&sql, &p, "job_id", ValuesOf(q.job_ids, u64));
+  AppendIn(&sql, &p, "uid", ValuesOf(q.uids, [](uint32_t x) { return V::Int(x); }));
+  AppendIn(&sql, &p, "account", ValuesOf(q.accounts, text));
+  AppendIn(&sql, &p, "name", ValuesOf(q.names, text));
+  AppendIn(&sql, &p, "part", ValuesOf(q.partitions, text));
+  AppendIn(&sql, &p, "state", ValuesOf(q.states, [](int x) { return V::Int(x); }));
+  if (q.end > 0) {
+    p.push_back(V::Int(q.end));
+    sql += " AND submit_time <= $" + std::to_string(p.size());
+  }
+  // A window is two queries, jobs ended in it and jobs not ended, each of which an index
+  // on (cluster, [uid,] end_time) serves (one with an OR would scan). No ORDER BY in SQL
+  // either: it makes the planner walk the primary key instead; rows are sorted here.
+  std::vector<std::string> parts{""};
+  if (q.start > 0) {
+    p.push_back(V::Int(q.start));
+    parts = {" AND end_time >= $" + std::to_string(p.size()), " AND end_time = 0"};
+  }
+  std::vector<JobRow> jobs;
+  for (const std::string& part : parts) {
+    std::vector<SqlValue> params = p;
+    std::string text_sql = sql + part;
+    if (part.find('$') == std::string::npos && q.start > 0) params.pop_back();
+    if (q.limit > 0) {
+      params.push_back(V::Int(static_cast<int64_t>(q.limit)));
+      text_sql += " ORDER BY job_id LIMIT $" + std::to_string(params.size());
+    }
+    std::vector<SqlRow> rows;
+    HERD_RETURN_IF_ERROR(Prepared(text_sql, params, &rows));
+    for (const SqlRow& r : rows) jobs.push_back(JobOf(r));
+  }
+  std::sort(jobs.begin(), jobs.end(),
+            [](const JobRow& a, const JobRow& b) { return a.job_id < b.job_id; });
+  if (q.limit > 0 && jobs.size() > q.limit) jobs.resize(q.limit);
+  if (q.with_steps && !jobs.empty()) HERD_RETURN_IF_ERROR(LoadSteps(&jobs));
+  return jobs;
+}
+
+Status AcctStore::LoadSteps(std::vector<JobRow>* jobs) {
+  // Steps of the jobs found, in chunks (bounded statement size).
+  constexpr size_t kChunk = 256;
+  for (size_t at = 0; at < jobs->size(); at += kChunk) {
+    size_t n = std::min(kChunk, jobs->size() - at);
+    std::vector<SqlValue> ids;
+    for (size_t i = 0; i < n; ++i)
+      ids.push_back(V::Int(static_cast<int64_t>((*jobs)[at + i].job_id)));
+    std::vector<SqlValue> p{V::Text(cluster_)};
+    std::string sql = std::string("SELECT ") + kStepCols + " FROM steps WHERE cluster = $1";
+    AppendIn(&sql, &p, "job_id", ids);
+    sql += " ORDER BY job_id, step_id";
+    std::vector<SqlRow> rows;
+    HERD_RETURN_IF_ERROR(Prepared(sql, p, &rows));
+    size_t j = at;
+    for (const SqlRow& r : rows) {
+      StepRow s = StepOf(r);
+      while (j < at + n && (*jobs)[j].job_id != s.job_id) ++j;
+      if (j == at + n) break;  // ordered alike: cannot happen
+      (*jobs)[j].steps.push_back(std::move(s));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<NodeEventRow>> AcctStore::NodeEvents(const std::string& node) {
+  std::vector<SqlRow> rows;
+  HERD_RETURN_IF_ERROR(
+      Prepared("SELECT node, time_start, time_end, state, reason, reason_uid FROM node_events"
+               " WHERE cluster = $1 AND node = $2 ORDER BY time_start",
+               {V::Text(cluster_), V::Text(node)}, &rows));
+  std::vector<NodeEventRow> out;
+  for (const SqlRow& r : rows) {
+    out.push_back({r.AsText(0), r.AsInt(1), r.AsInt(2), r.AsText(3), r.AsText(4),
+                   static_cast<uint32_t>(r.AsInt(5))});
+  }
+  return out;
+}
+
+namespace {
+// libpq connection-string value: single-quoted, with \ and ' escaped.
+std::string PgQuote(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+}  // namespace
+
+StorageConfig StorageConfigOf(const ClusterConfig& config) {
+  StorageConfig c;
+  c.type = config.acct_type;
+  c.loc = config.acct_loc;
+  if (c.loc.empty() && c.type == "accounting_storage/sqlite") {
+    c.loc = config.state_dir + "/accounting.db";
+  }
+  c.host = config.acct_host;
+  c.port = config.acct_port;
+  c.user = config.acct_user;
+  c.pass_file = config.acct_pass_file;
+  c.cluster = config.cluster_name;
+  return c;
+}
+
+Result<std::unique_ptr<AcctStore>> OpenStore(const StorageConfig& c, bool read_only) {
+  std::unique_ptr<SqlConn> conn;
+  if (c.type == "accounting_storage/sqlite") {
+    if (c.loc.empty()) return InvalidArgument("AccountingStorageLoc: the SQLite file is not set");
+    HERD_ASSIGN_OR_RETURN(conn, OpenSqlite(c.loc, read_only));
+  } else if (c.type == "accounting_storage/pgsql" || c.type == "accounting_storage/postgresql") {
+    std::string ci = "dbname=" + PgQuote(c.loc.empty() ? "herd" : c.loc);
+    if (!c.host.empty()) ci += " host=" + PgQuote(c.host);
+    if (c.port != 0) ci += " port=" + std::to_string(c.port);
+    if (!c.user.empty()) ci += " user=" + PgQuote(c.user);
+    if (!c.pass_file.empty()) {
+      std::ifstream in(c.pass_file);
+      std::string pass;
+      if (!in || !std::getline(in, pass)) {
+        return PermissionDenied("AccountingStoragePass: cannot read " + c.pass_file);
+      }
+      ci += " password=" + PgQuote(pass);
+    }
+    ci += " connect_timeout=5 application_name=herd";
+    HERD_ASSIGN_OR_RETURN(conn, OpenPostgres(ci));
+  } else {
+    return InvalidArgument("AccountingStorageType: unknown type '" + c.type + "'");
+  }
+  auto store = std::make_unique<AcctStore>(std::move(conn), c.cluster);
+  if (!read_only) HERD_RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+}  // namespace herd::ctld::acct

@@ -1,0 +1,66 @@
+// herd — the accounting database: a versioned schema over a SqlConn (SQLite or
+// PostgreSQL), rows stored idempotently (a row sent again replaces itself, it is never a
+// second row), and the queries hacct makes. Used by one thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/base/status.h"
+#include "common/config/config.h"
+#include "controller/acct/acct_record.h"
+#include "controller/acct/sql_conn.h"
+
+namespace herd::ctld::acct {
+
+// The schema this build writes. Each version's migration is in acct_schema.cc; a database
+// of any earlier version is brought up to this one when opened for writing.
+constexpr int kSchemaVersion = 2;
+
+class AcctStore {
+ public:
+  // `cluster`: ClusterName; every row carries it, so clusters can share a database.
+  AcctStore(std::unique_ptr<SqlConn> conn, std::string cluster);
+
+  // Migrates the schema up to `target` (kSchemaVersion; tests pass older ones). A database
+  // newer than this build is refused (kFailedPrecondition).
+  Status Migrate(int target = kSchemaVersion);
+  // The schema version found in the database (0 = empty).
+  Result<int> SchemaVersion();
+  // Stores a batch in one transaction: all of it or nothing.
+  Status Put(const Batch& batch);
+  // Jobs of this cluster matching `q`, by job id, each with its steps when asked.
+  Result<std::vector<JobRow>> Jobs(const JobQuery& q);
+  Result<std::vector<NodeEventRow>> NodeEvents(const std::string& node);
+
+  SqlConn& conn() { return *conn_; }
+
+ private:
+  Status Prepared(const std::string& sql, const std::vector<SqlValue>& params,
+                  std::vector<SqlRow>* out);
+  Status PutJob(const JobRow& j);
+  Status PutStep(const StepRow& s);
+  Status PutNodeEvent(const NodeEventRow& e);
+  Status LoadSteps(std::vector<JobRow>* jobs);
+
+  std::unique_ptr<SqlConn> conn_;
+  std::string cluster_;
+};
+
+// Opens the database a herd.conf names (AccountingStorageType, -Loc, -Host, -Port, -User,
+// -Pass). `read_only`: for hacct (SQLite opened read-only; no migration).
+struct StorageConfig {
+  std::string type;  // "accounting_storage/sqlite" or "accounting_storage/pgsql"
+  std::string loc;   // SQLite: the file; PostgreSQL: the database name
+  std::string host;  // PostgreSQL: host name or socket directory
+  uint32_t port = 0;
+  std::string user;
+  std::string pass_file;  // a file holding the password (PostgreSQL)
+  std::string cluster;
+};
+Result<std::unique_ptr<AcctStore>> OpenStore(const StorageConfig& c, bool read_only);
+// From herd.conf; the SQLite file defaults to StateDir/accounting.db.
+StorageConfig StorageConfigOf(const ClusterConfig& config);
+
+}  // namespace herd::ctld::acct

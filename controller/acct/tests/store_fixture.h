@@ -1,0 +1,77 @@
+// herd tests — the same accounting tests on each back-end: a fresh SQLite file or a fresh
+// PostgreSQL database (of the test program's private server) per test.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <memory>
+#include <string>
+
+#include "controller/acct/acct_store.h"
+#include "controller/acct/tests/pg_server.h"
+
+namespace herd::ctld::acct::testing {
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/herd-acct-test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    if (GetParam() == "postgresql") {
+      ASSERT_TRUE(PgServer::Get().ok()) << "the private PostgreSQL server did not start";
+      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      std::string db = "t";
+      for (char c : name)
+        db +=
+            std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+      conninfo_ = PgServer::Get().NewDatabase(db);
+      ASSERT_FALSE(conninfo_.empty());
+    }
+  }
+  void TearDown() override {
+    std::string rm = "rm -rf " + dir_;
+    (void)std::system(rm.c_str());
+  }
+
+  // A new connection to the test's database (`cluster` on its rows), schema not touched.
+  std::unique_ptr<AcctStore> Connect(const std::string& cluster = "c1") {
+    Result<std::unique_ptr<SqlConn>> conn =
+        GetParam() == "postgresql" ? OpenPostgres(conninfo_) : OpenSqlite(dir_ + "/acct.db", false);
+    EXPECT_TRUE(conn.ok()) << conn.error().message();
+    if (!conn.ok()) return nullptr;
+    return std::make_unique<AcctStore>(std::move(*conn), cluster);
+  }
+  // Connected and migrated to the current schema.
+  std::unique_ptr<AcctStore> Open(const std::string& cluster = "c1") {
+    auto s = Connect(cluster);
+    if (s == nullptr) return nullptr;
+    Status m = s->Migrate();
+    EXPECT_TRUE(m.ok()) << m.message();
+    return s;
+  }
+
+  // The StorageConfig that names this test's database (for OpenStore and the feed).
+  StorageConfig Config() const {
+    StorageConfig c;
+    c.cluster = "c1";
+    if (GetParam() == "postgresql") {
+      c.type = "accounting_storage/pgsql";
+      c.host = PgServer::Get().socket_dir();
+      c.port = PgServer::Get().port();
+      c.user = "postgres";
+      c.loc = conninfo_.substr(conninfo_.rfind('=') + 1);
+    } else {
+      c.type = "accounting_storage/sqlite";
+      c.loc = dir_ + "/acct.db";
+    }
+    return c;
+  }
+
+  std::string dir_;
+  std::string conninfo_;
+};
+
+}  // namespace herd::ctld::acct::testing

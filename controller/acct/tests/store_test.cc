@@ -1,0 +1,186 @@
+// herd — the accounting database on SQLite and on a real PostgreSQL server: schema and
+// migrations, idempotent rows, the queries hacct makes.
+#include "controller/acct/tests/store_fixture.h"
+
+namespace herd::ctld::acct::testing {
+namespace {
+
+JobRow MakeJob(uint64_t id, uint32_t uid, int state, int64_t submit, int64_t end) {
+  JobRow j;
+  j.job_id = id;
+  j.name = "job" + std::to_string(id);
+  j.uid = uid;
+  j.user = "u" + std::to_string(uid);
+  j.gid = uid;
+  j.partition = "debug";
+  j.submit_time = submit;
+  j.eligible_time = submit;
+  j.start_time = end > 0 ? submit + 1 : 0;
+  j.end_time = end;
+  j.state = state;
+  j.nodes = "n[1-2]";
+  j.nnodes = 2;
+  j.alloc_cpus = 4;
+  j.req_cpus = 4;
+  j.time_limit_s = 600;
+  j.work_dir = "/home/u";
+  return j;
+}
+
+StepRow MakeStep(uint64_t job, uint32_t step) {
+  StepRow s;
+  s.job_id = job;
+  s.step_id = step;
+  s.name = "hostname";
+  s.state = 4;
+  s.start_time = 1000;
+  s.end_time = 1010;
+  s.nodes = "n1";
+  s.nnodes = 1;
+  s.ntasks = 2;
+  s.alloc_cpus = 2;
+  return s;
+}
+
+TEST_P(StoreTest, NewDatabaseGetsTheCurrentSchema) {
+  auto s = Open();
+  ASSERT_NE(s, nullptr);
+  auto v = s->SchemaVersion();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, kSchemaVersion);
+  // Opening again migrates nothing and fails nothing.
+  auto again = Open();
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(*again->SchemaVersion(), kSchemaVersion);
+}
+
+TEST_P(StoreTest, EachEarlierVersionMigratesWithItsRowsKept) {
+  for (int from = 1; from < kSchemaVersion; ++from) {
+    auto old = Connect("c" + std::to_string(from));
+    ASSERT_TRUE(old->Migrate(from).ok());
+    ASSERT_EQ(*old->SchemaVersion(), from);
+    Batch b;
+    b.jobs.push_back(MakeJob(from, 1000, 4, 100, 200));
+    ASSERT_TRUE(old->Put(b).ok());
+    old.reset();
+    auto now = Open("c" + std::to_string(from));
+    EXPECT_EQ(*now->SchemaVersion(), kSchemaVersion);
+    auto jobs = now->Jobs({});
+    ASSERT_TRUE(jobs.ok()) << jobs.error().message();
+    ASSERT_EQ(jobs->size(), 1u);
+    EXPECT_EQ((*jobs)[0].job_id, static_cast<uint64_t>(from));
+  }
+}
+
+TEST_P(StoreTest, NewerSchemaIsRefused) {
+  auto s = Open();
+  ASSERT_TRUE(s->conn().Exec("UPDATE herd_meta SET value = 99 WHERE name = 'schema_version'").ok());
+  Status m = s->Migrate();
+  EXPECT_EQ(m.code(), Code::kFailedPrecondition);
+  EXPECT_NE(m.message().find("99"), std::string::npos);
+}
+
+TEST_P(StoreTest, ARowSentAgainReplacesItself) {
+  auto s = Open();
+  Batch b;
+  b.jobs.push_back(MakeJob(7, 1000, /*RUNNING*/ 1, 100, 0));
+  b.steps.push_back(MakeStep(7, 0));
+  b.node_events.push_back({"n1", 50, 0, "DOWN", "broken", 0});
+  ASSERT_TRUE(s->Put(b).ok());
+  ASSERT_TRUE(s->Put(b).ok());  // resent: after a restart or a failover
+  b.jobs[0].state = 4;
+  b.jobs[0].end_time = 300;
+  b.jobs[0].exit_status = 3 << 8;
+  b.steps[0].user_cpu_us = 1500000;
+  b.node_events.push_back({"n1", 60, 0, "UP", "", 0});
+  ASSERT_TRUE(s->Put(b).ok());
+  ASSERT_TRUE(s->Put(b).ok());
+  auto jobs = s->Jobs({});
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->size(), 1u);
+  const JobRow& j = (*jobs)[0];
+  EXPECT_EQ(j.state, 4);
+  EXPECT_EQ(j.end_time, 300);
+  EXPECT_EQ(j.exit_status, 3 << 8);
+  EXPECT_EQ(j.nodes, "n[1-2]");
+  EXPECT_EQ(j.time_limit_s, 600);
+  ASSERT_EQ(j.steps.size(), 1u);
+  EXPECT_EQ(j.steps[0].user_cpu_us, 1500000);
+  EXPECT_EQ(j.steps[0].max_rss_kb, -1);  // never reported: unknown, not 0
+  auto ev = s->NodeEvents("n1");
+  ASSERT_TRUE(ev.ok());
+  ASSERT_EQ(ev->size(), 1u);
+  EXPECT_EQ((*ev)[0].time_end, 60);
+}
+
+TEST_P(StoreTest, QueriesFilterAsHacctAsks) {
+  auto s = Open();
+  Batch b;
+  b.jobs.push_back(MakeJob(1, 1000, 4, 100, 200));  // ended before the window
+  b.jobs.push_back(MakeJob(2, 1000, 5, 100, 1500));
+  b.jobs.push_back(MakeJob(3, 1001, 4, 1200, 1300));
+  b.jobs.push_back(MakeJob(4, 1000, 1, 1400, 0));  // running
+  b.jobs.push_back(MakeJob(5, 1000, 0, 5000, 0));  // submitted after the window
+  b.jobs[2].name = "wf-uuid";
+  b.steps.push_back(MakeStep(2, 0));
+  b.steps.push_back(MakeStep(2, 1));
+  b.steps.push_back(MakeStep(3, 0));
+  ASSERT_TRUE(s->Put(b).ok());
+  auto ids = [&](const JobQuery& q) {
+    std::vector<uint64_t> out;
+    auto r = s->Jobs(q);
+    EXPECT_TRUE(r.ok()) << r.error().message();
+    if (r.ok()) {
+      for (const auto& j : *r) out.push_back(j.job_id);
+    }
+    return out;
+  };
+  JobQuery window;
+  window.start = 1000;
+  window.end = 2000;
+  EXPECT_EQ(ids(window), (std::vector<uint64_t>{2, 3, 4}));
+  window.uids = {1000};
+  EXPECT_EQ(ids(window), (std::vector<uint64_t>{2, 4}));
+  JobQuery by_name;
+  by_name.names = {"wf-uuid"};
+  EXPECT_EQ(ids(by_name), (std::vector<uint64_t>{3}));
+  JobQuery by_state;
+  by_state.states = {4};
+  EXPECT_EQ(ids(by_state), (std::vector<uint64_t>{1, 3}));
+  JobQuery by_id;
+  by_id.job_ids = {5, 2};
+  auto r = s->Jobs(by_id);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].steps.size(), 2u);
+  EXPECT_EQ((*r)[1].steps.size(), 0u);
+}
+
+TEST_P(StoreTest, ClustersShareADatabaseApart) {
+  auto a = Open("alpha");
+  auto b = Open("beta");
+  Batch one;
+  one.jobs.push_back(MakeJob(1, 1000, 4, 100, 200));
+  ASSERT_TRUE(a->Put(one).ok());
+  one.jobs[0].name = "other";
+  ASSERT_TRUE(b->Put(one).ok());
+  EXPECT_EQ((*a->Jobs({}))[0].name, "job1");
+  EXPECT_EQ((*b->Jobs({}))[0].name, "other");
+}
+
+TEST_P(StoreTest, OpenStoreFromTheConfigKeys) {
+  auto s = OpenStore(Config(), /*read_only=*/false);
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(*(*s)->SchemaVersion(), kSchemaVersion);
+  StorageConfig bad = Config();
+  bad.type = "accounting_storage/mysql";
+  auto refused = OpenStore(bad, false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message().find("unknown type"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& p) { return p.param; });
+
+}  // namespace
+}  // namespace herd::ctld::acct::testing
