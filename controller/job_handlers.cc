@@ -392,7 +392,7 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
       e.state = JobState::kNodeFail;
       break;
     case KillIntent::kNone:
-      if (message == "OUT_OF_MEMORY") {
+      if (message == proto::kOutOfMemory) {
         e.state = JobState::kOutOfMemory;
       } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && message.empty()) {
         e.state = JobState::kCompleted;
@@ -402,6 +402,7 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
   }
   e.reason = message;
   if (e.reason.empty() && e.state == JobState::kFailed) e.reason = "NonZeroExitCode";
+  if (e.state == JobState::kOutOfMemory) e.reason = "OutOfMemory";  // Slurm's FAIL_OOM
   uint64_t id = job.id;
   const Job old = job;  // for the terminate messages below
   HERD_RETURN_IF_ERROR(Emit(e));
@@ -422,6 +423,12 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
     if (KillConfirmed(*n, req->step.job_id, req->step.run_seq)) {
       need_schedule_ = true;
     }
+  }
+  if (req->usage.measured) {  // for accounting, which takes them from here later
+    HERD_LOG(Debug) << "step " << req->step.job_id << "." << req->step.step_id << " on "
+                    << req->node << " used " << req->usage.cpu_user_us << " us user, "
+                    << req->usage.cpu_system_us << " us system, peak " << req->usage.mem_peak_bytes
+                    << " bytes, " << req->usage.oom_kills << " oom kills";
   }
   if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
   const Job* j = state_.FindJob(req->step.job_id);

@@ -49,6 +49,17 @@ Status NodeDaemon::Init() {
   batch_stepd_path_ = DefaultStepdPath("herdstepd-batch");
   if (::access(batch_stepd_path_.c_str(), X_OK) != 0) batch_stepd_path_ = stepd_path_;
 
+  // A node that cannot enforce what the configuration says refuses to run jobs at all.
+  auto cgroups = DetectCgroupHost(config_.cgroup, /*mount_missing=*/true);
+  if (!cgroups.ok()) return cgroups.error();
+  cgroup_host_ = std::move(*cgroups);
+  if (cgroup_host_.version != 0) {
+    HERD_LOG(Info) << "cgroup v" << cgroup_host_.version << " enforces the allocations"
+                   << (config_.cgroup.constrain_cores ? " (cores)" : "")
+                   << (config_.cgroup.constrain_ram ? " (memory)" : "")
+                   << (config_.cgroup.constrain_swap ? " (swap)" : "");
+  }
+
   auto hw = DiscoverHardware(config_, node_);
   if (!hw.ok()) return Internal("cannot discover the hardware: " + hw.error().message());
   hw_ = std::move(*hw);

@@ -23,6 +23,7 @@
 #include "common/proto/messages.h"
 #include "nodedaemon/lease.h"
 #include "nodedaemon/spool.h"
+#include "nodedaemon/stepd/cgroup_limits.h"
 
 namespace herd::noded {
 
@@ -85,6 +86,7 @@ class NodeDaemon {
   bool SendLeaseCompletions();
 
   ClusterConfig config_;
+  CgroupHost cgroup_host_;  // the hierarchies that enforce the allocations (cgroup_limits.h)
   std::string conf_path_;
   NodeConfig node_;
   std::string spool_dir_;

@@ -237,6 +237,7 @@ bool NodeDaemon::SendCompletion(const SpoolStep& s) {
   req.step.wait_status = s.wait_status;
   req.end_time = s.status_mtime != 0 ? s.status_mtime : static_cast<int64_t>(std::time(nullptr));
   req.message = s.status_message;
+  req.usage = s.usage;
   if (!s.has_pid) req.message = "the step daemon did not start";
   if (s.lease_stopped) req.message = proto::kNodeLeaseExpired;
   auto frame = CallController(proto::MakeFrame(req, 0));
@@ -257,6 +258,11 @@ bool NodeDaemon::SendCompletion(const SpoolStep& s) {
 void NodeDaemon::ForgetStep(const SpoolStep& s) {
   JobCgroup cg(JobCgroupPath(node_.name, s.dir));
   Status st = cg.Remove();
+  if (!st.ok()) {
+    HERD_LOG(Warning) << st.message();
+  }
+  // Left behind only by a step daemon that died.
+  st = StepLimits(cgroup_host_, StepCgroupRelPath(node_.name, s.dir)).Remove();
   if (!st.ok()) {
     HERD_LOG(Warning) << st.message();
   }

@@ -47,6 +47,19 @@ struct PartitionConfig {
   uint32_t priority = 1;
 };
 
+// What a node enforces of a job's allocation through cgroups (cgroup.conf's keys in Slurm,
+// here in herd.conf). Off by default, as in Slurm.
+struct CgroupConfig {
+  std::string plugin = "autodetect";  // CgroupPlugin: autodetect, cgroup/v1 or cgroup/v2
+  bool constrain_cores = false;       // ConstrainCores: a cpuset of the allocated cores
+  bool constrain_ram = false;         // ConstrainRAMSpace: memory limit from the allocation
+  bool constrain_swap = false;        // ConstrainSwapSpace: RAM + swap limit
+  bool constrain_devices = false;     // ConstrainDevices (parsed; GRES devices come later)
+  double allowed_ram_percent = 100;   // AllowedRAMSpace: % of the allocated memory
+  double allowed_swap_percent = 0;    // AllowedSwapSpace: % of it allowed as swap on top
+  bool any() const { return constrain_cores || constrain_ram || constrain_swap; }
+};
+
 struct ClusterConfig {
   std::string source_path;                  // the file it was read from
   std::string cluster_name = "herd";        // ClusterName
@@ -79,10 +92,10 @@ struct ClusterConfig {
   // NodeLease: a node daemon without an accepted answer from an active controller for this
   // long stops its jobs itself; 0 (not set) = twice NodeTimeout. At least NodeTimeout.
   uint32_t node_lease_s = 0;
-  uint32_t checkpoint_interval_s = 60;    // CheckpointInterval
-  uint32_t return_to_service = 1;         // ReturnToService 0|1|2 (as Slurm)
-  uint64_t def_mem_per_cpu_mb = 0;        // DefMemPerCPU; 0 = memory not reserved by default
-  uint32_t max_job_count = 100000;        // MaxJobCount
+  uint32_t checkpoint_interval_s = 60;  // CheckpointInterval
+  uint32_t return_to_service = 1;       // ReturnToService 0|1|2 (as Slurm)
+  uint64_t def_mem_per_cpu_mb = 0;      // DefMemPerCPU; 0 = memory not reserved by default
+  uint32_t max_job_count = 100000;      // MaxJobCount
   // What one user can make the controller store (doc/limits.md). Sizes in bytes.
   uint64_t max_script_size = 4u << 20;  // MaxScriptSize: a batch script (Slurm's max_script_size)
   uint64_t max_env_size = 1u << 20;     // MaxEnvSize: a job's environment, "NAME=value" + NUL each
@@ -94,7 +107,8 @@ struct ClusterConfig {
   uint64_t state_dir_reserve = 256u << 20;
   bool job_requeue = true;          // JobRequeue
   uint32_t message_timeout_s = 10;  // MessageTimeout
-  std::vector<NodeConfig> nodes;    // in file order
+  CgroupConfig cgroup;
+  std::vector<NodeConfig> nodes;  // in file order
   std::vector<PartitionConfig> partitions;
   // Every accepted key=value as written (last wins), for `hcontrol show config`.
   std::map<std::string, std::string> raw;
@@ -134,6 +148,8 @@ std::string FormatDuration(int64_t seconds);
 Result<uint64_t> ParseMemoryMb(const std::string& text);
 // Byte sizes: "4194304", "512K", "4M", "1G", "1T" (binary units) -> bytes.
 Result<uint64_t> ParseByteSize(const std::string& text);
+// "yes"/"no" in any case.
+Result<bool> ParseYesNo(const std::string& text);
 // A TCP port, 1-65535.
 Result<uint16_t> ParsePort(const std::string& text);
 // "name(addr:port)", "name(addr)", "name([v6addr]:port)" or "name", as ControllerHost and
@@ -145,5 +161,9 @@ Result<ControllerAddr> ParseHostAddr(const std::string& text, uint16_t default_p
 // kInvalidArgument for a bad value.
 Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::string& value,
                       std::string* canonical);
+// The same for the node enforcement keys (config_enforce.cc): kNotFound when `key` is not
+// one of them.
+Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                       std::string* canonical);
 
 }  // namespace herd

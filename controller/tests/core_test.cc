@@ -31,16 +31,31 @@ TEST_F(CoreTest, SubmitIsDurableBeforeReplyAndStartsAtOnce) {
   EXPECT_EQ(StateOf(id), JobState::kCompleted);
 }
 
+// A node that saw the kernel kill processes of the batch step for its memory limit reports
+// Slurm's SIG_OOM status with OUT_OF_MEMORY: the job ends so, ExitCode=0:125 as in Slurm.
+TEST_F(CoreTest, OutOfMemoryEndsTheJobOutOfMemory) {
+  RegisterAll();
+  uint64_t id = Submit(SimpleSpec("python3 -c 'x = b\"x\" * (256 << 20)'"));
+  const Job* j = core_->state().FindJob(id);
+  proto::StepCompleteRequest r;
+  r.node = j->alloc.front().node;
+  r.step = {id, proto::kBatchStep, j->run_seq, true, proto::kOomWaitStatus};
+  r.message = proto::kOutOfMemory;
+  r.usage = proto::StepUsage{true, 1000, 2000, 64u << 20, 1};
+  ASSERT_TRUE(Call<proto::StatusReply>(r).ok());
+  EXPECT_EQ(StateOf(id), JobState::kOutOfMemory);
+  proto::JobInfo info = InfoOf(id);
+  EXPECT_EQ(info.exit_code, 0);
+  EXPECT_EQ(info.exit_signal, 125);
+  EXPECT_EQ(info.reason, "OutOfMemory");
+}
+
 TEST_F(CoreTest, ExitCodeMakesJobFailed) {
   RegisterAll();
   uint64_t id = Submit(SimpleSpec("exit 3"));
   ASSERT_TRUE(Complete(id, 3 << 8).ok());
   EXPECT_EQ(StateOf(id), JobState::kFailed);
-  proto::QueryJobsRequest q;
-  q.filter.job_ids = {id};
-  auto rep = Call<proto::QueryJobsReply>(q);
-  ASSERT_EQ(rep->jobs.size(), 1u);
-  EXPECT_EQ(rep->jobs[0].exit_code, 3);
+  EXPECT_EQ(InfoOf(id).exit_code, 3);
 }
 
 TEST_F(CoreTest, BadSubmissionsAreRefused) {

@@ -21,6 +21,7 @@
 #include "nodedaemon/lease.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/completion.h"
+#include "nodedaemon/stepd/enforce.h"
 #include "nodedaemon/stepd/job_env.h"
 #include "nodedaemon/stepd/job_process.h"
 #include "nodedaemon/user_entry.h"
@@ -85,10 +86,12 @@ int StepDaemon::Run() {
   if (!KillJob(job_, [this](pid_t pid, int status) { OnReaped(pid, status); })) {
     HERD_LOG(Error) << "some processes of job " << job_id_ << " do not die";
   }
+  EndUsage();
   end_time_ = static_cast<int64_t>(std::time(nullptr));
   HERD_LOG(Info) << "job " << job_id_ << " ended with wait status " << wait_status_
                  << (message_.empty() ? "" : " (" + message_ + ")");
-  st = WriteStatusFile(dir_, wait_status_, message_);
+  st = WriteUsageFile(dir_, usage_);
+  if (st.ok()) st = WriteStatusFile(dir_, wait_status_, message_);
   if (!st.ok()) {
     HERD_LOG(Error) << st.message();
   } else if (ParentIsNodeDaemon()) {
@@ -165,6 +168,18 @@ Status StepDaemon::Start() {
     HERD_LOG(Warning) << "cgroup tracking unavailable (" << cg.error().message()
                       << "); using the process tree instead";
   }
+  StepAllocation alloc;
+  alloc.job_cpus = alloc.step_cpus = plan.cpus;
+  for (const proto::NodeAlloc& a : launch_.alloc) {
+    if (a.node == node_) alloc.job_mem_mb = alloc.step_mem_mb = a.mem_mb;
+  }
+  HERD_ASSIGN_OR_RETURN(limits_, SetUpLimits(config_, node_, dir_, alloc, &job_.cgroup));
+  plan_.uid = plan.uid;
+  plan_.gid = plan.gid;
+  plan_.user = plan.user;
+  plan_.groups = plan.groups;
+  plan_.umask = plan.umask;
+  plan_.stderr_path = plan.stderr_path;
 
   HERD_ASSIGN_OR_RETURN(JobStart started, StartJobProcess(plan, job_.cgroup));
   job_pid_ = started.pid;
@@ -255,6 +270,19 @@ void StepDaemon::Supervise() {
   }
 }
 
+void StepDaemon::EndUsage() {
+  usage_ = EndLimits(limits_);
+  if (usage_.oom_kills == 0) return;
+  const std::string line = OomLine(std::to_string(job_id_) + ".batch", usage_.oom_kills);
+  HERD_LOG(Info) << "job " << job_id_ << ": " << line.substr(0, line.size() - 1);
+  wait_status_ = proto::kOomWaitStatus;
+  if (message_.empty()) message_ = proto::kOutOfMemory;
+  if (!plan_.stderr_path.empty()) {
+    Status st = AppendAsUser(plan_, plan_.stderr_path, line);
+    if (!st.ok()) HERD_LOG(Warning) << st.message();
+  }
+}
+
 void StepDaemon::ReportCompletion() {
   proto::StepCompleteRequest req;
   req.node = node_;
@@ -265,6 +293,7 @@ void StepDaemon::ReportCompletion() {
   req.step.wait_status = wait_status_;
   req.end_time = end_time_;
   req.message = message_;
+  req.usage = usage_;
   DeliverCompletion(config_, have_launch_ ? launch_.controller_addr : "", req);
 }
 

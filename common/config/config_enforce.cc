@@ -1,0 +1,80 @@
+// herd — the herd.conf keys of what nodes enforce: the cgroup keys (Slurm's cgroup.conf).
+#include <cerrno>
+#include <cstdlib>
+
+#include "common/base/strings.h"
+#include "common/config/config.h"
+
+namespace herd {
+namespace {
+
+// A percentage as Slurm's Allowed*Space take it: a decimal number, here 0 to `max`.
+Result<double> ParsePercent(const std::string& v, double max) {
+  if (v.empty()) return InvalidArgument("must be a number");
+  errno = 0;
+  char* end = nullptr;
+  double d = std::strtod(v.c_str(), &end);
+  if (errno != 0 || end == v.c_str() || *end != '\0' || !(d >= 0) || d > max) {
+    return InvalidArgument("must be a percentage from 0 to " + std::to_string(int(max)) +
+                           ", got '" + v + "'");
+  }
+  return d;
+}
+
+struct BoolKey {
+  const char* name;
+  bool CgroupConfig::*field;
+};
+const BoolKey kBoolKeys[] = {
+    {"ConstrainCores", &CgroupConfig::constrain_cores},
+    {"ConstrainRAMSpace", &CgroupConfig::constrain_ram},
+    {"ConstrainSwapSpace", &CgroupConfig::constrain_swap},
+    {"ConstrainDevices", &CgroupConfig::constrain_devices},
+};
+struct PercentKey {
+  const char* name;
+  double CgroupConfig::*field;
+  double max;
+};
+const PercentKey kPercentKeys[] = {
+    {"AllowedRAMSpace", &CgroupConfig::allowed_ram_percent, 1000},
+    {"AllowedSwapSpace", &CgroupConfig::allowed_swap_percent, 1000},
+};
+
+}  // namespace
+
+Result<bool> ParseYesNo(const std::string& v) {
+  if (EqualsIgnoreCase(v, "YES")) return true;
+  if (EqualsIgnoreCase(v, "NO")) return false;
+  return InvalidArgument("must be YES or NO, got '" + v + "'");
+}
+
+Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                       std::string* canonical) {
+  CgroupConfig& c = config->cgroup;
+  for (const BoolKey& b : kBoolKeys) {
+    if (!EqualsIgnoreCase(key, b.name)) continue;
+    *canonical = b.name;
+    HERD_ASSIGN_OR_RETURN(c.*b.field, ParseYesNo(value));
+    return Status::Ok();
+  }
+  for (const PercentKey& p : kPercentKeys) {
+    if (!EqualsIgnoreCase(key, p.name)) continue;
+    *canonical = p.name;
+    HERD_ASSIGN_OR_RETURN(c.*p.field, ParsePercent(value, p.max));
+    return Status::Ok();
+  }
+  if (EqualsIgnoreCase(key, "CgroupPlugin")) {
+    *canonical = "CgroupPlugin";
+    const std::string lower = ToLower(value);
+    if (lower != "autodetect" && lower != "cgroup/v1" && lower != "cgroup/v2") {
+      return InvalidArgument("must be autodetect, cgroup/v1 or cgroup/v2, got '" + value + "'");
+    }
+    c.plugin = lower;
+    return Status::Ok();
+  }
+  canonical->clear();
+  return NotFound("unknown key '" + key + "'");
+}
+
+}  // namespace herd
