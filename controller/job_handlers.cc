@@ -430,6 +430,7 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
                     << req->usage.cpu_system_us << " us system, peak " << req->usage.mem_peak_bytes
                     << " bytes, " << req->usage.oom_kills << " oom kills";
   }
+  if (!req->drain_reason.empty()) DrainForNode(req->node, req->drain_reason);
   if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
   const Job* j = state_.FindJob(req->step.job_id);
   if (j == nullptr) return ErrorReply(NotFound("no such job"));
@@ -446,6 +447,9 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
                 "NodeFail: " + req->node + " lost the controller for longer than NodeLease",
                 /*node_alive=*/false);
     return proto::MakeStatusFrame(Status::Ok(), 0);
+  }
+  if (req->message == proto::kPrologFailed && j->intent == KillIntent::kNone) {
+    return proto::MakeStatusFrame(RequeueAfterPrologFailure(*j, req->node), 0);
   }
   Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message);
   return proto::MakeStatusFrame(s, 0);

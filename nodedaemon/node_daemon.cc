@@ -60,6 +60,9 @@ Status NodeDaemon::Init() {
                    << (config_.cgroup.constrain_swap ? " (swap)" : "");
   }
 
+  health_ = std::make_unique<HealthCheck>(config_, node_.name, conf_path_,
+                                          spool_dir_ + "/health_check.out");
+
   auto hw = DiscoverHardware(config_, node_);
   if (!hw.ok()) return Internal("cannot discover the hardware: " + hw.error().message());
   hw_ = std::move(*hw);
@@ -169,6 +172,14 @@ void NodeDaemon::HandleSignals() {
 void NodeDaemon::ReapChildren() {
   std::vector<std::string> ended;
   ReapExited([&](pid_t pid, int status) {
+    std::string failure;
+    if (health_->OnReaped(pid, status, &failure)) {
+      if (!failure.empty()) {
+        HERD_LOG(Error) << "HealthCheckProgram failed: " << failure;
+        pending_drain_ = failure;
+      }
+      return;
+    }
     auto it = children_.find(pid);
     std::string dir = it != children_.end() ? it->second : "?";
     if (it != children_.end()) {

@@ -191,6 +191,7 @@ Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uin
     s.wait_status = status->wait_status;
     s.status_message = status->message;
     s.usage = ReadUsageFile(s.dir);
+    if (auto drain = ReadFile(s.dir + "/" + kDrainFile); drain.ok()) s.drain_reason = Trim(*drain);
     s.status_mtime = MtimeOf(s.dir + "/" + kStatusFile);
     s.lease_stopped = PathExists(s.dir + "/" + kLeaseStoppedFile);
   }

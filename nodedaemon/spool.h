@@ -24,6 +24,9 @@ inline constexpr char kStatusFile[] = "status";
 inline constexpr char kKillWaitFile[] = "kill_wait";
 // What the step used (proto::StepUsage), written before `status` when it was measured.
 inline constexpr char kUsageFile[] = "usage";
+// The reason the node asks to be drained with (its Prolog or Epilog failed), one line,
+// written before `status`.
+inline constexpr char kDrainFile[] = "drain";
 // Written by herdd when it stops a step because its lease ran out (node_daemon.h).
 inline constexpr char kLeaseStoppedFile[] = "lease_stopped";
 
@@ -96,6 +99,7 @@ struct SpoolStep {
   int32_t wait_status = 0;
   std::string status_message;
   proto::StepUsage usage;      // from kUsageFile, with the status
+  std::string drain_reason;    // from kDrainFile
   bool lease_stopped = false;  // kLeaseStoppedFile is there
   int64_t mtime = 0;           // of the directory
   int64_t status_mtime = 0;

@@ -60,6 +60,17 @@ struct CgroupConfig {
   bool any() const { return constrain_cores || constrain_ram || constrain_swap; }
 };
 
+// The programs a site runs on its nodes (Slurm's keys of the same names).
+struct HookConfig {
+  std::string prolog;                    // Prolog: absolute path, run before a batch script
+  std::string epilog;                    // Epilog: run after the job's processes are gone
+  uint32_t prolog_epilog_timeout_s = 0;  // PrologEpilogTimeout; 0 = no limit
+  std::string health_check_program;      // HealthCheckProgram
+  uint32_t health_check_interval_s = 0;  // HealthCheckInterval; 0 = never
+  bool health_check_idle_only = false;   // HealthCheckNodeState=IDLE (else ANY)
+  bool health_check_busy_only = false;   // HealthCheckNodeState=ALLOC or MIXED
+};
+
 struct ClusterConfig {
   std::string source_path;                  // the file it was read from
   std::string cluster_name = "herd";        // ClusterName
@@ -108,6 +119,7 @@ struct ClusterConfig {
   bool job_requeue = true;          // JobRequeue
   uint32_t message_timeout_s = 10;  // MessageTimeout
   CgroupConfig cgroup;
+  HookConfig hooks;
   std::vector<NodeConfig> nodes;  // in file order
   std::vector<PartitionConfig> partitions;
   // Every accepted key=value as written (last wins), for `hcontrol show config`.

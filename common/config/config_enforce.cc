@@ -1,6 +1,8 @@
-// herd — the herd.conf keys of what nodes enforce: the cgroup keys (Slurm's cgroup.conf).
+// herd — the herd.conf keys of what nodes enforce: the cgroup keys (Slurm's cgroup.conf)
+// and the programs a site runs on its nodes (Prolog, Epilog, HealthCheckProgram).
 #include <cerrno>
 #include <cstdlib>
+#include <utility>
 
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -62,6 +64,45 @@ Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std:
     if (!EqualsIgnoreCase(key, p.name)) continue;
     *canonical = p.name;
     HERD_ASSIGN_OR_RETURN(c.*p.field, ParsePercent(value, p.max));
+    return Status::Ok();
+  }
+  HookConfig& h = config->hooks;
+  for (auto [name, field] :
+       {std::pair{"Prolog", &HookConfig::prolog}, std::pair{"Epilog", &HookConfig::epilog},
+        std::pair{"HealthCheckProgram", &HookConfig::health_check_program}}) {
+    if (!EqualsIgnoreCase(key, name)) continue;
+    *canonical = name;
+    if (!value.empty() && value[0] != '/') {
+      return InvalidArgument("must be an absolute path, got '" + value + "'");
+    }
+    h.*field = value;
+    return Status::Ok();
+  }
+  for (auto [name, field] :
+       {std::pair{"PrologEpilogTimeout", &HookConfig::prolog_epilog_timeout_s},
+        std::pair{"HealthCheckInterval", &HookConfig::health_check_interval_s}}) {
+    if (!EqualsIgnoreCase(key, name)) continue;
+    *canonical = name;
+    HERD_ASSIGN_OR_RETURN(uint64_t n, ParseUint(value, UINT32_MAX));
+    h.*field = static_cast<uint32_t>(n);
+    return Status::Ok();
+  }
+  if (EqualsIgnoreCase(key, "HealthCheckNodeState")) {
+    *canonical = "HealthCheckNodeState";
+    h.health_check_idle_only = h.health_check_busy_only = false;
+    for (const std::string& one : Split(ToUpper(value), ',')) {
+      if (one == "IDLE") {
+        h.health_check_idle_only = true;
+      } else if (one == "ALLOC" || one == "MIXED") {
+        h.health_check_busy_only = true;
+      } else if (one != "ANY") {
+        return InvalidArgument("must be ANY, IDLE, ALLOC or MIXED (comma-separated), got '" +
+                               value + "'");
+      }
+    }
+    if (h.health_check_idle_only && h.health_check_busy_only) {
+      h.health_check_idle_only = h.health_check_busy_only = false;  // IDLE,ALLOC: any state
+    }
     return Status::Ok();
   }
   if (EqualsIgnoreCase(key, "CgroupPlugin")) {

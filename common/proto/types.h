@@ -246,6 +246,10 @@ struct StepUsage {
 inline constexpr int32_t kOomWaitStatus = 253;
 inline constexpr char kOutOfMemory[] = "OUT_OF_MEMORY";
 
+// The reason of a batch step whose node's Prolog failed: the script never ran; the node is
+// drained (StepCompleteRequest::drain_reason) and the job requeued.
+inline constexpr char kPrologFailed[] = "PrologFailed";
+
 inline constexpr uint32_t kBatchStep = 0xfffffffb;
 // The reason a node daemon gives in the completion of a step it stopped because its lease
 // ran out (no accepted answer from an active controller for NodeLease): the controller

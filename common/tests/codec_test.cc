@@ -213,7 +213,8 @@ TEST(Codec, SubmitUmaskGoldenBytes) {
   EXPECT_EQ(back->spec.umask, 077);
 }
 
-// A StepCompleteRequest from before class version 1 (no usage): node n1, the batch step
+// A StepCompleteRequest from before class version 1 (no usage; version 2 adds the drain
+// reason): node n1, the batch step
 // of job 2 run 1, wait status 9, end time 10, message "m".
 const unsigned char kStepCompleteV0[] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x6e, 0x31,
@@ -684,6 +685,8 @@ TEST(Codec, EveryMessageRoundTrips) {
   step_done.message = "cannot open output file";
   ExpectRoundTrip(step_done);
   step_done.usage = StepUsage{true, 1500000, 20000, 64u << 20, 1};
+  ExpectRoundTrip(step_done);
+  step_done.drain_reason = "Epilog error: exited 1";
   ExpectRoundTrip(step_done);
 
   LaunchBatchRequest launch;

@@ -465,6 +465,27 @@ TEST(ParseConfig, CgroupKeys) {
   EXPECT_DOUBLE_EQ(d.cgroup.allowed_ram_percent, 100);
 }
 
+TEST(ParseConfig, NodeProgramKeys) {
+  ClusterConfig c = Parse(std::string(kCtl) +
+                          "Prolog=/etc/herd/prolog.sh Epilog=/etc/herd/epilog.sh "
+                          "PrologEpilogTimeout=30\nHealthCheckProgram=/usr/sbin/nhc "
+                          "HealthCheckInterval=300 HealthCheckNodeState=idle\n");
+  EXPECT_EQ(c.hooks.prolog, "/etc/herd/prolog.sh");
+  EXPECT_EQ(c.hooks.epilog, "/etc/herd/epilog.sh");
+  EXPECT_EQ(c.hooks.prolog_epilog_timeout_s, 30u);
+  EXPECT_EQ(c.hooks.health_check_program, "/usr/sbin/nhc");
+  EXPECT_EQ(c.hooks.health_check_interval_s, 300u);
+  EXPECT_TRUE(c.hooks.health_check_idle_only);
+  EXPECT_FALSE(c.hooks.health_check_busy_only);
+  EXPECT_TRUE(
+      Parse(std::string(kCtl) + "HealthCheckNodeState=MIXED,ALLOC\n").hooks.health_check_busy_only);
+  EXPECT_EQ(CtlError("Prolog=prolog.sh\n"),
+            "t.conf:2: Prolog: must be an absolute path, got 'prolog.sh'");
+  EXPECT_THAT(CtlError("HealthCheckNodeState=CYCLE\n"),
+              StartsWith("t.conf:2: HealthCheckNodeState: must be ANY, IDLE, ALLOC or MIXED"));
+  EXPECT_THAT(CtlError("HealthCheckInterval=-1\n"), StartsWith("t.conf:2: HealthCheckInterval: "));
+}
+
 TEST(ConfigErrors, CgroupKeys) {
   EXPECT_EQ(CtlError("CgroupPlugin=cgroup/v3\n"),
             "t.conf:2: CgroupPlugin: must be autodetect, cgroup/v1 or cgroup/v2, got 'cgroup/v3'");

@@ -50,6 +50,43 @@ TEST_F(CoreTest, OutOfMemoryEndsTheJobOutOfMemory) {
   EXPECT_EQ(info.reason, "OutOfMemory");
 }
 
+// The Prolog failed on the batch host: the script never ran, the node is drained with the
+// reason and the job runs again elsewhere. An Epilog that fails drains its node and leaves
+// the job's end as it was.
+TEST_F(CoreTest, FailedPrologRequeuesAndDrainsFailedEpilogDrains) {
+  RegisterAll();
+  uint64_t id = Submit(SimpleSpec());
+  const Job* j = core_->state().FindJob(id);
+  const std::string first = j->alloc.front().node;
+  proto::StepCompleteRequest r;
+  r.node = first;
+  r.step = {id, proto::kBatchStep, j->run_seq, true, 1 << 8};
+  r.message = proto::kPrologFailed;
+  r.drain_reason = "Prolog error: exited 1: no scratch";
+  ASSERT_TRUE(Call<proto::StatusReply>(r).ok());
+  const NodeRecord* n = core_->state().FindNode(first);
+  EXPECT_TRUE(n->drain);
+  EXPECT_EQ(n->reason, "Prolog error: exited 1: no scratch");
+  core_->Tick();
+  j = core_->state().FindJob(id);
+  EXPECT_EQ(j->state, JobState::kRunning) << "requeued and started again at once";
+  EXPECT_EQ(j->restarts, 1u);
+  ASSERT_FALSE(j->alloc.empty());
+  EXPECT_NE(j->alloc.front().node, first);
+  ASSERT_TRUE(Call<proto::StatusReply>(r).status().code() == Code::kFailedPrecondition)
+      << "a resend of the old run's completion is stale";
+
+  const std::string second = j->alloc.front().node;
+  r.node = second;
+  r.step = {id, proto::kBatchStep, j->run_seq, true, 0};
+  r.message.clear();
+  r.drain_reason = "Epilog error: exited 2";
+  ASSERT_TRUE(Call<proto::StatusReply>(r).ok());
+  EXPECT_EQ(StateOf(id), JobState::kCompleted);
+  EXPECT_TRUE(core_->state().FindNode(second)->drain);
+  EXPECT_EQ(core_->state().FindNode(second)->reason, "Epilog error: exited 2");
+}
+
 TEST_F(CoreTest, ExitCodeMakesJobFailed) {
   RegisterAll();
   uint64_t id = Submit(SimpleSpec("exit 3"));
