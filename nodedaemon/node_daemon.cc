@@ -149,6 +149,13 @@ void NodeDaemon::Run() {
     refusals_.LogSummaries(MonotonicNowMs());
   }
   HERD_LOG(Info) << "stopping; running steps are left alone";
+  // This daemon's parent group in each hierarchy goes when no step is left in it (the
+  // kernel refuses while one is).
+  const std::string rel = "herd/" + NodeInstance(node_.name, spool_dir_ + "/" + StepDirName(0, 0));
+  std::vector<std::string> roots;
+  if (const std::string v2 = FindCgroup2Root(); !v2.empty()) roots.push_back(v2);
+  for (const std::string& c : cgroup_host_.v1_controllers) roots.push_back(cgroup_host_.v1.at(c));
+  for (const std::string& root : roots) (void)::rmdir((root + "/" + rel).c_str());
 }
 
 void NodeDaemon::HandleSignals() {
