@@ -198,6 +198,11 @@ class ControllerCore {
   // for NodeTimeout from the first one (then the node goes DOWN with a reason).
   void NoteUnregisteredLife(NodeRecord& n);
   std::string NodeDownReason(const NodeRecord& n) const;
+  // What a node's site programs decided (hook_handlers.cc): its Prolog or Epilog failed, so
+  // it is drained with the reason; a batch job whose Prolog failed never ran and is
+  // requeued to run elsewhere.
+  void DrainForNode(const std::string& node, const std::string& reason);
+  Status RequeueAfterPrologFailure(const Job& job, const std::string& node);
   // Ends (NODE_FAIL) or requeues one running job whose run was lost with `node` (see
   // FailJobsOnNode for `node_alive`).
   void NodeLostJob(uint64_t job_id, const std::string& node, const std::string& why,

@@ -402,7 +402,7 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
       e.state = JobState::kNodeFail;
       break;
     case KillIntent::kNone:
-      if (message == "OUT_OF_MEMORY") {
+      if (message == proto::kOutOfMemory) {
         e.state = JobState::kOutOfMemory;
       } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && message.empty()) {
         e.state = JobState::kCompleted;
@@ -413,6 +413,7 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
   e.reason = message;
   if (e.reason.empty() && e.state == JobState::kFailed) e.reason = "NonZeroExitCode";
   if (e.reason.empty() && e.state == JobState::kTimeout) e.reason = "TimeLimit";  // as Slurm
+  if (e.state == JobState::kOutOfMemory) e.reason = "OutOfMemory";  // Slurm's FAIL_OOM
   uint64_t id = job.id;
   const Job old = job;  // for the terminate messages below
   HERD_RETURN_IF_ERROR(Emit(e));
@@ -434,6 +435,13 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
       need_schedule_ = true;
     }
   }
+  if (req->usage.measured) {  // for accounting, which takes them from here later
+    HERD_LOG(Debug) << "step " << req->step.job_id << "." << req->step.step_id << " on "
+                    << req->node << " used " << req->usage.cpu_user_us << " us user, "
+                    << req->usage.cpu_system_us << " us system, peak " << req->usage.mem_peak_bytes
+                    << " bytes, " << req->usage.oom_kills << " oom kills";
+  }
+  if (!req->drain_reason.empty()) DrainForNode(req->node, req->drain_reason);
   if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
   const Job* j = state_.FindJob(req->step.job_id);
   if (j == nullptr) return ErrorReply(NotFound("no such job"));
@@ -450,6 +458,9 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
                 "NodeFail: " + req->node + " lost the controller for longer than NodeLease",
                 /*node_alive=*/false);
     return proto::MakeStatusFrame(Status::Ok(), 0);
+  }
+  if (req->message == proto::kPrologFailed && j->intent == KillIntent::kNone) {
+    return proto::MakeStatusFrame(RequeueAfterPrologFailure(*j, req->node), 0);
   }
   Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message);
   return proto::MakeStatusFrame(s, 0);

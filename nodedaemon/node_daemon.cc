@@ -52,6 +52,20 @@ Status NodeDaemon::Init() {
   batch_stepd_path_ = DefaultStepdPath("herdstepd-batch");
   if (::access(batch_stepd_path_.c_str(), X_OK) != 0) batch_stepd_path_ = stepd_path_;
 
+  // A node that cannot enforce what the configuration says refuses to run jobs at all.
+  auto cgroups = DetectCgroupHost(config_.cgroup, /*mount_missing=*/true);
+  if (!cgroups.ok()) return cgroups.error();
+  cgroup_host_ = std::move(*cgroups);
+  if (cgroup_host_.version != 0) {
+    HERD_LOG(Info) << "cgroup v" << cgroup_host_.version << " enforces the allocations"
+                   << (config_.cgroup.constrain_cores ? " (cores)" : "")
+                   << (config_.cgroup.constrain_ram ? " (memory)" : "")
+                   << (config_.cgroup.constrain_swap ? " (swap)" : "");
+  }
+
+  health_ = std::make_unique<HealthCheck>(config_, node_.name, conf_path_,
+                                          spool_dir_ + "/health_check.out");
+
   auto hw = DiscoverHardware(config_, node_);
   if (!hw.ok()) return Internal("cannot discover the hardware: " + hw.error().message());
   hw_ = std::move(*hw);
@@ -142,6 +156,13 @@ void NodeDaemon::Run() {
     refusals_.LogSummaries(MonotonicNowMs());
   }
   HERD_LOG(Info) << "stopping; running steps are left alone";
+  // This daemon's parent group in each hierarchy goes when no step is left in it (the
+  // kernel refuses while one is).
+  const std::string rel = "herd/" + NodeInstance(node_.name, spool_dir_ + "/" + StepDirName(0, 0));
+  std::vector<std::string> roots;
+  if (const std::string v2 = FindCgroup2Root(); !v2.empty()) roots.push_back(v2);
+  for (const std::string& c : cgroup_host_.v1_controllers) roots.push_back(cgroup_host_.v1.at(c));
+  for (const std::string& root : roots) (void)::rmdir((root + "/" + rel).c_str());
 }
 
 void NodeDaemon::HandleSignals() {
@@ -165,6 +186,14 @@ void NodeDaemon::HandleSignals() {
 void NodeDaemon::ReapChildren() {
   std::vector<std::string> ended;
   ReapExited([&](pid_t pid, int status) {
+    std::string failure;
+    if (health_->OnReaped(pid, status, &failure)) {
+      if (!failure.empty()) {
+        HERD_LOG(Error) << "HealthCheckProgram failed: " << failure;
+        pending_drain_ = failure;
+      }
+      return;
+    }
     auto it = children_.find(pid);
     std::string dir = it != children_.end() ? it->second : "?";
     if (it != children_.end()) {

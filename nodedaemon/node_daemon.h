@@ -21,8 +21,10 @@
 #include "common/net/rpc_client.h"
 #include "common/net/zmq_endpoint.h"
 #include "common/proto/messages.h"
+#include "nodedaemon/health_check.h"
 #include "nodedaemon/lease.h"
 #include "nodedaemon/spool.h"
+#include "nodedaemon/stepd/cgroup_limits.h"
 
 namespace herd::noded {
 
@@ -68,6 +70,9 @@ class NodeDaemon {
 
   // Controller link: registration, heartbeats, completions on behalf of dead steps.
   void OnTimers();
+  // HealthCheckProgram (health_check.h): start it when due; drain the node when it failed.
+  void RunHealthCheck();
+  void SendDrain();
   Result<proto::Frame> CallController(const proto::Frame& f);
   void TryRegister();
   void SendHeartbeat();
@@ -85,6 +90,9 @@ class NodeDaemon {
   bool SendLeaseCompletions();
 
   ClusterConfig config_;
+  CgroupHost cgroup_host_;  // the hierarchies that enforce the allocations (cgroup_limits.h)
+  std::unique_ptr<HealthCheck> health_;
+  std::string pending_drain_;  // a failed health check's reason, until the controller has it
   std::string conf_path_;
   NodeConfig node_;
   std::string spool_dir_;

@@ -56,6 +56,34 @@ void NodeDaemon::OnTimers() {
     ReconcileSpool(/*send_completions=*/registered_);
   }
   EnforceLease();
+  RunHealthCheck();
+}
+
+void NodeDaemon::RunHealthCheck() {
+  const auto now = Clock::now();
+  health_->Enforce(now);
+  if (health_->Due(now)) {
+    bool busy = !children_.empty();
+    if (!busy) {
+      auto scan = ScanSpool(spool_dir_);
+      busy = scan.ok() &&
+             std::any_of(scan->begin(), scan->end(), [](const SpoolStep& s) { return s.live; });
+    }
+    health_->Start(now, busy);
+  }
+  if (!pending_drain_.empty() && registered_) SendDrain();
+}
+
+void NodeDaemon::SendDrain() {
+  proto::UpdateNodeRequest req;
+  req.names = {node_.name};
+  req.state = "DRAIN";
+  req.reason = pending_drain_;
+  auto frame = CallController(proto::MakeFrame(req, 0));
+  if (!frame.ok()) return;  // tried again on the next timer
+  Status st = net::StatusFromFrame(*frame);
+  HERD_LOG(Info) << "asked to be drained (" << pending_drain_ << "): " << st.ToString();
+  pending_drain_.clear();
 }
 
 void NodeDaemon::RenewLease() {
@@ -237,6 +265,8 @@ bool NodeDaemon::SendCompletion(const SpoolStep& s) {
   req.step.wait_status = s.wait_status;
   req.end_time = s.status_mtime != 0 ? s.status_mtime : static_cast<int64_t>(std::time(nullptr));
   req.message = s.status_message;
+  req.usage = s.usage;
+  req.drain_reason = s.drain_reason;
   if (!s.has_pid) req.message = "the step daemon did not start";
   if (s.lease_stopped) req.message = proto::kNodeLeaseExpired;
   auto frame = CallController(proto::MakeFrame(req, 0));
@@ -257,6 +287,11 @@ bool NodeDaemon::SendCompletion(const SpoolStep& s) {
 void NodeDaemon::ForgetStep(const SpoolStep& s) {
   JobCgroup cg(JobCgroupPath(node_.name, s.dir));
   Status st = cg.Remove();
+  if (!st.ok()) {
+    HERD_LOG(Warning) << st.message();
+  }
+  // Left behind only by a step daemon that died.
+  st = StepLimits(cgroup_host_, StepCgroupRelPath(node_.name, s.dir)).Remove();
   if (!st.ok()) {
     HERD_LOG(Warning) << st.message();
   }

@@ -124,6 +124,35 @@ Result<StepStatus> ReadStatusFile(const std::string& step_dir) {
   return st;
 }
 
+Status WriteUsageFile(const std::string& step_dir, const proto::StepUsage& usage) {
+  if (!usage.measured) return Status::Ok();
+  return WriteFileAtomic(
+      step_dir + "/" + kUsageFile,
+      std::to_string(usage.cpu_user_us) + " " + std::to_string(usage.cpu_system_us) + " " +
+          std::to_string(usage.mem_peak_bytes) + " " + std::to_string(usage.oom_kills) + "\n",
+      kSpoolDurable);
+}
+
+proto::StepUsage ReadUsageFile(const std::string& step_dir) {
+  proto::StepUsage u;
+  auto text = ReadFile(step_dir + "/" + kUsageFile);
+  if (!text.ok()) return u;
+  std::vector<std::string> f = Split(Trim(*text), ' ');
+  if (f.size() != 4) return u;
+  std::vector<uint64_t> v;
+  for (const std::string& one : f) {
+    auto n = ParseUint(one);
+    if (!n.ok()) return u;
+    v.push_back(*n);
+  }
+  u.measured = true;
+  u.cpu_user_us = v[0];
+  u.cpu_system_us = v[1];
+  u.mem_peak_bytes = v[2];
+  u.oom_kills = static_cast<uint32_t>(std::min<uint64_t>(v[3], UINT32_MAX));
+  return u;
+}
+
 Status WriteKillWait(const std::string& step_dir, uint32_t seconds) {
   return WriteFileAtomic(step_dir + "/" + kKillWaitFile, std::to_string(seconds) + "\n",
                          kSpoolDurable);
@@ -161,6 +190,8 @@ Result<SpoolStep> InspectStep(const std::string& spool_dir, uint64_t job_id, uin
     s.has_status = true;
     s.wait_status = status->wait_status;
     s.status_message = status->message;
+    s.usage = ReadUsageFile(s.dir);
+    if (auto drain = ReadFile(s.dir + "/" + kDrainFile); drain.ok()) s.drain_reason = Trim(*drain);
     s.status_mtime = MtimeOf(s.dir + "/" + kStatusFile);
     s.lease_stopped = PathExists(s.dir + "/" + kLeaseStoppedFile);
   }

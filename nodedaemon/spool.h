@@ -22,6 +22,11 @@ inline constexpr char kPidFile[] = "pid";
 inline constexpr char kScriptFile[] = "script";
 inline constexpr char kStatusFile[] = "status";
 inline constexpr char kKillWaitFile[] = "kill_wait";
+// What the step used (proto::StepUsage), written before `status` when it was measured.
+inline constexpr char kUsageFile[] = "usage";
+// The reason the node asks to be drained with (its Prolog or Epilog failed), one line,
+// written before `status`.
+inline constexpr char kDrainFile[] = "drain";
 // Written by herdd when it stops a step because its lease ran out (node_daemon.h).
 inline constexpr char kLeaseStoppedFile[] = "lease_stopped";
 
@@ -73,6 +78,10 @@ struct StepStatus {
 Status WriteStatusFile(const std::string& step_dir, int32_t wait_status,
                        const std::string& message = "");
 Result<StepStatus> ReadStatusFile(const std::string& step_dir);
+// "<cpu user us> <cpu system us> <peak memory bytes> <oom kills>".
+Status WriteUsageFile(const std::string& step_dir, const proto::StepUsage& usage);
+// Not measured when the file is absent or unreadable.
+proto::StepUsage ReadUsageFile(const std::string& step_dir);
 Status WriteKillWait(const std::string& step_dir, uint32_t seconds);
 // The file's value, or `fallback` when absent or unreadable.
 uint32_t ReadKillWait(const std::string& step_dir, uint32_t fallback);
@@ -89,6 +98,8 @@ struct SpoolStep {
   bool has_status = false;
   int32_t wait_status = 0;
   std::string status_message;
+  proto::StepUsage usage;      // from kUsageFile, with the status
+  std::string drain_reason;    // from kDrainFile
   bool lease_stopped = false;  // kLeaseStoppedFile is there
   int64_t mtime = 0;           // of the directory
   int64_t status_mtime = 0;

@@ -42,12 +42,6 @@ Result<uint32_t> ParseU32(const std::string& v, uint32_t min) {
   return static_cast<uint32_t>(n);
 }
 
-Result<bool> ParseYesNo(const std::string& v) {
-  if (EqualsIgnoreCase(v, "YES")) return true;
-  if (EqualsIgnoreCase(v, "NO")) return false;
-  return InvalidArgument("must be YES or NO, got '" + v + "'");
-}
-
 class Parser {
  public:
   explicit Parser(const std::string& origin) : origin_(origin) { cfg_.source_path = origin; }

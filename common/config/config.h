@@ -47,6 +47,30 @@ struct PartitionConfig {
   uint32_t priority = 1;
 };
 
+// What a node enforces of a job's allocation through cgroups (cgroup.conf's keys in Slurm,
+// here in herd.conf). Off by default, as in Slurm.
+struct CgroupConfig {
+  std::string plugin = "autodetect";  // CgroupPlugin: autodetect, cgroup/v1 or cgroup/v2
+  bool constrain_cores = false;       // ConstrainCores: a cpuset of the allocated cores
+  bool constrain_ram = false;         // ConstrainRAMSpace: memory limit from the allocation
+  bool constrain_swap = false;        // ConstrainSwapSpace: RAM + swap limit
+  bool constrain_devices = false;     // ConstrainDevices (parsed; GRES devices come later)
+  double allowed_ram_percent = 100;   // AllowedRAMSpace: % of the allocated memory
+  double allowed_swap_percent = 0;    // AllowedSwapSpace: % of it allowed as swap on top
+  bool any() const { return constrain_cores || constrain_ram || constrain_swap; }
+};
+
+// The programs a site runs on its nodes (Slurm's keys of the same names).
+struct HookConfig {
+  std::string prolog;                    // Prolog: absolute path, run before a batch script
+  std::string epilog;                    // Epilog: run after the job's processes are gone
+  uint32_t prolog_epilog_timeout_s = 0;  // PrologEpilogTimeout; 0 = no limit
+  std::string health_check_program;      // HealthCheckProgram
+  uint32_t health_check_interval_s = 0;  // HealthCheckInterval; 0 = never
+  bool health_check_idle_only = false;   // HealthCheckNodeState=IDLE (else ANY)
+  bool health_check_busy_only = false;   // HealthCheckNodeState=ALLOC or MIXED
+};
+
 struct ClusterConfig {
   std::string source_path;                  // the file it was read from
   std::string cluster_name = "herd";        // ClusterName
@@ -106,6 +130,8 @@ struct ClusterConfig {
   uint16_t acct_port = 0;         // AccountingStoragePort (0: libpq's default)
   std::string acct_user;          // AccountingStorageUser
   std::string acct_pass_file;     // AccountingStoragePass: a file holding the password
+  CgroupConfig cgroup;
+  HookConfig hooks;
   std::vector<NodeConfig> nodes;  // in file order
   std::vector<PartitionConfig> partitions;
   // Every accepted key=value as written (last wins), for `hcontrol show config`.
@@ -146,6 +172,8 @@ std::string FormatDuration(int64_t seconds);
 Result<uint64_t> ParseMemoryMb(const std::string& text);
 // Byte sizes: "4194304", "512K", "4M", "1G", "1T" (binary units) -> bytes.
 Result<uint64_t> ParseByteSize(const std::string& text);
+// "yes"/"no" in any case.
+Result<bool> ParseYesNo(const std::string& text);
 // A TCP port, 1-65535.
 Result<uint16_t> ParsePort(const std::string& text);
 // "name(addr:port)", "name(addr)", "name([v6addr]:port)" or "name", as ControllerHost and
@@ -157,5 +185,9 @@ Result<ControllerAddr> ParseHostAddr(const std::string& text, uint16_t default_p
 // kInvalidArgument for a bad value.
 Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::string& value,
                       std::string* canonical);
+// The same for the node enforcement keys (config_enforce.cc): kNotFound when `key` is not
+// one of them.
+Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                       std::string* canonical);
 
 }  // namespace herd

@@ -287,7 +287,7 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
   const std::string& v = value;
   *canonical = CanonicalGlobal(key);
   const std::string& k = *canonical;
-  if (k.empty()) return NotFound("unknown key '" + key + "'");
+  if (k.empty()) return ApplyEnforceKey(config, key, value, canonical);
   for (const TextKey& t : kTextKeys) {
     if (k != t.name) continue;
     if (t.required && v.empty()) return InvalidArgument("must not be empty");

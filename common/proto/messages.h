@@ -347,9 +347,15 @@ struct StepCompleteRequest {
   StepRef step;  // finished=true, wait_status set
   int64_t end_time = 0;
   std::string message;  // e.g. "cannot open output file ..." when the launch failed
+  StepUsage usage;      // what the step used on the node (version 1)
+  // Not empty: the node asks to be drained with this reason (its Prolog or Epilog failed;
+  // version 2).
+  std::string drain_reason;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& node& step& end_time& message;
+    if (version >= 1) ar& usage;
+    if (version >= 2) ar& drain_reason;
   }
 };
 
@@ -401,5 +407,6 @@ struct TerminateJobRequest {
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::StepCompleteRequest, 2)
 BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryJobsRequest, 1)

@@ -226,6 +226,30 @@ struct StepRef {
   }
 };
 
+// What the node measured of a step when it ended (its cgroup and the step daemon's
+// children), for accounting. `measured` is false when a node sent none.
+struct StepUsage {
+  bool measured = false;
+  uint64_t cpu_user_us = 0;  // CPU time of all the step's processes
+  uint64_t cpu_system_us = 0;
+  uint64_t mem_peak_bytes = 0;  // peak memory of the step's group (else the largest RSS)
+  uint32_t oom_kills = 0;       // processes the kernel killed for the memory limit
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& measured& cpu_user_us& cpu_system_us& mem_peak_bytes& oom_kills;
+  }
+};
+
+// The wait status a step reports when the kernel killed some of its processes for the
+// memory limit (Slurm's SIG_OOM): it reads as ExitCode=0:125, and the job or step ends
+// OUT_OF_MEMORY.
+inline constexpr int32_t kOomWaitStatus = 253;
+inline constexpr char kOutOfMemory[] = "OUT_OF_MEMORY";
+
+// The reason of a batch step whose node's Prolog failed: the script never ran; the node is
+// drained (StepCompleteRequest::drain_reason) and the job requeued.
+inline constexpr char kPrologFailed[] = "PrologFailed";
+
 inline constexpr uint32_t kBatchStep = 0xfffffffb;
 // The reason a node daemon gives in the completion of a step it stopped because its lease
 // ran out (no accepted answer from an active controller for NodeLease): the controller

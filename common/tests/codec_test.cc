@@ -213,6 +213,42 @@ TEST(Codec, SubmitUmaskGoldenBytes) {
   EXPECT_EQ(back->spec.umask, 077);
 }
 
+// A StepCompleteRequest from before class version 1 (no usage; version 2 adds the drain
+// reason): node n1, the batch step
+// of job 2 run 1, wait status 9, end time 10, message "m".
+const unsigned char kStepCompleteV0[] = {
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x6e, 0x31,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xfb, 0xff,
+    0xff, 0xff, 0x01, 0x00, 0x00, 0x00, 0x01, 0x09, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x6d,
+};
+
+TEST(Codec, StepCompleteFromBeforeUsageDecodes) {
+  const std::string old(reinterpret_cast<const char*>(kStepCompleteV0), sizeof kStepCompleteV0);
+  auto back = DecodeBody<StepCompleteRequest>(old);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->node, "n1");
+  EXPECT_EQ(back->step.job_id, 2u);
+  EXPECT_EQ(back->step.step_id, kBatchStep);
+  EXPECT_EQ(back->step.wait_status, 9);
+  EXPECT_EQ(back->end_time, 10);
+  EXPECT_EQ(back->message, "m");
+  EXPECT_FALSE(back->usage.measured);
+
+  StepCompleteRequest r = *back;
+  r.usage = StepUsage{true, 7, 8, 9, 2};
+  const std::string bytes = EncodeBody(r);
+  EXPECT_GT(bytes.size(), old.size());
+  auto again = DecodeBody<StepCompleteRequest>(bytes);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->message, "m");
+  EXPECT_TRUE(again->usage.measured);
+  EXPECT_EQ(again->usage.cpu_user_us, 7u);
+  EXPECT_EQ(again->usage.cpu_system_us, 8u);
+  EXPECT_EQ(again->usage.mem_peak_bytes, 9u);
+  EXPECT_EQ(again->usage.oom_kills, 2u);
+}
+
 // A LaunchStepRequest from before StepSpec class version 1 (job 3, argv {"a"}, cwd "/").
 const unsigned char kLaunchStepV0[] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -648,6 +684,10 @@ TEST(Codec, EveryMessageRoundTrips) {
   step_done.step = StepRef{2, kBatchStep, 1, true, 9};
   step_done.end_time = 10;
   step_done.message = "cannot open output file";
+  ExpectRoundTrip(step_done);
+  step_done.usage = StepUsage{true, 1500000, 20000, 64u << 20, 1};
+  ExpectRoundTrip(step_done);
+  step_done.drain_reason = "Epilog error: exited 1";
   ExpectRoundTrip(step_done);
 
   LaunchBatchRequest launch;

@@ -457,5 +457,58 @@ TEST(Config, UnsupportedOptions) {
   EXPECT_NE(bad.error().message().find("must be warn or error"), std::string::npos);
 }
 
+TEST(ParseConfig, CgroupKeys) {
+  ClusterConfig c = Parse(std::string(kCtl) +
+                          "CgroupPlugin=cgroup/V1 ConstrainCores=yes ConstrainRAMSpace=YES\n"
+                          "ConstrainSwapSpace=no ConstrainDevices=yes AllowedRAMSpace=98.5 "
+                          "AllowedSwapSpace=10\n");
+  EXPECT_EQ(c.cgroup.plugin, "cgroup/v1");
+  EXPECT_TRUE(c.cgroup.constrain_cores);
+  EXPECT_TRUE(c.cgroup.constrain_ram);
+  EXPECT_FALSE(c.cgroup.constrain_swap);
+  EXPECT_TRUE(c.cgroup.constrain_devices);
+  EXPECT_DOUBLE_EQ(c.cgroup.allowed_ram_percent, 98.5);
+  EXPECT_DOUBLE_EQ(c.cgroup.allowed_swap_percent, 10);
+  EXPECT_EQ(c.raw.at("AllowedRAMSpace"), "98.5");
+  // Off unless asked, as in Slurm.
+  ClusterConfig d = Parse(kCtl);
+  EXPECT_EQ(d.cgroup.plugin, "autodetect");
+  EXPECT_FALSE(d.cgroup.any());
+  EXPECT_DOUBLE_EQ(d.cgroup.allowed_ram_percent, 100);
+}
+
+TEST(ParseConfig, NodeProgramKeys) {
+  ClusterConfig c = Parse(std::string(kCtl) +
+                          "Prolog=/etc/herd/prolog.sh Epilog=/etc/herd/epilog.sh "
+                          "PrologEpilogTimeout=30\nHealthCheckProgram=/usr/sbin/nhc "
+                          "HealthCheckInterval=300 HealthCheckNodeState=idle\n");
+  EXPECT_EQ(c.hooks.prolog, "/etc/herd/prolog.sh");
+  EXPECT_EQ(c.hooks.epilog, "/etc/herd/epilog.sh");
+  EXPECT_EQ(c.hooks.prolog_epilog_timeout_s, 30u);
+  EXPECT_EQ(c.hooks.health_check_program, "/usr/sbin/nhc");
+  EXPECT_EQ(c.hooks.health_check_interval_s, 300u);
+  EXPECT_TRUE(c.hooks.health_check_idle_only);
+  EXPECT_FALSE(c.hooks.health_check_busy_only);
+  EXPECT_TRUE(
+      Parse(std::string(kCtl) + "HealthCheckNodeState=MIXED,ALLOC\n").hooks.health_check_busy_only);
+  EXPECT_EQ(CtlError("Prolog=prolog.sh\n"),
+            "t.conf:2: Prolog: must be an absolute path, got 'prolog.sh'");
+  EXPECT_THAT(CtlError("HealthCheckNodeState=CYCLE\n"),
+              StartsWith("t.conf:2: HealthCheckNodeState: must be ANY, IDLE, ALLOC or MIXED"));
+  EXPECT_THAT(CtlError("HealthCheckInterval=-1\n"), StartsWith("t.conf:2: HealthCheckInterval: "));
+}
+
+TEST(ConfigErrors, CgroupKeys) {
+  EXPECT_EQ(CtlError("CgroupPlugin=cgroup/v3\n"),
+            "t.conf:2: CgroupPlugin: must be autodetect, cgroup/v1 or cgroup/v2, got 'cgroup/v3'");
+  EXPECT_EQ(CtlError("ConstrainCores=1\n"), "t.conf:2: ConstrainCores: must be YES or NO, got '1'");
+  EXPECT_EQ(CtlError("AllowedRAMSpace=-5\n"),
+            "t.conf:2: AllowedRAMSpace: must be a percentage from 0 to 1000, got '-5'");
+  EXPECT_THAT(CtlError("AllowedSwapSpace=5%\n"), StartsWith("t.conf:2: AllowedSwapSpace: "));
+  EXPECT_THAT(CtlError("AllowedRAMSpace=nan\n"), StartsWith("t.conf:2: AllowedRAMSpace: "));
+  EXPECT_EQ(CtlError("NodeName=n1 ConstrainCores=yes\n"),
+            "t.conf:2: ConstrainCores: unknown key on a NodeName line");
+}
+
 }  // namespace
 }  // namespace herd

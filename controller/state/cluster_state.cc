@@ -301,9 +301,10 @@ Status ClusterState::Apply(const StepNodeEnded& e) {
     if (rank(e.wait_status) > rank(cur)) st.wait_status = e.wait_status;
     if (st.nodes_done.size() >= st.layout.size()) {
       st.end_time = e.time;
-      st.state = e.cancelled           ? JobState::kCancelled
-                 : st.wait_status == 0 ? JobState::kCompleted
-                                       : JobState::kFailed;
+      st.state = e.cancelled                               ? JobState::kCancelled
+                 : st.wait_status == 0                     ? JobState::kCompleted
+                 : st.wait_status == proto::kOomWaitStatus ? JobState::kOutOfMemory
+                                                           : JobState::kFailed;
       st.launch_body.clear();  // launched everywhere it will ever run
     }
     return Status::Ok();

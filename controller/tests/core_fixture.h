@@ -101,6 +101,15 @@ class CoreTestOn : public Base {
 
   JobState StateOf(uint64_t id) { return core_->state().FindJob(id)->state; }
 
+  // The job as hqueue and hcontrol show it.
+  proto::JobInfo InfoOf(uint64_t id) {
+    proto::QueryJobsRequest q;
+    q.filter.job_ids = {id};
+    auto rep = Call<proto::QueryJobsReply>(q);
+    EXPECT_TRUE(rep.ok() && rep->jobs.size() == 1u);
+    return rep.ok() && rep->jobs.size() == 1u ? rep->jobs[0] : proto::JobInfo{};
+  }
+
   // The node's answer to a message the core sent it, then a flush.
   void AnswerNode(const OutMsg& m, const Status& st) {
     auto f = proto::DecodeFrame(m.bytes.data(), m.bytes.size());

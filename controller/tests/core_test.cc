@@ -31,16 +31,68 @@ TEST_F(CoreTest, SubmitIsDurableBeforeReplyAndStartsAtOnce) {
   EXPECT_EQ(StateOf(id), JobState::kCompleted);
 }
 
+// A node that saw the kernel kill processes of the batch step for its memory limit reports
+// Slurm's SIG_OOM status with OUT_OF_MEMORY: the job ends so, ExitCode=0:125 as in Slurm.
+TEST_F(CoreTest, OutOfMemoryEndsTheJobOutOfMemory) {
+  RegisterAll();
+  uint64_t id = Submit(SimpleSpec("python3 -c 'x = b\"x\" * (256 << 20)'"));
+  const Job* j = core_->state().FindJob(id);
+  proto::StepCompleteRequest r;
+  r.node = j->alloc.front().node;
+  r.step = {id, proto::kBatchStep, j->run_seq, true, proto::kOomWaitStatus};
+  r.message = proto::kOutOfMemory;
+  r.usage = proto::StepUsage{true, 1000, 2000, 64u << 20, 1};
+  ASSERT_TRUE(Call<proto::StatusReply>(r).ok());
+  EXPECT_EQ(StateOf(id), JobState::kOutOfMemory);
+  proto::JobInfo info = InfoOf(id);
+  EXPECT_EQ(info.exit_code, 0);
+  EXPECT_EQ(info.exit_signal, 125);
+  EXPECT_EQ(info.reason, "OutOfMemory");
+}
+
+// The Prolog failed on the batch host: the script never ran, the node is drained with the
+// reason and the job runs again elsewhere. An Epilog that fails drains its node and leaves
+// the job's end as it was.
+TEST_F(CoreTest, FailedPrologRequeuesAndDrainsFailedEpilogDrains) {
+  RegisterAll();
+  uint64_t id = Submit(SimpleSpec());
+  const Job* j = core_->state().FindJob(id);
+  const std::string first = j->alloc.front().node;
+  proto::StepCompleteRequest r;
+  r.node = first;
+  r.step = {id, proto::kBatchStep, j->run_seq, true, 1 << 8};
+  r.message = proto::kPrologFailed;
+  r.drain_reason = "Prolog error: exited 1: no scratch";
+  ASSERT_TRUE(Call<proto::StatusReply>(r).ok());
+  const NodeRecord* n = core_->state().FindNode(first);
+  EXPECT_TRUE(n->drain);
+  EXPECT_EQ(n->reason, "Prolog error: exited 1: no scratch");
+  core_->Tick();
+  j = core_->state().FindJob(id);
+  EXPECT_EQ(j->state, JobState::kRunning) << "requeued and started again at once";
+  EXPECT_EQ(j->restarts, 1u);
+  ASSERT_FALSE(j->alloc.empty());
+  EXPECT_NE(j->alloc.front().node, first);
+  ASSERT_TRUE(Call<proto::StatusReply>(r).status().code() == Code::kFailedPrecondition)
+      << "a resend of the old run's completion is stale";
+
+  const std::string second = j->alloc.front().node;
+  r.node = second;
+  r.step = {id, proto::kBatchStep, j->run_seq, true, 0};
+  r.message.clear();
+  r.drain_reason = "Epilog error: exited 2";
+  ASSERT_TRUE(Call<proto::StatusReply>(r).ok());
+  EXPECT_EQ(StateOf(id), JobState::kCompleted);
+  EXPECT_TRUE(core_->state().FindNode(second)->drain);
+  EXPECT_EQ(core_->state().FindNode(second)->reason, "Epilog error: exited 2");
+}
+
 TEST_F(CoreTest, ExitCodeMakesJobFailed) {
   RegisterAll();
   uint64_t id = Submit(SimpleSpec("exit 3"));
   ASSERT_TRUE(Complete(id, 3 << 8).ok());
   EXPECT_EQ(StateOf(id), JobState::kFailed);
-  proto::QueryJobsRequest q;
-  q.filter.job_ids = {id};
-  auto rep = Call<proto::QueryJobsReply>(q);
-  ASSERT_EQ(rep->jobs.size(), 1u);
-  EXPECT_EQ(rep->jobs[0].exit_code, 3);
+  EXPECT_EQ(InfoOf(id).exit_code, 3);
 }
 
 TEST_F(CoreTest, BadSubmissionsAreRefused) {

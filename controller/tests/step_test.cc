@@ -230,6 +230,14 @@ TEST_F(CoreTest, StepFailureAndCancelOfAllocation) {
   done.step = {rep->job_id, 0, 1, true, 1 << 8};
   ASSERT_TRUE(Call<proto::StatusReply>(done).ok());
   EXPECT_EQ(core_->state().FindJob(rep->job_id)->steps[0].state, JobState::kFailed);
+  // A step the kernel killed for its memory limit ends OUT_OF_MEMORY.
+  auto oom = Call<proto::StepCreateReply>(sc);
+  ASSERT_TRUE(oom.ok());
+  done.node = oom->layout[0].node;
+  done.step = {rep->job_id, oom->step_id, 1, true, proto::kOomWaitStatus};
+  done.message = proto::kOutOfMemory;
+  ASSERT_TRUE(Call<proto::StatusReply>(done).ok());
+  EXPECT_EQ(core_->state().FindJob(rep->job_id)->steps[1].state, JobState::kOutOfMemory);
   proto::CancelJobsRequest c;
   c.filter.job_ids = {rep->job_id};
   ASSERT_TRUE(Call<proto::CancelJobsReply>(c).ok());

@@ -47,11 +47,22 @@ std::string FindCgroup2Root() {
   return "";
 }
 
+std::string StepCgroupRelPath(const std::string& node, const std::string& step_dir) {
+  uint64_t job = 0;
+  uint32_t run = 0;
+  uint32_t step = 0;
+  if (!ParseStepDirName(step_dir.substr(step_dir.find_last_of('/') + 1), &job, &run, &step)) {
+    return "";
+  }
+  return "herd/" + NodeInstance(node, step_dir) + "/" + StepDirName(job, run) + "/step_" +
+         (step == proto::kBatchStep ? std::string("batch") : std::to_string(step));
+}
+
 std::string JobCgroupPath(const std::string& node, const std::string& step_dir) {
   static const std::string root = FindCgroup2Root();
-  if (root.empty()) return "";
-  return root + "/herd/" + NodeInstance(node, step_dir) + "/" +
-         step_dir.substr(step_dir.find_last_of('/') + 1);
+  const std::string rel = StepCgroupRelPath(node, step_dir);
+  if (root.empty() || rel.empty()) return "";
+  return root + "/" + rel;
 }
 
 Result<JobCgroup> JobCgroup::Create(const std::string& path) {
@@ -142,15 +153,23 @@ Status JobCgroup::KillAll() const {
   return Status::Ok();
 }
 
-Status JobCgroup::Remove() const {
-  if (!valid() || !PathExists(path_)) return Status::Ok();
-  for (int i = 0; i < 50; ++i) {
-    if (::rmdir(path_.c_str()) == 0 || errno == ENOENT) return Status::Ok();
-    if (errno != EBUSY) break;
-    usleep(20000);
+Status RemoveStepGroup(const std::string& path) {
+  if (path.empty()) return Status::Ok();
+  bool gone = false;
+  for (int i = 0; i < 50 && !gone; ++i) {
+    gone = ::rmdir(path.c_str()) == 0 || errno == ENOENT;
+    if (!gone && errno != EBUSY) break;
+    if (!gone) usleep(20000);
   }
-  return Internal("cannot remove cgroup " + path_ + ": " + std::strerror(errno));
+  if (!gone) return Internal("cannot remove cgroup " + path + ": " + std::strerror(errno));
+  // The job's group goes with its last step; while another step has its group in it, the
+  // kernel refuses (EBUSY) and that step removes it later.
+  const std::string job = path.substr(0, path.find_last_of('/'));
+  if (job.find("/job") != std::string::npos) (void)::rmdir(job.c_str());
+  return Status::Ok();
 }
+
+Status JobCgroup::Remove() const { return RemoveStepGroup(path_); }
 
 Result<SpawnedChild> SpawnInCgroup(const JobCgroup& cgroup,
                                    const std::function<void(int go_fd, int report_fd)>& child) {
@@ -181,6 +200,14 @@ Result<SpawnedChild> SpawnInCgroup(const JobCgroup& cgroup,
     Status st = cgroup.AddProcess(out.pid);
     out.in_cgroup = st.ok();
     if (!st.ok()) out.cgroup_error = st.message();
+  }
+  for (const std::string& dir : cgroup.confine()) {
+    Status st = WriteControl(dir + "/cgroup.procs", std::to_string(out.pid));
+    if (st.ok()) continue;
+    // Not confined: it must not run. Closing the go pipe unwritten makes it exit.
+    ::kill(out.pid, SIGKILL);
+    for (int fd : {go[1], err[0]}) ::close(fd);
+    return Internal("cannot confine the job to its cgroup: " + st.message());
   }
   char byte = 1;
   ssize_t w = ::write(go[1], &byte, 1);

@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -104,6 +105,28 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
 }
 
 }  // namespace
+
+Status AppendAsUser(const JobLaunchPlan& plan, const std::string& path, const std::string& text) {
+  pid_t pid = ::fork();
+  if (pid < 0) return ResourceExhausted(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ResetChildProcessState();
+    if (::setgroups(plan.groups.size(), plan.groups.data()) != 0 || ::setgid(plan.gid) != 0 ||
+        ::setuid(plan.uid) != 0) {
+      ::_exit(2);
+    }
+    ::umask(plan.umask & 0777);
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) ::_exit(3);
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::_exit(ok ? 0 : 4);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+  return Internal("cannot append to " + path + " as " + plan.user);
+}
 
 Status WriteScript(const std::string& path, const std::string& text, uid_t uid, gid_t gid) {
   HERD_RETURN_IF_ERROR(WriteFileAtomic(path, text, /*durable=*/false));

@@ -40,6 +40,11 @@ struct JobStart {
 // without it and in_cgroup is false. Errors only when fork itself fails.
 Result<JobStart> StartJobProcess(const JobLaunchPlan& plan, const JobCgroup& cgroup);
 
+// Appends `text` to the file at `path` as the job's user (a forked child that drops to
+// the plan's uid, gid and groups first): how herdstepd adds its own lines to the job's
+// output without following a link the user put there.
+Status AppendAsUser(const JobLaunchPlan& plan, const std::string& path, const std::string& text);
+
 // Writes the script file: owned by uid:gid, mode 0700.
 Status WriteScript(const std::string& path, const std::string& text, uid_t uid, gid_t gid);
 

@@ -1,6 +1,7 @@
 // herd — herdstepd: one batch step from launch to acknowledged completion.
 #include "nodedaemon/stepd/step.h"
 
+#include <grp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -16,11 +17,13 @@
 #include "common/base/strings.h"
 #include "common/proto/codec.h"
 #include "common/proto/output_path.h"
+#include "nodedaemon/hooks.h"
 #include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/hw/fabric.h"
 #include "nodedaemon/lease.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/completion.h"
+#include "nodedaemon/stepd/enforce.h"
 #include "nodedaemon/stepd/job_env.h"
 #include "nodedaemon/stepd/job_process.h"
 #include "nodedaemon/user_entry.h"
@@ -85,10 +88,16 @@ int StepDaemon::Run() {
   if (!KillJob(job_, [this](pid_t pid, int status) { OnReaped(pid, status); })) {
     HERD_LOG(Error) << "some processes of job " << job_id_ << " do not die";
   }
+  EndUsage();
+  if (have_launch_ && message_ != proto::kPrologFailed) RunEpilog();
   end_time_ = static_cast<int64_t>(std::time(nullptr));
   HERD_LOG(Info) << "job " << job_id_ << " ended with wait status " << wait_status_
                  << (message_.empty() ? "" : " (" + message_ + ")");
-  st = WriteStatusFile(dir_, wait_status_, message_);
+  st = WriteUsageFile(dir_, usage_);
+  if (st.ok() && !drain_reason_.empty()) {
+    st = WriteFileAtomic(dir_ + "/" + kDrainFile, drain_reason_ + "\n", kSpoolDurable);
+  }
+  if (st.ok()) st = WriteStatusFile(dir_, wait_status_, message_);
   if (!st.ok()) {
     HERD_LOG(Error) << st.message();
   } else if (ParentIsNodeDaemon()) {
@@ -131,6 +140,9 @@ Status StepDaemon::Start() {
   plan.groups = account->groups;
   std::string home = account->home;
   std::string shell = account->shell;
+  struct group* gr = ::getgrgid(launch_.gid);
+  group_ = gr != nullptr ? gr->gr_name : std::to_string(launch_.gid);
+  HERD_RETURN_IF_ERROR(RunProlog(group_));
 
   plan.script_path = dir_ + "/" + kScriptFile;
   HERD_RETURN_IF_ERROR(WriteScript(plan.script_path, spec.script, plan.uid, plan.gid));
@@ -165,6 +177,18 @@ Status StepDaemon::Start() {
     HERD_LOG(Warning) << "cgroup tracking unavailable (" << cg.error().message()
                       << "); using the process tree instead";
   }
+  StepAllocation alloc;
+  alloc.job_cpus = alloc.step_cpus = plan.cpus;
+  for (const proto::NodeAlloc& a : launch_.alloc) {
+    if (a.node == node_) alloc.job_mem_mb = alloc.step_mem_mb = a.mem_mb;
+  }
+  HERD_ASSIGN_OR_RETURN(limits_, SetUpLimits(config_, node_, dir_, alloc, &job_.cgroup));
+  plan_.uid = plan.uid;
+  plan_.gid = plan.gid;
+  plan_.user = plan.user;
+  plan_.groups = plan.groups;
+  plan_.umask = plan.umask;
+  plan_.stderr_path = plan.stderr_path;
 
   HERD_ASSIGN_OR_RETURN(JobStart started, StartJobProcess(plan, job_.cgroup));
   job_pid_ = started.pid;
@@ -255,6 +279,45 @@ void StepDaemon::Supervise() {
   }
 }
 
+void StepDaemon::EndUsage() {
+  usage_ = EndLimits(limits_);
+  if (usage_.oom_kills == 0) return;
+  const std::string line = OomLine(std::to_string(job_id_) + ".batch", usage_.oom_kills);
+  HERD_LOG(Info) << "job " << job_id_ << ": " << line.substr(0, line.size() - 1);
+  wait_status_ = proto::kOomWaitStatus;
+  if (message_.empty()) message_ = proto::kOutOfMemory;
+  if (!plan_.stderr_path.empty()) {
+    Status st = AppendAsUser(plan_, plan_.stderr_path, line);
+    if (!st.ok()) HERD_LOG(Warning) << st.message();
+  }
+}
+
+Status StepDaemon::RunProlog(const std::string& group) {
+  const HookConfig& hooks = config_.hooks;
+  if (hooks.prolog.empty()) return Status::Ok();
+  HookJob job{"prolog", node_, config_.cluster_name, conf_path_, group, 0};
+  auto run = RunHook(hooks.prolog, BatchHookEnv(launch_, job), dir_ + "/prolog.out",
+                     hooks.prolog_epilog_timeout_s);
+  if (run.ok() && run->wait_status == 0 && !run->timed_out) return Status::Ok();
+  drain_reason_ = run.ok() ? HookFailure("Prolog", *run, hooks.prolog_epilog_timeout_s)
+                           : "Prolog error: " + run.error().message();
+  message_ = proto::kPrologFailed;
+  return Unavailable(drain_reason_);
+}
+
+void StepDaemon::RunEpilog() {
+  const HookConfig& hooks = config_.hooks;
+  if (hooks.epilog.empty()) return;
+  HookJob job{"epilog", node_, config_.cluster_name, conf_path_, group_, wait_status_};
+  auto run = RunHook(hooks.epilog, BatchHookEnv(launch_, job), dir_ + "/epilog.out",
+                     hooks.prolog_epilog_timeout_s);
+  if (run.ok() && run->wait_status == 0 && !run->timed_out) return;
+  const std::string why = run.ok() ? HookFailure("Epilog", *run, hooks.prolog_epilog_timeout_s)
+                                   : "Epilog error: " + run.error().message();
+  HERD_LOG(Error) << "job " << job_id_ << ": " << why;
+  if (drain_reason_.empty()) drain_reason_ = why;
+}
+
 void StepDaemon::ReportCompletion() {
   proto::StepCompleteRequest req;
   req.node = node_;
@@ -265,6 +328,8 @@ void StepDaemon::ReportCompletion() {
   req.step.wait_status = wait_status_;
   req.end_time = end_time_;
   req.message = message_;
+  req.usage = usage_;
+  req.drain_reason = drain_reason_;
   DeliverCompletion(config_, have_launch_ ? launch_.controller_addr : "", req);
 }
 

@@ -14,6 +14,8 @@
 #include "common/config/config.h"
 #include "common/proto/messages.h"
 #include "nodedaemon/hw/cpu_map.h"
+#include "nodedaemon/stepd/cgroup_limits.h"
+#include "nodedaemon/stepd/job_process.h"
 #include "nodedaemon/stepd/proctree.h"
 
 namespace herd::noded {
@@ -40,6 +42,12 @@ class StepDaemon {
   void OnReaped(pid_t pid, int status);
   void BeginTerminate();
   void ReportCompletion();
+  // What the step used, read from its cgroup; an out-of-memory kill ends it OUT_OF_MEMORY.
+  void EndUsage();
+  // Prolog (before the script; a failure means the script never runs) and Epilog (once
+  // the job's processes are gone), as root; a failure drains the node (drain_reason_).
+  Status RunProlog(const std::string& group);
+  void RunEpilog();
 
   ClusterConfig config_;
   std::string conf_path_;
@@ -52,6 +60,11 @@ class StepDaemon {
   bool have_launch_ = false;
 
   JobProcesses job_;
+  StepLimits limits_;
+  JobLaunchPlan plan_;  // who the job runs as and where its output goes
+  proto::StepUsage usage_;
+  std::string group_;         // name of the job's gid, for Prolog and Epilog
+  std::string drain_reason_;  // a Prolog or Epilog failed
   pid_t job_pid_ = 0;
   bool job_done_ = false;
   int wait_status_ = 0;

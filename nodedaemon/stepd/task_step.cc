@@ -23,6 +23,7 @@
 #include "nodedaemon/hw/topology.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/completion.h"
+#include "nodedaemon/stepd/enforce.h"
 #include "nodedaemon/stepd/step_env.h"
 #include "nodedaemon/stepd/task_process.h"
 #include "nodedaemon/user_entry.h"
@@ -155,6 +156,21 @@ Status TaskStep::PrepareTmpDir(uid_t uid, gid_t gid) {
   return MakeUserDir(tmp_dir_, uid, gid);
 }
 
+Status TaskStep::SetUpStepLimits() {
+  StepAllocation alloc;
+  const proto::StepNode& here = launch_.layout[node_index_];
+  alloc.step_mem_mb = here.mem_mb;
+  auto map = CpuMap::FromHost();
+  if (map.ok()) alloc.step_cpus = map->RealPus(here.cpus);
+  for (const proto::NodeAlloc& a : launch_.job_alloc) {
+    if (a.node != node_) continue;
+    alloc.job_mem_mb = a.mem_mb;
+    if (map.ok()) alloc.job_cpus = map->RealPus(a.cpus);
+  }
+  HERD_ASSIGN_OR_RETURN(limits_, SetUpLimits(config_, node_, dir_, alloc, &job_.cgroup));
+  return Status::Ok();
+}
+
 Result<std::vector<std::vector<uint32_t>>> TaskStep::Bind(
     std::vector<std::vector<unsigned>>* real) {
   const proto::StepSpec& spec = launch_.spec;
@@ -227,6 +243,7 @@ Status TaskStep::Launch() {
     HERD_LOG(Warning) << "cgroup tracking unavailable (" << cg.error().message()
                       << "); using the process tree instead";
   }
+  HERD_RETURN_IF_ERROR(SetUpStepLimits());
   HERD_RETURN_IF_ERROR(PrepareTmpDir(launch_.uid, launch_.gid));
   std::vector<std::vector<unsigned>> real;
   HERD_ASSIGN_OR_RETURN(auto logical, Bind(&real));
@@ -350,7 +367,15 @@ void TaskStep::Finish() {
   }
   CloseStdin();
   if (mpi_started_) mpi_->Stop();
-  const int32_t status = StepWaitStatus();
+  const proto::StepUsage usage = EndLimits(limits_);
+  if (usage.oom_kills > 0) {
+    const std::string line =
+        OomLine(std::to_string(job_id_) + "." + std::to_string(step_id_), usage.oom_kills);
+    HERD_LOG(Info) << line.substr(0, line.size() - 1);
+    if (!tasks_.empty()) SendOutput(tasks_.front(), 2, line);
+    if (message_.empty()) message_ = proto::kOutOfMemory;
+  }
+  const int32_t status = usage.oom_kills > 0 ? proto::kOomWaitStatus : StepWaitStatus();
   const int64_t end_time = static_cast<int64_t>(std::time(nullptr));
   HERD_LOG(Info) << "step " << job_id_ << "." << step_id_ << " ended here with wait status "
                  << status << (message_.empty() ? "" : " (" + message_ + ")");
@@ -374,6 +399,7 @@ void TaskStep::Finish() {
   req.step.wait_status = status;
   req.end_time = end_time;
   req.message = message_;
+  req.usage = usage;
   const std::string controller = have_launch_ ? launch_.controller_addr : "";
   std::thread completion(
       [this, &req, &controller] { DeliverCompletion(config_, controller, req); });

@@ -24,6 +24,7 @@
 #include "common/base/status.h"
 #include "common/config/config.h"
 #include "common/proto/step_messages.h"
+#include "nodedaemon/stepd/cgroup_limits.h"
 #include "nodedaemon/stepd/hrun_link.h"
 #include "nodedaemon/stepd/mpi_host.h"
 #include "nodedaemon/stepd/proctree.h"
@@ -68,6 +69,7 @@ class TaskStep {
   Status Load();
   Status Launch();
   Status PrepareTmpDir(uid_t uid, gid_t gid);
+  Status SetUpStepLimits();
   Result<std::vector<std::vector<uint32_t>>> Bind(std::vector<std::vector<unsigned>>* real);
   Status StartMpi();
   // stdin, stdout and stderr of one task: pipes to us, files, or /dev/null.
@@ -110,6 +112,7 @@ class TaskStep {
 
   std::vector<Task> tasks_;
   JobProcesses job_;
+  StepLimits limits_;
   std::set<std::string> opened_files_;  // output files a task of this node has opened
   std::string tmp_dir_;                 // private to the step and its user
 

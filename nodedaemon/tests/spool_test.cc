@@ -44,9 +44,15 @@ TEST(SpoolNamesTest, NamesOutsideTheSpoolCarryItsTag) {
   }
   std::string cg = JobCgroupPath("n1", "/var/spool/herd/n1/job12.0.3");
   if (!cg.empty()) {
-    EXPECT_EQ(cg, FindCgroup2Root() + "/herd/n1." + tag + "/job12.0.3");
+    EXPECT_EQ(cg, FindCgroup2Root() + "/herd/n1." + tag + "/job12.0/step_3");
     EXPECT_NE(cg, JobCgroupPath("n1", "/tmp/other-cluster/n1/job12.0.3"));
   }
+  // One group per run of a job, one per step in it.
+  EXPECT_EQ(StepCgroupRelPath("n1", "/var/spool/herd/n1/job12.0"),
+            "herd/n1." + tag + "/job12.0/step_batch");
+  EXPECT_EQ(StepCgroupRelPath("n1", "/var/spool/herd/n1/job12.1.0"),
+            "herd/n1." + tag + "/job12.1/step_0");
+  EXPECT_EQ(StepCgroupRelPath("n1", "/var/spool/herd/n1/lease"), "");
 }
 
 TEST(SpoolNamesTest, StepDirNames) {

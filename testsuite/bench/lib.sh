@@ -7,6 +7,8 @@
 # cluster and BENCH_REUSE=1. It is stopped at exit unless KEEP_UP=1.
 #   HERD_BUILD    build directory with bin/ (default <repo>/build)
 #   RESULTS_DIR   where the .tsv result lines are appended (default BENCH_DIR/results)
+#   BENCH_EXTRA_CONF  herd.conf lines for the cluster, e.g. "ConstrainCores=yes" (newlines
+#                 between several)
 #   HBATCH HQUEUE HCANCEL HCONTROL   the commands (default: those of the cluster)
 
 HERE=${HERE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
@@ -44,7 +46,8 @@ bench_up() {
   else
     local envlines
     # finished jobs leave the controller quickly, as in the Slurm anchor (MinJobAge=2)
-    envlines=$(HERD_LOCAL_EXTRA_CONF="MinJobAge=2" "$HERD_LOCAL" up --dir "$BENCH_DIR" \
+    envlines=$(HERD_LOCAL_EXTRA_CONF="MinJobAge=2${BENCH_EXTRA_CONF:+$'\n'$BENCH_EXTRA_CONF}" \
+      "$HERD_LOCAL" up --dir "$BENCH_DIR" \
       --nodes 4 --cpus 4 --mem 2000 --partition debug ${HERD_BUILD:+--build "$HERD_BUILD"}) \
       || { log "herd-local up failed"; exit 1; }
     eval "$envlines"

@@ -1,0 +1,129 @@
+// herd — Prolog, Epilog and HealthCheckProgram runs.
+#include "nodedaemon/hooks.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "common/base/fs.h"
+#include "common/base/strings.h"
+#include "nodedaemon/step_launcher.h"
+
+namespace herd::noded {
+
+Result<pid_t> StartHook(const std::string& program, const std::vector<std::string>& env,
+                        const std::string& output_file) {
+  std::vector<std::string> env_copy = env;
+  std::vector<char*> envp;
+  for (std::string& e : env_copy) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string prog = program;
+  char* argv[] = {prog.data(), nullptr};
+  pid_t pid = ::fork();
+  if (pid < 0) return ResourceExhausted(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ResetChildProcessState();
+    ::setsid();
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+    if (in < 0 || out < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) {
+      ::_exit(126);
+    }
+    if (in > 2) ::close(in);
+    if (out > 2) ::close(out);
+    ::execve(program.c_str(), argv, envp.data());
+    const std::string why = "cannot execute " + program + ": " + std::strerror(errno) + "\n";
+    ssize_t w = ::write(2, why.data(), why.size());
+    (void)w;
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string HookFirstLine(const std::string& output_file) {
+  auto text = ReadFile(output_file);
+  if (!text.ok()) return "";
+  std::string line = Trim(text->substr(0, text->find('\n')));
+  std::string out;
+  for (char c : line.substr(0, 200)) {
+    if (!std::iscntrl(static_cast<unsigned char>(c))) out += c;
+  }
+  return out;
+}
+
+Result<HookRun> RunHook(const std::string& program, const std::vector<std::string>& env,
+                        const std::string& output_file, uint32_t timeout_s) {
+  HERD_ASSIGN_OR_RETURN(pid_t pid, StartHook(program, env, output_file));
+  HookRun run;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  auto wait = std::chrono::milliseconds(1);
+  while (true) {
+    pid_t got = ::waitpid(pid, &run.wait_status, WNOHANG);
+    if (got == pid || (got < 0 && errno != EINTR)) break;
+    if (timeout_s != 0 && !run.timed_out && std::chrono::steady_clock::now() >= deadline) {
+      run.timed_out = true;
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+    }
+    std::this_thread::sleep_for(wait);
+    wait = std::min(wait * 2, std::chrono::milliseconds(50));
+  }
+  run.first_line = HookFirstLine(output_file);
+  (void)::unlink(output_file.c_str());
+  return run;
+}
+
+std::string HookFailure(const std::string& name, const HookRun& run, uint32_t timeout_s) {
+  std::string why;
+  if (run.timed_out) {
+    why = "timed out after " + std::to_string(timeout_s) + " s";
+  } else if (WIFEXITED(run.wait_status)) {
+    why = "exited " + std::to_string(WEXITSTATUS(run.wait_status));
+  } else if (WIFSIGNALED(run.wait_status)) {
+    why = "killed by signal " + std::to_string(WTERMSIG(run.wait_status));
+  }
+  if (!run.first_line.empty()) why += ": " + run.first_line;
+  return name + " error: " + why;
+}
+
+std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, const HookJob& job) {
+  std::vector<std::pair<std::string, std::string>> vars = {
+      {"JOB_ID", std::to_string(launch.job_id)},
+      {"JOBID", std::to_string(launch.job_id)},
+      {"JOB_USER", launch.user},
+      {"JOB_UID", std::to_string(launch.uid)},
+      {"JOB_GID", std::to_string(launch.gid)},
+      {"JOB_GROUP", job.group},
+      {"JOB_NAME", launch.spec.name},
+      {"JOB_PARTITION", launch.partition},
+      {"JOB_NODELIST", launch.nodelist},
+      {"JOB_CONSTRAINTS", Join(launch.spec.constraints, ",")},
+      {"CLUSTER_NAME", job.cluster},
+      {"CONF", job.conf_path},
+      {"SCRIPT_CONTEXT", job.context + "_slurmd"},
+  };
+  if (job.context == "epilog") {
+    const int32_t ws = job.wait_status;
+    const int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 0;
+    const int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+    vars.push_back({"JOB_EXIT_CODE", std::to_string(ws)});
+    vars.push_back({"JOB_EXIT_CODE2", std::to_string(code) + ":" + std::to_string(sig)});
+  }
+  std::vector<std::string> env;
+  for (const auto& [k, v] : vars) {
+    env.push_back("SLURM_" + k + "=" + v);
+    env.push_back("HERD_" + k + "=" + v);
+  }
+  env.push_back("SLURMD_NODENAME=" + job.node);
+  env.push_back("HERD_NODENAME=" + job.node);
+  return env;
+}
+
+}  // namespace herd::noded

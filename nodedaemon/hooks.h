@@ -1,0 +1,57 @@
+// herd — the programs a site runs on its nodes: Prolog and Epilog (run by the batch step
+// daemon as root before the script and after the job's processes are gone) and the
+// HealthCheckProgram (run by herdd every HealthCheckInterval). Each runs as root in its own
+// session with exactly the environment it is given (no search path, as in Slurm), stdin
+// from /dev/null and its output in a file, of which the first line serves as the reason
+// when it fails.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/base/status.h"
+#include "common/proto/messages.h"
+
+namespace herd::noded {
+
+struct HookRun {
+  int wait_status = 0;
+  bool timed_out = false;
+  std::string first_line;  // of its output, for the reason
+};
+
+// Starts `program` with `env`, its output to `output_file` (truncated). The caller reaps it.
+Result<pid_t> StartHook(const std::string& program, const std::vector<std::string>& env,
+                        const std::string& output_file);
+// The first line of what a hook wrote (at most 200 bytes, control characters dropped).
+std::string HookFirstLine(const std::string& output_file);
+
+// Starts it and waits for it; after `timeout_s` (0: no limit) its session is killed. The
+// output file is removed afterwards.
+Result<HookRun> RunHook(const std::string& program, const std::vector<std::string>& env,
+                        const std::string& output_file, uint32_t timeout_s);
+
+// "Prolog error: exited 1: <first line>", "Epilog error: timed out after 5 s", ...: the
+// reason a node is drained with.
+std::string HookFailure(const std::string& name, const HookRun& run, uint32_t timeout_s);
+
+// The environment of Prolog and Epilog for a batch job (Slurm's names and herd's):
+// SLURM_JOB_ID, SLURM_JOB_USER, SLURM_JOB_UID, SLURM_JOB_GID, SLURM_JOB_GROUP,
+// SLURM_JOB_NAME, SLURM_JOB_PARTITION, SLURM_JOB_NODELIST, SLURM_JOB_CONSTRAINTS,
+// SLURMD_NODENAME, SLURM_CLUSTER_NAME, SLURM_CONF, SLURM_SCRIPT_CONTEXT (prolog_slurmd or
+// epilog_slurmd) and the same under HERD_ (HERD_NODENAME for SLURMD_NODENAME); the epilog
+// also gets SLURM_JOB_EXIT_CODE (the wait status) and SLURM_JOB_EXIT_CODE2 ("exit:signal").
+struct HookJob {
+  std::string context;  // "prolog" or "epilog"
+  std::string node;
+  std::string cluster;
+  std::string conf_path;
+  std::string group;        // name of the job's gid
+  int32_t wait_status = 0;  // epilog
+};
+std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, const HookJob& job);
+
+}  // namespace herd::noded

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The programs a site runs on its nodes: Prolog and Epilog run as root around a batch job
+# with Slurm's environment; a failing Prolog drains the node with its reason and the job,
+# requeued, runs once elsewhere; a failing Epilog drains the node and leaves the job's
+# state alone; a failing HealthCheckProgram drains the node with its message.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_root
+
+HOOKS=$(mktemp -d "${HERD_TEST_ROOT:-/tmp}/herd-hooks.XXXXXX")
+chmod 755 "$HOOKS"
+for hook in prolog epilog; do
+  cat >"$HOOKS/$hook.sh" <<SCRIPT
+#!/bin/bash
+env | grep -E '^(SLURM|HERD)_' | sort >"$HOOKS/$hook.\$SLURMD_NODENAME.\$SLURM_JOB_ID"
+id -u >>"$HOOKS/$hook.\$SLURMD_NODENAME.\$SLURM_JOB_ID"
+if [ -e "$HOOKS/fail-$hook-\$SLURMD_NODENAME" ]; then echo "$hook says: scratch is not mounted"; exit 3; fi
+SCRIPT
+done
+cat >"$HOOKS/health.sh" <<SCRIPT
+#!/bin/bash
+if [ -e "$HOOKS/fail-health-\$SLURMD_NODENAME" ]; then echo "disk /scratch is full"; exit 1; fi
+SCRIPT
+chmod 755 "$HOOKS"/*.sh
+
+HERD_LOCAL_EXTRA_CONF="Prolog=$HOOKS/prolog.sh
+Epilog=$HOOKS/epilog.sh
+PrologEpilogTimeout=20
+HealthCheckProgram=$HOOKS/health.sh
+HealthCheckInterval=1" cluster_up --nodes 2
+
+node_reason() { hcontrol show node "$1" | grep -oE 'Reason=.*' | sed -E 's/^Reason=//; s/ \[[^]]*\]$//'; }
+
+step "Prolog and Epilog run as root around the job, with the job's environment"
+id=$(submit -w n1 -J hooked -o "$WORK/ok-%j.out" --wrap "echo ran")
+wait_state "$id" COMPLETED 30
+for hook in prolog epilog; do
+  f=$HOOKS/$hook.n1.$id
+  [[ -f $f ]] || fail "no $hook ran for job $id on n1"
+  for want in "SLURM_JOB_ID=$id" "HERD_JOB_ID=$id" SLURM_JOB_USER=root SLURM_JOB_UID=0 \
+    SLURM_JOB_NAME=hooked SLURM_JOB_NODELIST=n1 "SLURM_SCRIPT_CONTEXT=${hook}_slurmd" 0; do
+    assert_file_has_line "$f" "$want"
+  done
+done
+assert_file_has_line "$HOOKS/epilog.n1.$id" "SLURM_JOB_EXIT_CODE2=0:0"
+
+step "a failing Prolog drains n1 with its reason; the job runs once, on n2"
+hcontrol update nodename=n2 state=drain reason="held back by the test"
+touch "$HOOKS/fail-prolog-n1"
+id=$(submit -o "$WORK/requeued-%j.out" --wrap "echo ran >>$WORK/runs.\$HERD_JOB_ID; hostname")
+wait_node_state n1 'drain|drng' 30
+assert_eq "Prolog error: exited 3: prolog says: scratch is not mounted" "$(node_reason n1)" \
+  "n1's reason"
+wait_state "$id" PENDING 30
+[[ ! -e $WORK/runs.$id ]] || fail "the script ran on n1 although its Prolog failed"
+hcontrol update nodename=n2 state=resume
+wait_state "$id" COMPLETED 30
+assert_eq "1" "$(wc -l <"$WORK/runs.$id")" "runs of the requeued job"
+assert_eq "n2" "$(job_field "$id" NodeList)" "where the requeued job ran"
+assert_eq "1" "$(job_field "$id" Restarts)" "restarts of the requeued job"
+rm "$HOOKS/fail-prolog-n1"
+hcontrol update nodename=n1 state=resume
+
+step "a failing Epilog drains n2; the job's state stays COMPLETED"
+touch "$HOOKS/fail-epilog-n2"
+id=$(submit -w n2 -o /dev/null --wrap "true")
+wait_state "$id" COMPLETED 30
+wait_node_state n2 'drain|drng' 30
+assert_eq "Epilog error: exited 3: epilog says: scratch is not mounted" "$(node_reason n2)" \
+  "n2's reason"
+rm "$HOOKS/fail-epilog-n2"
+hcontrol update nodename=n2 state=resume
+
+step "a failing HealthCheckProgram drains the node with its message"
+touch "$HOOKS/fail-health-n1"
+wait_node_state n1 'drain|drng' 30
+assert_eq "disk /scratch is full" "$(node_reason n1)" "n1's reason"
+wait_node_state n2 idle 5
+
+rm -rf "$HOOKS"
