@@ -25,7 +25,7 @@ Status ControllerCore::RequeueAfterPrologFailure(const Job& job, const std::stri
   e.reason = "Prolog error on " + node;
   const uint64_t id = job.id;
   HERD_RETURN_IF_ERROR(Emit(e));
-  DropOutgoingFor(id);
+  outbox_.DropFor(id);
   HERD_LOG(Info) << "job " << id << " requeued: its Prolog failed on " << node;
   need_schedule_ = true;
   return Status::Ok();
