@@ -151,7 +151,7 @@ Status TaskStep::PrepareTmpDir(uid_t uid, gid_t gid) {
   // shared-memory segments) and Open MPI's vader backing directory for any step. On tmpfs
   // when there is one; removed with the step (by herdd if this daemon dies), so killed
   // ranks leave nothing in /dev/shm and simulated nodes sharing a host do not collide
-  // (FEASIBILITY gotchas 4 and 6). The path stays short: PMIx puts Unix sockets there.
+  // (doc/pmix.md, traps 3 and 5). The path stays short: PMIx puts Unix sockets there.
   tmp_dir_ = StepTmpDir(node_, dir_);
   return MakeUserDir(tmp_dir_, uid, gid);
 }

@@ -230,7 +230,7 @@ TEST(PmixServerTest, MpiAbortReachesTheHostWithItsExitCode) {
   for (const std::string& line : All(r, "out")) {
     EXPECT_EQ(line.find("was not killed"), std::string::npos) << line;
   }
-  // Killed ranks leave their segments (FEASIBILITY gotcha 6). Seeing them under the name
+  // Killed ranks leave their segments (doc/pmix.md, trap 5). Seeing them under the name
   // OmpiJobId predicts proves the /dev/shm cleanup looks for the right files.
   EXPECT_FALSE(All(r, "segment").empty()) << "no vader segment of the step's Open MPI job id";
   EXPECT_TRUE(All(r, "leftover").empty()) << "Stop left files in the tmpdir";

@@ -2,7 +2,7 @@
 // ranks 0,1 and "n2" with ranks 2,3, one PMIx server each) run herd_mpi_hello, and this
 // test is the allgather hub: it concatenates their fence blobs in node order and sends
 // the result back to both. Unlike one node, this exercises SendFence/FenceDone
-// (FEASIBILITY gotcha 5). No PMIx server runs in the test process.
+// (doc/pmix.md, trap 4). No PMIx server runs in the test process.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>

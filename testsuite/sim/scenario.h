@@ -48,7 +48,7 @@ std::string ReplayCommand(const ScenarioOptions& o);
 // "  t=12.345s what" lines.
 std::string FormatViolations(const std::vector<Violation>& v, size_t max_lines = 20);
 
-// The SWF trace shipped with the project's shared workloads, "" when absent.
+// The SWF trace in HERD_SIM_WORKLOADS_DIR (a CMake option), "" when none is configured.
 std::string DefaultSwfPath();
 
 }  // namespace herd::sim

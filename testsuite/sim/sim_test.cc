@@ -108,7 +108,7 @@ TEST(HaSimSelfTest, SameFaultsWithCorrectClocksAreClean) {
 class SwfSim : public ::testing::TestWithParam<uint64_t> {};
 
 TEST_P(SwfSim, ReplayFinishesWithoutViolations) {
-  if (DefaultSwfPath().empty()) GTEST_SKIP() << "lublin_256.swf not found";
+  if (DefaultSwfPath().empty()) GTEST_SKIP() << "no lublin_256.swf: configure with -DHERD_SIM_WORKLOADS_DIR=DIR";
   ScenarioOptions o;
   o.seed = GetParam();
   o.workload = "swf";

@@ -166,7 +166,7 @@ Status PmixServer::Start(const MpiStepInfo& info, MpiHost* host) {
 
 Status PmixServer::DoStart(const MpiStepInfo& info) {
   // Before init: makes the server use (and tell the ranks to use) the hash data store,
-  // which works for ranks running as another user than the server (gotcha 3).
+  // which works for ranks running as another user than the server (trap 2).
   if (::setenv("PMIX_MCA_gds", "hash", 1) != 0) {
     return Internal(std::string("mpi/pmix: setenv PMIX_MCA_gds: ") + std::strerror(errno));
   }
@@ -348,7 +348,7 @@ void PmixServer::Teardown() {
   }
   g_server.store(nullptr);
 
-  // Ranks killed before MPI_Finalize leave their shared-memory segments (gotcha 6): in
+  // Ranks killed before MPI_Finalize leave their shared-memory segments (trap 5): in
   // the tmpdir (the backing directory we set), or in /dev/shm if that was overridden.
   Result<int> removed = pmix::RemoveVaderSegments(kShmDir, pmix::OmpiJobId(info_.nspace));
   if (!removed.ok()) {

@@ -2,7 +2,7 @@
 // It registers the step's namespace and local ranks, hands each rank the environment it
 // needs, turns the local part of every PMIx fence into MpiHost::SendFence and finishes
 // the fence with the allgathered data in FenceDone, and reports MPI_Abort to the host.
-// The recipe and its traps are in research/FEASIBILITY.md §2 and gotchas 2-6.
+// The traps of this stack it works around are in doc/pmix.md (traps 1-5).
 //
 // ONE SERVER PER PROCESS, ONCE: PMIx_server_init is process-global, and libpmix 4.2
 // cannot be initialised again after PMIx_server_finalize (the second init crashes in the
@@ -11,7 +11,7 @@
 // even after Stop(), gives kFailedPrecondition. herdstepd hosts exactly one step, so this
 // costs nothing there; tests use one process per server.
 //
-// Start() also sets PMIX_MCA_gds=hash in the process environment (gotcha 3), so call it
+// Start() also sets PMIX_MCA_gds=hash in the process environment (trap 2), so call it
 // before the process starts threads that read the environment. Stop() deregisters the
 // ranks and the namespace, finalizes PMIx, removes the step's leftover Open MPI segments
 // from /dev/shm and empties info.tmpdir (PMIx rendezvous files, the ranks' segments).
@@ -50,12 +50,12 @@ class PmixServer : public MpiServer {
   void Stop() override;
 
   // What Open MPI 4.1 needs besides the PMIx entries, for a step whose tmpdir is `tmpdir`:
-  //   OMPI_MCA_schizo=^orte               else every rank is a singleton (gotcha 2)
+  //   OMPI_MCA_schizo=^orte               else every rank is a singleton (trap 1)
   //   OMPI_MCA_orte_externally_bound=1    herdstepd binds the ranks; Open MPI must not
   //   OMPI_MCA_hwloc_base_binding_policy=none
   //   OMPI_MCA_btl_vader_backing_directory=<tmpdir>   per-node shared-memory segments:
   //                                       simulated nodes on one host collide otherwise
-  //                                       (gotcha 4), and Stop() can clean them (gotcha 6)
+  //                                       (trap 3), and Stop() can clean them (trap 5)
   static std::vector<std::string> RankEnvExtras(const std::string& tmpdir);
 
  private:
