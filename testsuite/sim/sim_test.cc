@@ -52,7 +52,9 @@ TEST_P(StormSim, InvariantsHoldUnderFaults) {
   ExpectClean(o, RunScenario(o));
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, StormSim, ::testing::Range<uint64_t>(1, 201), SeedName);
+INSTANTIATE_TEST_SUITE_P(Seeds, StormSim,
+                         ::testing::Range<uint64_t>(1, uint64_t{HERD_SIM_STORM_SEEDS} + 1),
+                         SeedName);
 
 // The controller pair and its witness under crashes, pauses, partitions and loss.
 class HaSim : public ::testing::TestWithParam<uint64_t> {};
@@ -65,7 +67,8 @@ TEST_P(HaSim, PairInvariantsHoldUnderFaults) {
   ExpectClean(o, RunScenario(o));
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, HaSim, ::testing::Range<uint64_t>(1, 301), SeedName);
+INSTANTIATE_TEST_SUITE_P(Seeds, HaSim,
+                         ::testing::Range<uint64_t>(1, uint64_t{HERD_SIM_HA_SEEDS} + 1), SeedName);
 
 // The same seed runs the same way: a failing seed replays identically.
 TEST(HaSimReplay, SameSeedSameRun) {
@@ -108,7 +111,8 @@ TEST(HaSimSelfTest, SameFaultsWithCorrectClocksAreClean) {
 class SwfSim : public ::testing::TestWithParam<uint64_t> {};
 
 TEST_P(SwfSim, ReplayFinishesWithoutViolations) {
-  if (DefaultSwfPath().empty()) GTEST_SKIP() << "no lublin_256.swf: configure with -DHERD_SIM_WORKLOADS_DIR=DIR";
+  if (DefaultSwfPath().empty())
+    GTEST_SKIP() << "no lublin_256.swf: configure with -DHERD_SIM_WORKLOADS_DIR=DIR";
   ScenarioOptions o;
   o.seed = GetParam();
   o.workload = "swf";
