@@ -107,6 +107,11 @@ wait_for 20 "the job to start on its node" grep -qx started "$WORK/run.out"
 sleep 1
 fill_disk
 log "free on the state disk: $(free_kb) kB"
+# The controller looks at the free space at most every 50 ms: a figure it took while the
+# disk was filling must be older than that before the next submission, or that submission
+# is accepted, its commit fails, and it waits unanswered for space (outcome unknown to
+# its client, as when a controller does not answer).
+sleep 0.2
 
 step "below the reserve, submissions are refused; queries and pings answer"
 rc=0
