@@ -1,0 +1,127 @@
+// herd — messages whose layout changed decode from the bytes of their earlier versions
+// (NotActiveReply's reason, StepSpec's umask and CURVE key): golden bytes of each.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/proto/codec.h"
+#include "common/proto/ha_messages.h"
+#include "common/proto/step_messages.h"
+
+namespace herd::proto {
+namespace {
+
+// NotActiveReply version 1 added `reason`: the bytes of version 0 still decode (reason
+// empty), and a version 1 reply carries it.
+TEST(Codec, NotActiveReplyVersion0BytesDecode) {
+  auto str = [](std::string& out, const std::string& v) {
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v.size() >> (8 * i)) & 0xff));
+    out += v;
+  };
+  std::string v0(1, '\0');                     // tracking byte
+  v0 += std::string(4, '\0');                  // class version 0
+  str(v0, "ctl2");                             // active_name
+  str(v0, "tcp://h:1");                        // active_addr
+  v0 += std::string("\x07\0\0\0\0\0\0\0", 8);  // epoch 7
+  str(v0, "passive");                          // role
+  auto old = DecodeBody<NotActiveReply>(v0);
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_EQ(old->active_name, "ctl2");
+  EXPECT_EQ(old->active_addr, "tcp://h:1");
+  EXPECT_EQ(old->epoch, 7u);
+  EXPECT_EQ(old->role, "passive");
+  EXPECT_EQ(old->reason, "");
+  NotActiveReply now = *old;
+  now.reason = "cannot save its vote: disk full";
+  auto back = DecodeBody<NotActiveReply>(EncodeBody(now));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->reason, now.reason);
+  EXPECT_EQ(EncodeBody(now).substr(1, 4), std::string("\x01\0\0\0", 4)) << "class version 1";
+}
+
+// Step messages as herd wrote them before StepSpec carried a umask and hrun's CURVE key
+// (StepSpec class version 0): job 5, spec name "s", argv {"a"}, io_addr "tcp://h:1", token 7 / "t".
+const unsigned char kStepCreateIoV0[] = {
+    0,   1,   0,   0,   0,   5,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 1, 0,   0,
+    0,   0,   0,   0,   0,   115, 0,   0,   0,   0,   0,   0,   0,   0,   1,   0, 0, 0, 0, 0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 5,   0,
+    0,   0,   0,   0,   0,   0,   98,  108, 111, 99,  107, 5,   0,   0,   0,   0, 0, 0, 0, 99,  111,
+    114, 101, 115, 4,   0,   0,   0,   0,   0,   0,   0,   110, 111, 110, 101, 0, 0, 0, 0, 0,   1,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0,   0,   0, 0, 0, 0, 97,  0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0,   0,
+    0,   0,   0,   255, 255, 255, 255, 255, 255, 255, 255, 9,   0,   0,   0,   0, 0, 0, 0, 116, 99,
+    112, 58,  47,  47,  104, 58,  49,  7,   0,   0,   0,   0,   0,   0,   0,
+};
+const unsigned char kLaunchStepIoV0[] = {
+    0,   0,   0,   0,   0,   5,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   5,   0,   0,   0,   0,   0, 0, 0, 98, 108, 111, 99, 107, 5,   0,   0,
+    0,   0,   0,   0,   0,   99,  111, 114, 101, 115, 4, 0, 0, 0,  0,   0,   0,  0,   110, 111, 110,
+    101, 0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   255, 255, 255, 255, 255, 255, 255, 255, 9,   0, 0, 0, 0,  0,   0,   0,  116, 99,  112, 58,
+    47,  47,  104, 58,  49,  0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,  0,   0,   0,  0,   0,   0,   1,
+    0,   0,   0,   0,   0,   0,   0,   116, 0,   0,   0, 0, 0, 0,  0,   0,
+};
+
+std::string BytesOf(const unsigned char* p, size_t n) {
+  return std::string(reinterpret_cast<const char*>(p), n);
+}
+
+TEST(Codec, StepMessagesFromBeforeTheIoKeyDecode) {
+  auto create = DecodeBody<StepCreateRequest>(BytesOf(kStepCreateIoV0, sizeof kStepCreateIoV0));
+  ASSERT_TRUE(create.ok()) << create.error().message();
+  EXPECT_EQ(create->job_id, 5u);
+  EXPECT_EQ(create->spec.name, "s");
+  EXPECT_EQ(create->spec.argv, std::vector<std::string>{"a"});
+  EXPECT_EQ(create->spec.io_addr, "tcp://h:1");
+  EXPECT_EQ(create->spec.io_key, "");
+  EXPECT_EQ(create->token, 7u);
+  auto launch = DecodeBody<LaunchStepRequest>(BytesOf(kLaunchStepIoV0, sizeof kLaunchStepIoV0));
+  ASSERT_TRUE(launch.ok()) << launch.error().message();
+  EXPECT_EQ(launch->job_id, 5u);
+  EXPECT_EQ(launch->spec.io_addr, "tcp://h:1");
+  EXPECT_EQ(launch->spec.io_key, "");
+  EXPECT_EQ(launch->token, "t");
+}
+
+TEST(Codec, StepSpecCarriesTheIoKey) {
+  StepCreateRequest r;
+  r.job_id = 5;
+  r.spec.name = "s";
+  r.spec.argv = {"a"};
+  r.spec.io_addr = "tcp://h:1";
+  r.spec.io_key = std::string(40, 'k');
+  r.token = 7;
+  const std::string bytes = EncodeBody(r);
+  // Golden: the version 0 bytes but for StepSpec's class version (the u32 after its
+  // tracking byte at 13, behind the request's class info and job id), then after io_addr,
+  // before the token, the umask (i32, -1: unset; version 1) and the key (u64 length,
+  // bytes; version 2).
+  const std::string old = BytesOf(kStepCreateIoV0, sizeof kStepCreateIoV0);
+  std::string want = old.substr(0, old.size() - 8);
+  want[14] = 2;
+  const std::string no_umask("\xff\xff\xff\xff", 4);
+  const std::string key_length("\x28\0\0\0\0\0\0\0", 8);
+  want += no_umask + key_length + r.spec.io_key + old.substr(old.size() - 8);
+  EXPECT_EQ(bytes, want);
+  auto back = DecodeBody<StepCreateRequest>(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->spec.io_key, r.spec.io_key);
+  EXPECT_EQ(back->token, 7u);
+  LaunchStepRequest l;
+  l.spec = r.spec;
+  auto lback = DecodeBody<LaunchStepRequest>(EncodeBody(l));
+  ASSERT_TRUE(lback.ok()) << lback.error().message();
+  EXPECT_EQ(lback->spec.io_key, r.spec.io_key);
+}
+
+}  // namespace
+}  // namespace herd::proto
