@@ -43,9 +43,18 @@ class MungeEnv : public ::testing::Environment {
   }
   void TearDown() override {
     if (pid_ > 0) {
+      // munged catches SIGTERM but only looks at it from its main loop: one still starting
+      // up (blocked reading its group database) never does. SIGKILL after 5 s.
       ::kill(pid_, SIGTERM);
       int status = 0;
-      ::waitpid(pid_, &status, 0);
+      pid_t done = 0;
+      for (int i = 0; i < 500 && (done = ::waitpid(pid_, &status, WNOHANG)) == 0; ++i) {
+        usleep(10000);
+      }
+      if (done == 0) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status, 0);
+      }
     }
     (void)RemoveTree(dir_);
   }
