@@ -17,6 +17,8 @@ find_package(MPI REQUIRED COMPONENTS C)
 pkg_check_modules(HWLOC REQUIRED IMPORTED_TARGET hwloc)
 pkg_check_modules(MUNGE REQUIRED IMPORTED_TARGET munge)
 pkg_check_modules(PMIX REQUIRED IMPORTED_TARGET pmix)
+# libsodium (already under libzmq's CURVE): commands' sealed requests (common/net/sealed.h).
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_package(cppzmq REQUIRED)
 find_package(GTest REQUIRED)
 
@@ -94,28 +96,41 @@ function(herd_check_link var code)
   set(${var}_KEY ${key} CACHE INTERNAL "herd link check inputs")
 endfunction()
 
-# herd::munge: libmunge.a (it needs nothing but libc) or the shared libmunge.
-add_library(herd::munge INTERFACE IMPORTED)
-set(_herd_munge_static "")
-if(HERD_STATIC_DEPS)
-  herd_pc_archives(_herd_munge_static MUNGE)
-endif()
-if(_herd_munge_static)
-  herd_check_link(HERD_MUNGE_STATIC_LINKS
-    "#include <munge.h>\nint main() { munge_ctx_destroy(munge_ctx_create()); return 0; }"
-    LIBS ${_herd_munge_static} Threads::Threads)
-  if(NOT HERD_MUNGE_STATIC_LINKS)
-    set(_herd_munge_static "")
+# herd_imported_lib(NAME PREFIX [SOURCE]): herd::NAME from the package PREFIX found by
+# pkg_check_modules: its archives with HERD_STATIC_DEPS when it has one for every library
+# (and a program of SOURCE, if given, links with them), else its shared libraries.
+function(herd_imported_lib name prefix)
+  set(check "")
+  if(ARGC GREATER 2)
+    set(check "${ARGV2}")  # not through cmake_parse_arguments: it would split at ';'
   endif()
-endif()
-if(_herd_munge_static)
-  set_target_properties(herd::munge PROPERTIES
-    INTERFACE_INCLUDE_DIRECTORIES "${MUNGE_INCLUDE_DIRS}"
-    INTERFACE_LINK_LIBRARIES "${_herd_munge_static};Threads::Threads")
-else()
-  set_target_properties(herd::munge PROPERTIES INTERFACE_LINK_LIBRARIES PkgConfig::MUNGE)
-endif()
-message(STATUS "herd: libmunge static: ${_herd_munge_static}")
+  add_library(herd::${name} INTERFACE IMPORTED)
+  set(archives "")
+  if(HERD_STATIC_DEPS)
+    herd_pc_archives(archives ${prefix})
+  endif()
+  if(archives AND NOT check STREQUAL "")
+    string(TOUPPER ${name} upper)
+    herd_check_link(HERD_${upper}_STATIC_LINKS "${check}" LIBS ${archives} Threads::Threads)
+    if(NOT HERD_${upper}_STATIC_LINKS)
+      set(archives "")
+    endif()
+  endif()
+  if(archives)
+    set_target_properties(herd::${name} PROPERTIES
+      INTERFACE_INCLUDE_DIRECTORIES "${${prefix}_INCLUDE_DIRS}"
+      INTERFACE_LINK_LIBRARIES "${archives};Threads::Threads")
+  else()
+    set_target_properties(herd::${name} PROPERTIES INTERFACE_LINK_LIBRARIES PkgConfig::${prefix})
+  endif()
+  message(STATUS "herd: lib${name} static: ${archives}")
+endfunction()
+
+# herd::munge: libmunge.a (it needs nothing but libc) or the shared libmunge.
+herd_imported_lib(munge MUNGE
+  "#include <munge.h>\nint main() { munge_ctx_destroy(munge_ctx_create()); return 0; }")
+# herd::sodium: commands' sealed requests (common/net/sealed.h).
+herd_imported_lib(sodium SODIUM)
 
 # herd::zmq: cppzmq's headers and libzmq.a, then each package libzmq.pc requires privately
 # (krb5-gssapi libsodium openpgm norm libbsd): as archives when the package has an archive

@@ -211,12 +211,18 @@ int main(int argc, char** argv) {
   // before it asks again; a client that sends without reading holds at most this many
   // replies (each query page at most proto::kQueryPageMaxBytes), the rest are dropped.
   constexpr int kReplyQueuePerClient = 256;
-  auto rpc = net::RpcServer::Bind(addr, *secret, kReplyQueuePerClient);
+  // Commands' sealed requests come to a second, plain endpoint of the same socket.
+  const std::string command_addr =
+      self->command_port != 0 ? net::TcpAddress(self->host, self->command_port) : "";
+  auto rpc = net::RpcServer::Bind(addr, *secret, kReplyQueuePerClient, command_addr);
   if (!rpc.ok()) return Fail(rpc.error().message());
+  auto sealed = net::SealedSessions::WithSecret(*secret);
+  if (!sealed.ok()) return Fail(sealed.error().message());
 
-  HERD_LOG(Info) << "herdctld " << self->name << " serving on " << addr << " (cluster "
+  HERD_LOG(Info) << "herdctld " << self->name << " serving on " << addr
+                 << (command_addr.empty() ? "" : ", commands on " + command_addr) << " (cluster "
                  << cfg->cluster_name << ", " << cfg->nodes.size() << " nodes)";
-  ctld::Server server(*cfg, core, std::move(*rpc));
+  ctld::Server server(*cfg, core, std::move(*rpc), std::move(*sealed));
   Status s = server.Run(g_stop);
   HERD_LOG(Info) << "herdctld stopping: " << s.ToString();
   return s.ok() ? 0 : 1;

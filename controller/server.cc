@@ -18,8 +18,8 @@ constexpr std::chrono::milliseconds kSilentLink{3000};
 }  // namespace
 
 Server::Server(const ClusterConfig& config, ControllerCore& core,
-               std::unique_ptr<net::RpcServer> rpc)
-    : config_(config), core_(core), rpc_(std::move(rpc)) {
+               std::unique_ptr<net::RpcServer> rpc, net::SealedSessions sealed)
+    : config_(config), core_(core), rpc_(std::move(rpc)), sealed_(std::move(sealed)) {
   for (const auto& n : config.nodes) {
     // CURVE clients expecting each node's and voter's key (net::UseClusterKeys).
     nodes_.push_back(std::make_unique<net::RpcClient>(net::NodeAddress(n)));
@@ -48,6 +48,19 @@ void Server::SendToPeers(const std::vector<PeerMsg>& msgs) {
   for (const auto& m : msgs) {
     Status s = peers_[m.peer]->Send(m.bytes);
     if (!s.ok()) HERD_LOG(Debug) << s.message();
+  }
+}
+
+void Server::Receive(net::Incoming in) {
+  const auto now = std::chrono::steady_clock::now();
+  if (Status s = sealed_.Accept(&in, now); !s.ok()) {
+    refused_.Warn(in.from, MonotonicNowMs(), "dropping a message: " + s.message());
+    return;
+  }
+  core_.HandleRequest(in.peer, in.bytes, in.from);
+  if (now - last_expiry_ > std::chrono::seconds(10)) {
+    sealed_.Expire(now);
+    last_expiry_ = now;
   }
 }
 
@@ -89,7 +102,7 @@ Status Server::Run(const std::atomic<bool>& stop) {
         refused_.Warn("a client", MonotonicNowMs(), "dropping a message: " + in.error().message());
         continue;
       }
-      core_.HandleRequest(in->peer, in->bytes, in->from);
+      Receive(std::move(*in));
     }
     for (size_t n = 0; n < nodes_.size(); ++n) {
       DrainReplies(*nodes_[n], [&](const std::string& b) { core_.HandleNodeReply(n, b); });
@@ -104,7 +117,8 @@ Status Server::Run(const std::atomic<bool>& stop) {
     // holds what depended on it, refuses changes and tries again at every flush.
     FlushResult out = core_.Flush();
     for (const auto& r : out.replies) {
-      if (!rpc_->Send(r.peer, r.bytes)) dropped_replies_++;
+      // Sealed when its request was (a command's), never in the clear then.
+      if (!sealed_.Send(*rpc_, r.peer, r.bytes)) dropped_replies_++;
     }
     if (dropped_replies_ > 0 &&
         std::chrono::steady_clock::now() - last_drop_log_ > std::chrono::seconds(10)) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/base/log_limit.h"
+#include "common/net/sealed.h"
 #include "common/net/zmq_endpoint.h"
 #include "controller/core.h"
 
@@ -17,19 +18,25 @@ namespace herd::ctld {
 
 class Server {
  public:
-  Server(const ClusterConfig& config, ControllerCore& core, std::unique_ptr<net::RpcServer> rpc);
+  // `sealed`: opens commands' sealed requests and seals their replies (common/net/sealed.h).
+  Server(const ClusterConfig& config, ControllerCore& core, std::unique_ptr<net::RpcServer> rpc,
+         net::SealedSessions sealed);
   // Runs until `stop` becomes true. A journal that cannot be written does not stop it
   // (see controller/limits.cc); the result is that of the final checkpoint.
   Status Run(const std::atomic<bool>& stop);
 
  private:
   void SendToPeers(const std::vector<PeerMsg>& msgs);
+  // Hands one request to the core (opened first when it is sealed).
+  void Receive(net::Incoming in);
   // Fresh connections to nodes and voters that stopped answering (checked twice a second).
   void ReviveSilentLinks();
 
   const ClusterConfig& config_;
   ControllerCore& core_;
   std::unique_ptr<net::RpcServer> rpc_;
+  net::SealedSessions sealed_;
+  std::chrono::steady_clock::time_point last_expiry_{};
   std::vector<std::unique_ptr<net::RpcClient>> nodes_;
   std::vector<std::unique_ptr<net::RpcClient>> peers_;  // the other voters (core.ha().peers())
   PeerLogLimiter refused_;                              // frames that are not one message

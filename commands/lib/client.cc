@@ -20,8 +20,13 @@ Result<std::unique_ptr<Client>> Client::Create() {
   if (c->config_.controllers.empty()) {
     return FailedPrecondition("no ControllerHost configured in " + path);
   }
+  // A controller's command port takes sealed requests (no session handshake); without one
+  // commands use its daemon port and a CURVE session (doc/security.md "Commands").
+  std::vector<std::string> daemon_addresses;
   for (const ControllerAddr& ctl : c->config_.controllers) {
-    c->addresses_.push_back(net::ControllerAddress(c->config_, ctl));
+    daemon_addresses.push_back(net::ControllerAddress(c->config_, ctl));
+    const std::string command = net::CommandAddress(ctl);
+    c->addresses_.push_back(command.empty() ? daemon_addresses.back() : command);
   }
   // Nothing (no script, no environment) goes to a process that cannot prove it is the
   // controller (doc/security.md).
@@ -31,6 +36,7 @@ Result<std::unique_ptr<Client>> Client::Create() {
   const uint32_t secs = c->config_.message_timeout_s > 0 ? c->config_.message_timeout_s : 10;
   c->timeout_ = std::chrono::milliseconds(static_cast<int64_t>(secs) * 1000);
   c->caller_ = std::make_unique<net::Caller>(c->addresses_, c->auth_.get());
+  c->caller_->SetAliases(std::move(daemon_addresses));
   c->from_passive_ = c->config_.read_from_passive;
   return c;
 }

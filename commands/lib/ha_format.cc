@@ -27,7 +27,8 @@ std::string Behind(uint64_t records, int64_t ms) {
 
 std::string HostPort(const ClusterConfig& config, const ControllerAddr& c) {
   const uint16_t port = c.port != 0 ? c.port : config.controller_port;
-  return c.name + "(" + c.host + ":" + std::to_string(port) + ")";
+  const std::string commands = c.command_port != 0 ? "/" + std::to_string(c.command_port) : "";
+  return c.name + "(" + c.host + ":" + std::to_string(port) + commands + ")";
 }
 
 }  // namespace

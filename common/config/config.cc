@@ -308,6 +308,12 @@ Status Parser::Finish() {
   for (size_t i = 0; i < cfg_.controllers.size(); ++i) {
     ControllerAddr& c = cfg_.controllers[i];
     if (c.port == 0) c.port = cfg_.controller_port;
+    if (c.command_port == 0) c.command_port = cfg_.controller_command_port;
+    if (c.command_port != 0 && c.command_port == c.port) {
+      return Err(controller_lines_[i], "ControllerHost",
+                 "'" + c.name + "' has the same port for daemons and commands (" +
+                     std::to_string(c.port) + ")");
+    }
     if (!controller_names.insert(c.name).second) {
       return Err(controller_lines_[i], "ControllerHost", "'" + c.name + "' is listed twice");
     }

@@ -18,6 +18,8 @@ struct ControllerAddr {
   std::string name;  // "ctl1"
   std::string host;  // address to connect/bind: "127.0.0.1"
   uint16_t port = 0;
+  // Commands' sealed requests (doc/security.md "Commands"); 0: none, commands use `port`.
+  uint16_t command_port = 0;
 };
 
 struct NodeConfig {
@@ -76,6 +78,7 @@ struct ClusterConfig {
   std::string cluster_name = "herd";        // ClusterName
   std::vector<ControllerAddr> controllers;  // ControllerHost=name(addr:port), in order
   uint16_t controller_port = 6817;          // ControllerPort: default port for ControllerHost
+  uint16_t controller_command_port = 0;     // ControllerCommandPort: default command port
   std::string witness;                      // WitnessHost=name(addr:port) as written, optional
   ControllerAddr witness_addr;              // parsed; name empty when there is no witness
   // High availability (doc/ha.md). The active renews its lease with a majority of the
@@ -124,12 +127,12 @@ struct ClusterConfig {
   uint32_t message_timeout_s = 10;  // MessageTimeout
   // Accounting (doc/accounting.md). acct_type: "" (none), "accounting_storage/sqlite" or
   // "accounting_storage/pgsql" (accounting_storage/postgresql is read as that).
-  std::string acct_type;          // AccountingStorageType
-  std::string acct_loc;           // AccountingStorageLoc: SQLite file / PostgreSQL database
-  std::string acct_host;          // AccountingStorageHost: PostgreSQL host or socket directory
-  uint16_t acct_port = 0;         // AccountingStoragePort (0: libpq's default)
-  std::string acct_user;          // AccountingStorageUser
-  std::string acct_pass_file;     // AccountingStoragePass: a file holding the password
+  std::string acct_type;       // AccountingStorageType
+  std::string acct_loc;        // AccountingStorageLoc: SQLite file / PostgreSQL database
+  std::string acct_host;       // AccountingStorageHost: PostgreSQL host or socket directory
+  uint16_t acct_port = 0;      // AccountingStoragePort (0: libpq's default)
+  std::string acct_user;       // AccountingStorageUser
+  std::string acct_pass_file;  // AccountingStoragePass: a file holding the password
   CgroupConfig cgroup;
   HookConfig hooks;
   std::vector<NodeConfig> nodes;  // in file order

@@ -71,10 +71,12 @@ const SizeKey kSizeKeys[] = {
     {"MaxEnvSize", &ClusterConfig::max_env_size, 1024},
     {"StateDirReserve", &ClusterConfig::state_dir_reserve, 0},
 };
-const char* const kOtherGlobalKeys[] = {
-    "ControllerHost",        "ControllerHosts",       "ControllerPort",     "WitnessHost",
-    "HardwareSource",        "DefMemPerCPU",          "JobRequeue",         "ReadFromPassive",
-    "UnsupportedOptions",    "AccountingStorageType", "AccountingStoragePort"};
+const char* const kOtherGlobalKeys[] = {"ControllerHost",        "ControllerHosts",
+                                        "ControllerPort",        "WitnessHost",
+                                        "ControllerCommandPort", "HardwareSource",
+                                        "DefMemPerCPU",          "JobRequeue",
+                                        "ReadFromPassive",       "UnsupportedOptions",
+                                        "AccountingStorageType", "AccountingStoragePort"};
 
 // The canonical spelling of a global key, or "" when `key` is not one.
 std::string CanonicalGlobal(const std::string& key) {
@@ -240,7 +242,9 @@ Result<uint16_t> ParsePort(const std::string& text) {
 }
 
 Result<ControllerAddr> ParseHostAddr(const std::string& text, uint16_t default_port) {
-  const Status bad = InvalidArgument("'" + text + "' is not name, name(addr) or name(addr:port)");
+  const Status bad = InvalidArgument("'" + text +
+                                     "' is not name, name(addr), name(addr:port) or "
+                                     "name(addr:port/commandport)");
   ControllerAddr a;
   a.port = default_port;
   const size_t open = text.find('(');
@@ -274,6 +278,13 @@ Result<ControllerAddr> ParseHostAddr(const std::string& text, uint16_t default_p
     return bad;
   }
   if (has_port) {
+    const size_t slash = port.find('/');
+    if (slash != std::string::npos) {
+      auto cp = ParsePort(port.substr(slash + 1));
+      if (!cp) return cp.error();
+      a.command_port = *cp;
+      port.resize(slash);
+    }
     auto p = ParsePort(port);
     if (!p) return p.error();
     a.port = *p;
@@ -331,10 +342,19 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
     c.unsupported_options_error = lower == "error";
   } else if (k == "ControllerPort") {
     HERD_ASSIGN_OR_RETURN(c.controller_port, ParsePort(v));
+  } else if (k == "ControllerCommandPort") {
+    if (v == "0") {
+      c.controller_command_port = 0;
+    } else {
+      HERD_ASSIGN_OR_RETURN(c.controller_command_port, ParsePort(v));
+    }
   } else if (k == "WitnessHost") {
     c.witness_addr = ControllerAddr();
     if (!v.empty()) {
       HERD_ASSIGN_OR_RETURN(c.witness_addr, ParseHostAddr(v, 0));
+      if (c.witness_addr.command_port != 0) {
+        return InvalidArgument("the witness takes no command port (no commands go to it)");
+      }
     }
     c.witness = v;
   } else if (k == "HardwareSource") {

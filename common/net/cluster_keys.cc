@@ -12,6 +12,10 @@ std::string ControllerAddress(const ClusterConfig& config, const ControllerAddr&
   return TcpAddress(ctl.host, ctl.port != 0 ? ctl.port : config.controller_port);
 }
 
+std::string CommandAddress(const ControllerAddr& ctl) {
+  return ctl.command_port != 0 ? TcpAddress(ctl.host, ctl.command_port) : std::string();
+}
+
 std::string WitnessAddress(const ClusterConfig& config) {
   return TcpAddress(config.witness_addr.host, config.witness_addr.port);
 }
@@ -24,6 +28,7 @@ Status UseClusterKeys(const ClusterConfig& config, KeysWanted wanted) {
   for (const ControllerAddr& ctl : config.controllers) {
     HERD_ASSIGN_OR_RETURN(std::string key, ReadPublicKey(config.key_dir, ctl.name));
     SetServerKey(ControllerAddress(config, ctl), key);
+    if (ctl.command_port != 0) SetSealedServerKey(CommandAddress(ctl), key);
   }
   if (config.has_witness()) {
     auto key = ReadPublicKey(config.key_dir, config.witness_addr.name);

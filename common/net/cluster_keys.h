@@ -13,6 +13,9 @@ struct KeysWanted {
 
 // The address clients connect to for a controller: "tcp://host:port".
 std::string ControllerAddress(const ClusterConfig& config, const ControllerAddr& ctl);
+// The address commands send sealed requests to: "tcp://host:command_port"; "" when the
+// controller has no command port (commands then use ControllerAddress).
+std::string CommandAddress(const ControllerAddr& ctl);
 std::string WitnessAddress(const ClusterConfig& config);
 std::string NodeAddress(const NodeConfig& node);
 

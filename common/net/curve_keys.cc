@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "common/base/fs.h"
 #include "common/base/strings.h"
@@ -21,6 +22,7 @@ std::string KeygenHint() { return " (create the cluster's keys with `hcontrol ke
 struct Registry {
   std::mutex mu;
   std::map<std::string, std::string> keys;
+  std::set<std::string> sealed;  // addresses whose requests are sealed
   bool required = false;
 };
 
@@ -162,6 +164,20 @@ void SetServerKey(const std::string& address, const std::string& public_key) {
   Registry& r = Keys();
   std::lock_guard<std::mutex> lock(r.mu);
   r.keys[address] = public_key;
+  r.sealed.erase(address);
+}
+
+void SetSealedServerKey(const std::string& address, const std::string& public_key) {
+  Registry& r = Keys();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.keys[address] = public_key;
+  r.sealed.insert(address);
+}
+
+bool IsSealedServer(const std::string& address) {
+  Registry& r = Keys();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return r.sealed.count(address) != 0;
 }
 
 void RequireServerKeys() {

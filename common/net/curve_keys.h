@@ -50,6 +50,11 @@ Result<CurveKeyPair> WriteKeyPair(const std::string& dir, const std::string& nam
 // without a key refuses to connect (fails closed); before it, such a client speaks plain
 // ZMTP (unit tests with fake servers).
 void SetServerKey(const std::string& address, const std::string& public_key);
+// Like SetServerKey, for a server's command endpoint: requests to it are sealed
+// (common/net/sealed.h) instead of going over a CURVE session.
+void SetSealedServerKey(const std::string& address, const std::string& public_key);
+// Whether `address` was registered with SetSealedServerKey.
+bool IsSealedServer(const std::string& address);
 void RequireServerKeys();
 // The key for `address`; "" = plain; an error when keys are required and none is known.
 Result<std::string> ServerKeyFor(const std::string& address);

@@ -53,8 +53,19 @@ void PeerLink::Open() {
   sock_.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIvlMs);
   sock_.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
   handshake_failed_ = false;
+  seal_.reset();
+  unopened_replies_ = 0;
   auto key = ServerKeyFor(address_);
-  unusable_ = key.ok() ? MakeCurveClient(sock_, *key) : key.error();
+  if (!key.ok()) {
+    unusable_ = key.error();
+  } else if (!key->empty() && IsSealedServer(address_)) {
+    // A fresh key pair per connection: nothing links it to an earlier one.
+    auto seal = ClientSeal::ForServer(*key);
+    unusable_ = seal.ok() ? Status::Ok() : seal.error();
+    if (seal.ok()) seal_ = std::move(*seal);
+  } else {
+    unusable_ = MakeCurveClient(sock_, *key);
+  }
   // The monitor must exist before connect() so no event of this connection is missed.
   const std::string endpoint = NextMonitorEndpoint();
   zmq_socket_monitor(sock_.handle(), endpoint.c_str(), kWatchedEvents);
@@ -161,7 +172,8 @@ Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
 
 Status PeerLink::Send(const std::string& bytes) {
   try {
-    if (!sock_.send(zmq::buffer(bytes), zmq::send_flags::dontwait)) {
+    const std::string sealed = seal_ ? seal_->SealRequest(bytes) : std::string();
+    if (!sock_.send(zmq::buffer(seal_ ? sealed : bytes), zmq::send_flags::dontwait)) {
       return Unavailable("cannot send to " + address_ + " now (not connected)");
     }
     return Status::Ok();
@@ -184,7 +196,18 @@ Result<proto::Frame> PeerLink::WaitReply(uint64_t request_id, TimePoint until) {
       } catch (const zmq::error_t& e) {
         return Internal(std::string("receive failed: ") + e.what());
       }
-      auto f = proto::DecodeFrame(m.data(), m.size());
+      std::string_view bytes(static_cast<const char*>(m.data()), m.size());
+      std::string opened;
+      if (seal_) {
+        auto o = seal_->OpenReply(bytes);
+        if (!o.ok()) {
+          unopened_replies_++;  // not from the holder of the server's key: never believed
+          continue;
+        }
+        opened = std::move(*o);
+        bytes = opened;
+      }
+      auto f = proto::DecodeFrame(bytes.data(), bytes.size());
       if (f.ok() && f->request_id == request_id) return f;
     }
     if (event && (DrainEvents() & ZMQ_EVENT_DISCONNECTED)) {
@@ -193,8 +216,14 @@ Result<proto::Frame> PeerLink::WaitReply(uint64_t request_id, TimePoint until) {
     if (MsLeft(until) == 0) {
       const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - start);
-      return DeadlineExceeded("no answer from " + address_ + " within " +
-                              std::to_string(waited.count()) + " ms");
+      std::string why =
+          "no answer from " + address_ + " within " + std::to_string(waited.count()) + " ms";
+      if (unopened_replies_ > 0) {
+        why += " (" + std::to_string(unopened_replies_) +
+               " answers were not sealed with the cluster's key for it: whatever holds that "
+               "port is not the controller)";
+      }
+      return DeadlineExceeded(why);
     }
   }
 }

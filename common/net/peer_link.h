@@ -12,16 +12,21 @@
 //     noticed (the peer's I/O thread answers PINGs even when its main loop is busy);
 //   - is a CURVE client expecting the public key registered for its address
 //     (common/net/curve_keys.h): a process on the port without the matching secret key
-//     fails the handshake, so nothing is ever sent to it nor read from it.
+//     fails the handshake, so nothing is ever sent to it nor read from it;
+//   - or, for a controller's command endpoint (IsSealedServer), seals every request to that
+//     key and believes only replies sealed with the key agreed (common/net/sealed.h): a
+//     process on the port without the secret key can neither read a request nor answer.
 //
 // Not thread-safe: a link belongs to the thread that made it.
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <zmq.hpp>
 
 #include "common/base/status.h"
+#include "common/net/sealed.h"
 #include "common/proto/envelope.h"
 
 namespace herd::net {
@@ -67,10 +72,12 @@ class PeerLink {
   std::string NotAuthenticated() const;
 
   std::string address_;
-  Status unusable_;                // no key known for address_: never connected
-  bool handshake_failed_ = false;  // since the last Open()
-  TimePoint failed_at_{};          // when it was seen
-  bool failed_again_ = false;      // a handshake failed during this wait (before a Reset)
+  Status unusable_;                 // no key known for address_: never connected
+  bool handshake_failed_ = false;   // since the last Open()
+  TimePoint failed_at_{};           // when it was seen
+  bool failed_again_ = false;       // a handshake failed during this wait (before a Reset)
+  std::optional<ClientSeal> seal_;  // a sealed server's: this connection's key
+  uint64_t unopened_replies_ = 0;   // replies that were not sealed with it
   zmq::socket_t sock_;
   zmq::socket_t monitor_;  // PAIR connected to sock_'s monitor endpoint
 };

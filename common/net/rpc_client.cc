@@ -70,9 +70,14 @@ void Caller::NoteEpoch(uint64_t epoch) {
 }
 
 size_t Caller::IndexOf(const std::string& address) const {
-  auto it = std::find(addresses_.begin(), addresses_.end(), address);
-  return it == addresses_.end() ? kNone : static_cast<size_t>(it - addresses_.begin());
+  for (const auto* list : {&addresses_, &aliases_}) {
+    auto it = std::find(list->begin(), list->end(), address);
+    if (it != list->end()) return static_cast<size_t>(it - list->begin());
+  }
+  return kNone;
 }
+
+void Caller::SetAliases(std::vector<std::string> aliases) { aliases_ = std::move(aliases); }
 
 std::vector<size_t> Caller::Order(bool from_passive) const {
   const size_t n = addresses_.size();
@@ -106,8 +111,7 @@ Result<proto::Frame> Caller::Attempt(size_t index, proto::Frame& f, Clock::time_
     if (!cred.ok()) return cred.error();
     f.auth = std::move(*cred);
   }
-  if (Status c = link.WaitConnected(connect_until, /*stop_on_refusal=*/!wait_for_server);
-      !c.ok()) {
+  if (Status c = link.WaitConnected(connect_until, /*stop_on_refusal=*/!wait_for_server); !c.ok()) {
     // libzmq never retries a connection whose handshake failed: the next attempt makes a
     // fresh one (the real server may have its port back by then).
     if (link.handshake_failed()) link.Reset();

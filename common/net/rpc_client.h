@@ -70,6 +70,9 @@ class Caller {
   uint64_t NextRequestId();
 
   const std::vector<std::string>& addresses() const { return addresses_; }
+  // Other addresses of the same servers, in the same order: a controller names the active
+  // by its daemon address while commands call its command address.
+  void SetAliases(std::vector<std::string> aliases);
   // The highest controller epoch seen in any reply (also NotActive ones, and NoteEpoch).
   uint64_t max_epoch() const { return max_epoch_; }
   // An epoch learnt elsewhere (a node daemon's requests from the controller): replies
@@ -91,6 +94,7 @@ class Caller {
   size_t IndexOf(const std::string& address) const;
 
   std::vector<std::string> addresses_;
+  std::vector<std::string> aliases_;
   std::vector<std::unique_ptr<PeerLink>> links_;
   Authenticator* auth_;
   size_t current_ = 0;  // where the next call starts

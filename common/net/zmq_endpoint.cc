@@ -34,7 +34,9 @@ std::string TcpAddress(const std::string& host, uint16_t port) {
 }
 
 Result<std::unique_ptr<RpcServer>> RpcServer::Bind(const std::string& address,
-                                                   const std::string& secret_key, int send_hwm) {
+                                                   const std::string& secret_key, int send_hwm,
+                                                   const std::string& command_address) {
+  std::string binding = address;
   try {
     zmq::socket_t s(Context(), zmq::socket_type::router);
     CommonOptions(s);
@@ -43,9 +45,16 @@ Result<std::unique_ptr<RpcServer>> RpcServer::Bind(const std::string& address,
     s.set(zmq::sockopt::sndhwm, send_hwm);
     s.set(zmq::sockopt::router_mandatory, 1);
     s.bind(address);
+    if (!command_address.empty()) {
+      // The security mechanism is taken per endpoint when it is bound: this one speaks
+      // plain ZMTP, its requests are sealed instead.
+      binding = command_address;
+      s.set(zmq::sockopt::curve_server, 0);
+      s.bind(command_address);
+    }
     return std::unique_ptr<RpcServer>(new RpcServer(std::move(s)));
   } catch (const zmq::error_t& e) {
-    return Unavailable("cannot listen on " + address + ": " + e.what());
+    return Unavailable("cannot listen on " + binding + ": " + e.what());
   }
 }
 

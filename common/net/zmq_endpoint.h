@@ -9,8 +9,8 @@
 #pragma once
 
 #include <chrono>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <zmq.hpp>
 
@@ -37,9 +37,12 @@ class RpcServer {
   // plain server, for tests only). kUnavailable if the address is in use.
   // `send_hwm`: replies queued for one peer at most (ZMQ_SNDHWM); a reply to a peer whose
   // queue is full is dropped (ZMQ_ROUTER_MANDATORY makes that visible to Send).
+  // `command_address` (optional): a second, plain endpoint of the same socket, for sealed
+  // requests (common/net/sealed.h); the caller opens and seals them.
   static Result<std::unique_ptr<RpcServer>> Bind(const std::string& address,
                                                  const std::string& secret_key,
-                                                 int send_hwm = 100000);
+                                                 int send_hwm = 100000,
+                                                 const std::string& command_address = "");
 
   // One message if one is waiting; kNotFound when none; other errors are logged by callers.
   Result<Incoming> TryRecv();

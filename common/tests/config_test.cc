@@ -432,6 +432,28 @@ TEST(ParseConfig, ControllerPairAndWitness) {
   EXPECT_TRUE(c->read_from_passive);
 }
 
+TEST(ParseConfig, CommandPorts) {
+  auto c = ParseConfig(
+      "ControllerHosts=ctl1(127.0.0.1:7001/7101),ctl2([::1]:7002)\nControllerCommandPort=7200\n",
+      "cmd.conf");
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_EQ(c->controllers[0].port, 7001);
+  EXPECT_EQ(c->controllers[0].command_port, 7101);
+  EXPECT_EQ(c->controllers[1].host, "::1");
+  EXPECT_EQ(c->controllers[1].command_port, 7200) << "the default command port";
+  auto none = ParseConfig("ControllerHost=a(h:7001)\n", "x.conf");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->controllers[0].command_port, 0) << "no command port unless configured";
+
+  EXPECT_THAT(Error("ControllerHost=a(h:7001/)\n"), HasSubstr("port must be"));
+  EXPECT_THAT(Error("ControllerHost=a(h:7001/70000)\n"), HasSubstr("port must be"));
+  EXPECT_THAT(Error("ControllerHost=a(h:7001/7001)\n"),
+              HasSubstr("same port for daemons and commands"));
+  EXPECT_THAT(Error("ControllerHost=a(h:7001)\nControllerCommandPort=x\n"),
+              HasSubstr("port must be"));
+  EXPECT_THAT(CtlError("WitnessHost=w(h:7100/7101)\n"), HasSubstr("no command port"));
+}
+
 TEST(ParseConfig, ControllerPairErrors) {
   auto three = ParseConfig("ControllerHosts=a,b,c\n", "x.conf");
   ASSERT_FALSE(three.ok());

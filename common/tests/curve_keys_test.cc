@@ -273,6 +273,44 @@ TEST(CurveLink, RepliesWithAnImpossibleEpochAreNotBelieved) {
   EXPECT_EQ(caller.max_epoch(), 0u);
 }
 
+// ---- a controller's command port: sealed requests instead of a CURVE session ----
+
+TEST(SealedLink, TheHolderOfTheKeyAnswersACommand) {
+  auto keys = GenerateCurveKeyPair();
+  auto ctl =
+      FakeController::Sealed([](const proto::Frame&, int) { return OkFrame(4); }, keys->secret_key);
+  SetSealedServerKey(ctl->address(), keys->public_key);
+  EXPECT_TRUE(IsSealedServer(ctl->address()));
+  Caller caller({ctl->address()}, nullptr);
+  for (int i = 1; i <= 2; ++i) {  // the second call reuses the connection and its key
+    auto r = caller.CallFrame(Ping(), milliseconds(5000));
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_EQ(r->epoch, 4u);
+    EXPECT_EQ(ctl->requests(), i);
+  }
+}
+
+// A process on the command port without the key gets only ciphertext, and what it answers
+// (plain or forged as sealed) is never believed.
+TEST(SealedLink, AServerWithoutTheKeyCannotReadNorAnswer) {
+  auto expected = GenerateCurveKeyPair();
+  auto other = GenerateCurveKeyPair();
+  auto impostor = FakeController::Sealed(
+      [](const proto::Frame&, int) { return OkFrame(1ull << 63); }, other->secret_key);
+  FakeController plain([](const proto::Frame&, int) { return OkFrame(1ull << 63); });
+  for (const std::string& addr : {impostor->address(), plain.address()}) {
+    SetSealedServerKey(addr, expected->public_key);
+    Caller caller({addr}, nullptr);
+    auto r = caller.CallFrame(Ping(), milliseconds(800));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), Code::kDeadlineExceeded) << r.error().ToString();
+    EXPECT_EQ(caller.max_epoch(), 0u);
+  }
+  EXPECT_EQ(impostor->requests(), 0) << "a request sealed to another key does not open";
+  // The plain fake decoded nothing (sealed bytes are no frame) and answered nothing.
+  EXPECT_EQ(plain.requests(), 0);
+}
+
 // Last: from here on this process refuses every server it has no key for.
 TEST(CurveLink, WhenKeysAreRequiredAnUnknownServerIsNeverContacted) {
   FakeController plain([](const proto::Frame&, int) { return OkFrame(1); });

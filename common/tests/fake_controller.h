@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "common/net/sealed.h"
 #include "common/net/zmq_endpoint.h"
 #include "common/proto/codec.h"
 
@@ -33,12 +34,12 @@ class FakeController {
   // (default: a port of its own).
   explicit FakeController(Handler h, const std::string& secret_key = "",
                           const std::string& address = "tcp://127.0.0.1:*")
-      : handler_(std::move(h)) {
-    auto s = net::RpcServer::Bind(address, secret_key);
-    if (!s.ok()) return;
-    server_ = std::move(*s);
-    address_ = server_->socket().get(zmq::sockopt::last_endpoint);
-    thread_ = std::thread([this] { Run(); });
+      : FakeController(std::move(h), secret_key, address, /*sealed=*/false) {}
+  // A controller's command endpoint: plain ZMTP, requests sealed to `secret_key`'s public
+  // key (common/net/sealed.h), replies sealed back.
+  static std::unique_ptr<FakeController> Sealed(Handler h, const std::string& secret_key) {
+    return std::unique_ptr<FakeController>(
+        new FakeController(std::move(h), secret_key, "tcp://127.0.0.1:*", /*sealed=*/true));
   }
   ~FakeController() { Stop(); }
 
@@ -51,12 +52,27 @@ class FakeController {
   }
 
  private:
+  FakeController(Handler h, const std::string& secret_key, const std::string& address, bool sealed)
+      : handler_(std::move(h)) {
+    if (sealed) {
+      auto sessions = net::SealedSessions::WithSecret(secret_key);
+      if (!sessions.ok()) return;
+      sealed_.emplace(std::move(*sessions));
+    }
+    auto s = net::RpcServer::Bind(address, sealed ? "" : secret_key);
+    if (!s.ok()) return;
+    server_ = std::move(*s);
+    address_ = server_->socket().get(zmq::sockopt::last_endpoint);
+    thread_ = std::thread([this] { Run(); });
+  }
+
   void Run() {
     while (!stop_) {
       zmq::pollitem_t item{server_->socket().handle(), 0, ZMQ_POLLIN, 0};
       zmq::poll(&item, 1, std::chrono::milliseconds(20));
       auto in = server_->TryRecv();
       if (!in.ok()) continue;
+      if (sealed_ && !sealed_->Accept(&*in, std::chrono::steady_clock::now()).ok()) continue;
       auto req = proto::DecodeFrame(in->bytes.data(), in->bytes.size());
       if (!req.ok()) continue;
       const int n = ++requests_;
@@ -68,13 +84,18 @@ class FakeController {
         return;
       }
       reply->request_id = req->request_id;
-      server_->Send(in->peer, proto::EncodeFrame(*reply));
+      if (sealed_) {
+        sealed_->Send(*server_, in->peer, proto::EncodeFrame(*reply));
+      } else {
+        server_->Send(in->peer, proto::EncodeFrame(*reply));
+      }
     }
     server_.reset();
   }
 
   Handler handler_;
   std::unique_ptr<net::RpcServer> server_;
+  std::optional<net::SealedSessions> sealed_;
   std::string address_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

@@ -65,7 +65,8 @@ check_hbatch "missing script" "no-such-script" "$WORK/no-such-script.sh"
 after=$(job_count)
 assert_eq "$before" "$after" "number of jobs after the rejected submissions"
 
-ctl_port=$(sed -n 's/^ControllerHost=[^(]*([^:]*:\([0-9]*\)).*/\1/p' "$HERD_CONF")
+ctl_port=$(sed -n 's|^ControllerHost=[^(]*([^:]*:\([0-9]*\)[/)].*|\1|p' "$HERD_CONF")
+cmd_port=$(sed -n 's|^ControllerHost=[^(]*([^:]*:[0-9]*/\([0-9]*\)).*|\1|p' "$HERD_CONF")
 n1_port=$(sed -n 's/^NodeName=.* Port=\([0-9]*\).*/\1/p' "$HERD_CONF")
 py=$(zmq_python) || fail "no python3 with the zmq module (apt-get install python3-zmq)"
 
@@ -84,6 +85,9 @@ send_garbage() {
 step "garbage to the controller"
 ctl_pid=$(daemon_pid ctl1)
 send_garbage "$ctl_port" ctl1 || fail "controller: bad frames (see above)"
+# The command port: plain ZeroMQ, sealed requests (and plain ones, answered as ever).
+"$py" "$LIB_DIR/send_garbage.py" 127.0.0.1 "$cmd_port" --expect-unsupported >&2 \
+  || fail "controller's command port: bad frames (see above)"
 sleep 1
 assert_eq "$ctl_pid" "$(daemon_pid ctl1 2>/dev/null || echo dead)" "herdctld pid after garbage"
 hqueue -t all >/dev/null || fail "hqueue fails after garbage to the controller"

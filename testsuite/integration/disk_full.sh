@@ -216,7 +216,7 @@ EOF
 
 py=$(zmq_python) || skip "python3 with zmq is needed for the flood"
 step "20,000 garbage frames to the controller: the log stays small and pings answer"
-read -r host port < <(sed -nE 's/^ControllerHost=ctl1\(([^:]+):([0-9]+)\)$/\1 \2/p' "$HERD_CONF")
+read -r host port < <(sed -nE 's|^ControllerHost=ctl1\(([^:]+):([0-9]+)(/[0-9]+)?\)$|\1 \2|p' "$HERD_CONF")
 [[ -n $port ]] || fail "no ctl1 address in $HERD_CONF"
 flood "$host" "$port" "$CTL_LOG" "dropping a malformed message" ctl1
 hcontrol ping | grep -q "is UP" || fail "ping after the flood: $(hcontrol ping 2>&1)"

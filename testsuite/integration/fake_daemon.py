@@ -7,7 +7,9 @@ Binds a ZeroMQ ROUTER on HOST:PORT (a CURVE server with a key pair of its own, a
 impostor who cannot read the daemon's secret key would; --plain: no security at all),
 appends every frame it receives to CAPTURE, and answers every request as the most
 harmful daemon would: votes granted and leases renewed (as witness or controller NAME)
-and a StatusReply "ok" for anything else, all with epoch N (default 2^64-1). Writes
+and a StatusReply "ok" for anything else, all with epoch N (default 2^64-1); a sealed
+request (a command's, to a controller's command port) it cannot open is answered with a
+forged sealed reply and a plain one. Writes
 CAPTURE.ready once bound and CAPTURE.count (frames received) after each frame. Runs
 until killed.
 """
@@ -20,6 +22,7 @@ import zmq
 MAGIC = 0x44524548  # "HERD"
 ENVELOPE = struct.Struct("<IHHIQQII")  # magic ver type flags reqid epoch authlen bodylen
 T_STATUS_REPLY = 1
+SEALED_MAGIC = b"HSL1"  # common/net/sealed.h
 T_VOTE_REQUEST, T_VOTE_REPLY = 500, 501
 T_APPEND_REQUEST, T_APPEND_REPLY = 502, 503
 CLASS_INFO = b"\x00" + struct.pack("<I", 0)  # tracking byte, class version
@@ -69,6 +72,13 @@ def main():
         with open(capture + ".count", "w") as f:
             f.write(f"{frames}\n")
         data = parts[-1]
+        if data.startswith(SEALED_MAGIC):
+            # Without the controller's secret key: random bytes where the box would be,
+            # then a plain StatusReply "ok" (request id unknown: try 1).
+            forged = SEALED_MAGIC + os.urandom(24 + 16 + 64)
+            sock.send_multipart([parts[0], forged])
+            sock.send_multipart([parts[0], reply(0, 1, epoch, name)])
+            continue
         if len(data) < ENVELOPE.size:
             continue
         magic, _ver, mtype, _fl, reqid, _ep, _al, _bl = ENVELOPE.unpack_from(data)

@@ -17,7 +17,8 @@ cluster_up --nodes 2 --cpus 2
 ensure_test_user
 py=$(zmq_python) || fail "no python3 with the zmq module (apt-get install python3-zmq)"
 SECRET=pw-$RANDOM$RANDOM$RANDOM
-ctl_port=$(sed -n 's/^ControllerHost=[^(]*([^:]*:\([0-9]*\)).*/\1/p' "$HERD_CONF")
+ctl_port=$(sed -n 's|^ControllerHost=[^(]*([^:]*:\([0-9]*\)[/)].*|\1|p' "$HERD_CONF")
+cmd_port=$(sed -n 's|^ControllerHost=[^(]*([^:]*:[0-9]*/\([0-9]*\)).*|\1|p' "$HERD_CONF")
 n1_port=$(sed -n 's/^NodeName=.* Port=\([0-9]*\).*/\1/p' "$HERD_CONF")
 n2_port=$((n1_port + 1))
 
@@ -71,14 +72,25 @@ wait_state "$run" RUNNING 20
 daemon_kill9 ctl1
 fake_start ctl1 "$ctl_port" --epoch 4611686018427387904
 
-step "hbatch sends the fake controller nothing and fails clearly"
+step "hbatch sends the fake controller nothing readable and fails clearly"
+# Commands send sealed requests to the command port: a fake there gets ciphertext only.
+fake_start ctl1-cmd "$cmd_port" --plain --epoch 4611686018427387904
+# hbatch waits MessageTimeout for a controller that may come back: 4 s here, so that the
+# real one is back before the nodes' lease (2 x NodeTimeout = 10 s) runs out.
+{ cat "$HERD_CONF"; echo "MessageTimeout=4"; } >"$WORK/short-timeout.conf"
+chmod 644 "$WORK/short-timeout.conf"
 rc=0
-err=$(as_test_user "HERD_PASSWORD=$SECRET timeout 60 hbatch --wrap 'echo $SECRET' 2>&1") || rc=$?
+err=$(as_test_user "HERD_CONF=$WORK/short-timeout.conf HERD_PASSWORD=$SECRET timeout 60 \
+  hbatch --wrap 'echo $SECRET' 2>&1") || rc=$?
 ((rc != 0 && rc != 124)) || fail "hbatch against the fake controller exited $rc: $err"
-assert_match "cannot authenticate 127.0.0.1:$ctl_port|cannot authenticate tcp://127.0.0.1:$ctl_port" \
-  "$err" "hbatch's error against the fake controller"
+assert_match "not sealed with the cluster's key" "$err" "hbatch's error against the fake controller"
 log "hbatch: $err"
 fake_got_nothing ctl1
+if grep -qa "$SECRET" "$WORK/fake-ctl1-cmd"; then
+  fail "the fake on the command port could read the secret"
+fi
+(($(<"$WORK/fake-ctl1-cmd.count") > 0)) || fail "hbatch never tried the command port"
+fake_stop ctl1-cmd
 fake_stop ctl1
 
 step "the real controller comes back: nodes are not fenced, the job was not killed"

@@ -57,6 +57,12 @@ def cases():
     yield "multipart message", 14, [frame(T_PING, 14), b"second part", b"third part"]
     yield "2 MB of random bytes", 15, [rnd(2 << 20)]
     yield "envelope with trailing junk", 16, [frame(T_PING, 16, b"", b"") + rnd(100)]
+    # Sealed requests (common/net/sealed.h): "HSL1", client key, nonce, box.
+    yield "sealed: magic only", 17, [b"HSL1"]
+    yield "sealed: shorter than its header", 18, [b"HSL1" + rnd(60)]
+    yield "sealed: random box", 19, [b"HSL1" + rnd(32 + 24 + 200)]
+    yield "sealed: all-zero (weak) client key", 20, [b"HSL1" + bytes(32) + rnd(24 + 100)]
+    yield "sealed: 2 MB of random box", 21, [b"HSL1" + rnd(2 << 20)]
 
 
 def via_zmq(host, port, server_key=None):
