@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The site's job_submit.lua (JobSubmitPlugins=lua) on a real controller: a script that does
 # not load refuses submissions with its error; one that requires --time refuses a job
-# without it with the script's message; the partition it picks is honoured; a script
+# without it with the script's message (batch or allocation); the partition it picks is
+# honoured; a script
 # that errors or loops forever refuses that submission while the controller goes on
 # serving; a broken edit leaves the script before it in force.
 # shellcheck source=lib.sh
@@ -64,6 +65,12 @@ assert_eq second "$(job_field "$id" Partition)" "the partition the script chose"
 id2=$(submit -t 5 -p debug -o /dev/null --wrap true)
 assert_eq debug "$(job_field "$id2" Partition)" "the partition the user chose"
 wait_state "$id2" COMPLETED 30
+# An allocation goes through the script as well.
+out=$(timeout 60 halloc -N1 true 2>&1) && fail "halloc without --time was accepted: $out"
+assert_match "no time given: please use --time" "$out" "halloc's refusal"
+timeout 60 halloc -t 5 -N1 env >"$WORK/alloc.out" 2>&1 \
+  || fail "halloc -t 5 failed: $(cat "$WORK/alloc.out")"
+assert_file_has_line "$WORK/alloc.out" SLURM_JOB_PARTITION=second
 
 step "a script that loops forever refuses that submission; the controller serves meanwhile"
 rm -f "$JS/spinning"
