@@ -190,6 +190,10 @@ void ControllerCore::HandleRequest(const std::string& peer, const std::string& b
     if (!q.ok()) PushReply(peer, request_id, ErrorReply(q));
     return;
   }
+  if (f->type == MsgType::kSubmitJobRequest && job_submit_ != nullptr && ha_->Writable() &&
+      FilterSubmission(peer, *who, &*f)) {
+    return;  // answered when job_submit.lua has decided (job_submit_hook.cc)
+  }
   Answer(peer, *who, *f);
 }
 

@@ -29,6 +29,7 @@
 #include "controller/acct/acct_hook.h"
 #include "controller/ha/ha_control.h"
 #include "controller/handler_table.h"
+#include "controller/job_submit/job_submit_worker.h"
 #include "controller/outbox.h"
 #include "controller/query_queue.h"
 #include "controller/sched/scheduler.h"
@@ -103,6 +104,13 @@ class ControllerCore {
   // is told what each durable batch touched, and finished jobs are kept until it has
   // stored them.
   void set_acct(AcctHook* acct) { acct_ = acct; }
+  // The site's job_submit.lua (job_submit_hook.cc), set before Recover() when configured:
+  // submissions go through it on its worker thread; their replies wait until it decided.
+  void set_job_submit(JobSubmitWorker* filter);
+  // Readable when the filter has decided on submissions (-1: no filter): the server polls
+  // it and then calls HandleFilteredSubmissions().
+  int job_submit_fd() const { return job_submit_ != nullptr ? job_submit_->wake_fd() : -1; }
+  void HandleFilteredSubmissions();
 
   const ClusterState& state() const { return state_; }
   uint64_t epoch() const { return ha_->epoch(); }
@@ -140,6 +148,9 @@ class ControllerCore {
   Status StoreRefusal() const;
   void StoreFailed(const Status& why, FlushResult* r);
   void StoreRecovered();
+
+  // Hands a submission to job_submit.lua; false when it is answered here at once instead.
+  bool FilterSubmission(const std::string& peer, const Identity& who, proto::Frame* f);
 
   // Scheduling (scheduling.cc): the scheduler's plan, checked and journaled.
   void RunScheduler();
@@ -265,7 +276,9 @@ class ControllerCore {
   std::vector<proto::HaRecord> batch_records_;
   std::function<void(std::vector<PeerMsg>)> early_peer_sender_;
   AcctHook* acct_ = nullptr;
-  AcctTouched acct_touched_;  // by the records of this batch
+  JobSubmitWorker* job_submit_ = nullptr;
+  std::vector<LuaPartition> lua_parts_;  // part_list for the script (the configured ones)
+  AcctTouched acct_touched_;             // by the records of this batch
   // Output of flushes, held until the passive has their records (see ha_control.h).
   struct Held {
     uint64_t seq = 0;

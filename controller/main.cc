@@ -20,6 +20,7 @@
 #include "common/net/curve_keys.h"
 #include "controller/acct/acct_feed.h"
 #include "controller/ha/witness.h"
+#include "controller/job_submit/job_submit_worker.h"
 #include "controller/malloc_tuning.h"
 #include "controller/salvage.h"
 #include "controller/server.h"
@@ -194,6 +195,12 @@ int main(int argc, char** argv) {
         core.state(), clock, sc.type.substr(sc.type.find('/') + 1),
         [sc] { return ctld::acct::OpenStore(sc, /*read_only=*/false); });
     core.set_acct(accounting.get());
+  }
+  std::unique_ptr<ctld::JobSubmitWorker> job_submit;
+  if (cfg->hooks.job_submit_lua) {
+    job_submit = std::make_unique<ctld::JobSubmitWorker>(JobSubmitScriptPath(*cfg),
+                                                         ctld::LuaFilter::Options{});
+    core.set_job_submit(job_submit.get());
   }
   if (Status s = core.Recover(); !s.ok()) {
     HERD_LOG(Error) << "cannot recover state: " << s.message();

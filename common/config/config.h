@@ -71,6 +71,11 @@ struct HookConfig {
   uint32_t health_check_interval_s = 0;  // HealthCheckInterval; 0 = never
   bool health_check_idle_only = false;   // HealthCheckNodeState=IDLE (else ANY)
   bool health_check_busy_only = false;   // HealthCheckNodeState=ALLOC or MIXED
+  // JobSubmitPlugins=lua: the controller runs the site's job_submit.lua on each submission
+  // (doc/enforce.md); JobSubmitScript: its path, by default job_submit.lua beside herd.conf
+  // (where Slurm looks for it beside slurm.conf).
+  bool job_submit_lua = false;
+  std::string job_submit_script;
 };
 
 struct ClusterConfig {
@@ -188,6 +193,8 @@ Result<ControllerAddr> ParseHostAddr(const std::string& text, uint16_t default_p
 // kInvalidArgument for a bad value.
 Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::string& value,
                       std::string* canonical);
+// The job_submit.lua the controller runs (JobSubmitScript or its default).
+std::string JobSubmitScriptPath(const ClusterConfig& config);
 // The same for the node enforcement keys (config_enforce.cc): kNotFound when `key` is not
 // one of them.
 Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std::string& value,

@@ -69,7 +69,8 @@ Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std:
   HookConfig& h = config->hooks;
   for (auto [name, field] :
        {std::pair{"Prolog", &HookConfig::prolog}, std::pair{"Epilog", &HookConfig::epilog},
-        std::pair{"HealthCheckProgram", &HookConfig::health_check_program}}) {
+        std::pair{"HealthCheckProgram", &HookConfig::health_check_program},
+        std::pair{"JobSubmitScript", &HookConfig::job_submit_script}}) {
     if (!EqualsIgnoreCase(key, name)) continue;
     *canonical = name;
     if (!value.empty() && value[0] != '/') {
@@ -105,6 +106,17 @@ Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std:
     }
     return Status::Ok();
   }
+  if (EqualsIgnoreCase(key, "JobSubmitPlugins")) {
+    *canonical = "JobSubmitPlugins";
+    h.job_submit_lua = false;
+    for (const std::string& one : Split(ToLower(value), ',')) {
+      if (one != "lua" && one != "job_submit/lua") {
+        return InvalidArgument("herd has one job_submit plugin, lua; got '" + one + "'");
+      }
+      h.job_submit_lua = true;
+    }
+    return Status::Ok();
+  }
   if (EqualsIgnoreCase(key, "CgroupPlugin")) {
     *canonical = "CgroupPlugin";
     const std::string lower = ToLower(value);
@@ -116,6 +128,13 @@ Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std:
   }
   canonical->clear();
   return NotFound("unknown key '" + key + "'");
+}
+
+std::string JobSubmitScriptPath(const ClusterConfig& config) {
+  if (!config.hooks.job_submit_script.empty()) return config.hooks.job_submit_script;
+  const size_t slash = config.source_path.rfind('/');
+  return (slash == std::string::npos ? std::string(".") : config.source_path.substr(0, slash)) +
+         "/job_submit.lua";
 }
 
 }  // namespace herd

@@ -520,6 +520,23 @@ TEST(ParseConfig, NodeProgramKeys) {
   EXPECT_THAT(CtlError("HealthCheckInterval=-1\n"), StartsWith("t.conf:2: HealthCheckInterval: "));
 }
 
+TEST(ParseConfig, JobSubmitKeys) {
+  ClusterConfig d = Parse(kCtl);
+  EXPECT_FALSE(d.hooks.job_submit_lua);
+  d.source_path = "/etc/herd/herd.conf";
+  EXPECT_EQ(JobSubmitScriptPath(d), "/etc/herd/job_submit.lua");  // beside herd.conf
+  ClusterConfig c =
+      Parse(std::string(kCtl) + "JobSubmitPlugins=lua JobSubmitScript=/srv/site/submit.lua\n");
+  EXPECT_TRUE(c.hooks.job_submit_lua);
+  EXPECT_EQ(JobSubmitScriptPath(c), "/srv/site/submit.lua");
+  EXPECT_TRUE(Parse(std::string(kCtl) + "JobSubmitPlugins=job_submit/lua\n").hooks.job_submit_lua);
+  EXPECT_EQ(CtlError("JobSubmitPlugins=lua,all_partitions\n"),
+            "t.conf:2: JobSubmitPlugins: herd has one job_submit plugin, lua; got "
+            "'all_partitions'");
+  EXPECT_THAT(CtlError("JobSubmitScript=submit.lua\n"),
+              StartsWith("t.conf:2: JobSubmitScript: must be an absolute path"));
+}
+
 TEST(ConfigErrors, CgroupKeys) {
   EXPECT_EQ(CtlError("CgroupPlugin=cgroup/v3\n"),
             "t.conf:2: CgroupPlugin: must be autodetect, cgroup/v1 or cgroup/v2, got 'cgroup/v3'");
