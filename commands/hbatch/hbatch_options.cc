@@ -4,7 +4,7 @@
 #include <getopt.h>
 
 #include "commands/lib/cli.h"
-#include "commands/lib/slurm_options.h"
+#include "commands/lib/option_table.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -26,50 +26,38 @@ enum LongOnly : int {
   kWrap,
 };
 
-constexpr char kShortOpts[] = "J:p:N:n:c:t:o:e:D:Hw:x:C:QhV";
-
-const struct option kOwnLongOpts[] = {
-    {"job-name", required_argument, nullptr, 'J'},
-    {"partition", required_argument, nullptr, 'p'},
-    {"nodes", required_argument, nullptr, 'N'},
-    {"ntasks", required_argument, nullptr, 'n'},
-    {"cpus-per-task", required_argument, nullptr, 'c'},
-    {"ntasks-per-node", required_argument, nullptr, kNtasksPerNode},
-    {"mem", required_argument, nullptr, kMem},
-    {"mem-per-cpu", required_argument, nullptr, kMemPerCpu},
-    {"time", required_argument, nullptr, 't'},
-    {"output", required_argument, nullptr, 'o'},
-    {"error", required_argument, nullptr, 'e'},
-    {"chdir", required_argument, nullptr, 'D'},
-    {"export", required_argument, nullptr, kExport},
-    {"hold", no_argument, nullptr, 'H'},
-    {"parsable", no_argument, nullptr, kParsable},
-    {"nodelist", required_argument, nullptr, 'w'},
-    {"exclude", required_argument, nullptr, 'x'},
-    {"exclusive", optional_argument, nullptr, kExclusive},
-    {"requeue", no_argument, nullptr, kRequeue},
-    {"no-requeue", no_argument, nullptr, kNoRequeue},
-    {"constraint", required_argument, nullptr, 'C'},
-    {"nice", optional_argument, nullptr, kNice},
-    {"quiet", no_argument, nullptr, 'Q'},
-    {"wrap", required_argument, nullptr, kWrap},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
-
 // hbatch's own options, then the rest of sbatch's (commands/lib/slurm_options.h).
-struct OptionTable {
-  std::vector<struct option> longopts;
-  std::string shortopts = kShortOpts;
-};
-
-const OptionTable& Table() {
-  static const OptionTable table = [] {
-    OptionTable t;
-    for (const struct option* o = kOwnLongOpts; o->name != nullptr; ++o) t.longopts.push_back(*o);
-    cli::AddForeignOptions(&t.longopts, &t.shortopts);
-    t.longopts.push_back({nullptr, 0, nullptr, 0});
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = [] {
+    cli::OptionTable t = {
+        {"job-name", 'J', required_argument},
+        {"partition", 'p', required_argument},
+        {"nodes", 'N', required_argument},
+        {"ntasks", 'n', required_argument},
+        {"cpus-per-task", 'c', required_argument},
+        {"ntasks-per-node", 0, required_argument, kNtasksPerNode},
+        {"mem", 0, required_argument, kMem},
+        {"mem-per-cpu", 0, required_argument, kMemPerCpu},
+        {"time", 't', required_argument},
+        {"output", 'o', required_argument},
+        {"error", 'e', required_argument},
+        {"chdir", 'D', required_argument},
+        {"export", 0, required_argument, kExport},
+        {"hold", 'H', no_argument},
+        {"parsable", 0, no_argument, kParsable},
+        {"nodelist", 'w', required_argument},
+        {"exclude", 'x', required_argument},
+        {"exclusive", 0, optional_argument, kExclusive},
+        {"requeue", 0, no_argument, kRequeue},
+        {"no-requeue", 0, no_argument, kNoRequeue},
+        {"constraint", 'C', required_argument},
+        {"nice", 0, optional_argument, kNice},
+        {"quiet", 'Q', no_argument},
+        {"wrap", 0, required_argument, kWrap},
+        {"help", 'h', no_argument},
+        {"version", 'V', no_argument},
+    };
+    t.AddForeign(cli::kSbatch);
     return t;
   }();
   return table;
@@ -250,8 +238,8 @@ Result<std::vector<std::string>> ParseConstraint(const std::string& text) {
 
 Status ParseHbatchOptions(const std::vector<std::string>& args, HbatchOptions* out,
                           std::vector<std::string>* positional) {
-  return cli::RunGetopt(
-      "hbatch", args, Table().shortopts, Table().longopts.data(), /*stop_at_positional=*/true,
+  return Table().Parse(
+      "hbatch", args, /*stop_at_positional=*/true,
       [out](int opt, const char* arg) { return Apply(opt, arg, out); }, positional);
 }
 

@@ -1,25 +1,25 @@
 // herd hcontrol — command-line parsing.
 #include "commands/hcontrol/hcontrol_options.h"
 
-#include <getopt.h>
-
 #include "commands/lib/cli.h"
+#include "commands/lib/option_table.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 
 namespace herd::hcontrol {
 namespace {
 
-constexpr char kShortOpts[] = "ohV";
 constexpr int kFromPassive = 256;
 
-const struct option kLongOpts[] = {
-    {"oneliner", no_argument, nullptr, 'o'},
-    {"from-passive", no_argument, nullptr, kFromPassive},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = {
+      {"oneliner", 'o', no_argument},
+      {"from-passive", 0, no_argument, kFromPassive},
+      {"help", 'h', no_argument},
+      {"version", 'V', no_argument},
+  };
+  return table;
+}
 
 bool OneOf(const std::string& word, std::initializer_list<const char*> names) {
   for (const char* n : names) {
@@ -152,8 +152,8 @@ Status ParseUpdate(const std::vector<std::string>& words, HcontrolCommand* c) {
 Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) {
   HcontrolCommand c;
   std::vector<std::string> words;
-  HERD_RETURN_IF_ERROR(cli::RunGetopt(
-      "hcontrol", args, kShortOpts, kLongOpts, /*stop_at_positional=*/true,
+  HERD_RETURN_IF_ERROR(Table().Parse(
+      "hcontrol", args, /*stop_at_positional=*/true,
       [&c](int opt, const char*) {
         switch (opt) {
           case 'o':
