@@ -3,6 +3,7 @@
 
 #include "commands/lib/cli.h"
 #include "commands/lib/env_list.h"
+#include "commands/lib/env_options.h"
 #include "common/base/strings.h"
 
 namespace herd::halloc {
@@ -13,9 +14,10 @@ const cli::OptionTable& Table() {
     cli::OptionTable t = {
         {"chdir", 'D', required_argument}, {"quiet", 'Q', no_argument},
         {"verbose", 'v', no_argument},     {"help", 'h', no_argument},
-        {"version", 'V', no_argument},
+        {"usage", 0, no_argument, 'h'},    {"version", 'V', no_argument},
     };
     cli::AddAllocOptions(&t);
+    t.AddForeign(cli::kSalloc);
     return t;
   }();
   return table;
@@ -40,18 +42,23 @@ Status Apply(int opt, const char* arg, HallocOptions* o) {
       o->version = true;
       break;
     default:
-      return cli::UsageError("unexpected option");
+      return cli::TakeForeignCode(opt, &o->alloc.ignored_options);
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<HallocOptions> ParseHallocCommandLine(const std::vector<std::string>& args) {
+Result<HallocOptions> ParseHallocCommandLine(const std::vector<std::string>& args,
+                                             const std::vector<std::string>& env) {
   HallocOptions o;
-  HERD_RETURN_IF_ERROR(Table().Parse(
-      "halloc", args, /*stop_at_positional=*/true,
-      [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &o.command));
+  auto apply = [&o](int opt, const char* arg) { return Apply(opt, arg, &o); };
+  // SALLOC_* variables first: the command line overrides them.
+  std::vector<std::string> none;
+  HERD_RETURN_IF_ERROR(Table().Parse("halloc", cli::EnvironmentOptionWords(cli::kSalloc, env),
+                                     /*stop_at_positional=*/true, apply, &none));
+  HERD_RETURN_IF_ERROR(
+      Table().Parse("halloc", args, /*stop_at_positional=*/true, apply, &o.command));
   if (o.help || o.version) return o;
   HERD_RETURN_IF_ERROR(cli::CheckAllocOptions(o.alloc));
   return o;

@@ -55,6 +55,7 @@ const cli::OptionTable& Table() {
         {"quiet", 'Q', no_argument},
         {"wrap", 0, required_argument, kWrap},
         {"help", 'h', no_argument},
+        {"usage", 0, no_argument, 'h'},
         {"version", 'V', no_argument},
     };
     t.AddForeign(cli::kSbatch);
@@ -149,9 +150,7 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
       break;
     }
     case kExclusive:
-      if (arg != nullptr) {
-        return InvalidArgument("--exclusive=" + v + " is not supported (use --exclusive)");
-      }
+      HERD_RETURN_IF_ERROR(CheckExclusive(arg));
       o->exclusive = true;
       break;
     case kRequeue:
@@ -180,11 +179,8 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
     case 'V':
       o->version = true;
       break;
-    default: {
-      const cli::ForeignOption* f = cli::FindForeignOption(opt);
-      if (f == nullptr) return cli::UsageError("unexpected option");
-      return cli::TakeForeignOption(*f, &o->ignored_options);
-    }
+    default:
+      return cli::TakeForeignCode(opt, &o->ignored_options);
   }
   return Status::Ok();
 }
@@ -199,6 +195,16 @@ Result<int32_t> ParseNice(const char* arg) {
     return InvalidArgument("invalid --nice value '" + v + "'");
   }
   return static_cast<int32_t>(*n);
+}
+
+Status CheckExclusive(const char* arg) {
+  if (arg == nullptr) return Status::Ok();
+  const std::string v = arg;
+  if (v == "user" || v == "mcs" || v == "topo") {
+    return InvalidArgument("--exclusive=" + v + " is not supported (use --exclusive)");
+  }
+  return cli::BadOptionValue("--exclusive",
+                             InvalidArgument("'" + v + "' is none of user, mcs, topo"));
 }
 
 Result<std::pair<uint32_t, uint32_t>> ParseNodeCount(const std::string& text) {

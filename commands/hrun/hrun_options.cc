@@ -45,9 +45,11 @@ const cli::OptionTable& Table() {
         {"wait", 'W', required_argument},
         {"verbose", 'v', no_argument},
         {"help", 'h', no_argument},
+        {"usage", 0, no_argument, 'h'},
         {"version", 'V', no_argument},
     };
     cli::AddAllocOptions(&t);
+    t.AddForeign(cli::kSrun);
     return t;
   }();
   return table;
@@ -153,7 +155,7 @@ Status Apply(int opt, const char* arg, HrunOptions* o) {
       o->version = true;
       break;
     default:
-      return cli::UsageError("unexpected option");
+      return cli::TakeForeignCode(opt, &o->alloc.ignored_options);
   }
   return Status::Ok();
 }

@@ -108,9 +108,7 @@ Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
       break;
     }
     case kOptExclusive:
-      if (arg != nullptr) {
-        return InvalidArgument("--exclusive=" + v + " is not supported (use --exclusive)");
-      }
+      HERD_RETURN_IF_ERROR(hbatch::CheckExclusive(arg));
       o->exclusive = true;
       break;
     case kOptNice: {

@@ -42,6 +42,8 @@ struct AllocOptions {
   std::optional<std::vector<std::string>> constraints;
   std::optional<int32_t> nice;  // --nice[=value]
   bool exclusive = false;
+  // Slurm options given that herd accepts but does not act on ("--account"), in order.
+  std::vector<std::string> ignored_options;
 };
 
 // Adds the allocation options to a command's table.

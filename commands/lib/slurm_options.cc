@@ -1,6 +1,10 @@
 // herd commands — the catalogue of Slurm 22.05 sbatch options herd does not act on.
 #include "commands/lib/slurm_options.h"
 
+#include <cstdio>
+
+#include "commands/lib/cli.h"
+
 namespace herd::cli {
 namespace {
 
@@ -65,6 +69,23 @@ const std::vector<ForeignOption>& Catalogue() {
       {"priority", 0, kReq, S::kNotYet, kAll},
       {"batch", 0, kReq, S::kNotYet, kSbatch},
       {"prefer", 0, kReq, S::kNotYet, kAll},
+      {"hold", 'H', kNo, S::kNotYet, kSalloc | kSrun},
+      {"immediate", 'I', kOpt, S::kNotYet, kSalloc | kSrun},
+      {"kill-command", 'K', kOpt, S::kNotYet, kSalloc},
+      {"no-shell", 0, kNo, S::kNotYet, kSalloc},
+      {"x11", 0, kOpt, S::kNotYet, kSalloc | kSrun},
+      {"bcast", 0, kOpt, S::kNotYet, kSrun},
+      {"bcast-exclude", 0, kReq, S::kNotYet, kSrun},
+      {"prolog", 0, kReq, S::kNotYet, kSrun},
+      {"epilog", 0, kReq, S::kNotYet, kSrun},
+      {"task-prolog", 0, kReq, S::kNotYet, kSrun},
+      {"task-epilog", 0, kReq, S::kNotYet, kSrun},
+      {"het-group", 0, kReq, S::kNotYet, kSrun},
+      {"multi-prog", 0, kNo, S::kNotYet, kSrun},
+      {"no-allocate", 'Z', kNo, S::kNotYet, kSrun},
+      {"preserve-env", 'E', kNo, S::kNotYet, kSrun},
+      {"pty", 0, kNo, S::kNotYet, kSrun},
+      {"relative", 'r', kReq, S::kNotYet, kSrun},
       // Accepted; herd does not act on them (a warning says so).
       {"account", 'A', kReq, S::kNoEffect, kAll},
       {"qos", 'q', kReq, S::kNoEffect, kAll},
@@ -89,9 +110,21 @@ const std::vector<ForeignOption>& Catalogue() {
       {"spread-job", 0, kNo, S::kNoEffect, kAll},
       {"contiguous", 0, kNo, S::kNoEffect, kAll},
       {"switches", 0, kReq, S::kNoEffect, kAll},
+      {"wait-all-nodes", 0, kReq, S::kNoEffect, kSbatch | kSalloc},
+      {"accel-bind", 0, kReq, S::kNoEffect, kSrun},
+      {"compress", 0, kOpt, S::kNoEffect, kSrun},
+      {"disable-status", 'X', kNo, S::kNoEffect, kSrun},
+      {"exact", 0, kNo, S::kNoEffect, kSrun},
+      {"msg-timeout", 0, kReq, S::kNoEffect, kSrun},
+      {"quit-on-interrupt", 0, kNo, S::kNoEffect, kSrun},
+      {"send-libs", 0, kOpt, S::kNoEffect, kSrun},
+      {"slurmd-debug", 0, kReq, S::kNoEffect, kSrun},
+      {"threads", 'T', kReq, S::kNoEffect, kSrun},
       // Nothing to act on.
       {"verbose", 'v', kNo, S::kQuiet, kAll},
       {"ignore-pbs", 0, kNo, S::kQuiet, kSbatch},
+      {"bell", 0, kNo, S::kQuiet, kSalloc},
+      {"no-bell", 0, kNo, S::kQuiet, kSalloc},
   };
   return list;
 }
@@ -124,6 +157,21 @@ Status TakeForeignOption(const ForeignOption& o, std::vector<std::string>* ignor
     case ForeignSupport::kQuiet:
       return Status::Ok();
   }
+  return Status::Ok();
+}
+
+Status TakeForeignCode(int opt, std::vector<std::string>* ignored) {
+  const ForeignOption* f = FindForeignOption(opt);
+  if (f == nullptr) return UsageError("unexpected option");
+  return TakeForeignOption(*f, ignored);
+}
+
+Status WarnIgnoredOptions(const std::string& cmd, const std::vector<std::string>& ignored,
+                          bool refuse) {
+  if (ignored.empty()) return Status::Ok();
+  const std::string what = IgnoredOptionsWarning(ignored);
+  if (refuse) return InvalidArgument(what + " (UnsupportedOptions=error)");
+  std::fprintf(stderr, "%s: warning: %s\n", cmd.c_str(), what.c_str());
   return Status::Ok();
 }
 

@@ -51,6 +51,16 @@ std::string ForeignOptionName(const ForeignOption& o);
 // appended to `*ignored` for a kNoEffect one) or the kNotYet error.
 Status TakeForeignOption(const ForeignOption& o, std::vector<std::string>* ignored);
 
+// A handler's default case: the foreign option with catalogue code `opt` taken as
+// TakeForeignOption does; any other code is an internal usage error.
+Status TakeForeignCode(int opt, std::vector<std::string>* ignored);
+
+// Once a command has read all its options: those accepted without effect (`ignored`) are
+// named in one warning line on stderr ("<cmd>: warning: ..."), or, with
+// UnsupportedOptions=error (`refuse`), the error to print instead of going on.
+Status WarnIgnoredOptions(const std::string& cmd, const std::vector<std::string>& ignored,
+                          bool refuse);
+
 // The warning for options accepted without effect:
 // "--mail-type, --comment: accepted, but herd does not act on them yet".
 std::string IgnoredOptionsWarning(const std::vector<std::string>& ignored);
