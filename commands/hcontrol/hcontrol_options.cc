@@ -5,6 +5,7 @@
 #include "commands/lib/option_table.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
+#include "common/config/config.h"
 
 namespace herd::hcontrol {
 namespace {
@@ -36,7 +37,8 @@ Result<Entity> ParseEntity(const std::string& word) {
   }
   if (OneOf(word, {"config", "configuration"})) return Entity::kConfig;
   if (OneOf(word, {"hostnames"})) return Entity::kHostnames;
-  if (OneOf(word, {"hostlist", "hostlistsorted"})) return Entity::kHostlist;
+  if (OneOf(word, {"hostlist"})) return Entity::kHostlist;
+  if (OneOf(word, {"hostlistsorted"})) return Entity::kHostlistSorted;
   return InvalidArgument("invalid entity: " + word + " for keyword: show");
 }
 
@@ -137,14 +139,41 @@ Status ParsePartitionUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand*
   return Status::Ok();
 }
 
+// update JobId=N Key=Value...: the keys go to the controller as written; it knows which
+// it can change and when.
+Status ParseJobUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
+  proto::UpdateJobRequest& r = c->job_update;
+  for (const KeyValue& kv : pairs) {
+    if (OneOf(kv.key, {"JobId", "JobID"})) {
+      auto id = ParseUint(Trim(kv.value));
+      if (!id.ok() || *id == 0) return InvalidArgument("Invalid job id " + kv.value);
+      r.job_id = *id;
+    } else {
+      // scontrol checks a time limit before sending it.
+      if (OneOf(kv.key, {"TimeLimit"}) && !ParseTimeLimit(Trim(kv.value)).ok()) {
+        return InvalidArgument("Invalid TimeLimit value");
+      }
+      r.keys.push_back(kv.key);
+      r.values.push_back(kv.value);
+    }
+  }
+  if (r.keys.empty()) return InvalidArgument("No changes specified");
+  c->verb = Verb::kUpdateJob;
+  return Status::Ok();
+}
+
 Status ParseUpdate(const std::vector<std::string>& words, HcontrolCommand* c) {
   if (words.empty()) return InvalidArgument("too few arguments for keyword: update");
   HERD_ASSIGN_OR_RETURN(std::vector<KeyValue> pairs, SplitPairs(words));
   for (const KeyValue& kv : pairs) {
+    if (OneOf(kv.key, {"JobId", "JobID"})) return ParseJobUpdate(pairs, c);
+  }
+  for (const KeyValue& kv : pairs) {
     if (OneOf(kv.key, {"NodeName", "Node", "NodeNames"})) return ParseNodeUpdate(pairs, c);
     if (OneOf(kv.key, {"PartitionName", "Partition"})) return ParsePartitionUpdate(pairs, c);
   }
-  return InvalidArgument("No valid entity in update command (use NodeName= or PartitionName=)");
+  return InvalidArgument(
+      "No valid entity in update command (use JobId=, NodeName= or PartitionName=)");
 }
 
 }  // namespace
@@ -229,6 +258,10 @@ Commands:
   update NodeName=HOSTLIST State=DRAIN|RESUME|DOWN|IDLE [Reason="text"]
                                        (DRAIN and DOWN need a Reason)
   update PartitionName=NAME State=UP|DOWN|DRAIN|INACTIVE
+  update JobId=ID KEY=VALUE...         change a job: TimeLimit, JobName, Nice, Partition,
+                                       NumNodes, NumTasks, ReqNodeList, ExcNodeList,
+                                       Features (pending jobs); TimeLimit (lower only)
+                                       and JobName of running ones
   hold JOBID[,JOBID...]                keep pending jobs from starting
   release JOBID[,JOBID...]             let held jobs start
   ping                                 is each controller (and the witness) up, which

@@ -144,6 +144,17 @@ t scontrol_update_timelimit 'id=$(sbatch --parsable -H ok.sh); scontrol update J
 t scontrol_update_name 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id JobName=renamed; squeue -h -j $id -o %j'
 t scontrol_update_unknown_job 'scontrol update JobId=99999 TimeLimit=10'
 t scontrol_hold_unknown 'scontrol hold 99999'
+t scontrol_update_partition_bad 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id Partition=nope 2>&1 | sed "s/for job [0-9]*/for job ID/"'
+t scontrol_update_numtasks 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id NumTasks=3; squeue -h -j $id -o "%C"'
+t scontrol_update_numnodes 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id NumNodes=2; squeue -h -j $id -o "%D"'
+t scontrol_update_bad_key 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id Bogus=1'
+t scontrol_update_bad_time 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id TimeLimit=abc'
+t scontrol_update_two_keys 'id=$(sbatch --parsable -H ok.sh); scontrol update JobId=$id TimeLimit=3 JobName=two; squeue -h -j $id -o "%j %l"'
+t scontrol_update_running_name 'scontrol update JobId=$RUN JobName=run2; squeue -h -j $RUN -o %j; scontrol update JobId=$RUN JobName=run'
+t scontrol_update_running_partition 'scontrol update JobId=$RUN Partition=debug'
+t scontrol_update_running_lower 'id=$(sbatch --parsable -t 30 -w n4 --wrap "sleep 60"); until [ "$(squeue -h -j $id -o %T)" = RUNNING ]; do sleep 0.1; done; scontrol update JobId=$id TimeLimit=20; squeue -h -j $id -o %l; scancel $id'
+t scontrol_update_done 'scontrol update JobId=$DONE TimeLimit=5'
+t scontrol_show_hostlistsorted_dups 'scontrol show hostlistsorted n3,n1,n2,n1,n10,m2'
 
 # ---- scancel
 t scancel_unknown 'scancel 99999'
