@@ -144,6 +144,7 @@ template Status ControllerCore::Emit(const JobStarted&);
 template Status ControllerCore::Emit(const JobEnded&);
 template Status ControllerCore::Emit(const JobRequeued&);
 template Status ControllerCore::Emit(const JobHold&);
+template Status ControllerCore::Emit(const JobUpdated&);
 template Status ControllerCore::Emit(const JobKillIntent&);
 template Status ControllerCore::Emit(const NodeUpdated&);
 template Status ControllerCore::Emit(const PartitionUpdated&);

@@ -162,6 +162,10 @@ class ControllerCore {
   proto::Frame Cancel(const Identity& who, const proto::Frame& f);
   Status CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req);
   proto::Frame Hold(const Identity& who, const proto::Frame& f);
+  // scontrol update JobId= (job_update.cc).
+  proto::Frame UpdateJob(const Identity& who, const proto::Frame& f);
+  Status ApplyUpdateKey(const Job& j, const std::string& key, const std::string& value, bool admin,
+                        JobUpdated* e);
   bool SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const;
   proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
   Status EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,

@@ -51,6 +51,8 @@ Status ControllerCore::AddJobHandlers() {
       Handle(MsgType::kCancelJobsRequest, HandlerRole::kActive, &ControllerCore::Cancel));
   HERD_RETURN_IF_ERROR(
       Handle(MsgType::kHoldJobsRequest, HandlerRole::kActive, &ControllerCore::Hold));
+  HERD_RETURN_IF_ERROR(
+      Handle(MsgType::kUpdateJobRequest, HandlerRole::kActive, &ControllerCore::UpdateJob));
   return Handle(MsgType::kStepCompleteRequest, HandlerRole::kActive, &ControllerCore::StepComplete);
 }
 

@@ -102,6 +102,8 @@ const char* RecordTypeName(uint16_t type) {
       return "LaunchConfirmed";
     case EventType::kAcctStored:
       return "AcctStored";
+    case EventType::kJobUpdated:
+      return "JobUpdated";
   }
   return "unknown";
 }
@@ -123,6 +125,8 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<JobHold>(body);
     case EventType::kJobKillIntent:
       return JobIdOf<JobKillIntent>(body);
+    case EventType::kJobUpdated:
+      return JobIdOf<JobUpdated>(body);
     case EventType::kStepStarted:
       return JobIdOf<StepStarted>(body);
     case EventType::kStepNodeEnded:

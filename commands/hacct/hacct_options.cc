@@ -9,6 +9,7 @@
 
 #include "commands/hacct/hacct_fields.h"
 #include "commands/lib/cli.h"
+#include "commands/lib/option_table.h"
 #include "common/base/strings.h"
 #include "common/proto/types.h"
 
@@ -17,32 +18,32 @@ namespace {
 
 enum LongOnly : int { kHelp = 256, kName, kDelimiter };
 
-constexpr char kShortOpts[] = "abXlPpnj:u:A:r:s:S:E:o:hV";
-
-const struct option kLongOpts[] = {
-    {"allusers", no_argument, nullptr, 'a'},
-    {"brief", no_argument, nullptr, 'b'},
-    {"allocations", no_argument, nullptr, 'X'},
-    {"long", no_argument, nullptr, 'l'},
-    {"parsable2", no_argument, nullptr, 'P'},
-    {"parsable", no_argument, nullptr, 'p'},
-    {"noheader", no_argument, nullptr, 'n'},
-    {"jobs", required_argument, nullptr, 'j'},
-    {"user", required_argument, nullptr, 'u'},
-    {"uid", required_argument, nullptr, 'u'},
-    {"accounts", required_argument, nullptr, 'A'},
-    {"account", required_argument, nullptr, 'A'},
-    {"partition", required_argument, nullptr, 'r'},
-    {"state", required_argument, nullptr, 's'},
-    {"starttime", required_argument, nullptr, 'S'},
-    {"endtime", required_argument, nullptr, 'E'},
-    {"format", required_argument, nullptr, 'o'},
-    {"name", required_argument, nullptr, kName},
-    {"delimiter", required_argument, nullptr, kDelimiter},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = {
+      {"allusers", 'a', no_argument},
+      {"brief", 'b', no_argument},
+      {"allocations", 'X', no_argument},
+      {"long", 'l', no_argument},
+      {"parsable2", 'P', no_argument},
+      {"parsable", 'p', no_argument},
+      {"noheader", 'n', no_argument},
+      {"jobs", 'j', required_argument},
+      {"user", 'u', required_argument},
+      {"uid", 0, required_argument, 'u'},
+      {"accounts", 'A', required_argument},
+      {"account", 0, required_argument, 'A'},
+      {"partition", 'r', required_argument},
+      {"state", 's', required_argument},
+      {"starttime", 'S', required_argument},
+      {"endtime", 'E', required_argument},
+      {"format", 'o', required_argument},
+      {"name", 0, required_argument, kName},
+      {"delimiter", 0, required_argument, kDelimiter},
+      {"help", 'h', no_argument},
+      {"version", 'V', no_argument},
+  };
+  return table;
+}
 
 Result<uint32_t> ResolveUid(const std::string& text) {
   struct passwd pw {};
@@ -290,8 +291,7 @@ Result<HacctOptions> ParseHacctArgs(const std::vector<std::string>& args, int64_
     return Status::Ok();
   };
   std::vector<std::string> positional;
-  HERD_RETURN_IF_ERROR(
-      cli::RunGetopt("hacct", args, kShortOpts, kLongOpts, false, handler, &positional));
+  HERD_RETURN_IF_ERROR(Table().Parse("hacct", args, false, handler, &positional));
   if (!positional.empty()) return cli::UsageError("unexpected argument: " + positional[0]);
   if (brief && !format_given) format = kBriefFields;
   if (longf && !format_given) format = kLongFields;

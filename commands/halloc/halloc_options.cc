@@ -1,27 +1,26 @@
 // herd halloc — option table and parsing.
 #include "commands/halloc/halloc_options.h"
 
-#include <getopt.h>
-
 #include "commands/lib/cli.h"
 #include "commands/lib/env_list.h"
+#include "commands/lib/env_options.h"
 #include "common/base/strings.h"
 
 namespace herd::halloc {
 namespace {
 
-const std::string kShortOpts = std::string(cli::kAllocShortOpts) + "D:QvhV";
-
-std::vector<struct option> LongOptions() {
-  std::vector<struct option> opts;
-  cli::AddAllocLongOptions(&opts);
-  const struct option own[] = {
-      {"chdir", required_argument, nullptr, 'D'}, {"quiet", no_argument, nullptr, 'Q'},
-      {"verbose", no_argument, nullptr, 'v'},     {"help", no_argument, nullptr, 'h'},
-      {"version", no_argument, nullptr, 'V'},     {nullptr, 0, nullptr, 0},
-  };
-  opts.insert(opts.end(), std::begin(own), std::end(own));
-  return opts;
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = [] {
+    cli::OptionTable t = {
+        {"chdir", 'D', required_argument}, {"quiet", 'Q', no_argument},
+        {"verbose", 'v', no_argument},     {"help", 'h', no_argument},
+        {"usage", 0, no_argument, 'h'},    {"version", 'V', no_argument},
+    };
+    cli::AddAllocOptions(&t);
+    t.AddForeign(cli::kSalloc);
+    return t;
+  }();
+  return table;
 }
 
 Status Apply(int opt, const char* arg, HallocOptions* o) {
@@ -43,19 +42,23 @@ Status Apply(int opt, const char* arg, HallocOptions* o) {
       o->version = true;
       break;
     default:
-      return cli::UsageError("unexpected option");
+      return cli::TakeForeignCode(opt, &o->alloc.ignored_options);
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<HallocOptions> ParseHallocCommandLine(const std::vector<std::string>& args) {
+Result<HallocOptions> ParseHallocCommandLine(const std::vector<std::string>& args,
+                                             const std::vector<std::string>& env) {
   HallocOptions o;
-  const std::vector<struct option> longopts = LongOptions();
-  HERD_RETURN_IF_ERROR(cli::RunGetopt(
-      "halloc", args, kShortOpts, longopts.data(), /*stop_at_positional=*/true,
-      [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &o.command));
+  auto apply = [&o](int opt, const char* arg) { return Apply(opt, arg, &o); };
+  // SALLOC_* variables first: the command line overrides them.
+  std::vector<std::string> none;
+  HERD_RETURN_IF_ERROR(Table().Parse("halloc", cli::EnvironmentOptionWords(cli::kSalloc, env),
+                                     /*stop_at_positional=*/true, apply, &none));
+  HERD_RETURN_IF_ERROR(
+      Table().Parse("halloc", args, /*stop_at_positional=*/true, apply, &o.command));
   if (o.help || o.version) return o;
   HERD_RETURN_IF_ERROR(cli::CheckAllocOptions(o.alloc));
   return o;

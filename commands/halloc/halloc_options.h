@@ -21,8 +21,10 @@ struct HallocOptions {
   std::vector<std::string> command;  // empty: the user's shell
 };
 
-// Parses the whole command line; options stop at the command.
-Result<HallocOptions> ParseHallocCommandLine(const std::vector<std::string>& args);
+// Parses the whole command line; options stop at the command. The SALLOC_* variables of
+// `env` ("NAME=value") count as options given before the command line.
+Result<HallocOptions> ParseHallocCommandLine(const std::vector<std::string>& args,
+                                             const std::vector<std::string>& env = {});
 
 // The command to run: the given one, else $SHELL (from `env`), else /bin/sh.
 std::vector<std::string> CommandToRun(const HallocOptions& o, const std::vector<std::string>& env);

@@ -11,6 +11,7 @@
 #include "commands/lib/dialect.h"
 #include "commands/lib/env_list.h"
 #include "commands/lib/signal_watch.h"
+#include "commands/lib/slurm_options.h"
 
 namespace {
 // The name this process speaks under (herd's, or Slurm's through a link).
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
   if (!signals.ok()) return cli::ReportError(Cmd(), signals.error().message());
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto opts = halloc::ParseHallocCommandLine(cli::Args(argc, argv));
+  auto opts = halloc::ParseHallocCommandLine(cli::Args(argc, argv), cli::ProcessEnvironment());
   if (!opts.ok()) return cli::ReportStatus(Cmd(), opts.error());
   if (opts->help) {
     std::fputs(halloc::HallocUsage().c_str(), stdout);
@@ -39,5 +40,10 @@ int main(int argc, char** argv) {
   if (!cwd.ok()) return cli::ReportError(Cmd(), cwd.error().message());
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
+  if (Status st = cli::WarnIgnoredOptions(Cmd(), opts->alloc.ignored_options,
+                                          (*client)->config().unsupported_options_error);
+      !st.ok()) {
+    return cli::ReportError(Cmd(), st.message());
+  }
   return halloc::RunHalloc(*opts, cli::ProcessEnvironment(), *cwd, client->get(), signals->get());
 }

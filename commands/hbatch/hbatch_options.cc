@@ -4,7 +4,7 @@
 #include <getopt.h>
 
 #include "commands/lib/cli.h"
-#include "commands/lib/slurm_options.h"
+#include "commands/lib/option_table.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -26,50 +26,39 @@ enum LongOnly : int {
   kWrap,
 };
 
-constexpr char kShortOpts[] = "J:p:N:n:c:t:o:e:D:Hw:x:C:QhV";
-
-const struct option kOwnLongOpts[] = {
-    {"job-name", required_argument, nullptr, 'J'},
-    {"partition", required_argument, nullptr, 'p'},
-    {"nodes", required_argument, nullptr, 'N'},
-    {"ntasks", required_argument, nullptr, 'n'},
-    {"cpus-per-task", required_argument, nullptr, 'c'},
-    {"ntasks-per-node", required_argument, nullptr, kNtasksPerNode},
-    {"mem", required_argument, nullptr, kMem},
-    {"mem-per-cpu", required_argument, nullptr, kMemPerCpu},
-    {"time", required_argument, nullptr, 't'},
-    {"output", required_argument, nullptr, 'o'},
-    {"error", required_argument, nullptr, 'e'},
-    {"chdir", required_argument, nullptr, 'D'},
-    {"export", required_argument, nullptr, kExport},
-    {"hold", no_argument, nullptr, 'H'},
-    {"parsable", no_argument, nullptr, kParsable},
-    {"nodelist", required_argument, nullptr, 'w'},
-    {"exclude", required_argument, nullptr, 'x'},
-    {"exclusive", optional_argument, nullptr, kExclusive},
-    {"requeue", no_argument, nullptr, kRequeue},
-    {"no-requeue", no_argument, nullptr, kNoRequeue},
-    {"constraint", required_argument, nullptr, 'C'},
-    {"nice", optional_argument, nullptr, kNice},
-    {"quiet", no_argument, nullptr, 'Q'},
-    {"wrap", required_argument, nullptr, kWrap},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
-
 // hbatch's own options, then the rest of sbatch's (commands/lib/slurm_options.h).
-struct OptionTable {
-  std::vector<struct option> longopts;
-  std::string shortopts = kShortOpts;
-};
-
-const OptionTable& Table() {
-  static const OptionTable table = [] {
-    OptionTable t;
-    for (const struct option* o = kOwnLongOpts; o->name != nullptr; ++o) t.longopts.push_back(*o);
-    cli::AddForeignOptions(&t.longopts, &t.shortopts);
-    t.longopts.push_back({nullptr, 0, nullptr, 0});
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = [] {
+    cli::OptionTable t = {
+        {"job-name", 'J', required_argument},
+        {"partition", 'p', required_argument},
+        {"nodes", 'N', required_argument},
+        {"ntasks", 'n', required_argument},
+        {"cpus-per-task", 'c', required_argument},
+        {"ntasks-per-node", 0, required_argument, kNtasksPerNode},
+        {"mem", 0, required_argument, kMem},
+        {"mem-per-cpu", 0, required_argument, kMemPerCpu},
+        {"time", 't', required_argument},
+        {"output", 'o', required_argument},
+        {"error", 'e', required_argument},
+        {"chdir", 'D', required_argument},
+        {"export", 0, required_argument, kExport},
+        {"hold", 'H', no_argument},
+        {"parsable", 0, no_argument, kParsable},
+        {"nodelist", 'w', required_argument},
+        {"exclude", 'x', required_argument},
+        {"exclusive", 0, optional_argument, kExclusive},
+        {"requeue", 0, no_argument, kRequeue},
+        {"no-requeue", 0, no_argument, kNoRequeue},
+        {"constraint", 'C', required_argument},
+        {"nice", 0, optional_argument, kNice},
+        {"quiet", 'Q', no_argument},
+        {"wrap", 0, required_argument, kWrap},
+        {"help", 'h', no_argument},
+        {"usage", 0, no_argument, 'h'},
+        {"version", 'V', no_argument},
+    };
+    t.AddForeign(cli::kSbatch);
     return t;
   }();
   return table;
@@ -161,9 +150,7 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
       break;
     }
     case kExclusive:
-      if (arg != nullptr) {
-        return InvalidArgument("--exclusive=" + v + " is not supported (use --exclusive)");
-      }
+      HERD_RETURN_IF_ERROR(CheckExclusive(arg));
       o->exclusive = true;
       break;
     case kRequeue:
@@ -192,11 +179,8 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
     case 'V':
       o->version = true;
       break;
-    default: {
-      const cli::ForeignOption* f = cli::FindForeignOption(opt);
-      if (f == nullptr) return cli::UsageError("unexpected option");
-      return cli::TakeForeignOption(*f, &o->ignored_options);
-    }
+    default:
+      return cli::TakeForeignCode(opt, &o->ignored_options);
   }
   return Status::Ok();
 }
@@ -211,6 +195,16 @@ Result<int32_t> ParseNice(const char* arg) {
     return InvalidArgument("invalid --nice value '" + v + "'");
   }
   return static_cast<int32_t>(*n);
+}
+
+Status CheckExclusive(const char* arg) {
+  if (arg == nullptr) return Status::Ok();
+  const std::string v = arg;
+  if (v == "user" || v == "mcs" || v == "topo") {
+    return InvalidArgument("--exclusive=" + v + " is not supported (use --exclusive)");
+  }
+  return cli::BadOptionValue("--exclusive",
+                             InvalidArgument("'" + v + "' is none of user, mcs, topo"));
 }
 
 Result<std::pair<uint32_t, uint32_t>> ParseNodeCount(const std::string& text) {
@@ -250,8 +244,8 @@ Result<std::vector<std::string>> ParseConstraint(const std::string& text) {
 
 Status ParseHbatchOptions(const std::vector<std::string>& args, HbatchOptions* out,
                           std::vector<std::string>* positional) {
-  return cli::RunGetopt(
-      "hbatch", args, Table().shortopts, Table().longopts.data(), /*stop_at_positional=*/true,
+  return Table().Parse(
+      "hbatch", args, /*stop_at_positional=*/true,
       [out](int opt, const char* arg) { return Apply(opt, arg, out); }, positional);
 }
 

@@ -67,6 +67,10 @@ Result<std::pair<uint32_t, uint32_t>> ParseNodeCount(const std::string& text);
 // negative value is allowed is for the controller to say (root and AdminUser only).
 Result<int32_t> ParseNice(const char* arg);
 
+// "--exclusive[=user|mcs|topo]": only the bare form is implemented; another value is
+// "Invalid --exclusive specification" under Slurm's names, as sbatch says.
+Status CheckExclusive(const char* arg);
+
 // The --help text.
 std::string HbatchUsage();
 

@@ -6,6 +6,7 @@
 
 #include "commands/lib/cli.h"
 #include "commands/lib/dialect.h"
+#include "commands/lib/env_options.h"
 #include "common/base/strings.h"
 
 namespace herd::hbatch {
@@ -222,6 +223,13 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
   }
   Status st = CheckOptionSource(o);
   if (!st.ok()) return InvalidArgument("batch script: " + st.message());
+  // SBATCH_* variables stand between the script's directives and the command line.
+  HbatchOptions from_env;
+  std::vector<std::string> extra;
+  HERD_RETURN_IF_ERROR(
+      ParseHbatchOptions(cli::EnvironmentOptionWords(cli::kSbatch, env), &from_env, &extra));
+  HERD_RETURN_IF_ERROR(CheckOptionSource(from_env));
+  MergeOptions(from_env, &o);
   MergeOptions(cmdline.options, &o);
 
   Submission sub;

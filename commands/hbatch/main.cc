@@ -76,12 +76,10 @@ int main(int argc, char** argv) {
 
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
-  if (!sub->ignored_options.empty()) {
-    const std::string what = cli::IgnoredOptionsWarning(sub->ignored_options);
-    if ((*client)->config().unsupported_options_error) {
-      return cli::ReportError(Cmd(), what + " (UnsupportedOptions=error)");
-    }
-    std::fprintf(stderr, "%s: warning: %s\n", Cmd(), what.c_str());
+  if (Status st = cli::WarnIgnoredOptions(Cmd(), sub->ignored_options,
+                                          (*client)->config().unsupported_options_error);
+      !st.ok()) {
+    return cli::ReportError(Cmd(), st.message());
   }
   const Status nice = cli::CheckNiceAllowed(sub->spec.nice, (*client)->config());
   if (!nice.ok()) return cli::ReportError(Cmd(), "Batch job submission failed: " + nice.message());

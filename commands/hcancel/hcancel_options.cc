@@ -8,6 +8,7 @@
 #include <csignal>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/option_table.h"
 #include "common/base/strings.h"
 
 namespace herd::hcancel {
@@ -15,22 +16,22 @@ namespace {
 
 enum LongOnly : int { kMe = 256 };
 
-constexpr char kShortOpts[] = "s:u:p:t:n:QvhV";
-
-const struct option kLongOpts[] = {
-    {"signal", required_argument, nullptr, 's'},
-    {"user", required_argument, nullptr, 'u'},
-    {"me", no_argument, nullptr, kMe},
-    {"partition", required_argument, nullptr, 'p'},
-    {"state", required_argument, nullptr, 't'},
-    {"name", required_argument, nullptr, 'n'},
-    {"jobname", required_argument, nullptr, 'n'},
-    {"quiet", no_argument, nullptr, 'Q'},
-    {"verbose", no_argument, nullptr, 'v'},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = {
+      {"signal", 's', required_argument},
+      {"user", 'u', required_argument},
+      {"me", 0, no_argument, kMe},
+      {"partition", 'p', required_argument},
+      {"state", 't', required_argument},
+      {"name", 'n', required_argument},
+      {"jobname", 0, required_argument, 'n'},
+      {"quiet", 'Q', no_argument},
+      {"verbose", 'v', no_argument},
+      {"help", 'h', no_argument},
+      {"version", 'V', no_argument},
+  };
+  return table;
+}
 
 struct SignalName {
   const char* name;
@@ -122,8 +123,8 @@ Result<int32_t> ParseSignal(const std::string& text) {
 Result<HcancelOptions> ParseHcancelArgs(const std::vector<std::string>& args) {
   HcancelOptions o;
   std::vector<std::string> positional;
-  HERD_RETURN_IF_ERROR(cli::RunGetopt(
-      "hcancel", args, kShortOpts, kLongOpts, /*stop_at_positional=*/false,
+  HERD_RETURN_IF_ERROR(Table().Parse(
+      "hcancel", args, /*stop_at_positional=*/false,
       [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &positional));
   if (o.help || o.version) return o;
   HERD_ASSIGN_OR_RETURN(o.filter.job_ids, cli::ParseJobIdList(positional));

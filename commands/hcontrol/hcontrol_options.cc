@@ -1,25 +1,26 @@
 // herd hcontrol — command-line parsing.
 #include "commands/hcontrol/hcontrol_options.h"
 
-#include <getopt.h>
-
 #include "commands/lib/cli.h"
+#include "commands/lib/option_table.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
+#include "common/config/config.h"
 
 namespace herd::hcontrol {
 namespace {
 
-constexpr char kShortOpts[] = "ohV";
 constexpr int kFromPassive = 256;
 
-const struct option kLongOpts[] = {
-    {"oneliner", no_argument, nullptr, 'o'},
-    {"from-passive", no_argument, nullptr, kFromPassive},
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = {
+      {"oneliner", 'o', no_argument},
+      {"from-passive", 0, no_argument, kFromPassive},
+      {"help", 'h', no_argument},
+      {"version", 'V', no_argument},
+  };
+  return table;
+}
 
 bool OneOf(const std::string& word, std::initializer_list<const char*> names) {
   for (const char* n : names) {
@@ -36,7 +37,8 @@ Result<Entity> ParseEntity(const std::string& word) {
   }
   if (OneOf(word, {"config", "configuration"})) return Entity::kConfig;
   if (OneOf(word, {"hostnames"})) return Entity::kHostnames;
-  if (OneOf(word, {"hostlist", "hostlistsorted"})) return Entity::kHostlist;
+  if (OneOf(word, {"hostlist"})) return Entity::kHostlist;
+  if (OneOf(word, {"hostlistsorted"})) return Entity::kHostlistSorted;
   return InvalidArgument("invalid entity: " + word + " for keyword: show");
 }
 
@@ -137,14 +139,41 @@ Status ParsePartitionUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand*
   return Status::Ok();
 }
 
+// update JobId=N Key=Value...: the keys go to the controller as written; it knows which
+// it can change and when.
+Status ParseJobUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
+  proto::UpdateJobRequest& r = c->job_update;
+  for (const KeyValue& kv : pairs) {
+    if (OneOf(kv.key, {"JobId", "JobID"})) {
+      auto id = ParseUint(Trim(kv.value));
+      if (!id.ok() || *id == 0) return InvalidArgument("Invalid job id " + kv.value);
+      r.job_id = *id;
+    } else {
+      // scontrol checks a time limit before sending it.
+      if (OneOf(kv.key, {"TimeLimit"}) && !ParseTimeLimit(Trim(kv.value)).ok()) {
+        return InvalidArgument("Invalid TimeLimit value");
+      }
+      r.keys.push_back(kv.key);
+      r.values.push_back(kv.value);
+    }
+  }
+  if (r.keys.empty()) return InvalidArgument("No changes specified");
+  c->verb = Verb::kUpdateJob;
+  return Status::Ok();
+}
+
 Status ParseUpdate(const std::vector<std::string>& words, HcontrolCommand* c) {
   if (words.empty()) return InvalidArgument("too few arguments for keyword: update");
   HERD_ASSIGN_OR_RETURN(std::vector<KeyValue> pairs, SplitPairs(words));
   for (const KeyValue& kv : pairs) {
+    if (OneOf(kv.key, {"JobId", "JobID"})) return ParseJobUpdate(pairs, c);
+  }
+  for (const KeyValue& kv : pairs) {
     if (OneOf(kv.key, {"NodeName", "Node", "NodeNames"})) return ParseNodeUpdate(pairs, c);
     if (OneOf(kv.key, {"PartitionName", "Partition"})) return ParsePartitionUpdate(pairs, c);
   }
-  return InvalidArgument("No valid entity in update command (use NodeName= or PartitionName=)");
+  return InvalidArgument(
+      "No valid entity in update command (use JobId=, NodeName= or PartitionName=)");
 }
 
 }  // namespace
@@ -152,8 +181,8 @@ Status ParseUpdate(const std::vector<std::string>& words, HcontrolCommand* c) {
 Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) {
   HcontrolCommand c;
   std::vector<std::string> words;
-  HERD_RETURN_IF_ERROR(cli::RunGetopt(
-      "hcontrol", args, kShortOpts, kLongOpts, /*stop_at_positional=*/true,
+  HERD_RETURN_IF_ERROR(Table().Parse(
+      "hcontrol", args, /*stop_at_positional=*/true,
       [&c](int opt, const char*) {
         switch (opt) {
           case 'o':
@@ -229,6 +258,10 @@ Commands:
   update NodeName=HOSTLIST State=DRAIN|RESUME|DOWN|IDLE [Reason="text"]
                                        (DRAIN and DOWN need a Reason)
   update PartitionName=NAME State=UP|DOWN|DRAIN|INACTIVE
+  update JobId=ID KEY=VALUE...         change a job: TimeLimit, JobName, Nice, Partition,
+                                       NumNodes, NumTasks, ReqNodeList, ExcNodeList,
+                                       Features (pending jobs); TimeLimit (lower only)
+                                       and JobName of running ones
   hold JOBID[,JOBID...]                keep pending jobs from starting
   release JOBID[,JOBID...]             let held jobs start
   ping                                 is each controller (and the witness) up, which

@@ -18,6 +18,7 @@ enum class Verb {
   kShow,
   kUpdateNode,
   kUpdatePartition,
+  kUpdateJob,
   kHold,
   kRelease,
   kPing,
@@ -26,7 +27,7 @@ enum class Verb {
 };
 // kHostnames / kHostlist (show hostnames|hostlist LIST) are answered without the
 // controller: one name per line, or the compressed expression.
-enum class Entity { kJob, kNode, kPartition, kConfig, kHostnames, kHostlist };
+enum class Entity { kJob, kNode, kPartition, kConfig, kHostnames, kHostlist, kHostlistSorted };
 
 struct HcontrolCommand {
   Verb verb = Verb::kNone;
@@ -37,6 +38,7 @@ struct HcontrolCommand {
   // update
   proto::UpdateNodeRequest node_update;
   proto::UpdatePartitionRequest partition_update;
+  proto::UpdateJobRequest job_update;
   // hold / release
   std::vector<uint64_t> job_ids;
   // takeover [NAME]: the controller to hand the active role to ("" = the other one)

@@ -31,6 +31,14 @@ int Fail(const Status& st) {
   return herd::cli::ReportError(Cmd(), herd::cli::DescribeCallError(st).message());
 }
 
+// A job's error as scontrol prints it: the line alone on stderr under Slurm's names
+// ("Invalid job id specified for job 7"), prefixed under herd's. Returns 1.
+int JobError(const std::string& line) {
+  if (!herd::cli::SlurmDialect()) return herd::cli::ReportError(Cmd(), line);
+  std::fprintf(stderr, "%s\n", line.c_str());
+  return 1;
+}
+
 // After a show the passive served: the note on stderr, the exit code unchanged.
 int WithNote(Client& client, int rc) {
   herd::cli::PrintPassiveNote(Cmd(), client);
@@ -135,14 +143,15 @@ int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
   int rc = 0;
   for (const proto::JobActionResult& r : reply->results) {
     if (r.code == 0) continue;
-    rc = herd::cli::ReportError(
-        Cmd(), (r.message.empty() ? "error" : r.message) + " for job " + std::to_string(r.job_id));
+    rc = JobError((r.message.empty() ? "error" : r.message) + " for job " +
+                  std::to_string(r.job_id));
   }
   return rc;
 }
 
 // show hostnames [LIST]: one name per line (LIST defaults to the job's node list, as
-// scontrol does inside a job); show hostlist NAMES: the compressed expression.
+// scontrol does inside a job); show hostlist NAMES: the compressed expression;
+// hostlistsorted: the same of the names sorted.
 int ShowHostnames(const herd::hcontrol::HcontrolCommand& cmd) {
   std::string list = cmd.name;
   if (list.empty()) {
@@ -156,7 +165,8 @@ int ShowHostnames(const herd::hcontrol::HcontrolCommand& cmd) {
   if (list.empty()) return herd::cli::ReportError(Cmd(), "no host list given");
   auto names = herd::ExpandHostlist(list);
   if (!names.ok()) return herd::cli::ReportError(Cmd(), names.error().message());
-  if (cmd.entity == herd::hcontrol::Entity::kHostlist) {
+  if (cmd.entity == herd::hcontrol::Entity::kHostlistSorted) herd::SortHostnames(&*names);
+  if (cmd.entity != herd::hcontrol::Entity::kHostnames) {
     std::printf("%s\n", herd::CompressHostlist(*names).c_str());
   } else {
     for (const auto& n : *names) std::printf("%s\n", n.c_str());
@@ -187,7 +197,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd->verb == hcontrol::Verb::kShow &&
-      (cmd->entity == hcontrol::Entity::kHostnames || cmd->entity == hcontrol::Entity::kHostlist)) {
+      (cmd->entity == hcontrol::Entity::kHostnames || cmd->entity == hcontrol::Entity::kHostlist ||
+       cmd->entity == hcontrol::Entity::kHostlistSorted)) {
     return ShowHostnames(*cmd);
   }
   if (cmd->verb == hcontrol::Verb::kKeygen) {
@@ -213,6 +224,7 @@ int main(int argc, char** argv) {
           return ShowConfig(c);
         case hcontrol::Entity::kHostnames:
         case hcontrol::Entity::kHostlist:
+        case hcontrol::Entity::kHostlistSorted:
           break;
       }
       break;
@@ -223,6 +235,13 @@ int main(int argc, char** argv) {
     case hcontrol::Verb::kUpdatePartition: {
       auto r = c.Call<proto::StatusReply>(cmd->partition_update);
       return r.ok() ? 0 : Fail(r.error());
+    }
+    case hcontrol::Verb::kUpdateJob: {
+      auto r = c.Call<proto::StatusReply>(cmd->job_update);
+      if (r.ok()) return 0;
+      // As scontrol: "<why> for job <id>".
+      const Status why = cli::DescribeCallError(r.error());
+      return JobError(why.message() + " for job " + std::to_string(cmd->job_update.job_id));
     }
     case hcontrol::Verb::kHold:
       return HoldOrRelease(c, *cmd, true);

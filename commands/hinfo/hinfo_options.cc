@@ -1,10 +1,9 @@
 // herd hinfo — option parsing and default formats.
 #include "commands/hinfo/hinfo_options.h"
 
-#include <getopt.h>
-
 #include "commands/lib/cli.h"
 #include "commands/lib/field_format.h"
+#include "commands/lib/option_table.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 
@@ -13,27 +12,27 @@ namespace {
 
 enum LongOnly : int { kHelp = 256, kFromPassive, kControllers };
 
-constexpr char kShortOpts[] = "NRslhp:n:o:O:t:reV";
-
-const struct option kLongOpts[] = {
-    {"Node", no_argument, nullptr, 'N'},
-    {"responding", no_argument, nullptr, 'r'},
-    {"exact", no_argument, nullptr, 'e'},
-    {"list-reasons", no_argument, nullptr, 'R'},
-    {"summarize", no_argument, nullptr, 's'},
-    {"long", no_argument, nullptr, 'l'},
-    {"noheader", no_argument, nullptr, 'h'},
-    {"partition", required_argument, nullptr, 'p'},
-    {"nodes", required_argument, nullptr, 'n'},
-    {"format", required_argument, nullptr, 'o'},
-    {"Format", required_argument, nullptr, 'O'},
-    {"states", required_argument, nullptr, 't'},
-    {"help", no_argument, nullptr, kHelp},
-    {"version", no_argument, nullptr, 'V'},
-    {"from-passive", no_argument, nullptr, kFromPassive},
-    {"controllers", no_argument, nullptr, kControllers},
-    {nullptr, 0, nullptr, 0},
-};
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = {
+      {"Node", 'N', no_argument},
+      {"responding", 'r', no_argument},
+      {"exact", 'e', no_argument},
+      {"list-reasons", 'R', no_argument},
+      {"summarize", 's', no_argument},
+      {"long", 'l', no_argument},
+      {"noheader", 'h', no_argument},
+      {"partition", 'p', required_argument},
+      {"nodes", 'n', required_argument},
+      {"format", 'o', required_argument},
+      {"Format", 'O', required_argument},
+      {"states", 't', required_argument},
+      {"help", 0, no_argument, kHelp},
+      {"version", 'V', no_argument},
+      {"from-passive", 0, no_argument, kFromPassive},
+      {"controllers", 0, no_argument, kControllers},
+  };
+  return table;
+}
 
 struct StateAlias {
   const char* word;
@@ -121,8 +120,8 @@ Result<std::string> CanonicalNodeState(const std::string& text) {
 Result<HinfoOptions> ParseHinfoArgs(const std::vector<std::string>& args) {
   HinfoOptions o;
   std::vector<std::string> positional;
-  HERD_RETURN_IF_ERROR(cli::RunGetopt(
-      "hinfo", args, kShortOpts, kLongOpts, /*stop_at_positional=*/false,
+  HERD_RETURN_IF_ERROR(Table().Parse(
+      "hinfo", args, /*stop_at_positional=*/false,
       [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &positional));
   if (o.help || o.version) return o;
   if (!positional.empty()) return cli::UsageError("unrecognized argument '" + positional[0] + "'");

@@ -9,6 +9,7 @@
 
 #include "commands/lib/cli.h"
 #include "commands/lib/field_format.h"
+#include "commands/lib/option_table.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 
@@ -17,27 +18,27 @@ namespace {
 
 enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive };
 
-constexpr char kShortOpts[] = "u:p:t:j:n:o:O:w:hlsV";
-
-const struct option kLongOpts[] = {
-    {"user", required_argument, nullptr, 'u'},
-    {"me", no_argument, nullptr, kMe},
-    {"partition", required_argument, nullptr, 'p'},
-    {"states", required_argument, nullptr, 't'},
-    {"jobs", required_argument, nullptr, 'j'},
-    {"name", required_argument, nullptr, 'n'},
-    {"format", required_argument, nullptr, 'o'},
-    {"nodelist", required_argument, nullptr, 'w'},
-    {"Format", required_argument, nullptr, 'O'},
-    {"noheader", no_argument, nullptr, 'h'},
-    {"long", no_argument, nullptr, 'l'},
-    {"steps", no_argument, nullptr, 's'},
-    {"json", no_argument, nullptr, kJson},
-    {"from-passive", no_argument, nullptr, kFromPassive},
-    {"help", no_argument, nullptr, kHelp},
-    {"version", no_argument, nullptr, 'V'},
-    {nullptr, 0, nullptr, 0},
-};
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = {
+      {"user", 'u', required_argument},
+      {"me", 0, no_argument, kMe},
+      {"partition", 'p', required_argument},
+      {"states", 't', required_argument},
+      {"jobs", 'j', required_argument},
+      {"name", 'n', required_argument},
+      {"format", 'o', required_argument},
+      {"nodelist", 'w', required_argument},
+      {"Format", 'O', required_argument},
+      {"noheader", 'h', no_argument},
+      {"long", 'l', no_argument},
+      {"steps", 's', no_argument},
+      {"json", 0, no_argument, kJson},
+      {"from-passive", 0, no_argument, kFromPassive},
+      {"help", 0, no_argument, kHelp},
+      {"version", 'V', no_argument},
+  };
+  return table;
+}
 
 // A user name, or a uid turned into its name; unknown users are an error, as in squeue.
 Result<std::string> ResolveUser(const std::string& text) {
@@ -155,8 +156,8 @@ bool Contains(const std::vector<T>& v, const T& x) {
 Result<HqueueOptions> ParseHqueueArgs(const std::vector<std::string>& args) {
   HqueueOptions o;
   std::vector<std::string> positional;
-  HERD_RETURN_IF_ERROR(cli::RunGetopt(
-      "hqueue", args, kShortOpts, kLongOpts, /*stop_at_positional=*/false,
+  HERD_RETURN_IF_ERROR(Table().Parse(
+      "hqueue", args, /*stop_at_positional=*/false,
       [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &positional));
   if (o.help || o.version) return o;
   if (!positional.empty()) return cli::UsageError("unrecognized argument '" + positional[0] + "'");

@@ -1,8 +1,6 @@
 // herd hrun — option table, value parsing and normalization.
 #include "commands/hrun/hrun_options.h"
 
-#include <getopt.h>
-
 #include <cctype>
 
 #include "commands/lib/cli.h"
@@ -23,38 +21,38 @@ enum LongOnly : int {
   kResvPorts,
 };
 
-const std::string kShortOpts = std::string(cli::kAllocShortOpts) + "D:m:lK::o:e:i:uQW:vhV";
-
-std::vector<struct option> LongOptions() {
-  std::vector<struct option> opts;
-  cli::AddAllocLongOptions(&opts);
-  const struct option own[] = {
-      {"chdir", required_argument, nullptr, 'D'},
-      {"export", required_argument, nullptr, kExport},
-      {"distribution", required_argument, nullptr, 'm'},
-      {"cpu-bind", required_argument, nullptr, kCpuBind},
-      {"cpu_bind", required_argument, nullptr, kCpuBind},  // Open MPI 4.1 spells it so
-      {"mpi", required_argument, nullptr, kMpi},
-      {"label", no_argument, nullptr, 'l'},
-      {"kill-on-bad-exit", optional_argument, nullptr, 'K'},
-      {"output", required_argument, nullptr, 'o'},
-      {"error", required_argument, nullptr, 'e'},
-      {"input", required_argument, nullptr, 'i'},
-      {"jobid", required_argument, nullptr, kJobid},
-      {"overlap", no_argument, nullptr, kOverlap},
-      {"external-launcher", no_argument, nullptr, kExternalLauncher},
-      {"gres", required_argument, nullptr, kGres},
-      {"resv-ports", optional_argument, nullptr, kResvPorts},
-      {"unbuffered", no_argument, nullptr, 'u'},
-      {"quiet", no_argument, nullptr, 'Q'},
-      {"wait", required_argument, nullptr, 'W'},
-      {"verbose", no_argument, nullptr, 'v'},
-      {"help", no_argument, nullptr, 'h'},
-      {"version", no_argument, nullptr, 'V'},
-      {nullptr, 0, nullptr, 0},
-  };
-  opts.insert(opts.end(), std::begin(own), std::end(own));
-  return opts;
+const cli::OptionTable& Table() {
+  static const cli::OptionTable table = [] {
+    cli::OptionTable t = {
+        {"chdir", 'D', required_argument},
+        {"export", 0, required_argument, kExport},
+        {"distribution", 'm', required_argument},
+        {"cpu-bind", 0, required_argument, kCpuBind},
+        {"cpu_bind", 0, required_argument, kCpuBind},  // Open MPI 4.1 spells it so
+        {"mpi", 0, required_argument, kMpi},
+        {"label", 'l', no_argument},
+        {"kill-on-bad-exit", 'K', optional_argument},
+        {"output", 'o', required_argument},
+        {"error", 'e', required_argument},
+        {"input", 'i', required_argument},
+        {"jobid", 0, required_argument, kJobid},
+        {"overlap", 0, no_argument, kOverlap},
+        {"external-launcher", 0, no_argument, kExternalLauncher},
+        {"gres", 0, required_argument, kGres},
+        {"resv-ports", 0, optional_argument, kResvPorts},
+        {"unbuffered", 'u', no_argument},
+        {"quiet", 'Q', no_argument},
+        {"wait", 'W', required_argument},
+        {"verbose", 'v', no_argument},
+        {"help", 'h', no_argument},
+        {"usage", 0, no_argument, 'h'},
+        {"version", 'V', no_argument},
+    };
+    cli::AddAllocOptions(&t);
+    t.AddForeign(cli::kSrun);
+    return t;
+  }();
+  return table;
 }
 
 bool IsCpuListItem(const std::string& item) {
@@ -157,7 +155,7 @@ Status Apply(int opt, const char* arg, HrunOptions* o) {
       o->version = true;
       break;
     default:
-      return cli::UsageError("unexpected option");
+      return cli::TakeForeignCode(opt, &o->alloc.ignored_options);
   }
   return Status::Ok();
 }
@@ -166,9 +164,8 @@ Status Apply(int opt, const char* arg, HrunOptions* o) {
 
 Result<HrunOptions> ParseHrunCommandLine(const std::vector<std::string>& args) {
   HrunOptions o;
-  const std::vector<struct option> longopts = LongOptions();
-  HERD_RETURN_IF_ERROR(cli::RunGetopt(
-      "hrun", args, kShortOpts, longopts.data(), /*stop_at_positional=*/true,
+  HERD_RETURN_IF_ERROR(Table().Parse(
+      "hrun", args, /*stop_at_positional=*/true,
       [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &o.argv));
   if (o.help || o.version || o.mpi == std::optional<std::string>("list")) return o;
   HERD_RETURN_IF_ERROR(cli::CheckAllocOptions(o.alloc));

@@ -11,6 +11,7 @@
 #include "commands/lib/dialect.h"
 #include "commands/lib/env_list.h"
 #include "commands/lib/signal_watch.h"
+#include "commands/lib/slurm_options.h"
 
 namespace {
 // The name this process speaks under (herd's, or Slurm's through a link).
@@ -44,6 +45,11 @@ int main(int argc, char** argv) {
   if (!cwd.ok()) return cli::ReportError(Cmd(), cwd.error().message());
   auto client = cli::Client::Create();
   if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
+  if (Status st = cli::WarnIgnoredOptions(Cmd(), opts->alloc.ignored_options,
+                                          (*client)->config().unsupported_options_error);
+      !st.ok()) {
+    return cli::ReportError(Cmd(), st.message());
+  }
   hrun::HrunContext ctx;
   ctx.env = cli::ProcessEnvironment();
   ctx.cwd = *cwd;

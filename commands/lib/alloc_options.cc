@@ -27,24 +27,23 @@ Result<std::string> CheckHostlist(const std::string& option, const std::string& 
 
 }  // namespace
 
-void AddAllocLongOptions(std::vector<struct option>* opts) {
-  const struct option list[] = {
-      {"nodes", required_argument, nullptr, 'N'},
-      {"ntasks", required_argument, nullptr, 'n'},
-      {"cpus-per-task", required_argument, nullptr, 'c'},
-      {"ntasks-per-node", required_argument, nullptr, kOptNtasksPerNode},
-      {"partition", required_argument, nullptr, 'p'},
-      {"time", required_argument, nullptr, 't'},
-      {"job-name", required_argument, nullptr, 'J'},
-      {"nodelist", required_argument, nullptr, 'w'},
-      {"exclude", required_argument, nullptr, 'x'},
-      {"exclusive", optional_argument, nullptr, kOptExclusive},
-      {"mem", required_argument, nullptr, kOptMem},
-      {"mem-per-cpu", required_argument, nullptr, kOptMemPerCpu},
-      {"constraint", required_argument, nullptr, 'C'},
-      {"nice", optional_argument, nullptr, kOptNice},
-  };
-  opts->insert(opts->end(), std::begin(list), std::end(list));
+void AddAllocOptions(OptionTable* table) {
+  table->Add({
+      {"nodes", 'N', required_argument},
+      {"ntasks", 'n', required_argument},
+      {"cpus-per-task", 'c', required_argument},
+      {"ntasks-per-node", 0, required_argument, kOptNtasksPerNode},
+      {"partition", 'p', required_argument},
+      {"time", 't', required_argument},
+      {"job-name", 'J', required_argument},
+      {"nodelist", 'w', required_argument},
+      {"exclude", 'x', required_argument},
+      {"exclusive", 0, optional_argument, kOptExclusive},
+      {"mem", 0, required_argument, kOptMem},
+      {"mem-per-cpu", 0, required_argument, kOptMemPerCpu},
+      {"constraint", 'C', required_argument},
+      {"nice", 0, optional_argument, kOptNice},
+  });
 }
 
 bool IsAllocOption(int opt) {
@@ -109,9 +108,7 @@ Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
       break;
     }
     case kOptExclusive:
-      if (arg != nullptr) {
-        return InvalidArgument("--exclusive=" + v + " is not supported (use --exclusive)");
-      }
+      HERD_RETURN_IF_ERROR(hbatch::CheckExclusive(arg));
       o->exclusive = true;
       break;
     case kOptNice: {

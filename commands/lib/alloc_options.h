@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/lib/option_table.h"
 #include "common/base/status.h"
 #include "common/proto/types.h"
 
@@ -25,9 +26,6 @@ enum AllocLongOption : int {
   kOptExclusive,
   kOptNice,
 };
-
-// getopt letters of the short allocation options.
-inline constexpr char kAllocShortOpts[] = "N:n:c:p:t:J:w:x:C:";
 
 struct AllocOptions {
   std::optional<std::string> job_name;
@@ -44,10 +42,12 @@ struct AllocOptions {
   std::optional<std::vector<std::string>> constraints;
   std::optional<int32_t> nice;  // --nice[=value]
   bool exclusive = false;
+  // Slurm options given that herd accepts but does not act on ("--account"), in order.
+  std::vector<std::string> ignored_options;
 };
 
-// Appends the allocation long options (without the terminating entry) to `opts`.
-void AddAllocLongOptions(std::vector<struct option>* opts);
+// Adds the allocation options to a command's table.
+void AddAllocOptions(OptionTable* table);
 
 // Whether getopt's `opt` is one of the allocation options.
 bool IsAllocOption(int opt);

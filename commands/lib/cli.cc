@@ -71,7 +71,14 @@ int ReportStatus(const std::string& cmd, const Status& st) {
                  st.message().c_str(), cmd.c_str());
     return UsageExitCode();
   }
-  return ReportError(cmd, st.message());
+  ReportError(cmd, st.message());
+  // Slurm's option parser exits as for a usage error (255) on the values it calls an
+  // "Invalid --time specification"; its other value errors exit 1.
+  const std::string& m = st.message();
+  const std::string tail = " specification";
+  const bool specification = StartsWith(m, "Invalid --") && m.size() > tail.size() &&
+                             m.compare(m.size() - tail.size(), tail.size(), tail) == 0;
+  return specification && SlurmDialect() ? UsageExitCode() : 1;
 }
 
 Status RunGetopt(const std::string& cmd, const std::vector<std::string>& args,

@@ -33,7 +33,9 @@ int ReportLoadError(const std::string& cmd, const std::string& api, const std::s
 // alone on stdout, as scontrol does; under herd's as an error. Returns 1.
 int ReportNotFound(const std::string& cmd, const std::string& message);
 
-// Prints a usage error or a plain error, as its kind asks; returns 1.
+// Prints a usage error or a plain error, as its kind asks; returns the exit code: 1, or
+// UsageExitCode() for a usage error and, under Slurm's names, for an "Invalid --<option>
+// specification" (sbatch, salloc and srun exit 255 on those).
 int ReportStatus(const std::string& cmd, const Status& st);
 
 // Called once per option with getopt's return value and its argument (nullptr when the

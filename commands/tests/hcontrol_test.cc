@@ -197,6 +197,9 @@ TEST(HcontrolArgs, ShowHostnamesAndHostlistNeedNoController) {
   c = ParseHcontrolArgs({"show", "hostlist", "a1,a2"});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->entity, Entity::kHostlist);
+  c = ParseHcontrolArgs({"show", "hostlistsorted", "a2,a1"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->entity, Entity::kHostlistSorted);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // names back into bracket form, and task-count lists ("2(x3),1").
 #include "common/base/hostlist.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "common/base/strings.h"
@@ -252,6 +253,16 @@ std::string CompressHostlist(const std::vector<std::string>& names) {
     tokens = std::move(next);
   }
   return Join(tokens, ",");
+}
+
+void SortHostnames(std::vector<std::string>* names) {
+  std::stable_sort(names->begin(), names->end(), [](const std::string& a, const std::string& b) {
+    const NumberSplit x = SplitLastNumber(a);
+    const NumberSplit y = SplitLastNumber(b);
+    if (!x.ok || !y.ok || x.prefix != y.prefix) return a < b;
+    if (x.value != y.value) return x.value < y.value;
+    return x.digits.size() < y.digits.size();
+  });
 }
 
 std::string FormatCountList(const std::vector<uint32_t>& counts) {

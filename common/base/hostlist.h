@@ -21,6 +21,10 @@ Result<std::vector<std::string>> ExpandHostlist(const std::string& expr);
 // ("n1,n2,n3,n7" -> "n[1-3,7]"; "n01,n02" -> "n[01-02]").
 std::string CompressHostlist(const std::vector<std::string>& names);
 
+// Sorts names as Slurm's hostlist_sort does (scontrol show hostlistsorted): by the text
+// before the trailing number, then by that number ("n2" before "n10"), keeping duplicates.
+void SortHostnames(std::vector<std::string>* names);
+
 // Task-count lists as in SLURM_TASKS_PER_NODE: {2,2,2,1} <-> "2(x3),1".
 std::string FormatCountList(const std::vector<uint32_t>& counts);
 Result<std::vector<uint32_t>> ParseCountList(const std::string& text);

@@ -44,6 +44,7 @@ enum class MsgType : uint16_t {
   kHaStatusReply = 122,
   kTakeoverRequest = 123,     // hcontrol takeover: hand the active role to the other
   kQueryJobsPageReply = 124,  // one page of a paged QueryJobsRequest
+  kUpdateJobRequest = 125,    // scontrol update JobId=: answered by a StatusReply
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -290,6 +291,20 @@ struct UpdateNodeRequest {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& names& state& reason;
+  }
+};
+
+// scontrol update JobId=N Key=Value...: the changes as the command line gave them
+// (keys as Slurm names them: TimeLimit, JobName, Nice, Partition, NumNodes, NumTasks,
+// ReqNodeList, ExcNodeList, Features), checked and applied by the controller as one.
+struct UpdateJobRequest {
+  static constexpr MsgType kType = MsgType::kUpdateJobRequest;
+  uint64_t job_id = 0;
+  std::vector<std::string> keys;
+  std::vector<std::string> values;  // values[i] belongs to keys[i]
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& keys& values;
   }
 };
 

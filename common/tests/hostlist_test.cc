@@ -172,5 +172,16 @@ TEST(CountList, ParseErrors) {
   }
 }
 
+// As scontrol show hostlistsorted of Slurm 22.05: "n3,n1,n2,n1,n10,m2" -> "m2,n[1,1-3,10]".
+TEST(Hostlist, SortedAsSlurmSortsThem) {
+  std::vector<std::string> names = {"n3", "n1", "n2", "n1", "n10", "m2"};
+  SortHostnames(&names);
+  EXPECT_EQ(names, (std::vector<std::string>{"m2", "n1", "n1", "n2", "n3", "n10"}));
+  EXPECT_EQ(CompressHostlist(names), "m2,n[1,1-3,10]");
+  std::vector<std::string> plain = {"b", "a1", "a"};
+  SortHostnames(&plain);
+  EXPECT_EQ(plain, (std::vector<std::string>{"a", "a1", "b"}));
+}
+
 }  // namespace
 }  // namespace herd

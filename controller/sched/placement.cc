@@ -207,16 +207,14 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
     return not_now;
   }
 
-  // Tasks as evenly as the nodes allow: one round over the nodes at a time.
+  // Slurm's block layout (select/cons_tres): one task on each node, then the rest filling
+  // the nodes in order as far as each holds (-N2 -n4 on 4-cpu nodes: 3,1; -N3 -n7: 4,2,1).
   std::vector<uint32_t> tasks(chosen.size(), 1);
   uint32_t left = ntasks - static_cast<uint32_t>(chosen.size());
-  while (left > 0) {
-    for (size_t i = 0; i < chosen.size() && left > 0; ++i) {
-      if (tasks[i] < chosen[i].capacity) {
-        tasks[i]++;
-        left--;
-      }
-    }
+  for (size_t i = 0; i < chosen.size() && left > 0; ++i) {
+    const uint32_t more = std::min(left, chosen[i].capacity - tasks[i]);
+    tasks[i] += more;
+    left -= more;
   }
 
   std::vector<NodeAlloc> out;

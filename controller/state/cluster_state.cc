@@ -246,6 +246,32 @@ Status ClusterState::Apply(const JobHold& e) {
   return Status::Ok();
 }
 
+void ApplyJobUpdate(const JobUpdated& e, Job* j) {
+  j->spec.name = e.name;
+  j->partition = e.partition;
+  j->spec.partition = e.partition;
+  j->time_limit_s = e.time_limit_s;
+  j->spec.nice = e.nice;
+  j->priority = e.priority;
+  j->spec.min_nodes = e.min_nodes;
+  j->spec.max_nodes = e.max_nodes;
+  j->spec.num_tasks = e.num_tasks;
+  j->spec.nodelist = e.nodelist;
+  j->spec.exclude = e.exclude;
+  j->spec.constraints = e.constraints;
+}
+
+Status ClusterState::Apply(const JobUpdated& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  const JobState st = it->second.state;
+  if (st != JobState::kPending && st != JobState::kRunning) {
+    return FailedPrecondition("job has ended");
+  }
+  ApplyJobUpdate(e, &it->second);
+  return Status::Ok();
+}
+
 Status ClusterState::Apply(const JobKillIntent& e) {
   auto it = jobs_.find(e.job_id);
   if (it == jobs_.end()) return FailedPrecondition("no such job");
@@ -380,6 +406,8 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<LaunchConfirmed>(*this, body);
     case EventType::kAcctStored:
       return DecodeApply<AcctStored>(*this, body);
+    case EventType::kJobUpdated:
+      return DecodeApply<JobUpdated>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }

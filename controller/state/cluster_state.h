@@ -15,6 +15,10 @@
 
 namespace herd::ctld {
 
+// Sets the fields a JobUpdated carries on `job` (the state's Apply, and the update
+// handler trying the new shape on a copy first).
+void ApplyJobUpdate(const JobUpdated& e, Job* job);
+
 class ClusterState {
  public:
   explicit ClusterState(const ClusterConfig& config);
@@ -28,6 +32,7 @@ class ClusterState {
   Status Apply(const JobEnded& e);
   Status Apply(const JobRequeued& e);
   Status Apply(const JobHold& e);
+  Status Apply(const JobUpdated& e);
   Status Apply(const JobKillIntent& e);
   Status Apply(const NodeUpdated& e);
   Status Apply(const PartitionUpdated& e);

@@ -25,6 +25,7 @@ enum class EventType : uint16_t {
   kStepNodeEnded = 10,
   kLaunchConfirmed = 11,
   kAcctStored = 12,
+  kJobUpdated = 13,
 };
 
 // The job with its script, arguments and environment: the journal is what makes a
@@ -182,6 +183,29 @@ struct AcctStored {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& job_ids;
+  }
+};
+
+// scontrol update JobId=: the job's values of every field an update may change after it
+// (the unchanged ones as they were), so that replaying it needs no rule of its own.
+struct JobUpdated {
+  static constexpr EventType kType = EventType::kJobUpdated;
+  uint64_t job_id = 0;
+  std::string name;
+  std::string partition;  // resolved
+  int64_t time_limit_s = -1;
+  int32_t nice = 0;
+  uint32_t priority = 0;
+  uint32_t min_nodes = 0;
+  uint32_t max_nodes = 0;
+  uint32_t num_tasks = 0;
+  std::string nodelist;
+  std::string exclude;
+  std::vector<std::string> constraints;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& name& partition& time_limit_s& nice& priority& min_nodes& max_nodes& num_tasks;
+    ar& nodelist& exclude& constraints;
   }
 };
 

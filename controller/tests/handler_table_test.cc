@@ -35,6 +35,7 @@ TEST_F(CoreTest, EveryRequestHasItsHandlerAndRole) {
       {MsgType::kUpdateNodeRequest, HandlerRole::kActive},
       {MsgType::kUpdatePartitionRequest, HandlerRole::kActive},
       {MsgType::kHoldJobsRequest, HandlerRole::kActive},
+      {MsgType::kUpdateJobRequest, HandlerRole::kActive},
       {MsgType::kPingRequest, HandlerRole::kRead},
       {MsgType::kStepCreateRequest, HandlerRole::kActive},
       {MsgType::kAllocationDoneRequest, HandlerRole::kActive},

@@ -37,15 +37,28 @@ TEST_F(PlacementTest, OneTaskTakesOneCore) {
   EXPECT_EQ((*r)[0].cpus, std::vector<uint32_t>{0});
 }
 
-TEST_F(PlacementTest, TasksSpreadOverRequestedNodes) {
-  Job j = MakeJob(1);
-  j.spec.min_nodes = 2;
-  j.spec.num_tasks = 4;
-  auto r = PlaceJob(state_, j, PlaceMode::kNow);
-  ASSERT_TRUE(r.ok());
-  ASSERT_EQ(r->size(), 2u);
-  EXPECT_EQ((*r)[0].tasks, 2u) << "spread evenly, as SLURM_TASKS_PER_NODE=2(x2)";
-  EXPECT_EQ((*r)[1].tasks, 2u);
+// Slurm's block layout: a task on each node, then the first nodes filled (Slurm 22.05 on
+// 4-cpu nodes: -N2 -n4 gives SLURM_TASKS_PER_NODE=3,1, -N3 -n7 4,2,1, -N2 -n3 2,1).
+TEST_F(PlacementTest, TasksFillTheFirstNodesAfterOneEach) {
+  auto layout = [this](uint32_t nodes, uint32_t tasks) {
+    Job j = MakeJob(1);
+    j.spec.min_nodes = nodes;
+    j.spec.num_tasks = tasks;
+    auto r = PlaceJob(state_, j, PlaceMode::kNow);
+    std::vector<uint32_t> out;
+    if (!r.ok()) return out;
+    for (const NodeAlloc& a : *r) {
+      out.push_back(a.tasks);
+      EXPECT_EQ(a.cpus.size(), a.tasks) << "a cpu per task, as SLURM_JOB_CPUS_PER_NODE";
+    }
+    return out;
+  };
+  EXPECT_EQ(layout(2, 4), (std::vector<uint32_t>{3, 1}));
+  EXPECT_EQ(layout(2, 6), (std::vector<uint32_t>{4, 2}));
+  EXPECT_EQ(layout(2, 3), (std::vector<uint32_t>{2, 1}));
+  EXPECT_EQ(layout(3, 7), (std::vector<uint32_t>{4, 2, 1}));
+  EXPECT_EQ(layout(3, 5), (std::vector<uint32_t>{3, 1, 1}));
+  EXPECT_EQ(layout(2, 8), (std::vector<uint32_t>{4, 4}));
 }
 
 TEST_F(PlacementTest, NoNodeCountFillsFewestNodes) {

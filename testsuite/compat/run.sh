@@ -66,6 +66,7 @@ printf '#!/bin/sh\n#SBATCH --bogus-option\ntrue\n' >baddirective.sh
 printf '#!/bin/sh\n#SBATCH -t bogus\ntrue\n' >badtime.sh
 printf '#!/bin/sh\n#SBATCH -J fromdirective\n#SBATCH -t 5:30\ntrue\n' >directives.sh
 printf '#!/bin/sh\n#SBATCH --mail-type=END\n#SBATCH --comment="a b"\ntrue\n' >mailtype.sh
+printf '0 echo zero\n' >conf.txt
 
 DONE=$(sbatch --parsable -J "done" -o /dev/null --wrap true)
 FAILED=$(sbatch --parsable -J failed -o /dev/null --wrap "exit 3")

@@ -27,6 +27,7 @@ namespace herd::fuzz {
   X(CancelJobsRequest)             \
   X(CancelJobsReply)               \
   X(HoldJobsRequest)               \
+  X(UpdateJobRequest)              \
   X(QueryJobsRequest)              \
   X(QueryJobsReply)                \
   X(QueryNodesRequest)             \

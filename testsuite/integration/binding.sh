@@ -171,27 +171,31 @@ expect_tasks 0,1 2,3 0,1 2,3
 assert_eq 0 "${TASK_NODEID[1]}" "-c 2 -N2 -n4: task 1 with task 0 (block)"
 assert_eq 1 "${TASK_NODEID[2]}" "-c 2 -N2 -n4: task 2 on the second node"
 
+# The allocation is Slurm's block layout, 3 tasks on the first node and 1 on the second;
+# the node index of each task is what Slurm 22.05 gives (block 0 0 0 1, cyclic 0 1 0 0).
 step "-m block vs -m cyclic across nodes (-N2 -n4)"
 bind_run -N2 -n4 -m block --cpu-bind=cores,verbose
 expect_ntasks 4 verbose
+block_nodeid=(0 0 0 1)
 for r in 0 1 2 3; do
-  assert_eq "$((r / 2))" "${TASK_NODEID[r]}" "-m block: node index of task $r"
-  # 2 tasks on a 4-cpu node: each has one cpu of the step; Cpus_allowed_list is its PU
+  assert_eq "${block_nodeid[r]}" "${TASK_NODEID[r]}" "-m block: node index of task $r"
+  # each task has one cpu of the step; Cpus_allowed_list is its PU
   assert_match '^[0-9]+$' "${TASK_MASK[r]}" "-m block: task $r bound to one logical cpu"
   expect_task "$r" "${TASK_MASK[r]}"
 done
 [[ ${TASK_MASK[0]} != "${TASK_MASK[1]}" ]] || fail "-m block: tasks 0 and 1 share cpu ${TASK_MASK[0]}"
-[[ ${TASK_NODE[0]} == "${TASK_NODE[1]}" && ${TASK_NODE[2]} == "${TASK_NODE[3]}" &&
-  ${TASK_NODE[0]} != "${TASK_NODE[2]}" ]] || fail "-m block: nodes of tasks 0-3: ${TASK_NODE[*]}"
+[[ ${TASK_NODE[0]} == "${TASK_NODE[1]}" && ${TASK_NODE[1]} == "${TASK_NODE[2]}" &&
+  ${TASK_NODE[0]} != "${TASK_NODE[3]}" ]] || fail "-m block: nodes of tasks 0-3: ${TASK_NODE[*]}"
 bind_run -N2 -n4 -m cyclic --cpu-bind=cores,verbose
 expect_ntasks 4 verbose
+cyclic_nodeid=(0 1 0 0)
 for r in 0 1 2 3; do
-  assert_eq "$((r % 2))" "${TASK_NODEID[r]}" "-m cyclic: node index of task $r"
+  assert_eq "${cyclic_nodeid[r]}" "${TASK_NODEID[r]}" "-m cyclic: node index of task $r"
   assert_match '^[0-9]+$' "${TASK_MASK[r]}" "-m cyclic: task $r bound to one logical cpu"
   expect_task "$r" "${TASK_MASK[r]}"
 done
 [[ ${TASK_MASK[0]} != "${TASK_MASK[2]}" ]] || fail "-m cyclic: tasks 0 and 2 share cpu ${TASK_MASK[0]}"
-[[ ${TASK_NODE[0]} == "${TASK_NODE[2]}" && ${TASK_NODE[1]} == "${TASK_NODE[3]}" &&
+[[ ${TASK_NODE[0]} == "${TASK_NODE[2]}" && ${TASK_NODE[2]} == "${TASK_NODE[3]}" &&
   ${TASK_NODE[0]} != "${TASK_NODE[1]}" ]] || fail "-m cyclic: nodes of tasks 0-3: ${TASK_NODE[*]}"
 
 step "bad bindings are refused before anything runs"

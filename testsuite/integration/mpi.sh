@@ -56,7 +56,7 @@ for shape in 2:4 4:8; do
   assert_mpi_hello "$WORK/direct-$nn.out.nolabel" "$nt"
 done
 
-step "the ranks of hrun --mpi=pmix -N4 -n8 ran on 4 nodes, 2 each"
+step "the ranks of hrun --mpi=pmix -N4 -n8 ran on 4 nodes, 4,2,1,1 (Slurm's block layout)"
 timeout 60 hrun --mpi=pmix -N4 -n8 \
   sh -c 'echo "where $HERD_PROCID $HERD_NODENAME $PMIX_RANK"; exec "$0"' "$HELLO" \
   >"$WORK/where.out" 2>"$WORK/where.err" || fail "hrun exited $?: $(cat "$WORK/where.err")"
@@ -65,7 +65,7 @@ assert_mpi_hello "$WORK/where.ranks" 8
 for r in 0 1 2 3 4 5 6 7; do
   assert_file_matches "$WORK/where.out" "^where $r n[0-9]+ $r\$"
 done
-assert_eq "2 2 2 2" "$(awk '$1 == "where" { print $3 }' "$WORK/where.out" | sort | uniq -c \
+assert_eq "4 2 1 1" "$(awk '$1 == "where" { print $3 }' "$WORK/where.out" | sort | uniq -c \
   | awk '{ printf "%s%s", sep, $1; sep = " " }')" "ranks per node"
 
 step "mpirun -N2 -n4 inside a batch job (root): no hostfile, daemons started through herd"
