@@ -32,7 +32,8 @@ class AcctStore {
   Status Put(const Batch& batch);
   // Jobs of this cluster matching `q`, by job id, each with its steps when asked.
   Result<std::vector<JobRow>> Jobs(const JobQuery& q);
-  Result<std::vector<NodeEventRow>> NodeEvents(const std::string& node);
+  // Node state periods matching `q`, by node and start.
+  Result<std::vector<NodeEventRow>> NodeEvents(const EventQuery& q);
 
   SqlConn& conn() { return *conn_; }
 
@@ -43,6 +44,8 @@ class AcctStore {
   Status PutStep(const StepRow& s);
   Status PutNodeEvent(const NodeEventRow& e);
   Status LoadSteps(std::vector<JobRow>* jobs);
+  Result<std::vector<JobRow>> JobsInStates(const JobQuery& q, const std::string& base,
+                                           const std::vector<SqlValue>& base_params);
 
   std::unique_ptr<SqlConn> conn_;
   std::string cluster_;
