@@ -452,9 +452,15 @@ std::string Render(const std::vector<RowView>& rows, const HacctOptions& o) {
       });
     }
   }
+  // Each field's getter found once, not once per cell (hundreds of thousands of rows).
+  std::map<std::string, const Field*> getters;
+  for (const OutputField& f : o.fields) getters[f.name] = Find(f.name, nullptr);
   for (const RowView& r : rows) {
     line([&](const OutputField& f) {
-      std::string v = f.name == "Cluster" ? o.cluster : FieldValue(f.name, r);
+      const Field* field = getters[f.name];
+      std::string v = f.name == "Cluster"              ? o.cluster
+                      : field != nullptr && field->get ? field->get(r)
+                                                       : std::string();
       return o.parsable ? cli::EscapeForDisplay(v) : Cell(v, f.width, false);
     });
   }

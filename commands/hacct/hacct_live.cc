@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
 
 namespace herd::hacct {
 namespace {
@@ -73,16 +72,18 @@ bool Matches(const JobRow& r, const JobQuery& q) {
 
 std::vector<JobRow> MergeLive(std::vector<JobRow> stored, const std::vector<proto::JobInfo>& live,
                               const JobQuery& q) {
-  std::map<uint64_t, JobRow> by_id;
-  for (JobRow& r : stored) by_id.emplace(r.job_id, std::move(r));
+  // `stored` is by job id (AcctStore::Jobs); the controller's few thousand jobs at most
+  // are looked up in it, the new ones added and the whole sorted again only then.
+  const auto by_id = [](const JobRow& a, const JobRow& b) { return a.job_id < b.job_id; };
+  std::vector<JobRow> added;
   for (const proto::JobInfo& info : live) {
     JobRow now = RowOf(info);
-    auto it = by_id.find(now.job_id);
-    if (it == by_id.end()) {
-      if (Matches(now, q)) by_id.emplace(now.job_id, std::move(now));
+    auto it = std::lower_bound(stored.begin(), stored.end(), now, by_id);
+    if (it == stored.end() || it->job_id != now.job_id) {
+      if (Matches(now, q)) added.push_back(std::move(now));
       continue;
     }
-    JobRow& r = it->second;  // what the controller knows now, over what was stored
+    JobRow& r = *it;  // what the controller knows now, over what was stored
     r.state = now.state;
     r.reason = now.reason;
     r.start_time = now.start_time;
@@ -94,12 +95,11 @@ std::vector<JobRow> MergeLive(std::vector<JobRow> stored, const std::vector<prot
     r.priority = now.priority;
     r.restarts = now.restarts;
   }
-  std::vector<JobRow> out;
-  for (auto& [id, r] : by_id) {
-    if (q.limit > 0 && out.size() >= q.limit) break;
-    out.push_back(std::move(r));
-  }
-  return out;
+  if (added.empty()) return stored;
+  for (JobRow& r : added) stored.push_back(std::move(r));
+  std::sort(stored.begin(), stored.end(), by_id);
+  if (q.limit > 0 && stored.size() > q.limit) stored.resize(q.limit);
+  return stored;
 }
 
 }  // namespace herd::hacct

@@ -204,6 +204,12 @@ Status AcctStore::Prepared(const std::string& sql, const std::vector<SqlValue>& 
   return conn_->Run(sql, params, out);
 }
 
+Status AcctStore::PreparedEach(const std::string& sql, const std::vector<SqlValue>& params,
+                               const std::function<void(const SqlRow&)>& each) {
+  HERD_RETURN_IF_ERROR(conn_->Prepare(sql, sql));
+  return conn_->RunEach(sql, params, each);
+}
+
 Status AcctStore::PutJob(const JobRow& j) {
   static const std::string sql = Upsert("jobs", kJobCols, kJobColCount, "cluster, job_id", 2);
   std::vector<SqlValue> p{V::Text(cluster_)};
@@ -224,12 +230,12 @@ Status AcctStore::PutNodeEvent(const NodeEventRow& e) {
   // same second too (a change of state in that second replaces the period's state
   // instead). Sent again, a period keeps the end a later change gave it.
   const bool up = e.state == "UP";
-  HERD_RETURN_IF_ERROR(Prepared(
-      up ? "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND"
-           " time_end = 0 AND time_start <= $3"
-         : "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND"
-           " time_end = 0 AND time_start < $3",
-      {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start)}, nullptr));
+  HERD_RETURN_IF_ERROR(
+      Prepared(up ? "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND"
+                    " time_end = 0 AND time_start <= $3"
+                  : "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND"
+                    " time_end = 0 AND time_start < $3",
+               {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start)}, nullptr));
   if (up) return Status::Ok();
   return Prepared(
       "INSERT INTO node_events (cluster, node, time_start, time_end, state, reason, reason_uid)"
@@ -285,9 +291,8 @@ Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
       params.push_back(V::Int(static_cast<int64_t>(q.limit)));
       text_sql += " ORDER BY job_id LIMIT $" + std::to_string(params.size());
     }
-    std::vector<SqlRow> rows;
-    HERD_RETURN_IF_ERROR(Prepared(text_sql, params, &rows));
-    for (const SqlRow& r : rows) jobs.push_back(JobOf(r));
+    HERD_RETURN_IF_ERROR(
+        PreparedEach(text_sql, params, [&jobs](const SqlRow& r) { jobs.push_back(JobOf(r)); }));
   }
   std::sort(jobs.begin(), jobs.end(),
             [](const JobRow& a, const JobRow& b) { return a.job_id < b.job_id; });
@@ -337,12 +342,10 @@ Result<std::vector<JobRow>> AcctStore::JobsInStates(const JobQuery& q, const std
   }
   std::map<uint64_t, JobRow> found;
   for (auto& [sql, params] : parts) {
-    std::vector<SqlRow> rows;
-    HERD_RETURN_IF_ERROR(Prepared(sql, params, &rows));
-    for (const SqlRow& r : rows) {
+    HERD_RETURN_IF_ERROR(PreparedEach(sql, params, [&found](const SqlRow& r) {
       JobRow j = JobOf(r);
       found.emplace(j.job_id, std::move(j));
-    }
+    }));
   }
   std::vector<JobRow> jobs;
   for (auto& [id, j] : found) {

@@ -3,6 +3,7 @@
 // second row), and the queries hacct makes. Used by one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ class AcctStore {
  private:
   Status Prepared(const std::string& sql, const std::vector<SqlValue>& params,
                   std::vector<SqlRow>* out);
+  Status PreparedEach(const std::string& sql, const std::vector<SqlValue>& params,
+                      const std::function<void(const SqlRow&)>& each);
   Status PutJob(const JobRow& j);
   Status PutStep(const StepRow& s);
   Status PutNodeEvent(const NodeEventRow& e);
