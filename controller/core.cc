@@ -292,9 +292,8 @@ FlushResult ControllerCore::Flush() {
   // Accounting rows go out only for what the passive has too (no output held for it): a
   // failover must not leave the database with a change the new active never saw.
   if (writable && acct_ != nullptr && held_.empty() && store_error_.ok()) {
-    AcctStored stored;
-    stored.job_ids = acct_->Pump();
-    if (!stored.job_ids.empty()) (void)Emit(stored);
+    const AcctStored stored = acct_->Pump();
+    if (!stored.empty()) (void)Emit(stored);
   }
   ServeQueries();
   FinishDeferredReplies();

@@ -168,8 +168,9 @@ class ControllerCore {
                         JobUpdated* e);
   bool SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const;
   proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
+  // `usage`: what the batch script used on its node, when the node measured it.
   Status EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
-                       const std::string& message);
+                       const std::string& message, const proto::StepUsage& usage = {});
   Status StartJob(const Job& job, std::vector<NodeAlloc> alloc);
   void SendLaunch(const Job& job);
   void TerminateOnNodes(const Job& job, const std::string& except_node);

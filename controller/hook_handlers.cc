@@ -10,7 +10,7 @@ namespace herd::ctld {
 void ControllerCore::DrainForNode(const std::string& node, const std::string& reason) {
   const NodeRecord* n = state_.FindNode(node);
   if (n == nullptr || (n->drain && n->reason == reason)) return;  // a resent report
-  NodeUpdated e{node, n->admin_down, n->down_not_responding, true, reason, clock_.NowSeconds()};
+  NodeUpdated e{node, n->admin_down, n->down_not_responding, true, reason, clock_.NowSeconds(), 0};
   Status s = Emit(e);
   HERD_LOG(Warning) << "node " << node << " drained: " << reason
                     << (s.ok() ? "" : " (not recorded: " + s.ToString() + ")");

@@ -388,10 +388,11 @@ void ControllerCore::TerminateOnNodes(const Job& job, const std::string& except_
 }
 
 Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
-                                     const std::string& message) {
+                                     const std::string& message, const proto::StepUsage& usage) {
   JobEnded e;
   e.job_id = job.id;
   e.wait_status = wait_status;
+  e.usage = usage;
   e.end_time = end_time > 0 ? end_time : clock_.NowSeconds();
   switch (job.intent) {
     case KillIntent::kCancelled:
@@ -437,12 +438,6 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
       need_schedule_ = true;
     }
   }
-  if (req->usage.measured) {  // for accounting, which takes them from here later
-    HERD_LOG(Debug) << "step " << req->step.job_id << "." << req->step.step_id << " on "
-                    << req->node << " used " << req->usage.cpu_user_us << " us user, "
-                    << req->usage.cpu_system_us << " us system, peak " << req->usage.mem_peak_bytes
-                    << " bytes, " << req->usage.oom_kills << " oom kills";
-  }
   if (!req->drain_reason.empty()) DrainForNode(req->node, req->drain_reason);
   if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
   const Job* j = state_.FindJob(req->step.job_id);
@@ -464,7 +459,7 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
   if (req->message == proto::kPrologFailed && j->intent == KillIntent::kNone) {
     return proto::MakeStatusFrame(RequeueAfterPrologFailure(*j, req->node), 0);
   }
-  Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message);
+  Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message, req->usage);
   return proto::MakeStatusFrame(s, 0);
 }
 

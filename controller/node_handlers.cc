@@ -60,11 +60,12 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
                   true,
                   low + " (found " + std::to_string(req->hw.cpus) + " cpus, " +
                       std::to_string(req->hw.memory_mb) + " MB)",
-                  clock_.NowSeconds()};
+                  clock_.NowSeconds(),
+                  0};
     (void)Emit(e);
   }
   if (n.admin_down && n.down_not_responding && config_.return_to_service >= 1) {
-    NodeUpdated e{n.name, false, false, n.drain, n.drain ? n.reason : "", clock_.NowSeconds()};
+    NodeUpdated e{n.name, false, false, n.drain, n.drain ? n.reason : "", clock_.NowSeconds(), 0};
     (void)Emit(e);
     HERD_LOG(Info) << "node " << n.name << " returned to service";
   }
@@ -344,7 +345,7 @@ void ControllerCore::CheckNodeTimeouts() {
     }
     n.registered = false;
     if (!n.admin_down || (n.down_not_responding && n.reason != why)) {
-      NodeUpdated e{n.name, true, true, n.drain, why, clock_.NowSeconds()};
+      NodeUpdated e{n.name, true, true, n.drain, why, clock_.NowSeconds(), 0};
       (void)Emit(e);
     }
     if (has_jobs && n.jobs_lost_at_ms == 0) {
@@ -378,8 +379,8 @@ Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
   }
   for (const auto& name : req->names) {
     const NodeRecord* n = state_.FindNode(name);
-    NodeUpdated e{name,     n->admin_down, n->down_not_responding,
-                  n->drain, n->reason,     clock_.NowSeconds()};
+    NodeUpdated e{name,      n->admin_down,       n->down_not_responding, n->drain,
+                  n->reason, clock_.NowSeconds(), n->reason_uid};
     if (state == "DRAIN") {
       e.drain = true;
     } else if (state == "DOWN") {
@@ -391,6 +392,9 @@ Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
     }
     if (!req->reason.empty()) e.reason = req->reason;
     if (!e.drain && !e.down) e.reason.clear();
+    if (e.reason != n->reason || e.drain != n->drain || e.down != n->admin_down) {
+      e.reason_uid = who.uid;  // who changed it (sacctmgr show event's User)
+    }
     Status s = Emit(e);
     if (!s.ok()) return ErrorReply(s);
     HERD_LOG(Info) << "node " << name << " updated: state=" << (state.empty() ? "-" : state)

@@ -189,6 +189,7 @@ Frame ControllerCore::StepNodeComplete(const proto::StepCompleteRequest& req) {
   e.node = req.node;
   e.wait_status = req.step.wait_status;
   e.time = req.end_time > 0 ? req.end_time : clock_.NowSeconds();
+  e.usage = req.usage;  // for accounting
   return proto::MakeStatusFrame(Emit(e), 0);
 }
 

@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -76,7 +77,9 @@ int64_t ElapsedOf(const RowView& r) {
 
 uint32_t CpusOf(const RowView& r) {
   if (r.step != nullptr) return r.step->alloc_cpus;
-  // The batch script holds its node's share; herd stores the job's total.
+  // The batch script holds its node's share: its row has it (records from before it was
+  // kept have the job's total only).
+  if (r.batch && r.usage != nullptr) return r.usage->alloc_cpus;
   if (r.batch) return r.job->nnodes == 1 ? r.job->alloc_cpus : 0;
   return r.job->alloc_cpus;
 }
@@ -98,11 +101,20 @@ std::string CpuTime(int64_t us) {
   return buf;
 }
 
-std::string TotalCpu(const RowView& r) {
-  if (r.step == nullptr) return "";
-  const StepRow& s = *r.step;
-  if (s.user_cpu_us < 0 || s.sys_cpu_us < 0) return "";
-  return CpuTime(s.user_cpu_us + s.sys_cpu_us);
+// The CPU time of a row: a step's or the batch script's own, a job's the sum of its
+// batch script's and steps' (as sacct); empty when none was measured.
+int64_t CpuUs(const RowView& r, bool user, bool sys) {
+  auto of = [&](const StepRow& s) -> int64_t {
+    if (s.user_cpu_us < 0 || s.sys_cpu_us < 0) return -1;
+    return (user ? s.user_cpu_us : 0) + (sys ? s.sys_cpu_us : 0);
+  };
+  if (!IsJob(r)) return r.usage != nullptr ? of(*r.usage) : -1;
+  int64_t total = -1;
+  for (const StepRow& s : r.job->steps) {
+    const int64_t v = of(s);
+    if (v >= 0) total = std::max<int64_t>(total, 0) + v;
+  }
+  return total;
 }
 
 std::string GroupName(uint32_t gid) {
@@ -115,17 +127,36 @@ std::string GroupName(uint32_t gid) {
   return std::to_string(gid);
 }
 
-std::string ReqMem(const JobRow& j) {
+// A memory figure (KiB) as sacct prints it: in its own unit (`own`, 'K' or 'M') by
+// default; with --units in that one, "%.0f" when whole, else two decimals ("64.52M").
+std::string Mem(int64_t kb, char own, char units) {
+  if (kb < 0) return "";
+  static const char kUnits[] = "KMGTP";
+  const char unit = units != 0 ? units : own;
+  const size_t power = std::string(kUnits).find(unit);
+  double v = static_cast<double>(kb);
+  for (size_t i = 0; i < power; ++i) v /= 1024;
+  char buf[48];
+  if (v == static_cast<double>(static_cast<int64_t>(v))) {
+    std::snprintf(buf, sizeof buf, "%lld%c", static_cast<long long>(v), unit);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f%c", v, unit);
+  }
+  return buf;
+}
+
+std::string ReqMem(const JobRow& j, char units) {
   if (j.req_mem_mb == 0) return "0";
   const uint64_t total = j.req_mem_per_cpu ? j.req_mem_mb * j.req_cpus : j.req_mem_mb * j.nnodes;
-  return std::to_string(total) + "M";
+  return Mem(static_cast<int64_t>(total) * 1024, 'M', units);
 }
 
 std::string AllocTres(const RowView& r) {
   const JobRow& j = *r.job;
   if (IsJob(r)) {
     if (j.start_time <= 0) return "";
-    std::string t = "cpu=" + Num(j.alloc_cpus);
+    // Slurm's billing TRES defaults to the cpu count.
+    std::string t = "billing=" + Num(j.alloc_cpus) + ",cpu=" + Num(j.alloc_cpus);
     if (j.alloc_mem_mb > 0) t += ",mem=" + Num(static_cast<int64_t>(j.alloc_mem_mb)) + "M";
     return t + ",node=" + Num(j.nnodes);
   }
@@ -136,17 +167,23 @@ std::string AllocTres(const RowView& r) {
 }
 
 std::string ReqTres(const JobRow& j) {
-  std::string t = "cpu=" + Num(j.req_cpus);
-  if (j.req_mem_mb > 0) t += ",mem=" + ReqMem(j);
+  std::string t = "billing=" + Num(j.req_cpus) + ",cpu=" + Num(j.req_cpus);
+  if (j.req_mem_mb > 0) t += ",mem=" + ReqMem(j, 0);
   return t + ",node=" + Num(j.req_nodes);
 }
 
-std::string JobIdOf(const RowView& r) {
-  const std::string id = std::to_string(r.job->job_id);
+// "12", "12.batch", "12.3"; an array task "10_4" (JobID) beside its own id (JobIDRaw).
+std::string IdOf(const RowView& r, bool raw) {
+  const JobRow& j = *r.job;
+  const std::string id = !raw && j.array_task_id >= 0 ? std::to_string(j.array_job_id) + "_" +
+                                                            std::to_string(j.array_task_id)
+                                                      : std::to_string(j.job_id);
   if (r.batch) return id + ".batch";
   if (r.step != nullptr) return id + "." + std::to_string(r.step->step_id);
   return id;
 }
+std::string JobIdOf(const RowView& r) { return IdOf(r, false); }
+std::string JobIdRawOf(const RowView& r) { return IdOf(r, true); }
 
 const std::map<std::string, Field>& Table() {
   static const auto* table = new std::map<std::string, Field>{
@@ -167,11 +204,12 @@ const std::map<std::string, Field>& Table() {
       {"AveDiskWrite", {14, nullptr}},
       {"AvePages", {10, nullptr}},
       {"AveRSS",
-       {10, [](const RowView& r) { return r.step ? KnownNum(r.step->ave_rss_kb, "K") : ""; }}},
+       {10,
+        [](const RowView& r) { return r.usage ? Mem(r.usage->ave_rss_kb, 'K', r.units) : ""; }}},
       {"AveVMSize", {10, nullptr}},
       {"Cluster", {10, nullptr}},  // filled by Render
       {"ConsumedEnergy",
-       {14, [](const RowView& r) { return r.step ? KnownNum(r.step->energy_j) : ""; }}},
+       {14, [](const RowView& r) { return r.usage ? KnownNum(r.usage->energy_j) : ""; }}},
       {"CPUTime",
        {10, [](const RowView& r) { return cli::FormatRunTime(ElapsedOf(r) * CpusOf(r)); }}},
       {"CPUTimeRAW", {10, [](const RowView& r) { return Num(ElapsedOf(r) * CpusOf(r)); }}},
@@ -202,30 +240,32 @@ const std::map<std::string, Field>& Table() {
       {"GID", {6, [](const RowView& r) { return IsJob(r) ? Num(r.job->gid) : ""; }}},
       {"Group", {9, [](const RowView& r) { return IsJob(r) ? GroupName(r.job->gid) : ""; }}},
       {"JobID", {-12, JobIdOf}},
-      {"JobIDRaw", {-12, JobIdOf}},
+      {"JobIDRaw", {-12, JobIdRawOf}},
       {"JobName",
        {10,
         [](const RowView& r) { return r.step    ? r.step->name
                                       : r.batch ? "batch"
                                                 : r.job->name; }}},
       {"MaxDiskRead",
-       {12, [](const RowView& r) { return r.step ? KnownNum(r.step->disk_read_bytes) : ""; }}},
+       {12, [](const RowView& r) { return r.usage ? KnownNum(r.usage->disk_read_bytes) : ""; }}},
       {"MaxDiskReadNode", {15, nullptr}},
       {"MaxDiskReadTask", {15, nullptr}},
       {"MaxDiskWrite",
-       {12, [](const RowView& r) { return r.step ? KnownNum(r.step->disk_write_bytes) : ""; }}},
+       {12, [](const RowView& r) { return r.usage ? KnownNum(r.usage->disk_write_bytes) : ""; }}},
       {"MaxDiskWriteNode", {16, nullptr}},
       {"MaxDiskWriteTask", {16, nullptr}},
       {"MaxPages", {8, nullptr}},
       {"MaxPagesNode", {12, nullptr}},
       {"MaxPagesTask", {14, nullptr}},
       {"MaxRSS",
-       {10, [](const RowView& r) { return r.step ? KnownNum(r.step->max_rss_kb, "K") : ""; }}},
-      {"MaxRSSNode", {10, [](const RowView& r) { return r.step ? r.step->max_rss_node : ""; }}},
+       {10,
+        [](const RowView& r) { return r.usage ? Mem(r.usage->max_rss_kb, 'K', r.units) : ""; }}},
+      {"MaxRSSNode", {10, [](const RowView& r) { return r.usage ? r.usage->max_rss_node : ""; }}},
       {"MaxRSSTask",
-       {10, [](const RowView& r) { return r.step ? KnownNum(r.step->max_rss_task) : ""; }}},
+       {10, [](const RowView& r) { return r.usage ? KnownNum(r.usage->max_rss_task) : ""; }}},
       {"MaxVMSize",
-       {10, [](const RowView& r) { return r.step ? KnownNum(r.step->max_vmsize_kb, "K") : ""; }}},
+       {10,
+        [](const RowView& r) { return r.usage ? Mem(r.usage->max_vmsize_kb, 'K', r.units) : ""; }}},
       {"MaxVMSizeNode", {14, nullptr}},
       {"MaxVMSizeTask", {14, nullptr}},
       {"MinCPU", {10, nullptr}},
@@ -265,7 +305,7 @@ const std::map<std::string, Field>& Table() {
       {"ReqCPUS",
        {8,
         [](const RowView& r) { return r.step ? Num(r.step->alloc_cpus) : Num(r.job->req_cpus); }}},
-      {"ReqMem", {10, [](const RowView& r) { return IsJob(r) ? ReqMem(*r.job) : ""; }}},
+      {"ReqMem", {10, [](const RowView& r) { return IsJob(r) ? ReqMem(*r.job, r.units) : ""; }}},
       {"ReqNodes",
        {8,
         [](const RowView& r) {
@@ -286,8 +326,7 @@ const std::map<std::string, Field>& Table() {
                                                 : r.job->submit_time);
         }}},
       {"SubmitLine", {20, [](const RowView& r) { return IsJob(r) ? r.job->submit_line : ""; }}},
-      {"SystemCPU",
-       {10, [](const RowView& r) { return r.step ? CpuTime(r.step->sys_cpu_us) : ""; }}},
+      {"SystemCPU", {10, [](const RowView& r) { return CpuTime(CpuUs(r, false, true)); }}},
       {"Timelimit",
        {10,
         [](const RowView& r) { return IsJob(r) ? cli::FormatRunTime(r.job->time_limit_s) : ""; }}},
@@ -297,7 +336,7 @@ const std::map<std::string, Field>& Table() {
           if (!IsJob(r)) return std::string();
           return r.job->time_limit_s < 0 ? std::string("UNLIMITED") : Num(r.job->time_limit_s / 60);
         }}},
-      {"TotalCPU", {10, TotalCpu}},
+      {"TotalCPU", {10, [](const RowView& r) { return CpuTime(CpuUs(r, true, true)); }}},
       {"TRESUsageInAve", {14, nullptr}},
       {"TRESUsageInMax", {14, nullptr}},
       {"TRESUsageInMaxNode", {18, nullptr}},
@@ -313,8 +352,7 @@ const std::map<std::string, Field>& Table() {
       {"TRESUsageOutTot", {15, nullptr}},
       {"UID", {6, [](const RowView& r) { return IsJob(r) ? Num(r.job->uid) : ""; }}},
       {"User", {9, [](const RowView& r) { return IsJob(r) ? r.job->user : ""; }}},
-      {"UserCPU",
-       {10, [](const RowView& r) { return r.step ? CpuTime(r.step->user_cpu_us) : ""; }}},
+      {"UserCPU", {10, [](const RowView& r) { return CpuTime(CpuUs(r, true, false)); }}},
       {"WorkDir", {20, [](const RowView& r) { return IsJob(r) ? r.job->work_dir : ""; }}},
   };
   return *table;
@@ -335,7 +373,8 @@ const Field* Find(const std::string& name, std::string* canonical) {
   return nullptr;
 }
 
-// A cell of a fixed-width column: cut (ending in '+', as sacct) and justified.
+}  // namespace
+
 std::string Cell(const std::string& value, int width, bool header) {
   const bool left = width < 0;
   const size_t w = static_cast<size_t>(left ? -width : width);
@@ -345,8 +384,6 @@ std::string Cell(const std::string& value, int width, bool header) {
   const std::string pad(w - cli::DisplayWidth(v), ' ');
   return left ? v + pad : pad + v;
 }
-
-}  // namespace
 
 int FieldWidth(const std::string& name, std::string* canonical) {
   const Field* f = Find(name, canonical);
@@ -359,14 +396,35 @@ std::string FieldValue(const std::string& name, const RowView& r) {
   return f->get(r);
 }
 
+std::vector<JobRow> JobsOnNodes(std::vector<JobRow> jobs, const std::vector<std::string>& nodes) {
+  if (nodes.empty()) return jobs;
+  std::vector<JobRow> out;
+  for (JobRow& j : jobs) {
+    auto names = ExpandHostlist(j.nodes);
+    if (!names.ok()) continue;
+    if (std::any_of(names->begin(), names->end(), [&](const std::string& n) {
+          return std::find(nodes.begin(), nodes.end(), n) != nodes.end();
+        })) {
+      out.push_back(std::move(j));
+    }
+  }
+  return out;
+}
+
 std::vector<RowView> RowsOf(const std::vector<ctld::acct::JobRow>& jobs, bool allocations,
-                            int64_t now) {
+                            int64_t now, char units) {
   std::vector<RowView> rows;
   for (const JobRow& j : jobs) {
-    rows.push_back({&j, nullptr, false, now});
+    rows.push_back({&j, nullptr, false, now, nullptr, units});
     if (allocations) continue;
-    if (j.batch && j.start_time > 0) rows.push_back({&j, nullptr, true, now});
-    for (const StepRow& s : j.steps) rows.push_back({&j, &s, false, now});
+    const StepRow* batch = nullptr;
+    for (const StepRow& s : j.steps) {
+      if (s.step_id == proto::kBatchStep) batch = &s;
+    }
+    if (j.batch && j.start_time > 0) rows.push_back({&j, nullptr, true, now, batch, units});
+    for (const StepRow& s : j.steps) {
+      if (&s != batch) rows.push_back({&j, &s, false, now, &s, units});
+    }
   }
   return rows;
 }
@@ -394,9 +452,15 @@ std::string Render(const std::vector<RowView>& rows, const HacctOptions& o) {
       });
     }
   }
+  // Each field's getter found once, not once per cell (hundreds of thousands of rows).
+  std::map<std::string, const Field*> getters;
+  for (const OutputField& f : o.fields) getters[f.name] = Find(f.name, nullptr);
   for (const RowView& r : rows) {
     line([&](const OutputField& f) {
-      std::string v = f.name == "Cluster" ? o.cluster : FieldValue(f.name, r);
+      const Field* field = getters[f.name];
+      std::string v = f.name == "Cluster"              ? o.cluster
+                      : field != nullptr && field->get ? field->get(r)
+                                                       : std::string();
       return o.parsable ? cli::EscapeForDisplay(v) : Cell(v, f.width, false);
     });
   }

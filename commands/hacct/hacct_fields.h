@@ -17,6 +17,10 @@ struct RowView {
   const ctld::acct::StepRow* step = nullptr;
   bool batch = false;
   int64_t now = 0;  // for running jobs' elapsed times
+  // Where the usage columns come from: the step, or the batch script's row (step id
+  // kBatchStep) when its node reported one; null: none measured.
+  const ctld::acct::StepRow* usage = nullptr;
+  char units = 0;  // --units: K, M, G, T or P; 0: each figure in its own unit
 };
 
 // The field's default width, or 0 when there is no such field (names are matched without
@@ -28,9 +32,17 @@ std::string FieldValue(const std::string& name, const RowView& r);
 // The rows hacct prints for these jobs: each job, then (unless -X) its batch step and
 // steps.
 std::vector<RowView> RowsOf(const std::vector<ctld::acct::JobRow>& jobs, bool allocations,
-                            int64_t now);
+                            int64_t now, char units = 0);
+
+// -N: the jobs that ran on one of `nodes` (all of them when it is empty).
+std::vector<ctld::acct::JobRow> JobsOnNodes(std::vector<ctld::acct::JobRow> jobs,
+                                            const std::vector<std::string>& nodes);
 // The whole output: header (unless -n) and rows, fixed-width or parsable.
 std::string Render(const std::vector<RowView>& rows, const HacctOptions& o);
+
+// A cell of a fixed-width column (width < 0: left-justified), as sacct and sacctmgr print
+// them: a value longer than the column is cut and ends in '+' (a header is only cut).
+std::string Cell(const std::string& value, int width, bool header);
 
 // The lists behind the default, -b and -l.
 extern const char* const kDefaultFields;

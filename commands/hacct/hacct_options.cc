@@ -10,13 +10,14 @@
 #include "commands/hacct/hacct_fields.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/option_table.h"
+#include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/proto/types.h"
 
 namespace herd::hacct {
 namespace {
 
-enum LongOnly : int { kHelp = 256, kName, kDelimiter };
+enum LongOnly : int { kHelp = 256, kName, kDelimiter, kUnits };
 
 const cli::OptionTable& Table() {
   static const cli::OptionTable table = {
@@ -39,22 +40,12 @@ const cli::OptionTable& Table() {
       {"format", 'o', required_argument},
       {"name", 0, required_argument, kName},
       {"delimiter", 0, required_argument, kDelimiter},
+      {"nodelist", 'N', required_argument},
+      {"units", 0, required_argument, kUnits},
       {"help", 'h', no_argument},
       {"version", 'V', no_argument},
   };
   return table;
-}
-
-Result<uint32_t> ResolveUid(const std::string& text) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  std::vector<char> buf(16384);
-  if (getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
-    return static_cast<uint32_t>(found->pw_uid);
-  }
-  auto uid = ParseUint(text, UINT32_MAX);
-  if (uid.ok()) return static_cast<uint32_t>(*uid);
-  return InvalidArgument("Invalid user id: " + text);
 }
 
 // sacct's state names and abbreviations.
@@ -108,6 +99,26 @@ Status BadTime(const std::string& text) {
 }
 
 }  // namespace
+
+Result<uint32_t> ResolveUid(const std::string& text) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return static_cast<uint32_t>(found->pw_uid);
+  }
+  auto uid = ParseUint(text, UINT32_MAX);
+  if (uid.ok()) return static_cast<uint32_t>(*uid);
+  return InvalidArgument("Invalid user id: " + text);
+}
+
+std::string UserNameOf(uint32_t uid) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return "";
+  return found->pw_name;
+}
 
 Result<int64_t> ParseSacctTime(const std::string& text, int64_t now) {
   const std::string t = ToLower(text);
@@ -279,6 +290,18 @@ Result<HacctOptions> ParseHacctArgs(const std::vector<std::string>& args, int64_
       case kDelimiter:
         o.delimiter = v;
         break;
+      case 'N': {
+        auto names = ExpandHostlist(v);
+        if (!names.ok() || names->empty()) return InvalidArgument("Invalid node list: " + v);
+        o.nodes = std::move(*names);
+        break;
+      }
+      case kUnits:
+        if (v.size() != 1 || std::string("KMGTP").find(ToUpper(v)[0]) == std::string::npos) {
+          return InvalidArgument("Invalid unit type '" + v + "'. Possible options are 'KMGTP'");
+        }
+        o.units = ToUpper(v)[0];
+        break;
       case 'h':
         o.help = true;
         break;
@@ -296,15 +319,19 @@ Result<HacctOptions> ParseHacctArgs(const std::vector<std::string>& args, int64_
   if (brief && !format_given) format = kBriefFields;
   if (longf && !format_given) format = kLongFields;
   HERD_ASSIGN_OR_RETURN(o.fields, ParseFormat(format));
-  // sacct: with -S or -j no default window; otherwise since midnight.
+  // sacct: with -S or -j no default window; otherwise since midnight, or with -s now
+  // (the jobs in those states now). With -s the window ends where it starts unless -E.
+  const bool states = !o.query.states.empty();
   if (!start.empty()) {
     HERD_ASSIGN_OR_RETURN(o.query.start, ParseSacctTime(start, now));
     o.start_given = true;
   } else if (o.query.job_ids.empty()) {
-    HERD_ASSIGN_OR_RETURN(o.query.start, ParseSacctTime("midnight", now));
+    HERD_ASSIGN_OR_RETURN(o.query.start, ParseSacctTime(states ? "now" : "midnight", now));
   }
   if (!end.empty()) {
     HERD_ASSIGN_OR_RETURN(o.query.end, ParseSacctTime(end, now));
+  } else if (states && o.query.start > 0) {
+    o.query.end = o.query.start;
   }
   if (o.query.end > 0 && o.query.start > o.query.end) {
     return InvalidArgument("Start time (" + start + ") requested is after end time (" + end + ")");
@@ -322,9 +349,11 @@ std::string HacctUsage() {
          "  -A, --accounts=LIST      these accounts\n"
          "      --name=NAME[,...]    jobs of these names\n"
          "  -r, --partition=LIST     these partitions\n"
-         "  -s, --state=LIST         in these states (CA,CD,F,NF,PD,R,TO,OOM or full names)\n"
+         "  -s, --state=LIST         in these states during the window (CA,CD,F,NF,PD,R,TO,\n"
+         "                           OOM or full names; default window: now)\n"
+         "  -N, --nodelist=HOSTS     jobs that ran on these nodes\n"
          "  -S, --starttime=TIME     eligible or running since (default: midnight)\n"
-         "  -E, --endtime=TIME       ... and up to (default: now)\n"
+         "  -E, --endtime=TIME       ... and up to (default: now; with -s: -S)\n"
          "  -X, --allocations        jobs only, not their steps\n"
          "  -b, --brief              JobID,State,ExitCode\n"
          "  -l, --long               the long field list\n"
@@ -332,6 +361,7 @@ std::string HacctUsage() {
          "  -P, --parsable2          '|'-separated;  -p, --parsable: with a trailing '|'\n"
          "      --delimiter=TEXT     separator for -p/-P\n"
          "  -n, --noheader           no header\n"
+         "      --units=[KMGTP]      memory figures in this unit\n"
          "      --conf=FILE          herd.conf to read\n";
 }
 

@@ -28,6 +28,8 @@ struct HacctOptions {
   bool noheader = false;  // -n
   std::string cluster;    // ClusterName, for the Cluster field
   bool start_given = false;
+  std::vector<std::string> nodes;  // -N: jobs that ran on these nodes
+  char units = 0;                  // --units: K, M, G, T, P (0: sacct's default)
   std::vector<OutputField> fields;
   bool help = false;
   bool version = false;
@@ -42,6 +44,11 @@ std::string HacctUsage();
 // MMDD[YY], HH:MM[:SS], now[{+|-}N[seconds|minutes|hours|days|weeks]], today, midnight,
 // noon, tomorrow; local time.
 Result<int64_t> ParseSacctTime(const std::string& text, int64_t now);
+
+// A user name or uid as a uid ("Invalid user id: X" when it is neither); a uid's name
+// ("" when it has none).
+Result<uint32_t> ResolveUid(const std::string& text);
+std::string UserNameOf(uint32_t uid);
 
 // "JobID,State%20": the fields, with their default widths where no %N is given.
 Result<std::vector<OutputField>> ParseFormat(const std::string& spec);

@@ -32,6 +32,8 @@ const cli::OptionTable& Table() {
     cli::OptionTable t = {
         {"job-name", 'J', required_argument},
         {"partition", 'p', required_argument},
+        {"account", 'A', required_argument},
+        {"qos", 'q', required_argument},
         {"nodes", 'N', required_argument},
         {"ntasks", 'n', required_argument},
         {"cpus-per-task", 'c', required_argument},
@@ -89,6 +91,12 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
       break;
     case 'p':
       o->partition = Trim(v);
+      break;
+    case 'A':
+      o->account = Trim(v);
+      break;
+    case 'q':
+      o->qos = Trim(v);
       break;
     case 'N': {
       HERD_ASSIGN_OR_RETURN(o->nodes, ParseNodeCount(v));
@@ -262,6 +270,8 @@ void MergeOptions(const HbatchOptions& over, HbatchOptions* base) {
   };
   take(over.job_name, base->job_name);
   take(over.partition, base->partition);
+  take(over.account, base->account);
+  take(over.qos, base->qos);
   take(over.nodes, base->nodes);
   take(over.ntasks, base->ntasks);
   take(over.cpus_per_task, base->cpus_per_task);
@@ -302,6 +312,8 @@ Submit a batch script to herd. Options may also be given in the script on
 
   -J, --job-name=name         name of the job (default: script file name)
   -p, --partition=partition   partition to run in (default: the default one)
+  -A, --account=name          account the job is charged to (recorded by accounting)
+  -q, --qos=qos               quality of service (recorded by accounting)
   -N, --nodes=N[-M]           number of nodes (minimum, optionally a maximum)
   -n, --ntasks=ntasks         number of tasks
   -c, --cpus-per-task=ncpus   cpus per task
@@ -328,7 +340,7 @@ Submit a batch script to herd. Options may also be given in the script on
   -Q, --quiet                 print nothing but errors
 
 Every other option of Slurm 22.05's sbatch is known: those herd does not act on
-(--mail-type, --account, --comment, --qos, ...) are accepted with a warning
+(--mail-type, --comment, --wckey, ...) are accepted with a warning
 (UnsupportedOptions=error in herd.conf refuses them); those whose feature herd
 does not have yet (--array, --dependency, --gres, --signal, ...) are refused.
 

@@ -18,6 +18,8 @@ namespace herd::hbatch {
 struct HbatchOptions {
   std::optional<std::string> job_name;
   std::optional<std::string> partition;
+  std::optional<std::string> account;  // -A: recorded (herd enforces no accounts yet)
+  std::optional<std::string> qos;      // -q: recorded
   std::optional<std::pair<uint32_t, uint32_t>> nodes;  // min, max (0 = same as min)
   std::optional<uint32_t> ntasks;
   std::optional<uint32_t> cpus_per_task;

@@ -244,6 +244,8 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
     spec.name = cli::SlurmDialect() ? "sbatch" : "hbatch";  // a script read from stdin
   }
   spec.partition = o.partition.value_or("");
+  spec.account = o.account.value_or("");
+  spec.qos = o.qos.value_or("");
   if (o.nodes) {
     spec.min_nodes = o.nodes->first;
     spec.max_nodes = o.nodes->second;

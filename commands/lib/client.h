@@ -76,6 +76,7 @@ class Client {
   const std::vector<std::string>& addresses() const { return addresses_; }
   Authenticator* auth() { return auth_.get(); }
   std::chrono::milliseconds timeout() const { return timeout_; }
+  void set_timeout(std::chrono::milliseconds t) { timeout_ = t; }
 
  private:
   Client() = default;

@@ -22,8 +22,9 @@ struct NamePair {
 };
 
 constexpr NamePair kNames[] = {
-    {"hbatch", "sbatch"}, {"halloc", "salloc"},   {"hrun", "srun"},         {"hqueue", "squeue"},
-    {"hinfo", "sinfo"},   {"hcancel", "scancel"}, {"hcontrol", "scontrol"}, {"hacct", "sacct"},
+    {"hbatch", "sbatch"},     {"halloc", "salloc"}, {"hrun", "srun"},
+    {"hqueue", "squeue"},     {"hinfo", "sinfo"},   {"hcancel", "scancel"},
+    {"hcontrol", "scontrol"}, {"hacct", "sacct"},   {"hacctmgr", "sacctmgr"},
 };
 
 }  // namespace

@@ -93,14 +93,16 @@ TEST_F(Dialects, ValueErrorsWordedAsSbatchs) {
 
 TEST_F(Dialects, EverySbatchOptionIsKnown) {
   // Accepted without effect: listed once each, in order, from directives and command line.
+  // -A and -q are recorded for accounting, not ignored.
   auto s = Submit({"--mail-type=END", "-A", "acct", "--comment", "x", "-v", "s.sh"},
-                  "#!/bin/sh\n#SBATCH --mail-type=BEGIN\n#SBATCH --qos normal --ignore-pbs\n");
+                  "#!/bin/sh\n#SBATCH --mail-type=BEGIN\n#SBATCH --qos normal --ignore-pbs\n"
+                  "#SBATCH --wckey=w\n");
   ASSERT_TRUE(s.ok()) << s.error().message();
-  EXPECT_EQ(s->ignored_options,
-            (std::vector<std::string>{"--mail-type", "--qos", "--account", "--comment"}));
+  EXPECT_EQ(s->ignored_options, (std::vector<std::string>{"--mail-type", "--wckey", "--comment"}));
   EXPECT_EQ(IgnoredOptionsWarning(s->ignored_options),
-            "--mail-type, --qos, --account, --comment: accepted, but herd does not act on them "
-            "yet");
+            "--mail-type, --wckey, --comment: accepted, but herd does not act on them yet");
+  EXPECT_EQ(s->spec.account, "acct");
+  EXPECT_EQ(s->spec.qos, "normal");
   // Refused: the job would not run as asked.
   for (const char* opt : {"--array=1-3", "-a1-3", "--dependency=afterok:1", "-d1", "--gres=gpu:1",
                           "--reservation=r", "--signal=USR1@60", "--gpus=1", "--test-only"}) {

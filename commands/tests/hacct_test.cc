@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "commands/hacct/hacct_fields.h"
+#include "commands/hacct/hacct_live.h"
 #include "commands/hacct/hacct_options.h"
 
 namespace herd::hacct {
@@ -78,6 +79,17 @@ TEST(HacctOptions, DefaultsAndFilters) {
   ASSERT_EQ(snake->fields.size(), 2u);
   EXPECT_EQ(snake->fields[0].name, "JobIDRaw");
   EXPECT_EQ(snake->query.names, std::vector<std::string>{"u-1"});
+  // -s: the jobs in those states now, or during -S .. -E (sacct 22.05 on the anchor).
+  auto running = ParseHacctArgs({"-s", "R"}, now, 0);
+  ASSERT_TRUE(running.ok());
+  EXPECT_EQ(running->query.start, now);
+  EXPECT_EQ(running->query.end, now);
+  auto ran = ParseHacctArgs({"-s", "R", "-S", "08:00"}, now, 0);
+  ASSERT_TRUE(ran.ok());
+  EXPECT_EQ(ran->query.end, Local(2026, 12, 7, 8, 0, 0)) << "ends where it starts";
+  auto win = ParseHacctArgs({"-s", "CD", "-S", "08:00", "-E", "now"}, now, 0);
+  ASSERT_TRUE(win.ok());
+  EXPECT_EQ(win->query.end, now);
   EXPECT_FALSE(ParseHacctArgs({"-o", "JobID,Bogus"}, now, 0).ok());
   EXPECT_FALSE(ParseHacctArgs({"-s", "XX"}, now, 0).ok());
   EXPECT_FALSE(ParseHacctArgs({"-S", "now", "-E", "now-1days"}, now, 0).ok());
@@ -139,6 +151,129 @@ TEST(HacctRender, PendingAndRunningJobs) {
             "5|PENDING|Unknown|Unknown|00:00:00|None assigned\n"
             "6|RUNNING|2026-12-07T08:03:38|Unknown|00:01:05|n[1-2]\n"
             "6.batch|RUNNING|2026-12-07T08:03:38|Unknown|00:01:05|n1\n");
+}
+
+// The usage columns as sacct 22.05 printed them for the same job on the anchor (a batch
+// script holding 64 MiB, then a two-task step on n1): CPU times per row, the job's the
+// sum; memory in KiB with "K"; the job's line has no memory figures.
+TEST(HacctRender, UsageColumnsAsSacct) {
+  std::vector<JobRow> jobs{Job(3, 4, 0)};
+  StepRow batch;
+  batch.job_id = 3;
+  batch.step_id = 0xfffffffb;  // the batch script's row
+  batch.name = "batch";
+  batch.alloc_cpus = 1;
+  batch.user_cpu_us = 150000;
+  batch.sys_cpu_us = 59000;
+  batch.max_rss_kb = batch.ave_rss_kb = 66072;
+  batch.max_rss_node = "n1";
+  batch.max_rss_task = 0;
+  StepRow step;
+  step.job_id = 3;
+  step.step_id = 0;
+  step.name = "python3";
+  step.state = 4;
+  step.ntasks = 2;
+  step.user_cpu_us = 300000;
+  step.sys_cpu_us = 27000;
+  step.max_rss_kb = step.ave_rss_kb = 33928;
+  step.max_rss_node = "n1";
+  step.max_rss_task = 0;
+  jobs[0].steps = {step, batch};
+  auto o = ParseHacctArgs(
+      {"-j", "3", "-o", "JobID,TotalCPU,MaxRSS,MaxRSSNode,MaxRSSTask,AveRSS,NTasks,AllocCPUS"}, 0,
+      0);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(
+      Render(RowsOf(jobs, false, 0), *o),
+      "JobID          TotalCPU     MaxRSS MaxRSSNode MaxRSSTask     AveRSS   NTasks  AllocCPUS \n"
+      "------------ ---------- ---------- ---------- ---------- ---------- -------- ---------- \n"
+      "3             00:00.536                                                               2 \n"
+      "3.batch       00:00.209     66072K         n1          0     66072K        1          1 \n"
+      "3.0           00:00.327     33928K         n1          0     33928K        2          0 \n");
+  auto p = ParseHacctArgs({"-j", "3", "-P", "-n", "-o", "JobID,UserCPU,SystemCPU"}, 0, 0);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(Render(RowsOf(jobs, false, 0), *p),
+            "3|00:00.450|00:00.086\n3.batch|00:00.150|00:00.059\n3.0|00:00.300|00:00.027\n");
+}
+
+// --units as sacct 22.05 printed the same figures on the anchor (K whole, M and G with
+// two decimals unless whole); -N keeps the jobs that ran on those nodes.
+TEST(HacctRender, UnitsAndNodes) {
+  std::vector<JobRow> jobs{Job(3, 4, 0)};
+  jobs[0].req_mem_mb = 2000;
+  jobs[0].nnodes = 1;
+  StepRow batch;
+  batch.job_id = 3;
+  batch.step_id = 0xfffffffb;
+  batch.max_rss_kb = batch.ave_rss_kb = 66072;
+  jobs[0].steps = {batch};
+  auto o = ParseHacctArgs({"-j", "3", "-P", "-n", "-o", "JobID,MaxRSS,AveRSS,ReqMem"}, 0, 0);
+  ASSERT_TRUE(o.ok());
+  auto table = [&](char units) { return Render(RowsOf(jobs, false, 0, units), *o); };
+  EXPECT_EQ(table(0), "3|||2000M\n3.batch|66072K|66072K|\n");
+  EXPECT_EQ(table('K'), "3|||2048000K\n3.batch|66072K|66072K|\n");
+  EXPECT_EQ(table('M'), "3|||2000M\n3.batch|64.52M|64.52M|\n");
+  EXPECT_EQ(table('G'), "3|||1.95G\n3.batch|0.06G|0.06G|\n");
+  auto u = ParseHacctArgs({"--units=m", "-N", "n[2-3]"}, 0, 0);
+  ASSERT_TRUE(u.ok()) << u.error().message();
+  EXPECT_EQ(u->units, 'M');
+  EXPECT_EQ(u->nodes, (std::vector<std::string>{"n2", "n3"}));
+  EXPECT_EQ(ParseHacctArgs({"--units=X"}, 0, 0).error().message(),
+            "Invalid unit type 'X'. Possible options are 'KMGTP'");
+  std::vector<JobRow> two{Job(3, 4, 0), Job(4, 4, 0)};
+  two[1].nodes = "n4";
+  EXPECT_EQ(JobsOnNodes(two, {"n2"}).size(), 1u) << "n[1-2] ran on n2";
+  EXPECT_EQ(JobsOnNodes(two, {"n4"})[0].job_id, 4u);
+  EXPECT_EQ(JobsOnNodes(two, {}).size(), 2u);
+}
+
+// The controller's jobs over the stored ones: a stored job shows its state now (the
+// database lagging), keeping its steps and account; a running job not stored yet shows
+// when the query asks for it.
+TEST(HacctLive, MergedOverTheStoredRecords) {
+  JobRow stored = Job(3, /*RUNNING*/ 1, 0);
+  stored.end_time = 0;
+  stored.account = "physics";
+  stored.steps.resize(1);
+  proto::JobInfo three;
+  three.job_id = 3;
+  three.name = "cancelme";
+  three.state = proto::JobState::kFailed;
+  three.start_time = stored.start_time;
+  three.end_time = stored.start_time + 9;
+  three.exit_code = 2;
+  three.num_nodes = 2;
+  three.num_cpus = 2;
+  three.nodelist = "n[1-2]";
+  proto::JobInfo four = three;
+  four.job_id = 4;
+  four.uid = 1000;
+  four.state = proto::JobState::kRunning;
+  four.end_time = 0;
+  four.submit_time = stored.submit_time;
+  proto::JobInfo other = four;
+  other.job_id = 5;
+  other.uid = 1001;
+  auto q = ParseHacctArgs({"-S", "08:00", "-E", "now"}, Local(2026, 12, 7, 10, 30, 0), 1000);
+  ASSERT_TRUE(q.ok());
+  q->query.uids = {0, 1000};
+  auto rows = MergeLive({stored}, {three, four, other}, q->query);
+  ASSERT_EQ(rows.size(), 2u) << "job 5 is another user's";
+  EXPECT_EQ(rows[0].state, static_cast<int>(proto::JobState::kFailed));
+  EXPECT_EQ(rows[0].exit_status, 2 << 8);
+  EXPECT_EQ(rows[0].end_time, three.end_time);
+  EXPECT_EQ(rows[0].account, "physics") << "kept from the record";
+  EXPECT_EQ(rows[0].steps.size(), 1u);
+  EXPECT_EQ(rows[1].job_id, 4u);
+  EXPECT_EQ(rows[1].state, static_cast<int>(proto::JobState::kRunning));
+  EXPECT_EQ(rows[1].alloc_cpus, 2u);
+  auto early = ParseHacctArgs({"-S", "06:00", "-E", "07:00"}, Local(2026, 12, 7, 10, 30, 0), 0);
+  ASSERT_TRUE(early.ok());
+  EXPECT_TRUE(MergeLive({}, {four}, early->query).empty()) << "submitted after the window";
+  auto by_id = ParseHacctArgs({"-j", "4"}, 0, 0);
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(MergeLive({}, {four}, by_id->query).size(), 1u);
 }
 
 }  // namespace

@@ -138,6 +138,9 @@ struct ClusterConfig {
   uint16_t acct_port = 0;      // AccountingStoragePort (0: libpq's default)
   std::string acct_user;       // AccountingStorageUser
   std::string acct_pass_file;  // AccountingStoragePass: a file holding the password
+  // PrivateData: Slurm's comma list; "jobs" makes hacct show users their own jobs only
+  // (root and AdminUser see all).
+  std::string private_data;
   CgroupConfig cgroup;
   HookConfig hooks;
   std::vector<NodeConfig> nodes;  // in file order

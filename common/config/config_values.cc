@@ -76,7 +76,8 @@ const char* const kOtherGlobalKeys[] = {"ControllerHost",        "ControllerHost
                                         "ControllerCommandPort", "HardwareSource",
                                         "DefMemPerCPU",          "JobRequeue",
                                         "ReadFromPassive",       "UnsupportedOptions",
-                                        "AccountingStorageType", "AccountingStoragePort"};
+                                        "AccountingStorageType", "AccountingStoragePort",
+                                        "PrivateData"};
 
 // The canonical spelling of a global key, or "" when `key` is not one.
 std::string CanonicalGlobal(const std::string& key) {
@@ -376,6 +377,16 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
           "accounting_storage/pgsql, got '" +
           v + "'");
     }
+  } else if (k == "PrivateData") {
+    // Slurm's words; herd acts on "jobs" (hacct) so far.
+    static const char* const kWords[] = {"accounts", "cloud", "events", "jobs",  "nodes",
+                                         "partitions", "reservations", "usage", "users"};
+    for (const std::string& w : Split(ToLower(v), ',')) {
+      if (std::find(std::begin(kWords), std::end(kWords), w) == std::end(kWords)) {
+        return InvalidArgument("unknown PrivateData word '" + w + "'");
+      }
+    }
+    c.private_data = ToLower(v);
   } else if (k == "AccountingStoragePort") {
     HERD_ASSIGN_OR_RETURN(c.acct_port, ParsePort(v));
   } else if (k == "DefMemPerCPU") {

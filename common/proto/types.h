@@ -69,6 +69,12 @@ struct JobSpec {
   // The submitter's umask (0..0777), applied to the job's processes and output files;
   // -1: not sent (a command from before class version 1), the node's default 022.
   int32_t umask = -1;
+  // For accounting (version 2): -A and -q as given (herd enforces no accounts or QOS
+  // yet: they are recorded, as Slurm records them without AccountingStorageEnforce), and
+  // the submitting command line (sacct's SubmitLine).
+  std::string account;
+  std::string qos;
+  std::string submit_line;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -77,6 +83,7 @@ struct JobSpec {
     ar& stdout_pattern& stderr_pattern& script& argv& env& hold& exclusive& requeue;
     ar& nodelist& exclude& constraints& nice& export_spec& interactive;
     if (version >= 1) ar& umask;
+    if (version >= 2) ar& account& qos& submit_line;
   }
 };
 
@@ -258,4 +265,4 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 
 }  // namespace herd::proto
 
-BOOST_CLASS_VERSION(herd::proto::JobSpec, 1)
+BOOST_CLASS_VERSION(herd::proto::JobSpec, 2)

@@ -204,13 +204,18 @@ TEST(Codec, SubmitUmaskGoldenBytes) {
   r.spec.nice = 5;
   r.spec.umask = 077;
   r.token = 9;
-  std::string want(reinterpret_cast<const char*>(kSubmitV0), sizeof kSubmitV0);
-  want[6] = 1;
-  want.insert(want.size() - 8, std::string("\x3f\0\0\0", 4));
-  EXPECT_EQ(EncodeBody(r), want);
-  auto back = DecodeBody<SubmitJobRequest>(want);
+  std::string v1(reinterpret_cast<const char*>(kSubmitV0), sizeof kSubmitV0);
+  v1[6] = 1;
+  v1.insert(v1.size() - 8, std::string("\x3f\0\0\0", 4));
+  auto back = DecodeBody<SubmitJobRequest>(v1);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->spec.umask, 077);
+  EXPECT_EQ(back->spec.account, "");
+  // JobSpec version 2 appends account, QOS and submit line (empty: 8 length bytes each).
+  std::string want = v1;
+  want[6] = 2;
+  want.insert(want.size() - 8, std::string(24, '\0'));
+  EXPECT_EQ(EncodeBody(r), want);
 }
 
 // A StepCompleteRequest from before class version 1 (no usage; version 2 adds the drain

@@ -8,6 +8,7 @@
 #include "common/proto/codec.h"
 #include "common/proto/ha_messages.h"
 #include "common/proto/step_messages.h"
+#include "common/proto/types.h"
 
 namespace herd::proto {
 namespace {
@@ -121,6 +122,39 @@ TEST(Codec, StepSpecCarriesTheIoKey) {
   auto lback = DecodeBody<LaunchStepRequest>(EncodeBody(l));
   ASSERT_TRUE(lback.ok()) << lback.error().message();
   EXPECT_EQ(lback->spec.io_key, r.spec.io_key);
+}
+
+// JobSpec version 1 (before -A, -q and the submit line were sent): name "j", script
+// "#!/bin/sh\n", work dir "/w", umask 022. It decodes with none of them.
+TEST(Codec, JobSpecVersion1BytesDecode) {
+  std::string v1;
+  const std::string hex =
+      "000100000001000000000000006a00000000000000000000000000000000000000000100000000000000"
+      "00000000000000000000000000000000feffffffffffffff02000000000000002f770000000000000000"
+      "000000000000000000000000000000000a0000000000000023212f62696e2f73680a0000000000000000"
+      "000000000000000000000000000000000000000000000001000000000000000000000000000000000000"
+      "000000000000000000000000000000000000000000000012000000";
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    v1.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  auto old = DecodeBodyAs<JobSpec>(v1, "JobSpec");
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_EQ(old->name, "j");
+  EXPECT_EQ(old->script, "#!/bin/sh\n");
+  EXPECT_EQ(old->work_dir, "/w");
+  EXPECT_EQ(old->umask, 022);
+  EXPECT_EQ(old->account, "");
+  EXPECT_EQ(old->qos, "");
+  EXPECT_EQ(old->submit_line, "");
+  JobSpec now = *old;
+  now.account = "a";
+  now.qos = "q";
+  now.submit_line = "hbatch -A a s.sh";
+  auto back = DecodeBodyAs<JobSpec>(EncodeBody(now), "JobSpec");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->account, "a");
+  EXPECT_EQ(back->qos, "q");
+  EXPECT_EQ(back->submit_line, "hbatch -A a s.sh");
 }
 
 }  // namespace

@@ -479,6 +479,15 @@ TEST(Config, UnsupportedOptions) {
   EXPECT_NE(bad.error().message().find("must be warn or error"), std::string::npos);
 }
 
+TEST(Config, PrivateData) {
+  auto jobs = ParseConfig("ControllerHost=a\nPrivateData=Jobs,usage\n", "x.conf");
+  ASSERT_TRUE(jobs.ok()) << jobs.error().message();
+  EXPECT_EQ(jobs->private_data, "jobs,usage");
+  auto bad = ParseConfig("ControllerHost=a\nPrivateData=jobs,secrets\n", "x.conf");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("unknown PrivateData word 'secrets'"), std::string::npos);
+}
+
 TEST(ParseConfig, CgroupKeys) {
   ClusterConfig c = Parse(std::string(kCtl) +
                           "CgroupPlugin=cgroup/V1 ConstrainCores=yes ConstrainRAMSpace=YES\n"

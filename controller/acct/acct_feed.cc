@@ -24,23 +24,27 @@ AcctFeed::~AcctFeed() {
 
 void AcctFeed::Committed(const AcctTouched& touched) {
   dirty_.insert(touched.jobs.begin(), touched.jobs.end());
-  for (const NodeUpdated& n : touched.nodes) node_events_.push_back(NodeEventOf(n));
+  dirty_nodes_.insert(touched.nodes.begin(), touched.nodes.end());
 }
 
 void AcctFeed::Resync() {
   for (const auto& [id, j] : state_.jobs()) {
     if (!j.acct_stored) dirty_.insert(id);
   }
+  sent_through_.clear();
+  for (const NodeRecord& n : state_.nodes()) {
+    if (!n.acct_pending.empty()) dirty_nodes_.insert(n.name);
+  }
 }
 
-std::vector<uint64_t> AcctFeed::Pump() {
+AcctStored AcctFeed::Pump() {
   const int64_t now = clock_.MonotonicMs();
   Collect(now);
   Send(now);
-  std::vector<uint64_t> stored;
+  AcctStored stored;
   if (!stored_.empty() &&
-      (now - last_stored_ms_ >= kStoredIntervalMs || stored_.size() >= kBatchJobs)) {
-    stored.swap(stored_);
+      (now - last_stored_ms_ >= kStoredIntervalMs || stored_.job_ids.size() >= kBatchJobs)) {
+    std::swap(stored, stored_);
     last_stored_ms_ = now;
   }
   return stored;
@@ -59,7 +63,8 @@ void AcctFeed::Collect(int64_t now) {
       link_ = "up";
       error_.clear();
       retry_delay_ms_ = kRetryMinMs;
-      stored_.insert(stored_.end(), sent_finished_.begin(), sent_finished_.end());
+      stored_.job_ids.insert(stored_.job_ids.end(), sent_finished_.begin(), sent_finished_.end());
+      for (const auto& [node, seq] : sent_nodes_) stored_.node_changes.emplace_back(node, seq);
     } else {
       if (link_ != "down" || error_ != r.message()) {
         HERD_LOG(Warning) << "accounting: the database does not store (kept for later, next try"
@@ -68,18 +73,21 @@ void AcctFeed::Collect(int64_t now) {
       link_ = "down";
       error_ = r.message();
       dirty_.insert(sent_jobs_.begin(), sent_jobs_.end());
-      node_events_.insert(node_events_.begin(), sent_events_.begin(), sent_events_.end());
+      for (const auto& [node, seq] : sent_nodes_) {
+        sent_through_.erase(node);  // all of its pending changes again, in order
+        dirty_nodes_.insert(node);
+      }
       retry_at_ms_ = now + retry_delay_ms_;
       retry_delay_ms_ = std::min(retry_delay_ms_ * 2, kRetryMaxMs);
     }
     sent_jobs_.clear();
     sent_finished_.clear();
-    sent_events_.clear();
+    sent_nodes_.clear();
   }
 }
 
 void AcctFeed::Send(int64_t now) {
-  if (busy_ || now < retry_at_ms_ || (dirty_.empty() && node_events_.empty())) return;
+  if (busy_ || now < retry_at_ms_ || (dirty_.empty() && dirty_nodes_.empty())) return;
   if (now - last_send_ms_ < kSendIntervalMs && dirty_.size() < kBatchJobs) return;
   auto batch = std::make_unique<Batch>();
   while (!dirty_.empty() && batch->jobs.size() < kBatchJobs) {
@@ -92,10 +100,21 @@ void AcctFeed::Send(int64_t now) {
     sent_jobs_.push_back(id);
     if (proto::IsFinished(j->state)) sent_finished_.push_back(id);
   }
-  while (!node_events_.empty() && batch->node_events.size() < kBatchNodeEvents) {
-    batch->node_events.push_back(node_events_.front());
-    sent_events_.push_back(std::move(node_events_.front()));
-    node_events_.pop_front();
+  // A node's changes go in order, each once unless a failure or a resync sends them again
+  // (upserts: the same periods result).
+  while (!dirty_nodes_.empty() && batch->node_events.size() < kBatchNodeEvents) {
+    const std::string name = *dirty_nodes_.begin();
+    dirty_nodes_.erase(dirty_nodes_.begin());
+    const NodeRecord* n = state_.FindNode(name);
+    if (n == nullptr) continue;
+    auto through = sent_through_.find(name);
+    const uint64_t after = through == sent_through_.end() ? 0 : through->second;
+    for (const NodeChange& c : n->acct_pending) {
+      if (c.seq <= after) continue;
+      batch->node_events.push_back(NodeEventOf(name, c));
+      sent_nodes_[name] = c.seq;
+      sent_through_[name] = c.seq;
+    }
   }
   if (batch->size() == 0) return;
   {
@@ -137,12 +156,13 @@ void AcctFeed::Work() {
 }
 
 size_t AcctFeed::backlog() const {
-  return dirty_.size() + node_events_.size() + sent_jobs_.size() + sent_events_.size() +
-         stored_.size();
+  size_t node_changes = 0;
+  for (const NodeRecord& n : state_.nodes()) node_changes += n.acct_pending.size();
+  return dirty_.size() + sent_jobs_.size() + stored_.job_ids.size() + node_changes;
 }
 
 bool AcctFeed::idle() const {
-  return !busy_ && dirty_.empty() && node_events_.empty() && stored_.empty();
+  return !busy_ && dirty_.empty() && dirty_nodes_.empty() && stored_.empty();
 }
 
 void AcctFeed::Describe(proto::HaStatusReply* st) const {
@@ -154,6 +174,7 @@ void AcctFeed::Describe(proto::HaStatusReply* st) const {
   for (const auto& [id, j] : state_.jobs()) {
     if (proto::IsFinished(j.state) && !j.acct_stored) unstored++;
   }
+  for (const NodeRecord& n : state_.nodes()) unstored += n.acct_pending.size();
   st->acct_backlog = std::max<uint64_t>(backlog(), unstored);
 }
 

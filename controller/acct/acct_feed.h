@@ -1,19 +1,19 @@
-// herd — the controller's accounting component: it keeps which jobs and node changes are
-// not in the database yet, builds their rows from the state and hands them, a batch at a
-// time, to a worker thread that writes them (so a slow or absent database never holds up
-// the controller's loop). Rows are upserts: what a restart or a failover sends again
-// replaces itself. The backlog is the state itself: a finished job is kept (journaled,
-// replicated, checkpointed) until its final row is stored (AcctStored). Node changes wait
-// in memory only (doc/accounting.md).
+// herd — the controller's accounting component: it keeps which jobs and nodes have rows
+// not in the database yet, builds them from the state and hands them, a batch at a time,
+// to a worker thread that writes them (so a slow or absent database never holds up the
+// controller's loop). Rows are upserts: what a restart or a failover sends again replaces
+// itself. The backlog is the state itself: a finished job, and a node's state change, are
+// kept (journaled, replicated, checkpointed) until stored (AcctStored; doc/accounting.md).
 #pragma once
 
 #include <climits>
 #include <condition_variable>
-#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 
 #include "common/base/clock.h"
@@ -35,7 +35,7 @@ class AcctFeed : public AcctHook {
 
   void Committed(const AcctTouched& touched) override;
   void Resync() override;
-  std::vector<uint64_t> Pump() override;
+  AcctStored Pump() override;
   void Describe(proto::HaStatusReply* st) const override;
 
   // Jobs and node changes not stored yet (in flight included).
@@ -66,13 +66,14 @@ class AcctFeed : public AcctHook {
   std::string type_;
   Opener open_;
   // Loop thread only.
-  std::set<uint64_t> dirty_;  // jobs whose rows are to be sent, oldest first
-  std::deque<NodeEventRow> node_events_;
-  bool busy_ = false;                    // a batch is with the worker
-  std::vector<uint64_t> sent_jobs_;      // of the batch in flight
-  std::vector<uint64_t> sent_finished_;  // its finished jobs, stored when it is
-  std::vector<NodeEventRow> sent_events_;
-  std::vector<uint64_t> stored_;  // stored, not yet handed back
+  std::set<uint64_t> dirty_;                      // jobs whose rows are to be sent, oldest first
+  std::set<std::string> dirty_nodes_;             // nodes with changes to send
+  std::map<std::string, uint64_t> sent_through_;  // per node: the last change sent (or stored)
+  bool busy_ = false;                             // a batch is with the worker
+  std::vector<uint64_t> sent_jobs_;               // of the batch in flight
+  std::vector<uint64_t> sent_finished_;           // its finished jobs, stored when it is
+  std::map<std::string, uint64_t> sent_nodes_;    // its node changes: per node, the last
+  AcctStored stored_;                             // stored, not yet handed back
   int64_t last_send_ms_ = INT64_MIN / 2;
   int64_t last_stored_ms_ = INT64_MIN / 2;
   int64_t retry_at_ms_ = 0;

@@ -97,12 +97,27 @@ struct JobQuery {
   std::vector<std::string> accounts;
   std::vector<std::string> names;
   std::vector<std::string> partitions;
+  // sacct -s: jobs that were in one of these states during [start, end]: PENDING and
+  // RUNNING at any time in the window, whatever they are now; the others (ended states)
+  // now in that state and ended in the window.
   std::vector<int> states;
-  // Jobs that were eligible or running in [start, end] (sacct -S/-E); 0 = unbounded.
+  // Without states: jobs that were eligible or running in [start, end] (sacct -S/-E);
+  // 0 = unbounded.
   int64_t start = 0;
   int64_t end = 0;
   bool with_steps = true;
   size_t limit = 0;  // 0 = all
+};
+
+// What hacctmgr show event asks for (empty / 0 = any): periods that overlap [start, end]
+// (an open one is still going on); with `open_only`, only periods not ended.
+struct EventQuery {
+  std::vector<std::string> nodes;
+  std::vector<std::string> states;
+  std::vector<uint32_t> uids;
+  int64_t start = 0;
+  int64_t end = 0;
+  bool open_only = false;
 };
 
 }  // namespace herd::ctld::acct

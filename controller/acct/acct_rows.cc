@@ -6,6 +6,42 @@
 #include "common/base/hostlist.h"
 
 namespace herd::ctld::acct {
+namespace {
+
+// The usage columns from what the nodes measured (one figure per node: the step's group
+// there). MaxRSS is the highest node's peak, with its node, and its task when that node
+// ran one task only (a node's figure covers all its tasks); AveRSS the peaks' sum per
+// task. Nothing measured: the columns stay unknown (-1), never zero.
+void FillUsage(const std::vector<NodeUsage>& usage, const std::vector<proto::StepNode>& layout,
+               StepRow* r) {
+  if (usage.empty()) return;
+  int64_t user = 0, sys = 0, peak_sum = 0;
+  uint32_t tasks = 0;
+  const NodeUsage* max = nullptr;
+  for (const NodeUsage& u : usage) {
+    user += static_cast<int64_t>(u.usage.cpu_user_us);
+    sys += static_cast<int64_t>(u.usage.cpu_system_us);
+    peak_sum += static_cast<int64_t>(u.usage.mem_peak_bytes / 1024);
+    uint32_t on_node = 1;
+    for (const proto::StepNode& n : layout) {
+      if (n.node == u.node) on_node = std::max<uint32_t>(static_cast<uint32_t>(n.tasks.size()), 1);
+    }
+    tasks += on_node;
+    if (max == nullptr || u.usage.mem_peak_bytes > max->usage.mem_peak_bytes) max = &u;
+  }
+  r->user_cpu_us = user;
+  r->sys_cpu_us = sys;
+  r->max_rss_kb = static_cast<int64_t>(max->usage.mem_peak_bytes / 1024);
+  r->max_rss_node = max->node;
+  r->max_rss_task = 0;  // the batch script: its one task
+  for (const proto::StepNode& n : layout) {
+    if (n.node != max->node) continue;
+    r->max_rss_task = n.tasks.size() == 1 ? static_cast<int64_t>(n.tasks[0]) : -1;
+  }
+  r->ave_rss_kb = peak_sum / std::max<uint32_t>(tasks, 1);
+}
+
+}  // namespace
 
 JobRow JobRowOf(const Job& j) {
   JobRow r;
@@ -39,6 +75,9 @@ JobRow JobRowOf(const Job& j) {
   r.req_mem_mb = r.req_mem_per_cpu ? j.spec.mem_per_cpu_mb : j.spec.mem_per_node_mb;
   r.time_limit_s = j.time_limit_s;
   r.work_dir = j.spec.work_dir;
+  r.account = j.spec.account;
+  r.qos = j.spec.qos;
+  r.submit_line = j.spec.submit_line;
   r.priority = j.priority;
   r.restarts = j.restarts;
   r.batch = !j.spec.interactive;
@@ -47,6 +86,25 @@ JobRow JobRowOf(const Job& j) {
 
 std::vector<StepRow> StepRowsOf(const Job& j) {
   std::vector<StepRow> rows;
+  if (!j.usage.empty()) {
+    // The batch script's usage, in a row of its own (step id kBatchStep): hacct's ID.batch.
+    StepRow r;
+    r.job_id = j.id;
+    r.step_id = proto::kBatchStep;
+    r.name = "batch";
+    r.state = static_cast<int>(j.state);
+    r.start_time = j.start_time;
+    r.end_time = j.end_time;
+    r.exit_status = j.wait_status;
+    r.nodes = j.usage.front().node;
+    r.nnodes = 1;
+    r.ntasks = 1;
+    for (const NodeAlloc& a : j.alloc) {
+      if (a.node == r.nodes) r.alloc_cpus = static_cast<uint32_t>(a.cpus.size());
+    }
+    FillUsage(j.usage, {}, &r);
+    rows.push_back(std::move(r));
+  }
   for (const StepRecord& s : j.steps) {
     StepRow r;
     r.job_id = j.id;
@@ -64,23 +122,25 @@ std::vector<StepRow> StepRowsOf(const Job& j) {
     r.nodes = CompressHostlist(names);
     r.nnodes = static_cast<uint32_t>(s.layout.size());
     r.ntasks = s.num_tasks;
-    // Usage (CPU time, RSS, I/O): the nodes' completion reports carry none yet; the
-    // columns stay unknown rather than zero.
+    // CPU time and memory as the nodes measured them; I/O, VM size and energy they do not
+    // report: those columns stay unknown.
+    FillUsage(s.usage, s.layout, &r);
     rows.push_back(std::move(r));
   }
   return rows;
 }
 
-NodeEventRow NodeEventOf(const NodeUpdated& e) {
+NodeEventRow NodeEventOf(const std::string& node, const NodeChange& c) {
   NodeEventRow r;
-  r.node = e.name;
-  r.time_start = e.time;
-  r.reason = e.reason;
-  if (e.down && e.drain) {
+  r.node = node;
+  r.time_start = c.time;
+  r.reason = c.reason;
+  r.reason_uid = c.reason_uid;
+  if (c.down && c.drain) {
     r.state = "DOWN+DRAIN";
-  } else if (e.down) {
+  } else if (c.down) {
     r.state = "DOWN";
-  } else if (e.drain) {
+  } else if (c.drain) {
     r.state = "DRAIN";
   } else {
     r.state = "UP";

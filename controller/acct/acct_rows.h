@@ -12,7 +12,7 @@ namespace herd::ctld::acct {
 
 JobRow JobRowOf(const Job& j);
 std::vector<StepRow> StepRowsOf(const Job& j);
-// "DOWN", "DRAIN", "DOWN+DRAIN" from `time`; "UP" closes what was open.
-NodeEventRow NodeEventOf(const NodeUpdated& e);
+// "DOWN", "DRAIN", "DOWN+DRAIN" from the change's time; "UP" closes what was open.
+NodeEventRow NodeEventOf(const std::string& node, const NodeChange& c);
 
 }  // namespace herd::ctld::acct

@@ -3,7 +3,9 @@
 #include "controller/acct/acct_store.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
+#include <map>
 
 namespace herd::ctld::acct {
 namespace {
@@ -202,6 +204,12 @@ Status AcctStore::Prepared(const std::string& sql, const std::vector<SqlValue>& 
   return conn_->Run(sql, params, out);
 }
 
+Status AcctStore::PreparedEach(const std::string& sql, const std::vector<SqlValue>& params,
+                               const std::function<void(const SqlRow&)>& each) {
+  HERD_RETURN_IF_ERROR(conn_->Prepare(sql, sql));
+  return conn_->RunEach(sql, params, each);
+}
+
 Status AcctStore::PutJob(const JobRow& j) {
   static const std::string sql = Upsert("jobs", kJobCols, kJobColCount, "cluster, job_id", 2);
   std::vector<SqlValue> p{V::Text(cluster_)};
@@ -218,13 +226,17 @@ Status AcctStore::PutStep(const StepRow& s) {
 }
 
 Status AcctStore::PutNodeEvent(const NodeEventRow& e) {
-  // A change closes the node's open period; "UP" opens none. Sent again, a period keeps
-  // the end a later change gave it.
-  HERD_RETURN_IF_ERROR(Prepared(
-      "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND time_end = 0"
-      " AND time_start < $3",
-      {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start)}, nullptr));
-  if (e.state == "UP") return Status::Ok();
+  // A change closes the node's open period; "UP" opens none, and closes one begun in the
+  // same second too (a change of state in that second replaces the period's state
+  // instead). Sent again, a period keeps the end a later change gave it.
+  const bool up = e.state == "UP";
+  HERD_RETURN_IF_ERROR(
+      Prepared(up ? "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND"
+                    " time_end = 0 AND time_start <= $3"
+                  : "UPDATE node_events SET time_end = $3 WHERE cluster = $1 AND node = $2 AND"
+                    " time_end = 0 AND time_start < $3",
+               {V::Text(cluster_), V::Text(e.node), V::Int(e.time_start)}, nullptr));
+  if (up) return Status::Ok();
   return Prepared(
       "INSERT INTO node_events (cluster, node, time_start, time_end, state, reason, reason_uid)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (cluster, node, time_start) DO UPDATE"
@@ -257,7 +269,7 @@ Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
   AppendIn(&sql, &p, "account", ValuesOf(q.accounts, text));
   AppendIn(&sql, &p, "name", ValuesOf(q.names, text));
   AppendIn(&sql, &p, "part", ValuesOf(q.partitions, text));
-  AppendIn(&sql, &p, "state", ValuesOf(q.states, [](int x) { return V::Int(x); }));
+  if (!q.states.empty()) return JobsInStates(q, sql, p);
   if (q.end > 0) {
     p.push_back(V::Int(q.end));
     sql += " AND submit_time <= $" + std::to_string(p.size());
@@ -279,13 +291,67 @@ Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
       params.push_back(V::Int(static_cast<int64_t>(q.limit)));
       text_sql += " ORDER BY job_id LIMIT $" + std::to_string(params.size());
     }
-    std::vector<SqlRow> rows;
-    HERD_RETURN_IF_ERROR(Prepared(text_sql, params, &rows));
-    for (const SqlRow& r : rows) jobs.push_back(JobOf(r));
+    HERD_RETURN_IF_ERROR(
+        PreparedEach(text_sql, params, [&jobs](const SqlRow& r) { jobs.push_back(JobOf(r)); }));
   }
   std::sort(jobs.begin(), jobs.end(),
             [](const JobRow& a, const JobRow& b) { return a.job_id < b.job_id; });
   if (q.limit > 0 && jobs.size() > q.limit) jobs.resize(q.limit);
+  if (q.with_steps && !jobs.empty()) HERD_RETURN_IF_ERROR(LoadSteps(&jobs));
+  return jobs;
+}
+
+// sacct -s over a window [start, end]: a job is in a state during it when it was pending
+// (submitted before the end, not started before the start), running (started before the
+// end, not ended before the start), or for an ended state, is in it now and ended in the
+// window. One query per kind (each an index can serve), merged.
+Result<std::vector<JobRow>> AcctStore::JobsInStates(const JobQuery& q, const std::string& base,
+                                                    const std::vector<SqlValue>& base_params) {
+  const int64_t start = q.start, end = q.end > 0 ? q.end : INT64_MAX;
+  std::vector<SqlValue> ended;
+  std::vector<std::pair<std::string, std::vector<SqlValue>>> parts;
+  auto bound = [](std::vector<SqlValue>* p, int64_t v) {
+    p->push_back(V::Int(v));
+    return "$" + std::to_string(p->size());
+  };
+  for (int st : q.states) {
+    std::vector<SqlValue> p = base_params;
+    if (st == 0) {  // PENDING
+      std::string sql = base + " AND submit_time <= " + bound(&p, end);
+      sql += " AND (start_time = 0 OR start_time >= " + bound(&p, start) + ")";
+      parts.emplace_back(sql, p);
+    } else if (st == 1) {  // RUNNING
+      std::string sql = base + " AND start_time > 0 AND start_time <= " + bound(&p, end);
+      sql += " AND end_time = 0";
+      parts.emplace_back(sql, p);
+      p = base_params;
+      sql = base + " AND start_time > 0 AND start_time <= " + bound(&p, end);
+      sql += " AND end_time >= " + bound(&p, start);
+      parts.emplace_back(sql, p);
+    } else {
+      ended.push_back(V::Int(st));
+    }
+  }
+  if (!ended.empty()) {
+    std::vector<SqlValue> p = base_params;
+    std::string sql = base;
+    AppendIn(&sql, &p, "state", ended);
+    sql += " AND end_time >= " + bound(&p, std::max<int64_t>(start, 1));
+    sql += " AND end_time <= " + bound(&p, end);
+    parts.emplace_back(sql, p);
+  }
+  std::map<uint64_t, JobRow> found;
+  for (auto& [sql, params] : parts) {
+    HERD_RETURN_IF_ERROR(PreparedEach(sql, params, [&found](const SqlRow& r) {
+      JobRow j = JobOf(r);
+      found.emplace(j.job_id, std::move(j));
+    }));
+  }
+  std::vector<JobRow> jobs;
+  for (auto& [id, j] : found) {
+    if (q.limit > 0 && jobs.size() >= q.limit) break;
+    jobs.push_back(std::move(j));
+  }
   if (q.with_steps && !jobs.empty()) HERD_RETURN_IF_ERROR(LoadSteps(&jobs));
   return jobs;
 }
@@ -315,12 +381,28 @@ Status AcctStore::LoadSteps(std::vector<JobRow>* jobs) {
   return Status::Ok();
 }
 
-Result<std::vector<NodeEventRow>> AcctStore::NodeEvents(const std::string& node) {
+Result<std::vector<NodeEventRow>> AcctStore::NodeEvents(const EventQuery& q) {
+  std::vector<SqlValue> p{V::Text(cluster_)};
+  std::string sql =
+      "SELECT node, time_start, time_end, state, reason, reason_uid FROM node_events"
+      " WHERE cluster = $1";
+  auto text = [](const std::string& x) { return V::Text(x); };
+  AppendIn(&sql, &p, "node", ValuesOf(q.nodes, text));
+  AppendIn(&sql, &p, "state", ValuesOf(q.states, text));
+  AppendIn(&sql, &p, "reason_uid", ValuesOf(q.uids, [](uint32_t x) { return V::Int(x); }));
+  if (q.open_only) {
+    sql += " AND time_end = 0";
+  } else if (q.start > 0) {
+    p.push_back(V::Int(q.start));
+    sql += " AND (time_end = 0 OR time_end >= $" + std::to_string(p.size()) + ")";
+  }
+  if (q.end > 0) {
+    p.push_back(V::Int(q.end));
+    sql += " AND time_start <= $" + std::to_string(p.size());
+  }
+  sql += " ORDER BY node, time_start";
   std::vector<SqlRow> rows;
-  HERD_RETURN_IF_ERROR(
-      Prepared("SELECT node, time_start, time_end, state, reason, reason_uid FROM node_events"
-               " WHERE cluster = $1 AND node = $2 ORDER BY time_start",
-               {V::Text(cluster_), V::Text(node)}, &rows));
+  HERD_RETURN_IF_ERROR(Prepared(sql, p, &rows));
   std::vector<NodeEventRow> out;
   for (const SqlRow& r : rows) {
     out.push_back({r.AsText(0), r.AsInt(1), r.AsInt(2), r.AsText(3), r.AsText(4),

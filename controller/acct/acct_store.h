@@ -3,6 +3,7 @@
 // second row), and the queries hacct makes. Used by one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,17 +33,22 @@ class AcctStore {
   Status Put(const Batch& batch);
   // Jobs of this cluster matching `q`, by job id, each with its steps when asked.
   Result<std::vector<JobRow>> Jobs(const JobQuery& q);
-  Result<std::vector<NodeEventRow>> NodeEvents(const std::string& node);
+  // Node state periods matching `q`, by node and start.
+  Result<std::vector<NodeEventRow>> NodeEvents(const EventQuery& q);
 
   SqlConn& conn() { return *conn_; }
 
  private:
   Status Prepared(const std::string& sql, const std::vector<SqlValue>& params,
                   std::vector<SqlRow>* out);
+  Status PreparedEach(const std::string& sql, const std::vector<SqlValue>& params,
+                      const std::function<void(const SqlRow&)>& each);
   Status PutJob(const JobRow& j);
   Status PutStep(const StepRow& s);
   Status PutNodeEvent(const NodeEventRow& e);
   Status LoadSteps(std::vector<JobRow>* jobs);
+  Result<std::vector<JobRow>> JobsInStates(const JobQuery& q, const std::string& base,
+                                           const std::vector<SqlValue>& base_params);
 
   std::unique_ptr<SqlConn> conn_;
   std::string cluster_;

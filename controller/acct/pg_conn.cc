@@ -32,8 +32,8 @@ class PgConn : public SqlConn {
     return s;
   }
 
-  Status Run(const std::string& name, const std::vector<SqlValue>& params,
-             std::vector<SqlRow>* out) override {
+  Status RunEach(const std::string& name, const std::vector<SqlValue>& params,
+                 const std::function<void(const SqlRow&)>& each) override {
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size(), nullptr);
     for (size_t i = 0; i < params.size(); ++i) {
@@ -46,19 +46,21 @@ class PgConn : public SqlConn {
     PGresult* r = PQexecPrepared(c_, it->second.c_str(), static_cast<int>(params.size()),
                                  values.data(), nullptr, nullptr, 0);
     Status s = Check(r, name);
-    if (s.ok() && out != nullptr) {
-      int rows = PQntuples(r), cols = PQnfields(r);
+    if (s.ok() && each) {
+      const int rows = PQntuples(r), cols = PQnfields(r);
+      SqlRow row;  // reused
+      row.cols.resize(static_cast<size_t>(cols));
       for (int i = 0; i < rows; ++i) {
-        SqlRow row;
         for (int c = 0; c < cols; ++c) {
+          SqlValue& v = row.cols[static_cast<size_t>(c)];
           if (PQgetisnull(r, i, c)) {
-            row.cols.push_back(SqlValue::Null());
+            v.kind = SqlValue::kNull;
           } else {
-            row.cols.push_back(SqlValue::Text(
-                std::string(PQgetvalue(r, i, c), static_cast<size_t>(PQgetlength(r, i, c)))));
+            v.kind = SqlValue::kText;
+            v.s.assign(PQgetvalue(r, i, c), static_cast<size_t>(PQgetlength(r, i, c)));
           }
         }
-        out->push_back(std::move(row));
+        each(row);
       }
     }
     PQclear(r);

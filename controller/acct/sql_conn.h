@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,8 +42,15 @@ class SqlConn {
   // Prepares `sql` under `name` (once per connection).
   virtual Status Prepare(const std::string& name, const std::string& sql) = 0;
   // Runs a prepared statement; rows go to `out` when it is not null.
-  virtual Status Run(const std::string& name, const std::vector<SqlValue>& params,
-                     std::vector<SqlRow>* out) = 0;
+  Status Run(const std::string& name, const std::vector<SqlValue>& params,
+             std::vector<SqlRow>* out) {
+    if (out == nullptr) return RunEach(name, params, nullptr);
+    return RunEach(name, params, [out](const SqlRow& r) { out->push_back(r); });
+  }
+  // The same, each row handed to `each` as it comes (one row object, reused: a large
+  // answer is never held twice); `each` may be null.
+  virtual Status RunEach(const std::string& name, const std::vector<SqlValue>& params,
+                         const std::function<void(const SqlRow&)>& each) = 0;
   // "sqlite" or "postgresql".
   virtual const char* Kind() const = 0;
 };

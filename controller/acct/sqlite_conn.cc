@@ -52,8 +52,8 @@ class SqliteConn : public SqlConn {
     return Status::Ok();
   }
 
-  Status Run(const std::string& name, const std::vector<SqlValue>& params,
-             std::vector<SqlRow>* out) override {
+  Status RunEach(const std::string& name, const std::vector<SqlValue>& params,
+                 const std::function<void(const SqlRow&)>& each) override {
     auto it = stmts_.find(name);
     if (it == stmts_.end()) return Internal("statement " + name + " is not prepared");
     sqlite3_stmt* st = it->second;
@@ -75,6 +75,7 @@ class SqliteConn : public SqlConn {
       }
       if (rc != SQLITE_OK) return Fail("binding " + name + ": " + sqlite3_errmsg(db_));
     }
+    SqlRow row;  // reused: its strings keep their buffers from row to row
     for (;;) {
       int rc = sqlite3_step(st);
       if (rc == SQLITE_DONE) break;
@@ -83,25 +84,27 @@ class SqliteConn : public SqlConn {
         sqlite3_reset(st);
         return s;
       }
-      if (out == nullptr) continue;
-      SqlRow row;
-      int n = sqlite3_column_count(st);
+      if (!each) continue;
+      const int n = sqlite3_column_count(st);
+      row.cols.resize(static_cast<size_t>(n));
       for (int c = 0; c < n; ++c) {
+        SqlValue& v = row.cols[static_cast<size_t>(c)];
         switch (sqlite3_column_type(st, c)) {
           case SQLITE_NULL:
-            row.cols.push_back(SqlValue::Null());
+            v.kind = SqlValue::kNull;
             break;
           case SQLITE_INTEGER:
-            row.cols.push_back(SqlValue::Int(sqlite3_column_int64(st, c)));
+            v.kind = SqlValue::kInt;
+            v.i = sqlite3_column_int64(st, c);
             break;
           default: {
             const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
-            row.cols.push_back(
-                SqlValue::Text(std::string(t, static_cast<size_t>(sqlite3_column_bytes(st, c)))));
+            v.kind = SqlValue::kText;
+            v.s.assign(t, static_cast<size_t>(sqlite3_column_bytes(st, c)));
           }
         }
       }
-      out->push_back(std::move(row));
+      each(row);
     }
     sqlite3_reset(st);
     return Status::Ok();

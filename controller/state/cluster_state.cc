@@ -192,6 +192,7 @@ Status ClusterState::Apply(const JobStarted& e) {
   j.intent = KillIntent::kNone;
   j.reason.clear();
   j.steps.clear();
+  j.usage.clear();
   j.next_step_id = 0;
   Allocate(j);
   return Status::Ok();
@@ -216,6 +217,7 @@ Status ClusterState::Apply(const JobEnded& e) {
   j.reason = e.reason;
   j.hold = HoldKind::kNone;
   if (e.token != 0) j.op_token = e.token;
+  if (e.usage.measured && !j.alloc.empty()) j.usage = {NodeUsage{j.alloc.front().node, e.usage}};
   return Status::Ok();
 }
 
@@ -289,6 +291,11 @@ Status ClusterState::Apply(const NodeUpdated& e) {
   n->drain = e.drain;
   n->reason = e.reason;
   n->reason_time = e.time;
+  n->reason_uid = e.reason_uid;
+  if (!config_.acct_type.empty()) {  // kept until the database has it (AcctStored)
+    n->acct_pending.push_back(
+        NodeChange{++n->acct_seq, e.time, e.down, e.drain, e.reason, e.reason_uid});
+  }
   return Status::Ok();
 }
 
@@ -320,6 +327,7 @@ Status ClusterState::Apply(const StepNodeEnded& e) {
       return FailedPrecondition("node already reported");
     }
     st.nodes_done.push_back(e.node);
+    if (e.usage.measured) st.usage.push_back(NodeUsage{e.node, e.usage});
     int32_t cur = st.wait_status;
     auto rank = [](int32_t ws) {  // a signal outranks any exit code
       return WIFSIGNALED(ws) ? 256 + WTERMSIG(ws) : WIFEXITED(ws) ? WEXITSTATUS(ws) : 0;
@@ -367,6 +375,13 @@ Status ClusterState::Apply(const AcctStored& e) {
   for (uint64_t id : e.job_ids) {
     auto it = jobs_.find(id);
     if (it != jobs_.end() && proto::IsFinished(it->second.state)) it->second.acct_stored = true;
+  }
+  for (const auto& [node, seq] : e.node_changes) {
+    NodeRecord* n = FindNode(node);
+    if (n == nullptr) continue;
+    auto& p = n->acct_pending;
+    p.erase(std::remove_if(p.begin(), p.end(), [&](const NodeChange& c) { return c.seq <= seq; }),
+            p.end());
   }
   return Status::Ok();
 }
@@ -458,6 +473,9 @@ Status ClusterState::Restore(const std::string& bytes) {
     n->drain = saved.drain;
     n->reason = saved.reason;
     n->reason_time = saved.reason_time;
+    n->reason_uid = saved.reason_uid;
+    n->acct_pending = saved.acct_pending;
+    n->acct_seq = saved.acct_seq;
   }
   for (const auto& [name, p] : d->partitions) {
     auto it = partitions_.find(name);

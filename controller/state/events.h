@@ -4,8 +4,10 @@
 // Type numbers are never reused.
 #pragma once
 
+#include <boost/serialization/utility.hpp>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "controller/state/job.h"
@@ -62,10 +64,13 @@ struct JobEnded {
   int64_t end_time = 0;
   std::string reason;
   uint64_t token = 0;  // of the cancel that ended it (Job::op_token), else 0 (version 1)
+  // What the batch script used on its node, if the node measured it (version 2).
+  proto::StepUsage usage;
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& job_id& state& wait_status& end_time& reason;
     if (version >= 1) ar& token;
+    if (version >= 2) ar& usage;
   }
 };
 
@@ -118,9 +123,11 @@ struct NodeUpdated {
   bool drain = false;
   std::string reason;
   int64_t time = 0;
+  uint32_t reason_uid = 0;  // who asked (hcontrol update's caller); 0: the controller (version 1)
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& name& down& down_not_responding& drain& reason& time;
+    if (version >= 1) ar& reason_uid;
   }
 };
 
@@ -153,9 +160,11 @@ struct StepNodeEnded {
   int32_t wait_status = 0;
   int64_t time = 0;
   bool cancelled = false;  // the step was ended by a signal from hrun or the controller
+  proto::StepUsage usage;  // what it used on the node, if measured (version 1)
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& step_id& node& wait_status& time& cancelled;
+    if (version >= 1) ar& usage;
   }
 };
 
@@ -180,9 +189,13 @@ struct LaunchConfirmed {
 struct AcctStored {
   static constexpr EventType kType = EventType::kAcctStored;
   std::vector<uint64_t> job_ids;
+  // Node changes stored: each node's, up to this sequence number (version 1).
+  std::vector<std::pair<std::string, uint64_t>> node_changes;
+  bool empty() const { return job_ids.empty() && node_changes.empty(); }
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_ids;
+    if (version >= 1) ar& node_changes;
   }
 };
 
@@ -211,6 +224,9 @@ struct JobUpdated {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::JobEnded, 1)
+BOOST_CLASS_VERSION(herd::ctld::JobEnded, 2)
+BOOST_CLASS_VERSION(herd::ctld::StepNodeEnded, 1)
+BOOST_CLASS_VERSION(herd::ctld::NodeUpdated, 1)
+BOOST_CLASS_VERSION(herd::ctld::AcctStored, 1)
 BOOST_CLASS_VERSION(herd::ctld::JobHold, 1)
 BOOST_CLASS_VERSION(herd::ctld::JobKillIntent, 1)

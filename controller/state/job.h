@@ -42,6 +42,18 @@ enum class PendingReason : uint8_t {
 };
 const char* PendingReasonName(PendingReason r);
 
+// What a step (or the batch script) used on one node, as the node measured it when its
+// part ended (StepCompleteRequest::usage): for accounting.
+struct NodeUsage {
+  std::string node;
+  proto::StepUsage usage;
+
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& node& usage;
+  }
+};
+
 // A job step started by hrun inside the job's allocation.
 struct StepRecord {
   uint32_t step_id = 0;
@@ -64,6 +76,8 @@ struct StepRecord {
   // The nodes that confirmed starting their part (LaunchConfirmed): never sent it again
   // (version 2).
   std::vector<std::string> confirmed;
+  // What each node that reported usage measured, in the order they ended (version 3).
+  std::vector<NodeUsage> usage;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -71,6 +85,7 @@ struct StepRecord {
     ar& nodes_done;
     if (version >= 1) ar& client_token& launch_token& launch_body;
     if (version >= 2) ar& confirmed;
+    if (version >= 3) ar& usage;
   }
 };
 
@@ -90,7 +105,9 @@ struct Job {
   SpecRecord spec;
   std::vector<NodeAlloc> alloc;
   std::vector<StepRecord> steps;  // of the current run
-  int64_t time_limit_s = -1;      // resolved (-1 unlimited)
+  // What the batch script used on its node, when the node measured it (version 6).
+  std::vector<NodeUsage> usage;
+  int64_t time_limit_s = -1;  // resolved (-1 unlimited)
   int64_t submit_time = 0;
   int64_t start_time = 0;
   int64_t end_time = 0;
@@ -133,6 +150,7 @@ struct Job {
     if (version >= 3) ar& op_token;
     if (version >= 4) ar& launch_confirmed;
     if (version >= 5) ar& acct_stored;
+    if (version >= 6) ar& usage;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -140,6 +158,22 @@ struct Job {
       if (s.step_id == step_id) return &s;
     }
     return nullptr;
+  }
+};
+
+// A change of a node's state, kept for accounting until the database has it (the node's
+// record is journaled and checkpointed, so a restart or failover loses none).
+struct NodeChange {
+  uint64_t seq = 0;  // per node, from 1
+  int64_t time = 0;
+  bool down = false;
+  bool drain = false;
+  std::string reason;
+  uint32_t reason_uid = 0;
+
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& seq& time& down& drain& reason& reason_uid;
   }
 };
 
@@ -153,6 +187,12 @@ struct NodeRecord {
   bool drain = false;
   std::string reason;
   int64_t reason_time = 0;
+  // Who set the reason (uid; 0 = the controller or root) (version 1).
+  uint32_t reason_uid = 0;
+  // With accounting: the changes the database does not have yet, and the last change's
+  // sequence number (version 1).
+  std::vector<NodeChange> acct_pending;
+  uint64_t acct_seq = 0;
 
   // Runtime (not persisted).
   bool registered = false;
@@ -182,8 +222,9 @@ struct NodeRecord {
   std::map<std::pair<uint64_t, uint32_t>, int64_t> pending_kills;
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned class_version) {
     ar& name& admin_down& down_not_responding& drain& reason& reason_time;
+    if (class_version >= 1) ar& reason_uid& acct_pending& acct_seq;
   }
 };
 
@@ -199,5 +240,6 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 5)
-BOOST_CLASS_VERSION(herd::ctld::StepRecord, 2)
+BOOST_CLASS_VERSION(herd::ctld::Job, 6)
+BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
+BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)

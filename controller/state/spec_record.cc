@@ -5,7 +5,7 @@ namespace herd::ctld {
 
 // A tripwire, not a layout requirement: a field added to JobSpec must be added here too
 // (member, both conversions, serialize), or the controller silently drops it.
-static_assert(sizeof(void*) != 8 || sizeof(proto::JobSpec) == 464,
+static_assert(sizeof(void*) != 8 || sizeof(proto::JobSpec) == 560,
               "JobSpec changed: update SpecRecord to match, then this size");
 
 SpecRecord::SpecRecord(const proto::JobSpec& s)
@@ -18,6 +18,9 @@ SpecRecord::SpecRecord(const proto::JobSpec& s)
       nodelist(s.nodelist),
       exclude(s.exclude),
       export_spec(s.export_spec),
+      account(s.account),
+      qos(s.qos),
+      submit_line(s.submit_line),
       constraints(s.constraints),
       mem_per_node_mb(s.mem_per_node_mb),
       mem_per_cpu_mb(s.mem_per_cpu_mb),
@@ -60,6 +63,9 @@ proto::JobSpec SpecRecord::ToSpec() const {
   s.umask = umask;
   s.export_spec = export_spec;
   s.interactive = interactive;
+  s.account = account;
+  s.qos = qos;
+  s.submit_line = submit_line;
   return s;
 }
 

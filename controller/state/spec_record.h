@@ -24,6 +24,9 @@ struct SpecRecord {
   PooledString nodelist;
   PooledString exclude;
   PooledString export_spec;
+  PooledString account;      // version 2
+  PooledString qos;          // version 2
+  PooledString submit_line;  // version 2
   std::vector<std::string> constraints;
   uint64_t mem_per_node_mb = 0;
   uint64_t mem_per_cpu_mb = 0;
@@ -53,9 +56,10 @@ struct SpecRecord {
     ar& min_nodes& max_nodes& num_tasks& cpus_per_task& ntasks_per_node& nice& hold;
     ar& exclusive& requeue& interactive;
     if (version >= 1) ar& umask;
+    if (version >= 2) ar& account& qos& submit_line;
   }
 };
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 1)
+BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 2)

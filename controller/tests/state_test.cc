@@ -84,7 +84,7 @@ TEST(ClusterState, SnapshotRoundTrip) {
   ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1), {}, {}, {}}).ok());
   ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(2), {}, {}, {}}).ok());
   ASSERT_TRUE(s.Apply(JobStarted{2, 1, 1, {NodeAlloc{"n3", {0, 1, 2}, 10, 3}}}).ok());
-  ASSERT_TRUE(s.Apply(NodeUpdated{"n4", false, false, true, "maint", 7}).ok());
+  ASSERT_TRUE(s.Apply(NodeUpdated{"n4", false, false, true, "maint", 7, 0}).ok());
   ASSERT_TRUE(s.Apply(PartitionUpdated{"short", "DOWN"}).ok());
   ClusterState r(cfg);
   ASSERT_TRUE(r.Restore(s.Snapshot()).ok());
@@ -188,10 +188,10 @@ TEST(ClusterState, AcctStoredMarksFinishedJobsOnly) {
   ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(1), {}, {}, {}}).ok());
   ASSERT_TRUE(s.Apply(JobSubmitted{MakeJob(2), {}, {}, {}}).ok());
   ASSERT_TRUE(s.Apply(JobStarted{1, 1, 1, {NodeAlloc{"n1", {0}, 0, 1}}}).ok());
-  ASSERT_TRUE(s.Apply(JobEnded{1, JobState::kCompleted, 0, 2, "", 0}).ok());
+  ASSERT_TRUE(s.Apply(JobEnded{1, JobState::kCompleted, 0, 2, "", 0, {}}).ok());
   // Job 2 is pending (its row may change again); 99 is unknown (no error: forgotten).
   ASSERT_TRUE(s.ApplyRecord(static_cast<uint16_t>(EventType::kAcctStored),
-                            proto::EncodeBody(AcctStored{{1, 2, 99}}))
+                            proto::EncodeBody(AcctStored{{1, 2, 99}, {}}))
                   .ok());
   EXPECT_TRUE(s.FindJob(1)->acct_stored);
   EXPECT_FALSE(s.FindJob(2)->acct_stored);

@@ -127,10 +127,12 @@ TEST(SpecRecord, KeepsEverythingButScriptArgvEnv) {
 // The controller's memory per pending job (testsuite/bench/bench_memory.sh) is mostly this
 // record; it was 704 bytes (plus its strings' heap blocks) before strings were pooled and
 // the script-less SpecRecord replaced the JobSpec. Grow it only on purpose (320 -> 328:
-// the token of the last cancel/hold/release, for requests resent after a failover).
+// the token of the last cancel/hold/release, for requests resent after a failover;
+// 328 -> 376: for accounting, the job's account, QOS and submit line (3 pooled handles)
+// and the batch script's measured usage, empty until it ends).
 TEST(Job, RecordStaysSmall) {
   std::printf("sizeof(Job)=%zu sizeof(SpecRecord)=%zu\n", sizeof(Job), sizeof(SpecRecord));
-  EXPECT_LE(sizeof(Job), 328u);
+  EXPECT_LE(sizeof(Job), 376u);
 }
 
 // A SpecRecord as a controller from before class version 1 wrote it into its checkpoint
@@ -161,19 +163,24 @@ TEST(SpecRecord, FromBeforeUmaskDecodes) {
 }
 
 // Version 1: the class version (offset 1) is 1 and the umask (2 bytes) is appended.
+// Version 2 appends account, QOS and submit line (three strings: empty, 8 length bytes).
 TEST(SpecRecord, UmaskGoldenBytes) {
   proto::JobSpec s;
   s.name = "j";
   s.nice = 5;
   s.min_nodes = 2;
   s.umask = 077;
-  std::string want(reinterpret_cast<const char*>(kSpecRecordV0), sizeof kSpecRecordV0);
-  want[1] = 1;
-  want += std::string("\x3f\0", 2);
-  EXPECT_EQ(proto::EncodeBody(SpecRecord(s)), want);
-  auto back = proto::DecodeBodyAs<SpecRecord>(want);
+  std::string v1(reinterpret_cast<const char*>(kSpecRecordV0), sizeof kSpecRecordV0);
+  v1[1] = 1;
+  v1 += std::string("\x3f\0", 2);
+  auto back = proto::DecodeBodyAs<SpecRecord>(v1);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->ToSpec().umask, 077);
+  EXPECT_TRUE(back->account.empty());
+  std::string want = v1;
+  want[1] = 2;
+  want += std::string(24, '\0');
+  EXPECT_EQ(proto::EncodeBody(SpecRecord(s)), want);
   s.umask = 01000;  // nonsense never reaches the record
   EXPECT_EQ(SpecRecord(s).umask, -1);
 }

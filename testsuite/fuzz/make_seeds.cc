@@ -141,7 +141,7 @@ std::vector<std::pair<ctld::EventType, std::string>> Events() {
   end.end_time = 160;
   add(end);
   add(JobHold{2, HoldKind::kUser, 0});
-  add(NodeUpdated{"n4", false, false, true, "maint", 7});
+  add(NodeUpdated{"n4", false, false, true, "maint", 7, 0});
   return ev;
 }
 

@@ -43,22 +43,30 @@ sig=$(submit -J acct-sig -o "$WORK/%j.out" --wrap "kill -9 \$\$")
 can=$(submit -J acct-can -o "$WORK/%j.out" --wrap "sleep 300")
 uuid=wf-$RANDOM$RANDOM
 wf=$(submit -J "$uuid" -o "$WORK/%j.out" --wrap true)
+# wait_acct ID STATES TIMEOUT: until hacct shows the job in one of STATES ("A|B"); hacct
+# has it from the controller, then from the database (MinJobAge=1 forgets it at once).
+wait_acct() {
+  wait_for "$3" "job $1 $2 in hacct" bash -c "[[ \$(hacct -X -P -n -o State -j $1) =~ ^($2)\$ ]]"
+}
 wait_state "$can" RUNNING 20
 hcancel "$can"
-for id in "$ok" "$bad" "$sig" "$wf"; do wait_state "$id" "COMPLETED|FAILED" 20; done
-wait_state "$can" CANCELLED 20
+for id in "$ok" "$bad" "$sig" "$wf"; do wait_acct "$id" "COMPLETED|FAILED" 20; done
+wait_acct "$can" CANCELLED 20
 
 rows() { hacct -X -P -n -o JobID,JobName,State,ExitCode -j "$1" 2>&1; }
-# each_stored_once TOTAL ID...: hacct has each job once, COMPLETED, and TOTAL jobs in all.
+# each_stored_once TOTAL ID...: the database (asked directly: hacct also shows the jobs the
+# controller holds) has each job once, COMPLETED (4), and TOTAL jobs in all.
+DBNAME=herd
 each_stored_once() {
   local total=$1 all id c
   shift
-  all=$(hacct -a -X -P -n -o JobID,State -S now-1hours)
+  all=$(psql -h "$PGROOT/pg" -p "$PGPORT" -U postgres -d "$DBNAME" -Atc \
+    "SELECT job_id, CASE state WHEN 4 THEN 'COMPLETED' ELSE 'other' END FROM jobs")
   for id in "$@"; do
     c=$(grep -c "^$id|COMPLETED\$" <<<"$all") || true
-    ((c == 1)) || fail "job $id is $c times in hacct: $all"
+    ((c == 1)) || fail "job $id is $c times in the database: $all"
   done
-  (($(wc -l <<<"$all") == total)) || fail "expected $total jobs in hacct: $all"
+  (($(wc -l <<<"$all") == total)) || fail "expected $total jobs in the database: $all"
 }
 wait_for 20 "job $can stored" bash -c "[[ \$(hacct -X -P -n -o State -j $can) == CANCELLED ]]"
 [[ $(rows "$ok") == "$ok|acct-ok|COMPLETED|0:0" ]] || fail "ok job: $(rows "$ok")"
@@ -85,6 +93,27 @@ $out
 want:
 $want"
 
+step "account, QOS, submit line and the nodes' usage figures"
+use=$(submit -A physics -q high -J acct-use -o "$WORK/%j.out" \
+  --wrap "dd if=/dev/zero of=/dev/null bs=16M count=64 2>/dev/null")
+wait_acct "$use" COMPLETED 20
+wait_for 20 "job $use's usage stored" bash -c "hacct -P -n -o JobID,MaxRSS -j $use | grep -q batch.*K"
+out=$(hacct -X -P -n -o Account,QOS,SubmitLine -j "$use")
+[[ $out == "physics|high|"*"hbatch --parsable -A physics -q high -J acct-use -o $WORK/%j.out --wrap dd if=/dev/zero of=/dev/null bs=16M count=64 2>/dev/null" ]] ||
+  fail "account, QOS, submit line: '$out'"
+IFS='|' read -r id rss node task cpu <<<"$(hacct -P -n -o JobID,MaxRSS,MaxRSSNode,MaxRSSTask,TotalCPU -j "$use" | grep batch)"
+[[ $id == "$use.batch" && $rss =~ ^[0-9]+K$ && ${rss%K} -ge 16384 && $node == n? && $task == 0 ]] ||
+  fail "batch usage: $id $rss $node $task"
+[[ $cpu =~ ^[0-9:.]+$ ]] || fail "TotalCPU: '$cpu'"
+
+step "a drain and a resume in sacctmgr show event"
+hcontrol update nodename=n2 state=drain reason="fan broken"
+hcontrol update nodename=n2 state=resume
+wait_for 20 "the drain stored" bash -c \
+  "\"$REPO/contribs/slurm-compat/sacctmgr\" -P -n show event nodes=n2 | grep -q '|n2|.*|DRAIN|fan broken|root(0)\$'"
+hacctmgr show event nodes=n2 format=NodeName,State,Reason | grep -q "^n2 .* DRAIN .* fan broken \$" ||
+  fail "hacctmgr: $(hacctmgr show event nodes=n2 format=NodeName,State,Reason)"
+
 step "sacct as Snakemake polls it"
 out=$("$REPO/contribs/slurm-compat/sacct" -X --parsable2 --noheader \
   --format=JobIdRaw,State --name "$uuid")
@@ -93,7 +122,7 @@ hacct -o NoSuchField 2>"$WORK/err" && fail "an unknown field was accepted"
 grep -q 'Invalid field requested: "NoSuchField"' "$WORK/err" || fail "error: $(cat "$WORK/err")"
 
 step "hcontrol ping shows the link"
-hcontrol ping | grep -q "accounting pgsql up, backlog 0" || fail "ping: $(hcontrol ping)"
+wait_for 10 "backlog 0 in hcontrol ping" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
 
 step "kill -9 of the database while 20 jobs run and end"
 "$REPO/contribs/herd-pg" kill "$PGROOT/pg"
@@ -105,6 +134,8 @@ ping=$(hcontrol ping)
 if ! [[ $ping =~ backlog\ ([0-9]+) ]] || ((BASH_REMATCH[1] < 20)); then fail "backlog: $ping"; fi
 hinfo --controllers | grep -q "^Accounting .*down" || fail "hinfo: $(hinfo --controllers)"
 
+hcontrol update nodename=n1 state=drain reason="while away"
+
 step "kill -9 of the controller while the database is away"
 daemon_kill9 ctl1
 daemon_start ctl1
@@ -114,16 +145,20 @@ for id in "${ids[@]}"; do wait_state "$id" COMPLETED 10; done  # kept: not store
 step "the database returns: every job stored exactly once"
 "$REPO/contribs/herd-pg" start "$PGROOT/pg" "$PGPORT" >/dev/null || fail "herd-pg start failed"
 wait_for 60 "backlog 0" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
-each_stored_once 25 "${ids[@]}"
+each_stored_once 26 "${ids[@]}"
+out=$(hacctmgr -P -n show event nodes=n1 states=drain format=NodeName,State,Reason)
+[[ $out == "n1|DRAIN|while away" ]] || fail "the drain made while the database was away: '$out'"
+hcontrol update nodename=n1 state=resume
 
 step "a controller pair: kill -9 of the active while jobs run and end"
 "$REPO/contribs/herd-pg" createdb "$PGROOT/pg" herd2 || fail "createdb failed"
 export HERD_LOCAL_EXTRA_CONF=${HERD_LOCAL_EXTRA_CONF/AccountingStorageLoc=herd/AccountingStorageLoc=herd2}
+DBNAME=herd2
 cluster_up --nodes 2 --controllers 2
 wait_active ctl1 20
 ids=()
 for i in $(seq 1 10); do ids+=("$(submit -J "ha-$i" -o "$WORK/%j.out" --wrap "sleep 0.$i")"); done
-wait_state "${ids[0]}" "RUNNING|COMPLETED" 20
+wait_acct "${ids[0]}" "RUNNING|COMPLETED" 20
 daemon_kill9 ctl1
 wait_active ctl2 20
 step "every job stored once, by one controller or the other"

@@ -18,6 +18,7 @@ class FeedTest : public CoreTestOn<StoreTest> {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
+    cfg_.acct_type = "accounting_storage/sqlite";  // the state keeps node changes for it
     Restart();
     RegisterAll();
   }
@@ -155,6 +156,14 @@ TEST_P(FeedTest, RestartSendsAgainWithoutASecondRow) {
   EXPECT_EQ(Stored().size(), 2u);
 }
 
+std::vector<NodeEventRow> EventsOf(AcctStore& s, const std::string& node) {
+  EventQuery q;
+  q.nodes = {node};
+  auto ev = s.NodeEvents(q);
+  EXPECT_TRUE(ev.ok());
+  return ev.ok() ? *ev : std::vector<NodeEventRow>{};
+}
+
 TEST_P(FeedTest, NodeChangesAreStoredAsPeriods) {
   proto::UpdateNodeRequest down;
   down.names = {"n2"};
@@ -167,12 +176,47 @@ TEST_P(FeedTest, NodeChangesAreStoredAsPeriods) {
   up.state = "RESUME";
   ASSERT_TRUE((Call<proto::StatusReply>(up).ok()));
   ASSERT_TRUE(DrainFeed());
-  auto ev = Open("test")->NodeEvents("n2");
-  ASSERT_TRUE(ev.ok());
-  ASSERT_EQ(ev->size(), 1u);
-  EXPECT_EQ((*ev)[0].state, "DRAIN");
-  EXPECT_EQ((*ev)[0].reason, "fan");
-  EXPECT_GT((*ev)[0].time_end, (*ev)[0].time_start);
+  auto ev = EventsOf(*Open("test"), "n2");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].state, "DRAIN");
+  EXPECT_EQ(ev[0].reason, "fan");
+  EXPECT_EQ(ev[0].reason_uid, 0u) << "the test's caller is root";
+  EXPECT_GT(ev[0].time_end, ev[0].time_start);
+  EXPECT_TRUE(core_->state().FindNode("n2")->acct_pending.empty()) << "stored: forgotten";
+}
+
+// Node changes made while the database is away survive a restart of the controller (they
+// are in its journal and checkpoint until stored) and reach the database once, in order.
+TEST_P(FeedTest, NodeChangesSurviveARestartWhileTheDatabaseIsAway) {
+  db_down_ = true;
+  proto::UpdateNodeRequest drain;
+  drain.names = {"n3"};
+  drain.state = "DRAIN";
+  drain.reason = "memory errors";
+  ASSERT_TRUE((Call<proto::StatusReply>(drain).ok()));
+  clock_.Advance(3000);
+  proto::UpdateNodeRequest down = drain;
+  down.state = "DOWN";
+  down.reason = "replacing DIMMs";
+  ASSERT_TRUE((Call<proto::StatusReply>(down).ok()));
+  FlushFor(5);
+  EXPECT_EQ(core_->state().FindNode("n3")->acct_pending.size(), 2u);
+  Restart();  // the feed's memory is gone
+  EXPECT_EQ(core_->state().FindNode("n3")->acct_pending.size(), 2u) << "from the journal";
+  db_down_ = false;
+  ASSERT_TRUE(DrainFeed());
+  auto ev = EventsOf(*Open("test"), "n3");
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].state, "DRAIN");
+  EXPECT_EQ(ev[0].reason, "memory errors");
+  EXPECT_EQ(ev[0].time_end, ev[1].time_start) << "closed by the next change";
+  EXPECT_EQ(ev[1].state, "DOWN+DRAIN");
+  EXPECT_EQ(ev[1].time_end, 0) << "still so";
+  ASSERT_TRUE(DrainFeed());
+  EXPECT_TRUE(core_->state().FindNode("n3")->acct_pending.empty());
+  Restart();  // stored, journaled as such: nothing is sent again
+  EXPECT_TRUE(core_->state().FindNode("n3")->acct_pending.empty());
+  EXPECT_EQ(EventsOf(*Open("test"), "n3").size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FeedTest, ::testing::Values("sqlite", "postgresql"),

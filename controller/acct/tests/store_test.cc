@@ -107,10 +107,63 @@ TEST_P(StoreTest, ARowSentAgainReplacesItself) {
   ASSERT_EQ(j.steps.size(), 1u);
   EXPECT_EQ(j.steps[0].user_cpu_us, 1500000);
   EXPECT_EQ(j.steps[0].max_rss_kb, -1);  // never reported: unknown, not 0
-  auto ev = s->NodeEvents("n1");
+  EventQuery n1;
+  n1.nodes = {"n1"};
+  auto ev = s->NodeEvents(n1);
   ASSERT_TRUE(ev.ok());
   ASSERT_EQ(ev->size(), 1u);
   EXPECT_EQ((*ev)[0].time_end, 60);
+}
+
+// The periods hacctmgr show event asks for: by node, state, who, and those overlapping a
+// window (an open one always does); "currently in these states" is the open ones.
+TEST_P(StoreTest, NodeEventQueries) {
+  auto s = Open();
+  Batch b;
+  b.node_events.push_back({"n1", 100, 0, "DRAIN", "fan", 1000});
+  b.node_events.push_back({"n1", 200, 0, "UP", "", 1000});
+  b.node_events.push_back({"n2", 150, 0, "DOWN", "Not responding", 0});
+  b.node_events.push_back({"n3", 50, 0, "DRAIN", "old", 0});
+  b.node_events.push_back({"n3", 60, 0, "UP", "", 0});
+  ASSERT_TRUE(s->Put(b).ok());
+  auto names = [&](const EventQuery& q) {
+    std::vector<std::string> out;
+    auto r = s->NodeEvents(q);
+    EXPECT_TRUE(r.ok()) << r.error().message();
+    if (r.ok()) {
+      for (const auto& e : *r) out.push_back(e.node + ":" + e.state);
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names({}), (V{"n1:DRAIN", "n2:DOWN", "n3:DRAIN"}));
+  EventQuery window;
+  window.start = 90;
+  EXPECT_EQ(names(window), (V{"n1:DRAIN", "n2:DOWN"})) << "n3's ended before";
+  window.end = 120;
+  EXPECT_EQ(names(window), (V{"n1:DRAIN"})) << "n2's began after";
+  EventQuery open;
+  open.open_only = true;
+  EXPECT_EQ(names(open), (V{"n2:DOWN"}));
+  EventQuery who;
+  who.uids = {1000};
+  who.states = {"DRAIN"};
+  EXPECT_EQ(names(who), (V{"n1:DRAIN"}));
+  auto r = s->NodeEvents(who);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].time_end, 200);
+  EXPECT_EQ((*r)[0].reason, "fan");
+  // A drain resumed in the same second is a period of no length, not one still open.
+  Batch quick;
+  quick.node_events.push_back({"n4", 300, 0, "DRAIN", "oops", 0});
+  quick.node_events.push_back({"n4", 300, 0, "UP", "", 0});
+  ASSERT_TRUE(s->Put(quick).ok());
+  EventQuery n4;
+  n4.nodes = {"n4"};
+  auto q = s->NodeEvents(n4);
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ(q->size(), 1u);
+  EXPECT_EQ((*q)[0].time_end, 300);
 }
 
 TEST_P(StoreTest, QueriesFilterAsHacctAsks) {
@@ -122,6 +175,7 @@ TEST_P(StoreTest, QueriesFilterAsHacctAsks) {
   b.jobs.push_back(MakeJob(4, 1000, 1, 1400, 0));  // running
   b.jobs.push_back(MakeJob(5, 1000, 0, 5000, 0));  // submitted after the window
   b.jobs[2].name = "wf-uuid";
+  b.jobs[3].start_time = 1401;  // running since
   b.steps.push_back(MakeStep(2, 0));
   b.steps.push_back(MakeStep(2, 1));
   b.steps.push_back(MakeStep(3, 0));
@@ -147,6 +201,18 @@ TEST_P(StoreTest, QueriesFilterAsHacctAsks) {
   JobQuery by_state;
   by_state.states = {4};
   EXPECT_EQ(ids(by_state), (std::vector<uint64_t>{1, 3}));
+  // sacct -s over a window: pending or running at any time in it, whatever they are now;
+  // an ended state: in it now, and ended in the window.
+  by_state.start = 1000;
+  by_state.end = 2000;
+  by_state.states = {/*RUNNING*/ 1};
+  EXPECT_EQ(ids(by_state), (std::vector<uint64_t>{2, 3, 4}));
+  by_state.states = {/*PENDING*/ 0};
+  EXPECT_EQ(ids(by_state), (std::vector<uint64_t>{3, 4}));
+  by_state.states = {/*FAILED*/ 5, /*COMPLETED*/ 4};
+  EXPECT_EQ(ids(by_state), (std::vector<uint64_t>{2, 3}));
+  by_state.uids = {1001};
+  EXPECT_EQ(ids(by_state), (std::vector<uint64_t>{3}));
   JobQuery by_id;
   by_id.job_ids = {5, 2};
   auto r = s->Jobs(by_id);

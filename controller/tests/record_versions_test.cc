@@ -1,0 +1,142 @@
+// herd — the records accounting added fields to (Job 6, StepRecord 3, SpecRecord 2,
+// JobEnded 2, StepNodeEnded 1) still read from the bytes of their earlier versions, and the
+// usage the nodes report reaches the job's record.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/proto/codec.h"
+#include "controller/state/cluster_state.h"
+#include "controller/tests/test_util.h"
+
+namespace herd::ctld {
+namespace {
+
+std::string FromHex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+// Job version 5 (SpecRecord 1, StepRecord 2), as the controller before accounting's usage
+// wrote it: job 7 of alice, COMPLETED on n1 (2 cpus), priority 5, one restart, step 0 "s".
+const char kJobV5[] =
+    "00050000000700000000000000e8030000640000000500000000000000616c6963650001000000010000"
+    "00000000006a000000000000000002000000000000002f77000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000feffffffffffffff01000000000000000000000001"
+    "000000000000000000000000000100ffff05000000000000006465627567ffffffffffffffff04000000"
+    "00000000000000000000000000000000010000000a000000000000000b000000000000000c0000000000"
+    "0000000000000000000000010000000000000000000000000000000002000000000000006e3102000000"
+    "000000000000000001000000640000000000000001000000000000000500000000000000000100000000"
+    "000000020000000002000000000000000100000000000000730400000000000000000100000000000000"
+    "00000000000000000002000000000000006e310100000000000000000000000100000000000000000000"
+    "00000000000000000001000000000b000000000000000c00000000000000000000000100000000000000"
+    "0000000002000000000000006e3100000000000000000000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+
+TEST(RecordVersions, JobVersion5Reads) {
+  auto j = proto::DecodeBodyAs<Job>(FromHex(kJobV5), "Job");
+  ASSERT_TRUE(j.ok()) << j.error().message();
+  EXPECT_EQ(j->id, 7u);
+  EXPECT_EQ(j->user, "alice");
+  EXPECT_EQ(j->spec.work_dir, "/w");
+  EXPECT_EQ(j->state, JobState::kCompleted);
+  EXPECT_EQ(j->priority, 5u);
+  EXPECT_EQ(j->restarts, 1u);
+  ASSERT_EQ(j->alloc.size(), 1u);
+  ASSERT_EQ(j->steps.size(), 1u);
+  EXPECT_EQ(j->steps[0].name, "s");
+  EXPECT_EQ(j->steps[0].nodes_done, std::vector<std::string>{"n1"});
+  // The new fields are empty: nothing was measured or given.
+  EXPECT_TRUE(j->usage.empty());
+  EXPECT_TRUE(j->steps[0].usage.empty());
+  EXPECT_TRUE(j->spec.account.empty());
+  EXPECT_TRUE(j->spec.submit_line.empty());
+  // Written again at the new version, the new fields come back.
+  Job now = *j;
+  now.spec.account = "physics";
+  now.spec.qos = "normal";
+  now.spec.submit_line = "hbatch -A physics x.sh";
+  now.usage = {NodeUsage{"n1", {true, 10, 20, 4096, 0}}};
+  now.steps[0].usage = {NodeUsage{"n1", {true, 1, 2, 8192, 1}}};
+  auto back = proto::DecodeBodyAs<Job>(proto::EncodeBody(now), "Job");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->spec.account, "physics");
+  EXPECT_EQ(back->spec.qos, "normal");
+  EXPECT_EQ(back->spec.submit_line, "hbatch -A physics x.sh");
+  ASSERT_EQ(back->usage.size(), 1u);
+  EXPECT_EQ(back->usage[0].usage.cpu_system_us, 20u);
+  ASSERT_EQ(back->steps[0].usage.size(), 1u);
+  EXPECT_EQ(back->steps[0].usage[0].usage.mem_peak_bytes, 8192u);
+}
+
+// JobEnded version 1 and StepNodeEnded version 0 (journal records of the controller
+// before): they replay, with no usage.
+const char kJobEndedV1[] =
+    "0001000000070000000000000004000000000000000c0000000000000000000000000000000300000000"
+    "000000";
+const char kStepNodeEndedV0[] =
+    "000000000007000000000000000000000002000000000000006e31000100000c0000000000000000";
+
+TEST(RecordVersions, EndEventsOfEarlierVersionsRead) {
+  auto e = proto::DecodeBodyAs<JobEnded>(FromHex(kJobEndedV1), "JobEnded");
+  ASSERT_TRUE(e.ok()) << e.error().message();
+  EXPECT_EQ(e->job_id, 7u);
+  EXPECT_EQ(e->end_time, 12);
+  EXPECT_EQ(e->token, 3u);
+  EXPECT_FALSE(e->usage.measured);
+  auto s = proto::DecodeBodyAs<StepNodeEnded>(FromHex(kStepNodeEndedV0), "StepNodeEnded");
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->node, "n1");
+  EXPECT_EQ(s->wait_status, 256);
+  EXPECT_FALSE(s->usage.measured);
+}
+
+// What the nodes measured is kept with the step and the batch script until the record
+// is stored; a new run starts without the old run's figures.
+TEST(RecordVersions, UsageReachesTheJobRecord) {
+  ClusterConfig cfg = testing::TestConfig();
+  ClusterState s(cfg);
+  Job j;
+  j.id = 1;
+  j.user = "root";
+  j.partition = "debug";
+  j.spec = testing::SimpleSpec();
+  ASSERT_TRUE(s.Apply(JobSubmitted{j, "#!/bin/sh\n", {}, {}}).ok());
+  NodeAlloc a;
+  a.node = "n2";
+  a.cpus = {0, 1};
+  ASSERT_TRUE(s.Apply(JobStarted{1, 1, 100, {a}}).ok());
+  StepStarted st;
+  st.job_id = 1;
+  st.step.step_id = 0;
+  st.step.layout = {proto::StepNode{"n2", {0, 1}, {0, 1}, 0}};
+  ASSERT_TRUE(s.Apply(st).ok());
+  StepNodeEnded sn;
+  sn.job_id = 1;
+  sn.step_id = 0;
+  sn.node = "n2";
+  sn.time = 105;
+  sn.usage = {true, 1500000, 250000, 64 << 20, 0};
+  ASSERT_TRUE(s.Apply(sn).ok());
+  JobEnded e;
+  e.job_id = 1;
+  e.end_time = 110;
+  e.usage = {true, 3000000, 500000, 128 << 20, 0};
+  ASSERT_TRUE(s.Apply(e).ok());
+  const Job* got = s.FindJob(1);
+  ASSERT_EQ(got->usage.size(), 1u);
+  EXPECT_EQ(got->usage[0].node, "n2");
+  EXPECT_EQ(got->usage[0].usage.cpu_user_us, 3000000u);
+  ASSERT_EQ(got->steps[0].usage.size(), 1u);
+  EXPECT_EQ(got->steps[0].usage[0].usage.mem_peak_bytes, 64u << 20);
+  ClusterState r(cfg);
+  ASSERT_TRUE(r.Restore(s.Snapshot()).ok());
+  EXPECT_EQ(proto::EncodeBody(*r.FindJob(1)), proto::EncodeBody(*got)) << "checkpointed";
+}
+
+}  // namespace
+}  // namespace herd::ctld
