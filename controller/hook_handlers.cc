@@ -7,16 +7,6 @@
 
 namespace herd::ctld {
 
-void ControllerCore::DrainForNode(const std::string& node, const std::string& reason) {
-  const NodeRecord* n = state_.FindNode(node);
-  if (n == nullptr || (n->drain && n->reason == reason)) return;  // a resent report
-  NodeUpdated e{node, n->admin_down, n->down_not_responding, true, reason, clock_.NowSeconds()};
-  Status s = Emit(e);
-  HERD_LOG(Warning) << "node " << node << " drained: " << reason
-                    << (s.ok() ? "" : " (not recorded: " + s.ToString() + ")");
-  need_schedule_ = true;
-}
-
 Status ControllerCore::RequeueAfterPrologFailure(const Job& job, const std::string& node) {
   // The script never started and no step can have (they come from the script), so there
   // is nothing to wait for or kill on the job's nodes.

@@ -8,6 +8,7 @@
 #include "common/base/log.h"
 #include "common/base/strings.h"
 #include "controller/core.h"
+#include "controller/queries.h"
 #include "controller/sched/placement.h"
 
 namespace herd::ctld {
@@ -146,39 +147,6 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   return proto::MakeFrame(rep, 0);
 }
 
-bool ControllerCore::Matches(const proto::JobFilter& fl, const Job& j) {
-  if (!fl.users.empty() && std::find(fl.users.begin(), fl.users.end(), j.user) == fl.users.end() &&
-      std::find(fl.users.begin(), fl.users.end(), std::to_string(j.uid)) == fl.users.end()) {
-    return false;
-  }
-  if (!fl.partitions.empty() &&
-      std::find(fl.partitions.begin(), fl.partitions.end(), j.partition) == fl.partitions.end())
-    return false;
-  if (!fl.names.empty() &&
-      std::find(fl.names.begin(), fl.names.end(), j.spec.name) == fl.names.end())
-    return false;
-  if (!fl.states.empty() &&
-      std::find(fl.states.begin(), fl.states.end(), j.state) == fl.states.end())
-    return false;
-  return true;
-}
-
-std::vector<const Job*> ControllerCore::Select(const proto::JobFilter& fl) const {
-  std::vector<const Job*> out;
-  auto match = [&](const Job& j) { return Matches(fl, j); };
-  if (!fl.job_ids.empty()) {
-    for (uint64_t id : fl.job_ids) {
-      const Job* j = state_.FindJob(id);
-      if (j != nullptr && match(*j)) out.push_back(j);
-    }
-    return out;
-  }
-  for (const auto& [id, j] : state_.jobs()) {
-    if (match(j)) out.push_back(&j);
-  }
-  return out;
-}
-
 // A cancel, hold or release sent again (its answer was lost in a failover) that already
 // took effect on this job: the job records the token of the request that last changed it.
 bool ControllerCore::SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const {
@@ -218,8 +186,8 @@ Status ControllerCore::CancelOne(const Job& j, const Identity& who,
     return Status::Ok();
   }
   if (j.spec.interactive) {
-    EndInteractiveJob(j, JobState::kCancelled, SIGTERM, "Cancelled by " + UserName(who.uid),
-                      req.token);
+    steps_.EndInteractiveJob(j, JobState::kCancelled, SIGTERM, "Cancelled by " + UserName(who.uid),
+                             req.token);
     return Status::Ok();
   }
   Status s;
@@ -245,7 +213,7 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
   if (req->signal < 0 || req->signal >= NSIG) return ErrorReply(InvalidArgument("Invalid signal"));
   proto::CancelJobsReply rep;
   std::set<uint64_t> seen;
-  for (const Job* j : Select(fl)) {
+  for (const Job* j : SelectJobs(state_, fl)) {
     seen.insert(j->id);
     proto::JobActionResult r;
     r.job_id = j->id;
@@ -430,10 +398,8 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
   if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons report steps"));
   auto req = proto::DecodeBody<proto::StepCompleteRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
-  if (NodeRecord* n = state_.FindNode(req->node)) {
-    if (KillConfirmed(*n, req->step.job_id, req->step.run_seq)) {
-      need_schedule_ = true;
-    }
+  if (nodes_.KillConfirmed(req->node, req->step.job_id, req->step.run_seq)) {
+    need_schedule_ = true;
   }
   if (req->usage.measured) {  // for accounting, which takes them from here later
     HERD_LOG(Debug) << "step " << req->step.job_id << "." << req->step.step_id << " on "
@@ -441,8 +407,8 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
                     << req->usage.cpu_system_us << " us system, peak " << req->usage.mem_peak_bytes
                     << " bytes, " << req->usage.oom_kills << " oom kills";
   }
-  if (!req->drain_reason.empty()) DrainForNode(req->node, req->drain_reason);
-  if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
+  if (!req->drain_reason.empty()) nodes_.DrainForNode(req->node, req->drain_reason);
+  if (req->step.step_id != proto::kBatchStep) return steps_.StepNodeComplete(*req);
   const Job* j = state_.FindJob(req->step.job_id);
   if (j == nullptr) return ErrorReply(NotFound("no such job"));
   if (j->state != JobState::kRunning || j->run_seq != req->step.run_seq) {
@@ -506,12 +472,7 @@ void ControllerCore::NodeLostJob(uint64_t id, const std::string& node, const std
     (void)EndRunningJob(*state_.FindJob(id), 0, 0, why);
   }
   TerminateOnNodes(old, node_alive ? "" : node);
-  if (wait_for_host) {
-    if (NodeRecord* bh = state_.FindNode(old.alloc.front().node)) {
-      bh->pending_kills[{old.id, old.run_seq}] = KillDeadline();
-      state_.SetAwaitingKill(old.id, true);
-    }
-  }
+  if (wait_for_host) nodes_.AwaitKill(old.alloc.front().node, old.id, old.run_seq);
   need_schedule_ = true;
 }
 
@@ -528,7 +489,7 @@ void ControllerCore::CheckTimeLimits() {
     const Job* j = state_.FindJob(id);
     if (j->spec.interactive) {
       HERD_LOG(Info) << "allocation " << id << " reached its time limit";
-      EndInteractiveJob(*j, JobState::kTimeout, SIGTERM, "TimeLimit");
+      steps_.EndInteractiveJob(*j, JobState::kTimeout, SIGTERM, "TimeLimit");
       continue;
     }
     JobKillIntent e;
