@@ -28,16 +28,35 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
              {[this] { return store_.LastSeq(); }, [this] { return epoch(); },
               [this] { return acting_; }}),
       outbox_(clock, auth),
+      jobs_({config, clock, state_, journal_, outbox_, blobs}, *this, self_addr_,
+            {[this](const Identity& who, const JobSpec& spec) {
+               return CheckSubmitLimits(who, spec);
+             },
+             [this](const Job& job) { OnJobSubmitted(job); },
+             [this](const Job& job, JobState state, int32_t wait_status, const std::string& reason,
+                    uint64_t token) {
+               steps_.EndInteractiveJob(job, state, wait_status, reason, token);
+             },
+             [this](const proto::StepCompleteRequest& req) { return steps_.StepNodeComplete(req); },
+             [this](const std::string& node, uint64_t job_id, uint32_t run_seq) {
+               return nodes_.KillConfirmed(node, job_id, run_seq);
+             },
+             [this](const std::string& node, uint64_t job_id, uint32_t run_seq) {
+               nodes_.AwaitKill(node, job_id, run_seq);
+             },
+             [this](const std::string& node, const std::string& reason) {
+               nodes_.DrainForNode(node, reason);
+             }}),
       steps_({config, clock, state_, journal_, outbox_, blobs}, *this, self_addr_,
-             {[this](const Job& job) { TerminateOnNodes(job, ""); },
+             {[this](const Job& job) { jobs_.TerminateOnNodes(job, ""); },
               [this] { return nodes_.KillDeadline(); }}),
       nodes_({config, clock, state_, journal_, outbox_, blobs}, *this,
              {[this](const Job& job, int32_t wait_status, const std::string& message) {
-                return EndRunningJob(job, wait_status, 0, message);
+                return jobs_.EndRunningJob(job, wait_status, 0, message);
               },
-              [this](const Job& job) { SendLaunch(job); },
+              [this](const Job& job) { jobs_.SendLaunch(job); },
               [this](const std::string& node, const std::string& why, bool node_alive) {
-                FailJobsOnNode(node, why, node_alive);
+                jobs_.FailJobsOnNode(node, why, node_alive);
               },
               [this](const std::string& node, const proto::StepRef& st,
                      proto::RegisterNodeReply* rep) { steps_.ReconcileStep(node, st, rep); },
@@ -174,7 +193,7 @@ void ControllerCore::HandleRequest(const std::string& peer, const std::string& b
     return;
   }
   if (IsQueuedQuery(f->type)) {
-    // Answered in Flush, after every other request of the batch (query_handlers.cc).
+    // Answered in Flush, after every other request of the batch (ServeQueries).
     const uint64_t request_id = f->request_id;
     Status q = queries_.Push({peer, *who, std::move(*f)});
     if (!q.ok()) PushReply(peer, request_id, ErrorReply(q));
@@ -208,15 +227,11 @@ size_t ControllerCore::PushReply(const std::string& peer, uint64_t request_id, F
 }
 
 void ControllerCore::AddHandlers() {
-  for (Status s : {AddJobHandlers(), steps_.AddHandlers(&handlers_), nodes_.AddHandlers(&handlers_),
-                   AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
+  for (Status s :
+       {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
+        nodes_.AddHandlers(&handlers_), AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
     if (setup_error_.ok()) setup_error_ = s;
   }
-}
-
-Status ControllerCore::Handle(MsgType type, HandlerRole role, Method m) {
-  return handlers_.Add(
-      type, role, [this, m](const Identity& who, const Frame& f) { return (this->*m)(who, f); });
 }
 
 Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_passive) {
@@ -286,15 +301,16 @@ void ControllerCore::Tick() {
   if (now - last_tick_ms_ < 1000) return;
   if (!ha_->Writable()) {
     last_tick_ms_ = now;
-    if (ha_->role() == ha::Role::kPassive) ForgetOldJobs();  // as the active does
+    if (ha_->role() == ha::Role::kPassive)
+      jobs_.ForgetOldJobs(acct_ != nullptr);  // as the active does
     return;
   }
   last_tick_ms_ = now;
   if (store_error_.ok()) {  // both record what they do: they wait for a writable journal
     nodes_.CheckTimeouts();
-    CheckTimeLimits();
+    jobs_.CheckTimeLimits();
   }
-  ForgetOldJobs();
+  jobs_.ForgetOldJobs(acct_ != nullptr);
 }
 
 FlushResult ControllerCore::Flush() {

@@ -7,8 +7,10 @@
 // HandleNodeReply() for every node answer, then Tick(), then Flush(): Flush schedules,
 // commits the journal (one fdatasync for the whole batch) and only then hands out the
 // replies and node messages, so nothing is acknowledged or launched before it is durable.
-// Its parts (handler table, scheduler and plan application, outbox, handlers): the table
-// in doc/design.md §11.
+// The core is thin: it owns the state, the journal, the output gate, the outbox, dispatch
+// through the handler table, scheduling (plan and apply) and high availability; jobs,
+// steps, nodes and queries are components (component.h) that register their own handlers
+// and reach each other only through callbacks wired here. The map: doc/design.md §11.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,7 @@
 #include "controller/component.h"
 #include "controller/ha/ha_control.h"
 #include "controller/handler_table.h"
+#include "controller/jobs.h"
 #include "controller/journal.h"
 #include "controller/nodes.h"
 #include "controller/outbox.h"
@@ -100,10 +103,8 @@ class ControllerCore : private CoreServices {
   const HandlerTable& handlers() const { return handlers_; }
 
  private:
-  // Dispatch (core.cc) through the handlers each part registers (its Add*Handlers).
+  // Dispatch (core.cc) through the handlers each part registers (its AddHandlers).
   void AddHandlers();
-  using Method = proto::Frame (ControllerCore::*)(const Identity& who, const proto::Frame& f);
-  Status Handle(proto::MsgType type, HandlerRole role, Method m);
   proto::Frame Dispatch(const Identity& who, const proto::Frame& f, bool* from_passive);
   // Dispatches an authenticated request and queues its reply.
   void Answer(const std::string& peer, const Identity& who, const proto::Frame& f);
@@ -131,37 +132,12 @@ class ControllerCore : private CoreServices {
 
   // Scheduling (scheduling.cc): the scheduler's plan, checked and journaled.
   void RunScheduler();
+  // A new job: a pass, unless it would only wait behind its partition's blocked job.
+  void OnJobSubmitted(const Job& job);
   void ApplyPlan(SchedulePlan plan);
-
-  // Jobs (job_handlers.cc).
-  Status AddJobHandlers();
-  proto::Frame Submit(const Identity& who, const proto::Frame& f);
-  proto::Frame Cancel(const Identity& who, const proto::Frame& f);
-  Status CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req);
-  proto::Frame Hold(const Identity& who, const proto::Frame& f);
-  bool SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const;
-  proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
-  Status EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
-                       const std::string& message);
-  Status StartJob(const Job& job, std::vector<NodeAlloc> alloc);
-  void SendLaunch(const Job& job);
-  void TerminateOnNodes(const Job& job, const std::string& except_node);
-  // Ends or requeues the jobs running on `node`. `node_alive`: the node still answers (an
-  // admin took it down), so its own processes of those jobs are terminated too.
-  void FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive = false);
-  void CheckTimeLimits();
-  void ForgetOldJobs();
 
   // Interactive submissions answer after the scheduling pass, with the allocation.
   void FinishDeferredReplies();
-
-  // What the nodes' site programs decided (hook_handlers.cc): a batch job whose Prolog
-  // failed never ran and is requeued to run elsewhere.
-  Status RequeueAfterPrologFailure(const Job& job, const std::string& node);
-  // Ends (NODE_FAIL) or requeues one running job whose run was lost with `node` (see
-  // FailJobsOnNode for `node_alive`).
-  void NodeLostJob(uint64_t job_id, const std::string& node, const std::string& why,
-                   bool node_alive);
 
   // High availability (ha_handlers.cc).
   Status AddHaHandlers();
@@ -218,6 +194,7 @@ class ControllerCore : private CoreServices {
   std::vector<Deferred> deferred_;
   uint64_t deferred_job_ = 0;  // set by Submit for the request being handled
   Outbox outbox_;              // messages to node daemons until answered
+  Jobs jobs_;                  // submission to the end of each run
   Steps steps_;                // job steps and interactive allocations
   Nodes nodes_;                // node daemons, their liveness, admin updates
   std::unordered_map<uint32_t, std::string> user_names_;

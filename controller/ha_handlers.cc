@@ -12,12 +12,13 @@ using proto::Frame;
 using proto::MsgType;
 
 Status ControllerCore::AddHaHandlers() {
-  for (MsgType t :
-       {MsgType::kVoteRequest, MsgType::kAppendRequest, MsgType::kInstallSnapshotRequest,
-        MsgType::kHaStatusRequest, MsgType::kTakeoverRequest}) {
-    HERD_RETURN_IF_ERROR(Handle(t, HandlerRole::kAnyRole, &ControllerCore::HaRequest));
-  }
-  return Status::Ok();
+  const auto m = &ControllerCore::HaRequest;
+  return handlers_.AddAll(this, HandlerRole::kAnyRole,
+                          {{MsgType::kVoteRequest, m},
+                           {MsgType::kAppendRequest, m},
+                           {MsgType::kInstallSnapshotRequest, m},
+                           {MsgType::kHaStatusRequest, m},
+                           {MsgType::kTakeoverRequest, m}});
 }
 
 Frame ControllerCore::HaRequest(const Identity& who, const Frame& f) {

@@ -12,19 +12,11 @@ using proto::Frame;
 using proto::MsgType;
 
 Status Nodes::AddHandlers(HandlerTable* table) {
-  using Method = Frame (Nodes::*)(const Identity&, const Frame&);
-  const std::pair<MsgType, Method> handlers[] = {
-      {MsgType::kRegisterNodeRequest, &Nodes::Register},
-      {MsgType::kHeartbeatRequest, &Nodes::Heartbeat},
-      {MsgType::kUpdateNodeRequest, &Nodes::UpdateNode},
-      {MsgType::kUpdatePartitionRequest, &Nodes::UpdatePartition},
-  };
-  for (const auto& [type, m] : handlers) {
-    HERD_RETURN_IF_ERROR(table->Add(
-        type, HandlerRole::kActive,
-        [this, m = m](const Identity& who, const Frame& f) { return (this->*m)(who, f); }));
-  }
-  return Status::Ok();
+  return table->AddAll(this, HandlerRole::kActive,
+                       {{MsgType::kRegisterNodeRequest, &Nodes::Register},
+                        {MsgType::kHeartbeatRequest, &Nodes::Heartbeat},
+                        {MsgType::kUpdateNodeRequest, &Nodes::UpdateNode},
+                        {MsgType::kUpdatePartitionRequest, &Nodes::UpdatePartition}});
 }
 
 void Nodes::RestartLiveness(bool must_register) {

@@ -42,11 +42,9 @@ std::string RandomToken() {
 }  // namespace
 
 Status Steps::AddHandlers(HandlerTable* table) {
-  HERD_RETURN_IF_ERROR(
-      table->Add(MsgType::kStepCreateRequest, HandlerRole::kActive,
-                 [this](const Identity& who, const Frame& f) { return StepCreate(who, f); }));
-  return table->Add(MsgType::kAllocationDoneRequest, HandlerRole::kActive,
-                    [this](const Identity& who, const Frame& f) { return AllocationDone(who, f); });
+  return table->AddAll(this, HandlerRole::kActive,
+                       {{MsgType::kStepCreateRequest, &Steps::StepCreate},
+                        {MsgType::kAllocationDoneRequest, &Steps::AllocationDone}});
 }
 
 const StepRecord* Steps::StepOfToken(const Job& j, uint64_t token) {
