@@ -23,7 +23,46 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
       auth_(auth),
       self_addr_(std::move(self_addr)),
       state_(config),
-      outbox_(clock, auth) {
+      journal_(state_, store_, [this] { return ha_->controller_peer() != nullptr; }),
+      query_(config, state_, clock,
+             {[this] { return store_.LastSeq(); }, [this] { return epoch(); },
+              [this] { return acting_; }}),
+      outbox_(clock, auth),
+      jobs_({config, clock, state_, journal_, outbox_, blobs}, *this, self_addr_,
+            {[this](const Identity& who, const JobSpec& spec) {
+               return CheckSubmitLimits(who, spec);
+             },
+             [this](const Job& job) { OnJobSubmitted(job); },
+             [this](const Job& job, JobState state, int32_t wait_status, const std::string& reason,
+                    uint64_t token) {
+               steps_.EndInteractiveJob(job, state, wait_status, reason, token);
+             },
+             [this](const proto::StepCompleteRequest& req) { return steps_.StepNodeComplete(req); },
+             [this](const std::string& node, uint64_t job_id, uint32_t run_seq) {
+               return nodes_.KillConfirmed(node, job_id, run_seq);
+             },
+             [this](const std::string& node, uint64_t job_id, uint32_t run_seq) {
+               nodes_.AwaitKill(node, job_id, run_seq);
+             },
+             [this](const std::string& node, const std::string& reason) {
+               nodes_.DrainForNode(node, reason);
+             }}),
+      steps_({config, clock, state_, journal_, outbox_, blobs}, *this, self_addr_,
+             {[this](const Job& job) { jobs_.TerminateOnNodes(job, ""); },
+              [this] { return nodes_.KillDeadline(); }}),
+      nodes_({config, clock, state_, journal_, outbox_, blobs}, *this,
+             {[this](const Job& job, int32_t wait_status, const std::string& message) {
+                return jobs_.EndRunningJob(job, wait_status, 0, message);
+              },
+              [this](const Job& job) { jobs_.SendLaunch(job); },
+              [this](const std::string& node, const std::string& why, bool node_alive) {
+                jobs_.FailJobsOnNode(node, why, node_alive);
+              },
+              [this](const std::string& node, const proto::StepRef& st,
+                     proto::RegisterNodeReply* rep) { steps_.ReconcileStep(node, st, rep); },
+              [this](size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported) {
+                steps_.ResendStepLaunches(node, reported);
+              }}) {
   struct passwd pw, *res = nullptr;
   char buf[4096];
   if (getpwnam_r(config.admin_user.c_str(), &pw, buf, sizeof buf, &res) == 0 && res != nullptr) {
@@ -111,10 +150,7 @@ Status ControllerCore::Recover() {
                  << ", " << rec->records.size() << " journal records (" << skipped
                  << " not applicable), " << (rec->torn_tail ? "torn tail dropped, " : "") << pending
                  << " pending and " << running << " running jobs";
-  for (auto& n : state_.nodes()) {
-    // A node's lease may have been renewed up to now by this controller's former self.
-    n.last_heard_ms = n.contact_ms = clock_.MonotonicMs();
-  }
+  nodes_.RestartLiveness(/*must_register=*/false);
   if (acct_ != nullptr) acct_->Resync();  // what was sent before is not known
   need_schedule_ = true;
   RefreshSpace(true);
@@ -124,34 +160,6 @@ Status ControllerCore::Recover() {
   CheckRole();
   return Status::Ok();
 }
-
-template <class E>
-Status ControllerCore::Emit(const E& e) {
-  HERD_RETURN_IF_ERROR(state_.Apply(e));
-  emitted_ = true;
-  if (acct_ != nullptr) AcctNote(e, &acct_touched_);
-  std::string body = proto::EncodeBody(e);
-  if (ha_->controller_peer() != nullptr) {
-    batch_records_.push_back({store_.LastSeq() + 1, static_cast<uint16_t>(E::kType), body});
-  }
-  store_.Append(static_cast<uint16_t>(E::kType), std::move(body));
-  return Status::Ok();
-}
-
-// Explicit instantiations for the handler files.
-template Status ControllerCore::Emit(const JobSubmitted&);
-template Status ControllerCore::Emit(const JobStarted&);
-template Status ControllerCore::Emit(const JobEnded&);
-template Status ControllerCore::Emit(const JobRequeued&);
-template Status ControllerCore::Emit(const JobHold&);
-template Status ControllerCore::Emit(const JobUpdated&);
-template Status ControllerCore::Emit(const JobKillIntent&);
-template Status ControllerCore::Emit(const NodeUpdated&);
-template Status ControllerCore::Emit(const PartitionUpdated&);
-template Status ControllerCore::Emit(const StepStarted&);
-template Status ControllerCore::Emit(const StepNodeEnded&);
-template Status ControllerCore::Emit(const LaunchConfirmed&);
-template Status ControllerCore::Emit(const AcctStored&);
 
 void ControllerCore::HandleRequest(const std::string& peer, const std::string& bytes,
                                    const std::string& from) {
@@ -185,7 +193,7 @@ void ControllerCore::HandleRequest(const std::string& peer, const std::string& b
     return;
   }
   if (IsQueuedQuery(f->type)) {
-    // Answered in Flush, after every other request of the batch (query_handlers.cc).
+    // Answered in Flush, after every other request of the batch (ServeQueries).
     const uint64_t request_id = f->request_id;
     Status q = queries_.Push({peer, *who, std::move(*f)});
     if (!q.ok()) PushReply(peer, request_id, ErrorReply(q));
@@ -203,15 +211,15 @@ void ControllerCore::Answer(const std::string& peer, const Identity& who, const 
   const bool writable = ha_->Writable();
   Frame reply = Dispatch(who, f, &from_passive);
   if (from_passive) reply.flags |= proto::kFlagFromPassive;
-  if (writable) writable_replies_.push_back(replies_.size());
-  PushReply(peer, f.request_id, std::move(reply));
+  const size_t index = PushReply(peer, f.request_id, std::move(reply), writable);
   if (deferred_job_ != 0) {
-    deferred_.push_back({replies_.size() - 1, f.request_id, deferred_job_});
+    deferred_.push_back({index, f.request_id, deferred_job_});
     deferred_job_ = 0;
   }
 }
 
-void ControllerCore::PushReply(const std::string& peer, uint64_t request_id, Frame reply) {
+size_t ControllerCore::PushReply(const std::string& peer, uint64_t request_id, Frame reply,
+                                 bool to_write) {
   reply.request_id = request_id;
   reply.epoch = epoch();
   bool refusal = false;
@@ -219,19 +227,15 @@ void ControllerCore::PushReply(const std::string& peer, uint64_t request_id, Fra
     auto st = proto::DecodeBody<proto::StatusReply>(reply.body);
     refusal = st.ok() && st->code != static_cast<int32_t>(Code::kOk);
   }
-  replies_.push_back({peer, proto::EncodeFrame(reply), refusal});
+  return output_.Push({peer, proto::EncodeFrame(reply), refusal}, to_write);
 }
 
 void ControllerCore::AddHandlers() {
-  for (Status s : {AddJobHandlers(), AddStepHandlers(), AddNodeHandlers(), AddHaHandlers(),
-                   AddQueryHandlers()}) {
+  for (Status s :
+       {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
+        nodes_.AddHandlers(&handlers_), AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
     if (setup_error_.ok()) setup_error_ = s;
   }
-}
-
-Status ControllerCore::Handle(MsgType type, HandlerRole role, Method m) {
-  return handlers_.Add(
-      type, role, [this, m](const Identity& who, const Frame& f) { return (this->*m)(who, f); });
 }
 
 Frame ControllerCore::Dispatch(const Identity& who, const Frame& f, bool* from_passive) {
@@ -263,7 +267,34 @@ void ControllerCore::HandleNodeReply(size_t node, const std::string& bytes) {
   }
   auto out = outbox_.TakeAnswered(node, f->request_id);
   if (!out) return;  // late answer to a resend
-  OnNodeAnswer(*out, proto::ReplyStatus(*f));
+  nodes_.OnAnswer(*out, proto::ReplyStatus(*f));
+}
+
+void ControllerCore::FinishDeferredReplies() {
+  for (const auto& d : deferred_) {
+    proto::SubmitJobReply rep;
+    rep.job_id = d.job_id;
+    if (const Job* j = state_.FindJob(d.job_id)) {
+      rep.state = j->state;
+      rep.alloc = j->alloc;
+    }
+    Frame f = proto::MakeFrame(rep, d.request_id, epoch());
+    output_.Rewrite(d.reply_index, proto::EncodeFrame(f));
+  }
+  deferred_.clear();
+}
+
+namespace {
+// Waiting queries answered per Flush (one loop iteration).
+constexpr int kQueryAnswersPerFlush = 64;
+}  // namespace
+
+void ControllerCore::ServeQueries() {
+  for (int i = 0; i < kQueryAnswersPerFlush; ++i) {
+    auto q = queries_.Pop();
+    if (!q) return;
+    Answer(q->peer, q->who, q->frame);
+  }
 }
 
 void ControllerCore::Tick() {
@@ -274,15 +305,16 @@ void ControllerCore::Tick() {
   if (now - last_tick_ms_ < 1000) return;
   if (!ha_->Writable()) {
     last_tick_ms_ = now;
-    if (ha_->role() == ha::Role::kPassive) ForgetOldJobs();  // as the active does
+    if (ha_->role() == ha::Role::kPassive)
+      jobs_.ForgetOldJobs(acct_ != nullptr);  // as the active does
     return;
   }
   last_tick_ms_ = now;
   if (store_error_.ok()) {  // both record what they do: they wait for a writable journal
-    CheckNodeTimeouts();
-    CheckTimeLimits();
+    nodes_.CheckTimeouts();
+    jobs_.CheckTimeLimits();
   }
-  ForgetOldJobs();
+  jobs_.ForgetOldJobs(acct_ != nullptr);
 }
 
 FlushResult ControllerCore::Flush() {
@@ -291,17 +323,16 @@ FlushResult ControllerCore::Flush() {
   if (writable && store_error_.ok()) RunScheduler();
   // Accounting rows go out only for what the passive has too (no output held for it): a
   // failover must not leave the database with a change the new active never saw.
-  if (writable && acct_ != nullptr && held_.empty() && store_error_.ok()) {
+  if (writable && acct_ != nullptr && output_.nothing_held() && store_error_.ok()) {
     const AcctStored stored = acct_->Pump();
     if (!stored.empty()) (void)Emit(stored);
   }
   ServeQueries();
   FinishDeferredReplies();
-  if (!batch_records_.empty()) {
+  if (journal_.has_records()) {
     // The passive may have records this controller then loses in a crash: they were never
     // acknowledged, and this controller's journal is replaced when it rejoins.
-    ha_->Committed(std::move(batch_records_));
-    batch_records_.clear();
+    ha_->Committed(journal_.TakeRecords());
     if (early_peer_sender_) early_peer_sender_(SignPeerMessages());
   }
   r.status = store_.Commit();
@@ -309,31 +340,23 @@ FlushResult ControllerCore::Flush() {
     StoreFailed(r.status, &r);  // nothing of this batch may be acknowledged yet
     return r;
   }
-  if (acct_ != nullptr && !acct_touched_.empty()) {
-    acct_->Committed(acct_touched_);
-    acct_touched_ = {};
+  if (AcctTouched touched = journal_.TakeTouched(); acct_ != nullptr && !touched.empty()) {
+    acct_->Committed(touched);
   }
   if (!store_error_.ok()) StoreRecovered();
-  emitted_ = false;
+  journal_.ClearEmitted();
   RefreshSpace();
   if (ha_->WantsSnapshot()) ha_->SendSnapshot(MakeSnapshot());
-  r.replies = std::move(unheld_replies_);
-  unheld_replies_.clear();
+  output_.TakeReleased(&r);
   if (acting_) {
     // Held until the passive has the records (ha_control.h, rule 3).
-    Held h;
-    h.seq = store_.LastSeq();
-    h.replies = std::move(replies_);
-    if (writable) h.node_messages = outbox_.Due(epoch(), state_.nodes());
-    held_.push_back(std::move(h));
-    ReleaseHeld(&r);
+    std::vector<OutMsg> node_messages;
+    if (writable) node_messages = outbox_.Due(epoch(), state_.nodes());
+    output_.HoldBatch(store_.LastSeq(), std::move(node_messages));
+    output_.Release(ha_->ReleasableSeq(), writable, &r);
   } else {
-    for (auto& rep : replies_) {
-      if (!rep.bytes.empty()) r.replies.push_back(std::move(rep));
-    }
+    output_.PassBatch(&r);
   }
-  writable_replies_.clear();
-  replies_.clear();
   r.peer_messages = SignPeerMessages();
   return r;
 }

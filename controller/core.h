@@ -7,8 +7,10 @@
 // HandleNodeReply() for every node answer, then Tick(), then Flush(): Flush schedules,
 // commits the journal (one fdatasync for the whole batch) and only then hands out the
 // replies and node messages, so nothing is acknowledged or launched before it is durable.
-// Its parts (handler table, scheduler and plan application, outbox, handlers): the table
-// in doc/design.md §11.
+// The core is thin: it owns the state, the journal, the output gate, the outbox, dispatch
+// through the handler table, scheduling (plan and apply) and high availability; jobs,
+// steps, nodes and queries are components (component.h) that register their own handlers
+// and reach each other only through callbacks wired here. The map: doc/design.md §11.
 #pragma once
 
 #include <cstdint>
@@ -27,45 +29,26 @@
 #include "common/config/config.h"
 #include "common/proto/codec.h"
 #include "controller/acct/acct_hook.h"
+#include "controller/component.h"
 #include "controller/ha/ha_control.h"
 #include "controller/handler_table.h"
 #include "controller/job_submit/job_submit_worker.h"
+#include "controller/jobs.h"
+#include "controller/journal.h"
+#include "controller/nodes.h"
 #include "controller/outbox.h"
+#include "controller/output_gate.h"
+#include "controller/queries.h"
 #include "controller/query_queue.h"
 #include "controller/sched/scheduler.h"
 #include "controller/state/cluster_state.h"
+#include "controller/steps.h"
 #include "controller/store/blob_store.h"
 #include "controller/store/state_store.h"
 
 namespace herd::ctld {
 
-// The answer to a request that failed: a StatusReply with the error (every handler's).
-inline proto::Frame ErrorReply(const Status& s) { return proto::MakeStatusFrame(s, 0); }
-
-struct Reply {
-  std::string peer;   // routing id from the server
-  std::string bytes;  // a frame
-  // A refusal (a StatusReply with an error) promises nothing that a journal commit must
-  // make durable: it is sent even when its batch's commit failed (limits.cc).
-  bool refusal = false;
-};
-
-// A frame for another voter (the other controller or the witness), signed.
-struct PeerMsg {
-  size_t peer = 0;  // index into ha().peers()
-  std::string bytes;
-};
-
-struct FlushResult {
-  // Non-OK: the journal could not be made durable. The controller goes on: the batch's
-  // output waits until a later flush can write it (limits.cc), the rest is returned.
-  Status status;
-  std::vector<Reply> replies;
-  std::vector<OutMsg> node_messages;
-  std::vector<PeerMsg> peer_messages;
-};
-
-class ControllerCore {
+class ControllerCore : private CoreServices {
  public:
   // `self_name`: this controller's ControllerHost name ("" = the first). `votes`: where
   // its vote is kept (null: in memory, for tests with one controller).
@@ -103,7 +86,10 @@ class ControllerCore {
   // Accounting (controller/acct/acct_hook.h), set before Recover() when configured: it
   // is told what each durable batch touched, and finished jobs are kept until it has
   // stored them.
-  void set_acct(AcctHook* acct) { acct_ = acct; }
+  void set_acct(AcctHook* acct) {
+    acct_ = acct;
+    journal_.set_acct(acct);
+  }
   // The site's job_submit.lua (job_submit_hook.cc), set before Recover() when configured:
   // submissions go through it on its worker thread; their replies wait until it decided.
   void set_job_submit(JobSubmitWorker* filter);
@@ -113,7 +99,7 @@ class ControllerCore {
   void HandleFilteredSubmissions();
 
   const ClusterState& state() const { return state_; }
-  uint64_t epoch() const { return ha_->epoch(); }
+  uint64_t epoch() const override { return ha_->epoch(); }
   const ha::HaControl& ha() const { return *ha_; }
   // Active with a valid lease: may change state, schedule and launch.
   bool writable() const { return ha_->Writable(); }
@@ -121,25 +107,28 @@ class ControllerCore {
   const Status& store_error() const { return store_error_; }
 
   // Exposed for tests.
-  bool IsAdmin(uint32_t uid) const;
+  bool IsAdmin(uint32_t uid) const override;
   const HandlerTable& handlers() const { return handlers_; }
 
  private:
-  // Dispatch (core.cc) through the handlers each part registers (its Add*Handlers).
+  // Dispatch (core.cc) through the handlers each part registers (its AddHandlers).
   void AddHandlers();
-  using Method = proto::Frame (ControllerCore::*)(const Identity& who, const proto::Frame& f);
-  Status Handle(proto::MsgType type, HandlerRole role, Method m);
   proto::Frame Dispatch(const Identity& who, const proto::Frame& f, bool* from_passive);
   // Dispatches an authenticated request and queues its reply.
   void Answer(const std::string& peer, const Identity& who, const proto::Frame& f);
-  void PushReply(const std::string& peer, uint64_t request_id, proto::Frame reply);
+  // Queues a reply of this batch (the output gate); its index in the batch.
+  size_t PushReply(const std::string& peer, uint64_t request_id, proto::Frame reply,
+                   bool to_write = false);
   template <class E>
-  Status Emit(const E& e);
-  std::string UserName(uint32_t uid);
+  Status Emit(const E& e) {
+    return journal_.Emit(e);
+  }
+  // CoreServices, for the components.
+  std::string UserName(uint32_t uid) override;
+  void RequestSchedule() override { need_schedule_ = true; }
 
   // Limits and a failing journal (limits.cc).
   Status CheckSubmitLimits(const Identity& who, const JobSpec& spec);
-  Status CheckEnvSize(const std::vector<std::string>& env) const;
   // Looks at the free space of the state disk (at most every few ms unless `now`).
   void RefreshSpace(bool now = false);
   // While the journal cannot be written: is a request of this type refused? `*silent`:
@@ -154,88 +143,12 @@ class ControllerCore {
 
   // Scheduling (scheduling.cc): the scheduler's plan, checked and journaled.
   void RunScheduler();
+  // A new job: a pass, unless it would only wait behind its partition's blocked job.
+  void OnJobSubmitted(const Job& job);
   void ApplyPlan(SchedulePlan plan);
 
-  // Jobs (job_handlers.cc).
-  Status AddJobHandlers();
-  proto::Frame Submit(const Identity& who, const proto::Frame& f);
-  proto::Frame Cancel(const Identity& who, const proto::Frame& f);
-  Status CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req);
-  proto::Frame Hold(const Identity& who, const proto::Frame& f);
-  // scontrol update JobId= (job_update.cc).
-  proto::Frame UpdateJob(const Identity& who, const proto::Frame& f);
-  Status ApplyUpdateKey(const Job& j, const std::string& key, const std::string& value, bool admin,
-                        JobUpdated* e);
-  bool SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const;
-  proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
-  // `usage`: what the batch script used on its node, when the node measured it.
-  Status EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
-                       const std::string& message, const proto::StepUsage& usage = {});
-  Status StartJob(const Job& job, std::vector<NodeAlloc> alloc);
-  void SendLaunch(const Job& job);
-  void TerminateOnNodes(const Job& job, const std::string& except_node);
-  // Ends or requeues the jobs running on `node`. `node_alive`: the node still answers (an
-  // admin took it down), so its own processes of those jobs are terminated too.
-  void FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive = false);
-  std::vector<const Job*> Select(const proto::JobFilter& filter) const;
-  // The filter's users, partitions, names and states (not its job ids) match `j`.
-  static bool Matches(const proto::JobFilter& filter, const Job& j);
-  void CheckTimeLimits();
-  void ForgetOldJobs();
-
-  // Steps and interactive allocations (step_handlers.cc).
-  Status AddStepHandlers();
-  proto::Frame StepCreate(const Identity& who, const proto::Frame& f);
-  proto::Frame AllocationDone(const Identity& who, const proto::Frame& f);
-  // The step a StepCreateRequest with this token created (of the job's current run).
-  static const StepRecord* StepOfToken(const Job& j, uint64_t token);
-  static proto::Frame StepReplyOf(const StepRecord& st);
-  std::string EncodeStepLaunch(const Job& j, const proto::StepSpec& spec,
-                               const StepRecord& st) const;
-  proto::Frame QuerySteps(const proto::Frame& f);
-  proto::Frame StepNodeComplete(const proto::StepCompleteRequest& req);
-  // `token`: of the cancel that ends it (Job::op_token), else 0.
-  void EndInteractiveJob(const Job& job, JobState state, int32_t wait_status,
-                         const std::string& reason, uint64_t token = 0);
+  // Interactive submissions answer after the scheduling pass, with the allocation.
   void FinishDeferredReplies();
-
-  // Nodes (node_handlers.cc).
-  Status AddNodeHandlers();
-  proto::Frame Register(const Identity& who, const proto::Frame& f);
-  proto::Frame Heartbeat(const Identity& who, const proto::Frame& f);
-  proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
-  proto::Frame UpdatePartition(const Identity& who, const proto::Frame& f);
-  void CheckNodeTimeouts();
-  // A node that has seen a higher controller epoch than this one's (`seen`, from its
-  // request's envelope) refuses this controller's answers: noted (fenced_epoch), logged
-  // once. True when fenced.
-  bool FencedNode(NodeRecord& n, uint64_t seen);
-  // A heartbeat or registration that cannot be accepted still shows the node is alive,
-  // for NodeTimeout from the first one (then the node goes DOWN with a reason).
-  void NoteUnregisteredLife(NodeRecord& n);
-  std::string NodeDownReason(const NodeRecord& n) const;
-  // What a node's site programs decided (hook_handlers.cc): its Prolog or Epilog failed, so
-  // it is drained with the reason; a batch job whose Prolog failed never ran and is
-  // requeued to run elsewhere.
-  void DrainForNode(const std::string& node, const std::string& reason);
-  Status RequeueAfterPrologFailure(const Job& job, const std::string& node);
-  // Ends (NODE_FAIL) or requeues one running job whose run was lost with `node` (see
-  // FailJobsOnNode for `node_alive`).
-  void NodeLostJob(uint64_t job_id, const std::string& node, const std::string& why,
-                   bool node_alive);
-  int64_t KillDeadline() const;
-  // Node `n` confirmed (or may be assumed) that run (job_id, run_seq) is gone. False when
-  // it was not waited for.
-  bool KillConfirmed(NodeRecord& n, uint64_t job_id, uint32_t run_seq);
-  // From the persisted waits (Job::kill_wait_node), on becoming active.
-  void RebuildKillWaits();
-  void ReconcileBatchLaunches(size_t node, const std::set<uint64_t>& reported);
-  // Sends again the launches of running steps that `node` (just registered, reporting
-  // `reported` (job, step) pairs) should run but never confirmed.
-  void ResendStepLaunches(size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported);
-  void ReconcileStep(const std::string& node, const proto::StepRef& st,
-                     proto::RegisterNodeReply* rep);
-  void OnNodeAnswer(const NodeMessage& out, const Status& st);
 
   // High availability (ha_handlers.cc).
   Status AddHaHandlers();
@@ -250,21 +163,10 @@ class ControllerCore {
   void CheckRole();
   void BecameActive();
   void SteppedDown();
-  // Moves held output whose records the passive has (or that needs none) to `r`.
-  void ReleaseHeld(FlushResult* r);
   std::vector<PeerMsg> SignPeerMessages();
 
-  // Queries (query_handlers.cc).
-  Status AddQueryHandlers();
-  // Answers waiting queries, users in turn, at most kQueryAnswersPerFlush of them.
+  // Queries waiting for Flush: at most kQueryAnswersPerFlush of them, users in turn.
   void ServeQueries();
-  proto::Frame QueryJobs(const proto::Frame& f);
-  proto::Frame QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool finished_wanted);
-  proto::Frame QueryNodes(const proto::Frame& f);
-  proto::Frame QueryPartitions(const proto::Frame& f);
-  proto::Frame QueryConfig();
-  proto::JobInfo ToInfo(const Job& j) const;
-  proto::NodeInfo ToInfo(size_t index) const;
 
   const ClusterConfig& config_;
   Clock& clock_;
@@ -275,26 +177,14 @@ class ControllerCore {
   ClusterState state_;
   std::unique_ptr<ha::MemoryVoteStore> own_votes_;
   std::unique_ptr<ha::HaControl> ha_;
+  Journal journal_;  // every change of state_ goes through it
   uint64_t seen_role_changes_ = 0;
   bool acting_ = false;  // the core has done the takeover of an active (BecameActive)
-  // Records appended since the last flush, for the passive (only with two controllers).
-  std::vector<proto::HaRecord> batch_records_;
   std::function<void(std::vector<PeerMsg>)> early_peer_sender_;
   AcctHook* acct_ = nullptr;
   JobSubmitWorker* job_submit_ = nullptr;
   std::vector<LuaPartition> lua_parts_;  // part_list for the script (the configured ones)
-  AcctTouched acct_touched_;             // by the records of this batch
-  // Output of flushes, held until the passive has their records (see ha_control.h).
-  struct Held {
-    uint64_t seq = 0;
-    std::vector<Reply> replies;
-    std::vector<OutMsg> node_messages;
-  };
-  std::deque<Held> held_;
-  std::vector<Reply> unheld_replies_;  // released on stepping down: durable on the passive
-  // replies_ to requests handled while writable in this batch; on stepping down they are
-  // not sent (their records may be lost with this controller's journal).
-  std::vector<size_t> writable_replies_;
+  OutputGate output_;  // replies and node messages until they may go
   HandlerTable handlers_;
   Status setup_error_;  // a handler table that could not be built: Recover() refuses
   uint32_t admin_uid_ = 0;
@@ -306,8 +196,8 @@ class ControllerCore {
   int64_t started_ms_ = 0;
   int64_t last_tick_ms_ = 0;
   int64_t last_checkpoint_ms_ = 0;
-  std::vector<Reply> replies_;
   QueryQueue queries_;
+  Queries query_;  // the read-only requests
   // Interactive submissions answer after the scheduling pass, with the allocation.
   struct Deferred {
     size_t reply_index;
@@ -317,14 +207,15 @@ class ControllerCore {
   std::vector<Deferred> deferred_;
   uint64_t deferred_job_ = 0;  // set by Submit for the request being handled
   Outbox outbox_;              // messages to node daemons until answered
+  Jobs jobs_;                  // submission to the end of each run
+  Steps steps_;                // job steps and interactive allocations
+  Nodes nodes_;                // node daemons, their liveness, admin updates
   std::unordered_map<uint32_t, std::string> user_names_;
   // Refused requests are logged at most a few per sender and window.
   PeerLogLimiter refusals_;
   std::string from_;  // the address of the request being handled
   // A failing journal (limits.cc).
   Status store_error_;
-  bool emitted_ = false;                // this batch appended records
-  std::vector<Reply> stalled_replies_;  // of batches whose records are not durable yet
   int64_t store_failed_ms_ = 0;
   int64_t store_logged_ms_ = 0;
   int64_t checkpoint_retry_ms_ = 0;  // after a failed checkpoint

@@ -12,12 +12,13 @@ using proto::Frame;
 using proto::MsgType;
 
 Status ControllerCore::AddHaHandlers() {
-  for (MsgType t :
-       {MsgType::kVoteRequest, MsgType::kAppendRequest, MsgType::kInstallSnapshotRequest,
-        MsgType::kHaStatusRequest, MsgType::kTakeoverRequest}) {
-    HERD_RETURN_IF_ERROR(Handle(t, HandlerRole::kAnyRole, &ControllerCore::HaRequest));
-  }
-  return Status::Ok();
+  const auto m = &ControllerCore::HaRequest;
+  return handlers_.AddAll(this, HandlerRole::kAnyRole,
+                          {{MsgType::kVoteRequest, m},
+                           {MsgType::kAppendRequest, m},
+                           {MsgType::kInstallSnapshotRequest, m},
+                           {MsgType::kHaStatusRequest, m},
+                           {MsgType::kTakeoverRequest, m}});
 }
 
 Frame ControllerCore::HaRequest(const Identity& who, const Frame& f) {
@@ -155,20 +156,12 @@ void ControllerCore::CheckRole() {
 
 void ControllerCore::BecameActive() {
   acting_ = true;
-  const int64_t now = clock_.MonotonicMs();
   // Every node gets a full NodeTimeout from now: heartbeats missed during the takeover
   // are not the nodes' fault. They register again (their first heartbeat is answered
   // "not registered") and report what runs, which reconciles launches in flight.
-  for (auto& n : state_.nodes()) {
-    // A node's lease may have been renewed up to now by the former active.
-    n.last_heard_ms = n.contact_ms = now;
-    n.registered = false;
-    n.must_register_ms = -1;
-    n.jobs_lost_at_ms = 0;
-  }
+  nodes_.RestartLiveness(/*must_register=*/true);
   outbox_.Clear();
-  held_.clear();
-  RebuildKillWaits();
+  output_.BecameActive();
   if (acct_ != nullptr) acct_->Resync();  // the former active may have sent less
   need_schedule_ = true;
   size_t pending = 0, running = 0;
@@ -186,33 +179,10 @@ void ControllerCore::SteppedDown() {
   // else (and every node message) is dropped: the new active decides.
   const ha::Peer* peer = ha_->controller_peer();
   const uint64_t durable = peer != nullptr ? peer->acked_seq : 0;
-  for (Held& h : held_) {
-    if (h.seq > durable) break;
-    for (auto& r : h.replies) unheld_replies_.push_back(std::move(r));
-  }
-  held_.clear();
-  stalled_replies_.clear();  // their records may never become durable anywhere
-  for (size_t i : writable_replies_) {
-    if (i < replies_.size()) replies_[i].bytes.clear();  // answers to writes not replicated
-  }
-  writable_replies_.clear();
+  output_.SteppedDown(durable);
   deferred_.clear();
   outbox_.Clear();
   HERD_LOG(Info) << "no longer active (epoch " << ha_->epoch() << ")";
-}
-
-void ControllerCore::ReleaseHeld(FlushResult* r) {
-  const uint64_t ok = ha_->ReleasableSeq();
-  const bool writable = ha_->Writable();
-  while (!held_.empty() && held_.front().seq <= ok) {
-    Held& h = held_.front();
-    for (auto& rep : h.replies) r->replies.push_back(std::move(rep));
-    // Without a lease nothing is launched; the outbox sends again when it may.
-    if (writable) {
-      for (auto& m : h.node_messages) r->node_messages.push_back(std::move(m));
-    }
-    held_.pop_front();
-  }
 }
 
 std::vector<PeerMsg> ControllerCore::SignPeerMessages() {

@@ -1,11 +1,13 @@
 // herd — the controller's table of request handlers. Each part of the core registers the
-// message types it answers (ControllerCore::Add*Handlers) with the roles that may answer
-// them; the core dispatches every authenticated request through it.
+// message types it answers (ControllerCore::AddHandlers and each component's AddHandlers) with the
+// roles that may answer them; the core dispatches every authenticated request through it.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/auth/auth.h"
@@ -30,6 +32,20 @@ class HandlerTable {
   };
   // A type has one handler: a second one for it is refused (kAlreadyExists).
   Status Add(proto::MsgType type, HandlerRole role, HandlerFn fn);
+  // Member functions of `part` as the handlers of their types, all in `role`.
+  template <class T>
+  using Method = proto::Frame (T::*)(const Identity& who, const proto::Frame& f);
+  template <class T>
+  Status AddAll(T* part, HandlerRole role,
+                std::initializer_list<std::pair<proto::MsgType, Method<T>>> methods) {
+    for (const auto& [type, m] : methods) {
+      HERD_RETURN_IF_ERROR(
+          Add(type, role, [part, m = m](const Identity& who, const proto::Frame& f) {
+            return (part->*m)(who, f);
+          }));
+    }
+    return Status::Ok();
+  }
   const Entry* Find(proto::MsgType type) const;
   // The registered types, ascending.
   std::vector<proto::MsgType> Types() const;

@@ -7,7 +7,7 @@
 #include "common/base/log.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
-#include "controller/core.h"
+#include "controller/jobs.h"
 #include "controller/sched/placement.h"
 #include "controller/sched/scheduler.h"
 
@@ -42,7 +42,7 @@ Status CheckNodeList(const std::string& key, const std::string& value) {
 }  // namespace
 
 // One key of the request into `e`. `admin`: the caller is root or an AdminUser.
-Status ControllerCore::ApplyUpdateKey(const Job& j, const std::string& key,
+Status Jobs::ApplyUpdateKey(const Job& j, const std::string& key,
                                       const std::string& value, bool admin, JobUpdated* e) {
   const bool pending = j.state == JobState::kPending;
   const std::string k = ToLower(key);
@@ -69,7 +69,7 @@ Status ControllerCore::ApplyUpdateKey(const Job& j, const std::string& key,
   } else if (k == "partition") {
     if (Trim(value) == e->partition) return Status::Ok();  // no change, as Slurm
     if (!pending) return NotPending();
-    if (state_.config().FindPartition(Trim(value)) == nullptr) {
+    if (p_.state.config().FindPartition(Trim(value)) == nullptr) {
       return InvalidArgument("Invalid partition name specified");
     }
     e->partition = Trim(value);
@@ -109,15 +109,15 @@ Status ControllerCore::ApplyUpdateKey(const Job& j, const std::string& key,
   return Status::Ok();
 }
 
-Frame ControllerCore::UpdateJob(const Identity& who, const Frame& f) {
+Frame Jobs::UpdateJob(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::UpdateJobRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
   if (req->keys.size() != req->values.size() || req->keys.empty()) {
     return ErrorReply(InvalidArgument("No changes specified"));
   }
-  const Job* j = state_.FindJob(req->job_id);
+  const Job* j = p_.state.FindJob(req->job_id);
   if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
-  const bool admin = IsAdmin(who.uid);
+  const bool admin = core_.IsAdmin(who.uid);
   if (j->uid != who.uid && !admin) return ErrorReply(PermissionDenied("Access/permission denied"));
   if (j->state != JobState::kPending && j->state != JobState::kRunning) {
     return ErrorReply(FailedPrecondition("Job has already finished"));
@@ -143,13 +143,13 @@ Frame ControllerCore::UpdateJob(const Identity& who, const Frame& f) {
   e.priority = JobPriority(trial);
   if (j->state == JobState::kPending) {
     // The new shape must fit the partition, as a submission must.
-    auto fits = PlaceJob(state_, trial, PlaceMode::kEver);
+    auto fits = PlaceJob(p_.state, trial, PlaceMode::kEver);
     if (!fits.ok()) return ErrorReply(fits.error());
   }
-  Status s = Emit(e);
+  Status s = p_.journal.Emit(e);
   if (!s.ok()) return ErrorReply(s);
   HERD_LOG(Info) << "job " << e.job_id << " updated by uid " << who.uid;
-  need_schedule_ = true;
+  core_.RequestSchedule();
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
 

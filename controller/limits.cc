@@ -33,12 +33,12 @@ std::string Mb(uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >
 
 }  // namespace
 
-Status ControllerCore::CheckEnvSize(const std::vector<std::string>& env) const {
+Status CheckEnvSize(const ClusterConfig& config, const std::vector<std::string>& env) {
   const uint64_t n = ListBytes(env);
-  if (n <= config_.max_env_size) return Status::Ok();
+  if (n <= config.max_env_size) return Status::Ok();
   return InvalidArgument("Job environment is too large: " + std::to_string(n) +
                          " bytes, the limit (MaxEnvSize) is " +
-                         std::to_string(config_.max_env_size));
+                         std::to_string(config.max_env_size));
 }
 
 Status ControllerCore::CheckSubmitLimits(const Identity& who, const JobSpec& spec) {
@@ -47,7 +47,7 @@ Status ControllerCore::CheckSubmitLimits(const Identity& who, const JobSpec& spe
                            " bytes, the limit (MaxScriptSize) is " +
                            std::to_string(config_.max_script_size));
   }
-  HERD_RETURN_IF_ERROR(CheckEnvSize(spec.env));
+  HERD_RETURN_IF_ERROR(CheckEnvSize(config_, spec.env));
   if (ListBytes(spec.argv) > config_.max_env_size) {
     return InvalidArgument("Job arguments are too large: " + std::to_string(ListBytes(spec.argv)) +
                            " bytes, the limit (MaxEnvSize) is " +
@@ -162,40 +162,19 @@ void ControllerCore::StoreFailed(const Status& why, FlushResult* r) {
   // Replies of a batch that recorded something wait for its records; the others (queries,
   // refusals) need nothing durable. A refusal never waits: it promises nothing (a submission
   // refused below StateDirReserve must not hang because a node's record failed with it).
-  if (emitted_) {
-    for (auto& rep : replies_) {
-      if (rep.bytes.empty()) continue;
-      if (rep.refusal) {
-        r->replies.push_back(std::move(rep));
-      } else {
-        stalled_replies_.push_back(std::move(rep));
-      }
-    }
-  } else {
-    for (auto& rep : replies_) {
-      if (!rep.bytes.empty()) r->replies.push_back(std::move(rep));
-    }
-  }
-  emitted_ = false;
-  replies_.clear();
-  writable_replies_.clear();
-  for (auto& rep : unheld_replies_) r->replies.push_back(std::move(rep));
-  unheld_replies_.clear();
-  if (acting_) ReleaseHeld(r);  // output of earlier, durable batches
+  output_.CommitFailed(journal_.emitted(), r);
+  journal_.ClearEmitted();
+  if (acting_) output_.Release(ha_->ReleasableSeq(), ha_->Writable(), r);  // earlier batches
   r->peer_messages = SignPeerMessages();
 }
 
 void ControllerCore::StoreRecovered() {
-  HERD_LOG(Info) << "the journal is written again after "
-                 << (clock_.MonotonicMs() - store_failed_ms_) / 1000 << " s: accepting changes ("
-                 << stalled_replies_.size() << " waiting replies sent)";
   store_error_ = Status::Ok();
   // The waiting replies go first, in their order, then this batch's.
-  const size_t shift = stalled_replies_.size();
-  for (size_t& i : writable_replies_) i += shift;
-  for (auto& rep : replies_) stalled_replies_.push_back(std::move(rep));
-  replies_ = std::move(stalled_replies_);
-  stalled_replies_.clear();
+  const size_t stalled = output_.CommitRecovered();
+  HERD_LOG(Info) << "the journal is written again after "
+                 << (clock_.MonotonicMs() - store_failed_ms_) / 1000 << " s: accepting changes ("
+                 << stalled << " waiting replies sent)";
   need_schedule_ = true;
   RefreshSpace(true);
 }

@@ -16,6 +16,18 @@ void ControllerCore::RunScheduler() {
   }
 }
 
+void ControllerCore::OnJobSubmitted(const Job& job) {
+  if (job.hold != HoldKind::kNone) {
+    state_.SetPendingReason(job.id, PendingReason::kJobHeldUser);
+  } else if (auto b = blocked_partitions_.find(job.partition);
+             b != blocked_partitions_.end() && job.spec.nice >= b->second && !need_schedule_) {
+    state_.SetPendingReason(job.id, PendingReason::kPriority);
+  } else {
+    need_schedule_ = true;
+  }
+  if (job.spec.interactive) deferred_job_ = job.id;
+}
+
 void ControllerCore::ApplyPlan(SchedulePlan plan) {
   for (PlannedStart& s : plan.starts) {
     const Job* job = state_.FindJob(s.job_id);
@@ -24,7 +36,7 @@ void ControllerCore::ApplyPlan(SchedulePlan plan) {
                 : job->hold != HoldKind::kNone     ? FailedPrecondition("held")
                 : job->awaiting_kill               ? FailedPrecondition("awaiting a kill")
                                                    : StillFree(state_, *job, s.alloc);
-    if (ok.ok()) ok = StartJob(*job, std::move(s.alloc));
+    if (ok.ok()) ok = jobs_.StartJob(*job, std::move(s.alloc));
     if (!ok.ok()) {
       HERD_LOG(Warning) << "job " << s.job_id << ": planned start refused: " << ok.message();
       if (job != nullptr) state_.SetPendingReason(s.job_id, PendingReason::kResources);

@@ -1,14 +1,18 @@
-// herd — controller core: job requests (submit, cancel, hold/release) and completions.
+// herd — the controller's jobs (jobs.h).
+#include "controller/jobs.h"
+
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <csignal>
+#include <set>
 
 #include "common/base/hostlist.h"
 #include "common/base/log.h"
 #include "common/base/strings.h"
-#include "controller/core.h"
+#include "controller/queries.h"
 #include "controller/sched/placement.h"
+#include "controller/sched/scheduler.h"
 
 namespace herd::ctld {
 
@@ -44,23 +48,20 @@ Status CheckSpec(const JobSpec& spec) {
 
 }  // namespace
 
-Status ControllerCore::AddJobHandlers() {
-  HERD_RETURN_IF_ERROR(
-      Handle(MsgType::kSubmitJobRequest, HandlerRole::kActive, &ControllerCore::Submit));
-  HERD_RETURN_IF_ERROR(
-      Handle(MsgType::kCancelJobsRequest, HandlerRole::kActive, &ControllerCore::Cancel));
-  HERD_RETURN_IF_ERROR(
-      Handle(MsgType::kHoldJobsRequest, HandlerRole::kActive, &ControllerCore::Hold));
-  HERD_RETURN_IF_ERROR(
-      Handle(MsgType::kUpdateJobRequest, HandlerRole::kActive, &ControllerCore::UpdateJob));
-  return Handle(MsgType::kStepCompleteRequest, HandlerRole::kActive, &ControllerCore::StepComplete);
+Status Jobs::AddHandlers(HandlerTable* table) {
+  return table->AddAll(this, HandlerRole::kActive,
+                       {{MsgType::kSubmitJobRequest, &Jobs::Submit},
+                        {MsgType::kCancelJobsRequest, &Jobs::Cancel},
+                        {MsgType::kHoldJobsRequest, &Jobs::Hold},
+                        {MsgType::kUpdateJobRequest, &Jobs::UpdateJob},
+                        {MsgType::kStepCompleteRequest, &Jobs::StepComplete}});
 }
 
-Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
+Frame Jobs::Submit(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::SubmitJobRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
   JobSpec& spec = req->spec;
-  if (const Job* same = state_.FindByToken(who.uid, req->token); same != nullptr) {
+  if (const Job* same = p_.state.FindByToken(who.uid, req->token); same != nullptr) {
     // Sent again because the answer to the first was lost: that job, not a second one.
     proto::SubmitJobReply rep;
     rep.job_id = same->id;
@@ -72,30 +73,30 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   if (!ok.ok()) return ErrorReply(ok);
   // A negative nice moves a job ahead of everyone's: root and AdminUser only, as in Slurm.
   // Checked here, whatever the command did (a request can be built by hand).
-  if (spec.nice < 0 && !IsAdmin(who.uid)) {
+  if (spec.nice < 0 && !core_.IsAdmin(who.uid)) {
     return ErrorReply(PermissionDenied("Invalid --nice value " + std::to_string(spec.nice) +
                                        ": only root and AdminUser may set a negative nice"));
   }
 
-  const PartitionConfig* part =
-      spec.partition.empty() ? config_.DefaultPartition() : config_.FindPartition(spec.partition);
+  const PartitionConfig* part = spec.partition.empty() ? p_.config.DefaultPartition()
+                                                       : p_.config.FindPartition(spec.partition);
   if (part == nullptr) {
     return ErrorReply(InvalidArgument(spec.partition.empty()
                                           ? "No partition specified or system default partition"
                                           : "invalid partition name specified: " + spec.partition));
   }
-  if (state_.PartitionState(part->name) == "INACTIVE" ||
-      state_.PartitionState(part->name) == "DRAIN") {
+  if (p_.state.PartitionState(part->name) == "INACTIVE" ||
+      p_.state.PartitionState(part->name) == "DRAIN") {
     return ErrorReply(FailedPrecondition("Partition " + part->name + " is not accepting jobs (" +
-                                         state_.PartitionState(part->name) + ")"));
+                                         p_.state.PartitionState(part->name) + ")"));
   }
 
   Job job;
-  job.id = state_.next_job_id();
+  job.id = p_.state.next_job_id();
   job.client_token = req->token;
   job.uid = who.uid;
   job.gid = who.gid;
-  job.user = UserName(who.uid);
+  job.user = core_.UserName(who.uid);
   job.partition = part->name;
   int64_t limit = spec.time_limit_s;
   if (limit == -2) limit = part->default_time_s != -1 ? part->default_time_s : part->max_time_s;
@@ -106,20 +107,20 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
         " allows at most " + FormatDuration(part->max_time_s)));
   }
   job.time_limit_s = limit;
-  job.submit_time = clock_.NowSeconds();
+  job.submit_time = p_.clock.NowSeconds();
   job.hold = spec.hold ? HoldKind::kUser : HoldKind::kNone;
   if (spec.name.empty()) spec.name = "wrap";
   job.spec = spec;
   job.priority = JobPriority(job);
 
-  auto fits = PlaceJob(state_, job, PlaceMode::kEver);
+  auto fits = PlaceJob(p_.state, job, PlaceMode::kEver);
   if (!fits.ok()) return ErrorReply(fits.error());
   // Last, as it counts the space the job takes against the state disk's reserve.
-  if (Status lim = CheckSubmitLimits(who, spec); !lim.ok()) return ErrorReply(lim);
+  if (Status lim = hooks_.check_submit_limits(who, spec); !lim.ok()) return ErrorReply(lim);
 
   // The blob first: a job whose script could not be stored is refused, not recorded.
   JobBlob blob{std::move(spec.script), std::move(spec.argv), std::move(spec.env)};
-  if (Status w = blobs_.Write(job.id, blob); !w.ok()) {
+  if (Status w = p_.blobs.Write(job.id, blob); !w.ok()) {
     HERD_LOG(Error) << "job " << job.id << ": cannot store its script: " << w.ToString();
     return ErrorReply(Unavailable("cannot store the batch script: " + w.message()));
   }
@@ -128,81 +129,38 @@ Frame ControllerCore::Submit(const Identity& who, const Frame& f) {
   e.script = std::move(blob.script);
   e.argv = std::move(blob.argv);
   e.env = std::move(blob.env);
-  Status s = Emit(e);
+  Status s = p_.journal.Emit(e);
   if (!s.ok()) {
-    blobs_.Remove(e.job.id);
+    p_.blobs.Remove(e.job.id);
     return ErrorReply(Internal("cannot record the job: " + s.message()));
   }
-  const Job& added = *state_.FindJob(e.job.id);
-  if (added.hold != HoldKind::kNone) {
-    state_.SetPendingReason(added.id, PendingReason::kJobHeldUser);
-  } else if (auto b = blocked_partitions_.find(added.partition);
-             b != blocked_partitions_.end() && added.spec.nice >= b->second && !need_schedule_) {
-    state_.SetPendingReason(added.id, PendingReason::kPriority);
-  } else {
-    need_schedule_ = true;
-  }
-  if (e.job.spec.interactive) deferred_job_ = e.job.id;
+  hooks_.submitted(*p_.state.FindJob(e.job.id));
   proto::SubmitJobReply rep;
   rep.job_id = e.job.id;
   return proto::MakeFrame(rep, 0);
 }
 
-bool ControllerCore::Matches(const proto::JobFilter& fl, const Job& j) {
-  if (!fl.users.empty() && std::find(fl.users.begin(), fl.users.end(), j.user) == fl.users.end() &&
-      std::find(fl.users.begin(), fl.users.end(), std::to_string(j.uid)) == fl.users.end()) {
-    return false;
-  }
-  if (!fl.partitions.empty() &&
-      std::find(fl.partitions.begin(), fl.partitions.end(), j.partition) == fl.partitions.end())
-    return false;
-  if (!fl.names.empty() &&
-      std::find(fl.names.begin(), fl.names.end(), j.spec.name) == fl.names.end())
-    return false;
-  if (!fl.states.empty() &&
-      std::find(fl.states.begin(), fl.states.end(), j.state) == fl.states.end())
-    return false;
-  return true;
-}
-
-std::vector<const Job*> ControllerCore::Select(const proto::JobFilter& fl) const {
-  std::vector<const Job*> out;
-  auto match = [&](const Job& j) { return Matches(fl, j); };
-  if (!fl.job_ids.empty()) {
-    for (uint64_t id : fl.job_ids) {
-      const Job* j = state_.FindJob(id);
-      if (j != nullptr && match(*j)) out.push_back(j);
-    }
-    return out;
-  }
-  for (const auto& [id, j] : state_.jobs()) {
-    if (match(j)) out.push_back(&j);
-  }
-  return out;
-}
-
 // A cancel, hold or release sent again (its answer was lost in a failover) that already
 // took effect on this job: the job records the token of the request that last changed it.
-bool ControllerCore::SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const {
-  return token != 0 && j.op_token == token && (j.uid == who.uid || IsAdmin(who.uid));
+bool Jobs::SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const {
+  return token != 0 && j.op_token == token && (j.uid == who.uid || core_.IsAdmin(who.uid));
 }
 
 // One job of a cancel request the sender may cancel: a pending job ends now, a running
 // one is signalled or terminated on its nodes (it ends when its step reports), an
 // allocation ends now.
-Status ControllerCore::CancelOne(const Job& j, const Identity& who,
-                                 const proto::CancelJobsRequest& req) {
+Status Jobs::CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req) {
   if (j.state == JobState::kPending) {
     if (req.signal != 0) return FailedPrecondition("Job is pending execution");
     JobEnded e;
     e.job_id = j.id;
     e.state = JobState::kCancelled;
-    e.end_time = clock_.NowSeconds();
-    e.reason = "Cancelled by " + UserName(who.uid);
+    e.end_time = p_.clock.NowSeconds();
+    e.reason = "Cancelled by " + core_.UserName(who.uid);
     e.token = req.token;
     const uint64_t id = j.id;
-    Status s = Emit(e);
-    if (s.ok()) blobs_.Remove(id);
+    Status s = p_.journal.Emit(e);
+    if (s.ok()) p_.blobs.Remove(id);
     return s;
   }
   if (req.signal != 0) {
@@ -211,17 +169,17 @@ Status ControllerCore::CancelOne(const Job& j, const Identity& who,
     sig.run_seq = j.run_seq;
     sig.signal = req.signal;
     for (const auto& a : j.alloc) {
-      int idx = state_.NodeIndex(a.node);
+      int idx = p_.state.NodeIndex(a.node);
       if (idx >= 0) {
-        outbox_.Queue(static_cast<size_t>(idx), MsgType::kSignalJobRequest, j.id, j.run_seq,
-                      proto::EncodeBody(sig));
+        p_.outbox.Queue(static_cast<size_t>(idx), MsgType::kSignalJobRequest, j.id, j.run_seq,
+                        proto::EncodeBody(sig));
       }
     }
     return Status::Ok();
   }
   if (j.spec.interactive) {
-    EndInteractiveJob(j, JobState::kCancelled, SIGTERM, "Cancelled by " + UserName(who.uid),
-                      req.token);
+    hooks_.end_interactive(j, JobState::kCancelled, SIGTERM,
+                           "Cancelled by " + core_.UserName(who.uid), req.token);
     return Status::Ok();
   }
   Status s;
@@ -230,13 +188,13 @@ Status ControllerCore::CancelOne(const Job& j, const Identity& who,
     e.job_id = j.id;
     e.intent = KillIntent::kCancelled;
     e.token = req.token;
-    s = Emit(e);
+    s = p_.journal.Emit(e);
   }
   if (s.ok()) TerminateOnNodes(j, "");
   return s;
 }
 
-Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
+Frame Jobs::Cancel(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::CancelJobsRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
   const proto::JobFilter& fl = req->filter;
@@ -247,7 +205,7 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
   if (req->signal < 0 || req->signal >= NSIG) return ErrorReply(InvalidArgument("Invalid signal"));
   proto::CancelJobsReply rep;
   std::set<uint64_t> seen;
-  for (const Job* j : Select(fl)) {
+  for (const Job* j : SelectJobs(p_.state, fl)) {
     seen.insert(j->id);
     proto::JobActionResult r;
     r.job_id = j->id;
@@ -264,7 +222,7 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
       }
       continue;
     }
-    if (j->uid != who.uid && !IsAdmin(who.uid)) {
+    if (j->uid != who.uid && !core_.IsAdmin(who.uid)) {
       r.code = static_cast<int32_t>(Code::kPermissionDenied);
       r.message = "Access/permission denied";
       HERD_LOG(Warning) << "uid " << who.uid << " may not cancel job " << j->id << " of "
@@ -286,11 +244,11 @@ Frame ControllerCore::Cancel(const Identity& who, const Frame& f) {
       rep.results.push_back(r);
     }
   }
-  need_schedule_ = true;
+  core_.RequestSchedule();
   return proto::MakeFrame(rep, 0);
 }
 
-Frame ControllerCore::Hold(const Identity& who, const Frame& f) {
+Frame Jobs::Hold(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::HoldJobsRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
   if (req->filter.job_ids.empty())
@@ -299,51 +257,53 @@ Frame ControllerCore::Hold(const Identity& who, const Frame& f) {
   for (uint64_t id : req->filter.job_ids) {
     proto::JobActionResult r;
     r.job_id = id;
-    const Job* j = state_.FindJob(id);
+    const Job* j = p_.state.FindJob(id);
     Status s;
     if (j == nullptr) {
       s = NotFound("Invalid job id specified");
-    } else if (j->uid != who.uid && !IsAdmin(who.uid)) {
+    } else if (j->uid != who.uid && !core_.IsAdmin(who.uid)) {
       s = PermissionDenied("Access/permission denied");
     } else if (SameRequestAgain(*j, who, req->token) && j->state != JobState::kPending) {
       // Done already (a release the job then started after): its answer was lost.
     } else if (j->state != JobState::kPending) {
       s = FailedPrecondition("Job is no longer pending execution");
-    } else if (!req->hold && j->hold == HoldKind::kAdmin && !IsAdmin(who.uid)) {
+    } else if (!req->hold && j->hold == HoldKind::kAdmin && !core_.IsAdmin(who.uid)) {
       s = PermissionDenied(
           "Job was held by an administrator; only an administrator may release it");
     } else {
       JobHold e;
       e.job_id = id;
-      e.hold = !req->hold ? HoldKind::kNone : IsAdmin(who.uid) ? HoldKind::kAdmin : HoldKind::kUser;
+      e.hold = !req->hold               ? HoldKind::kNone
+               : core_.IsAdmin(who.uid) ? HoldKind::kAdmin
+                                        : HoldKind::kUser;
       e.token = req->token;
-      s = Emit(e);
+      s = p_.journal.Emit(e);
     }
     r.code = static_cast<int32_t>(s.code());
     r.message = s.message();
     rep.results.push_back(r);
   }
-  need_schedule_ = true;
+  core_.RequestSchedule();
   return proto::MakeFrame(rep, 0);
 }
 
-Status ControllerCore::StartJob(const Job& job, std::vector<NodeAlloc> alloc) {
+Status Jobs::StartJob(const Job& job, std::vector<NodeAlloc> alloc) {
   JobStarted e;
   e.job_id = job.id;
   e.run_seq = job.run_seq + 1;
-  e.start_time = clock_.NowSeconds();
+  e.start_time = p_.clock.NowSeconds();
   e.alloc = std::move(alloc);
-  HERD_RETURN_IF_ERROR(Emit(e));
-  const Job* started = state_.FindJob(job.id);
+  HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
+  const Job* started = p_.state.FindJob(job.id);
   if (!started->spec.interactive) SendLaunch(*started);
   return Status::Ok();
 }
 
-void ControllerCore::SendLaunch(const Job& job) {
+void Jobs::SendLaunch(const Job& job) {
   if (job.alloc.empty()) return;
-  int idx = state_.NodeIndex(job.alloc.front().node);
+  int idx = p_.state.NodeIndex(job.alloc.front().node);
   if (idx < 0) return;
-  auto blob = blobs_.Read(job.id);
+  auto blob = p_.blobs.Read(job.id);
   proto::LaunchBatchRequest req;
   req.job_id = job.id;
   req.run_seq = job.run_seq;
@@ -369,31 +329,31 @@ void ControllerCore::SendLaunch(const Job& job) {
   req.nodelist = CompressHostlist(names);
   req.time_limit_s = job.time_limit_s;
   req.controller_addr = self_addr_;
-  outbox_.Queue(static_cast<size_t>(idx), MsgType::kLaunchBatchRequest, job.id, job.run_seq,
-                proto::EncodeBody(req));
+  p_.outbox.Queue(static_cast<size_t>(idx), MsgType::kLaunchBatchRequest, job.id, job.run_seq,
+                  proto::EncodeBody(req));
 }
 
-void ControllerCore::TerminateOnNodes(const Job& job, const std::string& except_node) {
+void Jobs::TerminateOnNodes(const Job& job, const std::string& except_node) {
   proto::TerminateJobRequest t;
   t.job_id = job.id;
   t.run_seq = job.run_seq;
-  t.kill_wait_s = config_.kill_wait_s;
+  t.kill_wait_s = p_.config.kill_wait_s;
   for (const auto& a : job.alloc) {
     if (a.node == except_node) continue;
-    int idx = state_.NodeIndex(a.node);
+    int idx = p_.state.NodeIndex(a.node);
     if (idx < 0) continue;
-    outbox_.Queue(static_cast<size_t>(idx), MsgType::kTerminateJobRequest, job.id, job.run_seq,
-                  proto::EncodeBody(t));
+    p_.outbox.Queue(static_cast<size_t>(idx), MsgType::kTerminateJobRequest, job.id, job.run_seq,
+                    proto::EncodeBody(t));
   }
 }
 
-Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
-                                     const std::string& message, const proto::StepUsage& usage) {
+Status Jobs::EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
+                           const std::string& message, const proto::StepUsage& usage) {
   JobEnded e;
   e.job_id = job.id;
   e.wait_status = wait_status;
   e.usage = usage;
-  e.end_time = end_time > 0 ? end_time : clock_.NowSeconds();
+  e.end_time = end_time > 0 ? end_time : p_.clock.NowSeconds();
   switch (job.intent) {
     case KillIntent::kCancelled:
       e.state = JobState::kCancelled;
@@ -419,28 +379,27 @@ Status ControllerCore::EndRunningJob(const Job& job, int32_t wait_status, int64_
   if (e.state == JobState::kOutOfMemory) e.reason = "OutOfMemory";  // Slurm's FAIL_OOM
   uint64_t id = job.id;
   const Job old = job;  // for the terminate messages below
-  HERD_RETURN_IF_ERROR(Emit(e));
-  blobs_.Remove(id);
-  outbox_.DropFor(id);
+  HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
+  p_.blobs.Remove(id);
+  p_.outbox.DropFor(id);
   bool had_steps = std::any_of(old.steps.begin(), old.steps.end(),
                                [](const StepRecord& s) { return s.state == JobState::kRunning; });
   if (had_steps) TerminateOnNodes(old, "");
-  need_schedule_ = true;
+  core_.RequestSchedule();
   return Status::Ok();
 }
 
-Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons report steps"));
+Frame Jobs::StepComplete(const Identity& who, const Frame& f) {
+  if (!core_.IsAdmin(who.uid))
+    return ErrorReply(PermissionDenied("only node daemons report steps"));
   auto req = proto::DecodeBody<proto::StepCompleteRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
-  if (NodeRecord* n = state_.FindNode(req->node)) {
-    if (KillConfirmed(*n, req->step.job_id, req->step.run_seq)) {
-      need_schedule_ = true;
-    }
+  if (hooks_.kill_confirmed(req->node, req->step.job_id, req->step.run_seq)) {
+    core_.RequestSchedule();
   }
-  if (!req->drain_reason.empty()) DrainForNode(req->node, req->drain_reason);
-  if (req->step.step_id != proto::kBatchStep) return StepNodeComplete(*req);
-  const Job* j = state_.FindJob(req->step.job_id);
+  if (!req->drain_reason.empty()) hooks_.drain(req->node, req->drain_reason);
+  if (req->step.step_id != proto::kBatchStep) return hooks_.step_node_complete(*req);
+  const Job* j = p_.state.FindJob(req->step.job_id);
   if (j == nullptr) return ErrorReply(NotFound("no such job"));
   if (j->state != JobState::kRunning || j->run_seq != req->step.run_seq) {
     return ErrorReply(FailedPrecondition("stale completion for job " + std::to_string(j->id)));
@@ -463,29 +422,44 @@ Frame ControllerCore::StepComplete(const Identity& who, const Frame& f) {
   return proto::MakeStatusFrame(s, 0);
 }
 
-void ControllerCore::FailJobsOnNode(const std::string& node, const std::string& why,
-                                    bool node_alive) {
+// A batch job whose Prolog failed (its node is drained, nodes.cc) never ran: it is
+// requeued so that it runs elsewhere.
+Status Jobs::RequeueAfterPrologFailure(const Job& job, const std::string& node) {
+  // The script never started and no step can have (they come from the script), so there
+  // is nothing to wait for or kill on the job's nodes.
+  JobRequeued e;
+  e.job_id = job.id;
+  e.reason = "Prolog error on " + node;
+  const uint64_t id = job.id;
+  HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
+  p_.outbox.DropFor(id);
+  HERD_LOG(Info) << "job " << id << " requeued: its Prolog failed on " << node;
+  core_.RequestSchedule();
+  return Status::Ok();
+}
+
+void Jobs::FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive) {
   std::vector<uint64_t> ids;
-  for (const auto& [id, j] : state_.jobs()) {
+  for (const auto& [id, j] : p_.state.jobs()) {
     if (j.state != JobState::kRunning) continue;
     for (const auto& a : j.alloc) {
       if (a.node == node) ids.push_back(id);
     }
   }
   for (uint64_t id : ids) NodeLostJob(id, node, why, node_alive);
-  need_schedule_ = true;
+  core_.RequestSchedule();
 }
 
-void ControllerCore::NodeLostJob(uint64_t id, const std::string& node, const std::string& why,
-                                 bool node_alive) {
-  const Job* j = state_.FindJob(id);
+void Jobs::NodeLostJob(uint64_t id, const std::string& node, const std::string& why,
+                       bool node_alive) {
+  const Job* j = p_.state.FindJob(id);
   if (j == nullptr || j->state != JobState::kRunning) return;
   const Job old = *j;  // its allocation, for the terminate messages
-  outbox_.DropFor(id);
+  p_.outbox.DropFor(id);
   // The processes of the old run on the surviving nodes must go; until the batch host
   // confirms (its step reports the old run's end), it gets no new work.
   const bool wait_for_host = !old.alloc.empty() && (node_alive || old.alloc.front().node != node);
-  if (config_.job_requeue && old.spec.requeue && !old.spec.interactive) {
+  if (p_.config.job_requeue && old.spec.requeue && !old.spec.interactive) {
     JobRequeued e;
     e.job_id = id;
     e.reason = why;
@@ -493,64 +467,59 @@ void ControllerCore::NodeLostJob(uint64_t id, const std::string& node, const std
       e.wait_node = old.alloc.front().node;
       e.wait_run = old.run_seq;
     }
-    Status s = Emit(e);
+    Status s = p_.journal.Emit(e);
     HERD_LOG(Info) << "job " << id << " requeued: " << why << (s.ok() ? "" : s.ToString());
   } else {
     JobKillIntent k;
     k.job_id = id;
     k.intent = KillIntent::kNodeFail;
-    (void)Emit(k);
-    (void)EndRunningJob(*state_.FindJob(id), 0, 0, why);
+    (void)p_.journal.Emit(k);
+    (void)EndRunningJob(*p_.state.FindJob(id), 0, 0, why);
   }
   TerminateOnNodes(old, node_alive ? "" : node);
-  if (wait_for_host) {
-    if (NodeRecord* bh = state_.FindNode(old.alloc.front().node)) {
-      bh->pending_kills[{old.id, old.run_seq}] = KillDeadline();
-      state_.SetAwaitingKill(old.id, true);
-    }
-  }
-  need_schedule_ = true;
+  if (wait_for_host) hooks_.await_kill(old.alloc.front().node, old.id, old.run_seq);
+  core_.RequestSchedule();
 }
 
-void ControllerCore::CheckTimeLimits() {
-  int64_t now = clock_.NowSeconds();
+void Jobs::CheckTimeLimits() {
+  int64_t now = p_.clock.NowSeconds();
   std::vector<uint64_t> over;
-  for (const auto& [id, j] : state_.jobs()) {
+  for (const auto& [id, j] : p_.state.jobs()) {
     if (j.state == JobState::kRunning && j.intent == KillIntent::kNone && j.time_limit_s > 0 &&
         now >= j.start_time + j.time_limit_s) {
       over.push_back(id);
     }
   }
   for (uint64_t id : over) {
-    const Job* j = state_.FindJob(id);
+    const Job* j = p_.state.FindJob(id);
     if (j->spec.interactive) {
       HERD_LOG(Info) << "allocation " << id << " reached its time limit";
-      EndInteractiveJob(*j, JobState::kTimeout, SIGTERM, "TimeLimit");
+      hooks_.end_interactive(*j, JobState::kTimeout, SIGTERM, "TimeLimit", 0);
       continue;
     }
     JobKillIntent e;
     e.job_id = id;
     e.intent = KillIntent::kTimeout;
-    if (Emit(e).ok()) {
+    if (p_.journal.Emit(e).ok()) {
       HERD_LOG(Info) << "job " << id << " reached its time limit";
-      TerminateOnNodes(*state_.FindJob(id), "");
+      TerminateOnNodes(*p_.state.FindJob(id), "");
     }
   }
 }
 
-void ControllerCore::ForgetOldJobs() {
-  int64_t now = clock_.NowSeconds();
+void Jobs::ForgetOldJobs(bool until_stored) {
+  int64_t now = p_.clock.NowSeconds();
   std::vector<uint64_t> old;
-  for (const auto& [id, j] : state_.jobs()) {
+  for (const auto& [id, j] : p_.state.jobs()) {
     // With accounting, a finished job stays until its record is stored (AcctStored).
-    if (proto::IsFinished(j.state) && j.end_time + config_.min_job_age_s <= now &&
-        (acct_ == nullptr || j.acct_stored)) {
+    if (proto::IsFinished(j.state) && j.end_time + p_.config.min_job_age_s <= now &&
+        (!until_stored || j.acct_stored)) {
       old.push_back(id);
     }
   }
   for (uint64_t id : old) {
-    state_.Forget(id);
-    blobs_.Remove(id);
+    p_.state.Forget(id);
+    p_.blobs.Remove(id);
   }
 }
 

@@ -1,37 +1,74 @@
-// herd — controller core: read-only queries (jobs, nodes, partitions, configuration).
+// herd — the controller's read-only requests (queries.h).
+#include "controller/queries.h"
+
 #include <sys/wait.h>
 
 #include <algorithm>
 
 #include "common/base/hostlist.h"
+#include "common/proto/codec.h"
 #include "common/proto/output_path.h"
-#include "controller/core.h"
 
 namespace herd::ctld {
 
 using proto::Frame;
 using proto::MsgType;
 
-Status ControllerCore::AddQueryHandlers() {
+bool JobMatches(const proto::JobFilter& fl, const Job& j) {
+  if (!fl.users.empty() && std::find(fl.users.begin(), fl.users.end(), j.user) == fl.users.end() &&
+      std::find(fl.users.begin(), fl.users.end(), std::to_string(j.uid)) == fl.users.end()) {
+    return false;
+  }
+  if (!fl.partitions.empty() &&
+      std::find(fl.partitions.begin(), fl.partitions.end(), j.partition) == fl.partitions.end())
+    return false;
+  if (!fl.names.empty() &&
+      std::find(fl.names.begin(), fl.names.end(), j.spec.name) == fl.names.end())
+    return false;
+  if (!fl.states.empty() &&
+      std::find(fl.states.begin(), fl.states.end(), j.state) == fl.states.end())
+    return false;
+  return true;
+}
+
+std::vector<const Job*> SelectJobs(const ClusterState& state, const proto::JobFilter& fl) {
+  std::vector<const Job*> out;
+  auto match = [&](const Job& j) { return JobMatches(fl, j); };
+  if (!fl.job_ids.empty()) {
+    for (uint64_t id : fl.job_ids) {
+      const Job* j = state.FindJob(id);
+      if (j != nullptr && match(*j)) out.push_back(j);
+    }
+    return out;
+  }
+  for (const auto& [id, j] : state.jobs()) {
+    if (match(j)) out.push_back(&j);
+  }
+  return out;
+}
+
+Status Queries::AddHandlers(HandlerTable* table) {
   const HandlerRole read = HandlerRole::kRead;
   HERD_RETURN_IF_ERROR(
-      handlers_.Add(MsgType::kQueryJobsRequest, read,
-                    [this](const Identity&, const Frame& f) { return QueryJobs(f); }));
+      table->Add(MsgType::kQueryJobsRequest, read,
+                 [this](const Identity&, const Frame& f) { return QueryJobs(f); }));
   HERD_RETURN_IF_ERROR(
-      handlers_.Add(MsgType::kQueryNodesRequest, read,
-                    [this](const Identity&, const Frame& f) { return QueryNodes(f); }));
+      table->Add(MsgType::kQueryStepsRequest, read,
+                 [this](const Identity&, const Frame& f) { return QuerySteps(f); }));
   HERD_RETURN_IF_ERROR(
-      handlers_.Add(MsgType::kQueryPartitionsRequest, read,
-                    [this](const Identity&, const Frame& f) { return QueryPartitions(f); }));
+      table->Add(MsgType::kQueryNodesRequest, read,
+                 [this](const Identity&, const Frame& f) { return QueryNodes(f); }));
   HERD_RETURN_IF_ERROR(
-      handlers_.Add(MsgType::kQueryConfigRequest, read,
-                    [this](const Identity&, const Frame&) { return QueryConfig(); }));
-  return handlers_.Add(MsgType::kPingRequest, read, [](const Identity&, const Frame&) {
+      table->Add(MsgType::kQueryPartitionsRequest, read,
+                 [this](const Identity&, const Frame& f) { return QueryPartitions(f); }));
+  HERD_RETURN_IF_ERROR(table->Add(MsgType::kQueryConfigRequest, read,
+                                  [this](const Identity&, const Frame&) { return QueryConfig(); }));
+  return table->Add(MsgType::kPingRequest, read, [](const Identity&, const Frame&) {
     return proto::MakeStatusFrame(Status::Ok(), 0);
   });
 }
 
-proto::JobInfo ControllerCore::ToInfo(const Job& j) const {
+proto::JobInfo Queries::ToInfo(const Job& j) const {
   proto::JobInfo i;
   i.job_id = j.id;
   i.name = j.spec.name;
@@ -96,8 +133,6 @@ namespace {
 // Jobs a page examines at most (a filter matching few jobs ends the page early rather
 // than walking the whole table in one go).
 constexpr size_t kQueryPageMaxExamined = 20000;
-// Waiting queries answered per Flush (one loop iteration).
-constexpr int kQueryAnswersPerFlush = 64;
 
 // About the encoded size of `i` (Boost's binary archive: 8-byte string lengths).
 size_t ApproxSize(const proto::JobInfo& i) {
@@ -112,15 +147,7 @@ size_t ApproxSize(const proto::JobInfo& i) {
 
 }  // namespace
 
-void ControllerCore::ServeQueries() {
-  for (int i = 0; i < kQueryAnswersPerFlush; ++i) {
-    auto q = queries_.Pop();
-    if (!q) return;
-    Answer(q->peer, q->who, q->frame);
-  }
-}
-
-Frame ControllerCore::QueryJobs(const Frame& f) {
+Frame Queries::QueryJobs(const Frame& f) const {
   auto req = proto::DecodeBody<proto::QueryJobsRequest>(f.body);
   if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
   const proto::JobFilter& fl = req->filter;
@@ -129,7 +156,7 @@ Frame ControllerCore::QueryJobs(const Frame& f) {
   if (req->max_jobs == 0) return QueryJobsUnpaged(*req, finished_wanted);
   proto::QueryJobsPage page;
   page.now = clock_.NowSeconds();
-  page.state_seq = store_.LastSeq();
+  page.state_seq = view_.state_seq();
   page.next_after = req->after_job_id;
   const size_t limit = std::min(req->max_jobs, proto::kQueryPageMaxJobs);
   size_t bytes = 0, examined = 0;
@@ -143,7 +170,7 @@ Frame ControllerCore::QueryJobs(const Frame& f) {
     examined++;
     page.next_after = j.id;
     if (proto::IsFinished(j.state) && !finished_wanted) return true;
-    if (!Matches(fl, j)) return true;
+    if (!JobMatches(fl, j)) return true;
     page.jobs.push_back(ToInfo(j));
     bytes += ApproxSize(page.jobs.back());
     return true;
@@ -171,17 +198,20 @@ Frame ControllerCore::QueryJobs(const Frame& f) {
 }
 
 // A client older than paged queries: every matching job in one reply, up to a bound.
-Frame ControllerCore::QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool finished_wanted) {
+Frame Queries::QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool finished_wanted) const {
   std::vector<const Job*> selected;
-  for (const Job* j : Select(req.filter)) {
+  for (const Job* j : SelectJobs(state_, req.filter)) {
     if (proto::IsFinished(j->state) && !finished_wanted) continue;
     selected.push_back(j);
   }
   if (selected.size() > proto::kUnpagedMaxJobs) {
-    return ErrorReply(ResourceExhausted(
-        std::to_string(selected.size()) + " jobs match, more than an unpaged query may return (" +
-        std::to_string(proto::kUnpagedMaxJobs) +
-        "): use a client of this controller's version (it pages) or narrow the query"));
+    return proto::MakeStatusFrame(
+        ResourceExhausted(
+            std::to_string(selected.size()) +
+            " jobs match, more than an unpaged query may return (" +
+            std::to_string(proto::kUnpagedMaxJobs) +
+            "): use a client of this controller's version (it pages) or narrow the query"),
+        0);
   }
   proto::QueryJobsReply rep;
   rep.now = clock_.NowSeconds();
@@ -189,7 +219,47 @@ Frame ControllerCore::QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool 
   return proto::MakeFrame(rep, 0);
 }
 
-proto::NodeInfo ControllerCore::ToInfo(size_t index) const {
+Frame Queries::QuerySteps(const Frame& f) const {
+  auto req = proto::DecodeBody<proto::QueryStepsRequest>(f.body);
+  if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
+  proto::QueryStepsReply rep;
+  rep.now = clock_.NowSeconds();
+  auto add = [&](const Job& j) {
+    for (const auto& st : j.steps) {
+      proto::StepInfo i;
+      i.job_id = j.id;
+      i.step_id = st.step_id;
+      i.name = st.name;
+      i.user = j.user;
+      i.partition = j.partition;
+      i.state = st.state;
+      i.start_time = st.start_time;
+      i.end_time = st.end_time;
+      i.num_tasks = st.num_tasks;
+      std::vector<std::string> names;
+      for (const auto& n : st.layout) names.push_back(n.node);
+      i.nodelist = CompressHostlist(names);
+      i.layout = st.layout;
+      i.exit_code = WIFEXITED(st.wait_status) ? WEXITSTATUS(st.wait_status) : 0;
+      i.exit_signal = WIFSIGNALED(st.wait_status) ? WTERMSIG(st.wait_status) : 0;
+      rep.steps.push_back(std::move(i));
+    }
+  };
+  if (req->job_ids.empty()) {
+    for (const auto& [id, j] : state_.jobs()) {
+      if (j.state == JobState::kRunning) add(j);
+    }
+  } else {
+    for (uint64_t id : req->job_ids) {
+      const Job* j = state_.FindJob(id);
+      if (j == nullptr) return proto::MakeStatusFrame(NotFound("Invalid job id specified"), 0);
+      add(*j);
+    }
+  }
+  return proto::MakeFrame(rep, 0);
+}
+
+proto::NodeInfo Queries::ToInfo(size_t index) const {
   const NodeRecord& n = state_.nodes()[index];
   const NodeConfig& c = state_.NodeConf(index);
   proto::NodeInfo i;
@@ -200,7 +270,7 @@ proto::NodeInfo ControllerCore::ToInfo(size_t index) const {
   i.alloc_mem_mb = n.mem_used_mb;
   // The passive hears no node daemon: it shows what the replicated state says (admin
   // state, allocations) and takes the nodes as responding, as the active last saw them.
-  const bool responding = n.registered || !acting_;
+  const bool responding = n.registered || !view_.hears_nodes();
   if (n.admin_down) {
     i.state = proto::NodeState::kDown;
   } else if (n.jobs > 0) {
@@ -232,7 +302,7 @@ proto::NodeInfo ControllerCore::ToInfo(size_t index) const {
   return i;
 }
 
-Frame ControllerCore::QueryNodes(const Frame& f) {
+Frame Queries::QueryNodes(const Frame& f) const {
   auto req = proto::DecodeBody<proto::QueryNodesRequest>(f.body);
   if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
   proto::QueryNodesReply rep;
@@ -248,7 +318,7 @@ Frame ControllerCore::QueryNodes(const Frame& f) {
   return proto::MakeFrame(rep, 0);
 }
 
-Frame ControllerCore::QueryPartitions(const Frame& f) {
+Frame Queries::QueryPartitions(const Frame& f) const {
   auto req = proto::DecodeBody<proto::QueryPartitionsRequest>(f.body);
   if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
   proto::QueryPartitionsReply rep;
@@ -276,11 +346,11 @@ Frame ControllerCore::QueryPartitions(const Frame& f) {
   return proto::MakeFrame(rep, 0);
 }
 
-Frame ControllerCore::QueryConfig() {
+Frame Queries::QueryConfig() const {
   proto::QueryConfigReply rep;
   for (const auto& [k, v] : config_.raw) rep.lines.push_back(k + " = " + v);
   rep.lines.push_back("ConfigFile = " + config_.source_path);
-  rep.lines.push_back("ControllerEpoch = " + std::to_string(epoch()));
+  rep.lines.push_back("ControllerEpoch = " + std::to_string(view_.epoch()));
   rep.lines.push_back("NextJobId = " + std::to_string(state_.next_job_id()));
   std::sort(rep.lines.begin(), rep.lines.end());
   return proto::MakeFrame(rep, 0);

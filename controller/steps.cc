@@ -1,4 +1,6 @@
-// herd — controller core: job steps (hrun) and interactive allocations (halloc, hrun).
+// herd — the controller's job steps and interactive allocations (steps.h).
+#include "controller/steps.h"
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,7 +10,6 @@
 
 #include "common/base/hostlist.h"
 #include "common/base/log.h"
-#include "controller/core.h"
 #include "controller/sched/step_placement.h"
 
 namespace herd::ctld {
@@ -40,31 +41,13 @@ std::string RandomToken() {
 
 }  // namespace
 
-Status ControllerCore::AddStepHandlers() {
-  HERD_RETURN_IF_ERROR(
-      Handle(MsgType::kStepCreateRequest, HandlerRole::kActive, &ControllerCore::StepCreate));
-  HERD_RETURN_IF_ERROR(Handle(MsgType::kAllocationDoneRequest, HandlerRole::kActive,
-                              &ControllerCore::AllocationDone));
-  return handlers_.Add(MsgType::kQueryStepsRequest, HandlerRole::kRead,
-                       [this](const Identity&, const Frame& f) { return QuerySteps(f); });
+Status Steps::AddHandlers(HandlerTable* table) {
+  return table->AddAll(this, HandlerRole::kActive,
+                       {{MsgType::kStepCreateRequest, &Steps::StepCreate},
+                        {MsgType::kAllocationDoneRequest, &Steps::AllocationDone}});
 }
 
-void ControllerCore::FinishDeferredReplies() {
-  for (const auto& d : deferred_) {
-    if (d.reply_index >= replies_.size()) continue;
-    proto::SubmitJobReply rep;
-    rep.job_id = d.job_id;
-    if (const Job* j = state_.FindJob(d.job_id)) {
-      rep.state = j->state;
-      rep.alloc = j->alloc;
-    }
-    Frame f = proto::MakeFrame(rep, d.request_id, epoch());
-    replies_[d.reply_index].bytes = proto::EncodeFrame(f);
-  }
-  deferred_.clear();
-}
-
-const StepRecord* ControllerCore::StepOfToken(const Job& j, uint64_t token) {
+const StepRecord* Steps::StepOfToken(const Job& j, uint64_t token) {
   if (token == 0) return nullptr;
   for (const StepRecord& st : j.steps) {
     if (st.client_token == token) return &st;
@@ -73,7 +56,7 @@ const StepRecord* ControllerCore::StepOfToken(const Job& j, uint64_t token) {
 }
 
 // The answer to the StepCreateRequest that created `st`, also to that request sent again.
-Frame ControllerCore::StepReplyOf(const StepRecord& st) {
+Frame Steps::StepReplyOf(const StepRecord& st) {
   proto::StepCreateReply rep;
   rep.step_id = st.step_id;
   rep.layout = st.layout;
@@ -84,8 +67,8 @@ Frame ControllerCore::StepReplyOf(const StepRecord& st) {
 
 // What the nodes of a new step `st` of `j` get: kept with the step, so that it can be sent
 // again to a node that never confirmed it.
-std::string ControllerCore::EncodeStepLaunch(const Job& j, const proto::StepSpec& spec,
-                                             const StepRecord& st) const {
+std::string Steps::EncodeStepLaunch(const Job& j, const proto::StepSpec& spec,
+                                    const StepRecord& st) const {
   proto::LaunchStepRequest launch;
   launch.job_id = j.id;
   launch.run_seq = j.run_seq;
@@ -107,12 +90,12 @@ std::string ControllerCore::EncodeStepLaunch(const Job& j, const proto::StepSpec
   return proto::EncodeBody(launch);
 }
 
-Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
+Frame Steps::StepCreate(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::StepCreateRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
-  const Job* j = state_.FindJob(req->job_id);
+  const Job* j = p_.state.FindJob(req->job_id);
   if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
-  if (j->uid != who.uid && !IsAdmin(who.uid)) {
+  if (j->uid != who.uid && !core_.IsAdmin(who.uid)) {
     return ErrorReply(PermissionDenied("Access/permission denied"));
   }
   if (const StepRecord* same = StepOfToken(*j, req->token); same != nullptr) {
@@ -136,7 +119,7 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
                             : "bad I/O key: not " + std::to_string(kIoKeyChars) + " characters"));
   }
   if (spec.cpus_per_task == 0) return ErrorReply(InvalidArgument("Invalid cpus-per-task: 0"));
-  if (Status env = CheckEnvSize(spec.env); !env.ok()) return ErrorReply(env);
+  if (Status env = CheckEnvSize(p_.config, spec.env); !env.ok()) return ErrorReply(env);
   auto layout = PlaceStep(*j, spec);
   if (!layout.ok()) return ErrorReply(layout.error());
 
@@ -146,21 +129,21 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   e.step.name = spec.name.empty() ? spec.argv[0] : spec.name;
   e.step.layout = *layout;
   e.step.overlap = spec.overlap;
-  e.step.start_time = clock_.NowSeconds();
+  e.step.start_time = p_.clock.NowSeconds();
   for (const auto& n : *layout) e.step.num_tasks += static_cast<uint32_t>(n.tasks.size());
   e.step.client_token = req->token;
   e.step.launch_token = RandomToken();
   e.step.launch_body = EncodeStepLaunch(*j, spec, e.step);
   const uint32_t run_seq = j->run_seq;
-  Status s = Emit(e);
+  Status s = p_.journal.Emit(e);
   if (!s.ok()) return ErrorReply(s);
   std::vector<std::string> nodes;
   for (const auto& n : *layout) {
     nodes.push_back(n.node);
-    int idx = state_.NodeIndex(n.node);
+    int idx = p_.state.NodeIndex(n.node);
     if (idx >= 0) {
-      outbox_.Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, e.job_id, run_seq,
-                    e.step.launch_body);
+      p_.outbox.Queue(static_cast<size_t>(idx), MsgType::kLaunchStepRequest, e.job_id, run_seq,
+                      e.step.launch_body);
     }
   }
   HERD_LOG(Info) << "step " << e.job_id << "." << e.step.step_id << " (" << e.step.num_tasks
@@ -168,8 +151,8 @@ Frame ControllerCore::StepCreate(const Identity& who, const Frame& f) {
   return StepReplyOf(e.step);
 }
 
-Frame ControllerCore::StepNodeComplete(const proto::StepCompleteRequest& req) {
-  const Job* j = state_.FindJob(req.step.job_id);
+Frame Steps::StepNodeComplete(const proto::StepCompleteRequest& req) {
+  const Job* j = p_.state.FindJob(req.step.job_id);
   if (j == nullptr) return ErrorReply(NotFound("no such job"));
   if (j->state != JobState::kRunning || j->run_seq != req.step.run_seq) {
     return ErrorReply(FailedPrecondition("stale step completion"));
@@ -188,33 +171,33 @@ Frame ControllerCore::StepNodeComplete(const proto::StepCompleteRequest& req) {
   e.step_id = st->step_id;
   e.node = req.node;
   e.wait_status = req.step.wait_status;
-  e.time = req.end_time > 0 ? req.end_time : clock_.NowSeconds();
+  e.time = req.end_time > 0 ? req.end_time : p_.clock.NowSeconds();
   e.usage = req.usage;  // for accounting
-  return proto::MakeStatusFrame(Emit(e), 0);
+  return proto::MakeStatusFrame(p_.journal.Emit(e), 0);
 }
 
-void ControllerCore::EndInteractiveJob(const Job& job, JobState state, int32_t wait_status,
-                                       const std::string& reason, uint64_t token) {
+void Steps::EndInteractiveJob(const Job& job, JobState state, int32_t wait_status,
+                              const std::string& reason, uint64_t token) {
   const Job old = job;
   JobEnded e;
   e.job_id = job.id;
   e.state = state;
   e.wait_status = wait_status;
-  e.end_time = clock_.NowSeconds();
+  e.end_time = p_.clock.NowSeconds();
   e.reason = reason;
   e.token = token;
-  if (!Emit(e).ok()) return;
-  outbox_.DropFor(old.id);
-  TerminateOnNodes(old, "");  // whatever still runs in the allocation
-  need_schedule_ = true;
+  if (!p_.journal.Emit(e).ok()) return;
+  p_.outbox.DropFor(old.id);
+  hooks_.terminate(old);  // whatever still runs in the allocation
+  core_.RequestSchedule();
 }
 
-Frame ControllerCore::AllocationDone(const Identity& who, const Frame& f) {
+Frame Steps::AllocationDone(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::AllocationDoneRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
-  const Job* j = state_.FindJob(req->job_id);
+  const Job* j = p_.state.FindJob(req->job_id);
   if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
-  if (j->uid != who.uid && !IsAdmin(who.uid)) {
+  if (j->uid != who.uid && !core_.IsAdmin(who.uid)) {
     return ErrorReply(PermissionDenied("Access/permission denied"));
   }
   if (!j->spec.interactive) return ErrorReply(FailedPrecondition("not an interactive allocation"));
@@ -229,44 +212,58 @@ Frame ControllerCore::AllocationDone(const Identity& who, const Frame& f) {
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
 
-Frame ControllerCore::QuerySteps(const Frame& f) {
-  auto req = proto::DecodeBody<proto::QueryStepsRequest>(f.body);
-  if (!req.ok()) return ErrorReply(req.error());
-  proto::QueryStepsReply rep;
-  rep.now = clock_.NowSeconds();
-  auto add = [&](const Job& j) {
-    for (const auto& st : j.steps) {
-      proto::StepInfo i;
-      i.job_id = j.id;
-      i.step_id = st.step_id;
-      i.name = st.name;
-      i.user = j.user;
-      i.partition = j.partition;
-      i.state = st.state;
-      i.start_time = st.start_time;
-      i.end_time = st.end_time;
-      i.num_tasks = st.num_tasks;
-      std::vector<std::string> names;
-      for (const auto& n : st.layout) names.push_back(n.node);
-      i.nodelist = CompressHostlist(names);
-      i.layout = st.layout;
-      i.exit_code = WIFEXITED(st.wait_status) ? WEXITSTATUS(st.wait_status) : 0;
-      i.exit_signal = WIFSIGNALED(st.wait_status) ? WTERMSIG(st.wait_status) : 0;
-      rep.steps.push_back(std::move(i));
-    }
-  };
-  if (req->job_ids.empty()) {
-    for (const auto& [id, j] : state_.jobs()) {
-      if (j.state == JobState::kRunning) add(j);
-    }
-  } else {
-    for (uint64_t id : req->job_ids) {
-      const Job* j = state_.FindJob(id);
-      if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
-      add(*j);
+void Steps::ResendStepLaunches(size_t node,
+                               const std::set<std::pair<uint64_t, uint32_t>>& reported) {
+  const std::string& name = p_.state.NodeConf(node).name;
+  for (const auto& [id, j] : p_.state.jobs()) {
+    if (j.state != JobState::kRunning) continue;
+    for (const StepRecord& st : j.steps) {
+      if (st.state != JobState::kRunning || st.launch_body.empty() ||
+          reported.count({id, st.step_id}) != 0) {
+        continue;
+      }
+      bool here = std::any_of(st.layout.begin(), st.layout.end(),
+                              [&](const proto::StepNode& sn) { return sn.node == name; });
+      bool done =
+          std::find(st.nodes_done.begin(), st.nodes_done.end(), name) != st.nodes_done.end();
+      bool confirmed =
+          std::find(st.confirmed.begin(), st.confirmed.end(), name) != st.confirmed.end();
+      if (!here || done || confirmed) continue;
+      bool queued = p_.outbox.FindIf([&](const NodeMessage& o) {
+        return o.node == node && o.type == MsgType::kLaunchStepRequest && o.body == st.launch_body;
+      }) != nullptr;
+      if (queued) continue;
+      HERD_LOG(Info) << "step " << id << "." << st.step_id << " was never confirmed by " << name
+                     << ": sending its launch again";
+      p_.outbox.Queue(node, MsgType::kLaunchStepRequest, id, j.run_seq, st.launch_body);
     }
   }
-  return proto::MakeFrame(rep, 0);
+}
+
+void Steps::ReconcileStep(const std::string& node, const proto::StepRef& st,
+                          proto::RegisterNodeReply* rep) {
+  const Job* j = p_.state.FindJob(st.job_id);
+  const StepRecord* rec = j != nullptr ? j->FindStep(st.step_id) : nullptr;
+  bool current = rec != nullptr && j->state == JobState::kRunning && j->run_seq == st.run_seq &&
+                 rec->state == JobState::kRunning &&
+                 std::any_of(rec->layout.begin(), rec->layout.end(),
+                             [&](const proto::StepNode& sn) { return sn.node == node; });
+  if (st.finished) {
+    if (current) {
+      proto::StepCompleteRequest done;
+      done.node = node;
+      done.step = st;
+      (void)StepNodeComplete(done);
+    }
+    rep->acked.push_back(st);
+  } else if (!current) {
+    HERD_LOG(Info) << "node " << node << " runs unknown step " << st.job_id << "." << st.step_id
+                   << ": it will be killed";
+    rep->kill.push_back(st);
+    if (NodeRecord* nr = p_.state.FindNode(node)) {
+      nr->pending_kills[{st.job_id, st.run_seq}] = hooks_.kill_deadline();
+    }
+  }
 }
 
 }  // namespace herd::ctld

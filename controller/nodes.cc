@@ -1,36 +1,47 @@
-// herd — controller core: node registration, heartbeats, node health, admin updates of
-// nodes and partitions, and the answers nodes give to launch/signal/terminate.
+// herd — the controller's nodes (nodes.h).
+#include "controller/nodes.h"
+
 #include <algorithm>
 
 #include "common/base/log.h"
 #include "common/base/strings.h"
-#include "controller/core.h"
 
 namespace herd::ctld {
 
 using proto::Frame;
 using proto::MsgType;
 
-Status ControllerCore::AddNodeHandlers() {
-  HERD_RETURN_IF_ERROR(
-      Handle(MsgType::kRegisterNodeRequest, HandlerRole::kActive, &ControllerCore::Register));
-  HERD_RETURN_IF_ERROR(
-      Handle(MsgType::kHeartbeatRequest, HandlerRole::kActive, &ControllerCore::Heartbeat));
-  HERD_RETURN_IF_ERROR(
-      Handle(MsgType::kUpdateNodeRequest, HandlerRole::kActive, &ControllerCore::UpdateNode));
-  return Handle(MsgType::kUpdatePartitionRequest, HandlerRole::kActive,
-                &ControllerCore::UpdatePartition);
+Status Nodes::AddHandlers(HandlerTable* table) {
+  return table->AddAll(this, HandlerRole::kActive,
+                       {{MsgType::kRegisterNodeRequest, &Nodes::Register},
+                        {MsgType::kHeartbeatRequest, &Nodes::Heartbeat},
+                        {MsgType::kUpdateNodeRequest, &Nodes::UpdateNode},
+                        {MsgType::kUpdatePartitionRequest, &Nodes::UpdatePartition}});
 }
 
-Frame ControllerCore::Register(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons register"));
+void Nodes::RestartLiveness(bool must_register) {
+  const int64_t now = p_.clock.MonotonicMs();
+  for (auto& n : p_.state.nodes()) {
+    // A node's lease may have been renewed up to now by this controller's former self
+    // or the former active.
+    n.last_heard_ms = n.contact_ms = now;
+    if (!must_register) continue;
+    n.registered = false;
+    n.must_register_ms = -1;
+    n.jobs_lost_at_ms = 0;
+  }
+  if (must_register) RebuildKillWaits();
+}
+
+Frame Nodes::Register(const Identity& who, const Frame& f) {
+  if (!core_.IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons register"));
   auto req = proto::DecodeBody<proto::RegisterNodeRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
-  int idx = state_.NodeIndex(req->name);
+  int idx = p_.state.NodeIndex(req->name);
   if (idx < 0) return ErrorReply(NotFound("node " + req->name + " is not in the configuration"));
   const size_t index = static_cast<size_t>(idx);
-  NodeRecord& n = state_.nodes()[index];
-  const NodeConfig& nc = state_.NodeConf(index);
+  NodeRecord& n = p_.state.nodes()[index];
+  const NodeConfig& nc = p_.state.NodeConf(index);
   if (FencedNode(n, f.epoch)) {
     // It would refuse the answer: registering it would count a node as usable that
     // takes no order from this controller.
@@ -39,10 +50,10 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
     return ErrorReply(FailedPrecondition(NodeDownReason(n)));
   }
   n.registered = true;
-  n.last_heard_ms = n.contact_ms = clock_.MonotonicMs();
+  n.last_heard_ms = n.contact_ms = p_.clock.MonotonicMs();
   n.must_register_ms = -1;
   n.jobs_lost_at_ms = 0;  // back before its jobs were taken for gone: it reports them
-  n.last_heartbeat = clock_.NowSeconds();
+  n.last_heartbeat = p_.clock.NowSeconds();
   n.boot_time = req->boot_time;
   n.hw = req->hw;
   n.version = req->version;
@@ -60,13 +71,14 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
                   true,
                   low + " (found " + std::to_string(req->hw.cpus) + " cpus, " +
                       std::to_string(req->hw.memory_mb) + " MB)",
-                  clock_.NowSeconds(),
+                  p_.clock.NowSeconds(),
                   0};
-    (void)Emit(e);
+    (void)p_.journal.Emit(e);
   }
-  if (n.admin_down && n.down_not_responding && config_.return_to_service >= 1) {
-    NodeUpdated e{n.name, false, false, n.drain, n.drain ? n.reason : "", clock_.NowSeconds(), 0};
-    (void)Emit(e);
+  if (n.admin_down && n.down_not_responding && p_.config.return_to_service >= 1) {
+    NodeUpdated e{n.name, false, false, n.drain, n.drain ? n.reason : "", p_.clock.NowSeconds(),
+                  0};
+    (void)p_.journal.Emit(e);
     HERD_LOG(Info) << "node " << n.name << " returned to service";
   }
 
@@ -80,36 +92,36 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
   for (const auto& st : req->steps) {
     if (st.step_id != proto::kBatchStep) {
       reported_steps.insert({st.job_id, st.step_id});
-      ReconcileStep(n.name, st, &rep);
+      hooks_.reconcile_step(n.name, st, &rep);
       continue;
     }
-    const Job* j = state_.FindJob(st.job_id);
+    const Job* j = p_.state.FindJob(st.job_id);
     bool current = j != nullptr && j->state == JobState::kRunning && j->run_seq == st.run_seq &&
                    std::any_of(j->alloc.begin(), j->alloc.end(),
                                [&](const NodeAlloc& a) { return a.node == n.name; });
     if (st.finished) {
       if (current && j->alloc.front().node == n.name) {
-        (void)EndRunningJob(*j, st.wait_status, 0, "");
+        (void)hooks_.end_job(*j, st.wait_status, "");
       }
       rep.acked.push_back(st);
     } else if (current) {
       reported.insert(st.job_id);
       if (!j->launch_confirmed && j->alloc.front().node == n.name) {
-        (void)Emit(LaunchConfirmed{j->id, j->run_seq, proto::kBatchStep, n.name});
+        (void)p_.journal.Emit(LaunchConfirmed{j->id, j->run_seq, proto::kBatchStep, n.name});
       }
     } else {
       HERD_LOG(Info) << "node " << n.name << " runs unknown step of job " << st.job_id << "."
                      << st.run_seq << ": it will be killed";
       rep.kill.push_back(st);
       n.pending_kills[{st.job_id, st.run_seq}] = KillDeadline();
-      if (j != nullptr && j->state == JobState::kPending) state_.SetAwaitingKill(j->id, true);
+      if (j != nullptr && j->state == JobState::kPending) p_.state.SetAwaitingKill(j->id, true);
     }
   }
   ReconcileBatchLaunches(index, reported);
-  ResendStepLaunches(index, reported_steps);
+  hooks_.resend_steps(index, reported_steps);
   // Messages waiting for this node go now.
-  outbox_.SendNowTo(index);
-  need_schedule_ = true;
+  p_.outbox.SendNowTo(index);
+  core_.RequestSchedule();
   return proto::MakeFrame(rep, 0);
 }
 
@@ -119,10 +131,10 @@ Frame ControllerCore::Register(const Identity& who, const Frame& f) {
 // JobRequeue=0) only when this controller knows it never went out: once sent, it may have
 // run on the node before the node lost it. (An allocation of halloc or hrun has no batch
 // step: only its job steps run on nodes.)
-void ControllerCore::ReconcileBatchLaunches(size_t node, const std::set<uint64_t>& reported) {
-  const std::string& name = state_.NodeConf(node).name;
+void Nodes::ReconcileBatchLaunches(size_t node, const std::set<uint64_t>& reported) {
+  const std::string& name = p_.state.NodeConf(node).name;
   std::vector<uint64_t> lost, maybe_ran;
-  for (const auto& [id, j] : state_.jobs()) {
+  for (const auto& [id, j] : p_.state.jobs()) {
     if (j.state != JobState::kRunning || j.spec.interactive || j.alloc.empty() ||
         j.alloc.front().node != name)
       continue;
@@ -132,20 +144,20 @@ void ControllerCore::ReconcileBatchLaunches(size_t node, const std::set<uint64_t
       continue;
     }
     const uint64_t job_id = id;  // a structured binding cannot be captured in C++17
-    const NodeMessage* queued = outbox_.FindIf([&](const NodeMessage& o) {
+    const NodeMessage* queued = p_.outbox.FindIf([&](const NodeMessage& o) {
       return o.job_id == job_id && o.type == MsgType::kLaunchBatchRequest;
     });
     if (queued != nullptr && queued->attempts == 0) continue;  // never sent
-    if (!(config_.job_requeue && j.spec.requeue)) {
+    if (!(p_.config.job_requeue && j.spec.requeue)) {
       maybe_ran.push_back(id);
     } else if (queued == nullptr) {
-      SendLaunch(j);  // never confirmed: (re)send; the node launches once
+      hooks_.send_launch(j);  // never confirmed: (re)send; the node launches once
     }
   }
   for (uint64_t id : lost) {
     HERD_LOG(Warning) << "job " << id << " is no longer running on " << name;
-    const Job* j = state_.FindJob(id);
-    (void)EndRunningJob(*j, 0, 0, "batch step lost on " + name);
+    const Job* j = p_.state.FindJob(id);
+    (void)hooks_.end_job(*j, 0, "batch step lost on " + name);
   }
   for (uint64_t id : maybe_ran) {
     HERD_LOG(Warning) << "job " << id << ": " << name
@@ -154,71 +166,18 @@ void ControllerCore::ReconcileBatchLaunches(size_t node, const std::set<uint64_t
     JobKillIntent k;
     k.job_id = id;
     k.intent = KillIntent::kNodeFail;
-    (void)Emit(k);
-    (void)EndRunningJob(*state_.FindJob(id), 0, 0,
-                        "launch on " + name + " unconfirmed and lost: may have run, not requeued");
+    (void)p_.journal.Emit(k);
+    (void)hooks_.end_job(*p_.state.FindJob(id), 0,
+                         "launch on " + name + " unconfirmed and lost: may have run, not requeued");
   }
 }
 
-void ControllerCore::ResendStepLaunches(size_t node,
-                                        const std::set<std::pair<uint64_t, uint32_t>>& reported) {
-  const std::string& name = state_.NodeConf(node).name;
-  for (const auto& [id, j] : state_.jobs()) {
-    if (j.state != JobState::kRunning) continue;
-    for (const StepRecord& st : j.steps) {
-      if (st.state != JobState::kRunning || st.launch_body.empty() ||
-          reported.count({id, st.step_id}) != 0) {
-        continue;
-      }
-      bool here = std::any_of(st.layout.begin(), st.layout.end(),
-                              [&](const proto::StepNode& sn) { return sn.node == name; });
-      bool done =
-          std::find(st.nodes_done.begin(), st.nodes_done.end(), name) != st.nodes_done.end();
-      bool confirmed =
-          std::find(st.confirmed.begin(), st.confirmed.end(), name) != st.confirmed.end();
-      if (!here || done || confirmed) continue;
-      bool queued = outbox_.FindIf([&](const NodeMessage& o) {
-        return o.node == node && o.type == MsgType::kLaunchStepRequest && o.body == st.launch_body;
-      }) != nullptr;
-      if (queued) continue;
-      HERD_LOG(Info) << "step " << id << "." << st.step_id << " was never confirmed by " << name
-                     << ": sending its launch again";
-      outbox_.Queue(node, MsgType::kLaunchStepRequest, id, j.run_seq, st.launch_body);
-    }
-  }
-}
-
-void ControllerCore::ReconcileStep(const std::string& node, const proto::StepRef& st,
-                                   proto::RegisterNodeReply* rep) {
-  const Job* j = state_.FindJob(st.job_id);
-  const StepRecord* rec = j != nullptr ? j->FindStep(st.step_id) : nullptr;
-  bool current = rec != nullptr && j->state == JobState::kRunning && j->run_seq == st.run_seq &&
-                 rec->state == JobState::kRunning &&
-                 std::any_of(rec->layout.begin(), rec->layout.end(),
-                             [&](const proto::StepNode& sn) { return sn.node == node; });
-  if (st.finished) {
-    if (current) {
-      proto::StepCompleteRequest done;
-      done.node = node;
-      done.step = st;
-      (void)StepNodeComplete(done);
-    }
-    rep->acked.push_back(st);
-  } else if (!current) {
-    HERD_LOG(Info) << "node " << node << " runs unknown step " << st.job_id << "." << st.step_id
-                   << ": it will be killed";
-    rep->kill.push_back(st);
-    if (NodeRecord* nr = state_.FindNode(node)) {
-      nr->pending_kills[{st.job_id, st.run_seq}] = KillDeadline();
-    }
-  }
-}
-
-Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("only node daemons send heartbeats"));
+Frame Nodes::Heartbeat(const Identity& who, const Frame& f) {
+  if (!core_.IsAdmin(who.uid))
+    return ErrorReply(PermissionDenied("only node daemons send heartbeats"));
   auto req = proto::DecodeBody<proto::HeartbeatRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
-  NodeRecord* n = state_.FindNode(req->name);
+  NodeRecord* n = p_.state.FindNode(req->name);
   if (n == nullptr)
     return ErrorReply(NotFound("node " + req->name + " is not in the configuration"));
   if (FencedNode(*n, f.epoch)) {
@@ -230,8 +189,8 @@ Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
     NoteUnregisteredLife(*n);
     return ErrorReply(NotFound("node " + req->name + " must register"));
   }
-  n->last_heard_ms = n->contact_ms = clock_.MonotonicMs();
-  n->last_heartbeat = clock_.NowSeconds();
+  n->last_heard_ms = n->contact_ms = p_.clock.MonotonicMs();
+  n->last_heartbeat = p_.clock.NowSeconds();
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
 
@@ -241,26 +200,26 @@ Frame ControllerCore::Heartbeat(const Identity& who, const Frame& f) {
 // NodeTimeout from its first refusal; any other keeps counting as alive only while its
 // lease may run (NodeLease since the last accepted contact): it registers as soon as an
 // answer reaches it, which the output held during a takeover may delay for a while.
-void ControllerCore::NoteUnregisteredLife(NodeRecord& n) {
-  const int64_t now = clock_.MonotonicMs();
+void Nodes::NoteUnregisteredLife(NodeRecord& n) {
+  const int64_t now = p_.clock.MonotonicMs();
   if (n.must_register_ms < 0) n.must_register_ms = now;
   const bool alive = n.fenced_epoch != 0
-                         ? now - n.must_register_ms <= int64_t{config_.node_timeout_s} * 1000
-                         : now - n.contact_ms <= config_.NodeLeaseS() * 1000;
+                         ? now - n.must_register_ms <= int64_t{p_.config.node_timeout_s} * 1000
+                         : now - n.contact_ms <= p_.config.NodeLeaseS() * 1000;
   if (alive) {
     n.last_heard_ms = now;
-    n.last_heartbeat = clock_.NowSeconds();
+    n.last_heartbeat = p_.clock.NowSeconds();
   }
 }
 
-bool ControllerCore::FencedNode(NodeRecord& n, uint64_t seen) {
-  if (seen <= epoch()) {
+bool Nodes::FencedNode(NodeRecord& n, uint64_t seen) {
+  if (seen <= core_.epoch()) {
     n.fenced_epoch = 0;
     return false;
   }
   if (n.fenced_epoch != seen) {
     HERD_LOG(Error) << "node " << n.name << " refuses this controller: it has seen controller "
-                    << "epoch " << seen << ", this controller is at " << epoch()
+                    << "epoch " << seen << ", this controller is at " << core_.epoch()
                     << " (state lost, or a forged answer); to take it back, restart herdctld "
                     << "with --min-epoch " << seen;
   }
@@ -268,37 +227,37 @@ bool ControllerCore::FencedNode(NodeRecord& n, uint64_t seen) {
   return true;
 }
 
-std::string ControllerCore::NodeDownReason(const NodeRecord& n) const {
+std::string Nodes::NodeDownReason(const NodeRecord& n) const {
   if (n.fenced_epoch != 0) {
     return "Fenced: node has seen controller epoch " + std::to_string(n.fenced_epoch) +
-           " above this controller's " + std::to_string(epoch()) + " (herdctld --min-epoch " +
+           " above this controller's " + std::to_string(core_.epoch()) + " (herdctld --min-epoch " +
            std::to_string(n.fenced_epoch) + ")";
   }
   if (n.must_register_ms >= 0) return "Not responding: heartbeats but does not register";
   return "Not responding";
 }
 
-bool ControllerCore::KillConfirmed(NodeRecord& n, uint64_t job_id, uint32_t run_seq) {
+bool Nodes::KillConfirmed(NodeRecord& n, uint64_t job_id, uint32_t run_seq) {
   if (n.pending_kills.erase({job_id, run_seq}) == 0) return false;
   // The job may wait for more than one node (a requeue after a node failure terminates
   // the old run everywhere): it waits until the last one has confirmed.
-  for (const NodeRecord& other : state_.nodes()) {
+  for (const NodeRecord& other : p_.state.nodes()) {
     for (const auto& [run, deadline] : other.pending_kills) {
       if (run.first == job_id) return true;
     }
   }
-  state_.SetAwaitingKill(job_id, false);
+  p_.state.SetAwaitingKill(job_id, false);
   return true;
 }
 
-void ControllerCore::RebuildKillWaits() {
-  for (auto& n : state_.nodes()) n.pending_kills.clear();
-  for (const auto& [id, j] : state_.jobs()) {
+void Nodes::RebuildKillWaits() {
+  for (auto& n : p_.state.nodes()) n.pending_kills.clear();
+  for (const auto& [id, j] : p_.state.jobs()) {
     if (j.state != JobState::kPending || j.kill_wait_node.empty()) continue;
-    NodeRecord* n = state_.FindNode(j.kill_wait_node);
+    NodeRecord* n = p_.state.FindNode(j.kill_wait_node);
     if (n == nullptr) continue;
     n->pending_kills[{id, j.kill_wait_run}] = KillDeadline();
-    state_.SetAwaitingKill(id, true);
+    p_.state.SetAwaitingKill(id, true);
     HERD_LOG(Info) << "job " << id << " waits until " << n->name << " confirms run "
                    << j.kill_wait_run << " is gone";
   }
@@ -306,14 +265,14 @@ void ControllerCore::RebuildKillWaits() {
 
 // A node that does not confirm is waited for until its lease has surely run out (it then
 // stopped the run itself), and at least KillWait + 60 s.
-int64_t ControllerCore::KillDeadline() const {
-  return clock_.MonotonicMs() +
-         std::max<int64_t>((int64_t{config_.kill_wait_s} + 60) * 1000, config_.LostNodeDelayMs());
+int64_t Nodes::KillDeadline() const {
+  return p_.clock.MonotonicMs() + std::max<int64_t>((int64_t{p_.config.kill_wait_s} + 60) * 1000,
+                                                    p_.config.LostNodeDelayMs());
 }
 
-void ControllerCore::CheckNodeTimeouts() {
-  int64_t now = clock_.MonotonicMs();
-  for (auto& n : state_.nodes()) {
+void Nodes::CheckTimeouts() {
+  int64_t now = p_.clock.MonotonicMs();
+  for (auto& n : p_.state.nodes()) {
     for (auto it = n.pending_kills.begin(); it != n.pending_kills.end();) {
       if (it->second > now) {
         ++it;
@@ -324,16 +283,16 @@ void ControllerCore::CheckNodeTimeouts() {
       const auto run = it->first;
       ++it;
       (void)KillConfirmed(n, run.first, run.second);
-      need_schedule_ = true;
+      core_.RequestSchedule();
     }
   }
-  const int64_t limit = int64_t{config_.node_timeout_s} * 1000;
-  for (size_t i = 0; i < state_.nodes().size(); ++i) {
-    NodeRecord& n = state_.nodes()[i];
+  const int64_t limit = int64_t{p_.config.node_timeout_s} * 1000;
+  for (size_t i = 0; i < p_.state.nodes().size(); ++i) {
+    NodeRecord& n = p_.state.nodes()[i];
     if (n.jobs_lost_at_ms != 0 && now >= n.jobs_lost_at_ms) {
       // Its lease has surely run out: the node has stopped their runs itself.
       n.jobs_lost_at_ms = 0;
-      if (n.jobs > 0) FailJobsOnNode(n.name, "NodeFail: " + n.name + " not responding");
+      if (n.jobs > 0) hooks_.fail_jobs(n.name, "NodeFail: " + n.name + " not responding", false);
     }
     if (now - n.last_heard_ms <= limit) continue;
     const bool has_jobs = n.jobs > 0;
@@ -345,12 +304,12 @@ void ControllerCore::CheckNodeTimeouts() {
     }
     n.registered = false;
     if (!n.admin_down || (n.down_not_responding && n.reason != why)) {
-      NodeUpdated e{n.name, true, true, n.drain, why, clock_.NowSeconds(), 0};
-      (void)Emit(e);
+      NodeUpdated e{n.name, true, true, n.drain, why, p_.clock.NowSeconds(), 0};
+      (void)p_.journal.Emit(e);
     }
     if (has_jobs && n.jobs_lost_at_ms == 0) {
       // Requeued (or ended) only once the node's lease has surely run out (doc/ha.md).
-      n.jobs_lost_at_ms = std::max(now, n.contact_ms + config_.LostNodeDelayMs());
+      n.jobs_lost_at_ms = std::max(now, n.contact_ms + p_.config.LostNodeDelayMs());
       HERD_LOG(Warning) << "the jobs on " << n.name << " are taken for gone in "
                         << (n.jobs_lost_at_ms - now) / 1000 << " s (NodeLease + KillWait + "
                         << ClusterConfig::kLostNodeMarginS << " s after the last contact)";
@@ -359,8 +318,8 @@ void ControllerCore::CheckNodeTimeouts() {
   }
 }
 
-Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("Access/permission denied"));
+Frame Nodes::UpdateNode(const Identity& who, const Frame& f) {
+  if (!core_.IsAdmin(who.uid)) return ErrorReply(PermissionDenied("Access/permission denied"));
   auto req = proto::DecodeBody<proto::UpdateNodeRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
   if (req->names.empty()) return ErrorReply(InvalidArgument("no node given"));
@@ -374,13 +333,13 @@ Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
         "You must specify a reason when DOWNING or DRAINING a node. Request denied"));
   }
   for (const auto& name : req->names) {
-    if (state_.FindNode(name) == nullptr)
+    if (p_.state.FindNode(name) == nullptr)
       return ErrorReply(NotFound("Invalid node name specified: " + name));
   }
   for (const auto& name : req->names) {
-    const NodeRecord* n = state_.FindNode(name);
-    NodeUpdated e{name,      n->admin_down,       n->down_not_responding, n->drain,
-                  n->reason, clock_.NowSeconds(), n->reason_uid};
+    const NodeRecord* n = p_.state.FindNode(name);
+    NodeUpdated e{name,     n->admin_down, n->down_not_responding,
+                  n->drain, n->reason,     p_.clock.NowSeconds(), n->reason_uid};
     if (state == "DRAIN") {
       e.drain = true;
     } else if (state == "DOWN") {
@@ -395,21 +354,21 @@ Frame ControllerCore::UpdateNode(const Identity& who, const Frame& f) {
     if (e.reason != n->reason || e.drain != n->drain || e.down != n->admin_down) {
       e.reason_uid = who.uid;  // who changed it (sacctmgr show event's User)
     }
-    Status s = Emit(e);
+    Status s = p_.journal.Emit(e);
     if (!s.ok()) return ErrorReply(s);
     HERD_LOG(Info) << "node " << name << " updated: state=" << (state.empty() ? "-" : state)
                    << " reason=" << e.reason;
-    if (state == "DOWN") FailJobsOnNode(name, "NodeDown: " + req->reason, /*node_alive=*/true);
+    if (state == "DOWN") hooks_.fail_jobs(name, "NodeDown: " + req->reason, /*node_alive=*/true);
   }
-  need_schedule_ = true;
+  core_.RequestSchedule();
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
 
-Frame ControllerCore::UpdatePartition(const Identity& who, const Frame& f) {
-  if (!IsAdmin(who.uid)) return ErrorReply(PermissionDenied("Access/permission denied"));
+Frame Nodes::UpdatePartition(const Identity& who, const Frame& f) {
+  if (!core_.IsAdmin(who.uid)) return ErrorReply(PermissionDenied("Access/permission denied"));
   auto req = proto::DecodeBody<proto::UpdatePartitionRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
-  if (state_.PartitionState(req->name).empty()) {
+  if (p_.state.PartitionState(req->name).empty()) {
     return ErrorReply(NotFound("Invalid partition name specified: " + req->name));
   }
   std::string st = ToUpper(req->state);
@@ -417,50 +376,74 @@ Frame ControllerCore::UpdatePartition(const Identity& who, const Frame& f) {
     return ErrorReply(InvalidArgument("Invalid partition state: " + req->state));
   }
   PartitionUpdated e{req->name, st};
-  Status s = Emit(e);
+  Status s = p_.journal.Emit(e);
   if (!s.ok()) return ErrorReply(s);
   HERD_LOG(Info) << "partition " << req->name << " set " << st;
-  need_schedule_ = true;
+  core_.RequestSchedule();
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
 
-void ControllerCore::OnNodeAnswer(const NodeMessage& out, const Status& st) {
-  const std::string& node = state_.NodeConf(out.node).name;
+void Nodes::OnAnswer(const NodeMessage& out, const Status& st) {
+  const std::string& node = p_.state.NodeConf(out.node).name;
   if (out.type == MsgType::kLaunchBatchRequest) {
-    const Job* j = state_.FindJob(out.job_id);
+    const Job* j = p_.state.FindJob(out.job_id);
     if (j == nullptr || j->state != JobState::kRunning || j->run_seq != out.run_seq) return;
     if (st.ok()) {
       if (!j->launch_confirmed) {
-        (void)Emit(LaunchConfirmed{out.job_id, out.run_seq, proto::kBatchStep, node});
+        (void)p_.journal.Emit(LaunchConfirmed{out.job_id, out.run_seq, proto::kBatchStep, node});
       }
       return;
     }
     HERD_LOG(Error) << "launch of job " << out.job_id << " on " << node
                     << " failed: " << st.message();
-    (void)EndRunningJob(*j, 1 << 8, 0, "launch failed on " + node + ": " + st.message());
+    (void)hooks_.end_job(*j, 1 << 8, "launch failed on " + node + ": " + st.message());
     return;
   }
   if (out.type == MsgType::kLaunchStepRequest && st.ok()) {
     auto launch = proto::DecodeBody<proto::LaunchStepRequest>(out.body);
-    const Job* j = state_.FindJob(out.job_id);
+    const Job* j = p_.state.FindJob(out.job_id);
     const StepRecord* step =
         launch.ok() && j != nullptr && j->state == JobState::kRunning && j->run_seq == out.run_seq
             ? j->FindStep(launch->step_id)
             : nullptr;
     if (step != nullptr && step->state == JobState::kRunning &&
         std::find(step->confirmed.begin(), step->confirmed.end(), node) == step->confirmed.end()) {
-      (void)Emit(LaunchConfirmed{out.job_id, out.run_seq, launch->step_id, node});
+      (void)p_.journal.Emit(LaunchConfirmed{out.job_id, out.run_seq, launch->step_id, node});
     }
     return;
   }
   if (out.type == MsgType::kTerminateJobRequest && st.code() == Code::kNotFound) {
     // Nothing of that run is left on the node.
-    NodeRecord& n = state_.nodes()[out.node];
-    if (KillConfirmed(n, out.job_id, out.run_seq)) need_schedule_ = true;
+    NodeRecord& n = p_.state.nodes()[out.node];
+    if (KillConfirmed(n, out.job_id, out.run_seq)) core_.RequestSchedule();
   }
   if (!st.ok() && st.code() != Code::kNotFound) {
     HERD_LOG(Warning) << proto::MsgTypeName(out.type) << " for job " << out.job_id << " on " << node
                       << " failed: " << st.message();
+  }
+}
+
+// A node whose site program (Prolog, Epilog, HealthCheckProgram) failed is drained with
+// the reason, as `hcontrol update node=... state=drain reason=...` would.
+void Nodes::DrainForNode(const std::string& node, const std::string& reason) {
+  const NodeRecord* n = p_.state.FindNode(node);
+  if (n == nullptr || (n->drain && n->reason == reason)) return;  // a resent report
+  NodeUpdated e{node, n->admin_down, n->down_not_responding, true, reason, p_.clock.NowSeconds(), 0};
+  Status s = p_.journal.Emit(e);
+  HERD_LOG(Warning) << "node " << node << " drained: " << reason
+                    << (s.ok() ? "" : " (not recorded: " + s.ToString() + ")");
+  core_.RequestSchedule();
+}
+
+bool Nodes::KillConfirmed(const std::string& node, uint64_t job_id, uint32_t run_seq) {
+  NodeRecord* n = p_.state.FindNode(node);
+  return n != nullptr && KillConfirmed(*n, job_id, run_seq);
+}
+
+void Nodes::AwaitKill(const std::string& node, uint64_t job_id, uint32_t run_seq) {
+  if (NodeRecord* n = p_.state.FindNode(node)) {
+    n->pending_kills[{job_id, run_seq}] = KillDeadline();
+    p_.state.SetAwaitingKill(job_id, true);
   }
 }
 
