@@ -380,8 +380,10 @@ Status ClusterState::Apply(const AcctStored& e) {
     NodeRecord* n = FindNode(node);
     if (n == nullptr) continue;
     auto& p = n->acct_pending;
-    p.erase(std::remove_if(p.begin(), p.end(), [&](const NodeChange& c) { return c.seq <= seq; }),
-            p.end());
+    const uint64_t upto = seq;  // C++17 lambdas cannot capture a structured binding
+    p.erase(
+        std::remove_if(p.begin(), p.end(), [upto](const NodeChange& c) { return c.seq <= upto; }),
+        p.end());
   }
   return Status::Ok();
 }
