@@ -58,9 +58,7 @@ std::string HookFirstLine(const std::string& output_file) {
   return out;
 }
 
-Result<HookRun> RunHook(const std::string& program, const std::vector<std::string>& env,
-                        const std::string& output_file, uint32_t timeout_s) {
-  HERD_ASSIGN_OR_RETURN(pid_t pid, StartHook(program, env, output_file));
+HookRun WaitHook(pid_t pid, uint32_t timeout_s) {
   HookRun run;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   auto wait = std::chrono::milliseconds(1);
@@ -75,6 +73,13 @@ Result<HookRun> RunHook(const std::string& program, const std::vector<std::strin
     std::this_thread::sleep_for(wait);
     wait = std::min(wait * 2, std::chrono::milliseconds(50));
   }
+  return run;
+}
+
+Result<HookRun> RunHook(const std::string& program, const std::vector<std::string>& env,
+                        const std::string& output_file, uint32_t timeout_s) {
+  HERD_ASSIGN_OR_RETURN(pid_t pid, StartHook(program, env, output_file));
+  HookRun run = WaitHook(pid, timeout_s);
   run.first_line = HookFirstLine(output_file);
   (void)::unlink(output_file.c_str());
   return run;

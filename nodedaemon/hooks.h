@@ -29,6 +29,10 @@ Result<pid_t> StartHook(const std::string& program, const std::vector<std::strin
 // The first line of what a hook wrote (at most 200 bytes, control characters dropped).
 std::string HookFirstLine(const std::string& output_file);
 
+// Waits for the hook `pid` (a session leader); after `timeout_s` (0: no limit) its session
+// is killed and the run counts as timed out.
+HookRun WaitHook(pid_t pid, uint32_t timeout_s);
+
 // Starts it and waits for it; after `timeout_s` (0: no limit) its session is killed. The
 // output file is removed afterwards.
 Result<HookRun> RunHook(const std::string& program, const std::vector<std::string>& env,

@@ -66,6 +66,8 @@ struct CgroupConfig {
 struct HookConfig {
   std::string prolog;                    // Prolog: absolute path, run before a batch script
   std::string epilog;                    // Epilog: run after the job's processes are gone
+  std::string task_prolog;               // TaskProlog: as the user before each task's exec
+  std::string task_epilog;               // TaskEpilog: as the user after each task ended
   uint32_t prolog_epilog_timeout_s = 0;  // PrologEpilogTimeout; 0 = no limit
   std::string health_check_program;      // HealthCheckProgram
   uint32_t health_check_interval_s = 0;  // HealthCheckInterval; 0 = never

@@ -69,6 +69,8 @@ Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std:
   HookConfig& h = config->hooks;
   for (auto [name, field] :
        {std::pair{"Prolog", &HookConfig::prolog}, std::pair{"Epilog", &HookConfig::epilog},
+        std::pair{"TaskProlog", &HookConfig::task_prolog},
+        std::pair{"TaskEpilog", &HookConfig::task_epilog},
         std::pair{"HealthCheckProgram", &HookConfig::health_check_program},
         std::pair{"JobSubmitScript", &HookConfig::job_submit_script}}) {
     if (!EqualsIgnoreCase(key, name)) continue;

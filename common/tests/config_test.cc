@@ -512,8 +512,13 @@ TEST(ParseConfig, NodeProgramKeys) {
   ClusterConfig c = Parse(std::string(kCtl) +
                           "Prolog=/etc/herd/prolog.sh Epilog=/etc/herd/epilog.sh "
                           "PrologEpilogTimeout=30\nHealthCheckProgram=/usr/sbin/nhc "
-                          "HealthCheckInterval=300 HealthCheckNodeState=idle\n");
+                          "HealthCheckInterval=300 HealthCheckNodeState=idle\n"
+                          "TaskProlog=/etc/herd/task_prolog TaskEpilog=/etc/herd/task_epilog\n");
   EXPECT_EQ(c.hooks.prolog, "/etc/herd/prolog.sh");
+  EXPECT_EQ(c.hooks.task_prolog, "/etc/herd/task_prolog");
+  EXPECT_EQ(c.hooks.task_epilog, "/etc/herd/task_epilog");
+  EXPECT_EQ(CtlError("TaskEpilog=bin/te\n"),
+            "t.conf:2: TaskEpilog: must be an absolute path, got 'bin/te'");
   EXPECT_EQ(c.hooks.epilog, "/etc/herd/epilog.sh");
   EXPECT_EQ(c.hooks.prolog_epilog_timeout_s, 30u);
   EXPECT_EQ(c.hooks.health_check_program, "/usr/sbin/nhc");

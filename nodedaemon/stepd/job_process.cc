@@ -15,6 +15,7 @@
 #include "common/base/fs.h"
 #include "common/base/log.h"
 #include "nodedaemon/step_launcher.h"
+#include "nodedaemon/stepd/task_hooks.h"
 
 namespace herd::noded {
 namespace {
@@ -92,8 +93,15 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
   std::vector<std::string> args = {plan.script_path};
   args.insert(args.end(), plan.args.begin(), plan.args.end());
   std::vector<std::string> env = plan.env;
-  std::vector<char*> argv = CStrings(args);
   std::vector<char*> envp = CStrings(env);
+  if (!plan.task_prolog.empty()) {
+    std::vector<std::string> wrapped =
+        TaskPrologArgv(plan.task_prolog_wrapper, {plan.task_prolog, {plan.script_path}, args});
+    std::vector<char*> wrapped_argv = CStrings(wrapped);
+    ::execve(plan.task_prolog_wrapper.c_str(), wrapped_argv.data(), envp.data());
+    ChildFail(err_fd, "cannot execute " + plan.task_prolog_wrapper, errno);
+  }
+  std::vector<char*> argv = CStrings(args);
   ::execve(plan.script_path.c_str(), argv.data(), envp.data());
   if (errno == ENOEXEC) {
     // No "#!" line: run it with the POSIX shell, as a shell would.

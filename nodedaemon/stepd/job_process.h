@@ -28,6 +28,10 @@ struct JobLaunchPlan {
   std::vector<gid_t> groups;   // supplementary groups (setgroups)
   std::vector<unsigned> cpus;  // real PUs to bind to; empty = no binding
   mode_t umask = 022;          // the submitter's: the job's processes and output files
+  // TaskProlog: when set, the child executes `task_prolog_wrapper` (herd-task-prolog), which
+  // runs it and then the script (task_hooks.h).
+  std::string task_prolog;
+  std::string task_prolog_wrapper;
 };
 
 struct JobStart {

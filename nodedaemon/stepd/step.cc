@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include "common/base/fs.h"
@@ -26,6 +28,7 @@
 #include "nodedaemon/stepd/enforce.h"
 #include "nodedaemon/stepd/job_env.h"
 #include "nodedaemon/stepd/job_process.h"
+#include "nodedaemon/stepd/task_hooks.h"
 #include "nodedaemon/user_entry.h"
 
 namespace herd::noded {
@@ -89,6 +92,7 @@ int StepDaemon::Run() {
     HERD_LOG(Error) << "some processes of job " << job_id_ << " do not die";
   }
   EndUsage();
+  if (job_pid_ > 0) RunTaskEpilog();
   if (have_launch_ && message_ != proto::kPrologFailed) RunEpilog();
   end_time_ = static_cast<int64_t>(std::time(nullptr));
   HERD_LOG(Info) << "job " << job_id_ << " ended with wait status " << wait_status_
@@ -189,6 +193,18 @@ Status StepDaemon::Start() {
   plan_.groups = plan.groups;
   plan_.umask = plan.umask;
   plan_.stderr_path = plan.stderr_path;
+  if (!config_.hooks.task_prolog.empty()) {
+    plan.task_prolog = config_.hooks.task_prolog;
+    plan.task_prolog_wrapper = TaskPrologWrapperPath();
+    if (::access(plan.task_prolog_wrapper.c_str(), X_OK) != 0) {
+      return FailedPrecondition("TaskProlog is set but " + plan.task_prolog_wrapper +
+                                " cannot be executed: " + std::strerror(errno));
+    }
+  }
+  if (!config_.hooks.task_epilog.empty()) {
+    plan_.env = plan.env;
+    plan_.work_dir = plan.work_dir;
+  }
 
   HERD_ASSIGN_OR_RETURN(JobStart started, StartJobProcess(plan, job_.cgroup));
   job_pid_ = started.pid;
@@ -316,6 +332,20 @@ void StepDaemon::RunEpilog() {
                                    : "Epilog error: " + run.error().message();
   HERD_LOG(Error) << "job " << job_id_ << ": " << why;
   if (drain_reason_.empty()) drain_reason_ = why;
+}
+
+// The batch script is a task too: the TaskEpilog runs after it, as the job's user.
+void StepDaemon::RunTaskEpilog() {
+  const HookConfig& hooks = config_.hooks;
+  if (hooks.task_epilog.empty()) return;
+  TaskUser user{plan_.uid, plan_.gid, plan_.groups, plan_.work_dir};
+  const uint32_t timeout_s = TaskEpilogTimeoutS(hooks.prolog_epilog_timeout_s);
+  auto run = noded::RunTaskEpilog(hooks.task_epilog, TaskEpilogEnv(plan_.env), user, timeout_s);
+  if (!run.ok()) {
+    HERD_LOG(Warning) << "job " << job_id_ << ": TaskEpilog: " << run.error().message();
+  } else if (run->timed_out || !WIFEXITED(run->wait_status) || WEXITSTATUS(run->wait_status) != 0) {
+    HERD_LOG(Warning) << "job " << job_id_ << ": " << HookFailure("TaskEpilog", *run, timeout_s);
+  }
 }
 
 void StepDaemon::ReportCompletion() {

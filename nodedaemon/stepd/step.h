@@ -48,6 +48,7 @@ class StepDaemon {
   // the job's processes are gone), as root; a failure drains the node (drain_reason_).
   Status RunProlog(const std::string& group);
   void RunEpilog();
+  void RunTaskEpilog();
 
   ClusterConfig config_;
   std::string conf_path_;

@@ -13,6 +13,7 @@
 #include "common/base/log.h"
 #include "common/base/strings.h"
 #include "nodedaemon/step_launcher.h"
+#include "nodedaemon/stepd/task_hooks.h"
 
 namespace herd::noded {
 namespace {
@@ -186,11 +187,16 @@ std::vector<std::string> ExecCandidates(const std::string& program, const std::s
 Result<TaskStart> StartTask(const TaskPlan& plan, const JobCgroup& cgroup) {
   // Every allocation happens here, before fork.
   std::vector<std::string> args = plan.argv;
+  std::vector<std::string> exec_paths = plan.exec_paths;
+  if (!plan.task_prolog.empty()) {
+    args = TaskPrologArgv(plan.task_prolog_wrapper, {plan.task_prolog, plan.exec_paths, plan.argv});
+    exec_paths = {plan.task_prolog_wrapper};
+  }
   std::vector<std::string> env = plan.env;
   std::vector<char*> argv = CStrings(args);
   std::vector<char*> envp = CStrings(env);
   std::vector<const char*> paths;
-  for (const std::string& p : plan.exec_paths) paths.push_back(p.c_str());
+  for (const std::string& p : exec_paths) paths.push_back(p.c_str());
   std::vector<const char*> sh_argv = {"/bin/sh", nullptr};
   for (size_t i = 1; i < args.size(); ++i) sh_argv.push_back(args[i].c_str());
   sh_argv.push_back(nullptr);

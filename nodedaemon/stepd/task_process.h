@@ -43,6 +43,10 @@ struct TaskPlan {
   TaskStream err;
   bool err_to_out = false;  // stderr shares stdout's file
   mode_t umask = 022;       // hrun's: the task and the output files it creates
+  // TaskProlog: when set, the child executes `task_prolog_wrapper` (herd-task-prolog), which
+  // runs it and then the program (task_hooks.h).
+  std::string task_prolog;
+  std::string task_prolog_wrapper;
 };
 
 struct TaskStart {

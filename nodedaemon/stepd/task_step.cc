@@ -260,6 +260,12 @@ Status TaskStep::Launch() {
   FindEnv(base_env, "PATH", &path_var);
   StepOutputFields fields{job_id_, step_id_, 0, node_index_, node_, launch_.job_name, user};
 
+  const std::string wrapper = TaskPrologWrapperPath();
+  if (!config_.hooks.task_prolog.empty() && ::access(wrapper.c_str(), X_OK) != 0) {
+    return FailedPrecondition("TaskProlog is set but " + wrapper +
+                              " cannot be executed: " + std::strerror(errno));
+  }
+  task_user_ = TaskUser{launch_.uid, launch_.gid, groups, work_dir};
   for (size_t i = 0; i < tasks_.size(); ++i) {
     Task& t = tasks_[i];
     fields.task = t.rank;
@@ -281,6 +287,11 @@ Status TaskStep::Launch() {
     if (spec.umask >= 0 && spec.umask <= 0777) plan.umask = static_cast<mode_t>(spec.umask);
     plan.cpus = real[i];
     if (bind.verbose) plan.bind_line = VerboseBindLine(bind, t.rank, node_, logical[i]);
+    if (!config_.hooks.task_prolog.empty()) {
+      plan.task_prolog = config_.hooks.task_prolog;
+      plan.task_prolog_wrapper = wrapper;
+    }
+    if (!config_.hooks.task_epilog.empty()) t.env = plan.env;
 
     std::vector<int> child_ends;
     HERD_RETURN_IF_ERROR(PlanStreams(t, work_dir, fields, &plan, &child_ends));

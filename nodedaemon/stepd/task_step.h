@@ -29,6 +29,7 @@
 #include "nodedaemon/stepd/mpi_host.h"
 #include "nodedaemon/stepd/proctree.h"
 #include "nodedaemon/stepd/step_output.h"
+#include "nodedaemon/stepd/task_hooks.h"
 #include "nodedaemon/stepd/task_process.h"
 #include "plugins/api/mpi.h"
 
@@ -63,6 +64,7 @@ class TaskStep {
     int wait_status = 0;
     Stream out;
     Stream err;
+    std::vector<std::string> env;  // kept for the TaskEpilog only
   };
 
   // Setup and end (task_step.cc).
@@ -89,6 +91,7 @@ class TaskStep {
   void ReadStream(Task& t, Stream& s, bool final);
   void SendOutput(const Task& t, uint8_t stream, std::string data);
   void SendTaskExit(Task& t);
+  void RunTaskEpilog(Task& t);
   void HandleHrun();
   void OnHrunFrame(const proto::Frame& f);
   void HandleMpiEvents();
@@ -115,6 +118,7 @@ class TaskStep {
   StepLimits limits_;
   std::set<std::string> opened_files_;  // output files a task of this node has opened
   std::string tmp_dir_;                 // private to the step and its user
+  TaskUser task_user_;                  // who the TaskEpilog runs as
 
   std::unique_ptr<HrunLink> link_;
   MpiHostQueue mpi_host_;

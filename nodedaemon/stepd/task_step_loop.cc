@@ -147,6 +147,7 @@ void TaskStep::OnReaped(pid_t pid, int status) {
   ReadStream(t, t.out, /*final=*/false);
   ReadStream(t, t.err, /*final=*/false);
   if (t.rank == 0) CloseStdin();
+  RunTaskEpilog(t);
   SendTaskExit(t);
   bool bad = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
   if (bad && launch_.spec.kill_on_bad_exit && !AllEnded()) {
@@ -155,6 +156,21 @@ void TaskStep::OnReaped(pid_t pid, int status) {
     HERD_LOG(Info) << why << ": killing the step's tasks";
     if (message_.empty()) message_ = why;
     SignalTasks(SIGKILL);
+  }
+}
+
+// Before the task's exit is reported, as slurmstepd does: what the TaskEpilog does is done
+// when hrun sees the task end. It holds the loop for its run (PrologEpilogTimeout bounds it).
+void TaskStep::RunTaskEpilog(Task& t) {
+  const std::string& program = config_.hooks.task_epilog;
+  if (program.empty()) return;
+  const uint32_t timeout_s = TaskEpilogTimeoutS(config_.hooks.prolog_epilog_timeout_s);
+  auto run = noded::RunTaskEpilog(program, TaskEpilogEnv(std::move(t.env)), task_user_, timeout_s);
+  t.env.clear();
+  if (!run.ok()) {
+    HERD_LOG(Warning) << "task " << t.rank << ": TaskEpilog: " << run.error().message();
+  } else if (run->timed_out || !WIFEXITED(run->wait_status) || WEXITSTATUS(run->wait_status) != 0) {
+    HERD_LOG(Warning) << "task " << t.rank << ": " << HookFailure("TaskEpilog", *run, timeout_s);
   }
 }
 

@@ -2,7 +2,10 @@
 # The programs a site runs on its nodes: Prolog and Epilog run as root around a batch job
 # with Slurm's environment; a failing Prolog drains the node with its reason and the job,
 # requeued, runs once elsewhere; a failing Epilog drains the node and leaves the job's
-# state alone; a failing HealthCheckProgram drains the node with its message.
+# state alone; a failing HealthCheckProgram drains the node with its message. TaskProlog
+# and TaskEpilog run as the job's user around the batch script and every task of a step;
+# what the TaskProlog prints sets the task's environment and output; a failing TaskProlog
+# fails the task, not the node.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
@@ -17,6 +20,23 @@ id -u >>"$HOOKS/$hook.\$SLURMD_NODENAME.\$SLURM_JOB_ID"
 if [ -e "$HOOKS/fail-$hook-\$SLURMD_NODENAME" ]; then echo "$hook says: scratch is not mounted"; exit 3; fi
 SCRIPT
 done
+# The task programs act only for jobs named "tasked", so the other steps see no output.
+cat >"$HOOKS/task_prolog.sh" <<SCRIPT
+#!/bin/bash
+[ "\$SLURM_JOB_NAME" = tasked ] || exit 0
+pid=no; [ "\$SLURM_TASK_PID" = "\$PPID" ] && pid=ok
+echo "print TP rank=\$SLURM_PROCID ctx=\$SLURM_SCRIPT_CONTEXT uid=\$(id -u) pid=\$pid"
+echo "export FROM_TP=hello world"
+echo "unset UNSET_ME"
+if [ -e "$HOOKS/fail-task-prolog" ]; then exit 3; fi
+SCRIPT
+cat >"$HOOKS/task_epilog.sh" <<SCRIPT
+#!/bin/bash
+[ "\$SLURM_JOB_NAME" = tasked ] || exit 0
+echo "\$SLURM_PROCID \$SLURM_SCRIPT_CONTEXT \$(id -u) FROM_TP=\${FROM_TP-none}" >>"$HOOKS/te/\$SLURM_JOB_ID"
+echo "print this goes nowhere"
+SCRIPT
+mkdir -m 1777 "$HOOKS/te"
 cat >"$HOOKS/health.sh" <<SCRIPT
 #!/bin/bash
 if [ -e "$HOOKS/fail-health-\$SLURMD_NODENAME" ]; then echo "disk /scratch is full"; exit 1; fi
@@ -26,6 +46,8 @@ chmod 755 "$HOOKS"/*.sh
 HERD_LOCAL_EXTRA_CONF="Prolog=$HOOKS/prolog.sh
 Epilog=$HOOKS/epilog.sh
 PrologEpilogTimeout=20
+TaskProlog=$HOOKS/task_prolog.sh
+TaskEpilog=$HOOKS/task_epilog.sh
 HealthCheckProgram=$HOOKS/health.sh
 HealthCheckInterval=1" cluster_up --nodes 2
 
@@ -43,6 +65,45 @@ for hook in prolog epilog; do
   done
 done
 assert_file_has_line "$HOOKS/epilog.n1.$id" "SLURM_JOB_EXIT_CODE2=0:0"
+
+step "TaskProlog and TaskEpilog run as the user around the batch script and each task"
+ensure_test_user
+uid=$(id -u "$TEST_USER")
+cat >"$WORK/tasked.sh" <<'SCRIPT'
+#!/bin/bash
+echo "batch FROM_TP=$FROM_TP UNSET_ME=${UNSET_ME-unset}"
+hrun -n3 bash -c 'echo "task $SLURM_PROCID FROM_TP=$FROM_TP UNSET_ME=${UNSET_ME-unset}"'
+SCRIPT
+chmod 755 "$WORK/tasked.sh"
+id=$(as_test_user "UNSET_ME=x hbatch --parsable -J tasked -N2 -n3 -o '$WORK/tasked-%j.out' '$WORK/tasked.sh'") ||
+  fail "hbatch as $TEST_USER failed"
+wait_state "$id" COMPLETED 30
+out=$WORK/tasked-$id.out
+assert_eq "TP rank=0 ctx=prolog_task uid=$uid pid=ok" "$(head -n 1 "$out")" "first line of $out"
+assert_eq "batch FROM_TP=hello world UNSET_ME=unset" "$(sed -n 2p "$out")" "second line of $out"
+for rank in 0 1 2; do
+  assert_file_has_line "$out" "TP rank=$rank ctx=prolog_task uid=$uid pid=ok"
+  assert_file_has_line "$out" "task $rank FROM_TP=hello world UNSET_ME=unset"
+done
+assert_eq 8 "$(wc -l <"$out")" "lines of $out"
+# One TaskEpilog per task, as the user, with the task's environment as it was before its
+# TaskProlog changed it: the batch script's (rank 0 of the batch step) has no FROM_TP, the
+# step's tasks inherit it from the script that ran hrun.
+assert_eq "4" "$(wc -l <"$HOOKS/te/$id")" "TaskEpilog runs"
+assert_file_has_line "$HOOKS/te/$id" "0 epilog_task $uid FROM_TP=none"
+for rank in 0 1 2; do
+  assert_file_has_line "$HOOKS/te/$id" "$rank epilog_task $uid FROM_TP=hello world"
+done
+
+step "a failing TaskProlog fails the task with its status; the node stays up"
+touch "$HOOKS/fail-task-prolog"
+id=$(submit -J tasked -w n1 -o "$WORK/tpfail-%j.out" --wrap "echo the script ran")
+wait_state "$id" FAILED 30
+assert_eq "3:0" "$(job_field "$id" ExitCode)" "exit code of a job whose TaskProlog failed"
+assert_file_has_line "$WORK/tpfail-$id.out" "herdstepd: error: TaskProlog failed status=3"
+if grep -q "the script ran" "$WORK/tpfail-$id.out"; then fail "the script ran"; fi
+rm "$HOOKS/fail-task-prolog"
+wait_node_state n1 idle 5
 
 step "a failing Prolog drains n1 with its reason; the job runs once, on n2"
 hcontrol update nodename=n2 state=drain reason="held back by the test"
