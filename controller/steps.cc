@@ -154,7 +154,10 @@ Frame Steps::StepCreate(const Identity& who, const Frame& f) {
 Frame Steps::StepNodeComplete(const proto::StepCompleteRequest& req) {
   const Job* j = p_.state.FindJob(req.step.job_id);
   if (j == nullptr) return ErrorReply(NotFound("no such job"));
-  if (j->state != JobState::kRunning || j->run_seq != req.step.run_seq) {
+  // A step still running when its job ended (cancelled with it) reports afterwards: its
+  // usage is still recorded, for accounting.
+  const bool job_ended = proto::IsFinished(j->state);
+  if ((j->state != JobState::kRunning && !job_ended) || j->run_seq != req.step.run_seq) {
     return ErrorReply(FailedPrecondition("stale step completion"));
   }
   const StepRecord* st = j->FindStep(req.step.step_id);
@@ -162,8 +165,9 @@ Frame Steps::StepNodeComplete(const proto::StepCompleteRequest& req) {
   bool in_step = std::any_of(st->layout.begin(), st->layout.end(),
                              [&](const proto::StepNode& n) { return n.node == req.node; });
   if (!in_step) return ErrorReply(FailedPrecondition("node " + req.node + " is not in the step"));
-  if (st->state != JobState::kRunning ||
-      std::find(st->nodes_done.begin(), st->nodes_done.end(), req.node) != st->nodes_done.end()) {
+  const bool reported =
+      std::find(st->nodes_done.begin(), st->nodes_done.end(), req.node) != st->nodes_done.end();
+  if (reported || (st->state != JobState::kRunning && !job_ended)) {
     return proto::MakeStatusFrame(Status::Ok(), 0);  // already recorded: a resend
   }
   StepNodeEnded e;

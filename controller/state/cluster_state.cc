@@ -320,11 +320,20 @@ Status ClusterState::Apply(const StepStarted& e) {
 Status ClusterState::Apply(const StepNodeEnded& e) {
   auto it = jobs_.find(e.job_id);
   if (it == jobs_.end()) return FailedPrecondition("no such job");
-  for (auto& st : it->second.steps) {
+  Job& j = it->second;
+  for (auto& st : j.steps) {
     if (st.step_id != e.step_id) continue;
-    if (st.state != JobState::kRunning) return FailedPrecondition("step already ended");
     if (std::find(st.nodes_done.begin(), st.nodes_done.end(), e.node) != st.nodes_done.end()) {
       return FailedPrecondition("node already reported");
+    }
+    if (st.state != JobState::kRunning) {
+      // Ended with its job (JobEnded cancels running steps): only the node's usage is
+      // added, and the job's record goes to accounting again.
+      if (!proto::IsFinished(j.state)) return FailedPrecondition("step already ended");
+      st.nodes_done.push_back(e.node);
+      if (e.usage.measured) st.usage.push_back(NodeUsage{e.node, e.usage});
+      j.acct_stored = false;
+      return Status::Ok();
     }
     st.nodes_done.push_back(e.node);
     if (e.usage.measured) st.usage.push_back(NodeUsage{e.node, e.usage});

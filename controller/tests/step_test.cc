@@ -1,6 +1,8 @@
 // herd — job steps and interactive allocations in the controller core.
 #include <sys/wait.h>
 
+#include <csignal>
+
 #include "controller/sched/step_placement.h"
 #include "controller/tests/core_fixture.h"
 
@@ -242,6 +244,55 @@ TEST_F(CoreTest, StepFailureAndCancelOfAllocation) {
   c.filter.job_ids = {rep->job_id};
   ASSERT_TRUE(Call<proto::CancelJobsReply>(c).ok());
   EXPECT_EQ(StateOf(rep->job_id), JobState::kCancelled) << "an allocation ends at once";
+}
+
+// A step still running when its allocation ends is cancelled with it; its node's report,
+// arriving afterwards, still adds the step's usage (for accounting), once.
+TEST_F(CoreTest, LateStepCompletionKeepsItsUsage) {
+  RegisterAll();
+  proto::SubmitJobRequest r;
+  r.spec.interactive = true;
+  r.spec.work_dir = "/tmp";
+  auto rep = Call<proto::SubmitJobReply>(r);
+  ASSERT_TRUE(rep.ok()) << rep.error().message();
+  proto::StepCreateRequest sc;
+  sc.job_id = rep->job_id;
+  sc.spec.argv = {"sleep", "100"};
+  sc.spec.io_addr = "tcp://127.0.0.1:9";
+  sc.spec.io_key = std::string(40, 'k');
+  auto step = Call<proto::StepCreateReply>(sc);
+  ASSERT_TRUE(step.ok()) << step.error().message();
+  proto::CancelJobsRequest c;
+  c.filter.job_ids = {rep->job_id};
+  ASSERT_TRUE(Call<proto::CancelJobsReply>(c).ok());
+  ASSERT_EQ(StateOf(rep->job_id), JobState::kCancelled);
+  ASSERT_EQ(core_->state().FindJob(rep->job_id)->steps[0].state, JobState::kCancelled);
+
+  proto::StepCompleteRequest done;
+  done.node = step->layout[0].node;
+  done.step = {rep->job_id, step->step_id, 1, true, SIGTERM};
+  done.usage.measured = true;
+  done.usage.cpu_user_us = 1500000;
+  done.usage.mem_peak_bytes = 64 << 20;
+  auto first = Call<proto::StatusReply>(done);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  ASSERT_TRUE(Call<proto::StatusReply>(done).ok()) << "a resend is answered";
+  auto check = [&] {
+    const Job* j = core_->state().FindJob(rep->job_id);
+    ASSERT_NE(j, nullptr);
+    const StepRecord& st = j->steps[0];
+    EXPECT_EQ(st.state, JobState::kCancelled);
+    ASSERT_EQ(st.usage.size(), 1u) << "recorded once";
+    EXPECT_EQ(st.usage[0].node, done.node);
+    EXPECT_EQ(st.usage[0].usage.cpu_user_us, 1500000u);
+    EXPECT_EQ(j->state, JobState::kCancelled);
+  };
+  check();
+  Restart();
+  check();
+  // Another run of the job is another matter.
+  done.step.run_seq = 2;
+  EXPECT_FALSE(Call<proto::StatusReply>(done).ok());
 }
 
 }  // namespace
