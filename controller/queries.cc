@@ -145,6 +145,15 @@ size_t ApproxSize(const proto::JobInfo& i) {
   return n;
 }
 
+size_t ApproxSize(const proto::NodeInfo& i) {
+  size_t n = 240 + i.name.size() + i.reason.size() + i.addr.size() + i.version.size() +
+             i.hw.topology.size();
+  for (const auto* list : {&i.features, &i.partitions, &i.hw.nics}) {
+    for (const std::string& s : *list) n += 8 + s.size();
+  }
+  return n;
+}
+
 }  // namespace
 
 Frame Queries::QueryJobs(const Frame& f) const {
@@ -306,8 +315,20 @@ Frame Queries::QueryNodes(const Frame& f) const {
   auto req = proto::DecodeBody<proto::QueryNodesRequest>(f.body);
   if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
   proto::QueryNodesReply rep;
-  if (req->names.empty()) {
-    for (size_t i = 0; i < state_.nodes().size(); ++i) rep.nodes.push_back(ToInfo(i));
+  const size_t count = state_.nodes().size();
+  if (req->names.empty() && req->max_nodes > 0) {
+    // One page: bounded in nodes and bytes, whatever the cluster's size.
+    const size_t limit = std::min(req->max_nodes, proto::kQueryPageMaxNodes);
+    size_t bytes = 0;
+    size_t i = req->after;
+    for (; i < count && rep.nodes.size() < limit && bytes < proto::kQueryPageMaxBytes; ++i) {
+      rep.nodes.push_back(ToInfo(i));
+      bytes += ApproxSize(rep.nodes.back());
+    }
+    rep.more = i < count;
+    rep.next_after = static_cast<uint32_t>(i);
+  } else if (req->names.empty()) {
+    for (size_t i = 0; i < count; ++i) rep.nodes.push_back(ToInfo(i));
   } else {
     for (const auto& name : req->names) {
       int idx = state_.NodeIndex(name);

@@ -77,7 +77,7 @@ int ShowNodes(Client& client, const HcontrolCommand& c) {
     if (!names.ok()) return herd::cli::ReportNotFound(Cmd(), "Node " + c.name + " not found");
     req.names = *names;
   }
-  auto reply = client.Read<proto::QueryNodesReply>(req);
+  auto reply = client.QueryNodes(req.names);
   const bool named = !c.name.empty();
   if (named && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->nodes.empty())) {
     return herd::cli::ReportNotFound(Cmd(), "Node " + c.name + " not found");

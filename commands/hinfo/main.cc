@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   if (opts->from_passive) (*client)->set_from_passive(true);
   auto parts = (*client)->Read<proto::QueryPartitionsReply>(proto::QueryPartitionsRequest{});
   if (!parts.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(parts.error()).message());
-  auto nodes = (*client)->Read<proto::QueryNodesReply>(proto::QueryNodesRequest{});
+  auto nodes = (*client)->QueryNodes();
   if (!nodes.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(nodes.error()).message());
 
   auto out = hinfo::RenderInfo(parts->partitions, nodes->nodes, *opts);

@@ -107,6 +107,26 @@ Result<proto::QueryJobsReply> Client::QueryAllJobs(const proto::JobFilter& filte
   }
 }
 
+Result<proto::QueryNodesReply> Client::QueryNodes(const std::vector<std::string>& names) {
+  proto::QueryNodesRequest req;
+  req.names = names;
+  if (!names.empty()) return Read<proto::QueryNodesReply>(req);
+  req.max_nodes = proto::kQueryPageMaxNodes;
+  proto::QueryNodesReply all;
+  while (true) {
+    auto page = Read<proto::QueryNodesReply>(req);
+    if (!page.ok()) return page.error();
+    for (proto::NodeInfo& n : page->nodes) all.nodes.push_back(std::move(n));
+    if (!page->more) return all;
+    if (page->next_after <= req.after) {
+      return Internal("the controller's next page of nodes starts at " +
+                      std::to_string(page->next_after) + ", not after " +
+                      std::to_string(req.after));
+    }
+    req.after = page->next_after;
+  }
+}
+
 void PrintPassiveNote(const std::string& cmd, Client& client) {
   const std::string note = client.PassiveNote(cmd);
   if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());

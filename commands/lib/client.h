@@ -51,6 +51,9 @@ class Client {
   // page was made; jobs submitted while the pages are fetched may show, purged ones not.
   // `read`: as Read (the passive may answer), else as Call. `now` is the first page's.
   Result<proto::QueryJobsReply> QueryAllJobs(const proto::JobFilter& filter, bool read = true);
+  // Every node, page after page (QueryNodesRequest::max_nodes), as Read; or the named ones
+  // in one request.
+  Result<proto::QueryNodesReply> QueryNodes(const std::vector<std::string>& names = {});
   bool from_passive() const { return from_passive_; }
   void set_from_passive(bool on) { from_passive_ = on; }
   // Whether the last Read was served by the passive controller (it marks what it serves).

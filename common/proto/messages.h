@@ -225,21 +225,33 @@ struct QueryJobsReply {
   }
 };
 
+// Paged (class version 1, max_nodes > 0, no names): the nodes in configuration order from
+// index `after` on, at most max_nodes of them and fewer when the page reaches
+// kQueryPageMaxBytes; the reply says whether more follow and where. Unpaged (max_nodes = 0,
+// names given, and every version-0 request): every node asked for in one reply.
 struct QueryNodesRequest {
   static constexpr MsgType kType = MsgType::kQueryNodesRequest;
   std::vector<std::string> names;  // empty = all
+  uint32_t after = 0;
+  uint32_t max_nodes = 0;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& names;
+    if (version >= 1) ar& after& max_nodes;
   }
 };
+
+inline constexpr uint32_t kQueryPageMaxNodes = 1000;
 
 struct QueryNodesReply {
   static constexpr MsgType kType = MsgType::kQueryNodesReply;
   std::vector<NodeInfo> nodes;
+  bool more = false;  // paged: ask again with after = next_after
+  uint32_t next_after = 0;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& nodes;
+    if (version >= 1) ar& more& next_after;
   }
 };
 
@@ -425,3 +437,5 @@ BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::StepCompleteRequest, 2)
 BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryJobsRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::QueryNodesRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::QueryNodesReply, 1)

@@ -185,6 +185,56 @@ TEST_F(QueryTest, OldClientRequestIsAnsweredWholeOrRefusedClearly) {
   EXPECT_EQ(rep->jobs.size(), 3u);
 }
 
+TEST_F(QueryTest, NodesComeInPagesOrWhole) {
+  proto::QueryNodesRequest q;
+  q.max_nodes = 3;
+  auto first = Call<proto::QueryNodesReply>(q);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  ASSERT_EQ(first->nodes.size(), 3u);
+  EXPECT_EQ(first->nodes[0].name, "n1");
+  EXPECT_EQ(first->nodes[2].name, "n3");
+  EXPECT_TRUE(first->more);
+  q.after = first->next_after;
+  auto second = Call<proto::QueryNodesReply>(q);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->nodes.size(), 1u);
+  EXPECT_EQ(second->nodes[0].name, "n4");
+  EXPECT_FALSE(second->more);
+  q.after = 99;  // past the end: an empty last page
+  auto past = Call<proto::QueryNodesReply>(q);
+  ASSERT_TRUE(past.ok());
+  EXPECT_TRUE(past->nodes.empty());
+  EXPECT_FALSE(past->more);
+  // Unpaged (an old client's request decodes so), and by name: whole.
+  EXPECT_EQ(Call<proto::QueryNodesReply>(proto::QueryNodesRequest{})->nodes.size(), 4u);
+  q = proto::QueryNodesRequest{};
+  q.names = {"n2"};
+  q.max_nodes = 3;
+  auto named = Call<proto::QueryNodesReply>(q);
+  ASSERT_TRUE(named.ok());
+  ASSERT_EQ(named->nodes.size(), 1u);
+  EXPECT_EQ(named->nodes[0].name, "n2");
+}
+
+TEST_F(QueryTest, NodePagesAreBoundedOnALargeCluster) {
+  cfg_ = testing::TestConfig(2500);
+  Restart();
+  proto::QueryNodesRequest q;
+  q.max_nodes = 1u << 30;
+  std::set<std::string> seen;
+  for (int pages = 0; pages < 100; ++pages) {
+    auto page = Call<proto::QueryNodesReply>(q);
+    ASSERT_TRUE(page.ok()) << page.error().message();
+    EXPECT_LE(page->nodes.size(), proto::kQueryPageMaxNodes);
+    EXPECT_LE(proto::EncodeBody(*page).size(), proto::kQueryPageMaxBytes + 4096);
+    for (const auto& n : page->nodes) EXPECT_TRUE(seen.insert(n.name).second) << n.name;
+    if (!page->more) break;
+    ASSERT_GT(page->next_after, q.after);
+    q.after = page->next_after;
+  }
+  EXPECT_EQ(seen.size(), 2500u);
+}
+
 TEST_F(QueryTest, OneUsersQueriesDoNotDelayOthersOrHeartbeats) {
   RegisterAll();
   for (int i = 0; i < 20; ++i) SubmitHeld();
