@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "commands/lib/display.h"
+
 namespace herd::cli {
 namespace {
 
@@ -47,7 +49,7 @@ std::string PingLine(const std::string& what, const std::string& name, const std
   line += "UP";
   if (!r.status) return line;
   const proto::HaStatusReply& st = *r.status;
-  line += ": " + st.role;
+  line += ": " + EscapeForDisplay(st.role);
   if (st.role == "passive") {
     const proto::ControllerStatus* self = Find(&st, st.served_by);
     const bool in_sync = self != nullptr ? self->in_sync : st.behind_records == 0;
@@ -61,15 +63,18 @@ std::string PingLine(const std::string& what, const std::string& name, const std
 }
 
 std::string AccountingText(const proto::HaStatusReply& st) {
-  std::string t = "accounting " + st.acct_type + " " + st.acct_link;
-  if (!st.acct_error.empty()) t += " (" + st.acct_error + ")";
+  // What the controller says is shown escaped, as every displayed field: a database's
+  // error message can quote anything.
+  std::string t =
+      "accounting " + EscapeForDisplay(st.acct_type) + " " + EscapeForDisplay(st.acct_link);
+  if (!st.acct_error.empty()) t += " (" + EscapeForDisplay(st.acct_error) + ")";
   return t + ", backlog " + std::to_string(st.acct_backlog);
 }
 
 std::string PassiveNote(const std::string& cmd, const proto::HaStatusReply& st) {
-  return cmd + ": served by the passive controller " + st.served_by + ", " +
+  return cmd + ": served by the passive controller " + EscapeForDisplay(st.served_by) + ", " +
          Behind(st.behind_records, st.behind_ms) + " the active " +
-         (st.active.empty() ? std::string("(none known)") : st.active);
+         (st.active.empty() ? std::string("(none known)") : EscapeForDisplay(st.active));
 }
 
 std::vector<std::string> ControllerConfigLines(const ClusterConfig& config,
@@ -79,7 +84,7 @@ std::vector<std::string> ControllerConfigLines(const ClusterConfig& config,
     const ControllerAddr& c = config.controllers[i];
     std::string l = "ControllerHost[" + std::to_string(i) + "] = " + HostPort(config, c);
     if (const proto::ControllerStatus* s = Find(st, c.name)) {
-      l += " " + s->role;
+      l += " " + EscapeForDisplay(s->role);
       if (s->role == "passive") {
         l += std::string(" in_sync=") + (s->in_sync ? "yes" : "no") +
              " lag=" + std::to_string(RecordsBehind(*st, *s)) + " records/" +
@@ -92,7 +97,9 @@ std::vector<std::string> ControllerConfigLines(const ClusterConfig& config,
   }
   if (config.has_witness()) {
     std::string l = "WitnessHost = " + HostPort(config, config.witness_addr);
-    if (const proto::ControllerStatus* s = Find(st, config.witness_addr.name)) l += " " + s->role;
+    if (const proto::ControllerStatus* s = Find(st, config.witness_addr.name)) {
+      l += " " + EscapeForDisplay(s->role);
+    }
     lines.push_back(std::move(l));
   }
   lines.push_back("HaLeaseMs = " + std::to_string(config.ha_lease_ms));
@@ -107,7 +114,7 @@ std::string ControllerTable(const ClusterConfig& config, const proto::HaStatusRe
     std::vector<std::string> row = {c.name, ControllerAddress(config, c), "unknown", "-", "-", "-",
                                     "-"};
     if (const proto::ControllerStatus* s = Find(st, c.name)) {
-      row[2] = s->role;
+      row[2] = EscapeForDisplay(s->role);
       row[3] = std::to_string(s->epoch);
       if (!witness) row[4] = std::to_string(s->last_seq);
       if (s->role == "passive") {
@@ -136,7 +143,8 @@ std::string ControllerTable(const ClusterConfig& config, const proto::HaStatusRe
     out += line + "\n";
   }
   if (st != nullptr && !st->acct_type.empty()) {
-    out += "Accounting (as " + st->served_by + " sees it): " + AccountingText(*st) + "\n";
+    out += "Accounting (as " + EscapeForDisplay(st->served_by) +
+           " sees it): " + AccountingText(*st) + "\n";
   }
   return out;
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "commands/hinfo/hinfo_options.h"
 #include "commands/hqueue/hqueue_options.h"
 
@@ -126,6 +128,29 @@ TEST(HaFormat, AccountingLink) {
   EXPECT_EQ(table.substr(table.rfind("Accounting")),
             "Accounting (as ctl1 sees it): accounting sqlite down (postgresql: cannot connect), "
             "backlog 120\n");
+}
+
+// What the controller says is escaped like every displayed field: a database's error text
+// (or a hostile answer) cannot move the terminal's cursor.
+TEST(HaFormat, ControllerTextIsEscaped) {
+  const ClusterConfig cfg = PairConfig();
+  proto::HaStatusReply st = PairStatus();
+  st.acct_type = "sqlite";
+  st.acct_link = "down";
+  st.acct_error = "no such table: \x1b[2Jjobs\nrow";
+  st.served_by = "ctl1\r";
+  st.controllers[1].role = "pass\x1b]0;x\x07ive";
+  const std::string table = ControllerTable(cfg, &st);
+  EXPECT_EQ(table.find('\x1b'), std::string::npos) << table;
+  EXPECT_EQ(table.find('\r'), std::string::npos) << table;
+  EXPECT_NE(table.find("no such table: \\x1b[2Jjobs\\nrow"), std::string::npos) << table;
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 5) << table;
+  const std::string ping = PingLine("herdctld", "ctl1", "tcp://h:1", {true, st});
+  EXPECT_EQ(ping.find('\x1b'), std::string::npos) << ping;
+  EXPECT_EQ(PassiveNote("hqueue", st).find('\r'), std::string::npos);
+  for (const std::string& l : ControllerConfigLines(cfg, &st)) {
+    EXPECT_EQ(l.find('\x1b'), std::string::npos) << l;
+  }
 }
 
 TEST(HaOptions, FromPassiveAndControllers) {
