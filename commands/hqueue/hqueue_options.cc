@@ -29,6 +29,7 @@ const cli::OptionTable& Table() {
       {"format", 'o', required_argument},
       {"nodelist", 'w', required_argument},
       {"Format", 'O', required_argument},
+      {"sort", 'S', required_argument},
       {"noheader", 'h', no_argument},
       {"long", 'l', no_argument},
       {"steps", 's', no_argument},
@@ -119,6 +120,9 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
       HERD_ASSIGN_OR_RETURN(o->format, cli::FormatFromFields(v, cli::SqueueFields()));
       break;
     }
+    case 'S':
+      o->sort = v;
+      break;
     case 'h':
       o->noheader = true;
       break;
@@ -209,6 +213,8 @@ Show the jobs in the herd queue.
                              (default: $SQUEUE_FORMAT, then $SQUEUE_FORMAT2 as -O)
   -O, --Format=fields        Slurm's field names, e.g. "JobID:8,Name:12,State:.8"
                              (20 wide unless given, '.' aligns right)
+  -S, --sort=keys            order by these format letters, '-' for descending
+                             (default: $SQUEUE_SORT, then "P,t,-p")
   -w, --nodelist=hostlist    jobs allocated any of these nodes
   -l, --long                 long format (full state, time limit)
   -s, --steps                job steps instead of jobs (STEPID NAME PARTITION USER TIME NODELIST)
