@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/env_options.h"
 #include "common/base/strings.h"
 
 namespace herd::hrun {
@@ -162,11 +163,15 @@ Status Apply(int opt, const char* arg, HrunOptions* o) {
 
 }  // namespace
 
-Result<HrunOptions> ParseHrunCommandLine(const std::vector<std::string>& args) {
+Result<HrunOptions> ParseHrunCommandLine(const std::vector<std::string>& args,
+                                         const std::vector<std::string>& env) {
   HrunOptions o;
-  HERD_RETURN_IF_ERROR(Table().Parse(
-      "hrun", args, /*stop_at_positional=*/true,
-      [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &o.argv));
+  auto apply = [&o](int opt, const char* arg) { return Apply(opt, arg, &o); };
+  // srun's input variables first: the command line overrides them.
+  std::vector<std::string> none;
+  HERD_RETURN_IF_ERROR(Table().Parse("hrun", cli::EnvironmentOptionWords(cli::kSrun, env),
+                                     /*stop_at_positional=*/true, apply, &none));
+  HERD_RETURN_IF_ERROR(Table().Parse("hrun", args, /*stop_at_positional=*/true, apply, &o.argv));
   if (o.help || o.version || o.mpi == std::optional<std::string>("list")) return o;
   HERD_RETURN_IF_ERROR(cli::CheckAllocOptions(o.alloc));
   if (o.argv.empty()) return InvalidArgument("No command given to execute.");
