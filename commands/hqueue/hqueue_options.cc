@@ -2,7 +2,6 @@
 #include "commands/hqueue/hqueue_options.h"
 
 #include <getopt.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,20 +40,11 @@ const cli::OptionTable& Table() {
   return table;
 }
 
-// A user name, or a uid turned into its name; unknown users are an error, as in squeue.
+// A user name or uid; unknown users are an error, as in squeue.
 Result<std::string> ResolveUser(const std::string& text) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  std::vector<char> buf(16384);
-  if (getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
-    return std::string(found->pw_name);
-  }
-  auto uid = ParseUint(text, UINT32_MAX);
-  if (uid.ok() && getpwuid_r(static_cast<uid_t>(*uid), &pw, buf.data(), buf.size(), &found) == 0 &&
-      found != nullptr) {
-    return std::string(found->pw_name);
-  }
-  return InvalidArgument("Invalid user: " + text);
+  auto name = cli::ResolveUserName(text);
+  if (!name.ok()) return InvalidArgument("Invalid user: " + text);
+  return name;
 }
 
 Status AddStates(const std::string& list, HqueueOptions* o) {
