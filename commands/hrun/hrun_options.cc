@@ -202,7 +202,8 @@ Result<std::string> ParseCpuBind(const std::string& text) {
   const std::vector<std::string> items = Split(Trim(text), ',', /*keep_empty=*/true);
   std::string type;
   bool verbose = false;
-  bool in_list = false;  // after map_cpu:/mask_cpu:, numbers continue the list
+  bool verbosity_given = false;  // "verbose" or "quiet"
+  bool in_list = false;          // after map_cpu:/mask_cpu:, numbers continue the list
   auto bad = [&text](const std::string& why) {
     return InvalidArgument("invalid --cpu-bind '" + text + "': " + why);
   };
@@ -210,8 +211,10 @@ Result<std::string> ParseCpuBind(const std::string& text) {
     const std::string item = ToLower(Trim(raw));
     if (item == "verbose" || item == "v") {
       verbose = true;
+      verbosity_given = true;
     } else if (item == "quiet" || item == "q") {
       verbose = false;
+      verbosity_given = true;
     } else if (in_list && IsCpuListItem(item)) {
       type += "," + item;
       continue;
@@ -233,8 +236,9 @@ Result<std::string> ParseCpuBind(const std::string& text) {
     in_list = false;
   }
   if (type.empty()) {
-    // "verbose" alone keeps the default binding (cores) and reports it, as srun does.
-    if (verbose) return std::string("cores,verbose");
+    // "verbose" or "quiet" alone keeps the default binding (cores), as srun does
+    // (Snakemake runs its rules with `srun -n1 --cpu-bind=q`).
+    if (verbosity_given) return std::string(verbose ? "cores,verbose" : "cores");
     return bad("no binding type");
   }
   return verbose ? type + ",verbose" : type;
