@@ -168,6 +168,7 @@ Status Jobs::CancelOne(const Job& j, const Identity& who, const proto::CancelJob
     sig.job_id = j.id;
     sig.run_seq = j.run_seq;
     sig.signal = req.signal;
+    sig.scope = req.scope;
     for (const auto& a : j.alloc) {
       int idx = p_.state.NodeIndex(a.node);
       if (idx >= 0) {

@@ -373,6 +373,12 @@ Status NodeDaemon::OnSignal(const proto::SignalJobRequest& req) {
     return InvalidArgument("bad signal " + std::to_string(req.signal));
   }
   std::vector<SpoolStep> steps = JobRunSteps(spool_dir_, req.job_id, req.run_seq);
+  // As Slurm's: a signal reaches the steps and not the batch script unless asked (-f), or
+  // is SIGKILL; -b reaches the batch script's shell alone.
+  proto::SignalScope scope = req.scope;
+  if (scope == proto::SignalScope::kSteps && req.signal == SIGKILL) {
+    scope = proto::SignalScope::kWholeJob;
+  }
   int live = 0;
   int processes = 0;
   bool starting = false;
@@ -382,6 +388,12 @@ Status NodeDaemon::OnSignal(const proto::SignalJobRequest& req) {
       continue;
     }
     ++live;
+    const bool batch = s.step_id == proto::kBatchStep;
+    if (scope == proto::SignalScope::kBatchShell) {
+      if (batch) processes += SignalChildren(s.pid.pid, req.signal);
+      continue;
+    }
+    if (scope == proto::SignalScope::kSteps && batch) continue;
     JobProcesses job{s.pid.pid, JobCgroup(JobCgroupPath(node_.name, s.dir))};
     processes += SignalJob(job, req.signal);
   }

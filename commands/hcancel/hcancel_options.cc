@@ -5,16 +5,18 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include "commands/lib/cli.h"
 #include "commands/lib/option_table.h"
+#include "common/base/hostlist.h"
 #include "common/base/strings.h"
 
 namespace herd::hcancel {
 namespace {
 
-enum LongOnly : int { kMe = 256 };
+enum LongOnly : int { kMe = 256, kCtld };
 
 const cli::OptionTable& Table() {
   static const cli::OptionTable table = {
@@ -24,6 +26,12 @@ const cli::OptionTable& Table() {
       {"partition", 'p', required_argument},
       {"state", 't', required_argument},
       {"name", 'n', required_argument},
+      {"nodelist", 'w', required_argument},
+      {"batch", 'b', no_argument},
+      {"full", 'f', no_argument},
+      {"interactive", 'i', no_argument},
+      {"hurry", 'H', no_argument},
+      {"ctld", 0, no_argument, kCtld},
       {"jobname", 0, required_argument, 'n'},
       {"quiet", 'Q', no_argument},
       {"verbose", 'v', no_argument},
@@ -66,7 +74,11 @@ Status Apply(int opt, const char* arg, HcancelOptions* o) {
       break;
     }
     case 'u':
-      for (const std::string& u : cli::SplitList(v)) o->filter.users.push_back(u);
+      for (const std::string& u : cli::SplitList(v)) {
+        auto name = cli::ResolveUserName(u);
+        if (!name.ok()) return InvalidArgument("Invalid user name: " + u);
+        o->filter.users.push_back(*name);
+      }
       break;
     case kMe: {
       HERD_ASSIGN_OR_RETURN(std::string name, UserName(getuid()));
@@ -79,9 +91,31 @@ Status Apply(int opt, const char* arg, HcancelOptions* o) {
     case 't':
       for (const std::string& s : cli::SplitList(v)) {
         proto::JobState st;
-        if (!proto::ParseJobState(s, &st)) return InvalidArgument("Invalid job state: " + s);
+        if (!proto::ParseJobState(s, &st)) {
+          return InvalidArgument("Invalid job state specified: " + s +
+                                 "\nValid job states are PENDING, RUNNING, and SUSPENDED");
+        }
         o->filter.states.push_back(st);
       }
+      break;
+    case 'w': {
+      // A list that names no node selects no job (scancel: nothing cancelled, exit 0).
+      auto names = ExpandHostlist(Trim(v));
+      if (names.ok()) o->nodes.insert(o->nodes.end(), names->begin(), names->end());
+      o->by_nodes = true;
+      break;
+    }
+    case 'i':
+      o->interactive = true;
+      break;
+    case 'b':
+      o->scope = proto::SignalScope::kBatchShell;
+      break;
+    case 'f':
+      o->scope = proto::SignalScope::kWholeJob;
+      break;
+    case 'H':    // burst buffer stage-out is not waited for: herd has none
+    case kCtld:  // herd's commands always talk to the controller
       break;
     case 'n':
       for (const std::string& n : cli::SplitList(v)) o->filter.names.push_back(n);
@@ -130,7 +164,7 @@ Result<HcancelOptions> ParseHcancelArgs(const std::vector<std::string>& args) {
   HERD_ASSIGN_OR_RETURN(o.filter.job_ids, cli::ParseJobIdList(positional));
   const proto::JobFilter& f = o.filter;
   if (f.job_ids.empty() && f.users.empty() && f.partitions.empty() && f.states.empty() &&
-      f.names.empty()) {
+      f.names.empty() && !o.by_nodes) {
     return InvalidArgument("No job identification provided");
   }
   return o;
@@ -158,16 +192,41 @@ Outcome DescribeResults(const std::vector<proto::JobActionResult>& results,
   return out;
 }
 
+bool OnNodes(const proto::JobInfo& job, const HcancelOptions& opts) {
+  if (!opts.by_nodes) return true;
+  for (const proto::NodeAlloc& a : job.alloc) {
+    if (std::find(opts.nodes.begin(), opts.nodes.end(), a.node) != opts.nodes.end()) return true;
+  }
+  return false;
+}
+
+std::string ConfirmPrompt(const proto::JobInfo& job) {
+  return "Cancel job_id=" + std::to_string(job.job_id) + " name=" + job.name +
+         " partition=" + job.partition + " [y/n]? ";
+}
+
+bool ConfirmAnswer(const std::string& line) {
+  const std::string t = Trim(line);
+  return !t.empty() && (t[0] == 'y' || t[0] == 'Y');
+}
+
 std::string HcancelUsage() {
   return R"(Usage: hcancel [OPTIONS...] [job_id...]
 Cancel herd jobs, or send them a signal.
 
-  -s, --signal=name|number   send this signal instead of cancelling (USR1, SIGUSR1, 10)
+  -s, --signal=name|number   send this signal instead of cancelling (USR1, SIGUSR1, 10);
+                             it reaches the job's steps, not the batch script (but KILL)
+  -b, --batch                the signal to the batch script's shell alone (without
+                             -s: cancel the job)
+  -f, --full                 the signal to every process, the batch script's included
   -u, --user=user_list       jobs of these users
       --me                   jobs of the current user
   -p, --partition=list       jobs in these partitions
   -t, --state=list           jobs in these states (PENDING, RUNNING, ... or PD, R)
   -n, --name=name_list       jobs with these names
+  -w, --nodelist=hostlist    jobs allocated any of these nodes
+  -i, --interactive          ask before each job ("[y/n]?" on stdout; end of input is no)
+  -H, --hurry                accepted (herd has no burst buffer stage-out to skip)
   -Q, --quiet                no error for jobs that already ended
   -v, --verbose              report every job acted on
 

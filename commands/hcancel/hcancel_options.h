@@ -12,7 +12,12 @@ namespace herd::hcancel {
 
 struct HcancelOptions {
   proto::JobFilter filter;
-  int32_t signal = 0;  // 0: cancel the job
+  std::vector<std::string> nodes;  // -w, expanded: only jobs allocated any of them
+  bool by_nodes = false;           // -w given (even one naming no node)
+  bool interactive = false;        // -i: ask before each job
+  int32_t signal = 0;              // 0: cancel the job
+  // Where a signal goes: the steps (default, as Slurm), -f everything, -b the batch shell.
+  proto::SignalScope scope = proto::SignalScope::kSteps;
   bool quiet = false;
   bool verbose = false;
   bool help = false;
@@ -32,6 +37,14 @@ struct Outcome {
 };
 Outcome DescribeResults(const std::vector<proto::JobActionResult>& results,
                         const HcancelOptions& opts);
+
+// Whether the job is one -w selects (any of its nodes among opts.nodes; all without -w).
+bool OnNodes(const proto::JobInfo& job, const HcancelOptions& opts);
+
+// The question -i asks for a job: "Cancel job_id=7 name=x partition=debug [y/n]? ".
+std::string ConfirmPrompt(const proto::JobInfo& job);
+// A -i answer: yes when it starts with y or Y (end of input is no).
+bool ConfirmAnswer(const std::string& line);
 
 std::string HcancelUsage();
 

@@ -47,7 +47,7 @@ std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, boo
   return out;
 }
 
-std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner) {
+std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details) {
   const std::string user = j.user.empty() ? std::to_string(j.uid) : j.user;
   std::string end = cli::FormatTimestamp(j.end_time);
   if (j.end_time <= 0 && j.start_time > 0 && j.time_limit_s >= 0) {
@@ -62,6 +62,14 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner) {
        Kv("Reason", j.reason.empty() ? "None" : j.reason), Kv("Dependency", "(null)")},
       {Kv("Restarts", std::to_string(j.restarts)), Kv("BatchFlag", "1"),
        Kv("ExitCode", std::to_string(j.exit_code) + ":" + std::to_string(j.exit_signal))},
+  };
+  // -d: the highest exit code of the job's steps; herd keeps the script's (Slurm's for a
+  // job without steps).
+  if (details > 0) {
+    lines.push_back(
+        {Kv("DerivedExitCode", std::to_string(j.exit_code) + ":" + std::to_string(j.exit_signal))});
+  }
+  const std::vector<std::vector<std::string>> rest = {
       {Kv("RunTime", cli::FormatRunTime(cli::JobElapsed(j, now))),
        Kv("TimeLimit", cli::FormatRunTime(j.time_limit_s < 0 ? -1 : j.time_limit_s))},
       {Kv("SubmitTime", cli::FormatTimestamp(j.submit_time)),
@@ -70,6 +78,7 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner) {
       {Kv("Partition", OrNull(j.partition))},
       {Kv("NodeList", j.state == JobState::kPending ? "(null)" : OrNull(j.nodelist))},
   };
+  lines.insert(lines.end(), rest.begin(), rest.end());
   if (!j.batch_host.empty()) lines.push_back({Kv("BatchHost", j.batch_host)});
   lines.push_back({Kv("NumNodes", std::to_string(j.num_nodes)),
                    Kv("NumCPUs", std::to_string(j.num_cpus)),
@@ -134,19 +143,44 @@ std::string FormatNode(const proto::NodeInfo& n, bool oneliner) {
   return RenderRecord(lines, oneliner);
 }
 
-std::string FormatPartition(const proto::PartitionInfo& p, bool oneliner) {
+std::string TresMemory(uint64_t mb) {
+  const char* units[] = {"M", "G", "T", "P"};
+  size_t u = 0;
+  while (mb != 0 && mb % 1024 == 0 && u + 1 < sizeof units / sizeof units[0]) {
+    mb /= 1024;
+    ++u;
+  }
+  return std::to_string(mb) + units[u];
+}
+
+std::string FormatPartition(const proto::PartitionInfo& p, uint64_t mem_mb, bool oneliner) {
   const std::string nodes = p.nodes.empty() ? "(null)" : CompressHostlist(p.nodes);
+  const std::string cpus = std::to_string(p.total_cpus);
+  const std::string count = std::to_string(p.nodes.size());
+  std::string tres = "cpu=" + cpus;
+  if (mem_mb > 0) tres += ",mem=" + TresMemory(mem_mb);
+  tres += ",node=" + count + ",billing=" + cpus;
+  // Slurm 22.05's fields in its order; those of features herd does not have (QOS,
+  // preemption, oversubscription, ...) as Slurm prints them when they are not set.
   std::vector<std::vector<std::string>> lines = {
       {Kv("PartitionName", p.name)},
       {Kv("AllowGroups", "ALL"), Kv("AllowAccounts", "ALL"), Kv("AllowQos", "ALL")},
-      {Kv("Default", p.is_default ? "YES" : "NO")},
+      {Kv("AllocNodes", "ALL"), Kv("Default", p.is_default ? "YES" : "NO"), Kv("QoS", "N/A")},
       {Kv("DefaultTime", p.default_time_s < 0 ? "NONE" : cli::FormatRunTime(p.default_time_s)),
-       Kv("MaxNodes", p.max_nodes == 0 ? "UNLIMITED" : std::to_string(p.max_nodes)),
-       Kv("MaxTime", cli::FormatRunTime(p.max_time_s < 0 ? -1 : p.max_time_s)),
-       Kv("MinNodes", "0")},
+       Kv("DisableRootJobs", "NO"), Kv("ExclusiveUser", "NO"), Kv("GraceTime", "0"),
+       Kv("Hidden", "NO")},
+      {Kv("MaxNodes", p.max_nodes == 0 ? "UNLIMITED" : std::to_string(p.max_nodes)),
+       Kv("MaxTime", cli::FormatRunTime(p.max_time_s < 0 ? -1 : p.max_time_s)), Kv("MinNodes", "0"),
+       Kv("LLN", "NO"), Kv("MaxCPUsPerNode", "UNLIMITED")},
       {Kv("Nodes", nodes)},
-      {Kv("State", p.state.empty() ? "UP" : p.state), Kv("TotalCPUs", std::to_string(p.total_cpus)),
-       Kv("TotalNodes", std::to_string(p.nodes.size()))},
+      {Kv("PriorityJobFactor", "1"), Kv("PriorityTier", "1"), Kv("RootOnly", "NO"),
+       Kv("ReqResv", "NO"), Kv("OverSubscribe", "NO")},
+      {Kv("OverTimeLimit", "NONE"), Kv("PreemptMode", "OFF")},
+      {Kv("State", p.state.empty() ? "UP" : p.state), Kv("TotalCPUs", cpus),
+       Kv("TotalNodes", count), Kv("SelectTypeParameters", "NONE")},
+      {Kv("JobDefaults", "(null)")},
+      {Kv("DefMemPerNode", "UNLIMITED"), Kv("MaxMemPerNode", "UNLIMITED")},
+      {Kv("TRES", tres)},
   };
   return RenderRecord(lines, oneliner);
 }

@@ -15,9 +15,13 @@ namespace herd::hcontrol {
 // not one-line).
 std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, bool oneliner);
 
-std::string FormatJob(const proto::JobInfo& job, int64_t now, bool oneliner);
+// `details`: scontrol's -d count (DerivedExitCode= from 1).
+std::string FormatJob(const proto::JobInfo& job, int64_t now, bool oneliner, int details = 0);
 std::string FormatNode(const proto::NodeInfo& node, bool oneliner);
-std::string FormatPartition(const proto::PartitionInfo& p, bool oneliner);
+// A partition as scontrol prints it; `mem_mb`: the memory of its nodes (TRES=...,mem=).
+std::string FormatPartition(const proto::PartitionInfo& p, uint64_t mem_mb, bool oneliner);
+// A TRES memory amount: "8000M", "16G" (units only where exact, as Slurm).
+std::string TresMemory(uint64_t mb);
 // "Configuration data as of <time>" then the controller's "Key = Value" lines.
 std::string FormatConfig(const std::vector<std::string>& lines, int64_t now);
 

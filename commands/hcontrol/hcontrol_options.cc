@@ -15,6 +15,7 @@ constexpr int kFromPassive = 256;
 const cli::OptionTable& Table() {
   static const cli::OptionTable table = {
       {"oneliner", 'o', no_argument},
+      {"details", 'd', no_argument},
       {"from-passive", 0, no_argument, kFromPassive},
       {"help", 'h', no_argument},
       {"version", 'V', no_argument},
@@ -181,12 +182,16 @@ Status ParseUpdate(const std::vector<std::string>& words, HcontrolCommand* c) {
 Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) {
   HcontrolCommand c;
   std::vector<std::string> words;
+  // Options may come anywhere, as scontrol takes them: "show jobid -dd 7", "show -o job".
   HERD_RETURN_IF_ERROR(Table().Parse(
-      "hcontrol", args, /*stop_at_positional=*/true,
+      "hcontrol", args, /*stop_at_positional=*/false,
       [&c](int opt, const char*) {
         switch (opt) {
           case 'o':
             c.oneliner = true;
+            break;
+          case 'd':
+            ++c.details;
             break;
           case 'h':
             c.help = true;
@@ -274,6 +279,7 @@ Commands:
 
 Options:
   -o, --oneliner                       one line per record
+  -d, --details                        more of a job (DerivedExitCode=; -dd as -d)
       --from-passive                   let the passive controller answer show (default
                                        with ReadFromPassive=yes)
       --conf FILE                      configuration (default: $HERD_CONF or /etc/herd/herd.conf)

@@ -49,6 +49,7 @@ struct HcontrolCommand {
   bool keygen_force = false;
   // global options
   bool oneliner = false;
+  int details = 0;            // -d, -dd
   bool from_passive = false;  // --from-passive: show may be answered by the passive
   bool help = false;
   bool version = false;

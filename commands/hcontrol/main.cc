@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <map>
 
 #include "commands/hcontrol/hcontrol_format.h"
 #include "commands/hcontrol/hcontrol_ha.h"
@@ -62,7 +63,7 @@ int ShowJobs(Client& client, const HcontrolCommand& c) {
   int shown = 0;
   for (const proto::JobInfo& j : reply->jobs) {
     if (one && j.job_id != c.job_id) continue;
-    std::fputs(herd::hcontrol::FormatJob(j, reply->now, c.oneliner).c_str(), stdout);
+    std::fputs(herd::hcontrol::FormatJob(j, reply->now, c.oneliner, c.details).c_str(), stdout);
     ++shown;
   }
   if (one && shown == 0)
@@ -113,10 +114,20 @@ int ShowPartitions(Client& client, const HcontrolCommand& c) {
     std::printf("No partitions in the system\n");
     return 0;
   }
+  // The memory of each partition's nodes, for its TRES (0, left out, if not known).
+  std::map<std::string, uint64_t> node_mem;
+  auto nodes = client.Read<proto::QueryNodesReply>(proto::QueryNodesRequest{});
+  if (nodes.ok()) {
+    for (const proto::NodeInfo& n : nodes->nodes) node_mem[n.name] = n.memory_mb;
+  }
   int shown = 0;
   for (const proto::PartitionInfo& p : reply->partitions) {
     if (named && p.name != c.name) continue;
-    std::fputs(herd::hcontrol::FormatPartition(p, c.oneliner).c_str(), stdout);
+    uint64_t mem = 0;
+    for (const std::string& n : p.nodes) {
+      if (auto it = node_mem.find(n); it != node_mem.end()) mem += it->second;
+    }
+    std::fputs(herd::hcontrol::FormatPartition(p, mem, c.oneliner).c_str(), stdout);
     ++shown;
   }
   if (named && shown == 0)

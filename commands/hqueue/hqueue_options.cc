@@ -2,7 +2,6 @@
 #include "commands/hqueue/hqueue_options.h"
 
 #include <getopt.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +28,7 @@ const cli::OptionTable& Table() {
       {"format", 'o', required_argument},
       {"nodelist", 'w', required_argument},
       {"Format", 'O', required_argument},
+      {"sort", 'S', required_argument},
       {"noheader", 'h', no_argument},
       {"long", 'l', no_argument},
       {"steps", 's', no_argument},
@@ -40,20 +40,11 @@ const cli::OptionTable& Table() {
   return table;
 }
 
-// A user name, or a uid turned into its name; unknown users are an error, as in squeue.
+// A user name or uid; unknown users are an error, as in squeue.
 Result<std::string> ResolveUser(const std::string& text) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  std::vector<char> buf(16384);
-  if (getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
-    return std::string(found->pw_name);
-  }
-  auto uid = ParseUint(text, UINT32_MAX);
-  if (uid.ok() && getpwuid_r(static_cast<uid_t>(*uid), &pw, buf.data(), buf.size(), &found) == 0 &&
-      found != nullptr) {
-    return std::string(found->pw_name);
-  }
-  return InvalidArgument("Invalid user: " + text);
+  auto name = cli::ResolveUserName(text);
+  if (!name.ok()) return InvalidArgument("Invalid user: " + text);
+  return name;
 }
 
 Status AddStates(const std::string& list, HqueueOptions* o) {
@@ -119,6 +110,9 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
       HERD_ASSIGN_OR_RETURN(o->format, cli::FormatFromFields(v, cli::SqueueFields()));
       break;
     }
+    case 'S':
+      o->sort = v;
+      break;
     case 'h':
       o->noheader = true;
       break;
@@ -209,6 +203,8 @@ Show the jobs in the herd queue.
                              (default: $SQUEUE_FORMAT, then $SQUEUE_FORMAT2 as -O)
   -O, --Format=fields        Slurm's field names, e.g. "JobID:8,Name:12,State:.8"
                              (20 wide unless given, '.' aligns right)
+  -S, --sort=keys            order by these format letters, '-' for descending
+                             (default: $SQUEUE_SORT, then "P,t,-p")
   -w, --nodelist=hostlist    jobs allocated any of these nodes
   -l, --long                 long format (full state, time limit)
   -s, --steps                job steps instead of jobs (STEPID NAME PARTITION USER TIME NODELIST)

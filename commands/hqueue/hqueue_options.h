@@ -16,6 +16,7 @@ struct HqueueOptions {
   bool all_states = false;         // -t all
   std::vector<std::string> nodes;  // -w, expanded: jobs allocated any of them
   std::string format;              // -o; empty: the default (or long) format
+  std::string sort;                // -S/--sort; empty: $SQUEUE_SORT, then squeue's default
   bool noheader = false;
   bool json = false;
   bool long_format = false;

@@ -1,9 +1,11 @@
 // herd hqueue — show the job queue (squeue's interface). Options: hqueue_options.cc;
 // printing: hqueue_format.cc. This file asks the controller and prints.
 #include <cstdio>
+#include <cstdlib>
 
 #include "commands/hqueue/hqueue_format.h"
 #include "commands/hqueue/hqueue_options.h"
+#include "commands/hqueue/hqueue_sort.h"
 #include "commands/hqueue/hqueue_steps.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
@@ -80,6 +82,24 @@ int main(int argc, char** argv) {
   for (proto::JobInfo& j : reply->jobs) {
     if (hqueue::JobSelected(j, *opts)) jobs.push_back(std::move(j));
   }
+  // The order: -S, else $SQUEUE_SORT, else squeue's. As squeue, a bad key is found after
+  // the header is out.
+  std::string sort = opts->sort;
+  if (sort.empty()) {
+    const char* env = std::getenv("SQUEUE_SORT");
+    sort = env != nullptr && *env != '\0' ? env : hqueue::kDefaultSort;
+  }
+  std::vector<std::string> sort_warnings;
+  auto keys = hqueue::ParseSortKeys(sort, &sort_warnings);
+  for (const std::string& w : sort_warnings) std::fprintf(stderr, "%s: %s\n", Cmd(), w.c_str());
+  if (!keys.ok()) {
+    if (!opts->json && !opts->noheader) {
+      auto header = hqueue::RenderJobs({}, reply->now, format, true);
+      if (header.ok()) std::fputs(header->c_str(), stdout);
+    }
+    return cli::ReportError(Cmd(), keys.error().message());
+  }
+  hqueue::SortJobs(*keys, reply->now, &jobs);
   if (opts->json) {
     std::fputs(hqueue::JobsJson(jobs, reply->now).c_str(), stdout);
     cli::PrintPassiveNote(Cmd(), **client);

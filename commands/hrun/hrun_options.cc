@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "commands/lib/cli.h"
+#include "commands/lib/env_options.h"
 #include "common/base/strings.h"
 
 namespace herd::hrun {
@@ -162,11 +163,15 @@ Status Apply(int opt, const char* arg, HrunOptions* o) {
 
 }  // namespace
 
-Result<HrunOptions> ParseHrunCommandLine(const std::vector<std::string>& args) {
+Result<HrunOptions> ParseHrunCommandLine(const std::vector<std::string>& args,
+                                         const std::vector<std::string>& env) {
   HrunOptions o;
-  HERD_RETURN_IF_ERROR(Table().Parse(
-      "hrun", args, /*stop_at_positional=*/true,
-      [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &o.argv));
+  auto apply = [&o](int opt, const char* arg) { return Apply(opt, arg, &o); };
+  // srun's input variables first: the command line overrides them.
+  std::vector<std::string> none;
+  HERD_RETURN_IF_ERROR(Table().Parse("hrun", cli::EnvironmentOptionWords(cli::kSrun, env),
+                                     /*stop_at_positional=*/true, apply, &none));
+  HERD_RETURN_IF_ERROR(Table().Parse("hrun", args, /*stop_at_positional=*/true, apply, &o.argv));
   if (o.help || o.version || o.mpi == std::optional<std::string>("list")) return o;
   HERD_RETURN_IF_ERROR(cli::CheckAllocOptions(o.alloc));
   if (o.argv.empty()) return InvalidArgument("No command given to execute.");
@@ -197,7 +202,8 @@ Result<std::string> ParseCpuBind(const std::string& text) {
   const std::vector<std::string> items = Split(Trim(text), ',', /*keep_empty=*/true);
   std::string type;
   bool verbose = false;
-  bool in_list = false;  // after map_cpu:/mask_cpu:, numbers continue the list
+  bool verbosity_given = false;  // "verbose" or "quiet"
+  bool in_list = false;          // after map_cpu:/mask_cpu:, numbers continue the list
   auto bad = [&text](const std::string& why) {
     return InvalidArgument("invalid --cpu-bind '" + text + "': " + why);
   };
@@ -205,8 +211,10 @@ Result<std::string> ParseCpuBind(const std::string& text) {
     const std::string item = ToLower(Trim(raw));
     if (item == "verbose" || item == "v") {
       verbose = true;
+      verbosity_given = true;
     } else if (item == "quiet" || item == "q") {
       verbose = false;
+      verbosity_given = true;
     } else if (in_list && IsCpuListItem(item)) {
       type += "," + item;
       continue;
@@ -228,8 +236,9 @@ Result<std::string> ParseCpuBind(const std::string& text) {
     in_list = false;
   }
   if (type.empty()) {
-    // "verbose" alone keeps the default binding (cores) and reports it, as srun does.
-    if (verbose) return std::string("cores,verbose");
+    // "verbose" or "quiet" alone keeps the default binding (cores), as srun does
+    // (Snakemake runs its rules with `srun -n1 --cpu-bind=q`).
+    if (verbosity_given) return std::string(verbose ? "cores,verbose" : "cores");
     return bad("no binding type");
   }
   return verbose ? type + ",verbose" : type;

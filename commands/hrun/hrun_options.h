@@ -39,7 +39,10 @@ struct HrunOptions {
 };
 
 // Parses the whole command line; options stop at the program name.
-Result<HrunOptions> ParseHrunCommandLine(const std::vector<std::string>& args);
+// srun's input variables in `env` ("NAME=value": SLURM_TIMELIMIT, SRUN_CPUS_PER_TASK, ...)
+// come before the command line, which overrides them.
+Result<HrunOptions> ParseHrunCommandLine(const std::vector<std::string>& args,
+                                         const std::vector<std::string>& env = {});
 
 // "block", "cyclic", optionally ":block"/":cyclic" for the cpus of a task; '*' = block.
 Result<std::string> ParseDistribution(const std::string& text);

@@ -13,6 +13,8 @@
 #include "commands/lib/signal_watch.h"
 #include "commands/lib/slurm_options.h"
 
+extern char** environ;
+
 namespace {
 // The name this process speaks under (herd's, or Slurm's through a link).
 const char* Cmd() { return herd::cli::Name().c_str(); }
@@ -26,7 +28,9 @@ int main(int argc, char** argv) {
   if (!signals.ok()) return cli::ReportError(Cmd(), signals.error().message());
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto opts = hrun::ParseHrunCommandLine(cli::Args(argc, argv));
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+  auto opts = hrun::ParseHrunCommandLine(cli::Args(argc, argv), env);
   if (!opts.ok()) return cli::ReportStatus(Cmd(), opts.error());
   if (opts->help) {
     std::fputs(hrun::HrunUsage().c_str(), stdout);

@@ -1,6 +1,7 @@
 // herd commands — option parsing and error printing shared by every command.
 #include "commands/lib/cli.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -12,6 +13,21 @@
 #include "common/config/config.h"
 
 namespace herd::cli {
+
+Result<std::string> ResolveUserName(const std::string& text) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return std::string(found->pw_name);
+  }
+  auto uid = ParseUint(text, UINT32_MAX);
+  if (uid.ok() && getpwuid_r(static_cast<uid_t>(*uid), &pw, buf.data(), buf.size(), &found) == 0 &&
+      found != nullptr) {
+    return std::string(found->pw_name);
+  }
+  return NotFound("no such user: " + text);
+}
 namespace {
 
 // getopt's value for --conf: above every command's own option codes.

@@ -38,6 +38,10 @@ int ReportNotFound(const std::string& cmd, const std::string& message);
 // specification" (sbatch, salloc and srun exit 255 on those).
 int ReportStatus(const std::string& cmd, const Status& st);
 
+// A user name, or a uid turned into its name (squeue -u, scancel -u); kNotFound when no
+// such user exists.
+Result<std::string> ResolveUserName(const std::string& text);
+
 // Called once per option with getopt's return value and its argument (nullptr when the
 // option takes none or an optional one was not given).
 using OptionHandler = std::function<Status(int opt, const char* arg)>;

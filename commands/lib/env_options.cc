@@ -1,4 +1,4 @@
-// herd commands — SBATCH_* and SALLOC_* input variables as option words.
+// herd commands — SBATCH_*, SALLOC_* and srun's input variables as option words.
 #include "commands/lib/env_options.h"
 
 #include "commands/lib/env_list.h"
@@ -9,7 +9,7 @@ namespace {
 enum class Kind { kValue, kFlag, kOptionalValue };
 
 struct EnvOption {
-  const char* suffix;  // after "SBATCH_" / "SALLOC_"
+  const char* suffix;  // after "SBATCH_" / "SALLOC_"; srun's: the whole name
   const char* option;  // long option name, without "--"
   Kind kind;
   unsigned commands;  // SlurmCommand bits
@@ -79,12 +79,80 @@ const EnvOption kEnvOptions[] = {
     {"WCKEY", "wckey", Kind::kValue, kBoth},
 };
 
+// srun(1), "INPUT ENVIRONMENT VARIABLES", whole names. Left out: the variables an
+// allocation's own environment holds (SLURM_NTASKS, SLURM_NNODES, SLURM_JOB_NAME,
+// SLURM_MEM_PER_*, SLURM_DISTRIBUTION, SLURM_CPU_BIND, ...), through which Slurm's srun
+// inherits its job's shape; hrun takes its job's shape from the controller instead.
+const EnvOption kSrunEnvOptions[] = {
+    {"SLURM_ACCOUNT", "account", Kind::kValue, kSrun},
+    {"SLURM_ACCTG_FREQ", "acctg-freq", Kind::kValue, kSrun},
+    {"SLURM_CLUSTERS", "clusters", Kind::kValue, kSrun},
+    {"SLURM_COMPRESS", "compress", Kind::kOptionalValue, kSrun},
+    {"SLURM_CONSTRAINT", "constraint", Kind::kValue, kSrun},
+    {"SLURM_CORE_SPEC", "core-spec", Kind::kValue, kSrun},
+    {"SRUN_CPUS_PER_TASK", "cpus-per-task", Kind::kValue, kSrun},
+    {"SLURM_DEPENDENCY", "dependency", Kind::kValue, kSrun},
+    {"SLURM_DISABLE_STATUS", "disable-status", Kind::kFlag, kSrun},
+    {"SLURM_EXACT", "exact", Kind::kFlag, kSrun},
+    {"SLURM_EXCLUSIVE", "exclusive", Kind::kOptionalValue, kSrun},
+    {"SRUN_EXPORT_ENV", "export", Kind::kValue, kSrun},
+    {"SLURM_GRES", "gres", Kind::kValue, kSrun},
+    {"SLURM_HINT", "hint", Kind::kValue, kSrun},
+    {"SLURM_IMMEDIATE", "immediate", Kind::kOptionalValue, kSrun},
+    {"SLURM_KILL_BAD_EXIT", "kill-on-bad-exit", Kind::kOptionalValue, kSrun},
+    {"SLURM_LABELIO", "label", Kind::kFlag, kSrun},
+    {"SLURM_MPI_TYPE", "mpi", Kind::kValue, kSrun},
+    {"SLURM_NETWORK", "network", Kind::kValue, kSrun},
+    {"SLURM_NO_KILL", "no-kill", Kind::kFlag, kSrun},
+    {"SLURM_OVERCOMMIT", "overcommit", Kind::kFlag, kSrun},
+    {"SLURM_OVERLAP", "overlap", Kind::kFlag, kSrun},
+    {"SLURM_PARTITION", "partition", Kind::kValue, kSrun},
+    {"SLURM_POWER", "power", Kind::kValue, kSrun},
+    {"SLURM_PROFILE", "profile", Kind::kValue, kSrun},
+    {"SLURM_QOS", "qos", Kind::kValue, kSrun},
+    {"SLURM_REQ_SWITCH", "switches", Kind::kValue, kSrun},
+    {"SLURM_RESERVATION", "reservation", Kind::kValue, kSrun},
+    {"SLURM_SIGNAL", "signal", Kind::kValue, kSrun},
+    {"SLURM_SPREAD_JOB", "spread-job", Kind::kFlag, kSrun},
+    {"SLURM_STDERRMODE", "error", Kind::kValue, kSrun},
+    {"SLURM_STDINMODE", "input", Kind::kValue, kSrun},
+    {"SLURM_STDOUTMODE", "output", Kind::kValue, kSrun},
+    {"SLURM_THREADS", "threads", Kind::kValue, kSrun},
+    {"SLURM_TIMELIMIT", "time", Kind::kValue, kSrun},
+    {"SLURM_UNBUFFEREDIO", "unbuffered", Kind::kFlag, kSrun},
+    {"SLURM_USE_MIN_NODES", "use-min-nodes", Kind::kFlag, kSrun},
+    {"SLURM_WAIT", "wait", Kind::kValue, kSrun},
+    {"SLURM_WCKEY", "wckey", Kind::kValue, kSrun},
+    {"SLURM_WORKING_DIR", "chdir", Kind::kValue, kSrun},
+};
+
+void AddWord(const EnvOption& e, const std::string& value, std::vector<std::string>* words) {
+  const std::string option = std::string("--") + e.option;
+  if (e.kind == Kind::kFlag) {
+    if (value != "0") words->push_back(option);
+  } else if (e.kind == Kind::kOptionalValue && value.empty()) {
+    words->push_back(option);
+  } else {
+    words->push_back(option + "=" + value);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> EnvironmentOptionWords(SlurmCommand command,
                                                 const std::vector<std::string>& env) {
-  const std::string prefix = command == kSalloc ? "SALLOC_" : "SBATCH_";
   std::vector<std::string> words;
+  if (command == kSrun) {
+    for (const EnvOption& e : kSrunEnvOptions) {
+      std::optional<std::string> value = LookupEnv(env, e.suffix);
+      if (!value && std::string(e.suffix) == "SRUN_EXPORT_ENV") {
+        value = LookupEnv(env, "SLURM_EXPORT_ENV");  // SRUN_EXPORT_ENV overrides it
+      }
+      if (value) AddWord(e, *value, &words);
+    }
+    return words;
+  }
+  const std::string prefix = command == kSalloc ? "SALLOC_" : "SBATCH_";
   for (const EnvOption& e : kEnvOptions) {
     if ((e.commands & command) == 0) continue;
     std::optional<std::string> value = LookupEnv(env, prefix + e.suffix);
@@ -92,15 +160,7 @@ std::vector<std::string> EnvironmentOptionWords(SlurmCommand command,
     if (!value && (suffix == "HINT" || suffix == "CLUSTERS")) {
       value = LookupEnv(env, "SLURM_" + suffix);  // "SBATCH_HINT or SLURM_HINT"
     }
-    if (!value) continue;
-    const std::string option = std::string("--") + e.option;
-    if (e.kind == Kind::kFlag) {
-      if (*value != "0") words.push_back(option);
-    } else if (e.kind == Kind::kOptionalValue && value->empty()) {
-      words.push_back(option);
-    } else {
-      words.push_back(option + "=" + *value);
-    }
+    if (value) AddWord(e, *value, &words);
   }
   return words;
 }

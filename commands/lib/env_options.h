@@ -13,10 +13,11 @@
 
 namespace herd::cli {
 
-// The option words ("--time=10", "--requeue") that the variables of `command` (kSbatch or
-// kSalloc) set in `env` ("NAME=value" entries) stand for, in the manual's order. A
-// variable of a flag gives the flag unless its value is "0" (SBATCH_NO_REQUEUE=yes, =1
-// and = all ask for --no-requeue, =0 does not: Slurm 22.05 reads them so).
+// The option words ("--time=10", "--requeue") that the variables of `command` (kSbatch,
+// kSalloc, or kSrun: SLURM_TIMELIMIT, SRUN_CPUS_PER_TASK, SRUN_EXPORT_ENV, ...) set in
+// `env` ("NAME=value" entries) stand for, in the manual's order. A variable of a flag
+// gives the flag unless its value is "0" (SBATCH_NO_REQUEUE=yes, =1 and = all ask for
+// --no-requeue, =0 does not: Slurm 22.05 reads them so).
 std::vector<std::string> EnvironmentOptionWords(SlurmCommand command,
                                                 const std::vector<std::string>& env);
 

@@ -2,18 +2,71 @@
 #include "commands/lib/timefmt.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+
+#include "commands/lib/cli.h"
+#include "commands/lib/dialect.h"
 
 namespace herd::cli {
 
-std::string FormatTimestamp(int64_t t, const std::string& unset) {
+namespace {
+
+constexpr const char* kStandard = "%Y-%m-%dT%H:%M:%S";
+
+// Days since year 0 as Slurm counts them for "relative": 1000 * year + day of the year.
+long DayKey(const std::tm& tm) { return 1000L * (tm.tm_year + 1900) + tm.tm_yday; }
+
+const char* RelativeFormat(const std::tm& when, const std::tm& today) {
+  const long distance = DayKey(when) - DayKey(today);
+  if (distance == -1) return "Ystday %H:%M";
+  if (distance == 0) return "%H:%M:%S";
+  if (distance == 1) return "Tomorr %H:%M";
+  if (distance < -365 || distance > 365) return "%-d %b %Y";
+  if (distance < -1 || distance > 6) return "%-d %b %H:%M";
+  return "%a %H:%M";
+}
+
+}  // namespace
+
+std::string FormatTimestampAs(int64_t t, const std::string& spec, int64_t today,
+                              const std::string& unset, bool* valid) {
+  *valid = true;
   if (t <= 0) return unset;
   const std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
   if (localtime_r(&tt, &tm) == nullptr) return unset;
-  char buf[64];
-  if (std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm) == 0) return unset;
+  std::string format = kStandard;
+  if (spec == "relative") {
+    const std::time_t now = static_cast<std::time_t>(today);
+    std::tm now_tm{};
+    if (localtime_r(&now, &now_tm) == nullptr) return unset;
+    format = RelativeFormat(tm, now_tm);
+  } else if (!spec.empty() && spec != "standard") {
+    if (spec.find('%') == std::string::npos) {
+      *valid = false;
+    } else {
+      format = spec;
+    }
+  }
+  char buf[256];
+  if (std::strftime(buf, sizeof buf, format.c_str(), &tm) == 0) return unset;
   return buf;
+}
+
+std::string FormatTimestamp(int64_t t, const std::string& unset) {
+  static const std::string spec = [] {
+    const char* v = std::getenv("SLURM_TIME_FORMAT");
+    return std::string(v != nullptr ? v : "");
+  }();
+  static bool reported = false;
+  bool valid = true;
+  std::string out = FormatTimestampAs(t, spec, std::time(nullptr), unset, &valid);
+  if (!valid && !reported) {
+    reported = true;
+    ReportError(Name(), "invalid SLURM_TIME_FORMAT = '" + spec + "'");
+  }
+  return out;
 }
 
 std::string LongHeaderDate(int64_t unix_seconds) {

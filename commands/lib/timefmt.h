@@ -11,8 +11,19 @@
 
 namespace herd::cli {
 
-// Local time "YYYY-MM-DDTHH:MM:SS"; `unset` when t <= 0.
+// A timestamp in local time as SLURM_TIME_FORMAT asks (read once per process, as Slurm's
+// commands do): unset, empty or "standard" is "YYYY-MM-DDTHH:MM:SS"; "relative" is
+// FormatTimestampAs's; a strftime format otherwise ("%s", "%a %H:%M"). A value without '%'
+// is reported once on stderr ("invalid SLURM_TIME_FORMAT = 'x'") and the standard one used.
+// `unset` when t <= 0.
 std::string FormatTimestamp(int64_t t, const std::string& unset = "Unknown");
+
+// The same for a given SLURM_TIME_FORMAT value and the day `today` falls in. "relative":
+// "HH:MM:SS" today, "Ystday HH:MM", "Tomorr HH:MM", "Wed HH:MM" within the week ahead,
+// "7 Dec HH:MM" within a year, "7 Dec 2027" further. *valid is false for a format without
+// '%' (the standard one is used then).
+std::string FormatTimestampAs(int64_t t, const std::string& spec, int64_t today,
+                              const std::string& unset, bool* valid);
 
 // "HH:MM:SS", or "D-HH:MM:SS" from one day on; -1 -> "UNLIMITED".
 std::string FormatRunTime(int64_t seconds);

@@ -17,9 +17,9 @@ TEST(HcancelArgs, IdsAndFilters) {
   EXPECT_EQ(o->filter.partitions, (std::vector<std::string>{"debug"}));
   EXPECT_EQ(o->filter.names, (std::vector<std::string>{"x"}));
   EXPECT_EQ(o->filter.states, (std::vector<proto::JobState>{proto::JobState::kPending}));
-  auto u = ParseHcancelArgs({"-u", "alice"});
+  auto u = ParseHcancelArgs({"-u", "root"});
   ASSERT_TRUE(u.ok());
-  EXPECT_EQ(u->filter.users, (std::vector<std::string>{"alice"}));
+  EXPECT_EQ(u->filter.users, (std::vector<std::string>{"root"}));
 }
 
 TEST(HcancelArgs, Errors) {
@@ -75,6 +75,44 @@ TEST(Results, Messages) {
   out = DescribeResults({r[0]}, o);
   EXPECT_EQ(out.exit_code, 0);
   EXPECT_EQ(out.info, (std::vector<std::string>{"Signal 10 to job 1"}));
+}
+
+TEST(HcancelArgs, NodesInteractiveAndSlurmWording) {
+  auto o = ParseHcancelArgs({"-w", "n[1-2]", "-i", "-H", "--ctld"});
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  EXPECT_EQ(o->nodes, (std::vector<std::string>{"n1", "n2"}));
+  EXPECT_TRUE(o->interactive);
+  // -w alone identifies jobs; a list naming no node selects none, without an error
+  o = ParseHcancelArgs({"-w", "n["});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->by_nodes);
+  EXPECT_TRUE(o->nodes.empty());
+  proto::JobInfo j;
+  j.job_id = 7;
+  j.name = "x";
+  j.partition = "debug";
+  j.alloc.resize(1);
+  j.alloc[0].node = "n2";
+  EXPECT_FALSE(OnNodes(j, *o));
+  EXPECT_TRUE(OnNodes(j, *ParseHcancelArgs({"-w", "n2,n9"})));
+  EXPECT_TRUE(OnNodes(j, *ParseHcancelArgs({"7"})));
+  EXPECT_EQ(ConfirmPrompt(j), "Cancel job_id=7 name=x partition=debug [y/n]? ");
+  EXPECT_TRUE(ConfirmAnswer("y\n"));
+  EXPECT_TRUE(ConfirmAnswer(" Yes"));
+  EXPECT_FALSE(ConfirmAnswer("n"));
+  EXPECT_FALSE(ConfirmAnswer(""));
+
+  auto bad = ParseHcancelArgs({"-t", "bogus"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(),
+            "Invalid job state specified: bogus\nValid job states are PENDING, RUNNING, and "
+            "SUSPENDED");
+  bad = ParseHcancelArgs({"-u", "no-such-user-here"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(), "Invalid user name: no-such-user-here");
+  o = ParseHcancelArgs({"-u", "0"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->filter.users, (std::vector<std::string>{"root"}));
 }
 
 }  // namespace

@@ -157,15 +157,48 @@ TEST(HcontrolFormat, NodePartitionConfigPing) {
   p.state = "UP";
   p.max_time_s = 3600;
   p.nodes = {"n1", "n2"};
-  const std::string s = FormatPartition(p, false);
+  p.total_cpus = 8;
+  const std::string s = FormatPartition(p, 4000, false);
   EXPECT_NE(s.find("PartitionName=debug\n"), std::string::npos);
-  EXPECT_NE(s.find("Default=YES"), std::string::npos);
-  EXPECT_NE(s.find("MaxTime=01:00:00"), std::string::npos);
+  EXPECT_NE(s.find("   AllocNodes=ALL Default=YES QoS=N/A\n"), std::string::npos);
+  EXPECT_NE(s.find("MaxNodes=UNLIMITED MaxTime=01:00:00 MinNodes=0 LLN=NO"), std::string::npos);
   EXPECT_NE(s.find("Nodes=n[1-2]"), std::string::npos);
-  EXPECT_NE(s.find("State=UP TotalCPUs=0 TotalNodes=2"), std::string::npos);
+  EXPECT_NE(s.find("State=UP TotalCPUs=8 TotalNodes=2 SelectTypeParameters=NONE\n"),
+            std::string::npos);
+  EXPECT_NE(s.find("   TRES=cpu=8,mem=4000M,node=2,billing=8\n\n"), std::string::npos);
+  const std::string one = FormatPartition(p, 0, true);
+  EXPECT_EQ(one.find('\n'), one.size() - 1);
+  EXPECT_NE(one.find(" TRES=cpu=8,node=2,billing=8\n"), std::string::npos);
+  EXPECT_EQ(TresMemory(8000), "8000M");
+  EXPECT_EQ(TresMemory(16384), "16G");
+  EXPECT_EQ(TresMemory(3 * 1024 * 1024), "3T");
 
   EXPECT_EQ(FormatConfig({"MinJobAge = 300"}, 0),
             "Configuration data as of Unknown\nMinJobAge = 300\n");
+}
+
+TEST(Hcontrol, OptionsAnywhereAndDetails) {
+  auto c = ParseHcontrolArgs({"show", "jobid", "-dd", "7"});
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_EQ(c->entity, Entity::kJob);
+  EXPECT_EQ(c->job_id, 7u);
+  EXPECT_EQ(c->details, 2);
+  c = ParseHcontrolArgs({"show", "-o", "job", "7"});
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_TRUE(c->oneliner);
+  c = ParseHcontrolArgs({"show", "partition", "-o"});
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_EQ(c->entity, Entity::kPartition);
+  EXPECT_TRUE(c->oneliner);
+  EXPECT_EQ(c->details, 0);
+
+  proto::JobInfo j;
+  j.job_id = 7;
+  j.exit_code = 3;
+  const std::string plain = FormatJob(j, 0, false);
+  EXPECT_EQ(plain.find("DerivedExitCode="), std::string::npos);
+  const std::string detailed = FormatJob(j, 0, false, 2);
+  EXPECT_NE(detailed.find("ExitCode=3:0\n   DerivedExitCode=3:0\n"), std::string::npos) << detailed;
 }
 
 TEST(Hcontrol, TakeoverAndFromPassive) {

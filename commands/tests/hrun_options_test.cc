@@ -94,6 +94,7 @@ TEST(HrunOptions, Errors) {
 TEST(HrunOptions, ValueNormalization) {
   EXPECT_EQ(*ParseCpuBind("verbose,cores"), "cores,verbose");
   EXPECT_EQ(*ParseCpuBind("verbose"), "cores,verbose") << "verbose alone keeps the default";
+  EXPECT_EQ(*ParseCpuBind("q"), "cores") << "quiet alone too (Snakemake: --cpu-bind=q)";
   EXPECT_EQ(*ParseCpuBind("no"), "none");
   EXPECT_EQ(*ParseCpuBind("threads"), "threads");
   EXPECT_EQ(*ParseCpuBind("map_cpu:0,1,2"), "map_cpu:0,1,2");

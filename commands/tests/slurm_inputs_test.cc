@@ -104,5 +104,34 @@ TEST(SlurmInputs, SallocEnvironment) {
   EXPECT_FALSE(halloc::ParseHallocCommandLine({"true"}, {"SALLOC_TIMELIMIT=x"}).ok());
 }
 
+TEST(SlurmInputs, SrunEnvironment) {
+  const std::vector<std::string> env = {"SLURM_TIMELIMIT=3",     "SRUN_CPUS_PER_TASK=2",
+                                        "SLURM_LABELIO=1",       "SLURM_PARTITION=p",
+                                        "SLURM_EXPORT_ENV=NONE", "SLURM_NTASKS=8",
+                                        "SLURM_JOB_NAME=job",    "SLURM_WORKING_DIR=/w"};
+  // A job's own variables (SLURM_NTASKS, SLURM_JOB_NAME) are not options of its steps.
+  EXPECT_EQ(EnvironmentOptionWords(kSrun, env),
+            (std::vector<std::string>{"--cpus-per-task=2", "--export=NONE", "--label",
+                                      "--partition=p", "--time=3", "--chdir=/w"}));
+  auto o = hrun::ParseHrunCommandLine({"true"}, env);
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  EXPECT_EQ(o->alloc.time_limit_s, 180);
+  EXPECT_EQ(o->alloc.cpus_per_task, 2u);
+  EXPECT_TRUE(o->label);
+  EXPECT_EQ(o->export_spec, std::optional<std::string>("NONE"));
+  EXPECT_EQ(o->chdir, std::optional<std::string>("/w"));
+  // the command line wins; SRUN_EXPORT_ENV over SLURM_EXPORT_ENV
+  o = hrun::ParseHrunCommandLine({"-c", "1", "-t", "4", "true"},
+                                 {"SRUN_CPUS_PER_TASK=2", "SLURM_TIMELIMIT=3",
+                                  "SLURM_EXPORT_ENV=NONE", "SRUN_EXPORT_ENV=ALL"});
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  EXPECT_EQ(o->alloc.cpus_per_task, 1u);
+  EXPECT_EQ(o->alloc.time_limit_s, 240);
+  EXPECT_EQ(o->export_spec, std::optional<std::string>("ALL"));
+  // a bad value reads as the option's error
+  EXPECT_FALSE(hrun::ParseHrunCommandLine({"true"}, {"SLURM_TIMELIMIT=bogus"}).ok());
+  EXPECT_FALSE(hrun::ParseHrunCommandLine({"true"}, {"SLURM_LABELIO=0"})->label);
+}
+
 }  // namespace
 }  // namespace herd::cli

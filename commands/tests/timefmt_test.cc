@@ -35,6 +35,46 @@ TEST(FormatTimestamp, IsoLocalTime) {
   EXPECT_EQ(FormatTimestamp(-5, "N/A"), "N/A");
 }
 
+// SLURM_TIME_FORMAT, as the Slurm 22.05 commands print with it (checked against them).
+std::string As(int64_t t, const std::string& spec, int64_t today, bool* valid) {
+  return FormatTimestampAs(t, spec, today, "Unknown", valid);
+}
+
+TEST(FormatTimestampAs, StandardStrftimeAndInvalid) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  const int64_t t = 1796650397;  // 2026-12-07T13:33:17, a Monday
+  bool valid = false;
+  EXPECT_EQ(As(t, "", t, &valid), "2026-12-07T13:33:17");
+  EXPECT_TRUE(valid);
+  EXPECT_EQ(As(t, "standard", t, &valid), "2026-12-07T13:33:17");
+  EXPECT_EQ(As(t, "%s", t, &valid), "1796650397");
+  EXPECT_EQ(As(t, "%a %d", t, &valid), "Mon 07");
+  EXPECT_TRUE(valid);
+  EXPECT_EQ(As(t, "bogus", t, &valid), "2026-12-07T13:33:17");
+  EXPECT_FALSE(valid);
+  EXPECT_EQ(As(0, "%s", t, &valid), "Unknown");
+}
+
+TEST(FormatTimestampAs, Relative) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  const int64_t today = 1796650397;  // Monday 2026-12-07 13:33:17
+  const int64_t day = 86400;
+  bool valid = false;
+  EXPECT_EQ(As(today + 3600, "relative", today, &valid), "14:33:17");
+  EXPECT_EQ(As(today - day, "relative", today, &valid), "Ystday 13:33");
+  EXPECT_EQ(As(today + day, "relative", today, &valid), "Tomorr 13:33");
+  EXPECT_EQ(As(today + 2 * day, "relative", today, &valid), "Wed 13:33");
+  EXPECT_EQ(As(today + 6 * day, "relative", today, &valid), "Sun 13:33");
+  EXPECT_EQ(As(today + 7 * day, "relative", today, &valid), "14 Dec 13:33");
+  EXPECT_EQ(As(today - 2 * day, "relative", today, &valid), "5 Dec 13:33");
+  // across the new year the day count jumps by more than 365: the year is printed
+  EXPECT_EQ(As(today + 30 * day, "relative", today, &valid), "6 Jan 2027");
+  EXPECT_EQ(As(today + 400 * day, "relative", today, &valid), "11 Jan 2028");
+  EXPECT_TRUE(valid);
+}
+
 TEST(JobElapsed, ByState) {
   proto::JobInfo j;
   j.state = proto::JobState::kPending;

@@ -130,6 +130,13 @@ struct JobFilter {
   }
 };
 
+// Which processes of a running job a signal reaches (scancel's -f and -b).
+enum class SignalScope : uint8_t {
+  kWholeJob = 0,    // every process, the batch script's included (-f; all before version 2)
+  kSteps = 1,       // the job's steps, not the batch script (scancel -s, as Slurm)
+  kBatchShell = 2,  // the batch script's shell alone, not its children (-b)
+};
+
 struct CancelJobsRequest {
   static constexpr MsgType kType = MsgType::kCancelJobsRequest;
   JobFilter filter;
@@ -138,10 +145,12 @@ struct CancelJobsRequest {
   // (a controller failover) finds the jobs the first one ended and answers OK for them
   // instead of "already completed". 0 = none. (Class version 1.)
   uint64_t token = 0;
+  SignalScope scope = SignalScope::kWholeJob;  // of a signal (class version 2)
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& filter& signal;
     if (version >= 1) ar& token;
+    if (version >= 2) ar& scope;
   }
 };
 
@@ -412,9 +421,11 @@ struct SignalJobRequest {
   uint64_t job_id = 0;
   uint32_t run_seq = 0;
   int32_t signal = 0;
+  SignalScope scope = SignalScope::kWholeJob;  // class version 1
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& run_seq& signal;
+    if (version >= 1) ar& scope;
   }
 };
 
@@ -433,7 +444,8 @@ struct TerminateJobRequest {
 
 }  // namespace herd::proto
 
-BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 2)
+BOOST_CLASS_VERSION(herd::proto::SignalJobRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::StepCompleteRequest, 2)
 BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryJobsRequest, 1)

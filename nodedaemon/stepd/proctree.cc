@@ -41,6 +41,15 @@ int SignalJob(const JobProcesses& job, int sig) {
   return n;
 }
 
+int SignalChildren(pid_t supervisor, int sig) {
+  int n = 0;
+  if (supervisor <= 1) return 0;
+  for (const ProcStat& p : ListProcesses()) {
+    if (p.ppid == supervisor && p.state != 'Z' && ::kill(p.pid, sig) == 0) ++n;
+  }
+  return n;
+}
+
 void ReapExited(const ReapFn& on_reap) {
   while (true) {
     int status = 0;

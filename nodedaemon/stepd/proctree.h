@@ -24,6 +24,10 @@ struct JobProcesses {
 // Delivers `sig` to every process of the job; returns the number of processes signalled.
 int SignalJob(const JobProcesses& job, int sig);
 
+// Delivers `sig` to the direct children of `supervisor` (a batch step's shell, not what it
+// started); returns the number of processes signalled.
+int SignalChildren(pid_t supervisor, int sig);
+
 // Called for each child reaped while killing (pid, wait status).
 using ReapFn = std::function<void(pid_t, int)>;
 

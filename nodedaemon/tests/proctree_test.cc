@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "nodedaemon/proc.h"
@@ -94,6 +97,38 @@ TEST(ProcTreeTest, SignalJobReachesDescendantsOnly) {
   ASSERT_EQ(waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGTERM);
+}
+
+// scancel -b: the batch shell gets the signal (and may trap it), what it started does not.
+TEST(ProcTreeTest, SignalChildrenSparesGrandchildren) {
+  char dir[] = "/tmp/herd-proctree.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string pidfile = std::string(dir) + "/sleep.pid";
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string script = "trap 'exit 7' USR1; sleep 100 & echo $! >" + pidfile + ".tmp; mv " +
+                               pidfile + ".tmp " + pidfile + "; wait";
+    execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  pid_t sleeper = 0;
+  for (int i = 0; i < 500 && sleeper == 0; ++i) {
+    if (FILE* f = fopen(pidfile.c_str(), "r")) {
+      if (fscanf(f, "%d", &sleeper) != 1) sleeper = 0;
+      fclose(f);
+    }
+    if (sleeper == 0) usleep(10000);
+  }
+  ASSERT_GT(sleeper, 0);
+  EXPECT_EQ(SignalChildren(getpid(), SIGUSR1), 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7) << status;
+  EXPECT_EQ(kill(sleeper, 0), 0) << "the shell's child was signalled too";
+  kill(sleeper, SIGKILL);
+  unlink(pidfile.c_str());
+  rmdir(dir);
 }
 
 }  // namespace

@@ -78,6 +78,16 @@ t squeue_completed_all 'squeue -t all -j $DONE'
 t squeue_failed_all 'squeue -t all -j $FAILED -o "%i %T %r"'
 t squeue_states 'squeue -h -t PD,R -j $RUN,$HELD,$DONE -o "%i %t"'
 t squeue_sort 'squeue -h -j $RUN,$HELD -o "%i %t" --sort=-i'
+t squeue_sort_name 'squeue -h -t all -j $DONE,$FAILED,$RUN,$HELD -o "%i %j" -S j'
+t squeue_sort_state_desc 'squeue -h -t all -j $DONE,$FAILED,$RUN,$HELD -o "%i %t" --sort=-t'
+t squeue_sort_default_all 'squeue -h -t all -j $DONE,$FAILED,$RUN,$HELD -o "%i %t"'
+t squeue_sort_env 'SQUEUE_SORT=-i squeue -h -t all -j $DONE,$FAILED,$RUN,$HELD -o %i'
+t squeue_sort_env_overridden 'SQUEUE_SORT=-i squeue -h -t all -j $DONE,$FAILED,$RUN,$HELD -o %i -S i'
+t squeue_sort_two_keys 'squeue -h -t all -j $DONE,$FAILED,$RUN,$HELD -o "%D %i" --sort=-D,i'
+t squeue_sort_letters 'squeue -h -t all -j $DONE,$FAILED,$RUN,$HELD -o "%D %i" --sort=Di'
+t squeue_sort_bad 'squeue -j $HELD -S y'
+t squeue_sort_bad_noheader 'squeue -h -j $HELD -S %i'
+t squeue_sort_warning 'squeue -h -j $HELD -S b -o %i'
 t squeue_long 'squeue -l -j $HELD'
 t squeue_user 'squeue -h -u root -j $HELD -o %i'
 t squeue_partition 'squeue -h -p debug -j $RUN -o %i'
@@ -95,6 +105,14 @@ for field in JobID Name State Partition TimeLimit NumNodes NumCPUs ReasonList Us
   t "squeue_Format_${field}" "squeue -j \$HELD -O $field"
 done
 t squeue_Format_width 'squeue -j $HELD -O "JobID:8,Name:12,State"'
+
+# ---- SLURM_TIME_FORMAT
+t time_format_standard 'SLURM_TIME_FORMAT=standard squeue -h -j $RUN -o %S'
+t time_format_epoch 'SLURM_TIME_FORMAT=%s squeue -h -j $RUN -o "%S %V" | grep -cE "^[0-9]{10} [0-9]{10}$"'
+t time_format_strftime 'SLURM_TIME_FORMAT="%Y|%H" squeue -h -j $RUN -o %V | grep -cE "^[0-9]{4}\|[0-9]{2}$"'
+t time_format_relative 'SLURM_TIME_FORMAT=relative squeue -h -j $RUN -o %S | grep -cE "^[0-9]{2}:[0-9]{2}:[0-9]{2}$"'
+t time_format_invalid 'SLURM_TIME_FORMAT=bogus squeue -h -j $RUN -o "%S %V"'
+t time_format_scontrol 'SLURM_TIME_FORMAT=%s scontrol show job $RUN | grep -oE "(Submit|Start)Time=[0-9]+" | sed -E "s/[0-9]+/N/"'
 
 # ---- sinfo
 t sinfo_default 'sinfo'
@@ -131,6 +149,7 @@ t scontrol_show_job_failed 'scontrol show job $FAILED | grep -oE "(JobState|Reas
 t scontrol_show_partition 'scontrol show partition'
 t scontrol_show_partition_oneliner 'scontrol show partition -o'
 t scontrol_show_partition_named 'scontrol show partition debug'
+t scontrol_show_partition_oneliner_named 'scontrol -o show partition debug'
 t scontrol_show_partition_unknown 'scontrol show partition nopart'
 t scontrol_show_node 'scontrol show node n1'
 t scontrol_show_node_unknown 'scontrol show node n9'
@@ -163,6 +182,27 @@ t scancel_unknown_option 'scancel --bogus-option'
 t scancel_held 'id=$(sbatch --parsable -H ok.sh); scancel $id; squeue -h -t all -j $id -o "%T"'
 t scancel_batch_signal 'scancel -b -s USR1 99999'
 t scancel_name 'id=$(sbatch --parsable -H -J tocancel ok.sh); scancel -n tocancel; squeue -h -t all -j $id -o "%T"'
+t scancel_no_id 'scancel'
+t scancel_bad_state 'scancel -t bogus'
+t scancel_bad_user 'scancel -u nosuchuser'
+t scancel_bad_signal 'scancel -s BOGUS 1'
+t scancel_zero_signal 'scancel -s 0 -n nomatch'
+t scancel_state_done 'scancel -t CD'
+t scancel_partition_unknown 'scancel -p nopart'
+t scancel_nodelist_unknown 'scancel -w n9'
+t scancel_nodelist_bad 'scancel -w "n["'
+t scancel_nodelist 'id=$(sbatch --parsable -w n3 -o /dev/null --wrap "sleep 60"); until [ "$(squeue -h -j $id -o %T)" = RUNNING ]; do sleep 0.1; done; scancel -w n3; until [ "$(squeue -h -t all -j $id -o %T)" = CANCELLED ]; do sleep 0.1; done; squeue -h -t all -j $id -o %T'
+t scancel_interactive_no 'id=$(sbatch --parsable -H -J conf ok.sh); echo n | scancel -i $id | sed "s/$id/ID/"; echo; squeue -h -j $id -o %T; scancel $id'
+t scancel_interactive_yes 'id=$(sbatch --parsable -H -J conf ok.sh); echo y | scancel --interactive $id | sed "s/$id/ID/"; echo; squeue -h -t all -j $id -o %T'
+t scancel_hurry 'id=$(sbatch --parsable -H ok.sh); scancel -H $id; squeue -h -t all -j $id -o %T'
+t scancel_me 'id=$(sbatch --parsable -H -J mine ok.sh); scancel --me -n mine; squeue -h -t all -j $id -o %T'
+t scancel_user_state 'id=$(sbatch --parsable -H -J us ok.sh); scancel -u root -t PD -n us; squeue -h -t all -j $id -o %T'
+t scancel_batch_pending 'id=$(sbatch --parsable -H ok.sh); scancel -b $id; squeue -h -t all -j $id -o %T'
+# a signal reaches the steps (none here), -f the batch shell too, -b the batch shell alone
+printf '#!/bin/sh\ntrap "echo got USR1" USR1\ntrap "echo got USR2; exit 0" USR2\necho ready\nwhile :; do sleep 1 & wait; done\n' >sig.sh
+for mode in steps:-s full:-fs; do
+  t "scancel_signal_${mode%%:*}" "id=\$(sbatch --parsable -w n2 -o sig-${mode%%:*}.out sig.sh); until grep -q ready sig-${mode%%:*}.out 2>/dev/null; do sleep 0.1; done; scancel ${mode#*:} USR1 \$id; scancel -b -s USR2 \$id; until [ \"\$(squeue -h -t all -j \$id -o %T)\" = COMPLETED ]; do sleep 0.1; done; cat sig-${mode%%:*}.out"
+done
 
 # ---- srun, salloc
 t srun_unknown_option 'srun --bogus-option true'
@@ -202,6 +242,14 @@ t env_sbatch_no_requeue 'id=$(SBATCH_NO_REQUEUE=0 sbatch -H --parsable ok.sh); s
 t env_sbatch_exclusive_bad 'SBATCH_EXCLUSIVE=bogus sbatch --wrap true'
 t env_sbatch_account 'SBATCH_ACCOUNT=acct sbatch -H ok.sh'
 t env_sbatch_array 'SBATCH_ARRAY_INX=1-3 sbatch -H ok.sh'
+t env_srun_label 'SLURM_LABELIO=1 srun -n2 echo hi | sort'
+t env_srun_label_zero 'SLURM_LABELIO=0 srun -n1 echo nolabel'
+t env_srun_bad_time 'SLURM_TIMELIMIT=bogus srun -n1 true'
+t env_srun_bad_time_command_line 'SLURM_TIMELIMIT=bogus srun -t 1 -n1 true'
+t env_srun_time 'SLURM_TIMELIMIT=3 srun -n1 sh -c "squeue -h -j \$SLURM_JOB_ID -o %l"'
+t env_srun_workdir 'SLURM_WORKING_DIR=/tmp srun -n1 pwd'
+t env_srun_stdout 'SLURM_STDOUTMODE=srun-out.txt srun -n1 echo x; cat srun-out.txt'
+t env_srun_cpus_per_task 'SRUN_CPUS_PER_TASK=2 srun -n1 printenv SLURM_CPUS_PER_TASK'
 t env_salloc_bad_time 'SALLOC_TIMELIMIT=bogus salloc true'
 t env_salloc_time 'SALLOC_TIMELIMIT=3 salloc -N1 sh -c "squeue -h -j \$SLURM_JOB_ID -o %l" 2>/dev/null'
 t env_salloc_time_command_line 'SALLOC_TIMELIMIT=3 salloc -N1 -t 4 sh -c "squeue -h -j \$SLURM_JOB_ID -o %l" 2>/dev/null'
