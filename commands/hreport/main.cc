@@ -49,7 +49,13 @@ int main(int argc, char** argv) {
   if (!opened.ok()) return cli::ReportError(Cmd(), opened.error().message());
   hreport::ReportInput in;
   in.cluster = opened->config.cluster_name;
-  in.proper_name = ProperName;
+  // Looked up once per user (each lookup reads the passwd database).
+  std::map<std::string, std::string> names;
+  in.proper_name = [&names](const std::string& user) {
+    auto it = names.find(user);
+    if (it == names.end()) it = names.emplace(user, ProperName(user)).first;
+    return it->second;
+  };
   std::map<std::string, uint32_t> node_cpus;
   for (const NodeConfig& n : opened->config.nodes) {
     node_cpus[n.name] = n.cpus;
