@@ -51,10 +51,6 @@ const char* const kV3[] = {
     " account TEXT NOT NULL, user_name TEXT NOT NULL, uid BIGINT NOT NULL,"
     " cpus BIGINT NOT NULL, cpu_s BIGINT NOT NULL,"
     " PRIMARY KEY (cluster, hour, account, user_name, cpus))",
-    "CREATE TABLE usage_rolled (cluster TEXT NOT NULL, job_id BIGINT NOT NULL,"
-    " start_time BIGINT NOT NULL, end_time BIGINT NOT NULL, account TEXT NOT NULL,"
-    " user_name TEXT NOT NULL, uid BIGINT NOT NULL, cpus BIGINT NOT NULL,"
-    " PRIMARY KEY (cluster, job_id))",
 };
 
 struct Migration {

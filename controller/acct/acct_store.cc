@@ -214,8 +214,13 @@ Status AcctStore::Put(const Batch& batch) {
   HERD_RETURN_IF_ERROR(conn_->Exec("BEGIN"));
   Status s;
   for (size_t i = 0; i < batch.jobs.size() && s.ok(); ++i) {
-    s = PutJob(batch.jobs[i]);
-    if (s.ok() && schema_ >= 3) s = RollJob(batch.jobs[i]);
+    if (schema_ >= 3) s = RollJob(batch.jobs[i]);  // reads the row PutJob replaces
+    if (s.ok()) s = PutJob(batch.jobs[i]);
+  }
+  if (s.ok()) {
+    s = FlushUsage();
+  } else {
+    usage_delta_.clear();
   }
   for (size_t i = 0; i < batch.steps.size() && s.ok(); ++i) s = PutStep(batch.steps[i]);
   for (size_t i = 0; i < batch.node_events.size() && s.ok(); ++i) {

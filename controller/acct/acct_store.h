@@ -4,8 +4,10 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/base/status.h"
@@ -56,10 +58,14 @@ class AcctStore {
   Status PutStep(const StepRow& s);
   Status PutNodeEvent(const NodeEventRow& e);
   Status LoadSteps(std::vector<JobRow>* jobs);
-  // Rolls an ended job's allocated CPU time into the hourly rollups once: a row sent again
-  // adds nothing; one whose run changed (a requeue) takes the old figures back first.
+  // Rolls an ended job's allocated CPU time into the hourly rollups once, before its row
+  // is stored: a row sent again adds nothing; one whose run changed takes the old figures
+  // back first; a run already counted stays counted when the job is requeued.
   Status RollJob(const JobRow& j);
-  Status AddUsage(const JobRow& j, int sign);
+  // Adds (or with sign -1 takes back) a job's cpu-seconds per hour to usage_delta_;
+  // FlushUsage writes the sums (Put and RollAllJobs, in their transaction).
+  void AddUsage(const JobRow& j, int sign);
+  Status FlushUsage();
   Result<std::vector<JobRow>> JobsInStates(const JobQuery& q,
                                            const std::vector<const JobColumn*>& cols,
                                            const std::string& base,
@@ -70,6 +76,9 @@ class AcctStore {
   // The schema Migrate brought the database to: Put writes the tables it has (tests keep
   // databases at earlier versions to migrate them).
   int schema_ = kSchemaVersion;
+  // cluster, hour, account, user, uid, cpus -> cpu-seconds to add to usage_hourly.
+  using UsageKey = std::tuple<std::string, int64_t, std::string, std::string, uint32_t, uint32_t>;
+  std::map<UsageKey, int64_t> usage_delta_;
 };
 
 // Opens the database a herd.conf names (AccountingStorageType, -Loc, -Host, -Port, -User,

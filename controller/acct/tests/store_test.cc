@@ -110,6 +110,17 @@ TEST_P(StoreTest, HourlyRollupsCountEachJobOnce) {
   auto changed = s->Usage(0, 2 * 3600);
   ASSERT_EQ(changed->size(), 1u);
   EXPECT_EQ((*changed)[0].cpu_s, 600 * 4);
+  // Requeued: the row goes back to pending (its first run stays counted), then a second
+  // run ends in hour 2 and is counted too.
+  b.jobs = {MakeJob(1, 1000, /*PENDING*/ 0, 3000, 0)};
+  b.jobs[0].account = "phys";
+  ASSERT_TRUE(s->Put(b).ok());
+  b.jobs[0].start_time = 7200;
+  b.jobs[0].end_time = 7300;
+  ASSERT_TRUE(s->Put(b).ok());
+  auto requeued = s->Usage(0, 3 * 3600);
+  ASSERT_EQ(requeued->size(), 2u);
+  EXPECT_EQ((*requeued)[1].cpu_s, 600 * 4 + 100 * 4);
   // Another cluster in the same database has rollups of its own.
   EXPECT_TRUE(Open("other")->Usage(0, 86400)->empty());
 }
