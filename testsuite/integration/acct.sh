@@ -137,6 +137,9 @@ out=$(heff 999999 2>&1) && fail "heff of an unknown job succeeded"
 [[ $out == "Job not found." ]] || fail "heff of an unknown job: '$out'"
 
 step "hreport (sreport) from the rollups: the account's time is its jobs'"
+rep=$(submit -A physics -J acct-rep -o "$WORK/%j.out" --wrap "sleep 2")
+wait_acct "$rep" COMPLETED 20
+wait_for 20 "job $rep stored" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
 from=$(date -d '-1 hours' +%Y-%m-%dT%H:00)
 used=0
 for id in $(hacct -a -X -P -n -o JobID -A physics -S "$from"); do
@@ -187,7 +190,7 @@ for id in "${ids[@]}"; do wait_state "$id" COMPLETED 10; done  # kept: not store
 step "the database returns: every job stored exactly once"
 "$REPO/contribs/herd-pg" start "$PGROOT/pg" "$PGPORT" >/dev/null || fail "herd-pg start failed"
 wait_for 60 "backlog 0" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
-each_stored_once 27 "${ids[@]}"
+each_stored_once 28 "${ids[@]}"
 out=$(hacctmgr -P -n show event nodes=n1 states=drain format=NodeName,State,Reason)
 [[ $out == "n1|DRAIN|while away" ]] || fail "the drain made while the database was away: '$out'"
 hcontrol update nodename=n1 state=resume
