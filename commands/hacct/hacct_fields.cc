@@ -117,16 +117,6 @@ int64_t CpuUs(const RowView& r, bool user, bool sys) {
   return total;
 }
 
-std::string GroupName(uint32_t gid) {
-  struct group gr {};
-  struct group* found = nullptr;
-  std::vector<char> buf(16384);
-  if (getgrgid_r(gid, &gr, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
-    return found->gr_name;
-  }
-  return std::to_string(gid);
-}
-
 // A memory figure (KiB) as sacct prints it: in its own unit (`own`, 'K' or 'M') by
 // default; with --units in that one, "%.0f" when whole, else two decimals ("64.52M").
 std::string Mem(int64_t kb, char own, char units) {
@@ -375,6 +365,16 @@ const Field* Find(const std::string& name, std::string* canonical) {
 
 }  // namespace
 
+std::string GroupName(uint32_t gid) {
+  struct group gr {};
+  struct group* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getgrgid_r(gid, &gr, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return found->gr_name;
+  }
+  return std::to_string(gid);
+}
+
 std::string Cell(const std::string& value, int width, bool header) {
   const bool left = width < 0;
   const size_t w = static_cast<size_t>(left ? -width : width);
@@ -394,6 +394,62 @@ std::string FieldValue(const std::string& name, const RowView& r) {
   const Field* f = Find(name, nullptr);
   if (f == nullptr || !f->get) return "";
   return f->get(r);
+}
+
+std::vector<std::string> JobColumnsFor(const HacctOptions& o) {
+  // What ids, states, times, exit codes, cpus and nodes of every row (job, batch, step) use.
+  std::vector<std::string> cols{"array_job_id", "array_task_id", "state",         "start_time",
+                                "end_time",     "submit_time",   "eligible_time", "exit_status",
+                                "batch",        "nnodes",        "alloc_cpus",    "nodes"};
+  static const std::map<std::string, std::vector<std::string>> kOwn = {
+      {"JobID", {}},
+      {"JobIDRaw", {}},
+      {"State", {}},
+      {"ExitCode", {}},
+      {"Start", {}},
+      {"End", {}},
+      {"Submit", {}},
+      {"Eligible", {}},
+      {"Elapsed", {}},
+      {"ElapsedRaw", {}},
+      {"AllocCPUS", {}},
+      {"NCPUS", {}},
+      {"NNodes", {}},
+      {"AllocNodes", {}},
+      {"NodeList", {}},
+      {"CPUTime", {}},
+      {"CPUTimeRAW", {}},
+      {"NTasks", {}},
+      {"Cluster", {}},
+      {"TotalCPU", {}},
+      {"UserCPU", {}},
+      {"SystemCPU", {}},
+      {"MaxRSS", {}},
+      {"MaxRSSNode", {}},
+      {"MaxRSSTask", {}},
+      {"AveRSS", {}},
+      {"JobName", {"name"}},
+      {"Partition", {"part"}},
+      {"Account", {"account"}},
+      {"QOS", {"qos"}},
+      {"User", {"user_name"}},
+      {"UID", {"uid"}},
+      {"Group", {"gid"}},
+      {"GID", {"gid"}},
+      {"Reason", {"reason"}},
+      {"WorkDir", {"work_dir"}},
+      {"SubmitLine", {"submit_line"}},
+      {"Priority", {"priority"}},
+      {"Timelimit", {"time_limit_s"}},
+      {"TimelimitRaw", {"time_limit_s"}},
+      {"DerivedExitCode", {"derived_exit"}},
+  };
+  for (const OutputField& f : o.fields) {
+    auto own = kOwn.find(f.name);
+    if (own == kOwn.end()) return {};
+    cols.insert(cols.end(), own->second.begin(), own->second.end());
+  }
+  return cols;
 }
 
 std::vector<JobRow> JobsOnNodes(std::vector<JobRow> jobs, const std::vector<std::string>& nodes) {
@@ -429,42 +485,72 @@ std::vector<RowView> RowsOf(const std::vector<ctld::acct::JobRow>& jobs, bool al
   return rows;
 }
 
-std::string Render(const std::vector<RowView>& rows, const HacctOptions& o) {
-  std::string out;
-  auto line = [&](const std::function<std::string(const OutputField&)>& cell) {
-    std::string l;
+namespace {
+
+// The table, appended to `out`; with `flush_to`, written out each time it grows past
+// 64 KiB (a month of jobs is never held as one string).
+void RenderInto(const std::vector<RowView>& rows, const HacctOptions& o, std::string* out,
+                std::FILE* flush_to) {
+  // Each field's getter found once, not once per cell (hundreds of thousands of rows).
+  std::vector<const Field*> getters;
+  for (const OutputField& f : o.fields) getters.push_back(Find(f.name, nullptr));
+  std::string v;
+  auto line = [&](auto cell) {
     for (size_t i = 0; i < o.fields.size(); ++i) {
-      const std::string v = cell(o.fields[i]);
+      cell(i, &v);
       if (o.parsable) {
-        l += (i > 0 ? o.delimiter : "") + v;
+        if (i > 0) *out += o.delimiter;
+        *out += v;
       } else {
-        l += v + " ";
+        *out += v;
+        *out += ' ';
       }
     }
-    if (o.parsable && o.trailing_delimiter) l += o.delimiter;
-    out += l + "\n";
+    if (o.parsable && o.trailing_delimiter) *out += o.delimiter;
+    *out += '\n';
+    if (flush_to != nullptr && out->size() > (64u << 10)) {
+      std::fwrite(out->data(), 1, out->size(), flush_to);
+      out->clear();
+    }
   };
   if (!o.noheader) {
-    line([&](const OutputField& f) { return o.parsable ? f.name : Cell(f.name, f.width, true); });
+    line([&](size_t i, std::string* c) {
+      const OutputField& f = o.fields[i];
+      *c = o.parsable ? f.name : Cell(f.name, f.width, true);
+    });
     if (!o.parsable) {
-      line([&](const OutputField& f) {
-        return std::string(static_cast<size_t>(std::abs(f.width)), '-');
+      line([&](size_t i, std::string* c) {
+        c->assign(static_cast<size_t>(std::abs(o.fields[i].width)), '-');
       });
     }
   }
-  // Each field's getter found once, not once per cell (hundreds of thousands of rows).
-  std::map<std::string, const Field*> getters;
-  for (const OutputField& f : o.fields) getters[f.name] = Find(f.name, nullptr);
   for (const RowView& r : rows) {
-    line([&](const OutputField& f) {
-      const Field* field = getters[f.name];
-      std::string v = f.name == "Cluster"              ? o.cluster
-                      : field != nullptr && field->get ? field->get(r)
-                                                       : std::string();
-      return o.parsable ? cli::EscapeForDisplay(v) : Cell(v, f.width, false);
+    line([&](size_t i, std::string* c) {
+      const OutputField& f = o.fields[i];
+      const Field* field = getters[i];
+      std::string value = f.name == "Cluster"              ? o.cluster
+                          : field != nullptr && field->get ? field->get(r)
+                                                           : std::string();
+      *c = o.parsable ? cli::EscapeForDisplay(value) : Cell(value, f.width, false);
     });
   }
+  if (flush_to != nullptr) {
+    std::fwrite(out->data(), 1, out->size(), flush_to);
+    out->clear();
+  }
+}
+
+}  // namespace
+
+std::string Render(const std::vector<RowView>& rows, const HacctOptions& o) {
+  std::string out;
+  RenderInto(rows, o, &out, nullptr);
   return out;
+}
+
+void RenderTo(const std::vector<RowView>& rows, const HacctOptions& o, std::FILE* to) {
+  std::string buf;
+  RenderInto(rows, o, &buf, to);
 }
 
 }  // namespace herd::hacct

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -34,15 +35,24 @@ std::string FieldValue(const std::string& name, const RowView& r);
 std::vector<RowView> RowsOf(const std::vector<ctld::acct::JobRow>& jobs, bool allocations,
                             int64_t now, char units = 0);
 
+// The jobs table's columns the fields `o` prints need (JobQuery::columns): the few every
+// row needs and each field's own; empty (all) when a field is not known to need only some.
+std::vector<std::string> JobColumnsFor(const HacctOptions& o);
+
 // -N: the jobs that ran on one of `nodes` (all of them when it is empty).
 std::vector<ctld::acct::JobRow> JobsOnNodes(std::vector<ctld::acct::JobRow> jobs,
                                             const std::vector<std::string>& nodes);
 // The whole output: header (unless -n) and rows, fixed-width or parsable.
 std::string Render(const std::vector<RowView>& rows, const HacctOptions& o);
+// The same, written to `to` as it is made.
+void RenderTo(const std::vector<RowView>& rows, const HacctOptions& o, std::FILE* to);
 
 // A cell of a fixed-width column (width < 0: left-justified), as sacct and sacctmgr print
 // them: a value longer than the column is cut and ends in '+' (a header is only cut).
 std::string Cell(const std::string& value, int width, bool header);
+
+// A group's name, or its number when it has none.
+std::string GroupName(uint32_t gid);
 
 // The lists behind the default, -b and -l.
 extern const char* const kDefaultFields;

@@ -2,6 +2,7 @@
 #include "commands/hacct/hacct_live.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 namespace herd::hacct {
@@ -96,8 +97,10 @@ std::vector<JobRow> MergeLive(std::vector<JobRow> stored, const std::vector<prot
     r.restarts = now.restarts;
   }
   if (added.empty()) return stored;
+  std::sort(added.begin(), added.end(), by_id);
+  const auto middle = static_cast<std::ptrdiff_t>(stored.size());
   for (JobRow& r : added) stored.push_back(std::move(r));
-  std::sort(stored.begin(), stored.end(), by_id);
+  std::inplace_merge(stored.begin(), stored.begin() + middle, stored.end(), by_id);
   if (q.limit > 0 && stored.size() > q.limit) stored.resize(q.limit);
   return stored;
 }

@@ -17,7 +17,7 @@
 namespace herd::hacct {
 namespace {
 
-enum LongOnly : int { kHelp = 256, kName, kDelimiter, kUnits };
+enum LongOnly : int { kHelp = 256, kName, kDelimiter, kUnits, kJson };
 
 const cli::OptionTable& Table() {
   static const cli::OptionTable table = {
@@ -42,6 +42,7 @@ const cli::OptionTable& Table() {
       {"delimiter", 0, required_argument, kDelimiter},
       {"nodelist", 'N', required_argument},
       {"units", 0, required_argument, kUnits},
+      {"json", 0, no_argument, kJson},
       {"help", 'h', no_argument},
       {"version", 'V', no_argument},
   };
@@ -290,6 +291,9 @@ Result<HacctOptions> ParseHacctArgs(const std::vector<std::string>& args, int64_
       case kDelimiter:
         o.delimiter = v;
         break;
+      case kJson:
+        o.json = true;
+        break;
       case 'N': {
         auto names = ExpandHostlist(v);
         if (!names.ok() || names->empty()) return InvalidArgument("Invalid node list: " + v);
@@ -362,6 +366,7 @@ std::string HacctUsage() {
          "      --delimiter=TEXT     separator for -p/-P\n"
          "  -n, --noheader           no header\n"
          "      --units=[KMGTP]      memory figures in this unit\n"
+         "      --json               sacct's JSON document (jobs with their steps)\n"
          "      --conf=FILE          herd.conf to read\n";
 }
 

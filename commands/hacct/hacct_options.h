@@ -30,6 +30,7 @@ struct HacctOptions {
   bool start_given = false;
   std::vector<std::string> nodes;  // -N: jobs that ran on these nodes
   char units = 0;                  // --units: K, M, G, T, P (0: sacct's default)
+  bool json = false;               // --json: sacct's JSON document instead of a table
   std::vector<OutputField> fields;
   bool help = false;
   bool version = false;

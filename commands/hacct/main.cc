@@ -8,7 +8,9 @@
 #include <ctime>
 #include <vector>
 
+#include "commands/hacct/acct_open.h"
 #include "commands/hacct/hacct_fields.h"
+#include "commands/hacct/hacct_json.h"
 #include "commands/hacct/hacct_live.h"
 #include "commands/hacct/hacct_options.h"
 #include "commands/lib/cli.h"
@@ -65,27 +67,29 @@ int main(int argc, char** argv) {
     std::printf("%s\n", cli::kVersionString);
     return 0;
   }
-  auto cfg = LoadConfig(cli::ConfigPath());
-  if (!cfg.ok()) return cli::ReportError(kCmd, cfg.error().message());
-  if (cfg->acct_type.empty()) {
-    return cli::ReportError(
-        kCmd, "accounting is not configured (AccountingStorageType in " + cfg->source_path + ")");
-  }
-  opts->cluster = cfg->cluster_name;
+  auto opened = hacct::OpenConfiguredStore();
+  if (!opened.ok()) return cli::ReportError(kCmd, opened.error().message());
+  const ClusterConfig& cfg = opened->config;
+  opts->cluster = cfg.cluster_name;
   // PrivateData=jobs: a user sees their own jobs only, whatever -a or -u ask (as sacct);
   // root and AdminUser see all.
   const uint32_t uid = static_cast<uint32_t>(getuid());
-  if (PrivateJobs(*cfg) && uid != 0 && herd::hacct::UserNameOf(uid) != cfg->admin_user) {
+  if (PrivateJobs(cfg) && uid != 0 && herd::hacct::UserNameOf(uid) != cfg.admin_user) {
     opts->query.uids = {uid};
   }
-  auto store = ctld::acct::OpenStore(ctld::acct::StorageConfigOf(*cfg), /*read_only=*/true);
-  if (!store.ok()) return cli::ReportError(kCmd, store.error().message());
+  ctld::acct::AcctStore* store = opened->store.get();
   opts->query.with_steps = !opts->allocations;
-  auto found = (*store)->Jobs(opts->query);
+  // --json prints every field: all columns; a table only those its fields need.
+  if (!opts->json) opts->query.columns = hacct::JobColumnsFor(*opts);
+  auto found = store->Jobs(opts->query);
   if (!found.ok()) return cli::ReportError(kCmd, found.error().message());
   const auto jobs = hacct::JobsOnNodes(
       hacct::MergeLive(std::move(*found), LiveJobs(*opts), opts->query), opts->nodes);
+  if (opts->json) {
+    std::fputs(hacct::RenderJson(jobs, opts->cluster, opts->allocations, now).c_str(), stdout);
+    return 0;
+  }
   const auto rows = hacct::RowsOf(jobs, opts->allocations, now, opts->units);
-  std::fputs(hacct::Render(rows, *opts).c_str(), stdout);
+  hacct::RenderTo(rows, *opts, stdout);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "commands/hacct/acct_open.h"
 #include "commands/hacctmgr/hacctmgr_event.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/dialect.h"
@@ -90,17 +91,12 @@ int main(int argc, char** argv) {
   auto opts = hacctmgr::ParseEventArgs({words.begin() + 2, words.end()}, now);
   if (!opts.ok()) return Refuse(opts.error().message());
 
-  auto cfg = LoadConfig(cli::ConfigPath());
-  if (!cfg.ok()) return cli::ReportError(Cmd(), cfg.error().message());
-  if (cfg->acct_type.empty()) {
-    return cli::ReportError(
-        Cmd(), "accounting is not configured (AccountingStorageType in " + cfg->source_path + ")");
-  }
-  auto store = ctld::acct::OpenStore(ctld::acct::StorageConfigOf(*cfg), /*read_only=*/true);
-  if (!store.ok()) return cli::ReportError(Cmd(), store.error().message());
-  auto rows = (*store)->NodeEvents(opts->query);
+  auto opened = hacct::OpenConfiguredStore();
+  if (!opened.ok()) return cli::ReportError(Cmd(), opened.error().message());
+  auto rows = opened->store->NodeEvents(opts->query);
   if (!rows.ok()) return cli::ReportError(Cmd(), rows.error().message());
-  std::fputs(hacctmgr::RenderEvents(*rows, *opts, printing, cfg->cluster_name, now).c_str(),
-             stdout);
+  std::fputs(
+      hacctmgr::RenderEvents(*rows, *opts, printing, opened->config.cluster_name, now).c_str(),
+      stdout);
   return 0;
 }

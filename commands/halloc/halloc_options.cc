@@ -83,6 +83,8 @@ ends. halloc exits with the command's exit status.
   -c, --cpus-per-task=ncpus   cpus per task
       --ntasks-per-node=n     tasks per node
   -p, --partition=partition   partition (default: the default one)
+  -A, --account=name          account charged (recorded by accounting)
+  -q, --qos=qos               quality of service (recorded by accounting)
   -t, --time=time             time limit
   -J, --job-name=name         name of the job (default: the command's name)
   -w, --nodelist=hosts        nodes the job must run on

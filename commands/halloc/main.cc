@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     std::printf("%s\n", cli::kVersionString);
     return 0;
   }
+  opts->alloc.submit_line = cli::SubmitLine(argc, argv);
   auto cwd = cli::CurrentDir();
   if (!cwd.ok()) return cli::ReportError(Cmd(), cwd.error().message());
   auto client = cli::Client::Create();

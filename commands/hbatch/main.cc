@@ -91,8 +91,7 @@ int main(int argc, char** argv) {
   proto::SubmitJobRequest req;
   req.spec = std::move(sub->spec);
   req.spec.umask = cli::CurrentUmask();  // the job's files are created as this shell would
-  // sacct's SubmitLine: the words of the command line, joined by spaces.
-  for (int i = 0; i < argc; ++i) req.spec.submit_line += (i > 0 ? " " : "") + std::string(argv[i]);
+  req.spec.submit_line = cli::SubmitLine(argc, argv);
   req.token = RandomNonZeroU64();  // the same in every resend of this submission
   auto reply = (*client)->Call<proto::SubmitJobReply>(req);
   if (!reply.ok()) {

@@ -271,6 +271,8 @@ Allocation and step size:
       --overlap               share cpus with other running steps
   -t, --time=time             time limit
   -p, --partition=partition   partition (standalone only)
+  -A, --account=name          account charged (standalone only; recorded)
+  -q, --qos=qos               quality of service (standalone only; recorded)
   -J, --job-name=name         name of the job and step
       --mem=size, --mem-per-cpu=size, -C, --constraint=list   (standalone only)
       --nice[=value]          lower the job's priority (standalone only; below 0: root)

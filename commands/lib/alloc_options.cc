@@ -34,6 +34,8 @@ void AddAllocOptions(OptionTable* table) {
       {"cpus-per-task", 'c', required_argument},
       {"ntasks-per-node", 0, required_argument, kOptNtasksPerNode},
       {"partition", 'p', required_argument},
+      {"account", 'A', required_argument},
+      {"qos", 'q', required_argument},
       {"time", 't', required_argument},
       {"job-name", 'J', required_argument},
       {"nodelist", 'w', required_argument},
@@ -52,6 +54,8 @@ bool IsAllocOption(int opt) {
     case 'n':
     case 'c':
     case 'p':
+    case 'A':
+    case 'q':
     case 't':
     case 'J':
     case 'w':
@@ -89,6 +93,12 @@ Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
     }
     case 'p':
       o->partition = Trim(v);
+      break;
+    case 'A':
+      o->account = Trim(v);
+      break;
+    case 'q':
+      o->qos = Trim(v);
       break;
     case 't': {
       auto t = ParseTimeLimit(Trim(v));
@@ -148,6 +158,9 @@ proto::JobSpec BuildAllocationSpec(const AllocOptions& o, const std::string& nam
   spec.interactive = true;
   spec.name = o.job_name.value_or(name);
   spec.partition = o.partition.value_or("");
+  spec.account = o.account.value_or("");
+  spec.qos = o.qos.value_or("");
+  spec.submit_line = o.submit_line;
   if (o.nodes) {
     spec.min_nodes = o.nodes->first;
     spec.max_nodes = o.nodes->second;

@@ -1,5 +1,5 @@
 // herd commands — the options that ask for an allocation, shared by halloc and hrun (which
-// allocates when it runs outside a job): -N -n -c --ntasks-per-node -p -t -J -w -x
+// allocates when it runs outside a job): -N -n -c --ntasks-per-node -p -A -q -t -J -w -x
 // --exclusive --mem --mem-per-cpu -C --nice, with hbatch's meaning and checks, and the interactive
 // JobSpec they make. Each command keeps its own option table and hands these codes here.
 #pragma once
@@ -30,6 +30,8 @@ enum AllocLongOption : int {
 struct AllocOptions {
   std::optional<std::string> job_name;
   std::optional<std::string> partition;
+  std::optional<std::string> account;  // -A: recorded by accounting (not enforced yet)
+  std::optional<std::string> qos;      // -q: recorded
   std::optional<std::pair<uint32_t, uint32_t>> nodes;  // min, max (0 = same as min)
   std::optional<uint32_t> ntasks;
   std::optional<uint32_t> cpus_per_task;
@@ -42,6 +44,8 @@ struct AllocOptions {
   std::optional<std::vector<std::string>> constraints;
   std::optional<int32_t> nice;  // --nice[=value]
   bool exclusive = false;
+  // sacct's SubmitLine: the command's words (cli::SubmitLine), set by main.
+  std::string submit_line;
   // Slurm options given that herd accepts but does not act on ("--account"), in order.
   std::vector<std::string> ignored_options;
 };

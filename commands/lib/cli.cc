@@ -174,6 +174,12 @@ std::vector<std::string> Args(int argc, char** argv) {
   return out;
 }
 
+std::string SubmitLine(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) line += (i > 0 ? " " : "") + std::string(argv[i]);
+  return line;
+}
+
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> out;
   for (const std::string& part : Split(text, ',')) {

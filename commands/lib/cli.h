@@ -69,6 +69,9 @@ int32_t CurrentUmask();
 // argv[1..argc) as strings.
 std::vector<std::string> Args(int argc, char** argv);
 
+// sacct's SubmitLine: the command line's words (argv[0..argc)) joined by spaces.
+std::string SubmitLine(int argc, char** argv);
+
 // "a,b,,c" -> {"a","b","c"} (blanks trimmed, empties dropped).
 std::vector<std::string> SplitList(const std::string& text);
 

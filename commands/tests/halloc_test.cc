@@ -17,7 +17,8 @@ namespace {
 
 TEST(HallocOptions, AllocationAndCommand) {
   auto o = ParseHallocCommandLine({"-N",   "2",           "--ntasks-per-node=2",
-                                   "-p",   "debug",       "-t",
+                                   "-p",   "debug",       "-A",
+                                   "proj", "--qos=high",  "-t",
                                    "10",   "-J",          "int",
                                    "-w",   "n[1-2]",      "-x",
                                    "n3",   "--exclusive", "--mem-per-cpu=100",
@@ -28,6 +29,7 @@ TEST(HallocOptions, AllocationAndCommand) {
   EXPECT_EQ(o->command, (std::vector<std::string>{"mpirun", "-np", "4", "./a.out"}));
   EXPECT_TRUE(o->quiet);
   EXPECT_EQ(*o->chdir, "/tmp");
+  o->alloc.submit_line = "halloc -A proj mpirun";
   const proto::JobSpec s =
       cli::BuildAllocationSpec(o->alloc, "mpirun", o->command, {"A=1"}, "/w", "/tmp");
   EXPECT_TRUE(s.interactive);
@@ -35,6 +37,9 @@ TEST(HallocOptions, AllocationAndCommand) {
   EXPECT_EQ(s.min_nodes, 2u);
   EXPECT_EQ(s.ntasks_per_node, 2u);
   EXPECT_EQ(s.partition, "debug");
+  EXPECT_EQ(s.account, "proj");
+  EXPECT_EQ(s.qos, "high");
+  EXPECT_EQ(s.submit_line, "halloc -A proj mpirun");
   EXPECT_EQ(s.time_limit_s, 600);
   EXPECT_EQ(s.nodelist, "n[1-2]");
   EXPECT_EQ(s.exclude, "n3");

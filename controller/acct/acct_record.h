@@ -107,6 +107,19 @@ struct JobQuery {
   int64_t end = 0;
   bool with_steps = true;
   size_t limit = 0;  // 0 = all
+  // The jobs table's columns to read (acct_columns.cc's names; empty: all): a caller that
+  // prints a few fields of many jobs reads only those. The others keep JobRow's defaults.
+  std::vector<std::string> columns;
+};
+
+// Allocated CPU time summed from the hourly rollups (what hreport reads): per account,
+// user and job size (allocated cpus) over whole hours.
+struct UsageRow {
+  std::string account;
+  std::string user;
+  uint32_t uid = 0;
+  uint32_t cpus = 0;  // the jobs' allocated cpus (hreport job sizesbyaccount groups them)
+  int64_t cpu_s = 0;  // cpu-seconds allocated within the hours asked for
 };
 
 // What hacctmgr show event asks for (empty / 0 = any): periods that overlap [start, end]

@@ -1,6 +1,7 @@
 // herd — the accounting schema and its migrations. A migration is never edited once
 // released: a new version appends one. Each runs in the transaction that records the
 // new version, so a crash in the middle leaves the database at the version before.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -43,13 +44,24 @@ const char* const kV2[] = {
     "CREATE INDEX jobs_by_name ON jobs (cluster, name)",
 };
 
+// Version 3: hourly rollups of allocated CPU time for hreport (acct_rollup.cc), filled
+// from the jobs already stored by the same transaction.
+const char* const kV3[] = {
+    "CREATE TABLE usage_hourly (cluster TEXT NOT NULL, hour BIGINT NOT NULL,"
+    " account TEXT NOT NULL, user_name TEXT NOT NULL, uid BIGINT NOT NULL,"
+    " cpus BIGINT NOT NULL, cpu_s BIGINT NOT NULL,"
+    " PRIMARY KEY (cluster, hour, account, user_name, cpus))",
+};
+
 struct Migration {
   const char* const* statements;
   size_t count;
+  Status (AcctStore::*then)();  // run after the statements, in the same transaction
 };
 const Migration kMigrations[] = {
-    {kV1, sizeof(kV1) / sizeof(kV1[0])},
-    {kV2, sizeof(kV2) / sizeof(kV2[0])},
+    {kV1, sizeof(kV1) / sizeof(kV1[0]), nullptr},
+    {kV2, sizeof(kV2) / sizeof(kV2[0]), nullptr},
+    {kV3, sizeof(kV3) / sizeof(kV3[0]), &AcctStore::RollAllJobs},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
@@ -72,11 +84,13 @@ Status AcctStore::Migrate(int target) {
     return FailedPrecondition("the accounting database has schema version " + std::to_string(have) +
                               ", newer than this herd's " + std::to_string(kSchemaVersion));
   }
+  schema_ = std::max(have, target);
   for (int v = have + 1; v <= target; ++v) {
     HERD_RETURN_IF_ERROR(conn_->Exec("BEGIN"));
     Status s;
     const Migration& m = kMigrations[v - 1];
     for (size_t i = 0; i < m.count && s.ok(); ++i) s = conn_->Exec(m.statements[i]);
+    if (s.ok() && m.then != nullptr) s = (this->*m.then)();
     if (s.ok()) {
       s = Prepared(
           "INSERT INTO herd_meta (name, value) VALUES ('schema_version', $1)"

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <map>
 
+#include "controller/acct/acct_columns.h"
+
 namespace herd::ctld::acct {
 namespace {
 
@@ -59,44 +61,6 @@ std::vector<SqlValue> JobValues(const JobRow& j) {
           V::Int(j.priority),
           V::Int(j.restarts),
           V::Int(j.batch ? 1 : 0)};
-}
-
-JobRow JobOf(const SqlRow& r) {
-  JobRow j;
-  size_t c = 0;
-  j.job_id = static_cast<uint64_t>(r.AsInt(c++));
-  j.array_job_id = r.AsInt(c++, -1);
-  j.array_task_id = r.AsInt(c++, -1);
-  j.name = r.AsText(c++);
-  j.uid = static_cast<uint32_t>(r.AsInt(c++));
-  j.user = r.AsText(c++);
-  j.gid = static_cast<uint32_t>(r.AsInt(c++));
-  j.account = r.AsText(c++);
-  j.qos = r.AsText(c++);
-  j.partition = r.AsText(c++);
-  j.submit_time = r.AsInt(c++);
-  j.eligible_time = r.AsInt(c++);
-  j.start_time = r.AsInt(c++);
-  j.end_time = r.AsInt(c++);
-  j.state = static_cast<int>(r.AsInt(c++));
-  j.reason = r.AsText(c++);
-  j.exit_status = static_cast<int32_t>(r.AsInt(c++));
-  j.derived_exit = static_cast<int32_t>(r.AsInt(c++));
-  j.nodes = r.AsText(c++);
-  j.nnodes = static_cast<uint32_t>(r.AsInt(c++));
-  j.alloc_cpus = static_cast<uint32_t>(r.AsInt(c++));
-  j.alloc_mem_mb = static_cast<uint64_t>(r.AsInt(c++));
-  j.req_cpus = static_cast<uint32_t>(r.AsInt(c++));
-  j.req_mem_mb = static_cast<uint64_t>(r.AsInt(c++));
-  j.req_mem_per_cpu = r.AsInt(c++) != 0;
-  j.req_nodes = static_cast<uint32_t>(r.AsInt(c++));
-  j.time_limit_s = r.AsInt(c++);
-  j.work_dir = r.AsText(c++);
-  j.submit_line = r.AsText(c++);
-  j.priority = static_cast<uint32_t>(r.AsInt(c++));
-  j.restarts = static_cast<uint32_t>(r.AsInt(c++));
-  j.batch = r.AsInt(c++) != 0;
-  return j;
 }
 
 std::vector<SqlValue> StepValues(const StepRow& s) {
@@ -249,7 +213,15 @@ Status AcctStore::PutNodeEvent(const NodeEventRow& e) {
 Status AcctStore::Put(const Batch& batch) {
   HERD_RETURN_IF_ERROR(conn_->Exec("BEGIN"));
   Status s;
-  for (size_t i = 0; i < batch.jobs.size() && s.ok(); ++i) s = PutJob(batch.jobs[i]);
+  for (size_t i = 0; i < batch.jobs.size() && s.ok(); ++i) {
+    if (schema_ >= 3) s = RollJob(batch.jobs[i]);  // reads the row PutJob replaces
+    if (s.ok()) s = PutJob(batch.jobs[i]);
+  }
+  if (s.ok()) {
+    s = FlushUsage();
+  } else {
+    usage_delta_.clear();
+  }
   for (size_t i = 0; i < batch.steps.size() && s.ok(); ++i) s = PutStep(batch.steps[i]);
   for (size_t i = 0; i < batch.node_events.size() && s.ok(); ++i) {
     s = PutNodeEvent(batch.node_events[i]);
@@ -260,8 +232,9 @@ Status AcctStore::Put(const Batch& batch) {
 }
 
 Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
+  HERD_ASSIGN_OR_RETURN(const std::vector<const JobColumn*> cols, SelectJobColumns(q.columns));
   std::vector<SqlValue> p{V::Text(cluster_)};
-  std::string sql = std::string("SELECT ") + kJobCols + " FROM jobs WHERE cluster = $1";
+  std::string sql = "SELECT " + SelectList(cols) + " FROM jobs WHERE cluster = $1";
   auto u64 = [](uint64_t x) { return V::Int(static_cast<int64_t>(x)); };
   auto text = [](const std::string& x) { return V::Text(x); };
   AppendIn(&sql, &p, "job_id", ValuesOf(q.job_ids, u64));
@@ -269,7 +242,7 @@ Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
   AppendIn(&sql, &p, "account", ValuesOf(q.accounts, text));
   AppendIn(&sql, &p, "name", ValuesOf(q.names, text));
   AppendIn(&sql, &p, "part", ValuesOf(q.partitions, text));
-  if (!q.states.empty()) return JobsInStates(q, sql, p);
+  if (!q.states.empty()) return JobsInStates(q, cols, sql, p);
   if (q.end > 0) {
     p.push_back(V::Int(q.end));
     sql += " AND submit_time <= $" + std::to_string(p.size());
@@ -282,7 +255,7 @@ Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
     p.push_back(V::Int(q.start));
     parts = {" AND end_time >= $" + std::to_string(p.size()), " AND end_time = 0"};
   }
-  std::vector<JobRow> jobs;
+  std::vector<JobRow> found;
   for (const std::string& part : parts) {
     std::vector<SqlValue> params = p;
     std::string text_sql = sql + part;
@@ -291,12 +264,32 @@ Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
       params.push_back(V::Int(static_cast<int64_t>(q.limit)));
       text_sql += " ORDER BY job_id LIMIT $" + std::to_string(params.size());
     }
-    HERD_RETURN_IF_ERROR(
-        PreparedEach(text_sql, params, [&jobs](const SqlRow& r) { jobs.push_back(JobOf(r)); }));
+    HERD_RETURN_IF_ERROR(PreparedEach(text_sql, params,
+                                      [&](const SqlRow& r) { found.push_back(ReadJob(r, cols)); }));
   }
-  std::sort(jobs.begin(), jobs.end(),
-            [](const JobRow& a, const JobRow& b) { return a.job_id < b.job_id; });
-  if (q.limit > 0 && jobs.size() > q.limit) jobs.resize(q.limit);
+  // By job id: an order of indexes applied in place, each row moved about once (sorting
+  // the rows themselves moved each of hundreds of thousands many times).
+  std::vector<std::pair<uint64_t, uint32_t>> order;  // (job id, index): sorted in cache
+  order.reserve(found.size());
+  for (size_t i = 0; i < found.size(); ++i) order.emplace_back(found[i].job_id, i);
+  std::sort(order.begin(), order.end());
+  std::vector<bool> placed(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (placed[i] || order[i].second == i) continue;
+    JobRow first = std::move(found[i]);
+    for (size_t at = i;;) {
+      placed[at] = true;
+      const size_t from = order[at].second;
+      if (from == i) {
+        found[at] = std::move(first);
+        break;
+      }
+      found[at] = std::move(found[from]);
+      at = from;
+    }
+  }
+  if (q.limit > 0 && found.size() > q.limit) found.resize(q.limit);
+  std::vector<JobRow> jobs = std::move(found);
   if (q.with_steps && !jobs.empty()) HERD_RETURN_IF_ERROR(LoadSteps(&jobs));
   return jobs;
 }
@@ -305,7 +298,9 @@ Result<std::vector<JobRow>> AcctStore::Jobs(const JobQuery& q) {
 // (submitted before the end, not started before the start), running (started before the
 // end, not ended before the start), or for an ended state, is in it now and ended in the
 // window. One query per kind (each an index can serve), merged.
-Result<std::vector<JobRow>> AcctStore::JobsInStates(const JobQuery& q, const std::string& base,
+Result<std::vector<JobRow>> AcctStore::JobsInStates(const JobQuery& q,
+                                                    const std::vector<const JobColumn*>& cols,
+                                                    const std::string& base,
                                                     const std::vector<SqlValue>& base_params) {
   const int64_t start = q.start, end = q.end > 0 ? q.end : INT64_MAX;
   std::vector<SqlValue> ended;
@@ -342,8 +337,8 @@ Result<std::vector<JobRow>> AcctStore::JobsInStates(const JobQuery& q, const std
   }
   std::map<uint64_t, JobRow> found;
   for (auto& [sql, params] : parts) {
-    HERD_RETURN_IF_ERROR(PreparedEach(sql, params, [&found](const SqlRow& r) {
-      JobRow j = JobOf(r);
+    HERD_RETURN_IF_ERROR(PreparedEach(sql, params, [&found, &cols](const SqlRow& r) {
+      JobRow j = ReadJob(r, cols);
       found.emplace(j.job_id, std::move(j));
     }));
   }

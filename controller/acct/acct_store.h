@@ -4,8 +4,10 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/base/status.h"
@@ -17,7 +19,9 @@ namespace herd::ctld::acct {
 
 // The schema this build writes. Each version's migration is in acct_schema.cc; a database
 // of any earlier version is brought up to this one when opened for writing.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
+
+struct JobColumn;  // acct_columns.h
 
 class AcctStore {
  public:
@@ -35,6 +39,13 @@ class AcctStore {
   Result<std::vector<JobRow>> Jobs(const JobQuery& q);
   // Node state periods matching `q`, by node and start.
   Result<std::vector<NodeEventRow>> NodeEvents(const EventQuery& q);
+  // The allocated CPU time of the hours that begin in [start, end) (Unix seconds, whole
+  // hours: the rollups are hourly), summed per account, user and job size
+  // (acct_rollup.cc).
+  Result<std::vector<UsageRow>> Usage(int64_t start, int64_t end);
+  // Fills the hourly rollups from every ended job (the schema 3 migration; also for
+  // repair). Jobs already rolled are left as they are.
+  Status RollAllJobs();
 
   SqlConn& conn() { return *conn_; }
 
@@ -47,11 +58,27 @@ class AcctStore {
   Status PutStep(const StepRow& s);
   Status PutNodeEvent(const NodeEventRow& e);
   Status LoadSteps(std::vector<JobRow>* jobs);
-  Result<std::vector<JobRow>> JobsInStates(const JobQuery& q, const std::string& base,
+  // Rolls an ended job's allocated CPU time into the hourly rollups once, before its row
+  // is stored: a row sent again adds nothing; one whose run changed takes the old figures
+  // back first; a run already counted stays counted when the job is requeued.
+  Status RollJob(const JobRow& j);
+  // Adds (or with sign -1 takes back) a job's cpu-seconds per hour to usage_delta_;
+  // FlushUsage writes the sums (Put and RollAllJobs, in their transaction).
+  void AddUsage(const JobRow& j, int sign);
+  Status FlushUsage();
+  Result<std::vector<JobRow>> JobsInStates(const JobQuery& q,
+                                           const std::vector<const JobColumn*>& cols,
+                                           const std::string& base,
                                            const std::vector<SqlValue>& base_params);
 
   std::unique_ptr<SqlConn> conn_;
   std::string cluster_;
+  // The schema Migrate brought the database to: Put writes the tables it has (tests keep
+  // databases at earlier versions to migrate them).
+  int schema_ = kSchemaVersion;
+  // cluster, hour, account, user, uid, cpus -> cpu-seconds to add to usage_hourly.
+  using UsageKey = std::tuple<std::string, int64_t, std::string, std::string, uint32_t, uint32_t>;
+  std::map<UsageKey, int64_t> usage_delta_;
 };
 
 // Opens the database a herd.conf names (AccountingStorageType, -Loc, -Host, -Port, -User,

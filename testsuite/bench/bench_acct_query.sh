@@ -6,6 +6,7 @@
 #   all_month   hacct -a -S now-30days -X -P           (about N/2 jobs)
 #   all_month_fixed   the same, fixed-width columns
 #   sql_month   the month's rows read by sqlite3 alone (what the database costs)
+#   report_month  hreport cluster AccountUtilizationByUser over the month (the rollups)
 # No controller runs (hacct's live merge gives up at once: no ControllerHost answers).
 # Output: one line per figure, "what=... median= min= max= rows=".
 #   N=1000000 RUNS=3 HERD_BUILD=build KEEP_DB=path (reuse a filled file)
@@ -50,4 +51,6 @@ time_it all_month "$hacct_bin" -a -S now-30days -X -P -n
 time_it all_month_fixed "$hacct_bin" -a -S now-30days -X -n
 since=$(($(date +%s) - 30 * 86400))
 time_it sql_month sqlite3 "$db" "SELECT * FROM jobs WHERE cluster='bench' AND end_time >= $since"
+time_it report_month "$BUILD/bin/hreport" -P -n cluster AccountUtilizationByUser \
+  start=now-30days end=now
 echo "db_bytes_per_job=$(($(stat -c %s "$db") / N))"

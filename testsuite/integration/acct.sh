@@ -106,6 +106,51 @@ IFS='|' read -r id rss node task cpu <<<"$(hacct -P -n -o JobID,MaxRSS,MaxRSSNod
   fail "batch usage: $id $rss $node $task"
 [[ $cpu =~ ^[0-9:.]+$ ]] || fail "TotalCPU: '$cpu'"
 
+step "halloc's account, QOS and submit line"
+timeout 60 halloc -N1 -A chem -q low -J acct-alloc true || fail "halloc failed"
+alloc=$(hacct -X -P -n -o JobID --name acct-alloc | tail -n 1)
+wait_acct "$alloc" COMPLETED 20
+out=$(hacct -X -P -n -o Account,QOS,SubmitLine -j "$alloc")
+[[ $out == "chem|low|"*"halloc -N1 -A chem -q low -J acct-alloc true" ]] ||
+  fail "halloc's account, QOS, submit line: '$out'"
+
+step "hacct --json as sacct's"
+hacct --json -j "$bad,$sig,$use" | python3 -c '
+import json, sys
+jobs = {j["job_id"]: j for j in json.load(sys.stdin)["jobs"]}
+bad, sig, use = (jobs[int(i)] for i in sys.argv[1:])
+assert bad["state"]["current"] == "FAILED", bad["state"]
+assert bad["exit_code"] == {"status": "FAILED", "return_code": 3}, bad["exit_code"]
+assert sig["exit_code"]["signal"] == {"signal_id": 9, "name": "Killed"}, sig["exit_code"]
+assert use["account"] == "physics" and use["qos"] == "high", use
+assert [s["step"]["id"] for s in use["steps"]] == ["batch"], use["steps"]
+assert use["time"]["end"] >= use["time"]["start"] > 0 and use["time"]["total"]["seconds"] >= 0
+' "$bad" "$sig" "$use" || fail "hacct --json"
+
+step "heff (seff) of a job with usage"
+out=$("$REPO/contribs/slurm-compat/seff" "$use")
+for want in "Job ID: $use" "State: COMPLETED (exit code 0)" \
+  "CPU Efficiency: [0-9.]*% of [0-9:]* core-walltime" "Memory Utilized: [0-9.]* [KMG]B"; do
+  grep -q "^$want\$" <<<"$out" || fail "seff $use, no '$want': $out"
+done
+out=$(heff 999999 2>&1) && fail "heff of an unknown job succeeded"
+[[ $out == "Job not found." ]] || fail "heff of an unknown job: '$out'"
+
+step "hreport (sreport) from the rollups: the account's time is its jobs'"
+rep=$(submit -A physics -J acct-rep -o "$WORK/%j.out" --wrap "sleep 2")
+wait_acct "$rep" COMPLETED 20
+wait_for 20 "job $rep stored" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
+from=$(date -d '-1 hours' +%Y-%m-%dT%H:00)
+used=0
+for id in $(hacct -a -X -P -n -o JobID -A physics -S "$from"); do
+  used=$((used + $(hacct -X -P -n -o CPUTimeRAW -j "$id")))
+done
+out=$("$REPO/contribs/slurm-compat/sreport" -P -n -t seconds cluster \
+  AccountUtilizationByUser accounts=physics start="$from" end=now+1hours)
+[[ $out == *"|physics|||$used|0"* ]] || fail "sreport for physics ($used s): '$out'"
+hreport -t hours cluster utilization start="$from" end=now+1hours | grep -q "Allocate" ||
+  fail "hreport cluster utilization"
+
 step "a drain and a resume in sacctmgr show event"
 hcontrol update nodename=n2 state=drain reason="fan broken"
 hcontrol update nodename=n2 state=resume
@@ -145,7 +190,7 @@ for id in "${ids[@]}"; do wait_state "$id" COMPLETED 10; done  # kept: not store
 step "the database returns: every job stored exactly once"
 "$REPO/contribs/herd-pg" start "$PGROOT/pg" "$PGPORT" >/dev/null || fail "herd-pg start failed"
 wait_for 60 "backlog 0" bash -c "hcontrol ping | grep -q 'accounting pgsql up, backlog 0'"
-each_stored_once 26 "${ids[@]}"
+each_stored_once 28 "${ids[@]}"
 out=$(hacctmgr -P -n show event nodes=n1 states=drain format=NodeName,State,Reason)
 [[ $out == "n1|DRAIN|while away" ]] || fail "the drain made while the database was away: '$out'"
 hcontrol update nodename=n1 state=resume

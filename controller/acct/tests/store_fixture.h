@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -44,6 +45,23 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     if (!conn.ok()) return nullptr;
     return std::make_unique<AcctStore>(std::move(*conn), cluster);
   }
+  // A connection to another database of this test (`n` names it; fresh at the first
+  // connection), for tests that need several (each earlier schema version apart).
+  std::unique_ptr<AcctStore> ConnectOther(int n, const std::string& cluster = "c1") {
+    const std::string db = "other" + std::to_string(n);
+    Result<std::unique_ptr<SqlConn>> conn = InvalidArgument("no database");
+    if (GetParam() == "postgresql") {
+      std::string& info = others_[n];
+      if (info.empty())
+        info = PgServer::Get().NewDatabase(conninfo_.substr(conninfo_.rfind('=') + 1) + "_" + db);
+      conn = OpenPostgres(info);
+    } else {
+      conn = OpenSqlite(dir_ + "/" + db + ".db", false);
+    }
+    EXPECT_TRUE(conn.ok()) << conn.error().message();
+    if (!conn.ok()) return nullptr;
+    return std::make_unique<AcctStore>(std::move(*conn), cluster);
+  }
   // Connected and migrated to the current schema.
   std::unique_ptr<AcctStore> Open(const std::string& cluster = "c1") {
     auto s = Connect(cluster);
@@ -72,6 +90,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
   std::string dir_;
   std::string conninfo_;
+  std::map<int, std::string> others_;  // ConnectOther's PostgreSQL databases
 };
 
 }  // namespace herd::ctld::acct::testing

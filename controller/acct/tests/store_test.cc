@@ -56,20 +56,73 @@ TEST_P(StoreTest, NewDatabaseGetsTheCurrentSchema) {
 
 TEST_P(StoreTest, EachEarlierVersionMigratesWithItsRowsKept) {
   for (int from = 1; from < kSchemaVersion; ++from) {
-    auto old = Connect("c" + std::to_string(from));
+    auto old = ConnectOther(from);
     ASSERT_TRUE(old->Migrate(from).ok());
     ASSERT_EQ(*old->SchemaVersion(), from);
     Batch b;
     b.jobs.push_back(MakeJob(from, 1000, 4, 100, 200));
     ASSERT_TRUE(old->Put(b).ok());
     old.reset();
-    auto now = Open("c" + std::to_string(from));
+    auto now = ConnectOther(from);
+    ASSERT_TRUE(now->Migrate().ok());
     EXPECT_EQ(*now->SchemaVersion(), kSchemaVersion);
     auto jobs = now->Jobs({});
     ASSERT_TRUE(jobs.ok()) << jobs.error().message();
     ASSERT_EQ(jobs->size(), 1u);
     EXPECT_EQ((*jobs)[0].job_id, static_cast<uint64_t>(from));
+    // Version 3's rollups are filled from the jobs stored before it: 99 s on 4 cpus.
+    auto usage = now->Usage(0, 3600);
+    ASSERT_TRUE(usage.ok()) << usage.error().message();
+    ASSERT_EQ(usage->size(), 1u);
+    EXPECT_EQ((*usage)[0].cpu_s, 99 * 4);
+    EXPECT_EQ((*usage)[0].user, "u1000");
   }
+}
+
+// The rollups as jobs arrive: split at hour boundaries, per account, user and size; a row
+// sent again adds nothing; a run that changed (requeued, ended later) replaces its figures.
+TEST_P(StoreTest, HourlyRollupsCountEachJobOnce) {
+  auto s = Open();
+  Batch b;
+  b.jobs.push_back(MakeJob(1, 1000, 4, 3000, 0));  // running: not rolled yet
+  b.jobs[0].account = "phys";
+  ASSERT_TRUE(s->Put(b).ok());
+  EXPECT_TRUE(s->Usage(0, 86400)->empty());
+  b.jobs[0].start_time = 3000;
+  b.jobs[0].end_time = 4200;                          // 600 s in hour 0, 600 s in hour 1, on 4 cpus
+  b.jobs.push_back(MakeJob(2, 1001, 4, 7200, 7300));  // 99 s in hour 2
+  b.jobs[1].alloc_cpus = 64;
+  ASSERT_TRUE(s->Put(b).ok());
+  ASSERT_TRUE(s->Put(b).ok());  // resent
+  auto first = s->Usage(0, 3600);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].account, "phys");
+  EXPECT_EQ((*first)[0].cpu_s, 600 * 4);
+  auto all = s->Usage(0, 3 * 3600);
+  ASSERT_EQ(all->size(), 2u);  // by account: job 2's ("") first
+  EXPECT_EQ((*all)[1].cpu_s, 1200 * 4);
+  EXPECT_EQ((*all)[0].user, "u1001");
+  EXPECT_EQ((*all)[0].cpus, 64u);
+  EXPECT_EQ((*all)[0].cpu_s, 99 * 64);
+  b.jobs[0].end_time = 3600;  // its run changed: only hour 0, 600 s
+  ASSERT_TRUE(s->Put(b).ok());
+  auto changed = s->Usage(0, 2 * 3600);
+  ASSERT_EQ(changed->size(), 1u);
+  EXPECT_EQ((*changed)[0].cpu_s, 600 * 4);
+  // Requeued: the row goes back to pending (its first run stays counted), then a second
+  // run ends in hour 2 and is counted too.
+  b.jobs = {MakeJob(1, 1000, /*PENDING*/ 0, 3000, 0)};
+  b.jobs[0].account = "phys";
+  ASSERT_TRUE(s->Put(b).ok());
+  b.jobs[0].start_time = 7200;
+  b.jobs[0].end_time = 7300;
+  ASSERT_TRUE(s->Put(b).ok());
+  auto requeued = s->Usage(0, 3 * 3600);
+  ASSERT_EQ(requeued->size(), 2u);
+  EXPECT_EQ((*requeued)[1].cpu_s, 600 * 4 + 100 * 4);
+  // Another cluster in the same database has rollups of its own.
+  EXPECT_TRUE(Open("other")->Usage(0, 86400)->empty());
 }
 
 TEST_P(StoreTest, NewerSchemaIsRefused) {
