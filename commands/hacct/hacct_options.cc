@@ -10,11 +10,16 @@
 #include "commands/hacct/hacct_fields.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/option_table.h"
+#include "commands/lib/time_parse.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/proto/types.h"
 
 namespace herd::hacct {
+
+using cli::FromTm;
+using cli::LocalTm;
+using cli::ParseClock;
 namespace {
 
 enum LongOnly : int { kHelp = 256, kName, kDelimiter, kUnits };
@@ -63,35 +68,6 @@ Result<int> ParseState(const std::string& text) {
   proto::JobState st;
   if (proto::ParseJobState(text, &st)) return static_cast<int>(st);
   return InvalidArgument("Invalid state: " + text);
-}
-
-std::tm LocalTm(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  localtime_r(&tt, &tm);
-  return tm;
-}
-
-int64_t FromTm(std::tm tm) {
-  tm.tm_isdst = -1;
-  return static_cast<int64_t>(std::mktime(&tm));
-}
-
-// "HH:MM[:SS]" into tm; false when it is not one.
-bool ParseClock(const std::string& s, std::tm* tm) {
-  int h = 0, m = 0, sec = 0, n = 0;
-  if (std::sscanf(s.c_str(), "%d:%d:%d%n", &h, &m, &sec, &n) == 3 &&
-      static_cast<size_t>(n) == s.size()) {
-  } else if (sec = 0, std::sscanf(s.c_str(), "%d:%d%n", &h, &m, &n) == 2 &&
-                          static_cast<size_t>(n) == s.size()) {
-  } else {
-    return false;
-  }
-  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return false;
-  tm->tm_hour = h;
-  tm->tm_min = m;
-  tm->tm_sec = sec;
-  return true;
 }
 
 Status BadTime(const std::string& text) {
