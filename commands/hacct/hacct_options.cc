@@ -132,18 +132,16 @@ Result<int64_t> ParseSacctTime(const std::string& text, int64_t now) {
     }
     return t[3] == '-' ? now - n * mult : now + n * mult;
   }
-  // YYYY-MM-DD[THH:MM[:SS]]
-  int y = 0, mo = 0, d = 0, n = 0;
-  if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3) {
-    std::tm x{};
-    x.tm_year = y - 1900;
-    x.tm_mon = mo - 1;
-    x.tm_mday = d;
-    const std::string rest = t.substr(static_cast<size_t>(n));
-    if (!rest.empty() && (rest[0] != 't' || !ParseClock(rest.substr(1), &x))) return BadTime(text);
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) return BadTime(text);
-    return FromTm(x);
+  int64_t iso = 0;
+  switch (cli::ParseIsoDate(t, &iso)) {  // YYYY-MM-DD[THH:MM[:SS]]
+    case cli::DateParse::kDate:
+      return iso;
+    case cli::DateParse::kBad:
+      return BadTime(text);
+    case cli::DateParse::kNotDate:
+      break;
   }
+  int mo = 0, d = 0, n = 0;
   // MM/DD[/YY][-HH:MM[:SS]]
   if (t.find('/') != std::string::npos) {
     const size_t dash = t.find('-');

@@ -53,6 +53,20 @@ bool ParseClock(const std::string& s, std::tm* tm) {
   return true;
 }
 
+DateParse ParseIsoDate(const std::string& t, int64_t* out) {
+  int y = 0, mo = 0, d = 0, n = 0;
+  if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3) return DateParse::kNotDate;
+  std::tm x{};
+  x.tm_year = y - 1900;
+  x.tm_mon = mo - 1;
+  x.tm_mday = d;
+  const std::string rest = t.substr(static_cast<size_t>(n));
+  if (!rest.empty() && (rest[0] != 't' || !ParseClock(rest.substr(1), &x))) return DateParse::kBad;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return DateParse::kBad;
+  *out = FromTm(x);
+  return DateParse::kDate;
+}
+
 Result<int64_t> ParseBeginTime(const std::string& text, int64_t now) {
   const std::string t = ToLower(Trim(text));
   std::tm day = LocalTm(now);
@@ -83,17 +97,16 @@ Result<int64_t> ParseBeginTime(const std::string& text, int64_t now) {
     }
     return BadBegin(text);
   }
-  int y = 0, mo = 0, d = 0, n = 0;
-  if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3) {  // YYYY-MM-DD[THH:MM[:SS]]
-    std::tm x{};
-    x.tm_year = y - 1900;
-    x.tm_mon = mo - 1;
-    x.tm_mday = d;
-    const std::string rest = t.substr(static_cast<size_t>(n));
-    if (!rest.empty() && (rest[0] != 't' || !ParseClock(rest.substr(1), &x))) return BadBegin(text);
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) return BadBegin(text);
-    return FromTm(x);
+  int64_t date = 0;
+  switch (ParseIsoDate(t, &date)) {
+    case DateParse::kDate:
+      return date;
+    case DateParse::kBad:
+      return BadBegin(text);
+    case DateParse::kNotDate:
+      break;
   }
+  int mo = 0, d = 0, n = 0;
   if (t.find('/') != std::string::npos) {  // MM/DD[/YY]
     int yy = -1;
     std::tm x = day;

@@ -17,6 +17,11 @@ int64_t FromTm(std::tm tm);
 // "HH:MM[:SS]" into tm's hour, minute and second; false when it is not one.
 bool ParseClock(const std::string& s, std::tm* tm);
 
+// "yyyy-mm-dd[thh:mm[:ss]]" (lower case), local time: kNotDate when `t` does not start as
+// a date, kBad when it does but is not a valid one, else kDate with *out set.
+enum class DateParse { kNotDate, kBad, kDate };
+DateParse ParseIsoDate(const std::string& t, int64_t* out);
+
 // Slurm's --begin forms, as sbatch reads them (its parse_time): now[+N[seconds|minutes|
 // hours|days|weeks]], today, tomorrow (next 00:00), midnight, noon, fika (15:00), teatime
 // (16:00) and HH:MM[:SS] (each the next such time: tomorrow's when today's has passed),
