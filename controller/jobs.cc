@@ -43,6 +43,10 @@ Status CheckSpec(const JobSpec& spec) {
   if (spec.umask < -1 || spec.umask > 0777) return InvalidArgument("Invalid umask");
   // Slurm's nice range (the command checks it too; a request can be built by hand).
   if (spec.nice > kMaxNice || spec.nice < -kMaxNice) return InvalidArgument("Invalid --nice value");
+  if (spec.begin_time < 0) return InvalidArgument("Invalid --begin time");
+  if (spec.kill_on_invalid_dep < -1 || spec.kill_on_invalid_dep > 1) {
+    return InvalidArgument("Invalid --kill-on-invalid-dep value");
+  }
   return Status::Ok();
 }
 
@@ -70,6 +74,12 @@ Frame Jobs::Submit(const Identity& who, const Frame& f) {
     return proto::MakeFrame(rep, 0);
   }
   Status ok = CheckSpec(spec);
+  if (ok.ok() && !spec.dependency.empty()) {
+    auto deps = ParseDependency(spec.dependency);
+    ok = deps.ok() ? CheckDependencyTargets(*deps, p_.state.next_job_id(),
+                                            [this](uint64_t id) { return p_.state.FindJob(id); })
+                   : deps.error();
+  }
   if (!ok.ok()) return ErrorReply(ok);
   // A negative nice moves a job ahead of everyone's: root and AdminUser only, as in Slurm.
   // Checked here, whatever the command did (a request can be built by hand).
@@ -508,13 +518,35 @@ void Jobs::CheckTimeLimits() {
   }
 }
 
+void Jobs::CancelInvalidDependents() {
+  const std::set<uint64_t>& invalid = p_.state.dependencies().invalid();
+  const std::vector<uint64_t> ids(invalid.begin(), invalid.end());
+  for (uint64_t id : ids) {
+    const Job* j = p_.state.FindJob(id);
+    if (j == nullptr || j->state != JobState::kPending) continue;
+    JobEnded e;
+    e.job_id = id;
+    e.state = JobState::kCancelled;
+    e.end_time = p_.clock.NowSeconds();
+    e.reason = PendingReasonName(PendingReason::kDependencyNeverSatisfied);
+    if (Status s = p_.journal.Emit(e); !s.ok()) {
+      HERD_LOG(Warning) << "job " << id << ": cannot cancel it: " << s.message();
+      return;
+    }
+    HERD_LOG(Info) << "job " << id << " cancelled: its dependency can never be satisfied";
+    p_.blobs.Remove(id);
+  }
+  core_.RequestSchedule();
+}
+
 void Jobs::ForgetOldJobs(bool until_stored) {
   int64_t now = p_.clock.NowSeconds();
   std::vector<uint64_t> old;
   for (const auto& [id, j] : p_.state.jobs()) {
     // With accounting, a finished job stays until its record is stored (AcctStored).
+    // A job a pending job depends on stays: how it ended is what the dependency tests.
     if (proto::IsFinished(j.state) && j.end_time + p_.config.min_job_age_s <= now &&
-        (!until_stored || j.acct_stored)) {
+        (!until_stored || j.acct_stored) && !p_.state.dependencies().HasWaiters(id)) {
       old.push_back(id);
     }
   }

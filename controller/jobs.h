@@ -52,6 +52,9 @@ class Jobs {
   // Ends or requeues the jobs running on `node`. `node_alive`: the node still answers (an
   // admin took it down), so its own processes of those jobs are terminated too.
   void FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive = false);
+  // Cancels the pending jobs whose dependency can never be satisfied and that are to be
+  // cancelled then (--kill-on-invalid-dep, DependencyParameters=kill_invalid_depend).
+  void CancelInvalidDependents();
   // Tick: jobs past their time limit.
   void CheckTimeLimits();
   // Tick: finished jobs older than MinJobAge; `until_stored`: accounting is on, and a

@@ -78,7 +78,8 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   i.partition = j.partition;
   i.state = j.state;
   if (j.state == JobState::kPending) {
-    i.reason = PendingReasonName(j.pending_reason);
+    // Dependencies and --begin are kept current by the state; the rest is the last pass's.
+    i.reason = PendingReasonName(j.wait != PendingReason::kNone ? j.wait : j.pending_reason);
     if (j.hold == HoldKind::kUser) i.reason = "JobHeldUser";
     if (j.hold == HoldKind::kAdmin) i.reason = "JobHeldAdmin";
   } else {
@@ -125,6 +126,11 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   i.stderr_path = proto::ResolveOutputPath(j.spec.stderr_pattern, j.spec.stdout_pattern,
                                            j.spec.work_dir, fields);
   i.command = j.spec.name;
+  i.dependency = state_.dependencies().Describe(j);
+  // Unknown (0) while a dependency decides it, as Slurm shows it.
+  const bool dependent =
+      j.wait == PendingReason::kDependency || j.wait == PendingReason::kDependencyNeverSatisfied;
+  i.eligible_time = dependent ? 0 : std::max(j.submit_time, j.spec.begin_time);
   return i;
 }
 
@@ -137,8 +143,9 @@ constexpr size_t kQueryPageMaxExamined = 20000;
 // About the encoded size of `i` (Boost's binary archive: 8-byte string lengths).
 size_t ApproxSize(const proto::JobInfo& i) {
   size_t n = 256;
-  for (const std::string* s : {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir,
-                               &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host}) {
+  for (const std::string* s :
+       {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir, &i.dependency,
+        &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host}) {
     n += s->size();
   }
   for (const auto& a : i.alloc) n += 40 + a.node.size() + 4 * a.cpus.size();

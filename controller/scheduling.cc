@@ -8,6 +8,10 @@
 namespace herd::ctld {
 
 void ControllerCore::RunScheduler() {
+  // A --begin or after+N time that came lets its job be offered to the scheduler: the
+  // state keeps those times in order, so this costs nothing until one is due.
+  if (state_.AdvanceTime(clock_.NowSeconds())) need_schedule_ = true;
+  if (!state_.dependencies().invalid().empty()) jobs_.CancelInvalidDependents();
   // A start that ends at once (its batch script is gone) frees its nodes for the jobs the
   // plan had to leave waiting: plan again, as a pass that started jobs one by one would.
   while (need_schedule_) {
@@ -19,6 +23,8 @@ void ControllerCore::RunScheduler() {
 void ControllerCore::OnJobSubmitted(const Job& job) {
   if (job.hold != HoldKind::kNone) {
     state_.SetPendingReason(job.id, PendingReason::kJobHeldUser);
+  } else if (job.wait != PendingReason::kNone) {
+    state_.SetPendingReason(job.id, job.wait);
   } else if (auto b = blocked_partitions_.find(job.partition);
              b != blocked_partitions_.end() && job.spec.nice >= b->second && !need_schedule_) {
     state_.SetPendingReason(job.id, PendingReason::kPriority);
@@ -31,11 +37,12 @@ void ControllerCore::OnJobSubmitted(const Job& job) {
 void ControllerCore::ApplyPlan(SchedulePlan plan) {
   for (PlannedStart& s : plan.starts) {
     const Job* job = state_.FindJob(s.job_id);
-    Status ok = job == nullptr                     ? NotFound("no such job")
-                : job->state != JobState::kPending ? FailedPrecondition("not pending")
-                : job->hold != HoldKind::kNone     ? FailedPrecondition("held")
-                : job->awaiting_kill               ? FailedPrecondition("awaiting a kill")
-                                                   : StillFree(state_, *job, s.alloc);
+    Status ok = job == nullptr                      ? NotFound("no such job")
+                : job->state != JobState::kPending  ? FailedPrecondition("not pending")
+                : job->hold != HoldKind::kNone      ? FailedPrecondition("held")
+                : job->wait != PendingReason::kNone ? FailedPrecondition("not eligible yet")
+                : job->awaiting_kill                ? FailedPrecondition("awaiting a kill")
+                                                    : StillFree(state_, *job, s.alloc);
     if (ok.ok()) ok = jobs_.StartJob(*job, std::move(s.alloc));
     if (!ok.ok()) {
       HERD_LOG(Warning) << "job " << s.job_id << ": planned start refused: " << ok.message();

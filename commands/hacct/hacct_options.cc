@@ -10,11 +10,16 @@
 #include "commands/hacct/hacct_fields.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/option_table.h"
+#include "commands/lib/time_parse.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/proto/types.h"
 
 namespace herd::hacct {
+
+using cli::FromTm;
+using cli::LocalTm;
+using cli::ParseClock;
 namespace {
 
 enum LongOnly : int { kHelp = 256, kName, kDelimiter, kUnits, kJson };
@@ -64,35 +69,6 @@ Result<int> ParseState(const std::string& text) {
   proto::JobState st;
   if (proto::ParseJobState(text, &st)) return static_cast<int>(st);
   return InvalidArgument("Invalid state: " + text);
-}
-
-std::tm LocalTm(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  localtime_r(&tt, &tm);
-  return tm;
-}
-
-int64_t FromTm(std::tm tm) {
-  tm.tm_isdst = -1;
-  return static_cast<int64_t>(std::mktime(&tm));
-}
-
-// "HH:MM[:SS]" into tm; false when it is not one.
-bool ParseClock(const std::string& s, std::tm* tm) {
-  int h = 0, m = 0, sec = 0, n = 0;
-  if (std::sscanf(s.c_str(), "%d:%d:%d%n", &h, &m, &sec, &n) == 3 &&
-      static_cast<size_t>(n) == s.size()) {
-  } else if (sec = 0, std::sscanf(s.c_str(), "%d:%d%n", &h, &m, &n) == 2 &&
-                          static_cast<size_t>(n) == s.size()) {
-  } else {
-    return false;
-  }
-  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return false;
-  tm->tm_hour = h;
-  tm->tm_min = m;
-  tm->tm_sec = sec;
-  return true;
 }
 
 Status BadTime(const std::string& text) {
@@ -157,18 +133,16 @@ Result<int64_t> ParseSacctTime(const std::string& text, int64_t now) {
     }
     return t[3] == '-' ? now - n * mult : now + n * mult;
   }
-  // YYYY-MM-DD[THH:MM[:SS]]
-  int y = 0, mo = 0, d = 0, n = 0;
-  if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3) {
-    std::tm x{};
-    x.tm_year = y - 1900;
-    x.tm_mon = mo - 1;
-    x.tm_mday = d;
-    const std::string rest = t.substr(static_cast<size_t>(n));
-    if (!rest.empty() && (rest[0] != 't' || !ParseClock(rest.substr(1), &x))) return BadTime(text);
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) return BadTime(text);
-    return FromTm(x);
+  int64_t iso = 0;
+  switch (cli::ParseIsoDate(t, &iso)) {  // YYYY-MM-DD[THH:MM[:SS]]
+    case cli::DateParse::kDate:
+      return iso;
+    case cli::DateParse::kBad:
+      return BadTime(text);
+    case cli::DateParse::kNotDate:
+      break;
   }
+  int mo = 0, d = 0, n = 0;
   // MM/DD[/YY][-HH:MM[:SS]]
   if (t.find('/') != std::string::npos) {
     const size_t dash = t.find('-');

@@ -3,8 +3,11 @@
 
 #include <getopt.h>
 
+#include <ctime>
+
 #include "commands/lib/cli.h"
 #include "commands/lib/option_table.h"
+#include "commands/lib/time_parse.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -24,6 +27,7 @@ enum LongOnly : int {
   kNoRequeue,
   kNice,
   kWrap,
+  kKillOnInvalidDep,
 };
 
 // hbatch's own options, then the rest of sbatch's (commands/lib/slurm_options.h).
@@ -54,6 +58,9 @@ const cli::OptionTable& Table() {
         {"no-requeue", 0, no_argument, kNoRequeue},
         {"constraint", 'C', required_argument},
         {"nice", 0, optional_argument, kNice},
+        {"dependency", 'd', required_argument},
+        {"begin", 'b', required_argument},
+        {"kill-on-invalid-dep", 0, required_argument, kKillOnInvalidDep},
         {"quiet", 'Q', no_argument},
         {"wrap", 0, required_argument, kWrap},
         {"help", 'h', no_argument},
@@ -175,6 +182,23 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
       HERD_ASSIGN_OR_RETURN(o->nice, ParseNice(arg));
       break;
     }
+    case 'd':
+      o->dependency = v;
+      break;
+    case 'b': {
+      HERD_ASSIGN_OR_RETURN(o->begin_time,
+                            cli::ParseBeginTime(v, static_cast<int64_t>(time(nullptr))));
+      break;
+    }
+    case kKillOnInvalidDep: {
+      const std::string w = ToLower(Trim(v));
+      if (w != "yes" && w != "no") {
+        return InvalidArgument("Invalid --kill-on-invalid-dep specification: '" + v +
+                               "' (yes or no)");
+      }
+      o->kill_on_invalid_dep = w == "yes" ? 1 : 0;
+      break;
+    }
     case 'Q':
       o->quiet = true;
       break;
@@ -289,6 +313,9 @@ void MergeOptions(const HbatchOptions& over, HbatchOptions* base) {
   take(over.exclude, base->exclude);
   take(over.constraints, base->constraints);
   take(over.nice, base->nice);
+  take(over.dependency, base->dependency);
+  take(over.begin_time, base->begin_time);
+  take(over.kill_on_invalid_dep, base->kill_on_invalid_dep);
   take(over.hold, base->hold);
   take(over.exclusive, base->exclusive);
   take(over.requeue, base->requeue);
@@ -335,6 +362,13 @@ Submit a batch script to herd. Options may also be given in the script on
       --requeue, --no-requeue whether the job may be requeued
   -C, --constraint=list       required node features, joined by '&' or ','
       --nice[=value]          lower the job's priority (below 0: root or AdminUser only)
+  -d, --dependency=list       start only after other jobs: after, afterany, afterok,
+                              afternotok:jobid[+min][:jobid...], singleton; joined by
+                              ',' (all) or '?' (any)
+      --kill-on-invalid-dep=yes|no  cancel the job if its dependency can never be met
+  -b, --begin=time            start no earlier: now+N[seconds|minutes|hours|days|weeks],
+                              HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], MM/DD[/YY], today,
+                              tomorrow, midnight, noon, fika, teatime
       --wrap="command"        run command in a generated /bin/sh script
       --parsable              print only the job id
   -Q, --quiet                 print nothing but errors
@@ -342,7 +376,7 @@ Submit a batch script to herd. Options may also be given in the script on
 Every other option of Slurm 22.05's sbatch is known: those herd does not act on
 (--mail-type, --comment, --wckey, ...) are accepted with a warning
 (UnsupportedOptions=error in herd.conf refuses them); those whose feature herd
-does not have yet (--array, --dependency, --gres, --signal, ...) are refused.
+does not have yet (--array, --gres, --signal, ...) are refused.
 
       --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -h, --help                  show this help

@@ -35,6 +35,9 @@ struct HbatchOptions {
   std::optional<std::string> exclude;
   std::optional<std::vector<std::string>> constraints;
   std::optional<int32_t> nice;
+  std::optional<std::string> dependency;       // -d: checked by the controller
+  std::optional<int64_t> begin_time;           // -b: resolved to a wall-clock time
+  std::optional<int32_t> kill_on_invalid_dep;  // 1 yes, 0 no
   std::optional<bool> hold;
   std::optional<bool> exclusive;
   std::optional<bool> requeue;

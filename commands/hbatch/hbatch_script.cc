@@ -271,6 +271,9 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
   spec.exclude = o.exclude.value_or("");
   spec.constraints = o.constraints.value_or(std::vector<std::string>{});
   spec.nice = o.nice.value_or(0);
+  spec.dependency = o.dependency.value_or("");
+  spec.begin_time = o.begin_time.value_or(0);
+  spec.kill_on_invalid_dep = o.kill_on_invalid_dep.value_or(-1);
   sub.parsable = o.parsable.value_or(false);
   sub.quiet = o.quiet.value_or(false);
   sub.ignored_options = o.ignored_options;

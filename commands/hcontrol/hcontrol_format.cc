@@ -59,7 +59,7 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
        Kv("GroupId", GroupName(j.gid) + "(" + std::to_string(j.gid) + ")")},
       {Kv("Priority", std::to_string(j.priority)), Kv("Account", "(null)")},
       {Kv("JobState", proto::JobStateName(j.state)),
-       Kv("Reason", j.reason.empty() ? "None" : j.reason), Kv("Dependency", "(null)")},
+       Kv("Reason", j.reason.empty() ? "None" : j.reason), Kv("Dependency", OrNull(j.dependency))},
       {Kv("Restarts", std::to_string(j.restarts)), Kv("BatchFlag", "1"),
        Kv("ExitCode", std::to_string(j.exit_code) + ":" + std::to_string(j.exit_signal))},
   };
@@ -73,7 +73,7 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
       {Kv("RunTime", cli::FormatRunTime(cli::JobElapsed(j, now))),
        Kv("TimeLimit", cli::FormatRunTime(j.time_limit_s < 0 ? -1 : j.time_limit_s))},
       {Kv("SubmitTime", cli::FormatTimestamp(j.submit_time)),
-       Kv("EligibleTime", cli::FormatTimestamp(j.submit_time))},
+       Kv("EligibleTime", cli::FormatTimestamp(j.eligible_time))},
       {Kv("StartTime", cli::FormatTimestamp(j.start_time)), Kv("EndTime", end)},
       {Kv("Partition", OrNull(j.partition))},
       {Kv("NodeList", j.state == JobState::kPending ? "(null)" : OrNull(j.nodelist))},

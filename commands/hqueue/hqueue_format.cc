@@ -106,10 +106,11 @@ const std::map<char, std::string>& JobTitles() {
 
 std::string JobField(char code, const JobInfo& job, int64_t now) {
   switch (code) {
-    // What Slurm prints when the job asked for none of it: herd has no dependencies, arrays,
-    // licenses, QOS, reservations or core specialisation yet, refuses the options that ask
-    // for them, and keeps no comment or wckey.
-    case 'E':
+    case 'E':  // what it still waits for, as Slurm: "afterok:4(unfulfilled)"
+      return job.dependency.empty() ? "(null)" : job.dependency;
+    // What Slurm prints when the job asked for none of it: herd has no arrays, licenses,
+    // QOS, reservations or core specialisation yet, refuses the options that ask for them,
+    // and keeps no comment or wckey.
     case 'k':
     case 'q':
     case 'v':

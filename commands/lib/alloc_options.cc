@@ -1,8 +1,11 @@
 // herd commands — allocation options shared by halloc and hrun.
 #include "commands/lib/alloc_options.h"
 
+#include <ctime>
+
 #include "commands/hbatch/hbatch_options.h"
 #include "commands/lib/cli.h"
+#include "commands/lib/time_parse.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -45,6 +48,8 @@ void AddAllocOptions(OptionTable* table) {
       {"mem-per-cpu", 0, required_argument, kOptMemPerCpu},
       {"constraint", 'C', required_argument},
       {"nice", 0, optional_argument, kOptNice},
+      {"dependency", 'd', required_argument},
+      {"begin", 'b', required_argument},
   });
 }
 
@@ -61,6 +66,8 @@ bool IsAllocOption(int opt) {
     case 'w':
     case 'x':
     case 'C':
+    case 'd':
+    case 'b':
     case kOptNtasksPerNode:
     case kOptMem:
     case kOptMemPerCpu:
@@ -137,6 +144,13 @@ Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
       HERD_ASSIGN_OR_RETURN(o->constraints, hbatch::ParseConstraint(v));
       break;
     }
+    case 'd':
+      o->dependency = v;
+      break;
+    case 'b': {
+      HERD_ASSIGN_OR_RETURN(o->begin_time, ParseBeginTime(v, static_cast<int64_t>(time(nullptr))));
+      break;
+    }
     default:
       return UsageError("unexpected option");
   }
@@ -182,6 +196,8 @@ proto::JobSpec BuildAllocationSpec(const AllocOptions& o, const std::string& nam
   spec.exclude = o.exclude.value_or("");
   spec.constraints = o.constraints.value_or(std::vector<std::string>{});
   spec.nice = o.nice.value_or(0);
+  spec.dependency = o.dependency.value_or("");
+  spec.begin_time = o.begin_time.value_or(0);
   spec.umask = CurrentUmask();
   return spec;
 }

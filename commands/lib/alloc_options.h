@@ -1,7 +1,8 @@
 // herd commands — the options that ask for an allocation, shared by halloc and hrun (which
 // allocates when it runs outside a job): -N -n -c --ntasks-per-node -p -A -q -t -J -w -x
-// --exclusive --mem --mem-per-cpu -C --nice, with hbatch's meaning and checks, and the interactive
-// JobSpec they make. Each command keeps its own option table and hands these codes here.
+// --exclusive --mem --mem-per-cpu -C --nice -d -b, with hbatch's meaning and checks, and the
+// interactive JobSpec they make. Each command keeps its own option table and hands these codes
+// here.
 #pragma once
 
 #include <getopt.h>
@@ -42,7 +43,9 @@ struct AllocOptions {
   std::optional<std::string> nodelist;
   std::optional<std::string> exclude;
   std::optional<std::vector<std::string>> constraints;
-  std::optional<int32_t> nice;  // --nice[=value]
+  std::optional<int32_t> nice;            // --nice[=value]
+  std::optional<std::string> dependency;  // -d: checked by the controller
+  std::optional<int64_t> begin_time;      // -b: resolved to a wall-clock time
   bool exclusive = false;
   // sacct's SubmitLine: the command's words (cli::SubmitLine), set by main.
   std::string submit_line;

@@ -21,8 +21,6 @@ const std::vector<ForeignOption>& Catalogue() {
   static const std::vector<ForeignOption> list = {
       // Features herd does not have yet: the job would not run as asked.
       {"array", 'a', kReq, S::kNotYet, kSbatch},
-      {"dependency", 'd', kReq, S::kNotYet, kAll},
-      {"begin", 'b', kReq, S::kNotYet, kAll},
       {"deadline", 0, kReq, S::kNotYet, kAll},
       {"gres", 0, kReq, S::kNotYet, kAll},
       {"gres-flags", 0, kReq, S::kNotYet, kAll},
@@ -101,7 +99,6 @@ const std::vector<ForeignOption>& Catalogue() {
       {"reboot", 0, kNo, S::kNoEffect, kAll},
       {"mcs-label", 0, kReq, S::kNoEffect, kAll},
       {"no-kill", 'k', kOpt, S::kNoEffect, kAll},
-      {"kill-on-invalid-dep", 0, kReq, S::kNoEffect, kSbatch},
       {"network", 0, kReq, S::kNoEffect, kAll},
       {"get-user-env", 0, kOpt, S::kNoEffect, kSbatch | kSalloc},
       {"propagate", 0, kOpt, S::kNoEffect, kSbatch | kSrun},

@@ -104,7 +104,7 @@ TEST_F(Dialects, EverySbatchOptionIsKnown) {
   EXPECT_EQ(s->spec.account, "acct");
   EXPECT_EQ(s->spec.qos, "normal");
   // Refused: the job would not run as asked.
-  for (const char* opt : {"--array=1-3", "-a1-3", "--dependency=afterok:1", "-d1", "--gres=gpu:1",
+  for (const char* opt : {"--array=1-3", "-a1-3", "--deadline=now+60", "--gres=gpu:1",
                           "--reservation=r", "--signal=USR1@60", "--gpus=1", "--test-only"}) {
     auto r = Submit({opt, "s.sh"});
     ASSERT_FALSE(r.ok()) << opt;

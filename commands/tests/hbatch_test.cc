@@ -108,6 +108,27 @@ TEST(Hbatch, AllOptions) {
   EXPECT_EQ(j.nice, 5);
 }
 
+TEST(Hbatch, DependencyBeginAndKillOnInvalidDep) {
+  auto s = Submit(
+      {"-d", "afterok:4?afternotok:5", "--begin=now+60", "--kill-on-invalid-dep=yes", "job.sh"},
+      "#!/bin/sh\n#SBATCH -d singleton\n#SBATCH --kill-on-invalid-dep=no\n");
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->spec.dependency, "afterok:4?afternotok:5") << "the command line wins";
+  EXPECT_EQ(s->spec.kill_on_invalid_dep, 1);
+  EXPECT_GT(s->spec.begin_time, 0);
+  auto d = Submit({"job.sh"}, "#!/bin/sh\n#SBATCH --dependency=singleton\n");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->spec.dependency, "singleton");
+  EXPECT_EQ(d->spec.begin_time, 0);
+  EXPECT_EQ(d->spec.kill_on_invalid_dep, -1) << "the cluster's DependencyParameters decide";
+  auto bad = Submit({"--kill-on-invalid-dep=maybe", "job.sh"}, "#!/bin/sh\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("--kill-on-invalid-dep"), std::string::npos);
+  auto late = Submit({"--begin=soonish", "job.sh"}, "#!/bin/sh\n");
+  ASSERT_FALSE(late.ok());
+  EXPECT_NE(late.error().message().find("Invalid --begin specification"), std::string::npos);
+}
+
 TEST(Hbatch, Wrap) {
   auto cl = ParseHbatchCommandLine({"--wrap=echo hello | wc"});
   ASSERT_TRUE(cl.ok());

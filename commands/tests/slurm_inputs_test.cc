@@ -20,12 +20,18 @@ TEST(SlurmInputs, SallocCatalogue) {
   EXPECT_EQ(a->alloc.ignored_options, (std::vector<std::string>{"--wckey"}));
   EXPECT_EQ(a->alloc.account, std::optional<std::string>("acct"));  // recorded, as sbatch's
   EXPECT_EQ(a->command, (std::vector<std::string>{"true"}));
-  for (const char* opt : {"--no-shell", "-H", "-I", "--immediate=5", "--x11", "-d1", "-G1"}) {
+  for (const char* opt :
+       {"--no-shell", "-H", "-I", "--immediate=5", "--x11", "--deadline=now", "-G1"}) {
     auto r = halloc::ParseHallocCommandLine({opt, "true"});
     ASSERT_FALSE(r.ok()) << opt;
     EXPECT_NE(r.error().message().find("is not supported by herd yet"), std::string::npos)
         << opt << ": " << r.error().message();
   }
+  // Dependencies and --begin are the allocation's (hrun's too: the same options).
+  auto dep = halloc::ParseHallocCommandLine({"-d", "afterok:3", "--begin=now+60", "true"});
+  ASSERT_TRUE(dep.ok()) << dep.error().message();
+  EXPECT_EQ(dep->alloc.dependency.value_or(""), "afterok:3");
+  EXPECT_GT(dep->alloc.begin_time.value_or(0), 0);
   // sbatch's own options are not salloc's.
   for (const char* opt : {"--array=1-2", "--wrap=x", "--parsable"}) {
     auto r = halloc::ParseHallocCommandLine({opt, "true"});

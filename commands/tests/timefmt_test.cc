@@ -6,10 +6,53 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "commands/lib/time_parse.h"
 #include "common/config/config.h"
 
 namespace herd::cli {
 namespace {
+
+int64_t At(int y, int mo, int d, int h, int mi, int s) {
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return FromTm(tm);
+}
+
+// As sbatch 22.05 reads them (checked against it at 13:53 on 2026-12-07).
+TEST(ParseBeginTime, SlurmForms) {
+  const int64_t now = At(2026, 12, 7, 13, 53, 37);
+  EXPECT_EQ(*ParseBeginTime("now", now), now);
+  EXPECT_EQ(*ParseBeginTime("today", now), now);
+  EXPECT_EQ(*ParseBeginTime("now+3", now), now + 3);
+  EXPECT_EQ(*ParseBeginTime("now+1hour", now), now + 3600);
+  EXPECT_EQ(*ParseBeginTime("now+2days", now), now + 2 * 86400);
+  EXPECT_EQ(*ParseBeginTime("now+1weeks", now), now + 7 * 86400);
+  EXPECT_EQ(*ParseBeginTime("now+10minutes", now), now + 600);
+  EXPECT_EQ(*ParseBeginTime("midnight", now), At(2026, 12, 8, 0, 0, 0));
+  EXPECT_EQ(*ParseBeginTime("tomorrow", now), At(2026, 12, 8, 0, 0, 0));
+  EXPECT_EQ(*ParseBeginTime("noon", now), At(2026, 12, 8, 12, 0, 0)) << "today's has passed";
+  EXPECT_EQ(*ParseBeginTime("fika", now), At(2026, 12, 7, 15, 0, 0));
+  EXPECT_EQ(*ParseBeginTime("teatime", now), At(2026, 12, 7, 16, 0, 0));
+  EXPECT_EQ(*ParseBeginTime("08:00", now), At(2026, 12, 8, 8, 0, 0));
+  EXPECT_EQ(*ParseBeginTime("23:59", now), At(2026, 12, 7, 23, 59, 0));
+  EXPECT_EQ(*ParseBeginTime("2027-01-02T03:04", now), At(2027, 1, 2, 3, 4, 0));
+  EXPECT_EQ(*ParseBeginTime("2027-01-02", now), At(2027, 1, 2, 0, 0, 0));
+  EXPECT_EQ(*ParseBeginTime("12/25", now), At(2026, 12, 25, 0, 0, 0));
+  EXPECT_EQ(*ParseBeginTime("01/02/27", now), At(2027, 1, 2, 0, 0, 0));
+  for (const char* bad : {"bogus", "elevenses", "10am", "now+5min", "now+1w", "now+1fortnight",
+                          "now+", "2027-13-01", "25:00", ""}) {
+    auto r = ParseBeginTime(bad, now);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_NE(r.error().message().find("Invalid --begin specification"), std::string::npos);
+    }
+  }
+}
 
 TEST(FormatRunTime, ScontrolStyle) {
   EXPECT_EQ(FormatRunTime(0), "00:00:00");

@@ -143,6 +143,9 @@ struct ClusterConfig {
   // PrivateData: Slurm's comma list; "jobs" makes hacct show users their own jobs only
   // (root and AdminUser see all).
   std::string private_data;
+  // DependencyParameters=kill_invalid_depend: a job whose dependency can never be satisfied
+  // is cancelled, unless it was submitted with --kill-on-invalid-dep=no.
+  bool kill_invalid_depend = false;
   CgroupConfig cgroup;
   HookConfig hooks;
   std::vector<NodeConfig> nodes;  // in file order

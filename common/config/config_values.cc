@@ -77,7 +77,7 @@ const char* const kOtherGlobalKeys[] = {"ControllerHost",        "ControllerHost
                                         "DefMemPerCPU",          "JobRequeue",
                                         "ReadFromPassive",       "UnsupportedOptions",
                                         "AccountingStorageType", "AccountingStoragePort",
-                                        "PrivateData"};
+                                        "PrivateData",           "DependencyParameters"};
 
 // The canonical spelling of a global key, or "" when `key` is not one.
 std::string CanonicalGlobal(const std::string& key) {
@@ -379,14 +379,24 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
     }
   } else if (k == "PrivateData") {
     // Slurm's words; herd acts on "jobs" (hacct) so far.
-    static const char* const kWords[] = {"accounts", "cloud", "events", "jobs",  "nodes",
-                                         "partitions", "reservations", "usage", "users"};
+    static const char* const kWords[] = {"accounts",   "cloud",        "events", "jobs", "nodes",
+                                         "partitions", "reservations", "usage",  "users"};
     for (const std::string& w : Split(ToLower(v), ',')) {
       if (std::find(std::begin(kWords), std::end(kWords), w) == std::end(kWords)) {
         return InvalidArgument("unknown PrivateData word '" + w + "'");
       }
     }
     c.private_data = ToLower(v);
+  } else if (k == "DependencyParameters") {
+    // Slurm's comma list; herd acts on kill_invalid_depend and refuses the rest (federation
+    // and depth limits it does not have) rather than ignore them.
+    c.kill_invalid_depend = false;
+    for (const std::string& w : Split(ToLower(v), ',')) {
+      if (w != "kill_invalid_depend") {
+        return InvalidArgument("herd knows kill_invalid_depend only, got '" + w + "'");
+      }
+      c.kill_invalid_depend = true;
+    }
   } else if (k == "AccountingStoragePort") {
     HERD_ASSIGN_OR_RETURN(c.acct_port, ParsePort(v));
   } else if (k == "DefMemPerCPU") {

@@ -75,6 +75,12 @@ struct JobSpec {
   std::string account;
   std::string qos;
   std::string submit_line;
+  // Version 3: -d/--dependency as given (the controller parses and checks it), -b/--begin
+  // as a wall-clock time (0: none; the command resolves "now+1hour" where the user is), and
+  // --kill-on-invalid-dep (1 yes, 0 no, -1: the cluster's DependencyParameters).
+  std::string dependency;
+  int64_t begin_time = 0;
+  int32_t kill_on_invalid_dep = -1;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -84,6 +90,7 @@ struct JobSpec {
     ar& nodelist& exclude& constraints& nice& export_spec& interactive;
     if (version >= 1) ar& umask;
     if (version >= 2) ar& account& qos& submit_line;
+    if (version >= 3) ar& dependency& begin_time& kill_on_invalid_dep;
   }
 };
 
@@ -131,13 +138,19 @@ struct JobInfo {
   std::string stderr_path;
   std::string command;     // script name or wrap text
   std::string batch_host;  // first node
+  // Version 1: what a pending job still waits for, as Slurm prints it
+  // ("afterok:4(unfulfilled),singleton(unfulfilled)"; "" when nothing), and when it may
+  // start at the earliest (--begin; submit time when not given).
+  std::string dependency;
+  int64_t eligible_time = 0;
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& name& uid& gid& user& partition& state& reason& priority& submit_time;
     ar& start_time& end_time& time_limit_s& num_nodes& num_tasks& num_cpus& cpus_per_task;
     ar& mem_mb& nodelist& alloc& exit_code& exit_signal& held& restarts& work_dir;
     ar& stdout_path& stderr_path& command& batch_host;
+    if (version >= 1) ar& dependency& eligible_time;
   }
 };
 
@@ -265,4 +278,5 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 
 }  // namespace herd::proto
 
-BOOST_CLASS_VERSION(herd::proto::JobSpec, 2)
+BOOST_CLASS_VERSION(herd::proto::JobSpec, 3)
+BOOST_CLASS_VERSION(herd::proto::JobInfo, 1)

@@ -479,6 +479,18 @@ TEST(Config, UnsupportedOptions) {
   EXPECT_NE(bad.error().message().find("must be warn or error"), std::string::npos);
 }
 
+TEST(Config, DependencyParameters) {
+  auto none = ParseConfig("ControllerHost=a\n", "x.conf");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->kill_invalid_depend);
+  auto kill = ParseConfig("ControllerHost=a\nDependencyParameters=Kill_Invalid_Depend\n", "x.conf");
+  ASSERT_TRUE(kill.ok()) << kill.error().message();
+  EXPECT_TRUE(kill->kill_invalid_depend);
+  auto bad = ParseConfig("ControllerHost=a\nDependencyParameters=max_depend_depth=3\n", "x.conf");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("kill_invalid_depend only"), std::string::npos);
+}
+
 TEST(Config, PrivateData) {
   auto jobs = ParseConfig("ControllerHost=a\nPrivateData=Jobs,usage\n", "x.conf");
   ASSERT_TRUE(jobs.ok()) << jobs.error().message();

@@ -52,7 +52,7 @@ JobRow JobRowOf(const Job& j) {
   r.gid = j.gid;
   r.partition = j.partition;
   r.submit_time = j.submit_time;
-  r.eligible_time = j.submit_time;
+  r.eligible_time = std::max(j.submit_time, j.spec.begin_time);  // --begin
   r.start_time = j.start_time;
   r.end_time = j.end_time;
   r.state = static_cast<int>(j.state);

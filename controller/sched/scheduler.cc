@@ -36,6 +36,10 @@ SchedulePlan Schedule(const ClusterState& state) {
                                              : PendingReason::kJobHeldAdmin);
       continue;
     }
+    if (job->wait != PendingReason::kNone) {  // --dependency, --begin (state/depend.h)
+      plan.reasons.emplace_back(job->id, job->wait);
+      continue;
+    }
     if (job->awaiting_kill) {
       plan.reasons.emplace_back(job->id, PendingReason::kRequeued);
       continue;

@@ -72,6 +72,7 @@ void ClusterState::Forget(uint64_t id) {
   if (it == jobs_.end()) return;
   if (it->second.client_token != 0)
     by_token_.erase(TokenKey(it->second.uid, it->second.client_token));
+  deps_.Forgotten(id);
   jobs_.erase(it);
 }
 
@@ -113,6 +114,12 @@ const char* PendingReasonName(PendingReason r) {
       return "BadConstraints";
     case PendingReason::kRequeued:
       return "Requeued";
+    case PendingReason::kDependency:
+      return "Dependency";
+    case PendingReason::kDependencyNeverSatisfied:
+      return "DependencyNeverSatisfied";
+    case PendingReason::kBeginTime:
+      return "BeginTime";
   }
   return "None";
 }
@@ -170,9 +177,11 @@ void ClusterState::Release(const Job& job) {
 Status ClusterState::Apply(const JobSubmitted& e) {
   if (jobs_.count(e.job.id)) return FailedPrecondition("job exists");
   if (e.job.id >= next_job_id_) next_job_id_ = e.job.id + 1;
-  jobs_.emplace(e.job.id, e.job);  // the record only: script, argv and env stay in the event
+  // The record only: script, argv and env stay in the event.
+  Job& j = jobs_.emplace(e.job.id, e.job).first->second;
   if (!proto::IsFinished(e.job.state)) CountLive(e.job.uid, +1);
   if (e.job.client_token != 0) by_token_[TokenKey(e.job.uid, e.job.client_token)] = e.job.id;
+  deps_.Added(j);
   return Status::Ok();
 }
 
@@ -195,6 +204,7 @@ Status ClusterState::Apply(const JobStarted& e) {
   j.usage.clear();
   j.next_step_id = 0;
   Allocate(j);
+  deps_.Changed(j);
   return Status::Ok();
 }
 
@@ -218,6 +228,7 @@ Status ClusterState::Apply(const JobEnded& e) {
   j.hold = HoldKind::kNone;
   if (e.token != 0) j.op_token = e.token;
   if (e.usage.measured && !j.alloc.empty()) j.usage = {NodeUsage{j.alloc.front().node, e.usage}};
+  deps_.Changed(j);
   return Status::Ok();
 }
 
@@ -236,6 +247,7 @@ Status ClusterState::Apply(const JobRequeued& e) {
   j.reason = e.reason;
   j.kill_wait_node = e.wait_node;
   j.kill_wait_run = e.wait_run;
+  deps_.Changed(j);
   return Status::Ok();
 }
 
@@ -270,7 +282,9 @@ Status ClusterState::Apply(const JobUpdated& e) {
   if (st != JobState::kPending && st != JobState::kRunning) {
     return FailedPrecondition("job has ended");
   }
+  const std::string old_name = it->second.spec.name;
   ApplyJobUpdate(e, &it->second);
+  if (old_name != it->second.spec.name) deps_.Renamed(it->second, old_name);
   return Status::Ok();
 }
 
@@ -507,6 +521,7 @@ Status ClusterState::Restore(const std::string& bytes) {
     if (j.client_token != 0) by_token_[TokenKey(j.uid, j.client_token)] = id;
     if (!proto::IsFinished(j.state)) CountLive(j.uid, +1);
   }
+  deps_.Rebuild();
   return Status::Ok();
 }
 

@@ -11,6 +11,7 @@
 
 #include "common/base/status.h"
 #include "common/config/config.h"
+#include "controller/state/depend.h"
 #include "controller/state/events.h"
 
 namespace herd::ctld {
@@ -22,6 +23,8 @@ void ApplyJobUpdate(const JobUpdated& e, Job* job);
 class ClusterState {
  public:
   explicit ClusterState(const ClusterConfig& config);
+  ClusterState(const ClusterState&) = delete;  // the dependency tracker refers to jobs_
+  ClusterState& operator=(const ClusterState&) = delete;
 
   const ClusterConfig& config() const { return config_; }
 
@@ -62,6 +65,11 @@ class ClusterState {
   void SetPendingReason(uint64_t id, PendingReason r);
   void SetAwaitingKill(uint64_t id, bool waiting);
 
+  // Dependencies and --begin (state/depend.h): derived from the jobs, never journaled.
+  const DependencyTracker& dependencies() const { return deps_; }
+  // The clock the begin and after+N tests use; true when a job may now start.
+  bool AdvanceTime(int64_t now) { return deps_.AdvanceTime(now); }
+
   std::vector<NodeRecord>& nodes() { return nodes_; }
   const std::vector<NodeRecord>& nodes() const { return nodes_; }
   NodeRecord* FindNode(const std::string& name);
@@ -90,6 +98,7 @@ class ClusterState {
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;  // uid -> its live jobs (none: absent)
+  DependencyTracker deps_{config_, jobs_};
 };
 
 }  // namespace herd::ctld

@@ -38,7 +38,10 @@ enum class PendingReason : uint8_t {
   kPartitionDown,
   kPartitionInactive,
   kBadConstraints,
-  kRequeued,  // its previous run is still being killed on a node
+  kRequeued,                  // its previous run is still being killed on a node
+  kDependency,                // --dependency not satisfied yet
+  kDependencyNeverSatisfied,  // --dependency can no longer be satisfied
+  kBeginTime,                 // --begin is still to come
 };
 const char* PendingReasonName(PendingReason r);
 
@@ -122,6 +125,9 @@ struct Job {
   HoldKind hold = HoldKind::kNone;
   KillIntent intent = KillIntent::kNone;
   PendingReason pending_reason = PendingReason::kNone;  // runtime only
+  // Runtime, derived from the state (state/depend.h): kNone, or why it may not start yet
+  // whatever the resources (kDependency, kDependencyNeverSatisfied, kBeginTime).
+  PendingReason wait = PendingReason::kNone;
   // Requeued while its previous run (kill_wait_run) may still be alive on kill_wait_node:
   // it does not start again until that node confirms the run is gone. The node and run
   // are persisted (from JobRequeued) so that a recovered or new active controller waits

@@ -5,7 +5,7 @@ namespace herd::ctld {
 
 // A tripwire, not a layout requirement: a field added to JobSpec must be added here too
 // (member, both conversions, serialize), or the controller silently drops it.
-static_assert(sizeof(void*) != 8 || sizeof(proto::JobSpec) == 560,
+static_assert(sizeof(void*) != 8 || sizeof(proto::JobSpec) == 608,
               "JobSpec changed: update SpecRecord to match, then this size");
 
 SpecRecord::SpecRecord(const proto::JobSpec& s)
@@ -21,10 +21,12 @@ SpecRecord::SpecRecord(const proto::JobSpec& s)
       account(s.account),
       qos(s.qos),
       submit_line(s.submit_line),
+      dependency(s.dependency),
       constraints(s.constraints),
       mem_per_node_mb(s.mem_per_node_mb),
       mem_per_cpu_mb(s.mem_per_cpu_mb),
       time_limit_s(s.time_limit_s),
+      begin_time(s.begin_time),
       min_nodes(s.min_nodes),
       max_nodes(s.max_nodes),
       num_tasks(s.num_tasks),
@@ -32,6 +34,9 @@ SpecRecord::SpecRecord(const proto::JobSpec& s)
       ntasks_per_node(s.ntasks_per_node),
       nice(s.nice),
       umask(static_cast<int16_t>(s.umask >= 0 && s.umask <= 0777 ? s.umask : -1)),
+      kill_on_invalid_dep(static_cast<int8_t>(s.kill_on_invalid_dep > 0    ? 1
+                                              : s.kill_on_invalid_dep == 0 ? 0
+                                                                           : -1)),
       hold(s.hold),
       exclusive(s.exclusive),
       requeue(s.requeue),
@@ -66,6 +71,9 @@ proto::JobSpec SpecRecord::ToSpec() const {
   s.account = account;
   s.qos = qos;
   s.submit_line = submit_line;
+  s.dependency = dependency;
+  s.begin_time = begin_time;
+  s.kill_on_invalid_dep = kill_on_invalid_dep;
   return s;
 }
 

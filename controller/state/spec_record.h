@@ -27,17 +27,20 @@ struct SpecRecord {
   PooledString account;      // version 2
   PooledString qos;          // version 2
   PooledString submit_line;  // version 2
+  PooledString dependency;   // version 3 (as given; see state/depend.h)
   std::vector<std::string> constraints;
   uint64_t mem_per_node_mb = 0;
   uint64_t mem_per_cpu_mb = 0;
   int64_t time_limit_s = -2;
+  int64_t begin_time = 0;  // version 3
   uint32_t min_nodes = 0;
   uint32_t max_nodes = 0;
   uint32_t num_tasks = 0;
   uint32_t cpus_per_task = 1;
   uint32_t ntasks_per_node = 0;
   int32_t nice = 0;
-  int16_t umask = -1;  // JobSpec::umask (version 1; fits the padding after nice)
+  int16_t umask = -1;               // JobSpec::umask (version 1; fits the padding after nice)
+  int8_t kill_on_invalid_dep = -1;  // JobSpec's (version 3)
   bool hold = false;
   bool exclusive = false;
   bool requeue = true;
@@ -57,9 +60,10 @@ struct SpecRecord {
     ar& exclusive& requeue& interactive;
     if (version >= 1) ar& umask;
     if (version >= 2) ar& account& qos& submit_line;
+    if (version >= 3) ar& dependency& begin_time& kill_on_invalid_dep;
   }
 };
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 2)
+BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 3)

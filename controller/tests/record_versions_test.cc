@@ -1,4 +1,5 @@
-// herd — the records accounting added fields to (Job 6, StepRecord 3, SpecRecord 2,
+// herd — the records accounting and dependencies added fields to (Job 6, StepRecord 3,
+// SpecRecord 3, JobSpec 3,
 // JobEnded 2, StepNodeEnded 1) still read from the bytes of their earlier versions, and the
 // usage the nodes report reaches the job's record.
 #include <gtest/gtest.h>
@@ -71,6 +72,53 @@ TEST(RecordVersions, JobVersion5Reads) {
   EXPECT_EQ(back->usage[0].usage.cpu_system_us, 20u);
   ASSERT_EQ(back->steps[0].usage.size(), 1u);
   EXPECT_EQ(back->steps[0].usage[0].usage.mem_peak_bytes, 8192u);
+}
+
+// Job version 6 with SpecRecord version 2, and JobSpec version 2, as the controller and
+// the commands before dependencies wrote them: job 9 of bob, "chain", pending, -A physics.
+const char kJobV6Spec2[] =
+    "00060000000900000000000000e8030000000000000300000000000000626f6200020000000500000000"
+    "000000636861696e000000000000000002000000000000002f7700000000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000feffffffffffffff0000000000000000000000"
+    "000100000000000000000000000000010012000700000000000000706879736963730000000000000000"
+    "000000000000000005000000000000006465627567ffffffffffffffff00000000000000000000000000"
+    "000000000000000000000064000000000000000000000000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000003000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "000000000000";
+const char kJobSpecV2[] =
+    "00020000000500000000000000636861696e000000000000000000000000000000000000000001000000"
+    "0000000000000000000000000000000000000000feffffffffffffff02000000000000002f7700000000"
+    "00000000000000000000000000000000000000000a0000000000000023212f62696e2f73680a00000000"
+    "000000000000000000000000000000000000000000000000000000010000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000120000000700000000000000706879"
+    "7369637300000000000000000000000000000000";
+
+TEST(RecordVersions, RecordsBeforeDependenciesRead) {
+  auto j = proto::DecodeBodyAs<Job>(FromHex(kJobV6Spec2), "Job");
+  ASSERT_TRUE(j.ok()) << j.error().message();
+  EXPECT_EQ(j->id, 9u);
+  EXPECT_EQ(j->spec.name, "chain");
+  EXPECT_EQ(j->spec.account, "physics");
+  EXPECT_EQ(j->spec.umask, 022);
+  EXPECT_TRUE(j->spec.dependency.empty());
+  EXPECT_EQ(j->spec.begin_time, 0);
+  EXPECT_EQ(j->spec.kill_on_invalid_dep, -1);
+  Job now = *j;
+  now.spec.dependency = "afterok:8";
+  now.spec.begin_time = 1234;
+  now.spec.kill_on_invalid_dep = 1;
+  auto back = proto::DecodeBodyAs<Job>(proto::EncodeBody(now), "Job");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->spec.dependency, "afterok:8");
+  EXPECT_EQ(back->spec.begin_time, 1234);
+  EXPECT_EQ(back->spec.kill_on_invalid_dep, 1);
+  auto spec = proto::DecodeBodyAs<proto::JobSpec>(FromHex(kJobSpecV2), "JobSpec");
+  ASSERT_TRUE(spec.ok()) << spec.error().message();
+  EXPECT_EQ(spec->script, "#!/bin/sh\n");
+  EXPECT_TRUE(spec->dependency.empty());
+  EXPECT_EQ(spec->kill_on_invalid_dep, -1);
 }
 
 // JobEnded version 1 and StepNodeEnded version 0 (journal records of the controller

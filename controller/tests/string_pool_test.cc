@@ -129,10 +129,11 @@ TEST(SpecRecord, KeepsEverythingButScriptArgvEnv) {
 // the script-less SpecRecord replaced the JobSpec. Grow it only on purpose (320 -> 328:
 // the token of the last cancel/hold/release, for requests resent after a failover;
 // 328 -> 376: for accounting, the job's account, QOS and submit line (3 pooled handles)
-// and the batch script's measured usage, empty until it ends).
+// and the batch script's measured usage, empty until it ends; 376 -> 400: --dependency (a
+// pooled handle), --begin and the derived wait reason).
 TEST(Job, RecordStaysSmall) {
   std::printf("sizeof(Job)=%zu sizeof(SpecRecord)=%zu\n", sizeof(Job), sizeof(SpecRecord));
-  EXPECT_LE(sizeof(Job), 376u);
+  EXPECT_LE(sizeof(Job), 400u);
 }
 
 // A SpecRecord as a controller from before class version 1 wrote it into its checkpoint
@@ -163,7 +164,8 @@ TEST(SpecRecord, FromBeforeUmaskDecodes) {
 }
 
 // Version 1: the class version (offset 1) is 1 and the umask (2 bytes) is appended.
-// Version 2 appends account, QOS and submit line (three strings: empty, 8 length bytes).
+// Version 2 appends account, QOS and submit line (three strings: empty, 8 length bytes);
+// version 3 the dependency (a string), the begin time (8 bytes) and kill_on_invalid_dep.
 TEST(SpecRecord, UmaskGoldenBytes) {
   proto::JobSpec s;
   s.name = "j";
@@ -178,8 +180,8 @@ TEST(SpecRecord, UmaskGoldenBytes) {
   EXPECT_EQ(back->ToSpec().umask, 077);
   EXPECT_TRUE(back->account.empty());
   std::string want = v1;
-  want[1] = 2;
-  want += std::string(24, '\0');
+  want[1] = 3;
+  want += std::string(24 + 8 + 8, '\0') + "\xff";
   EXPECT_EQ(proto::EncodeBody(SpecRecord(s)), want);
   s.umask = 01000;  // nonsense never reaches the record
   EXPECT_EQ(SpecRecord(s).umask, -1);
