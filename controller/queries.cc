@@ -86,7 +86,8 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   }
   i.priority = j.hold != HoldKind::kNone ? 0 : j.priority;
   i.submit_time = j.submit_time;
-  i.start_time = j.start_time;
+  // A pending job's StartTime is its expected start, as Slurm shows it (0: not known).
+  i.start_time = j.state == JobState::kPending ? j.expected_start : j.start_time;
   i.end_time = j.end_time;
   i.time_limit_s = j.time_limit_s;
   i.cpus_per_task = j.spec.cpus_per_task;
@@ -125,6 +126,9 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   i.stderr_path = proto::ResolveOutputPath(j.spec.stderr_pattern, j.spec.stdout_pattern,
                                            j.spec.work_dir, fields);
   i.command = j.spec.name;
+  if (j.state == JobState::kPending && j.expected_start > 0) {
+    i.sched_nodes = state_.SchedNodes(j.id);
+  }
   return i;
 }
 
@@ -137,8 +141,9 @@ constexpr size_t kQueryPageMaxExamined = 20000;
 // About the encoded size of `i` (Boost's binary archive: 8-byte string lengths).
 size_t ApproxSize(const proto::JobInfo& i) {
   size_t n = 256;
-  for (const std::string* s : {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir,
-                               &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host}) {
+  for (const std::string* s :
+       {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir, &i.stdout_path,
+        &i.stderr_path, &i.command, &i.batch_host, &i.sched_nodes}) {
     n += s->size();
   }
   for (const auto& a : i.alloc) n += 40 + a.node.size() + 4 * a.cpus.size();

@@ -35,7 +35,11 @@ int main(int argc, char** argv) {
     opts->format = *env;
   }
   std::string format = opts->format;
-  if (format.empty()) format = opts->long_format ? hqueue::kLongFormat : hqueue::kDefaultFormat;
+  if (format.empty()) {
+    format = opts->start         ? hqueue::kStartFormat
+             : opts->long_format ? hqueue::kLongFormat
+                                 : hqueue::kDefaultFormat;
+  }
   // A bad format is reported before the controller is asked.
   if (!opts->json && !opts->steps) {
     auto check = hqueue::RenderJobs({}, 0, format, false);
@@ -80,6 +84,7 @@ int main(int argc, char** argv) {
   for (proto::JobInfo& j : reply->jobs) {
     if (hqueue::JobSelected(j, *opts)) jobs.push_back(std::move(j));
   }
+  if (opts->start) hqueue::SortByStart(&jobs);
   if (opts->json) {
     std::fputs(hqueue::JobsJson(jobs, reply->now).c_str(), stdout);
     cli::PrintPassiveNote(Cmd(), **client);

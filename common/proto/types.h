@@ -131,13 +131,17 @@ struct JobInfo {
   std::string stderr_path;
   std::string command;     // script name or wrap text
   std::string batch_host;  // first node
+  // Pending with a reservation: start_time is its expected start and these the nodes it
+  // is expected to run on (hostlist; Slurm's SchedNodeList) (version 1).
+  std::string sched_nodes;
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& name& uid& gid& user& partition& state& reason& priority& submit_time;
     ar& start_time& end_time& time_limit_s& num_nodes& num_tasks& num_cpus& cpus_per_task;
     ar& mem_mb& nodelist& alloc& exit_code& exit_signal& held& restarts& work_dir;
     ar& stdout_path& stderr_path& command& batch_host;
+    if (version >= 1) ar& sched_nodes;
   }
 };
 
@@ -266,3 +270,4 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::JobSpec, 2)
+BOOST_CLASS_VERSION(herd::proto::JobInfo, 1)
