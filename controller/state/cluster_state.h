@@ -96,7 +96,7 @@ class ClusterState {
   std::map<std::string, PartitionRecord> partitions_;
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
-  std::unordered_map<uint32_t, size_t> live_by_uid_;  // uid -> its live jobs (none: absent)
+  std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)
   std::unordered_map<uint64_t, std::string> sched_nodes_;  // runtime, see SetSchedNodes
 };
 
