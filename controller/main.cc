@@ -176,6 +176,9 @@ int main(int argc, char** argv) {
     std::string log = cfg->log_dir + "/herdctld-" + self->name + ".log";
     if (!SetLogFile(log)) return Fail("cannot open log file " + log);
   }
+  for (const std::string& option : cfg->sched.ignored) {
+    HERD_LOG(Warning) << "SchedulerParameters: " << option << " is not used by herd; ignored";
+  }
 
   const std::string state_dir = StateDirFor(*cfg, self->name);
   auto store = ctld::FileStateStore::Open(state_dir);

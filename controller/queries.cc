@@ -87,7 +87,8 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   }
   i.priority = j.hold != HoldKind::kNone ? 0 : j.priority;
   i.submit_time = j.submit_time;
-  i.start_time = j.start_time;
+  // A pending job's StartTime is its expected start, as Slurm shows it (0: not known).
+  i.start_time = j.state == JobState::kPending ? j.expected_start : j.start_time;
   i.end_time = j.end_time;
   i.time_limit_s = j.time_limit_s;
   i.cpus_per_task = j.spec.cpus_per_task;
@@ -131,6 +132,9 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   const bool dependent =
       j.wait == PendingReason::kDependency || j.wait == PendingReason::kDependencyNeverSatisfied;
   i.eligible_time = dependent ? 0 : std::max(j.submit_time, j.spec.begin_time);
+  if (j.state == JobState::kPending && j.expected_start > 0) {
+    i.sched_nodes = state_.SchedNodes(j.id);
+  }
   return i;
 }
 
@@ -145,7 +149,7 @@ size_t ApproxSize(const proto::JobInfo& i) {
   size_t n = 256;
   for (const std::string* s :
        {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir, &i.dependency,
-        &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host}) {
+        &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host, &i.sched_nodes}) {
     n += s->size();
   }
   for (const auto& a : i.alloc) n += 40 + a.node.size() + 4 * a.cpus.size();

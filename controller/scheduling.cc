@@ -1,6 +1,7 @@
 // herd — controller core: a scheduling pass. The scheduler (sched/scheduler.h) plans on a
 // read-only view of the state; here each planned start is checked against the state and
 // journaled (JobStarted) with its launch queued, as any other change is.
+#include "common/base/hostlist.h"
 #include "common/base/log.h"
 #include "controller/core.h"
 #include "controller/sched/placement.h"
@@ -16,7 +17,7 @@ void ControllerCore::RunScheduler() {
   // plan had to leave waiting: plan again, as a pass that started jobs one by one would.
   while (need_schedule_) {
     need_schedule_ = false;
-    ApplyPlan(Schedule(state_));
+    ApplyPlan(Schedule(state_, clock_.NowSeconds()));
   }
 }
 
@@ -53,7 +54,14 @@ void ControllerCore::ApplyPlan(SchedulePlan plan) {
     if (started != nullptr && started->state != JobState::kRunning) need_schedule_ = true;
   }
   for (const auto& [id, why] : plan.reasons) state_.SetPendingReason(id, why);
+  std::unordered_map<uint64_t, std::string> sched_nodes;
+  for (const PlannedReservation& r : plan.reservations) {
+    state_.SetPendingReason(r.job_id, PendingReason::kResources, r.expected_start);
+    sched_nodes.emplace(r.job_id, CompressHostlist(r.nodes));
+  }
+  state_.SetSchedNodes(std::move(sched_nodes));
   blocked_partitions_ = std::move(plan.blocked);
+  if (plan.more && !plan.starts.empty()) need_schedule_ = true;
 }
 
 }  // namespace herd::ctld

@@ -46,7 +46,8 @@ JobRow RowOf(const proto::JobInfo& j) {
   r.gid = j.gid;
   r.partition = j.partition;
   r.submit_time = r.eligible_time = j.submit_time;
-  r.start_time = j.start_time;
+  // A pending job has not started: its StartTime is only the scheduler's expectation.
+  r.start_time = j.state == proto::JobState::kPending ? 0 : j.start_time;
   r.end_time = j.end_time;
   r.state = static_cast<int>(j.state);
   r.reason = j.reason == "None" ? "" : j.reason;

@@ -79,6 +79,9 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
       {Kv("NodeList", j.state == JobState::kPending ? "(null)" : OrNull(j.nodelist))},
   };
   lines.insert(lines.end(), rest.begin(), rest.end());
+  if (j.state == JobState::kPending && !j.sched_nodes.empty()) {  // as Slurm: a reservation's nodes
+    lines.back() = {Kv("NodeList", ""), Kv("SchedNodeList", j.sched_nodes)};
+  }
   if (!j.batch_host.empty()) lines.push_back({Kv("BatchHost", j.batch_host)});
   lines.push_back({Kv("NumNodes", std::to_string(j.num_nodes)),
                    Kv("NumCPUs", std::to_string(j.num_cpus)),

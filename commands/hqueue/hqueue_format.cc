@@ -3,6 +3,7 @@
 
 #include <grp.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "commands/lib/json.h"
@@ -116,8 +117,9 @@ std::string JobField(char code, const JobInfo& job, int64_t now) {
     case 'v':
     case 'W':
     case 'w':
-    case 'Y':
       return "(null)";
+    case 'Y':  // the nodes a pending job's reservation expects
+      return job.sched_nodes.empty() ? "(null)" : job.sched_nodes;
     case 'F':  // no arrays: a job is its own array job
       return std::to_string(job.job_id);
     case 'H':
@@ -214,6 +216,15 @@ Result<std::string> RenderJobs(const std::vector<JobInfo>& jobs, int64_t now,
   return fmt->Render(rows, header);
 }
 
+void SortByStart(std::vector<JobInfo>* jobs) {
+  std::stable_sort(jobs->begin(), jobs->end(), [](const JobInfo& a, const JobInfo& b) {
+    // Jobs with no expected start (N/A) come last.
+    const int64_t x = a.start_time > 0 ? a.start_time : INT64_MAX;
+    const int64_t y = b.start_time > 0 ? b.start_time : INT64_MAX;
+    return x < y;
+  });
+}
+
 std::string JobsJson(const std::vector<JobInfo>& jobs, int64_t now) {
   cli::JsonWriter w;
   auto str = [&w](const char* key, const std::string& v) {
@@ -256,6 +267,7 @@ std::string JobsJson(const std::vector<JobInfo>& jobs, int64_t now) {
     num("time_limit_seconds", j.time_limit_s);
     num("submit_time", j.submit_time);
     num("start_time", j.start_time);
+    str("sched_nodes", j.sched_nodes);
     num("end_time", j.end_time);
     num("elapsed", cli::JobElapsed(j, now));
     num("exit_code", j.exit_code);

@@ -4,7 +4,8 @@
 // JSON: {"jobs":[{...}]} with job_id, name, user_name, user_id, group_id, partition,
 // job_state, state_reason, priority, nodes, node_count, cpus, cpus_per_task, tasks,
 // memory_per_node (MB), time_limit (minutes, as Slurm; null = unlimited),
-// time_limit_seconds, submit_time, start_time, end_time (unix seconds, 0 = not yet),
+// time_limit_seconds, submit_time, start_time, end_time (unix seconds, 0 = not yet; a
+// pending job's start_time is its expected start), sched_nodes (its reserved nodes),
 // elapsed (seconds), exit_code, exit_signal, held, restarts, batch_host, work_dir,
 // standard_output, standard_error, command; plus "now", the controller's clock.
 #pragma once
@@ -21,6 +22,8 @@ namespace herd::hqueue {
 
 inline constexpr char kDefaultFormat[] = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
 inline constexpr char kLongFormat[] = "%.18i %.9P %.8j %.8u %.8T %.10M %.9l %.6D %R";
+// --start (squeue's): the expected start and the nodes reserved.
+inline constexpr char kStartFormat[] = "%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R";
 
 // Every supported code and its header title.
 const std::map<char, std::string>& JobTitles();
@@ -31,6 +34,9 @@ std::string JobField(char code, const proto::JobInfo& job, int64_t now);
 // The table for `jobs` in `format` (error: an unknown code).
 Result<std::string> RenderJobs(const std::vector<proto::JobInfo>& jobs, int64_t now,
                                const std::string& format, bool header);
+
+// In order of expected start, the jobs without one last (squeue --start).
+void SortByStart(std::vector<proto::JobInfo>* jobs);
 
 std::string JobsJson(const std::vector<proto::JobInfo>& jobs, int64_t now);
 

@@ -15,7 +15,7 @@
 namespace herd::hqueue {
 namespace {
 
-enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive };
+enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive, kStart };
 
 const cli::OptionTable& Table() {
   static const cli::OptionTable table = {
@@ -32,6 +32,7 @@ const cli::OptionTable& Table() {
       {"noheader", 'h', no_argument},
       {"long", 'l', no_argument},
       {"steps", 's', no_argument},
+      {"start", 0, no_argument, kStart},
       {"json", 0, no_argument, kJson},
       {"from-passive", 0, no_argument, kFromPassive},
       {"help", 0, no_argument, kHelp},
@@ -125,6 +126,9 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
     case kJson:
       o->json = true;
       break;
+    case kStart:
+      o->start = true;
+      break;
     case kFromPassive:
       o->from_passive = true;
       break;
@@ -155,6 +159,10 @@ Result<HqueueOptions> ParseHqueueArgs(const std::vector<std::string>& args) {
       [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &positional));
   if (o.help || o.version) return o;
   if (!positional.empty()) return cli::UsageError("unrecognized argument '" + positional[0] + "'");
+  // --start: pending jobs only unless states are asked for, as squeue.
+  if (o.start && o.filter.states.empty() && !o.all_states) {
+    o.filter.states.push_back(proto::JobState::kPending);
+  }
   if (o.all_states) {
     o.filter.states.clear();  // "all" covers every state
     o.filter.include_finished = true;
@@ -208,6 +216,8 @@ Show the jobs in the herd queue.
   -w, --nodelist=hostlist    jobs allocated any of these nodes
   -l, --long                 long format (full state, time limit)
   -s, --steps                job steps instead of jobs (STEPID NAME PARTITION USER TIME NODELIST)
+      --start                pending jobs by expected start, with the nodes reserved
+                             ("%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R")
   -h, --noheader             no header line
       --json                 JSON output {"jobs":[...]}
       --from-passive         ask the passive controller (default with ReadFromPassive=yes);

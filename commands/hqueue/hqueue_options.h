@@ -21,6 +21,7 @@ struct HqueueOptions {
   bool json = false;
   bool long_format = false;
   bool steps = false;         // -s: job steps instead of jobs
+  bool start = false;         // --start: pending jobs by expected start
   bool from_passive = false;  // --from-passive: the passive controller may answer
   bool help = false;
   bool version = false;

@@ -37,7 +37,11 @@ int main(int argc, char** argv) {
     opts->format = *env;
   }
   std::string format = opts->format;
-  if (format.empty()) format = opts->long_format ? hqueue::kLongFormat : hqueue::kDefaultFormat;
+  if (format.empty()) {
+    format = opts->start         ? hqueue::kStartFormat
+             : opts->long_format ? hqueue::kLongFormat
+                                 : hqueue::kDefaultFormat;
+  }
   // A bad format is reported before the controller is asked.
   if (!opts->json && !opts->steps) {
     auto check = hqueue::RenderJobs({}, 0, format, false);
@@ -100,6 +104,7 @@ int main(int argc, char** argv) {
     return cli::ReportError(Cmd(), keys.error().message());
   }
   hqueue::SortJobs(*keys, reply->now, &jobs);
+  if (opts->start) hqueue::SortByStart(&jobs);
   if (opts->json) {
     std::fputs(hqueue::JobsJson(jobs, reply->now).c_str(), stdout);
     cli::PrintPassiveNote(Cmd(), **client);

@@ -136,6 +136,16 @@ TEST(HcontrolFormat, Job) {
   EXPECT_NE(ps.find("NodeList=(null)"), std::string::npos);
   EXPECT_EQ(ps.find("BatchHost"), std::string::npos);
   EXPECT_EQ(ps.find('\n'), ps.size() - 1);
+
+  // A pending job with a reservation: its expected start and end, and the nodes.
+  p.reason = "Resources";
+  p.start_time = 1795681800;
+  p.time_limit_s = 300;
+  p.sched_nodes = "n[1-2]";
+  const std::string rs = FormatJob(p, 0, false);
+  EXPECT_NE(rs.find("StartTime=2026-11-26T08:30:00 EndTime=2026-11-26T08:35:00"), std::string::npos)
+      << rs;
+  EXPECT_NE(rs.find("   NodeList= SchedNodeList=n[1-2]\n"), std::string::npos) << rs;
 }
 
 TEST(HcontrolFormat, NodePartitionConfigPing) {

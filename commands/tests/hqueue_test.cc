@@ -129,6 +129,39 @@ TEST(HqueueFormat, DefaultLooksLikeSqueue) {
             "                13 long_part a_really      bob PD       0:00      1 (Resources)\n");
 }
 
+// squeue --start on the Slurm anchor: a reserved job's expected start and nodes, the
+// jobs with no expected start last, "(null)" where no nodes are reserved.
+TEST(HqueueFormat, StartLooksLikeSqueue) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  JobInfo reserved = Pending(), waiting = Pending(), later = Pending();
+  reserved.job_id = 14;
+  reserved.start_time = 1795681837;
+  reserved.sched_nodes = "n[1-2]";
+  reserved.num_nodes = 2;
+  later.job_id = 15;
+  later.start_time = 1795682100;
+  later.sched_nodes = "n2";
+  later.reason = "Priority";
+  std::vector<JobInfo> jobs = {waiting, later, reserved};
+  SortByStart(&jobs);
+  auto t = RenderJobs(jobs, 1125, kStartFormat, true);
+  ASSERT_TRUE(t.ok()) << t.error().message();
+  EXPECT_EQ(*t,
+            "             JOBID PARTITION     NAME     USER ST          START_TIME  NODES "
+            "SCHEDNODES           NODELIST(REASON)\n"
+            "                14 long_part a_really      bob PD 2026-11-26T08:30:37      2 "
+            "n[1-2]               (Resources)\n"
+            "                15 long_part a_really      bob PD 2026-11-26T08:35:00      1 "
+            "n2                   (Priority)\n"
+            "                13 long_part a_really      bob PD                 N/A      1 "
+            "(null)               (Resources)\n");
+  auto o = ParseHqueueArgs({"--start"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->start);
+  EXPECT_EQ(o->filter.states, std::vector<proto::JobState>{proto::JobState::kPending});
+}
+
 TEST(HqueueFormat, Fields) {
   const JobInfo r = Running();
   EXPECT_EQ(JobField('l', r, 0), "1:00:00");

@@ -80,6 +80,19 @@ struct HookConfig {
   std::string job_submit_script;
 };
 
+// SchedulerType and SchedulerParameters (doc/scheduling.md): Slurm's names and defaults
+// for what herd's scheduler does.
+struct SchedConfig {
+  bool backfill = true;                // SchedulerType=sched/backfill (else sched/builtin)
+  uint32_t default_queue_depth = 100;  // jobs tried in priority order per pass
+  uint32_t bf_max_job_test = 500;      // jobs tried for a backfill start per pass
+  uint32_t bf_window_min = 1440;       // how far ahead a reservation may be made
+  uint32_t bf_resolution_s = 60;       // expected ends are rounded up to this
+  bool bf_continue = false;            // accepted: a herd pass is never interrupted
+  // Options Slurm has and herd does not: warned about when the controller starts.
+  std::vector<std::string> ignored;
+};
+
 struct ClusterConfig {
   std::string source_path;                  // the file it was read from
   std::string cluster_name = "herd";        // ClusterName
@@ -105,7 +118,8 @@ struct ClusterConfig {
   // KeyDir: the daemons' CurveZMQ key pairs, "<name>.pub" (public) and "<name>.key"
   // (secret, mode 0600), one per controller, witness and node (doc/security.md).
   std::string key_dir = "/etc/herd/keys";
-  std::string scheduler_type = "sched/fifo";
+  std::string scheduler_type = "sched/backfill";  // SchedulerType (see sched)
+  SchedConfig sched;                              // SchedulerType, SchedulerParameters
   std::string select_type = "select/cores";
   std::string mpi_default = "mpi/none";
   std::string hardware_source = "hwloc";  // HardwareSource=hwloc|config
@@ -203,6 +217,9 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
                       std::string* canonical);
 // The job_submit.lua the controller runs (JobSubmitScript or its default).
 std::string JobSubmitScriptPath(const ClusterConfig& config);
+// The same for SchedulerType and SchedulerParameters (config_sched.cc).
+Status ApplySchedKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                     std::string* canonical);
 // The same for the node enforcement keys (config_enforce.cc): kNotFound when `key` is not
 // one of them.
 Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std::string& value,

@@ -33,7 +33,6 @@ const TextKey kTextKeys[] = {
     {"AuthType", &ClusterConfig::auth_type, true},
     {"AuthSocket", &ClusterConfig::auth_socket, false},
     {"KeyDir", &ClusterConfig::key_dir, true},
-    {"SchedulerType", &ClusterConfig::scheduler_type, true},
     {"SelectType", &ClusterConfig::select_type, true},
     {"MpiDefault", &ClusterConfig::mpi_default, true},
     {"AdminUser", &ClusterConfig::admin_user, true},
@@ -299,7 +298,10 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
   const std::string& v = value;
   *canonical = CanonicalGlobal(key);
   const std::string& k = *canonical;
-  if (k.empty()) return ApplyEnforceKey(config, key, value, canonical);
+  if (k.empty()) {
+    Status st = ApplySchedKey(config, key, value, canonical);
+    return st.code() == Code::kNotFound ? ApplyEnforceKey(config, key, value, canonical) : st;
+  }
   for (const TextKey& t : kTextKeys) {
     if (k != t.name) continue;
     if (t.required && v.empty()) return InvalidArgument("must not be empty");

@@ -143,6 +143,9 @@ struct JobInfo {
   // start at the earliest (--begin; submit time when not given).
   std::string dependency;
   int64_t eligible_time = 0;
+  // Version 2: pending with a reservation: start_time is its expected start and these the
+  // nodes it is expected to run on (hostlist; Slurm's SchedNodeList).
+  std::string sched_nodes;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -151,6 +154,7 @@ struct JobInfo {
     ar& mem_mb& nodelist& alloc& exit_code& exit_signal& held& restarts& work_dir;
     ar& stdout_path& stderr_path& command& batch_host;
     if (version >= 1) ar& dependency& eligible_time;
+    if (version >= 2) ar& sched_nodes;
   }
 };
 
@@ -279,4 +283,4 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::JobSpec, 3)
-BOOST_CLASS_VERSION(herd::proto::JobInfo, 1)
+BOOST_CLASS_VERSION(herd::proto::JobInfo, 2)

@@ -157,5 +157,30 @@ TEST(Codec, JobSpecVersion1BytesDecode) {
   EXPECT_EQ(back->submit_line, "hbatch -A a s.sh");
 }
 
+// JobInfo version 1 added sched_nodes (last): the bytes of version 0 (the same without it)
+// still decode, and version 1 carries it.
+TEST(Codec, JobInfoVersion0BytesDecode) {
+  JobInfo info;
+  info.job_id = 42;
+  info.reason = "Resources";
+  info.start_time = 1700000000;
+  info.batch_host = "n1";
+  std::string v1 = EncodeBody(info);
+  ASSERT_EQ(v1.substr(1, 4), std::string("\x01\0\0\0", 4)) << "class version 1";
+  ASSERT_EQ(v1.substr(v1.size() - 8), std::string(8, '\0')) << "empty sched_nodes last";
+  std::string v0 = v1.substr(0, v1.size() - 8);
+  v0[1] = '\0';
+  auto old = DecodeBodyAs<JobInfo>(v0, "JobInfo");
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_EQ(old->job_id, 42u);
+  EXPECT_EQ(old->start_time, 1700000000);
+  EXPECT_EQ(old->batch_host, "n1");
+  EXPECT_EQ(old->sched_nodes, "");
+  info.sched_nodes = "n[1-2]";
+  auto back = DecodeBodyAs<JobInfo>(EncodeBody(info), "JobInfo");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->sched_nodes, "n[1-2]");
+}
+
 }  // namespace
 }  // namespace herd::proto

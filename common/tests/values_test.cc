@@ -273,5 +273,51 @@ TEST(DefaultConfigPath, EnvironmentOverride) {
   if (old) ::setenv("HERD_CONF", saved.c_str(), 1);
 }
 
+TEST(ApplySchedKey, SchedulerTypeAndParameters) {
+  ClusterConfig c;
+  std::string canonical;
+  EXPECT_EQ(c.scheduler_type, "sched/backfill");
+  EXPECT_TRUE(c.sched.backfill);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "schedulertype", "sched/builtin", &canonical).ok());
+  EXPECT_EQ(canonical, "SchedulerType");
+  EXPECT_FALSE(c.sched.backfill);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "SchedulerType", "sched/fifo", &canonical).ok());
+  EXPECT_EQ(c.scheduler_type, "sched/builtin");  // the name herd used before backfill
+  ASSERT_TRUE(ApplyGlobalKey(&c, "SchedulerType", "SCHED/BACKFILL", &canonical).ok());
+  EXPECT_TRUE(c.sched.backfill);
+  EXPECT_EQ(GlobalError("SchedulerType", "sched/wiki"),
+            "must be sched/backfill or sched/builtin, got 'sched/wiki'");
+
+  ASSERT_TRUE(ApplyGlobalKey(&c, "SchedulerParameters",
+                             "bf_max_job_test=20,bf_window=2880,bf_resolution=300,bf_continue,"
+                             "default_queue_depth=50,bf_interval=30,defer",
+                             &canonical)
+                  .ok());
+  EXPECT_EQ(canonical, "SchedulerParameters");
+  EXPECT_EQ(c.sched.bf_max_job_test, 20u);
+  EXPECT_EQ(c.sched.bf_window_min, 2880u);
+  EXPECT_EQ(c.sched.bf_resolution_s, 300u);
+  EXPECT_TRUE(c.sched.bf_continue);
+  EXPECT_EQ(c.sched.default_queue_depth, 50u);
+  EXPECT_TRUE(c.sched.backfill);
+  // Slurm's options herd does not have are kept to be warned about, not refused.
+  EXPECT_EQ(c.sched.ignored, (std::vector<std::string>{"bf_interval=30", "defer"}));
+  // A later line replaces the whole list, as in Slurm.
+  ASSERT_TRUE(ApplyGlobalKey(&c, "SchedulerParameters", "bf_window=60", &canonical).ok());
+  EXPECT_EQ(c.sched.bf_max_job_test, 500u);
+  EXPECT_EQ(c.sched.bf_window_min, 60u);
+  EXPECT_TRUE(c.sched.ignored.empty());
+
+  EXPECT_EQ(GlobalError("SchedulerParameters", "bf_window=0"),
+            "bf_window must be a number from 1 to 43200, got '0'");
+  EXPECT_EQ(GlobalError("SchedulerParameters", "bf_resolution=3601"),
+            "bf_resolution must be a number from 1 to 3600, got '3601'");
+  EXPECT_EQ(GlobalError("SchedulerParameters", "bf_max_job_test"),
+            "bf_max_job_test must be a number from 1 to 1000000, got ''");
+  EXPECT_EQ(GlobalError("SchedulerParameters", "default_queue_depth=x"),
+            "default_queue_depth must be a number from 1 to 1000000, got 'x'");
+  EXPECT_EQ(GlobalError("SchedulerParameters", "bf_continue=1"), "bf_continue takes no value");
+}
+
 }  // namespace
 }  // namespace herd

@@ -40,21 +40,38 @@ const PlannedUse::Use* PlannedUse::Find(size_t index) const {
   return it == nodes_.end() ? nullptr : &it->second;
 }
 
+PlannedUse::Use& PlannedUse::At(const ClusterState& state, size_t index) {
+  auto [it, fresh] = nodes_.try_emplace(index);
+  if (fresh) {
+    const NodeRecord& n = state.nodes()[index];
+    it->second = Use{n.cpu_used, n.mem_used_mb, n.jobs};
+  }
+  return it->second;
+}
+
 void PlannedUse::Take(const ClusterState& state, const std::vector<NodeAlloc>& alloc) {
   for (const auto& a : alloc) {
     int idx = state.NodeIndex(a.node);
     if (idx < 0) continue;
-    auto [it, fresh] = nodes_.try_emplace(static_cast<size_t>(idx));
-    Use& u = it->second;
-    if (fresh) {
-      const NodeRecord& n = state.nodes()[static_cast<size_t>(idx)];
-      u = Use{n.cpu_used, n.mem_used_mb, n.jobs};
-    }
+    Use& u = At(state, static_cast<size_t>(idx));
     for (uint32_t c : a.cpus) {
       if (c < u.cpu_used.size()) u.cpu_used[c] = true;
     }
     u.mem_used_mb += a.mem_mb;
     u.jobs++;
+  }
+}
+
+void PlannedUse::Release(const ClusterState& state, const std::vector<NodeAlloc>& alloc) {
+  for (const auto& a : alloc) {
+    int idx = state.NodeIndex(a.node);
+    if (idx < 0) continue;
+    Use& u = At(state, static_cast<size_t>(idx));
+    for (uint32_t c : a.cpus) {
+      if (c < u.cpu_used.size()) u.cpu_used[c] = false;
+    }
+    u.mem_used_mb -= std::min(u.mem_used_mb, a.mem_mb);
+    if (u.jobs > 0) u.jobs--;
   }
 }
 
@@ -80,7 +97,7 @@ Status StillFree(const ClusterState& state, const Job& job, const std::vector<No
 }
 
 Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode,
-                                        const PlannedUse* planned) {
+                                        const PlannedUse* planned, const std::vector<bool>* avoid) {
   const ClusterConfig& cfg = state.config();
   const SpecRecord& spec = job.spec;
   const PartitionConfig* part = cfg.FindPartition(job.partition);
@@ -141,6 +158,10 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
       const NodeConfig& nc = state.NodeConf(static_cast<size_t>(idx));
       const NodeRecord& nr = state.nodes()[static_cast<size_t>(idx)];
       if (!HasFeatures(nc, spec.constraints)) continue;
+      if (!ever && avoid != nullptr && (*avoid)[static_cast<size_t>(idx)]) {
+        if (is_required) return not_now;
+        continue;
+      }
       Candidate c{static_cast<size_t>(idx), nc.cpus, nc.real_memory_mb, 0};
       if (!ever) {
         if (!NodeUsable(nr)) {

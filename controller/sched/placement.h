@@ -28,15 +28,21 @@ class PlannedUse {
   const Use* Find(size_t index) const;
   // Adds a planned allocation (the nodes' use starts from the state's).
   void Take(const ClusterState& state, const std::vector<NodeAlloc>& alloc);
+  // Gives an allocation back (a running job's end, as a backfill plan looks ahead).
+  void Release(const ClusterState& state, const std::vector<NodeAlloc>& alloc);
 
  private:
+  Use& At(const ClusterState& state, size_t index);  // the node's use, from the state's
+
   std::unordered_map<size_t, Use> nodes_;
 };
 
 // kResourceExhausted: not now; kFailedPrecondition: never (with the reason in words).
-// `planned`: kNow places on what the state and the plan leave free.
+// `planned`: kNow places on what the state and the plan leave free. `avoid` (by node
+// index, kNow only): nodes it must not use (held for a reservation).
 Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode,
-                                        const PlannedUse* planned = nullptr);
+                                        const PlannedUse* planned = nullptr,
+                                        const std::vector<bool>* avoid = nullptr);
 
 // Whether `alloc`, placed for `job` earlier, is still free on the state now (a plan's
 // start is checked so before it is applied). kResourceExhausted with the reason if not.

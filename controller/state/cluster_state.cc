@@ -82,9 +82,17 @@ const Job* ClusterState::FindByToken(uint32_t uid, uint64_t token) const {
   return it == by_token_.end() ? nullptr : FindJob(it->second);
 }
 
-void ClusterState::SetPendingReason(uint64_t id, PendingReason r) {
+void ClusterState::SetPendingReason(uint64_t id, PendingReason r, int64_t expected_start) {
   auto it = jobs_.find(id);
-  if (it != jobs_.end()) it->second.pending_reason = r;
+  if (it == jobs_.end()) return;
+  it->second.pending_reason = r;
+  it->second.expected_start = expected_start;
+}
+
+const std::string& ClusterState::SchedNodes(uint64_t id) const {
+  static const std::string kNone;
+  auto it = sched_nodes_.find(id);
+  return it == sched_nodes_.end() ? kNone : it->second;
 }
 
 void ClusterState::SetAwaitingKill(uint64_t id, bool waiting) {

@@ -61,8 +61,15 @@ class ClusterState {
   size_t LiveJobsOf(uint32_t uid) const;
   // Forgets a finished job (after MinJobAge). Not journaled: replay forgets it again.
   void Forget(uint64_t id);
-  // Runtime annotation by the scheduler; not journaled.
-  void SetPendingReason(uint64_t id, PendingReason r);
+  // Runtime annotation by the scheduler (why it waits, when it is expected to start; 0 =
+  // not known); not journaled: the next pass computes them again.
+  void SetPendingReason(uint64_t id, PendingReason r, int64_t expected_start = 0);
+  // The nodes a pending job's reservation expects (hostlist), as the last pass planned
+  // them (few: one reservation per partition); "" when it has none.
+  void SetSchedNodes(std::unordered_map<uint64_t, std::string> by_job) {
+    sched_nodes_ = std::move(by_job);
+  }
+  const std::string& SchedNodes(uint64_t id) const;
   void SetAwaitingKill(uint64_t id, bool waiting);
 
   // Dependencies and --begin (state/depend.h): derived from the jobs, never journaled.
@@ -97,7 +104,8 @@ class ClusterState {
   std::map<std::string, PartitionRecord> partitions_;
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
-  std::unordered_map<uint32_t, size_t> live_by_uid_;  // uid -> its live jobs (none: absent)
+  std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)
+  std::unordered_map<uint64_t, std::string> sched_nodes_;  // runtime, see SetSchedNodes
   DependencyTracker deps_{config_, jobs_};
 };
 

@@ -114,6 +114,9 @@ struct Job {
   int64_t submit_time = 0;
   int64_t start_time = 0;
   int64_t end_time = 0;
+  // Pending: when the scheduler's last pass expects it to start (its reservation); 0 when
+  // it made none. Runtime only, like pending_reason.
+  int64_t expected_start = 0;
   uint32_t uid = 0;
   uint32_t gid = 0;
   uint32_t run_seq = 0;  // +1 on every start

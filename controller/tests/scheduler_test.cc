@@ -42,7 +42,7 @@ TEST_F(SchedulerTest, LaterStartsSeeEarlierOnesAndTheStateIsUntouched) {
   Submit(1, 4);
   Submit(2, 4);
   Submit(3, 2);
-  SchedulePlan plan = Schedule(state_);
+  SchedulePlan plan = Schedule(state_, 0);
   ASSERT_EQ(plan.starts.size(), 3u);
   EXPECT_EQ(plan.starts[0].job_id, 1u);
   EXPECT_EQ(Nodes(plan.starts[0]), std::vector<std::string>{"n1"});
@@ -57,16 +57,17 @@ TEST_F(SchedulerTest, LaterStartsSeeEarlierOnesAndTheStateIsUntouched) {
   for (const auto& n : state_.nodes()) EXPECT_EQ(state_.FreeCpus(n), 4u) << n.name;
   for (const auto& [id, j] : state_.jobs()) EXPECT_EQ(j.state, JobState::kPending);
   // Planning again on the same state gives the same plan.
-  SchedulePlan again = Schedule(state_);
+  SchedulePlan again = Schedule(state_, 0);
   ASSERT_EQ(again.starts.size(), 3u);
   EXPECT_EQ(Nodes(again.starts[2]), std::vector<std::string>{"n3"});
 }
 
 TEST_F(SchedulerTest, AJobThatDoesNotFitBlocksItsPartition) {
+  cfg_.sched.backfill = false;  // sched/builtin (backfill_test.cc has the rest)
   Submit(1, 12);
   Submit(2, 8);  // 4 cpus are left
   Submit(3, 1);  // would fit, but waits behind job 2
-  SchedulePlan plan = Schedule(state_);
+  SchedulePlan plan = Schedule(state_, 0);
   ASSERT_EQ(plan.starts.size(), 1u);
   EXPECT_EQ(Nodes(plan.starts[0]), (std::vector<std::string>{"n1", "n2", "n3"}));
   EXPECT_EQ(plan.reasons, (Reasons{{2, PendingReason::kResources}, {3, PendingReason::kPriority}}));
@@ -74,11 +75,12 @@ TEST_F(SchedulerTest, AJobThatDoesNotFitBlocksItsPartition) {
 }
 
 TEST_F(SchedulerTest, NiceOrdersAndHoldsWait) {
+  cfg_.sched.backfill = false;
   Submit(1, 16, /*nice=*/10);
   Submit(2, 16);
   Submit(3, 1);
   ASSERT_TRUE(state_.Apply(JobHold{3, HoldKind::kAdmin, 0}).ok());
-  SchedulePlan plan = Schedule(state_);
+  SchedulePlan plan = Schedule(state_, 0);
   ASSERT_EQ(plan.starts.size(), 1u);
   EXPECT_EQ(plan.starts[0].job_id, 2u);
   EXPECT_EQ(plan.reasons,
@@ -89,7 +91,7 @@ TEST_F(SchedulerTest, NiceOrdersAndHoldsWait) {
 TEST_F(SchedulerTest, AnExclusiveJobAvoidsNodesThePlanAlreadyUses) {
   Submit(1, 1);
   Submit(2, 1, 0, /*exclusive=*/true);
-  SchedulePlan plan = Schedule(state_);
+  SchedulePlan plan = Schedule(state_, 0);
   ASSERT_EQ(plan.starts.size(), 2u);
   EXPECT_EQ(Nodes(plan.starts[0]), std::vector<std::string>{"n1"});
   EXPECT_EQ(Nodes(plan.starts[1]), std::vector<std::string>{"n2"});
@@ -99,7 +101,7 @@ TEST_F(SchedulerTest, AnExclusiveJobAvoidsNodesThePlanAlreadyUses) {
 TEST_F(SchedulerTest, AStartIsCheckedAgainstTheStateItIsAppliedTo) {
   Submit(1, 4);
   Submit(2, 4);
-  SchedulePlan plan = Schedule(state_);
+  SchedulePlan plan = Schedule(state_, 0);
   ASSERT_EQ(plan.starts.size(), 2u);
   const Job& second = *state_.FindJob(2);
   EXPECT_TRUE(StillFree(state_, second, plan.starts[0].alloc).ok());

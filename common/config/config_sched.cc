@@ -1,0 +1,78 @@
+// herd — the scheduler's herd.conf keys: SchedulerType and SchedulerParameters, with
+// Slurm's names, defaults and ranges for what herd's scheduler does (doc/scheduling.md).
+#include <string>
+
+#include "common/base/strings.h"
+#include "common/config/config.h"
+
+namespace herd {
+namespace {
+
+struct Param {
+  const char* name;
+  uint32_t SchedConfig::*field;
+  uint32_t min, max;
+};
+// Ranges as slurm.conf(5) gives them.
+const Param kParams[] = {
+    {"default_queue_depth", &SchedConfig::default_queue_depth, 1, 1000000},
+    {"bf_max_job_test", &SchedConfig::bf_max_job_test, 1, 1000000},
+    {"bf_window", &SchedConfig::bf_window_min, 1, 43200},
+    {"bf_resolution", &SchedConfig::bf_resolution_s, 1, 3600},
+};
+
+Status ApplyParam(SchedConfig* s, const std::string& item) {
+  const size_t eq = item.find('=');
+  const std::string name = ToLower(item.substr(0, eq));
+  const std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
+  if (name == "bf_continue") {
+    if (eq != std::string::npos) return InvalidArgument("bf_continue takes no value");
+    s->bf_continue = true;
+    return Status::Ok();
+  }
+  for (const Param& p : kParams) {
+    if (name != p.name) continue;
+    auto n = ParseUint(value, UINT32_MAX);
+    if (eq == std::string::npos || !n.ok() || *n < p.min || *n > p.max) {
+      return InvalidArgument(std::string(p.name) + " must be a number from " +
+                             std::to_string(p.min) + " to " + std::to_string(p.max) + ", got '" +
+                             value + "'");
+    }
+    s->*p.field = static_cast<uint32_t>(*n);
+    return Status::Ok();
+  }
+  s->ignored.push_back(item);  // Slurm's other options: herd warns and goes on, as Slurm does
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplySchedKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                     std::string* canonical) {
+  if (EqualsIgnoreCase(key, "SchedulerType")) {
+    *canonical = "SchedulerType";
+    const std::string lower = ToLower(value);
+    if (value.empty()) return InvalidArgument("must not be empty");
+    // sched/fifo: the name herd used before it had backfill.
+    if (lower != "sched/backfill" && lower != "sched/builtin" && lower != "sched/fifo") {
+      return InvalidArgument("must be sched/backfill or sched/builtin, got '" + value + "'");
+    }
+    config->scheduler_type = lower == "sched/fifo" ? "sched/builtin" : lower;
+    config->sched.backfill = lower == "sched/backfill";
+    return Status::Ok();
+  }
+  if (EqualsIgnoreCase(key, "SchedulerParameters")) {
+    *canonical = "SchedulerParameters";
+    SchedConfig s;  // the last line wins whole, as Slurm reads it
+    s.backfill = config->sched.backfill;
+    for (const std::string& item : Split(value, ',')) {
+      if (item.empty()) continue;
+      HERD_RETURN_IF_ERROR(ApplyParam(&s, item));
+    }
+    config->sched = std::move(s);
+    return Status::Ok();
+  }
+  return NotFound("unknown key '" + key + "'");
+}
+
+}  // namespace herd
