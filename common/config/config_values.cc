@@ -37,6 +37,7 @@ const TextKey kTextKeys[] = {
     {"SelectType", &ClusterConfig::select_type, true},
     {"MpiDefault", &ClusterConfig::mpi_default, true},
     {"AdminUser", &ClusterConfig::admin_user, true},
+    {"AdminUsers", &ClusterConfig::admin_user, true},
     {"AccountingStorageLoc", &ClusterConfig::acct_loc, false},
     {"AccountingStorageHost", &ClusterConfig::acct_host, false},
     {"AccountingStorageUser", &ClusterConfig::acct_user, false},
@@ -60,6 +61,8 @@ const U32Key kU32Keys[] = {
     {"HaLeaseMs", &ClusterConfig::ha_lease_ms, 100, 600000},
     {"HaSyncTimeoutMs", &ClusterConfig::ha_sync_timeout_ms, 10, 600000},
     {"MaxSubmitJobsPerUser", &ClusterConfig::max_submit_jobs_per_user, 0, UINT32_MAX},
+    {"AuditMaxAge", &ClusterConfig::audit_max_age_s, 0, UINT32_MAX},
+    {"AuditMaxRecords", &ClusterConfig::audit_max_records, 1, UINT32_MAX},
 };
 struct SizeKey {
   const char* name;
@@ -104,6 +107,13 @@ Result<uint32_t> ParseU32(const std::string& v, uint32_t min, uint32_t max) {
 }
 
 }  // namespace
+
+bool IsAdminUserName(const ClusterConfig& config, const std::string& name) {
+  for (const std::string& u : Split(config.admin_user, ',')) {
+    if (!name.empty() && Trim(u) == name) return true;
+  }
+  return false;
+}
 
 Result<int64_t> ParseTimeLimit(const std::string& text) {
   if (EqualsIgnoreCase(text, "INFINITE") || EqualsIgnoreCase(text, "UNLIMITED")) return -1;
@@ -379,8 +389,8 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
     }
   } else if (k == "PrivateData") {
     // Slurm's words; herd acts on "jobs" (hacct) so far.
-    static const char* const kWords[] = {"accounts", "cloud", "events", "jobs",  "nodes",
-                                         "partitions", "reservations", "usage", "users"};
+    static const char* const kWords[] = {"accounts",   "cloud",        "events", "jobs", "nodes",
+                                         "partitions", "reservations", "usage",  "users"};
     for (const std::string& w : Split(ToLower(v), ',')) {
       if (std::find(std::begin(kWords), std::end(kWords), w) == std::end(kWords)) {
         return InvalidArgument("unknown PrivateData word '" + w + "'");
