@@ -143,10 +143,22 @@ std::string FormatPartition(const proto::PartitionInfo& p, bool oneliner) {
       {Kv("DefaultTime", p.default_time_s < 0 ? "NONE" : cli::FormatRunTime(p.default_time_s)),
        Kv("MaxNodes", p.max_nodes == 0 ? "UNLIMITED" : std::to_string(p.max_nodes)),
        Kv("MaxTime", cli::FormatRunTime(p.max_time_s < 0 ? -1 : p.max_time_s)),
-       Kv("MinNodes", "0")},
+       Kv("MinNodes", std::to_string(p.min_nodes))},
       {Kv("Nodes", nodes)},
+      {Kv("PriorityTier", std::to_string(p.priority_tier))},
       {Kv("State", p.state.empty() ? "UP" : p.state), Kv("TotalCPUs", std::to_string(p.total_cpus)),
        Kv("TotalNodes", std::to_string(p.nodes.size()))},
+  };
+  return RenderRecord(lines, oneliner);
+}
+
+std::string FormatAudit(const proto::AuditRecord& r, bool oneliner) {
+  std::vector<std::vector<std::string>> lines = {
+      {Kv("Seq", std::to_string(r.seq)), Kv("Time", cli::FormatTimestamp(r.time)),
+       Kv("User", r.user + "(" + std::to_string(r.uid) + ")"), Kv("From", OrNull(r.from))},
+      {Kv("Entity", r.entity), Kv("Action", r.action)},
+      {Kv("Old", OrNull(r.old_value))},
+      {Kv("New", OrNull(r.new_value))},
   };
   return RenderRecord(lines, oneliner);
 }

@@ -18,6 +18,8 @@ std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, boo
 std::string FormatJob(const proto::JobInfo& job, int64_t now, bool oneliner);
 std::string FormatNode(const proto::NodeInfo& node, bool oneliner);
 std::string FormatPartition(const proto::PartitionInfo& p, bool oneliner);
+// One record of the audit trail: Seq, Time, User, From, Entity, Action, Old, New.
+std::string FormatAudit(const proto::AuditRecord& r, bool oneliner);
 // "Configuration data as of <time>" then the controller's "Key = Value" lines.
 std::string FormatConfig(const std::vector<std::string>& lines, int64_t now);
 

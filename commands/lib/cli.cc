@@ -1,6 +1,7 @@
 // herd commands — option parsing and error printing shared by every command.
 #include "commands/lib/cli.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -187,6 +188,14 @@ Status BadOptionValue(const std::string& option, const Status& st) {
 int64_t OptionTimeLimit(int64_t seconds) {
   if (seconds <= 0) return -1;
   return SlurmDialect() ? (seconds + 59) / 60 * 60 : seconds;
+}
+
+std::string UserNameOf(uint32_t uid) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return "";
+  return found->pw_name;
 }
 
 Result<uint64_t> ParseJobId(const std::string& text) {
