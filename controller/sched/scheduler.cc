@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "controller/sched/partition_rules.h"
 #include "controller/sched/placement.h"
 
 namespace herd::ctld {
@@ -40,10 +41,8 @@ SchedulePlan Schedule(const ClusterState& state) {
       plan.reasons.emplace_back(job->id, PendingReason::kRequeued);
       continue;
     }
-    std::string pstate = state.PartitionState(job->partition);
-    if (pstate != "UP") {
-      plan.reasons.emplace_back(job->id, pstate == "INACTIVE" ? PendingReason::kPartitionInactive
-                                                              : PendingReason::kPartitionDown);
+    if (PendingReason r = PartitionHolds(state, *job); r != PendingReason::kNone) {
+      plan.reasons.emplace_back(job->id, r);
       continue;
     }
     if (blocked.count(job->partition)) {
