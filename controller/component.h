@@ -45,6 +45,11 @@ class CoreServices {
   virtual void RequestSchedule() = 0;
   // This controller's epoch (answers and node messages carry it).
   virtual uint64_t epoch() const = 0;
+  // Journals an audit record of an administrative change made by `who` through the
+  // request being handled (its address is the record's `from`): entity "kind=name",
+  // action, the values before and after.
+  virtual Status Audit(const Identity& who, const std::string& entity, const std::string& action,
+                       const std::string& old_value, const std::string& new_value) = 0;
 };
 
 // The environment (or argument) list is within MaxEnvSize (limits.cc).

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "common/base/log.h"
+#include "common/base/strings.h"
 
 namespace herd::ctld {
 
@@ -62,11 +63,16 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
                      proto::RegisterNodeReply* rep) { steps_.ReconcileStep(node, st, rep); },
               [this](size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported) {
                 steps_.ResendStepLaunches(node, reported);
-              }}) {
-  struct passwd pw, *res = nullptr;
-  char buf[4096];
-  if (getpwnam_r(config.admin_user.c_str(), &pw, buf, sizeof buf, &res) == 0 && res != nullptr) {
-    admin_uid_ = pw.pw_uid;
+              }}),
+      partitions_({config, clock, state_, journal_, outbox_, blobs}, *this) {
+  for (const std::string& name : Split(config.admin_user, ',')) {
+    struct passwd pw, *res = nullptr;
+    char buf[4096];
+    if (getpwnam_r(Trim(name).c_str(), &pw, buf, sizeof buf, &res) == 0 && res != nullptr) {
+      admin_uids_.insert(pw.pw_uid);
+    } else if (!Trim(name).empty()) {
+      HERD_LOG(Warning) << "AdminUser " << Trim(name) << " is not a known user";
+    }
   }
   started_ms_ = clock_.MonotonicMs();
   last_tick_ms_ = started_ms_;
@@ -86,7 +92,24 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
   AddHandlers();
 }
 
-bool ControllerCore::IsAdmin(uint32_t uid) const { return uid == 0 || uid == admin_uid_; }
+bool ControllerCore::IsAdmin(uint32_t uid) const { return uid == 0 || admin_uids_.count(uid) != 0; }
+
+Status ControllerCore::Audit(const Identity& who, const std::string& entity,
+                             const std::string& action, const std::string& old_value,
+                             const std::string& new_value) {
+  AuditRecorded e;
+  e.entry.time = clock_.NowSeconds();
+  e.entry.uid = who.uid;
+  e.entry.user = UserName(who.uid);
+  e.entry.from = from_;
+  e.entry.entity = entity;
+  e.entry.action = action;
+  e.entry.old_value = old_value;
+  e.entry.new_value = new_value;
+  Status s = journal_.Emit(e);
+  if (!s.ok()) HERD_LOG(Error) << "audit record of " << entity << " not kept: " << s.ToString();
+  return s;
+}
 
 std::string ControllerCore::UserName(uint32_t uid) {
   auto it = user_names_.find(uid);
@@ -150,6 +173,10 @@ Status ControllerCore::Recover() {
                  << ", " << rec->records.size() << " journal records (" << skipped
                  << " not applicable), " << (rec->torn_tail ? "torn tail dropped, " : "") << pending
                  << " pending and " << running << " running jobs";
+  // Runtime partition changes kept over herd.conf: said at every start (doc/admin.md).
+  for (const std::string& line : state_.PartitionDrift()) {
+    HERD_LOG(Warning) << line << " (hcontrol write config writes the merged herd.conf)";
+  }
   nodes_.RestartLiveness(/*must_register=*/false);
   if (acct_ != nullptr) acct_->Resync();  // what was sent before is not known
   need_schedule_ = true;
@@ -231,9 +258,9 @@ size_t ControllerCore::PushReply(const std::string& peer, uint64_t request_id, F
 }
 
 void ControllerCore::AddHandlers() {
-  for (Status s :
-       {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
-        nodes_.AddHandlers(&handlers_), AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
+  for (Status s : {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
+                   nodes_.AddHandlers(&handlers_), partitions_.AddHandlers(&handlers_),
+                   AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
     if (setup_error_.ok()) setup_error_ = s;
   }
 }

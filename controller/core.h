@@ -38,6 +38,7 @@
 #include "controller/nodes.h"
 #include "controller/outbox.h"
 #include "controller/output_gate.h"
+#include "controller/partitions.h"
 #include "controller/queries.h"
 #include "controller/query_queue.h"
 #include "controller/sched/scheduler.h"
@@ -126,6 +127,8 @@ class ControllerCore : private CoreServices {
   // CoreServices, for the components.
   std::string UserName(uint32_t uid) override;
   void RequestSchedule() override { need_schedule_ = true; }
+  Status Audit(const Identity& who, const std::string& entity, const std::string& action,
+               const std::string& old_value, const std::string& new_value) override;
 
   // Limits and a failing journal (limits.cc).
   Status CheckSubmitLimits(const Identity& who, const JobSpec& spec);
@@ -140,6 +143,7 @@ class ControllerCore : private CoreServices {
 
   // Hands a submission to job_submit.lua; false when it is answered here at once instead.
   bool FilterSubmission(const std::string& peer, const Identity& who, proto::Frame* f);
+  std::vector<LuaPartition> LuaParts() const;
 
   // Scheduling (scheduling.cc): the scheduler's plan, checked and journaled.
   void RunScheduler();
@@ -183,11 +187,10 @@ class ControllerCore : private CoreServices {
   std::function<void(std::vector<PeerMsg>)> early_peer_sender_;
   AcctHook* acct_ = nullptr;
   JobSubmitWorker* job_submit_ = nullptr;
-  std::vector<LuaPartition> lua_parts_;  // part_list for the script (the configured ones)
   OutputGate output_;  // replies and node messages until they may go
   HandlerTable handlers_;
-  Status setup_error_;  // a handler table that could not be built: Recover() refuses
-  uint32_t admin_uid_ = 0;
+  Status setup_error_;             // a handler table that could not be built: Recover() refuses
+  std::set<uint32_t> admin_uids_;  // AdminUser's
   uint64_t min_epoch_ = 0;
   bool need_schedule_ = true;
   // From the last scheduling pass: a new job there waits behind the blocked one, so its
@@ -209,7 +212,8 @@ class ControllerCore : private CoreServices {
   Outbox outbox_;              // messages to node daemons until answered
   Jobs jobs_;                  // submission to the end of each run
   Steps steps_;                // job steps and interactive allocations
-  Nodes nodes_;                // node daemons, their liveness, admin updates
+  Nodes nodes_;                // node daemons, their liveness, admin updates of nodes
+  Partitions partitions_;      // partitions changed at runtime
   std::unordered_map<uint32_t, std::string> user_names_;
   // Refused requests are logged at most a few per sender and window.
   PeerLogLimiter refusals_;

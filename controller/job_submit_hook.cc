@@ -16,12 +16,13 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
-void ControllerCore::set_job_submit(JobSubmitWorker* filter) {
-  job_submit_ = filter;
-  lua_parts_.clear();
-  std::unordered_map<std::string, uint32_t> cpus;
-  for (const auto& n : config_.nodes) cpus[n.name] = n.cpus;
-  for (const PartitionConfig& p : config_.partitions) {
+void ControllerCore::set_job_submit(JobSubmitWorker* filter) { job_submit_ = filter; }
+
+// The part_list the script sees: the partitions as they are now (runtime changes too).
+std::vector<LuaPartition> ControllerCore::LuaParts() const {
+  std::vector<LuaPartition> out;
+  for (const PartitionRecord* rec : state_.PartitionsInOrder()) {
+    const PartitionConfig& p = rec->def;
     LuaPartition lp;
     lp.name = p.name;
     lp.nodes = CompressHostlist(p.nodes);
@@ -29,10 +30,14 @@ void ControllerCore::set_job_submit(JobSubmitWorker* filter) {
     lp.default_time_s = p.default_time_s;
     lp.max_nodes = p.max_nodes;
     lp.total_nodes = static_cast<uint32_t>(p.nodes.size());
-    for (const std::string& n : p.nodes) lp.total_cpus += cpus[n];
+    for (const std::string& n : p.nodes) {
+      if (const NodeConfig* nc = config_.FindNode(n)) lp.total_cpus += nc->cpus;
+    }
     lp.is_default = p.is_default;
-    lua_parts_.push_back(std::move(lp));
+    lp.up = p.state == PartitionState::kUp;
+    out.push_back(std::move(lp));
   }
+  return out;
 }
 
 bool ControllerCore::FilterSubmission(const std::string& peer, const Identity& who, Frame* f) {
@@ -44,11 +49,7 @@ bool ControllerCore::FilterSubmission(const std::string& peer, const Identity& w
   item.peer = peer;
   item.who = who;
   item.req = std::move(*req);
-  item.parts = lua_parts_;
-  for (LuaPartition& p : item.parts) {
-    const std::string st = state_.PartitionState(p.name);
-    p.up = st.empty() || st == "UP";
-  }
+  item.parts = LuaParts();
   f->body.clear();  // replaced by the filtered request's
   f->auth.clear();
   item.frame = std::move(*f);

@@ -69,7 +69,7 @@ Status Jobs::ApplyUpdateKey(const Job& j, const std::string& key,
   } else if (k == "partition") {
     if (Trim(value) == e->partition) return Status::Ok();  // no change, as Slurm
     if (!pending) return NotPending();
-    if (p_.state.config().FindPartition(Trim(value)) == nullptr) {
+    if (p_.state.FindPartition(Trim(value)) == nullptr) {
       return InvalidArgument("Invalid partition name specified");
     }
     e->partition = Trim(value);

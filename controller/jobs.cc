@@ -88,17 +88,17 @@ Frame Jobs::Submit(const Identity& who, const Frame& f) {
                                        ": only root and AdminUser may set a negative nice"));
   }
 
-  const PartitionConfig* part = spec.partition.empty() ? p_.config.DefaultPartition()
-                                                       : p_.config.FindPartition(spec.partition);
+  const PartitionConfig* part =
+      spec.partition.empty() ? p_.state.DefaultPartition() : p_.state.FindPartition(spec.partition);
   if (part == nullptr) {
     return ErrorReply(InvalidArgument(spec.partition.empty()
                                           ? "No partition specified or system default partition"
                                           : "invalid partition name specified: " + spec.partition));
   }
-  if (p_.state.PartitionState(part->name) == "INACTIVE" ||
-      p_.state.PartitionState(part->name) == "DRAIN") {
+  // DRAIN and INACTIVE accept no job; DOWN accepts them to wait (Slurm's meanings).
+  if (part->state == PartitionState::kInactive || part->state == PartitionState::kDrain) {
     return ErrorReply(FailedPrecondition("Partition " + part->name + " is not accepting jobs (" +
-                                         p_.state.PartitionState(part->name) + ")"));
+                                         PartitionStateName(part->state) + ")"));
   }
 
   Job job;
@@ -241,7 +241,14 @@ Frame Jobs::Cancel(const Identity& who, const Frame& f) {
       rep.results.push_back(r);
       continue;
     }
+    const uint32_t owner = j->uid;
+    const std::string was = proto::JobStateName(j->state);
     Status s = CancelOne(*j, who, *req);
+    if (s.ok() && owner != who.uid) {  // an admin's action on another user's job
+      (void)core_.Audit(who, "job=" + std::to_string(r.job_id),
+                        req->signal != 0 ? "signal " + std::to_string(req->signal) : "cancel",
+                        "JobState=" + was, "");
+    }
     r.code = static_cast<int32_t>(s.code());
     r.message = s.message();
     if (!s.ok() || !fl.job_ids.empty()) rep.results.push_back(r);
@@ -258,6 +265,12 @@ Frame Jobs::Cancel(const Identity& who, const Frame& f) {
   core_.RequestSchedule();
   return proto::MakeFrame(rep, 0);
 }
+
+namespace {
+const char* HoldName(HoldKind h) {
+  return h == HoldKind::kAdmin ? "admin" : h == HoldKind::kUser ? "user" : "none";
+}
+}  // namespace
 
 Frame Jobs::Hold(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::HoldJobsRequest>(f.body);
@@ -288,7 +301,13 @@ Frame Jobs::Hold(const Identity& who, const Frame& f) {
                : core_.IsAdmin(who.uid) ? HoldKind::kAdmin
                                         : HoldKind::kUser;
       e.token = req->token;
+      const HoldKind was = j->hold;
       s = p_.journal.Emit(e);
+      if (s.ok() && j->uid != who.uid) {  // an admin's action on another user's job
+        (void)core_.Audit(who, "job=" + std::to_string(id), req->hold ? "hold" : "release",
+                          std::string("Hold=") + HoldName(was),
+                          std::string("Hold=") + HoldName(e.hold));
+      }
     }
     r.code = static_cast<int32_t>(s.code());
     r.message = s.message();

@@ -11,12 +11,19 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
+namespace {
+// A node's admin state as the audit trail records it: "State=DRAIN Reason=...".
+std::string NodeAdminState(bool down, bool drain, const std::string& reason) {
+  std::string s = down && drain ? "DOWN+DRAIN" : down ? "DOWN" : drain ? "DRAIN" : "UP";
+  return "State=" + s + (reason.empty() ? "" : " Reason=" + reason);
+}
+}  // namespace
+
 Status Nodes::AddHandlers(HandlerTable* table) {
   return table->AddAll(this, HandlerRole::kActive,
                        {{MsgType::kRegisterNodeRequest, &Nodes::Register},
                         {MsgType::kHeartbeatRequest, &Nodes::Heartbeat},
-                        {MsgType::kUpdateNodeRequest, &Nodes::UpdateNode},
-                        {MsgType::kUpdatePartitionRequest, &Nodes::UpdatePartition}});
+                        {MsgType::kUpdateNodeRequest, &Nodes::UpdateNode}});
 }
 
 void Nodes::RestartLiveness(bool must_register) {
@@ -76,8 +83,7 @@ Frame Nodes::Register(const Identity& who, const Frame& f) {
     (void)p_.journal.Emit(e);
   }
   if (n.admin_down && n.down_not_responding && p_.config.return_to_service >= 1) {
-    NodeUpdated e{n.name, false, false, n.drain, n.drain ? n.reason : "", p_.clock.NowSeconds(),
-                  0};
+    NodeUpdated e{n.name, false, false, n.drain, n.drain ? n.reason : "", p_.clock.NowSeconds(), 0};
     (void)p_.journal.Emit(e);
     HERD_LOG(Info) << "node " << n.name << " returned to service";
   }
@@ -338,8 +344,8 @@ Frame Nodes::UpdateNode(const Identity& who, const Frame& f) {
   }
   for (const auto& name : req->names) {
     const NodeRecord* n = p_.state.FindNode(name);
-    NodeUpdated e{name,     n->admin_down, n->down_not_responding,
-                  n->drain, n->reason,     p_.clock.NowSeconds(), n->reason_uid};
+    NodeUpdated e{name,      n->admin_down,         n->down_not_responding, n->drain,
+                  n->reason, p_.clock.NowSeconds(), n->reason_uid};
     if (state == "DRAIN") {
       e.drain = true;
     } else if (state == "DOWN") {
@@ -354,31 +360,18 @@ Frame Nodes::UpdateNode(const Identity& who, const Frame& f) {
     if (e.reason != n->reason || e.drain != n->drain || e.down != n->admin_down) {
       e.reason_uid = who.uid;  // who changed it (sacctmgr show event's User)
     }
+    const std::string before = NodeAdminState(n->admin_down, n->drain, n->reason);
     Status s = p_.journal.Emit(e);
+    const std::string after = NodeAdminState(e.down, e.drain, e.reason);
     if (!s.ok()) return ErrorReply(s);
+    if (before != after) {
+      (void)core_.Audit(who, "node=" + name, state.empty() ? "update" : ToLower(state), before,
+                        after);
+    }
     HERD_LOG(Info) << "node " << name << " updated: state=" << (state.empty() ? "-" : state)
                    << " reason=" << e.reason;
     if (state == "DOWN") hooks_.fail_jobs(name, "NodeDown: " + req->reason, /*node_alive=*/true);
   }
-  core_.RequestSchedule();
-  return proto::MakeStatusFrame(Status::Ok(), 0);
-}
-
-Frame Nodes::UpdatePartition(const Identity& who, const Frame& f) {
-  if (!core_.IsAdmin(who.uid)) return ErrorReply(PermissionDenied("Access/permission denied"));
-  auto req = proto::DecodeBody<proto::UpdatePartitionRequest>(f.body);
-  if (!req.ok()) return ErrorReply(req.error());
-  if (p_.state.PartitionState(req->name).empty()) {
-    return ErrorReply(NotFound("Invalid partition name specified: " + req->name));
-  }
-  std::string st = ToUpper(req->state);
-  if (st != "UP" && st != "DOWN" && st != "DRAIN" && st != "INACTIVE") {
-    return ErrorReply(InvalidArgument("Invalid partition state: " + req->state));
-  }
-  PartitionUpdated e{req->name, st};
-  Status s = p_.journal.Emit(e);
-  if (!s.ok()) return ErrorReply(s);
-  HERD_LOG(Info) << "partition " << req->name << " set " << st;
   core_.RequestSchedule();
   return proto::MakeStatusFrame(Status::Ok(), 0);
 }
@@ -428,7 +421,8 @@ void Nodes::OnAnswer(const NodeMessage& out, const Status& st) {
 void Nodes::DrainForNode(const std::string& node, const std::string& reason) {
   const NodeRecord* n = p_.state.FindNode(node);
   if (n == nullptr || (n->drain && n->reason == reason)) return;  // a resent report
-  NodeUpdated e{node, n->admin_down, n->down_not_responding, true, reason, p_.clock.NowSeconds(), 0};
+  NodeUpdated e{node, n->admin_down, n->down_not_responding, true, reason, p_.clock.NowSeconds(),
+                0};
   Status s = p_.journal.Emit(e);
   HERD_LOG(Warning) << "node " << node << " drained: " << reason
                     << (s.ok() ? "" : " (not recorded: " + s.ToString() + ")");

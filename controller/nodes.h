@@ -1,6 +1,6 @@
 // herd — the controller's nodes: registration (reconciling what a node reports it runs),
 // heartbeats, NodeTimeout and the runs a node must confirm gone (kill waits), fencing,
-// admin updates of nodes and partitions, nodes drained by their site programs, and the
+// admin updates of nodes, nodes drained by their site programs, and the
 // answers nodes give to launch/signal/terminate messages. A component of the controller
 // core (doc/design.md §11).
 #pragma once
@@ -38,7 +38,7 @@ class Nodes {
   Nodes(CoreParts parts, CoreServices& core, Hooks hooks)
       : p_(parts), core_(core), hooks_(std::move(hooks)) {}
 
-  // Register, Heartbeat, UpdateNode, UpdatePartition.
+  // Register, Heartbeat, UpdateNode.
   Status AddHandlers(HandlerTable* table);
 
   // Every node gets a full NodeTimeout from now (recovered, or the former active renewed
@@ -64,7 +64,6 @@ class Nodes {
   proto::Frame Register(const Identity& who, const proto::Frame& f);
   proto::Frame Heartbeat(const Identity& who, const proto::Frame& f);
   proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
-  proto::Frame UpdatePartition(const Identity& who, const proto::Frame& f);
   // A node that has seen a higher controller epoch than this one's (`seen`, from its
   // request's envelope) refuses this controller's answers: noted (fenced_epoch), logged
   // once. True when fenced.

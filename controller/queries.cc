@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/base/hostlist.h"
+#include "common/base/strings.h"
 #include "common/proto/codec.h"
 #include "common/proto/output_path.h"
 
@@ -63,6 +64,9 @@ Status Queries::AddHandlers(HandlerTable* table) {
                  [this](const Identity&, const Frame& f) { return QueryPartitions(f); }));
   HERD_RETURN_IF_ERROR(table->Add(MsgType::kQueryConfigRequest, read,
                                   [this](const Identity&, const Frame&) { return QueryConfig(); }));
+  HERD_RETURN_IF_ERROR(
+      table->Add(MsgType::kQueryAuditRequest, read,
+                 [this](const Identity&, const Frame& f) { return QueryAudit(f); }));
   return table->Add(MsgType::kPingRequest, read, [](const Identity&, const Frame&) {
     return proto::MakeStatusFrame(Status::Ok(), 0);
   });
@@ -304,15 +308,16 @@ proto::NodeInfo Queries::ToInfo(size_t index) const {
   i.responding = responding;
   i.reason = n.reason;
   i.reason_time = n.reason_time;
+  i.reason_uid = n.reason_uid;
   i.addr = c.addr;
   i.port = c.port;
   i.sockets = c.sockets;
   i.cores_per_socket = c.cores_per_socket;
   i.threads_per_core = c.threads_per_core;
   i.features = c.features;
-  for (const auto& p : config_.partitions) {
-    if (std::find(p.nodes.begin(), p.nodes.end(), n.name) != p.nodes.end()) {
-      i.partitions.push_back(p.name);
+  for (const PartitionRecord* p : state_.PartitionsInOrder()) {
+    if (std::find(p->def.nodes.begin(), p->def.nodes.end(), n.name) != p->def.nodes.end()) {
+      i.partitions.push_back(p->def.name);
     }
   }
   i.hw = n.hw;
@@ -354,7 +359,8 @@ Frame Queries::QueryPartitions(const Frame& f) const {
   auto req = proto::DecodeBody<proto::QueryPartitionsRequest>(f.body);
   if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
   proto::QueryPartitionsReply rep;
-  for (const auto& p : config_.partitions) {
+  for (const PartitionRecord* rec : state_.PartitionsInOrder()) {
+    const PartitionConfig& p = rec->def;
     if (!req->names.empty() &&
         std::find(req->names.begin(), req->names.end(), p.name) == req->names.end()) {
       continue;
@@ -362,11 +368,15 @@ Frame Queries::QueryPartitions(const Frame& f) const {
     proto::PartitionInfo i;
     i.name = p.name;
     i.is_default = p.is_default;
-    i.state = state_.PartitionState(p.name);
+    i.state = PartitionStateName(p.state);
     i.max_time_s = p.max_time_s;
     i.default_time_s = p.default_time_s;
     i.nodes = p.nodes;
     i.max_nodes = p.max_nodes;
+    i.min_nodes = p.min_nodes;
+    i.priority_tier = p.priority;
+    i.runtime = rec->runtime;
+    i.conf_line = FormatPartitionLine(p);
     for (const auto& n : p.nodes) {
       if (const NodeConfig* nc = config_.FindNode(n)) i.total_cpus += nc->cpus;
     }
@@ -385,6 +395,29 @@ Frame Queries::QueryConfig() const {
   rep.lines.push_back("ControllerEpoch = " + std::to_string(view_.epoch()));
   rep.lines.push_back("NextJobId = " + std::to_string(state_.next_job_id()));
   std::sort(rep.lines.begin(), rep.lines.end());
+  return proto::MakeFrame(rep, 0);
+}
+
+// The entity filter: "node=n1" that record; "node" (or "node=") every node's.
+bool AuditMatches(const proto::QueryAuditRequest& q, const proto::AuditRecord& r) {
+  if (r.time < q.since) return false;
+  if (!q.user.empty() && q.user != r.user && q.user != std::to_string(r.uid)) return false;
+  if (q.entity.empty()) return true;
+  const size_t eq = q.entity.find('=');
+  if (eq == std::string::npos || eq + 1 == q.entity.size()) {
+    const std::string kind = q.entity.substr(0, eq) + "=";
+    return EqualsIgnoreCase(r.entity.substr(0, kind.size()), kind);
+  }
+  return EqualsIgnoreCase(r.entity, q.entity);
+}
+
+Frame Queries::QueryAudit(const Frame& f) const {
+  auto req = proto::DecodeBody<proto::QueryAuditRequest>(f.body);
+  if (!req.ok()) return proto::MakeStatusFrame(req.error(), 0);
+  proto::QueryAuditReply rep;
+  for (const proto::AuditRecord& r : state_.audit()) {
+    if (AuditMatches(*req, r)) rep.records.push_back(r);
+  }
   return proto::MakeFrame(rep, 0);
 }
 

@@ -21,6 +21,9 @@ bool JobMatches(const proto::JobFilter& filter, const Job& j);
 // The jobs `filter` names (its job ids, else every job), that match it.
 std::vector<const Job*> SelectJobs(const ClusterState& state, const proto::JobFilter& filter);
 
+// The audit record matches the query's since, user and entity (queries.cc).
+bool AuditMatches(const proto::QueryAuditRequest& q, const proto::AuditRecord& r);
+
 class Queries {
  public:
   // What a query shows of the core beside the state.
@@ -42,6 +45,7 @@ class Queries {
   proto::Frame QueryNodes(const proto::Frame& f) const;
   proto::Frame QueryPartitions(const proto::Frame& f) const;
   proto::Frame QueryConfig() const;
+  proto::Frame QueryAudit(const proto::Frame& f) const;
 
  private:
   proto::Frame QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool finished_wanted) const;

@@ -104,6 +104,12 @@ const char* RecordTypeName(uint16_t type) {
       return "AcctStored";
     case EventType::kJobUpdated:
       return "JobUpdated";
+    case EventType::kPartitionDefined:
+      return "PartitionDefined";
+    case EventType::kPartitionDeleted:
+      return "PartitionDeleted";
+    case EventType::kAuditRecorded:
+      return "AuditRecorded";
   }
   return "unknown";
 }
@@ -135,6 +141,9 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<LaunchConfirmed>(body);
     case EventType::kNodeUpdated:
     case EventType::kPartitionUpdated:
+    case EventType::kPartitionDefined:
+    case EventType::kPartitionDeleted:
+    case EventType::kAuditRecorded:
     case EventType::kAcctStored:  // about several jobs, none of which it changes
       return uint64_t{0};
   }

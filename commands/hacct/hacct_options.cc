@@ -89,13 +89,7 @@ Result<uint32_t> ResolveUid(const std::string& text) {
   return InvalidArgument("Invalid user id: " + text);
 }
 
-std::string UserNameOf(uint32_t uid) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  std::vector<char> buf(16384);
-  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return "";
-  return found->pw_name;
-}
+std::string UserNameOf(uint32_t uid) { return cli::UserNameOf(uid); }
 
 Result<int64_t> ParseSacctTime(const std::string& text, int64_t now) {
   const std::string t = ToLower(text);

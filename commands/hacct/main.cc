@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
   // PrivateData=jobs: a user sees their own jobs only, whatever -a or -u ask (as sacct);
   // root and AdminUser see all.
   const uint32_t uid = static_cast<uint32_t>(getuid());
-  if (PrivateJobs(cfg) && uid != 0 && herd::hacct::UserNameOf(uid) != cfg.admin_user) {
+  if (PrivateJobs(cfg) && uid != 0 && !herd::IsAdminUserName(cfg, herd::hacct::UserNameOf(uid))) {
     opts->query.uids = {uid};
   }
   ctld::acct::AcctStore* store = opened->store.get();

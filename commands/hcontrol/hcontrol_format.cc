@@ -173,17 +173,29 @@ std::string FormatPartition(const proto::PartitionInfo& p, uint64_t mem_mb, bool
        Kv("DisableRootJobs", "NO"), Kv("ExclusiveUser", "NO"), Kv("GraceTime", "0"),
        Kv("Hidden", "NO")},
       {Kv("MaxNodes", p.max_nodes == 0 ? "UNLIMITED" : std::to_string(p.max_nodes)),
-       Kv("MaxTime", cli::FormatRunTime(p.max_time_s < 0 ? -1 : p.max_time_s)), Kv("MinNodes", "0"),
-       Kv("LLN", "NO"), Kv("MaxCPUsPerNode", "UNLIMITED")},
+       Kv("MaxTime", cli::FormatRunTime(p.max_time_s < 0 ? -1 : p.max_time_s)),
+       Kv("MinNodes", std::to_string(p.min_nodes)), Kv("LLN", "NO"),
+       Kv("MaxCPUsPerNode", "UNLIMITED")},
       {Kv("Nodes", nodes)},
-      {Kv("PriorityJobFactor", "1"), Kv("PriorityTier", "1"), Kv("RootOnly", "NO"),
-       Kv("ReqResv", "NO"), Kv("OverSubscribe", "NO")},
+      {Kv("PriorityJobFactor", "1"), Kv("PriorityTier", std::to_string(p.priority_tier)),
+       Kv("RootOnly", "NO"), Kv("ReqResv", "NO"), Kv("OverSubscribe", "NO")},
       {Kv("OverTimeLimit", "NONE"), Kv("PreemptMode", "OFF")},
       {Kv("State", p.state.empty() ? "UP" : p.state), Kv("TotalCPUs", cpus),
        Kv("TotalNodes", count), Kv("SelectTypeParameters", "NONE")},
       {Kv("JobDefaults", "(null)")},
       {Kv("DefMemPerNode", "UNLIMITED"), Kv("MaxMemPerNode", "UNLIMITED")},
       {Kv("TRES", tres)},
+  };
+  return RenderRecord(lines, oneliner);
+}
+
+std::string FormatAudit(const proto::AuditRecord& r, bool oneliner) {
+  std::vector<std::vector<std::string>> lines = {
+      {Kv("Seq", std::to_string(r.seq)), Kv("Time", cli::FormatTimestamp(r.time)),
+       Kv("User", r.user + "(" + std::to_string(r.uid) + ")"), Kv("From", OrNull(r.from))},
+      {Kv("Entity", r.entity), Kv("Action", r.action)},
+      {Kv("Old", OrNull(r.old_value))},
+      {Kv("New", OrNull(r.new_value))},
   };
   return RenderRecord(lines, oneliner);
 }

@@ -22,6 +22,8 @@ std::string FormatNode(const proto::NodeInfo& node, bool oneliner);
 std::string FormatPartition(const proto::PartitionInfo& p, uint64_t mem_mb, bool oneliner);
 // A TRES memory amount: "8000M", "16G" (units only where exact, as Slurm).
 std::string TresMemory(uint64_t mb);
+// One record of the audit trail: Seq, Time, User, From, Entity, Action, Old, New.
+std::string FormatAudit(const proto::AuditRecord& r, bool oneliner);
 // "Configuration data as of <time>" then the controller's "Key = Value" lines.
 std::string FormatConfig(const std::vector<std::string>& lines, int64_t now);
 

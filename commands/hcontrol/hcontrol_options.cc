@@ -1,6 +1,8 @@
 // herd hcontrol — command-line parsing.
 #include "commands/hcontrol/hcontrol_options.h"
 
+#include <ctime>
+
 #include "commands/lib/cli.h"
 #include "commands/lib/option_table.h"
 #include "common/base/hostlist.h"
@@ -37,10 +39,42 @@ Result<Entity> ParseEntity(const std::string& word) {
     return Entity::kPartition;
   }
   if (OneOf(word, {"config", "configuration"})) return Entity::kConfig;
+  if (OneOf(word, {"audit"})) return Entity::kAudit;
   if (OneOf(word, {"hostnames"})) return Entity::kHostnames;
   if (OneOf(word, {"hostlist"})) return Entity::kHostlist;
   if (OneOf(word, {"hostlistsorted"})) return Entity::kHostlistSorted;
   return InvalidArgument("invalid entity: " + word + " for keyword: show");
+}
+
+// A local time YYYY-MM-DD[THH:MM[:SS]] -> seconds since the epoch.
+Result<int64_t> ParseLocalTime(const std::string& text) {
+  for (const char* fmt : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"}) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), fmt, &tm);
+    if (end == nullptr || *end != '\0') continue;
+    tm.tm_isdst = -1;
+    return static_cast<int64_t>(std::mktime(&tm));
+  }
+  return InvalidArgument("Invalid time: " + text + " (YYYY-MM-DD[THH:MM[:SS]])");
+}
+
+// show audit [since=TIME] [user=NAME] [entity=KIND[=NAME]].
+Status ParseAuditFilter(const std::vector<std::string>& words, proto::QueryAuditRequest* q) {
+  for (const std::string& w : words) {
+    const size_t eq = w.find('=');
+    if (eq == std::string::npos) return InvalidArgument("Invalid input: " + w);
+    const std::string key = w.substr(0, eq), value = w.substr(eq + 1);
+    if (OneOf(key, {"since"})) {
+      HERD_ASSIGN_OR_RETURN(q->since, ParseLocalTime(value));
+    } else if (OneOf(key, {"user"})) {
+      q->user = value;
+    } else if (OneOf(key, {"entity"})) {
+      q->entity = value;
+    } else {
+      return InvalidArgument("Invalid input: " + w + " (show audit takes since=, user=, entity=)");
+    }
+  }
+  return Status::Ok();
 }
 
 // show ENTITY [NAME] (also ENTITY=NAME).
@@ -53,8 +87,9 @@ Status ParseShow(const std::vector<std::string>& words, HcontrolCommand* c) {
     entity_word = entity_word.substr(0, eq);
   }
   HERD_ASSIGN_OR_RETURN(c->entity, ParseEntity(entity_word));
-  if (rest.size() > 1) return InvalidArgument("too many arguments for keyword: show");
   c->verb = Verb::kShow;
+  if (c->entity == Entity::kAudit) return ParseAuditFilter(rest, &c->audit);
+  if (rest.size() > 1) return InvalidArgument("too many arguments for keyword: show");
   if (rest.empty()) return Status::Ok();
   c->name = rest[0];
   if (c->entity == Entity::kConfig) {
@@ -117,27 +152,60 @@ Status ParseNodeUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
   return Status::Ok();
 }
 
-Status ParsePartitionUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
+// update|create PartitionName=NAME KEY=VALUE...: the keys go to the controller, which
+// checks them against its partitions and nodes; known keys and their values are checked
+// here first, as scontrol does.
+Status ParsePartitionUpdate(const std::vector<KeyValue>& pairs, proto::PartitionOp op,
+                            HcontrolCommand* c) {
   proto::UpdatePartitionRequest& r = c->partition_update;
+  r.op = op;
   for (const KeyValue& kv : pairs) {
     if (OneOf(kv.key, {"PartitionName", "Partition"})) {
       r.name = Trim(kv.value);
       if (r.name.empty()) return InvalidArgument("Invalid partition name specified");
-    } else if (OneOf(kv.key, {"State"})) {
-      const std::string s = ToUpper(Trim(kv.value));
-      if (!OneOf(s, {"UP", "DOWN", "DRAIN", "INACTIVE"})) {
-        return InvalidArgument("Invalid partition state specified: " + kv.value +
-                               " (valid: UP, DOWN, DRAIN, INACTIVE)");
-      }
-      r.state = s;
-    } else {
+      continue;
+    }
+    const std::string key = CanonicalPartitionKey(kv.key);
+    if (key.empty()) {
       return InvalidArgument("Update of this parameter is not supported: " + kv.key + "=" +
                              kv.value);
     }
+    PartitionConfig scratch;
+    bool all = false;
+    if (Status st = ApplyPartitionKey(&scratch, key, Trim(kv.value), &all); !st.ok()) {
+      return InvalidArgument("Invalid " + key + " value: " + kv.value + " (" + st.message() + ")");
+    }
+    if (key == "State") r.state = ToUpper(Trim(kv.value));
+    r.keys.push_back(key);
+    r.values.push_back(kv.value);
   }
-  if (r.state.empty()) return InvalidArgument("No changes specified");
+  if (r.name.empty()) return InvalidArgument("PartitionName must be given");
+  if (op == proto::PartitionOp::kUpdate && r.keys.empty()) {
+    return InvalidArgument("No changes specified");
+  }
   c->verb = Verb::kUpdatePartition;
   return Status::Ok();
+}
+
+// create [partition] PartitionName=NAME KEY=VALUE..., delete [partition] PartitionName=NAME
+// (also "delete partition NAME").
+Status ParseCreateOrDelete(std::vector<std::string> words, bool create, HcontrolCommand* c) {
+  const char* verb = create ? "create" : "delete";
+  if (!words.empty() && OneOf(words[0], {"partition", "part"})) {
+    words.erase(words.begin());
+    if (!create && words.size() == 1 && words[0].find('=') == std::string::npos) {
+      words[0] = "PartitionName=" + words[0];
+    }
+  }
+  if (words.empty()) return InvalidArgument(std::string("too few arguments for keyword: ") + verb);
+  HERD_ASSIGN_OR_RETURN(std::vector<KeyValue> pairs, SplitPairs(words));
+  if (!OneOf(pairs[0].key, {"PartitionName", "Partition"})) {
+    return InvalidArgument(std::string("Invalid ") + verb +
+                           " specification: give PartitionName= first");
+  }
+  if (!create && pairs.size() > 1) return InvalidArgument("too many arguments for keyword: delete");
+  return ParsePartitionUpdate(
+      pairs, create ? proto::PartitionOp::kCreate : proto::PartitionOp::kDelete, c);
 }
 
 // update JobId=N Key=Value...: the keys go to the controller as written; it knows which
@@ -171,7 +239,9 @@ Status ParseUpdate(const std::vector<std::string>& words, HcontrolCommand* c) {
   }
   for (const KeyValue& kv : pairs) {
     if (OneOf(kv.key, {"NodeName", "Node", "NodeNames"})) return ParseNodeUpdate(pairs, c);
-    if (OneOf(kv.key, {"PartitionName", "Partition"})) return ParsePartitionUpdate(pairs, c);
+    if (OneOf(kv.key, {"PartitionName", "Partition"})) {
+      return ParsePartitionUpdate(pairs, proto::PartitionOp::kUpdate, c);
+    }
   }
   return InvalidArgument(
       "No valid entity in update command (use JobId=, NodeName= or PartitionName=)");
@@ -216,6 +286,15 @@ Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) 
     HERD_RETURN_IF_ERROR(ParseShow(rest, &c));
   } else if (OneOf(verb, {"update"})) {
     HERD_RETURN_IF_ERROR(ParseUpdate(rest, &c));
+  } else if (OneOf(verb, {"create", "delete"})) {
+    HERD_RETURN_IF_ERROR(ParseCreateOrDelete(rest, OneOf(verb, {"create"}), &c));
+  } else if (OneOf(verb, {"write"})) {
+    if (rest.empty() || !OneOf(rest[0], {"config", "configuration"})) {
+      return InvalidArgument("write takes: config [FILE]");
+    }
+    if (rest.size() > 2) return InvalidArgument("too many arguments for keyword: write");
+    if (rest.size() == 2) c.write_to = rest[1];
+    c.verb = Verb::kWriteConfig;
   } else if (OneOf(verb, {"hold", "release"})) {
     if (rest.empty()) return InvalidArgument("Invalid job id specified");
     HERD_ASSIGN_OR_RETURN(c.job_ids, cli::ParseJobIdList(rest));
@@ -258,11 +337,23 @@ Commands:
   show node [NAME]                     nodes
   show partition [NAME]                partitions
   show config                          the controller's configuration
+  show audit [since=TIME] [user=NAME] [entity=KIND[=NAME]]
+                                       the audit trail of admin changes (KIND:
+                                       partition, node, job)
   show hostnames [LIST]                one name per line (LIST: the job's nodes by default)
   show hostlist LIST                   the compressed host list
   update NodeName=HOSTLIST State=DRAIN|RESUME|DOWN|IDLE [Reason="text"]
                                        (DRAIN and DOWN need a Reason)
-  update PartitionName=NAME State=UP|DOWN|DRAIN|INACTIVE
+  update PartitionName=NAME KEY=VALUE...
+                                       change a partition at once: Nodes, Default,
+                                       State=UP|DOWN|DRAIN|INACTIVE, MaxTime,
+                                       DefaultTime, MinNodes, MaxNodes, PriorityTier
+  create PartitionName=NAME Nodes=LIST [KEY=VALUE...]
+                                       add a partition (same keys)
+  delete PartitionName=NAME            remove a partition without queued or running jobs
+  write config [FILE]                  write herd.conf with the runtime partitions
+                                       merged in (default: herd.conf.YYYYMMDDTHHMMSS
+                                       beside it)
   update JobId=ID KEY=VALUE...         change a job: TimeLimit, JobName, Nice, Partition,
                                        NumNodes, NumTasks, ReqNodeList, ExcNodeList,
                                        Features (pending jobs); TimeLimit (lower only)

@@ -1,5 +1,6 @@
 // herd hcontrol — its command line (scontrol's): global options, then one command:
-// show job|node|partition|config [NAME], update NodeName=... | PartitionName=...,
+// show job|node|partition|config|audit [NAME], update NodeName=... | PartitionName=...,
+// create|delete [partition] PartitionName=..., write config [FILE],
 // hold|release JOBIDS, ping, takeover [NAME]. Keys and words are case-insensitive; everything is
 // checked here, before the controller is asked.
 #pragma once
@@ -23,11 +24,21 @@ enum class Verb {
   kRelease,
   kPing,
   kTakeover,
-  kKeygen
+  kKeygen,
+  kWriteConfig
 };
 // kHostnames / kHostlist (show hostnames|hostlist LIST) are answered without the
 // controller: one name per line, or the compressed expression.
-enum class Entity { kJob, kNode, kPartition, kConfig, kHostnames, kHostlist, kHostlistSorted };
+enum class Entity {
+  kJob,
+  kNode,
+  kPartition,
+  kConfig,
+  kAudit,
+  kHostnames,
+  kHostlist,
+  kHostlistSorted
+};
 
 struct HcontrolCommand {
   Verb verb = Verb::kNone;
@@ -39,6 +50,10 @@ struct HcontrolCommand {
   proto::UpdateNodeRequest node_update;
   proto::UpdatePartitionRequest partition_update;
   proto::UpdateJobRequest job_update;
+  // show audit [since=] [user=] [entity=]
+  proto::QueryAuditRequest audit;
+  // write config [FILE]: where the merged herd.conf goes ("" = beside herd.conf, dated)
+  std::string write_to;
   // hold / release
   std::vector<uint64_t> job_ids;
   // takeover [NAME]: the controller to hand the active role to ("" = the other one)

@@ -13,6 +13,7 @@
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
 #include "commands/lib/dialect.h"
+#include "common/base/fs.h"
 #include "common/base/hostlist.h"
 #include "common/base/random.h"
 #include "common/base/strings.h"
@@ -144,6 +145,50 @@ int ShowConfig(Client& client) {
   return 0;
 }
 
+int ShowAudit(Client& client, const HcontrolCommand& c) {
+  auto reply = client.Read<proto::QueryAuditReply>(c.audit);
+  if (!reply.ok()) return Fail(reply.error());
+  if (reply->records.empty()) {
+    std::printf("No audit records\n");
+    return 0;
+  }
+  for (const proto::AuditRecord& r : reply->records) {
+    std::fputs(herd::hcontrol::FormatAudit(r, c.oneliner).c_str(), stdout);
+  }
+  return 0;
+}
+
+// write config [FILE]: the local herd.conf with the controller's partitions merged in
+// (doc/admin.md), to FILE or to herd.conf.YYYYMMDDTHHMMSS beside herd.conf, as scontrol
+// write config names its copy.
+int WriteConfig(Client& client, const HcontrolCommand& c) {
+  const std::string conf = herd::cli::ConfigPath();
+  auto text = herd::ReadFile(conf);
+  if (!text.ok()) return herd::cli::ReportError(Cmd(), text.error().message());
+  auto reply = client.Read<proto::QueryPartitionsReply>(proto::QueryPartitionsRequest{});
+  if (!reply.ok()) return Fail(reply.error());
+  std::map<std::string, std::string> parts;
+  for (const proto::PartitionInfo& p : reply->partitions) {
+    if (p.conf_line.empty()) {
+      return herd::cli::ReportError(Cmd(), "the controller is too old to write its partitions");
+    }
+    parts[p.name] = p.conf_line;
+  }
+  std::string to = c.write_to;
+  if (to.empty()) {
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+    to = conf + "." + stamp;
+  }
+  Status w = herd::WriteFileAtomic(to, herd::MergePartitionLines(*text, parts));
+  if (!w.ok()) return herd::cli::ReportError(Cmd(), w.message());
+  std::printf("herd config saved to %s\n", to.c_str());
+  return 0;
+}
+
 int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
   proto::HoldJobsRequest req;
   req.filter.job_ids = c.job_ids;
@@ -233,6 +278,8 @@ int main(int argc, char** argv) {
           return WithNote(c, ShowPartitions(c, *cmd));
         case hcontrol::Entity::kConfig:
           return ShowConfig(c);
+        case hcontrol::Entity::kAudit:
+          return WithNote(c, ShowAudit(c, *cmd));
         case hcontrol::Entity::kHostnames:
         case hcontrol::Entity::kHostlist:
         case hcontrol::Entity::kHostlistSorted:
@@ -262,6 +309,8 @@ int main(int argc, char** argv) {
       return hcontrol::Ping(c);
     case hcontrol::Verb::kTakeover:
       return hcontrol::Takeover(c, Cmd(), cmd->takeover_to);
+    case hcontrol::Verb::kWriteConfig:
+      return WriteConfig(c, *cmd);
     case hcontrol::Verb::kKeygen:
     case hcontrol::Verb::kNone:
       break;

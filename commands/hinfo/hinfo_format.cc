@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "commands/lib/cli.h"
 #include "commands/lib/table.h"
 #include "commands/lib/timefmt.h"
 #include "common/base/hostlist.h"
@@ -95,8 +96,13 @@ std::string Field(char code, const PartitionInfo* p, const NodeInfo* n) {
     case 'w':
       return "1";
     case 'u':
-    case 'U':
-      return "Unknown";
+    case 'U': {
+      // Who set the reason, as sinfo -R shows it: the name ('U': with the uid).
+      if (n->reason.empty() || n->reason_uid < 0) return "Unknown";
+      const auto uid = static_cast<uint32_t>(n->reason_uid);
+      const std::string name = cli::UserNameOf(uid);
+      return code == 'u' ? name : name + "(" + std::to_string(uid) + ")";
+    }
     case 'H':
       return cli::FormatTimestamp(n->reason_time, "Unknown");
     default:

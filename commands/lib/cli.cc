@@ -211,6 +211,14 @@ int64_t OptionTimeLimit(int64_t seconds) {
   return SlurmDialect() ? (seconds + 59) / 60 * 60 : seconds;
 }
 
+std::string UserNameOf(uint32_t uid) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return "";
+  return found->pw_name;
+}
+
 Result<uint64_t> ParseJobId(const std::string& text) {
   auto n = ParseUint(text);
   if (!n.ok() || *n == 0) return InvalidArgument("Invalid job id " + text);

@@ -90,6 +90,9 @@ int64_t OptionTimeLimit(int64_t seconds);
 
 // A job id "123" (step and array forms are refused): "Invalid job id <text>".
 Result<uint64_t> ParseJobId(const std::string& text);
+
+// The user name of `uid`; "" when it has none.
+std::string UserNameOf(uint32_t uid);
 // "1,2 3" style lists, already split by the shell into `words`.
 Result<std::vector<uint64_t>> ParseJobIdList(const std::vector<std::string>& words);
 

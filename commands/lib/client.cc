@@ -140,7 +140,7 @@ Status CheckNiceAllowed(int32_t nice, const ClusterConfig& config) {
   struct passwd* found = nullptr;
   std::vector<char> buf(16384);
   if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr &&
-      config.admin_user == found->pw_name) {
+      IsAdminUserName(config, found->pw_name)) {
     return Status::Ok();
   }
   return PermissionDenied("Invalid --nice value " + std::to_string(nice) +

@@ -24,8 +24,6 @@ bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; 
 const char* const kNodeKeys[] = {"NodeAddr",       "Port",           "CPUs",       "Sockets",
                                  "CoresPerSocket", "ThreadsPerCore", "RealMemory", "Features",
                                  "Gres",           "Weight"};
-const char* const kPartitionKeys[] = {"Nodes", "Default",  "MaxTime",      "DefaultTime",
-                                      "State", "MaxNodes", "PriorityTier", "Priority"};
 
 // The canonical spelling of `key` among `keys`, or "" when it is not one of them.
 template <size_t N>
@@ -111,7 +109,7 @@ Status Parser::GlobalLine(const std::vector<KeyValue>& kvs) {
       if (!Canonical(kv.key, kNodeKeys).empty()) {
         return Err(line_, kv.key, "only valid on a NodeName line");
       }
-      if (!Canonical(kv.key, kPartitionKeys).empty()) {
+      if (!CanonicalPartitionKey(kv.key).empty()) {
         return Err(line_, kv.key, "only valid on a PartitionName line");
       }
       return Err(line_, kv.key, "unknown key");
@@ -239,54 +237,21 @@ Status Parser::PartitionLine(const std::vector<KeyValue>& kvs) {
   bool all = false;
   std::set<std::string> seen;
   for (size_t i = 1; i < kvs.size(); ++i) {
-    std::string key = Canonical(kvs[i].key, kPartitionKeys);
-    const std::string& v = kvs[i].value;
+    const std::string key = CanonicalPartitionKey(kvs[i].key);
     if (EqualsIgnoreCase(kvs[i].key, "PartitionName")) {
       return Err(line_, "PartitionName", "given twice");
     }
     if (key.empty()) return Err(line_, kvs[i].key, "unknown key on a PartitionName line");
-    if (key == "Priority") key = "PriorityTier";
     if (!seen.insert(key).second) return Err(line_, kvs[i].key, "given twice");
-    Status st;
-    if (key == "Nodes") {
-      all = EqualsIgnoreCase(v, "ALL");
-      auto r =
-          all ? Result<std::vector<std::string>>(std::vector<std::string>{}) : ExpandHostlist(v);
-      if (r) p.nodes = std::move(*r);
-      st = r.error();
-    } else if (key == "Default") {
-      auto r = ParseYesNo(v);
-      if (r) p.is_default = *r;
-      st = r.error();
-    } else if (key == "MaxTime" || key == "DefaultTime") {
-      auto r = ParseTimeLimit(v);
-      if (r) (key == "MaxTime" ? p.max_time_s : p.default_time_s) = *r;
-      st = r.error();
-    } else if (key == "State") {
-      const std::string s = ToUpper(v);
-      if (s == "UP" || s == "DOWN" || s == "DRAIN" || s == "INACTIVE") {
-        p.state = s == "UP"      ? PartitionState::kUp
-                  : s == "DOWN"  ? PartitionState::kDown
-                  : s == "DRAIN" ? PartitionState::kDrain
-                                 : PartitionState::kInactive;
-      } else {
-        st = InvalidArgument("must be UP, DOWN, DRAIN or INACTIVE, got '" + v + "'");
-      }
-    } else if (key == "MaxNodes") {
-      const bool unlimited = EqualsIgnoreCase(v, "UNLIMITED") || EqualsIgnoreCase(v, "INFINITE");
-      auto r = unlimited ? Result<uint32_t>(0u) : ParseU32(v, 1);
-      if (r) p.max_nodes = *r;
-      st = r.error();
-    } else {  // PriorityTier
-      auto r = ParseU32(v, 0);
-      if (r) p.priority = *r;
-      st = r.error();
-    }
+    Status st = ApplyPartitionKey(&p, key, kvs[i].value, &all);
     if (!st.ok()) return Err(line_, kvs[i].key, st.message());
   }
   if (!seen.count("Nodes")) return Err(line_, "Nodes", "missing (give a hostlist or ALL)");
   if (p.max_time_s >= 0 && p.default_time_s > p.max_time_s) {
     return Err(line_, "DefaultTime", "longer than MaxTime");
+  }
+  if (p.max_nodes != 0 && p.min_nodes > p.max_nodes) {
+    return Err(line_, "MinNodes", "larger than MaxNodes");
   }
   if (p.is_default) {
     const PartitionConfig* other = cfg_.DefaultPartition();

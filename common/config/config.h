@@ -46,7 +46,8 @@ struct PartitionConfig {
   int64_t default_time_s = -1;  // DefaultTime; -1 = use MaxTime
   PartitionState state = PartitionState::kUp;
   uint32_t max_nodes = 0;  // 0 = unlimited
-  uint32_t priority = 1;
+  uint32_t min_nodes = 0;  // MinNodes: jobs asking fewer nodes wait (PartitionNodeLimit)
+  uint32_t priority = 1;   // PriorityTier
 };
 
 // What a node enforces of a job's allocation through cgroups (cgroup.conf's keys in Slurm,
@@ -123,11 +124,17 @@ struct ClusterConfig {
   std::string select_type = "select/cores";
   std::string mpi_default = "mpi/none";
   std::string hardware_source = "hwloc";  // HardwareSource=hwloc|config
-  std::string admin_user = "root";        // AdminUser: may do what root may
-  uint32_t heartbeat_interval_s = 5;      // HeartbeatInterval
-  uint32_t node_timeout_s = 30;           // NodeTimeout (Slurm: SlurmdTimeout)
-  uint32_t min_job_age_s = 300;           // MinJobAge
-  uint32_t kill_wait_s = 30;              // KillWait: SIGTERM -> SIGKILL grace
+  // AdminUser (or AdminUsers): a comma list of users who may do what root may.
+  std::string admin_user = "root";
+  uint32_t heartbeat_interval_s = 5;  // HeartbeatInterval
+  uint32_t node_timeout_s = 30;       // NodeTimeout (Slurm: SlurmdTimeout)
+  uint32_t min_job_age_s = 300;       // MinJobAge
+  // The audit trail of admin changes (doc/admin.md): records older than AuditMaxAge
+  // seconds (counted from the newest; 0 = no age bound) or beyond the newest
+  // AuditMaxRecords are dropped.
+  uint32_t audit_max_age_s = 90 * 86400;
+  uint32_t audit_max_records = 10000;
+  uint32_t kill_wait_s = 30;  // KillWait: SIGTERM -> SIGKILL grace
   // NodeLease: a node daemon without an accepted answer from an active controller for this
   // long stops its jobs itself; 0 (not set) = twice NodeTimeout. At least NodeTimeout.
   uint32_t node_lease_s = 0;
@@ -184,10 +191,34 @@ struct ClusterConfig {
   size_t voters() const { return controllers.size() + (has_witness() ? 1 : 0); }
 };
 
+// A partition's keys (config_partition.cc). The canonical spelling of a PartitionName
+// line's key ("Priority" is read as PriorityTier), "" when it is not one.
+std::string CanonicalPartitionKey(const std::string& key);
+const char* PartitionStateName(PartitionState s);
+Result<PartitionState> ParsePartitionState(const std::string& text);
+// Sets the key (canonical) on `p`; Nodes=ALL sets `*all_nodes` (the caller fills the
+// nodes). kNotFound for an unknown key, kInvalidArgument for a bad value.
+Status ApplyPartitionKey(PartitionConfig* p, const std::string& key, const std::string& value,
+                         bool* all_nodes);
+// What a partition must satisfy by itself (name, nodes listed once, DefaultTime within
+// MaxTime, MinNodes within MaxNodes).
+Status CheckPartition(const PartitionConfig& p);
+// The partition as one canonical herd.conf line, every key given: two partitions are the
+// same exactly when their lines are.
+std::string FormatPartitionLine(const PartitionConfig& p);
+// `conf_text` (a herd.conf) with its PartitionName lines replaced by `lines` (partition
+// name -> its line, FormatPartitionLine's): a line of one not among them is commented out
+// ("# deleted at runtime: ..."), those it lacks are appended. Every other line is kept.
+std::string MergePartitionLines(const std::string& conf_text,
+                                const std::map<std::string, std::string>& lines);
+
 // Reads and validates a file. Errors: "<file>:<line>: <Key>: <what is wrong>".
 Result<ClusterConfig> LoadConfig(const std::string& path);
 // Same, from text already in memory (`origin` is used in messages).
 Result<ClusterConfig> ParseConfig(const std::string& text, const std::string& origin);
+
+// `name` is one of AdminUser's (a comma list).
+bool IsAdminUserName(const ClusterConfig& config, const std::string& name);
 
 // The path commands and daemons use: $HERD_CONF, else /etc/herd/herd.conf.
 std::string DefaultConfigPath();

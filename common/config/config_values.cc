@@ -36,6 +36,7 @@ const TextKey kTextKeys[] = {
     {"SelectType", &ClusterConfig::select_type, true},
     {"MpiDefault", &ClusterConfig::mpi_default, true},
     {"AdminUser", &ClusterConfig::admin_user, true},
+    {"AdminUsers", &ClusterConfig::admin_user, true},
     {"AccountingStorageLoc", &ClusterConfig::acct_loc, false},
     {"AccountingStorageHost", &ClusterConfig::acct_host, false},
     {"AccountingStorageUser", &ClusterConfig::acct_user, false},
@@ -59,6 +60,8 @@ const U32Key kU32Keys[] = {
     {"HaLeaseMs", &ClusterConfig::ha_lease_ms, 100, 600000},
     {"HaSyncTimeoutMs", &ClusterConfig::ha_sync_timeout_ms, 10, 600000},
     {"MaxSubmitJobsPerUser", &ClusterConfig::max_submit_jobs_per_user, 0, UINT32_MAX},
+    {"AuditMaxAge", &ClusterConfig::audit_max_age_s, 0, UINT32_MAX},
+    {"AuditMaxRecords", &ClusterConfig::audit_max_records, 1, UINT32_MAX},
 };
 struct SizeKey {
   const char* name;
@@ -103,6 +106,13 @@ Result<uint32_t> ParseU32(const std::string& v, uint32_t min, uint32_t max) {
 }
 
 }  // namespace
+
+bool IsAdminUserName(const ClusterConfig& config, const std::string& name) {
+  for (const std::string& u : Split(config.admin_user, ',')) {
+    if (!name.empty() && Trim(u) == name) return true;
+  }
+  return false;
+}
 
 Result<int64_t> ParseTimeLimit(const std::string& text) {
   if (EqualsIgnoreCase(text, "INFINITE") || EqualsIgnoreCase(text, "UNLIMITED")) return -1;

@@ -65,6 +65,10 @@ const char* MsgTypeName(MsgType t) {
       return "HoldJobsRequest";
     case MsgType::kUpdateJobRequest:
       return "UpdateJobRequest";
+    case MsgType::kQueryAuditRequest:
+      return "QueryAuditRequest";
+    case MsgType::kQueryAuditReply:
+      return "QueryAuditReply";
     case MsgType::kPingRequest:
       return "PingRequest";
     case MsgType::kRegisterNodeRequest:

@@ -45,6 +45,8 @@ enum class MsgType : uint16_t {
   kTakeoverRequest = 123,     // hcontrol takeover: hand the active role to the other
   kQueryJobsPageReply = 124,  // one page of a paged QueryJobsRequest
   kUpdateJobRequest = 125,    // scontrol update JobId=: answered by a StatusReply
+  kQueryAuditRequest = 126,   // hcontrol show audit
+  kQueryAuditReply = 127,
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -329,13 +331,43 @@ struct UpdateJobRequest {
   }
 };
 
+// hcontrol create|update|delete partition. Version 0 could set the State alone; version 1
+// carries the keys as the command line gave them (PartitionName's excepted), checked and
+// applied by the controller as one change.
+enum class PartitionOp : uint8_t { kUpdate = 0, kCreate = 1, kDelete = 2 };
 struct UpdatePartitionRequest {
   static constexpr MsgType kType = MsgType::kUpdatePartitionRequest;
   std::string name;
-  std::string state;  // UP, DOWN, DRAIN, INACTIVE
+  std::string state;  // UP, DOWN, DRAIN, INACTIVE (also in keys from version 1)
+  PartitionOp op = PartitionOp::kUpdate;
+  std::vector<std::string> keys;
+  std::vector<std::string> values;  // values[i] belongs to keys[i]
+  template <class A>
+  void serialize(A& ar, unsigned version) {
+    ar& name& state;
+    if (version >= 1) ar& op& keys& values;
+  }
+};
+
+// hcontrol show audit [since=] [user=] [entity=]: the audit trail's records that match,
+// oldest first.
+struct QueryAuditRequest {
+  static constexpr MsgType kType = MsgType::kQueryAuditRequest;
+  int64_t since = 0;   // wall clock seconds; 0 = all
+  std::string user;    // "" = anyone
+  std::string entity;  // "node=n1", or a kind alone ("node"); "" = all
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& name& state;
+    ar& since& user& entity;
+  }
+};
+
+struct QueryAuditReply {
+  static constexpr MsgType kType = MsgType::kQueryAuditReply;
+  std::vector<AuditRecord> records;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& records;
   }
 };
 
@@ -451,3 +483,4 @@ BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryNodesRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryNodesReply, 1)
+BOOST_CLASS_VERSION(herd::proto::UpdatePartitionRequest, 1)

@@ -207,12 +207,15 @@ struct NodeInfo {
   int64_t last_heartbeat = 0;
   int64_t boot_time = 0;
   std::string version;
+  // Who set the reason (version 1; -1: not known, from an earlier controller).
+  int64_t reason_uid = -1;
 
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned class_version) {
     ar& name& state& drain& responding& reason& reason_time& addr& port& cpus& alloc_cpus;
     ar& memory_mb& alloc_mem_mb& sockets& cores_per_socket& threads_per_core& features;
     ar& partitions& hw& last_heartbeat& boot_time& version;
+    if (class_version >= 1) ar& reason_uid;
   }
 };
 
@@ -229,10 +232,38 @@ struct PartitionInfo {
   std::vector<std::string> nodes;
   uint32_t total_cpus = 0;
   uint32_t max_nodes = 0;
+  // Version 1: MinNodes, PriorityTier; changed at runtime (unlike herd.conf), and the
+  // partition as its herd.conf line (hcontrol write config).
+  uint32_t min_nodes = 0;
+  uint32_t priority_tier = 1;
+  bool runtime = false;
+  std::string conf_line;
+
+  template <class A>
+  void serialize(A& ar, unsigned version) {
+    ar& name& is_default& state& max_time_s& default_time_s& nodes& total_cpus& max_nodes;
+    if (version >= 1) ar& min_nodes& priority_tier& runtime& conf_line;
+  }
+};
+
+// One record of the audit trail: an administrative change (a partition, a node, a hold or
+// cancel of another user's job), who made it, when, from where, and what it changed. Kept
+// in the controller's state (journaled, replicated), bounded by AuditMaxAge and
+// AuditMaxRecords (doc/admin.md); `hcontrol show audit` lists them.
+struct AuditRecord {
+  uint64_t seq = 0;  // from 1, given when the controller applies it
+  int64_t time = 0;  // wall clock, seconds
+  uint32_t uid = 0;
+  std::string user;
+  std::string from;    // the request's address
+  std::string entity;  // "partition=debug", "node=n1", "job=12"
+  std::string action;  // create, update, delete, drain, resume, down, hold, release, cancel
+  std::string old_value;
+  std::string new_value;
 
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& name& is_default& state& max_time_s& default_time_s& nodes& total_cpus& max_nodes;
+    ar& seq& time& uid& user& from& entity& action& old_value& new_value;
   }
 };
 
@@ -284,3 +315,5 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 
 BOOST_CLASS_VERSION(herd::proto::JobSpec, 3)
 BOOST_CLASS_VERSION(herd::proto::JobInfo, 2)
+BOOST_CLASS_VERSION(herd::proto::PartitionInfo, 1)
+BOOST_CLASS_VERSION(herd::proto::NodeInfo, 1)

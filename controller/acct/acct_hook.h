@@ -26,6 +26,9 @@ struct AcctTouched {
 inline void AcctNote(const JobSubmitted& e, AcctTouched* t) { t->jobs.push_back(e.job.id); }
 inline void AcctNote(const NodeUpdated& e, AcctTouched* t) { t->nodes.push_back(e.name); }
 inline void AcctNote(const PartitionUpdated&, AcctTouched*) {}
+inline void AcctNote(const PartitionDefined&, AcctTouched*) {}
+inline void AcctNote(const PartitionDeleted&, AcctTouched*) {}
+inline void AcctNote(const AuditRecorded&, AcctTouched*) {}
 inline void AcctNote(const AcctStored&, AcctTouched*) {}
 template <class E>
 void AcctNote(const E& e, AcctTouched* t) {

@@ -100,7 +100,7 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
                                         const PlannedUse* planned, const std::vector<bool>* avoid) {
   const ClusterConfig& cfg = state.config();
   const SpecRecord& spec = job.spec;
-  const PartitionConfig* part = cfg.FindPartition(job.partition);
+  const PartitionConfig* part = state.FindPartition(job.partition);
   if (part == nullptr) return FailedPrecondition("invalid partition name specified");
   const bool ever = mode == PlaceMode::kEver;
   auto never = [&](const std::string& why) -> Status {

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "controller/sched/backfill.h"
+#include "controller/sched/partition_rules.h"
 #include "controller/sched/placement.h"
 
 namespace herd::ctld {
@@ -121,10 +122,8 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
       plan.reasons.emplace_back(job->id, PendingReason::kRequeued);
       continue;
     }
-    std::string pstate = state.PartitionState(job->partition);
-    if (pstate != "UP") {
-      plan.reasons.emplace_back(job->id, pstate == "INACTIVE" ? PendingReason::kPartitionInactive
-                                                              : PendingReason::kPartitionDown);
+    if (PendingReason r = PartitionHolds(state, *job); r != PendingReason::kNone) {
+      plan.reasons.emplace_back(job->id, r);
       continue;
     }
     // In priority order up to default_queue_depth jobs; behind a job that did not fit, or

@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <boost/serialization/deque.hpp>
 #include <boost/serialization/map.hpp>
+#include <boost/serialization/set.hpp>
 #include <sstream>
 
 #include "common/proto/codec.h"
@@ -20,25 +22,7 @@ ClusterState::ClusterState(const ClusterConfig& config) : config_(config) {
     node_index_[n.name] = i;
     nodes_.push_back(std::move(n));
   }
-  for (const auto& p : config.partitions) {
-    PartitionRecord r;
-    r.name = p.name;
-    switch (p.state) {
-      case PartitionState::kUp:
-        r.state = "UP";
-        break;
-      case PartitionState::kDown:
-        r.state = "DOWN";
-        break;
-      case PartitionState::kDrain:
-        r.state = "DRAIN";
-        break;
-      case PartitionState::kInactive:
-        r.state = "INACTIVE";
-        break;
-    }
-    partitions_[p.name] = r;
-  }
+  partitions_ = ConfigPartitions();
 }
 
 const Job* ClusterState::FindJob(uint64_t id) const {
@@ -128,6 +112,12 @@ const char* PendingReasonName(PendingReason r) {
       return "DependencyNeverSatisfied";
     case PendingReason::kBeginTime:
       return "BeginTime";
+    case PendingReason::kPartitionTimeLimit:
+      return "PartitionTimeLimit";
+    case PendingReason::kPartitionNodeLimit:
+      return "PartitionNodeLimit";
+    case PendingReason::kPartitionConfig:
+      return "PartitionConfig";
   }
   return "None";
 }
@@ -145,11 +135,6 @@ NodeRecord* ClusterState::FindNode(const std::string& name) {
 const NodeRecord* ClusterState::FindNode(const std::string& name) const {
   int i = NodeIndex(name);
   return i < 0 ? nullptr : &nodes_[static_cast<size_t>(i)];
-}
-
-std::string ClusterState::PartitionState(const std::string& name) const {
-  auto it = partitions_.find(name);
-  return it == partitions_.end() ? "" : it->second.state;
 }
 
 uint32_t ClusterState::FreeCpus(const NodeRecord& n) const {
@@ -321,13 +306,6 @@ Status ClusterState::Apply(const NodeUpdated& e) {
   return Status::Ok();
 }
 
-Status ClusterState::Apply(const PartitionUpdated& e) {
-  auto it = partitions_.find(e.name);
-  if (it == partitions_.end()) return FailedPrecondition("no such partition");
-  it->second.state = e.state;
-  return Status::Ok();
-}
-
 Status ClusterState::Apply(const StepStarted& e) {
   auto it = jobs_.find(e.job_id);
   if (it == jobs_.end()) return FailedPrecondition("no such job");
@@ -456,6 +434,12 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<AcctStored>(*this, body);
     case EventType::kJobUpdated:
       return DecodeApply<JobUpdated>(*this, body);
+    case EventType::kPartitionDefined:
+      return DecodeApply<PartitionDefined>(*this, body);
+    case EventType::kPartitionDeleted:
+      return DecodeApply<PartitionDeleted>(*this, body);
+    case EventType::kAuditRecorded:
+      return DecodeApply<AuditRecorded>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }
@@ -463,17 +447,23 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
 namespace {
 // The checkpoint: written from the state in place (a copy of every job would double the
 // controller's memory while it is written), read back into a SnapshotData.
+// Version 1 added the partitions deleted at runtime and the audit trail.
 struct SnapshotRef {
   const uint64_t& next_job_id;
   const std::map<uint64_t, Job>& jobs;
   const std::vector<NodeRecord>& nodes;
   const std::map<std::string, PartitionRecord>& partitions;
+  const std::set<std::string>& deleted_partitions;
+  const std::deque<proto::AuditRecord>& audit;
+  const uint64_t& audit_seq;
   template <class A>
   void serialize(A& ar, unsigned) {
     // Saving only; Boost's interface asks for non-const references.
     ar& const_cast<uint64_t&>(next_job_id) & const_cast<std::map<uint64_t, Job>&>(jobs);
     ar& const_cast<std::vector<NodeRecord>&>(nodes);
     ar& const_cast<std::map<std::string, PartitionRecord>&>(partitions);
+    ar& const_cast<std::set<std::string>&>(deleted_partitions);
+    ar& const_cast<std::deque<proto::AuditRecord>&>(audit) & const_cast<uint64_t&>(audit_seq);
   }
 };
 
@@ -482,15 +472,26 @@ struct SnapshotData {
   std::map<uint64_t, Job> jobs;
   std::vector<NodeRecord> nodes;
   std::map<std::string, PartitionRecord> partitions;
+  std::set<std::string> deleted_partitions;
+  std::deque<proto::AuditRecord> audit;
+  uint64_t audit_seq = 0;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& next_job_id& jobs& nodes& partitions;
+    if (version >= 1) ar& deleted_partitions& audit& audit_seq;
   }
 };
 }  // namespace
+}  // namespace herd::ctld
+
+BOOST_CLASS_VERSION(herd::ctld::SnapshotRef, 1)
+BOOST_CLASS_VERSION(herd::ctld::SnapshotData, 1)
+
+namespace herd::ctld {
 
 std::string ClusterState::Snapshot() const {
-  return proto::EncodeBody(SnapshotRef{next_job_id_, jobs_, nodes_, partitions_});
+  return proto::EncodeBody(SnapshotRef{next_job_id_, jobs_, nodes_, partitions_,
+                                       deleted_partitions_, audit_, audit_seq_});
 }
 
 Status ClusterState::Restore(const std::string& bytes) {
@@ -510,10 +511,9 @@ Status ClusterState::Restore(const std::string& bytes) {
     n->acct_pending = saved.acct_pending;
     n->acct_seq = saved.acct_seq;
   }
-  for (const auto& [name, p] : d->partitions) {
-    auto it = partitions_.find(name);
-    if (it != partitions_.end()) it->second.state = p.state;
-  }
+  MergePartitions(std::move(d->partitions), d->deleted_partitions);
+  audit_ = std::move(d->audit);
+  audit_seq_ = d->audit_seq;
   for (auto& n : nodes_) {
     std::fill(n.cpu_used.begin(), n.cpu_used.end(), false);
     n.mem_used_mb = 0;

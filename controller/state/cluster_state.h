@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,6 +41,9 @@ class ClusterState {
   Status Apply(const JobKillIntent& e);
   Status Apply(const NodeUpdated& e);
   Status Apply(const PartitionUpdated& e);
+  Status Apply(const PartitionDefined& e);
+  Status Apply(const PartitionDeleted& e);
+  Status Apply(const AuditRecorded& e);
   Status Apply(const StepStarted& e);
   Status Apply(const StepNodeEnded& e);
   Status Apply(const LaunchConfirmed& e);
@@ -84,8 +89,21 @@ class ClusterState {
   int NodeIndex(const std::string& name) const;  // -1 if unknown
   const NodeConfig& NodeConf(size_t index) const { return config_.nodes[index]; }
 
+  // Partitions as they are now: herd.conf's, merged with the runtime changes (doc/admin.md).
   const std::map<std::string, PartitionRecord>& partitions() const { return partitions_; }
-  std::string PartitionState(const std::string& name) const;  // "" if unknown
+  // The same in display order: herd.conf's order, then those created at runtime by name.
+  std::vector<const PartitionRecord*> PartitionsInOrder() const;
+  std::string PartitionState(const std::string& name) const;            // "" if unknown
+  const PartitionConfig* FindPartition(const std::string& name) const;  // nullptr if unknown
+  const PartitionConfig* DefaultPartition() const;                      // nullptr if none
+  // Partitions herd.conf defines that an admin deleted at runtime: they stay deleted.
+  const std::set<std::string>& deleted_partitions() const { return deleted_partitions_; }
+  // Where the partitions differ from herd.conf (runtime changes kept over it), one line
+  // each: reported at start, so that no change is lost silently.
+  std::vector<std::string> PartitionDrift() const;
+
+  // The audit trail, oldest first.
+  const std::deque<proto::AuditRecord>& audit() const { return audit_; }
 
   // Counts for display.
   uint32_t FreeCpus(const NodeRecord& n) const;
@@ -95,6 +113,15 @@ class ClusterState {
   void Allocate(const Job& job);
   void Release(const Job& job);
   void CountLive(uint32_t uid, int delta);
+  // Partitions as herd.conf defines them.
+  std::map<std::string, PartitionRecord> ConfigPartitions() const;
+  // `def` differs from herd.conf's definition of it (or herd.conf has none).
+  bool DiffersFromConfig(const PartitionConfig& def) const;
+  void SetPartition(PartitionRecord r);
+  // Restore: the checkpoint's partitions over herd.conf's, by the rule of doc/admin.md.
+  void MergePartitions(std::map<std::string, PartitionRecord> saved,
+                       const std::set<std::string>& deleted);
+  void TrimAudit();
 
   const ClusterConfig& config_;
   uint64_t next_job_id_ = 1;
@@ -102,6 +129,9 @@ class ClusterState {
   std::vector<NodeRecord> nodes_;
   std::unordered_map<std::string, size_t> node_index_;
   std::map<std::string, PartitionRecord> partitions_;
+  std::set<std::string> deleted_partitions_;
+  std::deque<proto::AuditRecord> audit_;
+  uint64_t audit_seq_ = 0;
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)

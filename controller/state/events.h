@@ -28,6 +28,9 @@ enum class EventType : uint16_t {
   kLaunchConfirmed = 11,
   kAcctStored = 12,
   kJobUpdated = 13,
+  kPartitionDefined = 14,
+  kPartitionDeleted = 15,
+  kAuditRecorded = 16,
 };
 
 // The job with its script, arguments and environment: the journal is what makes a
@@ -138,6 +141,36 @@ struct PartitionUpdated {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& name& state;
+  }
+};
+
+// hcontrol create|update partition: the whole definition as it is from now on (replaying
+// it needs no rule of its own).
+struct PartitionDefined {
+  static constexpr EventType kType = EventType::kPartitionDefined;
+  PartitionRecord partition;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& partition;
+  }
+};
+
+struct PartitionDeleted {
+  static constexpr EventType kType = EventType::kPartitionDeleted;
+  std::string name;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name;
+  }
+};
+
+// One record of the audit trail (proto::AuditRecord); its seq is given when applied.
+struct AuditRecorded {
+  static constexpr EventType kType = EventType::kAuditRecorded;
+  proto::AuditRecord entry;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& entry;
   }
 };
 

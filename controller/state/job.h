@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/archive/archive_exception.hpp>
+#include <boost/serialization/split_member.hpp>
 #include <boost/serialization/version.hpp>
 #include <cstdint>
 #include <map>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/config/config.h"
 #include "common/proto/step_messages.h"
 #include "common/proto/types.h"
 #include "controller/state/spec_record.h"
@@ -42,6 +44,10 @@ enum class PendingReason : uint8_t {
   kDependency,                // --dependency not satisfied yet
   kDependencyNeverSatisfied,  // --dependency can no longer be satisfied
   kBeginTime,                 // --begin is still to come
+  // Its partition, changed at runtime, no longer admits it (partition_rules.h).
+  kPartitionTimeLimit,
+  kPartitionNodeLimit,
+  kPartitionConfig,
 };
 const char* PendingReasonName(PendingReason r);
 
@@ -237,14 +243,38 @@ struct NodeRecord {
   }
 };
 
+// A partition: its definition (herd.conf's, or the last one an admin gave at runtime) and
+// whether an admin changed it since herd.conf said so. doc/admin.md has the rule by which
+// runtime changes and herd.conf meet at a restart.
 struct PartitionRecord {
-  std::string name;
-  std::string state;  // UP DOWN DRAIN INACTIVE
+  PartitionConfig def;
+  bool runtime = false;     // created or changed by hcontrol, unlike herd.conf's (version 1)
+  bool state_only = false;  // read from a version 0 record: `def.state` alone (not saved)
 
   template <class A>
-  void serialize(A& ar, unsigned) {
-    ar& name& state;
+  void save(A& ar, unsigned) const {
+    std::string state = PartitionStateName(def.state);
+    auto st = static_cast<uint8_t>(def.state);
+    ar& def.name& state;
+    ar& def.nodes& def.is_default& def.max_time_s& def.default_time_s& st& def.max_nodes;
+    ar& def.min_nodes& def.priority& runtime;
   }
+  template <class A>
+  void load(A& ar, unsigned version) {
+    std::string state;
+    ar& def.name& state;
+    // Version 0 kept the state only (hcontrol could change nothing else): the rest
+    // comes from herd.conf (ClusterState::Restore).
+    auto parsed = ParsePartitionState(state);
+    def.state = parsed.ok() ? *parsed : PartitionState::kUp;
+    state_only = version < 1;
+    if (state_only) return;
+    uint8_t st = 0;
+    ar& def.nodes& def.is_default& def.max_time_s& def.default_time_s& st& def.max_nodes;
+    ar& def.min_nodes& def.priority& runtime;
+    def.state = static_cast<PartitionState>(st);
+  }
+  BOOST_SERIALIZATION_SPLIT_MEMBER()
 };
 
 }  // namespace herd::ctld
@@ -252,3 +282,4 @@ struct PartitionRecord {
 BOOST_CLASS_VERSION(herd::ctld::Job, 6)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
 BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)
+BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 1)

@@ -32,6 +32,7 @@ TEST_F(CoreTest, EveryRequestHasItsHandlerAndRole) {
       {MsgType::kQueryNodesRequest, HandlerRole::kRead},
       {MsgType::kQueryPartitionsRequest, HandlerRole::kRead},
       {MsgType::kQueryConfigRequest, HandlerRole::kRead},
+      {MsgType::kQueryAuditRequest, HandlerRole::kRead},
       {MsgType::kUpdateNodeRequest, HandlerRole::kActive},
       {MsgType::kUpdatePartitionRequest, HandlerRole::kActive},
       {MsgType::kHoldJobsRequest, HandlerRole::kActive},
