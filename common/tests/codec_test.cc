@@ -649,7 +649,20 @@ TEST(Codec, EveryMessageRoundTrips) {
   query_parts.names = {"debug"};
   ExpectRoundTrip(query_parts);
   QueryPartitionsReply parts;
-  parts.partitions = {PartitionInfo{"debug", true, "UP", 3600, 60, {"n1", "n2"}, 64, 2}};
+  PartitionInfo debug;
+  debug.name = "debug";
+  debug.is_default = true;
+  debug.state = "UP";
+  debug.max_time_s = 3600;
+  debug.default_time_s = 60;
+  debug.nodes = {"n1", "n2"};
+  debug.total_cpus = 64;
+  debug.max_nodes = 2;
+  debug.min_nodes = 1;
+  debug.priority_tier = 3;
+  debug.runtime = true;
+  debug.conf_line = "PartitionName=debug Nodes=n[1-2]";
+  parts.partitions = {debug};
   ExpectRoundTrip(parts);
 
   ExpectRoundTrip(QueryConfigRequest{});
