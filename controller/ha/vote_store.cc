@@ -1,6 +1,9 @@
 // herd — the voter's durable state on disk.
 #include "controller/ha/vote_store.h"
 
+#include <algorithm>
+#include <cctype>
+#include <set>
 #include <sstream>
 
 #include "common/base/fs.h"
@@ -22,11 +25,19 @@ Result<VoteState> ParseVoteFile(const std::string& path_) {
   if (words.size() != 6 || words[0] + " " + words[1] != kHeader) {
     return DataLoss(path_ + ": not a herd vote file");
   }
+  std::set<std::string> seen;
   for (size_t i = 2; i < words.size(); ++i) {
     const std::string& w = words[i];
     const size_t eq = w.find('=');
     if (eq == std::string::npos) return DataLoss(path_ + ": bad field '" + w + "'");
     const std::string key = w.substr(0, eq), value = w.substr(eq + 1);
+    // Only what Save writes: each field once, names of visible characters. Anything else
+    // (a damaged file) would not read back as it was loaded.
+    if (!seen.insert(key).second) return DataLoss(path_ + ": field '" + key + "' twice");
+    if (!std::all_of(value.begin(), value.end(),
+                     [](unsigned char c) { return std::isgraph(c) != 0; })) {
+      return DataLoss(path_ + ": bad " + key);
+    }
     if (key == "epoch" || key == "log_epoch") {
       auto n = ParseUint(value);
       if (!n.ok()) return DataLoss(path_ + ": bad " + key);
