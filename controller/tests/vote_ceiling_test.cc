@@ -93,7 +93,7 @@ TEST_F(VoteFileTest, APoisonedVoteFileIsRefusedWithTheWayOut) {
 // characters loaded, and what was saved from it read back differently. Only what Save
 // writes loads now.
 TEST_F(VoteFileTest, ADamagedFileIsRefusedNotHalfRead) {
-  for (const std::string text :
+  for (const std::string& text :
        {std::string("herd-vote 1 epoch=18 epoch=4 excluded= log_epoch=2\n"),
         std::string("herd-vote 1 epoch=18 voted_for=ctl\n\x0b log_epoch=2 excluded=\n"),
         std::string("herd-vote 1 epoch=18 voted_for=ctl1 log_epoch=2 excluded=c\0x\n", 61)}) {
