@@ -215,6 +215,10 @@ TEST(Codec, SubmitUmaskGoldenBytes) {
   std::string want = v1;
   want[6] = 2;
   want.insert(want.size() - 8, std::string(24, '\0'));
+  // Version 3 appends the dependency (empty), the begin time (0) and kill-on-invalid-dep
+  // (-1: not given).
+  want[6] = 3;
+  want.insert(want.size() - 8, std::string(16, '\0') + std::string(4, '\xff'));
   EXPECT_EQ(EncodeBody(r), want);
 }
 

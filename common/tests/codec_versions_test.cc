@@ -157,18 +157,19 @@ TEST(Codec, JobSpecVersion1BytesDecode) {
   EXPECT_EQ(back->submit_line, "hbatch -A a s.sh");
 }
 
-// JobInfo version 1 added sched_nodes (last): the bytes of version 0 (the same without it)
-// still decode, and version 1 carries it.
+// JobInfo version 1 added dependency and eligible_time, version 2 sched_nodes (last): the
+// bytes of version 0 (the same without them) still decode, and version 2 carries them.
 TEST(Codec, JobInfoVersion0BytesDecode) {
   JobInfo info;
   info.job_id = 42;
   info.reason = "Resources";
   info.start_time = 1700000000;
   info.batch_host = "n1";
-  std::string v1 = EncodeBody(info);
-  ASSERT_EQ(v1.substr(1, 4), std::string("\x01\0\0\0", 4)) << "class version 1";
-  ASSERT_EQ(v1.substr(v1.size() - 8), std::string(8, '\0')) << "empty sched_nodes last";
-  std::string v0 = v1.substr(0, v1.size() - 8);
+  std::string v2 = EncodeBody(info);
+  ASSERT_EQ(v2.substr(1, 4), std::string("\x02\0\0\0", 4)) << "class version 2";
+  ASSERT_EQ(v2.substr(v2.size() - 24), std::string(24, '\0'))
+      << "empty dependency, eligible time 0, empty sched_nodes last";
+  std::string v0 = v2.substr(0, v2.size() - 24);
   v0[1] = '\0';
   auto old = DecodeBodyAs<JobInfo>(v0, "JobInfo");
   ASSERT_TRUE(old.ok()) << old.error().message();
