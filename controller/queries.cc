@@ -131,6 +131,9 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   i.stderr_path = proto::ResolveOutputPath(j.spec.stderr_pattern, j.spec.stdout_pattern,
                                            j.spec.work_dir, fields);
   i.command = j.spec.name;
+  i.account = j.spec.account;
+  i.qos = j.spec.qos;
+  i.submit_line = j.spec.submit_line;
   i.dependency = state_.dependencies().Describe(j);
   // Unknown (0) while a dependency decides it, as Slurm shows it.
   const bool dependent =
@@ -151,9 +154,9 @@ constexpr size_t kQueryPageMaxExamined = 20000;
 // About the encoded size of `i` (Boost's binary archive: 8-byte string lengths).
 size_t ApproxSize(const proto::JobInfo& i) {
   size_t n = 256;
-  for (const std::string* s :
-       {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir, &i.dependency,
-        &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host, &i.sched_nodes}) {
+  for (const std::string* s : {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir,
+                               &i.dependency, &i.stdout_path, &i.stderr_path, &i.command,
+                               &i.batch_host, &i.sched_nodes, &i.account, &i.qos, &i.submit_line}) {
     n += s->size();
   }
   for (const auto& a : i.alloc) n += 40 + a.node.size() + 4 * a.cpus.size();

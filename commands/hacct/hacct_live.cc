@@ -61,6 +61,9 @@ JobRow RowOf(const proto::JobInfo& j) {
   r.req_mem_mb = j.mem_mb;
   r.time_limit_s = j.time_limit_s;
   r.work_dir = j.work_dir;
+  r.account = j.account;
+  r.qos = j.qos;
+  r.submit_line = j.submit_line;
   r.priority = j.priority;
   r.restarts = j.restarts;
   return r;

@@ -109,11 +109,14 @@ std::string JobField(char code, const JobInfo& job, int64_t now) {
   switch (code) {
     case 'E':  // what it still waits for, as Slurm: "afterok:4(unfulfilled)"
       return job.dependency.empty() ? "(null)" : job.dependency;
+    case 'a':  // -A and -q as given ((null) when not), as Slurm without accounting
+      return job.account.empty() ? "(null)" : job.account;
+    case 'q':
+      return job.qos.empty() ? "(null)" : job.qos;
     // What Slurm prints when the job asked for none of it: herd has no arrays, licenses,
-    // QOS, reservations or core specialisation yet, refuses the options that ask for them,
+    // reservations or core specialisation yet, refuses the options that ask for them,
     // and keeps no comment or wckey.
     case 'k':
-    case 'q':
     case 'v':
     case 'W':
     case 'w':
@@ -141,8 +144,6 @@ std::string JobField(char code, const JobInfo& job, int64_t now) {
     case 'A':
     case 'i':
       return std::to_string(job.job_id);
-    case 'a':
-      return "(null)";
     case 'B':
       return job.batch_host.empty() ? "n/a" : job.batch_host;
     case 'b':

@@ -136,6 +136,10 @@ TEST(HcontrolFormat, Job) {
   EXPECT_NE(ps.find("NodeList=(null)"), std::string::npos);
   EXPECT_EQ(ps.find("BatchHost"), std::string::npos);
   EXPECT_EQ(ps.find('\n'), ps.size() - 1);
+  EXPECT_NE(ps.find(" Account=(null) QOS=(null) "), std::string::npos) << ps;
+  p.account = "chem";
+  p.qos = "low";
+  EXPECT_NE(FormatJob(p, 0, true).find(" Account=chem QOS=low "), std::string::npos);
 
   // A pending job with a reservation: its expected start and end, and the nodes.
   p.reason = "Resources";

@@ -129,6 +129,16 @@ TEST(HqueueFormat, DefaultLooksLikeSqueue) {
             "                13 long_part a_really      bob PD       0:00      1 (Resources)\n");
 }
 
+// -A and -q as given, "(null)" when not (squeue's %a and %q without accounting).
+TEST(HqueueFormat, AccountAndQos) {
+  JobInfo with = Running(), without = Pending();
+  with.account = "chem";
+  with.qos = "low";
+  auto t = RenderJobs({with, without}, 1125, "%i %a %q", true);
+  ASSERT_TRUE(t.ok()) << t.error().message();
+  EXPECT_EQ(*t, "JOBID ACCOUNT QOS\n12 chem low\n13 (null) (null)\n");
+}
+
 // squeue --start on the Slurm anchor: a reserved job's expected start and nodes, the
 // jobs with no expected start last, "(null)" where no nodes are reserved.
 TEST(HqueueFormat, StartLooksLikeSqueue) {

@@ -146,6 +146,11 @@ struct JobInfo {
   // Version 2: pending with a reservation: start_time is its expected start and these the
   // nodes it is expected to run on (hostlist; Slurm's SchedNodeList).
   std::string sched_nodes;
+  // Version 3: -A, -q and the submitting command line as given (what hacct shows of a job
+  // the controller still holds, and scontrol show job's Account=/QOS=).
+  std::string account;
+  std::string qos;
+  std::string submit_line;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -155,6 +160,7 @@ struct JobInfo {
     ar& stdout_path& stderr_path& command& batch_host;
     if (version >= 1) ar& dependency& eligible_time;
     if (version >= 2) ar& sched_nodes;
+    if (version >= 3) ar& account& qos& submit_line;
   }
 };
 
@@ -314,6 +320,6 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::JobSpec, 3)
-BOOST_CLASS_VERSION(herd::proto::JobInfo, 2)
+BOOST_CLASS_VERSION(herd::proto::JobInfo, 3)
 BOOST_CLASS_VERSION(herd::proto::PartitionInfo, 1)
 BOOST_CLASS_VERSION(herd::proto::NodeInfo, 1)

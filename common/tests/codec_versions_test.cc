@@ -157,19 +157,20 @@ TEST(Codec, JobSpecVersion1BytesDecode) {
   EXPECT_EQ(back->submit_line, "hbatch -A a s.sh");
 }
 
-// JobInfo version 1 added dependency and eligible_time, version 2 sched_nodes (last): the
-// bytes of version 0 (the same without them) still decode, and version 2 carries them.
+// JobInfo version 1 added dependency and eligible_time, version 2 sched_nodes, version 3
+// account, qos and submit_line (last): the bytes of version 0 (the same without them) still
+// decode, and the current version carries them.
 TEST(Codec, JobInfoVersion0BytesDecode) {
   JobInfo info;
   info.job_id = 42;
   info.reason = "Resources";
   info.start_time = 1700000000;
   info.batch_host = "n1";
-  std::string v2 = EncodeBody(info);
-  ASSERT_EQ(v2.substr(1, 4), std::string("\x02\0\0\0", 4)) << "class version 2";
-  ASSERT_EQ(v2.substr(v2.size() - 24), std::string(24, '\0'))
-      << "empty dependency, eligible time 0, empty sched_nodes last";
-  std::string v0 = v2.substr(0, v2.size() - 24);
+  std::string now = EncodeBody(info);
+  ASSERT_EQ(now.substr(1, 4), std::string("\x03\0\0\0", 4)) << "class version 3";
+  ASSERT_EQ(now.substr(now.size() - 48), std::string(48, '\0'))
+      << "empty dependency, eligible time 0, empty sched_nodes, account, qos, submit line last";
+  std::string v0 = now.substr(0, now.size() - 48);
   v0[1] = '\0';
   auto old = DecodeBodyAs<JobInfo>(v0, "JobInfo");
   ASSERT_TRUE(old.ok()) << old.error().message();
@@ -181,6 +182,31 @@ TEST(Codec, JobInfoVersion0BytesDecode) {
   auto back = DecodeBodyAs<JobInfo>(EncodeBody(info), "JobInfo");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->sched_nodes, "n[1-2]");
+}
+
+// JobInfo version 3 added account, qos and submit_line (last): version 2's bytes decode
+// with them empty, and version 3 carries them.
+TEST(Codec, JobInfoVersion2BytesDecode) {
+  JobInfo info;
+  info.job_id = 43;
+  info.sched_nodes = "n1";
+  std::string v3 = EncodeBody(info);
+  ASSERT_EQ(v3.substr(1, 4), std::string("\x03\0\0\0", 4)) << "class version 3";
+  ASSERT_EQ(v3.substr(v3.size() - 24), std::string(24, '\0')) << "three empty strings last";
+  std::string v2 = v3.substr(0, v3.size() - 24);
+  v2[1] = '\x02';
+  auto old = DecodeBodyAs<JobInfo>(v2, "JobInfo");
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_EQ(old->sched_nodes, "n1");
+  EXPECT_EQ(old->account, "");
+  info.account = "chem";
+  info.qos = "low";
+  info.submit_line = "hbatch -A chem x.sh";
+  auto back = DecodeBodyAs<JobInfo>(EncodeBody(info), "JobInfo");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->account, "chem");
+  EXPECT_EQ(back->qos, "low");
+  EXPECT_EQ(back->submit_line, "hbatch -A chem x.sh");
 }
 
 }  // namespace
