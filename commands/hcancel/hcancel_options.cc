@@ -20,23 +20,16 @@ enum LongOnly : int { kMe = 256, kCtld };
 
 const cli::OptionTable& Table() {
   static const cli::OptionTable table = {
-      {"signal", 's', required_argument},
-      {"user", 'u', required_argument},
-      {"me", 0, no_argument, kMe},
-      {"partition", 'p', required_argument},
-      {"state", 't', required_argument},
-      {"name", 'n', required_argument},
-      {"nodelist", 'w', required_argument},
-      {"batch", 'b', no_argument},
-      {"full", 'f', no_argument},
-      {"interactive", 'i', no_argument},
-      {"hurry", 'H', no_argument},
-      {"ctld", 0, no_argument, kCtld},
-      {"jobname", 0, required_argument, 'n'},
-      {"quiet", 'Q', no_argument},
-      {"verbose", 'v', no_argument},
-      {"help", 'h', no_argument},
-      {"version", 'V', no_argument},
+      {"signal", 's', required_argument},   {"user", 'u', required_argument},
+      {"me", 0, no_argument, kMe},          {"partition", 'p', required_argument},
+      {"state", 't', required_argument},    {"name", 'n', required_argument},
+      {"nodelist", 'w', required_argument}, {"account", 'A', required_argument},
+      {"qos", 'q', required_argument},      {"reservation", 'R', required_argument},
+      {"batch", 'b', no_argument},          {"full", 'f', no_argument},
+      {"interactive", 'i', no_argument},    {"hurry", 'H', no_argument},
+      {"ctld", 0, no_argument, kCtld},      {"jobname", 0, required_argument, 'n'},
+      {"quiet", 'Q', no_argument},          {"verbose", 'v', no_argument},
+      {"help", 'h', no_argument},           {"version", 'V', no_argument},
   };
   return table;
 }
@@ -105,6 +98,15 @@ Status Apply(int opt, const char* arg, HcancelOptions* o) {
       o->by_nodes = true;
       break;
     }
+    case 'A':
+      cli::AddLowerCaseNames(v, &o->accounts);
+      break;
+    case 'q':
+      cli::AddLowerCaseNames(v, &o->qos);
+      break;
+    case 'R':
+      o->reservation = Trim(v);
+      break;
     case 'i':
       o->interactive = true;
       break;
@@ -164,7 +166,7 @@ Result<HcancelOptions> ParseHcancelArgs(const std::vector<std::string>& args) {
   HERD_ASSIGN_OR_RETURN(o.filter.job_ids, cli::ParseJobIdList(positional));
   const proto::JobFilter& f = o.filter;
   if (f.job_ids.empty() && f.users.empty() && f.partitions.empty() && f.states.empty() &&
-      f.names.empty() && !o.by_nodes) {
+      f.names.empty() && !o.by_nodes && o.accounts.empty() && o.qos.empty() && !o.reservation) {
     return InvalidArgument("No job identification provided");
   }
   return o;
@@ -192,7 +194,21 @@ Outcome DescribeResults(const std::vector<proto::JobActionResult>& results,
   return out;
 }
 
-bool OnNodes(const proto::JobInfo& job, const HcancelOptions& opts) {
+bool ChoosesJobs(const HcancelOptions& opts) {
+  return opts.by_nodes || opts.interactive || !opts.accounts.empty() || !opts.qos.empty() ||
+         opts.reservation.has_value();
+}
+
+namespace {
+// Account and QOS names compare as Slurm keeps them: lower case.
+bool AmongLower(const std::vector<std::string>& wanted, const std::string& value) {
+  return wanted.empty() || std::find(wanted.begin(), wanted.end(), ToLower(value)) != wanted.end();
+}
+}  // namespace
+
+bool Selected(const proto::JobInfo& job, const HcancelOptions& opts) {
+  if (opts.reservation) return false;  // no job runs in a reservation yet
+  if (!AmongLower(opts.accounts, job.account) || !AmongLower(opts.qos, job.qos)) return false;
   if (!opts.by_nodes) return true;
   for (const proto::NodeAlloc& a : job.alloc) {
     if (std::find(opts.nodes.begin(), opts.nodes.end(), a.node) != opts.nodes.end()) return true;
@@ -225,6 +241,9 @@ Cancel herd jobs, or send them a signal.
   -t, --state=list           jobs in these states (PENDING, RUNNING, ... or PD, R)
   -n, --name=name_list       jobs with these names
   -w, --nodelist=hostlist    jobs allocated any of these nodes
+  -A, --account=list         jobs charged to these accounts
+  -q, --qos=list             jobs with these QOS
+  -R, --reservation=name     jobs in this reservation (herd has none yet: none)
   -i, --interactive          ask before each job ("[y/n]?" on stdout; end of input is no)
   -H, --hurry                accepted (herd has no burst buffer stage-out to skip)
   -Q, --quiet                no error for jobs that already ended

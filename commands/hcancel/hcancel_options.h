@@ -2,6 +2,7 @@
 // signal, and how per-job results become messages and the exit code.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,13 @@ struct HcancelOptions {
   proto::JobFilter filter;
   std::vector<std::string> nodes;  // -w, expanded: only jobs allocated any of them
   bool by_nodes = false;           // -w given (even one naming no node)
-  bool interactive = false;        // -i: ask before each job
-  int32_t signal = 0;              // 0: cancel the job
+  // -A and -q: only jobs that gave one of these accounts / QOS; -R: only jobs in this
+  // reservation (herd has none yet, so -R selects no job). Chosen here, like -w.
+  std::vector<std::string> accounts;
+  std::vector<std::string> qos;
+  std::optional<std::string> reservation;
+  bool interactive = false;  // -i: ask before each job
+  int32_t signal = 0;        // 0: cancel the job
   // Where a signal goes: the steps (default, as Slurm), -f everything, -b the batch shell.
   proto::SignalScope scope = proto::SignalScope::kSteps;
   bool quiet = false;
@@ -38,8 +44,13 @@ struct Outcome {
 Outcome DescribeResults(const std::vector<proto::JobActionResult>& results,
                         const HcancelOptions& opts);
 
-// Whether the job is one -w selects (any of its nodes among opts.nodes; all without -w).
-bool OnNodes(const proto::JobInfo& job, const HcancelOptions& opts);
+// Whether the options choose among the jobs the filter selects (-w, -A, -q, -R, -i): the
+// command then asks which jobs match and cancels those.
+bool ChoosesJobs(const HcancelOptions& opts);
+
+// Whether the job is one -w, -A, -q and -R select (any of its nodes among opts.nodes, its
+// account and QOS among those given; all without them).
+bool Selected(const proto::JobInfo& job, const HcancelOptions& opts);
 
 // The question -i asks for a job: "Cancel job_id=7 name=x partition=debug [y/n]? ".
 std::string ConfirmPrompt(const proto::JobInfo& job);

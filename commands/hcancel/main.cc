@@ -18,7 +18,7 @@ namespace {
 // The name this process speaks under (herd's, or Slurm's through a link).
 const char* Cmd() { return herd::cli::Name().c_str(); }
 
-// The live jobs the filter selects that are on -w's nodes and, with -i, that the user
+// The live jobs the filter selects that -w, -A, -q and -R select and, with -i, that the user
 // confirms one by one. Ids asked for that are unknown or ended stay, for the controller
 // to answer as it does without -w and -i.
 herd::Result<std::vector<uint64_t>> ChooseJobs(herd::cli::Client& client,
@@ -34,7 +34,7 @@ herd::Result<std::vector<uint64_t>> ChooseJobs(herd::cli::Client& client,
       if (std::find(asked.begin(), asked.end(), j.job_id) != asked.end()) ids.push_back(j.job_id);
       continue;
     }
-    if (!herd::hcancel::OnNodes(j, opts)) continue;
+    if (!herd::hcancel::Selected(j, opts)) continue;
     if (opts.interactive) {
       std::fputs(herd::hcancel::ConfirmPrompt(j).c_str(), stdout);
       std::fflush(stdout);
@@ -76,8 +76,9 @@ int main(int argc, char** argv) {
   if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
   proto::CancelJobsRequest req;
   req.filter = opts->filter;
-  if (opts->by_nodes || opts->interactive) {
-    // -w and -i choose among the jobs the filter selects: ask which, then cancel those.
+  if (hcancel::ChoosesJobs(*opts)) {
+    // -w, -A, -q, -R and -i choose among the jobs the filter selects: ask which, then
+    // cancel those.
     auto chosen = ChooseJobs(**client, *opts);
     if (!chosen.ok()) return cli::ReportError(Cmd(), chosen.error().message());
     if (chosen->empty()) return 0;

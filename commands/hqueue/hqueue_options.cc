@@ -15,7 +15,7 @@
 namespace herd::hqueue {
 namespace {
 
-enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive, kStart };
+enum LongOnly : int { kJson = 256, kHelp, kMe, kFromPassive, kStart, kAccepted };
 
 const cli::OptionTable& Table() {
   static const cli::OptionTable table = {
@@ -27,6 +27,13 @@ const cli::OptionTable& Table() {
       {"name", 'n', required_argument},
       {"format", 'o', required_argument},
       {"nodelist", 'w', required_argument},
+      {"account", 'A', required_argument},
+      {"qos", 'q', required_argument},
+      {"iterate", 'i', required_argument},
+      // Hidden partitions and federations: herd shows every partition of its one cluster.
+      {"all", 'a', no_argument, kAccepted},
+      {"local", 0, no_argument, kAccepted},
+      {"noconvert", 0, no_argument, kAccepted},
       {"Format", 'O', required_argument},
       {"sort", 'S', required_argument},
       {"noheader", 'h', no_argument},
@@ -107,6 +114,20 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
       o->nodes.insert(o->nodes.end(), names->begin(), names->end());
       break;
     }
+    case 'A':
+      cli::AddLowerCaseNames(v, &o->accounts);
+      break;
+    case 'q':
+      cli::AddLowerCaseNames(v, &o->qos);
+      break;
+    case 'i': {
+      auto n = ParseUint(Trim(v), INT32_MAX);
+      if (!n.ok() || *n == 0) return InvalidArgument("Invalid iteration value: " + v);
+      o->iterate_s = static_cast<int>(*n);
+      break;
+    }
+    case kAccepted:
+      break;
     case 'O': {
       HERD_ASSIGN_OR_RETURN(o->format, cli::FormatFromFields(v, cli::SqueueFields()));
       break;
@@ -190,6 +211,8 @@ bool JobSelected(const proto::JobInfo& job, const HqueueOptions& o) {
     return false;
   }
   if (!f.names.empty() && !Contains(f.names, job.name)) return false;
+  if (!o.accounts.empty() && !Contains(o.accounts, ToLower(job.account))) return false;
+  if (!o.qos.empty() && !Contains(o.qos, ToLower(job.qos))) return false;
   return true;
 }
 
@@ -213,6 +236,11 @@ Show the jobs in the herd queue.
                              (20 wide unless given, '.' aligns right)
   -S, --sort=keys            order by these format letters, '-' for descending
                              (default: $SQUEUE_SORT, then "P,t,-p")
+  -A, --account=list         jobs charged to these accounts
+  -q, --qos=list             jobs with these QOS
+  -i, --iterate=seconds      print the queue again every so many seconds, each time
+                             after the date, until interrupted
+  -a, --all                  accepted (herd hides no partition)
   -w, --nodelist=hostlist    jobs allocated any of these nodes
   -l, --long                 long format (full state, time limit)
   -s, --steps                job steps instead of jobs (STEPID NAME PARTITION USER TIME NODELIST)

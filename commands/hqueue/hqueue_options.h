@@ -13,10 +13,13 @@ namespace herd::hqueue {
 
 struct HqueueOptions {
   proto::JobFilter filter;
-  bool all_states = false;         // -t all
-  std::vector<std::string> nodes;  // -w, expanded: jobs allocated any of them
-  std::string format;              // -o; empty: the default (or long) format
-  std::string sort;                // -S/--sort; empty: $SQUEUE_SORT, then squeue's default
+  bool all_states = false;            // -t all
+  std::vector<std::string> nodes;     // -w, expanded: jobs allocated any of them
+  std::vector<std::string> accounts;  // -A, lower case: jobs charged to these accounts
+  std::vector<std::string> qos;       // -q, lower case: jobs with these QOS
+  int iterate_s = 0;                  // -i N: print again every N seconds until interrupted
+  std::string format;                 // -o; empty: the default (or long) format
+  std::string sort;                   // -S/--sort; empty: $SQUEUE_SORT, then squeue's default
   bool noheader = false;
   bool json = false;
   bool long_format = false;

@@ -1,7 +1,10 @@
 // herd hqueue — show the job queue (squeue's interface). Options: hqueue_options.cc;
 // printing: hqueue_format.cc. This file asks the controller and prints.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "commands/hqueue/hqueue_format.h"
 #include "commands/hqueue/hqueue_options.h"
@@ -16,6 +19,62 @@
 namespace {
 // The name this process speaks under (herd's, or Slurm's through a link).
 const char* Cmd() { return herd::cli::Name().c_str(); }
+
+// The jobs the options select, in their order and format: one screenful (0: shown).
+int ShowJobs(herd::cli::Client& client, const herd::hqueue::HqueueOptions& opts,
+             const std::string& format) {
+  using namespace herd;
+  auto reply = client.QueryAllJobs(opts.filter);
+  if (!reply.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(reply.error()).message());
+
+  // As squeue: one job id asked for that the controller does not know is an error.
+  const auto known = [&reply](uint64_t id) {
+    for (const proto::JobInfo& j : reply->jobs) {
+      if (j.job_id == id) return true;
+    }
+    return false;
+  };
+  if (opts.filter.job_ids.size() == 1 && !known(opts.filter.job_ids[0])) {
+    return cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
+  }
+  std::vector<proto::JobInfo> jobs;
+  for (proto::JobInfo& j : reply->jobs) {
+    if (hqueue::JobSelected(j, opts)) jobs.push_back(std::move(j));
+  }
+  // The order: -S, else $SQUEUE_SORT, else squeue's. As squeue, a bad key is found after
+  // the header is out.
+  std::string sort = opts.sort;
+  if (sort.empty()) {
+    const char* env = std::getenv("SQUEUE_SORT");
+    sort = env != nullptr && *env != '\0' ? env : hqueue::kDefaultSort;
+  }
+  std::vector<std::string> sort_warnings;
+  auto keys = hqueue::ParseSortKeys(sort, &sort_warnings);
+  for (const std::string& w : sort_warnings) std::fprintf(stderr, "%s: %s\n", Cmd(), w.c_str());
+  if (!keys.ok()) {
+    if (!opts.json && !opts.noheader) {
+      auto header = hqueue::RenderJobs({}, reply->now, format, true);
+      if (header.ok()) std::fputs(header->c_str(), stdout);
+    }
+    return cli::ReportError(Cmd(), keys.error().message());
+  }
+  hqueue::SortJobs(*keys, reply->now, &jobs);
+  if (opts.start) hqueue::SortByStart(&jobs);
+  if (opts.json) {
+    std::fputs(hqueue::JobsJson(jobs, reply->now).c_str(), stdout);
+    cli::PrintPassiveNote(Cmd(), client);
+    return 0;
+  }
+  if (opts.long_format && !opts.noheader) {
+    const std::string date = cli::LongHeaderDate(reply->now);
+    if (!date.empty()) std::printf("%s\n", date.c_str());
+  }
+  auto table = hqueue::RenderJobs(jobs, reply->now, format, !opts.noheader);
+  if (!table.ok()) return cli::ReportError(Cmd(), table.error().message());
+  std::fputs(table->c_str(), stdout);
+  cli::PrintPassiveNote(Cmd(), client);
+  return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,54 +128,19 @@ int main(int argc, char** argv) {
     cli::PrintPassiveNote(Cmd(), **client);
     return 0;
   }
-  auto reply = (*client)->QueryAllJobs(opts->filter);
-  if (!reply.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(reply.error()).message());
-
-  // As squeue: one job id asked for that the controller does not know is an error.
-  const auto known = [&reply](uint64_t id) {
-    for (const proto::JobInfo& j : reply->jobs) {
-      if (j.job_id == id) return true;
-    }
-    return false;
-  };
-  if (opts->filter.job_ids.size() == 1 && !known(opts->filter.job_ids[0])) {
-    return cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
+  if (opts->iterate_s == 0) return ShowJobs(**client, *opts, format);
+  // -i: again and again, each time after the date, as squeue (until interrupted).
+  for (;;) {
+    const time_t now = time(nullptr);
+    char date[64];
+    struct tm tm {};
+    localtime_r(&now, &tm);
+    std::strftime(date, sizeof date, "%a %b %d %H:%M:%S %Y", &tm);
+    std::printf("%s\n", date);
+    const int rc = ShowJobs(**client, *opts, format);
+    if (rc != 0) return rc;
+    std::printf("\n");
+    std::fflush(stdout);
+    sleep(static_cast<unsigned>(opts->iterate_s));
   }
-  std::vector<proto::JobInfo> jobs;
-  for (proto::JobInfo& j : reply->jobs) {
-    if (hqueue::JobSelected(j, *opts)) jobs.push_back(std::move(j));
-  }
-  // The order: -S, else $SQUEUE_SORT, else squeue's. As squeue, a bad key is found after
-  // the header is out.
-  std::string sort = opts->sort;
-  if (sort.empty()) {
-    const char* env = std::getenv("SQUEUE_SORT");
-    sort = env != nullptr && *env != '\0' ? env : hqueue::kDefaultSort;
-  }
-  std::vector<std::string> sort_warnings;
-  auto keys = hqueue::ParseSortKeys(sort, &sort_warnings);
-  for (const std::string& w : sort_warnings) std::fprintf(stderr, "%s: %s\n", Cmd(), w.c_str());
-  if (!keys.ok()) {
-    if (!opts->json && !opts->noheader) {
-      auto header = hqueue::RenderJobs({}, reply->now, format, true);
-      if (header.ok()) std::fputs(header->c_str(), stdout);
-    }
-    return cli::ReportError(Cmd(), keys.error().message());
-  }
-  hqueue::SortJobs(*keys, reply->now, &jobs);
-  if (opts->start) hqueue::SortByStart(&jobs);
-  if (opts->json) {
-    std::fputs(hqueue::JobsJson(jobs, reply->now).c_str(), stdout);
-    cli::PrintPassiveNote(Cmd(), **client);
-    return 0;
-  }
-  if (opts->long_format && !opts->noheader) {
-    const std::string date = cli::LongHeaderDate(reply->now);
-    if (!date.empty()) std::printf("%s\n", date.c_str());
-  }
-  auto table = hqueue::RenderJobs(jobs, reply->now, format, !opts->noheader);
-  if (!table.ok()) return cli::ReportError(Cmd(), table.error().message());
-  std::fputs(table->c_str(), stdout);
-  cli::PrintPassiveNote(Cmd(), **client);
-  return 0;
 }

@@ -189,6 +189,10 @@ std::vector<std::string> SplitList(const std::string& text) {
   return out;
 }
 
+void AddLowerCaseNames(const std::string& text, std::vector<std::string>* out) {
+  for (const std::string& name : SplitList(text)) out->push_back(ToLower(name));
+}
+
 Result<uint32_t> ParseCount(const std::string& option, const std::string& value, bool allow_zero) {
   auto n = ParseUint(Trim(value), UINT32_MAX);
   if (SlurmDialect() && (!n.ok() || (*n == 0 && !allow_zero))) {

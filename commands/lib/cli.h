@@ -74,6 +74,8 @@ std::string SubmitLine(int argc, char** argv);
 
 // "a,b,,c" -> {"a","b","c"} (blanks trimmed, empties dropped).
 std::vector<std::string> SplitList(const std::string& text);
+// Account and QOS names as Slurm keeps and compares them: SplitList, lower case, appended.
+void AddLowerCaseNames(const std::string& text, std::vector<std::string>* out);
 
 // A whole-string decimal count for option `option` ("--nodes"); zero refused unless
 // allowed. Errors read "invalid numeric value 'x' for --nodes".

@@ -93,9 +93,21 @@ TEST(HcancelArgs, NodesInteractiveAndSlurmWording) {
   j.partition = "debug";
   j.alloc.resize(1);
   j.alloc[0].node = "n2";
-  EXPECT_FALSE(OnNodes(j, *o));
-  EXPECT_TRUE(OnNodes(j, *ParseHcancelArgs({"-w", "n2,n9"})));
-  EXPECT_TRUE(OnNodes(j, *ParseHcancelArgs({"7"})));
+  EXPECT_FALSE(Selected(j, *o));
+  EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"-w", "n2,n9"})));
+  EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"7"})));
+  // -A and -q select by the job's account and QOS (as Slurm keeps them: lower case); -R
+  // by a reservation, and no job is in one yet.
+  j.account = "chem";
+  j.qos = "low";
+  EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"-A", "bio,Chem"})));
+  EXPECT_FALSE(Selected(j, *ParseHcancelArgs({"-A", "bio"})));
+  EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"-q", "low", "-A", "chem"})));
+  EXPECT_FALSE(Selected(j, *ParseHcancelArgs({"-q", "high", "-A", "chem"})));
+  EXPECT_FALSE(Selected(j, *ParseHcancelArgs({"-R", "maint"})));
+  EXPECT_TRUE(ChoosesJobs(*ParseHcancelArgs({"-A", "chem"})));
+  EXPECT_FALSE(ChoosesJobs(*ParseHcancelArgs({"7"})));
+  EXPECT_FALSE(ParseHcancelArgs({"-i"}).ok()) << "-i alone names no job";
   EXPECT_EQ(ConfirmPrompt(j), "Cancel job_id=7 name=x partition=debug [y/n]? ");
   EXPECT_TRUE(ConfirmAnswer("y\n"));
   EXPECT_TRUE(ConfirmAnswer(" Yes"));

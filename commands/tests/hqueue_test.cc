@@ -139,6 +139,21 @@ TEST(HqueueFormat, AccountAndQos) {
   EXPECT_EQ(*t, "JOBID ACCOUNT QOS\n12 chem low\n13 (null) (null)\n");
 }
 
+TEST(HqueueArgs, AccountQosAndIterate) {
+  auto o = ParseHqueueArgs({"-A", "Chem,bio", "-q", "low", "-i", "5", "-a", "--local"});
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  EXPECT_EQ(o->accounts, (std::vector<std::string>{"chem", "bio"}));
+  EXPECT_EQ(o->iterate_s, 5);
+  JobInfo j = Running();
+  j.account = "chem";
+  j.qos = "LOW";
+  EXPECT_TRUE(JobSelected(j, *o));
+  j.qos = "high";
+  EXPECT_FALSE(JobSelected(j, *o));
+  EXPECT_FALSE(ParseHqueueArgs({"-i", "0"}).ok());
+  EXPECT_FALSE(ParseHqueueArgs({"-i", "x"}).ok());
+}
+
 // squeue --start on the Slurm anchor: a reserved job's expected start and nodes, the
 // jobs with no expected start last, "(null)" where no nodes are reserved.
 TEST(HqueueFormat, StartLooksLikeSqueue) {

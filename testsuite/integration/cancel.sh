@@ -40,6 +40,20 @@ wait_state "$id" PENDING 10
 hcancel "$id" || fail "hcancel of held job $id exited $?"
 wait_state "$id" CANCELLED 10
 
+step "hqueue and hcancel by account and QOS"
+chem=$(submit -H -A chem -q low --wrap true -o /dev/null)
+bio=$(submit -H -A bio --wrap true -o /dev/null)
+[[ $(hqueue -h -o %i -A CHEM) == "$chem" ]] || fail "hqueue -A chem: $(hqueue -h -o %i -A chem)"
+[[ $(hqueue -h -o "%i %a %q" -q low) == "$chem chem low" ]] || fail "hqueue -q low"
+hcancel -A nosuch || fail "hcancel -A of an account without jobs exited $?"
+hcancel -R maint || fail "hcancel -R exited $?"
+hcancel -A chem -q high
+wait_state "$chem" PENDING 5
+hcancel -A chem || fail "hcancel -A chem exited $?"
+wait_state "$chem" CANCELLED 10
+[[ $(hqueue -h -o %T -j "$bio") == PENDING ]] || fail "hcancel -A chem touched job $bio"
+hcancel "$bio"
+
 step "hcancel of an unknown job fails"
 if hcancel 999999 2>"$WORK/err"; then
   fail "hcancel 999999 succeeded"
