@@ -8,19 +8,14 @@
 
 #include "common/config/config.h"
 #include "controller/tests/partition_fixture.h"
+#include "controller/tests/test_util.h"
 
 namespace herd::ctld {
 namespace {
 
-using testing::SimpleSpec;
+using testing::FromHex;
 
-std::string FromHex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
+using testing::SimpleSpec;
 
 TEST_F(PartitionAdminTest, CreateUpdateDeleteWithRefusals) {
   RegisterAll();

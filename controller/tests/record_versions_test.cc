@@ -13,13 +13,7 @@
 namespace herd::ctld {
 namespace {
 
-std::string FromHex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
+using testing::FromHex;
 
 // Job version 5 (SpecRecord 1, StepRecord 2), as the controller before accounting's usage
 // wrote it: job 7 of alice, COMPLETED on n1 (2 cpus), priority 5, one restart, step 0 "s".

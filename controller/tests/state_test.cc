@@ -5,6 +5,8 @@
 namespace herd::ctld {
 namespace {
 
+using testing::FromHex;
+
 using testing::SimpleSpec;
 using testing::TestConfig;
 
@@ -115,14 +117,6 @@ TEST(ClusterState, SnapshotKeepsTheJobRecord) {
   EXPECT_EQ(proto::EncodeBody(*got), proto::EncodeBody(j));
   EXPECT_EQ(got->spec.work_dir, "/home/alice/a/rather/long/working/directory");
   EXPECT_EQ(&got->spec.work_dir.str(), &j.spec.work_dir.str()) << "restored strings are pooled";
-}
-
-std::string FromHex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
 }
 
 // A checkpoint written before launch confirmations were journaled (Job version 3,

@@ -13,6 +13,15 @@
 
 namespace herd::ctld::testing {
 
+// "0a1b..." -> the bytes: records written by earlier versions, kept in tests as hex.
+inline std::string FromHex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
 // Credential text "uid:<n>" means that uid; a body check is skipped (tests of the real
 // binding are in common/tests with a real munged).
 class FakeAuth : public Authenticator {
