@@ -155,6 +155,24 @@ TEST_F(JobHooksTest, AFailingOrHungEpilogGivesTheDrainReason) {
   EXPECT_EQ(ReapAll(&bounded), std::vector<std::string>{"Epilog error: timed out after 1 s"});
 }
 
+// The record and its end marker are files: a herdd started again (a new NodeEpilogs) still
+// runs the Epilog owed, and one that was running when herdd stopped runs again.
+TEST_F(JobHooksTest, AnEpilogOwedOutlivesHerdd) {
+  ClusterConfig config;
+  config.hooks.epilog = Program("epilog", 0);
+  ASSERT_TRUE(RunPrologOnce(spool_, 11, 0, PrologOwner::kStep, "", Env(11), 0).ok());
+  {
+    NodeEpilogs before(config, spool_);
+    ASSERT_TRUE(MarkJobRunEnded(spool_, 11, 0));
+  }  // herdd stops before its next timer
+  NodeEpilogs after(config, spool_);
+  after.Poll([](uint64_t, uint32_t) { return false; });
+  ASSERT_TRUE(after.running());
+  EXPECT_EQ(ReapAll(&after), std::vector<std::string>{""});
+  EXPECT_EQ(Log(), "epilog_slurmd 11\n");
+  EXPECT_FALSE(PathExists(JobHookRecordPath(spool_, 11, 0)));
+}
+
 TEST_F(JobHooksTest, ConcurrentStepsRunThePrologOnce) {
   const std::string slow = spool_ + "/slow";
   ASSERT_TRUE(WriteFileAtomic(
