@@ -414,9 +414,15 @@ Status Jobs::EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time
   p_.outbox.DropFor(id);
   bool had_steps = std::any_of(old.steps.begin(), old.steps.end(),
                                [](const StepRecord& s) { return s.state == JobState::kRunning; });
-  if (had_steps) TerminateOnNodes(old, "");
+  // With a Prolog or Epilog every node of the job hears of its end: the nodes where a step
+  // ran the Prolog then run the Epilog (nodedaemon/job_hooks.h).
+  if (had_steps || NodesRunJobHooks()) TerminateOnNodes(old, "");
   core_.RequestSchedule();
   return Status::Ok();
+}
+
+bool Jobs::NodesRunJobHooks() const {
+  return !p_.config.hooks.prolog.empty() || !p_.config.hooks.epilog.empty();
 }
 
 Frame Jobs::StepComplete(const Identity& who, const Frame& f) {
@@ -428,7 +434,18 @@ Frame Jobs::StepComplete(const Identity& who, const Frame& f) {
     core_.RequestSchedule();
   }
   if (!req->drain_reason.empty()) hooks_.drain(req->node, req->drain_reason);
-  if (req->step.step_id != proto::kBatchStep) return hooks_.step_node_complete(*req);
+  if (req->step.step_id != proto::kBatchStep) {
+    Frame rep = hooks_.step_node_complete(*req);
+    const Job* j = p_.state.FindJob(req->step.job_id);
+    if (req->message == proto::kPrologFailed && j != nullptr && j->state == JobState::kRunning &&
+        j->run_seq == req->step.run_seq && j->intent == KillIntent::kNone) {
+      // The Prolog failed on a node of the job at its step: the job never ran as asked
+      // there, so it is requeued (whatever its --requeue, as after a batch Prolog).
+      NodeLostJob(j->id, req->node, "Prolog error on " + req->node, /*node_alive=*/true,
+                  /*always_requeue=*/true);
+    }
+    return rep;
+  }
   const Job* j = p_.state.FindJob(req->step.job_id);
   if (j == nullptr) return ErrorReply(NotFound("no such job"));
   if (j->state != JobState::kRunning || j->run_seq != req->step.run_seq) {
@@ -461,8 +478,10 @@ Status Jobs::RequeueAfterPrologFailure(const Job& job, const std::string& node) 
   e.job_id = job.id;
   e.reason = "Prolog error on " + node;
   const uint64_t id = job.id;
+  const Job old = job;  // its nodes, whose record of the run's Prolog goes with the terminate
   HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
   p_.outbox.DropFor(id);
+  TerminateOnNodes(old, "");
   HERD_LOG(Info) << "job " << id << " requeued: its Prolog failed on " << node;
   core_.RequestSchedule();
   return Status::Ok();
@@ -481,7 +500,7 @@ void Jobs::FailJobsOnNode(const std::string& node, const std::string& why, bool 
 }
 
 void Jobs::NodeLostJob(uint64_t id, const std::string& node, const std::string& why,
-                       bool node_alive) {
+                       bool node_alive, bool always_requeue) {
   const Job* j = p_.state.FindJob(id);
   if (j == nullptr || j->state != JobState::kRunning) return;
   const Job old = *j;  // its allocation, for the terminate messages
@@ -489,7 +508,7 @@ void Jobs::NodeLostJob(uint64_t id, const std::string& node, const std::string& 
   // The processes of the old run on the surviving nodes must go; until the batch host
   // confirms (its step reports the old run's end), it gets no new work.
   const bool wait_for_host = !old.alloc.empty() && (node_alive || old.alloc.front().node != node);
-  if (p_.config.job_requeue && old.spec.requeue && !old.spec.interactive) {
+  if ((always_requeue || (p_.config.job_requeue && old.spec.requeue)) && !old.spec.interactive) {
     JobRequeued e;
     e.job_id = id;
     e.reason = why;

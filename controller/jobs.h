@@ -75,9 +75,11 @@ class Jobs {
   // A batch job whose Prolog failed never ran: requeued to run elsewhere.
   Status RequeueAfterPrologFailure(const Job& job, const std::string& node);
   // Ends (NODE_FAIL) or requeues one running job whose run was lost with `node` (see
-  // FailJobsOnNode for `node_alive`).
+  // FailJobsOnNode for `node_alive`); `always_requeue`: whatever JobRequeue and --requeue.
   void NodeLostJob(uint64_t job_id, const std::string& node, const std::string& why,
-                   bool node_alive);
+                   bool node_alive, bool always_requeue = false);
+  // A Prolog or Epilog is configured: the nodes hear of every job's end.
+  bool NodesRunJobHooks() const;
 
   CoreParts p_;
   CoreServices& core_;

@@ -98,7 +98,21 @@ std::string HookFailure(const std::string& name, const HookRun& run, uint32_t ti
   return name + " error: " + why;
 }
 
-std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, const HookJob& job) {
+namespace {
+
+// What the environment says of the job, from either launch request.
+struct HookJobFields {
+  uint64_t job_id = 0;
+  std::string user;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::string name;
+  std::string partition;
+  std::string nodelist;
+  std::string constraints;
+};
+
+std::vector<std::string> HookEnv(const HookJobFields& launch, const HookJob& job) {
   std::vector<std::pair<std::string, std::string>> vars = {
       {"JOB_ID", std::to_string(launch.job_id)},
       {"JOBID", std::to_string(launch.job_id)},
@@ -106,10 +120,10 @@ std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, c
       {"JOB_UID", std::to_string(launch.uid)},
       {"JOB_GID", std::to_string(launch.gid)},
       {"JOB_GROUP", job.group},
-      {"JOB_NAME", launch.spec.name},
+      {"JOB_NAME", launch.name},
       {"JOB_PARTITION", launch.partition},
       {"JOB_NODELIST", launch.nodelist},
-      {"JOB_CONSTRAINTS", Join(launch.spec.constraints, ",")},
+      {"JOB_CONSTRAINTS", launch.constraints},
       {"CLUSTER_NAME", job.cluster},
       {"CONF", job.conf_path},
       {"SCRIPT_CONTEXT", job.context + "_slurmd"},
@@ -129,6 +143,20 @@ std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, c
   env.push_back("SLURMD_NODENAME=" + job.node);
   env.push_back("HERD_NODENAME=" + job.node);
   return env;
+}
+
+}  // namespace
+
+std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, const HookJob& job) {
+  return HookEnv({launch.job_id, launch.user, launch.uid, launch.gid, launch.spec.name,
+                  launch.partition, launch.nodelist, Join(launch.spec.constraints, ",")},
+                 job);
+}
+
+std::vector<std::string> StepHookEnv(const proto::LaunchStepRequest& launch, const HookJob& job) {
+  return HookEnv({launch.job_id, launch.user, launch.uid, launch.gid, launch.job_name,
+                  launch.partition, launch.job_nodelist, ""},
+                 job);
 }
 
 }  // namespace herd::noded

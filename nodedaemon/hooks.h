@@ -1,5 +1,5 @@
-// herd — the programs a site runs on its nodes: Prolog and Epilog (run by the batch step
-// daemon as root before the script and after the job's processes are gone) and the
+// herd — the programs a site runs on its nodes: Prolog and Epilog (run as root before the
+// job's first process on a node and after its processes there are gone, job_hooks.h) and the
 // HealthCheckProgram (run by herdd every HealthCheckInterval). Each runs as root in its own
 // session with exactly the environment it is given (no search path, as in Slurm), stdin
 // from /dev/null and its output in a file, of which the first line serves as the reason
@@ -14,6 +14,7 @@
 
 #include "common/base/status.h"
 #include "common/proto/messages.h"
+#include "common/proto/step_messages.h"
 
 namespace herd::noded {
 
@@ -57,5 +58,8 @@ struct HookJob {
   int32_t wait_status = 0;  // epilog
 };
 std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, const HookJob& job);
+// The same for the Prolog a step's daemon runs on a node where the job has no batch step
+// (the step's request does not carry the job's constraints: SLURM_JOB_CONSTRAINTS is empty).
+std::vector<std::string> StepHookEnv(const proto::LaunchStepRequest& launch, const HookJob& job);
 
 }  // namespace herd::noded

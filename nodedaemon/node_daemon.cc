@@ -63,6 +63,7 @@ Status NodeDaemon::Init() {
                    << (config_.cgroup.constrain_swap ? " (swap)" : "");
   }
 
+  epilogs_ = std::make_unique<NodeEpilogs>(config_, spool_dir_);
   health_ = std::make_unique<HealthCheck>(config_, node_.name, conf_path_,
                                           spool_dir_ + "/health_check.out");
 
@@ -194,6 +195,14 @@ void NodeDaemon::ReapChildren() {
       }
       return;
     }
+    if (epilogs_->OnReaped(pid, status, &failure)) {
+      if (!failure.empty()) {
+        HERD_LOG(Error) << failure;
+        pending_drain_ = failure;
+      }
+      return;
+    }
+    epilogs_due_ = true;  // a step ended: an Epilog may be due
     auto it = children_.find(pid);
     std::string dir = it != children_.end() ? it->second : "?";
     if (it != children_.end()) {
@@ -411,6 +420,10 @@ Status NodeDaemon::OnSignal(const proto::SignalJobRequest& req) {
 
 Status NodeDaemon::TerminateJob(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s) {
   std::vector<SpoolStep> steps = JobRunSteps(spool_dir_, job_id, run_seq);
+  // The job ended: its Epilog here runs once its steps are gone (job_hooks.h).
+  // NotFound still says that no process of the run is left (the controller counts it
+  // as the kill confirmed).
+  if (MarkJobRunEnded(spool_dir_, job_id, run_seq)) epilogs_due_ = true;
   if (steps.empty()) return NotFound("job " + std::to_string(job_id) + " is not on " + node_.name);
   Status result = Status::Ok();
   for (const SpoolStep& s : steps) {

@@ -22,6 +22,7 @@
 #include "common/net/zmq_endpoint.h"
 #include "common/proto/messages.h"
 #include "nodedaemon/health_check.h"
+#include "nodedaemon/job_hooks.h"
 #include "nodedaemon/lease.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/cgroup_limits.h"
@@ -72,6 +73,8 @@ class NodeDaemon {
   void OnTimers();
   // HealthCheckProgram (health_check.h): start it when due; drain the node when it failed.
   void RunHealthCheck();
+  // Epilogs owed on this node (job_hooks.h): started once their run's steps are gone.
+  void RunEpilogs();
   void SendDrain();
   Result<proto::Frame> CallController(const proto::Frame& f);
   void TryRegister();
@@ -92,7 +95,9 @@ class NodeDaemon {
   ClusterConfig config_;
   CgroupHost cgroup_host_;  // the hierarchies that enforce the allocations (cgroup_limits.h)
   std::unique_ptr<HealthCheck> health_;
-  std::string pending_drain_;  // a failed health check's reason, until the controller has it
+  std::unique_ptr<NodeEpilogs> epilogs_;
+  bool epilogs_due_ = true;    // look for ended runs at the next timer
+  std::string pending_drain_;  // a failed check's or Epilog's reason, until the controller has it
   std::string conf_path_;
   NodeConfig node_;
   std::string spool_dir_;

@@ -57,6 +57,20 @@ void NodeDaemon::OnTimers() {
   }
   EnforceLease();
   RunHealthCheck();
+  RunEpilogs();
+}
+
+void NodeDaemon::RunEpilogs() {
+  epilogs_->Enforce(Clock::now());
+  if (!epilogs_due_) return;
+  epilogs_due_ = false;
+  epilogs_->Poll([this](uint64_t job_id, uint32_t run_seq) {
+    std::vector<SpoolStep> steps = JobRunSteps(spool_dir_, job_id, run_seq);
+    const bool busy =
+        std::any_of(steps.begin(), steps.end(), [](const SpoolStep& s) { return !s.has_status; });
+    epilogs_due_ = epilogs_due_ || busy;  // look again when one of them ends
+    return busy;
+  });
 }
 
 void NodeDaemon::RunHealthCheck() {

@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <csignal>
+#include <set>
 
 #include "controller/sched/step_placement.h"
 #include "controller/tests/core_fixture.h"
@@ -293,6 +294,95 @@ TEST_F(CoreTest, LateStepCompletionKeepsItsUsage) {
   // Another run of the job is another matter.
   done.step.run_seq = 2;
   EXPECT_FALSE(Call<proto::StatusReply>(done).ok());
+}
+
+}  // namespace
+}  // namespace herd::ctld
+
+namespace herd::ctld {
+namespace {
+
+using testing::SimpleSpec;
+
+class JobHooksCoreTest : public CoreTest {
+ protected:
+  JobHooksCoreTest() {
+    cfg_.hooks.prolog = "/bin/true";
+    cfg_.hooks.epilog = "/bin/true";
+    Restart();
+    RegisterAll();
+  }
+  // The nodes a TerminateJobRequest for `id` went to.
+  std::set<size_t> TerminatedOn(uint64_t id) const {
+    std::set<size_t> nodes;
+    for (const OutMsg& m : SentOfType(proto::MsgType::kTerminateJobRequest)) {
+      auto f = proto::DecodeFrame(m.bytes.data(), m.bytes.size());
+      auto req = proto::DecodeBody<proto::TerminateJobRequest>(f->body);
+      if (req.ok() && req->job_id == id) nodes.insert(m.node);
+    }
+    return nodes;
+  }
+
+  uint64_t TwoNodeJob() {
+    proto::JobSpec spec = SimpleSpec("hrun -N2 true");
+    spec.min_nodes = 2;
+    return Submit(spec);
+  }
+  Result<proto::StepCreateReply> TwoNodeStep(uint64_t id) {
+    proto::StepCreateRequest sc;
+    sc.job_id = id;
+    sc.spec.num_nodes = 2;
+    sc.spec.num_tasks = 2;
+    sc.spec.argv = {"true"};
+    sc.spec.io_addr = "tcp://127.0.0.1:9";
+    sc.spec.io_key = std::string(40, 'k');
+    return Call<proto::StepCreateReply>(sc);
+  }
+};
+
+// With a Prolog or an Epilog, every node of a job hears of its end (those where a step ran
+// the Prolog then run the Epilog), also when no step was running any more.
+TEST_F(JobHooksCoreTest, EveryNodeOfTheJobHearsOfItsEnd) {
+  const uint64_t id = TwoNodeJob();
+  ASSERT_EQ(StateOf(id), JobState::kRunning);
+  auto step = TwoNodeStep(id);
+  ASSERT_TRUE(step.ok()) << step.error().message();
+  for (const proto::StepNode& n : step->layout) {
+    proto::StepCompleteRequest done;
+    done.node = n.node;
+    done.step = {id, step->step_id, 1, true, 0};
+    ASSERT_TRUE(Call<proto::StatusReply>(done).ok());
+  }
+  ASSERT_TRUE(TerminatedOn(id).empty());
+  ASSERT_TRUE(Complete(id, 0).ok());
+  EXPECT_EQ(StateOf(id), JobState::kCompleted);
+  EXPECT_EQ(TerminatedOn(id).size(), 2u);
+}
+
+// The Prolog failed on the second node at the job's first step there: that node is
+// drained with the step's reason and the job, whose script is stopped, is requeued even
+// without --requeue.
+TEST_F(JobHooksCoreTest, AStepsFailedPrologDrainsItsNodeAndRequeuesTheJob) {
+  proto::JobSpec spec = SimpleSpec("hrun -N2 true");
+  spec.min_nodes = 2;
+  spec.requeue = false;
+  const uint64_t id = Submit(spec);
+  auto step = TwoNodeStep(id);
+  ASSERT_TRUE(step.ok()) << step.error().message();
+  const std::string second = step->layout[1].node;
+  proto::StepCompleteRequest done;
+  done.node = second;
+  done.step = {id, step->step_id, 1, true, 1 << 8};
+  done.message = proto::kPrologFailed;
+  done.drain_reason = "Prolog error: exited 3: no scratch";
+  ASSERT_TRUE(Call<proto::StatusReply>(done).ok());
+  const NodeRecord* n = core_->state().FindNode(second);
+  EXPECT_TRUE(n->drain);
+  EXPECT_EQ(n->reason, "Prolog error: exited 3: no scratch");
+  const Job* j = core_->state().FindJob(id);
+  EXPECT_EQ(j->state, JobState::kPending);
+  EXPECT_EQ(j->restarts, 1u);
+  EXPECT_EQ(TerminatedOn(id).size(), 2u) << "the old run is stopped on both nodes";
 }
 
 }  // namespace

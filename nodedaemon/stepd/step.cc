@@ -22,6 +22,7 @@
 #include "nodedaemon/hooks.h"
 #include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/hw/fabric.h"
+#include "nodedaemon/job_hooks.h"
 #include "nodedaemon/lease.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/completion.h"
@@ -310,13 +311,14 @@ void StepDaemon::EndUsage() {
 
 Status StepDaemon::RunProlog(const std::string& group) {
   const HookConfig& hooks = config_.hooks;
-  if (hooks.prolog.empty()) return Status::Ok();
+  if (hooks.prolog.empty() && hooks.epilog.empty()) return Status::Ok();
   HookJob job{"prolog", node_, config_.cluster_name, conf_path_, group, 0};
-  auto run = RunHook(hooks.prolog, BatchHookEnv(launch_, job), dir_ + "/prolog.out",
-                     hooks.prolog_epilog_timeout_s);
-  if (run.ok() && run->wait_status == 0 && !run->timed_out) return Status::Ok();
-  drain_reason_ = run.ok() ? HookFailure("Prolog", *run, hooks.prolog_epilog_timeout_s)
-                           : "Prolog error: " + run.error().message();
+  // The run's record on this node tells the steps of hrun here that it ran (job_hooks.h).
+  auto once =
+      RunPrologOnce(dir_.substr(0, dir_.find_last_of('/')), job_id_, run_seq_, PrologOwner::kBatch,
+                    hooks.prolog, BatchHookEnv(launch_, job), hooks.prolog_epilog_timeout_s);
+  if (once.ok() && once->ok) return Status::Ok();
+  drain_reason_ = once.ok() ? once->reason : "Prolog error: " + once.error().message();
   message_ = proto::kPrologFailed;
   return Unavailable(drain_reason_);
 }

@@ -2,6 +2,7 @@
 #include "nodedaemon/stepd/task_step.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/hw/fabric.h"
 #include "nodedaemon/hw/topology.h"
+#include "nodedaemon/job_hooks.h"
 #include "nodedaemon/spool.h"
 #include "nodedaemon/stepd/completion.h"
 #include "nodedaemon/stepd/enforce.h"
@@ -235,6 +237,7 @@ Status TaskStep::Launch() {
   const std::string shell = account->shell;
   const std::vector<gid_t> groups = account->groups;
   const std::string work_dir = spec.cwd.empty() ? home : spec.cwd;
+  HERD_RETURN_IF_ERROR(RunProlog(launch_.gid));
 
   auto cg = JobCgroup::Create(JobCgroupPath(node_, dir_));
   if (cg.ok()) {
@@ -346,6 +349,27 @@ Status TaskStep::PlanStreams(Task& t, const std::string& work_dir, const StepOut
   return Status::Ok();
 }
 
+Status TaskStep::RunProlog(gid_t gid) {
+  const HookConfig& hooks = config_.hooks;
+  if (hooks.prolog.empty() && hooks.epilog.empty()) return Status::Ok();
+  struct group* gr = ::getgrgid(gid);
+  HookJob job{"prolog",
+              node_,
+              config_.cluster_name,
+              conf_path_,
+              gr != nullptr ? gr->gr_name : std::to_string(gid),
+              0};
+  auto once =
+      RunPrologOnce(dir_.substr(0, dir_.find_last_of('/')), job_id_, run_seq_, PrologOwner::kStep,
+                    hooks.prolog, StepHookEnv(launch_, job), hooks.prolog_epilog_timeout_s);
+  if (once.ok() && once->ok) return Status::Ok();
+  const std::string why = once.ok() ? once->reason : "Prolog error: " + once.error().message();
+  // The node is drained once, by the step whose run failed.
+  if (!once.ok() || once->ran_here) drain_reason_ = why;
+  message_ = proto::kPrologFailed;
+  return Unavailable(why);
+}
+
 void TaskStep::FailLaunch(const std::string& why) {
   HERD_LOG(Error) << "step " << job_id_ << "." << step_id_ << " cannot start here: " << why;
   if (message_.empty()) message_ = why;
@@ -411,6 +435,7 @@ void TaskStep::Finish() {
   req.end_time = end_time;
   req.message = message_;
   req.usage = usage;
+  req.drain_reason = drain_reason_;
   const std::string controller = have_launch_ ? launch_.controller_addr : "";
   std::thread completion(
       [this, &req, &controller] { DeliverCompletion(config_, controller, req); });

@@ -92,6 +92,9 @@ class TaskStep {
   void SendOutput(const Task& t, uint8_t stream, std::string data);
   void SendTaskExit(Task& t);
   void RunTaskEpilog(Task& t);
+  // The job's Prolog on this node unless a step before this one (or the batch step) ran
+  // it (job_hooks.h).
+  Status RunProlog(gid_t gid);
   void HandleHrun();
   void OnHrunFrame(const proto::Frame& f);
   void HandleMpiEvents();
@@ -134,7 +137,8 @@ class TaskStep {
   Clock::time_point kill_at_ = Clock::time_point::max();
   Clock::time_point time_limit_at_ = Clock::time_point::max();
   Clock::time_point next_heartbeat_{};
-  std::string message_;  // why the step ended early, for hrun and the controller
+  std::string message_;       // why the step ended early, for hrun and the controller
+  std::string drain_reason_;  // the Prolog failed here (it ran in this step)
 };
 
 }  // namespace herd::noded

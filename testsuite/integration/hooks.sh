@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The programs a site runs on its nodes: Prolog and Epilog run as root around a batch job
-# with Slurm's environment; a failing Prolog drains the node with its reason and the job,
-# requeued, runs once elsewhere; a failing Epilog drains the node and leaves the job's
-# state alone; a failing HealthCheckProgram drains the node with its message. TaskProlog
+# with Slurm's environment, once on each node where the job ran something; a failing
+# Prolog drains the node with its reason and the job, requeued, runs once elsewhere (also
+# when it fails at a step on another node than the batch host); a failing Epilog drains
+# the node and leaves the job's state alone; a failing HealthCheckProgram drains the node with its message. TaskProlog
 # and TaskEpilog run as the job's user around the batch script and every task of a step;
 # what the TaskProlog prints sets the task's environment and output; a failing TaskProlog
 # fails the task, not the node.
@@ -17,6 +18,7 @@ for hook in prolog epilog; do
 #!/bin/bash
 env | grep -E '^(SLURM|HERD)_' | sort >"$HOOKS/$hook.\$SLURMD_NODENAME.\$SLURM_JOB_ID"
 id -u >>"$HOOKS/$hook.\$SLURMD_NODENAME.\$SLURM_JOB_ID"
+echo "$hook \$SLURMD_NODENAME" >>"$HOOKS/runs.\$SLURM_JOB_ID"
 if [ -e "$HOOKS/fail-$hook-\$SLURMD_NODENAME" ]; then echo "$hook says: scratch is not mounted"; exit 3; fi
 SCRIPT
 done
@@ -95,6 +97,20 @@ for rank in 0 1 2; do
   assert_file_has_line "$HOOKS/te/$id" "$rank epilog_task $uid FROM_TP=hello world"
 done
 
+step "Prolog and Epilog ran once on each node of the two-node job, with its environment"
+wait_for 10 "the Epilog of job $id on n2" test -e "$HOOKS/epilog.n2.$id"
+assert_eq "epilog n1
+epilog n2
+prolog n1
+prolog n2" "$(sort "$HOOKS/runs.$id")" "Prolog and Epilog runs of job $id"
+for hook in prolog epilog; do
+  for want in "SLURM_JOB_ID=$id" "SLURM_JOB_USER=$TEST_USER" "SLURM_JOB_UID=$uid" \
+    SLURM_JOB_NAME=tasked "SLURM_JOB_NODELIST=n[1-2]" "HERD_JOB_NODELIST=n[1-2]" \
+    SLURM_JOB_PARTITION=debug HERD_NODENAME=n2 "SLURM_SCRIPT_CONTEXT=${hook}_slurmd" 0; do
+    assert_file_has_line "$HOOKS/$hook.n2.$id" "$want"
+  done
+done
+
 step "a failing TaskProlog fails the task with its status; the node stays up"
 touch "$HOOKS/fail-task-prolog"
 id=$(submit -J tasked -w n1 -o "$WORK/tpfail-%j.out" --wrap "echo the script ran")
@@ -121,6 +137,19 @@ assert_eq "n2" "$(job_field "$id" NodeList)" "where the requeued job ran"
 assert_eq "1" "$(job_field "$id" Restarts)" "restarts of the requeued job"
 rm "$HOOKS/fail-prolog-n1"
 hcontrol update nodename=n1 state=resume
+
+step "a Prolog failing at a step on n2 drains n2 and requeues the job, which then runs"
+touch "$HOOKS/fail-prolog-n2"
+id=$(submit -N2 -o "$WORK/step-prolog-%j.out" --wrap "hrun -N2 true && echo ran >>$WORK/runs.\$HERD_JOB_ID")
+wait_node_state n2 'drain|drng' 30
+assert_eq "Prolog error: exited 3: prolog says: scratch is not mounted" "$(node_reason n2)" \
+  "n2's reason"
+wait_state "$id" PENDING 30
+rm "$HOOKS/fail-prolog-n2"
+hcontrol update nodename=n2 state=resume
+wait_state "$id" COMPLETED 30
+assert_eq "1" "$(wc -l <"$WORK/runs.$id")" "runs of the requeued job"
+assert_eq "1" "$(job_field "$id" Restarts)" "restarts of the requeued job"
 
 step "a failing Epilog drains n2; the job's state stays COMPLETED"
 touch "$HOOKS/fail-epilog-n2"

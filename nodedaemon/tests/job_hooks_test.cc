@@ -1,0 +1,226 @@
+// herd — the Prolog once per job run on a node, its record, and herdd's Epilogs, with real
+// programs (/bin/sh scripts) in a scratch spool.
+#include "nodedaemon/job_hooks.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "common/base/fs.h"
+#include "nodedaemon/hooks.h"
+
+namespace herd::noded {
+namespace {
+
+class JobHooksTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/herd-job-hooks-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    spool_ = tmpl;
+  }
+  void TearDown() override { (void)RemoveTree(spool_); }
+
+  // A program that appends its context and job id to <spool>/log, then exits `code`.
+  std::string Program(const std::string& name, int code) {
+    const std::string path = spool_ + "/" + name;
+    const std::string text = "#!/bin/sh\necho \"$SLURM_SCRIPT_CONTEXT $SLURM_JOB_ID\" >> " +
+                             spool_ + "/log\necho first words\nexit " + std::to_string(code) + "\n";
+    EXPECT_TRUE(WriteFileAtomic(path, text, false).ok());
+    ::chmod(path.c_str(), 0755);
+    return path;
+  }
+  std::string Log() {
+    auto text = ReadFile(spool_ + "/log");
+    return text.ok() ? *text : "";
+  }
+  static std::vector<std::string> Env(uint64_t job) {
+    return {"SLURM_JOB_ID=" + std::to_string(job), "SLURM_SCRIPT_CONTEXT=prolog_slurmd",
+            "HERD_SCRIPT_CONTEXT=prolog_slurmd"};
+  }
+  // Reaps what NodeEpilogs started until it has none running.
+  static std::vector<std::string> ReapAll(NodeEpilogs* epilogs) {
+    std::vector<std::string> failures;
+    while (epilogs->running()) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, 0);
+      if (pid < 0) break;
+      std::string failure;
+      EXPECT_TRUE(epilogs->OnReaped(pid, status, &failure));
+      failures.push_back(failure);
+    }
+    return failures;
+  }
+
+  std::string spool_;
+};
+
+TEST_F(JobHooksTest, PrologRunsOncePerRunAndTheEpilogAfterTheEnd) {
+  const std::string prolog = Program("prolog", 0);
+  auto first = RunPrologOnce(spool_, 7, 0, PrologOwner::kStep, prolog, Env(7), 0);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  EXPECT_TRUE(first->ok);
+  EXPECT_TRUE(first->ran_here);
+  auto second = RunPrologOnce(spool_, 7, 0, PrologOwner::kStep, prolog, Env(7), 0);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->ok);
+  EXPECT_FALSE(second->ran_here);
+  auto next_run = RunPrologOnce(spool_, 7, 1, PrologOwner::kStep, prolog, Env(7), 0);
+  ASSERT_TRUE(next_run.ok());
+  EXPECT_TRUE(next_run->ran_here);
+  EXPECT_EQ(Log(), "prolog_slurmd 7\nprolog_slurmd 7\n");
+
+  ClusterConfig config;
+  config.hooks.epilog = Program("epilog", 0);
+  NodeEpilogs epilogs(config, spool_);
+  auto never_busy = [](uint64_t, uint32_t) { return false; };
+  epilogs.Poll(never_busy);  // nothing ended yet
+  EXPECT_FALSE(epilogs.running());
+  EXPECT_FALSE(MarkJobRunEnded(spool_, 8, 0));  // no step of job 8 here
+  ASSERT_TRUE(MarkJobRunEnded(spool_, 7, 0));
+  epilogs.Poll([](uint64_t, uint32_t) { return true; });  // a step still runs
+  EXPECT_FALSE(epilogs.running());
+  epilogs.Poll(never_busy);
+  EXPECT_TRUE(epilogs.running());
+  EXPECT_EQ(ReapAll(&epilogs), std::vector<std::string>{""});
+  EXPECT_EQ(Log(), "prolog_slurmd 7\nprolog_slurmd 7\nepilog_slurmd 7\n");
+  EXPECT_FALSE(PathExists(JobHookRecordPath(spool_, 7, 0)));
+  EXPECT_TRUE(PathExists(JobHookRecordPath(spool_, 7, 1)));  // run 1 has not ended
+  epilogs.Poll(never_busy);
+  EXPECT_FALSE(epilogs.running());  // once only
+}
+
+TEST_F(JobHooksTest, AFailedPrologIsKeptAndGetsNoEpilog) {
+  const std::string prolog = Program("prolog", 3);
+  auto first = RunPrologOnce(spool_, 9, 0, PrologOwner::kStep, prolog, Env(9), 0);
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->ok);
+  EXPECT_TRUE(first->ran_here);
+  EXPECT_EQ(first->reason, "Prolog error: exited 3: first words");
+  auto again = RunPrologOnce(spool_, 9, 0, PrologOwner::kStep, prolog, Env(9), 0);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->ok);
+  EXPECT_FALSE(again->ran_here);  // the node is drained by the step that ran it
+  EXPECT_EQ(again->reason, first->reason);
+
+  ClusterConfig config;
+  config.hooks.epilog = Program("epilog", 0);
+  NodeEpilogs epilogs(config, spool_);
+  ASSERT_TRUE(MarkJobRunEnded(spool_, 9, 0));
+  epilogs.Poll([](uint64_t, uint32_t) { return false; });
+  EXPECT_FALSE(epilogs.running());
+  EXPECT_EQ(Log(), "prolog_slurmd 9\n");
+  EXPECT_FALSE(PathExists(JobHookRecordPath(spool_, 9, 0)));
+}
+
+TEST_F(JobHooksTest, TheBatchStepKeepsItsOwnEpilog) {
+  ASSERT_TRUE(RunPrologOnce(spool_, 4, 0, PrologOwner::kBatch, "", Env(4), 0).ok());
+  auto step = RunPrologOnce(spool_, 4, 0, PrologOwner::kStep, Program("prolog", 0), Env(4), 0);
+  ASSERT_TRUE(step.ok());
+  EXPECT_FALSE(step->ran_here);
+  ClusterConfig config;
+  config.hooks.epilog = Program("epilog", 0);
+  NodeEpilogs epilogs(config, spool_);
+  ASSERT_TRUE(MarkJobRunEnded(spool_, 4, 0));
+  epilogs.Poll([](uint64_t, uint32_t) { return false; });
+  EXPECT_FALSE(epilogs.running());
+  EXPECT_EQ(Log(), "");
+}
+
+TEST_F(JobHooksTest, AFailingOrHungEpilogGivesTheDrainReason) {
+  ClusterConfig config;
+  config.hooks.epilog = Program("epilog", 2);
+  ASSERT_TRUE(RunPrologOnce(spool_, 5, 0, PrologOwner::kStep, "", Env(5), 0).ok());
+  NodeEpilogs epilogs(config, spool_);
+  ASSERT_TRUE(MarkJobRunEnded(spool_, 5, 0));
+  epilogs.Poll([](uint64_t, uint32_t) { return false; });
+  EXPECT_EQ(ReapAll(&epilogs), std::vector<std::string>{"Epilog error: exited 2: first words"});
+
+  const std::string hang = spool_ + "/hang";
+  ASSERT_TRUE(WriteFileAtomic(hang, "#!/bin/sh\nexec sleep 60\n", false).ok());
+  ::chmod(hang.c_str(), 0755);
+  config.hooks.epilog = hang;
+  config.hooks.prolog_epilog_timeout_s = 1;
+  NodeEpilogs bounded(config, spool_);
+  ASSERT_TRUE(RunPrologOnce(spool_, 6, 0, PrologOwner::kStep, "", Env(6), 0).ok());
+  ASSERT_TRUE(MarkJobRunEnded(spool_, 6, 0));
+  bounded.Poll([](uint64_t, uint32_t) { return false; });
+  ASSERT_TRUE(bounded.running());
+  bounded.Enforce(NodeEpilogs::Clock::now() + std::chrono::seconds(2));
+  EXPECT_EQ(ReapAll(&bounded), std::vector<std::string>{"Epilog error: timed out after 1 s"});
+}
+
+// The record and its end marker are files: a herdd started again (a new NodeEpilogs) still
+// runs the Epilog owed, and one that was running when herdd stopped runs again.
+TEST_F(JobHooksTest, AnEpilogOwedOutlivesHerdd) {
+  ClusterConfig config;
+  config.hooks.epilog = Program("epilog", 0);
+  ASSERT_TRUE(RunPrologOnce(spool_, 11, 0, PrologOwner::kStep, "", Env(11), 0).ok());
+  {
+    NodeEpilogs before(config, spool_);
+    ASSERT_TRUE(MarkJobRunEnded(spool_, 11, 0));
+  }  // herdd stops before its next timer
+  NodeEpilogs after(config, spool_);
+  after.Poll([](uint64_t, uint32_t) { return false; });
+  ASSERT_TRUE(after.running());
+  EXPECT_EQ(ReapAll(&after), std::vector<std::string>{""});
+  EXPECT_EQ(Log(), "epilog_slurmd 11\n");
+  EXPECT_FALSE(PathExists(JobHookRecordPath(spool_, 11, 0)));
+}
+
+TEST_F(JobHooksTest, ConcurrentStepsRunThePrologOnce) {
+  const std::string slow = spool_ + "/slow";
+  ASSERT_TRUE(WriteFileAtomic(
+                  slow,
+                  "#!/bin/sh\nsleep 0.3\necho \"$SLURM_SCRIPT_CONTEXT\" >> " + spool_ + "/log\n",
+                  false)
+                  .ok());
+  ::chmod(slow.c_str(), 0755);
+  std::vector<std::thread> steps;
+  std::vector<int> ran(4, 0);
+  for (int i = 0; i < 4; ++i) {
+    steps.emplace_back([&, i] {
+      auto once = RunPrologOnce(spool_, 3, 0, PrologOwner::kStep, slow, Env(3), 0);
+      ran[static_cast<size_t>(i)] = once.ok() && once->ok ? (once->ran_here ? 1 : 2) : 0;
+    });
+  }
+  for (auto& t : steps) t.join();
+  EXPECT_EQ(std::count(ran.begin(), ran.end(), 1), 1);
+  EXPECT_EQ(std::count(ran.begin(), ran.end(), 2), 3);
+  EXPECT_EQ(Log(), "prolog_slurmd\n");
+}
+
+TEST(JobHookEnv, StepPrologHasTheJobsFieldsAndEpilogItsContext) {
+  proto::LaunchStepRequest launch;
+  launch.job_id = 12;
+  launch.user = "alice";
+  launch.uid = 1001;
+  launch.gid = 1002;
+  launch.partition = "batch";
+  launch.job_name = "sim";
+  launch.job_nodelist = "n[1-2]";
+  HookJob job{"prolog", "n2", "herd", "/etc/herd/herd.conf", "users", 0};
+  const std::vector<std::string> env = StepHookEnv(launch, job);
+  for (const char* want :
+       {"SLURM_JOB_ID=12", "HERD_JOB_ID=12", "SLURM_JOB_USER=alice", "SLURM_JOB_UID=1001",
+        "SLURM_JOB_GID=1002", "SLURM_JOB_GROUP=users", "SLURM_JOB_NAME=sim",
+        "SLURM_JOB_PARTITION=batch", "SLURM_JOB_NODELIST=n[1-2]", "HERD_JOB_NODELIST=n[1-2]",
+        "SLURM_CLUSTER_NAME=herd", "SLURM_CONF=/etc/herd/herd.conf",
+        "SLURM_SCRIPT_CONTEXT=prolog_slurmd", "SLURMD_NODENAME=n2", "HERD_NODENAME=n2"}) {
+    EXPECT_NE(std::find(env.begin(), env.end(), want), env.end()) << want;
+  }
+  const std::vector<std::string> epilog = EpilogEnvFromProlog(env);
+  EXPECT_NE(std::find(epilog.begin(), epilog.end(), "SLURM_SCRIPT_CONTEXT=epilog_slurmd"),
+            epilog.end());
+  EXPECT_NE(std::find(epilog.begin(), epilog.end(), "HERD_SCRIPT_CONTEXT=epilog_slurmd"),
+            epilog.end());
+  EXPECT_EQ(epilog.size(), env.size());
+}
+
+}  // namespace
+}  // namespace herd::noded
