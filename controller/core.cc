@@ -64,7 +64,8 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
               [this](size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported) {
                 steps_.ResendStepLaunches(node, reported);
               }}),
-      partitions_({config, clock, state_, journal_, outbox_, blobs}, *this) {
+      partitions_({config, clock, state_, journal_, outbox_, blobs}, *this),
+      assoc_({config, clock, state_, journal_, outbox_, blobs}, *this) {
   for (const std::string& name : Split(config.admin_user, ',')) {
     struct passwd pw, *res = nullptr;
     char buf[4096];
@@ -258,9 +259,10 @@ size_t ControllerCore::PushReply(const std::string& peer, uint64_t request_id, F
 }
 
 void ControllerCore::AddHandlers() {
-  for (Status s : {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
-                   nodes_.AddHandlers(&handlers_), partitions_.AddHandlers(&handlers_),
-                   AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
+  for (Status s :
+       {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
+        nodes_.AddHandlers(&handlers_), partitions_.AddHandlers(&handlers_),
+        assoc_.AddHandlers(&handlers_), AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
     if (setup_error_.ok()) setup_error_ = s;
   }
 }

@@ -29,6 +29,7 @@
 #include "common/config/config.h"
 #include "common/proto/codec.h"
 #include "controller/acct/acct_hook.h"
+#include "controller/assoc.h"
 #include "controller/component.h"
 #include "controller/ha/ha_control.h"
 #include "controller/handler_table.h"
@@ -214,6 +215,7 @@ class ControllerCore : private CoreServices {
   Steps steps_;                // job steps and interactive allocations
   Nodes nodes_;                // node daemons, their liveness, admin updates of nodes
   Partitions partitions_;      // partitions changed at runtime
+  Associations assoc_;         // accounts, users and QOS (hacctmgr)
   std::unordered_map<uint32_t, std::string> user_names_;
   // Refused requests are logged at most a few per sender and window.
   PeerLogLimiter refusals_;

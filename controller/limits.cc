@@ -136,6 +136,7 @@ bool ControllerCore::RefusedWhileStoreFails(MsgType type, bool* silent) const {
     case MsgType::kUpdateJobRequest:
     case MsgType::kUpdateNodeRequest:
     case MsgType::kUpdatePartitionRequest:
+    case MsgType::kAssocUpdateRequest:
     case MsgType::kStepCreateRequest:
     case MsgType::kAllocationDoneRequest:
       *silent = false;

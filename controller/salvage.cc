@@ -110,6 +110,10 @@ const char* RecordTypeName(uint16_t type) {
       return "PartitionDeleted";
     case EventType::kAuditRecorded:
       return "AuditRecorded";
+    case EventType::kAssocDefined:
+      return "AssocDefined";
+    case EventType::kAssocDeleted:
+      return "AssocDeleted";
   }
   return "unknown";
 }
@@ -144,6 +148,8 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
     case EventType::kPartitionDefined:
     case EventType::kPartitionDeleted:
     case EventType::kAuditRecorded:
+    case EventType::kAssocDefined:
+    case EventType::kAssocDeleted:
     case EventType::kAcctStored:  // about several jobs, none of which it changes
       return uint64_t{0};
   }

@@ -89,22 +89,25 @@ Result<std::vector<EventField>> ParseFields(const std::string& spec) {
     const Column* c = FindColumn(item.substr(0, pct));
     if (c == nullptr)
       return InvalidArgument("Unknown field '" + ToLower(item.substr(0, pct)) + "'");
-    EventField f{c->name, c->width};
-    if (pct != std::string::npos) {
-      // "%N" right-justifies in N columns, "%-N" left-justifies (as sacctmgr).
-      std::string w = item.substr(pct + 1);
-      const bool left = !w.empty() && w[0] == '-';
-      auto n = ParseUint(left ? w.substr(1) : w, 4096);
-      if (!n.ok() || *n == 0) return InvalidArgument("Invalid field width: \"" + item + "\"");
-      f.width = left ? -static_cast<int>(*n) : static_cast<int>(*n);
-    }
-    out.push_back(f);
+    HERD_ASSIGN_OR_RETURN(const int width, FieldWidth(item, c->width));
+    out.push_back(EventField{c->name, width});
   }
   if (out.empty()) return InvalidArgument("No fields given to format=");
   return out;
 }
 
 }  // namespace
+
+Result<int> FieldWidth(const std::string& item, int default_width) {
+  const size_t pct = item.find('%');
+  if (pct == std::string::npos) return default_width;
+  // "%N" right-justifies in N columns, "%-N" left-justifies (as sacctmgr).
+  std::string w = item.substr(pct + 1);
+  const bool left = !w.empty() && w[0] == '-';
+  auto n = ParseUint(left ? w.substr(1) : w, 4096);
+  if (!n.ok() || *n == 0) return InvalidArgument("Invalid field width: \"" + item + "\"");
+  return left ? -static_cast<int>(*n) : static_cast<int>(*n);
+}
 
 Result<EventOptions> ParseEventArgs(const std::vector<std::string>& words, int64_t now) {
   EventOptions o;

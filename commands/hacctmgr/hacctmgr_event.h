@@ -18,6 +18,10 @@ struct EventField {
   int width = 0;     // columns; < 0 left-justified
 };
 
+// The width a format= item asks for: "Name%N" (right-justified in N columns), "Name%-N"
+// (left-justified), or `default_width` without '%'.
+Result<int> FieldWidth(const std::string& item, int default_width);
+
 // The conditions and columns of one `show event` command.
 struct EventOptions {
   ctld::acct::EventQuery query;

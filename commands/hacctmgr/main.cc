@@ -1,12 +1,15 @@
-// herd hacctmgr — sacctmgr's interface to herd's accounting database. Today it answers
-// `show event` (alias `list event`): the node state periods the controller recorded
-// (commands/hacctmgr/hacctmgr_event.h); accounts, users and QOS come with them.
+// herd hacctmgr — sacctmgr's interface: accounts, users and QOS kept by the controller
+// (add, modify, delete, list: commands/hacctmgr/hacctmgr_assoc.h), and `show event`,
+// the node state periods of the accounting database (hacctmgr_event.h).
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 #include "commands/hacct/acct_open.h"
+#include "commands/hacctmgr/hacctmgr_assoc.h"
 #include "commands/hacctmgr/hacctmgr_event.h"
 #include "commands/lib/cli.h"
+#include "commands/lib/client.h"
 #include "commands/lib/dialect.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -16,7 +19,7 @@ namespace {
 
 constexpr char kEntities[] =
     "No valid entity in list command\n"
-    "Input line must include \"Event\" (herd's hacctmgr shows node events only, so far)";
+    "Input line must include \"Account\", \"Association\", \"Event\", \"QOS\" or \"User\"";
 
 const char* Cmd() { return herd::cli::Name().c_str(); }
 
@@ -29,8 +32,64 @@ int Refuse(const std::string& message) {
   return herd::cli::ReportError(Cmd(), herd::Trim(message));
 }
 
+// add|create, modify|update, delete|remove -> AssocOp; -1 for anything else.
+int AssocOpOf(const std::string& verb) {
+  if (verb == "add" || verb == "create") return static_cast<int>(herd::proto::AssocOp::kAdd);
+  if (verb == "modify" || verb == "update") return static_cast<int>(herd::proto::AssocOp::kModify);
+  if (verb == "delete" || verb == "remove") return static_cast<int>(herd::proto::AssocOp::kDelete);
+  return -1;
+}
+
+// Accounts, users, QOS and associations: asked of the controller.
+int AssocCommand(const std::string& verb, const std::vector<std::string>& words,
+                 const herd::hacctmgr::Printing& printing) {
+  using namespace herd;
+  const hacctmgr::Entity entity = hacctmgr::ParseEntity(words[1]);
+  const std::vector<std::string> rest(words.begin() + 2, words.end());
+  const int op = AssocOpOf(verb);
+  if (entity == hacctmgr::Entity::kNone || (op >= 0 && entity == hacctmgr::Entity::kAssoc)) {
+    return Refuse(op < 0 ? kEntities : " Unknown entity: " + words[1]);
+  }
+  std::optional<proto::AssocUpdateRequest> req;
+  if (op >= 0) {
+    auto parsed = hacctmgr::ParseUpdate(static_cast<proto::AssocOp>(op), entity, rest);
+    if (!parsed.ok()) return Refuse(parsed.error().message());
+    req = std::move(*parsed);
+  }
+  auto client = cli::Client::Create();
+  if (!client.ok()) return cli::ReportStatus(Cmd(), client.error());
+  if (!req) {
+    auto tree = (*client)->Read<proto::QueryAssocReply>(proto::QueryAssocRequest{});
+    if (!tree.ok()) return cli::ReportStatus(Cmd(), cli::DescribeCallError(tree.error()));
+    auto text = hacctmgr::RenderList(entity, rest, *tree, printing);
+    if (!text.ok()) return Refuse(text.error().message());
+    std::fputs(text->c_str(), stdout);
+    return 0;
+  }
+  auto rep = (*client)->Call<proto::AssocUpdateReply>(*req);
+  if (!rep.ok()) {
+    if (rep.error().code() == Code::kPermissionDenied || rep.error().code() == Code::kUnavailable)
+      return cli::ReportStatus(Cmd(), cli::DescribeCallError(rep.error()));
+    return Refuse(rep.error().message());
+  }
+  const hacctmgr::Outcome out =
+      hacctmgr::DescribeUpdate(*req, rep->changed, (*client)->config().cluster_name);
+  std::fputs(out.text.c_str(), stdout);
+  return out.rc;
+}
+
 std::string Usage() {
-  return "Usage: hacctmgr [-P|-p] [-n] show|list event [CONDITIONS]   (herd's sacctmgr)\n"
+  return "Usage: hacctmgr [-i] [-P|-p] [-n] COMMAND ENTITY [...]   (herd's sacctmgr)\n"
+         "  add|create account NAME[,NAME] [parent=] [fairshare=] [description=] "
+         "[organization=] [LIMIT=]\n"
+         "  add|create user NAME account=A[,A] [defaultaccount=] [adminlevel=] [LIMIT=]\n"
+         "  add|create qos NAME [priority=] [description=] [flags=] [LIMIT=]\n"
+         "  modify|update account|user|qos [where] name=X [account=A] set K=V ...\n"
+         "  delete|remove account|user|qos NAME | where name=X [account=A]\n"
+         "  list|show account|user|qos|assoc [where K=V ...] [format=F1,F2%W,...]\n"
+         "    LIMIT: GrpJobs GrpSubmitJobs GrpTRES MaxJobs MaxSubmitJobs MaxWall MaxTRESPerJob\n"
+         "           (a QOS: MaxJobsPerUser MaxSubmitJobsPerUser); -1 clears\n"
+         "  list|show event [CONDITIONS]\n"
          "  nodes=LIST        these nodes (hostlists)\n"
          "  states=LIST       periods still open in these states (DOWN, DRAIN, DOWN+DRAIN)\n"
          "  start=TIME        periods going on since (default: 00:00 of the previous day)\n"
@@ -83,10 +142,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string verb = ToLower(words[0]);
-  if (verb != "show" && verb != "list") return Refuse("invalid keyword: " + words[0]);
+  const bool list = verb == "show" || verb == "list";
+  if (!list && AssocOpOf(verb) < 0) return Refuse("invalid keyword: " + words[0]);
   if (words.size() < 2) return Refuse(kEntities);
   const std::string entity = ToLower(words[1]);
-  if (entity != "event" && entity != "events") return Refuse(kEntities);
+  if (!list || (entity != "event" && entity != "events")) {
+    return AssocCommand(verb, words, printing);
+  }
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   auto opts = hacctmgr::ParseEventArgs({words.begin() + 2, words.end()}, now);
   if (!opts.ok()) return Refuse(opts.error().message());

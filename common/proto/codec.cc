@@ -69,6 +69,14 @@ const char* MsgTypeName(MsgType t) {
       return "QueryAuditRequest";
     case MsgType::kQueryAuditReply:
       return "QueryAuditReply";
+    case MsgType::kAssocUpdateRequest:
+      return "AssocUpdateRequest";
+    case MsgType::kAssocUpdateReply:
+      return "AssocUpdateReply";
+    case MsgType::kQueryAssocRequest:
+      return "QueryAssocRequest";
+    case MsgType::kQueryAssocReply:
+      return "QueryAssocReply";
     case MsgType::kPingRequest:
       return "PingRequest";
     case MsgType::kRegisterNodeRequest:

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/proto/assoc.h"
 #include "common/proto/types.h"
 
 namespace herd::proto {
@@ -47,6 +48,10 @@ enum class MsgType : uint16_t {
   kUpdateJobRequest = 125,    // scontrol update JobId=: answered by a StatusReply
   kQueryAuditRequest = 126,   // hcontrol show audit
   kQueryAuditReply = 127,
+  kAssocUpdateRequest = 128,  // hacctmgr add|modify|delete account|user|qos
+  kAssocUpdateReply = 129,
+  kQueryAssocRequest = 130,  // hacctmgr list account|user|qos|assoc
+  kQueryAssocReply = 131,
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -368,6 +373,55 @@ struct QueryAuditReply {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& records;
+  }
+};
+
+// hacctmgr add|modify|delete account|user|qos (doc/associations.md). `names` are the
+// entities (add, delete) or those `where name=` chose (modify); `keys`/`values` the
+// settings (add) or what `set` changes (modify); `where_keys`/`where_values` the other
+// conditions of a modify or delete (a user's `account=`).
+struct AssocUpdateRequest {
+  static constexpr MsgType kType = MsgType::kAssocUpdateRequest;
+  AssocOp op = AssocOp::kAdd;
+  AssocKind kind = AssocKind::kAccount;
+  std::vector<std::string> names;
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
+  std::vector<std::string> where_keys;
+  std::vector<std::string> where_values;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& op& kind& names& keys& values& where_keys& where_values;
+  }
+};
+
+// What the update changed: one line per entity or association ("physics",
+// "C = herd A = physics U = bob"), empty when nothing was new.
+struct AssocUpdateReply {
+  static constexpr MsgType kType = MsgType::kAssocUpdateReply;
+  std::vector<std::string> changed;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& changed;
+  }
+};
+
+struct QueryAssocRequest {
+  static constexpr MsgType kType = MsgType::kQueryAssocRequest;
+  template <class A>
+  void serialize(A&, unsigned) {}
+};
+
+// The whole association tree (it is small: accounts, users and QOS, not jobs).
+struct QueryAssocReply {
+  static constexpr MsgType kType = MsgType::kQueryAssocReply;
+  std::string cluster;
+  std::vector<AccountRecord> accounts;
+  std::vector<UserRecord> users;
+  std::vector<QosRecord> qos;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& cluster& accounts& users& qos;
   }
 };
 

@@ -29,6 +29,8 @@ inline void AcctNote(const PartitionUpdated&, AcctTouched*) {}
 inline void AcctNote(const PartitionDefined&, AcctTouched*) {}
 inline void AcctNote(const PartitionDeleted&, AcctTouched*) {}
 inline void AcctNote(const AuditRecorded&, AcctTouched*) {}
+inline void AcctNote(const AssocDefined&, AcctTouched*) {}
+inline void AcctNote(const AssocDeleted&, AcctTouched*) {}
 inline void AcctNote(const AcctStored&, AcctTouched*) {}
 template <class E>
 void AcctNote(const E& e, AcctTouched* t) {

@@ -440,6 +440,10 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<PartitionDeleted>(*this, body);
     case EventType::kAuditRecorded:
       return DecodeApply<AuditRecorded>(*this, body);
+    case EventType::kAssocDefined:
+      return DecodeApply<AssocDefined>(*this, body);
+    case EventType::kAssocDeleted:
+      return DecodeApply<AssocDeleted>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }
@@ -447,7 +451,8 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
 namespace {
 // The checkpoint: written from the state in place (a copy of every job would double the
 // controller's memory while it is written), read back into a SnapshotData.
-// Version 1 added the partitions deleted at runtime and the audit trail.
+// Version 1 added the partitions deleted at runtime and the audit trail; version 2 the
+// associations (accounts, users, QOS).
 struct SnapshotRef {
   const uint64_t& next_job_id;
   const std::map<uint64_t, Job>& jobs;
@@ -456,6 +461,7 @@ struct SnapshotRef {
   const std::set<std::string>& deleted_partitions;
   const std::deque<proto::AuditRecord>& audit;
   const uint64_t& audit_seq;
+  const AssocTree& assoc;
   template <class A>
   void serialize(A& ar, unsigned) {
     // Saving only; Boost's interface asks for non-const references.
@@ -464,6 +470,7 @@ struct SnapshotRef {
     ar& const_cast<std::map<std::string, PartitionRecord>&>(partitions);
     ar& const_cast<std::set<std::string>&>(deleted_partitions);
     ar& const_cast<std::deque<proto::AuditRecord>&>(audit) & const_cast<uint64_t&>(audit_seq);
+    ar& const_cast<AssocTree&>(assoc);
   }
 };
 
@@ -475,23 +482,25 @@ struct SnapshotData {
   std::set<std::string> deleted_partitions;
   std::deque<proto::AuditRecord> audit;
   uint64_t audit_seq = 0;
+  AssocTree assoc;  // version 0 and 1: root, its user and QOS normal alone
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& next_job_id& jobs& nodes& partitions;
     if (version >= 1) ar& deleted_partitions& audit& audit_seq;
+    if (version >= 2) ar& assoc;
   }
 };
 }  // namespace
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::SnapshotRef, 1)
-BOOST_CLASS_VERSION(herd::ctld::SnapshotData, 1)
+BOOST_CLASS_VERSION(herd::ctld::SnapshotRef, 2)
+BOOST_CLASS_VERSION(herd::ctld::SnapshotData, 2)
 
 namespace herd::ctld {
 
 std::string ClusterState::Snapshot() const {
   return proto::EncodeBody(SnapshotRef{next_job_id_, jobs_, nodes_, partitions_,
-                                       deleted_partitions_, audit_, audit_seq_});
+                                       deleted_partitions_, audit_, audit_seq_, assoc_});
 }
 
 Status ClusterState::Restore(const std::string& bytes) {
@@ -514,6 +523,7 @@ Status ClusterState::Restore(const std::string& bytes) {
   MergePartitions(std::move(d->partitions), d->deleted_partitions);
   audit_ = std::move(d->audit);
   audit_seq_ = d->audit_seq;
+  assoc_ = std::move(d->assoc);
   for (auto& n : nodes_) {
     std::fill(n.cpu_used.begin(), n.cpu_used.end(), false);
     n.mem_used_mb = 0;

@@ -13,6 +13,7 @@
 
 #include "common/base/status.h"
 #include "common/config/config.h"
+#include "controller/state/assoc_tree.h"
 #include "controller/state/depend.h"
 #include "controller/state/events.h"
 
@@ -44,6 +45,8 @@ class ClusterState {
   Status Apply(const PartitionDefined& e);
   Status Apply(const PartitionDeleted& e);
   Status Apply(const AuditRecorded& e);
+  Status Apply(const AssocDefined& e) { return assoc_.Apply(e); }
+  Status Apply(const AssocDeleted& e) { return assoc_.Apply(e); }
   Status Apply(const StepStarted& e);
   Status Apply(const StepNodeEnded& e);
   Status Apply(const LaunchConfirmed& e);
@@ -102,6 +105,9 @@ class ClusterState {
   // each: reported at start, so that no change is lost silently.
   std::vector<std::string> PartitionDrift() const;
 
+  // Accounts, users and QOS (state/assoc_tree.h).
+  const AssocTree& assoc() const { return assoc_; }
+
   // The audit trail, oldest first.
   const std::deque<proto::AuditRecord>& audit() const { return audit_; }
 
@@ -132,6 +138,7 @@ class ClusterState {
   std::set<std::string> deleted_partitions_;
   std::deque<proto::AuditRecord> audit_;
   uint64_t audit_seq_ = 0;
+  AssocTree assoc_;
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/proto/assoc.h"
 #include "controller/state/job.h"
 
 namespace herd::ctld {
@@ -31,6 +32,8 @@ enum class EventType : uint16_t {
   kPartitionDefined = 14,
   kPartitionDeleted = 15,
   kAuditRecorded = 16,
+  kAssocDefined = 17,
+  kAssocDeleted = 18,
 };
 
 // The job with its script, arguments and environment: the journal is what makes a
@@ -171,6 +174,31 @@ struct AuditRecorded {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& entry;
+  }
+};
+
+// hacctmgr add|modify: one account, user or QOS as it is from now on (by `kind`, the
+// other two records stay empty), so that replaying it needs no rule of its own.
+struct AssocDefined {
+  static constexpr EventType kType = EventType::kAssocDefined;
+  proto::AssocKind kind = proto::AssocKind::kAccount;
+  proto::AccountRecord account;
+  proto::UserRecord user;
+  proto::QosRecord qos;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& kind& account& user& qos;
+  }
+};
+
+// hacctmgr delete: the account, user or QOS is gone (an account's users lose it).
+struct AssocDeleted {
+  static constexpr EventType kType = EventType::kAssocDeleted;
+  proto::AssocKind kind = proto::AssocKind::kAccount;
+  std::string name;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& kind& name;
   }
 };
 

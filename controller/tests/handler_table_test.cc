@@ -35,6 +35,8 @@ TEST_F(CoreTest, EveryRequestHasItsHandlerAndRole) {
       {MsgType::kQueryAuditRequest, HandlerRole::kRead},
       {MsgType::kUpdateNodeRequest, HandlerRole::kActive},
       {MsgType::kUpdatePartitionRequest, HandlerRole::kActive},
+      {MsgType::kAssocUpdateRequest, HandlerRole::kActive},
+      {MsgType::kQueryAssocRequest, HandlerRole::kRead},
       {MsgType::kHoldJobsRequest, HandlerRole::kActive},
       {MsgType::kUpdateJobRequest, HandlerRole::kActive},
       {MsgType::kPingRequest, HandlerRole::kRead},

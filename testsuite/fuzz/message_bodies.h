@@ -39,6 +39,10 @@ namespace herd::fuzz {
   X(PingRequest)                   \
   X(UpdateNodeRequest)             \
   X(UpdatePartitionRequest)        \
+  X(AssocUpdateRequest)            \
+  X(AssocUpdateReply)              \
+  X(QueryAssocRequest)             \
+  X(QueryAssocReply)               \
   X(RegisterNodeRequest)           \
   X(RegisterNodeReply)             \
   X(HeartbeatRequest)              \
