@@ -131,10 +131,12 @@ TEST(SpecRecord, KeepsEverythingButScriptArgvEnv) {
 // 328 -> 376: for accounting, the job's account, QOS and submit line (3 pooled handles)
 // and the batch script's measured usage, empty until it ends; 376 -> 400: --dependency (a
 // pooled handle), --begin and the derived wait reason; -> 408: the expected start the
-// backfill scheduler plans, kept on the job so that queries need no scan).
+// backfill scheduler plans, kept on the job so that queries need no scan; 408 -> 456: a
+// job array's ids, throttle and pending task ranges, and --array (a pooled handle) --
+// worth moving behind one pointer, as few jobs are arrays).
 TEST(Job, RecordStaysSmall) {
   std::printf("sizeof(Job)=%zu sizeof(SpecRecord)=%zu\n", sizeof(Job), sizeof(SpecRecord));
-  EXPECT_LE(sizeof(Job), 408u);
+  EXPECT_LE(sizeof(Job), 456u);
 }
 
 // A SpecRecord as a controller from before class version 1 wrote it into its checkpoint
