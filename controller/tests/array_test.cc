@@ -154,7 +154,7 @@ TEST_F(ArrayTest, ThrottleChangedByUpdate) {
   u.values = {"4"};
   ASSERT_TRUE(Call<proto::StatusReply>(u).ok());
   EXPECT_EQ(Running(array).size(), 4u);
-  EXPECT_EQ(InfoOf(Running(array).back()->id).array_throttle, 2u) << "a task keeps its copy";
+  EXPECT_EQ(InfoOf(Running(array).front()->id).array_throttle, 2u) << "a task keeps its copy";
   u.job_id = Running(array).back()->id;  // a task is no array's rest
   EXPECT_FALSE(Call<proto::StatusReply>(u).ok());
   u.job_id = array;

@@ -185,6 +185,11 @@ TEST(SpecRecord, UmaskGoldenBytes) {
   std::string want = v1;
   want[1] = 3;
   want += std::string(24 + 8 + 8, '\0') + "\xff";
+  auto v3 = proto::DecodeBodyAs<SpecRecord>(want);
+  ASSERT_TRUE(v3.ok());
+  EXPECT_TRUE(v3->array.empty()) << "version 3 has no --array";
+  want[1] = 4;  // version 4 appends --array (empty)
+  want += std::string(8, '\0');
   EXPECT_EQ(proto::EncodeBody(SpecRecord(s)), want);
   s.umask = 01000;  // nonsense never reaches the record
   EXPECT_EQ(SpecRecord(s).umask, -1);
