@@ -52,6 +52,10 @@ class CoreServices {
                        const std::string& old_value, const std::string& new_value) = 0;
 };
 
+// After job `job_id` ended: removes its blob unless another job still needs it (an
+// array's tasks share the array's) (core.cc).
+void DropJobBlob(const ClusterState& state, BlobStore& blobs, uint64_t job_id);
+
 // The environment (or argument) list is within MaxEnvSize (limits.cc).
 Status CheckEnvSize(const ClusterConfig& config, const std::vector<std::string>& env);
 

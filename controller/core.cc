@@ -123,13 +123,16 @@ std::string ControllerCore::UserName(uint32_t uid) {
   return name;
 }
 
+void DropJobBlob(const ClusterState& state, BlobStore& blobs, uint64_t job_id) {
+  const Job* j = state.FindJob(job_id);
+  uint64_t blob = j != nullptr ? j->blob_id() : job_id;
+  if (!state.BlobNeeded(blob)) blobs.Remove(blob);
+}
+
 // Removals of blobs are not journaled: after a recovery or an installed state, the blobs
 // of jobs that ended or were purged are dropped here.
 void ControllerCore::ForgetUnneededBlobs() {
-  blobs_.RetainOnly([this](uint64_t id) {
-    const Job* j = state_.FindJob(id);
-    return j != nullptr && !proto::IsFinished(j->state);
-  });
+  blobs_.RetainOnly([this](uint64_t id) { return state_.BlobNeeded(id); });
 }
 
 Status ControllerCore::Recover() {
@@ -151,7 +154,7 @@ Status ControllerCore::Recover() {
       auto e = proto::DecodeBodyAs<JobSubmitted>(r.body, "JobSubmitted");
       const Job* j = e.ok() ? state_.FindJob(e->job.id) : nullptr;
       // Missing, or empty/torn (written without fsync before a crash): rewrite it.
-      if (j != nullptr && !proto::IsFinished(j->state) && !blobs_.Read(j->id).ok()) {
+      if (j != nullptr && state_.BlobNeeded(j->id) && !blobs_.Read(j->id).ok()) {
         Status w = blobs_.Write(j->id, {e->script, e->argv, e->env});
         if (!w.ok()) HERD_LOG(Error) << "cannot rewrite job blob: " << w.ToString();
       }
@@ -164,7 +167,7 @@ Status ControllerCore::Recover() {
     if (j.state == JobState::kRunning) running++;
     // A damaged blob is left out of the index: the job stays, and its launch ends it
     // FAILED with the reason (batch script unavailable).
-    if (!proto::IsFinished(j.state) && !j.spec.interactive && !blobs_.Exists(id)) {
+    if (!proto::IsFinished(j.state) && !j.spec.interactive && !blobs_.Exists(j.blob_id())) {
       HERD_LOG(Error) << "job " << id << " (" << proto::JobStateName(j.state)
                       << "): its batch script is missing or damaged in the job blob segments; "
                          "it ends FAILED (batch script unavailable) when it would start";

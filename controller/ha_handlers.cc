@@ -2,6 +2,8 @@
 // becoming active and stepping down, and output held until the passive has its records.
 #include <unistd.h>
 
+#include <set>
+
 #include "common/base/log.h"
 #include "controller/core.h"
 #include "controller/ha/witness.h"
@@ -102,7 +104,7 @@ void ControllerCore::AfterReplicatedRecord(uint16_t type, const std::string& bod
     if (!w.ok()) HERD_LOG(Error) << "cannot write job blob: " << w.ToString();
   } else if (type == static_cast<uint16_t>(EventType::kJobEnded)) {
     auto e = proto::DecodeBodyAs<JobEnded>(body, "JobEnded");
-    if (e.ok()) blobs_.Remove(e->job_id);
+    if (e.ok()) DropJobBlob(state_, blobs_, e->job_id);
   }
 }
 
@@ -137,11 +139,13 @@ proto::InstallSnapshotRequest ControllerCore::MakeSnapshot() {
   proto::InstallSnapshotRequest req;
   req.seq = store_.LastSeq();
   req.state = state_.Snapshot();
+  std::set<uint64_t> sent;  // an array's tasks share its blob
   for (const auto& [id, j] : state_.jobs()) {
-    if (proto::IsFinished(j.state)) continue;
-    auto blob = blobs_.Read(id);
+    if (proto::IsFinished(j.state) || !sent.insert(j.blob_id()).second) continue;
+    auto blob = blobs_.Read(j.blob_id());
     if (!blob.ok()) continue;
-    req.blobs.push_back({id, std::move(blob->script), std::move(blob->argv), std::move(blob->env)});
+    req.blobs.push_back(
+        {j.blob_id(), std::move(blob->script), std::move(blob->argv), std::move(blob->env)});
   }
   return req;
 }

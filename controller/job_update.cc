@@ -42,8 +42,8 @@ Status CheckNodeList(const std::string& key, const std::string& value) {
 }  // namespace
 
 // One key of the request into `e`. `admin`: the caller is root or an AdminUser.
-Status Jobs::ApplyUpdateKey(const Job& j, const std::string& key,
-                                      const std::string& value, bool admin, JobUpdated* e) {
+Status Jobs::ApplyUpdateKey(const Job& j, const std::string& key, const std::string& value,
+                            bool admin, JobUpdated* e) {
   const bool pending = j.state == JobState::kPending;
   const std::string k = ToLower(key);
   if (k == "timelimit") {
@@ -103,6 +103,13 @@ Status Jobs::ApplyUpdateKey(const Job& j, const std::string& key,
       }
     }
     e->constraints = features;
+  } else if (k == "arraytaskthrottle") {  // on the array's id: how many tasks at once
+    if (j.array_job_id != j.id || !j.IsArrayRemainder()) {
+      return InvalidArgument("ArrayTaskThrottle is the throttle of a job array's pending tasks");
+    }
+    auto n = ParseUint(Trim(value), UINT32_MAX);
+    if (!n.ok()) return Invalid(key, value);
+    e->array_throttle = static_cast<int64_t>(*n);
   } else {
     return InvalidArgument("Update of this parameter is not supported: " + key + "=" + value);
   }
@@ -134,6 +141,7 @@ Frame Jobs::UpdateJob(const Identity& who, const Frame& f) {
   e.nodelist = j->spec.nodelist.str();
   e.exclude = j->spec.exclude.str();
   e.constraints = j->spec.constraints;
+  if (j->array_job_id != 0) e.array_throttle = j->array_throttle;
   for (size_t i = 0; i < req->keys.size(); ++i) {
     Status s = ApplyUpdateKey(*j, req->keys[i], req->values[i], admin, &e);
     if (!s.ok()) return ErrorReply(s);

@@ -10,6 +10,7 @@
 #include "common/base/hostlist.h"
 #include "common/base/log.h"
 #include "common/base/strings.h"
+#include "controller/arrays.h"
 #include "controller/queries.h"
 #include "controller/sched/placement.h"
 #include "controller/sched/scheduler.h"
@@ -74,6 +75,13 @@ Frame Jobs::Submit(const Identity& who, const Frame& f) {
     return proto::MakeFrame(rep, 0);
   }
   Status ok = CheckSpec(spec);
+  proto::ArraySpec array;
+  if (ok.ok() && !spec.array.empty()) {
+    auto a = proto::ParseArraySpec(spec.array, p_.config.max_array_size);
+    if (spec.interactive) a = InvalidArgument("an allocation cannot be a job array");
+    if (a.ok()) array = std::move(*a);
+    ok = a.error();
+  }
   if (ok.ok() && !spec.dependency.empty()) {
     auto deps = ParseDependency(spec.dependency);
     ok = deps.ok() ? CheckDependencyTargets(*deps, p_.state.next_job_id(),
@@ -119,6 +127,11 @@ Frame Jobs::Submit(const Identity& who, const Frame& f) {
   job.time_limit_s = limit;
   job.submit_time = p_.clock.NowSeconds();
   job.hold = spec.hold ? HoldKind::kUser : HoldKind::kNone;
+  if (!array.ranges.empty()) {
+    job.array_job_id = job.id;
+    job.array_pending = std::move(array.ranges);
+    job.array_throttle = array.throttle;
+  }
   if (spec.name.empty()) spec.name = "wrap";
   job.spec = spec;
   job.priority = JobPriority(job);
@@ -170,7 +183,7 @@ Status Jobs::CancelOne(const Job& j, const Identity& who, const proto::CancelJob
     e.token = req.token;
     const uint64_t id = j.id;
     Status s = p_.journal.Emit(e);
-    if (s.ok()) p_.blobs.Remove(id);
+    if (s.ok()) DropJobBlob(p_.state, p_.blobs, id);
     return s;
   }
   if (req.signal != 0) {
@@ -323,8 +336,12 @@ Status Jobs::StartJob(const Job& job, std::vector<NodeAlloc> alloc) {
   e.run_seq = job.run_seq + 1;
   e.start_time = p_.clock.NowSeconds();
   e.alloc = std::move(alloc);
+  if (job.IsArrayRemainder()) {  // its lowest pending task, split off (state/job.h)
+    e.array_task_id = proto::MinTask(job.array_pending);
+    e.task_job_id = proto::TaskCount(job.array_pending) == 1 ? job.id : p_.state.next_job_id();
+  }
   HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
-  const Job* started = p_.state.FindJob(job.id);
+  const Job* started = p_.state.FindJob(e.started_id());
   if (!started->spec.interactive) SendLaunch(*started);
   return Status::Ok();
 }
@@ -333,7 +350,7 @@ void Jobs::SendLaunch(const Job& job) {
   if (job.alloc.empty()) return;
   int idx = p_.state.NodeIndex(job.alloc.front().node);
   if (idx < 0) return;
-  auto blob = p_.blobs.Read(job.id);
+  auto blob = p_.blobs.Read(job.blob_id());
   proto::LaunchBatchRequest req;
   req.job_id = job.id;
   req.run_seq = job.run_seq;
@@ -343,6 +360,7 @@ void Jobs::SendLaunch(const Job& job) {
     req.spec.argv = std::move(blob->argv);
     req.spec.env = std::move(blob->env);
   }
+  if (job.array_job_id != 0) SetArrayTaskFields(job, &req.spec);
   if (!blob.ok() || req.spec.script.empty()) {
     std::string why = blob.ok() ? "empty" : blob.error().message();
     HERD_LOG(Error) << "job " << job.id << ": batch script unavailable: " << why;
@@ -410,7 +428,7 @@ Status Jobs::EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time
   uint64_t id = job.id;
   const Job old = job;  // for the terminate messages below
   HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
-  p_.blobs.Remove(id);
+  DropJobBlob(p_.state, p_.blobs, id);
   p_.outbox.DropFor(id);
   bool had_steps = std::any_of(old.steps.begin(), old.steps.end(),
                                [](const StepRecord& s) { return s.state == JobState::kRunning; });
@@ -572,7 +590,7 @@ void Jobs::CancelInvalidDependents() {
       return;
     }
     HERD_LOG(Info) << "job " << id << " cancelled: its dependency can never be satisfied";
-    p_.blobs.Remove(id);
+    DropJobBlob(p_.state, p_.blobs, id);
   }
   core_.RequestSchedule();
 }
@@ -590,7 +608,7 @@ void Jobs::ForgetOldJobs(bool until_stored) {
   }
   for (uint64_t id : old) {
     p_.state.Forget(id);
-    p_.blobs.Remove(id);
+    DropJobBlob(p_.state, p_.blobs, id);
   }
 }
 

@@ -32,11 +32,33 @@ bool JobMatches(const proto::JobFilter& fl, const Job& j) {
   return true;
 }
 
+std::vector<uint64_t> ExpandArrayIds(const ClusterState& state, const std::vector<uint64_t>& ids) {
+  std::vector<uint64_t> out;
+  for (uint64_t id : ids) {
+    const Job* j = state.FindJob(id);
+    if (j != nullptr && j->array_job_id != id) {  // a job, or one task by its own id
+      out.push_back(id);
+      continue;
+    }
+    bool any = false;  // the array's tasks have ids from its own on
+    for (auto it = state.jobs().lower_bound(id); it != state.jobs().end(); ++it) {
+      if (it->second.array_job_id == id) {
+        out.push_back(it->first);
+        any = true;
+      }
+    }
+    if (!any) out.push_back(id);  // unknown: the caller says so
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<const Job*> SelectJobs(const ClusterState& state, const proto::JobFilter& fl) {
   std::vector<const Job*> out;
   auto match = [&](const Job& j) { return JobMatches(fl, j); };
   if (!fl.job_ids.empty()) {
-    for (uint64_t id : fl.job_ids) {
+    for (uint64_t id : ExpandArrayIds(state, fl.job_ids)) {
       const Job* j = state.FindJob(id);
       if (j != nullptr && match(*j)) out.push_back(j);
     }
@@ -126,10 +148,18 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   i.restarts = j.restarts;
   i.work_dir = j.spec.work_dir;
   // As the node resolves them; %N is known once the job has a batch host.
-  proto::OutputFields fields{j.id, j.spec.name, j.user, i.batch_host};
-  i.stdout_path = proto::ResolveOutputPath(j.spec.stdout_pattern, "", j.spec.work_dir, fields);
-  i.stderr_path = proto::ResolveOutputPath(j.spec.stderr_pattern, j.spec.stdout_pattern,
-                                           j.spec.work_dir, fields);
+  proto::OutputFields fields{j.id,         j.spec.name,    j.user,
+                             i.batch_host, j.array_job_id, j.array_task_id};
+  const bool array_default = j.array_job_id != 0 && j.spec.stdout_pattern.empty();
+  const std::string out_pattern =
+      array_default ? std::string(proto::kArrayOutputPattern) : j.spec.stdout_pattern.str();
+  i.stdout_path = proto::ResolveOutputPath(out_pattern, "", j.spec.work_dir, fields);
+  i.stderr_path =
+      proto::ResolveOutputPath(j.spec.stderr_pattern, out_pattern, j.spec.work_dir, fields);
+  i.array_job_id = j.array_job_id;
+  i.array_task_id = j.array_task_id;
+  i.array_throttle = j.array_throttle;
+  i.array_pending = proto::FormatTasks(j.array_pending, 0);
   i.command = j.spec.name;
   i.account = j.spec.account;
   i.qos = j.spec.qos;
@@ -203,9 +233,7 @@ Frame Queries::QueryJobs(const Frame& f) const {
     return true;
   };
   if (!fl.job_ids.empty()) {
-    std::vector<uint64_t> ids = fl.job_ids;
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const std::vector<uint64_t> ids = ExpandArrayIds(state_, fl.job_ids);
     for (auto it = std::upper_bound(ids.begin(), ids.end(), req->after_job_id); it != ids.end();
          ++it) {
       const Job* j = state_.FindJob(*it);

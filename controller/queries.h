@@ -18,6 +18,9 @@ namespace herd::ctld {
 
 // The filter's users, partitions, names and states (not its job ids) match `j`.
 bool JobMatches(const proto::JobFilter& filter, const Job& j);
+// Job ids as a user names them: an array's id stands for all its tasks (sorted, unique;
+// an unknown id is kept).
+std::vector<uint64_t> ExpandArrayIds(const ClusterState& state, const std::vector<uint64_t>& ids);
 // The jobs `filter` names (its job ids, else every job), that match it.
 std::vector<const Job*> SelectJobs(const ClusterState& state, const proto::JobFilter& filter);
 

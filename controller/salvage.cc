@@ -240,19 +240,16 @@ Status SalvageStateDir(const ClusterConfig& config, const std::string& dir, std:
     auto e = proto::DecodeBodyAs<JobSubmitted>(r.body, "JobSubmitted");
     if (!e.ok()) continue;
     const Job* j = state.FindJob(e->job.id);
-    if (j == nullptr || proto::IsFinished(j->state) || blobs.Read(j->id).ok()) continue;
+    if (j == nullptr || !state.BlobNeeded(j->id) || blobs.Read(j->id).ok()) continue;
     HERD_RETURN_IF_ERROR(blobs.Write(j->id, {e->script, e->argv, e->env}));
   }
-  blobs.RetainOnly([&state](uint64_t id) {
-    const Job* j = state.FindJob(id);
-    return j != nullptr && !proto::IsFinished(j->state);
-  });
+  blobs.RetainOnly([&state](uint64_t id) { return state.BlobNeeded(id); });
   size_t pending = 0, running = 0;
   for (const auto& [id, j] : state.jobs()) {
     if (j.state == JobState::kPending) pending++;
     if (j.state == JobState::kRunning) running++;
     if (proto::IsFinished(j.state) || j.spec.interactive) continue;
-    auto b = blobs.Read(id);
+    auto b = blobs.Read(j.blob_id());
     if (!b.ok()) {
       out << "job " << id << " (" << proto::JobStateName(j.state) << "): its batch script is lost ("
           << b.error().message() << "); it ends FAILED when it would start\n";

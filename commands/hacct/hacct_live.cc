@@ -40,6 +40,10 @@ bool InWindow(const JobRow& r, const JobQuery& q) {
 JobRow RowOf(const proto::JobInfo& j) {
   JobRow r;
   r.job_id = j.job_id;
+  if (j.array_task_id != proto::kNoArrayTask) {
+    r.array_job_id = static_cast<int64_t>(j.array_job_id);
+    r.array_task_id = j.array_task_id;
+  }
   r.name = j.name;
   r.uid = j.uid;
   r.user = j.user;

@@ -59,6 +59,7 @@ const cli::OptionTable& Table() {
         {"constraint", 'C', required_argument},
         {"nice", 0, optional_argument, kNice},
         {"dependency", 'd', required_argument},
+        {"array", 'a', required_argument},
         {"begin", 'b', required_argument},
         {"kill-on-invalid-dep", 0, required_argument, kKillOnInvalidDep},
         {"quiet", 'Q', no_argument},
@@ -184,6 +185,9 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
     }
     case 'd':
       o->dependency = v;
+      break;
+    case 'a':  // checked by the controller, as sbatch leaves it to slurmctld
+      o->array = v;
       break;
     case 'b': {
       HERD_ASSIGN_OR_RETURN(o->begin_time,
@@ -314,6 +318,7 @@ void MergeOptions(const HbatchOptions& over, HbatchOptions* base) {
   take(over.constraints, base->constraints);
   take(over.nice, base->nice);
   take(over.dependency, base->dependency);
+  take(over.array, base->array);
   take(over.begin_time, base->begin_time);
   take(over.kill_on_invalid_dep, base->kill_on_invalid_dep);
   take(over.hold, base->hold);
@@ -366,6 +371,8 @@ Submit a batch script to herd. Options may also be given in the script on
                               afternotok:jobid[+min][:jobid...], singleton; joined by
                               ',' (all) or '?' (any)
       --kill-on-invalid-dep=yes|no  cancel the job if its dependency can never be met
+  -a, --array=indexes         a job array: 0-99, 1,3,5-7, 0-99:3 (every third), with
+                              %N to run at most N tasks at once (0-99%10)
   -b, --begin=time            start no earlier: now+N[seconds|minutes|hours|days|weeks],
                               HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], MM/DD[/YY], today,
                               tomorrow, midnight, noon, fika, teatime
@@ -376,7 +383,7 @@ Submit a batch script to herd. Options may also be given in the script on
 Every other option of Slurm 22.05's sbatch is known: those herd does not act on
 (--mail-type, --comment, --wckey, ...) are accepted with a warning
 (UnsupportedOptions=error in herd.conf refuses them); those whose feature herd
-does not have yet (--array, --gres, --signal, ...) are refused.
+does not have yet (--gres, --signal, ...) are refused.
 
       --conf FILE             configuration (default: $HERD_CONF or /etc/herd/herd.conf)
   -h, --help                  show this help

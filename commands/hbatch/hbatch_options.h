@@ -36,6 +36,7 @@ struct HbatchOptions {
   std::optional<std::vector<std::string>> constraints;
   std::optional<int32_t> nice;
   std::optional<std::string> dependency;       // -d: checked by the controller
+  std::optional<std::string> array;            // -a: checked by the controller
   std::optional<int64_t> begin_time;           // -b: resolved to a wall-clock time
   std::optional<int32_t> kill_on_invalid_dep;  // 1 yes, 0 no
   std::optional<bool> hold;

@@ -272,6 +272,7 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
   spec.constraints = o.constraints.value_or(std::vector<std::string>{});
   spec.nice = o.nice.value_or(0);
   spec.dependency = o.dependency.value_or("");
+  spec.array = o.array.value_or("");
   spec.begin_time = o.begin_time.value_or(0);
   spec.kill_on_invalid_dep = o.kill_on_invalid_dep.value_or(-1);
   sub.parsable = o.parsable.value_or(false);

@@ -53,8 +53,21 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
   if (j.end_time <= 0 && j.start_time > 0 && j.time_limit_s >= 0) {
     end = cli::FormatTimestamp(j.start_time + j.time_limit_s);  // expected end
   }
+  // An array's task: ArrayJobId=1 ArrayTaskId=4; its pending rest: ArrayTaskId=5-99%10;
+  // the throttle of the array on both (scontrol's).
+  std::vector<std::string> first = {Kv("JobId", std::to_string(j.job_id))};
+  if (j.array_job_id != 0) {
+    const std::string throttle = j.array_throttle != 0 ? std::to_string(j.array_throttle) : "";
+    first.push_back(Kv("ArrayJobId", std::to_string(j.array_job_id)));
+    first.push_back(
+        Kv("ArrayTaskId", j.array_task_id != proto::kNoArrayTask
+                              ? std::to_string(j.array_task_id)
+                              : j.array_pending + (throttle.empty() ? "" : "%" + throttle)));
+    if (!throttle.empty()) first.push_back(Kv("ArrayTaskThrottle", throttle));
+  }
+  first.push_back(Kv("JobName", j.name));
   std::vector<std::vector<std::string>> lines = {
-      {Kv("JobId", std::to_string(j.job_id)), Kv("JobName", j.name)},
+      first,
       {Kv("UserId", user + "(" + std::to_string(j.uid) + ")"),
        Kv("GroupId", GroupName(j.gid) + "(" + std::to_string(j.gid) + ")")},
       {Kv("Priority", std::to_string(j.priority)), Kv("Account", OrNull(j.account)),

@@ -357,7 +357,8 @@ Commands:
   update JobId=ID KEY=VALUE...         change a job: TimeLimit, JobName, Nice, Partition,
                                        NumNodes, NumTasks, ReqNodeList, ExcNodeList,
                                        Features (pending jobs); TimeLimit (lower only)
-                                       and JobName of running ones
+                                       and JobName of running ones; ArrayTaskThrottle
+                                       of a job array
   hold JOBID[,JOBID...]                keep pending jobs from starting
   release JOBID[,JOBID...]             let held jobs start
   ping                                 is each controller (and the witness) up, which

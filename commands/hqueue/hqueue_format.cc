@@ -83,6 +83,7 @@ const std::map<char, std::string>& JobTitles() {
       {'G', "GROUP"},
       {'g', "GROUP"},
       {'i', "JOBID"},
+      {'K', "ARRAY_TASK_ID"},
       {'j', "NAME"},
       {'L', "TIME_LEFT"},
       {'l', "TIME_LIMIT"},
@@ -105,6 +106,32 @@ const std::map<char, std::string>& JobTitles() {
   return kTitles;
 }
 
+std::string JobIdText(const proto::JobInfo& job) {
+  if (job.array_job_id == 0) return std::to_string(job.job_id);
+  std::string id = std::to_string(job.array_job_id) + "_";
+  if (job.array_task_id != proto::kNoArrayTask) return id + std::to_string(job.array_task_id);
+  return id + "[" + JobField('K', job, 0) + "]";
+}
+
+void ExpandArrayTasks(std::vector<proto::JobInfo>* jobs) {
+  std::vector<proto::JobInfo> out;
+  for (proto::JobInfo& j : *jobs) {
+    if (j.array_job_id == 0 || j.array_task_id != proto::kNoArrayTask) {
+      out.push_back(std::move(j));
+      continue;
+    }
+    auto tasks = proto::ParseArraySpec(j.array_pending, UINT32_MAX);
+    if (!tasks.ok()) continue;  // nothing pending
+    for (const proto::ArrayRange& r : tasks->ranges) {
+      for (uint64_t t = r.first; t <= r.last; t += r.step) {
+        out.push_back(j);
+        out.back().array_task_id = static_cast<uint32_t>(t);
+      }
+    }
+  }
+  *jobs = std::move(out);
+}
+
 std::string JobField(char code, const JobInfo& job, int64_t now) {
   switch (code) {
     case 'E':  // what it still waits for, as Slurm: "afterok:4(unfulfilled)"
@@ -113,7 +140,7 @@ std::string JobField(char code, const JobInfo& job, int64_t now) {
       return job.account.empty() ? "(null)" : job.account;
     case 'q':
       return job.qos.empty() ? "(null)" : job.qos;
-    // What Slurm prints when the job asked for none of it: herd has no arrays, licenses,
+    // What Slurm prints when the job asked for none of it: herd has no licenses,
     // reservations or core specialisation yet, refuses the options that ask for them,
     // and keeps no comment or wckey.
     case 'k':
@@ -123,8 +150,13 @@ std::string JobField(char code, const JobInfo& job, int64_t now) {
       return "(null)";
     case 'Y':  // the nodes a pending job's reservation expects
       return job.sched_nodes.empty() ? "(null)" : job.sched_nodes;
-    case 'F':  // no arrays: a job is its own array job
-      return std::to_string(job.job_id);
+    case 'F':  // a job that is no array is its own array job
+      return std::to_string(job.array_job_id != 0 ? job.array_job_id : job.job_id);
+    case 'K':  // the task id, or the tasks still pending
+      if (job.array_job_id == 0) return "N/A";
+      if (job.array_task_id != proto::kNoArrayTask) return std::to_string(job.array_task_id);
+      return job.array_pending +
+             (job.array_throttle != 0 ? "%" + std::to_string(job.array_throttle) : "");
     case 'H':
     case 'I':
     case 'J':
@@ -142,8 +174,9 @@ std::string JobField(char code, const JobInfo& job, int64_t now) {
       return buf;
     }
     case 'A':
-    case 'i':
       return std::to_string(job.job_id);
+    case 'i':
+      return JobIdText(job);
     case 'B':
       return job.batch_host.empty() ? "n/a" : job.batch_host;
     case 'b':

@@ -35,6 +35,12 @@ std::string JobField(char code, const proto::JobInfo& job, int64_t now);
 Result<std::string> RenderJobs(const std::vector<proto::JobInfo>& jobs, int64_t now,
                                const std::string& format, bool header);
 
+// squeue -r: an array's pending remainder as one line per task ("123_5", "123_6", ...).
+void ExpandArrayTasks(std::vector<proto::JobInfo>* jobs);
+
+// %i: "123" for a job, "123_4" for an array's task, "123_[5-99%10]" for its pending rest.
+std::string JobIdText(const proto::JobInfo& job);
+
 // In order of expected start, the jobs without one last (squeue --start).
 void SortByStart(std::vector<proto::JobInfo>* jobs);
 

@@ -39,6 +39,7 @@ const cli::OptionTable& Table() {
       {"noheader", 'h', no_argument},
       {"long", 'l', no_argument},
       {"steps", 's', no_argument},
+      {"array", 'r', no_argument},
       {"start", 0, no_argument, kStart},
       {"json", 0, no_argument, kJson},
       {"from-passive", 0, no_argument, kFromPassive},
@@ -144,6 +145,9 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
     case 's':
       o->steps = true;
       break;
+    case 'r':
+      o->array_tasks = true;
+      break;
     case kJson:
       o->json = true;
       break;
@@ -202,7 +206,10 @@ bool JobSelected(const proto::JobInfo& job, const HqueueOptions& o) {
   } else if (!o.all_states && proto::IsFinished(job.state)) {
     return false;
   }
-  if (!f.job_ids.empty() && !Contains(f.job_ids, job.job_id)) return false;
+  if (!f.job_ids.empty() && !Contains(f.job_ids, job.job_id) &&
+      (job.array_job_id == 0 || !Contains(f.job_ids, job.array_job_id))) {
+    return false;
+  }
   if (!f.users.empty() && !Contains(f.users, job.user)) return false;
   if (!f.partitions.empty() && !Contains(f.partitions, job.partition)) return false;
   if (!o.nodes.empty() &&
@@ -225,12 +232,13 @@ Show the jobs in the herd queue.
   -p, --partition=list       jobs in these partitions
   -t, --states=list          jobs in these states (PD,R,CD,... or full names, or all);
                              default: pending, running, suspended, completing
-  -j, --jobs=job_id_list     these jobs
+  -j, --jobs=job_id_list     these jobs (an array's id: all its tasks)
+  -r, --array                an array's pending tasks one per line (123_5, 123_6, ...)
   -n, --name=name_list       jobs with these names
   -o, --format=format        output format, e.g. "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
                              codes: %i %j %u %t %T %M %l %L %D %R %P %N %C %c %r %S %e %V
                                     %Z %o %Q %a %m %b %A %U %G %g %B %E %F %H %I %J %O
-                                    %W %X %Y %d %k %p %q %v %w %z
+                                    %W %X %Y %d %k %p %q %v %w %z %K
                              (default: $SQUEUE_FORMAT, then $SQUEUE_FORMAT2 as -O)
   -O, --Format=fields        Slurm's field names, e.g. "JobID:8,Name:12,State:.8"
                              (20 wide unless given, '.' aligns right)

@@ -24,6 +24,7 @@ struct HqueueOptions {
   bool json = false;
   bool long_format = false;
   bool steps = false;         // -s: job steps instead of jobs
+  bool array_tasks = false;   // -r/--array: an array's pending tasks one per line
   bool start = false;         // --start: pending jobs by expected start
   bool from_passive = false;  // --from-passive: the passive controller may answer
   bool help = false;

@@ -30,7 +30,7 @@ int ShowJobs(herd::cli::Client& client, const herd::hqueue::HqueueOptions& opts,
   // As squeue: one job id asked for that the controller does not know is an error.
   const auto known = [&reply](uint64_t id) {
     for (const proto::JobInfo& j : reply->jobs) {
-      if (j.job_id == id) return true;
+      if (j.job_id == id || j.array_job_id == id) return true;
     }
     return false;
   };
@@ -41,6 +41,7 @@ int ShowJobs(herd::cli::Client& client, const herd::hqueue::HqueueOptions& opts,
   for (proto::JobInfo& j : reply->jobs) {
     if (hqueue::JobSelected(j, opts)) jobs.push_back(std::move(j));
   }
+  if (opts.array_tasks) hqueue::ExpandArrayTasks(&jobs);
   // The order: -S, else $SQUEUE_SORT, else squeue's. As squeue, a bad key is found after
   // the header is out.
   std::string sort = opts.sort;

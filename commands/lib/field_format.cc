@@ -15,13 +15,13 @@ constexpr unsigned kMaxWidth = 1000;
 
 const FieldLetters& SqueueFields() {
   static const FieldLetters fields = {
-      {"arrayjobid", 'F'}, {"batchhost", 'B'}, {"command", 'o'},      {"endtime", 'e'},
-      {"groupid", 'G'},    {"groupname", 'g'}, {"jobid", 'i'},        {"minmemory", 'm'},
-      {"name", 'j'},       {"nodelist", 'N'},  {"numcpus", 'C'},      {"numnodes", 'D'},
-      {"partition", 'P'},  {"priority", 'Q'},  {"reason", 'r'},       {"reasonlist", 'R'},
-      {"starttime", 'S'},  {"state", 'T'},     {"statecompact", 't'}, {"submittime", 'V'},
-      {"timeleft", 'L'},   {"timelimit", 'l'}, {"timeused", 'M'},     {"userid", 'U'},
-      {"username", 'u'},   {"workdir", 'Z'},
+      {"arrayjobid", 'F'}, {"arraytaskid", 'K'}, {"batchhost", 'B'}, {"command", 'o'},
+      {"endtime", 'e'},    {"groupid", 'G'},     {"groupname", 'g'}, {"jobid", 'i'},
+      {"minmemory", 'm'},  {"name", 'j'},        {"nodelist", 'N'},  {"numcpus", 'C'},
+      {"numnodes", 'D'},   {"partition", 'P'},   {"priority", 'Q'},  {"reason", 'r'},
+      {"reasonlist", 'R'}, {"starttime", 'S'},   {"state", 'T'},     {"statecompact", 't'},
+      {"submittime", 'V'}, {"timeleft", 'L'},    {"timelimit", 'l'}, {"timeused", 'M'},
+      {"userid", 'U'},     {"username", 'u'},    {"workdir", 'Z'},
   };
   return fields;
 }

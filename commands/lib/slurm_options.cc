@@ -20,7 +20,6 @@ constexpr unsigned kAll = kSbatch | kSalloc | kSrun;
 const std::vector<ForeignOption>& Catalogue() {
   static const std::vector<ForeignOption> list = {
       // Features herd does not have yet: the job would not run as asked.
-      {"array", 'a', kReq, S::kNotYet, kSbatch},
       {"deadline", 0, kReq, S::kNotYet, kAll},
       {"gres", 0, kReq, S::kNotYet, kAll},
       {"gres-flags", 0, kReq, S::kNotYet, kAll},

@@ -152,6 +152,27 @@ TEST(HcontrolFormat, Job) {
   EXPECT_NE(rs.find("   NodeList= SchedNodeList=n[1-2]\n"), std::string::npos) << rs;
 }
 
+// A job array as scontrol 22.05 shows it: the pending rest with its ids and throttle, a
+// task with its id and the array's throttle.
+TEST(HcontrolFormat, ArrayJob) {
+  proto::JobInfo rest;
+  rest.job_id = 11;
+  rest.name = "wrap";
+  rest.array_job_id = 11;
+  rest.array_pending = "2-5";
+  rest.array_throttle = 2;
+  EXPECT_EQ(FormatJob(rest, 0, true).substr(0, 81),
+            "JobId=11 ArrayJobId=11 ArrayTaskId=2-5%2 ArrayTaskThrottle=2 JobName=wrap UserId=");
+  proto::JobInfo task = rest;
+  task.job_id = 13;
+  task.array_task_id = 1;
+  EXPECT_EQ(FormatJob(task, 0, true).substr(0, 75),
+            "JobId=13 ArrayJobId=11 ArrayTaskId=1 ArrayTaskThrottle=2 JobName=wrap UserI");
+  task.array_throttle = 0;
+  EXPECT_EQ(FormatJob(task, 0, true).substr(0, 51),
+            "JobId=13 ArrayJobId=11 ArrayTaskId=1 JobName=wrap U");
+}
+
 TEST(HcontrolFormat, NodePartitionConfigPing) {
   proto::NodeInfo n;
   n.name = "n1";

@@ -120,6 +120,43 @@ TEST(HqueueSelect, DefaultHidesFinishedJobs) {
   EXPECT_FALSE(JobSelected(j, o));
 }
 
+// Job arrays as squeue 22.05 shows them: "11_[2-5%2]" for the pending rest, "11_1" for a
+// task (its own id in %A), and -r one line per pending task.
+TEST(HqueueArrays, IdsAndExpansion) {
+  JobInfo rest = Pending();
+  rest.job_id = 11;
+  rest.array_job_id = 11;
+  rest.array_pending = "2-5";
+  rest.array_throttle = 2;
+  JobInfo task = Running();
+  task.job_id = 13;
+  task.array_job_id = 11;
+  task.array_task_id = 1;
+  EXPECT_EQ(JobField('i', rest, 0), "11_[2-5%2]");
+  EXPECT_EQ(JobField('K', rest, 0), "2-5%2");
+  EXPECT_EQ(JobField('i', task, 0), "11_1");
+  EXPECT_EQ(JobField('A', task, 0), "13");
+  EXPECT_EQ(JobField('F', task, 0), "11");
+  EXPECT_EQ(JobField('K', task, 0), "1");
+  EXPECT_EQ(JobField('K', Running(), 0), "N/A");
+  EXPECT_EQ(JobField('F', Running(), 0), "12");
+  rest.array_pending = "0-99:3";
+  rest.array_throttle = 10;
+  EXPECT_EQ(JobField('i', rest, 0), "11_[0-99:3%10]");
+  std::vector<JobInfo> jobs = {task, rest};
+  jobs[1].array_pending = "2,4-5";
+  ExpandArrayTasks(&jobs);
+  std::vector<std::string> ids;
+  for (const JobInfo& j : jobs) ids.push_back(JobField('i', j, 0));
+  EXPECT_EQ(ids, (std::vector<std::string>{"11_1", "11_2", "11_4", "11_5"}));
+  // -j 11 selects the array's tasks; -r is --array.
+  auto o = ParseHqueueArgs({"-j", "11", "-r"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->array_tasks);
+  EXPECT_TRUE(JobSelected(task, *o));
+  EXPECT_FALSE(JobSelected(Running(), *o));
+}
+
 TEST(HqueueFormat, DefaultLooksLikeSqueue) {
   auto t = RenderJobs({Running(), Pending()}, 1125, kDefaultFormat, true);
   ASSERT_TRUE(t.ok()) << t.error().message();

@@ -142,6 +142,7 @@ struct ClusterConfig {
   uint32_t return_to_service = 1;       // ReturnToService 0|1|2 (as Slurm)
   uint64_t def_mem_per_cpu_mb = 0;      // DefMemPerCPU; 0 = memory not reserved by default
   uint32_t max_job_count = 100000;      // MaxJobCount
+  uint32_t max_array_size = 1001;       // MaxArraySize: array task ids are below it
   // What one user can make the controller store (doc/limits.md). Sizes in bytes.
   uint64_t max_script_size = 4u << 20;  // MaxScriptSize: a batch script (Slurm's max_script_size)
   uint64_t max_env_size = 1u << 20;     // MaxEnvSize: a job's environment, "NAME=value" + NUL each

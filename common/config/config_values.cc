@@ -56,6 +56,7 @@ const U32Key kU32Keys[] = {
     {"CheckpointInterval", &ClusterConfig::checkpoint_interval_s, 1, UINT32_MAX},
     {"ReturnToService", &ClusterConfig::return_to_service, 0, 2},
     {"MaxJobCount", &ClusterConfig::max_job_count, 1, UINT32_MAX},
+    {"MaxArraySize", &ClusterConfig::max_array_size, 0, 4000001},
     {"MessageTimeout", &ClusterConfig::message_timeout_s, 1, UINT32_MAX},
     {"HaLeaseMs", &ClusterConfig::ha_lease_ms, 100, 600000},
     {"HaSyncTimeoutMs", &ClusterConfig::ha_sync_timeout_ms, 10, 600000},

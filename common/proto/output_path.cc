@@ -11,9 +11,7 @@ std::string Pad(const std::string& digits, size_t width) {
   return std::string(width - digits.size(), '0') + digits;
 }
 
-}  // namespace
-
-std::string ExpandOutputPattern(const std::string& pattern, const OutputFields& f) {
+std::string Expand(const std::string& pattern, const OutputFields& f, bool array_only) {
   std::string out;
   size_t i = 0;
   while (i < pattern.size()) {
@@ -36,17 +34,23 @@ std::string ExpandOutputPattern(const std::string& pattern, const OutputFields& 
       break;
     }
     char letter = pattern[j];
-    bool known = true;
+    bool known = !array_only || letter == 'A' || letter == 'a';
     std::string value;
-    switch (letter) {
+    switch (known ? letter : '\0') {
+      case '\0':
+        break;
       case '%':
         value = "%";
         break;
       case 'j':
-      case 'A':
         value = Pad(std::to_string(f.job_id), width);
         break;
+      case 'A':
+        value = Pad(std::to_string(f.array_job_id != 0 ? f.array_job_id : f.job_id), width);
+        break;
       case 'a':
+        value = Pad(f.array_task_id != kNoArrayTask ? std::to_string(f.array_task_id) : "0", width);
+        break;
       case 'n':
       case 't':
         value = Pad("0", width);
@@ -74,6 +78,21 @@ std::string ExpandOutputPattern(const std::string& pattern, const OutputFields& 
     i = j + 1;
   }
   return out;
+}
+
+}  // namespace
+
+std::string ExpandOutputPattern(const std::string& pattern, const OutputFields& f) {
+  return Expand(pattern, f, false);
+}
+
+std::string ExpandArrayFields(const std::string& pattern, uint64_t array_job_id,
+                              uint32_t array_task_id) {
+  OutputFields f;
+  f.job_id = array_job_id;
+  f.array_job_id = array_job_id;
+  f.array_task_id = array_task_id;
+  return Expand(pattern, f, true);
 }
 
 std::string ResolveOutputPath(const std::string& pattern, const std::string& fallback_pattern,

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/proto/array_tasks.h"
+
 namespace herd::proto {
 
 enum class JobState : uint8_t {
@@ -81,6 +83,9 @@ struct JobSpec {
   std::string dependency;
   int64_t begin_time = 0;
   int32_t kill_on_invalid_dep = -1;
+  // Version 4: -a/--array as given ("0-99:3%10"; "" not an array): the controller parses it
+  // against MaxArraySize.
+  std::string array;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -91,6 +96,7 @@ struct JobSpec {
     if (version >= 1) ar& umask;
     if (version >= 2) ar& account& qos& submit_line;
     if (version >= 3) ar& dependency& begin_time& kill_on_invalid_dep;
+    if (version >= 4) ar& array;
   }
 };
 
@@ -151,6 +157,13 @@ struct JobInfo {
   std::string account;
   std::string qos;
   std::string submit_line;
+  // Version 4: a job array's task (array_job_id, its task id) or the array's pending
+  // remainder (task id kNoArrayTask, array_pending "5-99:3" and the throttle, 0 = none).
+  // array_job_id 0: not an array.
+  uint64_t array_job_id = 0;
+  uint32_t array_task_id = kNoArrayTask;
+  uint32_t array_throttle = 0;
+  std::string array_pending;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -161,6 +174,7 @@ struct JobInfo {
     if (version >= 1) ar& dependency& eligible_time;
     if (version >= 2) ar& sched_nodes;
     if (version >= 3) ar& account& qos& submit_line;
+    if (version >= 4) ar& array_job_id& array_task_id& array_throttle& array_pending;
   }
 };
 
@@ -319,7 +333,7 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 
 }  // namespace herd::proto
 
-BOOST_CLASS_VERSION(herd::proto::JobSpec, 3)
-BOOST_CLASS_VERSION(herd::proto::JobInfo, 3)
+BOOST_CLASS_VERSION(herd::proto::JobSpec, 4)
+BOOST_CLASS_VERSION(herd::proto::JobInfo, 4)
 BOOST_CLASS_VERSION(herd::proto::PartitionInfo, 1)
 BOOST_CLASS_VERSION(herd::proto::NodeInfo, 1)

@@ -219,6 +219,12 @@ TEST(Codec, SubmitUmaskGoldenBytes) {
   // (-1: not given).
   want[6] = 3;
   want.insert(want.size() - 8, std::string(16, '\0') + std::string(4, '\xff'));
+  auto v3 = DecodeBody<SubmitJobRequest>(want);
+  ASSERT_TRUE(v3.ok());
+  EXPECT_EQ(v3->spec.array, "") << "version 3 has no --array";
+  // Version 4 appends --array (empty).
+  want[6] = 4;
+  want.insert(want.size() - 8, std::string(8, '\0'));
   EXPECT_EQ(EncodeBody(r), want);
 }
 

@@ -157,6 +157,39 @@ TEST(Codec, JobSpecVersion1BytesDecode) {
   EXPECT_EQ(back->submit_line, "hbatch -A a s.sh");
 }
 
+// JobInfo version 4 appended the array fields: array_job_id 0, array_task_id kNoArrayTask,
+// throttle 0, pending "" (24 bytes). The bytes of version 3 are the current ones without.
+std::string JobInfoV3(const JobInfo& info) {
+  std::string now = EncodeBody(info);
+  EXPECT_EQ(now.substr(1, 4), std::string("\x04\0\0\0", 4)) << "class version 4";
+  EXPECT_EQ(now.substr(now.size() - 24),
+            std::string(8, '\0') + "\xfe\xff\xff\xff" + std::string(12, '\0'));
+  std::string v3 = now.substr(0, now.size() - 24);
+  v3[1] = '\x03';
+  return v3;
+}
+
+TEST(Codec, JobInfoVersion3BytesDecode) {
+  JobInfo info;
+  info.job_id = 44;
+  info.account = "chem";
+  auto old = DecodeBodyAs<JobInfo>(JobInfoV3(info), "JobInfo");
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_EQ(old->account, "chem");
+  EXPECT_EQ(old->array_job_id, 0u);
+  EXPECT_EQ(old->array_task_id, kNoArrayTask);
+  info.array_job_id = 40;
+  info.array_task_id = 4;
+  info.array_throttle = 2;
+  info.array_pending = "5-9";
+  auto back = DecodeBodyAs<JobInfo>(EncodeBody(info), "JobInfo");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->array_job_id, 40u);
+  EXPECT_EQ(back->array_task_id, 4u);
+  EXPECT_EQ(back->array_throttle, 2u);
+  EXPECT_EQ(back->array_pending, "5-9");
+}
+
 // JobInfo version 1 added dependency and eligible_time, version 2 sched_nodes, version 3
 // account, qos and submit_line (last): the bytes of version 0 (the same without them) still
 // decode, and the current version carries them.
@@ -166,8 +199,7 @@ TEST(Codec, JobInfoVersion0BytesDecode) {
   info.reason = "Resources";
   info.start_time = 1700000000;
   info.batch_host = "n1";
-  std::string now = EncodeBody(info);
-  ASSERT_EQ(now.substr(1, 4), std::string("\x03\0\0\0", 4)) << "class version 3";
+  std::string now = JobInfoV3(info);
   ASSERT_EQ(now.substr(now.size() - 48), std::string(48, '\0'))
       << "empty dependency, eligible time 0, empty sched_nodes, account, qos, submit line last";
   std::string v0 = now.substr(0, now.size() - 48);
@@ -190,8 +222,7 @@ TEST(Codec, JobInfoVersion2BytesDecode) {
   JobInfo info;
   info.job_id = 43;
   info.sched_nodes = "n1";
-  std::string v3 = EncodeBody(info);
-  ASSERT_EQ(v3.substr(1, 4), std::string("\x03\0\0\0", 4)) << "class version 3";
+  std::string v3 = JobInfoV3(info);
   ASSERT_EQ(v3.substr(v3.size() - 24), std::string(24, '\0')) << "three empty strings last";
   std::string v2 = v3.substr(0, v3.size() - 24);
   v2[1] = '\x02';

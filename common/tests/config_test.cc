@@ -177,6 +177,15 @@ TEST(ParseConfig, MinimalFileKeepsDefaults) {
   EXPECT_THAT(c.raw, ElementsAre(Pair("ControllerHost", "ctl1")));
 }
 
+// MaxArraySize: Slurm's default 1001 (task ids 0-1000), up to Slurm's 4000001; 0: no arrays.
+TEST(ParseConfig, MaxArraySize) {
+  EXPECT_EQ(Parse(kCtl).max_array_size, 1001u);
+  EXPECT_EQ(Parse(std::string(kCtl) + "MaxArraySize=100001\n").max_array_size, 100001u);
+  EXPECT_EQ(Parse(std::string(kCtl) + "MaxArraySize=0\n").max_array_size, 0u);
+  EXPECT_EQ(CtlError("MaxArraySize=4000002\n"), "t.conf:2: MaxArraySize: must be at most 4000001");
+  EXPECT_THAT(CtlError("MaxArraySize=many\n"), StartsWith("t.conf:2: MaxArraySize: "));
+}
+
 TEST(ParseConfig, CommentsBlankLinesQuotesAndCrLf) {
   ClusterConfig c = Parse(
       "   # only a comment\r\n\r\n\t\nControllerHost=ctl1#trailing\r\n"

@@ -24,6 +24,15 @@ TEST(OutputPathTest, ZeroPadsNumbers) {
   EXPECT_EQ(ExpandOutputPattern("%3a", Fields()), "000");
 }
 
+TEST(OutputPathTest, ArrayTasks) {
+  OutputFields f = Fields();
+  f.array_job_id = 40;
+  f.array_task_id = 7;
+  EXPECT_EQ(ExpandOutputPattern("%A_%a-%j-%3a", f), "40_7-42-007");
+  // The controller expands only the array's letters; the node does the rest.
+  EXPECT_EQ(ExpandArrayFields("%x-%A_%a-%%-%2a-%j%", 40, 7), "%x-40_7-%%-07-%j%");
+}
+
 TEST(OutputPathTest, DefaultsAndWorkDir) {
   EXPECT_EQ(ResolveOutputPath("", "", "/home/alice", Fields()), "/home/alice/herd-42.out");
   EXPECT_EQ(ResolveOutputPath("out/%x.log", "", "/w/", Fields()), "/w/out/train.log");

@@ -81,6 +81,10 @@ JobRow JobRowOf(const Job& j) {
   r.priority = j.priority;
   r.restarts = j.restarts;
   r.batch = !j.spec.interactive;
+  if (j.array_task_id != proto::kNoArrayTask) {  // an array's task: JobID 123_4
+    r.array_job_id = static_cast<int64_t>(j.array_job_id);
+    r.array_task_id = j.array_task_id;
+  }
   return r;
 }
 

@@ -122,6 +122,11 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
       plan.reasons.emplace_back(job->id, PendingReason::kRequeued);
       continue;
     }
+    if (job->array_throttle != 0 && job->IsArrayRemainder() &&
+        state.ArrayTasksRunning(job->id) >= job->array_throttle) {
+      plan.reasons.emplace_back(job->id, PendingReason::kJobArrayTaskLimit);
+      continue;
+    }
     if (PendingReason r = PartitionHolds(state, *job); r != PendingReason::kNone) {
       plan.reasons.emplace_back(job->id, r);
       continue;

@@ -118,6 +118,8 @@ const char* PendingReasonName(PendingReason r) {
       return "PartitionNodeLimit";
     case PendingReason::kPartitionConfig:
       return "PartitionConfig";
+    case PendingReason::kJobArrayTaskLimit:
+      return "JobArrayTaskLimit";
   }
   return "None";
 }
@@ -153,6 +155,24 @@ void ClusterState::Allocate(const Job& job) {
     n->mem_used_mb += a.mem_mb;
     n->jobs++;
   }
+  if (job.array_job_id != 0) array_running_[job.array_job_id]++;
+}
+
+void ClusterState::CountArrayLive(const Job& j, int delta) {
+  if (j.array_job_id == 0 || j.array_job_id == j.id) return;
+  uint32_t& n = array_live_[j.array_job_id];
+  n = static_cast<uint32_t>(static_cast<int64_t>(n) + delta);
+  if (n == 0) array_live_.erase(j.array_job_id);
+}
+
+bool ClusterState::BlobNeeded(uint64_t blob_id) const {
+  const Job* j = FindJob(blob_id);
+  return (j != nullptr && !proto::IsFinished(j->state)) || array_live_.count(blob_id) != 0;
+}
+
+uint32_t ClusterState::ArrayTasksRunning(uint64_t array_job_id) const {
+  auto it = array_running_.find(array_job_id);
+  return it == array_running_.end() ? 0 : it->second;
 }
 
 void ClusterState::Release(const Job& job) {
@@ -164,6 +184,9 @@ void ClusterState::Release(const Job& job) {
     }
     n->mem_used_mb = n->mem_used_mb >= a.mem_mb ? n->mem_used_mb - a.mem_mb : 0;
     if (n->jobs > 0) n->jobs--;
+  }
+  if (auto it = array_running_.find(job.array_job_id); it != array_running_.end()) {
+    if (--it->second == 0) array_running_.erase(it);
   }
 }
 
@@ -178,11 +201,45 @@ Status ClusterState::Apply(const JobSubmitted& e) {
   return Status::Ok();
 }
 
+// An array's task splits off its pending remainder: a record of its own, or the array's
+// record itself for the last task. The caller checked that the task is pending.
+Job& ClusterState::SplitTask(Job& array, const JobStarted& e) {
+  proto::RemoveTask(&array.array_pending, e.array_task_id);
+  if (e.task_job_id == array.id) {
+    array.array_task_id = e.array_task_id;
+    return array;
+  }
+  Job task = array;
+  task.id = e.task_job_id;
+  task.client_token = 0;
+  task.array_task_id = e.array_task_id;
+  task.array_pending.clear();
+  task.array_pending.shrink_to_fit();
+  if (task.id >= next_job_id_) next_job_id_ = task.id + 1;
+  Job& j = jobs_.emplace(task.id, std::move(task)).first->second;
+  CountLive(j.uid, +1);
+  CountArrayLive(j, +1);
+  deps_.Added(j);
+  return j;
+}
+
 Status ClusterState::Apply(const JobStarted& e) {
   auto it = jobs_.find(e.job_id);
   if (it == jobs_.end()) return FailedPrecondition("no such job");
-  Job& j = it->second;
-  if (j.state != JobState::kPending) return FailedPrecondition("job is not pending");
+  if (it->second.state != JobState::kPending) return FailedPrecondition("job is not pending");
+  if (e.task_job_id != 0) {
+    const Job& a = it->second;
+    if (!proto::HasTask(a.array_pending, e.array_task_id)) {
+      return FailedPrecondition("array task is not pending");
+    }
+    bool last = proto::TaskCount(a.array_pending) == 1;
+    if (last != (e.task_job_id == a.id) || (!last && jobs_.count(e.task_job_id))) {
+      return FailedPrecondition("array task record does not fit");
+    }
+  } else if (it->second.IsArrayRemainder()) {
+    return FailedPrecondition("an array starts task by task");
+  }
+  Job& j = e.task_job_id != 0 ? SplitTask(it->second, e) : it->second;
   j.state = JobState::kRunning;
   j.launch_confirmed = false;
   j.kill_wait_node.clear();
@@ -208,6 +265,7 @@ Status ClusterState::Apply(const JobEnded& e) {
   if (proto::IsFinished(j.state)) return FailedPrecondition("job already ended");
   if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Release(j);
   CountLive(j.uid, -1);
+  CountArrayLive(j, -1);
   j.state = e.state;
   j.wait_status = e.wait_status;
   j.end_time = e.end_time;
@@ -266,6 +324,7 @@ void ApplyJobUpdate(const JobUpdated& e, Job* j) {
   j->spec.nodelist = e.nodelist;
   j->spec.exclude = e.exclude;
   j->spec.constraints = e.constraints;
+  if (e.array_throttle >= 0) j->array_throttle = static_cast<uint32_t>(e.array_throttle);
 }
 
 Status ClusterState::Apply(const JobUpdated& e) {
@@ -529,15 +588,18 @@ Status ClusterState::Restore(const std::string& bytes) {
     n.mem_used_mb = 0;
     n.jobs = 0;
   }
+  array_running_.clear();
   for (const auto& [id, j] : jobs_) {
     if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Allocate(j);
   }
   by_token_.clear();
   live_jobs_ = 0;
   live_by_uid_.clear();
+  array_live_.clear();
   for (const auto& [id, j] : jobs_) {
     if (j.client_token != 0) by_token_[TokenKey(j.uid, j.client_token)] = id;
     if (!proto::IsFinished(j.state)) CountLive(j.uid, +1);
+    if (!proto::IsFinished(j.state)) CountArrayLive(j, +1);
   }
   deps_.Rebuild();
   return Status::Ok();

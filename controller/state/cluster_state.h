@@ -111,11 +111,18 @@ class ClusterState {
   // The audit trail, oldest first.
   const std::deque<proto::AuditRecord>& audit() const { return audit_; }
 
+  // Tasks of array `array_job_id` started and not ended (its throttle counts them).
+  uint32_t ArrayTasksRunning(uint64_t array_job_id) const;
+  // A job blob (Job::blob_id) some job not finished still needs: its own, or an array's
+  // that tasks split off from it have not all ended.
+  bool BlobNeeded(uint64_t blob_id) const;
+
   // Counts for display.
   uint32_t FreeCpus(const NodeRecord& n) const;
 
  private:
   static uint64_t TokenKey(uint32_t uid, uint64_t token);
+  Job& SplitTask(Job& array, const JobStarted& e);
   void Allocate(const Job& job);
   void Release(const Job& job);
   void CountLive(uint32_t uid, int delta);
@@ -143,7 +150,11 @@ class ClusterState {
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)
   std::unordered_map<uint64_t, std::string> sched_nodes_;  // runtime, see SetSchedNodes
-  DependencyTracker deps_{config_, jobs_};
+  std::unordered_map<uint64_t, uint32_t> array_running_;   // array job id -> tasks started
+  // Array job id -> its tasks split off into records of their own and not finished.
+  std::unordered_map<uint64_t, uint32_t> array_live_;
+  void CountArrayLive(const Job& j, int delta);
+  DependencyTracker deps_{config_, jobs_, array_live_};
 };
 
 }  // namespace herd::ctld

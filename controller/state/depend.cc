@@ -36,7 +36,7 @@ Status ParseIds(DepType type, const std::string& ids, DepList* out) {
       d.minutes = static_cast<uint32_t>(minutes);
     }
     if (id.find('_') != std::string::npos) {
-      return Problem("'" + one + "' names an array task; herd has no job arrays yet");
+      return Problem("'" + one + "' names one task of an array; herd waits on whole arrays only");
     }
     if (!ParseId(id, &d.job_id)) return Problem("'" + one + "' is not a job id");
     out->items.push_back(d);
@@ -51,7 +51,7 @@ Result<DepType> TypeOf(const std::string& word) {
   if (w == "afterok") return DepType::kAfterOk;
   if (w == "afternotok") return DepType::kAfterNotOk;
   if (w == "aftercorr") {
-    return Problem("aftercorr pairs the tasks of job arrays, which herd does not have yet");
+    return Problem("aftercorr (task by task between arrays) is not supported by herd yet");
   }
   if (w == "afterburstbuffer") return Problem("herd has no burst buffers (afterburstbuffer)");
   if (w == "expand") return Problem("herd does not expand jobs (expand)");
@@ -165,6 +165,32 @@ DepOutcome ItemOutcome(const DepItem& d, const Job* t, int64_t* ready_at) {
   return DepOutcome::kWaiting;
 }
 
+// A job array (its record's id) is done when its record has ended (no task left pending,
+// the last task ended or the rest cancelled) and no task split off from it is live;
+// afterok fails as soon as one task ended otherwise than COMPLETED.
+DepOutcome DependencyTracker::Outcome(const DepItem& d, int64_t* ready_at) const {
+  auto t = jobs_.find(d.job_id);
+  const Job* job = t == jobs_.end() ? nullptr : &t->second;
+  const bool array = job != nullptr && job->array_job_id == job->id;
+  if (!array || d.type == DepType::kAfter) return ItemOutcome(d, job, ready_at);
+  *ready_at = 0;
+  const bool not_ok = arrays_not_ok_.count(d.job_id) != 0 ||
+                      (proto::IsFinished(job->state) && job->state != JobState::kCompleted);
+  const bool done = proto::IsFinished(job->state) && array_live_.count(d.job_id) == 0;
+  if (d.type == DepType::kAfterOk && not_ok) return DepOutcome::kFailed;
+  if (!done) return DepOutcome::kWaiting;
+  if (d.type == DepType::kAfterNotOk && !not_ok) return DepOutcome::kFailed;
+  return DepOutcome::kSatisfied;
+}
+
+// A task of an array ended otherwise than COMPLETED: afterok on the array fails.
+void DependencyTracker::NoteArrayTask(const Job& j) {
+  if (j.array_job_id != 0 && j.array_job_id != j.id && proto::IsFinished(j.state) &&
+      j.state != JobState::kCompleted) {
+    arrays_not_ok_.insert(j.array_job_id);
+  }
+}
+
 std::string DependencyTracker::GroupKey(const Job& j) {
   return std::to_string(j.uid) + ":" + j.spec.name.str();
 }
@@ -198,8 +224,7 @@ DepOutcome DependencyTracker::Combine(const Job& j, const DepList& d, int64_t* r
     if (item.type == DepType::kSingleton) {
       o = SingletonWaits(j) ? DepOutcome::kWaiting : DepOutcome::kSatisfied;
     } else {
-      auto t = jobs_.find(item.job_id);
-      o = ItemOutcome(item, t == jobs_.end() ? nullptr : &t->second, &at);
+      o = Outcome(item, &at);
     }
     waiting |= o == DepOutcome::kWaiting;
     failed |= o == DepOutcome::kFailed;
@@ -324,10 +349,14 @@ void DependencyTracker::Changed(Job& j) {
   JoinGroup(j);
   if (!groups_.empty()) EvaluateGroup(GroupKey(j));
   Evaluate(j);
-  auto w = waiters_.find(j.id);
-  if (w == waiters_.end()) return;
-  for (uint64_t id : w->second) {
-    if (deps_.count(id)) Evaluate(jobs_.at(id));
+  NoteArrayTask(j);
+  // Those waiting on it, and on its array when it is a task split off from one.
+  for (uint64_t named : {j.id, j.array_job_id != j.id ? j.array_job_id : 0}) {
+    auto w = named != 0 ? waiters_.find(named) : waiters_.end();
+    if (w == waiters_.end()) continue;
+    for (uint64_t id : w->second) {
+      if (deps_.count(id)) Evaluate(jobs_.at(id));
+    }
   }
 }
 
@@ -359,6 +388,7 @@ void DependencyTracker::Renamed(Job& j, const std::string& old_name) {
 
 void DependencyTracker::Forgotten(uint64_t id) {
   waiters_.erase(id);
+  arrays_not_ok_.erase(id);
   Untrack(id);
 }
 
@@ -367,14 +397,22 @@ void DependencyTracker::Rebuild() {
   waiters_.clear();
   groups_.clear();
   invalid_.clear();
+  arrays_not_ok_.clear();
   timers_ = {};
   for (auto& [id, j] : jobs_) {
     if (j.state == JobState::kPending && j.run_seq == 0 && !j.spec.dependency.empty()) Track(j);
+    NoteArrayTask(j);
   }
   for (auto& [id, j] : jobs_) Evaluate(j);
 }
 
 bool DependencyTracker::HasWaiters(uint64_t id) const {
+  // A task of an array is kept while jobs wait on its array: how it ended counts.
+  auto j = jobs_.find(id);
+  if (j != jobs_.end() && j->second.array_job_id != 0 && j->second.array_job_id != id &&
+      HasWaiters(j->second.array_job_id)) {
+    return true;
+  }
   auto w = waiters_.find(id);
   if (w == waiters_.end()) return false;
   return std::any_of(w->second.begin(), w->second.end(),
@@ -413,9 +451,8 @@ std::string DependencyTracker::Describe(const Job& j) const {
       o = SingletonWaits(j) ? DepOutcome::kWaiting : DepOutcome::kSatisfied;
       out += "singleton";
     } else {
-      auto t = jobs_.find(item.job_id);
       int64_t at = 0;
-      o = ItemOutcome(item, t == jobs_.end() ? nullptr : &t->second, &at);
+      o = Outcome(item, &at);
       if (o == DepOutcome::kSatisfied && at > now_) o = DepOutcome::kWaiting;
       out += std::string(DepTypeName(item.type)) + ":" + std::to_string(item.job_id);
       if (item.minutes > 0) out += "+" + std::to_string(item.minutes);

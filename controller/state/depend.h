@@ -67,7 +67,10 @@ const char* DepTypeName(DepType t);
 class DependencyTracker {
  public:
   using Jobs = std::map<uint64_t, Job>;
-  DependencyTracker(const ClusterConfig& config, Jobs& jobs) : config_(config), jobs_(jobs) {}
+  // `array_live`: per job array, its tasks split off and not finished (ClusterState's).
+  DependencyTracker(const ClusterConfig& config, Jobs& jobs,
+                    const std::unordered_map<uint64_t, uint32_t>& array_live)
+      : config_(config), jobs_(jobs), array_live_(array_live) {}
 
   // A job was recorded (submission applied).
   void Added(Job& j);
@@ -105,6 +108,9 @@ class DependencyTracker {
   // Tests one job again and sets its wait reason; arms a timer when it waits for a time.
   void Evaluate(Job& j);
   DepOutcome Combine(const Job& j, const DepList& d, int64_t* ready_at) const;
+  // One item (not singleton): ItemOutcome, or the whole array's when it names one.
+  DepOutcome Outcome(const DepItem& d, int64_t* ready_at) const;
+  void NoteArrayTask(const Job& j);
   bool SingletonWaits(const Job& j) const;
   void Track(Job& j);         // parse and index a pending job's dependency
   void Untrack(uint64_t id);  // it left pending for good
@@ -114,6 +120,8 @@ class DependencyTracker {
 
   const ClusterConfig& config_;
   Jobs& jobs_;
+  const std::unordered_map<uint64_t, uint32_t>& array_live_;
+  std::set<uint64_t> arrays_not_ok_;  // arrays with a task that ended not COMPLETED
   int64_t now_ = 0;
   std::unordered_map<uint64_t, DepList> deps_;                   // pending, not yet started
   std::unordered_map<uint64_t, std::vector<uint64_t>> waiters_;  // job -> jobs naming it

@@ -50,16 +50,24 @@ struct JobSubmitted {
   }
 };
 
+// job_id starts. For an array's pending remainder (version 1): its task array_task_id
+// starts, as the new record task_job_id (or the array's record itself, task_job_id ==
+// job_id, for its last task) -- one record, so a task is never lost or started twice.
 struct JobStarted {
   static constexpr EventType kType = EventType::kJobStarted;
   uint64_t job_id = 0;
   uint32_t run_seq = 0;
   int64_t start_time = 0;
   std::vector<NodeAlloc> alloc;
+  uint64_t task_job_id = 0;  // 0: not an array task split off
+  uint32_t array_task_id = proto::kNoArrayTask;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& run_seq& start_time& alloc;
+    if (version >= 1) ar& task_job_id& array_task_id;
   }
+  // The record that runs.
+  uint64_t started_id() const { return task_job_id != 0 ? task_job_id : job_id; }
 };
 
 struct JobEnded {
@@ -276,15 +284,20 @@ struct JobUpdated {
   std::string nodelist;
   std::string exclude;
   std::vector<std::string> constraints;
+  // A job array's throttle (%N; 0: none), -1: not an array's (version 1).
+  int64_t array_throttle = -1;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& name& partition& time_limit_s& nice& priority& min_nodes& max_nodes& num_tasks;
     ar& nodelist& exclude& constraints;
+    if (version >= 1) ar& array_throttle;
   }
 };
 
 }  // namespace herd::ctld
 
+BOOST_CLASS_VERSION(herd::ctld::JobStarted, 1)
+BOOST_CLASS_VERSION(herd::ctld::JobUpdated, 1)
 BOOST_CLASS_VERSION(herd::ctld::JobEnded, 2)
 BOOST_CLASS_VERSION(herd::ctld::StepNodeEnded, 1)
 BOOST_CLASS_VERSION(herd::ctld::NodeUpdated, 1)

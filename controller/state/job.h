@@ -48,6 +48,7 @@ enum class PendingReason : uint8_t {
   kPartitionTimeLimit,
   kPartitionNodeLimit,
   kPartitionConfig,
+  kJobArrayTaskLimit,  // its array runs as many tasks as its throttle (%N) allows
 };
 const char* PendingReasonName(PendingReason r);
 
@@ -149,6 +150,20 @@ struct Job {
   // Finished, and its final record is in the accounting database (AcctStored; version 5).
   bool acct_stored = false;
   PooledString kill_wait_node;
+  // A job array (version 7; doc/arrays.md). array_job_id 0: not one. The array's record
+  // (id == array_job_id, task kNoArrayTask) holds the tasks not started yet in
+  // array_pending; each started task is a record of its own with its task id (the last
+  // task started is the array's record itself, as in Slurm). The throttle (%N, 0 = none)
+  // is the array record's.
+  uint64_t array_job_id = 0;
+  uint32_t array_task_id = proto::kNoArrayTask;
+  uint32_t array_throttle = 0;
+  std::vector<proto::ArrayRange> array_pending;
+
+  // The array's pending remainder (it still has tasks to start).
+  bool IsArrayRemainder() const { return !array_pending.empty(); }
+  // The job whose blob holds its script: an array's tasks share the array's.
+  uint64_t blob_id() const { return array_job_id != 0 ? array_job_id : id; }
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -166,6 +181,7 @@ struct Job {
     if (version >= 4) ar& launch_confirmed;
     if (version >= 5) ar& acct_stored;
     if (version >= 6) ar& usage;
+    if (version >= 7) ar& array_job_id& array_task_id& array_throttle& array_pending;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -279,7 +295,7 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 6)
+BOOST_CLASS_VERSION(herd::ctld::Job, 7)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
 BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)
 BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 1)

@@ -5,7 +5,7 @@ namespace herd::ctld {
 
 // A tripwire, not a layout requirement: a field added to JobSpec must be added here too
 // (member, both conversions, serialize), or the controller silently drops it.
-static_assert(sizeof(void*) != 8 || sizeof(proto::JobSpec) == 608,
+static_assert(sizeof(void*) != 8 || sizeof(proto::JobSpec) == 640,
               "JobSpec changed: update SpecRecord to match, then this size");
 
 SpecRecord::SpecRecord(const proto::JobSpec& s)
@@ -22,6 +22,7 @@ SpecRecord::SpecRecord(const proto::JobSpec& s)
       qos(s.qos),
       submit_line(s.submit_line),
       dependency(s.dependency),
+      array(s.array),
       constraints(s.constraints),
       mem_per_node_mb(s.mem_per_node_mb),
       mem_per_cpu_mb(s.mem_per_cpu_mb),
@@ -72,6 +73,7 @@ proto::JobSpec SpecRecord::ToSpec() const {
   s.qos = qos;
   s.submit_line = submit_line;
   s.dependency = dependency;
+  s.array = array;
   s.begin_time = begin_time;
   s.kill_on_invalid_dep = kill_on_invalid_dep;
   return s;

@@ -28,6 +28,7 @@ struct SpecRecord {
   PooledString qos;          // version 2
   PooledString submit_line;  // version 2
   PooledString dependency;   // version 3 (as given; see state/depend.h)
+  PooledString array;        // version 4 (--array as given)
   std::vector<std::string> constraints;
   uint64_t mem_per_node_mb = 0;
   uint64_t mem_per_cpu_mb = 0;
@@ -61,9 +62,10 @@ struct SpecRecord {
     if (version >= 1) ar& umask;
     if (version >= 2) ar& account& qos& submit_line;
     if (version >= 3) ar& dependency& begin_time& kill_on_invalid_dep;
+    if (version >= 4) ar& array;
   }
 };
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 3)
+BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 4)

@@ -72,13 +72,20 @@ class CoreTestOn : public Base {
     }
   }
 
-  void RegisterAll() {
+  // `with_runs`: each node reports the batch steps the state has running on it (as after a
+  // controller restart).
+  void RegisterAll(bool with_runs = false) {
     for (const auto& n : cfg_.nodes) {
       proto::RegisterNodeRequest r;
       r.name = n.name;
       r.hw.cpus = n.cpus;
       r.hw.memory_mb = n.real_memory_mb;
       r.boot_time = 1;
+      for (const auto& [id, j] : core_->state().jobs()) {
+        if (with_runs && j.state == JobState::kRunning && j.alloc.front().node == n.name) {
+          r.steps.push_back({id, proto::kBatchStep, j.run_seq, false, 0});
+        }
+      }
       ASSERT_TRUE((Call<proto::RegisterNodeReply>(r).ok()));
     }
   }

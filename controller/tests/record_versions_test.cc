@@ -1,5 +1,5 @@
-// herd — the records accounting and dependencies added fields to (Job 6, StepRecord 3,
-// SpecRecord 3, JobSpec 3,
+// herd — the records accounting, dependencies and arrays added fields to (Job 7,
+// StepRecord 3, SpecRecord 4, JobSpec 4, JobStarted 1, JobUpdated 1,
 // JobEnded 2, StepNodeEnded 1) still read from the bytes of their earlier versions, and the
 // usage the nodes report reaches the job's record.
 #include <gtest/gtest.h>
@@ -113,6 +113,89 @@ TEST(RecordVersions, RecordsBeforeDependenciesRead) {
   EXPECT_EQ(spec->script, "#!/bin/sh\n");
   EXPECT_TRUE(spec->dependency.empty());
   EXPECT_EQ(spec->kill_on_invalid_dep, -1);
+}
+
+// Job version 6 with SpecRecord version 3, JobStarted version 0 and JobSpec version 3, as
+// the controller and the commands before arrays wrote them: job 12 of carol, "sweep",
+// pending after job 3; its start on n1.
+const char kJobV6Spec3[] =
+    "00060000000c00000000000000e80300000000000005000000000000006361726f6c0003000000050000"
+    "00000000007377656570000000000000000002000000000000002f770000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "00000000000000000000000000000000000000000000000000feffffffffffffff000000000000000000"
+    "000000010000000000000000000000000001001200000000000000000000000000000000000000000000"
+    "000000090000000000000061667465726f6b3a330000000000000000ff05000000000000006465627567"
+    "ffffffffffffffff00000000000000000000000000000000000000000000000064000000000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000070000"
+    "000000000000000000000000000003000000000000000000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000";
+const char kJobStartedV0[] =
+    "00000000000c0000000000000001000000c8000000000000000000000000010000000000000000000000"
+    "000000000002000000000000006e31020000000000000000000000010000006400000000000000010000"
+    "00";
+const char kJobSpecV3[] =
+    "000300000005000000000000007377656570000000000000000000000000000000000000000001000000"
+    "0000000000000000000000000000000000000000feffffffffffffff02000000000000002f7700000000"
+    "00000000000000000000000000000000000000000a0000000000000023212f62696e2f73680a00000000"
+    "000000000000000000000000000000000000000000000000000000010000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000120000000000000000000000000000"
+    "00000000000000000000000000090000000000000061667465726f6b3a330000000000000000ffffffff";
+
+TEST(RecordVersions, RecordsBeforeArraysRead) {
+  auto j = proto::DecodeBodyAs<Job>(FromHex(kJobV6Spec3), "Job");
+  ASSERT_TRUE(j.ok()) << j.error().message();
+  EXPECT_EQ(j->id, 12u);
+  EXPECT_EQ(j->user, "carol");
+  EXPECT_EQ(j->spec.name, "sweep");
+  EXPECT_EQ(j->spec.dependency, "afterok:3");
+  EXPECT_EQ(j->array_job_id, 0u) << "no array";
+  EXPECT_EQ(j->array_task_id, proto::kNoArrayTask);
+  EXPECT_TRUE(j->array_pending.empty());
+  EXPECT_TRUE(j->spec.array.empty());
+  Job now = *j;
+  now.array_job_id = 12;
+  now.array_throttle = 4;
+  now.array_pending = {{0, 99, 3}};
+  now.spec.array = "0-99:3%4";
+  auto back = proto::DecodeBodyAs<Job>(proto::EncodeBody(now), "Job");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->array_job_id, 12u);
+  EXPECT_EQ(back->array_throttle, 4u);
+  EXPECT_EQ(back->array_pending, (std::vector<proto::ArrayRange>{{0, 99, 3}}));
+  EXPECT_EQ(back->spec.array, "0-99:3%4");
+
+  auto s = proto::DecodeBodyAs<JobStarted>(FromHex(kJobStartedV0), "JobStarted");
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(s->job_id, 12u);
+  EXPECT_EQ(s->start_time, 200);
+  ASSERT_EQ(s->alloc.size(), 1u);
+  EXPECT_EQ(s->task_job_id, 0u) << "a whole job starts";
+  EXPECT_EQ(s->started_id(), 12u);
+
+  auto spec = proto::DecodeBodyAs<proto::JobSpec>(FromHex(kJobSpecV3), "JobSpec");
+  ASSERT_TRUE(spec.ok()) << spec.error().message();
+  EXPECT_EQ(spec->dependency, "afterok:3");
+  EXPECT_TRUE(spec->array.empty());
+}
+
+// JobUpdated version 0 (before arrays): job 12 renamed, nice 5; it leaves any throttle as
+// it was.
+const char kJobUpdatedV0[] =
+    "00000000000c00000000000000070000000000000072656e616d65640500000000000000646562756758"
+    "020000000000000500000000000000000000000000000000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000";
+
+TEST(RecordVersions, JobUpdatedBeforeArraysRead) {
+  auto e = proto::DecodeBodyAs<JobUpdated>(FromHex(kJobUpdatedV0), "JobUpdated");
+  ASSERT_TRUE(e.ok()) << e.error().message();
+  EXPECT_EQ(e->name, "renamed");
+  EXPECT_EQ(e->nice, 5);
+  EXPECT_EQ(e->array_throttle, -1);
+  Job j;
+  j.array_job_id = 1;
+  j.array_throttle = 3;
+  ApplyJobUpdate(*e, &j);
+  EXPECT_EQ(j.array_throttle, 3u);
 }
 
 // JobEnded version 1 and StepNodeEnded version 0 (journal records of the controller
