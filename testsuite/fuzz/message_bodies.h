@@ -39,6 +39,8 @@ namespace herd::fuzz {
   X(PingRequest)                   \
   X(UpdateNodeRequest)             \
   X(UpdatePartitionRequest)        \
+  X(QueryAuditRequest)             \
+  X(QueryAuditReply)               \
   X(AssocUpdateRequest)            \
   X(AssocUpdateReply)              \
   X(QueryAssocRequest)             \
