@@ -7,6 +7,7 @@
 
 #include "common/proto/codec.h"
 #include "common/proto/ha_messages.h"
+#include "common/proto/messages.h"
 #include "common/proto/step_messages.h"
 #include "common/proto/types.h"
 
@@ -238,6 +239,44 @@ TEST(Codec, JobInfoVersion2BytesDecode) {
   EXPECT_EQ(back->account, "chem");
   EXPECT_EQ(back->qos, "low");
   EXPECT_EQ(back->submit_line, "hbatch -A chem x.sh");
+}
+
+// Senders from before signal scopes: a CancelJobsRequest of class version 1 and a
+// SignalJobRequest of version 0 (the same bytes without the scope, an enum written as
+// 4 bytes) mean the whole job, which a signal reached then.
+TEST(Codec, SignalScopeOfOlderSenders) {
+  CancelJobsRequest cancel;
+  cancel.filter.job_ids = {7};
+  cancel.signal = 10;
+  cancel.token = 99;
+  cancel.scope = SignalScope::kBatchShell;
+  const std::string v2 = EncodeBody(cancel);
+  ASSERT_EQ(v2[1], 2) << "class version";
+  std::string v1 = v2.substr(0, v2.size() - 4);
+  v1[1] = 1;
+  auto old = DecodeBody<CancelJobsRequest>(v1);
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_EQ(old->filter.job_ids, (std::vector<uint64_t>{7}));
+  EXPECT_EQ(old->signal, 10);
+  EXPECT_EQ(old->token, 99u);
+  EXPECT_EQ(old->scope, SignalScope::kWholeJob);
+  EXPECT_EQ(DecodeBody<CancelJobsRequest>(v2)->scope, SignalScope::kBatchShell);
+
+  SignalJobRequest sig;
+  sig.job_id = 42;
+  sig.run_seq = 1;
+  sig.signal = 10;
+  sig.scope = SignalScope::kSteps;
+  const std::string s1 = EncodeBody(sig);
+  ASSERT_EQ(s1[1], 1) << "class version";
+  std::string s0 = s1.substr(0, s1.size() - 4);
+  s0[1] = 0;
+  auto old_sig = DecodeBody<SignalJobRequest>(s0);
+  ASSERT_TRUE(old_sig.ok()) << old_sig.error().message();
+  EXPECT_EQ(old_sig->job_id, 42u);
+  EXPECT_EQ(old_sig->signal, 10);
+  EXPECT_EQ(old_sig->scope, SignalScope::kWholeJob);
+  EXPECT_EQ(DecodeBody<SignalJobRequest>(s1)->scope, SignalScope::kSteps);
 }
 
 }  // namespace
