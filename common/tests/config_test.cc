@@ -239,10 +239,8 @@ TEST(ParseConfig, LoadConfigReadsFile) {
 }
 
 TEST(ParseConfig, ShippedExampleIsValid) {
-  // This file sits in common/tests/; the example is etc/herd.conf.example at the top.
-  std::string path = __FILE__;
-  path = path.substr(0, path.rfind("common/tests/")) + "etc/herd.conf.example";
-  if (!std::ifstream(path).good()) GTEST_SKIP() << "source tree not found at " << path;
+  const std::string path = std::string(HERD_SOURCE_DIR) + "/etc/herd.conf.example";
+  ASSERT_TRUE(std::ifstream(path).good()) << "the shipped example is missing: " << path;
   auto r = LoadConfig(path);
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(r->nodes.size(), 4u);
