@@ -23,8 +23,9 @@ constexpr int kHandshakeFailed = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
 // How long a connection whose handshake failed is kept before a fresh one is made (while a
 // caller waits for its server): a retry five times a second against an impostor.
 constexpr std::chrono::milliseconds kRetryAfterFailure{200};
-constexpr int kWatchedEvents = ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED |
-                               ZMQ_EVENT_HANDSHAKE_SUCCEEDED | kHandshakeFailed;
+constexpr int kWatchedEvents = ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED |
+                               ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+                               kHandshakeFailed;
 
 std::string NextMonitorEndpoint() {
   static std::atomic<uint64_t> counter{0};
@@ -53,6 +54,8 @@ void PeerLink::Open() {
   sock_.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIvlMs);
   sock_.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
   handshake_failed_ = false;
+  greeted_ = false;
+  dropped_in_handshake_ = false;
   seal_.reset();
   unopened_replies_ = 0;
   auto key = ServerKeyFor(address_);
@@ -71,12 +74,19 @@ void PeerLink::Open() {
   zmq_socket_monitor(sock_.handle(), endpoint.c_str(), kWatchedEvents);
   monitor_ = zmq::socket_t(Context(), zmq::socket_type::pair);
   monitor_.set(zmq::sockopt::linger, 0);
+  // libzmq sends monitor events blocking, from its I/O thread: with a bounded queue, a
+  // link not used for a while (nothing drains its events) would stop that thread, and
+  // with it every socket of the process. Unbounded: each use of the link drains it.
+  monitor_.set(zmq::sockopt::rcvhwm, 0);
   monitor_.connect(endpoint);
   if (unusable_.ok()) sock_.connect(address_);
 }
 
 void PeerLink::Close() {
-  // The monitored socket first: closing it ends its monitor, then the monitor's reader.
+  // The monitor is stopped while its reader is still there: an event the closing socket
+  // sends later to a monitor without a reader blocks libzmq's I/O thread for good (seen as
+  // a process whose connections all hang and whose listeners are never closed).
+  zmq_socket_monitor(sock_.handle(), nullptr, 0);
   sock_.close();
   monitor_.close();
 }
@@ -97,6 +107,7 @@ int PeerLink::DrainEvents() {
         uint16_t event = 0;
         std::memcpy(&event, head.data(), sizeof(event));
         seen |= event;
+        NoteConnectionEvent(event);
         if ((event & kHandshakeFailed) != 0 && !handshake_failed_) {
           handshake_failed_ = true;
           failed_at_ = std::chrono::steady_clock::now();
@@ -111,6 +122,14 @@ int PeerLink::DrainEvents() {
     // A monitor that fails tells us nothing; the timeouts still bound every wait.
   }
   return seen;
+}
+
+void PeerLink::NoteConnectionEvent(uint16_t event) {
+  if (event == ZMQ_EVENT_CONNECTED) greeted_ = false;  // a new TCP connection, not yet greeted
+  if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) greeted_ = true;
+  // Closed before any handshake finished: whatever holds the port refused our mechanism
+  // (a plain listener closes before its greeting names its own) or is going away.
+  if (event == ZMQ_EVENT_DISCONNECTED && !greeted_) dropped_in_handshake_ = true;
 }
 
 Status PeerLink::Poll(short events, TimePoint until, bool* sock_ready, bool* monitor_ready) {
@@ -131,12 +150,19 @@ std::string PeerLink::NotAuthenticated() const {
          "key for it)";
 }
 
+std::string PeerLink::DroppedInHandshake() const {
+  return "cannot connect to " + address_ +
+         ": the connection was closed during the handshake (whatever holds that port does "
+         "not speak herd's protocol with the cluster's key, or it is shutting down)";
+}
+
 Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
   if (!unusable_.ok()) {
     return PermissionDenied("cannot connect to " + address_ + ": " + unusable_.message());
   }
   // A failed handshake since Open() counts: after a protocol error (a plain listener)
   // libzmq does not try again, so no later event would tell.
+  dropped_in_handshake_ = false;
   DrainEvents();
   failed_again_ = false;
   while (true) {
@@ -163,8 +189,12 @@ Status PeerLink::WaitConnected(TimePoint until, bool stop_on_refusal) {
     if ((events & ZMQ_EVENT_CONNECT_RETRIED) && stop_on_refusal) {
       return Unavailable("cannot connect to " + address_ + " (connection refused)");
     }
+    // libzmq connects again by itself after a drop; a caller with another server to try
+    // goes there at once, as after a refusal.
+    if (dropped_in_handshake_ && stop_on_refusal) return Unavailable(DroppedInHandshake());
     if (MsLeft(until) == 0) {
       if (handshake_failed_ || failed_again_) return DeadlineExceeded(NotAuthenticated());
+      if (dropped_in_handshake_) return DeadlineExceeded(DroppedInHandshake());
       return DeadlineExceeded("cannot connect to " + address_ + " (no handshake)");
     }
   }

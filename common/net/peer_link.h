@@ -45,8 +45,10 @@ class PeerLink {
   // Waits until a request would go out at once (the handshake is done), up to `until`.
   // kUnavailable as soon as the server refuses the connection when `stop_on_refusal`
   // (otherwise ZeroMQ keeps retrying in the background and the wait goes on);
-  // kDeadlineExceeded when not connected by `until`. kPermissionDenied at once when no
-  // key is known for the address, and when the server failed the CURVE handshake (it does
+  // kDeadlineExceeded when not connected by `until`. A connection closed before its
+  // handshake finished (a plain listener, a server going away) is kUnavailable at once
+  // when `stop_on_refusal`, and named in the kDeadlineExceeded otherwise. kPermissionDenied at once
+  // when no key is known for the address, and when the server failed the CURVE handshake (it does
   // not hold the key) and `stop_on_refusal`; without `stop_on_refusal` a failed handshake
   // is followed by a fresh connection every 200 ms until `until` (the real server may
   // take the port back).
@@ -69,15 +71,20 @@ class PeerLink {
   int DrainEvents();
   void Open();
   void Close();
+  // Follows one connection through its events (connected, greeted, dropped).
+  void NoteConnectionEvent(uint16_t event);
   std::string NotAuthenticated() const;
+  std::string DroppedInHandshake() const;
 
   std::string address_;
-  Status unusable_;                 // no key known for address_: never connected
-  bool handshake_failed_ = false;   // since the last Open()
-  TimePoint failed_at_{};           // when it was seen
-  bool failed_again_ = false;       // a handshake failed during this wait (before a Reset)
-  std::optional<ClientSeal> seal_;  // a sealed server's: this connection's key
-  uint64_t unopened_replies_ = 0;   // replies that were not sealed with it
+  Status unusable_;                    // no key known for address_: never connected
+  bool handshake_failed_ = false;      // since the last Open()
+  TimePoint failed_at_{};              // when it was seen
+  bool failed_again_ = false;          // a handshake failed during this wait (before a Reset)
+  bool greeted_ = false;               // the current connection's handshake succeeded
+  bool dropped_in_handshake_ = false;  // a connection closed before its handshake (this wait)
+  std::optional<ClientSeal> seal_;     // a sealed server's: this connection's key
+  uint64_t unopened_replies_ = 0;      // replies that were not sealed with it
   zmq::socket_t sock_;
   zmq::socket_t monitor_;  // PAIR connected to sock_'s monitor endpoint
 };

@@ -204,10 +204,16 @@ TEST(CurveLink, AServerWithoutTheKeyGetsNothing) {
       EXPECT_NE(r.error().message().find("cannot authenticate"), std::string::npos)
           << r.error().message();
       EXPECT_EQ(at.error().code(), Code::kPermissionDenied) << at.error().message();
+    } else {
+      // A plain listener closes the connection before or after its greeting names its
+      // mechanism: libzmq reports a failed handshake or a dropped one, and both are named.
+      // With another controller to go to, it is skipped at once either way.
+      const std::string m = r.error().message();
+      EXPECT_TRUE(m.find("cannot authenticate") != std::string::npos ||
+                  m.find("closed during the handshake") != std::string::npos)
+          << m;
+      EXPECT_NE(at.error().code(), Code::kDeadlineExceeded) << at.error().message();
     }
-    // A plain listener may close the connection before its greeting names its mechanism:
-    // libzmq then reports a dropped connection, not a failed handshake, and the call ends
-    // at its deadline (seen in about half the runs). Either way nothing is believed.
 
     RpcClient client(fake->address());
     proto::Frame f = Ping();
