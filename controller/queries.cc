@@ -172,6 +172,16 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   if (j.state == JobState::kPending && j.expected_start > 0) {
     i.sched_nodes = state_.SchedNodes(j.id);
   }
+  i.nice = j.spec.nice;
+  i.requeue = j.spec.requeue;
+  i.batch = !j.spec.interactive;
+  i.exclusive = j.spec.exclusive;
+  if (j.spec.min_nodes != 0) i.max_nodes = std::max(j.spec.min_nodes, j.spec.max_nodes);
+  i.ntasks_per_node = j.spec.ntasks_per_node;
+  i.mem_per_cpu_mb = j.spec.mem_per_cpu_mb;
+  i.req_nodes = j.spec.nodelist;
+  i.exc_nodes = j.spec.exclude;
+  i.features = Join(j.spec.constraints, "&");
   return i;
 }
 
@@ -184,9 +194,10 @@ constexpr size_t kQueryPageMaxExamined = 20000;
 // About the encoded size of `i` (Boost's binary archive: 8-byte string lengths).
 size_t ApproxSize(const proto::JobInfo& i) {
   size_t n = 256;
-  for (const std::string* s : {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir,
-                               &i.dependency, &i.stdout_path, &i.stderr_path, &i.command,
-                               &i.batch_host, &i.sched_nodes, &i.account, &i.qos, &i.submit_line}) {
+  for (const std::string* s :
+       {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir, &i.dependency,
+        &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host, &i.sched_nodes, &i.account,
+        &i.qos, &i.submit_line, &i.req_nodes, &i.exc_nodes, &i.features}) {
     n += s->size();
   }
   for (const auto& a : i.alloc) n += 40 + a.node.size() + 4 * a.cpus.size();

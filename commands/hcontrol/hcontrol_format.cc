@@ -35,6 +35,32 @@ std::string GroupName(uint32_t gid) {
 
 std::string Memory(uint64_t mb) { return mb == 0 ? "0" : std::to_string(mb) + "M"; }
 
+// Logical CPU ids as ranges ("0-1,4"), as scontrol -d prints CPU_IDs.
+std::string CpuIds(const std::vector<uint32_t>& cpus) {
+  std::string out;
+  for (size_t i = 0; i < cpus.size();) {
+    size_t k = i;
+    while (k + 1 < cpus.size() && cpus[k + 1] == cpus[k] + 1) ++k;
+    if (!out.empty()) out += ",";
+    out += std::to_string(cpus[i]);
+    if (k > i) out += "-" + std::to_string(cpus[k]);
+    i = k + 1;
+  }
+  return out;
+}
+
+// The job's trackable resources: cpu, memory (all nodes), nodes, billing (= cpus).
+std::string JobTres(const JobInfo& j) {
+  uint64_t mem = 0;
+  for (const proto::NodeAlloc& a : j.alloc) mem += a.mem_mb;
+  if (j.alloc.empty())
+    mem = j.mem_per_cpu_mb != 0 ? j.mem_per_cpu_mb * j.num_cpus : j.mem_mb * j.num_nodes;
+  const std::string cpus = std::to_string(j.num_cpus);
+  std::string tres = "cpu=" + cpus;
+  if (mem != 0) tres += ",mem=" + TresMemory(mem);
+  return tres + ",node=" + std::to_string(j.num_nodes) + ",billing=" + cpus;
+}
+
 }  // namespace
 
 std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, bool oneliner) {
@@ -49,6 +75,7 @@ std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, boo
 
 std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details) {
   const std::string user = j.user.empty() ? std::to_string(j.uid) : j.user;
+  const bool pending = j.state == JobState::kPending;
   std::string end = cli::FormatTimestamp(j.end_time);
   if (j.end_time <= 0 && j.start_time > 0 && j.time_limit_s >= 0) {
     end = cli::FormatTimestamp(j.start_time + j.time_limit_s);  // expected end
@@ -66,48 +93,79 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
     if (!throttle.empty()) first.push_back(Kv("ArrayTaskThrottle", throttle));
   }
   first.push_back(Kv("JobName", j.name));
+  const std::string exit_code = std::to_string(j.exit_code) + ":" + std::to_string(j.exit_signal);
+  // Slurm 22.05's fields in its order. Those of features herd does not have (MCS labels,
+  // reboots, --time-min, deadlines, suspension, core specialization, licenses, power) as
+  // Slurm prints them when they are not used.
   std::vector<std::vector<std::string>> lines = {
       first,
       {Kv("UserId", user + "(" + std::to_string(j.uid) + ")"),
-       Kv("GroupId", GroupName(j.gid) + "(" + std::to_string(j.gid) + ")")},
-      {Kv("Priority", std::to_string(j.priority)), Kv("Account", OrNull(j.account)),
-       Kv("QOS", OrNull(j.qos))},
+       Kv("GroupId", GroupName(j.gid) + "(" + std::to_string(j.gid) + ")"), Kv("MCS_label", "N/A")},
+      {Kv("Priority", std::to_string(j.priority)), Kv("Nice", std::to_string(j.nice)),
+       Kv("Account", OrNull(j.account)), Kv("QOS", OrNull(j.qos))},
       {Kv("JobState", proto::JobStateName(j.state)),
        Kv("Reason", j.reason.empty() ? "None" : j.reason), Kv("Dependency", OrNull(j.dependency))},
-      {Kv("Restarts", std::to_string(j.restarts)), Kv("BatchFlag", "1"),
-       Kv("ExitCode", std::to_string(j.exit_code) + ":" + std::to_string(j.exit_signal))},
+      {Kv("Requeue", j.requeue ? "1" : "0"), Kv("Restarts", std::to_string(j.restarts)),
+       Kv("BatchFlag", j.batch ? "1" : "0"), Kv("Reboot", "0"), Kv("ExitCode", exit_code)},
   };
   // -d: the highest exit code of the job's steps; herd keeps the script's (Slurm's for a
   // job without steps).
-  if (details > 0) {
-    lines.push_back(
-        {Kv("DerivedExitCode", std::to_string(j.exit_code) + ":" + std::to_string(j.exit_signal))});
-  }
-  const std::vector<std::vector<std::string>> rest = {
+  if (details > 0) lines.push_back({Kv("DerivedExitCode", exit_code)});
+  const std::string eligible = cli::FormatTimestamp(j.eligible_time);
+  const std::vector<std::vector<std::string>> times = {
       {Kv("RunTime", cli::FormatRunTime(cli::JobElapsed(j, now))),
-       Kv("TimeLimit", cli::FormatRunTime(j.time_limit_s < 0 ? -1 : j.time_limit_s))},
-      {Kv("SubmitTime", cli::FormatTimestamp(j.submit_time)),
-       Kv("EligibleTime", cli::FormatTimestamp(j.eligible_time))},
-      {Kv("StartTime", cli::FormatTimestamp(j.start_time)), Kv("EndTime", end)},
+       Kv("TimeLimit", cli::FormatRunTime(j.time_limit_s < 0 ? -1 : j.time_limit_s)),
+       Kv("TimeMin", "N/A")},
+      {Kv("SubmitTime", cli::FormatTimestamp(j.submit_time)), Kv("EligibleTime", eligible)},
+      {Kv("AccrueTime", eligible)},
+      {Kv("StartTime", cli::FormatTimestamp(j.start_time)), Kv("EndTime", end),
+       Kv("Deadline", "N/A")},
+      {Kv("SuspendTime", "None"), Kv("SecsPreSuspend", "0")},
       {Kv("Partition", OrNull(j.partition))},
-      {Kv("NodeList", j.state == JobState::kPending ? "(null)" : OrNull(j.nodelist))},
+      {Kv("ReqNodeList", OrNull(j.req_nodes)), Kv("ExcNodeList", OrNull(j.exc_nodes))},
+      {Kv("NodeList", pending ? "" : OrNull(j.nodelist))},
   };
-  lines.insert(lines.end(), rest.begin(), rest.end());
-  if (j.state == JobState::kPending && !j.sched_nodes.empty()) {  // as Slurm: a reservation's nodes
-    lines.back() = {Kv("NodeList", ""), Kv("SchedNodeList", j.sched_nodes)};
+  lines.insert(lines.end(), times.begin(), times.end());
+  if (pending && !j.sched_nodes.empty()) {  // as Slurm: a reservation's nodes
+    lines.back().push_back(Kv("SchedNodeList", j.sched_nodes));
   }
   if (!j.batch_host.empty()) lines.push_back({Kv("BatchHost", j.batch_host)});
-  lines.push_back({Kv("NumNodes", std::to_string(j.num_nodes)),
-                   Kv("NumCPUs", std::to_string(j.num_cpus)),
+  // A pending job that gave -N shows the range it accepts.
+  const std::string nodes = pending && j.max_nodes != 0
+                                ? std::to_string(j.num_nodes) + "-" + std::to_string(j.max_nodes)
+                                : std::to_string(j.num_nodes);
+  lines.push_back({Kv("NumNodes", nodes), Kv("NumCPUs", std::to_string(j.num_cpus)),
                    Kv("NumTasks", std::to_string(j.num_tasks)),
-                   Kv("CPUs/Task", std::to_string(j.cpus_per_task))});
-  lines.push_back({Kv("MinCPUsNode", std::to_string(j.cpus_per_task)),
-                   Kv("MinMemoryNode", Memory(j.mem_mb)), Kv("MinTmpDiskNode", "0")});
+                   Kv("CPUs/Task", std::to_string(j.cpus_per_task)), Kv("ReqB:S:C:T", "0:0:*:*")});
+  lines.push_back({Kv("TRES", JobTres(j))});
+  lines.push_back({Kv("Socks/Node", "*"),
+                   Kv("NtasksPerN:B:S:C", std::to_string(j.ntasks_per_node) + ":0:*:*"),
+                   Kv("CoreSpec", "*")});
+  if (details > 0 && !j.alloc.empty()) {
+    // -d: each node's cores and memory; the continuation lines are indented two more.
+    lines.push_back({Kv("JOB_GRES", "(null)")});
+    for (const proto::NodeAlloc& a : j.alloc) {
+      lines.push_back({"  " + Kv("Nodes", a.node), Kv("CPU_IDs", CpuIds(a.cpus)),
+                       Kv("Mem", std::to_string(a.mem_mb)), Kv("GRES", "")});
+    }
+  }
+  const uint32_t min_cpus = j.cpus_per_task * std::max<uint32_t>(1, j.ntasks_per_node);
+  lines.push_back({Kv("MinCPUsNode", std::to_string(min_cpus)),
+                   j.mem_per_cpu_mb != 0 ? Kv("MinMemoryCPU", Memory(j.mem_per_cpu_mb))
+                                         : Kv("MinMemoryNode", Memory(j.mem_mb)),
+                   Kv("MinTmpDiskNode", "0")});
+  lines.push_back({Kv("Features", OrNull(j.features)), Kv("DelayBoot", "00:00:00")});
+  lines.push_back({Kv("OverSubscribe", j.exclusive ? "NO" : "OK"), Kv("Contiguous", "0"),
+                   Kv("Licenses", "(null)"), Kv("Network", "(null)")});
   lines.push_back({Kv("Command", OrNull(j.command))});
   lines.push_back({Kv("WorkDir", OrNull(j.work_dir))});
-  lines.push_back({Kv("StdErr", OrNull(j.stderr_path))});
-  lines.push_back({Kv("StdIn", "/dev/null")});
-  lines.push_back({Kv("StdOut", OrNull(j.stdout_path))});
+  if (j.batch) {  // an allocation has no files of its own
+    lines.push_back({Kv("StdErr", OrNull(j.stderr_path))});
+    lines.push_back({Kv("StdIn", "/dev/null")});
+    lines.push_back({Kv("StdOut", OrNull(j.stdout_path))});
+  }
+  lines.push_back({Kv("Power", "")});
+  lines.push_back({});  // Slurm ends the record with an empty field line
   return RenderRecord(lines, oneliner);
 }
 

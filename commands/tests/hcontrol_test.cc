@@ -125,7 +125,8 @@ TEST(HcontrolFormat, Job) {
   EXPECT_NE(s.find("ExitCode=3:0"), std::string::npos);
   EXPECT_NE(s.find("StdOut=/w/herd-5.out"), std::string::npos);
   EXPECT_NE(s.find("StdErr=(null)"), std::string::npos);
-  EXPECT_EQ(s.substr(s.size() - 2), "\n\n");
+  // Slurm 22.05 ends a record with Power= and an empty field line.
+  EXPECT_EQ(s.substr(s.size() - 14), "\n   Power=\n   \n\n");
 
   proto::JobInfo p;
   p.job_id = 6;
@@ -133,9 +134,10 @@ TEST(HcontrolFormat, Job) {
   p.reason = "Priority";
   const std::string ps = FormatJob(p, 0, true);
   EXPECT_NE(ps.find("StartTime=Unknown EndTime=Unknown"), std::string::npos);
-  EXPECT_NE(ps.find("NodeList=(null)"), std::string::npos);
+  EXPECT_NE(ps.find(" NodeList= NumNodes=1 "), std::string::npos) << ps;
   EXPECT_EQ(ps.find("BatchHost"), std::string::npos);
   EXPECT_EQ(ps.find('\n'), ps.size() - 1);
+  EXPECT_EQ(ps.substr(ps.size() - 8), " Power= \n");
   EXPECT_NE(ps.find(" Account=(null) QOS=(null) "), std::string::npos) << ps;
   p.account = "chem";
   p.qos = "low";
@@ -150,6 +152,66 @@ TEST(HcontrolFormat, Job) {
   EXPECT_NE(rs.find("StartTime=2026-11-26T08:30:00 EndTime=2026-11-26T08:35:00"), std::string::npos)
       << rs;
   EXPECT_NE(rs.find("   NodeList= SchedNodeList=n[1-2]\n"), std::string::npos) << rs;
+}
+
+// What the job asked for, and -d's per-node lines, as scontrol 22.05 prints them (compared
+// with the anchor's for sbatch -N 2 -n 4 --mem 100 -x n3 --ntasks-per-node=2 --nice=5
+// --no-requeue --exclusive -C fast).
+TEST(HcontrolFormat, JobRequestFields) {
+  proto::JobInfo p;
+  p.job_id = 7;
+  p.state = proto::JobState::kPending;
+  p.num_nodes = 2;
+  p.max_nodes = 2;
+  p.num_cpus = 4;
+  p.num_tasks = 4;
+  p.mem_mb = 100;
+  p.nice = 5;
+  p.requeue = false;
+  p.exclusive = true;
+  p.ntasks_per_node = 2;
+  p.exc_nodes = "n3";
+  p.features = "fast";
+  const std::string s = FormatJob(p, 0, false, 0);
+  EXPECT_NE(s.find("   UserId=0(0) GroupId="), std::string::npos) << s;
+  EXPECT_NE(s.find(") MCS_label=N/A\n   Priority=0 Nice=5 Account=(null)"), std::string::npos) << s;
+  EXPECT_NE(s.find("   Requeue=0 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:0\n"),
+            std::string::npos);
+  EXPECT_NE(s.find(" TimeLimit=UNLIMITED TimeMin=N/A\n"), std::string::npos) << s;
+  EXPECT_NE(s.find("\n   AccrueTime=Unknown\n   StartTime=Unknown EndTime=Unknown Deadline=N/A\n"
+                   "   SuspendTime=None SecsPreSuspend=0\n"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("   ReqNodeList=(null) ExcNodeList=n3\n   NodeList=\n"), std::string::npos);
+  EXPECT_NE(s.find("   NumNodes=2-2 NumCPUs=4 NumTasks=4 CPUs/Task=1 ReqB:S:C:T=0:0:*:*\n"
+                   "   TRES=cpu=4,mem=200M,node=2,billing=4\n"
+                   "   Socks/Node=* NtasksPerN:B:S:C=2:0:*:* CoreSpec=*\n"
+                   "   MinCPUsNode=2 MinMemoryNode=100M MinTmpDiskNode=0\n"
+                   "   Features=fast DelayBoot=00:00:00\n"
+                   "   OverSubscribe=NO Contiguous=0 Licenses=(null) Network=(null)\n"),
+            std::string::npos)
+      << s;
+
+  // Running, with -d: each node's cores and memory; an allocation has no files.
+  proto::JobInfo r = p;
+  r.state = proto::JobState::kRunning;
+  r.batch = false;
+  r.mem_per_cpu_mb = 50;
+  r.nodelist = "n[1-2]";
+  r.batch_host = "n1";
+  r.alloc = {{"n1", {0, 1, 3}, 150, 2}, {"n2", {2}, 50, 2}};
+  const std::string d = FormatJob(r, 0, false, 1);
+  EXPECT_NE(d.find("   NumNodes=2 NumCPUs=4"), std::string::npos) << d;
+  EXPECT_NE(d.find("BatchFlag=0"), std::string::npos);
+  EXPECT_NE(d.find("   TRES=cpu=4,mem=200M,node=2,billing=4\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("CoreSpec=*\n   JOB_GRES=(null)\n"
+                   "     Nodes=n1 CPU_IDs=0-1,3 Mem=150 GRES=\n"
+                   "     Nodes=n2 CPU_IDs=2 Mem=50 GRES=\n"
+                   "   MinCPUsNode=2 MinMemoryCPU=50M MinTmpDiskNode=0\n"),
+            std::string::npos)
+      << d;
+  EXPECT_EQ(d.find("StdOut="), std::string::npos);
+  EXPECT_NE(d.find("   WorkDir=(null)\n   Power=\n"), std::string::npos) << d;
 }
 
 // A job array as scontrol 22.05 shows it: the pending rest with its ids and throttle, a

@@ -164,6 +164,19 @@ struct JobInfo {
   uint32_t array_task_id = kNoArrayTask;
   uint32_t array_throttle = 0;
   std::string array_pending;
+  // Version 9 (5-8 are other records' bumps of the same era): what the job asked for, as
+  // scontrol show job prints it. max_nodes: -N's maximum when -N was given (0: not given);
+  // req_nodes/exc_nodes -w/-x as given; features the --constraint expression.
+  int32_t nice = 0;
+  bool requeue = true;
+  bool batch = true;  // false for an allocation (halloc, hrun)
+  bool exclusive = false;
+  uint32_t max_nodes = 0;
+  uint32_t ntasks_per_node = 0;
+  uint64_t mem_per_cpu_mb = 0;
+  std::string req_nodes;
+  std::string exc_nodes;
+  std::string features;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -175,6 +188,10 @@ struct JobInfo {
     if (version >= 2) ar& sched_nodes;
     if (version >= 3) ar& account& qos& submit_line;
     if (version >= 4) ar& array_job_id& array_task_id& array_throttle& array_pending;
+    if (version >= 9) {
+      ar& nice& requeue& batch& exclusive& max_nodes& ntasks_per_node& mem_per_cpu_mb;
+      ar& req_nodes& exc_nodes& features;
+    }
   }
 };
 
@@ -334,6 +351,6 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 }  // namespace herd::proto
 
 BOOST_CLASS_VERSION(herd::proto::JobSpec, 4)
-BOOST_CLASS_VERSION(herd::proto::JobInfo, 4)
+BOOST_CLASS_VERSION(herd::proto::JobInfo, 9)
 BOOST_CLASS_VERSION(herd::proto::PartitionInfo, 1)
 BOOST_CLASS_VERSION(herd::proto::NodeInfo, 1)

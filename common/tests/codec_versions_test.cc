@@ -158,10 +158,56 @@ TEST(Codec, JobSpecVersion1BytesDecode) {
   EXPECT_EQ(back->submit_line, "hbatch -A a s.sh");
 }
 
-// JobInfo version 4 appended the array fields: array_job_id 0, array_task_id kNoArrayTask,
-// throttle 0, pending "" (24 bytes). The bytes of version 3 are the current ones without.
-std::string JobInfoV3(const JobInfo& info) {
+// JobInfo version 9 appended what the job asked for: nice 0, requeue 1, batch 1,
+// exclusive 0, max_nodes 0, ntasks_per_node 0, mem_per_cpu_mb 0 and three empty strings
+// (47 bytes). The bytes of version 4 are the current ones without.
+std::string JobInfoV4(const JobInfo& info) {
   std::string now = EncodeBody(info);
+  EXPECT_EQ(now.substr(1, 4), std::string("\x09\0\0\0", 4)) << "class version 9";
+  EXPECT_EQ(now.substr(now.size() - 47), std::string(4, '\0') + "\x01\x01" + std::string(41, '\0'));
+  std::string v4 = now.substr(0, now.size() - 47);
+  v4[1] = '\x04';
+  return v4;
+}
+
+TEST(Codec, JobInfoVersion4BytesDecode) {
+  JobInfo info;
+  info.job_id = 45;
+  info.array_job_id = 40;
+  auto old = DecodeBodyAs<JobInfo>(JobInfoV4(info), "JobInfo");
+  ASSERT_TRUE(old.ok()) << old.error().message();
+  EXPECT_EQ(old->array_job_id, 40u);
+  EXPECT_EQ(old->nice, 0);
+  EXPECT_TRUE(old->requeue);
+  EXPECT_TRUE(old->batch);
+  info.nice = -3;
+  info.requeue = false;
+  info.batch = false;
+  info.exclusive = true;
+  info.max_nodes = 4;
+  info.ntasks_per_node = 2;
+  info.mem_per_cpu_mb = 512;
+  info.req_nodes = "n[1-2]";
+  info.exc_nodes = "n3";
+  info.features = "a&b";
+  auto back = DecodeBodyAs<JobInfo>(EncodeBody(info), "JobInfo");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->nice, -3);
+  EXPECT_FALSE(back->requeue);
+  EXPECT_FALSE(back->batch);
+  EXPECT_TRUE(back->exclusive);
+  EXPECT_EQ(back->max_nodes, 4u);
+  EXPECT_EQ(back->ntasks_per_node, 2u);
+  EXPECT_EQ(back->mem_per_cpu_mb, 512u);
+  EXPECT_EQ(back->req_nodes, "n[1-2]");
+  EXPECT_EQ(back->exc_nodes, "n3");
+  EXPECT_EQ(back->features, "a&b");
+}
+
+// JobInfo version 4 appended the array fields: array_job_id 0, array_task_id kNoArrayTask,
+// throttle 0, pending "" (24 bytes). The bytes of version 3 are version 4's without.
+std::string JobInfoV3(const JobInfo& info) {
+  std::string now = JobInfoV4(info);
   EXPECT_EQ(now.substr(1, 4), std::string("\x04\0\0\0", 4)) << "class version 4";
   EXPECT_EQ(now.substr(now.size() - 24),
             std::string(8, '\0') + "\xfe\xff\xff\xff" + std::string(12, '\0'));
