@@ -67,6 +67,8 @@ const std::map<char, std::string>& JobTitles() {
       {'E', "DEPENDENCY"},
       {'e', "END_TIME"},
       {'F', "ARRAY_JOB_ID"},
+      {'f', "FEATURES"},
+      {'h', "OVER_SUBSCRIBE"},
       {'H', "SOCKETS_PER_NODE"},
       {'I', "CORES_PER_SOCKET"},
       {'J', "THREADS_PER_CORE"},
@@ -90,6 +92,7 @@ const std::map<char, std::string>& JobTitles() {
       {'M', "TIME"},
       {'m', "MIN_MEMORY"},
       {'N', "NODELIST"},
+      {'n', "REQ_NODES"},
       {'o', "COMMAND"},
       {'P', "PARTITION"},
       {'Q', "PRIORITY"},
@@ -101,6 +104,8 @@ const std::map<char, std::string>& JobTitles() {
       {'U', "UID"},
       {'u', "USER"},
       {'V', "SUBMIT_TIME"},
+      {'x', "EXC_NODES"},
+      {'y', "NICE"},
       {'Z', "WORK_DIR"},
   };
   return kTitles;
@@ -148,6 +153,16 @@ std::string JobField(char code, const JobInfo& job, int64_t now) {
     case 'W':
     case 'w':
       return "(null)";
+    case 'y':
+      return std::to_string(job.nice);
+    case 'n':  // -w and -x as given
+      return job.req_nodes;
+    case 'x':
+      return job.exc_nodes;
+    case 'f':  // the --constraint expression
+      return job.features.empty() ? "(null)" : job.features;
+    case 'h':  // shares its nodes unless --exclusive
+      return job.exclusive ? "NO" : "OK";
     case 'Y':  // the nodes a pending job's reservation expects
       return job.sched_nodes.empty() ? "(null)" : job.sched_nodes;
     case 'F':  // a job that is no array is its own array job

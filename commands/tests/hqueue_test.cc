@@ -176,6 +176,22 @@ TEST(HqueueFormat, AccountAndQos) {
   EXPECT_EQ(*t, "JOBID ACCOUNT QOS\n12 chem low\n13 (null) (null)\n");
 }
 
+// squeue 22.05 for sbatch -H --nice=10 -x n3 and for sbatch -H -w n1 --exclusive.
+TEST(HqueueFormat, WhatTheJobAskedFor) {
+  JobInfo a = Pending(), b = Pending();
+  a.nice = 10;
+  a.exc_nodes = "n3";
+  b.req_nodes = "n1";
+  b.exclusive = true;
+  b.features = "fast&ib";
+  auto t = RenderJobs({a, b}, 1125, "%y|%n|%x|%f|%h|%.10y|%5n", true);
+  ASSERT_TRUE(t.ok()) << t.error().message();
+  EXPECT_EQ(*t,
+            "NICE|REQ_NODES|EXC_NODES|FEATURES|OVER_SUBSCRIBE|      NICE|REQ_N\n"
+            "10||n3|(null)|OK|        10|     \n"
+            "0|n1||fast&ib|NO|         0|n1   \n");
+}
+
 TEST(HqueueArgs, AccountQosAndIterate) {
   auto o = ParseHqueueArgs({"-A", "Chem,bio", "-q", "low", "-i", "5", "-a", "--local"});
   ASSERT_TRUE(o.ok()) << o.error().message();
