@@ -12,6 +12,7 @@
 #include "common/base/strings.h"
 #include "controller/arrays.h"
 #include "controller/queries.h"
+#include "controller/sched/assoc_limits.h"
 #include "controller/sched/placement.h"
 #include "controller/sched/scheduler.h"
 
@@ -109,16 +110,28 @@ Frame Jobs::Submit(const Identity& who, const Frame& f) {
                                          PartitionStateName(part->state) + ")"));
   }
 
+  // AccountingStorageEnforce: the account and QOS it runs under, resolved and recorded.
+  const std::string user = core_.UserName(who.uid);
+  const AcctEnforce& enforce = p_.config.enforce;
+  if (Status a = ResolveAssoc(p_.state.assoc(), enforce, user, &spec.account, &spec.qos); !a.ok()) {
+    return ErrorReply(a);
+  }
+
   Job job;
   job.id = p_.state.next_job_id();
   job.client_token = req->token;
   job.uid = who.uid;
   job.gid = who.gid;
-  job.user = core_.UserName(who.uid);
+  job.user = user;
   job.partition = part->name;
   int64_t limit = spec.time_limit_s;
   if (limit == -2) limit = part->default_time_s != -1 ? part->default_time_s : part->max_time_s;
   if (limit == 0) limit = -1;  // as Slurm: a zero limit means none
+  if (enforce.limits && spec.time_limit_s == -2) {
+    // No --time: the association's (or QOS's) MaxWall is the limit, as in Slurm.
+    const int64_t wall = EffectiveMaxWall(p_.state.assoc(), user, spec.account, spec.qos);
+    if (wall >= 0 && (limit < 0 || limit > wall)) limit = wall;
+  }
   if (part->max_time_s >= 0 && (limit < 0 || limit > part->max_time_s)) {
     return ErrorReply(InvalidArgument(
         "Requested time limit is invalid (missing or exceeds some limit): partition " + part->name +
@@ -135,6 +148,16 @@ Frame Jobs::Submit(const Identity& who, const Frame& f) {
   if (spec.name.empty()) spec.name = "wrap";
   job.spec = spec;
   job.priority = JobPriority(job);
+  if (enforce.limits) {
+    std::string which;
+    const int64_t tasks = job.IsArrayRemainder() ? proto::TaskCount(job.array_pending) : 1;
+    if (Status lim =
+            CheckSubmitLimits(p_.state.assoc(), p_.state.assoc_usage(), job, tasks, &which);
+        !lim.ok()) {
+      HERD_LOG(Info) << "submission of uid " << who.uid << " refused: " << which;
+      return ErrorReply(lim);
+    }
+  }
 
   auto fits = PlaceJob(p_.state, job, PlaceMode::kEver);
   if (!fits.ok()) return ErrorReply(fits.error());

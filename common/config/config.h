@@ -94,6 +94,19 @@ struct SchedConfig {
   std::vector<std::string> ignored;
 };
 
+// AccountingStorageEnforce (doc/associations.md): what submission and the scheduler
+// check against the associations. Slurm's values; each one implies those it needs.
+struct AcctEnforce {
+  bool associations = false;  // an unknown account or user's association is refused
+  bool limits = false;        // the associations' and QOS limits (implies associations)
+  bool qos = false;           // a job's QOS must exist (implies associations)
+  bool safe = false;          // accepted (implies associations, limits)
+  bool wckeys = false;        // accepted; herd keeps no wckeys
+  bool nojobs = false;        // accepted (implies nosteps)
+  bool nosteps = false;       // accepted
+  bool any() const { return associations; }
+};
+
 struct ClusterConfig {
   std::string source_path;                  // the file it was read from
   std::string cluster_name = "herd";        // ClusterName
@@ -121,6 +134,7 @@ struct ClusterConfig {
   std::string key_dir = "/etc/herd/keys";
   std::string scheduler_type = "sched/backfill";  // SchedulerType (see sched)
   SchedConfig sched;                              // SchedulerType, SchedulerParameters
+  AcctEnforce enforce;                            // AccountingStorageEnforce
   std::string select_type = "select/cores";
   std::string mpi_default = "mpi/none";
   std::string hardware_source = "hwloc";  // HardwareSource=hwloc|config
@@ -249,7 +263,8 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
                       std::string* canonical);
 // The job_submit.lua the controller runs (JobSubmitScript or its default).
 std::string JobSubmitScriptPath(const ClusterConfig& config);
-// The same for SchedulerType and SchedulerParameters (config_sched.cc).
+// The same for SchedulerType, SchedulerParameters and AccountingStorageEnforce
+// (config_sched.cc).
 Status ApplySchedKey(ClusterConfig* config, const std::string& key, const std::string& value,
                      std::string* canonical);
 // The same for the node enforcement keys (config_enforce.cc): kNotFound when `key` is not

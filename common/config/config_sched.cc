@@ -1,5 +1,6 @@
 // herd — the scheduler's herd.conf keys: SchedulerType and SchedulerParameters, with
-// Slurm's names, defaults and ranges for what herd's scheduler does (doc/scheduling.md).
+// Slurm's names, defaults and ranges for what herd's scheduler does (doc/scheduling.md),
+// and AccountingStorageEnforce (doc/associations.md).
 #include <string>
 
 #include "common/base/strings.h"
@@ -45,6 +46,40 @@ Status ApplyParam(SchedConfig* s, const std::string& item) {
   return Status::Ok();
 }
 
+// A comma list of Slurm's values; "none" (or nothing) for none. The implications are
+// slurm.conf(5)'s: limits, qos and safe need associations, safe needs limits, nojobs
+// implies nosteps, all is everything but nojobs and nosteps.
+Result<AcctEnforce> ParseEnforce(const std::string& value) {
+  AcctEnforce e;
+  for (const std::string& raw : Split(value, ',')) {
+    const std::string item = ToLower(raw);
+    if (item.empty() || item == "none" || item == "0") continue;
+    if (item == "associations" || item == "1") {
+      e.associations = true;
+    } else if (item == "limits") {
+      e.associations = e.limits = true;
+    } else if (item == "qos") {
+      e.associations = e.qos = true;
+    } else if (item == "safe") {
+      e.associations = e.limits = e.safe = true;
+    } else if (item == "wckeys") {
+      e.associations = e.wckeys = true;
+    } else if (item == "nojobs") {
+      e.nojobs = e.nosteps = true;
+    } else if (item == "nosteps") {
+      e.nosteps = true;
+    } else if (item == "all") {
+      e.associations = e.limits = e.qos = e.safe = e.wckeys = true;
+    } else {
+      return InvalidArgument(
+          "must be a comma list of associations, limits, qos, safe, wckeys, nojobs, nosteps, "
+          "all or none, got '" +
+          raw + "'");
+    }
+  }
+  return e;
+}
+
 }  // namespace
 
 Status ApplySchedKey(ClusterConfig* config, const std::string& key, const std::string& value,
@@ -70,6 +105,11 @@ Status ApplySchedKey(ClusterConfig* config, const std::string& key, const std::s
       HERD_RETURN_IF_ERROR(ApplyParam(&s, item));
     }
     config->sched = std::move(s);
+    return Status::Ok();
+  }
+  if (EqualsIgnoreCase(key, "AccountingStorageEnforce")) {
+    *canonical = "AccountingStorageEnforce";
+    HERD_ASSIGN_OR_RETURN(config->enforce, ParseEnforce(value));
     return Status::Ok();
   }
   return NotFound("unknown key '" + key + "'");

@@ -71,9 +71,9 @@ struct JobSpec {
   // The submitter's umask (0..0777), applied to the job's processes and output files;
   // -1: not sent (a command from before class version 1), the node's default 022.
   int32_t umask = -1;
-  // For accounting (version 2): -A and -q as given (herd enforces no accounts or QOS
-  // yet: they are recorded, as Slurm records them without AccountingStorageEnforce), and
-  // the submitting command line (sacct's SubmitLine).
+  // For accounting (version 2): -A and -q as given (with AccountingStorageEnforce the
+  // controller checks them and fills in the defaults, doc/associations.md), and the
+  // submitting command line (sacct's SubmitLine).
   std::string account;
   std::string qos;
   std::string submit_line;

@@ -319,5 +319,35 @@ TEST(ApplySchedKey, SchedulerTypeAndParameters) {
   EXPECT_EQ(GlobalError("SchedulerParameters", "bf_continue=1"), "bf_continue takes no value");
 }
 
+TEST(ApplySchedKey, AccountingStorageEnforce) {
+  ClusterConfig c;
+  std::string canonical;
+  EXPECT_FALSE(c.enforce.any());  // default: nothing enforced, as before
+  ASSERT_TRUE(ApplyGlobalKey(&c, "accountingstorageenforce", "limits", &canonical).ok());
+  EXPECT_EQ(canonical, "AccountingStorageEnforce");
+  EXPECT_TRUE(c.enforce.associations);  // limits implies associations
+  EXPECT_TRUE(c.enforce.limits);
+  EXPECT_FALSE(c.enforce.qos);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "AccountingStorageEnforce", "QOS", &canonical).ok());
+  EXPECT_TRUE(c.enforce.associations);  // qos implies associations; the line replaces
+  EXPECT_TRUE(c.enforce.qos);
+  EXPECT_FALSE(c.enforce.limits);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "AccountingStorageEnforce", "safe,nojobs", &canonical).ok());
+  EXPECT_TRUE(c.enforce.limits);
+  EXPECT_TRUE(c.enforce.safe);
+  EXPECT_TRUE(c.enforce.nosteps);  // nojobs implies nosteps
+  ASSERT_TRUE(ApplyGlobalKey(&c, "AccountingStorageEnforce", "nosteps", &canonical).ok());
+  EXPECT_FALSE(c.enforce.associations);
+  EXPECT_TRUE(c.enforce.nosteps);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "AccountingStorageEnforce", "all", &canonical).ok());
+  EXPECT_TRUE(c.enforce.associations && c.enforce.limits && c.enforce.qos && c.enforce.safe);
+  EXPECT_FALSE(c.enforce.nojobs);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "AccountingStorageEnforce", "none", &canonical).ok());
+  EXPECT_FALSE(c.enforce.any());
+  EXPECT_EQ(GlobalError("AccountingStorageEnforce", "associations,quotas"),
+            "must be a comma list of associations, limits, qos, safe, wckeys, nojobs, nosteps, "
+            "all or none, got 'quotas'");
+}
+
 }  // namespace
 }  // namespace herd

@@ -5,6 +5,7 @@
 #include <optional>
 #include <tuple>
 
+#include "controller/sched/assoc_limits.h"
 #include "controller/sched/backfill.h"
 #include "controller/sched/partition_rules.h"
 #include "controller/sched/placement.h"
@@ -102,6 +103,9 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
   // and the jobs that did not fit.
   std::map<std::string, uint64_t> room;
   NoFit no_fit;
+  // AccountingStorageEnforce=limits: the state's usage, plus this plan's starts.
+  std::optional<AssocUsage> usage;
+  if (state.config().enforce.limits) usage = state.assoc_usage();
   auto free_cpus = [&](const std::string& partition) {
     auto it = room.find(partition);
     if (it == room.end()) it = room.emplace(partition, FreeCpus(state, partition, planned)).first;
@@ -131,6 +135,14 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
       plan.reasons.emplace_back(job->id, r);
       continue;
     }
+    // A job its limits hold back stops nothing: the jobs behind it are tried as usual.
+    if (usage) {
+      if (PendingReason r = RunLimitReason(state.assoc(), *usage, *job);
+          r != PendingReason::kNone) {
+        plan.reasons.emplace_back(job->id, r);
+        continue;
+      }
+    }
     // In priority order up to default_queue_depth jobs; behind a job that did not fit, or
     // past that depth, only backfill (up to bf_max_job_test jobs).
     const bool behind = stopped.count(job->partition) > 0 || tried >= sc.default_queue_depth;
@@ -153,6 +165,7 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
       room.clear();
       planned.Take(state, *placed);
       backfill.Started(*job, *placed);
+      if (usage) usage->PlanStart(*job, HeldTres(*placed));
       plan.starts.push_back({job->id, std::move(*placed)});
       continue;
     }

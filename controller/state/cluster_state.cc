@@ -120,6 +120,42 @@ const char* PendingReasonName(PendingReason r) {
       return "PartitionConfig";
     case PendingReason::kJobArrayTaskLimit:
       return "JobArrayTaskLimit";
+    case PendingReason::kAssocGrpJobsLimit:
+      return "AssocGrpJobsLimit";
+    case PendingReason::kAssocGrpCpuLimit:
+      return "AssocGrpCpuLimit";
+    case PendingReason::kAssocGrpMemLimit:
+      return "AssocGrpMemLimit";
+    case PendingReason::kAssocGrpNodeLimit:
+      return "AssocGrpNodeLimit";
+    case PendingReason::kAssocMaxJobsLimit:
+      return "AssocMaxJobsLimit";
+    case PendingReason::kAssocMaxWallDurationPerJobLimit:
+      return "AssocMaxWallDurationPerJobLimit";
+    case PendingReason::kAssocMaxCpuPerJobLimit:
+      return "AssocMaxCpuPerJobLimit";
+    case PendingReason::kAssocMaxMemPerJobLimit:
+      return "AssocMaxMemPerJobLimit";
+    case PendingReason::kAssocMaxNodePerJobLimit:
+      return "AssocMaxNodePerJobLimit";
+    case PendingReason::kQosGrpJobsLimit:
+      return "QOSGrpJobsLimit";
+    case PendingReason::kQosGrpCpuLimit:
+      return "QOSGrpCpuLimit";
+    case PendingReason::kQosGrpMemLimit:
+      return "QOSGrpMemLimit";
+    case PendingReason::kQosGrpNodeLimit:
+      return "QOSGrpNodeLimit";
+    case PendingReason::kQosMaxJobsPerUserLimit:
+      return "QOSMaxJobsPerUserLimit";
+    case PendingReason::kQosMaxWallDurationPerJobLimit:
+      return "QOSMaxWallDurationPerJobLimit";
+    case PendingReason::kQosMaxCpuPerJobLimit:
+      return "QOSMaxCpuPerJobLimit";
+    case PendingReason::kQosMaxMemoryPerJob:
+      return "QOSMaxMemoryPerJob";
+    case PendingReason::kQosMaxNodePerJobLimit:
+      return "QOSMaxNodePerJobLimit";
   }
   return "None";
 }
@@ -156,6 +192,7 @@ void ClusterState::Allocate(const Job& job) {
     n->jobs++;
   }
   if (job.array_job_id != 0) array_running_[job.array_job_id]++;
+  usage_.Running(job, +1);
 }
 
 void ClusterState::CountArrayLive(const Job& j, int delta) {
@@ -185,6 +222,7 @@ void ClusterState::Release(const Job& job) {
     n->mem_used_mb = n->mem_used_mb >= a.mem_mb ? n->mem_used_mb - a.mem_mb : 0;
     if (n->jobs > 0) n->jobs--;
   }
+  usage_.Running(job, -1);
   if (auto it = array_running_.find(job.array_job_id); it != array_running_.end()) {
     if (--it->second == 0) array_running_.erase(it);
   }
@@ -195,7 +233,10 @@ Status ClusterState::Apply(const JobSubmitted& e) {
   if (e.job.id >= next_job_id_) next_job_id_ = e.job.id + 1;
   // The record only: script, argv and env stay in the event.
   Job& j = jobs_.emplace(e.job.id, e.job).first->second;
-  if (!proto::IsFinished(e.job.state)) CountLive(e.job.uid, +1);
+  if (!proto::IsFinished(e.job.state)) {
+    CountLive(e.job.uid, +1);
+    usage_.Live(j, +1);
+  }
   if (e.job.client_token != 0) by_token_[TokenKey(e.job.uid, e.job.client_token)] = e.job.id;
   deps_.Added(j);
   return Status::Ok();
@@ -266,6 +307,7 @@ Status ClusterState::Apply(const JobEnded& e) {
   if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Release(j);
   CountLive(j.uid, -1);
   CountArrayLive(j, -1);
+  usage_.Live(j, -1);
   j.state = e.state;
   j.wait_status = e.wait_status;
   j.end_time = e.end_time;
@@ -589,6 +631,7 @@ Status ClusterState::Restore(const std::string& bytes) {
     n.jobs = 0;
   }
   array_running_.clear();
+  usage_.Clear();
   for (const auto& [id, j] : jobs_) {
     if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Allocate(j);
   }
@@ -598,8 +641,10 @@ Status ClusterState::Restore(const std::string& bytes) {
   array_live_.clear();
   for (const auto& [id, j] : jobs_) {
     if (j.client_token != 0) by_token_[TokenKey(j.uid, j.client_token)] = id;
-    if (!proto::IsFinished(j.state)) CountLive(j.uid, +1);
-    if (!proto::IsFinished(j.state)) CountArrayLive(j, +1);
+    if (proto::IsFinished(j.state)) continue;
+    CountLive(j.uid, +1);
+    CountArrayLive(j, +1);
+    usage_.Live(j, +1);
   }
   deps_.Rebuild();
   return Status::Ok();

@@ -14,6 +14,7 @@
 #include "common/base/status.h"
 #include "common/config/config.h"
 #include "controller/state/assoc_tree.h"
+#include "controller/state/assoc_usage.h"
 #include "controller/state/depend.h"
 #include "controller/state/events.h"
 
@@ -107,6 +108,8 @@ class ClusterState {
 
   // Accounts, users and QOS (state/assoc_tree.h).
   const AssocTree& assoc() const { return assoc_; }
+  // What the jobs not finished hold of each association and QOS (state/assoc_usage.h).
+  const AssocUsage& assoc_usage() const { return usage_; }
 
   // The audit trail, oldest first.
   const std::deque<proto::AuditRecord>& audit() const { return audit_; }
@@ -146,6 +149,7 @@ class ClusterState {
   std::deque<proto::AuditRecord> audit_;
   uint64_t audit_seq_ = 0;
   AssocTree assoc_;
+  AssocUsage usage_;                                 // derived from jobs_, see assoc_usage()
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)

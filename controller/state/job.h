@@ -49,6 +49,25 @@ enum class PendingReason : uint8_t {
   kPartitionNodeLimit,
   kPartitionConfig,
   kJobArrayTaskLimit,  // its array runs as many tasks as its throttle (%N) allows
+  // Its association's or QOS's limits (AccountingStorageEnforce=limits; sched/assoc_limits.h).
+  kAssocGrpJobsLimit,
+  kAssocGrpCpuLimit,
+  kAssocGrpMemLimit,
+  kAssocGrpNodeLimit,
+  kAssocMaxJobsLimit,
+  kAssocMaxWallDurationPerJobLimit,
+  kAssocMaxCpuPerJobLimit,
+  kAssocMaxMemPerJobLimit,
+  kAssocMaxNodePerJobLimit,
+  kQosGrpJobsLimit,
+  kQosGrpCpuLimit,
+  kQosGrpMemLimit,
+  kQosGrpNodeLimit,
+  kQosMaxJobsPerUserLimit,
+  kQosMaxWallDurationPerJobLimit,
+  kQosMaxCpuPerJobLimit,
+  kQosMaxMemoryPerJob,
+  kQosMaxNodePerJobLimit,
 };
 const char* PendingReasonName(PendingReason r);
 
