@@ -110,6 +110,7 @@ struct HookJobFields {
   std::string partition;
   std::string nodelist;
   std::string constraints;
+  std::string account;
 };
 
 std::vector<std::string> HookEnv(const HookJobFields& launch, const HookJob& job) {
@@ -124,21 +125,18 @@ std::vector<std::string> HookEnv(const HookJobFields& launch, const HookJob& job
       {"JOB_PARTITION", launch.partition},
       {"JOB_NODELIST", launch.nodelist},
       {"JOB_CONSTRAINTS", launch.constraints},
+      {"JOB_ACCOUNT", launch.account},
       {"CLUSTER_NAME", job.cluster},
       {"CONF", job.conf_path},
       {"SCRIPT_CONTEXT", job.context + "_slurmd"},
   };
-  if (job.context == "epilog") {
-    const int32_t ws = job.wait_status;
-    const int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 0;
-    const int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
-    vars.push_back({"JOB_EXIT_CODE", std::to_string(ws)});
-    vars.push_back({"JOB_EXIT_CODE2", std::to_string(code) + ":" + std::to_string(sig)});
-  }
   std::vector<std::string> env;
   for (const auto& [k, v] : vars) {
     env.push_back("SLURM_" + k + "=" + v);
     env.push_back("HERD_" + k + "=" + v);
+  }
+  if (job.context == "epilog") {
+    for (std::string& v : ExitCodeEnv(job.wait_status)) env.push_back(std::move(v));
   }
   env.push_back("SLURMD_NODENAME=" + job.node);
   env.push_back("HERD_NODENAME=" + job.node);
@@ -147,15 +145,31 @@ std::vector<std::string> HookEnv(const HookJobFields& launch, const HookJob& job
 
 }  // namespace
 
+std::vector<std::string> ExitCodeEnv(int32_t ws) {
+  const int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 0;
+  const int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+  const std::string code2 = std::to_string(code) + ":" + std::to_string(sig);
+  return {"SLURM_JOB_EXIT_CODE=" + std::to_string(ws), "HERD_JOB_EXIT_CODE=" + std::to_string(ws),
+          "SLURM_JOB_EXIT_CODE2=" + code2, "HERD_JOB_EXIT_CODE2=" + code2};
+}
+
 std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, const HookJob& job) {
-  return HookEnv({launch.job_id, launch.user, launch.uid, launch.gid, launch.spec.name,
-                  launch.partition, launch.nodelist, Join(launch.spec.constraints, ",")},
-                 job);
+  return HookEnv(
+      {launch.job_id, launch.user, launch.uid, launch.gid, launch.spec.name, launch.partition,
+       launch.nodelist, Join(launch.spec.constraints, ","), launch.spec.account},
+      job);
 }
 
 std::vector<std::string> StepHookEnv(const proto::LaunchStepRequest& launch, const HookJob& job) {
   return HookEnv({launch.job_id, launch.user, launch.uid, launch.gid, launch.job_name,
-                  launch.partition, launch.job_nodelist, ""},
+                  launch.partition, launch.job_nodelist, "", ""},
+                 job);
+}
+
+std::vector<std::string> TerminateHookEnv(const proto::TerminateJobRequest& req,
+                                          const HookJob& job) {
+  return HookEnv({req.job_id, req.user, req.uid, req.gid, req.name, req.partition, req.nodelist,
+                  req.constraints, req.account},
                  job);
 }
 

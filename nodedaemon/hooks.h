@@ -49,6 +49,10 @@ std::string HookFailure(const std::string& name, const HookRun& run, uint32_t ti
 // SLURMD_NODENAME, SLURM_CLUSTER_NAME, SLURM_CONF, SLURM_SCRIPT_CONTEXT (prolog_slurmd or
 // epilog_slurmd) and the same under HERD_ (HERD_NODENAME for SLURMD_NODENAME); the epilog
 // also gets SLURM_JOB_EXIT_CODE (the wait status) and SLURM_JOB_EXIT_CODE2 ("exit:signal").
+// SLURM_JOB_EXIT_CODE (the wait status) and SLURM_JOB_EXIT_CODE2 ("exit:signal"), and
+// their HERD_ names.
+std::vector<std::string> ExitCodeEnv(int32_t wait_status);
+
 struct HookJob {
   std::string context;  // "prolog" or "epilog"
   std::string node;
@@ -61,5 +65,8 @@ std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, c
 // The same for the Prolog a step's daemon runs on a node where the job has no batch step
 // (the step's request does not carry the job's constraints: SLURM_JOB_CONSTRAINTS is empty).
 std::vector<std::string> StepHookEnv(const proto::LaunchStepRequest& launch, const HookJob& job);
+// The same for the Epilog of a node where none of the job's steps ran, from the terminate.
+std::vector<std::string> TerminateHookEnv(const proto::TerminateJobRequest& req,
+                                          const HookJob& job);
 
 }  // namespace herd::noded
