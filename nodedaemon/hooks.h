@@ -24,7 +24,16 @@ struct HookRun {
   std::string first_line;  // of its output, for the reason
 };
 
-// Starts `program` with `env`, its output to `output_file` (truncated). The caller reaps it.
+// A hook setting may name a glob(7) pattern (`Prolog=/etc/herd/prolog.d/*`): every
+// program it matches runs, in the order of their names, each after the previous one
+// succeeded, as Slurm runs them; the first that fails ends the run with its exit code (or
+// 128 + its signal), its output the run's. A pattern that matches nothing runs nothing,
+// successfully.
+bool IsHookPattern(const std::string& program);
+std::vector<std::string> HookPrograms(const std::string& program);
+
+// Starts `program` (or the programs of a pattern, in turn) with `env`, its output to
+// `output_file` (truncated). The caller reaps it.
 Result<pid_t> StartHook(const std::string& program, const std::vector<std::string>& env,
                         const std::string& output_file);
 // The first line of what a hook wrote (at most 200 bytes, control characters dropped).

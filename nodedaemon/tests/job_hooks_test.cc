@@ -196,6 +196,41 @@ TEST_F(JobHooksTest, ConcurrentStepsRunThePrologOnce) {
   EXPECT_EQ(Log(), "prolog_slurmd\n");
 }
 
+// Prolog=<pattern>: every program it matches runs, in the order of their names; the first
+// that fails ends the run with its status, and the next ones do not run.
+TEST_F(JobHooksTest, APatternRunsItsProgramsInTurnUntilOneFails) {
+  ASSERT_TRUE(MakeDirs(spool_ + "/prolog.d", 0755).ok());
+  auto add = [&](const std::string& name, int code) {
+    const std::string path = spool_ + "/prolog.d/" + name;
+    const std::string text = "#!/bin/sh\necho " + name + " >> " + spool_ + "/log\necho " + name +
+                             " says no\nexit " + std::to_string(code) + "\n";
+    ASSERT_TRUE(WriteFileAtomic(path, text, false).ok());
+    ::chmod(path.c_str(), 0755);
+  };
+  add("20-b", 0);
+  add("10-a", 0);
+  const std::string pattern = spool_ + "/prolog.d/*";
+  EXPECT_EQ(HookPrograms(pattern),
+            (std::vector<std::string>{spool_ + "/prolog.d/10-a", spool_ + "/prolog.d/20-b"}));
+  auto ok = RunPrologOnce(spool_, 30, 0, PrologOwner::kStep, pattern, Env(30), 0);
+  ASSERT_TRUE(ok.ok()) << ok.error().message();
+  EXPECT_TRUE(ok->ok);
+  EXPECT_EQ(Log(), "10-a\n20-b\n");
+
+  add("15-fails", 4);
+  ASSERT_TRUE(WriteFileAtomic(spool_ + "/log", "", false).ok());
+  auto failed = RunPrologOnce(spool_, 31, 0, PrologOwner::kStep, pattern, Env(31), 0);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_FALSE(failed->ok);
+  EXPECT_EQ(failed->reason, "Prolog error: exited 4: 15-fails says no");
+  EXPECT_EQ(Log(), "10-a\n15-fails\n");
+
+  EXPECT_TRUE(HookPrograms(spool_ + "/none.d/*").empty());
+  auto none = RunPrologOnce(spool_, 32, 0, PrologOwner::kStep, spool_ + "/none.d/*", Env(32), 0);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->ok) << "a pattern that matches nothing runs nothing";
+}
+
 // A node where none of the job's steps ran gets the Epilog too, from the terminate of the
 // ended job: once, with the job's fields and exit code; a step's node gets the exit code.
 TEST_F(JobHooksTest, ANodeWhereNothingRanRunsTheEpilogOnceWithTheExitCode) {
