@@ -47,10 +47,14 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
              },
              [this](const std::string& node, const std::string& reason) {
                nodes_.DrainForNode(node, reason);
+             },
+             [this](uint64_t job_id, const std::string& done_node) {
+               completing_.Begin(job_id, done_node);
              }}),
       steps_({config, clock, state_, journal_, outbox_, blobs}, *this, self_addr_,
              {[this](const Job& job) { jobs_.TerminateOnNodes(job, ""); },
-              [this] { return nodes_.KillDeadline(); }}),
+              [this] { return nodes_.KillDeadline(); },
+              [this](uint64_t job_id) { completing_.Begin(job_id, ""); }}),
       nodes_({config, clock, state_, journal_, outbox_, blobs}, *this,
              {[this](const Job& job, int32_t wait_status, const std::string& message) {
                 return jobs_.EndRunningJob(job, wait_status, 0, message);
@@ -64,6 +68,9 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
               [this](size_t node, const std::set<std::pair<uint64_t, uint32_t>>& reported) {
                 steps_.ResendStepLaunches(node, reported);
               }}),
+      completing_(
+          {config, clock, state_, journal_, outbox_, blobs}, *this,
+          {[this](const Job& job, const std::string& node) { jobs_.TerminateOnNode(job, node); }}),
       partitions_({config, clock, state_, journal_, outbox_, blobs}, *this),
       assoc_({config, clock, state_, journal_, outbox_, blobs}, *this) {
   for (const std::string& name : Split(config.admin_user, ',')) {
@@ -262,10 +269,10 @@ size_t ControllerCore::PushReply(const std::string& peer, uint64_t request_id, F
 }
 
 void ControllerCore::AddHandlers() {
-  for (Status s :
-       {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
-        nodes_.AddHandlers(&handlers_), partitions_.AddHandlers(&handlers_),
-        assoc_.AddHandlers(&handlers_), AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
+  for (Status s : {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
+                   nodes_.AddHandlers(&handlers_), completing_.AddHandlers(&handlers_),
+                   partitions_.AddHandlers(&handlers_), assoc_.AddHandlers(&handlers_),
+                   AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
     if (setup_error_.ok()) setup_error_ = s;
   }
 }
@@ -345,6 +352,7 @@ void ControllerCore::Tick() {
   if (store_error_.ok()) {  // both record what they do: they wait for a writable journal
     nodes_.CheckTimeouts();
     jobs_.CheckTimeLimits();
+    completing_.Check();
   }
   jobs_.ForgetOldJobs(acct_ != nullptr);
 }

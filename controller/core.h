@@ -30,6 +30,7 @@
 #include "common/proto/codec.h"
 #include "controller/acct/acct_hook.h"
 #include "controller/assoc.h"
+#include "controller/completing.h"
 #include "controller/component.h"
 #include "controller/ha/ha_control.h"
 #include "controller/handler_table.h"
@@ -214,6 +215,7 @@ class ControllerCore : private CoreServices {
   Jobs jobs_;                  // submission to the end of each run
   Steps steps_;                // job steps and interactive allocations
   Nodes nodes_;                // node daemons, their liveness, admin updates of nodes
+  Completing completing_;      // ended jobs whose Epilogs still run (COMPLETING)
   Partitions partitions_;      // partitions changed at runtime
   Associations assoc_;         // accounts, users and QOS (hacctmgr)
   std::unordered_map<uint32_t, std::string> user_names_;

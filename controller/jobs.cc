@@ -306,6 +306,14 @@ namespace {
 const char* HoldName(HoldKind h) {
   return h == HoldKind::kAdmin ? "admin" : h == HoldKind::kUser ? "user" : "none";
 }
+
+// The job's nodes as a hostlist (SLURM_JOB_NODELIST).
+std::string NodelistOf(const Job& job) {
+  std::vector<std::string> names;
+  names.reserve(job.alloc.size());
+  for (const auto& a : job.alloc) names.push_back(a.node);
+  return CompressHostlist(names);
+}
 }  // namespace
 
 Frame Jobs::Hold(const Identity& who, const Frame& f) {
@@ -395,9 +403,7 @@ void Jobs::SendLaunch(const Job& job) {
   req.user = job.user;
   req.partition = job.partition;
   req.alloc = job.alloc;
-  std::vector<std::string> names;
-  for (const auto& a : job.alloc) names.push_back(a.node);
-  req.nodelist = CompressHostlist(names);
+  req.nodelist = NodelistOf(job);
   req.time_limit_s = job.time_limit_s;
   req.controller_addr = self_addr_;
   p_.outbox.Queue(static_cast<size_t>(idx), MsgType::kLaunchBatchRequest, job.id, job.run_seq,
@@ -405,21 +411,45 @@ void Jobs::SendLaunch(const Job& job) {
 }
 
 void Jobs::TerminateOnNodes(const Job& job, const std::string& except_node) {
+  const std::string body = TerminateBody(job);
+  for (const auto& a : job.alloc) {
+    if (a.node != except_node) QueueTerminate(job, a.node, body);
+  }
+}
+
+void Jobs::TerminateOnNode(const Job& job, const std::string& node) {
+  QueueTerminate(job, node, TerminateBody(job));
+}
+
+std::string Jobs::TerminateBody(const Job& job) const {
   proto::TerminateJobRequest t;
   t.job_id = job.id;
   t.run_seq = job.run_seq;
   t.kill_wait_s = p_.config.kill_wait_s;
-  for (const auto& a : job.alloc) {
-    if (a.node == except_node) continue;
-    int idx = p_.state.NodeIndex(a.node);
-    if (idx < 0) continue;
-    p_.outbox.Queue(static_cast<size_t>(idx), MsgType::kTerminateJobRequest, job.id, job.run_seq,
-                    proto::EncodeBody(t));
-  }
+  // What the Epilog of a node where none of its steps ran says of the job.
+  t.ended = proto::IsFinished(job.state);
+  t.user = job.user;
+  t.uid = job.uid;
+  t.gid = job.gid;
+  t.name = job.spec.name;
+  t.partition = job.partition;
+  t.nodelist = NodelistOf(job);
+  t.account = job.spec.account;
+  t.constraints = Join(job.spec.constraints, ",");
+  t.wait_status = job.wait_status;
+  return proto::EncodeBody(t);
+}
+
+void Jobs::QueueTerminate(const Job& job, const std::string& node, const std::string& body) {
+  const int idx = p_.state.NodeIndex(node);
+  if (idx < 0) return;
+  p_.outbox.Queue(static_cast<size_t>(idx), MsgType::kTerminateJobRequest, job.id, job.run_seq,
+                  body);
 }
 
 Status Jobs::EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
-                           const std::string& message, const proto::StepUsage& usage) {
+                           const std::string& message, const proto::StepUsage& usage,
+                           const std::string& epilog_done_on) {
   JobEnded e;
   e.job_id = job.id;
   e.wait_status = wait_status;
@@ -451,13 +481,15 @@ Status Jobs::EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time
   uint64_t id = job.id;
   const Job old = job;  // for the terminate messages below
   HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
+  hooks_.completing(id, epilog_done_on);
   DropJobBlob(p_.state, p_.blobs, id);
   p_.outbox.DropFor(id);
   bool had_steps = std::any_of(old.steps.begin(), old.steps.end(),
                                [](const StepRecord& s) { return s.state == JobState::kRunning; });
   // With a Prolog or Epilog every node of the job hears of its end: the nodes where a step
   // ran the Prolog then run the Epilog (nodedaemon/job_hooks.h).
-  if (had_steps || NodesRunJobHooks()) TerminateOnNodes(old, "");
+  // The ended record: its terminate says the job ended, with its exit status.
+  if (had_steps || NodesRunJobHooks()) TerminateOnNodes(*p_.state.FindJob(id), "");
   core_.RequestSchedule();
   return Status::Ok();
 }
@@ -506,7 +538,8 @@ Frame Jobs::StepComplete(const Identity& who, const Frame& f) {
   if (req->message == proto::kPrologFailed && j->intent == KillIntent::kNone) {
     return proto::MakeStatusFrame(RequeueAfterPrologFailure(*j, req->node), 0);
   }
-  Status s = EndRunningJob(*j, req->step.wait_status, req->end_time, req->message, req->usage);
+  Status s =
+      EndRunningJob(*j, req->step.wait_status, req->end_time, req->message, req->usage, req->node);
   return proto::MakeStatusFrame(s, 0);
 }
 
@@ -624,8 +657,9 @@ void Jobs::ForgetOldJobs(bool until_stored) {
   for (const auto& [id, j] : p_.state.jobs()) {
     // With accounting, a finished job stays until its record is stored (AcctStored).
     // A job a pending job depends on stays: how it ended is what the dependency tests.
-    if (proto::IsFinished(j.state) && j.end_time + p_.config.min_job_age_s <= now &&
-        (!until_stored || j.acct_stored) && !p_.state.dependencies().HasWaiters(id)) {
+    if (proto::IsFinished(j.state) && j.completing.empty() &&
+        j.end_time + p_.config.min_job_age_s <= now && (!until_stored || j.acct_stored) &&
+        !p_.state.dependencies().HasWaiters(id)) {
       old.push_back(id);
     }
   }

@@ -34,6 +34,8 @@ class Jobs {
     std::function<bool(const std::string& node, uint64_t job_id, uint32_t run_seq)> kill_confirmed;
     std::function<void(const std::string& node, uint64_t job_id, uint32_t run_seq)> await_kill;
     std::function<void(const std::string& node, const std::string& reason)> drain;
+    // The job has just ended: COMPLETING while Epilogs run but on `done_node` (completing.h).
+    std::function<void(uint64_t job_id, const std::string& done_node)> completing;
   };
 
   Jobs(CoreParts parts, CoreServices& core, std::string self_addr, Hooks hooks)
@@ -47,8 +49,11 @@ class Jobs {
   void SendLaunch(const Job& job);
   // Terminates the job's run on its nodes but `except_node`.
   void TerminateOnNodes(const Job& job, const std::string& except_node);
+  void TerminateOnNode(const Job& job, const std::string& node);
+  // `epilog_done_on`: the batch host whose step daemon ran the Epilog before reporting.
   Status EndRunningJob(const Job& job, int32_t wait_status, int64_t end_time,
-                       const std::string& message, const proto::StepUsage& usage = {});
+                       const std::string& message, const proto::StepUsage& usage = {},
+                       const std::string& epilog_done_on = "");
   // Ends or requeues the jobs running on `node`. `node_alive`: the node still answers (an
   // admin took it down), so its own processes of those jobs are terminated too.
   void FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive = false);
@@ -78,6 +83,8 @@ class Jobs {
   // FailJobsOnNode for `node_alive`); `always_requeue`: whatever JobRequeue and --requeue.
   void NodeLostJob(uint64_t job_id, const std::string& node, const std::string& why,
                    bool node_alive, bool always_requeue = false);
+  std::string TerminateBody(const Job& job) const;
+  void QueueTerminate(const Job& job, const std::string& node, const std::string& body);
   // A Prolog or Epilog is configured: the nodes hear of every job's end.
   bool NodesRunJobHooks() const;
 

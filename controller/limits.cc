@@ -127,6 +127,7 @@ bool ControllerCore::RefusedWhileStoreFails(MsgType type, bool* silent) const {
   if (!ha_->Writable()) return false;  // NotActive, as always
   switch (type) {
     case MsgType::kStepCompleteRequest:  // node and step daemons resend until answered
+    case MsgType::kEpilogCompleteRequest:
     case MsgType::kRegisterNodeRequest:
       *silent = true;
       return true;

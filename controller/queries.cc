@@ -27,7 +27,7 @@ bool JobMatches(const proto::JobFilter& fl, const Job& j) {
       std::find(fl.names.begin(), fl.names.end(), j.spec.name) == fl.names.end())
     return false;
   if (!fl.states.empty() &&
-      std::find(fl.states.begin(), fl.states.end(), j.state) == fl.states.end())
+      std::find(fl.states.begin(), fl.states.end(), ShownState(j)) == fl.states.end())
     return false;
   return true;
 }
@@ -102,7 +102,7 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   i.gid = j.gid;
   i.user = j.user;
   i.partition = j.partition;
-  i.state = j.state;
+  i.state = ShownState(j);
   if (j.state == JobState::kPending) {
     // Dependencies and --begin are kept current by the state; the rest is the last pass's.
     i.reason = PendingReasonName(j.wait != PendingReason::kNone ? j.wait : j.pending_reason);
@@ -237,7 +237,7 @@ Frame Queries::QueryJobs(const Frame& f) const {
     }
     examined++;
     page.next_after = j.id;
-    if (proto::IsFinished(j.state) && !finished_wanted) return true;
+    if (proto::IsFinished(ShownState(j)) && !finished_wanted) return true;
     if (!JobMatches(fl, j)) return true;
     page.jobs.push_back(ToInfo(j));
     bytes += ApproxSize(page.jobs.back());
@@ -267,7 +267,7 @@ Frame Queries::QueryJobs(const Frame& f) const {
 Frame Queries::QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool finished_wanted) const {
   std::vector<const Job*> selected;
   for (const Job* j : SelectJobs(state_, req.filter)) {
-    if (proto::IsFinished(j->state) && !finished_wanted) continue;
+    if (proto::IsFinished(ShownState(*j)) && !finished_wanted) continue;
     selected.push_back(j);
   }
   if (selected.size() > proto::kUnpagedMaxJobs) {

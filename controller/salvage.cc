@@ -114,6 +114,10 @@ const char* RecordTypeName(uint16_t type) {
       return "AssocDefined";
     case EventType::kAssocDeleted:
       return "AssocDeleted";
+    case EventType::kJobCompleting:
+      return "JobCompleting";
+    case EventType::kEpilogNodeDone:
+      return "EpilogNodeDone";
   }
   return "unknown";
 }
@@ -143,6 +147,10 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<StepNodeEnded>(body);
     case EventType::kLaunchConfirmed:
       return JobIdOf<LaunchConfirmed>(body);
+    case EventType::kJobCompleting:
+      return JobIdOf<JobCompleting>(body);
+    case EventType::kEpilogNodeDone:
+      return JobIdOf<EpilogNodeDone>(body);
     case EventType::kNodeUpdated:
     case EventType::kPartitionUpdated:
     case EventType::kPartitionDefined:

@@ -182,17 +182,18 @@ Frame Steps::StepNodeComplete(const proto::StepCompleteRequest& req) {
 
 void Steps::EndInteractiveJob(const Job& job, JobState state, int32_t wait_status,
                               const std::string& reason, uint64_t token) {
-  const Job old = job;
+  const uint64_t id = job.id;
   JobEnded e;
-  e.job_id = job.id;
+  e.job_id = id;
   e.state = state;
   e.wait_status = wait_status;
   e.end_time = p_.clock.NowSeconds();
   e.reason = reason;
   e.token = token;
   if (!p_.journal.Emit(e).ok()) return;
-  p_.outbox.DropFor(old.id);
-  hooks_.terminate(old);  // whatever still runs in the allocation
+  hooks_.completing(id);
+  p_.outbox.DropFor(id);
+  hooks_.terminate(*p_.state.FindJob(id));  // what still runs; the Epilogs of its nodes
   core_.RequestSchedule();
 }
 

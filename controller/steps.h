@@ -24,6 +24,8 @@ class Steps {
     std::function<void(const Job& job)> terminate;
     // Until when a node is waited for to confirm a run is gone (nodes).
     std::function<int64_t()> kill_deadline;
+    // The job has just ended: COMPLETING while Epilogs run (completing.h).
+    std::function<void(uint64_t job_id)> completing;
   };
 
   Steps(CoreParts parts, CoreServices& core, std::string self_addr, Hooks hooks)

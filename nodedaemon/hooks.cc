@@ -2,6 +2,7 @@
 #include "nodedaemon/hooks.h"
 
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,52 @@
 
 namespace herd::noded {
 
+bool IsHookPattern(const std::string& program) {
+  return program.find_first_of("*?[") != std::string::npos;
+}
+
+std::vector<std::string> HookPrograms(const std::string& program) {
+  if (!IsHookPattern(program)) return {program};
+  std::vector<std::string> out;
+  glob_t g{};
+  if (::glob(program.c_str(), 0, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  ::globfree(&g);
+  return out;  // glob sorts them
+}
+
+namespace {
+
+// In the hook's session: runs each program in turn, as a child, and ends as the first that
+// fails (an exit code, or 128 + its signal). Only async-signal-safe calls (after fork).
+[[noreturn]] void RunInTurn(const std::vector<std::string>& programs, char* const* envp) {
+  for (const std::string& p : programs) {
+    // The output file holds the last program's output: a failure's reason is its own.
+    (void)::lseek(1, 0, SEEK_SET);
+    (void)::ftruncate(1, 0);
+    char* argv[] = {const_cast<char*>(p.c_str()), nullptr};
+    const pid_t child = ::fork();
+    if (child < 0) ::_exit(126);
+    if (child == 0) {
+      ::execve(p.c_str(), argv, envp);
+      static const char kWhy[] = "cannot execute a program of the pattern\n";
+      ssize_t w = ::write(2, kWhy, sizeof kWhy - 1);
+      (void)w;
+      ::_exit(127);
+    }
+    int st = 0;
+    while (::waitpid(child, &st, 0) < 0) {
+      if (errno != EINTR) ::_exit(126);
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) != 0) ::_exit(WEXITSTATUS(st));
+    if (WIFSIGNALED(st)) ::_exit(128 + WTERMSIG(st));
+  }
+  ::_exit(0);
+}
+
+}  // namespace
+
 Result<pid_t> StartHook(const std::string& program, const std::vector<std::string>& env,
                         const std::string& output_file) {
   std::vector<std::string> env_copy = env;
@@ -26,6 +73,9 @@ Result<pid_t> StartHook(const std::string& program, const std::vector<std::strin
   envp.push_back(nullptr);
   std::string prog = program;
   char* argv[] = {prog.data(), nullptr};
+  const bool pattern = IsHookPattern(program);
+  const std::vector<std::string> programs =
+      pattern ? HookPrograms(program) : std::vector<std::string>{};
   pid_t pid = ::fork();
   if (pid < 0) return ResourceExhausted(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
@@ -38,6 +88,7 @@ Result<pid_t> StartHook(const std::string& program, const std::vector<std::strin
     }
     if (in > 2) ::close(in);
     if (out > 2) ::close(out);
+    if (pattern) RunInTurn(programs, envp.data());
     ::execve(program.c_str(), argv, envp.data());
     const std::string why = "cannot execute " + program + ": " + std::strerror(errno) + "\n";
     ssize_t w = ::write(2, why.data(), why.size());
@@ -110,6 +161,7 @@ struct HookJobFields {
   std::string partition;
   std::string nodelist;
   std::string constraints;
+  std::string account;
 };
 
 std::vector<std::string> HookEnv(const HookJobFields& launch, const HookJob& job) {
@@ -124,21 +176,18 @@ std::vector<std::string> HookEnv(const HookJobFields& launch, const HookJob& job
       {"JOB_PARTITION", launch.partition},
       {"JOB_NODELIST", launch.nodelist},
       {"JOB_CONSTRAINTS", launch.constraints},
+      {"JOB_ACCOUNT", launch.account},
       {"CLUSTER_NAME", job.cluster},
       {"CONF", job.conf_path},
       {"SCRIPT_CONTEXT", job.context + "_slurmd"},
   };
-  if (job.context == "epilog") {
-    const int32_t ws = job.wait_status;
-    const int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 0;
-    const int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
-    vars.push_back({"JOB_EXIT_CODE", std::to_string(ws)});
-    vars.push_back({"JOB_EXIT_CODE2", std::to_string(code) + ":" + std::to_string(sig)});
-  }
   std::vector<std::string> env;
   for (const auto& [k, v] : vars) {
     env.push_back("SLURM_" + k + "=" + v);
     env.push_back("HERD_" + k + "=" + v);
+  }
+  if (job.context == "epilog") {
+    for (std::string& v : ExitCodeEnv(job.wait_status)) env.push_back(std::move(v));
   }
   env.push_back("SLURMD_NODENAME=" + job.node);
   env.push_back("HERD_NODENAME=" + job.node);
@@ -147,15 +196,31 @@ std::vector<std::string> HookEnv(const HookJobFields& launch, const HookJob& job
 
 }  // namespace
 
+std::vector<std::string> ExitCodeEnv(int32_t ws) {
+  const int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 0;
+  const int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+  const std::string code2 = std::to_string(code) + ":" + std::to_string(sig);
+  return {"SLURM_JOB_EXIT_CODE=" + std::to_string(ws), "HERD_JOB_EXIT_CODE=" + std::to_string(ws),
+          "SLURM_JOB_EXIT_CODE2=" + code2, "HERD_JOB_EXIT_CODE2=" + code2};
+}
+
 std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, const HookJob& job) {
-  return HookEnv({launch.job_id, launch.user, launch.uid, launch.gid, launch.spec.name,
-                  launch.partition, launch.nodelist, Join(launch.spec.constraints, ",")},
-                 job);
+  return HookEnv(
+      {launch.job_id, launch.user, launch.uid, launch.gid, launch.spec.name, launch.partition,
+       launch.nodelist, Join(launch.spec.constraints, ","), launch.spec.account},
+      job);
 }
 
 std::vector<std::string> StepHookEnv(const proto::LaunchStepRequest& launch, const HookJob& job) {
   return HookEnv({launch.job_id, launch.user, launch.uid, launch.gid, launch.job_name,
-                  launch.partition, launch.job_nodelist, ""},
+                  launch.partition, launch.job_nodelist, "", ""},
+                 job);
+}
+
+std::vector<std::string> TerminateHookEnv(const proto::TerminateJobRequest& req,
+                                          const HookJob& job) {
+  return HookEnv({req.job_id, req.user, req.uid, req.gid, req.name, req.partition, req.nodelist,
+                  req.constraints, req.account},
                  job);
 }
 

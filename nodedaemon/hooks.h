@@ -24,7 +24,16 @@ struct HookRun {
   std::string first_line;  // of its output, for the reason
 };
 
-// Starts `program` with `env`, its output to `output_file` (truncated). The caller reaps it.
+// A hook setting may name a glob(7) pattern (`Prolog=/etc/herd/prolog.d/*`): every
+// program it matches runs, in the order of their names, each after the previous one
+// succeeded, as Slurm runs them; the first that fails ends the run with its exit code (or
+// 128 + its signal), its output the run's. A pattern that matches nothing runs nothing,
+// successfully.
+bool IsHookPattern(const std::string& program);
+std::vector<std::string> HookPrograms(const std::string& program);
+
+// Starts `program` (or the programs of a pattern, in turn) with `env`, its output to
+// `output_file` (truncated). The caller reaps it.
 Result<pid_t> StartHook(const std::string& program, const std::vector<std::string>& env,
                         const std::string& output_file);
 // The first line of what a hook wrote (at most 200 bytes, control characters dropped).
@@ -49,6 +58,10 @@ std::string HookFailure(const std::string& name, const HookRun& run, uint32_t ti
 // SLURMD_NODENAME, SLURM_CLUSTER_NAME, SLURM_CONF, SLURM_SCRIPT_CONTEXT (prolog_slurmd or
 // epilog_slurmd) and the same under HERD_ (HERD_NODENAME for SLURMD_NODENAME); the epilog
 // also gets SLURM_JOB_EXIT_CODE (the wait status) and SLURM_JOB_EXIT_CODE2 ("exit:signal").
+// SLURM_JOB_EXIT_CODE (the wait status) and SLURM_JOB_EXIT_CODE2 ("exit:signal"), and
+// their HERD_ names.
+std::vector<std::string> ExitCodeEnv(int32_t wait_status);
+
 struct HookJob {
   std::string context;  // "prolog" or "epilog"
   std::string node;
@@ -61,5 +74,8 @@ std::vector<std::string> BatchHookEnv(const proto::LaunchBatchRequest& launch, c
 // The same for the Prolog a step's daemon runs on a node where the job has no batch step
 // (the step's request does not carry the job's constraints: SLURM_JOB_CONSTRAINTS is empty).
 std::vector<std::string> StepHookEnv(const proto::LaunchStepRequest& launch, const HookJob& job);
+// The same for the Epilog of a node where none of the job's steps ran, from the terminate.
+std::vector<std::string> TerminateHookEnv(const proto::TerminateJobRequest& req,
+                                          const HookJob& job);
 
 }  // namespace herd::noded

@@ -5,10 +5,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #include "common/base/fs.h"
 #include "common/base/log.h"
@@ -22,6 +26,11 @@ constexpr char kOkBatch[] = "ok batch";
 constexpr char kOkStep[] = "ok step";
 constexpr char kFailed[] = "failed ";
 constexpr char kEndSuffix[] = ".end";
+// Left when a run's Epilog is done here, so that a terminate sent again does not start it
+// again as on a node where nothing ran; removed after kDoneKeepSeconds.
+constexpr char kDoneSuffix[] = ".done";
+constexpr int64_t kDoneKeepSeconds = 600;
+constexpr char kExitPrefix[] = "exit ";
 
 // A record's whole text, read through `fd` (which holds its lock).
 std::string ReadAll(int fd) {
@@ -54,6 +63,24 @@ std::string FirstLine(const std::string& text) { return text.substr(0, text.find
 
 bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// A record: its first line, then the environment of the run's hooks, a variable a line.
+std::string RecordText(const std::string& first, const std::vector<std::string>& env) {
+  std::string text = first + '\n';
+  for (const std::string& e : env) {
+    std::string line = e;
+    for (char& c : line) {
+      if (c == '\n') c = ' ';
+    }
+    text += line + '\n';
+  }
+  return text;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
 }
 
 class LockedFile {
@@ -105,26 +132,35 @@ Result<PrologOnce> RunPrologOnce(const std::string& spool_dir, uint64_t job_id, 
       once.reason = HookFailure("Prolog", *run, timeout_s);
     }
   }
-  std::string text = once.ok ? (owner == PrologOwner::kBatch ? kOkBatch : kOkStep)
-                             : std::string(kFailed) + once.reason;
-  text += '\n';
-  for (const std::string& e : env) {
-    std::string line = e;
-    for (char& c : line) {
-      if (c == '\n') c = ' ';
-    }
-    text += line + '\n';
-  }
-  HERD_RETURN_IF_ERROR(WriteAll(file.fd(), text));
+  const std::string head = once.ok ? (owner == PrologOwner::kBatch ? kOkBatch : kOkStep)
+                                   : std::string(kFailed) + once.reason;
+  HERD_RETURN_IF_ERROR(WriteAll(file.fd(), RecordText(head, env)));
   return once;
 }
 
-bool MarkJobRunEnded(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq) {
+bool MarkJobRunEnded(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq,
+                     const int32_t* wait_status) {
   const std::string path = JobHookRecordPath(spool_dir, job_id, run_seq);
   if (!PathExists(path)) return false;
-  Status st = WriteFileAtomic(path + kEndSuffix, "", kSpoolDurable);
+  const std::string note =
+      wait_status != nullptr ? kExitPrefix + std::to_string(*wait_status) + "\n" : "";
+  Status st = WriteFileAtomic(path + kEndSuffix, note, kSpoolDurable);
   if (!st.ok()) HERD_LOG(Warning) << st.message();
   return true;
+}
+
+Result<bool> RecordIdleRun(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq,
+                           const std::vector<std::string>& env) {
+  const std::string path = JobHookRecordPath(spool_dir, job_id, run_seq);
+  if (Exists(path) || Exists(path + kDoneSuffix)) return false;
+  HERD_RETURN_IF_ERROR(MakeDirs(spool_dir + "/" + kJobHooksDir, 0700));
+  HERD_RETURN_IF_ERROR(WriteFileAtomic(path, RecordText(kOkStep, env), kSpoolDurable));
+  return true;
+}
+
+bool JobHookRecordKept(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq) {
+  const std::string record = JobHookRecordPath(spool_dir, job_id, run_seq);
+  return Exists(record) || Exists(record + kEndSuffix);
 }
 
 std::vector<std::string> EpilogEnvFromProlog(std::vector<std::string> env) {
@@ -149,7 +185,18 @@ std::vector<NodeEpilogs::Ended> NodeEpilogs::EndedRuns() {
   while (const dirent* ent = ::readdir(d)) names.emplace_back(ent->d_name);
   ::closedir(d);
   const std::string suffix = kEndSuffix;
+  const std::string done = kDoneSuffix;
+  const int64_t now = static_cast<int64_t>(::time(nullptr));
   for (const std::string& name : names) {
+    if (name.size() > done.size() &&
+        name.compare(name.size() - done.size(), done.size(), done) == 0) {
+      struct stat st {};
+      const std::string path = dir + "/" + name;
+      if (::lstat(path.c_str(), &st) == 0 && now - st.st_mtime > kDoneKeepSeconds) {
+        (void)::unlink(path.c_str());
+      }
+      continue;
+    }
     if (name.size() <= suffix.size() ||
         name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
       continue;
@@ -189,6 +236,16 @@ void NodeEpilogs::Start(const Ended& e) {
       at = next;
     }
   }
+  // The job's exit status, when the controller's terminate said it (the end marker).
+  auto end = ReadFile(record + kEndSuffix);
+  const bool has_exit = std::any_of(env.begin(), env.end(), [](const std::string& v) {
+    return StartsWith(v, "SLURM_JOB_EXIT_CODE=");
+  });
+  if (end.ok() && StartsWith(*end, kExitPrefix) && !has_exit) {
+    for (std::string& v : ExitCodeEnv(std::atoi(end->c_str() + sizeof kExitPrefix - 1))) {
+      env.push_back(std::move(v));
+    }
+  }
   auto pid = StartHook(program_, EpilogEnvFromProlog(std::move(env)), record + ".out");
   if (!pid.ok()) {
     HERD_LOG(Error) << "job " << e.job_id << ": Epilog " << program_ << ": "
@@ -226,6 +283,10 @@ bool NodeEpilogs::OnReaped(pid_t pid, int status, std::string* failure) {
 }
 
 void NodeEpilogs::Forget(const std::string& record) {
+  if (!program_.empty()) {
+    Status st = WriteFileAtomic(record + kDoneSuffix, "", kSpoolDurable);
+    if (!st.ok()) HERD_LOG(Warning) << st.message();
+  }
   for (const std::string& p : {record + kEndSuffix, record + ".out", record}) {
     (void)::unlink(p.c_str());
   }

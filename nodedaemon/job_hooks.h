@@ -44,7 +44,17 @@ Result<PrologOnce> RunPrologOnce(const std::string& spool_dir, uint64_t job_id, 
                                  const std::vector<std::string>& env, uint32_t timeout_s);
 
 // The controller ended the run: true when a record exists (its Epilog may be owed).
-bool MarkJobRunEnded(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq);
+// `wait_status`, when known, is the job's exit status for the Epilog's environment.
+bool MarkJobRunEnded(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq,
+                     const int32_t* wait_status = nullptr);
+
+// A node where none of the run's steps ran: a record for its Epilog (as a step's Prolog
+// leaves), with `env`, unless the run has or had one here. True when made.
+Result<bool> RecordIdleRun(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq,
+                           const std::vector<std::string>& env);
+
+// The run's record is still here: its Prolog or Epilog is running or owed.
+bool JobHookRecordKept(const std::string& spool_dir, uint64_t job_id, uint32_t run_seq);
 
 // The environment of an Epilog from the Prolog's: SCRIPT_CONTEXT becomes epilog_slurmd.
 std::vector<std::string> EpilogEnvFromProlog(std::vector<std::string> env);

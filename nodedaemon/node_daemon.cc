@@ -1,6 +1,7 @@
 // herd — herdd's loop and the requests it serves (controller link: node_daemon_link.cc).
 #include "nodedaemon/node_daemon.h"
 
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -20,6 +21,7 @@
 #include "common/proto/codec.h"
 #include "common/proto/ha_messages.h"
 #include "common/proto/step_messages.h"
+#include "nodedaemon/hooks.h"
 #include "nodedaemon/hw/cpu_map.h"
 #include "nodedaemon/hw/topology.h"
 #include "nodedaemon/step_launcher.h"
@@ -313,7 +315,7 @@ Status NodeDaemon::Dispatch(const proto::Frame& f) {
       if (!req.ok()) return req.error();
       HERD_LOG(Info) << "terminate job " << req->job_id << " run " << req->run_seq << " (kill wait "
                      << req->kill_wait_s << " s)";
-      return TerminateJob(req->job_id, req->run_seq, req->kill_wait_s);
+      return TerminateJob(*req);
     }
     default:
       HERD_LOG(Warning) << "unsupported request " << proto::MsgTypeName(f.type);
@@ -418,16 +420,37 @@ Status NodeDaemon::OnSignal(const proto::SignalJobRequest& req) {
   return Status::Ok();
 }
 
-Status NodeDaemon::TerminateJob(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s) {
+Status NodeDaemon::TerminateJob(const proto::TerminateJobRequest& req) {
+  const uint64_t job_id = req.job_id;
+  const uint32_t run_seq = req.run_seq;
   std::vector<SpoolStep> steps = JobRunSteps(spool_dir_, job_id, run_seq);
+  if (!config_.hooks.epilog.empty()) {
+    // The job ended and none of its steps ran here: the Epilog runs here too, as Slurm's
+    // does on every node of a job, with what the terminate says of the job.
+    if (req.ended && steps.empty()) {
+      struct group* gr = ::getgrgid(req.gid);
+      HookJob job{"epilog",
+                  node_.name,
+                  config_.cluster_name,
+                  conf_path_,
+                  gr != nullptr ? gr->gr_name : std::to_string(req.gid),
+                  req.wait_status};
+      auto made = RecordIdleRun(spool_dir_, job_id, run_seq, TerminateHookEnv(req, job));
+      if (!made.ok()) HERD_LOG(Warning) << "job " << job_id << ": " << made.error().message();
+    }
+    // The controller keeps the job COMPLETING until this node says its Epilog is done.
+    epilog_reports_.insert({job_id, run_seq});
+  }
   // The job ended: its Epilog here runs once its steps are gone (job_hooks.h).
   // NotFound still says that no process of the run is left (the controller counts it
   // as the kill confirmed).
-  if (MarkJobRunEnded(spool_dir_, job_id, run_seq)) epilogs_due_ = true;
+  if (MarkJobRunEnded(spool_dir_, job_id, run_seq, req.ended ? &req.wait_status : nullptr)) {
+    epilogs_due_ = true;
+  }
   if (steps.empty()) return NotFound("job " + std::to_string(job_id) + " is not on " + node_.name);
   Status result = Status::Ok();
   for (const SpoolStep& s : steps) {
-    Status st = TerminateStep(s, kill_wait_s);
+    Status st = TerminateStep(s, req.kill_wait_s);
     if (!st.ok()) result = st;
   }
   return result;

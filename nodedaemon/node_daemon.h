@@ -59,7 +59,7 @@ class NodeDaemon {
                    const std::string& body, uid_t uid, gid_t gid, const std::string& user);
   Status OnSignal(const proto::SignalJobRequest& req);
   // Every step of the job run on this node.
-  Status TerminateJob(uint64_t job_id, uint32_t run_seq, uint32_t kill_wait_s);
+  Status TerminateJob(const proto::TerminateJobRequest& req);
   Status TerminateStep(const SpoolStep& s, uint32_t kill_wait_s);
 
   // Signals and children.
@@ -76,6 +76,9 @@ class NodeDaemon {
   // Epilogs owed on this node (job_hooks.h): started once their run's steps are gone.
   void RunEpilogs();
   void SendDrain();
+  // Tells the controller of each ended run in epilog_reports_ whose steps and Epilog are
+  // gone here (epilog_reports.cc).
+  void SendEpilogReports();
   Result<proto::Frame> CallController(const proto::Frame& f);
   void TryRegister();
   void SendHeartbeat();
@@ -96,7 +99,10 @@ class NodeDaemon {
   CgroupHost cgroup_host_;  // the hierarchies that enforce the allocations (cgroup_limits.h)
   std::unique_ptr<HealthCheck> health_;
   std::unique_ptr<NodeEpilogs> epilogs_;
-  bool epilogs_due_ = true;    // look for ended runs at the next timer
+  bool epilogs_due_ = true;  // look for ended runs at the next timer
+  // Ended runs (job, run) whose Epilog's end the controller waits for (COMPLETING). In
+  // memory: the controller sends the terminate again until it hears.
+  std::set<std::pair<uint64_t, uint32_t>> epilog_reports_;
   std::string pending_drain_;  // a failed check's or Epilog's reason, until the controller has it
   std::string conf_path_;
   NodeConfig node_;

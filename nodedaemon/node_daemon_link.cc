@@ -58,6 +58,7 @@ void NodeDaemon::OnTimers() {
   EnforceLease();
   RunHealthCheck();
   RunEpilogs();
+  SendEpilogReports();
 }
 
 void NodeDaemon::RunEpilogs() {

@@ -78,6 +78,12 @@ Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std:
     if (!value.empty() && value[0] != '/') {
       return InvalidArgument("must be an absolute path, got '" + value + "'");
     }
+    // Prolog and Epilog may name a pattern of programs, run in turn (nodedaemon/hooks.h).
+    const bool pattern = value.find_first_of("*?[") != std::string::npos;
+    if (pattern && field != &HookConfig::prolog && field != &HookConfig::epilog) {
+      return InvalidArgument("only Prolog and Epilog take a pattern of programs, got '" + value +
+                             "'");
+    }
     h.*field = value;
     return Status::Ok();
   }

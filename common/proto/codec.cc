@@ -87,6 +87,8 @@ const char* MsgTypeName(MsgType t) {
       return "HeartbeatRequest";
     case MsgType::kStepCompleteRequest:
       return "StepCompleteRequest";
+    case MsgType::kEpilogCompleteRequest:
+      return "EpilogCompleteRequest";
     case MsgType::kLaunchBatchRequest:
       return "LaunchBatchRequest";
     case MsgType::kSignalJobRequest:

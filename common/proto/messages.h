@@ -57,6 +57,7 @@ enum class MsgType : uint16_t {
   kRegisterNodeReply = 201,
   kHeartbeatRequest = 202,
   kStepCompleteRequest = 203,
+  kEpilogCompleteRequest = 144,  // a node's Epilog of a job run ended (COMPLETING)
   // Controller -> node daemon.
   kLaunchBatchRequest = 300,
   kSignalJobRequest = 301,
@@ -522,9 +523,38 @@ struct TerminateJobRequest {
   uint64_t job_id = 0;
   uint32_t run_seq = 0;
   uint32_t kill_wait_s = 30;
+  // What the Epilog's environment says of the job, for a node where none of its steps ran
+  // (version 1). `ended`: the job has ended (its launches are no longer sent), with
+  // `wait_status` the batch script's.
+  bool ended = false;
+  std::string user;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::string name;
+  std::string partition;
+  std::string nodelist;
+  std::string account;
+  std::string constraints;  // comma-separated
+  int32_t wait_status = 0;
+  template <class A>
+  void serialize(A& ar, unsigned version) {
+    ar& job_id& run_seq& kill_wait_s;
+    if (version >= 1) {
+      ar& ended& user& uid& gid& name& partition& nodelist& account& constraints& wait_status;
+    }
+  }
+};
+
+// herdd -> controller: nothing of job run (job_id, run_seq) is left on `node` and its Epilog
+// there (if any) has ended; answered by a StatusReply. Sent until answered.
+struct EpilogCompleteRequest {
+  static constexpr MsgType kType = MsgType::kEpilogCompleteRequest;
+  std::string node;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& job_id& run_seq& kill_wait_s;
+    ar& node& job_id& run_seq;
   }
 };
 
@@ -532,6 +562,7 @@ struct TerminateJobRequest {
 
 BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 2)
 BOOST_CLASS_VERSION(herd::proto::SignalJobRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::TerminateJobRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::StepCompleteRequest, 2)
 BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryJobsRequest, 1)

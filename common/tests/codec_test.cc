@@ -287,6 +287,36 @@ const unsigned char kLaunchStepV0[] = {
     0x00,
 };
 
+// A TerminateJobRequest of version 0, before it carried the job (job 41, run 2, KillWait 7).
+const unsigned char kTerminateV0[] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x29, 0x00,
+                                      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+                                      0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00};
+
+TEST(Codec, TerminateFromBeforeTheJobDecodes) {
+  const std::string old(reinterpret_cast<const char*>(kTerminateV0), sizeof kTerminateV0);
+  auto back = DecodeBody<TerminateJobRequest>(old);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->job_id, 41u);
+  EXPECT_EQ(back->run_seq, 2u);
+  EXPECT_EQ(back->kill_wait_s, 7u);
+  EXPECT_FALSE(back->ended);
+  EXPECT_TRUE(back->user.empty());
+  TerminateJobRequest r = *back;
+  r.ended = true;
+  r.user = "alice";
+  r.uid = 1000;
+  r.nodelist = "n[1-2]";
+  r.account = "physics";
+  r.wait_status = 3 << 8;
+  auto again = DecodeBody<TerminateJobRequest>(EncodeBody(r));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->ended);
+  EXPECT_EQ(again->user, "alice");
+  EXPECT_EQ(again->nodelist, "n[1-2]");
+  EXPECT_EQ(again->account, "physics");
+  EXPECT_EQ(again->wait_status, 3 << 8);
+}
+
 TEST(Codec, LaunchStepFromBeforeUmaskDecodes) {
   const std::string old(reinterpret_cast<const char*>(kLaunchStepV0), sizeof kLaunchStepV0);
   auto back = DecodeBody<LaunchStepRequest>(old);
@@ -717,6 +747,11 @@ TEST(Codec, EveryMessageRoundTrips) {
   ExpectRoundTrip(step_done);
   step_done.drain_reason = "Epilog error: exited 1";
   ExpectRoundTrip(step_done);
+  EpilogCompleteRequest epilog_done;
+  epilog_done.node = "n2";
+  epilog_done.job_id = 42;
+  epilog_done.run_seq = 1;
+  ExpectRoundTrip(epilog_done);
 
   LaunchBatchRequest launch;
   launch.job_id = 42;
@@ -740,6 +775,11 @@ TEST(Codec, EveryMessageRoundTrips) {
   terminate.job_id = 42;
   terminate.run_seq = 1;
   terminate.kill_wait_s = 5;
+  ExpectRoundTrip(terminate);
+  terminate.ended = true;
+  terminate.user = "alice";
+  terminate.nodelist = "n[1-2]";
+  terminate.wait_status = 256;
   ExpectRoundTrip(terminate);
 }
 

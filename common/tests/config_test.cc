@@ -548,6 +548,14 @@ TEST(ParseConfig, NodeProgramKeys) {
       Parse(std::string(kCtl) + "HealthCheckNodeState=MIXED,ALLOC\n").hooks.health_check_busy_only);
   EXPECT_EQ(CtlError("Prolog=prolog.sh\n"),
             "t.conf:2: Prolog: must be an absolute path, got 'prolog.sh'");
+  // Prolog and Epilog may name a pattern of programs, the others not.
+  EXPECT_EQ(Parse(std::string(kCtl) + "Epilog=/etc/herd/epilog.d/*\n").hooks.epilog,
+            "/etc/herd/epilog.d/*");
+  EXPECT_EQ(Parse(std::string(kCtl) + "Prolog=/etc/herd/p[0-9]\n").hooks.prolog,
+            "/etc/herd/p[0-9]");
+  EXPECT_EQ(CtlError("TaskProlog=/etc/herd/tp.d/*\n"),
+            "t.conf:2: TaskProlog: only Prolog and Epilog take a pattern of programs, got "
+            "'/etc/herd/tp.d/*'");
   EXPECT_THAT(CtlError("HealthCheckNodeState=CYCLE\n"),
               StartsWith("t.conf:2: HealthCheckNodeState: must be ANY, IDLE, ALLOC or MIXED"));
   EXPECT_THAT(CtlError("HealthCheckInterval=-1\n"), StartsWith("t.conf:2: HealthCheckInterval: "));

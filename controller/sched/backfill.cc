@@ -51,7 +51,7 @@ void Backfill::CollectEnds() {
     if (job.alloc.empty()) continue;
     if (job.state == JobState::kRunning) {
       ends_.emplace_back(Clamp(EndOf(job, job.start_time)), &job.alloc);
-    } else if (job.state == JobState::kCompleting) {
+    } else if (ShownState(job) == JobState::kCompleting) {  // its Epilogs run
       ends_.emplace_back(now_, &job.alloc);
     }
   }

@@ -57,6 +57,7 @@ void ClusterState::Forget(uint64_t id) {
   if (it->second.client_token != 0)
     by_token_.erase(TokenKey(it->second.uid, it->second.client_token));
   deps_.Forgotten(id);
+  completing_.erase(id);
   jobs_.erase(it);
 }
 
@@ -181,16 +182,25 @@ uint32_t ClusterState::FreeCpus(const NodeRecord& n) const {
   return free;
 }
 
-void ClusterState::Allocate(const Job& job) {
+void ClusterState::UseNodes(const Job& job, bool use) {
   for (const auto& a : job.alloc) {
     NodeRecord* n = FindNode(a.node);
     if (n == nullptr) continue;
     for (uint32_t c : a.cpus) {
-      if (c < n->cpu_used.size()) n->cpu_used[c] = true;
+      if (c < n->cpu_used.size()) n->cpu_used[c] = use;
     }
-    n->mem_used_mb += a.mem_mb;
-    n->jobs++;
+    if (use) {
+      n->mem_used_mb += a.mem_mb;
+      n->jobs++;
+    } else {
+      n->mem_used_mb = n->mem_used_mb >= a.mem_mb ? n->mem_used_mb - a.mem_mb : 0;
+      if (n->jobs > 0) n->jobs--;
+    }
   }
+}
+
+void ClusterState::Allocate(const Job& job) {
+  UseNodes(job, true);
   if (job.array_job_id != 0) array_running_[job.array_job_id]++;
   usage_.Running(job, +1);
 }
@@ -213,15 +223,7 @@ uint32_t ClusterState::ArrayTasksRunning(uint64_t array_job_id) const {
 }
 
 void ClusterState::Release(const Job& job) {
-  for (const auto& a : job.alloc) {
-    NodeRecord* n = FindNode(a.node);
-    if (n == nullptr) continue;
-    for (uint32_t c : a.cpus) {
-      if (c < n->cpu_used.size()) n->cpu_used[c] = false;
-    }
-    n->mem_used_mb = n->mem_used_mb >= a.mem_mb ? n->mem_used_mb - a.mem_mb : 0;
-    if (n->jobs > 0) n->jobs--;
-  }
+  UseNodes(job, false);
   usage_.Running(job, -1);
   if (auto it = array_running_.find(job.array_job_id); it != array_running_.end()) {
     if (--it->second == 0) array_running_.erase(it);
@@ -322,6 +324,38 @@ Status ClusterState::Apply(const JobEnded& e) {
   if (e.token != 0) j.op_token = e.token;
   if (e.usage.measured && !j.alloc.empty()) j.usage = {NodeUsage{j.alloc.front().node, e.usage}};
   deps_.Changed(j);
+  return Status::Ok();
+}
+
+// The job ended in this batch (JobEnded released its resources): they are held again,
+// without counting it as a running array task, until its Epilogs are done.
+Status ClusterState::Apply(const JobCompleting& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (!proto::IsFinished(j.state) || j.run_seq != e.run_seq || !j.completing.empty()) {
+    return FailedPrecondition("job run is not one that just ended");
+  }
+  if (e.nodes.empty()) return Status::Ok();
+  j.completing = e.nodes;
+  UseNodes(j, true);
+  completing_.insert(j.id);
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const EpilogNodeDone& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  auto at = std::find(j.completing.begin(), j.completing.end(), e.node);
+  if (j.run_seq != e.run_seq || at == j.completing.end()) {
+    return FailedPrecondition("node is not completing this job run");
+  }
+  j.completing.erase(at);
+  if (j.completing.empty()) {
+    UseNodes(j, false);
+    completing_.erase(j.id);
+  }
   return Status::Ok();
 }
 
@@ -545,6 +579,10 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<AssocDefined>(*this, body);
     case EventType::kAssocDeleted:
       return DecodeApply<AssocDeleted>(*this, body);
+    case EventType::kJobCompleting:
+      return DecodeApply<JobCompleting>(*this, body);
+    case EventType::kEpilogNodeDone:
+      return DecodeApply<EpilogNodeDone>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }
@@ -632,8 +670,13 @@ Status ClusterState::Restore(const std::string& bytes) {
   }
   array_running_.clear();
   usage_.Clear();
+  completing_.clear();
   for (const auto& [id, j] : jobs_) {
     if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Allocate(j);
+    if (!j.completing.empty()) {
+      UseNodes(j, true);
+      completing_.insert(id);
+    }
   }
   by_token_.clear();
   live_jobs_ = 0;

@@ -52,6 +52,8 @@ class ClusterState {
   Status Apply(const StepNodeEnded& e);
   Status Apply(const LaunchConfirmed& e);
   Status Apply(const AcctStored& e);
+  Status Apply(const JobCompleting& e);
+  Status Apply(const EpilogNodeDone& e);
   // Decodes a journal record and applies it.
   Status ApplyRecord(uint16_t type, const std::string& body);
 
@@ -120,12 +122,17 @@ class ClusterState {
   // that tasks split off from it have not all ended.
   bool BlobNeeded(uint64_t blob_id) const;
 
+  // Finished jobs still COMPLETING (Job::completing not empty), by id.
+  const std::set<uint64_t>& completing() const { return completing_; }
+
   // Counts for display.
   uint32_t FreeCpus(const NodeRecord& n) const;
 
  private:
   static uint64_t TokenKey(uint32_t uid, uint64_t token);
   Job& SplitTask(Job& array, const JobStarted& e);
+  // Marks the job's cpus and memory on its nodes used (or free again).
+  void UseNodes(const Job& job, bool use);
   void Allocate(const Job& job);
   void Release(const Job& job);
   void CountLive(uint32_t uid, int delta);
@@ -158,6 +165,7 @@ class ClusterState {
   // Array job id -> its tasks split off into records of their own and not finished.
   std::unordered_map<uint64_t, uint32_t> array_live_;
   void CountArrayLive(const Job& j, int delta);
+  std::set<uint64_t> completing_;  // derived from Job::completing
   DependencyTracker deps_{config_, jobs_, array_live_};
 };
 

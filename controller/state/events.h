@@ -34,6 +34,8 @@ enum class EventType : uint16_t {
   kAuditRecorded = 16,
   kAssocDefined = 17,
   kAssocDeleted = 18,
+  kJobCompleting = 25,
+  kEpilogNodeDone = 26,
 };
 
 // The job with its script, arguments and environment: the journal is what makes a
@@ -291,6 +293,33 @@ struct JobUpdated {
     ar& job_id& name& partition& time_limit_s& nice& priority& min_nodes& max_nodes& num_tasks;
     ar& nodelist& exclude& constraints;
     if (version >= 1) ar& array_throttle;
+  }
+};
+
+// A job that just ended (JobEnded in the same batch) stays COMPLETING until the Epilog of
+// each of `nodes` has reported its end; its resources stay allocated until then.
+struct JobCompleting {
+  static constexpr EventType kType = EventType::kJobCompleting;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  std::vector<std::string> nodes;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& nodes;
+  }
+};
+
+// The Epilog of `node` for a completing run ended (or the node went DOWN, `node_down`):
+// the last one ends the job's COMPLETING and frees its resources.
+struct EpilogNodeDone {
+  static constexpr EventType kType = EventType::kEpilogNodeDone;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  std::string node;
+  bool node_down = false;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& node& node_down;
   }
 };
 

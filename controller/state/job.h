@@ -178,6 +178,10 @@ struct Job {
   uint32_t array_task_id = proto::kNoArrayTask;
   uint32_t array_throttle = 0;
   std::vector<proto::ArrayRange> array_pending;
+  // Finished, and still COMPLETING (CG): the nodes whose Epilog has not reported its end
+  // (JobCompleting, EpilogNodeDone; version 10). While it is not empty the job keeps its
+  // resources on its nodes (doc/enforce.md).
+  std::vector<std::string> completing;
 
   // The array's pending remainder (it still has tasks to start).
   bool IsArrayRemainder() const { return !array_pending.empty(); }
@@ -201,6 +205,7 @@ struct Job {
     if (version >= 5) ar& acct_stored;
     if (version >= 6) ar& usage;
     if (version >= 7) ar& array_job_id& array_task_id& array_throttle& array_pending;
+    if (version >= 10) ar& completing;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -210,6 +215,12 @@ struct Job {
     return nullptr;
   }
 };
+
+// The state queries show: a finished job whose Epilogs have not all ended is COMPLETING
+// (its record keeps the state it ended in, which accounting has).
+inline JobState ShownState(const Job& j) {
+  return j.completing.empty() ? j.state : JobState::kCompleting;
+}
 
 // A change of a node's state, kept for accounting until the database has it (the node's
 // record is journaled and checkpointed, so a restart or failover loses none).
@@ -314,7 +325,7 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 7)
+BOOST_CLASS_VERSION(herd::ctld::Job, 10)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
 BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)
 BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 1)

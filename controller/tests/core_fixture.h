@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "common/base/fs.h"
@@ -133,6 +134,16 @@ class CoreTestOn : public Base {
       if (f.ok() && f->type == type) out.push_back(m);
     }
     return out;
+  }
+  // The nodes a TerminateJobRequest for `id` went to.
+  std::set<size_t> TerminatedOn(uint64_t id) const {
+    std::set<size_t> nodes;
+    for (const OutMsg& m : SentOfType(proto::MsgType::kTerminateJobRequest)) {
+      auto f = proto::DecodeFrame(m.bytes.data(), m.bytes.size());
+      auto req = proto::DecodeBody<proto::TerminateJobRequest>(f->body);
+      if (req.ok() && req->job_id == id) nodes.insert(m.node);
+    }
+    return nodes;
   }
   // Advances the clock by `ms` in steps of a second, ticking and flushing, while the nodes
   // in `alive` heartbeat.

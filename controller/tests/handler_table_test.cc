@@ -46,6 +46,7 @@ TEST_F(CoreTest, EveryRequestHasItsHandlerAndRole) {
       {MsgType::kRegisterNodeRequest, HandlerRole::kActive},
       {MsgType::kHeartbeatRequest, HandlerRole::kActive},
       {MsgType::kStepCompleteRequest, HandlerRole::kActive},
+      {MsgType::kEpilogCompleteRequest, HandlerRole::kActive},
       {MsgType::kVoteRequest, HandlerRole::kAnyRole},
       {MsgType::kAppendRequest, HandlerRole::kAnyRole},
       {MsgType::kInstallSnapshotRequest, HandlerRole::kAnyRole},

@@ -312,16 +312,6 @@ class JobHooksCoreTest : public CoreTest {
     Restart();
     RegisterAll();
   }
-  // The nodes a TerminateJobRequest for `id` went to.
-  std::set<size_t> TerminatedOn(uint64_t id) const {
-    std::set<size_t> nodes;
-    for (const OutMsg& m : SentOfType(proto::MsgType::kTerminateJobRequest)) {
-      auto f = proto::DecodeFrame(m.bytes.data(), m.bytes.size());
-      auto req = proto::DecodeBody<proto::TerminateJobRequest>(f->body);
-      if (req.ok() && req->job_id == id) nodes.insert(m.node);
-    }
-    return nodes;
-  }
 
   uint64_t TwoNodeJob() {
     proto::JobSpec spec = SimpleSpec("hrun -N2 true");

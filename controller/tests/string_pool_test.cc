@@ -133,10 +133,12 @@ TEST(SpecRecord, KeepsEverythingButScriptArgvEnv) {
 // pooled handle), --begin and the derived wait reason; -> 408: the expected start the
 // backfill scheduler plans, kept on the job so that queries need no scan; 408 -> 456: a
 // job array's ids, throttle and pending task ranges, and --array (a pooled handle) --
-// worth moving behind one pointer, as few jobs are arrays).
+// worth moving behind one pointer, as few jobs are arrays; 456 -> 480: the nodes a
+// COMPLETING job waits for, empty but for a finished job whose Epilogs run -- it could
+// join the array's fields behind that pointer).
 TEST(Job, RecordStaysSmall) {
   std::printf("sizeof(Job)=%zu sizeof(SpecRecord)=%zu\n", sizeof(Job), sizeof(SpecRecord));
-  EXPECT_LE(sizeof(Job), 456u);
+  EXPECT_LE(sizeof(Job), 480u);
 }
 
 // A SpecRecord as a controller from before class version 1 wrote it into its checkpoint

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <thread>
 
 #include "common/base/fs.h"
@@ -193,6 +194,106 @@ TEST_F(JobHooksTest, ConcurrentStepsRunThePrologOnce) {
   EXPECT_EQ(std::count(ran.begin(), ran.end(), 1), 1);
   EXPECT_EQ(std::count(ran.begin(), ran.end(), 2), 3);
   EXPECT_EQ(Log(), "prolog_slurmd\n");
+}
+
+// Prolog=<pattern>: every program it matches runs, in the order of their names; the first
+// that fails ends the run with its status, and the next ones do not run.
+TEST_F(JobHooksTest, APatternRunsItsProgramsInTurnUntilOneFails) {
+  ASSERT_TRUE(MakeDirs(spool_ + "/prolog.d", 0755).ok());
+  auto add = [&](const std::string& name, int code) {
+    const std::string path = spool_ + "/prolog.d/" + name;
+    const std::string text = "#!/bin/sh\necho " + name + " >> " + spool_ + "/log\necho " + name +
+                             " says no\nexit " + std::to_string(code) + "\n";
+    ASSERT_TRUE(WriteFileAtomic(path, text, false).ok());
+    ::chmod(path.c_str(), 0755);
+  };
+  add("20-b", 0);
+  add("10-a", 0);
+  const std::string pattern = spool_ + "/prolog.d/*";
+  EXPECT_EQ(HookPrograms(pattern),
+            (std::vector<std::string>{spool_ + "/prolog.d/10-a", spool_ + "/prolog.d/20-b"}));
+  auto ok = RunPrologOnce(spool_, 30, 0, PrologOwner::kStep, pattern, Env(30), 0);
+  ASSERT_TRUE(ok.ok()) << ok.error().message();
+  EXPECT_TRUE(ok->ok);
+  EXPECT_EQ(Log(), "10-a\n20-b\n");
+
+  add("15-fails", 4);
+  ASSERT_TRUE(WriteFileAtomic(spool_ + "/log", "", false).ok());
+  auto failed = RunPrologOnce(spool_, 31, 0, PrologOwner::kStep, pattern, Env(31), 0);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_FALSE(failed->ok);
+  EXPECT_EQ(failed->reason, "Prolog error: exited 4: 15-fails says no");
+  EXPECT_EQ(Log(), "10-a\n15-fails\n");
+
+  EXPECT_TRUE(HookPrograms(spool_ + "/none.d/*").empty());
+  auto none = RunPrologOnce(spool_, 32, 0, PrologOwner::kStep, spool_ + "/none.d/*", Env(32), 0);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->ok) << "a pattern that matches nothing runs nothing";
+}
+
+// A node where none of the job's steps ran gets the Epilog too, from the terminate of the
+// ended job: once, with the job's fields and exit code; a step's node gets the exit code.
+TEST_F(JobHooksTest, ANodeWhereNothingRanRunsTheEpilogOnceWithTheExitCode) {
+  const std::string dump = spool_ + "/dump";
+  ASSERT_TRUE(
+      WriteFileAtomic(dump, "#!/bin/sh\nenv > " + spool_ + "/env.$SLURM_JOB_ID\n", false).ok());
+  ::chmod(dump.c_str(), 0755);
+  ClusterConfig config;
+  config.hooks.epilog = dump;
+  NodeEpilogs epilogs(config, spool_);
+  auto never_busy = [](uint64_t, uint32_t) { return false; };
+
+  proto::TerminateJobRequest t;
+  t.job_id = 20;
+  t.run_seq = 1;
+  t.ended = true;
+  t.user = "alice";
+  t.uid = 1001;
+  t.gid = 1002;
+  t.name = "sim";
+  t.partition = "batch";
+  t.nodelist = "n[1-3]";
+  t.account = "physics";
+  t.constraints = "a,b";
+  t.wait_status = 3 << 8;
+  HookJob job{"epilog", "n3", "herd", "/etc/herd/herd.conf", "users", t.wait_status};
+  auto made = RecordIdleRun(spool_, 20, 1, TerminateHookEnv(t, job));
+  ASSERT_TRUE(made.ok()) << made.error().message();
+  EXPECT_TRUE(*made);
+  EXPECT_FALSE(*RecordIdleRun(spool_, 20, 1, TerminateHookEnv(t, job))) << "one record a run";
+  ASSERT_TRUE(MarkJobRunEnded(spool_, 20, 1, &t.wait_status));
+  EXPECT_TRUE(JobHookRecordKept(spool_, 20, 1));
+
+  // A node where a step ran the Prolog: the terminate's exit code joins its environment.
+  ASSERT_TRUE(RunPrologOnce(spool_, 21, 0, PrologOwner::kStep, "", Env(21), 0).ok());
+  const int32_t killed = SIGKILL;
+  ASSERT_TRUE(MarkJobRunEnded(spool_, 21, 0, &killed));
+
+  epilogs.Poll(never_busy);
+  EXPECT_EQ(ReapAll(&epilogs), (std::vector<std::string>{"", ""}));
+  auto env = ReadFile(spool_ + "/env.20");
+  ASSERT_TRUE(env.ok());
+  for (const char* want :
+       {"SLURM_JOB_ID=20", "SLURM_JOB_USER=alice", "SLURM_JOB_UID=1001", "SLURM_JOB_GID=1002",
+        "SLURM_JOB_GROUP=users", "SLURM_JOB_NAME=sim", "SLURM_JOB_PARTITION=batch",
+        "SLURM_JOB_NODELIST=n[1-3]", "SLURM_JOB_ACCOUNT=physics", "SLURM_JOB_CONSTRAINTS=a,b",
+        "SLURM_JOB_EXIT_CODE=768", "SLURM_JOB_EXIT_CODE2=3:0", "SLURM_SCRIPT_CONTEXT=epilog_slurmd",
+        "SLURMD_NODENAME=n3", "HERD_NODENAME=n3"}) {
+    EXPECT_NE(env->find(std::string(want) + "\n"), std::string::npos) << want;
+  }
+  auto step_env = ReadFile(spool_ + "/env.21");
+  ASSERT_TRUE(step_env.ok());
+  EXPECT_NE(step_env->find("SLURM_JOB_EXIT_CODE2=0:9\n"), std::string::npos) << *step_env;
+  EXPECT_NE(step_env->find("SLURM_SCRIPT_CONTEXT=epilog_slurmd\n"), std::string::npos);
+
+  // Done: the record is gone, and a terminate sent again starts no second Epilog.
+  EXPECT_FALSE(JobHookRecordKept(spool_, 20, 1));
+  auto again = RecordIdleRun(spool_, 20, 1, TerminateHookEnv(t, job));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  EXPECT_FALSE(MarkJobRunEnded(spool_, 20, 1, &t.wait_status));
+  epilogs.Poll(never_busy);
+  EXPECT_FALSE(epilogs.running());
 }
 
 TEST(JobHookEnv, StepPrologHasTheJobsFieldsAndEpilogItsContext) {

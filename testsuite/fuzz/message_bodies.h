@@ -49,6 +49,7 @@ namespace herd::fuzz {
   X(RegisterNodeReply)             \
   X(HeartbeatRequest)              \
   X(StepCompleteRequest)           \
+  X(EpilogCompleteRequest)         \
   X(LaunchBatchRequest)            \
   X(SignalJobRequest)              \
   X(TerminateJobRequest)           \

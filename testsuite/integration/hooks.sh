@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The programs a site runs on its nodes: Prolog and Epilog run as root around a batch job
-# with Slurm's environment, once on each node where the job ran something; a failing
-# Prolog drains the node with its reason and the job, requeued, runs once elsewhere (also
-# when it fails at a step on another node than the batch host); a failing Epilog drains
-# the node and leaves the job's state alone; a failing HealthCheckProgram drains the node with its message. TaskProlog
-# and TaskEpilog run as the job's user around the batch script and every task of a step;
-# what the TaskProlog prints sets the task's environment and output; a failing TaskProlog
-# fails the task, not the node.
+# with Slurm's environment, the Prolog once on each node where the job ran something, the
+# Epilog on every node of the job, which is COMPLETING, its cpus kept, until each has
+# ended; a failing Prolog drains the node with its reason and the job, requeued, runs once
+# elsewhere (also when it fails at a step on another node than the batch host); a failing
+# Epilog drains the node and leaves the job's state alone; a failing HealthCheckProgram
+# drains the node with its message. TaskProlog and TaskEpilog run as the job's user around
+# the batch script and every task of a step; what the TaskProlog prints sets the task's
+# environment and output; a failing TaskProlog fails the task, not the node.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
@@ -22,6 +23,12 @@ echo "$hook \$SLURMD_NODENAME" >>"$HOOKS/runs.\$SLURM_JOB_ID"
 if [ -e "$HOOKS/fail-$hook-\$SLURMD_NODENAME" ]; then echo "$hook says: scratch is not mounted"; exit 3; fi
 SCRIPT
 done
+# The Epilog of a job named "slowepi" on n2 waits while the gate file exists (bounded by
+# PrologEpilogTimeout), so the test sees the job COMPLETING.
+cat >>"$HOOKS/epilog.sh" <<SCRIPT
+[ "\$SLURM_JOB_NAME" = slowepi ] && [ "\$SLURMD_NODENAME" = n2 ] || exit 0
+while [ -e "$HOOKS/gate" ]; do sleep 0.1; done
+SCRIPT
 # The task programs act only for jobs named "tasked", so the other steps see no output.
 cat >"$HOOKS/task_prolog.sh" <<SCRIPT
 #!/bin/bash
@@ -98,7 +105,8 @@ for rank in 0 1 2; do
 done
 
 step "Prolog and Epilog ran once on each node of the two-node job, with its environment"
-wait_for 10 "the Epilog of job $id on n2" test -e "$HOOKS/epilog.n2.$id"
+# COMPLETED only once every node's Epilog has ended: n2's has run.
+[[ -e $HOOKS/epilog.n2.$id ]] || fail "job $id COMPLETED before n2's Epilog ran"
 assert_eq "epilog n1
 epilog n2
 prolog n1
@@ -110,6 +118,28 @@ for hook in prolog epilog; do
     assert_file_has_line "$HOOKS/$hook.n2.$id" "$want"
   done
 done
+
+step "a job is COMPLETING (CG), n2's cpus kept, until n2's Epilog ends; it runs there too"
+# Nothing of the job runs on n2: its Epilog runs there from the job's terminate.
+touch "$HOOKS/gate"
+id=$(submit -N2 -J slowepi -A physics -o /dev/null --wrap "exit 3")
+wait_state "$id" COMPLETING 30
+wait_for 10 "n2's Epilog of job $id" test -s "$HOOKS/epilog.n2.$id"
+assert_eq "CG" "$(hqueue -h -j "$id" -o %t)" "hqueue's state of job $id"
+assert_eq "COMPLETING" "$(job_field "$id" JobState)" "JobState of job $id"
+hqueue -h -o %i | grep -qx "$id" || fail "a plain hqueue does not list the CG job $id"
+[[ $(hcontrol show node n2 | grep -oE 'CPUAlloc=[0-9]+') != CPUAlloc=0 ]] ||
+  fail "n2's cpus were freed while its Epilog of job $id runs"
+rm "$HOOKS/gate"
+wait_state "$id" FAILED 30
+for want in "SLURM_JOB_ID=$id" SLURM_JOB_NAME=slowepi SLURM_JOB_USER=root SLURM_JOB_UID=0 \
+  SLURM_JOB_ACCOUNT=physics "SLURM_JOB_NODELIST=n[1-2]" SLURM_JOB_PARTITION=debug \
+  SLURM_JOB_EXIT_CODE=768 SLURM_JOB_EXIT_CODE2=3:0 SLURM_SCRIPT_CONTEXT=epilog_slurmd \
+  HERD_NODENAME=n2; do
+  assert_file_has_line "$HOOKS/epilog.n2.$id" "$want"
+done
+[[ ! -e $HOOKS/prolog.n2.$id ]] || fail "n2 ran a Prolog for job $id, where nothing of it ran"
+wait_node_state n2 idle 10
 
 step "a failing TaskProlog fails the task with its status; the node stays up"
 touch "$HOOKS/fail-task-prolog"
