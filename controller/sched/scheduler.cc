@@ -8,6 +8,7 @@
 #include "controller/sched/backfill.h"
 #include "controller/sched/partition_rules.h"
 #include "controller/sched/placement.h"
+#include "controller/sched/priority.h"
 
 namespace herd::ctld {
 namespace {
@@ -72,13 +73,38 @@ class NoFit {
 
 }  // namespace
 
-uint32_t JobPriority(const Job& job) {
-  // As a basic priority: newer jobs rank lower; nice lowers further.
-  int64_t p = 4294901759LL - static_cast<int64_t>(job.id % 4000000000ULL) - job.spec.nice;
-  return static_cast<uint32_t>(std::clamp<int64_t>(p, 1, 4294967295LL));
+uint32_t JobPriority(const Job& job) { return BasicPriority(job); }
+
+namespace {
+
+// priority/multifactor: by the partitions' PriorityTier, then priority, then id.
+void SortByPriority(const ClusterState& state, int64_t now, const ShareSource* shares,
+                    std::vector<const Job*>* pending, SchedulePlan* plan) {
+  PriorityCalculator calc(state, now, shares);
+  struct Ranked {
+    uint32_t tier, priority;
+    const Job* job;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(pending->size());
+  plan->priorities.reserve(pending->size());
+  for (const Job* j : *pending) {
+    const PartitionConfig* p = state.FindPartition(j->partition.str());
+    const uint32_t priority = calc.Of(*j).priority;
+    ranked.push_back({p ? p->priority : 0, priority, j});
+    plan->priorities.emplace_back(j->id, priority);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.tier != b.tier) return a.tier > b.tier;
+    if (a.priority != b.priority) return a.priority > b.priority;
+    return a.job->id < b.job->id;
+  });
+  for (size_t i = 0; i < ranked.size(); ++i) (*pending)[i] = ranked[i].job;
 }
 
-SchedulePlan Schedule(const ClusterState& state, int64_t now) {
+}  // namespace
+
+SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource* shares) {
   const SchedConfig& sc = state.config().sched;
   SchedulePlan plan;
   PlannedUse planned;
@@ -87,9 +113,18 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
   for (const auto& [id, job] : state.jobs()) {
     if (job.state == JobState::kPending) pending.push_back(&job);
   }
+  const bool multifactor = state.config().priority.multifactor;
   bool any_nice =
       std::any_of(pending.begin(), pending.end(), [](const Job* j) { return j->spec.nice != 0; });
-  if (any_nice) {
+  const bool any_admin = std::any_of(pending.begin(), pending.end(),
+                                     [](const Job* j) { return j->admin_priority != 0; });
+  if (multifactor) {
+    SortByPriority(state, now, shares, &pending, &plan);
+  } else if (any_admin) {  // Priority= set by an admin: by the priority hqueue shows
+    std::stable_sort(pending.begin(), pending.end(), [](const Job* a, const Job* b) {
+      return BasicPriority(*a) > BasicPriority(*b);
+    });
+  } else if (any_nice) {
     std::stable_sort(pending.begin(), pending.end(), [](const Job* a, const Job* b) {
       return a->spec.nice < b->spec.nice;  // ids ascend already
     });
@@ -181,7 +216,10 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
   }
   // A job submitted behind a stopped partition's first job waits without a pass, unless
   // backfill may still start it there.
+  // With priority/multifactor a later job may outrank the blocked one (fair-share, QOS):
+  // every submission asks for a pass.
   for (const auto& [partition, nice] : stopped) {
+    if (multifactor) break;
     if (!sc.backfill || bf_tried >= sc.bf_max_job_test || free_cpus(partition) == 0) {
       plan.blocked.emplace(partition, nice);
     }

@@ -129,6 +129,9 @@ struct Job {
   uint32_t run_seq = 0;  // +1 on every start
   uint32_t restarts = 0;
   uint32_t priority = 0;
+  // Priority= set by an admin (hcontrol update): the job's priority whatever the factors
+  // say; 0: computed (version 8).
+  uint32_t admin_priority = 0;
   uint32_t next_step_id = 0;
   int32_t wait_status = 0;  // of the batch script
   JobState state = JobState::kPending;
@@ -182,6 +185,7 @@ struct Job {
     if (version >= 5) ar& acct_stored;
     if (version >= 6) ar& usage;
     if (version >= 7) ar& array_job_id& array_task_id& array_throttle& array_pending;
+    if (version >= 8) ar& admin_priority;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -274,6 +278,7 @@ struct PartitionRecord {
     ar& def.name& state;
     ar& def.nodes& def.is_default& def.max_time_s& def.default_time_s& st& def.max_nodes;
     ar& def.min_nodes& def.priority& runtime;
+    ar& def.priority_job_factor;
   }
   template <class A>
   void load(A& ar, unsigned version) {
@@ -288,6 +293,7 @@ struct PartitionRecord {
     uint8_t st = 0;
     ar& def.nodes& def.is_default& def.max_time_s& def.default_time_s& st& def.max_nodes;
     ar& def.min_nodes& def.priority& runtime;
+    if (version >= 2) ar& def.priority_job_factor;  // PriorityJobFactor (version 2)
     def.state = static_cast<PartitionState>(st);
   }
   BOOST_SERIALIZATION_SPLIT_MEMBER()
@@ -295,7 +301,7 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 7)
+BOOST_CLASS_VERSION(herd::ctld::Job, 8)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
 BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)
-BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 1)
+BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 2)
