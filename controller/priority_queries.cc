@@ -52,7 +52,8 @@ Frame Queries::QueryPriority(const Frame& f) const {
 Frame Queries::QueryShare() const {
   proto::QueryShareReply rep;
   rep.fair_tree = config_.priority.fair_tree;
-  const FairShare fs(EqualShares(), UsageAt(state_, clock_.NowSeconds()), rep.fair_tree);
+  const AssocShares shares(state_.assoc());
+  const FairShare fs(shares, UsageAt(state_, clock_.NowSeconds()), rep.fair_tree);
   for (const ShareRow& r : fs.rows()) {
     proto::ShareInfo i;
     i.account = r.account;

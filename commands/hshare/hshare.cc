@@ -17,10 +17,10 @@ enum LongOnly : int { kHelp = 256, kUsage };
 
 const cli::OptionTable& Table() {
   static const cli::OptionTable table = {
-      {"all", 'a', no_argument},          {"long", 'l', no_argument},
-      {"parsable", 'P', no_argument},     {"noheader", 'n', no_argument},
-      {"users", 'u', required_argument},  {"accounts", 'A', required_argument},
-      {"help", 0, no_argument, kHelp},    {"usage", 0, no_argument, kUsage},
+      {"all", 'a', no_argument},         {"long", 'l', no_argument},
+      {"parsable", 'P', no_argument},    {"noheader", 'n', no_argument},
+      {"users", 'u', required_argument}, {"accounts", 'A', required_argument},
+      {"help", 0, no_argument, kHelp},   {"usage", 0, no_argument, kUsage},
       {"version", 'V', no_argument},
   };
   return table;
@@ -98,8 +98,10 @@ Result<HshareOptions> ParseHshareArgs(const std::vector<std::string>& args) {
 
 std::string Render(const HshareOptions& o, const proto::QueryShareReply& rep,
                    const std::string& caller) {
-  std::vector<Column> cols = {{"Account", 20, false},    {"User", 10, true},
-                              {"RawShares", 10, true},   {"NormShares", 11, true},
+  std::vector<Column> cols = {{"Account", 20, false},
+                              {"User", 10, true},
+                              {"RawShares", 10, true},
+                              {"NormShares", 11, true},
                               {"RawUsage", 11, true}};
   if (o.long_format) cols.push_back({"NormUsage", 11, true});
   cols.push_back({"EffectvUsage", 13, true});
@@ -109,26 +111,22 @@ std::string Render(const HshareOptions& o, const proto::QueryShareReply& rep,
   for (const proto::ShareInfo& r : rep.rows) {
     if (r.depth == 0) total = r.raw_usage;
   }
-  // The accounts -A names: their lines and everything under them.
-  std::vector<bool> keep(rep.rows.size(), o.accounts.empty());
-  uint32_t inside = UINT32_MAX;
-  for (size_t i = 0; i < rep.rows.size(); ++i) {
-    const proto::ShareInfo& r = rep.rows[i];
-    if (r.depth <= inside) inside = UINT32_MAX;
-    if (r.user.empty() && Has(o.accounts, AccountName(r.account)) && r.depth > 0) inside = r.depth;
-    if (inside != UINT32_MAX) keep[i] = true;
-  }
+  // -A: the lines of the accounts named and of their users (not their child accounts),
+  // the account's at the left, as sshare prints them.
   std::vector<std::vector<std::string>> rows;
-  for (size_t i = 0; i < rep.rows.size(); ++i) {
-    const proto::ShareInfo& r = rep.rows[i];
-    if (!keep[i]) continue;
+  for (const proto::ShareInfo& r : rep.rows) {
+    uint32_t depth = r.depth;
+    if (!o.accounts.empty()) {
+      if (!Has(o.accounts, AccountName(r.account))) continue;
+      depth = r.user.empty() ? 0 : 1;
+    }
     if (!r.user.empty()) {
       if (!o.users.empty() ? !Has(o.users, r.user) : (!o.all && r.user != caller)) continue;
     }
     const bool root = r.depth == 0;
     std::vector<std::string> row;
     const std::string name = root ? r.account : AccountName(r.account);
-    row.push_back((o.parsable ? std::string() : std::string(r.depth, ' ')) + name);
+    row.push_back(std::string(depth, ' ') + name);  // -P too
     row.push_back(r.user);
     row.push_back(root ? "" : std::to_string(r.raw_shares));
     row.push_back(root ? Fixed(0) : Fixed(r.norm_shares));
@@ -137,7 +135,7 @@ std::string Render(const HshareOptions& o, const proto::QueryShareReply& rep,
     row.push_back(root ? Fixed(1) : Fixed(r.effective_usage));
     row.push_back(r.user.empty() ? "" : Fixed(r.fairshare));
     if (o.long_format) {
-      row.push_back(root || !rep.fair_tree ? ""
+      row.push_back(root || !rep.fair_tree   ? ""
                     : std::isinf(r.level_fs) ? "inf"
                                              : Fixed(r.level_fs));
     }

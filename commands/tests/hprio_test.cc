@@ -135,14 +135,18 @@ TEST(Hshare, ColumnsAsSshare) {
             "         \n");
   EXPECT_EQ(ShareTable({"-a", "-P", "-n"}),
             "root|||0.000000|300|1.000000|\n"
-            "anchor||1|0.500000|300|1.000000|\n"
-            "anchor|root|1|0.500000|200|0.666667|0.500000\n"
-            "anchor|bob|1|0.500000|100|0.333333|1.000000\n"
-            "physics||1|0.500000|0|0.000000|\n");
+            " anchor||1|0.500000|300|1.000000|\n"
+            "  anchor|root|1|0.500000|200|0.666667|0.500000\n"
+            "  anchor|bob|1|0.500000|100|0.333333|1.000000\n"
+            " physics||1|0.500000|0|0.000000|\n");
   EXPECT_EQ(ShareTable({"-A", "physics", "-P", "-n"}), "physics||1|0.500000|0|0.000000|\n");
   EXPECT_EQ(ShareTable({"-u", "bob", "-A", "anchor", "-P", "-n", "-l"}),
             "anchor||1|0.500000|300|1.000000|1.000000||0.500000\n"
-            "anchor|bob|1|0.500000|100|0.333333|0.333333|1.000000|1.500000\n");
+            " anchor|bob|1|0.500000|100|0.333333|0.333333|1.000000|1.500000\n");
+  // -A lists the account's users the caller may see, not its child accounts.
+  EXPECT_EQ(ShareTable({"-A", "anchor", "-P", "-n"}),
+            "anchor||1|0.500000|300|1.000000|\n"
+            " anchor|root|1|0.500000|200|0.666667|0.500000\n");
   EXPECT_NE(ShareTable({"-l", "-n"}).find("inf"), std::string::npos);
   EXPECT_FALSE(hshare::ParseHshareArgs({"--bogus"}).ok());
 }

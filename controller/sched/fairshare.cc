@@ -17,8 +17,12 @@ FairShare::FairShare(const ShareSource& source, const std::map<Key, double>& usa
   root.shares = 1;
   nodes_.push_back(root);
   accounts_[kRootAccount] = 0;
-  std::map<Key, double> all = usage;
+  std::map<Key, double> all;
+  for (const auto& [key, used] : usage) {
+    all[Key(source.Account(key.first, key.second), key.second)] += used;
+  }
   for (const Key& a : source.Associations()) all.emplace(a, 0.0);
+  for (const std::string& a : source.Accounts()) AccountNode(source, a, 0);
   for (const auto& [key, used] : all) {
     const int parent = AccountNode(source, key.first, 0);
     Node n;
@@ -38,7 +42,9 @@ FairShare::FairShare(const ShareSource& source, const std::map<Key, double>& usa
     std::sort(n.children.begin(), n.children.end(), [this](int a, int b) {
       const Node& x = nodes_[static_cast<size_t>(a)];
       const Node& y = nodes_[static_cast<size_t>(b)];
-      return std::tie(x.user, x.account) < std::tie(y.user, y.account);  // accounts first
+      // Users first, then accounts, each by name (as sshare lists them).
+      if (x.user.empty() != y.user.empty()) return !x.user.empty();
+      return x.user.empty() ? x.account < y.account : x.user < y.user;
     });
   }
   std::vector<int> order;

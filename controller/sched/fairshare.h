@@ -1,7 +1,7 @@
 // herd — fair-share (priority/multifactor's fair-share factor, and what hshare shows).
 //
-// The account tree and its shares come from a ShareSource: the associations a site
-// defines plug in there; until then EqualShares gives every account seen on jobs one share
+// The account tree and its shares come from a ShareSource: the controller's associations
+// (sched/assoc_shares.h), or EqualShares, which gives every account seen on jobs one share
 // under "root", and every user one share in each account it used. Usage comes from the
 // controller's state (state/usage.h). Two algorithms, as Slurm's:
 // - fair-tree (the default, PriorityFlags=FAIR_TREE): at each level siblings are ranked by
@@ -26,6 +26,10 @@ inline constexpr const char* kRootAccount = "root";
 class ShareSource {
  public:
   virtual ~ShareSource() = default;
+  // The account a job naming `account` (maybe "") counts under.
+  virtual std::string Account(const std::string& account, const std::string&) const {
+    return account;
+  }
   // The parent of `account` ("root" for a top-level account; never asked about "root").
   virtual std::string Parent(const std::string& account) const = 0;
   // Fairshare= of an account among its siblings, of a user within an account.
@@ -33,6 +37,8 @@ class ShareSource {
   virtual uint32_t UserShares(const std::string& account, const std::string& user) const = 0;
   // The (account, user) associations defined, whether or not they have jobs or usage.
   virtual std::vector<std::pair<std::string, std::string>> Associations() const = 0;
+  // The accounts defined, whether or not they have users.
+  virtual std::vector<std::string> Accounts() const { return {}; }
 };
 
 // One share each, every account directly under "root".
@@ -60,13 +66,16 @@ struct ShareRow {
 class FairShare {
  public:
   using Key = std::pair<std::string, std::string>;  // account, user
-  // `usage`: every association with its usage (decayed to now, running jobs included);
+  // `usage`: every association with its usage (decayed to now, running jobs included),
+  // by the account jobs named (ShareSource::Account gives the one it counts under);
   // associations with none are listed with 0.
   FairShare(const ShareSource& source, const std::map<Key, double>& usage, bool fair_tree);
 
-  // The factor of (account, user), 0..1; 0 for one not in the tree.
+  // The factor of (account, user), 0..1, the account as ShareSource::Account gives it;
+  // 0 for one not in the tree.
   double Factor(const std::string& account, const std::string& user) const;
-  // The tree depth-first, siblings by name: root, then each account before its children.
+  // The tree depth-first: root, then under each account its users, then its child
+  // accounts, each by name (sshare's order).
   const std::vector<ShareRow>& rows() const { return rows_; }
 
  private:
@@ -75,7 +84,7 @@ class FairShare {
     std::string account, user;
     uint32_t shares = 0;
     double usage = 0;
-    std::vector<int> children;  // in name order, accounts and users
+    std::vector<int> children;  // users, then accounts, by name
     // Filled by Walk: its share of its siblings' shares, of their usage, S / U, and its
     // normalized shares (the product of S from the root down).
     double level_shares = 1, level_usage = 0, level_fs = 0, norm = 1;

@@ -41,7 +41,12 @@ std::map<FairShare::Key, double> UsageAt(const ClusterState& state, int64_t now)
 
 PriorityCalculator::PriorityCalculator(const ClusterState& state, int64_t now,
                                        const ShareSource* shares)
-    : state_(state), conf_(state.config().priority), now_(now) {
+    : state_(state),
+      conf_(state.config().priority),
+      now_(now),
+      assoc_shares_(state.assoc()),
+      shares_(shares != nullptr ? *shares : assoc_shares_),
+      qos_(state.assoc()) {
   const ClusterConfig& c = state.config();
   nodes_ = std::max<double>(1, static_cast<double>(c.nodes.size()));
   double cpus = 0;
@@ -52,9 +57,7 @@ PriorityCalculator::PriorityCalculator(const ClusterState& state, int64_t now,
     max_job_factor_ = std::max<double>(max_job_factor_, p.def.priority_job_factor);
   }
   if (conf_.multifactor && conf_.weight_fairshare > 0) {
-    EqualShares equal;
-    fairshare_ =
-        std::make_unique<FairShare>(shares ? *shares : equal, UsageAt(state, now), conf_.fair_tree);
+    fairshare_ = std::make_unique<FairShare>(shares_, UsageAt(state, now), conf_.fair_tree);
   } else {
     fairshare_ = std::make_unique<FairShare>(EqualShares(), std::map<FairShare::Key, double>(),
                                              conf_.fair_tree);
@@ -73,7 +76,8 @@ PriorityFactors PriorityCalculator::Of(const Job& job) const {
   const Assoc assoc(&job.spec.account.str(), &job.user.str());
   auto fs = fairshare_of_.find(assoc);
   if (fs == fairshare_of_.end()) {
-    fs = fairshare_of_.emplace(assoc, fairshare_->Factor(*assoc.first, *assoc.second)).first;
+    const std::string account = shares_.Account(*assoc.first, *assoc.second);
+    fs = fairshare_of_.emplace(assoc, fairshare_->Factor(account, *assoc.second)).first;
   }
   f.fairshare = fs->second;
   const SpecRecord& s = job.spec;
@@ -102,6 +106,9 @@ PriorityFactors PriorityCalculator::Of(const Job& job) const {
                .first;
   }
   f.partition = part->second;
+  auto qos = qos_of_.find(&s.qos.str());
+  if (qos == qos_of_.end()) qos = qos_of_.emplace(&s.qos.str(), qos_.Of(s.qos.str())).first;
+  f.qos = qos->second;
   const double sum = conf_.weight_age * f.age + conf_.weight_fairshare * f.fairshare +
                      conf_.weight_job_size * f.job_size + conf_.weight_partition * f.partition +
                      conf_.weight_qos * f.qos;

@@ -8,7 +8,7 @@
 //   gets 1; with PriorityFlags=SMALL_RELATIVE_TO_TIME the cpu fraction over the time
 //   limit in minutes (1 - that when favoring small);
 // - partition: the partition's PriorityJobFactor over the highest one;
-// - QOS: 0 until QOS are defined.
+// - QOS: the job's QOS Priority= over the highest QOS priority (sched/assoc_shares.h).
 #pragma once
 
 #include <cstdint>
@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "controller/sched/assoc_shares.h"
 #include "controller/sched/fairshare.h"
 #include "controller/state/cluster_state.h"
 
@@ -29,9 +30,11 @@ struct PriorityFactors {
 
 class PriorityCalculator {
  public:
-  // `shares`: nullptr for EqualShares. The state's usage is decayed to `now` and the
-  // running jobs' usage so far added.
+  // `shares`: nullptr for the state's associations (AssocShares). The state's usage is
+  // decayed to `now` and the running jobs' usage so far added.
   PriorityCalculator(const ClusterState& state, int64_t now, const ShareSource* shares = nullptr);
+  PriorityCalculator(const PriorityCalculator&) = delete;
+  PriorityCalculator& operator=(const PriorityCalculator&) = delete;
 
   PriorityFactors Of(const Job& job) const;
   const FairShare& fairshare() const { return *fairshare_; }
@@ -48,11 +51,15 @@ class PriorityCalculator {
   const ClusterState& state_;
   const PriorityConfig& conf_;
   int64_t now_;
+  AssocShares assoc_shares_;
+  const ShareSource& shares_;
+  QosFactor qos_;
   double nodes_ = 1, cpus_ = 1;
   double max_job_factor_ = 1;
   std::unique_ptr<FairShare> fairshare_;
   mutable std::unordered_map<Assoc, double, AssocHash> fairshare_of_;
   mutable std::unordered_map<const std::string*, double> partition_of_;
+  mutable std::unordered_map<const std::string*, double> qos_of_;
 };
 
 // The fair-share usage of each (account, user) at `now`: the state's, decayed, plus what

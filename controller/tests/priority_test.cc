@@ -8,60 +8,12 @@
 #include <cstdio>
 
 #include "controller/sched/scheduler.h"
-#include "controller/tests/test_util.h"
+#include "controller/tests/priority_fixture.h"
 
 namespace herd::ctld {
 namespace {
 
-class PriorityTest : public ::testing::Test {
- protected:
-  PriorityTest() : cfg_(Config()), state_(cfg_) {
-    for (auto& n : state_.nodes()) n.registered = true;
-  }
-  static ClusterConfig Config() {
-    ClusterConfig c = testing::TestConfig();  // 4 nodes of 4 cpus; debug (all), short (n1)
-    c.priority.multifactor = true;
-    c.priority.max_age_s = 100;
-    c.priority.decay_half_life_s = 0;
-    for (auto& p : c.partitions) p.priority_job_factor = p.name == "short" ? 4 : 1;
-    return c;
-  }
-  const Job& Submit(uint64_t id, uint32_t tasks, const std::string& user = "alice",
-                    int64_t submit = 0, const std::string& partition = "debug", int32_t nice = 0) {
-    Job j;
-    j.id = id;
-    j.partition = partition;
-    j.user = user;
-    j.submit_time = submit;
-    j.time_limit_s = 600;
-    proto::JobSpec spec = testing::SimpleSpec();
-    spec.num_tasks = tasks;
-    spec.nice = nice;
-    j.spec = spec;
-    EXPECT_TRUE(state_.Apply(JobSubmitted{j, {}, {}, {}}).ok());
-    return *state_.FindJob(id);
-  }
-  // `user` ran one job on `cpus` cpus of n1 from `start` to `end`.
-  void Ran(uint64_t id, const std::string& user, uint32_t cpus, int64_t start, int64_t end) {
-    Submit(id, cpus, user);
-    NodeAlloc a;
-    a.node = "n1";
-    for (uint32_t c = 0; c < cpus; ++c) a.cpus.push_back(c);
-    ASSERT_TRUE(state_.Apply(JobStarted{id, 1, start, {a}}).ok());
-    JobEnded e;
-    e.job_id = id;
-    e.end_time = end;
-    ASSERT_TRUE(state_.Apply(e).ok());
-  }
-  void Weights(uint32_t age, uint32_t fs, uint32_t size, uint32_t part) {
-    cfg_.priority.weight_age = age;
-    cfg_.priority.weight_fairshare = fs;
-    cfg_.priority.weight_job_size = size;
-    cfg_.priority.weight_partition = part;
-  }
-  ClusterConfig cfg_;
-  ClusterState state_;
-};
+using testing::PriorityTest;
 
 TEST_F(PriorityTest, AgeGrowsToOneAtPriorityMaxAge) {
   Weights(1000, 0, 0, 0);
@@ -107,11 +59,13 @@ TEST_F(PriorityTest, FairShareCountsEndedAndRunningUsage) {
   Ran(1, "alice", 4, 100, 200);
   const Job& a = Submit(2, 1, "alice");
   const Job& b = Submit(3, 1, "bob");
+  // Three users under root (the root user is one, as in Slurm): bob and root unused share
+  // the first rank, alice is last.
   PriorityCalculator calc(state_, 200);
   EXPECT_DOUBLE_EQ(calc.Of(b).fairshare, 1.0);
-  EXPECT_DOUBLE_EQ(calc.Of(a).fairshare, 0.5);
+  EXPECT_DOUBLE_EQ(calc.Of(a).fairshare, 1.0 / 3);
   EXPECT_EQ(calc.Of(b).priority, 1000u);
-  EXPECT_EQ(calc.Of(a).priority, 500u);
+  EXPECT_EQ(calc.Of(a).priority, 333u);
   auto usage = UsageAt(state_, 200);
   EXPECT_DOUBLE_EQ((usage[{"", "alice"}]), 400);
   EXPECT_DOUBLE_EQ((usage[{"", "bob"}]), 0);
@@ -119,8 +73,8 @@ TEST_F(PriorityTest, FairShareCountsEndedAndRunningUsage) {
   NodeAlloc n2{"n2", {0, 1, 2, 3}, 0, 4}, n3{"n3", {0, 1, 2, 3}, 0, 4};
   Submit(4, 8, "bob");
   ASSERT_TRUE(state_.Apply(JobStarted{4, 1, 200, {n2, n3}}).ok());
-  EXPECT_DOUBLE_EQ(PriorityCalculator(state_, 300).Of(a).fairshare, 1.0);
-  EXPECT_DOUBLE_EQ(PriorityCalculator(state_, 300).Of(b).fairshare, 0.5);
+  EXPECT_DOUBLE_EQ(PriorityCalculator(state_, 300).Of(a).fairshare, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(PriorityCalculator(state_, 300).Of(b).fairshare, 1.0 / 3);
 }
 
 TEST_F(PriorityTest, ClassicFairShareWithNoFairTree) {
@@ -128,9 +82,9 @@ TEST_F(PriorityTest, ClassicFairShareWithNoFairTree) {
   cfg_.priority.fair_tree = false;
   Ran(1, "alice", 4, 100, 200);
   const Job& a = Submit(2, 1, "alice");
-  // alice: S = 1/2 (two users of one share), U = 1: F = 2^-2.
+  // alice: S = 1/3 (bob, root and her, one share each), U = 1: F = 2^-3.
   Submit(3, 1, "bob");
-  EXPECT_DOUBLE_EQ(PriorityCalculator(state_, 200).Of(a).fairshare, 0.25);
+  EXPECT_DOUBLE_EQ(PriorityCalculator(state_, 200).Of(a).fairshare, 0.125);
 }
 
 TEST_F(PriorityTest, TheSchedulerStartsTheLessUsedUsersJobFirst) {
@@ -145,8 +99,8 @@ TEST_F(PriorityTest, TheSchedulerStartsTheLessUsedUsersJobFirst) {
   EXPECT_EQ(plan.reasons,
             (std::vector<std::pair<uint64_t, PendingReason>>{{2, PendingReason::kResources}}));
   EXPECT_TRUE(plan.blocked.empty());  // a later job may outrank job 2
-  // Priorities as computed: bob 1000 + 10 x 0.5, alice 500 + 10 x 1.
-  EXPECT_EQ(plan.priorities, (std::vector<std::pair<uint64_t, uint32_t>>{{2, 510}, {3, 1005}}));
+  // Priorities as computed: bob 1000 + 10 x 0.5, alice 1000 / 3 + 10 x 1.
+  EXPECT_EQ(plan.priorities, (std::vector<std::pair<uint64_t, uint32_t>>{{2, 343}, {3, 1005}}));
   // priority/basic: by submission.
   cfg_.priority.multifactor = false;
   EXPECT_EQ(Schedule(state_, 300).starts[0].job_id, 2u);
