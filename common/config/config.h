@@ -93,6 +93,9 @@ struct SchedConfig {
   uint32_t bf_window_min = 1440;       // how far ahead a reservation may be made
   uint32_t bf_resolution_s = 60;       // expected ends are rounded up to this
   bool bf_continue = false;            // accepted: a herd pass is never interrupted
+  // herd's bf_reserve_aged: with priority/multifactor, every job whose age factor reached
+  // 1 (PriorityMaxAge) gets a reservation too, not only the first of its partition.
+  bool bf_reserve_aged = false;
   // Options Slurm has and herd does not: warned about when the controller starts.
   std::vector<std::string> ignored;
 };

@@ -137,6 +137,24 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
   // and the jobs that did not fit.
   std::map<std::string, uint64_t> room;
   NoFit no_fit;
+  // A job that waits for resources, with a reservation when backfill makes one.
+  auto reserve = [&](const Job& job) {
+    std::optional<Reservation> r;
+    if (sc.backfill) r = backfill.Reserve(job, planned);
+    plan.reasons.emplace_back(job.id, PendingReason::kResources);
+    if (!r) return;
+    std::vector<std::string> nodes;
+    for (const NodeAlloc& a : r->alloc) nodes.push_back(a.node);
+    plan.reservations.push_back({job.id, r->start, std::move(nodes)});
+    backfill.Add(std::move(*r));
+  };
+  // bf_reserve_aged: behind the first blocked job, those whose age factor reached 1 get
+  // a reservation too, so that backfill never starves them.
+  const PriorityConfig& pc = state.config().priority;
+  const bool reserve_aged = multifactor && sc.backfill && sc.bf_reserve_aged;
+  auto aged = [&](const Job& job) {
+    return reserve_aged && now - job.submit_time >= std::max<int64_t>(pc.max_age_s, 0);
+  };
   auto free_cpus = [&](const std::string& partition) {
     auto it = room.find(partition);
     if (it == room.end()) it = room.emplace(partition, FreeCpus(state, partition, planned)).first;
@@ -178,7 +196,12 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
     if (behind) {
       if (free_cpus(job->partition) < MinCpus(*job) ||
           no_fit.Covers(*(shape = ShapeOf(*job)), *job)) {
-        plan.reasons.emplace_back(job->id, PendingReason::kPriority);
+        if (aged(*job)) {
+          ++bf_tried;
+          reserve(*job);
+        } else {
+          plan.reasons.emplace_back(job->id, PendingReason::kPriority);
+        }
         continue;
       }
     }
@@ -198,21 +221,17 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
     }
     if (behind) {
       no_fit.Add(std::move(*shape), *job);
-      plan.reasons.emplace_back(job->id, PendingReason::kPriority);
+      if (aged(*job)) {
+        reserve(*job);
+      } else {
+        plan.reasons.emplace_back(job->id, PendingReason::kPriority);
+      }
       continue;
     }
     // The first job of its partition that does not fit: with backfill, it gets a
     // reservation that the jobs behind it must not delay.
     stopped.emplace(job->partition, job->spec.nice);
-    std::optional<Reservation> r;
-    if (sc.backfill) r = backfill.Reserve(*job, planned);
-    plan.reasons.emplace_back(job->id, PendingReason::kResources);
-    if (r) {
-      std::vector<std::string> nodes;
-      for (const NodeAlloc& a : r->alloc) nodes.push_back(a.node);
-      plan.reservations.push_back({job->id, r->start, std::move(nodes)});
-      backfill.Add(std::move(*r));
-    }
+    reserve(*job);
   }
   // A job submitted behind a stopped partition's first job waits without a pass, unless
   // backfill may still start it there.

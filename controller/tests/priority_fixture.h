@@ -32,7 +32,8 @@ class PriorityTest : public ::testing::Test {
     j.partition = partition;
     j.user = user;
     j.submit_time = submit;
-    j.time_limit_s = 600;
+    j.time_limit_s = time_limit_;
+    j.admin_priority = admin_priority_;
     proto::JobSpec spec = testing::SimpleSpec();
     spec.num_tasks = tasks;
     spec.nice = nice;
@@ -63,6 +64,8 @@ class PriorityTest : public ::testing::Test {
   }
   ClusterConfig cfg_;
   ClusterState state_;
+  int64_t time_limit_ = 600;     // of the jobs Submit makes
+  uint32_t admin_priority_ = 0;  // of the jobs Submit makes
 };
 
 }  // namespace herd::ctld::testing

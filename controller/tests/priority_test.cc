@@ -130,6 +130,44 @@ TEST_F(PriorityTest, PriorityTierDecidesFirst) {
 // The cost of the priorities in a pass: 10,000 pending jobs of 100 users in 10 accounts
 // behind a full machine of 128 nodes, with basic and with multifactor priority (printed,
 // not asserted: tests assert no timings); the order is the same on a second pass.
+// bf_reserve_aged: behind the first blocked job (B, priority set by an admin), the wide
+// job W that waited PriorityMaxAge gets a reservation at the end of B's, so the small
+// long job S may not start on the node B leaves free (it would delay W); without the
+// option S starts there.
+TEST_F(PriorityTest, AgedJobsGetAReservationWithBfReserveAged) {
+  Weights(10000, 0, 1000, 0);
+  cfg_.priority.favor_small = true;
+  time_limit_ = 1000;
+  Submit(1, 8, "alice");  // R: n1 and n2 until 1000
+  NodeAlloc n1{"n1", {0, 1, 2, 3}, 0, 4}, n2{"n2", {0, 1, 2, 3}, 0, 4};
+  ASSERT_TRUE(state_.Apply(JobStarted{1, 1, 0, {n1, n2}}).ok());
+  time_limit_ = 600;
+  admin_priority_ = 1000000;
+  Submit(2, 12, "bob", 150);  // B
+  admin_priority_ = 0;
+  Submit(3, 16, "carol", 0);  // W, aged at 200
+  time_limit_ = 2000;
+  Submit(4, 4, "dave", 190);  // S
+  SchedulePlan plan = Schedule(state_, 200);
+  ASSERT_EQ(plan.starts.size(), 1u) << "without the option S starts on the free node";
+  EXPECT_EQ(plan.starts[0].job_id, 4u);
+  ASSERT_EQ(plan.reservations.size(), 1u);
+
+  cfg_.sched.bf_reserve_aged = true;
+  plan = Schedule(state_, 200);
+  EXPECT_TRUE(plan.starts.empty());
+  ASSERT_EQ(plan.reservations.size(), 2u);
+  EXPECT_EQ(plan.reservations[0].job_id, 2u);
+  EXPECT_EQ(plan.reservations[0].expected_start, 1000);
+  EXPECT_EQ(plan.reservations[1].job_id, 3u);
+  EXPECT_EQ(plan.reservations[1].expected_start, 1600) << "when B's reservation ends";
+  std::map<uint64_t, PendingReason> reasons(plan.reasons.begin(), plan.reasons.end());
+  EXPECT_EQ(reasons[3], PendingReason::kResources);
+  EXPECT_EQ(reasons[4], PendingReason::kPriority);
+  // Not yet aged: as without the option.
+  EXPECT_EQ(Schedule(state_, 50).reservations.size(), 1u);
+}
+
 TEST(PriorityScale, PassOverTenThousandPendingJobs) {
   ClusterConfig cfg = testing::TestConfig(128, 16, 64000);
   ClusterState state(cfg);
