@@ -2,9 +2,8 @@
 # Fair-share on real daemons (PriorityType=priority/multifactor, fair-tree): after root
 # used the cluster, the test user's job, submitted later, outranks root's older one and
 # starts first; the usage is the controller's journaled state, so this still holds after
-# kill -9 of the controller.
-# Not yet in HERD_INTEGRATION_TESTS (testsuite/CMakeLists.txt): add it there once it has
-# passed on a built tree (HERD_BUILD=build bash testsuite/integration/fairshare.sh).
+# kill -9 of the controller. hshare shows both users under root (no association
+# defined), and a QOS added with hacctmgr raises a job's priority at once.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -16,6 +15,7 @@ cat >>"$HERD_CONF" <<'CONF'
 PriorityType=priority/multifactor
 PriorityWeightFairshare=10000
 PriorityWeightAge=10
+PriorityWeightQOS=100000
 CONF
 daemon_kill9 ctl1
 daemon_start ctl1
@@ -54,3 +54,22 @@ wait_state "$newer" RUNNING 20
 assert_eq PENDING "$(job_state "$older")" "root's older job while the newer one runs"
 touch "$WORK/end-newer"
 wait_state "$older" COMPLETED 20
+
+step "hshare: root's and the test user's lines under root, root's usage counted"
+shares=$(hshare -a -P -n)
+grep -q "^ root|root|1|" <<<"$shares" || fail "no root user line: $shares"
+grep -q "^ root|$TEST_USER|1|" <<<"$shares" || fail "no test user line: $shares"
+root_usage=$(awk -F'|' '$1 == " root" && $2 == "root" { print $5 }' <<<"$shares")
+((root_usage > 0)) || fail "root's usage: $shares"
+
+step "a QOS with a priority outranks fair-share at once"
+hacctmgr -i add qos high priority=100 >/dev/null || fail "hacctmgr add qos"
+blocker=$(submit -n2 -o /dev/null --wrap "$(until_marker end-blocker2)")
+wait_state "$blocker" RUNNING 20
+plain=$(as_test_user "hbatch --parsable -n2 -o /dev/null --wrap true") || fail "submission"
+urgent=$(submit -n2 -q high -o /dev/null --wrap true)
+wait_for 20 "the QOS job outranks" test "$(prio "$urgent")" -gt "$(prio "$plain")"
+(($(prio "$urgent") >= 100000)) || fail "QOS job's priority $(prio "$urgent")"
+hcancel "$plain" "$urgent"
+touch "$WORK/end-blocker2"
+wait_state "$blocker" COMPLETED 20
