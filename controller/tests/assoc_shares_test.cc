@@ -77,13 +77,13 @@ TEST_F(AssocSharesTest, UsersRankByTheirAssociationShares) {
   Tree();
   // In physics alice has 1 share of 4 and used 1/3 (LF 0.75), bob 3 of 4 and used 2/3
   // (LF 1.125): bob ranks above alice although he used more.
-  Ran(1, "alice", 1, 0, 100, "physics");
-  Ran(2, "bob", 2, 0, 100, "physics");
+  Ran(1, "alice", 1, 100, 200, "physics");
+  Ran(2, "bob", 2, 100, 200, "physics");
   const Job& a = Submit(3, 1, "alice", 100, "debug", 0, "physics");
   const Job& b = Submit(4, 1, "bob", 100);  // no -A: his default account, physics
-  PriorityCalculator calc(state_, 100);
-  // 5 users. Root's children by level fair-share: chem and the root user (unused) before
-  // physics; chem's users share rank 5, root 3, then physics's bob 2 and alice 1.
+  PriorityCalculator calc(state_, 200);
+  // 5 users. Root's children by level fair-share: the root user and chem (unused) before
+  // physics: root ranks 5, chem's two users share rank 4, then physics's bob 2, alice 1.
   EXPECT_DOUBLE_EQ(calc.Of(b).fairshare, 2.0 / 5);
   EXPECT_DOUBLE_EQ(calc.Of(a).fairshare, 1.0 / 5);
 }
@@ -92,17 +92,17 @@ TEST_F(AssocSharesTest, AnAccountUnderItsShareRanksFirst) {
   Weights(0, 1000, 0, 0);
   Tree();
   // Equal usage: physics has 3x chem's shares, so its users rank above chem's.
-  Ran(1, "alice", 1, 0, 100, "physics");
-  Ran(2, "carol", 1, 0, 100, "chem");
+  Ran(1, "alice", 1, 100, 200, "physics");
+  Ran(2, "carol", 1, 100, 200, "chem");
   const Job& a = Submit(3, 1, "alice", 100, "debug", 0, "physics");
   const Job& c = Submit(4, 1, "carol", 100, "debug", 0, "chem");
-  PriorityCalculator calc(state_, 100);
+  PriorityCalculator calc(state_, 200);
   // 5 users (root, alice, bob x2, carol). Root first (unused: 5/5), then physics (LF
   // 30/41 / 1/2) before chem (10/41 / 1/2): physics/bob unused 4/5, alice 3/5; chem/bob
   // 2/5, carol 1/5.
   EXPECT_DOUBLE_EQ(calc.Of(a).fairshare, 3.0 / 5);
   EXPECT_DOUBLE_EQ(calc.Of(c).fairshare, 1.0 / 5);
-  SchedulePlan plan = Schedule(state_, 100);
+  SchedulePlan plan = Schedule(state_, 200);
   ASSERT_EQ(plan.priorities.size(), 2u);
   EXPECT_EQ(plan.priorities[0], (std::pair<uint64_t, uint32_t>(3, 600)));
   EXPECT_EQ(plan.priorities[1], (std::pair<uint64_t, uint32_t>(4, 200)));
@@ -111,13 +111,13 @@ TEST_F(AssocSharesTest, AnAccountUnderItsShareRanksFirst) {
 TEST_F(AssocSharesTest, AccountsTheTreeDoesNotKnowHaveOneShareUnderRoot) {
   Weights(0, 1000, 0, 0);
   Account("physics", 3);
-  Ran(1, "alice", 1, 0, 100, "adhoc");
+  Ran(1, "alice", 1, 100, 200, "adhoc");
   const Job& a = Submit(2, 1, "alice", 100, "debug", 0, "adhoc");
   const AssocShares shares(state_.assoc());
   EXPECT_EQ(shares.AccountShares("adhoc"), 1u);
   EXPECT_EQ(shares.Parent("adhoc"), "root");
   // Users: root (unused) and alice in adhoc: alice ranks second of two.
-  EXPECT_DOUBLE_EQ(PriorityCalculator(state_, 100).Of(a).fairshare, 0.5);
+  EXPECT_DOUBLE_EQ(PriorityCalculator(state_, 200).Of(a).fairshare, 0.5);
 }
 
 TEST_F(AssocSharesTest, QosFactorIsItsPriorityOverTheHighest) {
