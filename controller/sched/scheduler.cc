@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 #include <tuple>
+#include <unordered_set>
 
 #include "controller/sched/backfill.h"
 #include "controller/sched/partition_rules.h"
@@ -102,6 +103,21 @@ void SortByPriority(const ClusterState& state, int64_t now, const ShareSource* s
   for (size_t i = 0; i < ranked.size(); ++i) (*pending)[i] = ranked[i].job;
 }
 
+// Why `job` may not be tried at all this pass (held, dependency, throttle, partition);
+// kNone when it may.
+PendingReason Waits(const ClusterState& state, const Job& job) {
+  if (job.hold != HoldKind::kNone) {
+    return job.hold == HoldKind::kUser ? PendingReason::kJobHeldUser : PendingReason::kJobHeldAdmin;
+  }
+  if (job.wait != PendingReason::kNone) return job.wait;  // --dependency, --begin
+  if (job.awaiting_kill) return PendingReason::kRequeued;
+  if (job.array_throttle != 0 && job.IsArrayRemainder() &&
+      state.ArrayTasksRunning(job.id) >= job.array_throttle) {
+    return PendingReason::kJobArrayTaskLimit;
+  }
+  return PartitionHolds(state, job);
+}
+
 }  // namespace
 
 SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource* shares) {
@@ -148,8 +164,6 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
     plan.reservations.push_back({job.id, r->start, std::move(nodes)});
     backfill.Add(std::move(*r));
   };
-  // bf_reserve_aged: behind the first blocked job, those whose age factor reached 1 get
-  // a reservation too, so that backfill never starves them.
   const PriorityConfig& pc = state.config().priority;
   const bool reserve_aged = multifactor && sc.backfill && sc.bf_reserve_aged;
   auto aged = [&](const Job& job) {
@@ -160,27 +174,41 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
     if (it == room.end()) it = room.emplace(partition, FreeCpus(state, partition, planned)).first;
     return it->second;
   };
+  auto start = [&](const Job& job, std::vector<NodeAlloc> alloc) {
+    room.clear();
+    planned.Take(state, alloc);
+    backfill.Started(job, alloc);
+    plan.starts.push_back({job.id, std::move(alloc)});
+  };
+  // bf_reserve_aged: the jobs whose age factor reached 1 go first, oldest first (among
+  // them the factors no longer tell who waited longest): each starts now or gets a
+  // reservation that every other job of the pass respects.
+  std::vector<const Job*> old;
+  for (size_t i = 0; reserve_aged && i < pending.size(); ++i) {
+    if (aged(*pending[i]) && Waits(state, *pending[i]) == PendingReason::kNone) {
+      old.push_back(pending[i]);
+    }
+  }
+  std::stable_sort(old.begin(), old.end(), [](const Job* a, const Job* b) {
+    return std::tie(a->submit_time, a->id) < std::tie(b->submit_time, b->id);
+  });
+  std::unordered_set<uint64_t> aged_done;
+  for (const Job* job : old) {
+    if (bf_tried >= sc.bf_max_job_test) break;
+    ++bf_tried;
+    auto placed = backfill.PlaceNow(*job, planned);
+    if (placed.ok()) {
+      start(*job, std::move(*placed));
+    } else if (placed.error().code() == Code::kResourceExhausted) {
+      reserve(*job);
+    } else {
+      continue;  // the main loop gives the reason
+    }
+    aged_done.insert(job->id);
+  }
   for (const Job* job : pending) {
-    if (job->hold != HoldKind::kNone) {
-      plan.reasons.emplace_back(job->id, job->hold == HoldKind::kUser
-                                             ? PendingReason::kJobHeldUser
-                                             : PendingReason::kJobHeldAdmin);
-      continue;
-    }
-    if (job->wait != PendingReason::kNone) {  // --dependency, --begin (state/depend.h)
-      plan.reasons.emplace_back(job->id, job->wait);
-      continue;
-    }
-    if (job->awaiting_kill) {
-      plan.reasons.emplace_back(job->id, PendingReason::kRequeued);
-      continue;
-    }
-    if (job->array_throttle != 0 && job->IsArrayRemainder() &&
-        state.ArrayTasksRunning(job->id) >= job->array_throttle) {
-      plan.reasons.emplace_back(job->id, PendingReason::kJobArrayTaskLimit);
-      continue;
-    }
-    if (PendingReason r = PartitionHolds(state, *job); r != PendingReason::kNone) {
+    if (!aged_done.empty() && aged_done.count(job->id) != 0) continue;
+    if (PendingReason r = Waits(state, *job); r != PendingReason::kNone) {
       plan.reasons.emplace_back(job->id, r);
       continue;
     }
@@ -196,22 +224,14 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
     if (behind) {
       if (free_cpus(job->partition) < MinCpus(*job) ||
           no_fit.Covers(*(shape = ShapeOf(*job)), *job)) {
-        if (aged(*job)) {
-          ++bf_tried;
-          reserve(*job);
-        } else {
-          plan.reasons.emplace_back(job->id, PendingReason::kPriority);
-        }
+        plan.reasons.emplace_back(job->id, PendingReason::kPriority);
         continue;
       }
     }
     ++(behind ? bf_tried : tried);
     auto placed = backfill.PlaceNow(*job, planned);
     if (placed.ok()) {
-      room.clear();
-      planned.Take(state, *placed);
-      backfill.Started(*job, *placed);
-      plan.starts.push_back({job->id, std::move(*placed)});
+      start(*job, std::move(*placed));
       continue;
     }
     if (placed.error().code() != Code::kResourceExhausted) {
@@ -221,11 +241,7 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
     }
     if (behind) {
       no_fit.Add(std::move(*shape), *job);
-      if (aged(*job)) {
-        reserve(*job);
-      } else {
-        plan.reasons.emplace_back(job->id, PendingReason::kPriority);
-      }
+      plan.reasons.emplace_back(job->id, PendingReason::kPriority);
       continue;
     }
     // The first job of its partition that does not fit: with backfill, it gets a

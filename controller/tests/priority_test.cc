@@ -130,10 +130,10 @@ TEST_F(PriorityTest, PriorityTierDecidesFirst) {
 // The cost of the priorities in a pass: 10,000 pending jobs of 100 users in 10 accounts
 // behind a full machine of 128 nodes, with basic and with multifactor priority (printed,
 // not asserted: tests assert no timings); the order is the same on a second pass.
-// bf_reserve_aged: behind the first blocked job (B, priority set by an admin), the wide
-// job W that waited PriorityMaxAge gets a reservation at the end of B's, so the small
-// long job S may not start on the node B leaves free (it would delay W); without the
-// option S starts there.
+// bf_reserve_aged: the wide job W that waited PriorityMaxAge goes first, before B (whose
+// priority an admin set): W is reserved the whole cluster when R ends, B after W, and
+// the small long job S may not start on the node B leaves free (it would delay W).
+// Without the option W waits behind B with no reservation and S starts there.
 TEST_F(PriorityTest, AgedJobsGetAReservationWithBfReserveAged) {
   Weights(10000, 0, 1000, 0);
   cfg_.priority.favor_small = true;
@@ -157,10 +157,10 @@ TEST_F(PriorityTest, AgedJobsGetAReservationWithBfReserveAged) {
   plan = Schedule(state_, 200);
   EXPECT_TRUE(plan.starts.empty());
   ASSERT_EQ(plan.reservations.size(), 2u);
-  EXPECT_EQ(plan.reservations[0].job_id, 2u);
+  EXPECT_EQ(plan.reservations[0].job_id, 3u);
   EXPECT_EQ(plan.reservations[0].expected_start, 1000);
-  EXPECT_EQ(plan.reservations[1].job_id, 3u);
-  EXPECT_EQ(plan.reservations[1].expected_start, 1600) << "when B's reservation ends";
+  EXPECT_EQ(plan.reservations[1].job_id, 2u);
+  EXPECT_EQ(plan.reservations[1].expected_start, 1600) << "when W's reservation ends";
   std::map<uint64_t, PendingReason> reasons(plan.reasons.begin(), plan.reasons.end());
   EXPECT_EQ(reasons[3], PendingReason::kResources);
   EXPECT_EQ(reasons[4], PendingReason::kPriority);
