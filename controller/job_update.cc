@@ -66,6 +66,13 @@ Status Jobs::ApplyUpdateKey(const Job& j, const std::string& key, const std::str
     if (!n.ok() || *n > kMaxNice || *n < -kMaxNice) return Invalid(key, value);
     if (*n < 0 && !admin) return PermissionDenied("Access/permission denied");
     e->nice = static_cast<int32_t>(*n);
+  } else if (k == "priority") {
+    // As Slurm: an admin sets a job's priority (it then stays whatever the factors say).
+    if (!pending) return NotPending();
+    if (!admin) return PermissionDenied("Access/permission denied");
+    auto n = ParseUint(Trim(value), 4294967294ULL);
+    if (!n.ok() || *n == 0) return Invalid(key, value);
+    e->admin_priority = static_cast<uint32_t>(*n);
   } else if (k == "partition") {
     if (Trim(value) == e->partition) return Status::Ok();  // no change, as Slurm
     if (!pending) return NotPending();
@@ -142,6 +149,7 @@ Frame Jobs::UpdateJob(const Identity& who, const Frame& f) {
   e.exclude = j->spec.exclude.str();
   e.constraints = j->spec.constraints;
   if (j->array_job_id != 0) e.array_throttle = j->array_throttle;
+  e.admin_priority = j->admin_priority;
   for (size_t i = 0; i < req->keys.size(); ++i) {
     Status s = ApplyUpdateKey(*j, req->keys[i], req->values[i], admin, &e);
     if (!s.ok()) return ErrorReply(s);

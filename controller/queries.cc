@@ -89,6 +89,11 @@ Status Queries::AddHandlers(HandlerTable* table) {
   HERD_RETURN_IF_ERROR(
       table->Add(MsgType::kQueryAuditRequest, read,
                  [this](const Identity&, const Frame& f) { return QueryAudit(f); }));
+  HERD_RETURN_IF_ERROR(
+      table->Add(MsgType::kQueryPriorityRequest, read,
+                 [this](const Identity&, const Frame& f) { return QueryPriority(f); }));
+  HERD_RETURN_IF_ERROR(table->Add(MsgType::kQueryShareRequest, read,
+                                  [this](const Identity&, const Frame&) { return QueryShare(); }));
   return table->Add(MsgType::kPingRequest, read, [](const Identity&, const Frame&) {
     return proto::MakeStatusFrame(Status::Ok(), 0);
   });

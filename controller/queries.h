@@ -49,6 +49,9 @@ class Queries {
   proto::Frame QueryPartitions(const proto::Frame& f) const;
   proto::Frame QueryConfig() const;
   proto::Frame QueryAudit(const proto::Frame& f) const;
+  // hprio and hshare (priority_queries.cc).
+  proto::Frame QueryPriority(const proto::Frame& f) const;
+  proto::Frame QueryShare() const;
 
  private:
   proto::Frame QueryJobsUnpaged(const proto::QueryJobsRequest& req, bool finished_wanted) const;

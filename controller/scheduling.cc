@@ -54,6 +54,7 @@ void ControllerCore::ApplyPlan(SchedulePlan plan) {
     if (started != nullptr && started->state != JobState::kRunning) need_schedule_ = true;
   }
   for (const auto& [id, why] : plan.reasons) state_.SetPendingReason(id, why);
+  for (const auto& [id, priority] : plan.priorities) state_.SetPriority(id, priority);
   std::unordered_map<uint64_t, std::string> sched_nodes;
   for (const PlannedReservation& r : plan.reservations) {
     state_.SetPendingReason(r.job_id, PendingReason::kResources, r.expected_start);

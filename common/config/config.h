@@ -48,6 +48,9 @@ struct PartitionConfig {
   uint32_t max_nodes = 0;  // 0 = unlimited
   uint32_t min_nodes = 0;  // MinNodes: jobs asking fewer nodes wait (PartitionNodeLimit)
   uint32_t priority = 1;   // PriorityTier
+  // PriorityJobFactor: the partition factor of priority/multifactor is this over the
+  // highest of all partitions' (PriorityTier decides first).
+  uint32_t priority_job_factor = 1;
 };
 
 // What a node enforces of a job's allocation through cgroups (cgroup.conf's keys in Slurm,
@@ -90,6 +93,9 @@ struct SchedConfig {
   uint32_t bf_window_min = 1440;       // how far ahead a reservation may be made
   uint32_t bf_resolution_s = 60;       // expected ends are rounded up to this
   bool bf_continue = false;            // accepted: a herd pass is never interrupted
+  // herd's bf_reserve_aged: with priority/multifactor, every job whose age factor reached
+  // 1 (PriorityMaxAge) gets a reservation too, not only the first of its partition.
+  bool bf_reserve_aged = false;
   // Options Slurm has and herd does not: warned about when the controller starts.
   std::vector<std::string> ignored;
 };
@@ -105,6 +111,27 @@ struct AcctEnforce {
   bool nojobs = false;        // accepted (implies nosteps)
   bool nosteps = false;       // accepted
   bool any() const { return associations; }
+};
+
+// PriorityType and the Priority* keys (doc/scheduling.md "Priority"): Slurm's names and
+// defaults. priority/basic orders jobs by submission (and nice); priority/multifactor sums
+// weight x factor (each factor 0..1) and subtracts nice.
+struct PriorityConfig {
+  bool multifactor = false;  // PriorityType=priority/multifactor (else priority/basic)
+  uint32_t weight_age = 0;   // PriorityWeightAge
+  uint32_t weight_fairshare = 0;
+  uint32_t weight_job_size = 0;
+  uint32_t weight_partition = 0;
+  uint32_t weight_qos = 0;
+  int64_t max_age_s = 7 * 86400;            // PriorityMaxAge: the age factor is 1 past it
+  bool favor_small = false;                 // PriorityFavorSmall
+  int64_t decay_half_life_s = 7 * 86400;    // PriorityDecayHalfLife; 0: usage never decays
+  uint32_t calc_period_s = 300;             // PriorityCalcPeriod (minutes in herd.conf)
+  std::string usage_reset_period = "NONE";  // PriorityUsageResetPeriod (accepted)
+  // PriorityFlags: fair-tree is the default (FAIR_TREE); NO_FAIR_TREE: classic fair-share.
+  bool fair_tree = true;
+  bool small_relative_to_time = false;  // SMALL_RELATIVE_TO_TIME
+  std::vector<std::string> flags;       // as given, upper case (the others are accepted)
 };
 
 struct ClusterConfig {
@@ -135,6 +162,7 @@ struct ClusterConfig {
   std::string scheduler_type = "sched/backfill";  // SchedulerType (see sched)
   SchedConfig sched;                              // SchedulerType, SchedulerParameters
   AcctEnforce enforce;                            // AccountingStorageEnforce
+  PriorityConfig priority;                        // PriorityType, Priority*
   std::string select_type = "select/cores";
   std::string mpi_default = "mpi/none";
   std::string hardware_source = "hwloc";  // HardwareSource=hwloc|config
@@ -267,6 +295,9 @@ std::string JobSubmitScriptPath(const ClusterConfig& config);
 // (config_sched.cc).
 Status ApplySchedKey(ClusterConfig* config, const std::string& key, const std::string& value,
                      std::string* canonical);
+// The same for PriorityType and the Priority* keys (config_priority.cc).
+Status ApplyPriorityKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                        std::string* canonical);
 // The same for the node enforcement keys (config_enforce.cc): kNotFound when `key` is not
 // one of them.
 Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std::string& value,

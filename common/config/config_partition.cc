@@ -11,9 +11,9 @@
 namespace herd {
 namespace {
 
-const char* const kPartitionKeys[] = {"Nodes",        "Default",  "MaxTime",
-                                      "DefaultTime",  "State",    "MaxNodes",
-                                      "PriorityTier", "Priority", "MinNodes"};
+const char* const kPartitionKeys[] = {"Nodes",    "Default",          "MaxTime",      "DefaultTime",
+                                      "State",    "MaxNodes",         "PriorityTier", "Priority",
+                                      "MinNodes", "PriorityJobFactor"};
 
 Result<uint32_t> ParseNodeCount(const std::string& v, uint32_t min) {
   if (EqualsIgnoreCase(v, "UNLIMITED") || EqualsIgnoreCase(v, "INFINITE")) return 0u;
@@ -112,6 +112,11 @@ Status ApplyPartitionKey(PartitionConfig* p, const std::string& key, const std::
     p->priority = static_cast<uint32_t>(n);
     return Status::Ok();
   }
+  if (key == "PriorityJobFactor") {
+    HERD_ASSIGN_OR_RETURN(uint64_t n, ParseUint(v, 65533));
+    p->priority_job_factor = static_cast<uint32_t>(n);
+    return Status::Ok();
+  }
   return NotFound("unknown partition key");
 }
 
@@ -139,7 +144,7 @@ std::string FormatPartitionLine(const PartitionConfig& p) {
     << " DefaultTime=" << FormatDuration(p.default_time_s)
     << " State=" << PartitionStateName(p.state) << " MinNodes=" << p.min_nodes
     << " MaxNodes=" << (p.max_nodes == 0 ? std::string("UNLIMITED") : std::to_string(p.max_nodes))
-    << " PriorityTier=" << p.priority;
+    << " PriorityJobFactor=" << p.priority_job_factor << " PriorityTier=" << p.priority;
   return o.str();
 }
 

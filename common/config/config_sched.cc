@@ -2,6 +2,7 @@
 // Slurm's names, defaults and ranges for what herd's scheduler does (doc/scheduling.md),
 // and AccountingStorageEnforce (doc/associations.md).
 #include <string>
+#include <utility>
 
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -26,9 +27,11 @@ Status ApplyParam(SchedConfig* s, const std::string& item) {
   const size_t eq = item.find('=');
   const std::string name = ToLower(item.substr(0, eq));
   const std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
-  if (name == "bf_continue") {
-    if (eq != std::string::npos) return InvalidArgument("bf_continue takes no value");
-    s->bf_continue = true;
+  for (auto [flag, field] : {std::pair("bf_continue", &SchedConfig::bf_continue),
+                             std::pair("bf_reserve_aged", &SchedConfig::bf_reserve_aged)}) {
+    if (name != flag) continue;
+    if (eq != std::string::npos) return InvalidArgument(std::string(flag) + " takes no value");
+    s->*field = true;
     return Status::Ok();
   }
   for (const Param& p : kParams) {

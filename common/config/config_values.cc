@@ -311,6 +311,7 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
   const std::string& k = *canonical;
   if (k.empty()) {
     Status st = ApplySchedKey(config, key, value, canonical);
+    if (st.code() == Code::kNotFound) st = ApplyPriorityKey(config, key, value, canonical);
     return st.code() == Code::kNotFound ? ApplyEnforceKey(config, key, value, canonical) : st;
   }
   for (const TextKey& t : kTextKeys) {

@@ -77,6 +77,14 @@ const char* MsgTypeName(MsgType t) {
       return "QueryAssocRequest";
     case MsgType::kQueryAssocReply:
       return "QueryAssocReply";
+    case MsgType::kQueryPriorityRequest:
+      return "QueryPriorityRequest";
+    case MsgType::kQueryPriorityReply:
+      return "QueryPriorityReply";
+    case MsgType::kQueryShareRequest:
+      return "QueryShareRequest";
+    case MsgType::kQueryShareReply:
+      return "QueryShareReply";
     case MsgType::kPingRequest:
       return "PingRequest";
     case MsgType::kRegisterNodeRequest:

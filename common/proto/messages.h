@@ -52,6 +52,10 @@ enum class MsgType : uint16_t {
   kAssocUpdateReply = 129,
   kQueryAssocRequest = 130,  // hacctmgr list account|user|qos|assoc
   kQueryAssocReply = 131,
+  kQueryPriorityRequest = 132,  // hprio: pending jobs' priority factors
+  kQueryPriorityReply = 133,
+  kQueryShareRequest = 134,  // hshare: the fair-share tree
+  kQueryShareReply = 135,
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -423,6 +427,75 @@ struct QueryAssocReply {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& cluster& accounts& users& qos;
+  }
+};
+
+// hprio (sprio): the pending jobs' priorities and factors (priority/multifactor).
+struct QueryPriorityRequest {
+  static constexpr MsgType kType = MsgType::kQueryPriorityRequest;
+  std::vector<uint64_t> job_ids;  // empty: every pending job
+  std::vector<std::string> users;
+  std::vector<std::string> partitions;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_ids& users& partitions;
+  }
+};
+
+struct PriorityInfo {
+  uint64_t job_id = 0;
+  std::string partition, user, account;
+  uint32_t priority = 0;
+  bool admin_set = false;  // Priority= set by an admin
+  // Each factor 0..1 (the weighted values are weight x factor).
+  double age = 0, fairshare = 0, job_size = 0, partition_factor = 0, qos = 0;
+  int64_t nice = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& partition& user& account& priority& admin_set;
+    ar& age& fairshare& job_size& partition_factor& qos& nice;
+  }
+};
+
+struct QueryPriorityReply {
+  static constexpr MsgType kType = MsgType::kQueryPriorityReply;
+  bool multifactor = false;
+  uint32_t weight_age = 0, weight_fairshare = 0, weight_job_size = 0, weight_partition = 0,
+           weight_qos = 0;
+  std::vector<PriorityInfo> jobs;  // by job id
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& multifactor& weight_age& weight_fairshare& weight_job_size& weight_partition& weight_qos&
+        jobs;
+  }
+};
+
+// hshare (sshare): the fair-share tree, depth first.
+struct QueryShareRequest {
+  static constexpr MsgType kType = MsgType::kQueryShareRequest;
+  template <class A>
+  void serialize(A&, unsigned) {}
+};
+
+struct ShareInfo {
+  std::string account, user;  // an account's line has user ""
+  uint32_t depth = 0;
+  uint32_t raw_shares = 0;
+  double norm_shares = 0, raw_usage = 0, effective_usage = 0, fairshare = 0, level_fs = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& account& user& depth& raw_shares& norm_shares& raw_usage& effective_usage& fairshare&
+        level_fs;
+  }
+};
+
+struct QueryShareReply {
+  static constexpr MsgType kType = MsgType::kQueryShareReply;
+  bool fair_tree = true;
+  std::vector<ShareInfo> rows;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& fair_tree& rows;
   }
 };
 

@@ -290,7 +290,7 @@ TEST(ApplySchedKey, SchedulerTypeAndParameters) {
 
   ASSERT_TRUE(ApplyGlobalKey(&c, "SchedulerParameters",
                              "bf_max_job_test=20,bf_window=2880,bf_resolution=300,bf_continue,"
-                             "default_queue_depth=50,bf_interval=30,defer",
+                             "default_queue_depth=50,bf_interval=30,defer,bf_reserve_aged",
                              &canonical)
                   .ok());
   EXPECT_EQ(canonical, "SchedulerParameters");
@@ -298,6 +298,7 @@ TEST(ApplySchedKey, SchedulerTypeAndParameters) {
   EXPECT_EQ(c.sched.bf_window_min, 2880u);
   EXPECT_EQ(c.sched.bf_resolution_s, 300u);
   EXPECT_TRUE(c.sched.bf_continue);
+  EXPECT_TRUE(c.sched.bf_reserve_aged);
   EXPECT_EQ(c.sched.default_queue_depth, 50u);
   EXPECT_TRUE(c.sched.backfill);
   // Slurm's options herd does not have are kept to be warned about, not refused.
@@ -317,6 +318,8 @@ TEST(ApplySchedKey, SchedulerTypeAndParameters) {
   EXPECT_EQ(GlobalError("SchedulerParameters", "default_queue_depth=x"),
             "default_queue_depth must be a number from 1 to 1000000, got 'x'");
   EXPECT_EQ(GlobalError("SchedulerParameters", "bf_continue=1"), "bf_continue takes no value");
+  EXPECT_EQ(GlobalError("SchedulerParameters", "bf_reserve_aged=1"),
+            "bf_reserve_aged takes no value");
 }
 
 TEST(ApplySchedKey, AccountingStorageEnforce) {

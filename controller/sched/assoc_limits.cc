@@ -45,7 +45,7 @@ AssocView ViewOf(const AssocTree& tree, const std::string& user, const std::stri
 }
 
 // What the jobs of `account` and the accounts under it hold.
-UsageCount SubtreeUsage(const AssocTree& tree, const AssocUsage& usage,
+UsageCount SubtreeUsage(const AssocTree& tree, const AssocCounters& usage,
                         const std::string& account) {
   UsageCount sum;
   for (const auto& [name, u] : usage.accounts()) {
@@ -64,7 +64,7 @@ UsageCount SubtreeUsage(const AssocTree& tree, const AssocUsage& usage,
 
 // Calls `f` with the Grp limits and usage of the user association, then of each account
 // from the job's up to root, until it returns true.
-void ForEachGrp(const AssocTree& tree, const AssocUsage& usage, const Job& job,
+void ForEachGrp(const AssocTree& tree, const AssocCounters& usage, const Job& job,
                 const std::function<bool(const AssocLimits&, const UsageCount&)>& f) {
   const std::string& user = job.user.str();
   const std::string& account = job.spec.account.str();
@@ -129,7 +129,7 @@ int64_t EffectiveMaxWall(const AssocTree& tree, const std::string& user, const s
   return ViewOf(tree, user, account).max_wall_s;
 }
 
-Status CheckSubmitLimits(const AssocTree& tree, const AssocUsage& usage, const Job& job,
+Status CheckSubmitLimits(const AssocTree& tree, const AssocCounters& usage, const Job& job,
                          int64_t tasks, std::string* which) {
   const std::string& user = job.user.str();
   const std::string& qos_name = job.spec.qos.str();
@@ -155,7 +155,7 @@ Status CheckSubmitLimits(const AssocTree& tree, const AssocUsage& usage, const J
   return ResourceExhausted(kSubmitLimit);
 }
 
-PendingReason RunLimitReason(const AssocTree& tree, const AssocUsage& usage, const Job& job) {
+PendingReason RunLimitReason(const AssocTree& tree, const AssocCounters& usage, const Job& job) {
   const std::string& user = job.user.str();
   const std::string& account = job.spec.account.str();
   const std::string& qos_name = job.spec.qos.str();

@@ -36,11 +36,11 @@ int64_t EffectiveMaxWall(const AssocTree& tree, const std::string& user, const s
 // With limits enforced, whether `tasks` more jobs of `job`'s association and QOS may be
 // submitted: kResourceExhausted with kSubmitLimit when one of the submit limits would be
 // passed; the limit's name (AssocMaxSubmitJobLimit, ...) in `*which`.
-Status CheckSubmitLimits(const AssocTree& tree, const AssocUsage& usage, const Job& job,
+Status CheckSubmitLimits(const AssocTree& tree, const AssocCounters& usage, const Job& job,
                          int64_t tasks, std::string* which);
 
 // Why `job` may not start now by its association's and QOS limits, given `usage` (the
 // state's, plus the starts already planned in the pass); kNone when it may.
-PendingReason RunLimitReason(const AssocTree& tree, const AssocUsage& usage, const Job& job);
+PendingReason RunLimitReason(const AssocTree& tree, const AssocCounters& usage, const Job& job);
 
 }  // namespace herd::ctld

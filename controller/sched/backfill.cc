@@ -67,13 +67,20 @@ std::optional<Reservation> Backfill::Reserve(const Job& job, const PlannedUse& p
   std::stable_sort(starts.begin(), starts.end(),
                    [](const End& a, const End& b) { return a.first < b.first; });
 
+  // The ends of the reservations made so far are times to try too (their nodes are
+  // avoided, not counted in use): a job that needs them fits once they end.
+  std::vector<int64_t> held;
+  for (const Reservation& r : reservations_) held.push_back(r.end);
+  std::sort(held.begin(), held.end());
+
   // The ends are taken bf_resolution seconds at a time: the reservation's start is the
   // last end of the step at which the job fits.
   PlannedUse future = planned;
-  size_t i = 0, j = 0;
-  while (i < ends_.size() || j < starts.size()) {
-    const int64_t first = std::min(i < ends_.size() ? ends_[i].first : kNever,
-                                   j < starts.size() ? starts[j].first : kNever);
+  size_t i = 0, j = 0, k = 0;
+  while (i < ends_.size() || j < starts.size() || k < held.size()) {
+    const int64_t first = std::min({i < ends_.size() ? ends_[i].first : kNever,
+                                    j < starts.size() ? starts[j].first : kNever,
+                                    k < held.size() ? held[k] : kNever});
     if (first > horizon_) break;
     const int64_t step_end = first > kNever - resolution_ ? kNever : first + resolution_;
     int64_t t = first;
@@ -84,6 +91,9 @@ std::optional<Reservation> Backfill::Reserve(const Job& job, const PlannedUse& p
     for (; j < starts.size() && starts[j].first < step_end && starts[j].first <= horizon_; ++j) {
       future.Release(state_, *starts[j].second);
       t = std::max(t, starts[j].first);
+    }
+    for (; k < held.size() && held[k] < step_end && held[k] <= horizon_; ++k) {
+      t = std::max(t, held[k]);
     }
     const int64_t end = EndOf(job, t);
     std::vector<bool> avoid = Avoid(t, end);

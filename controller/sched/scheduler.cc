@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <optional>
 #include <tuple>
+#include <unordered_set>
 
 #include "controller/sched/assoc_limits.h"
 #include "controller/sched/backfill.h"
 #include "controller/sched/partition_rules.h"
 #include "controller/sched/placement.h"
+#include "controller/sched/priority.h"
 
 namespace herd::ctld {
 namespace {
@@ -73,13 +75,53 @@ class NoFit {
 
 }  // namespace
 
-uint32_t JobPriority(const Job& job) {
-  // As a basic priority: newer jobs rank lower; nice lowers further.
-  int64_t p = 4294901759LL - static_cast<int64_t>(job.id % 4000000000ULL) - job.spec.nice;
-  return static_cast<uint32_t>(std::clamp<int64_t>(p, 1, 4294967295LL));
+uint32_t JobPriority(const Job& job) { return BasicPriority(job); }
+
+namespace {
+
+// priority/multifactor: by the partitions' PriorityTier, then priority, then id.
+void SortByPriority(const ClusterState& state, int64_t now, const ShareSource* shares,
+                    std::vector<const Job*>* pending, SchedulePlan* plan) {
+  PriorityCalculator calc(state, now, shares);
+  struct Ranked {
+    uint32_t tier, priority;
+    const Job* job;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(pending->size());
+  plan->priorities.reserve(pending->size());
+  for (const Job* j : *pending) {
+    const PartitionConfig* p = state.FindPartition(j->partition.str());
+    const uint32_t priority = calc.Of(*j).priority;
+    ranked.push_back({p ? p->priority : 0, priority, j});
+    plan->priorities.emplace_back(j->id, priority);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.tier != b.tier) return a.tier > b.tier;
+    if (a.priority != b.priority) return a.priority > b.priority;
+    return a.job->id < b.job->id;
+  });
+  for (size_t i = 0; i < ranked.size(); ++i) (*pending)[i] = ranked[i].job;
 }
 
-SchedulePlan Schedule(const ClusterState& state, int64_t now) {
+// Why `job` may not be tried at all this pass (held, dependency, throttle, partition);
+// kNone when it may.
+PendingReason Waits(const ClusterState& state, const Job& job) {
+  if (job.hold != HoldKind::kNone) {
+    return job.hold == HoldKind::kUser ? PendingReason::kJobHeldUser : PendingReason::kJobHeldAdmin;
+  }
+  if (job.wait != PendingReason::kNone) return job.wait;  // --dependency, --begin
+  if (job.awaiting_kill) return PendingReason::kRequeued;
+  if (job.array_throttle != 0 && job.IsArrayRemainder() &&
+      state.ArrayTasksRunning(job.id) >= job.array_throttle) {
+    return PendingReason::kJobArrayTaskLimit;
+  }
+  return PartitionHolds(state, job);
+}
+
+}  // namespace
+
+SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource* shares) {
   const SchedConfig& sc = state.config().sched;
   SchedulePlan plan;
   PlannedUse planned;
@@ -88,9 +130,18 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
   for (const auto& [id, job] : state.jobs()) {
     if (job.state == JobState::kPending) pending.push_back(&job);
   }
+  const bool multifactor = state.config().priority.multifactor;
   bool any_nice =
       std::any_of(pending.begin(), pending.end(), [](const Job* j) { return j->spec.nice != 0; });
-  if (any_nice) {
+  const bool any_admin = std::any_of(pending.begin(), pending.end(),
+                                     [](const Job* j) { return j->admin_priority != 0; });
+  if (multifactor) {
+    SortByPriority(state, now, shares, &pending, &plan);
+  } else if (any_admin) {  // Priority= set by an admin: by the priority hqueue shows
+    std::stable_sort(pending.begin(), pending.end(), [](const Job* a, const Job* b) {
+      return BasicPriority(*a) > BasicPriority(*b);
+    });
+  } else if (any_nice) {
     std::stable_sort(pending.begin(), pending.end(), [](const Job* a, const Job* b) {
       return a->spec.nice < b->spec.nice;  // ids ascend already
     });
@@ -104,44 +155,76 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
   std::map<std::string, uint64_t> room;
   NoFit no_fit;
   // AccountingStorageEnforce=limits: the state's usage, plus this plan's starts.
-  std::optional<AssocUsage> usage;
+  std::optional<AssocCounters> usage;
   if (state.config().enforce.limits) usage = state.assoc_usage();
+  auto limited = [&](const Job& job) {
+    return usage ? RunLimitReason(state.assoc(), *usage, job) : PendingReason::kNone;
+  };
+  // A job that waits for resources, with a reservation when backfill makes one.
+  auto reserve = [&](const Job& job) {
+    std::optional<Reservation> r;
+    if (sc.backfill) r = backfill.Reserve(job, planned);
+    plan.reasons.emplace_back(job.id, PendingReason::kResources);
+    if (!r) return;
+    std::vector<std::string> nodes;
+    for (const NodeAlloc& a : r->alloc) nodes.push_back(a.node);
+    plan.reservations.push_back({job.id, r->start, std::move(nodes)});
+    backfill.Add(std::move(*r));
+  };
+  const PriorityConfig& pc = state.config().priority;
+  const bool reserve_aged = multifactor && sc.backfill && sc.bf_reserve_aged;
+  auto aged = [&](const Job& job) {
+    return reserve_aged && now - job.submit_time >= std::max<int64_t>(pc.max_age_s, 0);
+  };
   auto free_cpus = [&](const std::string& partition) {
     auto it = room.find(partition);
     if (it == room.end()) it = room.emplace(partition, FreeCpus(state, partition, planned)).first;
     return it->second;
   };
+  auto start = [&](const Job& job, std::vector<NodeAlloc> alloc) {
+    room.clear();
+    planned.Take(state, alloc);
+    backfill.Started(job, alloc);
+    if (usage) usage->PlanStart(job, HeldTres(alloc));
+    plan.starts.push_back({job.id, std::move(alloc)});
+  };
+  // bf_reserve_aged: the jobs whose age factor reached 1 go first, oldest first (among
+  // them the factors no longer tell who waited longest): each starts now or gets a
+  // reservation that every other job of the pass respects.
+  std::vector<const Job*> old;
+  for (size_t i = 0; reserve_aged && i < pending.size(); ++i) {
+    if (aged(*pending[i]) && Waits(state, *pending[i]) == PendingReason::kNone &&
+        limited(*pending[i]) == PendingReason::kNone) {
+      old.push_back(pending[i]);
+    }
+  }
+  std::stable_sort(old.begin(), old.end(), [](const Job* a, const Job* b) {
+    return std::tie(a->submit_time, a->id) < std::tie(b->submit_time, b->id);
+  });
+  std::unordered_set<uint64_t> aged_done;
+  for (const Job* job : old) {
+    if (bf_tried >= sc.bf_max_job_test) break;
+    ++bf_tried;
+    auto placed = backfill.PlaceNow(*job, planned);
+    if (placed.ok()) {
+      start(*job, std::move(*placed));
+    } else if (placed.error().code() == Code::kResourceExhausted) {
+      reserve(*job);
+    } else {
+      continue;  // the main loop gives the reason
+    }
+    aged_done.insert(job->id);
+  }
   for (const Job* job : pending) {
-    if (job->hold != HoldKind::kNone) {
-      plan.reasons.emplace_back(job->id, job->hold == HoldKind::kUser
-                                             ? PendingReason::kJobHeldUser
-                                             : PendingReason::kJobHeldAdmin);
-      continue;
-    }
-    if (job->wait != PendingReason::kNone) {  // --dependency, --begin (state/depend.h)
-      plan.reasons.emplace_back(job->id, job->wait);
-      continue;
-    }
-    if (job->awaiting_kill) {
-      plan.reasons.emplace_back(job->id, PendingReason::kRequeued);
-      continue;
-    }
-    if (job->array_throttle != 0 && job->IsArrayRemainder() &&
-        state.ArrayTasksRunning(job->id) >= job->array_throttle) {
-      plan.reasons.emplace_back(job->id, PendingReason::kJobArrayTaskLimit);
-      continue;
-    }
-    if (PendingReason r = PartitionHolds(state, *job); r != PendingReason::kNone) {
+    if (!aged_done.empty() && aged_done.count(job->id) != 0) continue;
+    if (PendingReason r = Waits(state, *job); r != PendingReason::kNone) {
       plan.reasons.emplace_back(job->id, r);
       continue;
     }
     // A job its limits hold back stops nothing: the jobs behind it are tried as usual.
-    if (usage) {
-      if (PendingReason r = RunLimitReason(state.assoc(), *usage, *job);
-          r != PendingReason::kNone) {
-        plan.reasons.emplace_back(job->id, r);
-        continue;
-      }
+    if (PendingReason r = limited(*job); r != PendingReason::kNone) {
+      plan.reasons.emplace_back(job->id, r);
+      continue;
     }
     // In priority order up to default_queue_depth jobs; behind a job that did not fit, or
     // past that depth, only backfill (up to bf_max_job_test jobs).
@@ -162,11 +245,7 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
     ++(behind ? bf_tried : tried);
     auto placed = backfill.PlaceNow(*job, planned);
     if (placed.ok()) {
-      room.clear();
-      planned.Take(state, *placed);
-      backfill.Started(*job, *placed);
-      if (usage) usage->PlanStart(*job, HeldTres(*placed));
-      plan.starts.push_back({job->id, std::move(*placed)});
+      start(*job, std::move(*placed));
       continue;
     }
     if (placed.error().code() != Code::kResourceExhausted) {
@@ -182,19 +261,14 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
     // The first job of its partition that does not fit: with backfill, it gets a
     // reservation that the jobs behind it must not delay.
     stopped.emplace(job->partition, job->spec.nice);
-    std::optional<Reservation> r;
-    if (sc.backfill) r = backfill.Reserve(*job, planned);
-    plan.reasons.emplace_back(job->id, PendingReason::kResources);
-    if (r) {
-      std::vector<std::string> nodes;
-      for (const NodeAlloc& a : r->alloc) nodes.push_back(a.node);
-      plan.reservations.push_back({job->id, r->start, std::move(nodes)});
-      backfill.Add(std::move(*r));
-    }
+    reserve(*job);
   }
   // A job submitted behind a stopped partition's first job waits without a pass, unless
   // backfill may still start it there.
+  // With priority/multifactor a later job may outrank the blocked one (fair-share, QOS):
+  // every submission asks for a pass.
   for (const auto& [partition, nice] : stopped) {
+    if (multifactor) break;
     if (!sc.backfill || bf_tried >= sc.bf_max_job_test || free_cpus(partition) == 0) {
       plan.blocked.emplace(partition, nice);
     }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/sched/fairshare.h"
 #include "controller/state/cluster_state.h"
 
 namespace herd::ctld {
@@ -50,10 +51,13 @@ struct SchedulePlan {
   // Jobs were left untried (default_queue_depth, bf_max_job_test) in partitions that
   // were not stopped: worth another pass once this plan's starts are applied.
   bool more = false;
+  // priority/multifactor: each pending job's priority as this pass computed it.
+  std::vector<std::pair<uint64_t, uint32_t>> priorities;
 };
 
 // `now`: wall clock seconds, the time running jobs' expected ends are measured from.
-SchedulePlan Schedule(const ClusterState& state, int64_t now);
+// `shares`: the fair-share tree's source (priority/multifactor); nullptr: EqualShares.
+SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource* shares = nullptr);
 
 // Priority shown for a job (higher runs first); jobs of equal nice run in id order.
 uint32_t JobPriority(const Job& job);

@@ -69,7 +69,7 @@ JobTres HeldTres(const std::vector<NodeAlloc>& alloc) {
   return t;
 }
 
-void AssocUsage::Add(const Job& job, int64_t submit, int64_t running, const JobTres& tres,
+void AssocCounters::Add(const Job& job, int64_t submit, int64_t running, const JobTres& tres,
                      int sign) {
   const std::string& user = job.user.str();
   const std::string& account = job.spec.account.str();
@@ -80,32 +80,32 @@ void AssocUsage::Add(const Job& job, int64_t submit, int64_t running, const JobT
   Update(&qos_users_, std::make_pair(qos, user), submit, running, tres, sign);
 }
 
-void AssocUsage::Live(const Job& job, int delta) {
+void AssocCounters::Live(const Job& job, int delta) {
   Add(job, SubmitWeight(job), 0, JobTres{}, delta);
 }
 
-void AssocUsage::Running(const Job& job, int delta) { Add(job, 0, 1, HeldTres(job.alloc), delta); }
+void AssocCounters::Running(const Job& job, int delta) { Add(job, 0, 1, HeldTres(job.alloc), delta); }
 
-void AssocUsage::PlanStart(const Job& job, const JobTres& held) {
+void AssocCounters::PlanStart(const Job& job, const JobTres& held) {
   // An array's task starting keeps the submit count (the remainder loses what it gains).
   Add(job, 0, 1, held, +1);
 }
 
-void AssocUsage::Clear() {
+void AssocCounters::Clear() {
   users_.clear();
   accounts_.clear();
   qos_.clear();
   qos_users_.clear();
 }
 
-const UsageCount& AssocUsage::User(const std::string& user, const std::string& account) const {
+const UsageCount& AssocCounters::User(const std::string& user, const std::string& account) const {
   return Find(users_, std::make_pair(user, account));
 }
-const UsageCount& AssocUsage::Account(const std::string& account) const {
+const UsageCount& AssocCounters::Account(const std::string& account) const {
   return Find(accounts_, account);
 }
-const UsageCount& AssocUsage::Qos(const std::string& qos) const { return Find(qos_, qos); }
-const UsageCount& AssocUsage::QosUser(const std::string& qos, const std::string& user) const {
+const UsageCount& AssocCounters::Qos(const std::string& qos) const { return Find(qos_, qos); }
+const UsageCount& AssocCounters::QosUser(const std::string& qos, const std::string& user) const {
   return Find(qos_users_, std::make_pair(qos, user));
 }
 

@@ -35,7 +35,7 @@ struct UsageCount {
   JobTres tres;         // held by the running ones
 };
 
-class AssocUsage {
+class AssocCounters {
  public:
   // A job becomes live (submitted) or stops being live (ended): `weight` jobs.
   void Live(const Job& job, int delta);

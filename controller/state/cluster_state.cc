@@ -7,6 +7,7 @@
 #include <boost/serialization/deque.hpp>
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/set.hpp>
+#include <boost/serialization/utility.hpp>
 #include <sstream>
 
 #include "common/proto/codec.h"
@@ -72,6 +73,11 @@ void ClusterState::SetPendingReason(uint64_t id, PendingReason r, int64_t expect
   if (it == jobs_.end()) return;
   it->second.pending_reason = r;
   it->second.expected_start = expected_start;
+}
+
+void ClusterState::SetPriority(uint64_t id, uint32_t priority) {
+  auto it = jobs_.find(id);
+  if (it != jobs_.end() && it->second.state == JobState::kPending) it->second.priority = priority;
 }
 
 const std::string& ClusterState::SchedNodes(uint64_t id) const {
@@ -202,7 +208,7 @@ void ClusterState::UseNodes(const Job& job, bool use) {
 void ClusterState::Allocate(const Job& job) {
   UseNodes(job, true);
   if (job.array_job_id != 0) array_running_[job.array_job_id]++;
-  usage_.Running(job, +1);
+  assoc_usage_.Running(job, +1);
 }
 
 void ClusterState::CountArrayLive(const Job& j, int delta) {
@@ -224,10 +230,17 @@ uint32_t ClusterState::ArrayTasksRunning(uint64_t array_job_id) const {
 
 void ClusterState::Release(const Job& job) {
   UseNodes(job, false);
-  usage_.Running(job, -1);
+  assoc_usage_.Running(job, -1);
   if (auto it = array_running_.find(job.array_job_id); it != array_running_.end()) {
     if (--it->second == 0) array_running_.erase(it);
   }
+}
+
+void ClusterState::AddUsage(const Job& job, int64_t end_time) {
+  if (job.start_time <= 0 || end_time <= job.start_time) return;
+  usage_.Add(job.spec.account.str(), job.user.str(),
+             static_cast<double>(AllocCpus(job)) * static_cast<double>(end_time - job.start_time),
+             end_time, config_.priority.decay_half_life_s);
 }
 
 Status ClusterState::Apply(const JobSubmitted& e) {
@@ -237,7 +250,7 @@ Status ClusterState::Apply(const JobSubmitted& e) {
   Job& j = jobs_.emplace(e.job.id, e.job).first->second;
   if (!proto::IsFinished(e.job.state)) {
     CountLive(e.job.uid, +1);
-    usage_.Live(j, +1);
+    assoc_usage_.Live(j, +1);
   }
   if (e.job.client_token != 0) by_token_[TokenKey(e.job.uid, e.job.client_token)] = e.job.id;
   deps_.Added(j);
@@ -306,10 +319,13 @@ Status ClusterState::Apply(const JobEnded& e) {
   if (it == jobs_.end()) return FailedPrecondition("no such job");
   Job& j = it->second;
   if (proto::IsFinished(j.state)) return FailedPrecondition("job already ended");
-  if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Release(j);
+  if (j.state == JobState::kRunning || j.state == JobState::kCompleting) {
+    AddUsage(j, e.end_time);
+    Release(j);
+  }
   CountLive(j.uid, -1);
   CountArrayLive(j, -1);
-  usage_.Live(j, -1);
+  assoc_usage_.Live(j, -1);
   j.state = e.state;
   j.wait_status = e.wait_status;
   j.end_time = e.end_time;
@@ -387,6 +403,12 @@ Status ClusterState::Apply(const JobHold& e) {
   return Status::Ok();
 }
 
+uint64_t AllocCpus(const Job& job) {
+  uint64_t n = 0;
+  for (const NodeAlloc& a : job.alloc) n += a.cpus.size();
+  return n;
+}
+
 void ApplyJobUpdate(const JobUpdated& e, Job* j) {
   j->spec.name = e.name;
   j->partition = e.partition;
@@ -394,6 +416,7 @@ void ApplyJobUpdate(const JobUpdated& e, Job* j) {
   j->time_limit_s = e.time_limit_s;
   j->spec.nice = e.nice;
   j->priority = e.priority;
+  j->admin_priority = e.admin_priority;
   j->spec.min_nodes = e.min_nodes;
   j->spec.max_nodes = e.max_nodes;
   j->spec.num_tasks = e.num_tasks;
@@ -591,7 +614,7 @@ namespace {
 // The checkpoint: written from the state in place (a copy of every job would double the
 // controller's memory while it is written), read back into a SnapshotData.
 // Version 1 added the partitions deleted at runtime and the audit trail; version 2 the
-// associations (accounts, users, QOS).
+// associations (accounts, users, QOS); version 3 the fair-share usage.
 struct SnapshotRef {
   const uint64_t& next_job_id;
   const std::map<uint64_t, Job>& jobs;
@@ -601,6 +624,7 @@ struct SnapshotRef {
   const std::deque<proto::AuditRecord>& audit;
   const uint64_t& audit_seq;
   const AssocTree& assoc;
+  const UsageTable& usage;
   template <class A>
   void serialize(A& ar, unsigned) {
     // Saving only; Boost's interface asks for non-const references.
@@ -610,6 +634,7 @@ struct SnapshotRef {
     ar& const_cast<std::set<std::string>&>(deleted_partitions);
     ar& const_cast<std::deque<proto::AuditRecord>&>(audit) & const_cast<uint64_t&>(audit_seq);
     ar& const_cast<AssocTree&>(assoc);
+    ar& const_cast<UsageTable&>(usage);
   }
 };
 
@@ -622,24 +647,28 @@ struct SnapshotData {
   std::deque<proto::AuditRecord> audit;
   uint64_t audit_seq = 0;
   AssocTree assoc;  // version 0 and 1: root, its user and QOS normal alone
+  UsageTable usage;  // versions 0 to 2: none
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& next_job_id& jobs& nodes& partitions;
     if (version >= 1) ar& deleted_partitions& audit& audit_seq;
     if (version >= 2) ar& assoc;
+    if (version >= 3) ar& usage;
   }
 };
 }  // namespace
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::SnapshotRef, 2)
-BOOST_CLASS_VERSION(herd::ctld::SnapshotData, 2)
+BOOST_CLASS_VERSION(herd::ctld::SnapshotRef, 3)
+BOOST_CLASS_VERSION(herd::ctld::SnapshotData, 3)
+BOOST_CLASS_VERSION(herd::ctld::UsageTable, 0)
 
 namespace herd::ctld {
 
 std::string ClusterState::Snapshot() const {
   return proto::EncodeBody(SnapshotRef{next_job_id_, jobs_, nodes_, partitions_,
-                                       deleted_partitions_, audit_, audit_seq_, assoc_});
+                                       deleted_partitions_, audit_, audit_seq_, assoc_,
+                                       usage_});
 }
 
 Status ClusterState::Restore(const std::string& bytes) {
@@ -663,13 +692,14 @@ Status ClusterState::Restore(const std::string& bytes) {
   audit_ = std::move(d->audit);
   audit_seq_ = d->audit_seq;
   assoc_ = std::move(d->assoc);
+  usage_ = std::move(d->usage);
   for (auto& n : nodes_) {
     std::fill(n.cpu_used.begin(), n.cpu_used.end(), false);
     n.mem_used_mb = 0;
     n.jobs = 0;
   }
   array_running_.clear();
-  usage_.Clear();
+  assoc_usage_.Clear();
   completing_.clear();
   for (const auto& [id, j] : jobs_) {
     if (j.state == JobState::kRunning || j.state == JobState::kCompleting) Allocate(j);
@@ -687,7 +717,7 @@ Status ClusterState::Restore(const std::string& bytes) {
     if (proto::IsFinished(j.state)) continue;
     CountLive(j.uid, +1);
     CountArrayLive(j, +1);
-    usage_.Live(j, +1);
+    assoc_usage_.Live(j, +1);
   }
   deps_.Rebuild();
   return Status::Ok();

@@ -17,12 +17,16 @@
 #include "controller/state/assoc_usage.h"
 #include "controller/state/depend.h"
 #include "controller/state/events.h"
+#include "controller/state/usage.h"
 
 namespace herd::ctld {
 
 // Sets the fields a JobUpdated carries on `job` (the state's Apply, and the update
 // handler trying the new shape on a copy first).
 void ApplyJobUpdate(const JobUpdated& e, Job* job);
+
+// The cpus allocated to a job (its current run).
+uint64_t AllocCpus(const Job& job);
 
 class ClusterState {
  public:
@@ -75,6 +79,8 @@ class ClusterState {
   // Runtime annotation by the scheduler (why it waits, when it is expected to start; 0 =
   // not known); not journaled: the next pass computes them again.
   void SetPendingReason(uint64_t id, PendingReason r, int64_t expected_start = 0);
+  // priority/multifactor: the priority the last pass computed (runtime, like the reason).
+  void SetPriority(uint64_t id, uint32_t priority);
   // The nodes a pending job's reservation expects (hostlist), as the last pass planned
   // them (few: one reservation per partition); "" when it has none.
   void SetSchedNodes(std::unordered_map<uint64_t, std::string> by_job) {
@@ -111,10 +117,12 @@ class ClusterState {
   // Accounts, users and QOS (state/assoc_tree.h).
   const AssocTree& assoc() const { return assoc_; }
   // What the jobs not finished hold of each association and QOS (state/assoc_usage.h).
-  const AssocUsage& assoc_usage() const { return usage_; }
+  const AssocCounters& assoc_usage() const { return assoc_usage_; }
 
   // The audit trail, oldest first.
   const std::deque<proto::AuditRecord>& audit() const { return audit_; }
+  // Fair-share usage of the runs that ended (state/usage.h).
+  const UsageTable& usage() const { return usage_; }
 
   // Tasks of array `array_job_id` started and not ended (its throttle counts them).
   uint32_t ArrayTasksRunning(uint64_t array_job_id) const;
@@ -135,6 +143,7 @@ class ClusterState {
   void UseNodes(const Job& job, bool use);
   void Allocate(const Job& job);
   void Release(const Job& job);
+  void AddUsage(const Job& job, int64_t end_time);
   void CountLive(uint32_t uid, int delta);
   // Partitions as herd.conf defines them.
   std::map<std::string, PartitionRecord> ConfigPartitions() const;
@@ -156,7 +165,8 @@ class ClusterState {
   std::deque<proto::AuditRecord> audit_;
   uint64_t audit_seq_ = 0;
   AssocTree assoc_;
-  AssocUsage usage_;                                 // derived from jobs_, see assoc_usage()
+  AssocCounters assoc_usage_;  // derived from jobs_, see assoc_usage()
+  UsageTable usage_;        // fair-share usage of ended runs, see usage()
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)

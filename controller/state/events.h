@@ -288,11 +288,13 @@ struct JobUpdated {
   std::vector<std::string> constraints;
   // A job array's throttle (%N; 0: none), -1: not an array's (version 1).
   int64_t array_throttle = -1;
+  uint32_t admin_priority = 0;  // Priority= set by an admin; 0: computed (version 2)
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& job_id& name& partition& time_limit_s& nice& priority& min_nodes& max_nodes& num_tasks;
     ar& nodelist& exclude& constraints;
     if (version >= 1) ar& array_throttle;
+    if (version >= 2) ar& admin_priority;
   }
 };
 
@@ -326,7 +328,7 @@ struct EpilogNodeDone {
 }  // namespace herd::ctld
 
 BOOST_CLASS_VERSION(herd::ctld::JobStarted, 1)
-BOOST_CLASS_VERSION(herd::ctld::JobUpdated, 1)
+BOOST_CLASS_VERSION(herd::ctld::JobUpdated, 2)
 BOOST_CLASS_VERSION(herd::ctld::JobEnded, 2)
 BOOST_CLASS_VERSION(herd::ctld::StepNodeEnded, 1)
 BOOST_CLASS_VERSION(herd::ctld::NodeUpdated, 1)

@@ -148,6 +148,9 @@ struct Job {
   uint32_t run_seq = 0;  // +1 on every start
   uint32_t restarts = 0;
   uint32_t priority = 0;
+  // Priority= set by an admin (hcontrol update): the job's priority whatever the factors
+  // say; 0: computed (version 8).
+  uint32_t admin_priority = 0;
   uint32_t next_step_id = 0;
   int32_t wait_status = 0;  // of the batch script
   JobState state = JobState::kPending;
@@ -205,6 +208,7 @@ struct Job {
     if (version >= 5) ar& acct_stored;
     if (version >= 6) ar& usage;
     if (version >= 7) ar& array_job_id& array_task_id& array_throttle& array_pending;
+    if (version >= 8) ar& admin_priority;
     if (version >= 10) ar& completing;
   }
 
@@ -304,6 +308,7 @@ struct PartitionRecord {
     ar& def.name& state;
     ar& def.nodes& def.is_default& def.max_time_s& def.default_time_s& st& def.max_nodes;
     ar& def.min_nodes& def.priority& runtime;
+    ar& def.priority_job_factor;
   }
   template <class A>
   void load(A& ar, unsigned version) {
@@ -318,6 +323,7 @@ struct PartitionRecord {
     uint8_t st = 0;
     ar& def.nodes& def.is_default& def.max_time_s& def.default_time_s& st& def.max_nodes;
     ar& def.min_nodes& def.priority& runtime;
+    if (version >= 2) ar& def.priority_job_factor;  // PriorityJobFactor (version 2)
     def.state = static_cast<PartitionState>(st);
   }
   BOOST_SERIALIZATION_SPLIT_MEMBER()
@@ -328,4 +334,4 @@ struct PartitionRecord {
 BOOST_CLASS_VERSION(herd::ctld::Job, 10)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
 BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)
-BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 1)
+BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 2)

@@ -33,6 +33,8 @@ TEST_F(CoreTest, EveryRequestHasItsHandlerAndRole) {
       {MsgType::kQueryPartitionsRequest, HandlerRole::kRead},
       {MsgType::kQueryConfigRequest, HandlerRole::kRead},
       {MsgType::kQueryAuditRequest, HandlerRole::kRead},
+      {MsgType::kQueryPriorityRequest, HandlerRole::kRead},
+      {MsgType::kQueryShareRequest, HandlerRole::kRead},
       {MsgType::kUpdateNodeRequest, HandlerRole::kActive},
       {MsgType::kUpdatePartitionRequest, HandlerRole::kActive},
       {MsgType::kAssocUpdateRequest, HandlerRole::kActive},

@@ -54,6 +54,20 @@ TEST_F(JobUpdateTest, PendingJobFieldsChangeAndSurviveARestart) {
   check();
 }
 
+TEST_F(JobUpdateTest, AnAdminSetsAPriorityThatSurvivesARestart) {
+  RegisterAll();
+  const uint64_t id = Held();
+  EXPECT_EQ(Update(id, {{"Priority", "500"}}).code(), Code::kPermissionDenied);
+  EXPECT_EQ(Update(id, {{"Priority", "0"}}, 0).code(), Code::kInvalidArgument);
+  EXPECT_EQ(Update(id, {{"Priority", "x"}}, 0).code(), Code::kInvalidArgument);
+  ASSERT_TRUE(Update(id, {{"Priority", "500"}}, 0).ok());
+  EXPECT_EQ(core_->state().FindJob(id)->priority, 500u);
+  ASSERT_TRUE(Update(id, {{"Nice", "10"}}).ok());  // a later update keeps it
+  Restart();
+  EXPECT_EQ(core_->state().FindJob(id)->admin_priority, 500u);
+  EXPECT_EQ(core_->state().FindJob(id)->priority, 500u);
+}
+
 TEST_F(JobUpdateTest, UsersMayOnlyLowerATimeLimit) {
   RegisterAll();
   const uint64_t id = Held();

@@ -45,6 +45,10 @@ namespace herd::fuzz {
   X(AssocUpdateReply)              \
   X(QueryAssocRequest)             \
   X(QueryAssocReply)               \
+  X(QueryPriorityRequest)          \
+  X(QueryPriorityReply)            \
+  X(QueryShareRequest)             \
+  X(QueryShareReply)               \
   X(RegisterNodeRequest)           \
   X(RegisterNodeReply)             \
   X(HeartbeatRequest)              \

@@ -5,7 +5,7 @@
 // --ha simulates the controller pair with a witness.
 // Policy mode: the scheduler alone on an SWF trace (policy_sim.h), printing utilization,
 // waits, bounded slowdown, makespan and the scheduler's pass time:
-//   herd_sim --policy=fcfs|fcfs-easy | --conf=herd.conf  [--swf=PATH] [--window=N
+//   herd_sim --policy=fcfs|fcfs-easy|multifactor-easy | --conf=herd.conf  [--swf=PATH] [--window=N
 //            --windows=K] [--seed=S] [--prefill=0] [--cpus-per-node=C]
 // The same arguments replay the same run exactly (a failing test prints them). Exit code 1
 // when an invariant was violated.
@@ -33,7 +33,8 @@ int Usage() {
                "usage: herd_sim --seed=N --workload=storm|swf [--ha] [--nodes=N] [--jobs=N] "
                "[--faults=0|1] [--swf=PATH] [--crashes-per-hour=R] [--disk-ignores-fsync=1] "
                "[--ctl1-clock-rate=R] [--ha-faults-per-hour=R] [--verbose]\n"
-               "       herd_sim --policy=fcfs|fcfs-easy|--conf=FILE [--swf=PATH] [--window=N "
+               "       herd_sim --policy=fcfs|fcfs-easy|multifactor-easy|--conf=FILE [--swf=PATH] "
+               "[--window=N "
                "--windows=K] [--seed=S] [--prefill=0|1] [--cpus-per-node=C]\n");
   return 2;
 }
@@ -47,14 +48,15 @@ int Fail(const std::string& what) {
 int RunPolicyMode(herd::sim::PolicyOptions o, const std::string& policy, const std::string& conf,
                   std::string swf) {
   if (policy.empty() == conf.empty()) return Fail("give one of --policy and --conf");
-  if (!policy.empty() && !herd::sim::PolicyPreset(policy, &o.sched)) {
-    return Fail("unknown policy '" + policy + "' (fcfs or fcfs-easy)");
+  if (!policy.empty() && !herd::sim::PolicyPreset(policy, &o.sched, &o.priority)) {
+    return Fail("unknown policy '" + policy + "' (fcfs, fcfs-easy or multifactor-easy)");
   }
   o.policy_name = policy;
   if (!conf.empty()) {
     auto cfg = herd::LoadConfig(conf);
     if (!cfg.ok()) return Fail(cfg.error().message());
     o.sched = cfg->sched;
+    o.priority = cfg->priority;
     o.policy_name = cfg->scheduler_type + " from " + conf;
   }
   if (swf.empty()) swf = herd::sim::DefaultSwfPath();

@@ -26,12 +26,14 @@ struct SimJob {
   int64_t run = 0;    // what it runs (its limit ends it at the latest)
   int64_t limit = 0;  // its time limit: the trace's requested time, else its run time
   uint32_t procs = 0;
+  int64_t user = -1;
   bool measured = false;
   int64_t start = -1;
   int64_t end = -1;
 };
 
-Result<ClusterConfig> MachineConfig(uint32_t nodes, uint32_t cpus, const SchedConfig& sched) {
+Result<ClusterConfig> MachineConfig(uint32_t nodes, uint32_t cpus, const SchedConfig& sched,
+                                    const PriorityConfig& priority) {
   const std::string n = std::to_string(nodes);
   std::string text =
       "ClusterName=sim\nControllerHost=ctl(127.0.0.1:7000)\nStateDir=/nonexistent\n"
@@ -41,6 +43,7 @@ Result<ClusterConfig> MachineConfig(uint32_t nodes, uint32_t cpus, const SchedCo
       " RealMemory=1000000\nPartitionName=batch Nodes=ALL Default=YES MaxTime=INFINITE\n";
   HERD_ASSIGN_OR_RETURN(ClusterConfig cfg, ParseConfig(text, "policy-sim"));
   cfg.sched = sched;
+  cfg.priority = priority;
   cfg.scheduler_type = sched.backfill ? "sched/backfill" : "sched/builtin";
   return cfg;
 }
@@ -66,6 +69,7 @@ Result<WindowFigures> RunWindow(const SwfTrace& trace, uint32_t begin, uint32_t 
     j.limit = t.req_time_s > 0 ? t.req_time_s : j.run;
     j.run = std::min(j.run, j.limit);
     j.procs = static_cast<uint32_t>(std::min<int64_t>(t.procs, total_cpus));
+    j.user = t.user;
     j.measured = i >= first;
     jobs.push_back(j);
   }
@@ -90,6 +94,7 @@ Result<WindowFigures> RunWindow(const SwfTrace& trace, uint32_t begin, uint32_t 
       j.partition = "batch";
       j.submit_time = s.submit;
       j.time_limit_s = s.limit;
+      j.user = "u" + std::to_string(s.user);
       j.spec.num_tasks = s.procs;
       j.spec.cpus_per_task = 1;
       HERD_RETURN_IF_ERROR(state.Apply(ctld::JobSubmitted{j, {}, {}, {}}));
@@ -155,6 +160,28 @@ std::string Row(const char* label, const WindowFigures& f) {
 
 }  // namespace
 
+PriorityConfig MultifactorPreset() {
+  PriorityConfig p;
+  p.multifactor = true;
+  p.weight_age = 1000;
+  p.weight_fairshare = 0;
+  p.weight_job_size = 10000;
+  p.favor_small = true;
+  p.max_age_s = 86400;
+  return p;
+}
+
+bool PolicyPreset(const std::string& name, SchedConfig* sched, PriorityConfig* priority) {
+  if (name == "multifactor-easy") {
+    if (!PolicyPreset("fcfs-easy", sched)) return false;
+    *priority = MultifactorPreset();
+    return true;
+  }
+  if (!PolicyPreset(name, sched)) return false;
+  *priority = PriorityConfig();
+  return true;
+}
+
 bool PolicyPreset(const std::string& name, SchedConfig* out) {
   SchedConfig s;
   s.default_queue_depth = 1000000;  // every job is tried: the textbook policies
@@ -177,7 +204,7 @@ Result<PolicyReport> RunPolicy(const SwfTrace& trace, const PolicyOptions& o) {
   const uint32_t cpn = std::max<uint32_t>(1, o.cpus_per_node);
   const uint32_t nodes =
       static_cast<uint32_t>(std::max<int64_t>(1, (trace.max_procs + cpn - 1) / cpn));
-  HERD_ASSIGN_OR_RETURN(ClusterConfig cfg, MachineConfig(nodes, cpn, o.sched));
+  HERD_ASSIGN_OR_RETURN(ClusterConfig cfg, MachineConfig(nodes, cpn, o.sched, o.priority));
   PolicyReport report;
   const uint32_t window = o.window == 0 || o.window > total ? total : o.window;
   const uint32_t windows = o.window == 0 ? 1 : std::max<uint32_t>(1, o.windows);

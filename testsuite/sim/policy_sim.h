@@ -17,6 +17,7 @@ namespace herd::sim {
 
 struct PolicyOptions {
   SchedConfig sched;        // the policy (SchedulerType, SchedulerParameters)
+  PriorityConfig priority;  // PriorityType and the Priority* keys
   std::string policy_name;  // for the report
   uint32_t window = 0;      // jobs per window; 0: the whole trace as one window
   uint32_t windows = 1;     // windows drawn at random (seeded)
@@ -29,8 +30,13 @@ struct PolicyOptions {
 };
 
 // The presets: fcfs (sched/builtin, every job tried) and fcfs-easy (sched/backfill, a
-// window and depth that cover the whole trace). false for an unknown name.
+// window and depth that cover the whole trace), both priority/basic; multifactor-easy:
+// fcfs-easy's backfill with herd's default priority/multifactor weights
+// (MultifactorPreset). false for an unknown name.
 bool PolicyPreset(const std::string& name, SchedConfig* out);
+bool PolicyPreset(const std::string& name, SchedConfig* sched, PriorityConfig* priority);
+// The priority/multifactor weights herd suggests (doc/scheduling.md, "On a trace").
+PriorityConfig MultifactorPreset();
 
 struct WindowFigures {
   uint32_t first = 0;  // index of the window's first job in the trace

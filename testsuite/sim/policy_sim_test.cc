@@ -15,11 +15,11 @@ const char kTrace[] =
     "2 1 -1 50 4 -1 -1 4 -1 -1 1 1 -1 -1 -1 -1 -1 -1\n"
     "3 2 -1 10 2 -1 -1 2 -1 -1 1 1 -1 -1 -1 -1 -1 -1\n";
 
-WindowFigures RunTrace(const std::string& policy) {
-  auto trace = ParseSwf(kTrace, "t.swf");
+WindowFigures RunTrace(const std::string& policy, const char* text = kTrace) {
+  auto trace = ParseSwf(text, "t.swf");
   EXPECT_TRUE(trace.ok());
   PolicyOptions o;
-  EXPECT_TRUE(PolicyPreset(policy, &o.sched));
+  EXPECT_TRUE(PolicyPreset(policy, &o.sched, &o.priority));
   o.cpus_per_node = 2;
   o.prefill = false;
   auto r = RunPolicy(*trace, o);
@@ -46,6 +46,23 @@ TEST(PolicySim, EasyBackfillsItWithoutDelayingTheWideJob) {
   EXPECT_NEAR(f.mean_bsld, (1 + 149.0 / 50 + 1) / 3, 1e-9);
   EXPECT_EQ(f.makespan_s, 150);
   EXPECT_NEAR(f.utilization, 420.0 / (4 * 150), 1e-9);
+}
+
+// 4 cpus; job 1 takes them all for 100 s; job 2 (all, 100 s) and job 3 (half, 200 s)
+// wait for it, and job 3 cannot backfill (it would delay job 2).
+const char kSizes[] =
+    "; MaxProcs: 4\n"
+    "1 0 -1 100 4 -1 -1 4 -1 -1 1 1 -1 -1 -1 -1 -1 -1\n"
+    "2 1 -1 100 4 -1 -1 4 -1 -1 1 1 -1 -1 -1 -1 -1 -1\n"
+    "3 2 -1 200 2 -1 -1 2 -1 -1 1 2 -1 -1 -1 -1 -1 -1\n";
+
+TEST(PolicySim, MultifactorRunsTheSmallerJobFirst) {
+  WindowFigures easy = RunTrace("fcfs-easy", kSizes);
+  EXPECT_NEAR(easy.mean_wait_s, (0 + 99 + 198) / 3.0, 1e-9);  // in submission order
+  // Job size (PriorityFavorSmall): job 3 (2 cpus) outranks job 2 (4 cpus) at 100 s.
+  WindowFigures mf = RunTrace("multifactor-easy", kSizes);
+  EXPECT_NEAR(mf.mean_wait_s, (0 + 299 + 98) / 3.0, 1e-9);
+  EXPECT_EQ(mf.max_wait_s, 299);
 }
 
 TEST(PolicySim, SameSeedSameFigures) {
