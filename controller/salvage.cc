@@ -114,6 +114,8 @@ const char* RecordTypeName(uint16_t type) {
       return "AssocDefined";
     case EventType::kAssocDeleted:
       return "AssocDeleted";
+    case EventType::kArrayTasksSplit:
+      return "ArrayTasksSplit";
   }
   return "unknown";
 }
@@ -143,6 +145,11 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<StepNodeEnded>(body);
     case EventType::kLaunchConfirmed:
       return JobIdOf<LaunchConfirmed>(body);
+    case EventType::kArrayTasksSplit: {
+      auto e = proto::DecodeBodyAs<ArrayTasksSplit>(body, "ArrayTasksSplit");
+      if (!e.ok()) return e.error();
+      return e->array_job_id;
+    }
     case EventType::kNodeUpdated:
     case EventType::kPartitionUpdated:
     case EventType::kPartitionDefined:

@@ -122,8 +122,10 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
       plan.reasons.emplace_back(job->id, PendingReason::kRequeued);
       continue;
     }
-    if (job->array_throttle != 0 && job->IsArrayRemainder() &&
-        state.ArrayTasksRunning(job->id) >= job->array_throttle) {
+    // The remainder, or a task split off it pending (held or cancelled by task id): both
+    // count against the array's throttle.
+    if (job->array_throttle != 0 && job->array_job_id != 0 && job->state == JobState::kPending &&
+        state.ArrayTasksRunning(job->array_job_id) >= job->array_throttle) {
       plan.reasons.emplace_back(job->id, PendingReason::kJobArrayTaskLimit);
       continue;
     }
