@@ -139,6 +139,27 @@ TEST_F(ArrayTaskIdsTest, OthersMayNotSplitAnArray) {
   EXPECT_EQ(Rest(array), "0-3");
 }
 
+TEST_F(ArrayTaskIdsTest, DependencyOnOneTask) {
+  const uint64_t array = SubmitArray("0-2");  // no node yet: all pending
+  proto::JobSpec s = SimpleSpec();
+  s.dependency = "afterok:" + std::to_string(array) + "_1";
+  const uint64_t dep = Submit(s);
+  s.dependency = "afterok:" + std::to_string(array) + "_77";  // no such task: lifted, as Slurm
+  const uint64_t lifted = Submit(s);
+  EXPECT_EQ(InfoOf(dep).dependency, "afterok:" + std::to_string(array) + "_1(unfulfilled)");
+  EXPECT_EQ(core_->state().FindJob(lifted)->wait, PendingReason::kNone);
+  RegisterAll();
+  // Task 0 failing is not task 1's outcome; task 1 completing lets the job start.
+  ASSERT_NE(TaskRecord(array, 0), nullptr);
+  ASSERT_TRUE(Complete(TaskRecord(array, 0)->id, 1 << 8).ok());
+  EXPECT_EQ(core_->state().FindJob(dep)->wait, PendingReason::kDependency);
+  Restart();  // the task's record found again from the journal
+  RegisterAll(/*with_runs=*/true);
+  EXPECT_EQ(core_->state().FindJob(dep)->wait, PendingReason::kDependency);
+  ASSERT_TRUE(Complete(TaskRecord(array, 1)->id, 0).ok());
+  EXPECT_NE(StateOf(dep), JobState::kPending);
+}
+
 TEST(ArrayTasksSplitState, CheckedWholeAndKeptByACheckpoint) {
   ClusterConfig cfg = testing::TestConfig();
   ClusterState s(cfg);
