@@ -153,9 +153,21 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
     auto placed = backfill.PlaceNow(*job, planned);
     if (placed.ok()) {
       room.clear();
-      planned.Take(state, *placed);
-      backfill.Started(*job, *placed);
-      plan.starts.push_back({job->id, std::move(*placed)});
+      // An array's remainder starts as many of its tasks as fit (and its throttle allows)
+      // in this one pass: each start of the plan splits off its next task.
+      uint64_t tasks = job->IsArrayRemainder() ? proto::TaskCount(job->array_pending) : 1;
+      uint64_t running = state.ArrayTasksRunning(job->array_job_id);
+      while (placed.ok()) {
+        planned.Take(state, *placed);
+        backfill.Started(*job, *placed);
+        plan.starts.push_back({job->id, std::move(*placed)});
+        running++;
+        if (--tasks == 0 || (job->array_throttle != 0 && running >= job->array_throttle)) break;
+        placed = backfill.PlaceNow(*job, planned);
+      }
+      // Tasks left that do not fit: the jobs behind wait in this pass as behind any job that
+      // does not fit (the next pass, planned since the array is still pending, reserves).
+      if (!placed.ok() && !behind) stopped.emplace(job->partition, job->spec.nice);
       continue;
     }
     if (placed.error().code() != Code::kResourceExhausted) {
