@@ -98,6 +98,9 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
   // (sched/builtin) or may only backfill (sched/backfill).
   std::map<std::string, int32_t> stopped;
   uint32_t tried = 0, bf_tried = 0;
+  // Tasks of each array this plan starts: with those running, within the array's throttle
+  // (its remainder and its tasks split off pending are records of their own).
+  std::map<uint64_t, uint64_t> array_planned;
   // For the jobs tried as backfill: the cpus free in a partition (until the next start),
   // and the jobs that did not fit.
   std::map<std::string, uint64_t> room;
@@ -125,7 +128,8 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
     // The remainder, or a task split off it pending (held or cancelled by task id): both
     // count against the array's throttle.
     if (job->array_throttle != 0 && job->array_job_id != 0 && job->state == JobState::kPending &&
-        state.ArrayTasksRunning(job->array_job_id) >= job->array_throttle) {
+        state.ArrayTasksRunning(job->array_job_id) + array_planned[job->array_job_id] >=
+            job->array_throttle) {
       plan.reasons.emplace_back(job->id, PendingReason::kJobArrayTaskLimit);
       continue;
     }
@@ -156,11 +160,13 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now) {
       // An array's remainder starts as many of its tasks as fit (and its throttle allows)
       // in this one pass: each start of the plan splits off its next task.
       uint64_t tasks = job->IsArrayRemainder() ? proto::TaskCount(job->array_pending) : 1;
-      uint64_t running = state.ArrayTasksRunning(job->array_job_id);
+      uint64_t running =
+          state.ArrayTasksRunning(job->array_job_id) + array_planned[job->array_job_id];
       while (placed.ok()) {
         planned.Take(state, *placed);
         backfill.Started(*job, *placed);
         plan.starts.push_back({job->id, std::move(*placed)});
+        if (job->array_job_id != 0) array_planned[job->array_job_id]++;
         running++;
         if (--tasks == 0 || (job->array_throttle != 0 && running >= job->array_throttle)) break;
         placed = backfill.PlaceNow(*job, planned);
