@@ -15,6 +15,7 @@
 #include "controller/sched/assoc_limits.h"
 #include "controller/sched/placement.h"
 #include "controller/sched/scheduler.h"
+#include "controller/task_ids.h"
 
 namespace herd::ctld {
 
@@ -241,53 +242,87 @@ Status Jobs::CancelOne(const Job& j, const Identity& who, const proto::CancelJob
   return s;
 }
 
+// One job a cancel selects; `listed`: named by id (its outcome is always answered).
+void Jobs::CancelSelected(const Job& j, const Identity& who, const proto::CancelJobsRequest& req,
+                          bool listed, proto::JobActionResult r, proto::CancelJobsReply* rep) {
+  r.job_id = j.id;
+  if (SameRequestAgain(j, who, req.token)) {
+    // This cancel ended it (or is ending it) already: its answer was lost.
+    if (listed) rep->results.push_back(r);
+    return;
+  }
+  if (proto::IsFinished(j.state)) {
+    if (listed) {
+      r.code = static_cast<int32_t>(Code::kFailedPrecondition);
+      r.message = "Job/step already completing or completed";
+      rep->results.push_back(r);
+    }
+    return;
+  }
+  if (j.uid != who.uid && !core_.IsAdmin(who.uid)) {
+    r.code = static_cast<int32_t>(Code::kPermissionDenied);
+    r.message = "Access/permission denied";
+    HERD_LOG(Warning) << "uid " << who.uid << " may not cancel job " << j.id << " of " << j.user;
+    rep->results.push_back(r);
+    return;
+  }
+  const uint32_t owner = j.uid;
+  const std::string was = proto::JobStateName(j.state);
+  Status s = CancelOne(j, who, req);
+  if (s.ok() && owner != who.uid) {  // an admin's action on another user's job
+    (void)core_.Audit(who, "job=" + std::to_string(r.job_id),
+                      req.signal != 0 ? "signal " + std::to_string(req.signal) : "cancel",
+                      "JobState=" + was, "");
+  }
+  r.code = static_cast<int32_t>(s.code());
+  r.message = s.message();
+  if (!s.ok() || listed) rep->results.push_back(r);
+}
+
+// Whether `who` may have the pending tasks of `array` split off for `what` (their
+// records then answer as any job's).
+Status Jobs::MaySplit(const Job& array, const Identity& who) const {
+  if (array.uid != who.uid && !core_.IsAdmin(who.uid)) {
+    return PermissionDenied("Access/permission denied");
+  }
+  return Status::Ok();
+}
+
 Frame Jobs::Cancel(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::CancelJobsRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
   const proto::JobFilter& fl = req->filter;
-  if (fl.job_ids.empty() && fl.users.empty() && fl.partitions.empty() && fl.names.empty() &&
-      fl.states.empty()) {
+  if (fl.job_ids.empty() && fl.task_ids.empty() && fl.users.empty() && fl.partitions.empty() &&
+      fl.names.empty() && fl.states.empty()) {
     return ErrorReply(InvalidArgument("No job identification provided"));
   }
   if (req->signal < 0 || req->signal >= NSIG) return ErrorReply(InvalidArgument("Invalid signal"));
   proto::CancelJobsReply rep;
-  std::set<uint64_t> seen;
-  for (const Job* j : SelectJobs(p_.state, fl)) {
-    seen.insert(j->id);
+  // Tasks by task id first: pending ones are split off (a signal reaches none of them).
+  auto tasks = ResolveTaskIds(p_.state, p_.journal, fl.task_ids, [&](const Job& array) -> Status {
+    if (req->signal != 0) return FailedPrecondition("Job is pending execution");
+    return MaySplit(array, who);
+  });
+  if (!tasks.ok()) return ErrorReply(tasks.error());
+  for (const NamedTask& t : *tasks) {
     proto::JobActionResult r;
-    r.job_id = j->id;
-    if (SameRequestAgain(*j, who, req->token)) {
-      // This cancel ended it (or is ending it) already: its answer was lost.
-      if (!fl.job_ids.empty()) rep.results.push_back(r);
-      continue;
-    }
-    if (proto::IsFinished(j->state)) {
-      if (!fl.job_ids.empty()) {
-        r.code = static_cast<int32_t>(Code::kFailedPrecondition);
-        r.message = "Job/step already completing or completed";
-        rep.results.push_back(r);
-      }
-      continue;
-    }
-    if (j->uid != who.uid && !core_.IsAdmin(who.uid)) {
-      r.code = static_cast<int32_t>(Code::kPermissionDenied);
-      r.message = "Access/permission denied";
-      HERD_LOG(Warning) << "uid " << who.uid << " may not cancel job " << j->id << " of "
-                        << j->user;
+    r.array_job_id = t.array_job_id;
+    r.array_task_id = t.task_id;
+    const Job* j = t.job_id != 0 ? p_.state.FindJob(t.job_id) : nullptr;
+    if (j == nullptr) {
+      r.code = static_cast<int32_t>(t.status.code());
+      r.message = t.status.message();
       rep.results.push_back(r);
       continue;
     }
-    const uint32_t owner = j->uid;
-    const std::string was = proto::JobStateName(j->state);
-    Status s = CancelOne(*j, who, *req);
-    if (s.ok() && owner != who.uid) {  // an admin's action on another user's job
-      (void)core_.Audit(who, "job=" + std::to_string(r.job_id),
-                        req->signal != 0 ? "signal " + std::to_string(req->signal) : "cancel",
-                        "JobState=" + was, "");
+    CancelSelected(*j, who, *req, true, r, &rep);
+  }
+  std::set<uint64_t> seen;
+  if (fl.job_ids.empty() == fl.task_ids.empty() || !fl.job_ids.empty()) {
+    for (const Job* j : SelectJobs(p_.state, fl)) {
+      seen.insert(j->id);
+      CancelSelected(*j, who, *req, !fl.job_ids.empty(), proto::JobActionResult{}, &rep);
     }
-    r.code = static_cast<int32_t>(s.code());
-    r.message = s.message();
-    if (!s.ok() || !fl.job_ids.empty()) rep.results.push_back(r);
   }
   for (uint64_t id : fl.job_ids) {
     if (!seen.count(id)) {
@@ -316,46 +351,65 @@ std::string NodelistOf(const Job& job) {
 }
 }  // namespace
 
+// One job of a hold or release named by id (nullptr: there is none).
+Status Jobs::HoldOne(const Job* j, const Identity& who, const proto::HoldJobsRequest& req) {
+  if (j == nullptr) return NotFound("Invalid job id specified");
+  if (j->uid != who.uid && !core_.IsAdmin(who.uid)) {
+    return PermissionDenied("Access/permission denied");
+  }
+  if (SameRequestAgain(*j, who, req.token) && j->state != JobState::kPending) {
+    return Status::Ok();  // done already (a release the job then started after)
+  }
+  if (j->state != JobState::kPending)
+    return FailedPrecondition("Job is no longer pending execution");
+  if (!req.hold && j->hold == HoldKind::kAdmin && !core_.IsAdmin(who.uid)) {
+    return PermissionDenied(
+        "Job was held by an administrator; only an administrator may release it");
+  }
+  JobHold e;
+  e.job_id = j->id;
+  e.hold = !req.hold                ? HoldKind::kNone
+           : core_.IsAdmin(who.uid) ? HoldKind::kAdmin
+                                    : HoldKind::kUser;
+  e.token = req.token;
+  const HoldKind was = j->hold;
+  const uint32_t owner = j->uid;
+  Status s = p_.journal.Emit(e);
+  if (s.ok() && owner != who.uid) {  // an admin's action on another user's job
+    (void)core_.Audit(who, "job=" + std::to_string(e.job_id), req.hold ? "hold" : "release",
+                      std::string("Hold=") + HoldName(was),
+                      std::string("Hold=") + HoldName(e.hold));
+  }
+  return s;
+}
+
 Frame Jobs::Hold(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::HoldJobsRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
-  if (req->filter.job_ids.empty())
+  if (req->filter.job_ids.empty() && req->filter.task_ids.empty()) {
     return ErrorReply(InvalidArgument("No job identification provided"));
+  }
   proto::CancelJobsReply rep;
+  auto answer = [&rep](proto::JobActionResult r, const Status& s) {
+    r.code = static_cast<int32_t>(s.code());
+    r.message = s.message();
+    rep.results.push_back(std::move(r));
+  };
+  // A pending task named by task id is split off and held or released on its own.
+  auto tasks = ResolveTaskIds(p_.state, p_.journal, req->filter.task_ids,
+                              [&](const Job& array) { return MaySplit(array, who); });
+  if (!tasks.ok()) return ErrorReply(tasks.error());
+  for (const NamedTask& t : *tasks) {
+    proto::JobActionResult r;
+    r.job_id = t.job_id;
+    r.array_job_id = t.array_job_id;
+    r.array_task_id = t.task_id;
+    answer(r, t.job_id == 0 ? t.status : HoldOne(p_.state.FindJob(t.job_id), who, *req));
+  }
   for (uint64_t id : req->filter.job_ids) {
     proto::JobActionResult r;
     r.job_id = id;
-    const Job* j = p_.state.FindJob(id);
-    Status s;
-    if (j == nullptr) {
-      s = NotFound("Invalid job id specified");
-    } else if (j->uid != who.uid && !core_.IsAdmin(who.uid)) {
-      s = PermissionDenied("Access/permission denied");
-    } else if (SameRequestAgain(*j, who, req->token) && j->state != JobState::kPending) {
-      // Done already (a release the job then started after): its answer was lost.
-    } else if (j->state != JobState::kPending) {
-      s = FailedPrecondition("Job is no longer pending execution");
-    } else if (!req->hold && j->hold == HoldKind::kAdmin && !core_.IsAdmin(who.uid)) {
-      s = PermissionDenied(
-          "Job was held by an administrator; only an administrator may release it");
-    } else {
-      JobHold e;
-      e.job_id = id;
-      e.hold = !req->hold               ? HoldKind::kNone
-               : core_.IsAdmin(who.uid) ? HoldKind::kAdmin
-                                        : HoldKind::kUser;
-      e.token = req->token;
-      const HoldKind was = j->hold;
-      s = p_.journal.Emit(e);
-      if (s.ok() && j->uid != who.uid) {  // an admin's action on another user's job
-        (void)core_.Audit(who, "job=" + std::to_string(id), req->hold ? "hold" : "release",
-                          std::string("Hold=") + HoldName(was),
-                          std::string("Hold=") + HoldName(e.hold));
-      }
-    }
-    r.code = static_cast<int32_t>(s.code());
-    r.message = s.message();
-    rep.results.push_back(r);
+    answer(r, HoldOne(p_.state.FindJob(id), who, *req));
   }
   core_.RequestSchedule();
   return proto::MakeFrame(rep, 0);

@@ -70,7 +70,11 @@ class Jobs {
   proto::Frame Submit(const Identity& who, const proto::Frame& f);
   proto::Frame Cancel(const Identity& who, const proto::Frame& f);
   Status CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req);
+  void CancelSelected(const Job& j, const Identity& who, const proto::CancelJobsRequest& req,
+                      bool listed, proto::JobActionResult r, proto::CancelJobsReply* rep);
+  Status MaySplit(const Job& array, const Identity& who) const;
   proto::Frame Hold(const Identity& who, const proto::Frame& f);
+  Status HoldOne(const Job* j, const Identity& who, const proto::HoldJobsRequest& req);
   bool SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const;
   // scontrol update JobId= (job_update.cc).
   proto::Frame UpdateJob(const Identity& who, const proto::Frame& f);

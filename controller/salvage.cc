@@ -118,6 +118,8 @@ const char* RecordTypeName(uint16_t type) {
       return "JobCompleting";
     case EventType::kEpilogNodeDone:
       return "EpilogNodeDone";
+    case EventType::kArrayTasksSplit:
+      return "ArrayTasksSplit";
   }
   return "unknown";
 }
@@ -151,6 +153,11 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<JobCompleting>(body);
     case EventType::kEpilogNodeDone:
       return JobIdOf<EpilogNodeDone>(body);
+    case EventType::kArrayTasksSplit: {
+      auto e = proto::DecodeBodyAs<ArrayTasksSplit>(body, "ArrayTasksSplit");
+      if (!e.ok()) return e.error();
+      return e->array_job_id;
+    }
     case EventType::kNodeUpdated:
     case EventType::kPartitionUpdated:
     case EventType::kPartitionDefined:

@@ -163,10 +163,13 @@ Result<HcancelOptions> ParseHcancelArgs(const std::vector<std::string>& args) {
       "hcancel", args, /*stop_at_positional=*/false,
       [&o](int opt, const char* arg) { return Apply(opt, arg, &o); }, &positional));
   if (o.help || o.version) return o;
-  HERD_ASSIGN_OR_RETURN(o.filter.job_ids, cli::ParseJobIdList(positional));
+  HERD_ASSIGN_OR_RETURN(cli::JobSelection ids, cli::ParseJobSelection(positional));
+  o.filter.job_ids = std::move(ids.job_ids);
+  o.filter.task_ids = std::move(ids.task_ids);
   const proto::JobFilter& f = o.filter;
-  if (f.job_ids.empty() && f.users.empty() && f.partitions.empty() && f.states.empty() &&
-      f.names.empty() && !o.by_nodes && o.accounts.empty() && o.qos.empty() && !o.reservation) {
+  if (f.job_ids.empty() && f.task_ids.empty() && f.users.empty() && f.partitions.empty() &&
+      f.states.empty() && f.names.empty() && !o.by_nodes && o.accounts.empty() && o.qos.empty() &&
+      !o.reservation) {
     return InvalidArgument("No job identification provided");
   }
   return o;
@@ -176,7 +179,7 @@ Outcome DescribeResults(const std::vector<proto::JobActionResult>& results,
                         const HcancelOptions& opts) {
   Outcome out;
   for (const proto::JobActionResult& r : results) {
-    const std::string id = std::to_string(r.job_id);
+    const std::string id = cli::ResultId(r);
     if (r.code == 0) {
       if (opts.verbose) {
         out.info.push_back(opts.signal == 0

@@ -297,8 +297,12 @@ Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) 
     c.verb = Verb::kWriteConfig;
   } else if (OneOf(verb, {"hold", "release"})) {
     if (rest.empty()) return InvalidArgument("Invalid job id specified");
-    HERD_ASSIGN_OR_RETURN(c.job_ids, cli::ParseJobIdList(rest));
-    if (c.job_ids.empty()) return InvalidArgument("Invalid job id specified");
+    HERD_ASSIGN_OR_RETURN(cli::JobSelection ids, cli::ParseJobSelection(rest));
+    if (ids.job_ids.empty() && ids.task_ids.empty()) {
+      return InvalidArgument("Invalid job id specified");
+    }
+    c.job_ids = std::move(ids.job_ids);
+    c.task_ids = std::move(ids.task_ids);
     c.verb = OneOf(verb, {"hold"}) ? Verb::kHold : Verb::kRelease;
   } else if (OneOf(verb, {"ping"})) {
     if (!rest.empty()) return InvalidArgument("too many arguments for keyword: ping");

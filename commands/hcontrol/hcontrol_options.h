@@ -56,6 +56,7 @@ struct HcontrolCommand {
   std::string write_to;
   // hold / release
   std::vector<uint64_t> job_ids;
+  std::vector<proto::ArrayTaskIds> task_ids;  // hold/release 123_4, 123_[1-5]
   // takeover [NAME]: the controller to hand the active role to ("" = the other one)
   std::string takeover_to;
   // keygen [--force] [NAME...]: the daemons to make key pairs for (empty: all of the

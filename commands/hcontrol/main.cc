@@ -192,6 +192,7 @@ int WriteConfig(Client& client, const HcontrolCommand& c) {
 int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
   proto::HoldJobsRequest req;
   req.filter.job_ids = c.job_ids;
+  req.filter.task_ids = c.task_ids;
   req.hold = hold;
   req.token = herd::RandomNonZeroU64();  // the same in every resend of this request
   auto reply = client.Call<proto::CancelJobsReply>(req);
@@ -199,8 +200,10 @@ int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
   int rc = 0;
   for (const proto::JobActionResult& r : reply->results) {
     if (r.code == 0) continue;
-    rc = JobError((r.message.empty() ? "error" : r.message) + " for job " +
-                  std::to_string(r.job_id));
+    const std::string why = r.message.empty() ? "error" : r.message;
+    // A task by its task id as Slurm: "1_99: Invalid job id specified".
+    rc = r.array_job_id != 0 ? JobError(herd::cli::ResultId(r) + ": " + why)
+                             : JobError(why + " for job " + std::to_string(r.job_id));
   }
   return rc;
 }

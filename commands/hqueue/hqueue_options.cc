@@ -92,15 +92,16 @@ Status Apply(int opt, const char* arg, HqueueOptions* o) {
       HERD_RETURN_IF_ERROR(AddStates(v, o));
       break;
     case 'j': {
-      auto parsed = cli::ParseJobIdList({v});
+      auto parsed = cli::ParseJobSelection({v});
       if (!parsed.ok()) {  // squeue's wording: "Invalid job id: abc"
         const std::string m = parsed.error().message();
         const std::string head = "Invalid job id ";
         return InvalidArgument(StartsWith(m, head) ? "Invalid job id: " + m.substr(head.size())
                                                    : m);
       }
-      const std::vector<uint64_t>& ids = *parsed;
+      const std::vector<uint64_t>& ids = parsed->job_ids;
       o->filter.job_ids.insert(o->filter.job_ids.end(), ids.begin(), ids.end());
+      o->tasks.insert(o->tasks.end(), parsed->task_ids.begin(), parsed->task_ids.end());
       break;
     }
     case 'n':
@@ -199,6 +200,65 @@ Result<HqueueOptions> ParseHqueueArgs(const std::vector<std::string>& args) {
   return o;
 }
 
+namespace {
+// The pending ids of an array's remainder ("5-99:3%10"), without the throttle.
+std::vector<proto::ArrayRange> PendingRanges(const proto::JobInfo& job) {
+  auto spec = proto::ParseArraySpec(job.array_pending, UINT32_MAX);
+  return spec.ok() ? spec->ranges : std::vector<proto::ArrayRange>{};
+}
+
+// The ids of `ranges` that `sel` names.
+std::vector<proto::ArrayRange> Named(const std::vector<proto::ArrayRange>& ranges,
+                                     const std::vector<proto::ArrayRange>& sel) {
+  std::vector<proto::ArrayRange> out;
+  for (const proto::ArrayRange& r : ranges) {
+    const uint32_t step = r.step == 0 ? 1 : r.step;
+    for (uint64_t t = r.first; t <= r.last; t += step) {
+      const auto id = static_cast<uint32_t>(t);
+      if (!proto::HasTask(sel, id)) continue;
+      if (!out.empty() && out.back().step == 1 && out.back().last + 1 == id) {
+        out.back().last = id;
+      } else {
+        out.push_back({id, id, 1});
+      }
+    }
+  }
+  return out;
+}
+
+bool ById(const proto::JobInfo& job, const proto::JobFilter& f) {
+  return Contains(f.job_ids, job.job_id) ||
+         (job.array_job_id != 0 && Contains(f.job_ids, job.array_job_id));
+}
+
+bool ByTask(const proto::JobInfo& job, const std::vector<proto::ArrayTaskIds>& tasks) {
+  for (const proto::ArrayTaskIds& t : tasks) {
+    if (job.array_job_id != t.array_job_id || job.array_job_id == 0) continue;
+    if (job.array_task_id != proto::kNoArrayTask ? proto::HasTask(t.tasks, job.array_task_id)
+                                                 : !Named(PendingRanges(job), t.tasks).empty()) {
+      return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+proto::JobFilter QueryFilter(const HqueueOptions& o) {
+  proto::JobFilter f = o.filter;
+  for (const proto::ArrayTaskIds& t : o.tasks) f.job_ids.push_back(t.array_job_id);
+  return f;
+}
+
+void NarrowToTasks(proto::JobInfo* job, const HqueueOptions& o) {
+  if (job->array_task_id != proto::kNoArrayTask || ById(*job, o.filter)) return;
+  std::vector<proto::ArrayRange> named;
+  for (const proto::ArrayTaskIds& t : o.tasks) {
+    if (t.array_job_id != job->array_job_id) continue;
+    for (const proto::ArrayRange& r : Named(PendingRanges(*job), t.tasks)) named.push_back(r);
+  }
+  if (!named.empty()) job->array_pending = proto::FormatTasks(named, 0);
+}
+
 bool JobSelected(const proto::JobInfo& job, const HqueueOptions& o) {
   const proto::JobFilter& f = o.filter;
   if (!f.states.empty()) {
@@ -206,8 +266,7 @@ bool JobSelected(const proto::JobInfo& job, const HqueueOptions& o) {
   } else if (!o.all_states && proto::IsFinished(job.state)) {
     return false;
   }
-  if (!f.job_ids.empty() && !Contains(f.job_ids, job.job_id) &&
-      (job.array_job_id == 0 || !Contains(f.job_ids, job.array_job_id))) {
+  if ((!f.job_ids.empty() || !o.tasks.empty()) && !ById(job, f) && !ByTask(job, o.tasks)) {
     return false;
   }
   if (!f.users.empty() && !Contains(f.users, job.user)) return false;

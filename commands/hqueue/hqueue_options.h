@@ -13,6 +13,8 @@ namespace herd::hqueue {
 
 struct HqueueOptions {
   proto::JobFilter filter;
+  // -j 123_4, 123_[1-5]: these tasks of an array.
+  std::vector<proto::ArrayTaskIds> tasks;
   bool all_states = false;            // -t all
   std::vector<std::string> nodes;     // -w, expanded: jobs allocated any of them
   std::vector<std::string> accounts;  // -A, lower case: jobs charged to these accounts
@@ -36,6 +38,11 @@ Result<HqueueOptions> ParseHqueueArgs(const std::vector<std::string>& args);
 // Whether hqueue shows `job` (the controller filters too; this keeps the output right
 // whatever it sends back).
 bool JobSelected(const proto::JobInfo& job, const HqueueOptions& opts);
+// An array's pending remainder selected by task ids only (-j 123_[4-6]): its pending
+// ids cut to those named.
+void NarrowToTasks(proto::JobInfo* job, const HqueueOptions& opts);
+// What to ask the controller: the filter, with the arrays of the tasks named.
+proto::JobFilter QueryFilter(const HqueueOptions& opts);
 
 std::string HqueueUsage();
 

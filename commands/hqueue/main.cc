@@ -24,7 +24,7 @@ const char* Cmd() { return herd::cli::Name().c_str(); }
 int ShowJobs(herd::cli::Client& client, const herd::hqueue::HqueueOptions& opts,
              const std::string& format) {
   using namespace herd;
-  auto reply = client.QueryAllJobs(opts.filter);
+  auto reply = client.QueryAllJobs(hqueue::QueryFilter(opts));
   if (!reply.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(reply.error()).message());
 
   // As squeue: one job id asked for that the controller does not know is an error.
@@ -34,12 +34,16 @@ int ShowJobs(herd::cli::Client& client, const herd::hqueue::HqueueOptions& opts,
     }
     return false;
   };
-  if (opts.filter.job_ids.size() == 1 && !known(opts.filter.job_ids[0])) {
+  // (A task id of a known array that is not there is no error, as squeue.)
+  const std::vector<uint64_t> asked = hqueue::QueryFilter(opts).job_ids;
+  if (asked.size() == 1 && !known(asked[0])) {
     return cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
   }
   std::vector<proto::JobInfo> jobs;
   for (proto::JobInfo& j : reply->jobs) {
-    if (hqueue::JobSelected(j, opts)) jobs.push_back(std::move(j));
+    if (!hqueue::JobSelected(j, opts)) continue;
+    hqueue::NarrowToTasks(&j, opts);
+    jobs.push_back(std::move(j));
   }
   if (opts.array_tasks) hqueue::ExpandArrayTasks(&jobs);
   // The order: -S, else $SQUEUE_SORT, else squeue's. As squeue, a bad key is found after

@@ -229,6 +229,64 @@ Result<uint64_t> ParseJobId(const std::string& text) {
   return *n;
 }
 
+namespace {
+// Splits at commas outside brackets: "1_[1,3],2" -> "1_[1,3]", "2".
+std::vector<std::string> SplitIdList(const std::string& w) {
+  std::vector<std::string> out(1);
+  int depth = 0;
+  for (char c : w) {
+    if (c == '[') depth++;
+    if (c == ']') depth--;
+    if (c == ',' && depth == 0) {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// The task ids after "123_": "4" or "[1-5,7]" (no %N).
+Result<std::vector<proto::ArrayRange>> ParseTaskIds(const std::string& text) {
+  std::string inner = text;
+  if (!inner.empty() && inner.front() == '[') {
+    if (inner.size() < 3 || inner.back() != ']') return InvalidArgument("bad task list");
+    inner = inner.substr(1, inner.size() - 2);
+  } else if (!ParseUint(inner).ok()) {
+    return InvalidArgument("bad task id");
+  }
+  if (inner.find('%') != std::string::npos) return InvalidArgument("bad task list");
+  HERD_ASSIGN_OR_RETURN(proto::ArraySpec spec, proto::ParseArraySpec(inner, proto::kNoArrayTask));
+  return spec.ranges;
+}
+}  // namespace
+
+Result<JobSelection> ParseJobSelection(const std::vector<std::string>& words) {
+  JobSelection sel;
+  for (const std::string& w : words) {
+    for (const std::string& raw : SplitIdList(w)) {
+      const std::string item = Trim(raw);
+      const size_t us = item.find('_');
+      if (us == std::string::npos) {
+        HERD_ASSIGN_OR_RETURN(uint64_t id, ParseJobId(item));
+        sel.job_ids.push_back(id);
+        continue;
+      }
+      auto id = ParseUint(item.substr(0, us));
+      auto tasks = ParseTaskIds(item.substr(us + 1));
+      if (!id.ok() || *id == 0 || !tasks.ok()) return InvalidArgument("Invalid job id " + item);
+      sel.task_ids.push_back({*id, *tasks});
+    }
+  }
+  return sel;
+}
+
+std::string ResultId(const proto::JobActionResult& r) {
+  if (r.array_job_id == 0 || r.array_task_id == proto::kNoArrayTask)
+    return std::to_string(r.job_id);
+  return std::to_string(r.array_job_id) + "_" + std::to_string(r.array_task_id);
+}
+
 Result<std::vector<uint64_t>> ParseJobIdList(const std::vector<std::string>& words) {
   std::vector<uint64_t> ids;
   for (const std::string& w : words) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "common/proto/messages.h"
 
 namespace herd::cli {
 
@@ -97,5 +98,16 @@ Result<uint64_t> ParseJobId(const std::string& text);
 std::string UserNameOf(uint32_t uid);
 // "1,2 3" style lists, already split by the shell into `words`.
 Result<std::vector<uint64_t>> ParseJobIdList(const std::vector<std::string>& words);
+
+// Job ids and array task ids: "123", "123_4", "123_[1-5,7]" (a range may have a step),
+// listed as ParseJobIdList's (commas inside brackets belong to the task list). Errors read
+// "Invalid job id <word>", as scancel's.
+struct JobSelection {
+  std::vector<uint64_t> job_ids;
+  std::vector<proto::ArrayTaskIds> task_ids;
+};
+Result<JobSelection> ParseJobSelection(const std::vector<std::string>& words);
+// "123_4" of a result that named a task, else its job id.
+std::string ResultId(const proto::JobActionResult& r);
 
 }  // namespace herd::cli

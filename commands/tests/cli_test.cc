@@ -98,6 +98,28 @@ TEST(Values, JobIds) {
   EXPECT_FALSE(ParseJobId("").ok());
 }
 
+TEST(Values, JobIdsWithArrayTaskIds) {
+  auto sel = ParseJobSelection({"7,12_4", "12_[1-5:2,9],8"});
+  ASSERT_TRUE(sel.ok()) << sel.error().message();
+  EXPECT_EQ(sel->job_ids, (std::vector<uint64_t>{7, 8}));
+  ASSERT_EQ(sel->task_ids.size(), 2u);
+  EXPECT_EQ(sel->task_ids[0].array_job_id, 12u);
+  EXPECT_EQ(sel->task_ids[0].tasks, (std::vector<proto::ArrayRange>{{4, 4, 1}}));
+  EXPECT_EQ(sel->task_ids[1].tasks, (std::vector<proto::ArrayRange>{{1, 5, 2}, {9, 9, 1}}));
+  // As scancel: "Invalid job id 12_abc".
+  for (const char* bad : {"12_abc", "12_[1", "12_", "_4", "0_4", "12_[1-3%2]", "12_1-3", "12_4x"}) {
+    auto r = ParseJobSelection({bad});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().message(), std::string("Invalid job id ") + bad);
+  }
+  proto::JobActionResult r;
+  r.job_id = 30;
+  EXPECT_EQ(ResultId(r), "30");
+  r.array_job_id = 12;
+  r.array_task_id = 4;
+  EXPECT_EQ(ResultId(r), "12_4");
+}
+
 // Sets or clears HERD_CONF for one test and restores the outer value after it.
 class ConfEnv {
  public:

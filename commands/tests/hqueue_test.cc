@@ -100,6 +100,36 @@ TEST(HqueueSelect, NodeList) {
   EXPECT_FALSE(ParseHqueueArgs({"-w", "n[1-"}).ok());
 }
 
+TEST(HqueueSelect, ArrayTaskIds) {
+  auto o = ParseHqueueArgs({"-j", "12_4,12_[6-7]"});
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  EXPECT_EQ(QueryFilter(*o).job_ids, (std::vector<uint64_t>{12, 12}));
+  JobInfo task = Running();
+  task.job_id = 20;
+  task.array_job_id = 12;
+  task.array_task_id = 4;
+  EXPECT_TRUE(JobSelected(task, *o));
+  task.array_task_id = 5;
+  EXPECT_FALSE(JobSelected(task, *o));
+  JobInfo rest = task;  // the pending remainder 12_[5-9%2]
+  rest.job_id = 12;
+  rest.state = JobState::kPending;
+  rest.array_task_id = proto::kNoArrayTask;
+  rest.array_pending = "5-9";
+  rest.array_throttle = 2;
+  ASSERT_TRUE(JobSelected(rest, *o));
+  NarrowToTasks(&rest, *o);
+  EXPECT_EQ(rest.array_pending, "6-7");
+  rest.array_pending = "8-9";
+  EXPECT_FALSE(JobSelected(rest, *o));
+  // The array's id selects all of it, unnarrowed.
+  auto all = ParseHqueueArgs({"-j", "12,12_4"});
+  rest.array_pending = "5-9";
+  EXPECT_TRUE(JobSelected(rest, *all));
+  NarrowToTasks(&rest, *all);
+  EXPECT_EQ(rest.array_pending, "5-9");
+}
+
 TEST(HqueueSelect, DefaultHidesFinishedJobs) {
   HqueueOptions o;
   JobInfo j = Running();

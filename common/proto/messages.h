@@ -129,6 +129,17 @@ struct SubmitJobReply {
 };
 
 // Job selection shared by cancel, hold/release and queries. Empty fields match all.
+// Tasks of one job array named by their task ids ("123_4", "123_[1-5,7]"): the array
+// job id and the task ids, ascending ranges.
+struct ArrayTaskIds {
+  uint64_t array_job_id = 0;
+  std::vector<ArrayRange> tasks;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& array_job_id& tasks;
+  }
+};
+
 struct JobFilter {
   std::vector<uint64_t> job_ids;
   std::vector<std::string> users;  // user names
@@ -136,9 +147,12 @@ struct JobFilter {
   std::vector<JobState> states;
   std::vector<std::string> names;
   bool include_finished = false;  // queries: show finished jobs still remembered
+  // Array tasks by task id, beside job_ids (class version 1).
+  std::vector<ArrayTaskIds> task_ids;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_ids& users& partitions& states& names& include_finished;
+    if (version >= 1) ar& task_ids;
   }
 };
 
@@ -171,9 +185,14 @@ struct JobActionResult {
   uint64_t job_id = 0;
   int32_t code = 0;
   std::string message;
+  // A task named by its task id: its array job id and task id, as the request named it
+  // (job_id is the task's record, 0 when there is none). (Class version 1.)
+  uint64_t array_job_id = 0;
+  uint32_t array_task_id = kNoArrayTask;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& code& message;
+    if (version >= 1) ar& array_job_id& array_task_id;
   }
 };
 
@@ -633,6 +652,8 @@ struct EpilogCompleteRequest {
 
 }  // namespace herd::proto
 
+BOOST_CLASS_VERSION(herd::proto::JobFilter, 1)
+BOOST_CLASS_VERSION(herd::proto::JobActionResult, 1)
 BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 2)
 BOOST_CLASS_VERSION(herd::proto::SignalJobRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::TerminateJobRequest, 1)

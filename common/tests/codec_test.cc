@@ -357,12 +357,13 @@ TEST(Codec, QueryJobsRequestOfAnOlderClient) {
   EXPECT_TRUE(back->filter.include_finished);
   EXPECT_EQ(back->max_jobs, 0u) << "unpaged: answered with one QueryJobsReply";
   EXPECT_EQ(back->after_job_id, 0u);
-  // This version writes class version 1 and the cursor after the filter.
+  // This version writes class version 1 and the cursor after the filter, and the filter's
+  // (empty) task ids (JobFilter class version 1: a count, and ArrayTaskIds' class header).
   QueryJobsRequest paged = *back;
   paged.after_job_id = 41;
   paged.max_jobs = 500;
   std::string bytes = EncodeBody(paged);
-  ASSERT_EQ(bytes.size(), sizeof v0 + 12);
+  ASSERT_EQ(bytes.size(), sizeof v0 + 12 + 17);
   EXPECT_EQ(bytes[1], 1) << "class version";
   auto again = DecodeBody<QueryJobsRequest>(bytes);
   ASSERT_TRUE(again.ok());

@@ -325,5 +325,89 @@ TEST(Codec, SignalScopeOfOlderSenders) {
   EXPECT_EQ(DecodeBody<SignalJobRequest>(s1)->scope, SignalScope::kSteps);
 }
 
+// Senders from before task ids: a JobFilter of class version 0 (in a CancelJobsRequest of
+// version 2) and a JobActionResult of version 0 still decode; the new fields travel.
+struct FilterV0 {
+  std::vector<uint64_t> job_ids;
+  std::vector<std::string> users, partitions;
+  std::vector<JobState> states;
+  std::vector<std::string> names;
+  bool include_finished = false;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_ids& users& partitions& states& names& include_finished;
+  }
+};
+struct CancelV2 {
+  FilterV0 filter;
+  int32_t signal = 0;
+  uint64_t token = 0;
+  SignalScope scope = SignalScope::kWholeJob;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& filter& signal& token& scope;
+  }
+};
+struct ResultV0 {
+  uint64_t job_id = 0;
+  int32_t code = 0;
+  std::string message;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& code& message;
+  }
+};
+struct ReplyV0 {
+  std::vector<ResultV0> results;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& results;
+  }
+};
+
+}  // namespace
+}  // namespace herd::proto
+BOOST_CLASS_VERSION(herd::proto::CancelV2, 2)
+namespace herd::proto {
+namespace {
+
+TEST(Codec, TaskIdsOfOlderAndNewerSenders) {
+  CancelV2 old;
+  old.filter.job_ids = {7, 8};
+  old.filter.users = {"ann"};
+  old.token = 5;
+  auto back = DecodeBody<CancelJobsRequest>(EncodeBody(old));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->filter.job_ids, (std::vector<uint64_t>{7, 8}));
+  EXPECT_EQ(back->filter.users, (std::vector<std::string>{"ann"}));
+  EXPECT_EQ(back->token, 5u);
+  EXPECT_TRUE(back->filter.task_ids.empty());
+
+  CancelJobsRequest now;
+  now.filter.task_ids = {{12, {{1, 5, 1}, {7, 7, 1}}}};
+  auto again = DecodeBody<CancelJobsRequest>(EncodeBody(now));
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->filter.task_ids.size(), 1u);
+  EXPECT_EQ(again->filter.task_ids[0].array_job_id, 12u);
+  EXPECT_EQ(again->filter.task_ids[0].tasks, (std::vector<ArrayRange>{{1, 5, 1}, {7, 7, 1}}));
+
+  ReplyV0 rep0;
+  rep0.results = {{3, 5, "Invalid job id specified"}};
+  auto rep = DecodeBody<CancelJobsReply>(EncodeBody(rep0));
+  ASSERT_TRUE(rep.ok()) << rep.error().message();
+  ASSERT_EQ(rep->results.size(), 1u);
+  EXPECT_EQ(rep->results[0].job_id, 3u);
+  EXPECT_EQ(rep->results[0].message, "Invalid job id specified");
+  EXPECT_EQ(rep->results[0].array_job_id, 0u);
+  EXPECT_EQ(rep->results[0].array_task_id, kNoArrayTask);
+  CancelJobsReply rep1;
+  rep1.results.resize(1);
+  rep1.results[0].array_job_id = 12;
+  rep1.results[0].array_task_id = 4;
+  auto rep1_back = DecodeBody<CancelJobsReply>(EncodeBody(rep1));
+  ASSERT_TRUE(rep1_back.ok());
+  EXPECT_EQ(rep1_back->results[0].array_task_id, 4u);
+}
+
 }  // namespace
 }  // namespace herd::proto

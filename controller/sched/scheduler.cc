@@ -2,6 +2,7 @@
 #include "controller/sched/scheduler.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <unordered_set>
@@ -106,14 +107,25 @@ void SortByPriority(const ClusterState& state, int64_t now, const ShareSource* s
 
 // Why `job` may not be tried at all this pass (held, dependency, throttle, partition);
 // kNone when it may.
-PendingReason Waits(const ClusterState& state, const Job& job) {
+// Tasks of each array a plan starts: with those running, within the array's throttle (its
+// remainder and its tasks split off pending are records of their own).
+using ArrayPlanned = std::map<uint64_t, uint64_t>;
+
+bool ThrottleReached(const ClusterState& state, const Job& job, const ArrayPlanned& planned) {
+  if (job.array_throttle == 0 || job.array_job_id == 0) return false;
+  auto it = planned.find(job.array_job_id);
+  const uint64_t starts = it == planned.end() ? 0 : it->second;
+  return state.ArrayTasksRunning(job.array_job_id) + starts >= job.array_throttle;
+}
+
+PendingReason Waits(const ClusterState& state, const Job& job, const ArrayPlanned& planned) {
   if (job.hold != HoldKind::kNone) {
     return job.hold == HoldKind::kUser ? PendingReason::kJobHeldUser : PendingReason::kJobHeldAdmin;
   }
   if (job.wait != PendingReason::kNone) return job.wait;  // --dependency, --begin
   if (job.awaiting_kill) return PendingReason::kRequeued;
-  if (job.array_throttle != 0 && job.IsArrayRemainder() &&
-      state.ArrayTasksRunning(job.id) >= job.array_throttle) {
+  // The remainder, or a task split off it pending (held or cancelled by task id).
+  if (job.state == JobState::kPending && ThrottleReached(state, job, planned)) {
     return PendingReason::kJobArrayTaskLimit;
   }
   return PartitionHolds(state, job);
@@ -150,6 +162,7 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
   // (sched/builtin) or may only backfill (sched/backfill).
   std::map<std::string, int32_t> stopped;
   uint32_t tried = 0, bf_tried = 0;
+  ArrayPlanned array_planned;  // tasks of each array this plan starts
   // For the jobs tried as backfill: the cpus free in a partition (until the next start),
   // and the jobs that did not fit.
   std::map<std::string, uint64_t> room;
@@ -186,6 +199,7 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
     planned.Take(state, alloc);
     backfill.Started(job, alloc);
     if (usage) usage->PlanStart(job, HeldTres(alloc));
+    if (job.array_job_id != 0) array_planned[job.array_job_id]++;
     plan.starts.push_back({job.id, std::move(alloc)});
   };
   // bf_reserve_aged: the jobs whose age factor reached 1 go first, oldest first (among
@@ -193,7 +207,7 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
   // reservation that every other job of the pass respects.
   std::vector<const Job*> old;
   for (size_t i = 0; reserve_aged && i < pending.size(); ++i) {
-    if (aged(*pending[i]) && Waits(state, *pending[i]) == PendingReason::kNone &&
+    if (aged(*pending[i]) && Waits(state, *pending[i], array_planned) == PendingReason::kNone &&
         limited(*pending[i]) == PendingReason::kNone) {
       old.push_back(pending[i]);
     }
@@ -217,7 +231,7 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
   }
   for (const Job* job : pending) {
     if (!aged_done.empty() && aged_done.count(job->id) != 0) continue;
-    if (PendingReason r = Waits(state, *job); r != PendingReason::kNone) {
+    if (PendingReason r = Waits(state, *job, array_planned); r != PendingReason::kNone) {
       plan.reasons.emplace_back(job->id, r);
       continue;
     }
@@ -245,7 +259,18 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
     ++(behind ? bf_tried : tried);
     auto placed = backfill.PlaceNow(*job, planned);
     if (placed.ok()) {
-      start(*job, std::move(*placed));
+      // An array's remainder starts as many of its tasks as fit (and its throttle and
+      // limits allow) in this one pass: each start of the plan splits off its next task.
+      uint64_t tasks = job->IsArrayRemainder() ? proto::TaskCount(job->array_pending) : 1;
+      while (placed.ok()) {
+        start(*job, std::move(*placed));
+        if (--tasks == 0 || ThrottleReached(state, *job, array_planned)) break;
+        if (limited(*job) != PendingReason::kNone) break;
+        placed = backfill.PlaceNow(*job, planned);
+      }
+      // Tasks left that do not fit: the jobs behind wait in this pass as behind any job that
+      // does not fit (the next pass, planned since the array is still pending, reserves).
+      if (!placed.ok() && !behind) stopped.emplace(job->partition, job->spec.nice);
       continue;
     }
     if (placed.error().code() != Code::kResourceExhausted) {

@@ -259,16 +259,16 @@ Status ClusterState::Apply(const JobSubmitted& e) {
 
 // An array's task splits off its pending remainder: a record of its own, or the array's
 // record itself for the last task. The caller checked that the task is pending.
-Job& ClusterState::SplitTask(Job& array, const JobStarted& e) {
-  proto::RemoveTask(&array.array_pending, e.array_task_id);
-  if (e.task_job_id == array.id) {
-    array.array_task_id = e.array_task_id;
+Job& ClusterState::SplitTask(Job& array, uint32_t task_id, uint64_t task_job_id) {
+  proto::RemoveTask(&array.array_pending, task_id);
+  if (task_job_id == array.id) {
+    array.array_task_id = task_id;
     return array;
   }
   Job task = array;
-  task.id = e.task_job_id;
+  task.id = task_job_id;
   task.client_token = 0;
-  task.array_task_id = e.array_task_id;
+  task.array_task_id = task_id;
   task.array_pending.clear();
   task.array_pending.shrink_to_fit();
   if (task.id >= next_job_id_) next_job_id_ = task.id + 1;
@@ -295,7 +295,7 @@ Status ClusterState::Apply(const JobStarted& e) {
   } else if (it->second.IsArrayRemainder()) {
     return FailedPrecondition("an array starts task by task");
   }
-  Job& j = e.task_job_id != 0 ? SplitTask(it->second, e) : it->second;
+  Job& j = e.task_job_id != 0 ? SplitTask(it->second, e.array_task_id, e.task_job_id) : it->second;
   j.state = JobState::kRunning;
   j.launch_confirmed = false;
   j.kill_wait_node.clear();
@@ -311,6 +311,30 @@ Status ClusterState::Apply(const JobStarted& e) {
   j.next_step_id = 0;
   Allocate(j);
   deps_.Changed(j);
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const ArrayTasksSplit& e) {
+  auto it = jobs_.find(e.array_job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& a = it->second;
+  if (a.state != JobState::kPending || !a.IsArrayRemainder()) {
+    return FailedPrecondition("not an array with pending tasks");
+  }
+  // Checked whole before anything changes: the event applies entirely or not at all.
+  std::vector<proto::ArrayRange> rest = a.array_pending;
+  std::set<uint64_t> ids;
+  for (const auto& [task, id] : e.tasks) {
+    if (!proto::RemoveTask(&rest, task)) return FailedPrecondition("array task is not pending");
+    const bool last = rest.empty();
+    if (last != (id == a.id) || (!last && (jobs_.count(id) || !ids.insert(id).second))) {
+      return FailedPrecondition("array task record does not fit");
+    }
+  }
+  for (const auto& [task, id] : e.tasks) {
+    Job& j = SplitTask(a, task, id);
+    if (&j == &a) deps_.Changed(a);
+  }
   return Status::Ok();
 }
 
@@ -606,6 +630,8 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<JobCompleting>(*this, body);
     case EventType::kEpilogNodeDone:
       return DecodeApply<EpilogNodeDone>(*this, body);
+    case EventType::kArrayTasksSplit:
+      return DecodeApply<ArrayTasksSplit>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }

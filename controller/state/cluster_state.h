@@ -44,6 +44,7 @@ class ClusterState {
   Status Apply(const JobRequeued& e);
   Status Apply(const JobHold& e);
   Status Apply(const JobUpdated& e);
+  Status Apply(const ArrayTasksSplit& e);
   Status Apply(const JobKillIntent& e);
   Status Apply(const NodeUpdated& e);
   Status Apply(const PartitionUpdated& e);
@@ -138,7 +139,7 @@ class ClusterState {
 
  private:
   static uint64_t TokenKey(uint32_t uid, uint64_t token);
-  Job& SplitTask(Job& array, const JobStarted& e);
+  Job& SplitTask(Job& array, uint32_t task_id, uint64_t task_job_id);
   // Marks the job's cpus and memory on its nodes used (or free again).
   void UseNodes(const Job& job, bool use);
   void Allocate(const Job& job);

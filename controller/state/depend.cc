@@ -35,8 +35,15 @@ Status ParseIds(DepType type, const std::string& ids, DepList* out) {
       }
       d.minutes = static_cast<uint32_t>(minutes);
     }
-    if (id.find('_') != std::string::npos) {
-      return Problem("'" + one + "' names one task of an array; herd waits on whole arrays only");
+    if (const size_t us = id.find('_'); us != std::string::npos) {  // one task of an array
+      uint64_t task = 0;
+      const std::string t = id.substr(us + 1);
+      if (t.empty() || t.size() > 10 || t.find_first_not_of("0123456789") != std::string::npos ||
+          (task = std::stoull(t)) >= proto::kNoArrayTask) {
+        return Problem("'" + one + "' is not a job id nor an array task id");
+      }
+      d.task = static_cast<uint32_t>(task);
+      id = id.substr(0, us);
     }
     if (!ParseId(id, &d.job_id)) return Problem("'" + one + "' is not a job id");
     out->items.push_back(d);
@@ -116,7 +123,9 @@ Result<DepList> ParseDependency(const std::string& text) {
   // The same type on the same job once (as Slurm keeps them).
   std::vector<DepItem> unique;
   for (const DepItem& d : out.items) {
-    auto same = [&d](const DepItem& u) { return u.type == d.type && u.job_id == d.job_id; };
+    auto same = [&d](const DepItem& u) {
+      return u.type == d.type && u.job_id == d.job_id && u.task == d.task;
+    };
     if (std::none_of(unique.begin(), unique.end(), same)) unique.push_back(d);
   }
   out.items = std::move(unique);
@@ -127,8 +136,7 @@ Status CheckDependencyTargets(const DepList& d, uint64_t next_id,
                               const std::function<const Job*(uint64_t)>& find) {
   for (const DepItem& item : d.items) {
     if (item.job_id == 0) continue;
-    const std::string name =
-        std::string(DepTypeName(item.type)) + ":" + std::to_string(item.job_id);
+    const std::string name = std::string(DepTypeName(item.type)) + ":" + item.Target();
     if (item.job_id >= next_id) return Problem(name + ": no such job");
     const bool needs_end = item.type == DepType::kAfterOk || item.type == DepType::kAfterNotOk;
     if (needs_end && find(item.job_id) == nullptr) {
@@ -137,6 +145,10 @@ Status CheckDependencyTargets(const DepList& d, uint64_t next_id,
     }
   }
   return Status::Ok();
+}
+
+std::string DepItem::Target() const {
+  return std::to_string(job_id) + (task == proto::kNoArrayTask ? "" : "_" + std::to_string(task));
 }
 
 DepOutcome ItemOutcome(const DepItem& d, const Job* t, int64_t* ready_at) {
@@ -171,6 +183,15 @@ DepOutcome ItemOutcome(const DepItem& d, const Job* t, int64_t* ready_at) {
 DepOutcome DependencyTracker::Outcome(const DepItem& d, int64_t* ready_at) const {
   auto t = jobs_.find(d.job_id);
   const Job* job = t == jobs_.end() ? nullptr : &t->second;
+  if (d.task != proto::kNoArrayTask) {
+    auto rec = task_records_.find({d.job_id, d.task});
+    auto task = rec == task_records_.end() ? jobs_.end() : jobs_.find(rec->second);
+    if (task != jobs_.end()) return ItemOutcome(d, &task->second, ready_at);
+    *ready_at = 0;
+    const bool pending = job != nullptr && job->array_job_id == d.job_id &&
+                         proto::HasTask(job->array_pending, d.task);
+    return pending ? DepOutcome::kWaiting : ItemOutcome(d, nullptr, ready_at);
+  }
   const bool array = job != nullptr && job->array_job_id == job->id;
   if (!array || d.type == DepType::kAfter) return ItemOutcome(d, job, ready_at);
   *ready_at = 0;
@@ -337,7 +358,14 @@ void DependencyTracker::Untrack(uint64_t id) {
   invalid_.erase(id);
 }
 
+void DependencyTracker::IndexTask(const Job& j) {
+  if (j.array_job_id != 0 && j.array_task_id != proto::kNoArrayTask) {
+    task_records_[{j.array_job_id, j.array_task_id}] = j.id;
+  }
+}
+
 void DependencyTracker::Added(Job& j) {
+  IndexTask(j);
   if (j.state == JobState::kPending && j.run_seq == 0 && !j.spec.dependency.empty()) Track(j);
   JoinGroup(j);
   Evaluate(j);
@@ -346,6 +374,7 @@ void DependencyTracker::Added(Job& j) {
 void DependencyTracker::Changed(Job& j) {
   // Started (run_seq counts runs) or ended: its own dependency is behind it.
   if (j.state != JobState::kPending || j.run_seq > 0) Untrack(j.id);
+  IndexTask(j);  // the array's record, when its last task started
   JoinGroup(j);
   if (!groups_.empty()) EvaluateGroup(GroupKey(j));
   Evaluate(j);
@@ -387,6 +416,9 @@ void DependencyTracker::Renamed(Job& j, const std::string& old_name) {
 }
 
 void DependencyTracker::Forgotten(uint64_t id) {
+  if (auto j = jobs_.find(id); j != jobs_.end()) {
+    task_records_.erase({j->second.array_job_id, j->second.array_task_id});
+  }
   waiters_.erase(id);
   arrays_not_ok_.erase(id);
   Untrack(id);
@@ -398,8 +430,10 @@ void DependencyTracker::Rebuild() {
   groups_.clear();
   invalid_.clear();
   arrays_not_ok_.clear();
+  task_records_.clear();
   timers_ = {};
   for (auto& [id, j] : jobs_) {
+    IndexTask(j);
     if (j.state == JobState::kPending && j.run_seq == 0 && !j.spec.dependency.empty()) Track(j);
     NoteArrayTask(j);
   }
@@ -454,7 +488,7 @@ std::string DependencyTracker::Describe(const Job& j) const {
       int64_t at = 0;
       o = Outcome(item, &at);
       if (o == DepOutcome::kSatisfied && at > now_) o = DepOutcome::kWaiting;
-      out += std::string(DepTypeName(item.type)) + ":" + std::to_string(item.job_id);
+      out += std::string(DepTypeName(item.type)) + ":" + item.Target();
       if (item.minutes > 0) out += "+" + std::to_string(item.minutes);
     }
     out += std::string("(") + OutcomeName(o) + ")";

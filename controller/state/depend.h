@@ -32,6 +32,10 @@ struct DepItem {
   DepType type = DepType::kAfterAny;
   uint64_t job_id = 0;   // 0 for singleton
   uint32_t minutes = 0;  // "+N": after only, as Slurm (accepted and shown on the others)
+  // "123_4": task 4 of array 123 alone (job_id is the array's).
+  uint32_t task = proto::kNoArrayTask;
+  // "123" or "123_4", as Slurm shows it.
+  std::string Target() const;
 };
 
 struct DepList {
@@ -40,7 +44,8 @@ struct DepList {
 };
 
 // Slurm's --dependency syntax: "type:id[+min][:id...]" items joined by ',' (all) or '?'
-// (any), "singleton", or a bare job id (afterany). aftercorr and afterburstbuffer are
+// (any), "singleton", or a bare job id (afterany). An id may name one task of an array
+// ("123_4"): the item waits for that task alone. aftercorr and afterburstbuffer are
 // refused with a message saying why. Errors read "Job dependency problem: ...".
 Result<DepList> ParseDependency(const std::string& text);
 
@@ -108,8 +113,10 @@ class DependencyTracker {
   // Tests one job again and sets its wait reason; arms a timer when it waits for a time.
   void Evaluate(Job& j);
   DepOutcome Combine(const Job& j, const DepList& d, int64_t* ready_at) const;
-  // One item (not singleton): ItemOutcome, or the whole array's when it names one.
+  // One item (not singleton): ItemOutcome, or the whole array's when it names one, or one
+  // task's (pending in its array's remainder: waiting; not there at all: lifted).
   DepOutcome Outcome(const DepItem& d, int64_t* ready_at) const;
+  void IndexTask(const Job& j);
   void NoteArrayTask(const Job& j);
   bool SingletonWaits(const Job& j) const;
   void Track(Job& j);         // parse and index a pending job's dependency
@@ -122,6 +129,8 @@ class DependencyTracker {
   Jobs& jobs_;
   const std::unordered_map<uint64_t, uint32_t>& array_live_;
   std::set<uint64_t> arrays_not_ok_;  // arrays with a task that ended not COMPLETED
+  // Array tasks with a record of their own: (array job id, task id) -> job id.
+  std::map<std::pair<uint64_t, uint32_t>, uint64_t> task_records_;
   int64_t now_ = 0;
   std::unordered_map<uint64_t, DepList> deps_;                   // pending, not yet started
   std::unordered_map<uint64_t, std::vector<uint64_t>> waiters_;  // job -> jobs naming it

@@ -34,6 +34,7 @@ enum class EventType : uint16_t {
   kAuditRecorded = 16,
   kAssocDefined = 17,
   kAssocDeleted = 18,
+  kArrayTasksSplit = 23,
   kJobCompleting = 25,
   kEpilogNodeDone = 26,
 };
@@ -209,6 +210,20 @@ struct AssocDeleted {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& kind& name;
+  }
+};
+
+// Pending tasks of an array's remainder become pending records of their own (a cancel or
+// hold named them by task id), each `tasks[i].first` as the record `tasks[i].second`; the
+// last task of the remainder takes the array's record itself (as JobStarted's split). One
+// record, so a task is neither lost nor doubled by a kill -9 or a failover in between.
+struct ArrayTasksSplit {
+  static constexpr EventType kType = EventType::kArrayTasksSplit;
+  uint64_t array_job_id = 0;
+  std::vector<std::pair<uint32_t, uint64_t>> tasks;  // task id, its record's job id
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& array_job_id& tasks;
   }
 };
 

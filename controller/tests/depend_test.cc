@@ -31,12 +31,21 @@ TEST(ParseDependency, SlurmForms) {
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(bare->items[0].type, DepType::kAfterAny);
   EXPECT_EQ(ParseDependency("afterok:4,afterok:4")->items.size(), 1u);  // kept once
+  auto task = ParseDependency("afterok:4_2:4_3+1,afterok:4");  // tasks of array 4, and all of it
+  ASSERT_TRUE(task.ok()) << task.error().message();
+  ASSERT_EQ(task->items.size(), 3u);
+  EXPECT_EQ(task->items[0].job_id, 4u);
+  EXPECT_EQ(task->items[0].task, 2u);
+  EXPECT_EQ(task->items[1].Target(), "4_3");
+  EXPECT_EQ(task->items[1].minutes, 1u);
+  EXPECT_EQ(task->items[2].task, proto::kNoArrayTask);
 }
 
 TEST(ParseDependency, RefusedWithAReason) {
   for (const char* bad :
        {"", "garbage", "afterok", "afterok:", "afterok:4?", "afterok:4:", "afterok:x", "afterok:0",
-        "afterok:4+x", "afterok:4+0", "singleton:4", "afterok:4_1", "sometime:4", ",afterok:4"}) {
+        "afterok:4+x", "afterok:4+0", "singleton:4", "afterok:4_", "afterok:4_x", "afterok:_1",
+        "afterok:4_1_2", "afterok:4_99999999999", "sometime:4", ",afterok:4"}) {
     auto d = ParseDependency(bad);
     EXPECT_FALSE(d.ok()) << bad;
     if (!d.ok()) {

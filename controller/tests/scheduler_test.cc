@@ -1,6 +1,8 @@
 // herd — the scheduler as a function of the state: exact plans, and a state left as it was.
 #include "controller/sched/scheduler.h"
 
+#include <map>
+
 #include "controller/sched/placement.h"
 #include "controller/tests/test_util.h"
 
@@ -60,6 +62,35 @@ TEST_F(SchedulerTest, LaterStartsSeeEarlierOnesAndTheStateIsUntouched) {
   SchedulePlan again = Schedule(state_, 0);
   ASSERT_EQ(again.starts.size(), 3u);
   EXPECT_EQ(Nodes(again.starts[2]), std::vector<std::string>{"n3"});
+}
+
+// An array's remainder starts as many tasks as fit in one pass, within its throttle and
+// never more than it has; each start is one entry of the plan.
+TEST_F(SchedulerTest, AnArrayStartsAsManyTasksAsFitInOnePass) {
+  auto submit_array = [&](uint64_t id, uint32_t last, uint32_t throttle) {
+    Job j;
+    j.id = id;
+    j.partition = "debug";
+    proto::JobSpec spec = SimpleSpec();
+    spec.num_tasks = 1;
+    j.spec = spec;
+    j.array_job_id = id;
+    j.array_pending = {{0, last, 1}};
+    j.array_throttle = throttle;
+    ASSERT_TRUE(state_.Apply(JobSubmitted{j, {}, {}, {}}).ok());
+  };
+  uint64_t cpus = 0;
+  for (const auto& n : state_.nodes()) cpus += state_.FreeCpus(n);
+  submit_array(1, 2, 0);
+  submit_array(2, 9, 4);
+  submit_array(3, 999, 0);
+  SchedulePlan plan = Schedule(state_, 0);
+  std::map<uint64_t, uint64_t> per_job;
+  for (const PlannedStart& st : plan.starts) per_job[st.job_id]++;
+  EXPECT_EQ(per_job[1], 3u) << "all its tasks";
+  EXPECT_EQ(per_job[2], 4u) << "its throttle";
+  EXPECT_EQ(per_job[3], cpus - 7) << "the cpus left";
+  EXPECT_EQ(plan.starts.size(), cpus);
 }
 
 TEST_F(SchedulerTest, AJobThatDoesNotFitBlocksItsPartition) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Job arrays on real daemons: an array of 6 with %2 never runs more than 2 tasks at once,
 # every task sees its SLURM_ARRAY_* environment and writes its %A_%a file, one task is
-# cancelled by its own id, and after kill -9 of the controller no task ran twice; the
-# pending rest shows as 123_[2-5%2]; MaxArraySize and bad forms are refused.
+# cancelled by its own id, pending tasks are cancelled and held by task id (123_4, 123_5),
+# and after kill -9 of the controller no task ran twice and none came back; the pending rest
+# shows as 123_[2-3%2]; MaxArraySize and bad forms are refused.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -33,8 +34,18 @@ wait \$!
 rm -f "$WORK/running/\$SLURM_ARRAY_TASK_ID"
 SCRIPT
 a=$(submit -a 0-5%2 -o "$WORK/o-%A_%a.out" "$WORK/task.sh")
+hcancel "${a}_4" || fail "hcancel ${a}_4"
+hcontrol hold "${a}_[5]" || fail "hcontrol hold ${a}_[5]"
 wait_for 10 "two tasks running" running_tasks "$a" 2
-assert_eq "${a}_[2-5%2] JobArrayTaskLimit" "$(hqueue -h -j "$a" -t PD -o '%i %r')" "the pending rest"
+assert_eq "${a}_[2-3%2] JobArrayTaskLimit" "$(hqueue -h -j "${a}_[2-4]" -t PD -o '%i %r')" \
+  "the pending rest"
+assert_match "^${a}_5 PENDING JobHeld(Admin|User)\$" "$(hqueue -h -j "${a}_5" -o '%i %T %r')" \
+  "task 5 held"
+assert_eq "${a}_4 CANCELLED" "$(hqueue -h -t all -j "${a}_4" -o '%i %T')" "task 4 cancelled"
+if out=$(hcancel "${a}_abc" 2>&1); then fail "hcancel ${a}_abc accepted"; fi
+assert_match "Invalid job id ${a}_abc" "$out" "hcancel of a malformed task id"
+if out=$(hcontrol hold "${a}_99" 2>&1); then fail "hcontrol hold ${a}_99 accepted"; fi
+assert_match "${a}_99: Invalid job id specified" "$out" "hold of an unknown task"
 assert_eq "$a" "$(job_field "$a" ArrayJobId)" "ArrayJobId="
 
 step "cancel one task by its id"
@@ -49,13 +60,18 @@ daemon_kill9 ctl1
 daemon_start ctl1
 wait_for 30 "hqueue to answer after the restart" hqueue -h
 
+step "task 4 stays cancelled and 5 held; 5 released runs"
+assert_eq "${a}_4 CANCELLED" "$(hqueue -h -t all -j "${a}_4" -o '%i %T')" "task 4 after kill -9"
+assert_match "^JobHeld(Admin|User)\$" "$(hqueue -h -j "${a}_5" -o '%r')" "task 5 after kill -9"
+hcontrol release "${a}_5" || fail "hcontrol release ${a}_5"
+
 step "every task ran once, within the throttle, with its environment and file"
 wait_for 30 "the array to end" array_done "$a"
 shown=$(hqueue -h -t all -j "$a" -o '%A %i %K %T')
-assert_eq "0 1 2 3 4 5" "$(sort -n "$WORK/ran" | tr '\n' ' ' | sed 's/ $//')" "tasks that ran"
+assert_eq "0 1 2 3 5" "$(sort -n "$WORK/ran" | tr '\n' ' ' | sed 's/ $//')" "tasks that ran"
 max=$(sort -n "$WORK/concurrent" | tail -n 1)
 ((max <= 2)) || fail "$max tasks ran at once under %2"
-for t in 0 1 2 3 4 5; do
+for t in 0 1 2 3 5; do
   f="$WORK/o-${a}_$t.out"
   [[ -f $f ]] || fail "no output file $f"
   [[ $t == "$victim_task" ]] && continue
@@ -66,4 +82,4 @@ for t in 0 1 2 3 4 5; do
 done
 assert_eq "CANCELLED" "$(awk -v t="$victim_task" '$3 == t {print $4}' <<<"$shown")" \
   "the cancelled task's state"
-assert_eq "$a" "$(awk '$3 == 5 {print $1}' <<<"$shown")" "the last task keeps the array's id"
+assert_eq "$a" "$(awk '$3 == 3 {print $1}' <<<"$shown")" "the last task keeps the array's id"
