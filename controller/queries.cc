@@ -198,7 +198,7 @@ constexpr size_t kQueryPageMaxExamined = 20000;
 
 // About the encoded size of `i` (Boost's binary archive: 8-byte string lengths).
 size_t ApproxSize(const proto::JobInfo& i) {
-  size_t n = 256;
+  size_t n = 320;  // the fixed fields and the strings' lengths
   for (const std::string* s :
        {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir, &i.dependency,
         &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host, &i.sched_nodes, &i.account,

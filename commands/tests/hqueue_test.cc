@@ -299,9 +299,9 @@ TEST(HqueueFormat, CustomAndBadFormats) {
   auto t = RenderJobs({Running()}, 1000, "%i|%T|%u", false);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(*t, "12|RUNNING|alice\n");
-  auto bad = RenderJobs({}, 0, "%i %y", true);
+  auto bad = RenderJobs({}, 0, "%i %s", true);
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message(), "Invalid job format: invalid format specification '%y'");
+  EXPECT_EQ(bad.error().message(), "Invalid job format: invalid format specification '%s'");
   EXPECT_EQ(*RenderJobs({}, 0, kDefaultFormat, false), "");
 }
 
