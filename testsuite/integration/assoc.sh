@@ -40,7 +40,8 @@ step "GrpJobs=1 holds the second job of the association, not another account's"
 a=$(submit -A phys --wrap "sleep 60")
 b=$(submit -A phys --wrap "sleep 60")
 wait_state "$a" RUNNING 10
-wait_for 10 "job $b held by its association" test "$(reason "$b")" = AssocGrpJobsLimit
+grp_held() { [[ $(reason "$b") == AssocGrpJobsLimit ]]; }
+wait_for 10 "job $b held by its association" grp_held
 assert_eq AssocGrpJobsLimit "$(job_field "$b" Reason)" "show job Reason="
 wait_state "$other" RUNNING 10
 refused "a third job past MaxSubmitJobs=2" \
@@ -51,7 +52,7 @@ step "kill -9 of the controller keeps the held job held and the refusals"
 daemon_kill9 ctl1
 daemon_start ctl1
 wait_for 30 "hqueue to answer after the restart" hqueue -h
-wait_for 10 "job $b held again" test "$(reason "$b")" = AssocGrpJobsLimit
+wait_for 10 "job $b held again" grp_held
 assert_eq RUNNING "$(job_state "$a")" "job $a after the restart"
 check_refusals
 refused "MaxSubmitJobs after the restart" "Job violates accounting/QOS policy" -A phys --wrap true

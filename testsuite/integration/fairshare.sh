@@ -36,7 +36,8 @@ newer=$(as_test_user "hbatch --parsable -n2 -o /dev/null --wrap '$(until_marker 
 # prio ID: the priority hqueue shows.
 prio() { hqueue -h -j "$1" -o %Q | tr -d ' '; }
 check_order() {
-  wait_for 20 "priorities computed" test "$(prio "$newer")" -gt "$(prio "$older")"
+  newer_first() { (($(prio "$newer") > $(prio "$older"))); }
+  wait_for 20 "priorities computed" newer_first
   local p_new p_old
   p_new=$(prio "$newer") p_old=$(prio "$older")
   ((p_new >= 10000 && p_old < 10000)) || fail "priorities: $newer $p_new, $older $p_old"
@@ -52,6 +53,9 @@ step "the newer job starts first when the node is free"
 touch "$WORK/end-blocker"
 wait_state "$newer" RUNNING 20
 assert_eq PENDING "$(job_state "$older")" "root's older job while the newer one runs"
+# Usage is counted in whole seconds of run time: the test user's job runs one at least.
+ran_a_second() { [[ $(hqueue -h -j "$newer" -o %M | tr -d ' ') != 0:00 ]]; }
+wait_for 20 "a second of run time" ran_a_second
 touch "$WORK/end-newer"
 wait_state "$older" COMPLETED 20
 
@@ -68,7 +72,8 @@ blocker=$(submit -n2 -o /dev/null --wrap "$(until_marker end-blocker2)")
 wait_state "$blocker" RUNNING 20
 plain=$(as_test_user "hbatch --parsable -n2 -o /dev/null --wrap true") || fail "submission"
 urgent=$(submit -n2 -q high -o /dev/null --wrap true)
-wait_for 20 "the QOS job outranks" test "$(prio "$urgent")" -gt "$(prio "$plain")"
+urgent_first() { (($(prio "$urgent") > $(prio "$plain"))); }
+wait_for 20 "the QOS job outranks" urgent_first
 (($(prio "$urgent") >= 100000)) || fail "QOS job's priority $(prio "$urgent")"
 hcancel "$plain" "$urgent"
 touch "$WORK/end-blocker2"

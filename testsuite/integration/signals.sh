@@ -101,7 +101,8 @@ hpid=$!
 wait_lines "$WORK/nf.out" '^ *[0-2]: ready$' 3 30
 jobid=$(hqueue -h -n nfjob -o %i | tr -d '[:space:]')
 assert_match '^[0-9]+$' "$jobid" "job id of the standalone hrun"
-wait_for 20 "step daemons on n1-n3" test -n "$(stepd_pid n3 "$jobid")"
+stepd_on_n3() { [[ -n $(stepd_pid n3 "$jobid") ]]; }
+wait_for 20 "step daemons on n1-n3" stepd_on_n3
 t0=$SECONDS
 kill_node n2 "$jobid"
 wait_exit "$hpid" 60 "hrun after n2 died"
