@@ -409,5 +409,150 @@ TEST(Codec, TaskIdsOfOlderAndNewerSenders) {
   EXPECT_EQ(rep1_back->results[0].array_task_id, 4u);
 }
 
+// ---- messages from older senders: step completions, terminates, launches, queries ----
+
+// A StepCompleteRequest from before class version 1 (no usage; version 2 adds the drain
+// reason): node n1, the batch step
+// of job 2 run 1, wait status 9, end time 10, message "m".
+const unsigned char kStepCompleteV0[] = {
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x6e, 0x31,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xfb, 0xff,
+    0xff, 0xff, 0x01, 0x00, 0x00, 0x00, 0x01, 0x09, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x6d,
+};
+
+TEST(Codec, StepCompleteFromBeforeUsageDecodes) {
+  const std::string old(reinterpret_cast<const char*>(kStepCompleteV0), sizeof kStepCompleteV0);
+  auto back = DecodeBody<StepCompleteRequest>(old);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->node, "n1");
+  EXPECT_EQ(back->step.job_id, 2u);
+  EXPECT_EQ(back->step.step_id, kBatchStep);
+  EXPECT_EQ(back->step.wait_status, 9);
+  EXPECT_EQ(back->end_time, 10);
+  EXPECT_EQ(back->message, "m");
+  EXPECT_FALSE(back->usage.measured);
+
+  StepCompleteRequest r = *back;
+  r.usage = StepUsage{true, 7, 8, 9, 2};
+  const std::string bytes = EncodeBody(r);
+  EXPECT_GT(bytes.size(), old.size());
+  auto again = DecodeBody<StepCompleteRequest>(bytes);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->message, "m");
+  EXPECT_TRUE(again->usage.measured);
+  EXPECT_EQ(again->usage.cpu_user_us, 7u);
+  EXPECT_EQ(again->usage.cpu_system_us, 8u);
+  EXPECT_EQ(again->usage.mem_peak_bytes, 9u);
+  EXPECT_EQ(again->usage.oom_kills, 2u);
+}
+
+// A LaunchStepRequest from before StepSpec class version 1 (job 3, argv {"a"}, cwd "/").
+const unsigned char kLaunchStepV0[] = {
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x62, 0x6c, 0x6f, 0x63,
+    0x6b, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x63, 0x6f, 0x72, 0x65, 0x73, 0x04, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x6e, 0x6f, 0x6e, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x61, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00,
+};
+
+// A TerminateJobRequest of version 0, before it carried the job (job 41, run 2, KillWait 7).
+const unsigned char kTerminateV0[] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x29, 0x00,
+                                      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+                                      0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00};
+
+TEST(Codec, TerminateFromBeforeTheJobDecodes) {
+  const std::string old(reinterpret_cast<const char*>(kTerminateV0), sizeof kTerminateV0);
+  auto back = DecodeBody<TerminateJobRequest>(old);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->job_id, 41u);
+  EXPECT_EQ(back->run_seq, 2u);
+  EXPECT_EQ(back->kill_wait_s, 7u);
+  EXPECT_FALSE(back->ended);
+  EXPECT_TRUE(back->user.empty());
+  TerminateJobRequest r = *back;
+  r.ended = true;
+  r.user = "alice";
+  r.uid = 1000;
+  r.nodelist = "n[1-2]";
+  r.account = "physics";
+  r.wait_status = 3 << 8;
+  auto again = DecodeBody<TerminateJobRequest>(EncodeBody(r));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->ended);
+  EXPECT_EQ(again->user, "alice");
+  EXPECT_EQ(again->nodelist, "n[1-2]");
+  EXPECT_EQ(again->account, "physics");
+  EXPECT_EQ(again->wait_status, 3 << 8);
+}
+
+TEST(Codec, LaunchStepFromBeforeUmaskDecodes) {
+  const std::string old(reinterpret_cast<const char*>(kLaunchStepV0), sizeof kLaunchStepV0);
+  auto back = DecodeBody<LaunchStepRequest>(old);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->job_id, 3u);
+  EXPECT_EQ(back->spec.argv, std::vector<std::string>{"a"});
+  EXPECT_EQ(back->spec.cwd, "/");
+  EXPECT_EQ(back->spec.umask, -1);
+
+  LaunchStepRequest l;
+  l.job_id = 3;
+  l.spec.argv = {"a"};
+  l.spec.cwd = "/";
+  l.spec.umask = 027;
+  const std::string bytes = EncodeBody(l);
+  auto again = DecodeBody<LaunchStepRequest>(bytes);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->spec.umask, 027);
+  // StepSpec's class version (offset 22) is 2 now; the umask is 4 more bytes, the (empty)
+  // io_key 8 more.
+  ASSERT_EQ(bytes.size(), old.size() + 4 + 8);
+  EXPECT_EQ(bytes[22], 2);
+}
+
+// A QueryJobsRequest as clients before paged queries encoded it (class version 0: the
+// filter alone; job_ids {7}, users {"bob"}, include_finished), bytes from that version.
+TEST(Codec, QueryJobsRequestOfAnOlderClient) {
+  const unsigned char v0[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,  0,   0,  0, 0, 0, 0, 7, 0,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,  0,   0,  0, 0, 0, 0, 0, 0,
+                              0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 98, 111, 98, 0, 0, 0, 0, 0, 0,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,   0,  0, 0, 0, 0, 0, 0,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,   0,  0, 1};
+  auto back =
+      DecodeBody<QueryJobsRequest>(std::string(reinterpret_cast<const char*>(v0), sizeof v0));
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->filter.job_ids, (std::vector<uint64_t>{7}));
+  EXPECT_EQ(back->filter.users, (std::vector<std::string>{"bob"}));
+  EXPECT_TRUE(back->filter.include_finished);
+  EXPECT_EQ(back->max_jobs, 0u) << "unpaged: answered with one QueryJobsReply";
+  EXPECT_EQ(back->after_job_id, 0u);
+  // This version writes class version 1 and the cursor after the filter, and the filter's
+  // (empty) task ids (JobFilter class version 1: a count, and ArrayTaskIds' class header).
+  QueryJobsRequest paged = *back;
+  paged.after_job_id = 41;
+  paged.max_jobs = 500;
+  std::string bytes = EncodeBody(paged);
+  ASSERT_EQ(bytes.size(), sizeof v0 + 12 + 17);
+  EXPECT_EQ(bytes[1], 1) << "class version";
+  auto again = DecodeBody<QueryJobsRequest>(bytes);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->after_job_id, 41u);
+  EXPECT_EQ(again->max_jobs, 500u);
+}
+
 }  // namespace
 }  // namespace herd::proto
