@@ -197,6 +197,7 @@ int main(int argc, char** argv) {
     accounting = std::make_unique<ctld::acct::AcctFeed>(
         core.state(), clock, sc.type.substr(sc.type.find('/') + 1),
         [sc] { return ctld::acct::OpenStore(sc, /*read_only=*/false); });
+    accounting->set_purge(ctld::acct::PurgePolicyOf(*cfg));
     core.set_acct(accounting.get());
   }
   std::unique_ptr<ctld::JobSubmitWorker> job_submit;

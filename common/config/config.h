@@ -134,6 +134,26 @@ struct PriorityConfig {
   std::vector<std::string> flags;       // as given, upper case (the others are accepted)
 };
 
+// Accounting's purge and archive policy (doc/accounting.md "Purge and archive"): Slurm's
+// slurmdbd.conf keys, in herd.conf because herd's controller writes the database itself.
+struct PurgeAfter {
+  enum Unit { kNever, kHours, kDays, kMonths } unit = kNever;
+  uint32_t count = 0;
+  bool set() const { return unit != kNever; }
+};
+struct AcctPurgeConfig {
+  PurgeAfter jobs;              // PurgeJobAfter: ended jobs (and their steps)
+  PurgeAfter steps;             // PurgeStepAfter: ended steps
+  PurgeAfter events;            // PurgeEventAfter: ended node state periods
+  PurgeAfter usage;             // PurgeUsageAfter: hourly rollups
+  bool archive_jobs = false;    // ArchiveJobs: write purged jobs to ArchiveDir first
+  bool archive_steps = false;   // ArchiveSteps
+  bool archive_events = false;  // ArchiveEvents
+  bool archive_usage = false;   // ArchiveUsage
+  std::string archive_dir;      // ArchiveDir; empty: StateDir/archive
+  bool any() const { return jobs.set() || steps.set() || events.set() || usage.set(); }
+};
+
 struct ClusterConfig {
   std::string source_path;                  // the file it was read from
   std::string cluster_name = "herd";        // ClusterName
@@ -204,6 +224,7 @@ struct ClusterConfig {
   uint16_t acct_port = 0;      // AccountingStoragePort (0: libpq's default)
   std::string acct_user;       // AccountingStorageUser
   std::string acct_pass_file;  // AccountingStoragePass: a file holding the password
+  AcctPurgeConfig purge;       // Purge*After, Archive* (the database's retention)
   // PrivateData: Slurm's comma list; "jobs" makes hacct show users their own jobs only
   // (root and AdminUser see all).
   std::string private_data;
@@ -302,5 +323,12 @@ Status ApplyPriorityKey(ClusterConfig* config, const std::string& key, const std
 // one of them.
 Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std::string& value,
                        std::string* canonical);
+// The same for the accounting purge and archive keys (config_acct.cc).
+Status ApplyAcctPurgeKey(ClusterConfig* config, const std::string& key, const std::string& value,
+                         std::string* canonical);
+// "12month", "7days", "36hours", "6" (months): Purge*After's values. At least 1.
+Result<PurgeAfter> ParsePurgeAfter(const std::string& text);
+// The value as herd.conf takes it back ("12months"; "" when never).
+std::string FormatPurgeAfter(const PurgeAfter& p);
 
 }  // namespace herd

@@ -312,7 +312,8 @@ Status ApplyGlobalKey(ClusterConfig* config, const std::string& key, const std::
   if (k.empty()) {
     Status st = ApplySchedKey(config, key, value, canonical);
     if (st.code() == Code::kNotFound) st = ApplyPriorityKey(config, key, value, canonical);
-    return st.code() == Code::kNotFound ? ApplyEnforceKey(config, key, value, canonical) : st;
+    if (st.code() == Code::kNotFound) st = ApplyEnforceKey(config, key, value, canonical);
+    return st.code() == Code::kNotFound ? ApplyAcctPurgeKey(config, key, value, canonical) : st;
   }
   for (const TextKey& t : kTextKeys) {
     if (k != t.name) continue;

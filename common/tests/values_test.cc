@@ -352,5 +352,34 @@ TEST(ApplySchedKey, AccountingStorageEnforce) {
             "all or none, got 'quotas'");
 }
 
+TEST(ApplyAcctPurgeKey, PurgeAndArchiveKeys) {
+  ClusterConfig c;
+  std::string canonical;
+  EXPECT_FALSE(c.purge.any());  // default: nothing is ever purged, as slurmdbd
+  ASSERT_TRUE(ApplyGlobalKey(&c, "purgejobafter", "12month", &canonical).ok());
+  EXPECT_EQ(canonical, "PurgeJobAfter");
+  EXPECT_EQ(c.purge.jobs.unit, PurgeAfter::kMonths);
+  EXPECT_EQ(c.purge.jobs.count, 12u);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "PurgeStepAfter", "7Days", &canonical).ok());
+  EXPECT_EQ(FormatPurgeAfter(c.purge.steps), "7days");
+  ASSERT_TRUE(ApplyGlobalKey(&c, "PurgeEventAfter", "36 hours", &canonical).ok());
+  EXPECT_EQ(FormatPurgeAfter(c.purge.events), "36hours");
+  ASSERT_TRUE(ApplyGlobalKey(&c, "PurgeUsageAfter", "24", &canonical).ok());  // months
+  EXPECT_EQ(FormatPurgeAfter(c.purge.usage), "24months");
+  ASSERT_TRUE(ApplyGlobalKey(&c, "ArchiveJobs", "yes", &canonical).ok());
+  EXPECT_TRUE(c.purge.archive_jobs);
+  EXPECT_FALSE(c.purge.archive_steps);
+  ASSERT_TRUE(ApplyGlobalKey(&c, "archivedir", "/srv/herd/archive", &canonical).ok());
+  EXPECT_EQ(canonical, "ArchiveDir");
+  EXPECT_EQ(c.purge.archive_dir, "/srv/herd/archive");
+  EXPECT_EQ(GlobalError("PurgeJobAfter", "0months"),
+            "'0months' is not a count of at least 1 month, day or hour");
+  EXPECT_EQ(GlobalError("PurgeJobAfter", "12weeks"),
+            "'12weeks': the unit is months (the default), days or hours");
+  EXPECT_EQ(GlobalError("ArchiveDir", "archive"), "must be an absolute path");
+  EXPECT_EQ(GlobalError("ArchiveScript", "/usr/sbin/archive"),
+            "herd writes the archive itself (ArchiveDir); an ArchiveScript is not run");
+}
+
 }  // namespace
 }  // namespace herd

@@ -56,8 +56,13 @@ void AcctFeed::Collect(int64_t now) {
     if (!result_ready_) return;
     result_ready_ = false;
     Status r = result_;
+    Status purged = purge_result_;
     l.unlock();
     busy_ = false;
+    if (purge_sent_ && !purged.ok()) {
+      next_purge_s_ = std::min(next_purge_s_, clock_.NowSeconds() + kPurgeRetryS);
+    }
+    purge_sent_ = false;
     if (r.ok()) {
       if (link_ != "up") HERD_LOG(Info) << "accounting: the database stores again";
       link_ = "up";
@@ -87,8 +92,12 @@ void AcctFeed::Collect(int64_t now) {
 }
 
 void AcctFeed::Send(int64_t now) {
-  if (busy_ || now < retry_at_ms_ || (dirty_.empty() && dirty_nodes_.empty())) return;
-  if (now - last_send_ms_ < kSendIntervalMs && dirty_.size() < kBatchJobs) return;
+  const int64_t wall = clock_.NowSeconds();
+  const bool purge_due = purge_.any() && wall >= next_purge_s_;
+  if (busy_ || now < retry_at_ms_ || (dirty_.empty() && dirty_nodes_.empty() && !purge_due)) {
+    return;
+  }
+  if (!purge_due && now - last_send_ms_ < kSendIntervalMs && dirty_.size() < kBatchJobs) return;
   auto batch = std::make_unique<Batch>();
   while (!dirty_.empty() && batch->jobs.size() < kBatchJobs) {
     const uint64_t id = *dirty_.begin();
@@ -116,10 +125,15 @@ void AcctFeed::Send(int64_t now) {
       sent_through_[name] = c.seq;
     }
   }
-  if (batch->size() == 0) return;
+  if (batch->size() == 0 && !purge_due) return;
+  if (purge_due) {
+    next_purge_s_ = NextPurge(purge_, wall);
+    purge_sent_ = true;
+  }
   {
     std::lock_guard<std::mutex> l(mu_);
     todo_ = std::move(batch);
+    todo_purge_at_ = purge_due ? wall : 0;
   }
   busy_ = true;
   last_send_ms_ = now;
@@ -130,11 +144,13 @@ void AcctFeed::Work() {
   std::unique_ptr<AcctStore> store;
   for (;;) {
     std::unique_ptr<Batch> batch;
+    int64_t purge_at = 0;
     {
       std::unique_lock<std::mutex> l(mu_);
       cv_.wait(l, [this] { return stop_ || todo_ != nullptr; });
       if (stop_) return;
       batch = std::move(todo_);
+      purge_at = todo_purge_at_;
     }
     Status s;
     if (store == nullptr) {
@@ -145,14 +161,29 @@ void AcctFeed::Work() {
         s = opened.error();
       }
     }
-    if (store != nullptr) {
+    if (store != nullptr && batch->size() > 0) {
       s = store->Put(*batch);
       if (!s.ok()) store.reset();  // a new connection for the next try
     }
+    Status purged = s;
+    if (store != nullptr && purge_at != 0) purged = RunPurge(store.get(), purge_at);
     std::lock_guard<std::mutex> l(mu_);
     result_ = s;
+    purge_result_ = purged;
     result_ready_ = true;
   }
+}
+
+Status AcctFeed::RunPurge(AcctStore* store, int64_t now) {
+  PurgeReport report;
+  Status s = store->Purge(purge_, now, &report);
+  if (!s.ok()) {
+    HERD_LOG(Warning) << "accounting: the purge failed (nothing of that kind deleted; tried"
+                      << " again in " << kPurgeRetryS << " s): " << s.message();
+  } else if (report.jobs + report.steps + report.events + report.usage > 0) {
+    HERD_LOG(Info) << "accounting: " << report.Describe();
+  }
+  return s;
 }
 
 size_t AcctFeed::backlog() const {

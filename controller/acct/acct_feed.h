@@ -37,6 +37,10 @@ class AcctFeed : public AcctHook {
   void Resync() override;
   AcctStored Pump() override;
   void Describe(proto::HaStatusReply* st) const override;
+  // Purges (and archives) what `policy` says at the start of each purge interval, and once
+  // when the database is first reached (what came due while the controller was away).
+  // Before the first Pump.
+  void set_purge(AcctPurgeConfig policy) { purge_ = std::move(policy); }
 
   // Jobs and node changes not stored yet (in flight included).
   size_t backlog() const;
@@ -53,6 +57,8 @@ class AcctFeed : public AcctHook {
   static constexpr int64_t kStoredIntervalMs = 1000;
   static constexpr int64_t kRetryMinMs = 500;
   static constexpr int64_t kRetryMaxMs = 5000;
+  // A purge that failed is tried again this much later (or at the next interval if sooner).
+  static constexpr int64_t kPurgeRetryS = 300;
 
  private:
   // Takes the worker's answer for the batch in flight, if it came.
@@ -60,6 +66,8 @@ class AcctFeed : public AcctHook {
   // Hands the next batch to the worker, when due.
   void Send(int64_t now);
   void Work();
+  // The worker's purge at `now` (wall clock), logged.
+  Status RunPurge(AcctStore* store, int64_t now);
 
   const ClusterState& state_;
   Clock& clock_;
@@ -78,14 +86,19 @@ class AcctFeed : public AcctHook {
   int64_t last_stored_ms_ = INT64_MIN / 2;
   int64_t retry_at_ms_ = 0;
   int64_t retry_delay_ms_ = kRetryMinMs;
+  AcctPurgeConfig purge_;
+  int64_t next_purge_s_ = 0;  // wall clock: when the next purge is due (0: at once)
+  bool purge_sent_ = false;   // the batch in flight carries a purge
   std::string link_ = "connecting";
   std::string error_;
   // Shared with the worker.
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::unique_ptr<Batch> todo_;  // for the worker
+  int64_t todo_purge_at_ = 0;    // and a purge at this time (0: none)
   bool result_ready_ = false;
   Status result_;
+  Status purge_result_;
   bool stop_ = false;
   std::thread worker_;
 };

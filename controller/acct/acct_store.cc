@@ -12,20 +12,6 @@
 namespace herd::ctld::acct {
 namespace {
 
-constexpr const char* kJobCols =
-    "job_id, array_job_id, array_task_id, name, uid, user_name, gid, account, qos, part,"
-    " submit_time, eligible_time, start_time, end_time, state, reason, exit_status,"
-    " derived_exit, nodes, nnodes, alloc_cpus, alloc_mem_mb, req_cpus, req_mem_mb,"
-    " req_mem_per_cpu, req_nodes, time_limit_s, work_dir, submit_line, priority, restarts,"
-    " batch";
-constexpr int kJobColCount = 32;
-
-constexpr const char* kStepCols =
-    "job_id, step_id, name, state, start_time, end_time, exit_status, nodes, nnodes, ntasks,"
-    " alloc_cpus, user_cpu_us, sys_cpu_us, max_rss_kb, max_rss_node, max_rss_task,"
-    " ave_rss_kb, max_vmsize_kb, disk_read, disk_write, energy_j";
-constexpr int kStepColCount = 21;
-
 using V = SqlValue;
 
 std::vector<SqlValue> JobValues(const JobRow& j) {

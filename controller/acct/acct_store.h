@@ -12,6 +12,7 @@
 
 #include "common/base/status.h"
 #include "common/config/config.h"
+#include "controller/acct/acct_purge.h"
 #include "controller/acct/acct_record.h"
 #include "controller/acct/sql_conn.h"
 
@@ -21,7 +22,8 @@ namespace herd::ctld::acct {
 // of any earlier version is brought up to this one when opened for writing.
 constexpr int kSchemaVersion = 3;
 
-struct JobColumn;  // acct_columns.h
+struct JobColumn;       // acct_columns.h
+struct PurgeSelection;  // acct_archive.h
 
 class AcctStore {
  public:
@@ -46,6 +48,13 @@ class AcctStore {
   // Fills the hourly rollups from every ended job (the schema 3 migration; also for
   // repair). Jobs already rolled are left as they are.
   Status RollAllJobs();
+  // Deletes what `policy` purges at `now` (Unix seconds), each kind of record in its own
+  // transaction, after writing it to archive files when its Archive* key asks
+  // (acct_purge.cc). On an error nothing of that kind is deleted.
+  Status Purge(const AcctPurgeConfig& policy, int64_t now, PurgeReport* report);
+  // Stores an archive file's rows again (in one transaction, all or none); a row whose key
+  // is in the database already is left as it is (acct_archive.cc).
+  Result<ArchiveLoad> LoadArchive(const std::string& path);
 
   SqlConn& conn() { return *conn_; }
 
@@ -66,6 +75,11 @@ class AcctStore {
   // FlushUsage writes the sums (Put and RollAllJobs, in their transaction).
   void AddUsage(const JobRow& j, int sign);
   Status FlushUsage();
+  Status InTransaction(const std::function<Status()>& body);
+  // Deletes the rows `sel` selects at `cutoff`, written to files in `dir` first when
+  // `archive`; counts them into `*deleted`.
+  Status PurgeRows(const PurgeSelection& sel, int64_t cutoff, bool archive, const std::string& dir,
+                   uint64_t* deleted, std::vector<std::string>* files);
   Result<std::vector<JobRow>> JobsInStates(const JobQuery& q,
                                            const std::vector<const JobColumn*>& cols,
                                            const std::string& base,

@@ -1,6 +1,8 @@
 // herd — the controller's accounting feed on each back-end: jobs reach the database once
 // with their outcome, a database that is away holds nothing up and loses nothing, and a
 // restart sends again without adding rows.
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -35,6 +37,7 @@ class FeedTest : public CoreTestOn<StoreTest> {
       if (db_down_) return Result<std::unique_ptr<AcctStore>>(Unavailable("database away"));
       return OpenStore(sc, false);
     });
+    feed_->set_purge(purge_);
     core_->set_acct(feed_.get());
   }
 
@@ -71,6 +74,7 @@ class FeedTest : public CoreTestOn<StoreTest> {
 
   std::atomic<bool> db_down_{false};
   std::unique_ptr<AcctFeed> feed_;
+  AcctPurgeConfig purge_;
 };
 
 TEST_P(FeedTest, FinishedJobsAreStoredOnceThenForgotten) {
@@ -217,6 +221,27 @@ TEST_P(FeedTest, NodeChangesSurviveARestartWhileTheDatabaseIsAway) {
   Restart();  // stored, journaled as such: nothing is sent again
   EXPECT_TRUE(core_->state().FindNode("n3")->acct_pending.empty());
   EXPECT_EQ(EventsOf(*Open("test"), "n3").size(), 2u);
+}
+
+TEST_P(FeedTest, ThePurgeRunsAtTheStartOfEachInterval) {
+  purge_.jobs.unit = PurgeAfter::kHours;
+  purge_.jobs.count = 1;
+  purge_.archive_jobs = true;
+  purge_.archive_dir = dir_ + "/archive";
+  Restart();
+  RegisterAll();
+  uint64_t id = Submit(SimpleSpec());
+  ASSERT_EQ(StateOf(id), JobState::kRunning);
+  ASSERT_TRUE(Complete(id, 0).ok());
+  ASSERT_TRUE(DrainFeed());
+  ASSERT_EQ(Stored().size(), 1u);  // the purge at the start found nothing that old
+  // Two hours on, past the start of an hour: the job ended before the hour before it.
+  clock_.Advance(2 * 3600 * 1000);
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!Stored().empty() && std::chrono::steady_clock::now() < until) FlushFor(5);
+  EXPECT_TRUE(Stored().empty());
+  struct stat st;
+  EXPECT_EQ(stat((dir_ + "/archive").c_str(), &st), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FeedTest, ::testing::Values("sqlite", "postgresql"),

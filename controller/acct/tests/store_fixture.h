@@ -15,6 +15,44 @@
 
 namespace herd::ctld::acct::testing {
 
+// A job that ran from `submit` + 1 to `end` (0: not ended) on n[1-2], 4 cpus.
+inline JobRow MakeJob(uint64_t id, uint32_t uid, int state, int64_t submit, int64_t end) {
+  JobRow j;
+  j.job_id = id;
+  j.name = "job" + std::to_string(id);
+  j.uid = uid;
+  j.user = "u" + std::to_string(uid);
+  j.gid = uid;
+  j.partition = "debug";
+  j.submit_time = submit;
+  j.eligible_time = submit;
+  j.start_time = end > 0 ? submit + 1 : 0;
+  j.end_time = end;
+  j.state = state;
+  j.nodes = "n[1-2]";
+  j.nnodes = 2;
+  j.alloc_cpus = 4;
+  j.req_cpus = 4;
+  j.time_limit_s = 600;
+  j.work_dir = "/home/u";
+  return j;
+}
+
+inline StepRow MakeStep(uint64_t job, uint32_t step) {
+  StepRow s;
+  s.job_id = job;
+  s.step_id = step;
+  s.name = "hostname";
+  s.state = 4;
+  s.start_time = 1000;
+  s.end_time = 1010;
+  s.nodes = "n1";
+  s.nnodes = 1;
+  s.ntasks = 2;
+  s.alloc_cpus = 2;
+  return s;
+}
+
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
