@@ -5,15 +5,15 @@
 
 namespace herd::hacct {
 
-Result<OpenedStore> OpenConfiguredStore() {
+Result<OpenedStore> OpenConfiguredStore(bool read_only) {
   OpenedStore out;
   HERD_ASSIGN_OR_RETURN(out.config, LoadConfig(cli::ConfigPath()));
   if (out.config.acct_type.empty()) {
     return FailedPrecondition("accounting is not configured (AccountingStorageType in " +
                               out.config.source_path + ")");
   }
-  HERD_ASSIGN_OR_RETURN(out.store, ctld::acct::OpenStore(ctld::acct::StorageConfigOf(out.config),
-                                                         /*read_only=*/true));
+  HERD_ASSIGN_OR_RETURN(out.store,
+                        ctld::acct::OpenStore(ctld::acct::StorageConfigOf(out.config), read_only));
   return out;
 }
 

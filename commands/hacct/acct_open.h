@@ -15,8 +15,9 @@ struct OpenedStore {
   std::unique_ptr<ctld::acct::AcctStore> store;
 };
 
-// Loads herd.conf (cli::ConfigPath()) and opens its accounting database read-only; an
-// error when accounting is not configured or the database cannot be opened.
-Result<OpenedStore> OpenConfiguredStore();
+// Loads herd.conf (cli::ConfigPath()) and opens its accounting database (read-only unless
+// asked; writable brings its schema up to date); an error when accounting is not configured
+// or the database cannot be opened.
+Result<OpenedStore> OpenConfiguredStore(bool read_only = true);
 
 }  // namespace herd::hacct

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "commands/hacct/acct_open.h"
+#include "commands/hacctmgr/hacctmgr_archive.h"
 #include "commands/hacctmgr/hacctmgr_assoc.h"
 #include "commands/hacctmgr/hacctmgr_event.h"
 #include "commands/lib/cli.h"
@@ -89,6 +90,9 @@ std::string Usage() {
          "  list|show account|user|qos|assoc [where K=V ...] [format=F1,F2%W,...]\n"
          "    LIMIT: GrpJobs GrpSubmitJobs GrpTRES MaxJobs MaxSubmitJobs MaxWall MaxTRESPerJob\n"
          "           (a QOS: MaxJobsPerUser MaxSubmitJobsPerUser); -1 clears\n"
+         "  archive dump [Directory=D] [Jobs] [Steps] [Events] [Usage] [PurgeJobAfter=T]\n"
+         "               [PurgeStepAfter=T] [PurgeEventAfter=T] [PurgeUsageAfter=T]\n"
+         "  archive load File=PATH\n"
          "  list|show event [CONDITIONS]\n"
          "  nodes=LIST        these nodes (hostlists)\n"
          "  states=LIST       periods still open in these states (DOWN, DRAIN, DOWN+DRAIN)\n"
@@ -142,6 +146,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string verb = ToLower(words[0]);
+  if (verb == "archive") return hacctmgr::ArchiveCommand(Cmd(), words);
   const bool list = verb == "show" || verb == "list";
   if (!list && AssocOpOf(verb) < 0) return Refuse("invalid keyword: " + words[0]);
   if (words.size() < 2) return Refuse(kEntities);
