@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "commands/hacctmgr/hacctmgr_archive.h"
 #include "commands/hacctmgr/hacctmgr_event.h"
 
 namespace herd::hacctmgr {
@@ -75,6 +76,35 @@ TEST(HacctmgrEvent, Conditions) {
   EXPECT_EQ(ParseEventArgs({"format=cpus"}, now).error().message(), "Unknown field 'cpus'");
   EXPECT_FALSE(ParseEventArgs({"event=all"}, now).ok());
   EXPECT_FALSE(ParseEventArgs({"start=whenever"}, now).ok());
+}
+
+TEST(HacctmgrArchive, DumpOptionsChangeHerdConfsPolicy) {
+  AcctPurgeConfig base;
+  base.jobs.unit = PurgeAfter::kMonths;
+  base.jobs.count = 12;
+  base.archive_dir = "/var/spool/herd/ctld/archive";
+  auto p = ParseDumpArgs({"Directory=/srv/a", "Jobs", "steps", "PurgeStepAfter=7days"}, base);
+  ASSERT_TRUE(p.ok()) << p.error().message();
+  EXPECT_EQ(p->archive_dir, "/srv/a");
+  EXPECT_TRUE(p->archive_jobs);
+  EXPECT_TRUE(p->archive_steps);
+  EXPECT_FALSE(p->archive_events);
+  EXPECT_EQ(FormatPurgeAfter(p->jobs), "12months");  // herd.conf's, kept
+  EXPECT_EQ(FormatPurgeAfter(p->steps), "7days");
+  EXPECT_EQ(ParseDumpArgs({"Directory=rel"}, base).error().message(),
+            "Directory= must be an absolute path");
+  EXPECT_EQ(ParseDumpArgs({"PurgeJobAfter=soon"}, base).error().message(),
+            "PurgeJobAfter=soon: 'soon' is not a count of at least 1 month, day or hour");
+  EXPECT_EQ(ParseDumpArgs({"Jobs"}, AcctPurgeConfig{}).error().message(),
+            "nothing to purge: no Purge*After in herd.conf or on the command line");
+  EXPECT_EQ(ParseDumpArgs({"Script=/x"}, base).error().message(), "Unknown option: Script=/x");
+}
+
+TEST(HacctmgrArchive, LoadNeedsAFile) {
+  EXPECT_EQ(*ParseLoadArgs({"File=/a/b"}), "/a/b");
+  EXPECT_EQ(ParseLoadArgs({}).error().message(), "archive load needs File=PATH");
+  EXPECT_EQ(ParseLoadArgs({"insert=x.sql"}).error().message(),
+            "Insert= (SQL statements) is not taken: load a herd archive file");
 }
 
 }  // namespace
