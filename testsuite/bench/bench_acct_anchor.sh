@@ -46,6 +46,7 @@ SQL
   log "inserted in $(($(date +%s) - t)) s"
 fi
 times=()
+rows=0
 for ((i = 0; i < RUNS; i++)); do
   t=$(now)
   rows=$(sacct -a -S now-30days -X -P -n -o JobID,JobName,Partition,Account,AllocCPUS,State,ExitCode | wc -l)
