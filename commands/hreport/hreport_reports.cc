@@ -235,6 +235,26 @@ std::string SizesByAccount(const HreportOptions& o, const ReportInput& in) {
 
 }  // namespace
 
+std::vector<UsageRow> RunningUsage(const std::vector<proto::JobInfo>& jobs, int64_t start,
+                                   int64_t end, int64_t now) {
+  constexpr int64_t kHour = 3600;
+  const int64_t until = std::min(end, now - now % kHour);
+  std::vector<UsageRow> out;
+  for (const proto::JobInfo& j : jobs) {
+    if (j.state != proto::JobState::kRunning || j.start_time <= 0 || j.num_cpus == 0) continue;
+    const int64_t from = std::max(start, j.start_time);
+    if (from >= until) continue;
+    UsageRow u;
+    u.account = j.account;
+    u.user = j.user;
+    u.uid = j.uid;
+    u.cpus = j.num_cpus;
+    u.cpu_s = (until - from) * static_cast<int64_t>(j.num_cpus);
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 std::string FormatTime(int64_t seconds, int64_t total, TimeFormat t) {
   const double v = static_cast<double>(seconds);
   const double pct = total > 0 ? v / static_cast<double>(total) * 100 : 0.0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/hreport/hreport_options.h"
+#include "common/proto/types.h"
 #include "controller/acct/acct_record.h"
 
 namespace herd::hreport {
@@ -30,6 +31,13 @@ std::string RenderReport(const HreportOptions& o, const ReportInput& in);
 int64_t DownCpuSeconds(const std::vector<ctld::acct::NodeEventRow>& events,
                        const std::map<std::string, uint32_t>& node_cpus, int64_t start, int64_t end,
                        int64_t now);
+
+// The allocated cpu-seconds of the jobs still running (from the controller), within
+// [start, end) and before the start of `now`'s hour, as rollup rows: the hours a running
+// job has finished count as sreport's hourly rollup counts them; its row in the database
+// is rolled only when it ends, so nothing is counted twice.
+std::vector<ctld::acct::UsageRow> RunningUsage(const std::vector<proto::JobInfo>& jobs,
+                                               int64_t start, int64_t end, int64_t now);
 
 // One time figure as sreport prints it: seconds, rounded minutes or hours, a percentage
 // of `total`, or both ("12(3.45%)").

@@ -169,5 +169,32 @@ TEST(HreportRender, TopUsersAndJobSizes) {
             "anchor|chem|5.26%|0.00%|0.00%|5.26%\nanchor|phys|0.00%|63.16%|31.58%|94.74%\n");
 }
 
+TEST(HreportRunning, ARunningJobCountsItsFinishedHoursInThePeriod) {
+  proto::JobInfo run;
+  run.state = proto::JobState::kRunning;
+  run.account = "phys";
+  run.user = "alice";
+  run.uid = 1001;
+  run.num_cpus = 8;
+  run.start_time = 7200 + 1800;  // 02:30
+  proto::JobInfo pending = run;
+  pending.state = proto::JobState::kPending;
+  proto::JobInfo ended = run;
+  ended.state = proto::JobState::kCompleted;
+  const int64_t now = 5 * 3600 + 600;  // 05:10: hours up to 05:00 are finished
+  auto rows = RunningUsage({run, pending, ended}, 0, 86400, now);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].account, "phys");
+  EXPECT_EQ(rows[0].user, "alice");
+  EXPECT_EQ(rows[0].uid, 1001u);
+  EXPECT_EQ(rows[0].cpus, 8u);
+  EXPECT_EQ(rows[0].cpu_s, (5 * 3600 - 9000) * 8);  // 02:30 to 05:00
+  // A period that ends before, or starts after, what it ran: only the overlap.
+  EXPECT_EQ(RunningUsage({run}, 0, 4 * 3600, now)[0].cpu_s, (4 * 3600 - 9000) * 8);
+  EXPECT_EQ(RunningUsage({run}, 4 * 3600, 86400, now)[0].cpu_s, 3600 * 8);
+  EXPECT_TRUE(RunningUsage({run}, 5 * 3600, 86400, now).empty());  // the current hour
+  EXPECT_TRUE(RunningUsage({run}, 0, 7200, now).empty());          // before it started
+}
+
 }  // namespace
 }  // namespace herd::hreport
