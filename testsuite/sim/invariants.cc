@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/base/hostlist.h"
+#include "controller/sched/partition_rules.h"
 #include "controller/sched/placement.h"
 
 namespace herd::sim {
@@ -375,7 +376,10 @@ void Invariants::CheckPendingReasons(const ctld::ClusterState& s, int64_t now_ms
         ctld::PlaceJob(s, *j, ctld::PlaceMode::kEver).ok()) {
       Fail(now_ms, "job " + id + " waits with BadConstraints but fits its partition");
     }
-    if (s.PartitionState(j->partition) != "UP" || !head_seen.insert(j->partition).second) {
+    // Only where the partition lets jobs start (UP or DRAIN, within its limits), as the
+    // scheduler decides it.
+    if (ctld::PartitionHolds(s, *j) != ctld::PendingReason::kNone ||
+        !head_seen.insert(j->partition).second) {
       continue;
     }
     // The first job in line of its partition: nothing is ahead of it.
