@@ -339,7 +339,17 @@ Frame Jobs::Cancel(const Identity& who, const Frame& f) {
 
 namespace {
 const char* HoldName(HoldKind h) {
-  return h == HoldKind::kAdmin ? "admin" : h == HoldKind::kUser ? "user" : "none";
+  switch (h) {
+    case HoldKind::kAdmin:
+      return "admin";
+    case HoldKind::kUser:
+      return "user";
+    case HoldKind::kLaunchFailed:
+      return "launch_failed";
+    case HoldKind::kNone:
+      break;
+  }
+  return "none";
 }
 
 // The job's nodes as a hostlist (SLURM_JOB_NODELIST).
@@ -568,8 +578,10 @@ Frame Jobs::StepComplete(const Identity& who, const Frame& f) {
         j->run_seq == req->step.run_seq && j->intent == KillIntent::kNone) {
       // The Prolog failed on a node of the job at its step: the job never ran as asked
       // there, so it is requeued (whatever its --requeue, as after a batch Prolog).
-      NodeLostJob(j->id, req->node, "Prolog error on " + req->node, /*node_alive=*/true,
+      const uint64_t id = j->id;
+      NodeLostJob(id, req->node, "Prolog error on " + req->node, /*node_alive=*/true,
                   /*always_requeue=*/true);
+      HoldAfterPrologFailure(id);
     }
     return rep;
   }
@@ -608,11 +620,27 @@ Status Jobs::RequeueAfterPrologFailure(const Job& job, const std::string& node) 
   const uint64_t id = job.id;
   const Job old = job;  // its nodes, whose record of the run's Prolog goes with the terminate
   HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
+  HoldAfterPrologFailure(id);
   p_.outbox.DropFor(id);
   TerminateOnNodes(old, "");
-  HERD_LOG(Info) << "job " << id << " requeued: its Prolog failed on " << node;
+  HERD_LOG(Info) << "job " << id << " requeued and held: its Prolog failed on " << node;
   core_.RequestSchedule();
   return Status::Ok();
+}
+
+// A job requeued because a node's Prolog failed is held, as Slurm holds it ("launch
+// failed requeued held": its owner or an admin releases it), unless it could not be
+// requeued. Emitted in the same batch as its requeue, so it is journaled with it.
+void Jobs::HoldAfterPrologFailure(uint64_t id) {
+  const Job* j = p_.state.FindJob(id);
+  if (j == nullptr || j->state != JobState::kPending || j->hold != HoldKind::kNone) return;
+  JobHold h;
+  h.job_id = id;
+  h.hold = HoldKind::kLaunchFailed;
+  if (Status s = p_.journal.Emit(h); !s.ok()) {
+    HERD_LOG(Warning) << "job " << id
+                      << ": cannot hold it after its Prolog failed: " << s.ToString();
+  }
 }
 
 void Jobs::FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive) {

@@ -83,6 +83,8 @@ class Jobs {
   proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
   // A batch job whose Prolog failed never ran: requeued to run elsewhere.
   Status RequeueAfterPrologFailure(const Job& job, const std::string& node);
+  // The job just requeued after a failed Prolog is held (HoldKind::kLaunchFailed).
+  void HoldAfterPrologFailure(uint64_t id);
   // Ends (NODE_FAIL) or requeues one running job whose run was lost with `node` (see
   // FailJobsOnNode for `node_alive`); `always_requeue`: whatever JobRequeue and --requeue.
   void NodeLostJob(uint64_t job_id, const std::string& node, const std::string& why,

@@ -105,6 +105,8 @@ const char* PendingReasonName(PendingReason r) {
       return "JobHeldUser";
     case PendingReason::kJobHeldAdmin:
       return "JobHeldAdmin";
+    case PendingReason::kLaunchFailedRequeuedHeld:
+      return "launch failed requeued held";  // Slurm's words
     case PendingReason::kPartitionDown:
       return "PartitionDown";
     case PendingReason::kPartitionInactive:

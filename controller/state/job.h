@@ -28,7 +28,9 @@ using proto::NodeAlloc;
 // Why a running job is being ended by the controller (the state it ends in).
 enum class KillIntent : uint8_t { kNone = 0, kCancelled = 1, kTimeout = 2, kNodeFail = 3 };
 
-enum class HoldKind : uint8_t { kNone = 0, kUser = 1, kAdmin = 2 };
+// kLaunchFailed: requeued and held after its Prolog failed on a node, as Slurm holds it
+// ("launch failed requeued held"); like a user's hold, its owner may release it.
+enum class HoldKind : uint8_t { kNone = 0, kUser = 1, kAdmin = 2, kLaunchFailed = 3 };
 
 // Why a pending job waits, as the last scheduling pass found (not persisted).
 enum class PendingReason : uint8_t {
@@ -37,6 +39,7 @@ enum class PendingReason : uint8_t {
   kPriority,
   kJobHeldUser,
   kJobHeldAdmin,
+  kLaunchFailedRequeuedHeld,  // HoldKind::kLaunchFailed
   kPartitionDown,
   kPartitionInactive,
   kBadConstraints,
