@@ -238,6 +238,10 @@ Status Jobs::CancelOne(const Job& j, const Identity& who, const proto::CancelJob
     e.token = req.token;
     s = p_.journal.Emit(e);
   }
+  if (s.ok() && j.ctld_prolog_owed) {
+    // Its PrologSlurmctld still runs: nothing of it was launched, so it ends now.
+    return EndRunningJob(*p_.state.FindJob(j.id), 0, 0, "Cancelled by " + core_.UserName(who.uid));
+  }
   if (s.ok()) TerminateOnNodes(j, "");
   return s;
 }
@@ -436,13 +440,30 @@ Status Jobs::StartJob(const Job& job, std::vector<NodeAlloc> alloc) {
     e.task_job_id = proto::TaskCount(job.array_pending) == 1 ? job.id : p_.state.next_job_id();
   }
   HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
+  const bool waits = hooks_.started(*p_.state.FindJob(e.started_id()));
   const Job* started = p_.state.FindJob(e.started_id());
-  if (!started->spec.interactive) SendLaunch(*started);
+  if (!started->spec.interactive && !waits) SendLaunch(*started);
   return Status::Ok();
 }
 
+void Jobs::CtldPrologFailed(const Job& job, const std::string& reason) {
+  if (job.spec.interactive) {
+    hooks_.end_interactive(job, JobState::kFailed, 1 << 8, reason, 0);
+    return;
+  }
+  // Nothing of it was launched: no node has anything to stop or wait for.
+  JobRequeued e;
+  e.job_id = job.id;
+  e.reason = reason;
+  Status s = p_.journal.Emit(e);
+  HERD_LOG(Info) << "job " << e.job_id << " requeued: " << reason
+                 << (s.ok() ? "" : " (" + s.ToString() + ")");
+  core_.RequestSchedule();
+}
+
 void Jobs::SendLaunch(const Job& job) {
-  if (job.alloc.empty()) return;
+  // Not before its PrologSlurmctld succeeded (ctld_hooks.h), which sends it then.
+  if (job.alloc.empty() || job.ctld_prolog_owed) return;
   int idx = p_.state.NodeIndex(job.alloc.front().node);
   if (idx < 0) return;
   auto blob = p_.blobs.Read(job.blob_id());
@@ -739,7 +760,7 @@ void Jobs::ForgetOldJobs(bool until_stored) {
   for (const auto& [id, j] : p_.state.jobs()) {
     // With accounting, a finished job stays until its record is stored (AcctStored).
     // A job a pending job depends on stays: how it ended is what the dependency tests.
-    if (proto::IsFinished(j.state) && j.completing.empty() &&
+    if (proto::IsFinished(j.state) && j.completing.empty() && !j.ctld_epilog_owed &&
         j.end_time + p_.config.min_job_age_s <= now && (!until_stored || j.acct_stored) &&
         !p_.state.dependencies().HasWaiters(id)) {
       old.push_back(id);

@@ -174,6 +174,12 @@ struct Job {
   bool launch_confirmed = false;
   // Finished, and its final record is in the accounting database (AcctStored; version 5).
   bool acct_stored = false;
+  // PrologSlurmctld of the current run has not succeeded yet: the job shows CONFIGURING
+  // and its batch script is not launched. EpilogSlurmctld of the ended run has not ended
+  // yet: it shows COMPLETING and stays. (CtldHookOwed, CtldHookDone; version 13;
+  // controller/ctld_hooks.h.)
+  bool ctld_prolog_owed = false;
+  bool ctld_epilog_owed = false;
   PooledString kill_wait_node;
   // A job array (version 7; doc/arrays.md). array_job_id 0: not one. The array's record
   // (id == array_job_id, task kNoArrayTask) holds the tasks not started yet in
@@ -213,6 +219,7 @@ struct Job {
     if (version >= 7) ar& array_job_id& array_task_id& array_throttle& array_pending;
     if (version >= 8) ar& admin_priority;
     if (version >= 10) ar& completing;
+    if (version >= 13) ar& ctld_prolog_owed& ctld_epilog_owed;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -223,10 +230,13 @@ struct Job {
   }
 };
 
-// The state queries show: a finished job whose Epilogs have not all ended is COMPLETING
-// (its record keeps the state it ended in, which accounting has).
+// The state queries show: a finished job whose Epilogs (or EpilogSlurmctld) have not all
+// ended is COMPLETING (its record keeps the state it ended in, which accounting has); a
+// running one whose PrologSlurmctld has not succeeded yet is CONFIGURING.
 inline JobState ShownState(const Job& j) {
-  return j.completing.empty() ? j.state : JobState::kCompleting;
+  if (!j.completing.empty() || j.ctld_epilog_owed) return JobState::kCompleting;
+  if (j.ctld_prolog_owed && j.state == JobState::kRunning) return JobState::kConfiguring;
+  return j.state;
 }
 
 // A change of a node's state, kept for accounting until the database has it (the node's
@@ -334,7 +344,7 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 10)
+BOOST_CLASS_VERSION(herd::ctld::Job, 13)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
 BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)
 BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 2)
