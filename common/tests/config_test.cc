@@ -566,8 +566,7 @@ TEST(ParseConfig, ControllerProgramKeys) {
   EXPECT_TRUE(d.hooks.prolog_slurmctld.empty());
   EXPECT_TRUE(d.hooks.epilog_slurmctld.empty());
   ClusterConfig c = Parse(std::string(kCtl) +
-                          "PrologSlurmctld=/etc/herd/pctld EpilogSlurmctld=/etc/herd/ectld
-");
+                          "PrologSlurmctld=/etc/herd/pctld EpilogSlurmctld=/etc/herd/ectld\n");
   EXPECT_EQ(c.hooks.prolog_slurmctld, "/etc/herd/pctld");
   EXPECT_EQ(c.hooks.epilog_slurmctld, "/etc/herd/ectld");
   EXPECT_EQ(CtlError("PrologSlurmctld=pctld\n"),

@@ -163,6 +163,12 @@ struct Job {
   // Runtime, derived from the state (state/depend.h): kNone, or why it may not start yet
   // whatever the resources (kDependency, kDependencyNeverSatisfied, kBeginTime).
   PendingReason wait = PendingReason::kNone;
+  // PrologSlurmctld of the current run has not succeeded yet: the job shows CONFIGURING
+  // and its batch script is not launched. EpilogSlurmctld of the ended run has not ended
+  // yet: it shows COMPLETING and stays. (CtldHookOwed, CtldHookDone; version 13;
+  // controller/ctld_hooks.h.)
+  bool ctld_prolog_owed = false;
+  bool ctld_epilog_owed = false;
   // Requeued while its previous run (kill_wait_run) may still be alive on kill_wait_node:
   // it does not start again until that node confirms the run is gone. The node and run
   // are persisted (from JobRequeued) so that a recovered or new active controller waits
@@ -174,12 +180,6 @@ struct Job {
   bool launch_confirmed = false;
   // Finished, and its final record is in the accounting database (AcctStored; version 5).
   bool acct_stored = false;
-  // PrologSlurmctld of the current run has not succeeded yet: the job shows CONFIGURING
-  // and its batch script is not launched. EpilogSlurmctld of the ended run has not ended
-  // yet: it shows COMPLETING and stays. (CtldHookOwed, CtldHookDone; version 13;
-  // controller/ctld_hooks.h.)
-  bool ctld_prolog_owed = false;
-  bool ctld_epilog_owed = false;
   PooledString kill_wait_node;
   // A job array (version 7; doc/arrays.md). array_job_id 0: not one. The array's record
   // (id == array_job_id, task kNoArrayTask) holds the tasks not started yet in

@@ -97,12 +97,11 @@ TEST_F(CtldHooksTest, AFailingPrologSlurmctldRequeuesTheJobUnheld) {
 
 TEST_F(CtldHooksTest, AnAllocationIsGrantedAfterItsPrologSlurmctld) {
   Touch("gate");
-  proto::JobSpec spec = SimpleSpec();
-  spec.interactive = true;
-  proto::SubmitJobRequest r;
-  r.spec = spec;
+  proto::SubmitJobRequest r;  // as halloc asks
+  r.spec.interactive = true;
+  r.spec.work_dir = "/tmp";
   auto rep = Call<proto::SubmitJobReply>(r);
-  ASSERT_TRUE(rep.ok());
+  ASSERT_TRUE(rep.ok()) << rep.error().message();
   EXPECT_EQ(rep->state, JobState::kConfiguring) << "halloc waits";
   ASSERT_TRUE(RemoveTree(dir_ + "/gate").ok());
   AwaitHook();
@@ -120,6 +119,23 @@ TEST_F(CtldHooksTest, ACancelWhileConfiguringEndsTheJobAtOnce) {
   ASSERT_TRUE(RemoveTree(dir_ + "/gate").ok());
   AwaitHook();  // the prolog's end changes nothing; the epilog runs
   EXPECT_EQ(Launches(), 0u);
+}
+
+// Its batch host registering again (herdd restarted) while PrologSlurmctld runs does not
+// take the launch that was never sent for a lost one, even for a job that may not be
+// requeued.
+TEST_F(CtldHooksTest, ANodeRegisteringWhileConfiguringLeavesTheJobAlone) {
+  Touch("gate");
+  proto::JobSpec spec = SimpleSpec();
+  spec.requeue = false;
+  const uint64_t id = Submit(spec);
+  RegisterAll();
+  EXPECT_EQ(InfoOf(id).state, JobState::kConfiguring);
+  EXPECT_EQ(Launches(), 0u);
+  ASSERT_TRUE(RemoveTree(dir_ + "/gate").ok());
+  AwaitHook();
+  EXPECT_EQ(InfoOf(id).state, JobState::kRunning);
+  EXPECT_EQ(Launches(), 1u);
 }
 
 TEST_F(CtldHooksTest, EpilogSlurmctldKeepsTheJobCompletingWithItsExitCode) {
