@@ -50,11 +50,16 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
              },
              [this](uint64_t job_id, const std::string& done_node) {
                completing_.Begin(job_id, done_node);
-             }}),
+               ctld_hooks_.Ended(job_id);
+             },
+             [this](const Job& job) { return ctld_hooks_.Started(job); }}),
       steps_({config, clock, state_, journal_, outbox_, blobs}, *this, self_addr_,
              {[this](const Job& job) { jobs_.TerminateOnNodes(job, ""); },
               [this] { return nodes_.KillDeadline(); },
-              [this](uint64_t job_id) { completing_.Begin(job_id, ""); }}),
+              [this](uint64_t job_id) {
+                completing_.Begin(job_id, "");
+                ctld_hooks_.Ended(job_id);
+              }}),
       nodes_({config, clock, state_, journal_, outbox_, blobs}, *this,
              {[this](const Job& job, int32_t wait_status, const std::string& message) {
                 return jobs_.EndRunningJob(job, wait_status, 0, message);
@@ -71,6 +76,12 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
       completing_(
           {config, clock, state_, journal_, outbox_, blobs}, *this,
           {[this](const Job& job, const std::string& node) { jobs_.TerminateOnNode(job, node); }}),
+      ctld_hooks_({config, clock, state_, journal_, outbox_, blobs}, *this,
+                  {[this](const Job& job) { jobs_.SendLaunch(job); },
+                   [this](const Job& job, const std::string& reason) {
+                     jobs_.CtldPrologFailed(job, reason);
+                   },
+                   [this] { return ha_->Writable() && store_error_.ok(); }}),
       partitions_({config, clock, state_, journal_, outbox_, blobs}, *this),
       assoc_({config, clock, state_, journal_, outbox_, blobs}, *this) {
   for (const std::string& name : Split(config.admin_user, ',')) {
@@ -314,7 +325,7 @@ void ControllerCore::FinishDeferredReplies() {
     proto::SubmitJobReply rep;
     rep.job_id = d.job_id;
     if (const Job* j = state_.FindJob(d.job_id)) {
-      rep.state = j->state;
+      rep.state = ShownState(*j);  // CONFIGURING while its PrologSlurmctld runs
       rep.alloc = j->alloc;
     }
     Frame f = proto::MakeFrame(rep, d.request_id, epoch());
@@ -353,6 +364,7 @@ void ControllerCore::Tick() {
     nodes_.CheckTimeouts();
     jobs_.CheckTimeLimits();
     completing_.Check();
+    ctld_hooks_.Check();
   }
   jobs_.ForgetOldJobs(acct_ != nullptr);
 }

@@ -32,6 +32,7 @@
 #include "controller/assoc.h"
 #include "controller/completing.h"
 #include "controller/component.h"
+#include "controller/ctld_hooks.h"
 #include "controller/ha/ha_control.h"
 #include "controller/handler_table.h"
 #include "controller/job_submit/job_submit_worker.h"
@@ -100,6 +101,10 @@ class ControllerCore : private CoreServices {
   // it and then calls HandleFilteredSubmissions().
   int job_submit_fd() const { return job_submit_ != nullptr ? job_submit_->wake_fd() : -1; }
   void HandleFilteredSubmissions();
+  // Readable when a PrologSlurmctld or EpilogSlurmctld ended (ctld_hooks.h): the server
+  // polls it and then calls HandleCtldHooks().
+  int ctld_hooks_fd() const { return ctld_hooks_.fd(); }
+  void HandleCtldHooks() { ctld_hooks_.HandleDone(); }
 
   const ClusterState& state() const { return state_; }
   uint64_t epoch() const override { return ha_->epoch(); }
@@ -216,6 +221,7 @@ class ControllerCore : private CoreServices {
   Steps steps_;                // job steps and interactive allocations
   Nodes nodes_;                // node daemons, their liveness, admin updates of nodes
   Completing completing_;      // ended jobs whose Epilogs still run (COMPLETING)
+  CtldHooks ctld_hooks_;       // PrologSlurmctld and EpilogSlurmctld
   Partitions partitions_;      // partitions changed at runtime
   Associations assoc_;         // accounts, users and QOS (hacctmgr)
   std::unordered_map<uint32_t, std::string> user_names_;

@@ -238,6 +238,10 @@ Status Jobs::CancelOne(const Job& j, const Identity& who, const proto::CancelJob
     e.token = req.token;
     s = p_.journal.Emit(e);
   }
+  if (s.ok() && j.ctld_prolog_owed) {
+    // Its PrologSlurmctld still runs: nothing of it was launched, so it ends now.
+    return EndRunningJob(*p_.state.FindJob(j.id), 0, 0, "Cancelled by " + core_.UserName(who.uid));
+  }
   if (s.ok()) TerminateOnNodes(j, "");
   return s;
 }
@@ -339,7 +343,17 @@ Frame Jobs::Cancel(const Identity& who, const Frame& f) {
 
 namespace {
 const char* HoldName(HoldKind h) {
-  return h == HoldKind::kAdmin ? "admin" : h == HoldKind::kUser ? "user" : "none";
+  switch (h) {
+    case HoldKind::kAdmin:
+      return "admin";
+    case HoldKind::kUser:
+      return "user";
+    case HoldKind::kLaunchFailed:
+      return "launch_failed";
+    case HoldKind::kNone:
+      break;
+  }
+  return "none";
 }
 
 // The job's nodes as a hostlist (SLURM_JOB_NODELIST).
@@ -426,13 +440,30 @@ Status Jobs::StartJob(const Job& job, std::vector<NodeAlloc> alloc) {
     e.task_job_id = proto::TaskCount(job.array_pending) == 1 ? job.id : p_.state.next_job_id();
   }
   HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
+  const bool waits = hooks_.started(*p_.state.FindJob(e.started_id()));
   const Job* started = p_.state.FindJob(e.started_id());
-  if (!started->spec.interactive) SendLaunch(*started);
+  if (!started->spec.interactive && !waits) SendLaunch(*started);
   return Status::Ok();
 }
 
+void Jobs::CtldPrologFailed(const Job& job, const std::string& reason) {
+  if (job.spec.interactive) {
+    hooks_.end_interactive(job, JobState::kFailed, 1 << 8, reason, 0);
+    return;
+  }
+  // Nothing of it was launched: no node has anything to stop or wait for.
+  JobRequeued e;
+  e.job_id = job.id;
+  e.reason = reason;
+  Status s = p_.journal.Emit(e);
+  HERD_LOG(Info) << "job " << e.job_id << " requeued: " << reason
+                 << (s.ok() ? "" : " (" + s.ToString() + ")");
+  core_.RequestSchedule();
+}
+
 void Jobs::SendLaunch(const Job& job) {
-  if (job.alloc.empty()) return;
+  // Not before its PrologSlurmctld succeeded (ctld_hooks.h), which sends it then.
+  if (job.alloc.empty() || job.ctld_prolog_owed) return;
   int idx = p_.state.NodeIndex(job.alloc.front().node);
   if (idx < 0) return;
   auto blob = p_.blobs.Read(job.blob_id());
@@ -568,8 +599,10 @@ Frame Jobs::StepComplete(const Identity& who, const Frame& f) {
         j->run_seq == req->step.run_seq && j->intent == KillIntent::kNone) {
       // The Prolog failed on a node of the job at its step: the job never ran as asked
       // there, so it is requeued (whatever its --requeue, as after a batch Prolog).
-      NodeLostJob(j->id, req->node, "Prolog error on " + req->node, /*node_alive=*/true,
+      const uint64_t id = j->id;
+      NodeLostJob(id, req->node, "Prolog error on " + req->node, /*node_alive=*/true,
                   /*always_requeue=*/true);
+      HoldAfterPrologFailure(id);
     }
     return rep;
   }
@@ -608,11 +641,27 @@ Status Jobs::RequeueAfterPrologFailure(const Job& job, const std::string& node) 
   const uint64_t id = job.id;
   const Job old = job;  // its nodes, whose record of the run's Prolog goes with the terminate
   HERD_RETURN_IF_ERROR(p_.journal.Emit(e));
+  HoldAfterPrologFailure(id);
   p_.outbox.DropFor(id);
   TerminateOnNodes(old, "");
-  HERD_LOG(Info) << "job " << id << " requeued: its Prolog failed on " << node;
+  HERD_LOG(Info) << "job " << id << " requeued and held: its Prolog failed on " << node;
   core_.RequestSchedule();
   return Status::Ok();
+}
+
+// A job requeued because a node's Prolog failed is held, as Slurm holds it ("launch
+// failed requeued held": its owner or an admin releases it), unless it could not be
+// requeued. Emitted in the same batch as its requeue, so it is journaled with it.
+void Jobs::HoldAfterPrologFailure(uint64_t id) {
+  const Job* j = p_.state.FindJob(id);
+  if (j == nullptr || j->state != JobState::kPending || j->hold != HoldKind::kNone) return;
+  JobHold h;
+  h.job_id = id;
+  h.hold = HoldKind::kLaunchFailed;
+  if (Status s = p_.journal.Emit(h); !s.ok()) {
+    HERD_LOG(Warning) << "job " << id
+                      << ": cannot hold it after its Prolog failed: " << s.ToString();
+  }
 }
 
 void Jobs::FailJobsOnNode(const std::string& node, const std::string& why, bool node_alive) {
@@ -711,7 +760,7 @@ void Jobs::ForgetOldJobs(bool until_stored) {
   for (const auto& [id, j] : p_.state.jobs()) {
     // With accounting, a finished job stays until its record is stored (AcctStored).
     // A job a pending job depends on stays: how it ended is what the dependency tests.
-    if (proto::IsFinished(j.state) && j.completing.empty() &&
+    if (proto::IsFinished(j.state) && j.completing.empty() && !j.ctld_epilog_owed &&
         j.end_time + p_.config.min_job_age_s <= now && (!until_stored || j.acct_stored) &&
         !p_.state.dependencies().HasWaiters(id)) {
       old.push_back(id);

@@ -36,6 +36,8 @@ class Jobs {
     std::function<void(const std::string& node, const std::string& reason)> drain;
     // The job has just ended: COMPLETING while Epilogs run but on `done_node` (completing.h).
     std::function<void(uint64_t job_id, const std::string& done_node)> completing;
+    // The job has just started: true when its launch waits for PrologSlurmctld (ctld_hooks.h).
+    std::function<bool(const Job& job)> started;
   };
 
   Jobs(CoreParts parts, CoreServices& core, std::string self_addr, Hooks hooks)
@@ -47,6 +49,9 @@ class Jobs {
   // Starts a pending job on `alloc` (a plan's start, checked) and sends its launch.
   Status StartJob(const Job& job, std::vector<NodeAlloc> alloc);
   void SendLaunch(const Job& job);
+  // Its PrologSlurmctld failed: a batch job is requeued (not held, as Slurm does), an
+  // allocation ends (FAILED).
+  void CtldPrologFailed(const Job& job, const std::string& reason);
   // Terminates the job's run on its nodes but `except_node`.
   void TerminateOnNodes(const Job& job, const std::string& except_node);
   void TerminateOnNode(const Job& job, const std::string& node);
@@ -83,6 +88,8 @@ class Jobs {
   proto::Frame StepComplete(const Identity& who, const proto::Frame& f);
   // A batch job whose Prolog failed never ran: requeued to run elsewhere.
   Status RequeueAfterPrologFailure(const Job& job, const std::string& node);
+  // The job just requeued after a failed Prolog is held (HoldKind::kLaunchFailed).
+  void HoldAfterPrologFailure(uint64_t id);
   // Ends (NODE_FAIL) or requeues one running job whose run was lost with `node` (see
   // FailJobsOnNode for `node_alive`); `always_requeue`: whatever JobRequeue and --requeue.
   void NodeLostJob(uint64_t job_id, const std::string& node, const std::string& why,

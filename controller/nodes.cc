@@ -145,6 +145,7 @@ void Nodes::ReconcileBatchLaunches(size_t node, const std::set<uint64_t>& report
         j.alloc.front().node != name)
       continue;
     if (reported.count(id)) continue;
+    if (j.ctld_prolog_owed) continue;  // never sent yet: PrologSlurmctld runs (ctld_hooks.h)
     if (j.launch_confirmed) {
       lost.push_back(id);
       continue;

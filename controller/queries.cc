@@ -113,6 +113,8 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
     i.reason = PendingReasonName(j.wait != PendingReason::kNone ? j.wait : j.pending_reason);
     if (j.hold == HoldKind::kUser) i.reason = "JobHeldUser";
     if (j.hold == HoldKind::kAdmin) i.reason = "JobHeldAdmin";
+    if (j.hold == HoldKind::kLaunchFailed)
+      i.reason = PendingReasonName(PendingReason::kLaunchFailedRequeuedHeld);
   } else {
     i.reason = j.reason.empty() ? "None" : j.reason.str();
   }

@@ -118,6 +118,10 @@ const char* RecordTypeName(uint16_t type) {
       return "JobCompleting";
     case EventType::kEpilogNodeDone:
       return "EpilogNodeDone";
+    case EventType::kCtldHookOwed:
+      return "CtldHookOwed";
+    case EventType::kCtldHookDone:
+      return "CtldHookDone";
     case EventType::kArrayTasksSplit:
       return "ArrayTasksSplit";
   }
@@ -153,6 +157,10 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<JobCompleting>(body);
     case EventType::kEpilogNodeDone:
       return JobIdOf<EpilogNodeDone>(body);
+    case EventType::kCtldHookOwed:
+      return JobIdOf<CtldHookOwed>(body);
+    case EventType::kCtldHookDone:
+      return JobIdOf<CtldHookDone>(body);
     case EventType::kArrayTasksSplit: {
       auto e = proto::DecodeBodyAs<ArrayTasksSplit>(body, "ArrayTasksSplit");
       if (!e.ok()) return e.error();

@@ -81,6 +81,8 @@ Status Server::Run(const std::atomic<bool>& stop) {
   for (auto& c : peers_) items.push_back({c->socket().handle(), 0, ZMQ_POLLIN, 0});
   // Verdicts of the site's job_submit.lua, from its worker thread.
   if (core_.job_submit_fd() >= 0) items.push_back({nullptr, core_.job_submit_fd(), ZMQ_POLLIN, 0});
+  // Ends of PrologSlurmctld and EpilogSlurmctld runs, from their threads.
+  if (core_.ctld_hooks_fd() >= 0) items.push_back({nullptr, core_.ctld_hooks_fd(), ZMQ_POLLIN, 0});
   // With other voters the loop must wake often enough for lease renewals and elections.
   const auto poll_ms = std::chrono::milliseconds(
       peers_.empty() ? 100 : std::clamp<int64_t>(config_.ha_lease_ms / 20, 5, 100));
@@ -113,6 +115,7 @@ Status Server::Run(const std::atomic<bool>& stop) {
       DrainReplies(*peers_[p], [&](const std::string& b) { core_.HandlePeerReply(p, b); });
     }
     core_.HandleFilteredSubmissions();
+    core_.HandleCtldHooks();
     refused_.LogSummaries(MonotonicNowMs());
     ReviveSilentLinks();
     core_.Tick();

@@ -26,22 +26,6 @@ std::string DefaultStepdPath(const char* name) {
   return DirName(buf) + "/" + name;
 }
 
-void ResetChildProcessState() {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-  }
-  if (syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) != 0) {
-    // Older kernel: mark each open descriptor by hand.
-    for (int fd = 3; fd < 4096; ++fd) {
-      int flags = fcntl(fd, F_GETFD);
-      if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-    }
-  }
-}
-
 Result<pid_t> StartStepDaemon(const StepLaunch& launch) {
   HERD_RETURN_IF_ERROR(MakeDirs(launch.step_dir, 0755));
   if (::chmod(launch.step_dir.c_str(), 0755) != 0) {

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "common/base/site_program.h"
 #include "common/base/status.h"
 
 namespace herd::noded {
@@ -31,8 +32,6 @@ struct StepLaunch {
 // (a failed exec is reported as an error).
 Result<pid_t> StartStepDaemon(const StepLaunch& launch);
 
-// In a forked child before exec: default signal dispositions and an empty signal mask,
-// every descriptor above 2 marked close-on-exec.
-void ResetChildProcessState();
+using herd::ResetChildProcessState;  // common/base/site_program.h
 
 }  // namespace herd::noded

@@ -3,6 +3,9 @@
 
 #include <grp.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "commands/lib/display.h"
 #include "commands/lib/timefmt.h"
 #include "common/base/hostlist.h"
@@ -61,6 +64,15 @@ std::string JobTres(const JobInfo& j) {
   return tres + ",node=" + std::to_string(j.num_nodes) + ",billing=" + cpus;
 }
 
+// A job's reason with its blanks as underscores, as scontrol prints it for easier parsing
+// ("launch failed requeued held" -> launch_failed_requeued_held).
+std::string JobReason(std::string reason) {
+  if (reason.empty()) return "None";
+  std::replace_if(
+      reason.begin(), reason.end(), [](unsigned char c) { return std::isspace(c) != 0; }, '_');
+  return reason;
+}
+
 }  // namespace
 
 std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, bool oneliner) {
@@ -103,8 +115,8 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
        Kv("GroupId", GroupName(j.gid) + "(" + std::to_string(j.gid) + ")"), Kv("MCS_label", "N/A")},
       {Kv("Priority", std::to_string(j.priority)), Kv("Nice", std::to_string(j.nice)),
        Kv("Account", OrNull(j.account)), Kv("QOS", OrNull(j.qos))},
-      {Kv("JobState", proto::JobStateName(j.state)),
-       Kv("Reason", j.reason.empty() ? "None" : j.reason), Kv("Dependency", OrNull(j.dependency))},
+      {Kv("JobState", proto::JobStateName(j.state)), Kv("Reason", JobReason(j.reason)),
+       Kv("Dependency", OrNull(j.dependency))},
       {Kv("Requeue", j.requeue ? "1" : "0"), Kv("Restarts", std::to_string(j.restarts)),
        Kv("BatchFlag", j.batch ? "1" : "0"), Kv("Reboot", "0"), Kv("ExitCode", exit_code)},
   };

@@ -121,6 +121,8 @@ bool Allocate(Client* client, SignalWatch* signals, const proto::JobSpec& spec,
         out->info = *job;
         break;
       }
+      // Allocated, its PrologSlurmctld still running: granted once it succeeded.
+      if (job->state == proto::JobState::kConfiguring) continue;
       if (job->state != proto::JobState::kPending) {
         std::string why = proto::JobStateName(job->state);
         if (!job->reason.empty() && job->reason != "None") why += " (" + job->reason + ")";

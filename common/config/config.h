@@ -73,6 +73,9 @@ struct HookConfig {
   std::string task_prolog;               // TaskProlog: as the user before each task's exec
   std::string task_epilog;               // TaskEpilog: as the user after each task ended
   uint32_t prolog_epilog_timeout_s = 0;  // PrologEpilogTimeout; 0 = no limit
+  // Run by the active controller (controller/ctld_hooks.h): before a job's launch, at its end.
+  std::string prolog_slurmctld;          // PrologSlurmctld
+  std::string epilog_slurmctld;          // EpilogSlurmctld
   std::string health_check_program;      // HealthCheckProgram
   uint32_t health_check_interval_s = 0;  // HealthCheckInterval; 0 = never
   bool health_check_idle_only = false;   // HealthCheckNodeState=IDLE (else ANY)

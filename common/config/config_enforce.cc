@@ -1,5 +1,6 @@
 // herd — the herd.conf keys of what nodes enforce: the cgroup keys (Slurm's cgroup.conf)
-// and the programs a site runs on its nodes (Prolog, Epilog, HealthCheckProgram).
+// and the programs a site runs on its nodes (Prolog, Epilog, HealthCheckProgram) and on
+// the controller (PrologSlurmctld, EpilogSlurmctld).
 #include <cerrno>
 #include <cstdlib>
 #include <utility>
@@ -72,6 +73,8 @@ Status ApplyEnforceKey(ClusterConfig* config, const std::string& key, const std:
         std::pair{"TaskProlog", &HookConfig::task_prolog},
         std::pair{"TaskEpilog", &HookConfig::task_epilog},
         std::pair{"HealthCheckProgram", &HookConfig::health_check_program},
+        std::pair{"PrologSlurmctld", &HookConfig::prolog_slurmctld},
+        std::pair{"EpilogSlurmctld", &HookConfig::epilog_slurmctld},
         std::pair{"JobSubmitScript", &HookConfig::job_submit_script}}) {
     if (!EqualsIgnoreCase(key, name)) continue;
     *canonical = name;

@@ -169,6 +169,7 @@ constexpr StateNames kStates[] = {
     {JobState::kNodeFail, "NODE_FAIL", "NF"},
     {JobState::kPreempted, "PREEMPTED", "PR"},
     {JobState::kOutOfMemory, "OUT_OF_MEMORY", "OOM"},
+    {JobState::kConfiguring, "CONFIGURING", "CF"},
 };
 }  // namespace
 

@@ -27,6 +27,8 @@ enum class JobState : uint8_t {
   kNodeFail = 8,
   kPreempted = 9,
   kOutOfMemory = 10,
+  // Shown only: a running job whose PrologSlurmctld has not ended yet (Slurm's CF).
+  kConfiguring = 11,
 };
 
 const char* JobStateName(JobState s);                        // "PENDING"

@@ -561,6 +561,21 @@ TEST(ParseConfig, NodeProgramKeys) {
   EXPECT_THAT(CtlError("HealthCheckInterval=-1\n"), StartsWith("t.conf:2: HealthCheckInterval: "));
 }
 
+TEST(ParseConfig, ControllerProgramKeys) {
+  ClusterConfig d = Parse(kCtl);
+  EXPECT_TRUE(d.hooks.prolog_slurmctld.empty());
+  EXPECT_TRUE(d.hooks.epilog_slurmctld.empty());
+  ClusterConfig c = Parse(std::string(kCtl) +
+                          "PrologSlurmctld=/etc/herd/pctld EpilogSlurmctld=/etc/herd/ectld\n");
+  EXPECT_EQ(c.hooks.prolog_slurmctld, "/etc/herd/pctld");
+  EXPECT_EQ(c.hooks.epilog_slurmctld, "/etc/herd/ectld");
+  EXPECT_EQ(CtlError("PrologSlurmctld=pctld\n"),
+            "t.conf:2: PrologSlurmctld: must be an absolute path, got 'pctld'");
+  EXPECT_EQ(CtlError("EpilogSlurmctld=/etc/herd/e.d/*\n"),
+            "t.conf:2: EpilogSlurmctld: only Prolog and Epilog take a pattern of programs, got "
+            "'/etc/herd/e.d/*'");
+}
+
 TEST(ParseConfig, JobSubmitKeys) {
   ClusterConfig d = Parse(kCtl);
   EXPECT_FALSE(d.hooks.job_submit_lua);

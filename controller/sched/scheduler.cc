@@ -120,7 +120,9 @@ bool ThrottleReached(const ClusterState& state, const Job& job, const ArrayPlann
 
 PendingReason Waits(const ClusterState& state, const Job& job, const ArrayPlanned& planned) {
   if (job.hold != HoldKind::kNone) {
-    return job.hold == HoldKind::kUser ? PendingReason::kJobHeldUser : PendingReason::kJobHeldAdmin;
+    if (job.hold == HoldKind::kUser) return PendingReason::kJobHeldUser;
+    return job.hold == HoldKind::kAdmin ? PendingReason::kJobHeldAdmin
+                                        : PendingReason::kLaunchFailedRequeuedHeld;
   }
   if (job.wait != PendingReason::kNone) return job.wait;  // --dependency, --begin
   if (job.awaiting_kill) return PendingReason::kRequeued;

@@ -105,6 +105,8 @@ const char* PendingReasonName(PendingReason r) {
       return "JobHeldUser";
     case PendingReason::kJobHeldAdmin:
       return "JobHeldAdmin";
+    case PendingReason::kLaunchFailedRequeuedHeld:
+      return "launch failed requeued held";  // Slurm's words
     case PendingReason::kPartitionDown:
       return "PartitionDown";
     case PendingReason::kPartitionInactive:
@@ -361,6 +363,7 @@ Status ClusterState::Apply(const JobEnded& e) {
   }
   j.reason = e.reason;
   j.hold = HoldKind::kNone;
+  j.ctld_prolog_owed = false;  // a PrologSlurmctld still running has nothing left to start
   if (e.token != 0) j.op_token = e.token;
   if (e.usage.measured && !j.alloc.empty()) j.usage = {NodeUsage{j.alloc.front().node, e.usage}};
   deps_.Changed(j);
@@ -399,6 +402,33 @@ Status ClusterState::Apply(const EpilogNodeDone& e) {
   return Status::Ok();
 }
 
+// PrologSlurmctld is owed by a running run, EpilogSlurmctld by an ended one.
+Status ClusterState::Apply(const CtldHookOwed& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (j.run_seq != e.run_seq) return FailedPrecondition("not the job's current run");
+  if (e.epilog) {
+    if (!proto::IsFinished(j.state)) return FailedPrecondition("job has not ended");
+    j.ctld_epilog_owed = true;
+  } else {
+    if (j.state != JobState::kRunning) return FailedPrecondition("job is not running");
+    j.ctld_prolog_owed = true;
+  }
+  return Status::Ok();
+}
+
+Status ClusterState::Apply(const CtldHookDone& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (j.run_seq != e.run_seq) return FailedPrecondition("not the job's current run");
+  bool& owed = e.epilog ? j.ctld_epilog_owed : j.ctld_prolog_owed;
+  if (!owed) return FailedPrecondition("nothing owed");
+  owed = false;
+  return Status::Ok();
+}
+
 Status ClusterState::Apply(const JobRequeued& e) {
   auto it = jobs_.find(e.job_id);
   if (it == jobs_.end()) return FailedPrecondition("no such job");
@@ -414,6 +444,7 @@ Status ClusterState::Apply(const JobRequeued& e) {
   j.reason = e.reason;
   j.kill_wait_node = e.wait_node;
   j.kill_wait_run = e.wait_run;
+  j.ctld_prolog_owed = false;
   deps_.Changed(j);
   return Status::Ok();
 }
@@ -630,6 +661,10 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<JobCompleting>(*this, body);
     case EventType::kEpilogNodeDone:
       return DecodeApply<EpilogNodeDone>(*this, body);
+    case EventType::kCtldHookOwed:
+      return DecodeApply<CtldHookOwed>(*this, body);
+    case EventType::kCtldHookDone:
+      return DecodeApply<CtldHookDone>(*this, body);
     case EventType::kArrayTasksSplit:
       return DecodeApply<ArrayTasksSplit>(*this, body);
   }
@@ -672,7 +707,7 @@ struct SnapshotData {
   std::set<std::string> deleted_partitions;
   std::deque<proto::AuditRecord> audit;
   uint64_t audit_seq = 0;
-  AssocTree assoc;  // version 0 and 1: root, its user and QOS normal alone
+  AssocTree assoc;   // version 0 and 1: root, its user and QOS normal alone
   UsageTable usage;  // versions 0 to 2: none
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -693,8 +728,7 @@ namespace herd::ctld {
 
 std::string ClusterState::Snapshot() const {
   return proto::EncodeBody(SnapshotRef{next_job_id_, jobs_, nodes_, partitions_,
-                                       deleted_partitions_, audit_, audit_seq_, assoc_,
-                                       usage_});
+                                       deleted_partitions_, audit_, audit_seq_, assoc_, usage_});
 }
 
 Status ClusterState::Restore(const std::string& bytes) {

@@ -59,6 +59,8 @@ class ClusterState {
   Status Apply(const AcctStored& e);
   Status Apply(const JobCompleting& e);
   Status Apply(const EpilogNodeDone& e);
+  Status Apply(const CtldHookOwed& e);
+  Status Apply(const CtldHookDone& e);
   // Decodes a journal record and applies it.
   Status ApplyRecord(uint16_t type, const std::string& body);
 
@@ -166,8 +168,8 @@ class ClusterState {
   std::deque<proto::AuditRecord> audit_;
   uint64_t audit_seq_ = 0;
   AssocTree assoc_;
-  AssocCounters assoc_usage_;  // derived from jobs_, see assoc_usage()
-  UsageTable usage_;        // fair-share usage of ended runs, see usage()
+  AssocCounters assoc_usage_;                        // derived from jobs_, see assoc_usage()
+  UsageTable usage_;                                 // fair-share usage of ended runs, see usage()
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)

@@ -37,6 +37,8 @@ enum class EventType : uint16_t {
   kArrayTasksSplit = 23,
   kJobCompleting = 25,
   kEpilogNodeDone = 26,
+  kCtldHookOwed = 24,
+  kCtldHookDone = 27,
 };
 
 // The job with its script, arguments and environment: the journal is what makes a
@@ -337,6 +339,36 @@ struct EpilogNodeDone {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar& job_id& run_seq& node& node_down;
+  }
+};
+
+// PrologSlurmctld (epilog = false) of run `run_seq` of the job, or its EpilogSlurmctld
+// (epilog = true), is to run: the active controller runs it (controller/ctld_hooks.h), a
+// restarted or new active one runs it again until CtldHookDone is journaled. Journaled in
+// the batch of the job's start (JobStarted) or end (JobEnded).
+struct CtldHookOwed {
+  static constexpr EventType kType = EventType::kCtldHookOwed;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  bool epilog = false;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& epilog;
+  }
+};
+
+// The owed PrologSlurmctld or EpilogSlurmctld ended (wait_status; reason: how it failed,
+// "" when it succeeded): never run again.
+struct CtldHookDone {
+  static constexpr EventType kType = EventType::kCtldHookDone;
+  uint64_t job_id = 0;
+  uint32_t run_seq = 0;
+  bool epilog = false;
+  int32_t wait_status = 0;
+  std::string reason;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& run_seq& epilog& wait_status& reason;
   }
 };
 

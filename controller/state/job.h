@@ -28,7 +28,9 @@ using proto::NodeAlloc;
 // Why a running job is being ended by the controller (the state it ends in).
 enum class KillIntent : uint8_t { kNone = 0, kCancelled = 1, kTimeout = 2, kNodeFail = 3 };
 
-enum class HoldKind : uint8_t { kNone = 0, kUser = 1, kAdmin = 2 };
+// kLaunchFailed: requeued and held after its Prolog failed on a node, as Slurm holds it
+// ("launch failed requeued held"); like a user's hold, its owner may release it.
+enum class HoldKind : uint8_t { kNone = 0, kUser = 1, kAdmin = 2, kLaunchFailed = 3 };
 
 // Why a pending job waits, as the last scheduling pass found (not persisted).
 enum class PendingReason : uint8_t {
@@ -37,6 +39,7 @@ enum class PendingReason : uint8_t {
   kPriority,
   kJobHeldUser,
   kJobHeldAdmin,
+  kLaunchFailedRequeuedHeld,  // HoldKind::kLaunchFailed
   kPartitionDown,
   kPartitionInactive,
   kBadConstraints,
@@ -160,6 +163,12 @@ struct Job {
   // Runtime, derived from the state (state/depend.h): kNone, or why it may not start yet
   // whatever the resources (kDependency, kDependencyNeverSatisfied, kBeginTime).
   PendingReason wait = PendingReason::kNone;
+  // PrologSlurmctld of the current run has not succeeded yet: the job shows CONFIGURING
+  // and its batch script is not launched. EpilogSlurmctld of the ended run has not ended
+  // yet: it shows COMPLETING and stays. (CtldHookOwed, CtldHookDone; version 13;
+  // controller/ctld_hooks.h.)
+  bool ctld_prolog_owed = false;
+  bool ctld_epilog_owed = false;
   // Requeued while its previous run (kill_wait_run) may still be alive on kill_wait_node:
   // it does not start again until that node confirms the run is gone. The node and run
   // are persisted (from JobRequeued) so that a recovered or new active controller waits
@@ -210,6 +219,7 @@ struct Job {
     if (version >= 7) ar& array_job_id& array_task_id& array_throttle& array_pending;
     if (version >= 8) ar& admin_priority;
     if (version >= 10) ar& completing;
+    if (version >= 13) ar& ctld_prolog_owed& ctld_epilog_owed;
   }
 
   const StepRecord* FindStep(uint32_t step_id) const {
@@ -220,10 +230,13 @@ struct Job {
   }
 };
 
-// The state queries show: a finished job whose Epilogs have not all ended is COMPLETING
-// (its record keeps the state it ended in, which accounting has).
+// The state queries show: a finished job whose Epilogs (or EpilogSlurmctld) have not all
+// ended is COMPLETING (its record keeps the state it ended in, which accounting has); a
+// running one whose PrologSlurmctld has not succeeded yet is CONFIGURING.
 inline JobState ShownState(const Job& j) {
-  return j.completing.empty() ? j.state : JobState::kCompleting;
+  if (!j.completing.empty() || j.ctld_epilog_owed) return JobState::kCompleting;
+  if (j.ctld_prolog_owed && j.state == JobState::kRunning) return JobState::kConfiguring;
+  return j.state;
 }
 
 // A change of a node's state, kept for accounting until the database has it (the node's
@@ -331,7 +344,7 @@ struct PartitionRecord {
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::Job, 10)
+BOOST_CLASS_VERSION(herd::ctld::Job, 13)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
 BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)
 BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 2)

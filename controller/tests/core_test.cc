@@ -51,11 +51,12 @@ TEST_F(CoreTest, OutOfMemoryEndsTheJobOutOfMemory) {
 }
 
 // The Prolog failed on the batch host: the script never ran, the node is drained with the
-// reason and the job runs again elsewhere. An Epilog that fails drains its node and leaves
-// the job's end as it was.
-TEST_F(CoreTest, FailedPrologRequeuesAndDrainsFailedEpilogDrains) {
+// reason and the job is requeued held, as Slurm holds it, across a restart; released by
+// its owner it runs again elsewhere. An Epilog that fails drains its node and leaves the
+// job's end as it was.
+TEST_F(CoreTest, FailedPrologRequeuesHeldAndDrainsFailedEpilogDrains) {
   RegisterAll();
-  uint64_t id = Submit(SimpleSpec());
+  uint64_t id = Submit(SimpleSpec(), 1001);
   const Job* j = core_->state().FindJob(id);
   const std::string first = j->alloc.front().node;
   proto::StepCompleteRequest r;
@@ -68,8 +69,20 @@ TEST_F(CoreTest, FailedPrologRequeuesAndDrainsFailedEpilogDrains) {
   EXPECT_TRUE(n->drain);
   EXPECT_EQ(n->reason, "Prolog error: exited 1: no scratch");
   core_->Tick();
+  EXPECT_EQ(StateOf(id), JobState::kPending);
+  EXPECT_EQ(InfoOf(id).reason, "launch failed requeued held");
+  EXPECT_EQ(InfoOf(id).priority, 0u);
+  Restart();
+  RegisterAll();
+  core_->Tick();
+  ASSERT_EQ(StateOf(id), JobState::kPending) << "still held after a restart";
+  EXPECT_EQ(InfoOf(id).reason, "launch failed requeued held");
+  proto::HoldJobsRequest release;
+  release.filter.job_ids = {id};
+  release.hold = false;
+  ASSERT_TRUE((Call<proto::CancelJobsReply>(release, 1001).ok())) << "its owner releases it";
   j = core_->state().FindJob(id);
-  EXPECT_EQ(j->state, JobState::kRunning) << "requeued and started again at once";
+  EXPECT_EQ(j->state, JobState::kRunning) << "released, it starts again";
   EXPECT_EQ(j->restarts, 1u);
   ASSERT_FALSE(j->alloc.empty());
   EXPECT_NE(j->alloc.front().node, first);

@@ -350,8 +350,8 @@ TEST_F(JobHooksCoreTest, EveryNodeOfTheJobHearsOfItsEnd) {
 }
 
 // The Prolog failed on the second node at the job's first step there: that node is
-// drained with the step's reason and the job, whose script is stopped, is requeued even
-// without --requeue.
+// drained with the step's reason and the job, whose script is stopped, is requeued (even
+// without --requeue) and held.
 TEST_F(JobHooksCoreTest, AStepsFailedPrologDrainsItsNodeAndRequeuesTheJob) {
   proto::JobSpec spec = SimpleSpec("hrun -N2 true");
   spec.min_nodes = 2;
@@ -372,6 +372,7 @@ TEST_F(JobHooksCoreTest, AStepsFailedPrologDrainsItsNodeAndRequeuesTheJob) {
   const Job* j = core_->state().FindJob(id);
   EXPECT_EQ(j->state, JobState::kPending);
   EXPECT_EQ(j->restarts, 1u);
+  EXPECT_EQ(j->hold, HoldKind::kLaunchFailed);
   EXPECT_EQ(TerminatedOn(id).size(), 2u) << "the old run is stopped on both nodes";
 }
 

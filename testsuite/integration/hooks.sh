@@ -7,7 +7,10 @@
 # Epilog drains the node and leaves the job's state alone; a failing HealthCheckProgram
 # drains the node with its message. TaskProlog and TaskEpilog run as the job's user around
 # the batch script and every task of a step; what the TaskProlog prints sets the task's
-# environment and output; a failing TaskProlog fails the task, not the node.
+# environment and output; a failing TaskProlog fails the task, not the node. A failed
+# Prolog requeues the job held (launch failed requeued held) until it is released. On the
+# controller, PrologSlurmctld gates the launch (CONFIGURING) and requeues the job when it
+# fails, EpilogSlurmctld keeps it COMPLETING; both with Slurm's environment.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
@@ -46,6 +49,19 @@ echo "\$SLURM_PROCID \$SLURM_SCRIPT_CONTEXT \$(id -u) FROM_TP=\${FROM_TP-none}" 
 echo "print this goes nowhere"
 SCRIPT
 mkdir -m 1777 "$HOOKS/te"
+# The controller's: the environment in ctld.<context>.<job>; the prolog of a job named "cf"
+# waits while cf-gate exists, that of a job named "ctldfail" fails once.
+cat >"$HOOKS/ctld.sh" <<SCRIPT
+#!/bin/bash
+env | grep -E '^(SLURM|HERD)_' | sort >"$HOOKS/ctld.\$SLURM_SCRIPT_CONTEXT.\$SLURM_JOB_ID"
+echo "\$SLURM_SCRIPT_CONTEXT" >>"$HOOKS/ctldruns.\$SLURM_JOB_ID"
+[ "\$SLURM_SCRIPT_CONTEXT" = prolog_slurmctld ] || exit 0
+if [ "\$SLURM_JOB_NAME" = cf ]; then while [ -e "$HOOKS/cf-gate" ]; do sleep 0.05; done; fi
+if [ "\$SLURM_JOB_NAME" = ctldfail ] && [ -e "$HOOKS/ctldfail" ]; then
+  rm "$HOOKS/ctldfail"; echo "no licence left"; exit 4
+fi
+exit 0
+SCRIPT
 cat >"$HOOKS/health.sh" <<SCRIPT
 #!/bin/bash
 if [ -e "$HOOKS/fail-health-\$SLURMD_NODENAME" ]; then echo "disk /scratch is full"; exit 1; fi
@@ -55,6 +71,8 @@ chmod 755 "$HOOKS"/*.sh
 HERD_LOCAL_EXTRA_CONF="Prolog=$HOOKS/prolog.sh
 Epilog=$HOOKS/epilog.sh
 PrologEpilogTimeout=20
+PrologSlurmctld=$HOOKS/ctld.sh
+EpilogSlurmctld=$HOOKS/ctld.sh
 TaskProlog=$HOOKS/task_prolog.sh
 TaskEpilog=$HOOKS/task_epilog.sh
 HealthCheckProgram=$HOOKS/health.sh
@@ -151,16 +169,20 @@ if grep -q "the script ran" "$WORK/tpfail-$id.out"; then fail "the script ran"; 
 rm "$HOOKS/fail-task-prolog"
 wait_node_state n1 idle 5
 
-step "a failing Prolog drains n1 with its reason; the job runs once, on n2"
+step "a failing Prolog drains n1 with its reason; the job is requeued held, then runs on n2"
 hcontrol update nodename=n2 state=drain reason="held back by the test"
 touch "$HOOKS/fail-prolog-n1"
 id=$(submit -o "$WORK/requeued-%j.out" --wrap "echo ran >>$WORK/runs.\$HERD_JOB_ID; hostname")
 wait_node_state n1 'drain|drng' 30
 assert_eq "Prolog error: exited 3: prolog says: scratch is not mounted" "$(node_reason n1)" \
   "n1's reason"
-wait_state "$id" PENDING 30
+wait_for 30 "job $id held after its Prolog failed" \
+  test "$(hqueue -h -j "$id" -o '%t %r')" = "PD launch failed requeued held"
+assert_eq launch_failed_requeued_held "$(job_field "$id" Reason)" "show job's Reason of job $id"
+assert_eq 0 "$(job_field "$id" Priority)" "Priority of the held job $id"
 [[ ! -e $WORK/runs.$id ]] || fail "the script ran on n1 although its Prolog failed"
 hcontrol update nodename=n2 state=resume
+hcontrol release "$id"
 wait_state "$id" COMPLETED 30
 assert_eq "1" "$(wc -l <"$WORK/runs.$id")" "runs of the requeued job"
 assert_eq "n2" "$(job_field "$id" NodeList)" "where the requeued job ran"
@@ -168,18 +190,53 @@ assert_eq "1" "$(job_field "$id" Restarts)" "restarts of the requeued job"
 rm "$HOOKS/fail-prolog-n1"
 hcontrol update nodename=n1 state=resume
 
-step "a Prolog failing at a step on n2 drains n2 and requeues the job, which then runs"
+step "a Prolog failing at a step on n2 drains n2 and requeues the job held, which then runs"
 touch "$HOOKS/fail-prolog-n2"
 id=$(submit -N2 -o "$WORK/step-prolog-%j.out" --wrap "hrun -N2 true && echo ran >>$WORK/runs.\$HERD_JOB_ID")
 wait_node_state n2 'drain|drng' 30
 assert_eq "Prolog error: exited 3: prolog says: scratch is not mounted" "$(node_reason n2)" \
   "n2's reason"
-wait_state "$id" PENDING 30
+wait_for 30 "job $id held after its Prolog failed on n2" \
+  test "$(hqueue -h -j "$id" -o '%t %r')" = "PD launch failed requeued held"
 rm "$HOOKS/fail-prolog-n2"
 hcontrol update nodename=n2 state=resume
+hcontrol release "$id"
 wait_state "$id" COMPLETED 30
 assert_eq "1" "$(wc -l <"$WORK/runs.$id")" "runs of the requeued job"
 assert_eq "1" "$(job_field "$id" Restarts)" "restarts of the requeued job"
+
+step "PrologSlurmctld: the job is CONFIGURING and not launched until it ends; Slurm's environment"
+touch "$HOOKS/cf-gate"
+id=$(submit -J cf -A physics -o "$WORK/cf-%j.out" --wrap "echo ran; exit 2")
+wait_state "$id" CONFIGURING 30
+assert_eq CF "$(hqueue -h -j "$id" -o %t)" "hqueue's state of job $id"
+[[ ! -e $HOOKS/prolog.n1.$id && ! -e $HOOKS/prolog.n2.$id ]] ||
+  fail "a node ran its Prolog for job $id before PrologSlurmctld ended"
+rm "$HOOKS/cf-gate"
+wait_state "$id" FAILED 30
+assert_file_has_line "$WORK/cf-$id.out" ran
+wait_for 10 "EpilogSlurmctld of job $id" test -s "$HOOKS/ctld.epilog_slurmctld.$id"
+for want in "SLURM_JOB_ID=$id" "SLURM_JOBID=$id" SLURM_JOB_NAME=cf SLURM_JOB_USER=root \
+  SLURM_JOB_UID=0 SLURM_JOB_GID=0 SLURM_JOB_GROUP=root SLURM_JOB_ACCOUNT=physics \
+  SLURM_JOB_PARTITION=debug SLURM_JOB_NUM_NODES=1 SLURM_JOB_CPUS_PER_NODE=1 \
+  SLURM_JOB_RESTART_COUNT=0 "SLURM_JOB_WORK_DIR=$WORK" HERD_JOB_NAME=cf; do
+  assert_file_has_line "$HOOKS/ctld.prolog_slurmctld.$id" "$want"
+  assert_file_has_line "$HOOKS/ctld.epilog_slurmctld.$id" "$want"
+done
+assert_file_has_line "$HOOKS/ctld.prolog_slurmctld.$id" SLURM_SCRIPT_CONTEXT=prolog_slurmctld
+for want in SLURM_SCRIPT_CONTEXT=epilog_slurmctld SLURM_JOB_EXIT_CODE=512 \
+  SLURM_JOB_EXIT_CODE2=2:0 SLURM_JOB_DERIVED_EC=2; do
+  assert_file_has_line "$HOOKS/ctld.epilog_slurmctld.$id" "$want"
+done
+
+step "a failing PrologSlurmctld requeues the job (not held); it runs after a second one"
+touch "$HOOKS/ctldfail"
+id=$(submit -J ctldfail -o /dev/null --wrap "true")
+wait_state "$id" COMPLETED 30
+assert_eq "1" "$(job_field "$id" Restarts)" "restarts after a failed PrologSlurmctld"
+assert_eq "prolog_slurmctld
+prolog_slurmctld
+epilog_slurmctld" "$(cat "$HOOKS/ctldruns.$id")" "controller programs of job $id"
 
 step "a failing Epilog drains n2; the job's state stays COMPLETED"
 touch "$HOOKS/fail-epilog-n2"

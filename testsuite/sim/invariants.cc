@@ -354,7 +354,8 @@ void Invariants::CheckPendingReasons(const ctld::ClusterState& s, int64_t now_ms
     const std::string id = std::to_string(j->id);
     const char* reason = ctld::PendingReasonName(j->pending_reason);
     bool held_reason = j->pending_reason == ctld::PendingReason::kJobHeldUser ||
-                       j->pending_reason == ctld::PendingReason::kJobHeldAdmin;
+                       j->pending_reason == ctld::PendingReason::kJobHeldAdmin ||
+                       j->pending_reason == ctld::PendingReason::kLaunchFailedRequeuedHeld;
     if ((j->hold != ctld::HoldKind::kNone) != held_reason) {
       Fail(now_ms, "job " + id + " pending with reason " + reason + " but hold is " +
                        std::to_string(static_cast<int>(j->hold)));
