@@ -43,6 +43,7 @@ class ClusterState {
   Status Apply(const JobEnded& e);
   Status Apply(const JobRequeued& e);
   Status Apply(const JobHold& e);
+  Status Apply(const JobRequeueAsked& e);
   Status Apply(const JobUpdated& e);
   Status Apply(const ArrayTasksSplit& e);
   Status Apply(const JobKillIntent& e);
@@ -127,8 +128,9 @@ class ClusterState {
 
   // Tasks of array `array_job_id` started and not ended (its throttle counts them).
   uint32_t ArrayTasksRunning(uint64_t array_job_id) const;
-  // A job blob (Job::blob_id) some job not finished still needs: its own, or an array's
-  // that tasks split off from it have not all ended.
+  // A job blob (Job::blob_id) some job still needs: its own while the job is kept (a
+  // finished batch job may be requeued), or an array's that tasks split off from it have
+  // not all ended.
   bool BlobNeeded(uint64_t blob_id) const;
 
   // Finished jobs still COMPLETING (Job::completing not empty), by id.
@@ -166,8 +168,8 @@ class ClusterState {
   std::deque<proto::AuditRecord> audit_;
   uint64_t audit_seq_ = 0;
   AssocTree assoc_;
-  AssocCounters assoc_usage_;  // derived from jobs_, see assoc_usage()
-  UsageTable usage_;        // fair-share usage of ended runs, see usage()
+  AssocCounters assoc_usage_;                        // derived from jobs_, see assoc_usage()
+  UsageTable usage_;                                 // fair-share usage of ended runs, see usage()
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)

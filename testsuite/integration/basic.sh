@@ -46,7 +46,7 @@ assert_file_has_line "$WORK/sub/sub-$id.out" "$WORK/sub"
 step "a job that cannot start ends FAILED with the reason its step daemon gave"
 id=$(submit -D "$WORK/no-such-dir" -o /dev/null --wrap 'true')
 wait_state "$id" FAILED 30
-assert_match 'Reason=cannot enter the work directory' "$(hcontrol show job "$id")" \
+assert_match 'Reason=cannot_enter_the_work_directory' "$(hcontrol show job "$id")" \
   "the reason of a job whose work directory is missing"
 
 step "herdd reported the completions of the step daemons it started"
