@@ -10,6 +10,7 @@
 #include "controller/jobs.h"
 #include "controller/sched/placement.h"
 #include "controller/sched/scheduler.h"
+#include "controller/task_ids.h"
 
 namespace herd::ctld {
 
@@ -110,6 +111,13 @@ Status Jobs::ApplyUpdateKey(const Job& j, const std::string& key, const std::str
       }
     }
     e->constraints = features;
+  } else if (k == "starttime") {
+    // As scontrol sends it: the time as seconds since the epoch (hcontrol reads Slurm's
+    // forms, "now+1hour" or "2024-05-01T10:00", into it); 0: no --begin.
+    if (!pending) return NotPending();
+    auto t = ParseInt(Trim(value));
+    if (!t.ok() || *t < 0) return Invalid(key, value);
+    e->begin_time = *t;
   } else if (k == "arraytaskthrottle") {  // on the array's id: how many tasks at once
     if (j.array_job_id != j.id || !j.IsArrayRemainder()) {
       return InvalidArgument("ArrayTaskThrottle is the throttle of a job array's pending tasks");
@@ -130,6 +138,17 @@ Frame Jobs::UpdateJob(const Identity& who, const Frame& f) {
     return ErrorReply(InvalidArgument("No changes specified"));
   }
   const Job* j = p_.state.FindJob(req->job_id);
+  if (req->array_task_id != proto::kNoArrayTask) {
+    // One task: its record, a pending one split off its array's first (as a hold does).
+    auto tasks = ResolveTaskIds(p_.state, p_.journal,
+                                {{req->job_id, {{req->array_task_id, req->array_task_id, 1}}}},
+                                [&](const Job& array) { return MaySplit(array, who); });
+    if (!tasks.ok()) return ErrorReply(tasks.error());
+    if (tasks->size() != 1) return ErrorReply(NotFound("Invalid job id specified"));
+    const NamedTask& t = tasks->front();
+    if (t.job_id == 0) return ErrorReply(t.status);
+    j = p_.state.FindJob(t.job_id);
+  }
   if (j == nullptr) return ErrorReply(NotFound("Invalid job id specified"));
   const bool admin = core_.IsAdmin(who.uid);
   if (j->uid != who.uid && !admin) return ErrorReply(PermissionDenied("Access/permission denied"));
@@ -150,6 +169,7 @@ Frame Jobs::UpdateJob(const Identity& who, const Frame& f) {
   e.constraints = j->spec.constraints;
   if (j->array_job_id != 0) e.array_throttle = j->array_throttle;
   e.admin_priority = j->admin_priority;
+  e.begin_time = j->spec.begin_time;
   for (size_t i = 0; i < req->keys.size(); ++i) {
     Status s = ApplyUpdateKey(*j, req->keys[i], req->values[i], admin, &e);
     if (!s.ok()) return ErrorReply(s);

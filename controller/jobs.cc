@@ -60,6 +60,7 @@ Status Jobs::AddHandlers(HandlerTable* table) {
                        {{MsgType::kSubmitJobRequest, &Jobs::Submit},
                         {MsgType::kCancelJobsRequest, &Jobs::Cancel},
                         {MsgType::kHoldJobsRequest, &Jobs::Hold},
+                        {MsgType::kRequeueJobsRequest, &Jobs::Requeue},
                         {MsgType::kUpdateJobRequest, &Jobs::UpdateJob},
                         {MsgType::kStepCompleteRequest, &Jobs::StepComplete}});
 }
@@ -371,20 +372,22 @@ Status Jobs::HoldOne(const Job* j, const Identity& who, const proto::HoldJobsReq
   if (j->uid != who.uid && !core_.IsAdmin(who.uid)) {
     return PermissionDenied("Access/permission denied");
   }
-  if (SameRequestAgain(*j, who, req.token) && j->state != JobState::kPending) {
-    return Status::Ok();  // done already (a release the job then started after)
+  if (SameRequestAgain(*j, who, req.token) && proto::IsFinished(j->state)) {
+    return Status::Ok();  // done already (a hold of a job that then ended)
   }
-  if (j->state != JobState::kPending)
-    return FailedPrecondition("Job is no longer pending execution");
+  // A running job may be held, as in Slurm: it runs on, and comes back held if requeued.
+  if (j->state != JobState::kPending && j->state != JobState::kRunning) {
+    return FailedPrecondition("Job has already finished");
+  }
   if (!req.hold && j->hold == HoldKind::kAdmin && !core_.IsAdmin(who.uid)) {
     return PermissionDenied(
         "Job was held by an administrator; only an administrator may release it");
   }
   JobHold e;
   e.job_id = j->id;
-  e.hold = !req.hold                ? HoldKind::kNone
-           : core_.IsAdmin(who.uid) ? HoldKind::kAdmin
-                                    : HoldKind::kUser;
+  e.hold = !req.hold                                  ? HoldKind::kNone
+           : core_.IsAdmin(who.uid) && !req.user_hold ? HoldKind::kAdmin
+                                                      : HoldKind::kUser;
   e.token = req.token;
   const HoldKind was = j->hold;
   const uint32_t owner = j->uid;
@@ -403,30 +406,13 @@ Frame Jobs::Hold(const Identity& who, const Frame& f) {
   if (req->filter.job_ids.empty() && req->filter.task_ids.empty()) {
     return ErrorReply(InvalidArgument("No job identification provided"));
   }
-  proto::CancelJobsReply rep;
-  auto answer = [&rep](proto::JobActionResult r, const Status& s) {
-    r.code = static_cast<int32_t>(s.code());
-    r.message = s.message();
-    rep.results.push_back(std::move(r));
-  };
   // A pending task named by task id is split off and held or released on its own.
-  auto tasks = ResolveTaskIds(p_.state, p_.journal, req->filter.task_ids,
-                              [&](const Job& array) { return MaySplit(array, who); });
-  if (!tasks.ok()) return ErrorReply(tasks.error());
-  for (const NamedTask& t : *tasks) {
-    proto::JobActionResult r;
-    r.job_id = t.job_id;
-    r.array_job_id = t.array_job_id;
-    r.array_task_id = t.task_id;
-    answer(r, t.job_id == 0 ? t.status : HoldOne(p_.state.FindJob(t.job_id), who, *req));
-  }
-  for (uint64_t id : req->filter.job_ids) {
-    proto::JobActionResult r;
-    r.job_id = id;
-    answer(r, HoldOne(p_.state.FindJob(id), who, *req));
-  }
+  auto rep = ActOnNamed(
+      p_.state, p_.journal, req->filter, [&](const Job& array) { return MaySplit(array, who); },
+      [&](const Job* j) { return HoldOne(j, who, *req); });
+  if (!rep.ok()) return ErrorReply(rep.error());
   core_.RequestSchedule();
-  return proto::MakeFrame(rep, 0);
+  return proto::MakeFrame(*rep, 0);
 }
 
 Status Jobs::StartJob(const Job& job, std::vector<NodeAlloc> alloc) {

@@ -43,7 +43,7 @@ class Jobs {
   Jobs(CoreParts parts, CoreServices& core, std::string self_addr, Hooks hooks)
       : p_(parts), core_(core), self_addr_(std::move(self_addr)), hooks_(std::move(hooks)) {}
 
-  // Submit, Cancel, Hold, StepComplete.
+  // Submit, Cancel, Hold, Requeue, UpdateJob, StepComplete.
   Status AddHandlers(HandlerTable* table);
 
   // Starts a pending job on `alloc` (a plan's start, checked) and sends its launch.
@@ -81,6 +81,9 @@ class Jobs {
   proto::Frame Hold(const Identity& who, const proto::Frame& f);
   Status HoldOne(const Job* j, const Identity& who, const proto::HoldJobsRequest& req);
   bool SameRequestAgain(const Job& j, const Identity& who, uint64_t token) const;
+  // hcontrol requeue|requeuehold (requeue.cc).
+  proto::Frame Requeue(const Identity& who, const proto::Frame& f);
+  Status RequeueOne(const Job* j, const Identity& who, const proto::RequeueJobsRequest& req);
   // scontrol update JobId= (job_update.cc).
   proto::Frame UpdateJob(const Identity& who, const proto::Frame& f);
   Status ApplyUpdateKey(const Job& j, const std::string& key, const std::string& value, bool admin,

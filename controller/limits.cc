@@ -134,6 +134,7 @@ bool ControllerCore::RefusedWhileStoreFails(MsgType type, bool* silent) const {
     case MsgType::kSubmitJobRequest:
     case MsgType::kCancelJobsRequest:
     case MsgType::kHoldJobsRequest:
+    case MsgType::kRequeueJobsRequest:
     case MsgType::kUpdateJobRequest:
     case MsgType::kUpdateNodeRequest:
     case MsgType::kUpdatePartitionRequest:

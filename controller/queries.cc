@@ -111,12 +111,16 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   if (j.state == JobState::kPending) {
     // Dependencies and --begin are kept current by the state; the rest is the last pass's.
     i.reason = PendingReasonName(j.wait != PendingReason::kNone ? j.wait : j.pending_reason);
-    if (j.hold == HoldKind::kUser) i.reason = "JobHeldUser";
-    if (j.hold == HoldKind::kAdmin) i.reason = "JobHeldAdmin";
-    if (j.hold == HoldKind::kLaunchFailed)
-      i.reason = PendingReasonName(PendingReason::kLaunchFailedRequeuedHeld);
   } else {
     i.reason = j.reason.empty() ? "None" : j.reason.str();
+  }
+  // A held job (running ones too, as Slurm shows them); requeuehold's until released.
+  if (j.hold != HoldKind::kNone && !proto::IsFinished(j.state)) {
+    i.reason = j.hold == HoldKind::kLaunchFailed
+                   ? PendingReasonName(PendingReason::kLaunchFailedRequeuedHeld)
+               : j.reason == kRequeuedHeldReason ? kRequeuedHeldReason
+               : j.hold == HoldKind::kUser       ? "JobHeldUser"
+                                                 : "JobHeldAdmin";
   }
   i.priority = j.hold != HoldKind::kNone ? 0 : j.priority;
   i.submit_time = j.submit_time;

@@ -88,6 +88,8 @@ const char* RecordTypeName(uint16_t type) {
       return "JobRequeued";
     case EventType::kJobHold:
       return "JobHold";
+    case EventType::kJobRequeueAsked:
+      return "JobRequeueAsked";
     case EventType::kJobKillIntent:
       return "JobKillIntent";
     case EventType::kNodeUpdated:
@@ -143,6 +145,8 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
       return JobIdOf<JobRequeued>(body);
     case EventType::kJobHold:
       return JobIdOf<JobHold>(body);
+    case EventType::kJobRequeueAsked:
+      return JobIdOf<JobRequeueAsked>(body);
     case EventType::kJobKillIntent:
       return JobIdOf<JobKillIntent>(body);
     case EventType::kJobUpdated:

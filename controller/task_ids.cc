@@ -75,4 +75,31 @@ Result<std::vector<NamedTask>> ResolveTaskIds(const ClusterState& state, Journal
   return out;
 }
 
+Result<proto::CancelJobsReply> ActOnNamed(const ClusterState& state, Journal& journal,
+                                          const proto::JobFilter& filter,
+                                          const std::function<Status(const Job&)>& may_split,
+                                          const std::function<Status(const Job*)>& act) {
+  proto::CancelJobsReply rep;
+  auto answer = [&rep](proto::JobActionResult r, const Status& s) {
+    r.code = static_cast<int32_t>(s.code());
+    r.message = s.message();
+    rep.results.push_back(std::move(r));
+  };
+  auto tasks = ResolveTaskIds(state, journal, filter.task_ids, may_split);
+  if (!tasks.ok()) return tasks.error();
+  for (const NamedTask& t : *tasks) {
+    proto::JobActionResult r;
+    r.job_id = t.job_id;
+    r.array_job_id = t.array_job_id;
+    r.array_task_id = t.task_id;
+    answer(r, t.job_id == 0 ? t.status : act(state.FindJob(t.job_id)));
+  }
+  for (uint64_t id : filter.job_ids) {
+    proto::JobActionResult r;
+    r.job_id = id;
+    answer(r, act(state.FindJob(id)));
+  }
+  return rep;
+}
+
 }  // namespace herd::ctld

@@ -31,4 +31,12 @@ Result<std::vector<NamedTask>> ResolveTaskIds(const ClusterState& state, Journal
                                               const std::vector<proto::ArrayTaskIds>& selectors,
                                               const std::function<Status(const Job&)>& may_split);
 
+// The answers of an action on the jobs and array tasks `filter` names by id, in order: the
+// tasks (resolved as ResolveTaskIds does), then the job ids, each `act` on its record
+// (nullptr: there is none). An error: a split could not be journaled.
+Result<proto::CancelJobsReply> ActOnNamed(const ClusterState& state, Journal& journal,
+                                          const proto::JobFilter& filter,
+                                          const std::function<Status(const Job&)>& may_split,
+                                          const std::function<Status(const Job*)>& act);
+
 }  // namespace herd::ctld

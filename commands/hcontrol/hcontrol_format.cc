@@ -3,7 +3,6 @@
 
 #include <grp.h>
 
-#include <algorithm>
 #include <cctype>
 
 #include "commands/lib/display.h"
@@ -24,6 +23,17 @@ std::string Kv(const std::string& key, const std::string& value) {
 }
 
 std::string OrNull(const std::string& s) { return s.empty() ? "(null)" : s; }
+
+// A job's reason as one word: scontrol prints the white space of a reason's text as '_'
+// ("job requeued in held state" -> job_requeued_in_held_state), so that it parses as one.
+std::string ReasonWord(const std::string& reason) {
+  if (reason.empty()) return "None";
+  std::string out = reason;
+  for (char& c : out) {
+    if (std::isspace(static_cast<unsigned char>(c))) c = '_';
+  }
+  return out;
+}
 
 std::string GroupName(uint32_t gid) {
   struct group gr {};
@@ -62,15 +72,6 @@ std::string JobTres(const JobInfo& j) {
   std::string tres = "cpu=" + cpus;
   if (mem != 0) tres += ",mem=" + TresMemory(mem);
   return tres + ",node=" + std::to_string(j.num_nodes) + ",billing=" + cpus;
-}
-
-// A job's reason with its blanks as underscores, as scontrol prints it for easier parsing
-// ("launch failed requeued held" -> launch_failed_requeued_held).
-std::string JobReason(std::string reason) {
-  if (reason.empty()) return "None";
-  std::replace_if(
-      reason.begin(), reason.end(), [](unsigned char c) { return std::isspace(c) != 0; }, '_');
-  return reason;
 }
 
 }  // namespace
@@ -115,7 +116,7 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
        Kv("GroupId", GroupName(j.gid) + "(" + std::to_string(j.gid) + ")"), Kv("MCS_label", "N/A")},
       {Kv("Priority", std::to_string(j.priority)), Kv("Nice", std::to_string(j.nice)),
        Kv("Account", OrNull(j.account)), Kv("QOS", OrNull(j.qos))},
-      {Kv("JobState", proto::JobStateName(j.state)), Kv("Reason", JobReason(j.reason)),
+      {Kv("JobState", proto::JobStateName(j.state)), Kv("Reason", ReasonWord(j.reason)),
        Kv("Dependency", OrNull(j.dependency))},
       {Kv("Requeue", j.requeue ? "1" : "0"), Kv("Restarts", std::to_string(j.restarts)),
        Kv("BatchFlag", j.batch ? "1" : "0"), Kv("Reboot", "0"), Kv("ExitCode", exit_code)},
@@ -288,6 +289,23 @@ std::string FormatConfig(const std::vector<std::string>& lines, int64_t now) {
   std::string out = "Configuration data as of " + cli::FormatTimestamp(now, "Unknown") + "\n";
   for (const std::string& l : lines) out += cli::EscapeForDisplay(l) + "\n";
   return out;
+}
+
+std::optional<proto::JobInfo> FindArrayTask(const std::vector<proto::JobInfo>& jobs,
+                                            uint64_t array_job_id, uint32_t task_id) {
+  for (const proto::JobInfo& j : jobs) {
+    if (j.array_job_id == array_job_id && j.array_task_id == task_id) return j;
+  }
+  for (const proto::JobInfo& j : jobs) {
+    if (j.array_job_id != array_job_id || j.array_task_id != proto::kNoArrayTask) continue;
+    auto pending = proto::ParseArraySpec(j.array_pending, UINT32_MAX);
+    if (!pending.ok() || !proto::HasTask(pending->ranges, task_id)) continue;
+    proto::JobInfo one = j;
+    one.array_task_id = task_id;
+    one.array_pending.clear();
+    return one;
+  }
+  return std::nullopt;
 }
 
 }  // namespace herd::hcontrol

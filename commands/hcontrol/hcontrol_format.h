@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,11 @@ std::string RenderRecord(const std::vector<std::vector<std::string>>& lines, boo
 
 // `details`: scontrol's -d count (DerivedExitCode= from 1).
 std::string FormatJob(const proto::JobInfo& job, int64_t now, bool oneliner, int details = 0);
+// Task `task_id` of array `array_job_id` among `jobs` (its array's records): its own record
+// once started or split off, else the array's pending record shown as that one task (as
+// scontrol shows "123_4"); none when the array never had it or it is gone.
+std::optional<proto::JobInfo> FindArrayTask(const std::vector<proto::JobInfo>& jobs,
+                                            uint64_t array_job_id, uint32_t task_id);
 std::string FormatNode(const proto::NodeInfo& node, bool oneliner);
 // A partition as scontrol prints it; `mem_mb`: the memory of its nodes (TRES=...,mem=).
 std::string FormatPartition(const proto::PartitionInfo& p, uint64_t mem_mb, bool oneliner);

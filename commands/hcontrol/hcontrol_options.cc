@@ -5,6 +5,7 @@
 
 #include "commands/lib/cli.h"
 #include "commands/lib/option_table.h"
+#include "commands/lib/time_parse.h"
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
@@ -96,9 +97,16 @@ Status ParseShow(const std::vector<std::string>& words, HcontrolCommand* c) {
     return InvalidArgument("too many arguments for keyword: show");
   }
   if (c->entity == Entity::kJob) {
-    auto id = ParseUint(c->name);
+    // "123" or one array task "123_4", as scontrol takes them.
+    const size_t us = c->name.find('_');
+    auto id = ParseUint(c->name.substr(0, us));
     if (!id.ok() || *id == 0) return NotFound("Invalid job id specified");
     c->job_id = *id;
+    if (us != std::string::npos) {
+      auto task = ParseUint(c->name.substr(us + 1), proto::kNoArrayTask - 1);
+      if (!task.ok()) return NotFound("Invalid job id specified");
+      c->task_id = static_cast<uint32_t>(*task);
+    }
   }
   return Status::Ok();
 }
@@ -214,9 +222,16 @@ Status ParseJobUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
   proto::UpdateJobRequest& r = c->job_update;
   for (const KeyValue& kv : pairs) {
     if (OneOf(kv.key, {"JobId", "JobID"})) {
-      auto id = ParseUint(Trim(kv.value));
+      const std::string v = Trim(kv.value);
+      const size_t us = v.find('_');  // 123_4: one task of an array
+      auto id = ParseUint(v.substr(0, us));
       if (!id.ok() || *id == 0) return InvalidArgument("Invalid job id " + kv.value);
       r.job_id = *id;
+      if (us != std::string::npos) {
+        auto task = ParseUint(v.substr(us + 1), proto::kNoArrayTask - 1);
+        if (!task.ok()) return InvalidArgument("Invalid job id " + kv.value);
+        r.array_task_id = static_cast<uint32_t>(*task);
+      }
     } else {
       // scontrol checks a time limit before sending it.
       if (OneOf(kv.key, {"TimeLimit"}) && !ParseTimeLimit(Trim(kv.value)).ok()) {
@@ -224,6 +239,12 @@ Status ParseJobUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
       }
       r.keys.push_back(kv.key);
       r.values.push_back(kv.value);
+      // StartTime goes as seconds since the epoch: "now", "now+1hour" are the caller's.
+      if (OneOf(kv.key, {"StartTime"})) {
+        auto t = cli::ParseBeginTime(ToLower(Trim(kv.value)), std::time(nullptr));
+        if (!t.ok()) return InvalidArgument("Invalid StartTime value: " + kv.value);
+        r.values.back() = std::to_string(*t);
+      }
     }
   }
   if (r.keys.empty()) return InvalidArgument("No changes specified");
@@ -295,15 +316,28 @@ Result<HcontrolCommand> ParseHcontrolArgs(const std::vector<std::string>& args) 
     if (rest.size() > 2) return InvalidArgument("too many arguments for keyword: write");
     if (rest.size() == 2) c.write_to = rest[1];
     c.verb = Verb::kWriteConfig;
-  } else if (OneOf(verb, {"hold", "release"})) {
-    if (rest.empty()) return InvalidArgument("Invalid job id specified");
-    HERD_ASSIGN_OR_RETURN(cli::JobSelection ids, cli::ParseJobSelection(rest));
+  } else if (OneOf(verb, {"hold", "uhold", "release", "requeue", "requeuehold"})) {
+    std::vector<std::string> ids_words = rest;
+    const bool requeue = OneOf(verb, {"requeue", "requeuehold"});
+    // scontrol requeuehold [State=SpecialExit] JOBS: herd has no SPECIAL_EXIT state.
+    if (requeue && !ids_words.empty() && StartsWith(ToLower(ids_words[0]), "state=")) {
+      return InvalidArgument("State=" + ids_words[0].substr(6) + " is not supported for " + verb);
+    }
+    if (ids_words.empty()) {
+      if (requeue) return InvalidArgument("too few arguments for keyword:" + verb);
+      return InvalidArgument("Invalid job id specified");
+    }
+    HERD_ASSIGN_OR_RETURN(cli::JobSelection ids, cli::ParseJobSelection(ids_words));
     if (ids.job_ids.empty() && ids.task_ids.empty()) {
       return InvalidArgument("Invalid job id specified");
     }
     c.job_ids = std::move(ids.job_ids);
     c.task_ids = std::move(ids.task_ids);
-    c.verb = OneOf(verb, {"hold"}) ? Verb::kHold : Verb::kRelease;
+    c.user_hold = OneOf(verb, {"uhold"});
+    c.requeue_hold = OneOf(verb, {"requeuehold"});
+    c.verb = requeue                          ? Verb::kRequeue
+             : OneOf(verb, {"hold", "uhold"}) ? Verb::kHold
+                                              : Verb::kRelease;
   } else if (OneOf(verb, {"ping"})) {
     if (!rest.empty()) return InvalidArgument("too many arguments for keyword: ping");
     c.verb = Verb::kPing;
@@ -363,8 +397,15 @@ Commands:
                                        Features (pending jobs); TimeLimit (lower only)
                                        and JobName of running ones; ArrayTaskThrottle
                                        of a job array
-  hold JOBID[,JOBID...]                keep pending jobs from starting
+  hold JOBID[,JOBID...]                keep jobs from starting (a running job runs on,
+                                       and is held if requeued)
+  uhold JOBID[,JOBID...]               hold as the job's user would (the user may
+                                       release it)
   release JOBID[,JOBID...]             let held jobs start
+  requeue JOBID[,JOBID...]             put running or finished batch jobs back to
+                                       pending with the same id (their run is killed;
+                                       eligible again 121 s later, as Slurm)
+  requeuehold JOBID[,JOBID...]         requeue, and hold them
   ping                                 is each controller (and the witness) up, which
                                        one is active, how far behind the passive is
   takeover [NAME]                      hand the active role to NAME (default: the other

@@ -1,8 +1,8 @@
 // herd hcontrol — its command line (scontrol's): global options, then one command:
 // show job|node|partition|config|audit [NAME], update NodeName=... | PartitionName=...,
 // create|delete [partition] PartitionName=..., write config [FILE],
-// hold|release JOBIDS, ping, takeover [NAME]. Keys and words are case-insensitive; everything is
-// checked here, before the controller is asked.
+// hold|uhold|release|requeue|requeuehold JOBIDS, ping, takeover [NAME]. Keys and words are
+// case-insensitive; everything is checked here, before the controller is asked.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,7 @@ enum class Verb {
   kUpdateJob,
   kHold,
   kRelease,
+  kRequeue,  // requeue and requeuehold (requeue_hold)
   kPing,
   kTakeover,
   kKeygen,
@@ -46,6 +47,8 @@ struct HcontrolCommand {
   Entity entity = Entity::kJob;
   std::string name;     // empty: all
   uint64_t job_id = 0;  // show job ID
+  // show job ID_TASK (an array's task, job_id its array's id); kNoArrayTask: not one.
+  uint32_t task_id = proto::kNoArrayTask;
   // update
   proto::UpdateNodeRequest node_update;
   proto::UpdatePartitionRequest partition_update;
@@ -54,9 +57,11 @@ struct HcontrolCommand {
   proto::QueryAuditRequest audit;
   // write config [FILE]: where the merged herd.conf goes ("" = beside herd.conf, dated)
   std::string write_to;
-  // hold / release
+  // hold / uhold / release / requeue / requeuehold
   std::vector<uint64_t> job_ids;
-  std::vector<proto::ArrayTaskIds> task_ids;  // hold/release 123_4, 123_[1-5]
+  std::vector<proto::ArrayTaskIds> task_ids;  // 123_4, 123_[1-5]
+  bool user_hold = false;     // uhold: held as by its user (the user may release it)
+  bool requeue_hold = false;  // requeuehold
   // takeover [NAME]: the controller to hand the active role to ("" = the other one)
   std::string takeover_to;
   // keygen [--force] [NAME...]: the daemons to make key pairs for (empty: all of the

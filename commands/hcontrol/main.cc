@@ -52,6 +52,16 @@ int ShowJobs(Client& client, const HcontrolCommand& c) {
   filter.include_finished = true;
   if (c.job_id != 0) filter.job_ids.push_back(c.job_id);
   auto reply = client.QueryAllJobs(filter);
+  if (c.task_id != proto::kNoArrayTask) {
+    if (!reply.ok()) return Fail(reply.error());
+    auto task = herd::hcontrol::FindArrayTask(reply->jobs, c.job_id, c.task_id);
+    if (!task) {  // as scontrol: "Job 13_9 not found"
+      return herd::cli::ReportNotFound(Cmd(), "Job " + std::to_string(c.job_id) + "_" +
+                                                  std::to_string(c.task_id) + " not found");
+    }
+    std::fputs(herd::hcontrol::FormatJob(*task, reply->now, c.oneliner, c.details).c_str(), stdout);
+    return 0;
+  }
   const bool one = c.job_id != 0;
   if (one && (!reply.ok() ? reply.error().code() == Code::kNotFound : reply->jobs.empty())) {
     return herd::cli::ReportLoadError(Cmd(), "slurm_load_jobs", "Invalid job id specified");
@@ -189,13 +199,8 @@ int WriteConfig(Client& client, const HcontrolCommand& c) {
   return 0;
 }
 
-int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
-  proto::HoldJobsRequest req;
-  req.filter.job_ids = c.job_ids;
-  req.filter.task_ids = c.task_ids;
-  req.hold = hold;
-  req.token = herd::RandomNonZeroU64();  // the same in every resend of this request
-  auto reply = client.Call<proto::CancelJobsReply>(req);
+// The per-job answers of a hold, release or requeue, as scontrol prints them.
+int JobActionResults(const herd::Result<proto::CancelJobsReply>& reply) {
   if (!reply.ok()) return Fail(reply.error());
   int rc = 0;
   for (const proto::JobActionResult& r : reply->results) {
@@ -206,6 +211,25 @@ int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
                              : JobError(why + " for job " + std::to_string(r.job_id));
   }
   return rc;
+}
+
+int HoldOrRelease(Client& client, const HcontrolCommand& c, bool hold) {
+  proto::HoldJobsRequest req;
+  req.filter.job_ids = c.job_ids;
+  req.filter.task_ids = c.task_ids;
+  req.hold = hold;
+  req.user_hold = c.user_hold;
+  req.token = herd::RandomNonZeroU64();  // the same in every resend of this request
+  return JobActionResults(client.Call<proto::CancelJobsReply>(req));
+}
+
+int Requeue(Client& client, const HcontrolCommand& c) {
+  proto::RequeueJobsRequest req;
+  req.filter.job_ids = c.job_ids;
+  req.filter.task_ids = c.task_ids;
+  req.hold = c.requeue_hold;
+  req.token = herd::RandomNonZeroU64();
+  return JobActionResults(client.Call<proto::CancelJobsReply>(req));
 }
 
 // show hostnames [LIST]: one name per line (LIST defaults to the job's node list, as
@@ -302,12 +326,19 @@ int main(int argc, char** argv) {
       if (r.ok()) return 0;
       // As scontrol: "<why> for job <id>".
       const Status why = cli::DescribeCallError(r.error());
-      return JobError(why.message() + " for job " + std::to_string(cmd->job_update.job_id));
+      const proto::UpdateJobRequest& u = cmd->job_update;
+      if (u.array_task_id != proto::kNoArrayTask) {  // "13_9: Invalid job id specified"
+        return JobError(std::to_string(u.job_id) + "_" + std::to_string(u.array_task_id) + ": " +
+                        why.message());
+      }
+      return JobError(why.message() + " for job " + std::to_string(u.job_id));
     }
     case hcontrol::Verb::kHold:
       return HoldOrRelease(c, *cmd, true);
     case hcontrol::Verb::kRelease:
       return HoldOrRelease(c, *cmd, false);
+    case hcontrol::Verb::kRequeue:
+      return Requeue(c, *cmd);
     case hcontrol::Verb::kPing:
       return hcontrol::Ping(c);
     case hcontrol::Verb::kTakeover:

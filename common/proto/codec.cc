@@ -63,6 +63,8 @@ const char* MsgTypeName(MsgType t) {
       return "UpdatePartitionRequest";
     case MsgType::kHoldJobsRequest:
       return "HoldJobsRequest";
+    case MsgType::kRequeueJobsRequest:
+      return "RequeueJobsRequest";
     case MsgType::kUpdateJobRequest:
       return "UpdateJobRequest";
     case MsgType::kQueryAuditRequest:

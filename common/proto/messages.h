@@ -56,6 +56,7 @@ enum class MsgType : uint16_t {
   kQueryPriorityReply = 133,
   kQueryShareRequest = 134,  // hshare: the fair-share tree
   kQueryShareReply = 135,
+  kRequeueJobsRequest = 136,  // hcontrol requeue|requeuehold: answered by a CancelJobsReply
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -210,10 +211,26 @@ struct HoldJobsRequest {
   JobFilter filter;
   bool hold = true;    // false = release
   uint64_t token = 0;  // as CancelJobsRequest::token (class version 1)
+  // uhold: held as by the job's user, whoever asks (class version 2).
+  bool user_hold = false;
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& filter& hold;
     if (version >= 1) ar& token;
+    if (version >= 2) ar& user_hold;
+  }
+};
+
+// hcontrol requeue|requeuehold: running or finished batch jobs go back to PENDING with the
+// same id (doc/requeue.md). `hold`: requeuehold (held once pending).
+struct RequeueJobsRequest {
+  static constexpr MsgType kType = MsgType::kRequeueJobsRequest;
+  JobFilter filter;
+  bool hold = false;
+  uint64_t token = 0;  // as CancelJobsRequest::token
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& filter& hold& token;
   }
 };
 
@@ -354,9 +371,13 @@ struct UpdateJobRequest {
   uint64_t job_id = 0;
   std::vector<std::string> keys;
   std::vector<std::string> values;  // values[i] belongs to keys[i]
+  // JobId=123_4: task 4 of array 123 (job_id the array's id); a pending one is split off
+  // its array's record first (class version 1).
+  uint32_t array_task_id = kNoArrayTask;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& job_id& keys& values;
+    if (version >= 1) ar& array_task_id;
   }
 };
 
@@ -658,7 +679,8 @@ BOOST_CLASS_VERSION(herd::proto::CancelJobsRequest, 2)
 BOOST_CLASS_VERSION(herd::proto::SignalJobRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::TerminateJobRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::StepCompleteRequest, 2)
-BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::HoldJobsRequest, 2)
+BOOST_CLASS_VERSION(herd::proto::UpdateJobRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryNodesRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryNodesReply, 1)

@@ -337,7 +337,8 @@ TEST(Codec, RefusesBoolOtherThanZeroOrOne) {
   HoldJobsRequest r;
   r.hold = true;
   std::string bytes = EncodeBody(r);
-  const size_t at = bytes.size() - 1 - sizeof(r.token);  // `hold`, then the token
+  // `hold`, then the token and `user_hold`
+  const size_t at = bytes.size() - 1 - sizeof(r.token) - sizeof(r.user_hold);
   ASSERT_EQ(bytes[at], '\1');
   bytes[at] = '\2';
   auto back = DecodeBody<HoldJobsRequest>(bytes);

@@ -222,7 +222,8 @@ void ClusterState::CountArrayLive(const Job& j, int delta) {
 
 bool ClusterState::BlobNeeded(uint64_t blob_id) const {
   const Job* j = FindJob(blob_id);
-  return (j != nullptr && !proto::IsFinished(j->state)) || array_live_.count(blob_id) != 0;
+  // A finished batch job keeps its script until it is forgotten: it may be requeued.
+  return j != nullptr || array_live_.count(blob_id) != 0;
 }
 
 uint32_t ClusterState::ArrayTasksRunning(uint64_t array_job_id) const {
@@ -449,12 +450,53 @@ Status ClusterState::Apply(const JobRequeued& e) {
   return Status::Ok();
 }
 
+Status ClusterState::Apply(const JobRequeueAsked& e) {
+  auto it = jobs_.find(e.job_id);
+  if (it == jobs_.end()) return FailedPrecondition("no such job");
+  Job& j = it->second;
+  if (j.spec.interactive) return FailedPrecondition("not a batch job");
+  if (j.state == JobState::kRunning) {
+    AddUsage(j, e.time);
+    Release(j);
+  } else if (proto::IsFinished(j.state) && j.completing.empty()) {
+    CountLive(j.uid, +1);  // live again, as JobEnded had it before
+    CountArrayLive(j, +1);
+    assoc_usage_.Live(j, +1);
+  } else {
+    return FailedPrecondition("job is neither running nor finished");
+  }
+  j.state = JobState::kPending;
+  j.launch_confirmed = false;
+  j.acct_stored = false;
+  j.alloc.clear();
+  j.intent = KillIntent::kNone;
+  j.restarts++;
+  j.submit_time = e.time;
+  j.start_time = 0;
+  j.end_time = 0;
+  j.wait_status = 0;
+  j.spec.begin_time = e.time + kRequeueBeginDelayS;
+  if (e.hold != HoldKind::kNone) j.hold = e.hold;
+  j.reason = e.hold != HoldKind::kNone ? kRequeuedHeldReason : "";
+  j.kill_wait_node = e.wait_node;
+  j.kill_wait_run = e.wait_run;
+  if (e.token != 0) j.op_token = e.token;
+  deps_.Changed(j);
+  return Status::Ok();
+}
+
 Status ClusterState::Apply(const JobHold& e) {
   auto it = jobs_.find(e.job_id);
   if (it == jobs_.end()) return FailedPrecondition("no such job");
-  if (it->second.state != JobState::kPending) return FailedPrecondition("job is not pending");
-  it->second.hold = e.hold;
-  if (e.token != 0) it->second.op_token = e.token;
+  Job& j = it->second;
+  // A running job may be held too, as in Slurm: it keeps running, and a requeue brings it
+  // back held.
+  if (j.state != JobState::kPending && j.state != JobState::kRunning) {
+    return FailedPrecondition("job is neither pending nor running");
+  }
+  j.hold = e.hold;
+  if (e.hold == HoldKind::kNone && j.reason == kRequeuedHeldReason) j.reason.clear();
+  if (e.token != 0) j.op_token = e.token;
   return Status::Ok();
 }
 
@@ -479,6 +521,7 @@ void ApplyJobUpdate(const JobUpdated& e, Job* j) {
   j->spec.exclude = e.exclude;
   j->spec.constraints = e.constraints;
   if (e.array_throttle >= 0) j->array_throttle = static_cast<uint32_t>(e.array_throttle);
+  if (e.begin_time >= 0) j->spec.begin_time = e.begin_time;
 }
 
 Status ClusterState::Apply(const JobUpdated& e) {
@@ -489,8 +532,10 @@ Status ClusterState::Apply(const JobUpdated& e) {
     return FailedPrecondition("job has ended");
   }
   const std::string old_name = it->second.spec.name;
+  const int64_t old_begin = it->second.spec.begin_time;
   ApplyJobUpdate(e, &it->second);
   if (old_name != it->second.spec.name) deps_.Renamed(it->second, old_name);
+  if (old_begin != it->second.spec.begin_time) deps_.Changed(it->second);
   return Status::Ok();
 }
 
@@ -631,6 +676,8 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<JobRequeued>(*this, body);
     case EventType::kJobHold:
       return DecodeApply<JobHold>(*this, body);
+    case EventType::kJobRequeueAsked:
+      return DecodeApply<JobRequeueAsked>(*this, body);
     case EventType::kJobKillIntent:
       return DecodeApply<JobKillIntent>(*this, body);
     case EventType::kNodeUpdated:

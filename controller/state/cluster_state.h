@@ -43,6 +43,7 @@ class ClusterState {
   Status Apply(const JobEnded& e);
   Status Apply(const JobRequeued& e);
   Status Apply(const JobHold& e);
+  Status Apply(const JobRequeueAsked& e);
   Status Apply(const JobUpdated& e);
   Status Apply(const ArrayTasksSplit& e);
   Status Apply(const JobKillIntent& e);
@@ -129,8 +130,9 @@ class ClusterState {
 
   // Tasks of array `array_job_id` started and not ended (its throttle counts them).
   uint32_t ArrayTasksRunning(uint64_t array_job_id) const;
-  // A job blob (Job::blob_id) some job not finished still needs: its own, or an array's
-  // that tasks split off from it have not all ended.
+  // A job blob (Job::blob_id) some job still needs: its own while the job is kept (a
+  // finished batch job may be requeued), or an array's that tasks split off from it have
+  // not all ended.
   bool BlobNeeded(uint64_t blob_id) const;
 
   // Finished jobs still COMPLETING (Job::completing not empty), by id.

@@ -34,6 +34,7 @@ enum class EventType : uint16_t {
   kAuditRecorded = 16,
   kAssocDefined = 17,
   kAssocDeleted = 18,
+  kJobRequeueAsked = 19,
   kArrayTasksSplit = 23,
   kJobCompleting = 25,
   kEpilogNodeDone = 26,
@@ -109,6 +110,30 @@ struct JobRequeued {
     ar& job_id& reason& wait_node& wait_run;
   }
 };
+
+// hcontrol requeue|requeuehold (or scontrol's): a running or finished batch job goes back
+// to PENDING with the same id, Restarts + 1, eligible again `kRequeueBeginDelayS` after
+// `time` as in Slurm, and submitted anew at `time`. Its old run is waited for as
+// JobRequeued's (wait_node, wait_run). `hold`: requeuehold's hold (kNone: requeue).
+struct JobRequeueAsked {
+  static constexpr EventType kType = EventType::kJobRequeueAsked;
+  uint64_t job_id = 0;
+  HoldKind hold = HoldKind::kNone;
+  int64_t time = 0;
+  uint64_t token = 0;  // of the request (Job::op_token)
+  std::string wait_node;
+  uint32_t wait_run = 0;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& job_id& hold& time& token& wait_node& wait_run;
+  }
+};
+
+// Slurm makes a requeued job eligible again 121 s after the requeue (its EligibleTime;
+// Reason=BeginTime meanwhile); `hcontrol update JobId= StartTime=now` lifts it.
+inline constexpr int64_t kRequeueBeginDelayS = 121;
+// The reason a job requeued held shows until released (scontrol shows spaces as '_').
+inline constexpr const char* kRequeuedHeldReason = "job requeued in held state";
 
 struct JobHold {
   static constexpr EventType kType = EventType::kJobHold;
@@ -306,12 +331,15 @@ struct JobUpdated {
   // A job array's throttle (%N; 0: none), -1: not an array's (version 1).
   int64_t array_throttle = -1;
   uint32_t admin_priority = 0;  // Priority= set by an admin; 0: computed (version 2)
+  // StartTime= (the job's --begin, 0: none), -1: unchanged (before version 3).
+  int64_t begin_time = -1;
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& job_id& name& partition& time_limit_s& nice& priority& min_nodes& max_nodes& num_tasks;
     ar& nodelist& exclude& constraints;
     if (version >= 1) ar& array_throttle;
     if (version >= 2) ar& admin_priority;
+    if (version >= 3) ar& begin_time;
   }
 };
 
@@ -375,7 +403,7 @@ struct CtldHookDone {
 }  // namespace herd::ctld
 
 BOOST_CLASS_VERSION(herd::ctld::JobStarted, 1)
-BOOST_CLASS_VERSION(herd::ctld::JobUpdated, 2)
+BOOST_CLASS_VERSION(herd::ctld::JobUpdated, 3)
 BOOST_CLASS_VERSION(herd::ctld::JobEnded, 2)
 BOOST_CLASS_VERSION(herd::ctld::StepNodeEnded, 1)
 BOOST_CLASS_VERSION(herd::ctld::NodeUpdated, 1)

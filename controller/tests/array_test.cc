@@ -78,7 +78,14 @@ TEST_F(ArrayTest, ThrottledArrayRunsEachTaskOnceAndTheLastKeepsTheArrayId) {
   EXPECT_EQ(Env(launches[array], "SLURM_ARRAY_TASK_ID"), "5");
   EXPECT_EQ(core_->state().FindJob(array)->array_task_id, 5u);
   EXPECT_EQ(StateOf(array), JobState::kCompleted);
-  EXPECT_FALSE(blobs_->Exists(array)) << "the shared script goes with the last task";
+  // The shared script stays while the array's record does (it may be requeued), and goes
+  // when it is forgotten (MinJobAge).
+  EXPECT_TRUE(blobs_->Exists(array));
+  clock_.Advance((cfg_.min_job_age_s + 1) * 1000);
+  core_->Tick();
+  last_ = core_->Flush();
+  EXPECT_EQ(core_->state().FindJob(array), nullptr);
+  EXPECT_FALSE(blobs_->Exists(array)) << "the shared script goes with the last record";
 }
 
 TEST_F(ArrayTest, TasksSeeTheirEnvironmentAndOutputFiles) {
@@ -140,7 +147,7 @@ TEST_F(ArrayTest, CancelTheArrayOrOneTask) {
     EXPECT_EQ(t->intent, KillIntent::kCancelled);
     ASSERT_TRUE(Complete(t->id, 15).ok());
   }
-  EXPECT_FALSE(blobs_->Exists(array));
+  EXPECT_TRUE(blobs_->Exists(array)) << "kept with the array's record (doc/requeue.md)";
   EXPECT_EQ(Launches().size(), 4u) << "no task started after the cancel";
 }
 
@@ -311,8 +318,10 @@ TEST(ArrayState, SplitIsCheckedAndSurvivesACheckpoint) {
   end.job_id = 2;
   end.state = JobState::kCompleted;
   ASSERT_TRUE(r.Apply(end).ok());
-  EXPECT_FALSE(r.BlobNeeded(1));
+  EXPECT_TRUE(r.BlobNeeded(1)) << "kept with the array's record: it may be requeued";
   EXPECT_EQ(r.ArrayTasksRunning(1), 0u);
+  r.Forget(1);
+  EXPECT_FALSE(r.BlobNeeded(1));
 }
 
 }  // namespace

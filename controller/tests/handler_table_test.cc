@@ -40,6 +40,7 @@ TEST_F(CoreTest, EveryRequestHasItsHandlerAndRole) {
       {MsgType::kAssocUpdateRequest, HandlerRole::kActive},
       {MsgType::kQueryAssocRequest, HandlerRole::kRead},
       {MsgType::kHoldJobsRequest, HandlerRole::kActive},
+      {MsgType::kRequeueJobsRequest, HandlerRole::kActive},
       {MsgType::kUpdateJobRequest, HandlerRole::kActive},
       {MsgType::kPingRequest, HandlerRole::kRead},
       {MsgType::kStepCreateRequest, HandlerRole::kActive},

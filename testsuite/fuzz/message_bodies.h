@@ -27,6 +27,7 @@ namespace herd::fuzz {
   X(CancelJobsRequest)             \
   X(CancelJobsReply)               \
   X(HoldJobsRequest)               \
+  X(RequeueJobsRequest)            \
   X(UpdateJobRequest)              \
   X(QueryJobsRequest)              \
   X(QueryJobsReply)                \
