@@ -43,6 +43,7 @@
 #include "controller/partitions.h"
 #include "controller/queries.h"
 #include "controller/query_queue.h"
+#include "controller/reservations.h"
 #include "controller/sched/scheduler.h"
 #include "controller/state/cluster_state.h"
 #include "controller/steps.h"
@@ -217,6 +218,7 @@ class ControllerCore : private CoreServices {
   Nodes nodes_;                // node daemons, their liveness, admin updates of nodes
   Completing completing_;      // ended jobs whose Epilogs still run (COMPLETING)
   Partitions partitions_;      // partitions changed at runtime
+  Reservations resvs_;         // advance reservations
   Associations assoc_;         // accounts, users and QOS (hacctmgr)
   std::unordered_map<uint32_t, std::string> user_names_;
   // Refused requests are logged at most a few per sender and window.

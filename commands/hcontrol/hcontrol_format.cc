@@ -22,6 +22,14 @@ std::string Kv(const std::string& key, const std::string& value) {
 
 std::string OrNull(const std::string& s) { return s.empty() ? "(null)" : s; }
 
+// A reason of several words, as scontrol shows it: "ReqNodeNotAvail,_Reserved_for_maintenance".
+std::string Underscored(std::string s) {
+  for (char& c : s) {
+    if (c == ' ') c = '_';
+  }
+  return s;
+}
+
 std::string GroupName(uint32_t gid) {
   struct group gr {};
   struct group* found = nullptr;
@@ -104,7 +112,8 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
       {Kv("Priority", std::to_string(j.priority)), Kv("Nice", std::to_string(j.nice)),
        Kv("Account", OrNull(j.account)), Kv("QOS", OrNull(j.qos))},
       {Kv("JobState", proto::JobStateName(j.state)),
-       Kv("Reason", j.reason.empty() ? "None" : j.reason), Kv("Dependency", OrNull(j.dependency))},
+       Kv("Reason", j.reason.empty() ? "None" : Underscored(j.reason)),
+       Kv("Dependency", OrNull(j.dependency))},
       {Kv("Requeue", j.requeue ? "1" : "0"), Kv("Restarts", std::to_string(j.restarts)),
        Kv("BatchFlag", j.batch ? "1" : "0"), Kv("Reboot", "0"), Kv("ExitCode", exit_code)},
   };
@@ -155,6 +164,7 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
                                          : Kv("MinMemoryNode", Memory(j.mem_mb)),
                    Kv("MinTmpDiskNode", "0")});
   lines.push_back({Kv("Features", OrNull(j.features)), Kv("DelayBoot", "00:00:00")});
+  if (!j.reservation.empty()) lines.push_back({Kv("Reservation", j.reservation)});
   lines.push_back({Kv("OverSubscribe", j.exclusive ? "NO" : "OK"), Kv("Contiguous", "0"),
                    Kv("Licenses", "(null)"), Kv("Network", "(null)")});
   lines.push_back({Kv("Command", OrNull(j.command))});

@@ -51,6 +51,8 @@ class ClusterState {
   Status Apply(const PartitionDefined& e);
   Status Apply(const PartitionDeleted& e);
   Status Apply(const AuditRecorded& e);
+  Status Apply(const ReservationDefined& e);
+  Status Apply(const ReservationDeleted& e);
   Status Apply(const AssocDefined& e) { return assoc_.Apply(e); }
   Status Apply(const AssocDeleted& e) { return assoc_.Apply(e); }
   Status Apply(const StepStarted& e);
@@ -115,6 +117,12 @@ class ClusterState {
   // each: reported at start, so that no change is lost silently.
   std::vector<std::string> PartitionDrift() const;
 
+  // Advance reservations by name (reservation_state.cc), ended ones included until the
+  // controller deletes them; the number the next one created gets.
+  const std::map<std::string, proto::Reservation>& reservations() const { return resvs_; }
+  const proto::Reservation* FindReservation(const std::string& name) const;
+  uint32_t next_resv_id() const { return next_resv_id_; }
+
   // Accounts, users and QOS (state/assoc_tree.h).
   const AssocTree& assoc() const { return assoc_; }
   // What the jobs not finished hold of each association and QOS (state/assoc_usage.h).
@@ -165,9 +173,11 @@ class ClusterState {
   std::set<std::string> deleted_partitions_;
   std::deque<proto::AuditRecord> audit_;
   uint64_t audit_seq_ = 0;
+  std::map<std::string, proto::Reservation> resvs_;
+  uint32_t next_resv_id_ = 1;
   AssocTree assoc_;
-  AssocCounters assoc_usage_;  // derived from jobs_, see assoc_usage()
-  UsageTable usage_;        // fair-share usage of ended runs, see usage()
+  AssocCounters assoc_usage_;                        // derived from jobs_, see assoc_usage()
+  UsageTable usage_;                                 // fair-share usage of ended runs, see usage()
   std::unordered_map<uint64_t, uint64_t> by_token_;  // client token -> job id
   size_t live_jobs_ = 0;
   std::unordered_map<uint32_t, size_t> live_by_uid_;       // uid -> its live jobs (none: absent)
