@@ -144,17 +144,21 @@ Status Reservations::CheckNames(const Reservation& r) const {
   return Status::Ok();
 }
 
-bool Reservations::NodeBusy(size_t index, const Reservation& r) const {
-  const std::string& node = p_.config.nodes[index].name;
+// One pass over the jobs: the nodes where a running job (not one of `r`'s own) would still
+// run, by its time limit, in one of `r`'s windows.
+std::vector<bool> Reservations::BusyNodes(const Reservation& r) const {
+  const int64_t now = p_.clock.NowSeconds();
+  std::vector<bool> busy(p_.config.nodes.size(), false);
   for (const auto& [id, j] : p_.state.jobs()) {
-    if (j.state != JobState::kRunning) continue;
-    const bool on = std::any_of(j.alloc.begin(), j.alloc.end(),
-                                [&](const NodeAlloc& a) { return a.node == node; });
-    if (!on) continue;
+    if (j.state != JobState::kRunning || j.spec.reservation.str() == r.name) continue;
     const int64_t end = j.time_limit_s < 0 ? INT64_MAX : j.start_time + j.time_limit_s;
-    if (proto::ResvMeets(r, p_.clock.NowSeconds(), p_.clock.NowSeconds(), end)) return true;
+    if (!proto::ResvMeets(r, now, now, end)) continue;
+    for (const NodeAlloc& a : j.alloc) {
+      const int idx = p_.state.NodeIndex(a.node);
+      if (idx >= 0) busy[static_cast<size_t>(idx)] = true;
+    }
   }
-  return false;
+  return busy;
 }
 
 Status Reservations::CheckOverlap(const Reservation& r) const {
@@ -170,8 +174,9 @@ Status Reservations::CheckOverlap(const Reservation& r) const {
     }
   }
   if ((r.flags & proto::kResvIgnoreJobs) == 0) {
+    const std::vector<bool> busy = BusyNodes(r);
     for (const std::string& n : r.nodes) {
-      if (NodeBusy(static_cast<size_t>(p_.state.NodeIndex(n)), r)) {
+      if (busy[static_cast<size_t>(p_.state.NodeIndex(n))]) {
         return FailedPrecondition("Requested nodes are busy (" + n +
                                   " runs a job in the window; Flags=IGNORE_JOBS allows it)");
       }
@@ -185,6 +190,9 @@ Status Reservations::PickNodes(uint32_t count, Reservation* r) const {
   const PartitionConfig* part =
       r->partition.empty() ? nullptr : p_.state.FindPartition(r->partition);
   r->nodes.clear();
+  const std::vector<bool> busy = (r->flags & proto::kResvIgnoreJobs) == 0
+                                     ? BusyNodes(*r)
+                                     : std::vector<bool>(p_.config.nodes.size(), false);
   for (size_t i = 0; i < p_.config.nodes.size() && r->nodes.size() < count; ++i) {
     const std::string& name = p_.config.nodes[i].name;
     if (part != nullptr &&
@@ -205,7 +213,7 @@ Status Reservations::PickNodes(uint32_t count, Reservation* r) const {
         break;
       }
     }
-    if (taken || ((r->flags & proto::kResvIgnoreJobs) == 0 && NodeBusy(i, *r))) continue;
+    if (taken || busy[i]) continue;
     r->nodes.push_back(name);
   }
   if (r->nodes.size() < count) return ResourceExhausted("Requested nodes are busy");

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/proto/messages.h"
 #include "controller/component.h"
@@ -43,7 +44,7 @@ class Reservations {
   // NodeCnt=N: the first N usable nodes (of its partition, if named) free of other
   // reservations in its window (and of running jobs, without IGNORE_JOBS).
   Status PickNodes(uint32_t count, proto::Reservation* r) const;
-  bool NodeBusy(size_t index, const proto::Reservation& r) const;
+  std::vector<bool> BusyNodes(const proto::Reservation& r) const;
   uint64_t CpusOf(const proto::Reservation& r) const;
 
   CoreParts p_;

@@ -143,7 +143,7 @@ TEST_F(ResvAdminTest, UpdateShowDeleteAndAudit) {
 TEST_F(ResvAdminTest, JobsInsideAndOutsideAcrossARestart) {
   RegisterAll();
   ASSERT_TRUE(
-      Create({{"StartTime", At(5)}, {"Duration", "60"}, {"Nodes", "n1"}, {"Users", "root"}}, "r")
+      Create({{"StartTime", At(5)}, {"Duration", "1"}, {"Nodes", "n1"}, {"Users", "root"}}, "r")
           .ok());
   EXPECT_EQ(SubmitIn("nosuch", 60).status().message(), "Requested reservation is invalid");
   EXPECT_EQ(SubmitIn("r", 60, 1000).status().message(), "Access denied to requested reservation");

@@ -3,8 +3,8 @@
 // window, backfill places them around it, a job inside starts at the window's start.
 #include <gtest/gtest.h>
 
-#include "common/proto/reservation.h"
 #include "common/proto/codec.h"
+#include "common/proto/reservation.h"
 #include "controller/sched/scheduler.h"
 #include "controller/tests/test_util.h"
 
