@@ -83,6 +83,7 @@ ControllerCore::ControllerCore(const ClusterConfig& config, Clock& clock, StateS
                    },
                    [this] { return ha_->Writable() && store_error_.ok(); }}),
       partitions_({config, clock, state_, journal_, outbox_, blobs}, *this),
+      resvs_({config, clock, state_, journal_, outbox_, blobs}, *this),
       assoc_({config, clock, state_, journal_, outbox_, blobs}, *this) {
   for (const std::string& name : Split(config.admin_user, ',')) {
     struct passwd pw, *res = nullptr;
@@ -280,10 +281,11 @@ size_t ControllerCore::PushReply(const std::string& peer, uint64_t request_id, F
 }
 
 void ControllerCore::AddHandlers() {
-  for (Status s : {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
-                   nodes_.AddHandlers(&handlers_), completing_.AddHandlers(&handlers_),
-                   partitions_.AddHandlers(&handlers_), assoc_.AddHandlers(&handlers_),
-                   AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
+  for (Status s :
+       {jobs_.AddHandlers(&handlers_), steps_.AddHandlers(&handlers_),
+        nodes_.AddHandlers(&handlers_), completing_.AddHandlers(&handlers_),
+        partitions_.AddHandlers(&handlers_), resvs_.AddHandlers(&handlers_),
+        assoc_.AddHandlers(&handlers_), AddHaHandlers(), query_.AddHandlers(&handlers_)}) {
     if (setup_error_.ok()) setup_error_ = s;
   }
 }
@@ -365,6 +367,7 @@ void ControllerCore::Tick() {
     jobs_.CheckTimeLimits();
     completing_.Check();
     ctld_hooks_.Check();
+    resvs_.Tick();
   }
   jobs_.ForgetOldJobs(acct_ != nullptr);
 }

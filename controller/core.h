@@ -44,6 +44,7 @@
 #include "controller/partitions.h"
 #include "controller/queries.h"
 #include "controller/query_queue.h"
+#include "controller/reservations.h"
 #include "controller/sched/scheduler.h"
 #include "controller/state/cluster_state.h"
 #include "controller/steps.h"
@@ -223,6 +224,7 @@ class ControllerCore : private CoreServices {
   Completing completing_;      // ended jobs whose Epilogs still run (COMPLETING)
   CtldHooks ctld_hooks_;       // PrologSlurmctld and EpilogSlurmctld
   Partitions partitions_;      // partitions changed at runtime
+  Reservations resvs_;         // advance reservations
   Associations assoc_;         // accounts, users and QOS (hacctmgr)
   std::unordered_map<uint32_t, std::string> user_names_;
   // Refused requests are logged at most a few per sender and window.

@@ -65,6 +65,25 @@ Status Jobs::AddHandlers(HandlerTable* table) {
                         {MsgType::kStepCompleteRequest, &Jobs::StepComplete}});
 }
 
+// --reservation: one that has not ended, that the user (or the account the job is charged
+// to: -A, else the user's default account) may use; Slurm's messages.
+Status Jobs::CheckReservation(const JobSpec& spec, const std::string& user) const {
+  if (spec.reservation.empty()) return Status::Ok();
+  const proto::Reservation* r = p_.state.FindReservation(spec.reservation);
+  if (r == nullptr || !proto::ResvWindow(*r, p_.clock.NowSeconds())) {
+    return InvalidArgument("Requested reservation is invalid");
+  }
+  std::string account = spec.account;
+  if (account.empty()) {
+    const proto::UserRecord* u = p_.state.assoc().FindUser(user);
+    if (u != nullptr) account = u->default_account;
+  }
+  if (!proto::ResvAllows(*r, user, account)) {
+    return PermissionDenied("Access denied to requested reservation");
+  }
+  return Status::Ok();
+}
+
 Frame Jobs::Submit(const Identity& who, const Frame& f) {
   auto req = proto::DecodeBody<proto::SubmitJobRequest>(f.body);
   if (!req.ok()) return ErrorReply(req.error());
@@ -118,6 +137,7 @@ Frame Jobs::Submit(const Identity& who, const Frame& f) {
   if (Status a = ResolveAssoc(p_.state.assoc(), enforce, user, &spec.account, &spec.qos); !a.ok()) {
     return ErrorReply(a);
   }
+  if (Status r = CheckReservation(spec, user); !r.ok()) return ErrorReply(r);
 
   Job job;
   job.id = p_.state.next_job_id();

@@ -73,6 +73,7 @@ class Jobs {
 
  private:
   proto::Frame Submit(const Identity& who, const proto::Frame& f);
+  Status CheckReservation(const proto::JobSpec& spec, const std::string& user) const;
   proto::Frame Cancel(const Identity& who, const proto::Frame& f);
   Status CancelOne(const Job& j, const Identity& who, const proto::CancelJobsRequest& req);
   void CancelSelected(const Job& j, const Identity& who, const proto::CancelJobsRequest& req,

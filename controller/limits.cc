@@ -138,6 +138,7 @@ bool ControllerCore::RefusedWhileStoreFails(MsgType type, bool* silent) const {
     case MsgType::kUpdateJobRequest:
     case MsgType::kUpdateNodeRequest:
     case MsgType::kUpdatePartitionRequest:
+    case MsgType::kUpdateReservationRequest:
     case MsgType::kAssocUpdateRequest:
     case MsgType::kStepCreateRequest:
     case MsgType::kAllocationDoneRequest:

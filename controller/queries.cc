@@ -193,6 +193,7 @@ proto::JobInfo Queries::ToInfo(const Job& j) const {
   i.req_nodes = j.spec.nodelist;
   i.exc_nodes = j.spec.exclude;
   i.features = Join(j.spec.constraints, "&");
+  i.reservation = j.spec.reservation;
   return i;
 }
 
@@ -208,7 +209,7 @@ size_t ApproxSize(const proto::JobInfo& i) {
   for (const std::string* s :
        {&i.name, &i.user, &i.partition, &i.reason, &i.nodelist, &i.work_dir, &i.dependency,
         &i.stdout_path, &i.stderr_path, &i.command, &i.batch_host, &i.sched_nodes, &i.account,
-        &i.qos, &i.submit_line, &i.req_nodes, &i.exc_nodes, &i.features}) {
+        &i.qos, &i.submit_line, &i.req_nodes, &i.exc_nodes, &i.features, &i.reservation}) {
     n += s->size();
   }
   for (const auto& a : i.alloc) n += 40 + a.node.size() + 4 * a.cpus.size();

@@ -126,6 +126,10 @@ const char* RecordTypeName(uint16_t type) {
       return "CtldHookDone";
     case EventType::kArrayTasksSplit:
       return "ArrayTasksSplit";
+    case EventType::kReservationDefined:
+      return "ReservationDefined";
+    case EventType::kReservationDeleted:
+      return "ReservationDeleted";
   }
   return "unknown";
 }
@@ -177,6 +181,8 @@ Result<uint64_t> JobOfRecord(uint16_t type, const std::string& body) {
     case EventType::kAuditRecorded:
     case EventType::kAssocDefined:
     case EventType::kAssocDeleted:
+    case EventType::kReservationDefined:
+    case EventType::kReservationDeleted:
     case EventType::kAcctStored:  // about several jobs, none of which it changes
       return uint64_t{0};
   }

@@ -28,6 +28,7 @@ enum LongOnly : int {
   kNice,
   kWrap,
   kKillOnInvalidDep,
+  kReservation,
 };
 
 // hbatch's own options, then the rest of sbatch's (commands/lib/slurm_options.h).
@@ -62,6 +63,7 @@ const cli::OptionTable& Table() {
         {"array", 'a', required_argument},
         {"begin", 'b', required_argument},
         {"kill-on-invalid-dep", 0, required_argument, kKillOnInvalidDep},
+        {"reservation", 0, required_argument, kReservation},
         {"quiet", 'Q', no_argument},
         {"wrap", 0, required_argument, kWrap},
         {"help", 'h', no_argument},
@@ -188,6 +190,10 @@ Status Apply(int opt, const char* arg, HbatchOptions* o) {
       break;
     case 'a':  // checked by the controller, as sbatch leaves it to slurmctld
       o->array = v;
+      break;
+    case kReservation:
+      if (Trim(v).empty()) return InvalidArgument("Invalid --reservation specification");
+      o->reservation = Trim(v);
       break;
     case 'b': {
       HERD_ASSIGN_OR_RETURN(o->begin_time,
@@ -320,6 +326,7 @@ void MergeOptions(const HbatchOptions& over, HbatchOptions* base) {
   take(over.dependency, base->dependency);
   take(over.array, base->array);
   take(over.begin_time, base->begin_time);
+  take(over.reservation, base->reservation);
   take(over.kill_on_invalid_dep, base->kill_on_invalid_dep);
   take(over.hold, base->hold);
   take(over.exclusive, base->exclusive);
@@ -376,6 +383,8 @@ Submit a batch script to herd. Options may also be given in the script on
   -b, --begin=time            start no earlier: now+N[seconds|minutes|hours|days|weeks],
                               HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], MM/DD[/YY], today,
                               tomorrow, midnight, noon, fika, teatime
+      --reservation=name      run in this advance reservation (on its nodes, in its
+                              window)
       --wrap="command"        run command in a generated /bin/sh script
       --parsable              print only the job id
   -Q, --quiet                 print nothing but errors

@@ -38,6 +38,7 @@ struct HbatchOptions {
   std::optional<std::string> dependency;       // -d: checked by the controller
   std::optional<std::string> array;            // -a: checked by the controller
   std::optional<int64_t> begin_time;           // -b: resolved to a wall-clock time
+  std::optional<std::string> reservation;      // --reservation: checked by the controller
   std::optional<int32_t> kill_on_invalid_dep;  // 1 yes, 0 no
   std::optional<bool> hold;
   std::optional<bool> exclusive;

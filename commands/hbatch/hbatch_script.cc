@@ -274,6 +274,7 @@ Result<Submission> BuildSubmission(const HbatchCommandLine& cmdline, const std::
   spec.dependency = o.dependency.value_or("");
   spec.array = o.array.value_or("");
   spec.begin_time = o.begin_time.value_or(0);
+  spec.reservation = o.reservation.value_or("");
   spec.kill_on_invalid_dep = o.kill_on_invalid_dep.value_or(-1);
   sub.parsable = o.parsable.value_or(false);
   sub.quiet = o.quiet.value_or(false);

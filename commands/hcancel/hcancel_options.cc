@@ -210,7 +210,7 @@ bool AmongLower(const std::vector<std::string>& wanted, const std::string& value
 }  // namespace
 
 bool Selected(const proto::JobInfo& job, const HcancelOptions& opts) {
-  if (opts.reservation) return false;  // no job runs in a reservation yet
+  if (opts.reservation && job.reservation != *opts.reservation) return false;
   if (!AmongLower(opts.accounts, job.account) || !AmongLower(opts.qos, job.qos)) return false;
   if (!opts.by_nodes) return true;
   for (const proto::NodeAlloc& a : job.alloc) {
@@ -246,7 +246,7 @@ Cancel herd jobs, or send them a signal.
   -w, --nodelist=hostlist    jobs allocated any of these nodes
   -A, --account=list         jobs charged to these accounts
   -q, --qos=list             jobs with these QOS
-  -R, --reservation=name     jobs in this reservation (herd has none yet: none)
+  -R, --reservation=name     jobs in this advance reservation
   -i, --interactive          ask before each job ("[y/n]?" on stdout; end of input is no)
   -H, --hurry                accepted (herd has no burst buffer stage-out to skip)
   -Q, --quiet                no error for jobs that already ended

@@ -168,6 +168,7 @@ std::string FormatJob(const JobInfo& j, int64_t now, bool oneliner, int details)
                                          : Kv("MinMemoryNode", Memory(j.mem_mb)),
                    Kv("MinTmpDiskNode", "0")});
   lines.push_back({Kv("Features", OrNull(j.features)), Kv("DelayBoot", "00:00:00")});
+  if (!j.reservation.empty()) lines.push_back({Kv("Reservation", j.reservation)});
   lines.push_back({Kv("OverSubscribe", j.exclusive ? "NO" : "OK"), Kv("Contiguous", "0"),
                    Kv("Licenses", "(null)"), Kv("Network", "(null)")});
   lines.push_back({Kv("Command", OrNull(j.command))});

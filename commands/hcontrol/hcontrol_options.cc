@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "commands/hcontrol/hcontrol_resv.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/option_table.h"
 #include "commands/lib/time_parse.h"
@@ -41,6 +42,9 @@ Result<Entity> ParseEntity(const std::string& word) {
   }
   if (OneOf(word, {"config", "configuration"})) return Entity::kConfig;
   if (OneOf(word, {"audit"})) return Entity::kAudit;
+  if (OneOf(word, {"reservation", "reservations", "reservationname", "res"})) {
+    return Entity::kReservation;
+  }
   if (OneOf(word, {"hostnames"})) return Entity::kHostnames;
   if (OneOf(word, {"hostlist"})) return Entity::kHostlist;
   if (OneOf(word, {"hostlistsorted"})) return Entity::kHostlistSorted;
@@ -199,6 +203,14 @@ Status ParsePartitionUpdate(const std::vector<KeyValue>& pairs, proto::Partition
 // (also "delete partition NAME").
 Status ParseCreateOrDelete(std::vector<std::string> words, bool create, HcontrolCommand* c) {
   const char* verb = create ? "create" : "delete";
+  if (NamesReservation(words)) {
+    HERD_ASSIGN_OR_RETURN(
+        c->resv_update,
+        ParseReservationCommand(words, create ? proto::ResvOp::kCreate : proto::ResvOp::kDelete,
+                                std::time(nullptr)));
+    c->verb = Verb::kReservation;
+    return Status::Ok();
+  }
   if (!words.empty() && OneOf(words[0], {"partition", "part"})) {
     words.erase(words.begin());
     if (!create && words.size() == 1 && words[0].find('=') == std::string::npos) {
@@ -254,6 +266,12 @@ Status ParseJobUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
 
 Status ParseUpdate(const std::vector<std::string>& words, HcontrolCommand* c) {
   if (words.empty()) return InvalidArgument("too few arguments for keyword: update");
+  if (NamesReservation(words)) {
+    HERD_ASSIGN_OR_RETURN(
+        c->resv_update, ParseReservationCommand(words, proto::ResvOp::kUpdate, std::time(nullptr)));
+    c->verb = Verb::kReservation;
+    return Status::Ok();
+  }
   HERD_ASSIGN_OR_RETURN(std::vector<KeyValue> pairs, SplitPairs(words));
   for (const KeyValue& kv : pairs) {
     if (OneOf(kv.key, {"JobId", "JobID"})) return ParseJobUpdate(pairs, c);
@@ -389,6 +407,14 @@ Commands:
   create PartitionName=NAME Nodes=LIST [KEY=VALUE...]
                                        add a partition (same keys)
   delete PartitionName=NAME            remove a partition without queued or running jobs
+  show reservation [NAME]              advance reservations not ended
+  create reservation [ReservationName=NAME] StartTime=now|now+N|TIME
+         Duration=MIN|EndTime=TIME Nodes=LIST|ALL|NodeCnt=N Users=LIST|Accounts=LIST
+         [PartitionName=P] [Flags=MAINT,IGNORE_JOBS,DAILY,WEEKLY]
+                                       set nodes aside (admins)
+  update ReservationName=NAME KEY=VALUE...
+                                       change one (same keys; Flags=+F or -F)
+  delete ReservationName=NAME          remove one no running job uses
   write config [FILE]                  write herd.conf with the runtime partitions
                                        merged in (default: herd.conf.YYYYMMDDTHHMMSS
                                        beside it)

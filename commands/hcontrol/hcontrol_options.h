@@ -1,8 +1,9 @@
 // herd hcontrol — its command line (scontrol's): global options, then one command:
 // show job|node|partition|config|audit [NAME], update NodeName=... | PartitionName=...,
-// create|delete [partition] PartitionName=..., write config [FILE],
-// hold|uhold|release|requeue|requeuehold JOBIDS, ping, takeover [NAME]. Keys and words are
-// case-insensitive; everything is checked here, before the controller is asked.
+// create|delete [partition] PartitionName=..., create|update|delete reservation
+// (hcontrol_resv.h), write config [FILE], hold|uhold|release|requeue|requeuehold JOBIDS,
+// ping, takeover [NAME]. Keys and words are case-insensitive; everything is checked here,
+// before the controller is asked.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,8 @@ enum class Verb {
   kPing,
   kTakeover,
   kKeygen,
-  kWriteConfig
+  kWriteConfig,
+  kReservation,  // create, update or delete (resv_update.op)
 };
 // kHostnames / kHostlist (show hostnames|hostlist LIST) are answered without the
 // controller: one name per line, or the compressed expression.
@@ -36,6 +38,7 @@ enum class Entity {
   kPartition,
   kConfig,
   kAudit,
+  kReservation,
   kHostnames,
   kHostlist,
   kHostlistSorted
@@ -53,6 +56,7 @@ struct HcontrolCommand {
   proto::UpdateNodeRequest node_update;
   proto::UpdatePartitionRequest partition_update;
   proto::UpdateJobRequest job_update;
+  proto::UpdateReservationRequest resv_update;
   // show audit [since=] [user=] [entity=]
   proto::QueryAuditRequest audit;
   // write config [FILE]: where the merged herd.conf goes ("" = beside herd.conf, dated)

@@ -10,6 +10,7 @@
 #include "commands/hcontrol/hcontrol_ha.h"
 #include "commands/hcontrol/hcontrol_keygen.h"
 #include "commands/hcontrol/hcontrol_options.h"
+#include "commands/hcontrol/hcontrol_resv.h"
 #include "commands/lib/cli.h"
 #include "commands/lib/client.h"
 #include "commands/lib/dialect.h"
@@ -307,6 +308,8 @@ int main(int argc, char** argv) {
           return ShowConfig(c);
         case hcontrol::Entity::kAudit:
           return WithNote(c, ShowAudit(c, *cmd));
+        case hcontrol::Entity::kReservation:
+          return WithNote(c, hcontrol::ShowReservations(c, Cmd(), cmd->name, cmd->oneliner));
         case hcontrol::Entity::kHostnames:
         case hcontrol::Entity::kHostlist:
         case hcontrol::Entity::kHostlistSorted:
@@ -345,6 +348,8 @@ int main(int argc, char** argv) {
       return hcontrol::Takeover(c, Cmd(), cmd->takeover_to);
     case hcontrol::Verb::kWriteConfig:
       return WriteConfig(c, *cmd);
+    case hcontrol::Verb::kReservation:
+      return hcontrol::RunReservationCommand(c, Cmd(), cmd->resv_update);
     case hcontrol::Verb::kKeygen:
     case hcontrol::Verb::kNone:
       break;

@@ -10,6 +10,7 @@
 
 #include "commands/hinfo/hinfo_options.h"
 #include "common/base/status.h"
+#include "common/proto/messages.h"
 #include "common/proto/types.h"
 
 namespace herd::hinfo {
@@ -29,5 +30,9 @@ std::string SinfoTimeLimit(int64_t seconds);
 // The whole output for the options' mode and format (error: an unknown code).
 Result<std::string> RenderInfo(const std::vector<proto::PartitionInfo>& partitions,
                                const std::vector<proto::NodeInfo>& nodes, const HinfoOptions& opts);
+
+// -T: sinfo -T's table (RESV_NAME STATE START_TIME END_TIME DURATION NODELIST) of the
+// reservations in `rep` at its time (hinfo_resv.cc).
+std::string RenderReservations(const proto::QueryReservationsReply& rep, bool noheader);
 
 }  // namespace herd::hinfo

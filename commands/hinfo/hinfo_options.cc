@@ -19,6 +19,7 @@ const cli::OptionTable& Table() {
       {"exact", 'e', no_argument},
       {"list-reasons", 'R', no_argument},
       {"summarize", 's', no_argument},
+      {"reservation", 'T', no_argument},
       {"long", 'l', no_argument},
       {"noheader", 'h', no_argument},
       {"partition", 'p', required_argument},
@@ -55,6 +56,9 @@ Status Apply(int opt, const char* arg, HinfoOptions* o) {
       break;
     case 's':
       o->mode = Mode::kSummary;
+      break;
+    case 'T':
+      o->reservations = true;
       break;
     case 'l':
       o->long_format = true;
@@ -151,6 +155,7 @@ Show herd partitions and nodes.
   -N, --Node                 one line per node
   -R, --list-reasons         why nodes are down or drained
   -s, --summarize            one line per partition with node counts
+  -T, --reservation          the advance reservations: name, state, window, nodes
   -l, --long                 more columns
   -p, --partition=list       only these partitions
   -n, --nodes=hostlist       only these nodes

@@ -22,6 +22,7 @@ struct HinfoOptions {
   std::vector<std::string> nodes;       // -n, expanded
   std::vector<std::string> states;      // -t, canonical compact names ("idle", "drain"...)
   bool responding_only = false;         // -r: nodes that answer only
+  bool reservations = false;            // -T: the advance reservations instead
   bool help = false;
   bool version = false;
 };

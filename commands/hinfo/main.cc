@@ -54,6 +54,13 @@ int main(int argc, char** argv) {
   if (!client.ok()) return cli::ReportError(Cmd(), client.error().message());
   if (opts->controllers) return ShowControllers(**client);
   if (opts->from_passive) (*client)->set_from_passive(true);
+  if (opts->reservations) {
+    auto rep = (*client)->Read<proto::QueryReservationsReply>(proto::QueryReservationsRequest{});
+    if (!rep.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(rep.error()).message());
+    std::fputs(hinfo::RenderReservations(*rep, opts->noheader).c_str(), stdout);
+    cli::PrintPassiveNote(Cmd(), **client);
+    return 0;
+  }
   auto parts = (*client)->Read<proto::QueryPartitionsReply>(proto::QueryPartitionsRequest{});
   if (!parts.ok()) return cli::ReportError(Cmd(), cli::DescribeCallError(parts.error()).message());
   auto nodes = (*client)->QueryNodes();

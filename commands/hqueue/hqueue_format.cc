@@ -145,11 +145,12 @@ std::string JobField(char code, const JobInfo& job, int64_t now) {
       return job.account.empty() ? "(null)" : job.account;
     case 'q':
       return job.qos.empty() ? "(null)" : job.qos;
-    // What Slurm prints when the job asked for none of it: herd has no licenses,
-    // reservations or core specialisation yet, refuses the options that ask for them,
-    // and keeps no comment or wckey.
+    case 'v':  // --reservation
+      return job.reservation.empty() ? "(null)" : job.reservation;
+    // What Slurm prints when the job asked for none of it: herd has no licenses or core
+    // specialisation yet, refuses the options that ask for them, and keeps no comment or
+    // wckey.
     case 'k':
-    case 'v':
     case 'W':
     case 'w':
       return "(null)";

@@ -50,6 +50,7 @@ void AddAllocOptions(OptionTable* table) {
       {"nice", 0, optional_argument, kOptNice},
       {"dependency", 'd', required_argument},
       {"begin", 'b', required_argument},
+      {"reservation", 0, required_argument, kOptReservation},
   });
 }
 
@@ -73,6 +74,7 @@ bool IsAllocOption(int opt) {
     case kOptMemPerCpu:
     case kOptExclusive:
     case kOptNice:
+    case kOptReservation:
       return true;
     default:
       return false;
@@ -151,6 +153,10 @@ Status ApplyAllocOption(int opt, const char* arg, AllocOptions* o) {
       HERD_ASSIGN_OR_RETURN(o->begin_time, ParseBeginTime(v, static_cast<int64_t>(time(nullptr))));
       break;
     }
+    case kOptReservation:
+      if (Trim(v).empty()) return InvalidArgument("Invalid --reservation specification");
+      o->reservation = Trim(v);
+      break;
     default:
       return UsageError("unexpected option");
   }
@@ -198,6 +204,7 @@ proto::JobSpec BuildAllocationSpec(const AllocOptions& o, const std::string& nam
   spec.nice = o.nice.value_or(0);
   spec.dependency = o.dependency.value_or("");
   spec.begin_time = o.begin_time.value_or(0);
+  spec.reservation = o.reservation.value_or("");
   spec.umask = CurrentUmask();
   return spec;
 }

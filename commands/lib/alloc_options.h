@@ -26,6 +26,7 @@ enum AllocLongOption : int {
   kOptMemPerCpu,
   kOptExclusive,
   kOptNice,
+  kOptReservation,
 };
 
 struct AllocOptions {
@@ -43,9 +44,10 @@ struct AllocOptions {
   std::optional<std::string> nodelist;
   std::optional<std::string> exclude;
   std::optional<std::vector<std::string>> constraints;
-  std::optional<int32_t> nice;            // --nice[=value]
-  std::optional<std::string> dependency;  // -d: checked by the controller
-  std::optional<int64_t> begin_time;      // -b: resolved to a wall-clock time
+  std::optional<int32_t> nice;             // --nice[=value]
+  std::optional<std::string> dependency;   // -d: checked by the controller
+  std::optional<int64_t> begin_time;       // -b: resolved to a wall-clock time
+  std::optional<std::string> reservation;  // --reservation: checked by the controller
   bool exclusive = false;
   // sacct's SubmitLine: the command's words (cli::SubmitLine), set by main.
   std::string submit_line;

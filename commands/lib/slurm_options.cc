@@ -32,7 +32,6 @@ const std::vector<ForeignOption>& Catalogue() {
       {"ntasks-per-gpu", 0, kReq, S::kNotYet, kAll},
       {"gpu-bind", 0, kReq, S::kNotYet, kAll},
       {"gpu-freq", 0, kReq, S::kNotYet, kAll},
-      {"reservation", 0, kReq, S::kNotYet, kAll},
       {"signal", 0, kReq, S::kNotYet, kAll},
       {"licenses", 'L', kReq, S::kNotYet, kAll},
       {"clusters", 'M', kReq, S::kNotYet, kAll},

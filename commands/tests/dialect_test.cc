@@ -104,8 +104,8 @@ TEST_F(Dialects, EverySbatchOptionIsKnown) {
   EXPECT_EQ(s->spec.account, "acct");
   EXPECT_EQ(s->spec.qos, "normal");
   // Refused: the job would not run as asked.
-  for (const char* opt : {"--deadline=now+60", "--gres=gpu:1", "--reservation=r",
-                          "--signal=USR1@60", "--gpus=1", "--test-only"}) {
+  for (const char* opt :
+       {"--deadline=now+60", "--gres=gpu:1", "--signal=USR1@60", "--gpus=1", "--test-only"}) {
     auto r = Submit({opt, "s.sh"});
     ASSERT_FALSE(r.ok()) << opt;
     EXPECT_NE(r.error().message().find("is not supported by herd yet"), std::string::npos)
@@ -113,6 +113,9 @@ TEST_F(Dialects, EverySbatchOptionIsKnown) {
   }
   EXPECT_EQ(Submit({"--gres=gpu:1", "s.sh"}).error().message(),
             "--gres is not supported by herd yet");
+  // --reservation: passed on as given (the controller checks it).
+  ASSERT_TRUE(Submit({"--reservation=r", "s.sh"}).ok());
+  EXPECT_EQ(Submit({"--reservation=r", "s.sh"})->spec.reservation, "r");
   // Job arrays: passed on as given (the controller checks them, as slurmctld does).
   for (const char* opt : {"--array=1-3", "-a1-3", "-a0-99:3%10", "--array=1,3,5-7"}) {
     auto r = Submit({opt, "s.sh"});

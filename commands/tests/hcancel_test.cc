@@ -97,7 +97,7 @@ TEST(HcancelArgs, NodesInteractiveAndSlurmWording) {
   EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"-w", "n2,n9"})));
   EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"7"})));
   // -A and -q select by the job's account and QOS (as Slurm keeps them: lower case); -R
-  // by a reservation, and no job is in one yet.
+  // by the reservation it named.
   j.account = "chem";
   j.qos = "low";
   EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"-A", "bio,Chem"})));
@@ -105,6 +105,8 @@ TEST(HcancelArgs, NodesInteractiveAndSlurmWording) {
   EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"-q", "low", "-A", "chem"})));
   EXPECT_FALSE(Selected(j, *ParseHcancelArgs({"-q", "high", "-A", "chem"})));
   EXPECT_FALSE(Selected(j, *ParseHcancelArgs({"-R", "maint"})));
+  j.reservation = "maint";
+  EXPECT_TRUE(Selected(j, *ParseHcancelArgs({"-R", "maint"})));
   EXPECT_TRUE(ChoosesJobs(*ParseHcancelArgs({"-A", "chem"})));
   EXPECT_FALSE(ChoosesJobs(*ParseHcancelArgs({"7"})));
   EXPECT_FALSE(ParseHcancelArgs({"-i"}).ok()) << "-i alone names no job";

@@ -87,6 +87,12 @@ const char* MsgTypeName(MsgType t) {
       return "QueryShareRequest";
     case MsgType::kQueryShareReply:
       return "QueryShareReply";
+    case MsgType::kUpdateReservationRequest:
+      return "UpdateReservationRequest";
+    case MsgType::kQueryReservationsRequest:
+      return "QueryReservationsRequest";
+    case MsgType::kQueryReservationsReply:
+      return "QueryReservationsReply";
     case MsgType::kPingRequest:
       return "PingRequest";
     case MsgType::kRegisterNodeRequest:

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/proto/assoc.h"
+#include "common/proto/reservation.h"
 #include "common/proto/types.h"
 
 namespace herd::proto {
@@ -57,6 +58,9 @@ enum class MsgType : uint16_t {
   kQueryShareRequest = 134,  // hshare: the fair-share tree
   kQueryShareReply = 135,
   kRequeueJobsRequest = 136,  // hcontrol requeue|requeuehold: answered by a CancelJobsReply
+  kUpdateReservationRequest = 140,  // hcontrol create|update|delete reservation
+  kQueryReservationsRequest = 141,  // hcontrol show reservation, hinfo -T
+  kQueryReservationsReply = 142,
   // Node daemons and step daemons -> controller.
   kRegisterNodeRequest = 200,
   kRegisterNodeReply = 201,
@@ -655,6 +659,45 @@ struct TerminateJobRequest {
     if (version >= 1) {
       ar& ended& user& uid& gid& name& partition& nodelist& account& constraints& wait_status;
     }
+  }
+};
+
+// hcontrol create|update|delete reservation: the keys as the command line gave them
+// (ReservationName's excepted; StartTime and EndTime already made wall clock seconds by
+// the command, which knows the user's time zone), checked and applied by the controller
+// as one change. A create answers with the name in the StatusReply's message.
+enum class ResvOp : uint8_t { kCreate = 0, kUpdate = 1, kDelete = 2 };
+struct UpdateReservationRequest {
+  static constexpr MsgType kType = MsgType::kUpdateReservationRequest;
+  ResvOp op = ResvOp::kCreate;
+  std::string name;  // "" on create: the controller names it <user>_<n>
+  std::vector<std::string> keys;
+  std::vector<std::string> values;  // values[i] belongs to keys[i]
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& op& name& keys& values;
+  }
+};
+
+// The reservations not ended (one, by name, or all), with the controller's time and the
+// cpus of each one's nodes (CoreCnt=).
+struct QueryReservationsRequest {
+  static constexpr MsgType kType = MsgType::kQueryReservationsRequest;
+  std::string name;  // "" = all
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name;
+  }
+};
+
+struct QueryReservationsReply {
+  static constexpr MsgType kType = MsgType::kQueryReservationsReply;
+  int64_t now = 0;
+  std::vector<Reservation> reservations;  // by start, then name
+  std::vector<uint64_t> cpus;             // cpus[i]: the cpus of reservations[i]'s nodes
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& now& reservations& cpus;
   }
 };
 

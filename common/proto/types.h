@@ -88,6 +88,8 @@ struct JobSpec {
   // Version 4: -a/--array as given ("0-99:3%10"; "" not an array): the controller parses it
   // against MaxArraySize.
   std::string array;
+  // Version 6 (5 is another field's): --reservation as given ("" none).
+  std::string reservation;
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -99,6 +101,7 @@ struct JobSpec {
     if (version >= 2) ar& account& qos& submit_line;
     if (version >= 3) ar& dependency& begin_time& kill_on_invalid_dep;
     if (version >= 4) ar& array;
+    if (version >= 6) ar& reservation;
   }
 };
 
@@ -179,6 +182,7 @@ struct JobInfo {
   std::string req_nodes;
   std::string exc_nodes;
   std::string features;
+  std::string reservation;  // --reservation (version 11; 10 is another field's)
 
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -194,6 +198,7 @@ struct JobInfo {
       ar& nice& requeue& batch& exclusive& max_nodes& ntasks_per_node& mem_per_cpu_mb;
       ar& req_nodes& exc_nodes& features;
     }
+    if (version >= 11) ar& reservation;
   }
 };
 
@@ -352,7 +357,7 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 
 }  // namespace herd::proto
 
-BOOST_CLASS_VERSION(herd::proto::JobSpec, 4)
-BOOST_CLASS_VERSION(herd::proto::JobInfo, 9)
+BOOST_CLASS_VERSION(herd::proto::JobSpec, 6)
+BOOST_CLASS_VERSION(herd::proto::JobInfo, 11)
 BOOST_CLASS_VERSION(herd::proto::PartitionInfo, 1)
 BOOST_CLASS_VERSION(herd::proto::NodeInfo, 1)

@@ -32,6 +32,8 @@ inline void AcctNote(const AuditRecorded&, AcctTouched*) {}
 inline void AcctNote(const AssocDefined&, AcctTouched*) {}
 inline void AcctNote(const AssocDeleted&, AcctTouched*) {}
 inline void AcctNote(const AcctStored&, AcctTouched*) {}
+inline void AcctNote(const ReservationDefined&, AcctTouched*) {}
+inline void AcctNote(const ReservationDeleted&, AcctTouched*) {}
 // The records split off are jobs of their own in the database, and the array's row changes.
 inline void AcctNote(const ArrayTasksSplit& e, AcctTouched* t) {
   t->jobs.push_back(e.array_job_id);

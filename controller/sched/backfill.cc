@@ -13,7 +13,17 @@ Backfill::Backfill(const ClusterState& state, int64_t now)
     : state_(state),
       now_(now),
       resolution_(std::max<int64_t>(1, state.config().sched.bf_resolution_s)),
-      horizon_(now + int64_t{state.config().sched.bf_window_min} * 60) {}
+      horizon_(now + int64_t{state.config().sched.bf_window_min} * 60) {
+  for (const auto& [name, r] : state.reservations()) {
+    if (!proto::ResvWindow(r, now)) continue;
+    AdminResv a{&r, {}};
+    for (const std::string& n : r.nodes) {
+      const int idx = state.NodeIndex(n);
+      if (idx >= 0) a.nodes.push_back(static_cast<size_t>(idx));
+    }
+    admin_.push_back(std::move(a));
+  }
+}
 
 int64_t Backfill::EndOf(const Job& job, int64_t start) const {
   return job.time_limit_s < 0 ? kNever : start + job.time_limit_s;
@@ -23,8 +33,27 @@ int64_t Backfill::Clamp(int64_t t) const {
   return t <= now_ ? now_ : t;  // past its limit: being ended now
 }
 
-std::vector<bool> Backfill::Avoid(int64_t from, int64_t to) const {
+std::vector<bool> Backfill::Avoid(const Job& job, int64_t from, int64_t to) const {
   std::vector<bool> avoid;
+  const std::string& own = job.spec.reservation.str();
+  for (const AdminResv& a : admin_) {
+    if (a.resv->name == own) continue;
+    if (!proto::ResvMeets(*a.resv, now_, from, to)) continue;
+    if (avoid.empty()) avoid.assign(state_.nodes().size(), false);
+    for (size_t idx : a.nodes) avoid[idx] = true;
+  }
+  if (!own.empty()) {
+    if (avoid.empty()) avoid.assign(state_.nodes().size(), false);
+    std::vector<bool> in(state_.nodes().size(), false);
+    const proto::Reservation* r = state_.FindReservation(own);
+    for (const std::string& n : r != nullptr ? r->nodes : std::vector<std::string>{}) {
+      const int idx = state_.NodeIndex(n);
+      if (idx >= 0) in[static_cast<size_t>(idx)] = true;
+    }
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (!in[i]) avoid[i] = true;
+    }
+  }
   for (const Reservation& r : reservations_) {
     if (r.start >= to || r.end <= from) continue;
     if (avoid.empty()) avoid.assign(state_.nodes().size(), false);
@@ -37,7 +66,7 @@ std::vector<bool> Backfill::Avoid(int64_t from, int64_t to) const {
 }
 
 Result<std::vector<NodeAlloc>> Backfill::PlaceNow(const Job& job, const PlannedUse& planned) const {
-  std::vector<bool> avoid = Avoid(now_, EndOf(job, now_));
+  std::vector<bool> avoid = Avoid(job, now_, EndOf(job, now_));
   return PlaceJob(state_, job, PlaceMode::kNow, &planned, avoid.empty() ? nullptr : &avoid);
 }
 
@@ -71,6 +100,15 @@ std::optional<Reservation> Backfill::Reserve(const Job& job, const PlannedUse& p
   // avoided, not counted in use): a job that needs them fits once they end.
   std::vector<int64_t> held;
   for (const Reservation& r : reservations_) held.push_back(r.end);
+  // So are the ends of the advance reservations' windows within the look-ahead.
+  for (const AdminResv& a : admin_) {
+    const int64_t period = proto::ResvPeriod(*a.resv);
+    auto w = proto::ResvWindow(*a.resv, now_);
+    for (int64_t end = w->second; end <= horizon_; end += period) {
+      held.push_back(end);
+      if (period == 0) break;
+    }
+  }
   std::sort(held.begin(), held.end());
 
   // The ends are taken bf_resolution seconds at a time: the reservation's start is the
@@ -96,12 +134,31 @@ std::optional<Reservation> Backfill::Reserve(const Job& job, const PlannedUse& p
       t = std::max(t, held[k]);
     }
     const int64_t end = EndOf(job, t);
-    std::vector<bool> avoid = Avoid(t, end);
+    std::vector<bool> avoid = Avoid(job, t, end);
     auto placed = PlaceJob(state_, job, PlaceMode::kNow, &future, avoid.empty() ? nullptr : &avoid);
     if (placed.ok()) return Reservation{job.id, t, end, std::move(*placed)};
     if (placed.error().code() != Code::kResourceExhausted) break;
   }
   return std::nullopt;
+}
+
+}  // namespace herd::ctld
+
+namespace herd::ctld {
+
+PendingReason Backfill::HeldByAdminResv(const Job& job, const PlannedUse& planned) const {
+  if (admin_.empty() || !job.spec.reservation.empty()) return PendingReason::kNone;
+  const int64_t end = EndOf(job, now_);
+  bool maint = false, any = false;
+  for (const AdminResv& a : admin_) {
+    if (!proto::ResvMeets(*a.resv, now_, now_, end)) continue;
+    any = true;
+    maint = maint || (a.resv->flags & proto::kResvMaint) != 0;
+  }
+  if (!any || !PlaceJob(state_, job, PlaceMode::kNow, &planned, nullptr).ok()) {
+    return PendingReason::kNone;
+  }
+  return maint ? PendingReason::kResvNodesMaint : PendingReason::kResvNodesReserved;
 }
 
 }  // namespace herd::ctld

@@ -46,12 +46,12 @@ uint64_t MinCpus(const Job& job) {
 // could not start in this pass cannot either: the plan only takes resources, more tasks
 // need more, and a longer job must keep off more reservations.
 using Shape = std::tuple<std::string, std::string, std::string, std::vector<std::string>, uint64_t,
-                         uint64_t, uint32_t, uint32_t, uint32_t, uint32_t, bool>;
+                         uint64_t, uint32_t, uint32_t, uint32_t, uint32_t, bool, std::string>;
 Shape ShapeOf(const Job& j) {
   const SpecRecord& s = j.spec;
   return {j.partition.str(), s.nodelist.str(),  s.exclude.str(), s.constraints,
           s.mem_per_node_mb, s.mem_per_cpu_mb,  s.min_nodes,     s.max_nodes,
-          s.cpus_per_task,   s.ntasks_per_node, s.exclusive};
+          s.cpus_per_task,   s.ntasks_per_node, s.exclusive,     s.reservation.str()};
 }
 
 class NoFit {
@@ -118,7 +118,17 @@ bool ThrottleReached(const ClusterState& state, const Job& job, const ArrayPlann
   return state.ArrayTasksRunning(job.array_job_id) + starts >= job.array_throttle;
 }
 
-PendingReason Waits(const ClusterState& state, const Job& job, const ArrayPlanned& planned) {
+// --reservation: deleted or ended (ReservationDeleted), or its window still to come.
+PendingReason ResvWaits(const ClusterState& state, const Job& job, int64_t now) {
+  const proto::Reservation* r = state.FindReservation(job.spec.reservation.str());
+  if (r == nullptr) return PendingReason::kReservationDeleted;
+  auto w = proto::ResvWindow(*r, now);
+  if (!w) return PendingReason::kReservationDeleted;
+  return w->first > now ? PendingReason::kReservation : PendingReason::kNone;
+}
+
+PendingReason Waits(const ClusterState& state, const Job& job, const ArrayPlanned& planned,
+                    int64_t now) {
   if (job.hold != HoldKind::kNone) {
     if (job.hold == HoldKind::kUser) return PendingReason::kJobHeldUser;
     return job.hold == HoldKind::kAdmin ? PendingReason::kJobHeldAdmin
@@ -129,6 +139,9 @@ PendingReason Waits(const ClusterState& state, const Job& job, const ArrayPlanne
   // The remainder, or a task split off it pending (held or cancelled by task id).
   if (job.state == JobState::kPending && ThrottleReached(state, job, planned)) {
     return PendingReason::kJobArrayTaskLimit;
+  }
+  if (!job.spec.reservation.empty()) {
+    if (PendingReason r = ResvWaits(state, job, now); r != PendingReason::kNone) return r;
   }
   return PartitionHolds(state, job);
 }
@@ -179,7 +192,9 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
   auto reserve = [&](const Job& job) {
     std::optional<Reservation> r;
     if (sc.backfill) r = backfill.Reserve(job, planned);
-    plan.reasons.emplace_back(job.id, PendingReason::kResources);
+    const PendingReason held = backfill.HeldByAdminResv(job, planned);
+    plan.reasons.emplace_back(job.id,
+                              held != PendingReason::kNone ? held : PendingReason::kResources);
     if (!r) return;
     std::vector<std::string> nodes;
     for (const NodeAlloc& a : r->alloc) nodes.push_back(a.node);
@@ -209,7 +224,8 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
   // reservation that every other job of the pass respects.
   std::vector<const Job*> old;
   for (size_t i = 0; reserve_aged && i < pending.size(); ++i) {
-    if (aged(*pending[i]) && Waits(state, *pending[i], array_planned) == PendingReason::kNone &&
+    if (aged(*pending[i]) &&
+        Waits(state, *pending[i], array_planned, now) == PendingReason::kNone &&
         limited(*pending[i]) == PendingReason::kNone) {
       old.push_back(pending[i]);
     }
@@ -233,7 +249,7 @@ SchedulePlan Schedule(const ClusterState& state, int64_t now, const ShareSource*
   }
   for (const Job* job : pending) {
     if (!aged_done.empty() && aged_done.count(job->id) != 0) continue;
-    if (PendingReason r = Waits(state, *job, array_planned); r != PendingReason::kNone) {
+    if (PendingReason r = Waits(state, *job, array_planned, now); r != PendingReason::kNone) {
       plan.reasons.emplace_back(job->id, r);
       continue;
     }

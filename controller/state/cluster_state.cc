@@ -165,6 +165,14 @@ const char* PendingReasonName(PendingReason r) {
       return "QOSMaxMemoryPerJob";
     case PendingReason::kQosMaxNodePerJobLimit:
       return "QOSMaxNodePerJobLimit";
+    case PendingReason::kReservation:
+      return "Reservation";
+    case PendingReason::kReservationDeleted:
+      return "ReservationDeleted";
+    case PendingReason::kResvNodesReserved:
+      return "ReqNodeNotAvail, May be reserved for other job";
+    case PendingReason::kResvNodesMaint:
+      return "ReqNodeNotAvail, Reserved for maintenance";
   }
   return "None";
 }
@@ -714,6 +722,10 @@ Status ClusterState::ApplyRecord(uint16_t type, const std::string& body) {
       return DecodeApply<CtldHookDone>(*this, body);
     case EventType::kArrayTasksSplit:
       return DecodeApply<ArrayTasksSplit>(*this, body);
+    case EventType::kReservationDefined:
+      return DecodeApply<ReservationDefined>(*this, body);
+    case EventType::kReservationDeleted:
+      return DecodeApply<ReservationDeleted>(*this, body);
   }
   return DataLoss("unknown journal record type " + std::to_string(type));
 }
@@ -722,7 +734,8 @@ namespace {
 // The checkpoint: written from the state in place (a copy of every job would double the
 // controller's memory while it is written), read back into a SnapshotData.
 // Version 1 added the partitions deleted at runtime and the audit trail; version 2 the
-// associations (accounts, users, QOS); version 3 the fair-share usage.
+// associations (accounts, users, QOS); version 3 the fair-share usage; version 5 the
+// advance reservations (4 is another record's).
 struct SnapshotRef {
   const uint64_t& next_job_id;
   const std::map<uint64_t, Job>& jobs;
@@ -733,6 +746,8 @@ struct SnapshotRef {
   const uint64_t& audit_seq;
   const AssocTree& assoc;
   const UsageTable& usage;
+  const std::map<std::string, proto::Reservation>& resvs;
+  const uint32_t& next_resv_id;
   template <class A>
   void serialize(A& ar, unsigned) {
     // Saving only; Boost's interface asks for non-const references.
@@ -743,6 +758,8 @@ struct SnapshotRef {
     ar& const_cast<std::deque<proto::AuditRecord>&>(audit) & const_cast<uint64_t&>(audit_seq);
     ar& const_cast<AssocTree&>(assoc);
     ar& const_cast<UsageTable&>(usage);
+    ar& const_cast<std::map<std::string, proto::Reservation>&>(resvs);
+    ar& const_cast<uint32_t&>(next_resv_id);
   }
 };
 
@@ -756,26 +773,30 @@ struct SnapshotData {
   uint64_t audit_seq = 0;
   AssocTree assoc;   // version 0 and 1: root, its user and QOS normal alone
   UsageTable usage;  // versions 0 to 2: none
+  std::map<std::string, proto::Reservation> resvs;  // versions 0 to 4: none
+  uint32_t next_resv_id = 1;
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& next_job_id& jobs& nodes& partitions;
     if (version >= 1) ar& deleted_partitions& audit& audit_seq;
     if (version >= 2) ar& assoc;
     if (version >= 3) ar& usage;
+    if (version >= 5) ar& resvs& next_resv_id;
   }
 };
 }  // namespace
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::SnapshotRef, 3)
-BOOST_CLASS_VERSION(herd::ctld::SnapshotData, 3)
+BOOST_CLASS_VERSION(herd::ctld::SnapshotRef, 5)
+BOOST_CLASS_VERSION(herd::ctld::SnapshotData, 5)
 BOOST_CLASS_VERSION(herd::ctld::UsageTable, 0)
 
 namespace herd::ctld {
 
 std::string ClusterState::Snapshot() const {
   return proto::EncodeBody(SnapshotRef{next_job_id_, jobs_, nodes_, partitions_,
-                                       deleted_partitions_, audit_, audit_seq_, assoc_, usage_});
+                                       deleted_partitions_, audit_, audit_seq_, assoc_, usage_,
+                                       resvs_, next_resv_id_});
 }
 
 Status ClusterState::Restore(const std::string& bytes) {
@@ -800,6 +821,8 @@ Status ClusterState::Restore(const std::string& bytes) {
   audit_seq_ = d->audit_seq;
   assoc_ = std::move(d->assoc);
   usage_ = std::move(d->usage);
+  resvs_ = std::move(d->resvs);
+  next_resv_id_ = d->next_resv_id;
   for (auto& n : nodes_) {
     std::fill(n.cpu_used.begin(), n.cpu_used.end(), false);
     n.mem_used_mb = 0;

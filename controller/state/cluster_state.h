@@ -52,6 +52,8 @@ class ClusterState {
   Status Apply(const PartitionDefined& e);
   Status Apply(const PartitionDeleted& e);
   Status Apply(const AuditRecorded& e);
+  Status Apply(const ReservationDefined& e);
+  Status Apply(const ReservationDeleted& e);
   Status Apply(const AssocDefined& e) { return assoc_.Apply(e); }
   Status Apply(const AssocDeleted& e) { return assoc_.Apply(e); }
   Status Apply(const StepStarted& e);
@@ -118,6 +120,12 @@ class ClusterState {
   // each: reported at start, so that no change is lost silently.
   std::vector<std::string> PartitionDrift() const;
 
+  // Advance reservations by name (reservation_state.cc), ended ones included until the
+  // controller deletes them; the number the next one created gets.
+  const std::map<std::string, proto::Reservation>& reservations() const { return resvs_; }
+  const proto::Reservation* FindReservation(const std::string& name) const;
+  uint32_t next_resv_id() const { return next_resv_id_; }
+
   // Accounts, users and QOS (state/assoc_tree.h).
   const AssocTree& assoc() const { return assoc_; }
   // What the jobs not finished hold of each association and QOS (state/assoc_usage.h).
@@ -169,6 +177,8 @@ class ClusterState {
   std::set<std::string> deleted_partitions_;
   std::deque<proto::AuditRecord> audit_;
   uint64_t audit_seq_ = 0;
+  std::map<std::string, proto::Reservation> resvs_;
+  uint32_t next_resv_id_ = 1;
   AssocTree assoc_;
   AssocCounters assoc_usage_;                        // derived from jobs_, see assoc_usage()
   UsageTable usage_;                                 // fair-share usage of ended runs, see usage()

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/proto/assoc.h"
+#include "common/proto/reservation.h"
 #include "controller/state/job.h"
 
 namespace herd::ctld {
@@ -35,6 +36,8 @@ enum class EventType : uint16_t {
   kAssocDefined = 17,
   kAssocDeleted = 18,
   kJobRequeueAsked = 19,
+  kReservationDefined = 21,
+  kReservationDeleted = 22,
   kArrayTasksSplit = 23,
   kJobCompleting = 25,
   kEpilogNodeDone = 26,
@@ -198,6 +201,26 @@ struct PartitionDefined {
 
 struct PartitionDeleted {
   static constexpr EventType kType = EventType::kPartitionDeleted;
+  std::string name;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& name;
+  }
+};
+
+// hcontrol create|update reservation: the whole reservation as it is from now on.
+struct ReservationDefined {
+  static constexpr EventType kType = EventType::kReservationDefined;
+  proto::Reservation resv;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& resv;
+  }
+};
+
+// hcontrol delete reservation, or the controller forgetting one that ended.
+struct ReservationDeleted {
+  static constexpr EventType kType = EventType::kReservationDeleted;
   std::string name;
   template <class A>
   void serialize(A& ar, unsigned) {

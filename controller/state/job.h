@@ -71,6 +71,12 @@ enum class PendingReason : uint8_t {
   kQosMaxCpuPerJobLimit,
   kQosMaxMemoryPerJob,
   kQosMaxNodePerJobLimit,
+  // Advance reservations (sched/backfill.h): its --reservation's window has not begun;
+  // its reservation was deleted; the nodes it could run on now are reserved (MAINT).
+  kReservation,
+  kReservationDeleted,
+  kResvNodesReserved,
+  kResvNodesMaint,
 };
 const char* PendingReasonName(PendingReason r);
 

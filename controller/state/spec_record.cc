@@ -5,7 +5,7 @@ namespace herd::ctld {
 
 // A tripwire, not a layout requirement: a field added to JobSpec must be added here too
 // (member, both conversions, serialize), or the controller silently drops it.
-static_assert(sizeof(void*) != 8 || sizeof(proto::JobSpec) == 640,
+static_assert(sizeof(void*) != 8 || sizeof(proto::JobSpec) == 672,
               "JobSpec changed: update SpecRecord to match, then this size");
 
 SpecRecord::SpecRecord(const proto::JobSpec& s)
@@ -23,6 +23,7 @@ SpecRecord::SpecRecord(const proto::JobSpec& s)
       submit_line(s.submit_line),
       dependency(s.dependency),
       array(s.array),
+      reservation(s.reservation),
       constraints(s.constraints),
       mem_per_node_mb(s.mem_per_node_mb),
       mem_per_cpu_mb(s.mem_per_cpu_mb),
@@ -74,6 +75,7 @@ proto::JobSpec SpecRecord::ToSpec() const {
   s.submit_line = submit_line;
   s.dependency = dependency;
   s.array = array;
+  s.reservation = reservation;
   s.begin_time = begin_time;
   s.kill_on_invalid_dep = kill_on_invalid_dep;
   return s;

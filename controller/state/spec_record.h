@@ -29,6 +29,7 @@ struct SpecRecord {
   PooledString submit_line;  // version 2
   PooledString dependency;   // version 3 (as given; see state/depend.h)
   PooledString array;        // version 4 (--array as given)
+  PooledString reservation;  // version 6 (--reservation; 5 is another field's)
   std::vector<std::string> constraints;
   uint64_t mem_per_node_mb = 0;
   uint64_t mem_per_cpu_mb = 0;
@@ -63,9 +64,10 @@ struct SpecRecord {
     if (version >= 2) ar& account& qos& submit_line;
     if (version >= 3) ar& dependency& begin_time& kill_on_invalid_dep;
     if (version >= 4) ar& array;
+    if (version >= 6) ar& reservation;
   }
 };
 
 }  // namespace herd::ctld
 
-BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 4)
+BOOST_CLASS_VERSION(herd::ctld::SpecRecord, 6)

@@ -37,6 +37,8 @@ TEST_F(CoreTest, EveryRequestHasItsHandlerAndRole) {
       {MsgType::kQueryShareRequest, HandlerRole::kRead},
       {MsgType::kUpdateNodeRequest, HandlerRole::kActive},
       {MsgType::kUpdatePartitionRequest, HandlerRole::kActive},
+      {MsgType::kUpdateReservationRequest, HandlerRole::kActive},
+      {MsgType::kQueryReservationsRequest, HandlerRole::kRead},
       {MsgType::kAssocUpdateRequest, HandlerRole::kActive},
       {MsgType::kQueryAssocRequest, HandlerRole::kRead},
       {MsgType::kHoldJobsRequest, HandlerRole::kActive},

@@ -135,10 +135,11 @@ TEST(SpecRecord, KeepsEverythingButScriptArgvEnv) {
 // job array's ids, throttle and pending task ranges, and --array (a pooled handle) --
 // worth moving behind one pointer, as few jobs are arrays; 456 -> 480: the nodes a
 // COMPLETING job waits for, empty but for a finished job whose Epilogs run -- it could
-// join the array's fields behind that pointer).
+// join the array's fields behind that pointer); 480 -> 488: --reservation (a pooled
+// handle; few jobs name one, so it could join them too).
 TEST(Job, RecordStaysSmall) {
   std::printf("sizeof(Job)=%zu sizeof(SpecRecord)=%zu\n", sizeof(Job), sizeof(SpecRecord));
-  EXPECT_LE(sizeof(Job), 480u);
+  EXPECT_LE(sizeof(Job), 488u);
 }
 
 // A SpecRecord as a controller from before class version 1 wrote it into its checkpoint
@@ -191,6 +192,11 @@ TEST(SpecRecord, UmaskGoldenBytes) {
   ASSERT_TRUE(v3.ok());
   EXPECT_TRUE(v3->array.empty()) << "version 3 has no --array";
   want[1] = 4;  // version 4 appends --array (empty)
+  want += std::string(8, '\0');
+  auto v4 = proto::DecodeBodyAs<SpecRecord>(want);
+  ASSERT_TRUE(v4.ok());
+  EXPECT_TRUE(v4->reservation.empty()) << "version 4 has no --reservation";
+  want[1] = 6;  // version 6 appends --reservation (empty)
   want += std::string(8, '\0');
   EXPECT_EQ(proto::EncodeBody(SpecRecord(s)), want);
   s.umask = 01000;  // nonsense never reaches the record

@@ -50,6 +50,9 @@ namespace herd::fuzz {
   X(QueryPriorityReply)            \
   X(QueryShareRequest)             \
   X(QueryShareReply)               \
+  X(UpdateReservationRequest)      \
+  X(QueryReservationsRequest)      \
+  X(QueryReservationsReply)        \
   X(RegisterNodeRequest)           \
   X(RegisterNodeReply)             \
   X(HeartbeatRequest)              \
