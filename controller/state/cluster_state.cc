@@ -16,6 +16,7 @@ namespace herd::ctld {
 
 ClusterState::ClusterState(const ClusterConfig& config) : config_(config) {
   nodes_.reserve(config.nodes.size());
+  node_conf_ = config.nodes;
   for (size_t i = 0; i < config.nodes.size(); ++i) {
     NodeRecord n;
     n.name = config.nodes[i].name;
@@ -481,6 +482,10 @@ Status ClusterState::Apply(const NodeUpdated& e) {
   n->reason = e.reason;
   n->reason_time = e.time;
   n->reason_uid = e.reason_uid;
+  if (e.admin_fields) {
+    n->fail = e.fail;
+    SetOverrides(static_cast<size_t>(NodeIndex(e.name)), e.overrides);
+  }
   if (!config_.acct_type.empty()) {  // kept until the database has it (AcctStored)
     n->acct_pending.push_back(
         NodeChange{++n->acct_seq, e.time, e.down, e.drain, e.reason, e.reason_uid});
@@ -672,7 +677,7 @@ struct SnapshotData {
   std::set<std::string> deleted_partitions;
   std::deque<proto::AuditRecord> audit;
   uint64_t audit_seq = 0;
-  AssocTree assoc;  // version 0 and 1: root, its user and QOS normal alone
+  AssocTree assoc;   // version 0 and 1: root, its user and QOS normal alone
   UsageTable usage;  // versions 0 to 2: none
   template <class A>
   void serialize(A& ar, unsigned version) {
@@ -693,8 +698,7 @@ namespace herd::ctld {
 
 std::string ClusterState::Snapshot() const {
   return proto::EncodeBody(SnapshotRef{next_job_id_, jobs_, nodes_, partitions_,
-                                       deleted_partitions_, audit_, audit_seq_, assoc_,
-                                       usage_});
+                                       deleted_partitions_, audit_, audit_seq_, assoc_, usage_});
 }
 
 Status ClusterState::Restore(const std::string& bytes) {
@@ -702,9 +706,15 @@ Status ClusterState::Restore(const std::string& bytes) {
   if (!d.ok()) return DataLoss("checkpoint cannot be read: " + d.error().message());
   next_job_id_ = d->next_job_id;
   jobs_ = std::move(d->jobs);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    nodes_[i].fail = false;
+    SetOverrides(i, NodeOverrides{});
+  }
   for (const auto& saved : d->nodes) {
     NodeRecord* n = FindNode(saved.name);
     if (n == nullptr) continue;  // node removed from the config
+    n->fail = saved.fail;
+    SetOverrides(static_cast<size_t>(NodeIndex(saved.name)), saved.overrides);
     n->admin_down = saved.admin_down;
     n->down_not_responding = saved.down_not_responding;
     n->drain = saved.drain;
