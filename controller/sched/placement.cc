@@ -88,7 +88,10 @@ Result<proto::FeatureRequest> JobFeatures(const std::vector<std::string>& constr
   proto::FeatureRequest out;
   out.alternatives.emplace_back();
   if (constraints.empty()) return out;
-  if (std::none_of(constraints.begin(), constraints.end(), proto::IsFeatureExpression)) {
+  auto plain = [](const std::string& c) {
+    return c.find_first_of("&,|()[]*!") == std::string::npos;
+  };
+  if (std::all_of(constraints.begin(), constraints.end(), plain)) {
     // The common form: names that every node must have.
     for (const std::string& name : constraints) {
       proto::FeaturePred p;
