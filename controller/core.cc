@@ -200,6 +200,7 @@ Status ControllerCore::Recover() {
   for (const std::string& line : state_.PartitionDrift()) {
     HERD_LOG(Warning) << line << " (hcontrol write config writes the merged herd.conf)";
   }
+  for (const std::string& line : state_.NodeDrift()) HERD_LOG(Warning) << line;
   nodes_.RestartLiveness(/*must_register=*/false);
   if (acct_ != nullptr) acct_->Resync();  // what was sent before is not known
   need_schedule_ = true;

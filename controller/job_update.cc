@@ -7,6 +7,7 @@
 #include "common/base/log.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
+#include "common/proto/feature_expr.h"
 #include "controller/jobs.h"
 #include "controller/sched/placement.h"
 #include "controller/sched/scheduler.h"
@@ -104,13 +105,14 @@ Status Jobs::ApplyUpdateKey(const Job& j, const std::string& key, const std::str
     e->exclude = Trim(value);
   } else if (k == "features") {
     if (!pending) return NotPending();
-    std::vector<std::string> features;
-    for (const std::string& f : Split(value, '&')) {
-      for (const std::string& g : Split(f, ',')) {
-        if (!Trim(g).empty()) features.push_back(Trim(g));
-      }
+    const std::string v = Trim(value);
+    if (v.empty()) {
+      e->constraints.clear();
+    } else {
+      auto parsed = proto::ParseFeatures(v);
+      if (!parsed.ok()) return parsed.error();
+      e->constraints = proto::IsFeatureExpression(v) ? std::vector<std::string>{v} : parsed->names;
     }
-    e->constraints = features;
   } else if (k == "starttime") {
     // As scontrol sends it: the time as seconds since the epoch (hcontrol reads Slurm's
     // forms, "now+1hour" or "2024-05-01T10:00", into it); 0: no --begin.

@@ -11,14 +11,6 @@ namespace herd::ctld {
 using proto::Frame;
 using proto::MsgType;
 
-namespace {
-// A node's admin state as the audit trail records it: "State=DRAIN Reason=...".
-std::string NodeAdminState(bool down, bool drain, const std::string& reason) {
-  std::string s = down && drain ? "DOWN+DRAIN" : down ? "DOWN" : drain ? "DRAIN" : "UP";
-  return "State=" + s + (reason.empty() ? "" : " Reason=" + reason);
-}
-}  // namespace
-
 Status Nodes::AddHandlers(HandlerTable* table) {
   return table->AddAll(this, HandlerRole::kActive,
                        {{MsgType::kRegisterNodeRequest, &Nodes::Register},
@@ -323,58 +315,6 @@ void Nodes::CheckTimeouts() {
     }
     n.last_heard_ms = now;  // do not repeat every tick
   }
-}
-
-Frame Nodes::UpdateNode(const Identity& who, const Frame& f) {
-  if (!core_.IsAdmin(who.uid)) return ErrorReply(PermissionDenied("Access/permission denied"));
-  auto req = proto::DecodeBody<proto::UpdateNodeRequest>(f.body);
-  if (!req.ok()) return ErrorReply(req.error());
-  if (req->names.empty()) return ErrorReply(InvalidArgument("no node given"));
-  std::string state = ToUpper(req->state);
-  if (!state.empty() && state != "DRAIN" && state != "RESUME" && state != "DOWN" &&
-      state != "IDLE" && state != "UNDRAIN") {
-    return ErrorReply(InvalidArgument("Invalid node state specified: " + req->state));
-  }
-  if ((state == "DRAIN" || state == "DOWN") && req->reason.empty()) {
-    return ErrorReply(InvalidArgument(
-        "You must specify a reason when DOWNING or DRAINING a node. Request denied"));
-  }
-  for (const auto& name : req->names) {
-    if (p_.state.FindNode(name) == nullptr)
-      return ErrorReply(NotFound("Invalid node name specified: " + name));
-  }
-  for (const auto& name : req->names) {
-    const NodeRecord* n = p_.state.FindNode(name);
-    NodeUpdated e{name,      n->admin_down,         n->down_not_responding, n->drain,
-                  n->reason, p_.clock.NowSeconds(), n->reason_uid};
-    if (state == "DRAIN") {
-      e.drain = true;
-    } else if (state == "DOWN") {
-      e.down = true;
-      e.down_not_responding = false;
-    } else if (state == "RESUME" || state == "IDLE" || state == "UNDRAIN") {
-      e.drain = false;
-      if (state != "UNDRAIN") e.down = e.down_not_responding = false;
-    }
-    if (!req->reason.empty()) e.reason = req->reason;
-    if (!e.drain && !e.down) e.reason.clear();
-    if (e.reason != n->reason || e.drain != n->drain || e.down != n->admin_down) {
-      e.reason_uid = who.uid;  // who changed it (sacctmgr show event's User)
-    }
-    const std::string before = NodeAdminState(n->admin_down, n->drain, n->reason);
-    Status s = p_.journal.Emit(e);
-    const std::string after = NodeAdminState(e.down, e.drain, e.reason);
-    if (!s.ok()) return ErrorReply(s);
-    if (before != after) {
-      (void)core_.Audit(who, "node=" + name, state.empty() ? "update" : ToLower(state), before,
-                        after);
-    }
-    HERD_LOG(Info) << "node " << name << " updated: state=" << (state.empty() ? "-" : state)
-                   << " reason=" << e.reason;
-    if (state == "DOWN") hooks_.fail_jobs(name, "NodeDown: " + req->reason, /*node_alive=*/true);
-  }
-  core_.RequestSchedule();
-  return proto::MakeStatusFrame(Status::Ok(), 0);
 }
 
 void Nodes::OnAnswer(const NodeMessage& out, const Status& st) {

@@ -59,11 +59,16 @@ class Nodes {
   void AwaitKill(const std::string& node, uint64_t job_id, uint32_t run_seq);
   // Until when a node that does not confirm a kill is waited for.
   int64_t KillDeadline() const;
+  // hcontrol update's keys beyond State and Reason (Weight, Features, ActiveFeatures,
+  // Gres), checked against herd.conf's `conf` and set on `e`, which holds the node's now
+  // (node_update.cc).
+  static Status ApplyNodeKeys(const proto::UpdateNodeRequest& req, const NodeConfig& conf,
+                              NodeUpdated* e);
 
  private:
   proto::Frame Register(const Identity& who, const proto::Frame& f);
   proto::Frame Heartbeat(const Identity& who, const proto::Frame& f);
-  proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);
+  proto::Frame UpdateNode(const Identity& who, const proto::Frame& f);  // node_update.cc
   // A node that has seen a higher controller epoch than this one's (`seen`, from its
   // request's envelope) refuses this controller's answers: noted (fenced_epoch), logged
   // once. True when fenced.

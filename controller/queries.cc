@@ -218,8 +218,8 @@ size_t ApproxSize(const proto::JobInfo& i) {
 
 size_t ApproxSize(const proto::NodeInfo& i) {
   size_t n = 240 + i.name.size() + i.reason.size() + i.addr.size() + i.version.size() +
-             i.hw.topology.size();
-  for (const auto* list : {&i.features, &i.partitions, &i.hw.nics}) {
+             i.hw.topology.size() + i.gres.size();
+  for (const auto* list : {&i.features, &i.active_features, &i.partitions, &i.hw.nics}) {
     for (const std::string& s : *list) n += 8 + s.size();
   }
   return n;
@@ -369,6 +369,10 @@ proto::NodeInfo Queries::ToInfo(size_t index) const {
   i.cores_per_socket = c.cores_per_socket;
   i.threads_per_core = c.threads_per_core;
   i.features = c.features;
+  i.active_features = state_.ActiveFeatures(index);
+  i.weight = c.weight;
+  i.gres = c.gres;
+  i.fail = n.fail;
   for (const PartitionRecord* p : state_.PartitionsInOrder()) {
     if (std::find(p->def.nodes.begin(), p->def.nodes.end(), n.name) != p->def.nodes.end()) {
       i.partitions.push_back(p->def.name);

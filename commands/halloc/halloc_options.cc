@@ -92,7 +92,7 @@ ends. halloc exits with the command's exit status.
       --exclusive             do not share nodes with other jobs
       --mem=size              memory per node
       --mem-per-cpu=size      memory per allocated cpu
-  -C, --constraint=list       required node features
+  -C, --constraint=list       required node features ('&', '|', (), f*N, [a|b])
       --nice[=value]          lower the job's priority (below 0: root or AdminUser only)
   -D, --chdir=directory       directory the command runs in
   -Q, --quiet                 no informational messages

@@ -11,6 +11,7 @@
 #include "common/base/hostlist.h"
 #include "common/base/strings.h"
 #include "common/config/config.h"
+#include "common/proto/feature_expr.h"
 
 namespace herd::hbatch {
 namespace {
@@ -263,25 +264,11 @@ Result<std::pair<uint32_t, uint32_t>> ParseNodeCount(const std::string& text) {
 }
 
 Result<std::vector<std::string>> ParseConstraint(const std::string& text) {
-  std::vector<std::string> features;
-  std::string cur;
-  auto bad = [&text](const std::string& why) {
-    return InvalidArgument("Invalid feature specification '" + text + "': " + why);
-  };
-  for (size_t i = 0; i <= text.size(); ++i) {
-    const char c = i < text.size() ? text[i] : '&';
-    if (c == '&' || c == ',') {
-      std::string f = Trim(cur);
-      if (f.empty()) return bad("empty feature");
-      features.push_back(f);
-      cur.clear();
-    } else if (c == '|' || c == '[' || c == ']' || c == '(' || c == ')' || c == '*' || c == '!') {
-      return bad(std::string("'") + c + "' is not supported (features can only be ANDed)");
-    } else {
-      cur += c;
-    }
-  }
-  return features;
+  HERD_ASSIGN_OR_RETURN(proto::FeatureRequest parsed, proto::ParseFeatures(text));
+  // Names ANDed go as a list (as every herd release reads them); anything more as the
+  // one expression it is (proto/feature_expr.h).
+  if (proto::IsFeatureExpression(text)) return std::vector<std::string>{Trim(text)};
+  return parsed.names;
 }
 
 Status ParseHbatchOptions(const std::vector<std::string>& args, HbatchOptions* out,
@@ -372,7 +359,8 @@ Submit a batch script to herd. Options may also be given in the script on
   -x, --exclude=hosts         nodes the job must not run on
       --exclusive             do not share nodes with other jobs
       --requeue, --no-requeue whether the job may be requeued
-  -C, --constraint=list       required node features, joined by '&' or ','
+  -C, --constraint=list       required node features: '&' (or ','), '|', (), a node
+                              count 'f*N', one [a|b] (all nodes alike) or [a*2&b*4]
       --nice[=value]          lower the job's priority (below 0: root or AdminUser only)
   -d, --dependency=list       start only after other jobs: after, afterany, afterok,
                               afternotok:jobid[+min][:jobid...], singleton; joined by

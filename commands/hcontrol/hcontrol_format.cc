@@ -203,22 +203,24 @@ std::string NodeStateFull(const proto::NodeInfo& n) {
       break;
   }
   if (n.drain) s += "+DRAIN";
+  if (n.fail) s += "+FAIL";
   if (!n.responding) s += "+NOT_RESPONDING";
   return s;
 }
 
 std::string FormatNode(const proto::NodeInfo& n, bool oneliner) {
-  const std::string features = n.features.empty() ? "(null)" : Join(n.features, ",");
   std::vector<std::vector<std::string>> lines = {
       {Kv("NodeName", n.name), Kv("CoresPerSocket", std::to_string(n.cores_per_socket))},
       {Kv("CPUAlloc", std::to_string(n.alloc_cpus)), Kv("CPUTot", std::to_string(n.cpus))},
-      {Kv("AvailableFeatures", features)},
-      {Kv("ActiveFeatures", features)},
+      {Kv("AvailableFeatures", OrNull(Join(n.features, ",")))},
+      {Kv("ActiveFeatures", OrNull(Join(n.active_features, ",")))},
+      {Kv("Gres", OrNull(n.gres))},
       {Kv("NodeAddr", n.addr.empty() ? n.name : n.addr), Kv("NodeHostName", n.name),
        Kv("Version", n.version.empty() ? "N/A" : n.version)},
       {Kv("RealMemory", std::to_string(n.memory_mb)),
        Kv("AllocMem", std::to_string(n.alloc_mem_mb)), Kv("Sockets", std::to_string(n.sockets))},
-      {Kv("State", NodeStateFull(n)), Kv("ThreadsPerCore", std::to_string(n.threads_per_core))},
+      {Kv("State", NodeStateFull(n)), Kv("ThreadsPerCore", std::to_string(n.threads_per_core)),
+       Kv("Weight", std::to_string(n.weight))},
       {Kv("Partitions", n.partitions.empty() ? "(null)" : Join(n.partitions, ","))},
       {Kv("BootTime", cli::FormatTimestamp(n.boot_time, "None")),
        Kv("LastHeartbeat", cli::FormatTimestamp(n.last_heartbeat, "None"))},

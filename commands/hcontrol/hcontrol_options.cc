@@ -142,24 +142,31 @@ Status ParseNodeUpdate(const std::vector<KeyValue>& pairs, HcontrolCommand* c) {
       r.names.insert(r.names.end(), names->begin(), names->end());
     } else if (OneOf(kv.key, {"State"})) {
       const std::string s = ToUpper(Trim(kv.value));
-      if (!OneOf(s, {"DRAIN", "RESUME", "DOWN", "IDLE"})) {
+      if (!OneOf(s, {"DRAIN", "RESUME", "DOWN", "IDLE", "FAIL"})) {
         return InvalidArgument("Invalid node state specified: " + kv.value +
-                               " (valid: DRAIN, RESUME, DOWN, IDLE)");
+                               " (valid: DRAIN, RESUME, DOWN, IDLE, FAIL)");
       }
       r.state = s;
     } else if (OneOf(kv.key, {"Reason"})) {
       r.reason = kv.value;
       has_reason = !Trim(kv.value).empty();
+    } else if (OneOf(kv.key,
+                     {"Weight", "Features", "AvailableFeatures", "ActiveFeatures", "Gres"})) {
+      // Checked by the controller, which knows the node.
+      r.keys.push_back(kv.key);
+      r.values.push_back(Trim(kv.value));
     } else {
       return InvalidArgument("Update of this parameter is not supported: " + kv.key + "=" +
                              kv.value);
     }
   }
-  if ((r.state == "DRAIN" || r.state == "DOWN") && !has_reason) {
+  if ((r.state == "DRAIN" || r.state == "DOWN" || r.state == "FAIL") && !has_reason) {
     return InvalidArgument(
         "You must specify a reason when DOWNING or DRAINING a node. Request denied");
   }
-  if (r.state.empty() && !has_reason) return InvalidArgument("No changes specified");
+  if (r.state.empty() && !has_reason && r.keys.empty()) {
+    return InvalidArgument("No changes specified");
+  }
   c->verb = Verb::kUpdateNode;
   return Status::Ok();
 }
@@ -398,8 +405,10 @@ Commands:
                                        partition, node, job)
   show hostnames [LIST]                one name per line (LIST: the job's nodes by default)
   show hostlist LIST                   the compressed host list
-  update NodeName=HOSTLIST State=DRAIN|RESUME|DOWN|IDLE [Reason="text"]
-                                       (DRAIN and DOWN need a Reason)
+  update NodeName=HOSTLIST [State=DRAIN|RESUME|DOWN|IDLE|FAIL] [Reason="text"]
+         [Weight=N] [Features=LIST] [ActiveFeatures=LIST] [Gres=NAME[:TYPE]:COUNT,...]
+                                       (DRAIN, DOWN and FAIL need a Reason; Gres
+                                       counts at most what herd.conf gives the node)
   update PartitionName=NAME KEY=VALUE...
                                        change a partition at once: Nodes, Default,
                                        State=UP|DOWN|DRAIN|INACTIVE, MaxTime,

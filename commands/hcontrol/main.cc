@@ -169,7 +169,8 @@ int ShowAudit(Client& client, const HcontrolCommand& c) {
   return 0;
 }
 
-// write config [FILE]: the local herd.conf with the controller's partitions merged in
+// write config [FILE]: the local herd.conf with the controller's partitions and nodes'
+// runtime values (Weight, Features, Gres) merged in
 // (doc/admin.md), to FILE or to herd.conf.YYYYMMDDTHHMMSS beside herd.conf, as scontrol
 // write config names its copy.
 int WriteConfig(Client& client, const HcontrolCommand& c) {
@@ -194,7 +195,22 @@ int WriteConfig(Client& client, const HcontrolCommand& c) {
     std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
     to = conf + "." + stamp;
   }
-  Status w = herd::WriteFileAtomic(to, herd::MergePartitionLines(*text, parts));
+  // Nodes whose Weight, Features or Gres the controller holds otherwise than this file.
+  auto cfg = herd::ParseConfig(*text, conf);
+  if (!cfg.ok()) return herd::cli::ReportError(Cmd(), cfg.error().message());
+  auto nodes = client.Read<proto::QueryNodesReply>(proto::QueryNodesRequest{});
+  if (!nodes.ok()) return Fail(nodes.error());
+  std::map<std::string, herd::NodeValues> values;
+  for (const proto::NodeInfo& n : nodes->nodes) {
+    const herd::NodeConfig* mine = cfg->FindNode(n.name);
+    if (mine == nullptr || !n.values_known) continue;
+    herd::NodeValues v{n.weight, n.features, n.gres};
+    if (v.weight != mine->weight || v.features != mine->features || v.gres != mine->gres) {
+      values[n.name] = std::move(v);
+    }
+  }
+  const std::string merged = herd::MergePartitionLines(*text, parts);
+  Status w = herd::WriteFileAtomic(to, herd::MergeNodeValues(merged, *cfg, values));
   if (!w.ok()) return herd::cli::ReportError(Cmd(), w.message());
   std::printf("herd config saved to %s\n", to.c_str());
   return 0;

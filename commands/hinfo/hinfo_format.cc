@@ -22,7 +22,8 @@ bool IsAggregate(char code) { return code == 'D' || code == 'N' || code == 'C' |
 
 // Nodes that can run nothing: their idle cpus and the node itself count as "other".
 bool Unusable(const NodeInfo& n) {
-  return n.state == NodeState::kDown || n.state == NodeState::kUnknown || n.drain || !n.responding;
+  return n.state == NodeState::kDown || n.state == NodeState::kUnknown || n.drain || n.fail ||
+         !n.responding;
 }
 
 bool Busy(const NodeInfo& n) {
@@ -62,7 +63,7 @@ std::string Field(char code, const PartitionInfo* p, const NodeInfo* n) {
   if (n == nullptr) {
     if (code == 't' || code == 'T') return "n/a";
     if (code == 'E') return "none";
-    if (code == 'f') return "(null)";
+    if (code == 'f' || code == 'b' || code == 'G') return "(null)";
     return "0";
   }
   switch (code) {
@@ -80,6 +81,10 @@ std::string Field(char code, const PartitionInfo* p, const NodeInfo* n) {
       return std::to_string(n->memory_mb);
     case 'f':
       return OrNull(n->features);
+    case 'b':
+      return OrNull(n->active_features);
+    case 'G':
+      return n->gres.empty() ? "(null)" : n->gres;
     case 'E':
       return n->reason.empty() ? "none" : n->reason;
     case 'z':
@@ -94,7 +99,7 @@ std::string Field(char code, const PartitionInfo* p, const NodeInfo* n) {
     case 'd':
       return "0";
     case 'w':
-      return "1";
+      return std::to_string(n->weight);
     case 'u':
     case 'U': {
       // Who set the reason, as sinfo -R shows it: the name ('U': with the uid).
@@ -226,7 +231,7 @@ const std::map<char, std::string>& NodeTitles() {
       {'o', "NODE_ADDR"}, {'P', "PARTITION"},     {'R', "PARTITION"},      {'r', "ROOT"},
       {'s', "JOB_SIZE"},  {'T', "STATE"},         {'t', "STATE"},          {'U', "USER"},
       {'u', "USER"},      {'w', "WEIGHT"},        {'X', "SOCKETS"},        {'Y', "CORES"},
-      {'Z', "THREADS"},   {'z', "S:C:T"},
+      {'Z', "THREADS"},   {'z', "S:C:T"},         {'G', "GRES"},           {'b', "ACTIVE_FEATURES"},
   };
   return kTitles;
 }
@@ -235,6 +240,8 @@ std::string CompactNodeState(const NodeInfo& n) {
   std::string s;
   if (n.drain) {
     s = Busy(n) ? "drng" : "drain";
+  } else if (n.fail && n.state != NodeState::kDown) {
+    s = n.state == NodeState::kAllocated ? "failg" : "fail";
   } else {
     switch (n.state) {
       case NodeState::kIdle:
@@ -261,6 +268,8 @@ std::string LongNodeState(const NodeInfo& n) {
   std::string s;
   if (n.drain) {
     s = Busy(n) ? "draining" : "drained";
+  } else if (n.fail && n.state != NodeState::kDown) {
+    s = n.state == NodeState::kAllocated ? "failing" : "fail";
   } else {
     switch (n.state) {
       case NodeState::kIdle:

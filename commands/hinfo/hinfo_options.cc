@@ -40,9 +40,10 @@ struct StateAlias {
   const char* canonical;
 };
 constexpr StateAlias kStateAliases[] = {
-    {"idle", "idle"},       {"mix", "mix"},       {"mixed", "mix"},   {"alloc", "alloc"},
-    {"allocated", "alloc"}, {"down", "down"},     {"drain", "drain"}, {"drained", "drain"},
-    {"drng", "drng"},       {"draining", "drng"}, {"unk", "unk"},     {"unknown", "unk"},
+    {"idle", "idle"},       {"mix", "mix"},       {"mixed", "mix"},     {"alloc", "alloc"},
+    {"allocated", "alloc"}, {"down", "down"},     {"drain", "drain"},   {"drained", "drain"},
+    {"drng", "drng"},       {"draining", "drng"}, {"unk", "unk"},       {"unknown", "unk"},
+    {"fail", "fail"},       {"failg", "failg"},   {"failing", "failg"},
 };
 
 Status Apply(int opt, const char* arg, HinfoOptions* o) {
@@ -160,10 +161,10 @@ Show herd partitions and nodes.
   -p, --partition=list       only these partitions
   -n, --nodes=hostlist       only these nodes
   -t, --states=list          only nodes in these states (idle, mix, alloc, down,
-                             drain, drng, unk)
+                             drain, drng, fail, failg, unk)
   -o, --format=format        output format, e.g. "%#P %.5a %.10l %.6D %.6t %N"
                              codes: %P %R %a %l %L %D %t %T %N %n %o %c %m %f %E %C
-                                    %F %z %X %Y %Z %d %w %s %r %h %g %u %U %H
+                                    %F %z %X %Y %Z %d %w %s %r %h %g %u %U %H %b %G
                              (default: $SINFO_FORMAT, then $SINFO_FORMAT2 as -O)
   -O, --Format=fields        Slurm's field names, e.g. "PartitionName,NodeList:10"
   -r, --responding           only nodes that respond

@@ -28,11 +28,12 @@ const FieldLetters& SqueueFields() {
 
 const FieldLetters& SinfoFields() {
   static const FieldLetters fields = {
-      {"available", 'a'},     {"cpus", 'c'},      {"cpusstate", 'C'},   {"memory", 'm'},
-      {"nodeaddr", 'o'},      {"nodehost", 'n'},  {"nodelist", 'N'},    {"nodes", 'D'},
-      {"partitionname", 'R'}, {"partition", 'P'}, {"reason", 'E'},      {"statecompact", 't'},
-      {"statelong", 'T'},     {"time", 'l'},      {"defaulttime", 'L'}, {"features", 'f'},
-      {"sockets", 'X'},       {"cores", 'Y'},     {"threads", 'Z'},     {"socketcorethread", 'z'},
+      {"available", 'a'},     {"cpus", 'c'},      {"cpusstate", 'C'},    {"memory", 'm'},
+      {"nodeaddr", 'o'},      {"nodehost", 'n'},  {"nodelist", 'N'},     {"nodes", 'D'},
+      {"partitionname", 'R'}, {"partition", 'P'}, {"reason", 'E'},       {"statecompact", 't'},
+      {"statelong", 'T'},     {"time", 'l'},      {"defaulttime", 'L'},  {"features", 'f'},
+      {"sockets", 'X'},       {"cores", 'Y'},     {"threads", 'Z'},      {"socketcorethread", 'z'},
+      {"weight", 'w'},        {"gres", 'G'},      {"features_act", 'b'},
   };
   return fields;
 }

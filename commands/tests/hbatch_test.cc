@@ -221,7 +221,7 @@ TEST(Hbatch, BadValuesFailBeforeSending) {
   EXPECT_NE(ErrorOf({"-N", "4-2"}), "");
   EXPECT_NE(ErrorOf({"-N", "2-"}), "");
   EXPECT_NE(ErrorOf({"-w", "n[1-"}), "");
-  EXPECT_NE(ErrorOf({"-C", "a|b"}), "");
+  EXPECT_NE(ErrorOf({"-C", "a|"}), "");
   EXPECT_NE(ErrorOf({"--nice=x"}), "");
   EXPECT_NE(ErrorOf({"--exclusive=user"}), "");
   EXPECT_EQ(ErrorOf({"--mem=1G", "--mem-per-cpu=1"}),
@@ -294,7 +294,13 @@ TEST(Constraint, Forms) {
   EXPECT_EQ(*ParseConstraint("ib"), (std::vector<std::string>{"ib"}));
   EXPECT_FALSE(ParseConstraint("a&&b").ok());
   EXPECT_FALSE(ParseConstraint("").ok());
-  EXPECT_FALSE(ParseConstraint("[a|b]").ok());
+  EXPECT_FALSE(ParseConstraint("[a|b").ok());
+  // Expressions go to the controller whole (Slurm's forms).
+  EXPECT_EQ(*ParseConstraint("[a|b]"), (std::vector<std::string>{"[a|b]"}));
+  EXPECT_EQ(*ParseConstraint(" ib&(a|b) "), (std::vector<std::string>{"ib&(a|b)"}));
+  EXPECT_EQ(*ParseConstraint("gpu*2"), (std::vector<std::string>{"gpu*2"}));
+  EXPECT_EQ(ParseConstraint("a*2|b").error().message().rfind("Invalid feature specification", 0),
+            0u);
 }
 
 }  // namespace

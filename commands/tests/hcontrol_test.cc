@@ -51,8 +51,20 @@ TEST(HcontrolArgs, UpdateNode) {
   EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "State=down", "Reason="}), denied);
   EXPECT_NE(ErrorOf({"update", "NodeName=n1", "State=sleepy"}), "");
   EXPECT_NE(ErrorOf({"update", "NodeName=n[1-", "State=IDLE"}), "");
-  EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "Weight=3"}),
-            "Update of this parameter is not supported: Weight=3");
+  EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "State=FAIL"}), denied);
+  EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "Owner=3"}),
+            "Update of this parameter is not supported: Owner=3");
+  EXPECT_EQ(ErrorOf({"update", "NodeName=n1"}), "No changes specified");
+  // The node's values go to the controller, which checks them against the node.
+  auto v = ParseHcontrolArgs(
+      {"update", "NodeName=n1", "Weight=3", "Features=ib,big", "ActiveFeatures=ib", "Gres=gpu:1"});
+  ASSERT_TRUE(v.ok()) << v.error().message();
+  EXPECT_EQ(v->node_update.keys,
+            (std::vector<std::string>{"Weight", "Features", "ActiveFeatures", "Gres"}));
+  EXPECT_EQ(v->node_update.values, (std::vector<std::string>{"3", "ib,big", "ib", "gpu:1"}));
+  auto f = ParseHcontrolArgs({"update", "NodeName=n1", "State=fail", "Reason=flaky"});
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->node_update.state, "FAIL");
   EXPECT_EQ(ErrorOf({"update", "NodeName=n1", "junk"}), "Invalid input: junk");
   EXPECT_NE(ErrorOf({"update", "State=IDLE"}), "");
   EXPECT_NE(ErrorOf({"update"}), "");
@@ -247,6 +259,20 @@ TEST(HcontrolFormat, NodePartitionConfigPing) {
   EXPECT_EQ(ns.substr(0, 12), "NodeName=n1 ");
   EXPECT_NE(ns.find("State=IDLE+DRAIN+NOT_RESPONDING"), std::string::npos);
   EXPECT_NE(ns.find("Reason=maint"), std::string::npos);
+  // As scontrol show node prints them (Slurm 22.05).
+  n.drain = false;
+  n.responding = true;
+  n.fail = true;
+  n.weight = 5;
+  n.features = {"ib", "eth"};
+  n.active_features = {"ib"};
+  n.gres = "gpu:2";
+  EXPECT_EQ(NodeStateFull(n), "IDLE+FAIL");
+  const std::string vs = FormatNode(n, false);
+  for (const char* want : {"\n   AvailableFeatures=ib,eth\n   ActiveFeatures=ib\n   Gres=gpu:2\n",
+                           "State=IDLE+FAIL ThreadsPerCore=0 Weight=5"}) {
+    EXPECT_NE(vs.find(want), std::string::npos) << want << " in\n" << vs;
+  }
 
   proto::PartitionInfo p;
   p.name = "debug";

@@ -163,3 +163,38 @@ TEST(HinfoRender, LongFormatsRender) {
 
 }  // namespace
 }  // namespace herd::hinfo
+
+namespace herd::hinfo {
+namespace {
+
+// Slurm 22.05 on the same nodes (scontrol update nodename=n1 weight=5 features=ib,eth
+// activefeatures=ib gres=gpu:2; n2 features=ib; then n2 state=fail under an exclusive
+// job, n3 state=fail idle): sinfo -N -o "%N %f %w %G %T %b" and "%N %T %t".
+TEST(HinfoRender, WeightFeaturesGresAndFailAsSlurm) {
+  Cluster c;
+  c.nodes = {Node("n1", NodeState::kIdle), Node("n2", NodeState::kIdle),
+             Node("n3", NodeState::kIdle)};
+  c.nodes[0].weight = 5;
+  c.nodes[0].features = {"ib", "eth"};
+  c.nodes[0].active_features = {"ib"};
+  c.nodes[0].gres = "gpu:2";
+  c.nodes[1].features = c.nodes[1].active_features = {"ib"};
+  EXPECT_EQ(Render(c, {"-N", "-o", "%N %f %w %G %T %b"}),
+            "NODELIST AVAIL_FEATURES WEIGHT GRES STATE ACTIVE_FEATURES\n"
+            "n1 ib,eth 5 gpu:2 idle ib\n"
+            "n2 ib 1 (null) idle ib\n"
+            "n3 (null) 1 (null) idle (null)\n");
+  c.nodes[1].state = NodeState::kAllocated;
+  c.nodes[1].alloc_cpus = c.nodes[1].cpus;
+  c.nodes[1].fail = c.nodes[2].fail = true;
+  EXPECT_EQ(Render(c, {"-N", "-h", "-o", "%N %T %t"}),
+            "n1 idle idle\n"
+            "n2 failing failg\n"
+            "n3 fail fail\n");
+  EXPECT_EQ(Render(c, {"-N", "-h", "-t", "fail", "-o", "%N"}), "n3\n");
+  c.nodes[1].state = NodeState::kMixed;
+  EXPECT_EQ(CompactNodeState(c.nodes[1]), "fail") << "Slurm: FAILING only when allocated";
+}
+
+}  // namespace
+}  // namespace herd::hinfo

@@ -279,6 +279,20 @@ std::string FormatPartitionLine(const PartitionConfig& p);
 std::string MergePartitionLines(const std::string& conf_text,
                                 const std::map<std::string, std::string>& lines);
 
+// A node's values herd.conf gives and an admin may change at runtime.
+struct NodeValues {
+  uint32_t weight = 1;
+  std::vector<std::string> features;
+  std::string gres;
+};
+NodeValues ValuesOf(const NodeConfig& n);
+// `conf_text` (a herd.conf, read as `cfg`) with its NodeName lines giving each node of
+// `values` those values: a line whose nodes all have the same ones keeps its form with
+// Weight, Features and Gres set; one whose nodes now differ becomes a line per node (its
+// NodeAddr and Port from `cfg`), after the old line commented out.
+std::string MergeNodeValues(const std::string& conf_text, const ClusterConfig& cfg,
+                            const std::map<std::string, NodeValues>& values);
+
 // Reads and validates a file. Errors: "<file>:<line>: <Key>: <what is wrong>".
 Result<ClusterConfig> LoadConfig(const std::string& path);
 // Same, from text already in memory (`origin` is used in messages).

@@ -212,6 +212,7 @@ std::string NodeStateName(const NodeInfo& n) {
     return (n.state == NodeState::kMixed || n.state == NodeState::kAllocated) ? "DRAINING"
                                                                               : "DRAINED";
   }
+  if (n.fail) return n.state == NodeState::kAllocated ? "FAILING" : "FAIL";
   switch (n.state) {
     case NodeState::kUnknown:
       return "UNKNOWN";

@@ -359,11 +359,16 @@ struct PingRequest {
 struct UpdateNodeRequest {
   static constexpr MsgType kType = MsgType::kUpdateNodeRequest;
   std::vector<std::string> names;
-  std::string state;  // "DRAIN", "RESUME", "DOWN", "IDLE"; empty = reason only
+  std::string state;  // "DRAIN", "RESUME", "DOWN", "IDLE", "FAIL"; empty = no change
   std::string reason;
+  // Version 1: the other keys as the command line gave them (Weight, AvailableFeatures,
+  // ActiveFeatures, Gres), checked by the controller; values[i] belongs to keys[i].
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
   template <class A>
-  void serialize(A& ar, unsigned) {
+  void serialize(A& ar, unsigned version) {
     ar& names& state& reason;
+    if (version >= 1) ar& keys& values;
   }
 };
 
@@ -728,3 +733,4 @@ BOOST_CLASS_VERSION(herd::proto::QueryJobsRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryNodesRequest, 1)
 BOOST_CLASS_VERSION(herd::proto::QueryNodesReply, 1)
 BOOST_CLASS_VERSION(herd::proto::UpdatePartitionRequest, 1)
+BOOST_CLASS_VERSION(herd::proto::UpdateNodeRequest, 1)

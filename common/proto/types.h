@@ -253,6 +253,13 @@ struct NodeInfo {
   std::string version;
   // Who set the reason (version 1; -1: not known, from an earlier controller).
   int64_t reason_uid = -1;
+  // Version 2: State=FAIL set; Weight; the features active now (`features` are those
+  // available); Gres= as configured or set at runtime.
+  bool fail = false;
+  uint32_t weight = 1;
+  std::vector<std::string> active_features;
+  std::string gres;
+  bool values_known = true;  // false: from a controller before version 2 (not sent)
 
   template <class A>
   void serialize(A& ar, unsigned class_version) {
@@ -260,6 +267,12 @@ struct NodeInfo {
     ar& memory_mb& alloc_mem_mb& sockets& cores_per_socket& threads_per_core& features;
     ar& partitions& hw& last_heartbeat& boot_time& version;
     if (class_version >= 1) ar& reason_uid;
+    if (class_version >= 2) {
+      ar& fail& weight& active_features& gres;
+    } else if (A::is_loading::value) {
+      active_features = features;
+      values_known = false;
+    }
   }
 };
 
@@ -360,4 +373,4 @@ inline constexpr char kNodeLeaseExpired[] = "NodeLeaseExpired";
 BOOST_CLASS_VERSION(herd::proto::JobSpec, 6)
 BOOST_CLASS_VERSION(herd::proto::JobInfo, 11)
 BOOST_CLASS_VERSION(herd::proto::PartitionInfo, 1)
-BOOST_CLASS_VERSION(herd::proto::NodeInfo, 1)
+BOOST_CLASS_VERSION(herd::proto::NodeInfo, 2)

@@ -104,3 +104,46 @@ TEST(ConfigPartition, AdminUsersAndAuditKeys) {
 
 }  // namespace
 }  // namespace herd
+
+namespace herd {
+namespace {
+
+const char kNodes[] =
+    "ControllerHost=c1\n"
+    "NodeName=n[1-2] NodeAddr=10.0.0.[1-2] Port=7001-7002 CPUs=2 Weight=3 Features=ib # rack\n"
+    "NodeName=n3 CPUs=4\n"
+    "PartitionName=debug Nodes=ALL Default=YES\n";
+
+// hcontrol write config: the nodes' runtime values written back, and read back the same.
+TEST(ConfigNodes, RuntimeValuesMergeIntoNodeLines) {
+  auto cfg = ParseConfig(kNodes, "t.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message();
+  // Both nodes of a line alike: the line keeps its form.
+  std::map<std::string, NodeValues> both = {{"n1", {5, {"ib", "big"}, ""}},
+                                            {"n2", {5, {"ib", "big"}, ""}}};
+  const std::string same = MergeNodeValues(kNodes, *cfg, both);
+  EXPECT_NE(same.find("NodeName=n[1-2] NodeAddr=10.0.0.[1-2] Port=7001-7002 CPUs=2 Weight=5 "
+                      "Features=ib,big # rack\n"),
+            std::string::npos)
+      << same;
+  // One node of the line changed: a line each, with its own address and port.
+  std::map<std::string, NodeValues> one = {{"n2", {1, {}, ""}}, {"n3", {9, {"gpu"}, ""}}};
+  const std::string split = MergeNodeValues(kNodes, *cfg, one);
+  EXPECT_NE(split.find("# split at runtime: NodeName=n[1-2]"), std::string::npos) << split;
+  EXPECT_NE(split.find("NodeName=n1 NodeAddr=10.0.0.1 Port=7001 CPUs=2 Weight=3 Features=ib\n"),
+            std::string::npos)
+      << split;
+  EXPECT_NE(split.find("NodeName=n2 NodeAddr=10.0.0.2 Port=7002 CPUs=2\n"), std::string::npos)
+      << split;
+  EXPECT_NE(split.find("NodeName=n3 CPUs=4 Weight=9 Features=gpu\n"), std::string::npos) << split;
+  auto back = ParseConfig(split, "merged.conf");
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->FindNode("n2")->weight, 1u);
+  EXPECT_EQ(back->FindNode("n2")->port, 7002);
+  EXPECT_EQ(back->FindNode("n1")->weight, 3u);
+  EXPECT_EQ(back->FindNode("n3")->features, std::vector<std::string>{"gpu"});
+  EXPECT_EQ(MergeNodeValues(kNodes, *cfg, {}), kNodes);
+}
+
+}  // namespace
+}  // namespace herd

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/base/strings.h"
+#include "common/proto/feature_expr.h"
 
 namespace herd::ctld::lua {
 namespace {
@@ -138,14 +139,14 @@ Status TakeField(lua_State* L, const char* f, int idx, proto::JobSpec* s) {
   }
   if (k == "features") {
     HERD_ASSIGN_OR_RETURN(std::string v, String(L, idx, f));
-    if (v.find_first_of("|[]*") != std::string::npos) {
-      return InvalidArgument("job_submit.lua set job_desc.features to '" + v +
-                             "': herd's constraints are features joined by '&'");
-    }
     s->constraints.clear();
-    for (const std::string& one : Split(v, '&')) {
-      if (!one.empty()) s->constraints.push_back(one);
+    if (v.empty()) return Status::Ok();
+    auto parsed = proto::ParseFeatures(v);
+    if (!parsed.ok()) {
+      return InvalidArgument("job_submit.lua set job_desc.features to '" + v +
+                             "': " + parsed.error().message());
     }
+    s->constraints = proto::IsFeatureExpression(v) ? std::vector<std::string>{v} : parsed->names;
     return Status::Ok();
   }
   if (k == "time_limit") {

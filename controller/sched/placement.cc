@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/base/hostlist.h"
+#include "common/base/strings.h"
 
 namespace herd::ctld {
 namespace {
@@ -16,17 +17,124 @@ struct Candidate {
   uint32_t capacity;  // tasks that fit
 };
 
-bool HasFeatures(const NodeConfig& nc, const std::vector<std::string>& want) {
-  for (const auto& f : want) {
-    if (std::find(nc.features.begin(), nc.features.end(), f) == nc.features.end()) return false;
+const std::vector<std::string>& NodeFeatures(const ClusterState& state, size_t index, bool ever) {
+  // At submit, what a node can have (AvailableFeatures); to start, what it has now.
+  return ever ? state.NodeConf(index).features : state.ActiveFeatures(index);
+}
+
+// Slurm's order among the nodes that fit: the lowest Weight first, the partition's order
+// among equals. `from`: the first candidates (required nodes) stay in front.
+void SortByWeight(const ClusterState& state, std::vector<Candidate>* cands, size_t from) {
+  if (cands->size() <= from + 1) return;
+  auto weight = [&state](const Candidate& c) { return state.NodeConf(c.index).weight; };
+  const uint32_t first = weight((*cands)[from]);
+  const bool uniform = std::all_of(cands->begin() + static_cast<long>(from), cands->end(),
+                                   [&](const Candidate& c) { return weight(c) == first; });
+  if (uniform) return;
+  std::stable_sort(cands->begin() + static_cast<long>(from), cands->end(),
+                   [&](const Candidate& a, const Candidate& b) { return weight(a) < weight(b); });
+}
+
+// Counted features (`gpu*2`): the first candidates of each count moved right behind the
+// required ones, so that the usual choice takes them. False when too few match.
+bool FrontCounted(const ClusterState& state, const proto::FeatureAlternative& feat, bool ever,
+                  size_t from, std::vector<Candidate>* cands) {
+  if (feat.counted.empty()) return true;
+  std::vector<bool> taken(cands->size(), false);
+  for (const auto& term : feat.counted) {
+    uint32_t got = 0;
+    for (size_t i = 0; i < cands->size() && got < term.second; ++i) {
+      if (taken[i] || !term.first.Matches(NodeFeatures(state, (*cands)[i].index, ever))) continue;
+      taken[i] = true;
+      ++got;
+    }
+    if (got < term.second) return false;
   }
+  std::vector<Candidate> out(cands->begin(), cands->begin() + static_cast<long>(from));
+  for (size_t i = from; i < cands->size(); ++i) {
+    if (taken[i]) out.push_back((*cands)[i]);
+  }
+  for (size_t i = from; i < cands->size(); ++i) {
+    if (!taken[i]) out.push_back((*cands)[i]);
+  }
+  *cands = std::move(out);
   return true;
 }
 
+// Whether the chosen nodes hold every count (each node counted for one term).
+bool CountsMet(const ClusterState& state, const proto::FeatureAlternative& feat, bool ever,
+               const std::vector<Candidate>& chosen) {
+  std::vector<uint32_t> need;
+  for (const auto& term : feat.counted) need.push_back(term.second);
+  for (const Candidate& c : chosen) {
+    const auto& have = NodeFeatures(state, c.index, ever);
+    for (size_t k = 0; k < need.size(); ++k) {
+      if (need[k] > 0 && feat.counted[k].first.Matches(have)) {
+        --need[k];
+        break;
+      }
+    }
+  }
+  return std::all_of(need.begin(), need.end(), [](uint32_t n) { return n == 0; });
+}
+
+Result<std::vector<NodeAlloc>> PlaceOne(const ClusterState& state, const Job& job, PlaceMode mode,
+                                        const PlannedUse* planned, const std::vector<bool>* avoid,
+                                        const proto::FeatureAlternative& feat);
+
 }  // namespace
 
+Result<proto::FeatureRequest> JobFeatures(const std::vector<std::string>& constraints) {
+  proto::FeatureRequest out;
+  out.alternatives.emplace_back();
+  if (constraints.empty()) return out;
+  auto plain = [](const std::string& c) {
+    return c.find_first_of("&,|()[]*!") == std::string::npos;
+  };
+  if (std::all_of(constraints.begin(), constraints.end(), plain)) {
+    // The common form: names that every node must have.
+    for (const std::string& name : constraints) {
+      proto::FeaturePred p;
+      p.op = proto::FeaturePred::Op::kName;
+      p.name = name;
+      out.alternatives[0].all.kids.push_back(std::move(p));
+      out.names.push_back(name);
+    }
+    return out;
+  }
+  return proto::ParseFeatures(Join(constraints, "&"));
+}
+
+Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode,
+                                        const PlannedUse* planned, const std::vector<bool>* avoid) {
+  if (job.spec.constraints.empty()) {  // most jobs: no parsing, no allocation
+    static const proto::FeatureAlternative kAnyNode;
+    return PlaceOne(state, job, mode, planned, avoid, kAnyNode);
+  }
+  auto feat = JobFeatures(job.spec.constraints);
+  if (!feat.ok()) return FailedPrecondition("Invalid feature specification");
+  if (mode == PlaceMode::kEver && !feat->names.empty()) {
+    // As Slurm: a feature no node of the cluster has is an invalid specification.
+    std::set<std::string> unknown(feat->names.begin(), feat->names.end());
+    for (size_t i = 0; i < state.nodes().size() && !unknown.empty(); ++i) {
+      for (const std::string& f : state.NodeConf(i).features) unknown.erase(f);
+    }
+    if (!unknown.empty()) return FailedPrecondition("Invalid feature specification");
+  }
+  Status last = Status::Ok();
+  bool later = false;  // some alternative may fit once nodes free up
+  for (const proto::FeatureAlternative& alt : feat->alternatives) {
+    auto r = PlaceOne(state, job, mode, planned, avoid, alt);
+    if (r.ok()) return r;
+    if (r.error().code() == Code::kResourceExhausted) later = true;
+    last = r.error();
+  }
+  if (later) return ResourceExhausted("Resources");
+  return last;
+}
+
 bool NodeUsable(const NodeRecord& n) {
-  return n.registered && !n.admin_down && !n.drain && n.pending_kills.empty();
+  return n.registered && !n.admin_down && !n.drain && !n.fail && n.pending_kills.empty();
 }
 
 uint64_t JobMemOnNode(const ClusterConfig& cfg, const SpecRecord& spec, uint32_t cpus) {
@@ -96,8 +204,11 @@ Status StillFree(const ClusterState& state, const Job& job, const std::vector<No
   return Status::Ok();
 }
 
-Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode,
-                                        const PlannedUse* planned, const std::vector<bool>* avoid) {
+namespace {
+
+Result<std::vector<NodeAlloc>> PlaceOne(const ClusterState& state, const Job& job, PlaceMode mode,
+                                        const PlannedUse* planned, const std::vector<bool>* avoid,
+                                        const proto::FeatureAlternative& feat) {
   const ClusterConfig& cfg = state.config();
   const SpecRecord& spec = job.spec;
   const PartitionConfig* part = state.FindPartition(job.partition);
@@ -127,11 +238,11 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
   }
 
   const uint32_t cpt = std::max<uint32_t>(1, spec.cpus_per_task);
-  const uint32_t min_nodes =
-      std::max<uint32_t>({spec.min_nodes, 1u, static_cast<uint32_t>(required.size()),
-                          (spec.ntasks_per_node > 0 && spec.num_tasks > 0)
-                              ? (spec.num_tasks + spec.ntasks_per_node - 1) / spec.ntasks_per_node
-                              : 1u});
+  const uint32_t min_nodes = std::max<uint32_t>(
+      {spec.min_nodes, 1u, static_cast<uint32_t>(required.size()), feat.CountedNodes(),
+       (spec.ntasks_per_node > 0 && spec.num_tasks > 0)
+           ? (spec.num_tasks + spec.ntasks_per_node - 1) / spec.ntasks_per_node
+           : 1u});
   uint32_t max_nodes = spec.max_nodes > 0   ? spec.max_nodes
                        : spec.min_nodes > 0 ? std::max(spec.min_nodes, min_nodes)
                                             : UINT32_MAX;
@@ -157,7 +268,7 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
       if (idx < 0) continue;
       const NodeConfig& nc = state.NodeConf(static_cast<size_t>(idx));
       const NodeRecord& nr = state.nodes()[static_cast<size_t>(idx)];
-      if (!HasFeatures(nc, spec.constraints)) continue;
+      if (!feat.all.Matches(NodeFeatures(state, static_cast<size_t>(idx), ever))) continue;
       if (!ever && avoid != nullptr && (*avoid)[static_cast<size_t>(idx)]) {
         if (is_required) return not_now;
         continue;
@@ -196,6 +307,11 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
     }
   }
 
+  SortByWeight(state, &cands, required.size());
+  if (!FrontCounted(state, feat, ever, required.size(), &cands)) {
+    return ever ? never("too few nodes with the features counted") : not_now;
+  }
+
   // Take nodes in order until enough tasks fit on at least min_nodes of them; when the
   // node count is bounded and that falls short, try again with the roomiest nodes first
   // (required nodes stay in front).
@@ -219,6 +335,9 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
         roomy.begin() + static_cast<long>(required.size()), roomy.end(),
         [](const Candidate& a, const Candidate& b) { return a.capacity > b.capacity; });
     chosen = choose(roomy, &slots);
+  }
+  if (!CountsMet(state, feat, ever, chosen)) {
+    return ever ? never("too few nodes with the features counted") : not_now;
   }
   if (chosen.size() < min_nodes || slots < ntasks) {
     if (ever) {
@@ -262,4 +381,5 @@ Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& jo
   return out;
 }
 
+}  // namespace
 }  // namespace herd::ctld

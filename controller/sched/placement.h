@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/base/status.h"
+#include "common/proto/feature_expr.h"
 #include "controller/state/cluster_state.h"
 
 namespace herd::ctld {
@@ -37,12 +38,18 @@ class PlannedUse {
   std::unordered_map<size_t, Use> nodes_;
 };
 
-// kResourceExhausted: not now; kFailedPrecondition: never (with the reason in words).
+// kResourceExhausted: not now; kFailedPrecondition: never (with the reason in words;
+// "Invalid feature specification" for a --constraint naming a feature no node has). Among
+// the nodes that fit, the lowest Weight first, then the partition's order.
 // `planned`: kNow places on what the state and the plan leave free. `avoid` (by node
 // index, kNow only): nodes it must not use (held for a reservation).
 Result<std::vector<NodeAlloc>> PlaceJob(const ClusterState& state, const Job& job, PlaceMode mode,
                                         const PlannedUse* planned = nullptr,
                                         const std::vector<bool>* avoid = nullptr);
+
+// A job's --constraint (JobSpec::constraints, names ANDed or one expression) as
+// alternatives to try in order (proto/feature_expr.h); one that needs nothing if empty.
+Result<proto::FeatureRequest> JobFeatures(const std::vector<std::string>& constraints);
 
 // Whether `alloc`, placed for `job` earlier, is still free on the state now (a plan's
 // start is checked so before it is applied). kResourceExhausted with the reason if not.

@@ -16,6 +16,7 @@ namespace herd::ctld {
 
 ClusterState::ClusterState(const ClusterConfig& config) : config_(config) {
   nodes_.reserve(config.nodes.size());
+  node_conf_ = config.nodes;
   for (size_t i = 0; i < config.nodes.size(); ++i) {
     NodeRecord n;
     n.name = config.nodes[i].name;
@@ -565,6 +566,10 @@ Status ClusterState::Apply(const NodeUpdated& e) {
   n->reason = e.reason;
   n->reason_time = e.time;
   n->reason_uid = e.reason_uid;
+  if (e.admin_fields) {
+    n->fail = e.fail;
+    SetOverrides(static_cast<size_t>(NodeIndex(e.name)), e.overrides);
+  }
   if (!config_.acct_type.empty()) {  // kept until the database has it (AcctStored)
     n->acct_pending.push_back(
         NodeChange{++n->acct_seq, e.time, e.down, e.drain, e.reason, e.reason_uid});
@@ -804,9 +809,15 @@ Status ClusterState::Restore(const std::string& bytes) {
   if (!d.ok()) return DataLoss("checkpoint cannot be read: " + d.error().message());
   next_job_id_ = d->next_job_id;
   jobs_ = std::move(d->jobs);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    nodes_[i].fail = false;
+    SetOverrides(i, NodeOverrides{});
+  }
   for (const auto& saved : d->nodes) {
     NodeRecord* n = FindNode(saved.name);
     if (n == nullptr) continue;  // node removed from the config
+    n->fail = saved.fail;
+    SetOverrides(static_cast<size_t>(NodeIndex(saved.name)), saved.overrides);
     n->admin_down = saved.admin_down;
     n->down_not_responding = saved.down_not_responding;
     n->drain = saved.drain;

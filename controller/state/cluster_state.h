@@ -105,7 +105,12 @@ class ClusterState {
   NodeRecord* FindNode(const std::string& name);
   const NodeRecord* FindNode(const std::string& name) const;
   int NodeIndex(const std::string& name) const;  // -1 if unknown
-  const NodeConfig& NodeConf(size_t index) const { return config_.nodes[index]; }
+  // The node's definition: herd.conf's with the values an admin set at runtime
+  // (NodeRecord::overrides; doc/admin.md), and the features it has active now.
+  const NodeConfig& NodeConf(size_t index) const { return node_conf_[index]; }
+  const std::vector<std::string>& ActiveFeatures(size_t index) const;
+  // Where the nodes differ from herd.conf (runtime values kept over it), one line each.
+  std::vector<std::string> NodeDrift() const;
 
   // Partitions as they are now: herd.conf's, merged with the runtime changes (doc/admin.md).
   const std::map<std::string, PartitionRecord>& partitions() const { return partitions_; }
@@ -167,11 +172,14 @@ class ClusterState {
   void MergePartitions(std::map<std::string, PartitionRecord> saved,
                        const std::set<std::string>& deleted);
   void TrimAudit();
+  // Sets the node's runtime values, dropping those herd.conf now gives it anyway.
+  void SetOverrides(size_t index, NodeOverrides o);
 
   const ClusterConfig& config_;
   uint64_t next_job_id_ = 1;
   std::map<uint64_t, Job> jobs_;
   std::vector<NodeRecord> nodes_;
+  std::vector<NodeConfig> node_conf_;  // see NodeConf()
   std::unordered_map<std::string, size_t> node_index_;
   std::map<std::string, PartitionRecord> partitions_;
   std::set<std::string> deleted_partitions_;

@@ -171,10 +171,16 @@ struct NodeUpdated {
   std::string reason;
   int64_t time = 0;
   uint32_t reason_uid = 0;  // who asked (hcontrol update's caller); 0: the controller (version 1)
+  // hcontrol update NodeName=: `fail` and `overrides` are the node's from now on; without
+  // it (the controller's own updates, earlier versions) the node keeps its own (version 2).
+  bool admin_fields = false;
+  bool fail = false;
+  NodeOverrides overrides{};
   template <class A>
   void serialize(A& ar, unsigned version) {
     ar& name& down& down_not_responding& drain& reason& time;
     if (version >= 1) ar& reason_uid;
+    if (version >= 2) ar& admin_fields& fail& overrides;
   }
 };
 
@@ -429,7 +435,7 @@ BOOST_CLASS_VERSION(herd::ctld::JobStarted, 1)
 BOOST_CLASS_VERSION(herd::ctld::JobUpdated, 3)
 BOOST_CLASS_VERSION(herd::ctld::JobEnded, 2)
 BOOST_CLASS_VERSION(herd::ctld::StepNodeEnded, 1)
-BOOST_CLASS_VERSION(herd::ctld::NodeUpdated, 1)
+BOOST_CLASS_VERSION(herd::ctld::NodeUpdated, 2)
 BOOST_CLASS_VERSION(herd::ctld::AcctStored, 1)
 BOOST_CLASS_VERSION(herd::ctld::JobHold, 1)
 BOOST_CLASS_VERSION(herd::ctld::JobKillIntent, 1)

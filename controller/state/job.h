@@ -261,6 +261,24 @@ struct NodeChange {
   }
 };
 
+// A node's values set at runtime over herd.conf's; a flag per value says it is set.
+struct NodeOverrides {
+  bool has_weight = false;
+  bool has_features = false;
+  bool has_active = false;
+  bool has_gres = false;
+  uint32_t weight = 1;
+  std::vector<std::string> features;         // AvailableFeatures
+  std::vector<std::string> active_features;  // ActiveFeatures (a subset of those)
+  std::string gres;
+
+  bool empty() const { return !has_weight && !has_features && !has_active && !has_gres; }
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& has_weight& has_features& has_active& has_gres& weight& features& active_features& gres;
+  }
+};
+
 // What the controller keeps about a node: admin state is persisted, the rest is learned
 // from the node daemon at run time.
 struct NodeRecord {
@@ -277,6 +295,11 @@ struct NodeRecord {
   // sequence number (version 1).
   std::vector<NodeChange> acct_pending;
   uint64_t acct_seq = 0;
+  // State=FAIL: takes no new work, its jobs run on (FAILING while they do) (version 2).
+  bool fail = false;
+  // Values an admin set at runtime over herd.conf's (hcontrol update NodeName=), each
+  // kept while it differs from herd.conf's (doc/admin.md) (version 2).
+  NodeOverrides overrides;
 
   // Runtime (not persisted).
   bool registered = false;
@@ -309,6 +332,7 @@ struct NodeRecord {
   void serialize(A& ar, unsigned class_version) {
     ar& name& admin_down& down_not_responding& drain& reason& reason_time;
     if (class_version >= 1) ar& reason_uid& acct_pending& acct_seq;
+    if (class_version >= 2) ar& fail& overrides;
   }
 };
 
@@ -352,5 +376,5 @@ struct PartitionRecord {
 
 BOOST_CLASS_VERSION(herd::ctld::Job, 13)
 BOOST_CLASS_VERSION(herd::ctld::StepRecord, 3)
-BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 1)
+BOOST_CLASS_VERSION(herd::ctld::NodeRecord, 2)
 BOOST_CLASS_VERSION(herd::ctld::PartitionRecord, 2)

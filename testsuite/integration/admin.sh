@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Administering a live cluster (doc/admin.md): a partition created, used, changed (MaxTime,
 # Nodes) and deleted (refused while busy); a busy node drained through DRAINING to
-# DRAINED; all of it still true after kill -9 of the controller; the audit trail names
-# each change and its user; hcontrol write config writes the merged herd.conf.
+# DRAINED; a node's Weight steering a job, a feature expression, State=FAIL (FAILING
+# under its job); all of it still true after kill -9 of the controller; the audit trail
+# names each change and its user; hcontrol write config writes the merged herd.conf.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -66,6 +67,29 @@ if hcontrol show partition p1 >/dev/null 2>&1; then fail "p1 still shown after d
 hcontrol update NodeName=n2 State=RESUME || fail "resume failed"
 wait_node_state n2 idle 20
 
+step "node values at runtime: Weight steers a job, a feature expression, State=FAIL"
+hcontrol update NodeName=n1 Weight=10 Features=big,ib ActiveFeatures=big ||
+  fail "update of n1's values failed"
+if hcontrol update NodeName=n1 ActiveFeatures=gpu 2>"$WORK/act.err"; then
+  fail "ActiveFeatures beyond the available ones accepted"
+fi
+assert_match 'not subset of available' "$(cat "$WORK/act.err")" "refusal of ActiveFeatures"
+heavy=$(submit -n 2 -o /dev/null --wrap 'sleep 300')
+wait_state "$heavy" RUNNING 20
+assert_eq n2 "$(job_field "$heavy" NodeList)" "node of a job when n1 weighs 10"
+feat=$(submit -C '(big|ib)&[ib|big]' -o /dev/null --wrap 'sleep 300')
+wait_state "$feat" RUNNING 20
+assert_eq n1 "$(job_field "$feat" NodeList)" "node of the job asking for big"
+if hbatch -C nosuch -o /dev/null --wrap true 2>"$WORK/feat.err"; then
+  fail "a job asking for a feature no node has was accepted"
+fi
+assert_match 'Invalid feature specification' "$(cat "$WORK/feat.err")" "refusal of -C nosuch"
+inactive=$(submit -C ib -o /dev/null --wrap true)  # available on n1, not active: it waits
+hcontrol update NodeName=n2 State=FAIL Reason=flaky || fail "State=FAIL failed"
+wait_node_state n2 failg 10
+assert_match '^n1 mix 10 big,ib big \(null\)$' "$(hinfo -N -h -o '%N %t %w %f %b %G' -n n1)" \
+  "hinfo of n1"
+
 step "the audit trail has each change with its user"
 hcontrol -o show audit >"$WORK/audit.txt"
 for want in 'Entity=partition=p1 Action=create' 'Entity=partition=p1 Action=update' \
@@ -83,7 +107,22 @@ hcontrol create PartitionName=p2 Nodes=n1 PriorityTier=3 || fail "create p2 fail
 daemon_kill9 ctl1
 daemon_start ctl1
 wait_for 30 "hqueue to answer after the restart" hqueue -h
-assert_eq 6 "$(hcontrol -o show audit | grep -c .)" "audit records after the restart"
+assert_eq 8 "$(hcontrol -o show audit | grep -c .)" "audit records after the restart"
+wait_node_state n2 failg 20
+assert_eq RUNNING "$(job_state "$heavy")" "the job on the failing n2 after the restart"
+assert_eq PENDING "$(job_state "$inactive")" "the job asking for an inactive feature"
+hcontrol show node n1 | tr '\n' ' ' >"$WORK/n1.txt"
+for want in 'AvailableFeatures=big,ib ' 'ActiveFeatures=big ' ' Weight=10'; do
+  grep -q -- "$want" "$WORK/n1.txt" || fail "hcontrol show node n1 lacks '$want': $(cat "$WORK/n1.txt")"
+done
+grep -q 'Entity=node=n1 Action=update .*New=State=UP Weight=10 Features=big,ib ActiveFeatures=big' \
+  <(hcontrol -o show audit entity=node=n1) || fail "no audit record of n1's values"
+hcancel "$heavy" "$feat" || fail "hcancel failed"
+wait_node_state n2 fail 20
+hcontrol update NodeName=n1 ActiveFeatures=big,ib || fail "activating ib failed"
+wait_state "$inactive" COMPLETED 20
+hcontrol update NodeName=n2 State=RESUME || fail "resume of the failed n2 failed"
+wait_node_state n2 idle 10
 hcontrol write config "$WORK/merged.conf" || fail "write config failed"
 assert_file_matches "$WORK/merged.conf" '^PartitionName=p2 Nodes=n1 .*PriorityTier=3$'
-assert_file_matches "$WORK/merged.conf" '^NodeName='
+assert_file_matches "$WORK/merged.conf" '^NodeName=.* Weight=10 Features=big,ib'
