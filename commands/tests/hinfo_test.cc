@@ -172,6 +172,13 @@ namespace {
 // job, n3 state=fail idle): sinfo -N -o "%N %f %w %G %T %b" and "%N %T %t".
 TEST(HinfoRender, WeightFeaturesGresAndFailAsSlurm) {
   Cluster c;
+  PartitionInfo debug;  // sinfo lists a node under each partition that holds it
+  debug.name = "debug";
+  debug.is_default = true;
+  debug.state = "UP";
+  debug.max_time_s = -1;
+  debug.nodes = {"n1", "n2", "n3"};
+  c.parts = {debug};
   c.nodes = {Node("n1", NodeState::kIdle), Node("n2", NodeState::kIdle),
              Node("n3", NodeState::kIdle)};
   c.nodes[0].weight = 5;

@@ -225,6 +225,12 @@ TEST(Codec, SubmitUmaskGoldenBytes) {
   // Version 4 appends --array (empty).
   want[6] = 4;
   want.insert(want.size() - 8, std::string(8, '\0'));
+  auto v4 = DecodeBody<SubmitJobRequest>(want);
+  ASSERT_TRUE(v4.ok());
+  EXPECT_EQ(v4->spec.reservation, "") << "version 4 has no --reservation";
+  // Version 6 appends --reservation (empty); no version 5 was ever written.
+  want[6] = 6;
+  want.insert(want.size() - 8, std::string(8, '\0'));
   EXPECT_EQ(EncodeBody(r), want);
 }
 

@@ -160,10 +160,13 @@ TEST(Codec, JobSpecVersion1BytesDecode) {
 
 // JobInfo version 9 appended what the job asked for: nice 0, requeue 1, batch 1,
 // exclusive 0, max_nodes 0, ntasks_per_node 0, mem_per_cpu_mb 0 and three empty strings
-// (47 bytes). The bytes of version 4 are the current ones without.
+// (47 bytes); version 11 the reservation (empty: 8 bytes; no version 10 was written). The
+// bytes of version 4 are the current ones without.
 std::string JobInfoV4(const JobInfo& info) {
   std::string now = EncodeBody(info);
-  EXPECT_EQ(now.substr(1, 4), std::string("\x09\0\0\0", 4)) << "class version 9";
+  EXPECT_EQ(now.substr(1, 4), std::string("\x0b\0\0\0", 4)) << "class version 11";
+  EXPECT_EQ(now.substr(now.size() - 8), std::string(8, '\0')) << "no reservation";
+  now.resize(now.size() - 8);
   EXPECT_EQ(now.substr(now.size() - 47), std::string(4, '\0') + "\x01\x01" + std::string(41, '\0'));
   std::string v4 = now.substr(0, now.size() - 47);
   v4[1] = '\x04';

@@ -215,7 +215,8 @@ TEST_P(PurgeTest, APurgeThatCannotArchiveDeletesNothing) {
   AcctPurgeConfig p;
   p.jobs = After(PurgeAfter::kDays, 1);
   p.archive_jobs = true;
-  p.archive_dir = dir_ + "/acct.db/archive";  // under a file: cannot be made
+  std::ofstream(dir_ + "/a-file") << "not a directory\n";
+  p.archive_dir = dir_ + "/a-file/archive";  // under a file: cannot be made
   PurgeReport r;
   Status st = s->Purge(p, kNow, &r);
   EXPECT_FALSE(st.ok());
