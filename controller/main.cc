@@ -189,7 +189,12 @@ int main(int argc, char** argv) {
   SystemClock clock;
   std::string addr = net::TcpAddress(self->host, self->port);
   ctld::ha::FileVoteStore votes(state_dir + "/vote");
-  ctld::ControllerCore core(*cfg, clock, **store, blobs, *auth, addr, &votes, self->name);
+  // The core writes files of its own (the controller-side hooks' output) in this
+  // controller's StateDir, "%n" resolved; accounting's default paths keep herd.conf's
+  // text, which the commands read too.
+  ClusterConfig core_cfg = *cfg;
+  core_cfg.state_dir = state_dir;
+  ctld::ControllerCore core(core_cfg, clock, **store, blobs, *auth, addr, &votes, self->name);
   core.set_min_epoch(min_epoch);
   std::unique_ptr<ctld::acct::AcctFeed> accounting;
   if (!cfg->acct_type.empty()) {
